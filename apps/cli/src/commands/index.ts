@@ -1,0 +1,14 @@
+import type { Command } from 'commander';
+import type { Output } from '../io.js';
+
+export interface CommandContext {
+  out: Output;
+  /** Sets the process exit code (verify commands: 0 valid, 1 invalid, 2 undetermined). */
+  setExit: (code: number) => void;
+}
+
+/** Each command family registers itself here: `mdoc`, `jpki`, later `issuer`, `wallet`, `verifier`, `sandbox`. */
+export function registerCommands(program: Command, ctx: CommandContext): void {
+  void program;
+  void ctx;
+}

@@ -1,0 +1,2 @@
+export type { Check, CheckStatus, Verdict, Report } from './report.js';
+export { verdictOf, check, ReportBuilder } from './report.js';
