@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Output } from '../io.js';
+import { registerSandboxCommand } from './sandbox.js';
 
 export interface CommandContext {
   out: Output;
@@ -9,6 +10,5 @@ export interface CommandContext {
 
 /** Each command family registers itself here: `mdoc`, `jpki`, later `issuer`, `wallet`, `verifier`, `sandbox`. */
 export function registerCommands(program: Command, ctx: CommandContext): void {
-  void program;
-  void ctx;
+  registerSandboxCommand(program, ctx);
 }
