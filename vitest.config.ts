@@ -11,7 +11,12 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['packages/**/*.test.ts', 'services/**/*.test.ts', 'apps/**/*.test.ts', 'bench/**/*.test.ts'],
+          include: [
+            'packages/**/*.test.ts',
+            'services/**/*.test.ts',
+            'apps/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: [...exclude, '**/*.pg.test.ts', '**/*.e2e.test.ts'],
         },
       },

@@ -10,7 +10,11 @@ export interface BenchFigure {
 }
 
 /** Runs `fn` repeatedly for at least `minMs` and returns operations per second. */
-export async function opsPerSecond(fn: () => unknown | Promise<unknown>, minMs = 1500, batch = 1): Promise<number> {
+export async function opsPerSecond(
+  fn: () => unknown | Promise<unknown>,
+  minMs = 1500,
+  batch = 1,
+): Promise<number> {
   let ops = 0;
   const start = performance.now();
   let elapsed = 0;

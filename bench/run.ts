@@ -31,7 +31,9 @@ async function main(): Promise<void> {
     console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(suites).join(', ')}`);
     process.exit(64);
   }
-  console.log(`node ${process.version} · ${platform()}/${arch()} · ${cpus()[0]?.model ?? '?'} · ${cpus().length} cores`);
+  console.log(
+    `node ${process.version} · ${platform()}/${arch()} · ${cpus()[0]?.model ?? '?'} · ${cpus().length} cores`,
+  );
   const figures: BenchFigure[] = [];
   let failed = false;
   for (const name of names) {
@@ -45,7 +47,9 @@ async function main(): Promise<void> {
       console.error(`benchmark ${name} failed: ${(e as Error).stack ?? e}`);
     }
   }
-  const previous: BenchFigure[] = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : [];
+  const previous: BenchFigure[] = existsSync(resultsFile)
+    ? JSON.parse(readFileSync(resultsFile, 'utf8'))
+    : [];
   const merged = new Map(previous.map((f) => [f.name, f]));
   for (const f of figures) merged.set(f.name, f);
   mkdirSync(dirname(resultsFile), { recursive: true });

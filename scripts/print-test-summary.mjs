@@ -7,6 +7,10 @@ if (!existsSync(file)) {
   process.exit(0);
 }
 const r = JSON.parse(readFileSync(file, 'utf8'));
-const failedSuites = (r.testResults ?? []).filter((t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0).length;
+const failedSuites = (r.testResults ?? []).filter(
+  (t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0,
+).length;
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-console.log(`${r.numPassedTests ?? 0} passed, ${(r.numFailedTests ?? 0) + failedSuites} failed, ${skipped} skipped`);
+console.log(
+  `${r.numPassedTests ?? 0} passed, ${(r.numFailedTests ?? 0) + failedSuites} failed, ${skipped} skipped`,
+);

@@ -14,7 +14,9 @@ describe('Chromium platform', () => {
     env = await launchChromium();
     site = await serveOnLoopback((_req, res) => {
       res.setHeader('content-type', 'text/html; charset=utf-8');
-      res.end('<!doctype html><html lang="ja"><body><p id="name" style="font-size:32px">番号　花子</p></body></html>');
+      res.end(
+        '<!doctype html><html lang="ja"><body><p id="name" style="font-size:32px">番号　花子</p></body></html>',
+      );
     });
   });
   afterAll(async () => {

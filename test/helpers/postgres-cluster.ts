@@ -78,7 +78,18 @@ export async function startPostgresCluster(): Promise<PostgresCluster> {
     '-c max_connections=100',
   ].join(' ');
   run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
-  run('psql', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-d', 'postgres', '-qc', 'CREATE DATABASE mynakit_test']);
+  run('psql', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-U',
+    'postgres',
+    '-d',
+    'postgres',
+    '-qc',
+    'CREATE DATABASE mynakit_test',
+  ]);
   let stopped = false;
   return {
     url: `postgres://postgres@127.0.0.1:${port}/mynakit_test`,

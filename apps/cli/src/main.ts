@@ -32,7 +32,8 @@ export async function main(argv: string[], out: Output = processOutput): Promise
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0)
+        return 0;
       if (e.code === 'commander.help') return 0;
       return EXIT.usage;
     }

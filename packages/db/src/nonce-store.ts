@@ -55,7 +55,10 @@ export class NonceStore {
 
   /** Deletes nonces that expired before `before`; returns how many. */
   async purgeExpired(before: Date): Promise<number> {
-    const res = await this.db.deleteFrom('nonces').where('expires_at', '<', before.getTime()).executeTakeFirst();
+    const res = await this.db
+      .deleteFrom('nonces')
+      .where('expires_at', '<', before.getTime())
+      .executeTakeFirst();
     return Number(res.numDeletedRows);
   }
 }

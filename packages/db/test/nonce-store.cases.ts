@@ -5,7 +5,11 @@ import { migrateToLatest, NonceStore, type OpenedDatabase } from '../src/index.j
  * The nonce store's behaviour, written once and run on every dialect
  * (`nonce-store.test.ts` on SQLite, `nonce-store.pg.test.ts` on PostgreSQL).
  */
-export function defineNonceStoreCases(name: string, open: () => Promise<OpenedDatabase>, cleanup?: () => Promise<void>) {
+export function defineNonceStoreCases(
+  name: string,
+  open: () => Promise<OpenedDatabase>,
+  cleanup?: () => Promise<void>,
+) {
   describe(`NonceStore on ${name}`, () => {
     let opened: OpenedDatabase;
     let store: NonceStore;
@@ -35,13 +39,19 @@ export function defineNonceStoreCases(name: string, open: () => Promise<OpenedDa
       await store.issue({ nonce: 'n-exp', purpose: 'oid4vp', now: t0, ttlSeconds: 60 });
       expect(await store.consume({ nonce: 'n-exp', purpose: 'oid4vp', now: later(60) })).toBe('expired');
       await store.issue({ nonce: 'n-purpose', purpose: 'jpki-auth', now: t0, ttlSeconds: 60 });
-      expect(await store.consume({ nonce: 'n-purpose', purpose: 'oid4vp', now: later(1) })).toBe('wrong_purpose');
-      expect(await store.consume({ nonce: 'n-purpose', purpose: 'jpki-auth', now: later(1) })).toBe('consumed');
+      expect(await store.consume({ nonce: 'n-purpose', purpose: 'oid4vp', now: later(1) })).toBe(
+        'wrong_purpose',
+      );
+      expect(await store.consume({ nonce: 'n-purpose', purpose: 'jpki-auth', now: later(1) })).toBe(
+        'consumed',
+      );
     });
 
     it('refuses to issue the same nonce twice', async () => {
       await store.issue({ nonce: 'n-dup', purpose: 'oid4vp', now: t0, ttlSeconds: 60 });
-      await expect(store.issue({ nonce: 'n-dup', purpose: 'oid4vp', now: t0, ttlSeconds: 60 })).rejects.toMatchObject({
+      await expect(
+        store.issue({ nonce: 'n-dup', purpose: 'oid4vp', now: t0, ttlSeconds: 60 }),
+      ).rejects.toMatchObject({
         code: 'DB_CONFLICT',
       });
     });

@@ -1,2 +1,2 @@
-export type { Check, CheckStatus, Verdict, Report } from './report.js';
-export { verdictOf, check, ReportBuilder } from './report.js';
+export type { Check, CheckStatus, Report, Verdict } from './report.js';
+export { check, ReportBuilder, verdictOf } from './report.js';

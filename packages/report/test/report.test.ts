@@ -3,7 +3,9 @@ import { ReportBuilder, verdictOf } from '../src/index.js';
 
 describe('verdictOf', () => {
   it('is invalid when any check failed, even beside undetermined ones', () => {
-    expect(verdictOf([{ status: 'undetermined' }, { status: 'failed' }, { status: 'passed' }])).toBe('invalid');
+    expect(verdictOf([{ status: 'undetermined' }, { status: 'failed' }, { status: 'passed' }])).toBe(
+      'invalid',
+    );
   });
   it('is undetermined when nothing failed and something is undetermined', () => {
     expect(verdictOf([{ status: 'passed' }, { status: 'undetermined' }, { status: 'warning' }])).toBe(
