@@ -1,0 +1,300 @@
+/**
+ * Status List Token in CWT format (draft-ietf-oauth-status-list-20 §5.2): a COSE_Sign1 (RFC 9052 §4.2)
+ * whose payload is a CWT Claims Set (RFC 8392).
+ *
+ *   protected:   { 1 (alg): <asymmetric>, 16 (typ, RFC 9596): "application/statuslist+cwt" }
+ *   unprotected: { ? 4 (kid): bstr, ? 33 (x5chain, RFC 9360): bstr / [+ bstr] }
+ *   payload:     <<{ 2 (sub): tstr, 6 (iat): uint, ? 4 (exp): uint, ? 65534 (ttl): uint,
+ *                    ? 1 (iss): tstr, 65533 (status_list): StatusList (§4.3) }>>
+ *
+ * Drafts -15 to -20 print the token as COSE_Sign1_Tagged (tag 18) and an untagged CWT; earlier drafts
+ * printed it untagged. Both are accepted, as is the optional CWT tag 61 (RFC 8392 §6) around it; we emit
+ * tag 18 without tag 61, as the current draft does. "The CWT MUST be digitally signed using an
+ * asymmetric cryptographic algorithm": a COSE_Mac0 or a MAC alg is rejected.
+ */
+
+import type { KeyObject } from 'node:crypto';
+import { type CborMap, type CborValue, decode, encode, Tagged } from '@mynakit/cbor';
+import { CoseError, type CoseSign1, decodeSign1, signSign1, verifySign1 } from '@mynakit/cose';
+import { ReportBuilder } from '@mynakit/report';
+import { validateSignerChain } from './certificate-chain.js';
+import { StatusListError } from './errors.js';
+import { type KeyInput, toPrivateKeyObject, toPublicKeyObject } from './keys.js';
+import type { StatusList } from './status-list.js';
+import { decodeStatusListCbor, encodeStatusListCbor } from './status-list-cbor.js';
+import {
+  StatusListTokenCheck as C,
+  checkStatusListClaims,
+  finishVerification,
+  requireNow,
+  type StatusListTokenVerification,
+  skipRemaining,
+  type VerifyStatusListTokenOptions,
+} from './status-list-token.js';
+
+export const STATUS_LIST_CWT_MEDIA_TYPE = 'application/statuslist+cwt';
+/** The `typ` value put in the protected header (RFC 9596 §2: a media type string). */
+export const STATUS_LIST_CWT_TYP = STATUS_LIST_CWT_MEDIA_TYPE;
+
+/** CWT claim keys used by a Status List Token (RFC 8392 §3.1; draft §5.2 and its IANA section). */
+export const CwtClaim = {
+  iss: 1,
+  sub: 2,
+  exp: 4,
+  iat: 6,
+  statusList: 65533,
+  ttl: 65534,
+} as const;
+
+/** COSE header labels (RFC 9052 §3.1; RFC 9596 typ; RFC 9360 x5chain). */
+const Header = { alg: 1, kid: 4, typ: 16, x5chain: 33 } as const;
+
+/** COSE algorithms by key (RFC 9053 §2.1, §2.2; RFC 8230 §2). */
+function coseAlgorithmFor(key: KeyObject): number {
+  switch (key.asymmetricKeyType) {
+    case 'ec': {
+      const curve = key.asymmetricKeyDetails?.namedCurve;
+      if (curve === 'prime256v1' || curve === 'P-256') return -7; // ES256
+      if (curve === 'secp384r1' || curve === 'P-384') return -35; // ES384
+      if (curve === 'secp521r1' || curve === 'P-521') return -36; // ES512
+      throw new StatusListError('STATUS_LIST_SIGN', `unsupported EC curve ${String(curve)}`);
+    }
+    case 'ed25519':
+      return -8; // EdDSA
+    case 'rsa':
+    case 'rsa-pss':
+      return -37; // PS256
+    default:
+      throw new StatusListError('STATUS_LIST_SIGN', `unsupported key type ${String(key.asymmetricKeyType)}`);
+  }
+}
+
+export interface SignStatusListCwtInput {
+  readonly list: StatusList;
+  /** The URI the list is published at (claim 2, sub). */
+  readonly sub: string;
+  readonly iat: Date;
+  readonly exp?: Date;
+  /** Seconds a consumer may cache the token (claim 65534). */
+  readonly ttl?: number;
+  readonly iss?: string;
+  readonly aggregationUri?: string;
+  /** Private signing key. */
+  readonly key: KeyInput;
+  /** COSE alg; default from the key (ES256 for P-256, EdDSA for Ed25519, PS256 for RSA). */
+  readonly alg?: number;
+  /** kid (label 4): bytes, or a string taken as its UTF-8 bytes. */
+  readonly kid?: Uint8Array | string;
+  /** Certificate chain (DER, leaf first) for x5chain (label 33), put in the unprotected header. */
+  readonly x5chain?: readonly Uint8Array[];
+  /** Pre-compressed list bytes, to avoid compressing twice. */
+  readonly compressed?: Uint8Array;
+}
+
+const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
+
+/** Produces a CWT Status List Token: COSE_Sign1_Tagged bytes. */
+export async function signStatusListCwt(input: SignStatusListCwtInput): Promise<Uint8Array> {
+  let key: KeyObject;
+  try {
+    key = toPrivateKeyObject(input.key);
+  } catch (error) {
+    throw new StatusListError('STATUS_LIST_SIGN', 'the signing key is not a usable private key', {
+      cause: error,
+    });
+  }
+  if (input.ttl !== undefined && !(Number.isInteger(input.ttl) && input.ttl > 0)) {
+    throw new StatusListError('STATUS_LIST_SIGN', 'ttl must be a positive integer number of seconds');
+  }
+  const alg = input.alg ?? coseAlgorithmFor(key);
+
+  const claims: CborMap = new Map<CborValue, CborValue>();
+  if (input.iss !== undefined) claims.set(CwtClaim.iss, input.iss);
+  claims.set(CwtClaim.sub, input.sub);
+  claims.set(CwtClaim.iat, seconds(input.iat));
+  if (input.exp !== undefined) claims.set(CwtClaim.exp, seconds(input.exp));
+  if (input.ttl !== undefined) claims.set(CwtClaim.ttl, input.ttl);
+  claims.set(
+    CwtClaim.statusList,
+    encodeStatusListCbor(input.list, {
+      ...(input.aggregationUri === undefined ? {} : { aggregationUri: input.aggregationUri }),
+      ...(input.compressed === undefined ? {} : { compressed: input.compressed }),
+    }),
+  );
+
+  const unprotected: CborMap = new Map<CborValue, CborValue>();
+  if (input.kid !== undefined) {
+    unprotected.set(
+      Header.kid,
+      typeof input.kid === 'string' ? new TextEncoder().encode(input.kid) : input.kid,
+    );
+  }
+  if (input.x5chain !== undefined && input.x5chain.length > 0) {
+    // RFC 9360 §2: a single certificate is a bstr, several are an array.
+    unprotected.set(
+      Header.x5chain,
+      input.x5chain.length === 1 ? (input.x5chain[0] as Uint8Array) : [...input.x5chain],
+    );
+  }
+  try {
+    const sign1 = await signSign1({
+      protectedHeaders: new Map<CborValue, CborValue>([
+        [Header.alg, alg],
+        [Header.typ, STATUS_LIST_CWT_TYP],
+      ]),
+      unprotectedHeaders: unprotected,
+      payload: encode(claims),
+      key,
+      tagged: true,
+    });
+    return sign1.encode({ tagged: true });
+  } catch (error) {
+    if (error instanceof StatusListError) throw error;
+    throw new StatusListError('STATUS_LIST_SIGN', 'signing the status list token failed', { cause: error });
+  }
+}
+
+const ALL_CHECKS = Object.values(C);
+
+function isStatusListCwtTyp(typ: CborValue): boolean {
+  // The media type; the bare subtype name as older implementations wrote it is tolerated.
+  if (typeof typ !== 'string') return false;
+  const t = typ.toLowerCase();
+  return t === STATUS_LIST_CWT_MEDIA_TYPE || t === 'statuslist+cwt';
+}
+
+function num(v: CborValue): unknown {
+  // CBOR integers beyond 2^53 arrive as bigint; no sensible NumericDate or ttl is that large.
+  return typeof v === 'bigint' ? Number.NaN : v;
+}
+
+/**
+ * Verifies a CWT Status List Token. Never throws for bad input: the report says what is wrong.
+ * A token is usable when `ok` is true.
+ */
+export async function verifyStatusListCwt(
+  token: Uint8Array,
+  options: VerifyStatusListTokenOptions,
+): Promise<StatusListTokenVerification> {
+  requireNow(options);
+  if (options.key === undefined && options.trustAnchors === undefined) {
+    throw new TypeError('options.key or options.trustAnchors is required');
+  }
+  const b = new ReportBuilder();
+  const done = (parts: Parameters<typeof finishVerification>[2] = {}, reason = 'not evaluated') => {
+    skipRemaining(b, ALL_CHECKS, reason);
+    return finishVerification(b, 'cwt', parts);
+  };
+
+  // decode: [tag 61] [tag 18] COSE_Sign1, with an attached payload
+  let sign1: CoseSign1;
+  try {
+    let value: CborValue = decode(token);
+    if (value instanceof Tagged && value.tag === 61) value = value.value;
+    sign1 = decodeSign1(value);
+    if (sign1.payload === null) throw new Error('detached payload');
+  } catch {
+    b.failed(C.decode, 'the token is not a COSE_Sign1 with an attached payload');
+    return done({}, 'the token could not be decoded');
+  }
+  b.passed(C.decode, sign1.tagged ? 'COSE_Sign1 (tag 18)' : 'COSE_Sign1 (untagged)');
+
+  // typ (must be protected: §5.2 "the CWT protected header")
+  const typ = sign1.protectedHeaders.get(Header.typ);
+  if (isStatusListCwtTyp(typ)) {
+    b.passed(C.type, `typ ${String(typ)}`);
+  } else {
+    const where = sign1.unprotectedHeaders.has(Header.typ) ? ' (typ is only in the unprotected header)' : '';
+    b.failed(C.type, `typ must be ${STATUS_LIST_CWT_MEDIA_TYPE} in the protected header${where}`);
+  }
+
+  // key
+  let verificationKey: KeyObject;
+  let signerCertificate: Uint8Array | undefined;
+  if (options.key !== undefined) {
+    try {
+      verificationKey = toPublicKeyObject(options.key);
+    } catch (error) {
+      throw new TypeError('options.key is not a usable public key', { cause: error });
+    }
+    b.skipped(C.certificatePath, 'verified under a configured key');
+  } else {
+    let chain: Uint8Array[];
+    try {
+      chain = sign1.x5chain;
+    } catch {
+      chain = [];
+    }
+    if (chain.length === 0) {
+      b.undetermined(C.signature, 'the token carries no x5chain and no key is configured');
+      return done({}, 'the signature was not verified');
+    }
+    const result = validateSignerChain(chain, options);
+    b.add(C.certificatePath, result.status, result.detail);
+    if (result.publicKey === undefined) {
+      b.undetermined(C.signature, 'no trusted signing key');
+      return done({}, 'the signature was not verified');
+    }
+    verificationKey = result.publicKey;
+    signerCertificate = result.leafDer;
+  }
+  const base = signerCertificate === undefined ? {} : { signerCertificate };
+
+  // signature (alg from the protected header, never from the key)
+  const alg = sign1.protectedHeaders.get(Header.alg);
+  let valid: boolean;
+  try {
+    valid = await verifySign1(sign1, { key: verificationKey });
+  } catch (error) {
+    const reason = error instanceof CoseError ? `${error.code}: ${error.message}` : 'verification error';
+    b.failed(C.signature, `the signature cannot be verified (${reason})`);
+    return done(base, 'the signature did not verify');
+  }
+  if (!valid) {
+    b.failed(C.signature, `the signature (alg ${String(alg)}) does not verify`);
+    return done(base, 'the signature did not verify');
+  }
+  b.passed(C.signature, `signature (alg ${String(alg)}) verified`);
+
+  // claims
+  let claims: CborMap;
+  try {
+    const decoded = decode(sign1.payload as Uint8Array);
+    if (!(decoded instanceof Map)) throw new Error('not a map');
+    claims = decoded;
+  } catch {
+    b.failed(C.list, 'the CWT payload is not a CBOR map of claims');
+    return done(base, 'the payload could not be read');
+  }
+  const checked = checkStatusListClaims(
+    b,
+    {
+      sub: claims.get(CwtClaim.sub),
+      iat: num(claims.get(CwtClaim.iat)),
+      exp: num(claims.get(CwtClaim.exp)),
+      ttl: num(claims.get(CwtClaim.ttl)),
+      iss: claims.get(CwtClaim.iss),
+    },
+    options,
+  );
+  const parts: Parameters<typeof finishVerification>[2] = { ...base, ...checked };
+
+  const statusList = claims.get(CwtClaim.statusList);
+  if (statusList === undefined) {
+    b.failed(C.list, 'the token has no status_list claim (65533)');
+  } else {
+    try {
+      const decoded = decodeStatusListCbor(
+        statusList,
+        options.maxDecompressedBytes === undefined ? {} : { maxBytes: options.maxDecompressedBytes },
+      );
+      parts.list = decoded.list;
+      if (decoded.aggregationUri !== undefined) parts.aggregationUri = decoded.aggregationUri;
+      b.passed(C.list, `bits ${decoded.list.bits}, ${decoded.list.size} entries`);
+    } catch (error) {
+      if (!(error instanceof StatusListError)) throw error;
+      b.failed(C.list, `${error.code}: ${error.message}`);
+    }
+  }
+  return done(parts);
+}
