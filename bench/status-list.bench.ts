@@ -14,13 +14,8 @@
 import { Buffer } from 'node:buffer';
 import { pathToFileURL } from 'node:url';
 import { StatusList, StatusType } from '@mynakit/status-list';
+import type { BenchFigure } from './figure.js';
 
-export interface BenchFigure {
-  name: string;
-  value: number;
-  unit: string;
-  ratio_to?: string;
-}
 
 const ENTRIES = 100_000_000;
 const INVALID_FRACTION = 0.01;
