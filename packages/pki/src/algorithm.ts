@@ -1,0 +1,277 @@
+/**
+ * AlgorithmIdentifier (RFC 5280 §4.1.1.2) and signatures over it, on node:crypto:
+ *
+ *   AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT IDENTIFIER, parameters ANY OPTIONAL }
+ *
+ * Verification covers RSA PKCS #1 v1.5 (RFC 8017 §8.2) with SHA-1/2, RSASSA-PSS (RFC 4055, same hash
+ * for MGF1), ECDSA on P-256/384/521 (RFC 5758, DER Ecdsa-Sig-Value) and EdDSA (RFC 8410). Signing emits
+ * the identifiers OpenSSL emits: NULL parameters for RSA PKCS #1 v1.5, none for ECDSA and EdDSA.
+ */
+import { createHash, constants as cryptoConstants, type KeyObject, sign, verify } from 'node:crypto';
+import { children, type DerElement, readDer, readOid, readSmallInt, Tag } from './der-reader.js';
+import { explicit, integer, nullValue, oid, sequence } from './der-writer.js';
+import { PkiError } from './errors.js';
+import { OID } from './oids.js';
+
+export interface AlgorithmIdentifier {
+  readonly oid: string;
+  /** The parameters TLV when present (NULL included). */
+  readonly parametersDer?: Uint8Array;
+}
+
+export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+
+export function readAlgorithmIdentifier(el: DerElement): AlgorithmIdentifier {
+  const r = children(el, 'AlgorithmIdentifier');
+  const o = readOid(r.expect(Tag.OID, 'algorithm'));
+  const p = r.done ? undefined : r.next();
+  return p === undefined ? { oid: o } : { oid: o, parametersDer: p.bytes };
+}
+
+const HASH_BY_OID: Readonly<Record<string, HashName>> = {
+  [OID.sha1]: 'sha1',
+  [OID.sha224]: 'sha224',
+  [OID.sha256]: 'sha256',
+  [OID.sha384]: 'sha384',
+  [OID.sha512]: 'sha512',
+};
+
+export const HASH_OID: Readonly<Record<HashName, string>> = {
+  sha1: OID.sha1,
+  sha224: OID.sha224,
+  sha256: OID.sha256,
+  sha384: OID.sha384,
+  sha512: OID.sha512,
+};
+
+export function hashNameOf(digestOid: string): HashName | undefined {
+  return HASH_BY_OID[digestOid];
+}
+
+interface SignatureScheme {
+  readonly name: string;
+  readonly kind: 'rsa' | 'ecdsa' | 'eddsa' | 'rsa-pss';
+  readonly hash: HashName | null;
+}
+
+const SCHEMES: Readonly<Record<string, SignatureScheme>> = {
+  [OID.sha1WithRSAEncryption]: { name: 'sha1WithRSAEncryption', kind: 'rsa', hash: 'sha1' },
+  [OID.sha224WithRSAEncryption]: { name: 'sha224WithRSAEncryption', kind: 'rsa', hash: 'sha224' },
+  [OID.sha256WithRSAEncryption]: { name: 'sha256WithRSAEncryption', kind: 'rsa', hash: 'sha256' },
+  [OID.sha384WithRSAEncryption]: { name: 'sha384WithRSAEncryption', kind: 'rsa', hash: 'sha384' },
+  [OID.sha512WithRSAEncryption]: { name: 'sha512WithRSAEncryption', kind: 'rsa', hash: 'sha512' },
+  [OID.rsassaPss]: { name: 'RSASSA-PSS', kind: 'rsa-pss', hash: null },
+  [OID.ecdsaWithSHA1]: { name: 'ecdsa-with-SHA1', kind: 'ecdsa', hash: 'sha1' },
+  [OID.ecdsaWithSHA224]: { name: 'ecdsa-with-SHA224', kind: 'ecdsa', hash: 'sha224' },
+  [OID.ecdsaWithSHA256]: { name: 'ecdsa-with-SHA256', kind: 'ecdsa', hash: 'sha256' },
+  [OID.ecdsaWithSHA384]: { name: 'ecdsa-with-SHA384', kind: 'ecdsa', hash: 'sha384' },
+  [OID.ecdsaWithSHA512]: { name: 'ecdsa-with-SHA512', kind: 'ecdsa', hash: 'sha512' },
+  [OID.ed25519]: { name: 'Ed25519', kind: 'eddsa', hash: null },
+  [OID.ed448]: { name: 'Ed448', kind: 'eddsa', hash: null },
+  // CMS SignerInfo often names only the key algorithm; the hash is the SignerInfo digestAlgorithm.
+  [OID.rsaEncryption]: { name: 'rsaEncryption', kind: 'rsa', hash: null },
+  [OID.ecPublicKey]: { name: 'ecPublicKey', kind: 'ecdsa', hash: null },
+};
+
+/** A readable name for a signature algorithm OID (the OID itself when unknown). */
+export function signatureAlgorithmName(algOid: string): string {
+  return SCHEMES[algOid]?.name ?? algOid;
+}
+
+interface PssParams {
+  readonly hash: HashName;
+  readonly saltLength: number;
+}
+
+/**
+ *   RSASSA-PSS-params ::= SEQUENCE {
+ *     hashAlgorithm [0] HashAlgorithm DEFAULT sha1, maskGenAlgorithm [1] MaskGenAlgorithm DEFAULT mgf1SHA1,
+ *     saltLength [2] INTEGER DEFAULT 20, trailerField [3] TrailerField DEFAULT trailerFieldBC }
+ */
+function readPssParams(der: Uint8Array | undefined): PssParams {
+  let hash: HashName = 'sha1';
+  let mgfHash: HashName = 'sha1';
+  let saltLength = 20;
+  if (der !== undefined) {
+    const r = children(readDer(der, 'RSASSA-PSS-params'), 'RSASSA-PSS-params');
+    const h = r.optional(0xa0);
+    if (h) {
+      const alg = readAlgorithmIdentifier(readDer(h.value));
+      const n = HASH_BY_OID[alg.oid];
+      if (n === undefined) throw new PkiError('UNSUPPORTED_ALGORITHM', 'unsupported PSS hash');
+      hash = n;
+    }
+    const m = r.optional(0xa1);
+    if (m) {
+      const mgf = readAlgorithmIdentifier(readDer(m.value));
+      if (mgf.oid !== OID.mgf1 || mgf.parametersDer === undefined)
+        throw new PkiError('UNSUPPORTED_ALGORITHM', 'unsupported PSS mask generation');
+      const n = HASH_BY_OID[readAlgorithmIdentifier(readDer(mgf.parametersDer)).oid];
+      if (n === undefined) throw new PkiError('UNSUPPORTED_ALGORITHM', 'unsupported MGF1 hash');
+      mgfHash = n;
+    }
+    const s = r.optional(0xa2);
+    if (s) saltLength = readSmallInt(readDer(s.value));
+    const t = r.optional(0xa3);
+    if (t && readSmallInt(readDer(t.value)) !== 1)
+      throw new PkiError('UNSUPPORTED_ALGORITHM', 'unsupported PSS trailer');
+  }
+  // node:crypto (OpenSSL's default) uses the signature hash for MGF1 too.
+  if (mgfHash !== hash)
+    throw new PkiError('UNSUPPORTED_ALGORITHM', 'PSS with a different MGF1 hash is not supported');
+  return { hash, saltLength };
+}
+
+/**
+ * Verifies `signature` over `data` with `publicKey` under `alg`. `digestHint` names the hash when the
+ * identifier only names the key algorithm (CMS `rsaEncryption`, `ecPublicKey`).
+ * Returns false for a wrong signature or a key of the wrong type; throws `UNSUPPORTED_ALGORITHM` for an
+ * algorithm it does not know.
+ */
+export function verifySignature(
+  alg: AlgorithmIdentifier,
+  data: Uint8Array,
+  signature: Uint8Array,
+  publicKey: KeyObject,
+  digestHint?: HashName,
+): boolean {
+  const scheme = SCHEMES[alg.oid];
+  if (scheme === undefined)
+    throw new PkiError('UNSUPPORTED_ALGORITHM', `unsupported signature algorithm ${alg.oid}`);
+  const keyType = publicKey.asymmetricKeyType;
+  try {
+    switch (scheme.kind) {
+      case 'rsa': {
+        if (keyType !== 'rsa') return false;
+        const hash = scheme.hash ?? digestHint;
+        if (hash === undefined)
+          throw new PkiError('UNSUPPORTED_ALGORITHM', 'no digest algorithm for RSA signature');
+        return verify(hash, data, { key: publicKey, padding: cryptoConstants.RSA_PKCS1_PADDING }, signature);
+      }
+      case 'rsa-pss': {
+        if (keyType !== 'rsa' && keyType !== 'rsa-pss') return false;
+        const p = readPssParams(alg.parametersDer);
+        return verify(
+          p.hash,
+          data,
+          { key: publicKey, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength },
+          signature,
+        );
+      }
+      case 'ecdsa': {
+        if (keyType !== 'ec') return false;
+        const hash = scheme.hash ?? digestHint;
+        if (hash === undefined)
+          throw new PkiError('UNSUPPORTED_ALGORITHM', 'no digest algorithm for ECDSA signature');
+        return verify(hash, data, { key: publicKey, dsaEncoding: 'der' }, signature);
+      }
+      case 'eddsa':
+        if (
+          (alg.oid === OID.ed25519 && keyType !== 'ed25519') ||
+          (alg.oid === OID.ed448 && keyType !== 'ed448')
+        )
+          return false;
+        return verify(null, data, publicKey, signature);
+    }
+  } catch (e) {
+    if (e instanceof PkiError) throw e;
+    return false; // malformed signature value or key: a failed verification, not a crash
+  }
+}
+
+// ---- signing ----
+
+export type SigningAlgorithm =
+  | 'sha256WithRSAEncryption'
+  | 'sha384WithRSAEncryption'
+  | 'sha512WithRSAEncryption'
+  | 'RSASSA-PSS-SHA256'
+  | 'ecdsa-with-SHA256'
+  | 'ecdsa-with-SHA384'
+  | 'ecdsa-with-SHA512'
+  | 'Ed25519';
+
+/** The algorithm a key signs with when none is named: RSA → SHA-256, EC → the curve's hash. */
+export function defaultSigningAlgorithm(privateKey: KeyObject): SigningAlgorithm {
+  const t = privateKey.asymmetricKeyType;
+  if (t === 'rsa') return 'sha256WithRSAEncryption';
+  if (t === 'rsa-pss') return 'RSASSA-PSS-SHA256';
+  if (t === 'ed25519') return 'Ed25519';
+  if (t === 'ec') {
+    const curve = privateKey.asymmetricKeyDetails?.namedCurve;
+    if (curve === 'secp384r1') return 'ecdsa-with-SHA384';
+    if (curve === 'secp521r1') return 'ecdsa-with-SHA512';
+    return 'ecdsa-with-SHA256';
+  }
+  throw new PkiError('UNSUPPORTED_KEY', `cannot sign with a ${t ?? 'unknown'} key`);
+}
+
+function pssParamsDer(): Uint8Array {
+  const sha256 = sequence(oid(OID.sha256), nullValue());
+  return sequence(
+    explicit(0, sha256),
+    explicit(1, sequence(oid(OID.mgf1), sha256)),
+    explicit(2, integer(32)),
+  );
+}
+
+export function signingAlgorithmIdentifier(alg: SigningAlgorithm): Uint8Array {
+  switch (alg) {
+    case 'sha256WithRSAEncryption':
+      return sequence(oid(OID.sha256WithRSAEncryption), nullValue());
+    case 'sha384WithRSAEncryption':
+      return sequence(oid(OID.sha384WithRSAEncryption), nullValue());
+    case 'sha512WithRSAEncryption':
+      return sequence(oid(OID.sha512WithRSAEncryption), nullValue());
+    case 'RSASSA-PSS-SHA256':
+      return sequence(oid(OID.rsassaPss), pssParamsDer());
+    case 'ecdsa-with-SHA256':
+      return sequence(oid(OID.ecdsaWithSHA256));
+    case 'ecdsa-with-SHA384':
+      return sequence(oid(OID.ecdsaWithSHA384));
+    case 'ecdsa-with-SHA512':
+      return sequence(oid(OID.ecdsaWithSHA512));
+    case 'Ed25519':
+      return sequence(oid(OID.ed25519));
+  }
+}
+
+export function hashOfSigningAlgorithm(alg: SigningAlgorithm): HashName | null {
+  switch (alg) {
+    case 'sha256WithRSAEncryption':
+    case 'RSASSA-PSS-SHA256':
+    case 'ecdsa-with-SHA256':
+      return 'sha256';
+    case 'sha384WithRSAEncryption':
+    case 'ecdsa-with-SHA384':
+      return 'sha384';
+    case 'sha512WithRSAEncryption':
+    case 'ecdsa-with-SHA512':
+      return 'sha512';
+    case 'Ed25519':
+      return null;
+  }
+}
+
+export function signData(alg: SigningAlgorithm, data: Uint8Array, privateKey: KeyObject): Uint8Array {
+  const hash = hashOfSigningAlgorithm(alg);
+  const t = privateKey.asymmetricKeyType;
+  const ok =
+    (alg.includes('RSA') && (t === 'rsa' || (t === 'rsa-pss' && alg === 'RSASSA-PSS-SHA256'))) ||
+    (alg.startsWith('ecdsa') && t === 'ec') ||
+    (alg === 'Ed25519' && t === 'ed25519');
+  if (!ok) throw new PkiError('UNSUPPORTED_KEY', `a ${t ?? 'unknown'} key cannot sign with ${alg}`);
+  if (alg === 'RSASSA-PSS-SHA256')
+    return new Uint8Array(
+      sign('sha256', data, {
+        key: privateKey,
+        padding: cryptoConstants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32,
+      }),
+    );
+  return new Uint8Array(sign(hash, data, { key: privateKey, dsaEncoding: 'der' }));
+}
+
+export function digest(hash: HashName, data: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash(hash).update(data).digest());
+}

@@ -1,0 +1,472 @@
+/**
+ * CMS SignedData (RFC 5652 §5), as JPKI signatures use it:
+ *
+ *   ContentInfo ::= SEQUENCE { contentType ContentType, content [0] EXPLICIT ANY DEFINED BY contentType }
+ *   SignedData ::= SEQUENCE { version CMSVersion, digestAlgorithms SET OF DigestAlgorithmIdentifier,
+ *     encapContentInfo EncapsulatedContentInfo, certificates [0] IMPLICIT CertificateSet OPTIONAL,
+ *     crls [1] IMPLICIT RevocationInfoChoices OPTIONAL, signerInfos SET OF SignerInfo }
+ *   EncapsulatedContentInfo ::= SEQUENCE { eContentType ContentType, eContent [0] EXPLICIT OCTET STRING OPTIONAL }
+ *   SignerInfo ::= SEQUENCE { version CMSVersion, sid SignerIdentifier, digestAlgorithm DigestAlgorithmIdentifier,
+ *     signedAttrs [0] IMPLICIT SignedAttributes OPTIONAL, signatureAlgorithm SignatureAlgorithmIdentifier,
+ *     signature SignatureValue, unsignedAttrs [1] IMPLICIT UnsignedAttributes OPTIONAL }
+ *   SignerIdentifier ::= CHOICE { issuerAndSerialNumber IssuerAndSerialNumber, subjectKeyIdentifier [0] SubjectKeyIdentifier }
+ *   Attribute ::= SEQUENCE { attrType OBJECT IDENTIFIER, attrValues SET OF AttributeValue }
+ *
+ * §5.4: with signed attributes the signature covers the DER of the SET OF Attribute — the received
+ * [0] IMPLICIT bytes with the tag changed to SET (0x31), never a re-encoding. contentType and
+ * messageDigest are then mandatory (§11.1, §11.2). Parsing uses the lean DER reader (BER indefinite
+ * lengths accepted, as streamed CMS uses them); building emits DER.
+ */
+import { Buffer } from 'node:buffer';
+import { constants as cryptoConstants, type KeyObject, sign as nodeSign } from 'node:crypto';
+import { type Check, check, type Verdict, verdictOf } from '@mynakit/report';
+import {
+  type AlgorithmIdentifier,
+  digest,
+  HASH_OID,
+  type HashName,
+  hashNameOf,
+  readAlgorithmIdentifier,
+  signatureAlgorithmName,
+  verifySignature,
+} from './algorithm.js';
+import { type Certificate, parseCertificate, serialToBigInt, toCertificate } from './certificate.js';
+import {
+  bytesEqual,
+  children,
+  type DerElement,
+  DerReader,
+  readDer,
+  readIntegerHex,
+  readOctetString,
+  readOid,
+  readSmallInt,
+  readTime,
+  Tag,
+  toHex,
+} from './der-reader.js';
+import {
+  explicit,
+  implicit,
+  integer,
+  nullValue,
+  octetString,
+  oid,
+  sequence,
+  setOf,
+  x509Time,
+} from './der-writer.js';
+import { PkiError } from './errors.js';
+import { namesEqual } from './name.js';
+import { OID } from './oids.js';
+import { type PathValidationResult, validateCertificatePath } from './path-validation.js';
+
+export type CmsDigest = 'SHA-256' | 'SHA-384' | 'SHA-512';
+const DIGESTS: Readonly<Record<CmsDigest, HashName>> = {
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
+
+export interface SignCmsOptions {
+  readonly content: Uint8Array;
+  /** Detached: the content is not embedded (eContent absent). */
+  readonly detached: boolean;
+  readonly signer: {
+    readonly certificate: Certificate | Uint8Array | string;
+    readonly privateKey: KeyObject;
+  };
+  /** Further certificates to embed (e.g. intermediates). */
+  readonly certificates?: readonly Certificate[];
+  /** Embed the signer's certificate (default true). */
+  readonly includeSignerCertificate?: boolean;
+  readonly signingTime: Date;
+  /** Default issuerAndSerialNumber. */
+  readonly signerIdentifier?: 'issuerAndSerialNumber' | 'subjectKeyIdentifier';
+  /** Default SHA-256. */
+  readonly digest?: CmsDigest;
+  /** eContentType (default id-data). */
+  readonly contentType?: string;
+  /** RSA keys: PKCS #1 v1.5 (default, what JPKI uses) or PSS. */
+  readonly rsaPadding?: 'pkcs1' | 'pss';
+}
+
+const attribute = (type: string, value: Uint8Array): Uint8Array => sequence(oid(type), setOf(value));
+
+/** Produces a DER ContentInfo holding SignedData with one signer. */
+export function signCms(opts: SignCmsOptions): Uint8Array<ArrayBuffer> {
+  const signer = toCertificate(opts.signer.certificate);
+  const key = opts.signer.privateKey;
+  const dg = opts.digest ?? 'SHA-256';
+  const hash = DIGESTS[dg];
+  const contentType = opts.contentType ?? OID.data;
+  const useSki = opts.signerIdentifier === 'subjectKeyIdentifier';
+  if (useSki && signer.subjectKeyIdentifier === undefined)
+    throw new PkiError('INVALID_ARGUMENT', 'the signer certificate has no subjectKeyIdentifier');
+
+  const signedAttrs = setOf(
+    attribute(OID.contentType, oid(contentType)),
+    attribute(OID.signingTime, x509Time(opts.signingTime)),
+    attribute(OID.messageDigest, octetString(digest(hash, opts.content))),
+  );
+  let sigAlg: Uint8Array;
+  let signature: Uint8Array;
+  const t = key.asymmetricKeyType;
+  if (t === 'rsa' && opts.rsaPadding !== 'pss') {
+    // rsaEncryption as the SignerInfo algorithm, as OpenSSL and most CMS producers write it.
+    sigAlg = sequence(oid(OID.rsaEncryption), nullValue());
+    signature = new Uint8Array(
+      nodeSign(hash, signedAttrs, { key, padding: cryptoConstants.RSA_PKCS1_PADDING }),
+    );
+  } else if (t === 'rsa' || t === 'rsa-pss') {
+    const h = sequence(oid(HASH_OID[hash]), nullValue());
+    const saltLength = hash === 'sha256' ? 32 : hash === 'sha384' ? 48 : 64;
+    sigAlg = sequence(
+      oid(OID.rsassaPss),
+      sequence(explicit(0, h), explicit(1, sequence(oid(OID.mgf1), h)), explicit(2, integer(saltLength))),
+    );
+    signature = new Uint8Array(
+      nodeSign(hash, signedAttrs, { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength }),
+    );
+  } else if (t === 'ec') {
+    const ecOid = { sha256: OID.ecdsaWithSHA256, sha384: OID.ecdsaWithSHA384, sha512: OID.ecdsaWithSHA512 }[
+      hash as 'sha256' | 'sha384' | 'sha512'
+    ];
+    sigAlg = sequence(oid(ecOid));
+    signature = new Uint8Array(nodeSign(hash, signedAttrs, { key, dsaEncoding: 'der' }));
+  } else {
+    throw new PkiError('UNSUPPORTED_KEY', `CMS signing with a ${t ?? 'unknown'} key is not supported`);
+  }
+
+  const sid = useSki
+    ? implicit(0, octetString(Buffer.from(signer.subjectKeyIdentifier!, 'hex')))
+    : sequence(signer.issuerDer, integer(serialToBigInt(signer.serialNumber)));
+  const digestAlg = sequence(oid(HASH_OID[hash]));
+  const signerInfo = sequence(
+    integer(useSki ? 3 : 1),
+    sid,
+    digestAlg,
+    implicit(0, signedAttrs),
+    sigAlg,
+    octetString(signature),
+  );
+  const certs = [...(opts.includeSignerCertificate === false ? [] : [signer]), ...(opts.certificates ?? [])];
+  const unique = certs.filter((c, i) => certs.findIndex((d) => d.fingerprint256 === c.fingerprint256) === i);
+  const version = useSki || contentType !== OID.data ? 3 : 1;
+  const signedData = sequence(
+    integer(version),
+    setOf(digestAlg),
+    sequence(oid(contentType), ...(opts.detached ? [] : [explicit(0, octetString(opts.content))])),
+    ...(unique.length ? [implicit(0, setOf(...unique.map((c) => c.der)))] : []),
+    setOf(signerInfo),
+  );
+  return sequence(oid(OID.signedData), explicit(0, signedData));
+}
+
+// ---- parsing ----
+
+export type SignerIdentifier =
+  | { readonly issuerDer: Uint8Array; readonly serialNumber: string }
+  | { readonly subjectKeyIdentifier: string };
+
+export interface CmsAttribute {
+  readonly type: string;
+  /** Each AttributeValue TLV. */
+  readonly values: readonly Uint8Array[];
+}
+
+export interface CmsSignerInfo {
+  readonly version: number;
+  readonly sid: SignerIdentifier;
+  readonly digestAlgorithm: AlgorithmIdentifier;
+  /** The signedAttrs TLV exactly as received ([0] IMPLICIT). */
+  readonly signedAttrsDer?: Uint8Array;
+  readonly signedAttributes: readonly CmsAttribute[];
+  readonly signatureAlgorithm: AlgorithmIdentifier & { readonly name: string };
+  readonly signature: Uint8Array;
+  readonly contentType?: string;
+  readonly messageDigest?: Uint8Array;
+  readonly signingTime?: Date;
+}
+
+export interface CmsSignedData {
+  readonly version: number;
+  readonly contentType: string;
+  /** eContent, when attached. */
+  readonly content?: Uint8Array;
+  /** DER of the embedded X.509 certificates (other certificate choices are skipped). */
+  readonly certificates: readonly Uint8Array[];
+  readonly signers: readonly CmsSignerInfo[];
+}
+
+function readAttributes(el: DerElement): CmsAttribute[] {
+  const r = new DerReader(el.value);
+  const out: CmsAttribute[] = [];
+  while (!r.done) {
+    const a = children(r.expect(Tag.SEQUENCE, 'Attribute'));
+    const type = readOid(a.expect(Tag.OID, 'attrType'));
+    const values = children(a.expect(Tag.SET, 'attrValues'))
+      .rest()
+      .map((v) => v.bytes);
+    out.push({ type, values });
+  }
+  return out;
+}
+
+function readSignerInfo(el: DerElement): CmsSignerInfo {
+  const r = children(el, 'SignerInfo');
+  const version = readSmallInt(r.expect(Tag.INTEGER, 'version'));
+  const sidEl = r.next('sid');
+  let sid: SignerIdentifier;
+  if (sidEl.tag === Tag.SEQUENCE) {
+    const s = children(sidEl, 'IssuerAndSerialNumber');
+    const issuerDer = s.expect(Tag.SEQUENCE, 'issuer').bytes;
+    sid = { issuerDer, serialNumber: readIntegerHex(s.expect(Tag.INTEGER, 'serialNumber')) };
+  } else if (sidEl.tag === 0x80 || sidEl.tag === 0xa0) {
+    sid = { subjectKeyIdentifier: toHex(sidEl.tag === 0x80 ? sidEl.value : readOctetString(sidEl)) };
+  } else throw new PkiError('CMS_MALFORMED', 'bad SignerIdentifier');
+  const digestAlgorithm = readAlgorithmIdentifier(r.expect(Tag.SEQUENCE, 'digestAlgorithm'));
+  const sa = r.optional(0xa0);
+  const signatureAlgorithm = readAlgorithmIdentifier(r.expect(Tag.SEQUENCE, 'signatureAlgorithm'));
+  const signature = readOctetString(r.next('signature'));
+  r.optional(0xa1);
+  r.finish('SignerInfo');
+  const signedAttributes = sa ? readAttributes(sa) : [];
+  const single = (t: string): Uint8Array | undefined => {
+    const a = signedAttributes.filter((x) => x.type === t);
+    if (a.length > 1 || (a[0] && a[0].values.length !== 1))
+      throw new PkiError('CMS_MALFORMED', `attribute ${t} must have exactly one value (§11)`);
+    return a[0]?.values[0];
+  };
+  const ct = single(OID.contentType);
+  const md = single(OID.messageDigest);
+  const st = single(OID.signingTime);
+  return {
+    version,
+    sid,
+    digestAlgorithm,
+    ...(sa ? { signedAttrsDer: sa.bytes } : {}),
+    signedAttributes,
+    signatureAlgorithm: { ...signatureAlgorithm, name: signatureAlgorithmName(signatureAlgorithm.oid) },
+    signature,
+    ...(ct ? { contentType: readOid(readDer(ct)) } : {}),
+    ...(md ? { messageDigest: readOctetString(readDer(md)) } : {}),
+    ...(st ? { signingTime: readTime(readDer(st)) } : {}),
+  };
+}
+
+/** Parses a ContentInfo holding SignedData. Throws `CMS_MALFORMED`. */
+export function parseCms(der: Uint8Array): CmsSignedData {
+  try {
+    const ci = children(readDer(der, 'ContentInfo'), 'ContentInfo');
+    const type = readOid(ci.expect(Tag.OID, 'contentType'));
+    if (type !== OID.signedData) throw new PkiError('CMS_MALFORMED', `not SignedData (${type})`);
+    const sdEl = readDer(ci.expect(0xa0, 'content').value, 'SignedData');
+    const sd = children(sdEl, 'SignedData');
+    const version = readSmallInt(sd.expect(Tag.INTEGER, 'version'));
+    sd.expect(Tag.SET, 'digestAlgorithms');
+    const eci = children(sd.expect(Tag.SEQUENCE, 'encapContentInfo'));
+    const contentType = readOid(eci.expect(Tag.OID, 'eContentType'));
+    const ec = eci.optional(0xa0);
+    const content = ec ? readOctetString(new DerReader(ec.value).next('eContent')) : undefined;
+    const certsEl = sd.optional(0xa0);
+    const certificates = certsEl
+      ? new DerReader(certsEl.value)
+          .rest()
+          .filter((e) => e.tag === Tag.SEQUENCE)
+          .map((e) => e.bytes)
+      : [];
+    sd.optional(0xa1);
+    const signers = children(sd.expect(Tag.SET, 'signerInfos')).rest().map(readSignerInfo);
+    sd.finish('SignedData');
+    return { version, contentType, ...(content ? { content } : {}), certificates, signers };
+  } catch (cause) {
+    if (cause instanceof PkiError && cause.code === 'CMS_MALFORMED') throw cause;
+    throw new PkiError('CMS_MALFORMED', `malformed CMS: ${(cause as Error).message}`, { cause });
+  }
+}
+
+// ---- verification ----
+
+export interface VerifyCmsOptions {
+  /** The content of a detached signature (or the expected content of an attached one). */
+  readonly content?: Uint8Array;
+  /** Certificates to look for the signer among, besides the embedded ones. */
+  readonly extraCertificates?: readonly Certificate[];
+  /** With `now`: also validate the signer's certification path (check `cms.signer_path`). */
+  readonly trustAnchors?: readonly Certificate[];
+  readonly now?: Date;
+  readonly requiredEku?: string;
+}
+
+export interface CmsVerification {
+  readonly verdict: Verdict;
+  readonly checks: readonly Check[];
+  readonly signerCertificate?: Certificate;
+  /** Embedded certificates (parsable ones). */
+  readonly certificates: readonly Certificate[];
+  readonly signingTime?: Date;
+  readonly content?: Uint8Array;
+  readonly contentType?: string;
+  readonly detached?: boolean;
+  readonly signerPath?: PathValidationResult;
+}
+
+function findSigner(sid: SignerIdentifier, pool: readonly Certificate[]): Certificate | undefined {
+  if ('subjectKeyIdentifier' in sid)
+    return pool.find((c) => c.subjectKeyIdentifier === sid.subjectKeyIdentifier);
+  return pool.find((c) => c.serialNumber === sid.serialNumber && namesEqual(c.issuerDer, sid.issuerDer));
+}
+
+/**
+ * Verifies every SignerInfo of a SignedData: signer found, contentType and messageDigest attributes,
+ * the signature over the signed attributes, the signer's key usage, and — when trust anchors and `now`
+ * are given — the signer's certification path. Reports; throws only for programmer errors.
+ */
+export function verifyCmsSignature(der: Uint8Array, opts: VerifyCmsOptions = {}): CmsVerification {
+  const checks: Check[] = [];
+  let cms: CmsSignedData;
+  try {
+    cms = parseCms(der);
+  } catch (e) {
+    checks.push(check('cms.decode', 'failed', (e as Error).message));
+    return { verdict: 'invalid', checks, certificates: [] };
+  }
+  if (cms.signers.length === 0) {
+    checks.push(check('cms.decode', 'failed', 'SignedData without a SignerInfo'));
+    return { verdict: 'invalid', checks, certificates: [] };
+  }
+  checks.push(check('cms.decode', 'passed', `SignedData v${cms.version}, ${cms.signers.length} signer(s)`));
+  const certificates: Certificate[] = [];
+  for (const c of cms.certificates) {
+    try {
+      certificates.push(parseCertificate(c));
+    } catch {
+      /* an unreadable embedded certificate is simply not a candidate */
+    }
+  }
+  const detached = cms.content === undefined;
+  let content = cms.content;
+  if (detached) {
+    if (opts.content === undefined)
+      checks.push(check('cms.content', 'failed', 'detached signature and no content given'));
+    else {
+      content = opts.content;
+      checks.push(check('cms.content', 'passed', 'detached content supplied by the caller'));
+    }
+  } else if (opts.content !== undefined && !bytesEqual(opts.content, cms.content!)) {
+    checks.push(check('cms.content', 'failed', 'the embedded content differs from the content given'));
+  } else {
+    checks.push(check('cms.content', 'passed', 'content embedded'));
+  }
+
+  const pool = [...certificates, ...(opts.extraCertificates ?? [])];
+  let first: Certificate | undefined;
+  let signingTime: Date | undefined;
+  let signerPath: PathValidationResult | undefined;
+  cms.signers.forEach((si, idx) => {
+    const who = cms.signers.length > 1 ? `signer ${idx + 1}: ` : '';
+    const cert = findSigner(si.sid, pool);
+    signingTime ??= si.signingTime;
+    if (!cert) {
+      checks.push(
+        check(
+          'cms.signer',
+          'failed',
+          `${who}the signer certificate is neither included nor given (${'subjectKeyIdentifier' in si.sid ? 'by subjectKeyIdentifier' : 'by issuer and serial number'})`,
+        ),
+      );
+      return;
+    }
+    first ??= cert;
+    checks.push(
+      check(
+        'cms.signer',
+        'passed',
+        `${who}signer certificate found ${'subjectKeyIdentifier' in si.sid ? 'by subjectKeyIdentifier' : 'by issuer and serial number'}`,
+      ),
+    );
+    const hash = hashNameOf(si.digestAlgorithm.oid);
+    if (hash === undefined) {
+      checks.push(
+        check('cms.message_digest', 'failed', `${who}unsupported digest algorithm ${si.digestAlgorithm.oid}`),
+      );
+      return;
+    }
+    let signed: Uint8Array;
+    if (si.signedAttrsDer) {
+      if (si.contentType === undefined || si.contentType !== cms.contentType)
+        checks.push(
+          check(
+            'cms.content_type',
+            'failed',
+            `${who}the contentType attribute is missing or differs from eContentType`,
+          ),
+        );
+      else checks.push(check('cms.content_type', 'passed', `${who}contentType attribute matches`));
+      if (si.messageDigest === undefined)
+        checks.push(check('cms.message_digest', 'failed', `${who}no messageDigest attribute`));
+      else if (content === undefined)
+        checks.push(check('cms.message_digest', 'undetermined', `${who}no content to digest`));
+      else if (!bytesEqual(si.messageDigest, digest(hash, content)))
+        checks.push(check('cms.message_digest', 'failed', `${who}messageDigest does not match the content`));
+      else checks.push(check('cms.message_digest', 'passed', `${who}messageDigest matches the content`));
+      signed = new Uint8Array(si.signedAttrsDer);
+      signed[0] = Tag.SET; // §5.4: the signature covers the SET OF, not the [0] IMPLICIT tag
+    } else {
+      if (content === undefined) {
+        checks.push(check('cms.signature', 'undetermined', `${who}no content to verify the signature over`));
+        return;
+      }
+      signed = content;
+    }
+    let ok = false;
+    let why = "the signature does not verify under the signer's key";
+    try {
+      ok = verifySignature(si.signatureAlgorithm, signed, si.signature, cert.publicKey, hash);
+    } catch (e) {
+      why = (e as Error).message;
+    }
+    checks.push(
+      ok
+        ? check('cms.signature', 'passed', `${who}${si.signatureAlgorithm.name} signature verified`)
+        : check('cms.signature', 'failed', `${who}${why}`),
+    );
+    const ku = cert.keyUsage;
+    checks.push(
+      ku === undefined || ku.includes('digitalSignature') || ku.includes('nonRepudiation')
+        ? check('cms.signer_key_usage', 'passed', `${who}the signer key may sign`)
+        : check(
+            'cms.signer_key_usage',
+            'failed',
+            `${who}the signer certificate keyUsage allows neither digitalSignature nor nonRepudiation`,
+          ),
+    );
+    if (opts.trustAnchors && opts.now) {
+      const p = validateCertificatePath({
+        leaf: cert,
+        intermediates: pool.filter((c) => c.fingerprint256 !== cert.fingerprint256),
+        trustAnchors: opts.trustAnchors,
+        now: opts.now,
+        ...(opts.requiredEku ? { requiredEku: opts.requiredEku } : {}),
+      });
+      signerPath ??= p;
+      checks.push(
+        p.ok
+          ? check('cms.signer_path', 'passed', `${who}the signer certificate chains to a trust anchor`)
+          : check('cms.signer_path', 'failed', `${who}${p.failure?.code}: ${p.failure?.detail}`),
+      );
+    }
+  });
+  return {
+    verdict: verdictOf(checks),
+    checks,
+    ...(first ? { signerCertificate: first } : {}),
+    certificates,
+    ...(signingTime ? { signingTime } : {}),
+    ...(content ? { content } : {}),
+    contentType: cms.contentType,
+    detached,
+    ...(signerPath ? { signerPath } : {}),
+  };
+}

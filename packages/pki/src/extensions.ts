@@ -1,0 +1,447 @@
+/**
+ * Certificate and CRL extensions (RFC 5280 §4.2, §5.2), read and written.
+ *
+ *   Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension
+ *   Extension  ::= SEQUENCE { extnID OBJECT IDENTIFIER, critical BOOLEAN DEFAULT FALSE,
+ *                             extnValue OCTET STRING -- contains the DER of the extension value }
+ *
+ * Readers take the extnValue contents; writers return a complete Extension TLV. Each value type's
+ * ASN.1 is quoted at its reader.
+ */
+import { Buffer } from 'node:buffer';
+import {
+  children,
+  type DerElement,
+  DerReader,
+  readBitString,
+  readBoolean,
+  readDer,
+  readOctetString,
+  readOid,
+  readSmallInt,
+  Tag,
+  toHex,
+} from './der-reader.js';
+import {
+  bitString,
+  boolean,
+  explicit,
+  implicit,
+  integer,
+  nullValue,
+  octetString,
+  oid,
+  sequence,
+  tlv,
+} from './der-writer.js';
+import { PkiError } from './errors.js';
+import {
+  encodeGeneralName,
+  encodeGeneralNames,
+  type GeneralName,
+  type GeneralNameInput,
+  readGeneralName,
+  readGeneralNames,
+} from './general-name.js';
+import { EKU_NAMES, OID } from './oids.js';
+
+export interface Extension {
+  readonly oid: string;
+  readonly critical: boolean;
+  /** extnValue contents: the DER of the extension value. */
+  readonly value: Uint8Array;
+}
+
+/** Reads `Extensions` given its SEQUENCE element. Duplicate extensions are malformed (§4.2). */
+export function readExtensions(seq: DerElement): Extension[] {
+  const r = children(seq, 'Extensions');
+  const out: Extension[] = [];
+  const seen = new Set<string>();
+  while (!r.done) {
+    const e = children(r.expect(Tag.SEQUENCE, 'Extension'), 'Extension');
+    const id = readOid(e.expect(Tag.OID, 'extnID'));
+    const crit = e.optional(Tag.BOOLEAN);
+    const value = readOctetString(e.expect(Tag.OCTET_STRING, 'extnValue'));
+    e.finish('Extension');
+    if (seen.has(id)) throw new PkiError('DER_MALFORMED', `duplicate extension ${id}`);
+    seen.add(id);
+    out.push({ oid: id, critical: crit ? readBoolean(crit) : false, value });
+  }
+  return out;
+}
+
+// ---- value readers ----
+
+/** BasicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL } */
+export interface BasicConstraints {
+  readonly ca: boolean;
+  readonly pathLength?: number;
+}
+
+export function readBasicConstraints(value: Uint8Array): BasicConstraints {
+  const r = children(readDer(value, 'BasicConstraints'), 'BasicConstraints');
+  const ca = r.optional(Tag.BOOLEAN);
+  const pl = r.optional(Tag.INTEGER);
+  r.finish('BasicConstraints');
+  const pathLength = pl ? readSmallInt(pl) : undefined;
+  if (pathLength !== undefined && pathLength < 0)
+    throw new PkiError('DER_MALFORMED', 'negative pathLenConstraint');
+  return { ca: ca ? readBoolean(ca) : false, ...(pathLength !== undefined ? { pathLength } : {}) };
+}
+
+/** KeyUsage ::= BIT STRING { digitalSignature (0), nonRepudiation (1), … decipherOnly (8) } */
+export const KEY_USAGE_NAMES = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+] as const;
+export type KeyUsage = (typeof KEY_USAGE_NAMES)[number];
+
+function readNamedBits<T extends string>(value: Uint8Array, names: readonly T[]): T[] {
+  const bs = readBitString(readDer(value, 'BIT STRING'));
+  const out: T[] = [];
+  names.forEach((n, i) => {
+    const byte = bs.bytes[i >> 3];
+    if (byte !== undefined && (byte & (0x80 >> (i & 7))) !== 0) out.push(n);
+  });
+  return out;
+}
+
+/** A named-bit BIT STRING in DER: trailing zero bits dropped (X.690 §11.2.2). */
+function namedBits<T extends string>(set: readonly T[], names: readonly T[]): Uint8Array {
+  let last = -1;
+  const bytes = new Uint8Array(Math.ceil(names.length / 8));
+  names.forEach((n, i) => {
+    if (set.includes(n)) {
+      bytes[i >> 3]! |= 0x80 >> (i & 7);
+      last = i;
+    }
+  });
+  if (last < 0) return bitString(new Uint8Array(0));
+  const len = (last >> 3) + 1;
+  return bitString(bytes.subarray(0, len), 7 - (last & 7));
+}
+
+export const readKeyUsage = (value: Uint8Array): KeyUsage[] => readNamedBits(value, KEY_USAGE_NAMES);
+
+/** ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId */
+export function readExtKeyUsage(value: Uint8Array): string[] {
+  const r = children(readDer(value, 'ExtKeyUsageSyntax'));
+  const out: string[] = [];
+  while (!r.done) out.push(readOid(r.expect(Tag.OID, 'KeyPurposeId')));
+  return out;
+}
+
+/** SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING */
+export const readSubjectKeyIdentifier = (value: Uint8Array): string =>
+  toHex(readOctetString(readDer(value, 'SubjectKeyIdentifier')));
+
+/**
+ * AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] KeyIdentifier OPTIONAL,
+ *   authorityCertIssuer [1] GeneralNames OPTIONAL, authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
+ */
+export function readAuthorityKeyIdentifier(value: Uint8Array): { keyIdentifier?: string } {
+  const r = children(readDer(value, 'AuthorityKeyIdentifier'));
+  const kid = r.optional(0x80);
+  return kid ? { keyIdentifier: toHex(kid.value) } : {};
+}
+
+/**
+ * certificatePolicies ::= SEQUENCE SIZE (1..MAX) OF PolicyInformation
+ * PolicyInformation ::= SEQUENCE { policyIdentifier CertPolicyId, policyQualifiers … OPTIONAL }
+ */
+export function readCertificatePolicies(value: Uint8Array): string[] {
+  const r = children(readDer(value, 'certificatePolicies'));
+  const out: string[] = [];
+  while (!r.done)
+    out.push(readOid(children(r.expect(Tag.SEQUENCE, 'PolicyInformation')).expect(Tag.OID, 'policy')));
+  return out;
+}
+
+/** SubjectAltName ::= GeneralNames */
+export const readSubjectAltName = (value: Uint8Array): GeneralName[] =>
+  readGeneralNames(readDer(value, 'GeneralNames').value);
+
+/**
+ * ReasonFlags ::= BIT STRING { unused (0), keyCompromise (1), cACompromise (2), affiliationChanged (3),
+ *   superseded (4), cessationOfOperation (5), certificateHold (6), privilegeWithdrawn (7), aACompromise (8) }
+ */
+export const REASON_FLAG_NAMES = [
+  'unused',
+  'keyCompromise',
+  'cACompromise',
+  'affiliationChanged',
+  'superseded',
+  'cessationOfOperation',
+  'certificateHold',
+  'privilegeWithdrawn',
+  'aACompromise',
+] as const;
+export type ReasonFlag = (typeof REASON_FLAG_NAMES)[number];
+
+/**
+ * DistributionPointName ::= CHOICE { fullName [0] GeneralNames,
+ *                                    nameRelativeToCRLIssuer [1] RelativeDistinguishedName }
+ */
+export type DistributionPointName =
+  | { readonly fullName: GeneralName[] }
+  | { readonly nameRelativeToCRLIssuer: Uint8Array };
+
+/**
+ * DistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName OPTIONAL,
+ *   reasons [1] ReasonFlags OPTIONAL, cRLIssuer [2] GeneralNames OPTIONAL }
+ */
+export interface DistributionPoint {
+  readonly distributionPoint?: DistributionPointName;
+  readonly reasons?: ReasonFlag[];
+  readonly cRLIssuer?: GeneralName[];
+}
+
+export function readDistributionPointName(el: DerElement): DistributionPointName {
+  const inner = readDer(el.value, 'DistributionPointName');
+  if (inner.tag === 0xa0) return { fullName: readGeneralNames(inner.value) };
+  if (inner.tag === 0xa1) {
+    const rdn = new Uint8Array(inner.bytes);
+    rdn[0] = Tag.SET;
+    return { nameRelativeToCRLIssuer: rdn };
+  }
+  throw new PkiError('DER_MALFORMED', 'bad DistributionPointName');
+}
+
+/** CRLDistributionPoints ::= SEQUENCE SIZE (1..MAX) OF DistributionPoint */
+export function readCrlDistributionPoints(value: Uint8Array): DistributionPoint[] {
+  const r = children(readDer(value, 'CRLDistributionPoints'));
+  const out: DistributionPoint[] = [];
+  while (!r.done) {
+    const dp = children(r.expect(Tag.SEQUENCE, 'DistributionPoint'));
+    const name = dp.optional(0xa0);
+    const reasons = dp.optional(0x81);
+    const issuer = dp.optional(0xa2);
+    out.push({
+      ...(name ? { distributionPoint: readDistributionPointName(name) } : {}),
+      ...(reasons ? { reasons: readNamedBits(tagAs(reasons, Tag.BIT_STRING), REASON_FLAG_NAMES) } : {}),
+      ...(issuer ? { cRLIssuer: readGeneralNames(issuer.value) } : {}),
+    });
+  }
+  return out;
+}
+
+/** An IMPLICIT-tagged primitive re-tagged with its universal type, for the primitive readers. */
+export function tagAs(el: DerElement, tag: number): Uint8Array {
+  const b = new Uint8Array(el.bytes);
+  b[0] = tag;
+  return b;
+}
+
+/**
+ * AuthorityInfoAccessSyntax ::= SEQUENCE SIZE (1..MAX) OF AccessDescription
+ * AccessDescription ::= SEQUENCE { accessMethod OBJECT IDENTIFIER, accessLocation GeneralName }
+ */
+export interface AccessDescription {
+  readonly method: string;
+  readonly location: GeneralName;
+}
+
+export function readAuthorityInfoAccess(value: Uint8Array): AccessDescription[] {
+  const r = children(readDer(value, 'AuthorityInfoAccessSyntax'));
+  const out: AccessDescription[] = [];
+  while (!r.done) {
+    const ad = children(r.expect(Tag.SEQUENCE, 'AccessDescription'));
+    const method = readOid(ad.expect(Tag.OID, 'accessMethod'));
+    out.push({ method, location: readGeneralName(ad.next('accessLocation')) });
+  }
+  return out;
+}
+
+/**
+ * NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees OPTIONAL,
+ *                                excludedSubtrees  [1] GeneralSubtrees OPTIONAL }
+ * GeneralSubtree ::= SEQUENCE { base GeneralName, minimum [0] BaseDistance DEFAULT 0, maximum [1] BaseDistance OPTIONAL }
+ */
+export interface NameConstraints {
+  readonly permitted: GeneralName[];
+  readonly excluded: GeneralName[];
+}
+
+export function readNameConstraints(value: Uint8Array): NameConstraints {
+  const r = children(readDer(value, 'NameConstraints'));
+  const subtrees = (el: DerElement | undefined): GeneralName[] => {
+    if (!el) return [];
+    const s = new DerReader(el.value);
+    const out: GeneralName[] = [];
+    while (!s.done)
+      out.push(readGeneralName(children(s.expect(Tag.SEQUENCE, 'GeneralSubtree')).next('base')));
+    return out;
+  };
+  const permitted = subtrees(r.optional(0xa0));
+  const excluded = subtrees(r.optional(0xa1));
+  return { permitted, excluded };
+}
+
+// ---- writers ----
+
+/** Extension to encode in a certificate, CSR or CRL. `critical` defaults as noted per type. */
+export type ExtensionInput =
+  /** critical by default (RFC 5280 §4.2.1.9 for CAs). */
+  | {
+      readonly type: 'basicConstraints';
+      readonly ca: boolean;
+      readonly pathLength?: number;
+      readonly critical?: boolean;
+    }
+  /** critical by default. */
+  | { readonly type: 'keyUsage'; readonly usages: readonly KeyUsage[]; readonly critical?: boolean }
+  /** OIDs or names (`serverAuth`, `clientAuth`, `OCSPSigning`, `mdlDocumentSigner`, …). Not critical by default. */
+  | { readonly type: 'extKeyUsage'; readonly usages: readonly string[]; readonly critical?: boolean }
+  | {
+      readonly type: 'certificatePolicies';
+      readonly policies: readonly string[];
+      readonly critical?: boolean;
+    }
+  | {
+      readonly type: 'subjectAltName';
+      readonly names: readonly GeneralNameInput[];
+      readonly critical?: boolean;
+    }
+  | {
+      readonly type: 'crlDistributionPoints';
+      readonly points: readonly DistributionPointInput[];
+      readonly critical?: boolean;
+    }
+  | {
+      readonly type: 'authorityInfoAccess';
+      readonly ocsp?: readonly string[];
+      readonly caIssuers?: readonly string[];
+      readonly critical?: boolean;
+    }
+  /** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1), for delegated OCSP responders. */
+  | { readonly type: 'ocspNoCheck'; readonly critical?: boolean }
+  /** Overrides the automatic SHA-1 key identifier (RFC 5280 §4.2.1.2 method 1). */
+  | { readonly type: 'subjectKeyIdentifier'; readonly keyIdentifier: string }
+  | { readonly type: 'authorityKeyIdentifier'; readonly keyIdentifier: string }
+  | {
+      readonly type: 'nameConstraints';
+      readonly permitted?: readonly GeneralNameInput[];
+      readonly excluded?: readonly GeneralNameInput[];
+      readonly critical?: boolean;
+    }
+  | { readonly type: 'raw'; readonly oid: string; readonly critical: boolean; readonly valueDer: Uint8Array };
+
+/** A distribution point: a full name (URIs, a directoryName…) and optionally reasons and a CRL issuer. */
+export interface DistributionPointInput {
+  readonly fullName?: readonly GeneralNameInput[];
+  readonly reasons?: readonly ReasonFlag[];
+  readonly cRLIssuer?: readonly GeneralNameInput[];
+}
+
+export function encodeExtension(extnId: string, critical: boolean, valueDer: Uint8Array): Uint8Array {
+  return critical
+    ? sequence(oid(extnId), boolean(true), octetString(valueDer))
+    : sequence(oid(extnId), octetString(valueDer));
+}
+
+export function encodeDistributionPointName(fullName: readonly GeneralNameInput[]): Uint8Array {
+  // distributionPoint [0] DistributionPointName; fullName [0] IMPLICIT GeneralNames
+  return explicit(0, implicit(0, encodeGeneralNames(fullName)));
+}
+
+export function encodeReasonFlags(reasons: readonly ReasonFlag[]): Uint8Array {
+  return namedBits(reasons, REASON_FLAG_NAMES);
+}
+
+function encodeDistributionPoint(p: DistributionPointInput): Uint8Array {
+  const parts: Uint8Array[] = [];
+  if (p.fullName) parts.push(encodeDistributionPointName(p.fullName));
+  if (p.reasons) parts.push(implicit(1, encodeReasonFlags(p.reasons)));
+  if (p.cRLIssuer) parts.push(implicit(2, encodeGeneralNames(p.cRLIssuer)));
+  return sequence(...parts);
+}
+
+export const ekuOid = (u: string): string => EKU_NAMES[u] ?? u;
+
+/** The extension value DER and criticality for an input (key identifiers are resolved by the caller). */
+export function encodeExtensionInput(e: ExtensionInput): {
+  oid: string;
+  critical: boolean;
+  value: Uint8Array;
+} {
+  switch (e.type) {
+    case 'basicConstraints': {
+      const parts: Uint8Array[] = [];
+      if (e.ca) parts.push(boolean(true));
+      if (e.pathLength !== undefined) parts.push(integer(e.pathLength));
+      return { oid: OID.basicConstraints, critical: e.critical ?? true, value: sequence(...parts) };
+    }
+    case 'keyUsage':
+      return { oid: OID.keyUsage, critical: e.critical ?? true, value: namedBits(e.usages, KEY_USAGE_NAMES) };
+    case 'extKeyUsage':
+      return {
+        oid: OID.extKeyUsage,
+        critical: e.critical ?? false,
+        value: sequence(...e.usages.map((u) => oid(ekuOid(u)))),
+      };
+    case 'certificatePolicies':
+      return {
+        oid: OID.certificatePolicies,
+        critical: e.critical ?? false,
+        value: sequence(...e.policies.map((p) => sequence(oid(p)))),
+      };
+    case 'subjectAltName':
+      return { oid: OID.subjectAltName, critical: e.critical ?? false, value: encodeGeneralNames(e.names) };
+    case 'crlDistributionPoints':
+      return {
+        oid: OID.cRLDistributionPoints,
+        critical: e.critical ?? false,
+        value: sequence(...e.points.map(encodeDistributionPoint)),
+      };
+    case 'authorityInfoAccess': {
+      const ads = [
+        ...(e.ocsp ?? []).map((u) =>
+          sequence(oid(OID.ocsp), encodeGeneralName({ type: 'uniformResourceIdentifier', value: u })),
+        ),
+        ...(e.caIssuers ?? []).map((u) =>
+          sequence(oid(OID.caIssuers), encodeGeneralName({ type: 'uniformResourceIdentifier', value: u })),
+        ),
+      ];
+      return { oid: OID.authorityInfoAccess, critical: e.critical ?? false, value: sequence(...ads) };
+    }
+    case 'ocspNoCheck':
+      return { oid: OID.ocspNoCheck, critical: e.critical ?? false, value: nullValue() };
+    case 'subjectKeyIdentifier':
+      return {
+        oid: OID.subjectKeyIdentifier,
+        critical: false,
+        value: octetString(hexBytes(e.keyIdentifier)),
+      };
+    case 'authorityKeyIdentifier':
+      return {
+        oid: OID.authorityKeyIdentifier,
+        critical: false,
+        value: sequence(tlv(0x80, hexBytes(e.keyIdentifier))),
+      };
+    case 'nameConstraints': {
+      const subtrees = (n: number, names: readonly GeneralNameInput[] | undefined): Uint8Array[] =>
+        names && names.length > 0 ? [tlv(0xa0 | n, ...names.map((g) => sequence(encodeGeneralName(g))))] : [];
+      return {
+        oid: OID.nameConstraints,
+        critical: e.critical ?? true,
+        value: sequence(...subtrees(0, e.permitted), ...subtrees(1, e.excluded)),
+      };
+    }
+    case 'raw':
+      readDer(e.valueDer, 'extension value');
+      return { oid: e.oid, critical: e.critical, value: e.valueDer };
+  }
+}
+
+function hexBytes(h: string): Uint8Array {
+  if (!/^([0-9a-fA-F]{2})+$/.test(h.replace(/:/g, '')))
+    throw new PkiError('INVALID_ARGUMENT', 'bad key identifier');
+  return Uint8Array.from(Buffer.from(h.replace(/:/g, ''), 'hex'));
+}

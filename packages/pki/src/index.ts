@@ -1,0 +1,125 @@
+export {
+  type AlgorithmIdentifier,
+  type HashName,
+  type SigningAlgorithm,
+  verifySignature,
+} from './algorithm.js';
+export {
+  type Certificate,
+  keyIdentifierOf,
+  normaliseSerialNumber,
+  type PublicKeyInfo,
+  parseCertificate,
+  toCertificate,
+} from './certificate.js';
+export { isSignedBy } from './certificate-signature.js';
+export {
+  type CmsAttribute,
+  type CmsDigest,
+  type CmsSignedData,
+  type CmsSignerInfo,
+  type CmsVerification,
+  parseCms,
+  type SignCmsOptions,
+  type SignerIdentifier,
+  signCms,
+  type VerifyCmsOptions,
+  verifyCmsSignature,
+} from './cms.js';
+export { type CreateCertificateOptions, createCertificate, type Issuer } from './create-certificate.js';
+export {
+  CRL_REASONS,
+  type CreateCrlOptions,
+  type Crl,
+  type CrlCertificateStatus,
+  type CrlEntry,
+  type CrlEntryInput,
+  type CrlLookup,
+  type CrlReason,
+  type CrlStatus,
+  type CrlVerification,
+  checkCertificateAgainstCrl,
+  createCrl,
+  crlReasonCode,
+  crlReasonFromCode,
+  type IssuingDistributionPoint,
+  type IssuingDistributionPointInput,
+  lookupInCrl,
+  parseCrl,
+  type VerifyCrlOptions,
+  verifyCrl,
+} from './crl.js';
+export { type CreateCsrOptions, type Csr, createCsr, parseCsr } from './csr.js';
+export {
+  children as derChildren,
+  type DerElement,
+  DerReader,
+  readBigInt,
+  readBitString,
+  readBoolean,
+  readDer,
+  readElementAt,
+  readOctetString,
+  readOid,
+  readSmallInt,
+  readString,
+  readTime,
+  Tag as DerTag,
+} from './der-reader.js';
+export { PkiError, type PkiErrorCode } from './errors.js';
+export type {
+  AccessDescription,
+  BasicConstraints,
+  DistributionPoint,
+  DistributionPointInput,
+  DistributionPointName,
+  Extension,
+  ExtensionInput,
+  KeyUsage,
+  NameConstraints,
+  ReasonFlag,
+} from './extensions.js';
+export type { GeneralName, GeneralNameInput } from './general-name.js';
+export { generateKeyPair, type KeyAlgorithm, type KeyPair, publicKeyFromSpki, spkiOf } from './keys.js';
+export { checkDocumentSignerProfile, checkIacaProfile } from './mdoc-profile.js';
+export {
+  encodeName,
+  type NameAttribute,
+  type NameAttributeInput,
+  type NameInput,
+  namesEqual,
+  nameToString,
+  parseName,
+} from './name.js';
+export {
+  type CertId,
+  type CreateOcspRequestOptions,
+  type CreateOcspResponseOptions,
+  certIdFor,
+  certIdMatches,
+  createOcspErrorResponse,
+  createOcspRequest,
+  createOcspResponse,
+  type OcspCertStatus,
+  type OcspHashAlgorithm,
+  type OcspRequest,
+  type OcspResponse,
+  type OcspResponseStatus,
+  type OcspSingleResponse,
+  type OcspSingleResponseInput,
+  type OcspVerification,
+  parseOcspRequest,
+  parseOcspResponse,
+  type ResponderId,
+  type VerifyOcspResponseOptions,
+  verifyOcspResponse,
+} from './ocsp.js';
+export { OID } from './oids.js';
+export {
+  type PathFailureCode,
+  type PathValidationResult,
+  type ValidateCertificatePathOptions,
+  type ValidationPolicy,
+  validateCertificatePath,
+} from './path-validation.js';
+export { derToPem, type PemBlock, pemToDer, readPemBlocks, splitPemBundle } from './pem.js';
