@@ -1,0 +1,39 @@
+import { type CborValue, decode, EncodedCbor, Tagged } from '@mynakit/cbor';
+import { decodeIssuerSignedBytes, decodeMobileSecurityObject, type KeyInput } from '@mynakit/mdoc';
+import { Oid4vpError } from './errors.js';
+import type { HeldDocument } from './openid4vp/dcql-match.js';
+
+/**
+ * A document as a wallet keeps it: the IssuerSigned bytes exactly as issued, and the device key that
+ * the MSO binds (a KeyObject or a JWK here; in a phone it lives in the secure element).
+ */
+export interface StoredMdoc {
+  readonly id: string;
+  readonly issuerSigned: Uint8Array;
+  readonly deviceKey: KeyInput;
+}
+
+/** The docType (from the MSO) and the element values of a stored document, for request matching. */
+export function heldDocumentOf(stored: Pick<StoredMdoc, 'id' | 'issuerSigned'>): HeldDocument {
+  try {
+    const signed = decodeIssuerSignedBytes(stored.issuerSigned);
+    let sign1: CborValue = signed.issuerAuth;
+    if (sign1 instanceof Tagged) sign1 = sign1.value;
+    const payload = Array.isArray(sign1) ? sign1[2] : undefined;
+    if (!(payload instanceof Uint8Array)) throw new Oid4vpError('DECODE', 'issuerAuth has no payload');
+    const msoItem = decode(payload);
+    const mso = decodeMobileSecurityObject(msoItem instanceof EncodedCbor ? msoItem.decode() : msoItem);
+    const elements: Record<string, Record<string, unknown>> = {};
+    for (const [ns, items] of signed.nameSpaces) {
+      const out: Record<string, unknown> = {};
+      for (const item of items) out[item.elementIdentifier] = item.elementValue;
+      elements[ns] = out;
+    }
+    return { id: stored.id, docType: mso.docType, elements };
+  } catch (e) {
+    if (e instanceof Oid4vpError) throw e;
+    throw new Oid4vpError('DECODE', `stored document ${stored.id} is not a readable IssuerSigned`, {
+      cause: e,
+    });
+  }
+}
