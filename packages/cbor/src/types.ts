@@ -1,13 +1,20 @@
+import type { EncodedCbor } from './encoded-cbor.js';
+
+export type { EncodedCbor };
+
 /**
  * The CBOR data model as mynakit sees it (RFC 8949 §2).
  *
- * - major types 0/1 → `number` when it is a safe integer, else `bigint`
+ * - major types 0/1 → `number` when it is a safe integer, else `bigint`; bignums (tags 2/3,
+ *   RFC 8949 §3.4.3) also decode to `bigint`
  * - major type 2 → `Uint8Array` (a zero-copy view into the input when decoded)
  * - major type 3 → `string`
  * - major type 4 → `CborValue[]`
  * - major type 5 → `CborMap` (a JS `Map`, so integer and text keys stay distinct: COSE uses both)
  * - major type 6 → `Tagged`, except tag 24 which is `EncodedCbor` (kept as the exact bytes received)
  * - major type 7 → `boolean`, `null`, `undefined`, `number` (floats), or `Simple`
+ *
+ * `RawCbor` exists only on the way out: pre-encoded bytes the encoder copies verbatim.
  */
 export type CborValue =
   | number
@@ -45,4 +52,13 @@ export class Simple {
  */
 export class RawCbor {
   constructor(readonly bytes: Uint8Array) {}
+}
+
+export interface DecodeOptions {
+  /** Maximum nesting of arrays, maps and tags (default 64). Deeper input fails with CBOR_DEPTH_EXCEEDED. */
+  readonly maxDepth?: number;
+  /** Maximum number of items in the whole input (default 2^24; each item takes at least one byte anyway). */
+  readonly maxItems?: number;
+  /** Record the exact input span of every decoded array, map and tag for `rawSpanOf`. */
+  readonly spans?: boolean;
 }

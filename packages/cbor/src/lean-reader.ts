@@ -1,0 +1,373 @@
+import { bytesToHex } from './bytes.js';
+import { encode } from './encode.js';
+import { EncodedCbor } from './encoded-cbor.js';
+import { decodeUtf8, Reader } from './reader.js';
+import { type CborMap, type CborValue, Simple, Tagged } from './types.js';
+
+/**
+ * A cursor over one CBOR buffer for verification hot paths (RFC 8949 §3).
+ *
+ * `decode` builds the whole value tree and decodes an embedded item (tag 24) with a fresh decoder
+ * when asked; a verifier that walks a known structure (an ISO 18013-5 DeviceResponse) can instead
+ * read heads, fields and embedded items in place with one reader: embedded items are contiguous in
+ * the outer buffer, so `enterEmbedded` just continues inside the byte string and `leaveEmbedded`
+ * checks the item ended exactly at its end. Byte strings are zero-copy views; nothing is copied or
+ * re-encoded, so raw spans (`spanFrom`) are the exact bytes received.
+ *
+ * The well-formedness rules are those of `decode` (the same head reader): non-preferred heads and
+ * indefinite lengths are accepted, reserved values, truncation and lengths beyond the input are
+ * `CborError`s. `value()` decodes one item into the same data model as `decode` — duplicate map keys
+ * rejected, bignums as bigint, tag 24 as `EncodedCbor` — with a depth limit.
+ */
+export class LeanReader extends Reader {
+  private depth = 0;
+  readonly maxDepth: number;
+  /** The absolute end of the readable region (shrinks inside embedded items). */
+  limit: number;
+
+  constructor(bytes: Uint8Array, options?: { readonly maxDepth?: number }) {
+    super(
+      bytes.constructor === Uint8Array
+        ? bytes
+        : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    );
+    this.maxDepth = options?.maxDepth ?? 64;
+    this.limit = this.bytes.length;
+  }
+
+  /** The major type of the next item, without consuming it. */
+  peekMajor(): number {
+    if (this.pos >= this.limit) this.fail('CBOR_TRUNCATED', 'input ends where an item was expected');
+    return (this.bytes[this.pos] as number) >> 5;
+  }
+
+  /** True (and consumed) when the next byte is a break (0xff) ending an indefinite-length container. */
+  atBreak(): boolean {
+    if (this.pos >= this.limit) this.fail('CBOR_TRUNCATED', 'input ends inside an indefinite-length item');
+    if (this.bytes[this.pos] === 0xff) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  /** True (and consumed) when the next item is null. */
+  atNull(): boolean {
+    if (this.pos < this.limit && this.bytes[this.pos] === 0xf6) {
+      this.pos++;
+      return true;
+    }
+    return false;
+  }
+
+  private headOf(major: number, what: string): void {
+    const start = this.pos;
+    this.head();
+    if (this.pos > this.limit) this.fail('CBOR_TRUNCATED', 'input ends inside an item head', start);
+    if (this.major !== major) this.fail('CBOR_SHAPE', `expected ${what}`, start);
+  }
+
+  /** A map head: the number of entries, or -1 for an indefinite-length map (end with `atBreak`). */
+  mapHead(): number {
+    const start = this.pos;
+    this.headOf(5, 'a map');
+    return this.ai === 31 ? -1 : this.fits(2, start);
+  }
+
+  /** An array head: the number of items, or -1 for an indefinite-length array. */
+  arrayHead(): number {
+    const start = this.pos;
+    this.headOf(4, 'an array');
+    return this.ai === 31 ? -1 : this.fits(1, start);
+  }
+
+  /** A tag head: the tag number. */
+  tagHead(): number {
+    const start = this.pos;
+    this.headOf(6, 'a tag');
+    if (this.big !== undefined) this.fail('CBOR_UNSUPPORTED', 'tag number above 2^53', start);
+    return this.arg;
+  }
+
+  private fits(units: number, start: number): number {
+    if (this.arg < 0 || this.arg * units > this.limit - this.pos) {
+      this.fail('CBOR_LENGTH_EXCEEDS_INPUT', 'declared length exceeds the remaining input', start);
+    }
+    return this.arg;
+  }
+
+  /** An unsigned integer that is a safe JS number. */
+  uint(): number {
+    const start = this.pos;
+    this.headOf(0, 'an unsigned integer');
+    if (this.big !== undefined) this.fail('CBOR_SHAPE', 'unsigned integer above 2^53', start);
+    return this.arg;
+  }
+
+  /** A text string (definite or indefinite length), strictly UTF-8. */
+  text(): string {
+    const start = this.pos;
+    this.headOf(3, 'a text string');
+    if (this.ai === 31) {
+      this.pos = start;
+      return this.value() as string;
+    }
+    const len = this.fits(1, start);
+    const s = decodeUtf8(this, this.pos, this.pos + len, start);
+    this.pos += len;
+    return s;
+  }
+
+  /**
+   * When the next item is a text string byte-equal to one of `keys` (their UTF-8 encodings),
+   * consumes it and returns its index; otherwise returns -1 and consumes nothing. Matching map keys by
+   * bytes avoids materialising a string per key on hot paths.
+   */
+  keyIndex(keys: readonly Uint8Array[]): number {
+    const b = this.bytes;
+    const p = this.pos;
+    if (p >= this.limit) return -1;
+    const ib = b[p] as number;
+    if (ib >> 5 !== 3) return -1;
+    const ai = ib & 31;
+    let len: number;
+    let off: number;
+    if (ai < 24) {
+      len = ai;
+      off = p + 1;
+    } else if (ai === 24 && p + 1 < this.limit) {
+      len = b[p + 1] as number;
+      off = p + 2;
+    } else {
+      return -1; // other heads (wider, indefinite) take the general path
+    }
+    if (off + len > this.limit) return -1;
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k] as Uint8Array;
+      if (key.length !== len) continue;
+      let j = 0;
+      while (j < len && b[off + j] === key[j]) j++;
+      if (j === len) {
+        this.pos = off + len;
+        return k;
+      }
+    }
+    return -1;
+  }
+
+  /** A byte string: a view into the input when definite, a copy of the chunks when indefinite. */
+  byteString(): Uint8Array {
+    const start = this.pos;
+    this.headOf(2, 'a byte string');
+    if (this.ai === 31) {
+      this.pos = start;
+      return this.value() as Uint8Array;
+    }
+    const len = this.fits(1, start);
+    const v = this.bytes.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return v;
+  }
+
+  /**
+   * Enters `#6.24(bstr .cbor X)`: reads the tag and byte-string heads and leaves the cursor at the
+   * start of the embedded item. Returns the complete tag-24 item as received and its content span;
+   * call `leaveEmbedded(span)` after reading X.
+   */
+  enterEmbedded(): EmbeddedSpan {
+    const start = this.pos;
+    const tag = this.tagHead();
+    if (tag !== 24) this.fail('CBOR_SHAPE', 'expected an embedded CBOR item (tag 24)', start);
+    const bstrStart = this.pos;
+    this.headOf(2, 'a byte string inside tag 24');
+    if (this.ai === 31)
+      this.fail('CBOR_UNSUPPORTED', 'indefinite-length byte string inside tag 24', bstrStart);
+    const len = this.fits(1, bstrStart);
+    const contentStart = this.pos;
+    const end = contentStart + len;
+    const span: EmbeddedSpan = { start, contentStart, end, outerLimit: this.limit };
+    this.limit = end;
+    return span;
+  }
+
+  /** Checks that the embedded item ended exactly at the end of its byte string, and steps out. */
+  leaveEmbedded(span: EmbeddedSpan): EncodedCbor {
+    if (this.pos !== span.end)
+      this.fail('CBOR_TRAILING_BYTES', 'embedded item does not fill its byte string', this.pos);
+    this.limit = span.outerLimit;
+    return new EncodedCbor(
+      this.bytes.subarray(span.contentStart, span.end),
+      this.bytes.subarray(span.start, span.end),
+    );
+  }
+
+  /** Reads a tag-24 item without looking inside (its content is decoded later, if at all). */
+  embedded(): EncodedCbor {
+    const span = this.enterEmbedded();
+    this.pos = span.end;
+    return this.leaveEmbedded(span);
+  }
+
+  /** The exact input bytes from `start` to the cursor. */
+  spanFrom(start: number): Uint8Array {
+    return this.bytes.subarray(start, this.pos);
+  }
+
+  /** Skips one item (fully checked for well-formedness). */
+  skip(): void {
+    this.value();
+  }
+
+  /** Fails unless the whole input has been read. */
+  expectEnd(): void {
+    if (this.pos !== this.bytes.length) {
+      this.fail('CBOR_TRAILING_BYTES', `${this.bytes.length - this.pos} bytes after the item`, this.pos);
+    }
+  }
+
+  /** Decodes one item into the data model of `decode`. */
+  value(): CborValue {
+    const start = this.pos;
+    if (start >= this.limit) this.fail('CBOR_TRUNCATED', 'input ends where an item was expected');
+    this.head();
+    if (this.pos > this.limit) this.fail('CBOR_TRUNCATED', 'input ends inside an item head', start);
+    switch (this.major) {
+      case 0:
+        return this.big === undefined ? this.arg : this.big;
+      case 1:
+        if (this.big !== undefined) return -1n - this.big;
+        return this.arg === Number.MAX_SAFE_INTEGER ? -1n - BigInt(this.arg) : -1 - this.arg;
+      case 2: {
+        if (this.ai === 31) return this.chunked(2);
+        const len = this.fits(1, start);
+        const v = this.bytes.subarray(this.pos, this.pos + len);
+        this.pos += len;
+        return v;
+      }
+      case 3: {
+        if (this.ai === 31) return this.chunked(3);
+        const len = this.fits(1, start);
+        const s = decodeUtf8(this, this.pos, this.pos + len, start);
+        this.pos += len;
+        return s;
+      }
+      case 4: {
+        this.enter(start);
+        const out: CborValue[] = [];
+        if (this.ai === 31) {
+          while (!this.atBreak()) out.push(this.value());
+        } else {
+          const n = this.fits(1, start);
+          for (let i = 0; i < n; i++) out.push(this.value());
+        }
+        this.depth--;
+        return out;
+      }
+      case 5:
+        return this.mapValue(start);
+      case 6:
+        return this.taggedValue(start);
+      default:
+        return this.simpleValue(start);
+    }
+  }
+
+  private enter(start: number): void {
+    if (++this.depth > this.maxDepth)
+      this.fail('CBOR_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`, start);
+  }
+
+  private chunked(major: 2 | 3): Uint8Array | string {
+    const parts: Uint8Array[] = [];
+    let text = '';
+    while (!this.atBreak()) {
+      const chunkStart = this.pos;
+      this.head();
+      if (this.major !== major || this.ai === 31) {
+        this.fail('CBOR_INVALID', 'indefinite-length string chunk of another type or length', chunkStart);
+      }
+      const len = this.fits(1, chunkStart);
+      if (major === 3) text += decodeUtf8(this, this.pos, this.pos + len, chunkStart);
+      else parts.push(this.bytes.subarray(this.pos, this.pos + len));
+      this.pos += len;
+    }
+    if (major === 3) return text;
+    let total = 0;
+    for (const p of parts) total += p.length;
+    const out = new Uint8Array(total);
+    let o = 0;
+    for (const p of parts) {
+      out.set(p, o);
+      o += p.length;
+    }
+    return out;
+  }
+
+  private mapValue(start: number): CborMap {
+    this.enter(start);
+    const out: CborMap = new Map();
+    let objectKeys: Set<string> | undefined;
+    const indefinite = this.ai === 31;
+    const n = indefinite ? -1 : this.fits(2, start);
+    for (let i = 0; indefinite ? !this.atBreak() : i < n; i++) {
+      const keyStart = this.pos;
+      const key = this.value();
+      if (typeof key === 'object' && key !== null) {
+        objectKeys ??= new Set();
+        const fingerprint = bytesToHex(encode(key));
+        if (objectKeys.has(fingerprint)) this.fail('CBOR_DUPLICATE_KEY', 'duplicate map key', keyStart);
+        objectKeys.add(fingerprint);
+      } else if (out.has(key)) {
+        this.fail('CBOR_DUPLICATE_KEY', 'duplicate map key', keyStart);
+      }
+      out.set(key, this.value());
+    }
+    this.depth--;
+    return out;
+  }
+
+  private taggedValue(start: number): CborValue {
+    if (this.big !== undefined) this.fail('CBOR_UNSUPPORTED', 'tag number above 2^53', start);
+    const tag = this.arg;
+    this.enter(start);
+    const content = this.value();
+    this.depth--;
+    if (tag === 24 && content instanceof Uint8Array)
+      return new EncodedCbor(content, this.bytes.subarray(start, this.pos));
+    if ((tag === 2 || tag === 3) && content instanceof Uint8Array) {
+      let v = 0n;
+      for (const b of content) v = (v << 8n) | BigInt(b);
+      return tag === 2 ? v : -1n - v;
+    }
+    return new Tagged(tag, content);
+  }
+
+  private simpleValue(start: number): CborValue {
+    const ai = this.ai;
+    if (ai >= 25 && ai <= 27) return this.float;
+    if (ai === 31) this.fail('CBOR_INVALID', 'break outside an indefinite-length item', start);
+    switch (this.arg) {
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+        return null;
+      case 23:
+        return undefined;
+      default:
+        return new Simple(this.arg);
+    }
+  }
+}
+
+/** Positions of an embedded item being read (see `LeanReader.enterEmbedded`). */
+export interface EmbeddedSpan {
+  /** Offset of the tag head. */
+  readonly start: number;
+  /** Offset of the embedded item (the byte string's content). */
+  readonly contentStart: number;
+  /** Offset just after the byte string. */
+  readonly end: number;
+  readonly outerLimit: number;
+}

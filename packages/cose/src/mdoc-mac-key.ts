@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import { ecdhSharedSecret, hkdfSha256 } from './ecdh-hkdf.js';
+import type { KeyInput } from './key-input.js';
+
+export interface DeriveEMacKeyOptions {
+  /** The reader's ephemeral private key (EReaderKey), or on the holder side the device private key (SDeviceKey). */
+  readonly privateKey: KeyInput;
+  /** The other party's public key: SDeviceKey from the MSO deviceKeyInfo, or EReaderKey. */
+  readonly publicKey: KeyInput;
+  /** SessionTranscriptBytes = #6.24(bstr .cbor SessionTranscript): the tag-24 item's bytes exactly. */
+  readonly sessionTranscriptBytes: Uint8Array;
+}
+
+/**
+ * EMacKey (ISO/IEC 18013-5 §9.1.3.5): the HMAC key of deviceMac.
+ *   EMacKey = HKDF-SHA-256(IKM = ECDH(privateKey, publicKey) x-coordinate,
+ *                          salt = SHA-256(SessionTranscriptBytes), info = "EMacKey", L = 32)
+ */
+export async function deriveEMacKey(options: DeriveEMacKeyOptions): Promise<Uint8Array> {
+  const z = await ecdhSharedSecret(options.privateKey, options.publicKey);
+  const salt = new Uint8Array(createHash('sha256').update(options.sessionTranscriptBytes).digest());
+  return hkdfSha256(z, salt, 'EMacKey', 32);
+}
