@@ -1,0 +1,87 @@
+import { type Crl, checkCertificateAgainstCrl, lookupInCrl, parseCrl } from '@mynakit/pki';
+import type { RevocationAnswer, RevocationSource } from './revocation-source.js';
+
+/**
+ * A revocation source over a CRL the caller already has (RFC 5280 §5, §6.3): the CLI's `--crl FILE`, a
+ * CRL a service downloaded from our own issuer. Usable only when it is signed by the certificate's issuer,
+ * current at `now` (thisUpdate ≤ now ≤ nextUpdate; past nextUpdate it is stale), and its scope covers the
+ * certificate (JPKI partitions user-authentication CRLs by municipality). A delta CRL or a CRL for only
+ * some reasons can prove "revoked" but never "good" on its own. So can a stale CRL: revocation is final
+ * (except certificateHold), so an authentic CRL past nextUpdate that lists the certificate still proves it
+ * revoked — staleness only takes away its power to say "good".
+ */
+export function crlRevocationSource(crlDer: Uint8Array, label = 'CRL'): RevocationSource {
+  let crl: Crl | undefined;
+  let malformed: string | undefined;
+  try {
+    crl = parseCrl(crlDer);
+  } catch (e) {
+    malformed = e instanceof Error ? e.message : 'malformed';
+  }
+  const source = crl?.crlNumber !== undefined ? `${label} (number ${crl.crlNumber})` : label;
+  return {
+    kind: 'CRL',
+    label: source,
+    async check(certificate, issuer, now): Promise<RevocationAnswer> {
+      const base = { kind: 'CRL', source };
+      if (crl === undefined)
+        return { ...base, status: 'unusable', detail: `cannot read the CRL: ${malformed}` };
+      const r = checkCertificateAgainstCrl(crl, { certificate, issuerCertificate: issuer, now });
+      if (r.status === 'revoked') {
+        return {
+          ...base,
+          status: 'revoked',
+          ...(r.reason !== undefined ? { reason: r.reason } : {}),
+          ...(r.revocationDate !== undefined ? { revocationDate: r.revocationDate } : {}),
+          detail: r.detail,
+        };
+      }
+      if (r.status === 'good') {
+        if (crl.deltaCrlIndicator !== undefined) {
+          return {
+            ...base,
+            status: 'unusable',
+            detail: `a delta CRL (base ${crl.deltaCrlIndicator}) alone cannot show a certificate is not revoked`,
+          };
+        }
+        const reasons = crl.issuingDistributionPoint?.onlySomeReasons;
+        if (reasons !== undefined) {
+          return {
+            ...base,
+            status: 'unusable',
+            detail: `the CRL covers only some reasons (${reasons.join(', ')})`,
+          };
+        }
+        const window =
+          crl.nextUpdate !== undefined
+            ? `, current ${crl.thisUpdate.toISOString()} – ${crl.nextUpdate.toISOString()}`
+            : '';
+        return { ...base, status: 'good', detail: `not listed${window}` };
+      }
+      const why = r.detail.replace(/^CRL not usable: /, '');
+      // Only freshness is wrong (signature, issuer, scope fine): a final revocation still counts.
+      const onlyFreshness =
+        r.checks.every((c) => c.id === 'crl.freshness' || c.status !== 'failed') &&
+        r.checks.some((c) => c.id === 'crl.freshness' && c.status === 'undetermined') &&
+        r.checks.find((c) => c.id === 'crl.scope')?.status !== 'skipped';
+      if (onlyFreshness) {
+        const hit = lookupInCrl(crl, certificate);
+        if (
+          hit.revoked &&
+          hit.reason !== 'certificateHold' &&
+          hit.revocationDate !== undefined &&
+          hit.revocationDate <= now
+        ) {
+          return {
+            ...base,
+            status: 'revoked',
+            ...(hit.reason !== undefined ? { reason: hit.reason } : {}),
+            revocationDate: hit.revocationDate,
+            detail: `listed as revoked on an authentic CRL that is no longer current (${why}); revocation is final`,
+          };
+        }
+      }
+      return { ...base, status: 'unusable', detail: why };
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { type Certificate, certIdMatches, parseOcspResponse, verifyOcspResponse } from '@mynakit/pki';
+import type { RevocationAnswer, RevocationSource } from './revocation-source.js';
+
+/**
+ * A revocation source over an OCSP response the caller already has (RFC 6960): the CLI's `--ocsp FILE`,
+ * a response stapled by a wallet, or one a service fetched from our own responder. Usable only when signed
+ * by the CA or a responder it authorised, its CertID names this certificate and issuer, and `now` lies in
+ * [thisUpdate, nextUpdate] (offline responses carry no nonce, so the window is the freshness test).
+ * A responder answering "unknown" does not vouch for the certificate: unusable. An authentic response
+ * that says "revoked" (other than certificateHold) proves revocation even outside its window or without a
+ * nextUpdate: revocation is final; only "good" needs freshness.
+ */
+export function ocspRevocationSource(
+  responseDer: Uint8Array,
+  options: { label?: string; trustedResponders?: readonly Certificate[]; nonce?: Uint8Array } = {},
+): RevocationSource {
+  const label = options.label ?? 'OCSP';
+  return {
+    kind: 'OCSP',
+    label,
+    async check(certificate, issuer, now): Promise<RevocationAnswer> {
+      const base = { kind: 'OCSP', source: label };
+      const v = verifyOcspResponse(responseDer, {
+        certificate,
+        issuerCertificate: issuer,
+        now,
+        ...(options.trustedResponders !== undefined ? { trustedResponders: options.trustedResponders } : {}),
+        ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
+      });
+      const window =
+        v.thisUpdate !== undefined
+          ? `, thisUpdate ${v.thisUpdate.toISOString()}${v.nextUpdate !== undefined ? ` nextUpdate ${v.nextUpdate.toISOString()}` : ''}`
+          : '';
+      switch (v.status) {
+        case 'revoked':
+          return {
+            ...base,
+            status: 'revoked',
+            ...(v.reason !== undefined ? { reason: v.reason } : {}),
+            ...(v.revocationTime !== undefined ? { revocationDate: v.revocationTime } : {}),
+            detail: `responder says revoked${window}`,
+          };
+        case 'good':
+          return { ...base, status: 'good', detail: `responder says good${window}` };
+        case 'unknown':
+          return { ...base, status: 'unusable', detail: `responder does not know the certificate${window}` };
+        default: {
+          const authentic =
+            v.checks.some((c) => c.id === 'ocsp.freshness' && c.status === 'undetermined') &&
+            v.checks.every((c) => c.id === 'ocsp.freshness' || c.status !== 'failed');
+          const revoked = authentic ? finalRevocation(responseDer, certificate, issuer, now) : undefined;
+          if (revoked !== undefined) {
+            return {
+              ...base,
+              status: 'revoked',
+              ...(revoked.reason !== undefined ? { reason: revoked.reason } : {}),
+              revocationDate: revoked.revocationTime,
+              detail: `authentic response says revoked, though not current (${v.detail}); revocation is final`,
+            };
+          }
+          return { ...base, status: 'unusable', detail: v.detail };
+        }
+      }
+    },
+  };
+}
+
+/** The revocation in an (already authenticated) response for this certificate, when final and not after `now`. */
+function finalRevocation(
+  der: Uint8Array,
+  certificate: Certificate,
+  issuer: Certificate,
+  now: Date,
+): { revocationTime: Date; reason?: RevocationAnswer['reason'] } | undefined {
+  try {
+    const single = parseOcspResponse(der).basic?.responses.find((s) =>
+      certIdMatches(s.certId, certificate, issuer),
+    );
+    if (
+      single?.status !== 'revoked' ||
+      single.reason === 'certificateHold' ||
+      single.revocationTime === undefined ||
+      single.revocationTime > now
+    ) {
+      return undefined;
+    }
+    return {
+      revocationTime: single.revocationTime,
+      ...(single.reason !== undefined ? { reason: single.reason } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,83 @@
+import type { KeyObject } from 'node:crypto';
+import { createCertificate, type ExtensionInput, type GeneralNameInput, type Issuer } from '@mynakit/pki';
+import { type BasicFour, basicFourToOtherNames } from './basic-four.js';
+import { parseJpkiBirthDate } from './birth-date.js';
+import { JpkiError } from './errors.js';
+import { JPKI_OID, type NameAttributes, nameToRdns, signatureCrlDistributionPoint } from './profiles.js';
+import { createUserId } from './user-authentication-certificate.js';
+import { checkIssuanceEligibility } from './validity-rules.js';
+
+/**
+ * The JPKI signature certificate (署名用電子証明書; DOMAIN.md §3, J-LIS profile):
+ *   keyUsage              critical  digitalSignature, nonRepudiation
+ *   certificatePolicies   critical  1.2.392.200149.8.5.1.1.20 (configurable: test cards, smartphone)
+ *   subjectAltName                  the basic four as otherNames (UTF8String), see basic-four.ts
+ *   cRLDistributionPoints           a directoryName (and/or URIs) of the CA's CRL
+ *   authorityInfoAccess             OCSP responder URL
+ * Never issued to a holder under 15 (checked against notBefore when the birth date is known in full).
+ */
+export interface SignatureCertificateOptions {
+  readonly issuer: Issuer;
+  readonly publicKey: KeyObject | Uint8Array;
+  readonly basicFour: BasicFour;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly serialNumber?: string | bigint;
+  /** Default `C=JP, CN=<opaque 23-character id>`: the subject carries no personal data, the SAN does. */
+  readonly subject?: NameAttributes;
+  readonly policyOid?: string;
+  /** Directory-name CRL distribution point (default: the signature CA's), or null for none. */
+  readonly crlDistributionPoint?: NameAttributes | null;
+  readonly crlUrls?: readonly string[];
+  readonly ocspUrls?: readonly string[];
+  readonly extraExtensions?: readonly ExtensionInput[];
+  readonly random?: (bytes: Uint8Array) => Uint8Array;
+}
+
+export function createSignatureCertificate(o: SignatureCertificateOptions): Uint8Array {
+  const birth = parseJpkiBirthDate(o.basicFour.birthDate);
+  if (birth.date !== undefined) {
+    const e = checkIssuanceEligibility('signature', birth.date, o.notBefore);
+    if (!e.eligible)
+      throw new JpkiError('SIGNATURE_CERTIFICATE_UNDER_15', 'no signature certificate under age 15');
+  }
+  const subject: NameAttributes = o.subject ?? [
+    ['C', 'JP'],
+    ['CN', createUserId(o.random)],
+  ];
+  const dpNames: GeneralNameInput[] = [];
+  const dp = o.crlDistributionPoint === undefined ? signatureCrlDistributionPoint() : o.crlDistributionPoint;
+  if (dp !== null) dpNames.push({ type: 'directoryName', value: nameToRdns(dp) });
+  for (const url of o.crlUrls ?? []) dpNames.push({ type: 'uniformResourceIdentifier', value: url });
+  const extensions: ExtensionInput[] = [
+    { type: 'keyUsage', usages: ['digitalSignature', 'nonRepudiation'], critical: true },
+    { type: 'certificatePolicies', policies: [o.policyOid ?? JPKI_OID.signaturePolicy], critical: true },
+    {
+      type: 'subjectAltName',
+      names: basicFourToOtherNames(o.basicFour).map((n) => ({
+        type: 'otherName' as const,
+        typeId: n.typeId,
+        value: n.value,
+      })),
+      critical: false,
+    },
+    ...(dpNames.length > 0
+      ? [{ type: 'crlDistributionPoints' as const, points: [{ fullName: dpNames }] }]
+      : []),
+    ...(o.ocspUrls !== undefined && o.ocspUrls.length > 0
+      ? [{ type: 'authorityInfoAccess' as const, ocsp: o.ocspUrls }]
+      : []),
+    ...(o.extraExtensions ?? []),
+  ];
+  return createCertificate({
+    subject: nameToRdns(subject),
+    issuer: o.issuer,
+    publicKey: o.publicKey,
+    ...(o.serialNumber !== undefined ? { serialNumber: o.serialNumber } : {}),
+    ...(o.random !== undefined ? { random: o.random } : {}),
+    notBefore: o.notBefore,
+    notAfter: o.notAfter,
+    signingAlgorithm: 'sha256WithRSAEncryption',
+    extensions,
+  });
+}

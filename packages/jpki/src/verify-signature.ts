@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { type Certificate, parseCms, verifyCmsSignature } from '@mynakit/pki';
+import { type Check, check, type Report, verdictOf } from '@mynakit/report';
+import type { BasicFour } from './basic-four.js';
+import { checkCertificate, type VerificationProfile } from './certificate-checks.js';
+import type { JpkiPolicyConfig } from './profiles.js';
+import type { RevocationAnswer, RevocationSource } from './revocation-source.js';
+import { type CertificateIdentity, certificateIdentity } from './user-authentication.js';
+
+/**
+ * Verification of a JPKI-signed document: a CMS SignedData (RFC 5652) with signed attributes contentType,
+ * messageDigest and signingTime, RSA PKCS#1 v1.5, attached or detached (DOMAIN.md §3).
+ *
+ * The report has the CMS checks of @mynakit/pki (`cms.decode`, `cms.content`, `cms.signer`,
+ * `cms.content_type`, `cms.message_digest`, `cms.signature`, `cms.signer_key_usage`) followed by the
+ * certificate checks of certificate-checks.ts (`cert.path`, `cert.validity`, `cert.key_usage`,
+ * `cert.policy`, `jpki.basic_four`, `status.revocation`). `cms.decode`, `cms.signature` and
+ * `cms.message_digest` are always present (skipped when not reached). When the signer holds a JPKI
+ * signature certificate, the decoded basic four are attached to the report (they are the point of the
+ * signature method of KYC; details never contain them).
+ */
+export interface VerifyJpkiSignatureOptions {
+  /** CMS SignedData, DER. */
+  readonly signature: Uint8Array;
+  /** The signed content of a detached signature, as raw bytes. */
+  readonly content?: Uint8Array;
+  readonly trustAnchors: readonly Certificate[];
+  /** Extra certificates (untrusted): signer and path candidates besides those the CMS carries. */
+  readonly certificates?: readonly Certificate[];
+  /** Revocation sources consulted for the signer certificate. None → `status.revocation` undetermined. */
+  readonly revocation?: readonly RevocationSource[];
+  readonly now: Date;
+  /** Default `x509`. */
+  readonly profile?: VerificationProfile;
+  readonly policies?: JpkiPolicyConfig;
+}
+
+export interface SignatureVerificationReport extends Report {
+  readonly profile: VerificationProfile;
+  readonly signer?: CertificateIdentity;
+  readonly signingTime?: Date;
+  readonly detached?: boolean;
+  readonly contentType?: string;
+  readonly basicFour?: BasicFour;
+  readonly revocation: readonly RevocationAnswer[];
+}
+
+const ALWAYS = ['cms.decode', 'cms.message_digest', 'cms.signature'] as const;
+const CERT_IDS = [
+  'cert.path',
+  'cert.validity',
+  'cert.key_usage',
+  'cert.policy',
+  'status.revocation',
+] as const;
+
+export async function verifyJpkiSignature(
+  o: VerifyJpkiSignatureOptions,
+): Promise<SignatureVerificationReport> {
+  const profile = o.profile ?? 'x509';
+  const cms = verifyCmsSignature(o.signature, {
+    ...(o.content !== undefined ? { content: o.content } : {}),
+    ...(o.certificates !== undefined ? { extraCertificates: o.certificates } : {}),
+  });
+  const checks: Check[] = [...cms.checks];
+  const has = (id: string) => checks.some((c) => c.id === id);
+
+  const decoded = !checks.some((c) => c.id === 'cms.decode' && c.status === 'failed');
+  if (decoded && !has('cms.message_digest'))
+    checks.push(messageDigestWithoutSigner(o.signature, cms.content));
+  if (!has('cms.signature')) {
+    checks.push(
+      decoded
+        ? check(
+            'cms.signature',
+            'failed',
+            'the signature cannot be verified: no signer certificate (neither included nor given)',
+          )
+        : check('cms.signature', 'skipped', 'not reached: the CMS could not be decoded'),
+    );
+  }
+  for (const id of ALWAYS) if (!has(id)) checks.push(check(id, 'skipped', 'not reached'));
+
+  const signer = cms.signerCertificate;
+  let revocation: readonly RevocationAnswer[] = [];
+  let basicFour: BasicFour | undefined;
+  if (signer === undefined) {
+    for (const id of CERT_IDS) checks.push(check(id, 'skipped', 'no signer certificate'));
+  } else {
+    const c = await checkCertificate({
+      certificate: signer,
+      intermediates: [...cms.certificates, ...(o.certificates ?? [])].filter(
+        (x) => x.fingerprint256 !== signer.fingerprint256,
+      ),
+      trustAnchors: o.trustAnchors,
+      revocation: o.revocation ?? [],
+      now: o.now,
+      profile,
+      ...(o.policies !== undefined ? { policies: o.policies } : {}),
+    });
+    checks.push(...c.checks);
+    revocation = c.revocation;
+    basicFour = c.basicFour;
+  }
+
+  return {
+    verdict: verdictOf(checks),
+    checks,
+    profile,
+    ...(signer !== undefined ? { signer: certificateIdentity(signer) } : {}),
+    ...(cms.signingTime !== undefined ? { signingTime: cms.signingTime } : {}),
+    ...(cms.detached !== undefined ? { detached: cms.detached } : {}),
+    ...(cms.contentType !== undefined ? { contentType: cms.contentType } : {}),
+    ...(basicFour !== undefined ? { basicFour } : {}),
+    revocation,
+  };
+}
+
+/** The messageDigest attribute against the content when the signer is unknown (still worth reporting). */
+function messageDigestWithoutSigner(der: Uint8Array, content: Uint8Array | undefined): Check {
+  try {
+    const si = parseCms(der).signers[0];
+    if (si?.messageDigest === undefined)
+      return check('cms.message_digest', 'failed', 'no messageDigest attribute');
+    if (content === undefined) return check('cms.message_digest', 'undetermined', 'no content to digest');
+    const alg = {
+      '2.16.840.1.101.3.4.2.1': 'sha256',
+      '2.16.840.1.101.3.4.2.2': 'sha384',
+      '2.16.840.1.101.3.4.2.3': 'sha512',
+    }[si.digestAlgorithm.oid];
+    if (alg === undefined)
+      return check('cms.message_digest', 'failed', `unsupported digest algorithm ${si.digestAlgorithm.oid}`);
+    const d = createHash(alg).update(content).digest();
+    return Buffer.compare(d, Buffer.from(si.messageDigest)) === 0
+      ? check('cms.message_digest', 'passed', 'messageDigest matches the content')
+      : check('cms.message_digest', 'failed', 'messageDigest does not match the content');
+  } catch {
+    return check('cms.message_digest', 'skipped', 'not reached');
+  }
+}
