@@ -16,7 +16,6 @@ import { pathToFileURL } from 'node:url';
 import { StatusList, StatusType } from '@mynakit/status-list';
 import type { BenchFigure } from './figure.js';
 
-
 const ENTRIES = 100_000_000;
 const INVALID_FRACTION = 0.01;
 const SEED = 0x5eed_2026;

@@ -1,19 +1,36 @@
-// `npm test`: every test — unit, PostgreSQL (a throwaway cluster from the system binaries) and Chromium
-// end-to-end — from a fresh clone. Extra arguments go to vitest (e.g. `npm test -- --project unit`).
+// `npm test`: every test from a fresh clone — the type check (`tsc -b`), the linter, and the unit,
+// PostgreSQL (a throwaway cluster from the system binaries) and Chromium end-to-end suites.
+// Extra arguments go to vitest and skip the type check and lint (e.g. `npm test -- --project unit`).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { ensureBrowser } from './ensure-browser.mjs';
 
+const extra = process.argv.slice(2);
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit' }).status ?? 1;
+
 if (!ensureBrowser()) process.exit(1);
 
+let failed = false;
+if (extra.length === 0) {
+  console.error('› tsc -b (type check)');
+  if (run('npx', ['tsc', '-b']) !== 0) {
+    console.error('type check failed');
+    failed = true;
+  }
+  console.error('› biome lint');
+  if (run('npx', ['biome', 'lint', '.']) !== 0) {
+    console.error('lint failed');
+    failed = true;
+  }
+}
+
 mkdirSync('reports', { recursive: true });
-const args = [
+const status = run('npx', [
   'vitest',
   'run',
   '--reporter=default',
   '--reporter=json',
   '--outputFile.json=reports/vitest.json',
-  ...process.argv.slice(2),
-];
-const res = spawnSync('npx', args, { stdio: 'inherit' });
-process.exit(res.status ?? 1);
+  ...extra,
+]);
+process.exit(failed || status !== 0 ? 1 : 0);
