@@ -113,9 +113,23 @@ export class LeanReader extends Reader {
       return this.value() as string;
     }
     const len = this.fits(1, start);
-    const s = decodeUtf8(this, this.pos, this.pos + len, start);
+    const s = this.utf8(this.pos, this.pos + len, start);
     this.pos += len;
     return s;
+  }
+
+  /**
+   * Strict UTF-8 as `decode` reads it; short ASCII strings (keys, identifiers, dates) are sliced in one
+   * native call where the platform has one (Node's latin1 slice equals ASCII for bytes below 0x80).
+   */
+  private utf8(from: number, to: number, itemStart: number): string {
+    if (latin1Slice !== undefined && to - from <= 64) {
+      const b = this.bytes;
+      let i = from;
+      while (i < to && (b[i] as number) < 0x80) i++;
+      if (i === to) return latin1Slice.call(b, from, to);
+    }
+    return decodeUtf8(this, from, to, itemStart);
   }
 
   /**
@@ -201,6 +215,64 @@ export class LeanReader extends Reader {
     );
   }
 
+  /**
+   * Allocation-free variant of `enterEmbedded` for hot loops: the positions are kept on an internal
+   * stack; close with `leaveEmbeddedStart()`, which returns the offset of the tag head (so that
+   * `bytes.subarray(start, pos)` is the complete item as received).
+   */
+  enterEmbeddedInPlace(): void {
+    const start = this.pos;
+    const tag = this.tagHead();
+    if (tag !== 24) this.fail('CBOR_SHAPE', 'expected an embedded CBOR item (tag 24)', start);
+    const bstrStart = this.pos;
+    this.headOf(2, 'a byte string inside tag 24');
+    if (this.ai === 31)
+      this.fail('CBOR_UNSUPPORTED', 'indefinite-length byte string inside tag 24', bstrStart);
+    const len = this.fits(1, bstrStart);
+    let d = this.depthInPlace * 3;
+    this.stack[d++] = start;
+    this.stack[d++] = this.pos + len;
+    this.stack[d] = this.limit;
+    this.depthInPlace++;
+    this.limit = this.pos + len;
+  }
+
+  /** Closes `enterEmbeddedInPlace`: checks the item filled its byte string; returns the tag's offset. */
+  leaveEmbeddedStart(): number {
+    if (this.depthInPlace === 0) throw new Error('leaveEmbeddedStart without enterEmbeddedInPlace');
+    const d = --this.depthInPlace * 3;
+    const start = this.stack[d] as number;
+    const end = this.stack[d + 1] as number;
+    if (this.pos !== end)
+      this.fail('CBOR_TRAILING_BYTES', 'embedded item does not fill its byte string', this.pos);
+    this.limit = this.stack[d + 2] as number;
+    return start;
+  }
+
+  /** (start, end, outer limit) per open `enterEmbeddedInPlace`; grows, never shrinks. */
+  private readonly stack: number[] = [];
+  private depthInPlace = 0;
+
+  /** Like `leaveEmbedded`, returning only the complete tag-24 item as received (one view, no object). */
+  leaveEmbeddedRaw(span: EmbeddedSpan): Uint8Array {
+    if (this.pos !== span.end)
+      this.fail('CBOR_TRAILING_BYTES', 'embedded item does not fill its byte string', this.pos);
+    this.limit = span.outerLimit;
+    return this.bytes.subarray(span.start, span.end);
+  }
+
+  /** Skips a byte string (failing on anything else) without making a view of it. */
+  skipByteString(): void {
+    const start = this.pos;
+    this.headOf(2, 'a byte string');
+    if (this.ai === 31) {
+      this.pos = start;
+      this.value();
+      return;
+    }
+    this.pos += this.fits(1, start);
+  }
+
   /** Reads a tag-24 item without looking inside (its content is decoded later, if at all). */
   embedded(): EncodedCbor {
     const span = this.enterEmbedded();
@@ -216,6 +288,113 @@ export class LeanReader extends Reader {
   /** Skips one item (fully checked for well-formedness). */
   skip(): void {
     this.value();
+  }
+
+  /**
+   * Skips one item with the same checks `value()` applies — well-formedness, strict UTF-8, the depth
+   * limit, duplicate map keys — but without building it (maps are the exception: they are decoded,
+   * to compare their keys). Whatever passes here, `value()` decodes at the same position later.
+   */
+  skipValue(): void {
+    const start = this.pos;
+    if (start >= this.limit) this.fail('CBOR_TRUNCATED', 'input ends where an item was expected');
+    this.head();
+    if (this.pos > this.limit) this.fail('CBOR_TRUNCATED', 'input ends inside an item head', start);
+    switch (this.major) {
+      case 0:
+      case 1:
+        return;
+      case 2:
+      case 3: {
+        const text = this.major === 3;
+        if (this.ai === 31) {
+          while (!this.atBreak()) {
+            const chunkStart = this.pos;
+            this.head();
+            if (this.major !== (text ? 3 : 2) || this.ai === 31) {
+              this.fail(
+                'CBOR_INVALID',
+                'indefinite-length string chunk of another type or length',
+                chunkStart,
+              );
+            }
+            const len = this.fits(1, chunkStart);
+            if (text) this.checkUtf8(this.pos, this.pos + len, chunkStart);
+            this.pos += len;
+          }
+          return;
+        }
+        const len = this.fits(1, start);
+        if (text) this.checkUtf8(this.pos, this.pos + len, start);
+        this.pos += len;
+        return;
+      }
+      case 4: {
+        this.enter(start);
+        if (this.ai === 31) {
+          while (!this.atBreak()) this.skipValue();
+        } else {
+          const n = this.fits(1, start);
+          for (let i = 0; i < n; i++) this.skipValue();
+        }
+        this.depth--;
+        return;
+      }
+      case 5:
+        this.pos = start;
+        this.value();
+        return;
+      case 6: {
+        if (this.big !== undefined) this.fail('CBOR_UNSUPPORTED', 'tag number above 2^53', start);
+        this.enter(start);
+        this.skipValue();
+        this.depth--;
+        return;
+      }
+      default:
+        if (this.ai === 31) this.fail('CBOR_INVALID', 'break outside an indefinite-length item', start);
+        return;
+    }
+  }
+
+  /**
+   * Strict UTF-8 validation (RFC 3629, as the WHATWG fatal decoder applies it: no overlong forms, no
+   * surrogates, nothing above U+10FFFF, no truncated sequence) without producing the string.
+   */
+  private checkUtf8(from: number, to: number, itemStart: number): void {
+    const b = this.bytes;
+    let i = from;
+    while (i < to) {
+      const c = b[i] as number;
+      if (c < 0x80) {
+        i++;
+        continue;
+      }
+      let need: number;
+      let lo = 0x80;
+      let hi = 0xbf;
+      if (c >= 0xc2 && c <= 0xdf) need = 1;
+      else if (c >= 0xe0 && c <= 0xef) {
+        need = 2;
+        if (c === 0xe0) lo = 0xa0;
+        else if (c === 0xed) hi = 0x9f;
+      } else if (c >= 0xf0 && c <= 0xf4) {
+        need = 3;
+        if (c === 0xf0) lo = 0x90;
+        else if (c === 0xf4) hi = 0x8f;
+      } else {
+        this.fail('CBOR_INVALID', `text string is not valid UTF-8 (at byte ${itemStart})`, itemStart);
+      }
+      for (let k = 1; k <= need; k++) {
+        const d = i + k < to ? (b[i + k] as number) : -1;
+        const min = k === 1 ? lo : 0x80;
+        const max = k === 1 ? hi : 0xbf;
+        if (d < min || d > max) {
+          this.fail('CBOR_INVALID', `text string is not valid UTF-8 (at byte ${itemStart})`, itemStart);
+        }
+      }
+      i += need + 1;
+    }
   }
 
   /** Fails unless the whole input has been read. */
@@ -247,7 +426,7 @@ export class LeanReader extends Reader {
       case 3: {
         if (this.ai === 31) return this.chunked(3);
         const len = this.fits(1, start);
-        const s = decodeUtf8(this, this.pos, this.pos + len, start);
+        const s = this.utf8(this.pos, this.pos + len, start);
         this.pos += len;
         return s;
       }
@@ -360,6 +539,13 @@ export class LeanReader extends Reader {
     }
   }
 }
+
+/** Node's `Buffer.prototype.latin1Slice`, when running on Node (feature detection; no state). */
+const latin1Slice = (
+  globalThis as {
+    Buffer?: { prototype: { latin1Slice?: (this: Uint8Array, start: number, end: number) => string } };
+  }
+).Buffer?.prototype.latin1Slice;
 
 /** Positions of an embedded item being read (see `LeanReader.enterEmbedded`). */
 export interface EmbeddedSpan {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { Output } from '../io.js';
+import { registerJpkiCommands } from './jpki.js';
+import { registerMdocCommands } from './mdoc.js';
 import { registerSandboxCommand } from './sandbox.js';
 
 export interface CommandContext {
@@ -10,5 +12,7 @@ export interface CommandContext {
 
 /** Each command family registers itself here: `mdoc`, `jpki`, later `issuer`, `wallet`, `verifier`, `sandbox`. */
 export function registerCommands(program: Command, ctx: CommandContext): void {
+  registerMdocCommands(program, ctx);
+  registerJpkiCommands(program, ctx);
   registerSandboxCommand(program, ctx);
 }

@@ -1,0 +1,113 @@
+/**
+ * @mynakit/mdoc — ISO/IEC 18013-5 mdoc: issue, present and verify, and the My Number Card
+ * card-substitute record profile (`org.iso.23220.1.jp.mnc`).
+ */
+
+export { deviceAuthenticationBytes } from './device-authentication.js';
+export {
+  type DeviceKeyInfo,
+  decodeDeviceKeyInfo,
+  encodeDeviceKeyInfo,
+  isDeviceSignedElementAuthorized,
+  type KeyAuthorizations,
+} from './device-key-info.js';
+export {
+  type BuildDeviceRequestOptions,
+  buildDeviceRequest,
+  type DeviceRequest,
+  type DocRequest,
+  decodeDeviceRequest,
+  decodeDeviceRequestBytes,
+  decodeItemsRequest,
+  encodeItemsRequest,
+  type ItemsRequest,
+} from './device-request.js';
+export {
+  buildDeviceResponseMap,
+  DEVICE_RESPONSE_STATUS,
+  DEVICE_RESPONSE_VERSION,
+  type DeviceResponse,
+  type DeviceResponseDocument,
+  type DocumentToEncode,
+  decodeDeviceResponse,
+  ERROR_DATA_NOT_RETURNED,
+} from './device-response.js';
+export {
+  buildDeviceSigned,
+  type DeviceSigned,
+  decodeDeviceSigned,
+  encodeDeviceNameSpaces,
+} from './device-signed.js';
+export { MdocError, type MdocErrorCode } from './errors.js';
+export {
+  coseKeyFromKeyObject,
+  type KeyInput,
+  p256PrivateKeyFromD,
+  publicKeyFromCoseKey,
+} from './internal/crypto.js';
+export { type IssuedMdoc, type IssueMdocOptions, issueMdoc, type RandomSource } from './issue-mdoc.js';
+export {
+  buildIssuerSigned,
+  decodeIssuerSigned,
+  decodeIssuerSignedBytes,
+  encodeIssuerSigned,
+  type IssuerSigned,
+} from './issuer-signed.js';
+export {
+  decodeIssuerSignedItem,
+  encodeIssuerSignedItem,
+  type IssuerSignedItem,
+  MIN_RANDOM_LENGTH,
+  type ReceivedIssuerSignedItem,
+} from './issuer-signed-item.js';
+export {
+  DIGEST_ALGORITHMS,
+  type DigestAlgorithm,
+  decodeMobileSecurityObject,
+  encodeMobileSecurityObject,
+  type MobileSecurityObject,
+  type StatusListReference,
+} from './mobile-security-object.js';
+export {
+  buildDeviceResponse,
+  type PresentationRequest,
+  type PresentMdocOptions,
+  presentMdoc,
+  type SimpleDocumentRequest,
+} from './present-mdoc.js';
+export * from './profiles/jp-mnc.js';
+export {
+  MDOC_READER_AUTH_EKU,
+  type ReaderAuthenticationResult,
+  readerAuthenticationAllBytes,
+  readerAuthenticationBytes,
+  type VerifyReaderAuthOptions,
+  verifyReaderAuth,
+} from './reader-authentication.js';
+export {
+  sessionTranscriptOf,
+  startsWithTag24,
+  toSessionTranscriptBytes,
+  wrapInTag24,
+} from './session-transcript.js';
+export * from './transcripts/index.js';
+export { decodeValidityInfo, encodeValidityInfo, type ValidityInfo } from './validity-info.js';
+export { type CachedSignerPath, defaultVerificationCache, VerificationCache } from './verification-cache.js';
+export {
+  type DeviceResponseVerification,
+  type VerifyDeviceResponseOptions,
+  verifyDeviceResponse,
+} from './verify-device-response.js';
+export {
+  type DocumentSignerSummary,
+  type ElementValues,
+  type IssuerSignedVerification,
+  MDOC_DS_EKU,
+  type MsoSummary,
+  type StatusChecker,
+  type StatusCheckResult,
+  type TrustAnchorInput,
+  type VerifiedDocument,
+  type VerifyIssuerOptions,
+  verifyIssuerSigned,
+} from './verify-issuer-signed.js';

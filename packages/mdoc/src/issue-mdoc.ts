@@ -1,0 +1,201 @@
+/**
+ * Issuance (ISO/IEC 18013-5:2021 §9.1.2): from element values, a device key and the document signer
+ * key, the IssuerSigned a wallet stores —
+ *
+ * - every element becomes an IssuerSignedItem with its own random salt (§9.1.2.5: at least 16 bytes)
+ *   and a digest ID that is random and unique within its namespace, so neither the IDs nor their order
+ *   reveal which or how many elements a record holds;
+ * - the MSO binds the digests (over the complete IssuerSignedItemBytes), the device key with its
+ *   keyAuthorizations, validityInfo (tdate without fractional seconds) and an optional status list
+ *   reference (draft-ietf-oauth-status-list §6.3);
+ * - issuerAuth is a COSE_Sign1 over MobileSecurityObjectBytes with alg in the protected header and the
+ *   DS chain (x5chain, label 33) in the unprotected header (§9.1.2.4).
+ *
+ * Everything is encoded deterministically (RFC 8949 §4.2.1); the only non-determinism is the salts
+ * and digest IDs, which come from `random` (injectable for tests).
+ */
+import type { JsonWebKey } from 'node:crypto';
+import { type CborMap, type CborValue, EncodedCbor, encode } from '@mynakit/cbor';
+import type { KeyAuthorizations } from './device-key-info.js';
+import { MdocError } from './errors.js';
+import { buildSign1 } from './internal/cose-structures.js';
+import {
+  algorithmId,
+  coseKeyFromKeyObject,
+  defaultAlgorithmFor,
+  type KeyInput,
+  type SignatureAlgorithmName,
+  sha,
+  signWithAlgorithm,
+  toPrivateKey,
+  toPublicKey,
+} from './internal/crypto.js';
+import { toCbor } from './internal/shape.js';
+import { buildIssuerSigned, decodeIssuerSignedBytes, type IssuerSigned } from './issuer-signed.js';
+import { encodeIssuerSignedItem, MIN_RANDOM_LENGTH } from './issuer-signed-item.js';
+import {
+  DIGEST_ALGORITHMS,
+  type DigestAlgorithm,
+  encodeMobileSecurityObject,
+  type MobileSecurityObject,
+  type StatusListReference,
+} from './mobile-security-object.js';
+import type { ValidityInfo } from './validity-info.js';
+
+export type RandomSource = (length: number) => Uint8Array;
+
+const defaultRandom: RandomSource = (n) => globalThis.crypto.getRandomValues(new Uint8Array(n));
+
+export interface IssueMdocOptions {
+  readonly docType: string;
+  /**
+   * Element values per namespace. Values are CBOR values (text, numbers, `Uint8Array`, `Tagged` such as
+   * `fullDate(…)`/`tdate(…)`, Maps); plain objects become maps with text keys.
+   */
+  readonly nameSpaces: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The holder's device public key (KeyObject, JWK or COSE_Key map). */
+  readonly deviceKey: KeyInput | CborMap;
+  readonly keyAuthorizations?: KeyAuthorizations;
+  /** KeyInfo: integer labels only (§9.1.2.4). */
+  readonly keyInfo?: CborMap;
+  readonly validityInfo: ValidityInfo;
+  /** Status list reference written into the MSO `status` (draft-ietf-oauth-status-list §6.3). */
+  readonly status?: StatusListReference;
+  /** The document signer's private key. */
+  readonly issuerKey: KeyInput | JsonWebKey;
+  /** x5chain: DER certificates, the DS certificate first (its issuer chain may follow). */
+  readonly issuerCertificateChain: readonly Uint8Array[];
+  /** Default: from the key (ES256 for P-256…). */
+  readonly algorithm?: SignatureAlgorithmName;
+  /** Default SHA-256. */
+  readonly digestAlgorithm?: DigestAlgorithm;
+  /** Salt length in bytes, at least 16 (default 32). */
+  readonly saltLength?: number;
+  /** Randomness for salts and digest IDs (default crypto.getRandomValues). */
+  readonly random?: RandomSource;
+}
+
+export interface IssuedMdoc {
+  /** The IssuerSigned bytes to hand to the wallet. */
+  readonly bytes: Uint8Array;
+  /** The same, decoded (items keep their exact IssuerSignedItemBytes). */
+  readonly issuerSigned: IssuerSigned;
+  readonly docType: string;
+  readonly mso: MobileSecurityObject;
+  /** MobileSecurityObjectBytes (tag 24), the issuerAuth payload. */
+  readonly msoBytes: Uint8Array;
+  /** SHA-256 of MobileSecurityObjectBytes: the record's identifier for status inquiries. */
+  readonly msoDigest: Uint8Array;
+  /** namespace → element identifier → digest ID, for the issuer's own records. */
+  readonly digestIds: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** Digest IDs: random, below 2^31, unique within the namespace. */
+function randomDigestIds(count: number, random: RandomSource): number[] {
+  const ids = new Set<number>();
+  while (ids.size < count) {
+    const b = random(4);
+    if (b.length < 4) throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
+    ids.add(
+      (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>>
+        1,
+    );
+  }
+  return [...ids];
+}
+
+export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> {
+  const random = options.random ?? defaultRandom;
+  const saltLength = options.saltLength ?? 32;
+  if (!Number.isInteger(saltLength) || saltLength < MIN_RANDOM_LENGTH) {
+    throw new MdocError('MDOC_INVALID_ARGUMENT', `saltLength must be at least ${MIN_RANDOM_LENGTH}`);
+  }
+  if (options.docType.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', 'docType is empty');
+  if (options.issuerCertificateChain.length === 0) {
+    throw new MdocError('MDOC_INVALID_ARGUMENT', 'issuerCertificateChain must hold the DS certificate');
+  }
+  const digestAlgorithm = options.digestAlgorithm ?? 'SHA-256';
+  const hash = DIGEST_ALGORITHMS[digestAlgorithm];
+  if (!hash) throw new MdocError('MDOC_UNSUPPORTED', 'digestAlgorithm must be SHA-256, SHA-384 or SHA-512');
+
+  const issuerKey = toPrivateKey(options.issuerKey, 'issuerKey');
+  const alg = algorithmId(options.algorithm ?? defaultAlgorithmFor(issuerKey));
+  const deviceKeyObject = toPublicKey(options.deviceKey, 'deviceKey'); // also checks a COSE_Key is usable
+  const deviceKey =
+    options.deviceKey instanceof Map ? options.deviceKey : coseKeyFromKeyObject(deviceKeyObject);
+
+  const items = new Map<string, EncodedCbor[]>();
+  const valueDigests = new Map<string, Map<number, Uint8Array>>();
+  const digestIds: Record<string, Record<string, number>> = {};
+  const namespaces = Object.entries(options.nameSpaces);
+  if (namespaces.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', 'nameSpaces is empty');
+  for (const [ns, elements] of namespaces) {
+    const entries = Object.entries(elements);
+    if (entries.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', `namespace ${ns} has no element`);
+    const ids = randomDigestIds(entries.length, random);
+    const encoded: EncodedCbor[] = [];
+    const digests = new Map<number, Uint8Array>();
+    const idsOut: Record<string, number> = {};
+    entries.forEach(([elementIdentifier, value], i) => {
+      const salt = random(saltLength);
+      if (salt.length !== saltLength)
+        throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
+      const digestID = ids[i] as number;
+      const bytes = encodeIssuerSignedItem({
+        digestID,
+        random: salt,
+        elementIdentifier,
+        elementValue: toCbor(value),
+      });
+      encoded.push(bytes);
+      // §9.1.2.5: the digest is over the complete IssuerSignedItemBytes (tag 24 included).
+      digests.set(digestID, sha(hash, bytes.raw));
+      idsOut[elementIdentifier] = digestID;
+    });
+    items.set(ns, encoded);
+    valueDigests.set(ns, digests);
+    digestIds[ns] = idsOut;
+  }
+
+  let mso: MobileSecurityObject = {
+    version: '1.0',
+    digestAlgorithm,
+    valueDigests,
+    deviceKeyInfo: {
+      deviceKey,
+      ...(options.keyAuthorizations ? { keyAuthorizations: options.keyAuthorizations } : {}),
+      ...(options.keyInfo ? { keyInfo: options.keyInfo } : {}),
+    },
+    docType: options.docType,
+    validityInfo: truncateToSeconds(options.validityInfo),
+  };
+  if (options.status) mso = { ...mso, status: options.status };
+  const msoBytes = EncodedCbor.of(encodeMobileSecurityObject(mso)).raw;
+
+  const chain = options.issuerCertificateChain;
+  // RFC 9360 §2: a single certificate is a bstr, several are an array (leaf first).
+  const x5chain: CborValue = chain.length === 1 ? (chain[0] as Uint8Array) : [...chain];
+  const issuerAuth = buildSign1({
+    alg,
+    sign: (tbs) => signWithAlgorithm(alg, issuerKey, tbs),
+    payload: msoBytes,
+    unprotected: new Map<CborValue, CborValue>([[33, x5chain]]),
+  });
+
+  const bytes = encode(buildIssuerSigned(items, issuerAuth));
+  return {
+    bytes,
+    issuerSigned: decodeIssuerSignedBytes(bytes),
+    docType: options.docType,
+    mso,
+    msoBytes,
+    msoDigest: sha('sha256', msoBytes),
+    digestIds,
+  };
+}
+
+function truncateToSeconds(v: ValidityInfo): ValidityInfo {
+  const t = (d: Date) => new Date(Math.floor(d.getTime() / 1000) * 1000);
+  const out: ValidityInfo = { signed: t(v.signed), validFrom: t(v.validFrom), validUntil: t(v.validUntil) };
+  return v.expectedUpdate ? { ...out, expectedUpdate: t(v.expectedUpdate) } : out;
+}

@@ -1,0 +1,187 @@
+/**
+ * Presentation (holder side, ISO/IEC 18013-5:2021 §8.3.2.1.2.2, §9.1.3): from stored IssuerSigned
+ * records and a request, the DeviceResponse.
+ *
+ * Selective disclosure never re-encodes what the issuer signed: each disclosed element is forwarded as
+ * the exact IssuerSignedItemBytes the wallet received, and issuerAuth is forwarded byte for byte.
+ * Device authentication is a detached COSE_Sign1 (`mode: 'signature'`, §9.1.3.6) or COSE_Mac0 with
+ * EMacKey (`mode: 'mac'`, §9.1.3.5) over DeviceAuthenticationBytes.
+ */
+import { type CborMap, type CborValue, decode, type EncodedCbor, encode, RawCbor } from '@mynakit/cbor';
+import { deviceAuthenticationBytes } from './device-authentication.js';
+import { type DeviceRequest, decodeDeviceRequest, type ItemsRequest } from './device-request.js';
+import { buildDeviceResponseMap, type DocumentToEncode, ERROR_DATA_NOT_RETURNED } from './device-response.js';
+import { buildDeviceSigned, encodeDeviceNameSpaces } from './device-signed.js';
+import { MdocError } from './errors.js';
+import { buildMac0, buildSign1, readCoseMessage } from './internal/cose-structures.js';
+import {
+  algorithmId,
+  defaultAlgorithmFor,
+  deriveSessionKey,
+  hmacSha256,
+  type KeyInput,
+  signWithAlgorithm,
+  toPrivateKey,
+  toPublicKey,
+} from './internal/crypto.js';
+import { asEncoded, decodeEmbedded } from './internal/shape.js';
+import { buildIssuerSigned, decodeIssuerSignedBytes, type IssuerSigned } from './issuer-signed.js';
+import { decodeMobileSecurityObject } from './mobile-security-object.js';
+import { toSessionTranscriptBytes } from './session-transcript.js';
+
+/** A simple request: element identifiers per namespace for one docType. */
+export interface SimpleDocumentRequest {
+  readonly docType: string;
+  readonly elements: Readonly<Record<string, readonly string[]>>;
+}
+
+export type PresentationRequest =
+  | Uint8Array
+  | DeviceRequest
+  | SimpleDocumentRequest
+  | Pick<ItemsRequest, 'docType' | 'nameSpaces'>
+  | readonly (SimpleDocumentRequest | Pick<ItemsRequest, 'docType' | 'nameSpaces'>)[];
+
+export interface PresentMdocOptions {
+  /** Stored IssuerSigned records (bytes as issued). */
+  readonly documents: readonly Uint8Array[];
+  /** DeviceRequest bytes or structure, or simple per-docType element lists. */
+  readonly request: PresentationRequest;
+  /** SessionTranscriptBytes (tag 24) or a bare SessionTranscript; used byte-exact. */
+  readonly sessionTranscriptBytes: Uint8Array;
+  /** The device private key (one for every document), or per docType. */
+  readonly deviceKey: KeyInput | Readonly<Record<string, KeyInput>>;
+  readonly mode: 'signature' | 'mac';
+  /** The reader's ephemeral public key (EReaderKey) — required for `mode: 'mac'`. */
+  readonly readerEphemeralPublicKey?: KeyInput | CborMap;
+  /** Elements the device signs itself, per docType → namespace → identifier. */
+  readonly deviceNameSpaces?: Readonly<
+    Record<string, Readonly<Record<string, Readonly<Record<string, CborValue>>>>>
+  >;
+}
+
+interface HeldDocument {
+  readonly docType: string;
+  readonly issuerSigned: IssuerSigned;
+}
+
+function held(bytes: Uint8Array, index: number): HeldDocument {
+  const issuerSigned = decodeIssuerSignedBytes(bytes);
+  if (!issuerSigned.issuerAuthBytes)
+    throw new MdocError('MDOC_DECODE', `documents[${index}]: issuerAuth span missing`);
+  const sign1 = readCoseMessage(issuerSigned.issuerAuth, 'Sign1', `documents[${index}].issuerAuth`);
+  if (!sign1.payload) throw new MdocError('MDOC_DECODE', `documents[${index}].issuerAuth has no payload`);
+  const payload = decode(sign1.payload);
+  const msoValue =
+    payload instanceof Map ? payload : decodeEmbedded(asEncoded(payload, 'MobileSecurityObjectBytes'), 'MSO');
+  return { docType: decodeMobileSecurityObject(msoValue).docType, issuerSigned };
+}
+
+/** Normalises every accepted request form to ItemsRequest-like `{docType, nameSpaces}` values. */
+function requestedDocuments(request: PresentationRequest): Pick<ItemsRequest, 'docType' | 'nameSpaces'>[] {
+  if (request instanceof Uint8Array) return requestedDocuments(decodeDeviceRequest(decode(request)));
+  if (Array.isArray(request)) return request.flatMap((r) => requestedDocuments(r));
+  const r = request as DeviceRequest | SimpleDocumentRequest | Pick<ItemsRequest, 'docType' | 'nameSpaces'>;
+  if ('docRequests' in r) return r.docRequests.map((d) => d.itemsRequest);
+  if ('elements' in r) {
+    const nameSpaces: Record<string, Record<string, boolean>> = {};
+    for (const [ns, ids] of Object.entries(r.elements)) {
+      nameSpaces[ns] = Object.fromEntries(ids.map((id) => [id, false]));
+    }
+    return [{ docType: r.docType, nameSpaces }];
+  }
+  return [r];
+}
+
+function isKeyMap(k: PresentMdocOptions['deviceKey']): k is Readonly<Record<string, KeyInput>> {
+  return (
+    typeof k === 'object' &&
+    k !== null &&
+    !('kty' in k) &&
+    !('asymmetricKeyType' in k) &&
+    Object.getPrototypeOf(k) === Object.prototype
+  );
+}
+
+/**
+ * Builds a DeviceResponse for `request` from the held `documents`. Requested elements a document does
+ * not hold are listed in the document's `errors` (code 0, data not returned); requested docTypes the
+ * wallet does not hold are listed in `documentErrors`.
+ */
+export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Array> {
+  const sessionTranscriptBytes = toSessionTranscriptBytes(options.sessionTranscriptBytes);
+  const docs = options.documents.map(held);
+  const requests = requestedDocuments(options.request);
+  if (requests.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', 'the request names no document');
+  if (options.mode === 'mac' && !options.readerEphemeralPublicKey) {
+    throw new MdocError('MDOC_INVALID_ARGUMENT', "mode 'mac' needs readerEphemeralPublicKey");
+  }
+  const readerKey = options.readerEphemeralPublicKey
+    ? toPublicKey(options.readerEphemeralPublicKey, 'readerEphemeralPublicKey')
+    : undefined;
+
+  const documents: DocumentToEncode[] = [];
+  const documentErrors: Record<string, number> = {};
+  for (const req of requests) {
+    const doc = docs.find((d) => d.docType === req.docType);
+    if (!doc) {
+      documentErrors[req.docType] = ERROR_DATA_NOT_RETURNED;
+      continue;
+    }
+    const disclosed = new Map<string, EncodedCbor[]>();
+    const errors: Record<string, Record<string, number>> = {};
+    for (const [ns, elements] of Object.entries(req.nameSpaces)) {
+      const items = doc.issuerSigned.nameSpaces.get(ns) ?? [];
+      for (const id of Object.keys(elements)) {
+        const item = items.find((i) => i.elementIdentifier === id);
+        if (item) {
+          let list = disclosed.get(ns);
+          if (!list) {
+            list = [];
+            disclosed.set(ns, list);
+          }
+          list.push(item.bytes); // the received tag-24 bytes, verbatim
+        } else {
+          errors[ns] = { ...errors[ns], [id]: ERROR_DATA_NOT_RETURNED };
+        }
+      }
+    }
+    const keyInput = isKeyMap(options.deviceKey) ? options.deviceKey[req.docType] : options.deviceKey;
+    if (!keyInput) throw new MdocError('MDOC_INVALID_ARGUMENT', `no device key for ${req.docType}`);
+    const deviceKey = toPrivateKey(keyInput, 'deviceKey');
+    const nameSpacesBytes = encodeDeviceNameSpaces(options.deviceNameSpaces?.[req.docType] ?? {});
+    const toSign = deviceAuthenticationBytes(sessionTranscriptBytes, req.docType, nameSpacesBytes.raw);
+    let deviceAuth: { deviceSignature: CborValue } | { deviceMac: CborValue };
+    if (options.mode === 'signature') {
+      const alg = algorithmId(defaultAlgorithmFor(deviceKey));
+      deviceAuth = {
+        deviceSignature: buildSign1({
+          alg,
+          sign: (tbs) => signWithAlgorithm(alg, deviceKey, tbs),
+          payload: null,
+          detachedPayload: toSign,
+        }),
+      };
+    } else {
+      const eMacKey = deriveSessionKey(
+        deviceKey,
+        readerKey as NonNullable<typeof readerKey>,
+        sessionTranscriptBytes,
+        'EMacKey',
+      );
+      deviceAuth = {
+        deviceMac: buildMac0({ mac: (tbm) => hmacSha256(eMacKey, tbm), detachedPayload: toSign }),
+      };
+    }
+    documents.push({
+      docType: req.docType,
+      issuerSigned: buildIssuerSigned(disclosed, new RawCbor(doc.issuerSigned.issuerAuthBytes as Uint8Array)),
+      deviceSigned: buildDeviceSigned(nameSpacesBytes, deviceAuth),
+      ...(Object.keys(errors).length > 0 ? { errors } : {}),
+    });
+  }
+  return encode(buildDeviceResponseMap({ documents, documentErrors }));
+}
+
+/** The same as `presentMdoc`: builds the DeviceResponse bytes. */
+export const buildDeviceResponse = presentMdoc;

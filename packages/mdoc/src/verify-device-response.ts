@@ -1,0 +1,447 @@
+/**
+ * DeviceResponse verification — ISO/IEC 18013-5:2021 §9.3.1 (mdoc reader), for every document:
+ * issuer data authentication (see verify-issuer-signed.ts), then mdoc authentication (§9.1.3):
+ *
+ *   DeviceAuthenticationBytes = #6.24(bstr .cbor ["DeviceAuthentication", SessionTranscript, DocType,
+ *                                                 DeviceNameSpacesBytes])
+ *
+ * - `deviceSignature`: a COSE_Sign1 under MSO deviceKeyInfo.deviceKey whose payload is detached
+ *   (§9.1.3.6). Some wallets attach it; that is accepted only when the attached payload is byte-equal
+ *   to the DeviceAuthenticationBytes the verifier computes.
+ * - `deviceMac`: a COSE_Mac0 (HMAC 256/256) under EMacKey = HKDF-SHA-256(ECDH(reader ephemeral private
+ *   key, device key), salt = SHA-256(SessionTranscriptBytes), info "EMacKey") (§9.1.3.5); it needs the
+ *   reader's private key, without which the check is `undetermined`.
+ *
+ * The SessionTranscript is the caller's, used byte-exact: SessionTranscriptBytes (tag 24) as given,
+ * or a bare SessionTranscript wrapped in tag 24 without decoding or re-encoding it. The handover form
+ * is never validated — older drafts' transcripts must keep verifying. DeviceNameSpacesBytes are used
+ * exactly as received.
+ *
+ * Check ids (stable): decode, response.status, response.documents, issuer.certificate_path, issuer.certificate_profile,
+ * issuer.signature, mso.doctype, mso.digest_algorithm, mso.validity,
+ * mso.signed_in_certificate_validity, item.digest, device.signature or device.mac, status.revocation.
+ * The response verdict follows @mynakit/report over the response checks and every document's checks.
+ */
+import type { KeyObject } from 'node:crypto';
+import { type CborMap, decode } from '@mynakit/cbor';
+import { type Check, type Verdict, verdictOf } from '@mynakit/report';
+import { deviceAuthenticationBytes, deviceAuthenticationToBeSigned } from './device-authentication.js';
+import { isDeviceSignedElementAuthorized } from './device-key-info.js';
+import { type DeviceResponse, decodeDeviceResponse } from './device-response.js';
+import { type DeviceSigned, decodeDeviceSigned } from './device-signed.js';
+import { MdocError } from './errors.js';
+import { memoised, remember } from './internal/check-memo.js';
+import { COSE_ALG_HMAC_256_256, protectedAlgorithm, readCoseMessage } from './internal/cose-structures.js';
+import {
+  algorithmName,
+  constantTimeEqual,
+  deriveSessionKey,
+  hmacSha256,
+  type KeyInput,
+  p256PrivateKeyFromD,
+  publicKeyFromCoseKey,
+  toPrivateKey,
+  verifySignature,
+} from './internal/crypto.js';
+import { type FastResponse, readDeviceResponseFast } from './internal/read-device-response.js';
+import { fail } from './internal/shape.js';
+import { sessionTranscriptOf, toSessionTranscriptBytes } from './session-transcript.js';
+import {
+  assertVerifyOptions,
+  checkIssuerPart,
+  checkStatus,
+  type DecodedIssuerPart,
+  decodeIssuerPart,
+  type ElementValues,
+  type IssuerPartOutcome,
+  setOwn,
+  type VerifiedDocument,
+  VerifiedDocumentView,
+  type VerifyIssuerOptions,
+} from './verify-issuer-signed.js';
+
+export interface VerifyDeviceResponseOptions extends VerifyIssuerOptions {
+  /** SessionTranscriptBytes (tag 24) or a bare SessionTranscript — used byte-exact. */
+  readonly sessionTranscriptBytes: Uint8Array;
+  /** The reader's ephemeral private key (KeyObject, JWK, or a raw P-256 scalar), needed for deviceMac. */
+  readonly readerPrivateKey?: KeyInput | Uint8Array;
+  /** Internal: `false` forces the general decoding path (tests compare both). */
+  readonly fastPath?: boolean;
+}
+
+export interface DeviceResponseVerification {
+  readonly verdict: Verdict;
+  /** Response-level checks followed by every document's checks (ids stay the same). */
+  readonly checks: readonly Check[];
+  readonly documents: readonly VerifiedDocument[];
+  /** The DeviceResponse status code (0 = OK), when it could be read. */
+  readonly status?: number;
+  readonly version?: string;
+  /** documentErrors of the response: docType → error code. */
+  readonly documentErrors?: Record<string, number>;
+}
+
+interface DecodedDocument {
+  readonly docType: string;
+  readonly issuer: DecodedIssuerPart;
+  readonly device: DeviceSigned;
+  readonly errors?: Record<string, Record<string, number>>;
+}
+
+function decodeDocument(doc: DeviceResponse['documents'][number], where: string): DecodedDocument {
+  const issuer = decodeIssuerPart(doc.issuerSigned, `${where}.issuerSigned`);
+  const device = decodeDeviceSigned(doc.deviceSigned, `${where}.deviceSigned`);
+  return withErrors({ docType: doc.docType, issuer, device }, doc.errors, where);
+}
+
+function withErrors(doc: DecodedDocument, raw: CborMap | undefined, where: string): DecodedDocument {
+  if (!raw) return doc;
+  const errors: Record<string, Record<string, number>> = {};
+  for (const [ns, items] of raw) {
+    if (typeof ns !== 'string' || !(items instanceof Map))
+      fail(`${where}.errors must map namespaces to error items`);
+    const out: Record<string, number> = {};
+    for (const [id, code] of items) {
+      if (typeof id !== 'string' || typeof code !== 'number')
+        fail(`${where}.errors items must map identifiers to codes`);
+      setOwn(out, id, code);
+    }
+    setOwn(errors, ns, out);
+  }
+  return { ...doc, errors };
+}
+
+function readerKeyOf(k: VerifyDeviceResponseOptions['readerPrivateKey']): KeyObject | undefined {
+  if (k === undefined) return undefined;
+  if (k instanceof Uint8Array) return p256PrivateKeyFromD(k);
+  return toPrivateKey(k, 'readerPrivateKey');
+}
+
+interface DeviceOutcome {
+  readonly check: Check;
+  readonly deviceElements?: ElementValues;
+}
+
+function checkDevice(
+  doc: DecodedDocument,
+  sessionTranscriptBytes: Uint8Array,
+  /** The bare SessionTranscript inside sessionTranscriptBytes. */
+  transcript: Uint8Array,
+  readerKey: KeyObject | undefined,
+  strict: boolean,
+): DeviceOutcome {
+  const { device } = doc;
+  const id = device.deviceAuth.kind === 'signature' ? 'device.signature' : 'device.mac';
+  const mso = doc.issuer.mso;
+  let deviceKey: KeyObject;
+  try {
+    deviceKey = publicKeyFromCoseKey(mso.deviceKeyInfo.deviceKey);
+  } catch (e) {
+    return {
+      check: { id, status: 'failed', detail: `the MSO device key is unusable: ${(e as Error).message}` },
+    };
+  }
+  // Elements the device signs itself must be authorised by keyAuthorizations (§9.1.2.4).
+  const unauthorised: string[] = [];
+  let deviceElements: ElementValues | undefined;
+  for (const [ns, items] of device.nameSpaces) {
+    for (const [elementId, value] of items) {
+      if (!isDeviceSignedElementAuthorized(mso.deviceKeyInfo.keyAuthorizations, ns, elementId)) {
+        unauthorised.push(`${ns}/${elementId}`);
+        continue;
+      }
+      deviceElements ??= {};
+      let out = deviceElements[ns];
+      if (!out) {
+        out = {};
+        setOwn(deviceElements, ns, out);
+      }
+      setOwn(out, elementId, value);
+    }
+  }
+  const dnsRaw = device.nameSpacesBytes.raw;
+  const note = unauthorised.length
+    ? `; device-signed elements not authorised by keyAuthorizations were ignored: ${unauthorised.join(', ')}`
+    : '';
+  const unauthorisedFails = strict && unauthorised.length > 0;
+
+  let ok: boolean;
+  let what: string;
+  if (device.deviceAuth.kind === 'signature') {
+    let sign1: ReturnType<typeof readCoseMessage>;
+    try {
+      sign1 =
+        device.deviceAuth.message ?? readCoseMessage(device.deviceAuth.value, 'Sign1', 'deviceSignature');
+    } catch (e) {
+      return { check: { id, status: 'failed', detail: (e as Error).message } };
+    }
+    // DeviceAuthenticationBytes themselves are only needed to compare an attached payload.
+    if (
+      sign1.payload !== null &&
+      !bytesEqual(sign1.payload, deviceAuthenticationBytes(sessionTranscriptBytes, doc.docType, dnsRaw))
+    ) {
+      return {
+        check: {
+          id,
+          status: 'failed',
+          detail:
+            'deviceSignature carries an attached payload that is not the DeviceAuthenticationBytes (detached payload required)',
+        },
+      };
+    }
+    const alg = protectedAlgorithm(sign1);
+    const name = alg === undefined ? undefined : algorithmName(alg);
+    if (alg === undefined || name === undefined) {
+      return {
+        check: {
+          id,
+          status: 'failed',
+          detail: `unsupported or missing algorithm in the protected header (${String(alg)})`,
+        },
+      };
+    }
+    const tbs = deviceAuthenticationToBeSigned(
+      'Signature1',
+      sign1.protectedBytes,
+      transcript,
+      doc.docType,
+      dnsRaw,
+      true,
+    );
+    ok = verifySignature(alg, deviceKey, tbs, sign1.signatureOrTag);
+    what = `${name} device signature over DeviceAuthenticationBytes${sign1.payload !== null ? ' (attached, byte-equal)' : ''}`;
+  } else {
+    let mac0: ReturnType<typeof readCoseMessage>;
+    try {
+      mac0 = device.deviceAuth.message ?? readCoseMessage(device.deviceAuth.value, 'Mac0', 'deviceMac');
+    } catch (e) {
+      return { check: { id, status: 'failed', detail: (e as Error).message } };
+    }
+    if (protectedAlgorithm(mac0) !== COSE_ALG_HMAC_256_256) {
+      return { check: { id, status: 'failed', detail: 'deviceMac algorithm must be HMAC 256/256 (5)' } };
+    }
+    if (
+      mac0.payload !== null &&
+      !bytesEqual(mac0.payload, deviceAuthenticationBytes(sessionTranscriptBytes, doc.docType, dnsRaw))
+    ) {
+      return {
+        check: {
+          id,
+          status: 'failed',
+          detail: 'deviceMac carries an attached payload that is not the DeviceAuthenticationBytes',
+        },
+      };
+    }
+    if (!readerKey) {
+      return {
+        check: {
+          id,
+          status: 'undetermined',
+          detail: "deviceMac cannot be checked without the reader's ephemeral private key",
+        },
+      };
+    }
+    let eMacKey: Uint8Array;
+    try {
+      eMacKey = deriveSessionKey(readerKey, deviceKey, sessionTranscriptBytes, 'EMacKey');
+    } catch (e) {
+      return {
+        check: { id, status: 'failed', detail: `EMacKey cannot be derived: ${(e as Error).message}` },
+      };
+    }
+    const tbm = deviceAuthenticationToBeSigned(
+      'MAC0',
+      mac0.protectedBytes,
+      transcript,
+      doc.docType,
+      dnsRaw,
+      true,
+    );
+    ok = constantTimeEqual(hmacSha256(eMacKey, tbm), mac0.signatureOrTag);
+    what = 'HMAC 256/256 device MAC (EMacKey) over DeviceAuthenticationBytes';
+  }
+  if (!ok) return { check: { id, status: 'failed', detail: `${what} does not verify` } };
+  if (unauthorisedFails) return { check: { id, status: 'failed', detail: `${what} verifies${note}` } };
+  const check =
+    note === ''
+      ? (memoised(id, what) ?? remember(id, what, `${what} verifies`))
+      : { id, status: 'passed' as const, detail: `${what} verifies${note}` };
+  return deviceElements ? { check, deviceElements } : { check };
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function failedDecode(
+  detail: string,
+  extra: Partial<DeviceResponseVerification> = {},
+): DeviceResponseVerification {
+  const checks: Check[] = [{ id: 'decode', status: 'failed', detail }];
+  return { verdict: 'invalid', checks, documents: [], ...extra };
+}
+
+/**
+ * Verifies a DeviceResponse. Never throws for bad input (a failed `decode` check instead); throws
+ * `MdocError('MDOC_INVALID_ARGUMENT')` only for unusable options (no `now`, bad reader key).
+ */
+export async function verifyDeviceResponse(
+  bytes: Uint8Array,
+  options: VerifyDeviceResponseOptions,
+): Promise<DeviceResponseVerification> {
+  assertVerifyOptions(options);
+  if (!(options.sessionTranscriptBytes instanceof Uint8Array)) {
+    throw new MdocError('MDOC_INVALID_ARGUMENT', 'options.sessionTranscriptBytes must be bytes');
+  }
+  let readerKey: KeyObject | undefined;
+  try {
+    readerKey = readerKeyOf(options.readerPrivateKey);
+  } catch (e) {
+    throw new MdocError('MDOC_INVALID_ARGUMENT', `options.readerPrivateKey: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  let sessionTranscriptBytes: Uint8Array;
+  let transcript: Uint8Array;
+  try {
+    sessionTranscriptBytes = toSessionTranscriptBytes(options.sessionTranscriptBytes);
+    transcript = sessionTranscriptOf(sessionTranscriptBytes);
+  } catch (e) {
+    return failedDecode(`session transcript: ${(e as Error).message}`);
+  }
+
+  // The hot path reads the response in one pass; anything it does not like goes to the general
+  // path, which decides what is malformed and reports it per document.
+  let fast: FastResponse | undefined;
+  if (options.fastPath !== false) {
+    try {
+      fast = readDeviceResponseFast(bytes);
+    } catch {
+      fast = undefined;
+    }
+  }
+  let response: Pick<DeviceResponse, 'version' | 'status' | 'documentErrors'> & {
+    documents: readonly unknown[];
+  };
+  if (fast) {
+    response = fast;
+  } else {
+    try {
+      response = decodeDeviceResponse(decode(bytes));
+    } catch (e) {
+      return failedDecode(`DeviceResponse cannot be read: ${(e as Error).message}`);
+    }
+  }
+  const documentErrors: Record<string, number> = {};
+  for (const e of response.documentErrors) {
+    for (const [k, v] of e) if (typeof k === 'string' && typeof v === 'number') setOwn(documentErrors, k, v);
+  }
+  const responseChecks: Check[] = [
+    {
+      id: 'decode',
+      status: 'passed',
+      detail: `DeviceResponse ${response.version}, ${response.documents.length} document(s)`,
+    },
+  ];
+  if (response.status !== 0) {
+    // §8.3.2.1.2.3: a non-zero status is an error the mdoc reports (10 general error, 11 CBOR
+    // decoding error, 12 CBOR validation error); whatever documents come with it are not relied on.
+    responseChecks.push({
+      id: 'response.status',
+      status: 'failed',
+      detail: `the response reports status ${response.status} (not OK)`,
+    });
+  }
+  if (response.documents.length === 0) {
+    responseChecks.push({
+      id: 'response.documents',
+      status: 'failed',
+      detail: `the response holds no document (status ${response.status})`,
+    });
+  }
+
+  const strict = options.policy === 'strict';
+  const documents: VerifiedDocument[] = [];
+  for (let i = 0; i < response.documents.length; i++) {
+    let doc: DecodedDocument | VerifiedDocument;
+    if (fast) {
+      const f = fast.documents[i] as FastResponse['documents'][number];
+      const base: DecodedDocument = { docType: f.docType, issuer: f.issuer, device: f.device };
+      doc = f.errors ? withErrors(base, f.errors, `documents[${i}]`) : base;
+    } else {
+      const raw = response.documents[i] as DeviceResponse['documents'][number];
+      try {
+        doc = decodeDocument(raw, `documents[${i}]`);
+      } catch (e) {
+        const checks: Check[] = [
+          {
+            id: 'decode',
+            status: 'failed',
+            detail: `document ${i} (${raw.docType}) cannot be read: ${(e as Error).message}`,
+          },
+        ];
+        doc = { docType: raw.docType, verdict: 'invalid', checks, elements: {} };
+      }
+    }
+    if ('verdict' in doc) {
+      documents.push(doc);
+    } else {
+      const verified = verifyDocument(doc, sessionTranscriptBytes, transcript, readerKey, strict, options);
+      documents.push(verified instanceof Promise ? await verified : verified);
+    }
+  }
+
+  const checks: Check[] = [...responseChecks];
+  for (const d of documents) for (const c of d.checks) checks.push(c);
+  return {
+    verdict: verdictOf(checks),
+    checks,
+    documents,
+    status: response.status,
+    version: response.version,
+    ...(Object.keys(documentErrors).length ? { documentErrors } : {}),
+  };
+}
+
+/** Synchronous unless a status checker has to be consulted. */
+function verifyDocument(
+  doc: DecodedDocument,
+  sessionTranscriptBytes: Uint8Array,
+  transcript: Uint8Array,
+  readerKey: KeyObject | undefined,
+  strict: boolean,
+  options: VerifyDeviceResponseOptions,
+): VerifiedDocument | Promise<VerifiedDocument> {
+  const issuer = checkIssuerPart(doc.issuer, doc.docType, options);
+  const device = checkDevice(doc, sessionTranscriptBytes, transcript, readerKey, strict);
+  const status = checkStatus(issuer, doc.docType, options);
+  return status instanceof Promise
+    ? status.then((s) => assemble(doc, issuer, device, s))
+    : assemble(doc, issuer, device, status);
+}
+
+function assemble(
+  doc: DecodedDocument,
+  issuer: IssuerPartOutcome,
+  device: DeviceOutcome,
+  status: Check,
+): VerifiedDocument {
+  const checks: Check[] = [
+    memoised('decode', doc.docType) ?? remember('decode', doc.docType, `document ${doc.docType} decoded`),
+  ];
+  for (const c of issuer.checks) checks.push(c);
+  checks.push(device.check, status);
+  return new VerifiedDocumentView(
+    {
+      docType: doc.docType,
+      checks,
+      ...(device.deviceElements ? { deviceElements: device.deviceElements } : {}),
+      ...(doc.errors ? { notReturned: doc.errors } : {}),
+      mso: issuer.msoSummary,
+      ...(issuer.issuer ? { issuer: issuer.issuer } : {}),
+    },
+    issuer.verified,
+  );
+}

@@ -1,0 +1,1009 @@
+/**
+ * Issuer data authentication (ISO/IEC 18013-5:2021 §9.1.2, §9.3.1) of one document:
+ *
+ * 1. issuerAuth is a COSE_Sign1; its algorithm comes from the protected header; the document signer
+ *    (DS) chain is its x5chain. The DS path is validated to a configured trust anchor at `now`
+ *    (RFC 5280) — never to a root the message carries; Annex B profile deviations are warnings unless
+ *    the policy is strict (deployed DS certificates deviate).
+ * 2. The payload is MobileSecurityObjectBytes; MSO docType = the document's docType (a check @owf/mdoc
+ *    omits); validFrom ≤ now ≤ validUntil; `signed` within the DS certificate's validity.
+ * 3. Every disclosed IssuerSignedItemBytes hashes — exactly as received, tag 24 included — to
+ *    valueDigests[namespace][digestID].
+ * 4. The MSO status reference, when present, goes to the caller's status checker: one
+ *    `status.revocation` check, `skipped` without a reference or a checker, `undetermined` when the
+ *    check cannot be made — never "revoked" and never "valid" on a failure.
+ *
+ * Verifiers report, they do not throw: malformed input is a failed `decode` check.
+ */
+
+import type { KeyObject } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
+import { type CborValue, decode, EncodedCbor, LeanReader } from '@mynakit/cbor';
+import {
+  type Certificate,
+  checkDocumentSignerProfile,
+  isSignedBy,
+  namesEqual,
+  parseCertificate,
+  toCertificate,
+  type ValidationPolicy,
+  validateCertificatePath,
+} from '@mynakit/pki';
+import { type Check, type CheckStatus, type Verdict, verdictOf } from '@mynakit/report';
+import { MdocError } from './errors.js';
+import { memoised, remember } from './internal/check-memo.js';
+import {
+  type CoseMessage,
+  protectedAlgorithm,
+  readCoseMessage,
+  sigStructure,
+  x5chainOf,
+} from './internal/cose-structures.js';
+import { algorithmName, verifySignature } from './internal/crypto.js';
+import {
+  asArray,
+  asEncoded,
+  asMap,
+  asText,
+  decodeEmbedded,
+  fail,
+  onlyKeys,
+  required,
+} from './internal/shape.js';
+import { decodeIssuerSignedItem } from './issuer-signed-item.js';
+import {
+  DIGEST_ALGORITHMS,
+  decodeMobileSecurityObject,
+  type MobileSecurityObject,
+  type StatusListReference,
+} from './mobile-security-object.js';
+import { defaultVerificationCache, type VerificationCache } from './verification-cache.js';
+
+/** ISO/IEC 18013-5 Annex B: extended key usage of a document signer (id-mdl-kp-mdlDS). */
+export const MDOC_DS_EKU = '1.0.18013.5.1.2';
+
+/** What a status checker returns: a check (its id is forced to `status.revocation`). */
+export type StatusCheckResult = Pick<Check, 'status' | 'detail'> & Partial<Check>;
+
+/**
+ * Consults the status of a record (e.g. `checkReferencedStatus` of @mynakit/status-list with a fetched
+ * Status List Token). A rejection is reported as `undetermined`.
+ */
+export type StatusChecker = (
+  reference: StatusListReference,
+  context: { readonly now: Date; readonly docType: string; readonly msoDigest: Uint8Array },
+) => Promise<StatusCheckResult>;
+
+export type TrustAnchorInput = Certificate | Uint8Array | string;
+
+export interface VerifyIssuerOptions {
+  /**
+   * Configured trust anchors (IACA roots, or a DS trusted directly). Treated as immutable: the parsed
+   * form is kept per array, so pass a new array to change the set.
+   */
+  readonly trustAnchors: readonly TrustAnchorInput[];
+  /** The verification time. Required: libraries never read the clock. */
+  readonly now: Date;
+  readonly statusChecker?: StatusChecker;
+  /** `lenient` (default): certificate profile deviations are warnings; `strict`: failures. */
+  readonly policy?: ValidationPolicy;
+  /** The docType the relying party expects; a document of another docType fails `mso.doctype`. */
+  readonly docType?: string;
+  /** DS path cache; `false` validates every time. Default: a shared bounded cache. */
+  readonly cache?: VerificationCache | false;
+}
+
+export interface MsoSummary {
+  readonly version: string;
+  readonly docType: string;
+  readonly digestAlgorithm: string;
+  readonly signed: Date;
+  readonly validFrom: Date;
+  readonly validUntil: Date;
+  readonly expectedUpdate?: Date;
+  /** The device public key as a JWK (public members only); undefined for unsupported key types. */
+  readonly deviceKey: Record<string, string> | undefined;
+  readonly keyAuthorizations?: MobileSecurityObject['deviceKeyInfo']['keyAuthorizations'];
+  readonly status?: StatusListReference;
+  /** SHA-256 of MobileSecurityObjectBytes (hex): the record's identifier for status inquiries. */
+  readonly digest: string;
+}
+
+export interface DocumentSignerSummary {
+  readonly subject: string;
+  readonly issuer: string;
+  readonly serialNumber: string;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly fingerprint256: string;
+  /** Subject of the trust anchor the path ended at. */
+  readonly anchor?: string;
+}
+
+export type ElementValues = Record<string, Record<string, CborValue>>;
+
+export interface VerifiedDocument {
+  readonly docType: string;
+  readonly verdict: Verdict;
+  readonly checks: readonly Check[];
+  /** Disclosed elements whose digest verified — nothing else is reported as present. */
+  readonly elements: ElementValues;
+  /** Elements the device signed itself (only when device authentication passed). */
+  readonly deviceElements?: ElementValues;
+  /** Elements the wallet reported as not returned: namespace → identifier → error code. */
+  readonly notReturned?: Record<string, Record<string, number>>;
+  readonly mso?: MsoSummary;
+  readonly issuer?: DocumentSignerSummary;
+}
+
+/** node 20.12+ one-shot hash; createHash otherwise. */
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
+export function digestOf(algorithm: string, data: Uint8Array): Uint8Array {
+  return oneShot
+    ? oneShot(algorithm, data, 'buffer')
+    : nodeCrypto.createHash(algorithm).update(data).digest();
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Sets an own property even for identifiers such as `__proto__`. */
+export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
+/**
+ * An element value that was checked to be well-formed but not yet built: verification does not need
+ * values, so the hot path decodes them only when someone reads `elements`.
+ */
+export class DeferredValue {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+
+  decode(): CborValue {
+    const r = new LeanReader(this.bytes);
+    r.pos = this.start;
+    r.limit = this.end;
+    return r.value();
+  }
+}
+
+/** What verification needs of one IssuerSignedItem: its fields and the exact bytes to hash. */
+export interface ItemToVerify {
+  readonly digestID: number;
+  readonly elementIdentifier: string;
+  readonly elementValue: CborValue | DeferredValue;
+  /** The complete IssuerSignedItemBytes (tag 24 included) exactly as received. */
+  readonly raw: Uint8Array;
+}
+
+/** Items whose digest verified, in order, turned into element values on demand. */
+export class VerifiedItems {
+  readonly namespaces: string[] = [];
+  readonly items: ItemToVerify[] = [];
+
+  add(ns: string, item: ItemToVerify): void {
+    this.namespaces.push(ns);
+    this.items.push(item);
+  }
+
+  toElements(): ElementValues {
+    const out: ElementValues = {};
+    for (let i = 0; i < this.items.length; i++) {
+      const ns = this.namespaces[i] as string;
+      const item = this.items[i] as ItemToVerify;
+      let values = out[ns];
+      if (!values) {
+        values = {};
+        setOwn(out, ns, values);
+      }
+      const v = item.elementValue;
+      setOwn(values, item.elementIdentifier, v instanceof DeferredValue ? v.decode() : v);
+    }
+    return out;
+  }
+}
+
+/**
+ * A verified document. `elements` is built from the verified items on first read (and kept); the
+ * rest is plain data. `toJSON` includes `elements`.
+ */
+export class VerifiedDocumentView implements VerifiedDocument {
+  readonly docType: string;
+  readonly verdict: Verdict;
+  readonly checks: readonly Check[];
+  readonly deviceElements?: ElementValues;
+  readonly notReturned?: Record<string, Record<string, number>>;
+  readonly mso?: MsoSummary;
+  readonly issuer?: DocumentSignerSummary;
+  readonly #verified: VerifiedItems;
+  #elements: ElementValues | undefined;
+
+  constructor(fields: Omit<VerifiedDocument, 'elements' | 'verdict'>, verified: VerifiedItems) {
+    this.docType = fields.docType;
+    this.checks = fields.checks;
+    this.verdict = verdictOf(fields.checks);
+    if (fields.deviceElements) this.deviceElements = fields.deviceElements;
+    if (fields.notReturned) this.notReturned = fields.notReturned;
+    if (fields.mso) this.mso = fields.mso;
+    if (fields.issuer) this.issuer = fields.issuer;
+    this.#verified = verified;
+  }
+
+  get elements(): ElementValues {
+    this.#elements ??= this.#verified.toElements();
+    return this.#elements;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), elements: this.elements };
+  }
+}
+
+/**
+ * MSO valueDigests as verification consults them: does the digest (lowercase hex, as node's one-shot
+ * hash returns it — a string, so no buffer is allocated per item) match valueDigests[ns][id]?
+ */
+export interface DigestTable {
+  compare(ns: string, id: number, digestHex: string): 'match' | 'mismatch' | 'missing';
+}
+
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** Whether lowercase `hex` spells `bytes[off … off + len)`. */
+export function hexEquals(hex: string, bytes: Uint8Array, off: number, len: number): boolean {
+  if (hex.length !== len * 2) return false;
+  for (let j = 0; j < len; j++) {
+    const b = bytes[off + j] as number;
+    if (hex.charCodeAt(2 * j) !== HEX[b >> 4] || hex.charCodeAt(2 * j + 1) !== HEX[b & 15]) return false;
+  }
+  return true;
+}
+
+/** A DigestTable over the Maps of a decoded MobileSecurityObject. */
+export function digestTableOf(mso: MobileSecurityObject): DigestTable {
+  return {
+    compare(ns, id, digestHex) {
+      const want = mso.valueDigests.get(ns)?.get(id);
+      if (!want) return 'missing';
+      return hexEquals(digestHex, want, 0, want.length) ? 'match' : 'mismatch';
+    },
+  };
+}
+
+/** Digest as lowercase hex (node 20.12+ one-shot hash; createHash otherwise). */
+export function hexDigestOf(algorithm: string, data: Uint8Array): string {
+  const h = oneShot as ((alg: string, data: Uint8Array, enc: 'hex') => string) | undefined;
+  return h ? h(algorithm, data, 'hex') : nodeCrypto.createHash(algorithm).update(data).digest('hex');
+}
+
+/** The structure of one document's issuer part, decoded before any cryptography. */
+export interface DecodedIssuerPart {
+  readonly issuerAuth: CoseMessage;
+  readonly msoBytes: Uint8Array;
+  readonly mso: MobileSecurityObject;
+  readonly digests: DigestTable;
+  readonly items: ReadonlyMap<string, readonly ItemToVerify[]>;
+}
+
+/** Reads IssuerSigned down to every item; throws MdocError('MDOC_DECODE') on malformed input. */
+export function decodeIssuerPart(issuerSigned: CborValue, where: string): DecodedIssuerPart {
+  const m = asMap(issuerSigned, where);
+  onlyKeys(m, ['nameSpaces', 'issuerAuth'], where);
+  const issuerAuth = readCoseMessage(required(m, 'issuerAuth', where), 'Sign1', `${where}.issuerAuth`);
+  if (issuerAuth.payload === null)
+    fail(`${where}.issuerAuth has a detached payload; the MSO must be attached`);
+  let payload: CborValue;
+  try {
+    payload = decode(issuerAuth.payload);
+  } catch (e) {
+    fail(`${where}.issuerAuth payload: ${(e as Error).message}`, e);
+  }
+  // §9.1.2.4: the payload is MobileSecurityObjectBytes (tag 24). A bare MSO map is accepted too.
+  const msoValue = payload instanceof EncodedCbor ? decodeEmbedded(payload, 'MobileSecurityObject') : payload;
+  const mso = decodeMobileSecurityObject(msoValue);
+  const items = new Map<string, ItemToVerify[]>();
+  const ns = m.get('nameSpaces');
+  if (ns !== undefined) {
+    for (const [k, list] of asMap(ns, `${where}.nameSpaces`)) {
+      const name = asText(k, `${where}.nameSpaces key`);
+      const w = `${where}.nameSpaces[${name}]`;
+      const arr = asArray(list, w);
+      const out: ItemToVerify[] = new Array(arr.length);
+      for (let i = 0; i < arr.length; i++) {
+        const item = decodeIssuerSignedItem(asEncoded(arr[i] as CborValue, w), `${w}[${i}]`);
+        out[i] = {
+          digestID: item.digestID,
+          elementIdentifier: item.elementIdentifier,
+          elementValue: item.elementValue,
+          raw: item.bytes.raw,
+        };
+      }
+      items.set(name, out);
+    }
+  }
+  return { issuerAuth, msoBytes: issuerAuth.payload, mso, digests: digestTableOf(mso), items };
+}
+
+/** Normalised trust anchors, memoised per input array. */
+const anchorCache = new WeakMap<readonly TrustAnchorInput[], readonly Certificate[]>();
+export function normaliseAnchors(input: readonly TrustAnchorInput[]): readonly Certificate[] {
+  let out = anchorCache.get(input);
+  if (!out) {
+    out = input.map((a) => toCertificate(a));
+    anchorCache.set(input, out);
+  }
+  return out;
+}
+
+interface SignerResult {
+  readonly certificate?: Certificate;
+  readonly publicKey?: KeyObject;
+  readonly path: Check;
+  readonly profile: Check;
+  readonly anchor?: Certificate;
+  /** The DS summary reported with each document (immutable; shared by cache hits). */
+  readonly summary?: DocumentSignerSummary;
+}
+
+function summarisePath(
+  ok: boolean,
+  checks: readonly Check[],
+  failure: { code: string; detail: string } | undefined,
+  ds: Certificate,
+  anchor: Certificate | undefined,
+): Check {
+  if (!ok) {
+    return {
+      id: 'issuer.certificate_path',
+      status: 'failed',
+      detail: `document signer ${ds.subject}: ${failure ? `${failure.code}: ${failure.detail}` : 'no valid path'}`,
+    };
+  }
+  const notes = checks.filter((c) => c.status === 'warning').map((c) => c.detail);
+  const to = anchor
+    ? anchor.fingerprint256 === ds.fingerprint256
+      ? 'is itself a trust anchor'
+      : `chains to trust anchor ${anchor.subject}`
+    : 'validated';
+  return {
+    id: 'issuer.certificate_path',
+    status: 'passed',
+    detail: `document signer ${ds.subject} ${to}${notes.length ? ` (notes: ${notes.join('; ')})` : ''}`,
+  };
+}
+
+function summariseProfile(checks: readonly Check[], policy: ValidationPolicy): Check {
+  const bad = checks.filter((c) => c.status === 'failed' || c.status === 'warning');
+  if (bad.length === 0) {
+    return {
+      id: 'issuer.certificate_profile',
+      status: 'passed',
+      detail: 'document signer certificate follows ISO 18013-5 Annex B',
+    };
+  }
+  const status: CheckStatus =
+    policy === 'strict' && bad.some((c) => c.status === 'failed') ? 'failed' : 'warning';
+  return {
+    id: 'issuer.certificate_profile',
+    status,
+    detail: `document signer certificate deviates from ISO 18013-5 Annex B: ${bad.map((c) => c.detail).join('; ')}`,
+  };
+}
+
+/** DS path validation with the cache (successes only, within their validity window). */
+/**
+ * The DS path and profile checks. Anything a certificate library throws on a damaged certificate
+ * (e.g. an extension that does not parse) is a failed path, never an exception out of the verifier.
+ */
+function validateSigner(x5chain: readonly Uint8Array[], options: VerifyIssuerOptions): SignerResult {
+  try {
+    return validateSignerUnguarded(x5chain, options);
+  } catch (e) {
+    return {
+      path: {
+        id: 'issuer.certificate_path',
+        status: 'failed',
+        detail: `document signer certificate unusable: ${(e as Error).message}`,
+      },
+      profile: {
+        id: 'issuer.certificate_profile',
+        status: 'skipped',
+        detail: 'document signer certificate unusable',
+      },
+    };
+  }
+}
+
+function validateSignerUnguarded(x5chain: readonly Uint8Array[], options: VerifyIssuerOptions): SignerResult {
+  const policy = options.policy ?? 'lenient';
+  const dsDer = x5chain[0];
+  if (!dsDer) {
+    const none: Check = {
+      id: 'issuer.certificate_path',
+      status: 'failed',
+      detail: 'issuerAuth carries no x5chain (document signer certificate)',
+    };
+    return {
+      path: none,
+      profile: {
+        id: 'issuer.certificate_profile',
+        status: 'skipped',
+        detail: 'no document signer certificate',
+      },
+    };
+  }
+  const anchors = normaliseAnchors(options.trustAnchors);
+  const cache = options.cache === false ? undefined : (options.cache ?? defaultVerificationCache);
+  let context: string | undefined;
+  if (cache) {
+    // A hit is the same x5chain byte for byte, under the same anchors and policy, inside the window.
+    context = cache.contextKey(anchors, policy);
+    const hit = cache.lookup(x5chain, context, options.now);
+    // The summarised checks are immutable and depend only on what the key covers: shared as they are.
+    if (hit) return hit.summary as SignerResult;
+  }
+  let ds: Certificate;
+  try {
+    ds = parseCertificate(dsDer);
+  } catch (e) {
+    return {
+      path: {
+        id: 'issuer.certificate_path',
+        status: 'failed',
+        detail: `document signer certificate unreadable: ${(e as Error).message}`,
+      },
+      profile: {
+        id: 'issuer.certificate_profile',
+        status: 'skipped',
+        detail: 'document signer certificate unreadable',
+      },
+    };
+  }
+  const intermediates: Certificate[] = [];
+  const chainProblem = carriedChainProblem(ds, x5chain, anchors, intermediates);
+  if (chainProblem) {
+    return {
+      certificate: ds,
+      ...(publicKeyOf(ds) ? { publicKey: publicKeyOf(ds) as KeyObject } : {}),
+      path: {
+        id: 'issuer.certificate_path',
+        status: 'failed',
+        detail: `document signer ${ds.subject}: ${chainProblem}`,
+      },
+      profile: summariseProfile(checkDocumentSignerProfile(ds, policy), policy),
+    };
+  }
+  const result = validateCertificatePath({
+    leaf: ds,
+    intermediates,
+    trustAnchors: anchors,
+    now: options.now,
+    requiredEku: MDOC_DS_EKU,
+    policy,
+  });
+  const profileChecks = checkDocumentSignerProfile(ds, policy);
+  const publicKey = publicKeyOf(ds);
+  const problem = result.ok ? signerCertificateProblem(ds, result.path, anchors) : undefined;
+  const dsSummary = signerSummary(ds, result.anchor);
+  const summary: SignerResult = {
+    certificate: ds,
+    ...(dsSummary ? { summary: dsSummary } : {}),
+    ...(publicKey ? { publicKey } : {}),
+    path: problem
+      ? {
+          id: 'issuer.certificate_path',
+          status: 'failed',
+          detail: `document signer ${ds.subject}: ${problem}`,
+        }
+      : summarisePath(result.ok, result.checks, result.failure, ds, result.anchor),
+    profile: summariseProfile(profileChecks, policy),
+    ...(result.anchor ? { anchor: result.anchor } : {}),
+  };
+  if (cache && context && result.ok && !problem && publicKey) {
+    let start = Number.NEGATIVE_INFINITY;
+    let end = Number.POSITIVE_INFINITY;
+    for (const c of result.path) {
+      start = Math.max(start, c.notBefore.getTime());
+      end = Math.min(end, c.notAfter.getTime());
+    }
+    cache.store(x5chain, {
+      chain: x5chain.map((c) => c.slice()),
+      context,
+      certificate: ds,
+      publicKey,
+      pathChecks: result.checks,
+      profileChecks,
+      path: result.path,
+      windowStart: start,
+      windowEnd: end,
+      summary,
+    });
+  }
+  return summary;
+}
+
+function publicKeyOf(c: Certificate): KeyObject | undefined {
+  try {
+    return c.publicKey;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The certificates an x5chain carries after the DS are only path candidates, but they are not covered
+ * by any signature of the message, so they must at least be what RFC 9360 §2 says they are: readable,
+ * ordered so that each one issued the one before it, and — when one is named like a configured trust
+ * anchor — byte for byte that anchor. Otherwise a damaged or substituted certificate could ride along
+ * unnoticed. Fills `out` with the parsed candidates.
+ */
+function carriedChainProblem(
+  ds: Certificate,
+  x5chain: readonly Uint8Array[],
+  anchors: readonly Certificate[],
+  out: Certificate[],
+): string | undefined {
+  let previous = ds;
+  for (let i = 1; i < x5chain.length; i++) {
+    let c: Certificate;
+    try {
+      c = parseCertificate(x5chain[i] as Uint8Array);
+    } catch {
+      return `x5chain certificate ${i} is unreadable`;
+    }
+    if (!namesEqual(previous.issuerDer, c.subjectDer) || !isSignedBy(previous, c)) {
+      return `x5chain certificate ${i} did not issue certificate ${i - 1}`;
+    }
+    // A carried certificate named like a configured anchor must be that anchor, byte for byte.
+    const named = anchors.filter((a) => namesEqual(a.subjectDer, c.subjectDer));
+    if (named.length > 0 && !named.some((a) => bytesEqual(a.der, c.der))) {
+      return `x5chain certificate ${i} is not the trust anchor ${c.subject} it is named after`;
+    }
+    out.push(c);
+    previous = c;
+  }
+  return undefined;
+}
+
+/**
+ * Two safeguards on the DS certificate itself, beyond the path validation:
+ * - a DS that stands for a configured anchor (same name and key) must be that anchor byte for byte —
+ *   otherwise its validity or extensions could be edited in the message while the key still matches;
+ * - the signatures along the path are verified a second time, by OpenSSL through node's
+ *   X509Certificate, which applies the strict DER rules of the signature encoding (e.g. no unused
+ *   bits in signatureValue).
+ * Both run only when a path is validated, not on cache hits.
+ */
+function signerCertificateProblem(
+  ds: Certificate,
+  path: readonly Certificate[],
+  anchors: readonly Certificate[],
+): string | undefined {
+  const twin = anchors.find(
+    (a) => namesEqual(a.subjectDer, ds.subjectDer) && bytesEqual(a.spkiDer, ds.spkiDer),
+  );
+  if (twin && !bytesEqual(twin.der, ds.der)) return `an altered copy of the trust anchor ${twin.subject}`;
+  if (twin) return undefined;
+  // Every certificate below the anchor, checked against its issuer on the validated path.
+  for (let i = 0; i + 1 < path.length; i++) {
+    const cert = path[i] as Certificate;
+    const issuer = path[i + 1] as Certificate;
+    try {
+      if (!new nodeCrypto.X509Certificate(cert.der).verify(issuer.publicKey)) {
+        return `the signature of ${cert.subject} does not verify`;
+      }
+    } catch {
+      return `${cert.subject} is not strictly DER-encoded`;
+    }
+  }
+  return undefined;
+}
+
+const iso = (d: Date) => d.toISOString();
+
+/** The passed `mso.validity` check for a validity window (memoised per window). */
+const validityChecks = new Map<number, Map<number, Check>>();
+
+function validityPassed(from: Date, until: Date): Check {
+  const a = from.getTime();
+  const b = until.getTime();
+  let byUntil = validityChecks.get(a);
+  const hit = byUntil?.get(b);
+  if (hit) return hit;
+  if (validityChecks.size >= 512) validityChecks.clear();
+  if (!byUntil) {
+    byUntil = new Map();
+    validityChecks.set(a, byUntil);
+  }
+  const c: Check = Object.freeze({
+    id: 'mso.validity',
+    status: 'passed',
+    detail: `valid from ${iso(from)} until ${iso(until)}`,
+  });
+  byUntil.set(b, c);
+  return c;
+}
+
+function jwkOfCoseKey(key: ReadonlyMap<CborValue, CborValue>): Record<string, string> | undefined {
+  const b64 = (v: CborValue) =>
+    v instanceof Uint8Array
+      ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64url')
+      : undefined;
+  const kty = key.get(1);
+  const crv = key.get(-1);
+  const x = b64(key.get(-2));
+  if (kty === 2 && x) {
+    const names: Record<number, string> = { 1: 'P-256', 2: 'P-384', 3: 'P-521' };
+    const y = b64(key.get(-3));
+    const name = typeof crv === 'number' ? names[crv] : undefined;
+    return name && y ? { kty: 'EC', crv: name, x, y } : undefined;
+  }
+  if (kty === 1 && crv === 6 && x) return { kty: 'OKP', crv: 'Ed25519', x };
+  return undefined;
+}
+
+/**
+ * The MSO summary of a verified document. The device key as a JWK and the MSO digest are computed on
+ * first read (most verifications never read them); `toJSON` includes them.
+ */
+export class MsoSummaryView implements MsoSummary {
+  readonly version: string;
+  readonly docType: string;
+  readonly digestAlgorithm: string;
+  readonly signed: Date;
+  readonly validFrom: Date;
+  readonly validUntil: Date;
+  readonly expectedUpdate?: Date;
+  readonly keyAuthorizations?: MobileSecurityObject['deviceKeyInfo']['keyAuthorizations'];
+  readonly status?: StatusListReference;
+  readonly #mso: MobileSecurityObject;
+  readonly #msoBytes: Uint8Array;
+  #digest: Uint8Array | undefined;
+  #jwk: Record<string, string> | null | undefined;
+
+  constructor(mso: MobileSecurityObject, msoBytes: Uint8Array) {
+    const vi = mso.validityInfo;
+    this.version = mso.version;
+    this.docType = mso.docType;
+    this.digestAlgorithm = mso.digestAlgorithm;
+    this.signed = vi.signed;
+    this.validFrom = vi.validFrom;
+    this.validUntil = vi.validUntil;
+    if (vi.expectedUpdate) this.expectedUpdate = vi.expectedUpdate;
+    if (mso.deviceKeyInfo.keyAuthorizations) this.keyAuthorizations = mso.deviceKeyInfo.keyAuthorizations;
+    if (mso.status) this.status = mso.status;
+    this.#mso = mso;
+    this.#msoBytes = msoBytes;
+  }
+
+  get deviceKey(): Record<string, string> | undefined {
+    if (this.#jwk === undefined) this.#jwk = jwkOfCoseKey(this.#mso.deviceKeyInfo.deviceKey) ?? null;
+    return this.#jwk ?? undefined;
+  }
+
+  /** SHA-256 of the MobileSecurityObjectBytes. */
+  get digestBytes(): Uint8Array {
+    this.#digest ??= digestOf('sha256', this.#msoBytes);
+    return this.#digest;
+  }
+
+  get digest(): string {
+    const d = this.digestBytes;
+    return Buffer.from(d.buffer, d.byteOffset, d.byteLength).toString('hex');
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), deviceKey: this.deviceKey, digest: this.digest };
+  }
+}
+
+/** Everything the device part and the status check need from the issuer part. */
+export interface IssuerPartOutcome {
+  readonly checks: Check[];
+  readonly verified: VerifiedItems;
+  readonly mso: MobileSecurityObject;
+  readonly msoSummary: MsoSummaryView;
+  readonly issuer?: DocumentSignerSummary;
+  readonly issuerSignatureValid: boolean;
+}
+
+/**
+ * Runs the issuer checks of one decoded document, in report order: issuer.certificate_path,
+ * issuer.certificate_profile, issuer.signature, mso.doctype, mso.digest_algorithm, mso.validity,
+ * mso.signed_in_certificate_validity, item.digest.
+ */
+export function checkIssuerPart(
+  part: DecodedIssuerPart,
+  documentDocType: string,
+  options: VerifyIssuerOptions,
+): IssuerPartOutcome {
+  const checks: Check[] = [];
+  const { issuerAuth, mso } = part;
+  const now = options.now;
+
+  // 1. Document signer path and profile.
+  const signer = validateSigner(x5chainOf(issuerAuth), options);
+  checks.push(signer.path, signer.profile);
+
+  // 1b. issuerAuth signature, algorithm from the protected header.
+  const alg = protectedAlgorithm(issuerAuth);
+  let issuerSignatureValid = false;
+  if (alg === undefined || algorithmName(alg) === undefined) {
+    checks.push({
+      id: 'issuer.signature',
+      status: 'failed',
+      detail: `unsupported or missing algorithm in the protected header (${String(alg)})`,
+    });
+  } else if (!signer.publicKey) {
+    checks.push({ id: 'issuer.signature', status: 'failed', detail: 'no usable document signer public key' });
+  } else {
+    issuerSignatureValid = verifySignature(
+      alg,
+      signer.publicKey,
+      sigStructure(issuerAuth.protectedBytes, part.msoBytes, undefined, true),
+      issuerAuth.signatureOrTag,
+    );
+    checks.push(
+      issuerSignatureValid
+        ? (memoised('issuer.signature', alg) ??
+            remember(
+              'issuer.signature',
+              alg,
+              `${algorithmName(alg)} signature of the document signer verifies`,
+            ))
+        : {
+            id: 'issuer.signature',
+            status: 'failed',
+            detail: `${algorithmName(alg)} signature does not verify under the document signer key`,
+          },
+    );
+  }
+
+  // 2. MSO.
+  const docTypeOk =
+    mso.docType === documentDocType && (options.docType === undefined || options.docType === documentDocType);
+  checks.push(
+    docTypeOk
+      ? (memoised('mso.doctype', mso.docType) ??
+          remember('mso.doctype', mso.docType, `MSO docType ${mso.docType} matches the document`))
+      : {
+          id: 'mso.doctype',
+          status: 'failed',
+          detail:
+            mso.docType !== documentDocType
+              ? `MSO docType ${mso.docType} differs from the document docType ${documentDocType}`
+              : `document docType ${documentDocType} is not the expected ${options.docType}`,
+        },
+  );
+  const hash = DIGEST_ALGORITHMS[mso.digestAlgorithm as keyof typeof DIGEST_ALGORITHMS] as string | undefined;
+  checks.push(
+    hash
+      ? (memoised('mso.digest_algorithm', mso.digestAlgorithm) ??
+          remember('mso.digest_algorithm', mso.digestAlgorithm, mso.digestAlgorithm))
+      : {
+          id: 'mso.digest_algorithm',
+          status: 'failed',
+          detail: `unsupported digest algorithm ${mso.digestAlgorithm}`,
+        },
+  );
+  const vi = mso.validityInfo;
+  const t = now.getTime();
+  checks.push(
+    t < vi.validFrom.getTime()
+      ? {
+          id: 'mso.validity',
+          status: 'failed',
+          detail: `not yet valid: validFrom ${iso(vi.validFrom)} is after ${iso(now)}`,
+        }
+      : t > vi.validUntil.getTime()
+        ? {
+            id: 'mso.validity',
+            status: 'failed',
+            detail: `expired: validUntil ${iso(vi.validUntil)} is before ${iso(now)}`,
+          }
+        : validityPassed(vi.validFrom, vi.validUntil),
+  );
+  const ds = signer.certificate;
+  if (!ds) {
+    checks.push({
+      id: 'mso.signed_in_certificate_validity',
+      status: 'failed',
+      detail: 'no document signer certificate to compare with',
+    });
+  } else {
+    const s = vi.signed.getTime();
+    checks.push(
+      s >= ds.notBefore.getTime() && s <= ds.notAfter.getTime()
+        ? (memoised('mso.signed_in_certificate_validity', s) ??
+            remember(
+              'mso.signed_in_certificate_validity',
+              s,
+              `signed ${iso(vi.signed)} within the document signer validity`,
+            ))
+        : {
+            id: 'mso.signed_in_certificate_validity',
+            status: 'failed',
+            detail: `signed ${iso(vi.signed)} outside the document signer validity ${iso(ds.notBefore)} – ${iso(ds.notAfter)}`,
+          },
+    );
+  }
+
+  // 3. Digests over the received IssuerSignedItemBytes.
+  const verified = new VerifiedItems();
+  if (!hash) {
+    checks.push({
+      id: 'item.digest',
+      status: 'failed',
+      detail: 'digests cannot be checked: unsupported digest algorithm',
+    });
+  } else {
+    let total = 0;
+    let bad: string[] | undefined;
+    for (const [ns, items] of part.items) {
+      for (const item of items) {
+        total++;
+        const outcome = part.digests.compare(ns, item.digestID, hexDigestOf(hash, item.raw));
+        if (outcome !== 'match') {
+          if (!bad) bad = [];
+          bad.push(
+            `${ns}/${item.elementIdentifier}${outcome === 'missing' ? ' (digestID not in the MSO)' : ''}`,
+          );
+          continue;
+        }
+        verified.add(ns, item);
+      }
+    }
+    checks.push(
+      bad === undefined
+        ? (memoised('item.digest', total) ??
+            remember('item.digest', total, `${total} of ${total} disclosed element digests match the MSO`))
+        : {
+            id: 'item.digest',
+            status: 'failed',
+            detail: `${bad.length} of ${total} digests do not match: ${bad.join(', ')}`,
+          },
+    );
+  }
+
+  const msoSummary = new MsoSummaryView(mso, part.msoBytes);
+  const issuer: DocumentSignerSummary | undefined =
+    signer.summary ?? (ds ? signerSummary(ds, signer.anchor) : undefined);
+  return { checks, verified, mso, msoSummary, ...(issuer ? { issuer } : {}), issuerSignatureValid };
+}
+
+function signerSummary(ds: Certificate, anchor: Certificate | undefined): DocumentSignerSummary | undefined {
+  try {
+    return {
+      subject: ds.subject,
+      issuer: ds.issuer,
+      serialNumber: ds.serialNumber,
+      notBefore: ds.notBefore,
+      notAfter: ds.notAfter,
+      fingerprint256: ds.fingerprint256,
+      ...(anchor ? { anchor: anchor.subject } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+const NO_STATUS_REFERENCE: Check = Object.freeze({
+  id: 'status.revocation',
+  status: 'skipped',
+  detail: 'the MSO carries no status reference',
+});
+
+/** The one `status.revocation` check of a document (a promise only when a checker is consulted). */
+export function checkStatus(
+  outcome: IssuerPartOutcome,
+  docType: string,
+  options: VerifyIssuerOptions,
+): Check | Promise<Check> {
+  const ref = outcome.mso.status;
+  if (!ref) return NO_STATUS_REFERENCE;
+  if (!outcome.issuerSignatureValid) {
+    return {
+      id: 'status.revocation',
+      status: 'skipped',
+      detail: 'status reference not consulted: the MSO signature did not verify',
+    };
+  }
+  if (!options.statusChecker) {
+    return {
+      id: 'status.revocation',
+      status: 'skipped',
+      detail: `status list ${ref.uri}: no status checker configured`,
+    };
+  }
+  return consultStatusChecker(options.statusChecker, ref, outcome, docType, options.now);
+}
+
+async function consultStatusChecker(
+  checker: StatusChecker,
+  ref: StatusListReference,
+  outcome: IssuerPartOutcome,
+  docType: string,
+  now: Date,
+): Promise<Check> {
+  try {
+    const r = await checker(ref, { now, docType, msoDigest: outcome.msoSummary.digestBytes });
+    const status: CheckStatus = ['passed', 'failed', 'undetermined', 'warning', 'skipped'].includes(r.status)
+      ? r.status
+      : 'undetermined';
+    return { id: 'status.revocation', status, detail: r.detail };
+  } catch (e) {
+    return {
+      id: 'status.revocation',
+      status: 'undetermined',
+      detail: `status list ${ref.uri}: the status could not be determined (${e instanceof Error ? e.name : 'error'}); status unknown`,
+    };
+  }
+}
+
+function requireOptions(options: VerifyIssuerOptions): void {
+  if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) {
+    throw new MdocError(
+      'MDOC_INVALID_ARGUMENT',
+      'options.now must be a valid Date (libraries never read the clock)',
+    );
+  }
+  if (!Array.isArray(options.trustAnchors))
+    throw new MdocError('MDOC_INVALID_ARGUMENT', 'options.trustAnchors must be an array');
+}
+
+export { requireOptions as assertVerifyOptions };
+
+export interface IssuerSignedVerification {
+  readonly verdict: Verdict;
+  readonly checks: readonly Check[];
+  readonly documents: readonly VerifiedDocument[];
+}
+
+/**
+ * Verifies an IssuerSigned on its own (what an issuer hands a wallet; no device authentication):
+ * the issuer checks, `device.signature` skipped, and the status check.
+ */
+export async function verifyIssuerSigned(
+  input: Uint8Array | CborValue,
+  options: VerifyIssuerOptions & { readonly docType?: string },
+): Promise<IssuerSignedVerification> {
+  requireOptions(options);
+  let part: DecodedIssuerPart;
+  try {
+    const value = input instanceof Uint8Array ? decode(input) : input;
+    part = decodeIssuerPart(value, 'IssuerSigned');
+  } catch (e) {
+    const c: Check = {
+      id: 'decode',
+      status: 'failed',
+      detail: `IssuerSigned cannot be read: ${(e as Error).message}`,
+    };
+    return { verdict: 'invalid', checks: [c], documents: [] };
+  }
+  const docType = options.docType ?? part.mso.docType;
+  const outcome = checkIssuerPart(part, docType, options);
+  const checks: Check[] = [
+    { id: 'decode', status: 'passed', detail: 'IssuerSigned decoded' },
+    ...outcome.checks,
+    {
+      id: 'device.signature',
+      status: 'skipped',
+      detail: 'IssuerSigned only: no device authentication to verify',
+    },
+    await checkStatus(outcome, docType, options),
+  ];
+  const doc = new VerifiedDocumentView(
+    { docType, checks, mso: outcome.msoSummary, ...(outcome.issuer ? { issuer: outcome.issuer } : {}) },
+    outcome.verified,
+  );
+  return { verdict: doc.verdict, checks, documents: [doc] };
+}
