@@ -14,31 +14,14 @@
  * device ends the old copies (superseded, one person one device); a CA compromise ends everything it issued
  * (cACompromise); a temporary suspension holds both (certificateHold).
  */
-export type CrlReason =
-  | 'unspecified'
-  | 'keyCompromise'
-  | 'cACompromise'
-  | 'affiliationChanged'
-  | 'superseded'
-  | 'cessationOfOperation'
-  | 'certificateHold'
-  | 'removeFromCRL'
-  | 'privilegeWithdrawn'
-  | 'aACompromise';
+import { CRL_REASONS, type CrlReason, crlReasonCode } from '@mynakit/pki';
 
-/** RFC 5280 numeric codes of the reasons. */
-export const CRL_REASON_CODE: Readonly<Record<CrlReason, number>> = {
-  unspecified: 0,
-  keyCompromise: 1,
-  cACompromise: 2,
-  affiliationChanged: 3,
-  superseded: 4,
-  cessationOfOperation: 5,
-  certificateHold: 6,
-  removeFromCRL: 8,
-  privilegeWithdrawn: 9,
-  aACompromise: 10,
-};
+export type { CrlReason };
+
+/** RFC 5280 numeric codes of the reasons (the table itself lives in `@mynakit/pki`). */
+export const CRL_REASON_CODE: Readonly<Record<CrlReason, number>> = Object.fromEntries(
+  CRL_REASONS.map((r) => [r, crlReasonCode(r)]),
+) as Record<CrlReason, number>;
 
 export type LifeEvent =
   | 'nameChanged'
