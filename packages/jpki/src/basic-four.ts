@@ -236,16 +236,15 @@ export function basicFourFromOtherNames(otherNames: readonly OtherNameEntry[]): 
   const missing = BASIC_FOUR_OIDS.filter((oid) => !values.has(oid));
   if (missing.length > 0)
     throw new JpkiError('BASIC_FOUR_MISSING', `basic four incomplete: missing ${missing.join(', ')}`);
-  const get = (oid: string) => values.get(oid) as string;
-  const sex = get(JPKI_OID.sex);
+  const sex = values.get(JPKI_OID.sex) as string;
   if (sex !== '1' && sex !== '2' && sex !== '3') throw new JpkiError('INVALID_SEX', 'sex must be 1, 2 or 3');
   const b: BasicFour = {
-    name: get(JPKI_OID.name),
-    nameSubstitutionMap: get(JPKI_OID.nameSubstitutionMap),
+    name: values.get(JPKI_OID.name) as string,
+    nameSubstitutionMap: values.get(JPKI_OID.nameSubstitutionMap) as string,
     sex,
-    birthDate: get(JPKI_OID.birthDate),
-    address: get(JPKI_OID.address),
-    addressSubstitutionMap: get(JPKI_OID.addressSubstitutionMap),
+    birthDate: values.get(JPKI_OID.birthDate) as string,
+    address: values.get(JPKI_OID.address) as string,
+    addressSubstitutionMap: values.get(JPKI_OID.addressSubstitutionMap) as string,
   };
   assertSubstitutionMap(b.name, b.nameSubstitutionMap, 'name');
   assertSubstitutionMap(b.address, b.addressSubstitutionMap, 'address');

@@ -1,4 +1,4 @@
-import { type Certificate, isSignedBy, validateCertificatePath } from '@mynakit/pki';
+import { type Certificate, isoTime, isSignedBy, validateCertificatePath } from '@mynakit/pki';
 import type { Check } from '@mynakit/report';
 import { check } from '@mynakit/report';
 import { type BasicFour, basicFourOfCertificate } from './basic-four.js';
@@ -101,7 +101,7 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
       check(
         'cert.validity',
         'passed',
-        `valid at ${now.toISOString()} (signer until ${leaf.notAfter.toISOString()})`,
+        `valid at ${isoTime(now)} (signer until ${isoTime(leaf.notAfter)})`,
       ),
     );
   } else {
@@ -142,8 +142,15 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
   }
 
   // status.revocation — needs the issuer, the certificate above the leaf on the path.
+  // The certificate above the leaf is its issuer when path validation verified the leaf's signature
+  // under it; otherwise (a failed path) ask directly.
   const candidate = path.path[1];
-  const issuer = candidate !== undefined && isSignedBy(leaf, candidate) ? candidate : undefined;
+  const issuer =
+    candidate !== undefined &&
+    (path.checks.some((c) => c.id === 'path.signature' && c.status === 'passed') ||
+      isSignedBy(leaf, candidate))
+      ? candidate
+      : undefined;
   let revocation: RevocationAnswer[] = [];
   if (issuer === undefined) {
     const why =
@@ -167,13 +174,14 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
 
 function keyUsageCheck(leaf: Certificate, profile: VerificationProfile): Check {
   const ku = leaf.keyUsage;
-  const has = (u: string) => ku?.includes(u as never) === true;
+  const digitalSignature = ku?.includes('digitalSignature') === true;
+  const nonRepudiation = ku?.includes('nonRepudiation') === true;
   const list = ku === undefined ? 'none' : ku.join(', ');
   switch (profile) {
     case 'x509':
       if (ku === undefined)
         return check('cert.key_usage', 'passed', 'no keyUsage extension: unrestricted (RFC 5280)');
-      return has('digitalSignature') || has('nonRepudiation')
+      return digitalSignature || nonRepudiation
         ? check('cert.key_usage', 'passed', `keyUsage ${list} allows signing`)
         : check(
             'cert.key_usage',
@@ -181,7 +189,7 @@ function keyUsageCheck(leaf: Certificate, profile: VerificationProfile): Check {
             `keyUsage ${list} allows neither digitalSignature nor nonRepudiation`,
           );
     case 'jpki-sign':
-      return has('digitalSignature') && has('nonRepudiation')
+      return digitalSignature && nonRepudiation
         ? check('cert.key_usage', 'passed', `keyUsage ${list}`)
         : check(
             'cert.key_usage',
@@ -189,7 +197,7 @@ function keyUsageCheck(leaf: Certificate, profile: VerificationProfile): Check {
             `a JPKI signature certificate needs keyUsage digitalSignature and nonRepudiation; has ${list}`,
           );
     case 'jpki-auth': {
-      if (!has('digitalSignature')) {
+      if (!digitalSignature) {
         return check(
           'cert.key_usage',
           'failed',

@@ -36,22 +36,9 @@ export function crlRevocationSource(crlDer: Uint8Array, label = 'CRL'): Revocati
           detail: r.detail,
         };
       }
+      // pki says "good" only from a current, complete CRL for every reason (a delta CRL or one for only
+      // some reasons comes back unusable when it does not list the certificate).
       if (r.status === 'good') {
-        if (crl.deltaCrlIndicator !== undefined) {
-          return {
-            ...base,
-            status: 'unusable',
-            detail: `a delta CRL (base ${crl.deltaCrlIndicator}) alone cannot show a certificate is not revoked`,
-          };
-        }
-        const reasons = crl.issuingDistributionPoint?.onlySomeReasons;
-        if (reasons !== undefined) {
-          return {
-            ...base,
-            status: 'unusable',
-            detail: `the CRL covers only some reasons (${reasons.join(', ')})`,
-          };
-        }
         const window =
           crl.nextUpdate !== undefined
             ? `, current ${crl.thisUpdate.toISOString()} – ${crl.nextUpdate.toISOString()}`

@@ -1,4 +1,10 @@
-import { type Certificate, certIdMatches, parseOcspResponse, verifyOcspResponse } from '@mynakit/pki';
+import {
+  type Certificate,
+  certIdMatches,
+  isoTime,
+  parseOcspResponse,
+  verifyOcspResponse,
+} from '@mynakit/pki';
 import type { RevocationAnswer, RevocationSource } from './revocation-source.js';
 
 /**
@@ -29,7 +35,7 @@ export function ocspRevocationSource(
       });
       const window =
         v.thisUpdate !== undefined
-          ? `, thisUpdate ${v.thisUpdate.toISOString()}${v.nextUpdate !== undefined ? ` nextUpdate ${v.nextUpdate.toISOString()}` : ''}`
+          ? `, thisUpdate ${isoTime(v.thisUpdate)}${v.nextUpdate !== undefined ? ` nextUpdate ${isoTime(v.nextUpdate)}` : ''}`
           : '';
       switch (v.status) {
         case 'revoked':

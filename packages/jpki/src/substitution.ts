@@ -73,13 +73,27 @@ export function assertSubstitutionMap(text: string, map: string, field: string):
   if (!/^[01]*$/.test(map)) {
     throw new JpkiError('INVALID_SUBSTITUTION_MAP', `${field} substitution map may contain only 0 and 1`);
   }
-  const n = Array.from(text).length;
+  const n = codePointCount(text);
   if (map.length !== n) {
     throw new JpkiError(
       'INVALID_SUBSTITUTION_MAP',
       `${field} substitution map has ${map.length} positions for ${n} characters`,
     );
   }
+}
+
+/** Code points in a string (a surrogate pair counts once), without building an array of them. */
+function codePointCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
 }
 
 /** A map with no substitution for a text. */

@@ -63,12 +63,11 @@ export async function verifyJpkiSignature(
     ...(o.certificates !== undefined ? { extraCertificates: o.certificates } : {}),
   });
   const checks: Check[] = [...cms.checks];
-  const has = (id: string) => checks.some((c) => c.id === id);
 
   const decoded = !checks.some((c) => c.id === 'cms.decode' && c.status === 'failed');
-  if (decoded && !has('cms.message_digest'))
+  if (decoded && !hasCheck(checks, 'cms.message_digest'))
     checks.push(messageDigestWithoutSigner(o.signature, cms.content));
-  if (!has('cms.signature')) {
+  if (!hasCheck(checks, 'cms.signature')) {
     checks.push(
       decoded
         ? check(
@@ -79,7 +78,7 @@ export async function verifyJpkiSignature(
         : check('cms.signature', 'skipped', 'not reached: the CMS could not be decoded'),
     );
   }
-  for (const id of ALWAYS) if (!has(id)) checks.push(check(id, 'skipped', 'not reached'));
+  for (const id of ALWAYS) if (!hasCheck(checks, id)) checks.push(check(id, 'skipped', 'not reached'));
 
   const signer = cms.signerCertificate;
   let revocation: readonly RevocationAnswer[] = [];
@@ -114,6 +113,11 @@ export async function verifyJpkiSignature(
     ...(basicFour !== undefined ? { basicFour } : {}),
     revocation,
   };
+}
+
+function hasCheck(checks: readonly Check[], id: string): boolean {
+  for (const c of checks) if (c.id === id) return true;
+  return false;
 }
 
 /** The messageDigest attribute against the content when the signer is unknown (still worth reporting). */

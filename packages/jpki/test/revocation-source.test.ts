@@ -1,4 +1,4 @@
-import { createCrl, generateKeyPair, parseCertificate } from '@mynakit/pki';
+import { createCrl, generateKeyPair, parseCertificate, type ReasonFlag } from '@mynakit/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   combineRevocationAnswers,
@@ -54,7 +54,7 @@ beforeAll(() => {
 function partitionCrl(
   municipality: string,
   entries: { serialNumber: string }[],
-  extra: { delta?: boolean; nextUpdate?: Date } = {},
+  extra: { delta?: boolean; nextUpdate?: Date; onlySomeReasons?: ReasonFlag[] } = {},
 ): Uint8Array {
   return createCrl({
     issuer: { certificate: ca, privateKey: caKey.privateKey },
@@ -74,6 +74,7 @@ function partitionCrl(
         },
       ],
       onlyContainsUserCerts: true,
+      ...(extra.onlySomeReasons ? { onlySomeReasons: extra.onlySomeReasons } : {}),
     },
     ...(extra.delta ? { deltaCrlIndicator: 6 } : {}),
   });
@@ -107,6 +108,17 @@ describe('CRL partitions by municipality', () => {
     expect((await delta.check(tsukuba, ca, NOW)).status).toBe('revoked');
     const emptyDelta = crlRevocationSource(partitionCrl('Tsukuba-shi', [], { delta: true }));
     expect((await emptyDelta.check(tsukuba, ca, NOW)).status).toBe('unusable');
+  });
+
+  it('a CRL for only some reasons can say revoked but never good', async () => {
+    const some = (entries: { serialNumber: string }[]) =>
+      crlRevocationSource(partitionCrl('Tsukuba-shi', entries, { onlySomeReasons: ['keyCompromise'] }));
+    expect((await some([{ serialNumber: tsukuba.serialNumber }]).check(tsukuba, ca, NOW)).status).toBe(
+      'revoked',
+    );
+    const answer = await some([]).check(tsukuba, ca, NOW);
+    expect(answer.status).toBe('unusable');
+    expect(answer.detail).toContain('only some reasons');
   });
 
   it('a stale or unreadable CRL is unusable', async () => {

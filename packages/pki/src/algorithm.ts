@@ -7,8 +7,20 @@
  * for MGF1), ECDSA on P-256/384/521 (RFC 5758, DER Ecdsa-Sig-Value) and EdDSA (RFC 8410). Signing emits
  * the identifiers OpenSSL emits: NULL parameters for RSA PKCS #1 v1.5, none for ECDSA and EdDSA.
  */
-import { createHash, constants as cryptoConstants, type KeyObject, sign, verify } from 'node:crypto';
-import { children, type DerElement, readDer, readOid, readSmallInt, Tag } from './der-reader.js';
+import { constants as cryptoConstants, hash as oneShotHash, type KeyObject, sign, verify } from 'node:crypto';
+import {
+  children,
+  contentSpan,
+  type DerElement,
+  type DerHeader,
+  expectHeader,
+  newHeader,
+  oidAt,
+  readDer,
+  readHeader,
+  readSmallInt,
+  Tag,
+} from './der-reader.js';
 import { explicit, integer, nullValue, oid, sequence } from './der-writer.js';
 import { PkiError } from './errors.js';
 import { OID } from './oids.js';
@@ -22,10 +34,22 @@ export interface AlgorithmIdentifier {
 export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 export function readAlgorithmIdentifier(el: DerElement): AlgorithmIdentifier {
-  const r = children(el, 'AlgorithmIdentifier');
-  const o = readOid(r.expect(Tag.OID, 'algorithm'));
-  const p = r.done ? undefined : r.next();
-  return p === undefined ? { oid: o } : { oid: o, parametersDer: p.bytes };
+  if (!el.constructed) throw new PkiError('DER_MALFORMED', 'AlgorithmIdentifier: expected a constructed element');
+  const { buf, start, end } = contentSpan(el);
+  return algorithmIn(buf, start, end, newHeader());
+}
+
+/** The AlgorithmIdentifier whose header `h` holds (read in place; `h` is reused). */
+export function algorithmAt(buf: Uint8Array, h: DerHeader): AlgorithmIdentifier {
+  return algorithmIn(buf, h.contentStart, h.contentEnd, h);
+}
+
+function algorithmIn(buf: Uint8Array, start: number, end: number, h: DerHeader): AlgorithmIdentifier {
+  expectHeader(buf, start, end, Tag.OID, 'algorithm', h);
+  const oid = oidAt(buf, h.contentStart, h.contentEnd);
+  if (h.end >= end) return { oid };
+  readHeader(buf, h.end, end, h);
+  return { oid, parametersDer: buf.subarray(h.start, h.end) };
 }
 
 const HASH_BY_OID: Readonly<Record<string, HashName>> = {
@@ -272,6 +296,12 @@ export function signData(alg: SigningAlgorithm, data: Uint8Array, privateKey: Ke
   return new Uint8Array(sign(hash, data, { key: privateKey, dsaEncoding: 'der' }));
 }
 
+/** One-shot hash (node:crypto `hash`, which skips the Hash object `createHash` builds). */
 export function digest(hash: HashName, data: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash(hash).update(data).digest());
+  return oneShotHash(hash, data, 'buffer');
+}
+
+/** One-shot hash as lowercase hex. */
+export function digestHex(hash: HashName, data: Uint8Array): string {
+  return oneShotHash(hash, data, 'hex');
 }

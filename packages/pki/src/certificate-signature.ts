@@ -1,17 +1,19 @@
 /**
  * Checks a certificate's signature (RFC 5280 §6.1.3 (a)(1)) under its issuer's key.
  *
- * Results are remembered in a bounded LRU keyed by both fingerprints: the same document-signer
+ * Results are remembered with the certificate's view, per issuer fingerprint: the same document-signer
  * certificate under the same IACA is met in every mdoc, and a signature check costs far more than the
- * lookup. Both certificates are identified by the SHA-256 of their exact bytes, so a cached answer can
- * never be reused for different bytes.
+ * lookup. A view stands for its exact bytes (parseCertificate caches views by SHA-256 fingerprint) and
+ * the issuer is named by its fingerprint, so a remembered answer can never be reused for different
+ * bytes. The memory lives as long as the view (a WeakMap), and each view remembers a bounded number of
+ * issuers.
  */
 import { verifySignature } from './algorithm.js';
 import type { Certificate } from './certificate.js';
 import { PkiError } from './errors.js';
-import { LruCache } from './lru.js';
 
-const cache = new LruCache<string, boolean>(8192);
+const cache = new WeakMap<Certificate, Map<string, boolean>>();
+const MAX_ISSUERS = 16;
 
 export interface SignatureCheck {
   readonly valid: boolean;
@@ -20,9 +22,9 @@ export interface SignatureCheck {
 }
 
 export function checkCertificateSignature(cert: Certificate, issuer: Certificate): SignatureCheck {
-  const key = `${cert.fingerprint256}:${issuer.fingerprint256}`;
-  const hit = cache.get(key);
-  if (hit !== undefined) return { valid: hit };
+  let known = cache.get(cert);
+  const hit = known?.get(issuer.fingerprint256);
+  if (hit !== undefined) return hit ? VALID : INVALID;
   let valid: boolean;
   try {
     valid = verifySignature(cert.signatureAlgorithm, cert.tbsDer, cert.signatureValue, issuer.publicKey);
@@ -30,9 +32,18 @@ export function checkCertificateSignature(cert: Certificate, issuer: Certificate
     if (e instanceof PkiError) return { valid: false, unsupported: e.message };
     throw e;
   }
-  cache.set(key, valid);
-  return { valid };
+  if (known === undefined) {
+    known = new Map();
+    cache.set(cert, known);
+  } else if (known.size >= MAX_ISSUERS) {
+    known.clear();
+  }
+  known.set(issuer.fingerprint256, valid);
+  return valid ? VALID : INVALID;
 }
+
+const VALID: SignatureCheck = Object.freeze({ valid: true });
+const INVALID: SignatureCheck = Object.freeze({ valid: false });
 
 /** True when `cert` is signed by `issuer`'s key. */
 export function isSignedBy(cert: Certificate, issuer: Certificate): boolean {

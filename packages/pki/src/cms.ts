@@ -25,23 +25,26 @@ import {
   digest,
   HASH_OID,
   type HashName,
+  algorithmAt,
   hashNameOf,
-  readAlgorithmIdentifier,
   signatureAlgorithmName,
   verifySignature,
 } from './algorithm.js';
 import { type Certificate, parseCertificate, serialToBigInt, toCertificate } from './certificate.js';
 import {
   bytesEqual,
-  children,
-  type DerElement,
-  DerReader,
+  type DerHeader,
+  elementAt,
+  expectHeader,
+  integerHexAt,
+  newHeader,
+  oidAt,
   readDer,
-  readIntegerHex,
+  readHeader,
   readOctetString,
   readOid,
-  readSmallInt,
   readTime,
+  smallIntAt,
   Tag,
   toHex,
 } from './der-reader.js';
@@ -199,87 +202,162 @@ export interface CmsSignedData {
   readonly signers: readonly CmsSignerInfo[];
 }
 
-function readAttributes(el: DerElement): CmsAttribute[] {
-  const r = new DerReader(el.value);
+/** SignedAttributes ::= SET SIZE (1..MAX) OF Attribute, given its contents. */
+function attributesIn(buf: Uint8Array, start: number, end: number, h: DerHeader): CmsAttribute[] {
   const out: CmsAttribute[] = [];
-  while (!r.done) {
-    const a = children(r.expect(Tag.SEQUENCE, 'Attribute'));
-    const type = readOid(a.expect(Tag.OID, 'attrType'));
-    const values = children(a.expect(Tag.SET, 'attrValues'))
-      .rest()
-      .map((v) => v.bytes);
+  let p = start;
+  while (p < end) {
+    expectHeader(buf, p, end, Tag.SEQUENCE, 'Attribute', h);
+    p = h.end;
+    const aEnd = h.contentEnd;
+    expectHeader(buf, h.contentStart, aEnd, Tag.OID, 'attrType', h);
+    const type = oidAt(buf, h.contentStart, h.contentEnd);
+    expectHeader(buf, h.end, aEnd, Tag.SET, 'attrValues', h);
+    const vEnd = h.contentEnd;
+    const values: Uint8Array[] = [];
+    let q = h.contentStart;
+    while (q < vEnd) {
+      readHeader(buf, q, vEnd, h);
+      values.push(buf.subarray(h.start, h.end));
+      q = h.end;
+    }
     out.push({ type, values });
   }
   return out;
 }
 
-function readSignerInfo(el: DerElement): CmsSignerInfo {
-  const r = children(el, 'SignerInfo');
-  const version = readSmallInt(r.expect(Tag.INTEGER, 'version'));
-  const sidEl = r.next('sid');
+/** An OCTET STRING's contents; a BER constructed encoding is joined (through the element reader). */
+function octetStringAt(buf: Uint8Array, h: DerHeader): Uint8Array {
+  return (h.tag & 0x20) === 0 ? buf.subarray(h.contentStart, h.contentEnd) : readOctetString(elementAt(buf, h));
+}
+
+function readSignerInfo(buf: Uint8Array, start: number, end: number, h: DerHeader): CmsSignerInfo {
+  expectHeader(buf, start, end, Tag.INTEGER, 'version', h);
+  const version = smallIntAt(buf, h.contentStart, h.contentEnd);
+  if (h.end >= end) throw new PkiError('DER_MALFORMED', 'missing sid');
+  readHeader(buf, h.end, end, h);
+  let p = h.end;
   let sid: SignerIdentifier;
-  if (sidEl.tag === Tag.SEQUENCE) {
-    const s = children(sidEl, 'IssuerAndSerialNumber');
-    const issuerDer = s.expect(Tag.SEQUENCE, 'issuer').bytes;
-    sid = { issuerDer, serialNumber: readIntegerHex(s.expect(Tag.INTEGER, 'serialNumber')) };
-  } else if (sidEl.tag === 0x80 || sidEl.tag === 0xa0) {
-    sid = { subjectKeyIdentifier: toHex(sidEl.tag === 0x80 ? sidEl.value : readOctetString(sidEl)) };
+  if (h.tag === Tag.SEQUENCE) {
+    const sEnd = h.contentEnd;
+    expectHeader(buf, h.contentStart, sEnd, Tag.SEQUENCE, 'issuer', h);
+    const issuerDer = buf.subarray(h.start, h.end);
+    expectHeader(buf, h.end, sEnd, Tag.INTEGER, 'serialNumber', h);
+    sid = { issuerDer, serialNumber: integerHexAt(buf, h.contentStart, h.contentEnd) };
+  } else if (h.tag === 0x80 || h.tag === 0xa0) {
+    sid = { subjectKeyIdentifier: toHex(h.tag === 0x80 ? buf.subarray(h.contentStart, h.contentEnd) : octetStringAt(buf, h)) };
   } else throw new PkiError('CMS_MALFORMED', 'bad SignerIdentifier');
-  const digestAlgorithm = readAlgorithmIdentifier(r.expect(Tag.SEQUENCE, 'digestAlgorithm'));
-  const sa = r.optional(0xa0);
-  const signatureAlgorithm = readAlgorithmIdentifier(r.expect(Tag.SEQUENCE, 'signatureAlgorithm'));
-  const signature = readOctetString(r.next('signature'));
-  r.optional(0xa1);
-  r.finish('SignerInfo');
-  const signedAttributes = sa ? readAttributes(sa) : [];
-  const single = (t: string): Uint8Array | undefined => {
-    const a = signedAttributes.filter((x) => x.type === t);
-    if (a.length > 1 || (a[0] && a[0].values.length !== 1))
-      throw new PkiError('CMS_MALFORMED', `attribute ${t} must have exactly one value (§11)`);
-    return a[0]?.values[0];
-  };
-  const ct = single(OID.contentType);
-  const md = single(OID.messageDigest);
-  const st = single(OID.signingTime);
-  return {
+  expectHeader(buf, p, end, Tag.SEQUENCE, 'digestAlgorithm', h);
+  p = h.end;
+  const digestAlgorithm = algorithmAt(buf, h);
+  let signedAttributes: CmsAttribute[] = [];
+  let signedAttrsDer: Uint8Array | undefined;
+  if (p < end && buf[p] === 0xa0) {
+    readHeader(buf, p, end, h);
+    p = h.end;
+    signedAttrsDer = buf.subarray(h.start, h.end);
+    signedAttributes = attributesIn(buf, h.contentStart, h.contentEnd, h);
+  }
+  expectHeader(buf, p, end, Tag.SEQUENCE, 'signatureAlgorithm', h);
+  p = h.end;
+  const signatureAlgorithm = algorithmAt(buf, h);
+  if (p >= end) throw new PkiError('DER_MALFORMED', 'missing signature');
+  readHeader(buf, p, end, h);
+  p = h.end;
+  const signature = octetStringAt(buf, h);
+  if (p < end && buf[p] === 0xa1) p = readHeader(buf, p, end, h).end;
+  if (p !== end) throw new PkiError('DER_MALFORMED', 'SignerInfo: unexpected trailing data');
+  // contentType, messageDigest and signingTime: at most one attribute each, with exactly one value (§11).
+  let ct: Uint8Array | undefined;
+  let md: Uint8Array | undefined;
+  let st: Uint8Array | undefined;
+  for (const a of signedAttributes) {
+    if (a.type !== OID.contentType && a.type !== OID.messageDigest && a.type !== OID.signingTime) continue;
+    const seenBefore = a.type === OID.contentType ? ct : a.type === OID.messageDigest ? md : st;
+    if (seenBefore !== undefined || a.values.length !== 1)
+      throw new PkiError('CMS_MALFORMED', `attribute ${a.type} must have exactly one value (§11)`);
+    if (a.type === OID.contentType) ct = a.values[0];
+    else if (a.type === OID.messageDigest) md = a.values[0];
+    else st = a.values[0];
+  }
+  const info: {
+    -readonly [K in keyof CmsSignerInfo]: CmsSignerInfo[K];
+  } = {
     version,
     sid,
     digestAlgorithm,
-    ...(sa ? { signedAttrsDer: sa.bytes } : {}),
     signedAttributes,
     signatureAlgorithm: { ...signatureAlgorithm, name: signatureAlgorithmName(signatureAlgorithm.oid) },
     signature,
-    ...(ct ? { contentType: readOid(readDer(ct)) } : {}),
-    ...(md ? { messageDigest: readOctetString(readDer(md)) } : {}),
-    ...(st ? { signingTime: readTime(readDer(st)) } : {}),
   };
+  if (signedAttrsDer !== undefined) info.signedAttrsDer = signedAttrsDer;
+  if (ct) info.contentType = readOid(readDer(ct));
+  if (md) info.messageDigest = readOctetString(readDer(md));
+  if (st) info.signingTime = readTime(readDer(st));
+  return info;
 }
 
 /** Parses a ContentInfo holding SignedData. Throws `CMS_MALFORMED`. */
 export function parseCms(der: Uint8Array): CmsSignedData {
   try {
-    const ci = children(readDer(der, 'ContentInfo'), 'ContentInfo');
-    const type = readOid(ci.expect(Tag.OID, 'contentType'));
+    const h = newHeader();
+    readHeader(der, 0, der.length, h);
+    if (h.end !== der.length) throw new PkiError('DER_MALFORMED', 'ContentInfo: trailing data after the element');
+    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'ContentInfo: expected a constructed element');
+    const ciEnd = h.contentEnd;
+    expectHeader(der, h.contentStart, ciEnd, Tag.OID, 'contentType', h);
+    const type = oidAt(der, h.contentStart, h.contentEnd);
     if (type !== OID.signedData) throw new PkiError('CMS_MALFORMED', `not SignedData (${type})`);
-    const sdEl = readDer(ci.expect(0xa0, 'content').value, 'SignedData');
-    const sd = children(sdEl, 'SignedData');
-    const version = readSmallInt(sd.expect(Tag.INTEGER, 'version'));
-    sd.expect(Tag.SET, 'digestAlgorithms');
-    const eci = children(sd.expect(Tag.SEQUENCE, 'encapContentInfo'));
-    const contentType = readOid(eci.expect(Tag.OID, 'eContentType'));
-    const ec = eci.optional(0xa0);
-    const content = ec ? readOctetString(new DerReader(ec.value).next('eContent')) : undefined;
-    const certsEl = sd.optional(0xa0);
-    const certificates = certsEl
-      ? new DerReader(certsEl.value)
-          .rest()
-          .filter((e) => e.tag === Tag.SEQUENCE)
-          .map((e) => e.bytes)
-      : [];
-    sd.optional(0xa1);
-    const signers = children(sd.expect(Tag.SET, 'signerInfos')).rest().map(readSignerInfo);
-    sd.finish('SignedData');
-    return { version, contentType, ...(content ? { content } : {}), certificates, signers };
+    expectHeader(der, h.end, ciEnd, 0xa0, 'content', h);
+    const wrapperEnd = h.contentEnd;
+    readHeader(der, h.contentStart, wrapperEnd, h);
+    if (h.end !== wrapperEnd) throw new PkiError('DER_MALFORMED', 'SignedData: trailing data after the element');
+    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'SignedData: expected a constructed element');
+    const sdEnd = h.contentEnd;
+    expectHeader(der, h.contentStart, sdEnd, Tag.INTEGER, 'version', h);
+    const version = smallIntAt(der, h.contentStart, h.contentEnd);
+    expectHeader(der, h.end, sdEnd, Tag.SET, 'digestAlgorithms', h);
+    expectHeader(der, h.end, sdEnd, Tag.SEQUENCE, 'encapContentInfo', h);
+    let p = h.end;
+    const eciEnd = h.contentEnd;
+    expectHeader(der, h.contentStart, eciEnd, Tag.OID, 'eContentType', h);
+    const contentType = oidAt(der, h.contentStart, h.contentEnd);
+    let content: Uint8Array | undefined;
+    if (h.end < eciEnd && der[h.end] === 0xa0) {
+      readHeader(der, h.end, eciEnd, h);
+      const ecEnd = h.contentEnd;
+      if (h.contentStart >= ecEnd) throw new PkiError('DER_MALFORMED', 'missing eContent');
+      readHeader(der, h.contentStart, ecEnd, h);
+      content = octetStringAt(der, h);
+    }
+    const certificates: Uint8Array[] = [];
+    if (p < sdEnd && der[p] === 0xa0) {
+      readHeader(der, p, sdEnd, h);
+      p = h.end;
+      const setEnd = h.contentEnd;
+      let q = h.contentStart;
+      while (q < setEnd) {
+        readHeader(der, q, setEnd, h);
+        if (h.tag === Tag.SEQUENCE) certificates.push(der.subarray(h.start, h.end));
+        q = h.end;
+      }
+    }
+    if (p < sdEnd && der[p] === 0xa1) p = readHeader(der, p, sdEnd, h).end;
+    expectHeader(der, p, sdEnd, Tag.SET, 'signerInfos', h);
+    p = h.end;
+    const siEnd = h.contentEnd;
+    const signers: CmsSignerInfo[] = [];
+    let q = h.contentStart;
+    while (q < siEnd) {
+      readHeader(der, q, siEnd, h);
+      q = h.end;
+      if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'SignerInfo: expected a constructed element');
+      signers.push(readSignerInfo(der, h.contentStart, h.contentEnd, newHeader()));
+    }
+    if (p !== sdEnd) throw new PkiError('DER_MALFORMED', 'SignedData: unexpected trailing data');
+    return content
+      ? { version, contentType, content, certificates, signers }
+      : { version, contentType, certificates, signers };
   } catch (cause) {
     if (cause instanceof PkiError && cause.code === 'CMS_MALFORMED') throw cause;
     throw new PkiError('CMS_MALFORMED', `malformed CMS: ${(cause as Error).message}`, { cause });
@@ -411,8 +489,11 @@ export function verifyCmsSignature(der: Uint8Array, opts: VerifyCmsOptions = {})
       else if (!bytesEqual(si.messageDigest, digest(hash, content)))
         checks.push(check('cms.message_digest', 'failed', `${who}messageDigest does not match the content`));
       else checks.push(check('cms.message_digest', 'passed', `${who}messageDigest matches the content`));
-      signed = new Uint8Array(si.signedAttrsDer);
-      signed[0] = Tag.SET; // §5.4: the signature covers the SET OF, not the [0] IMPLICIT tag
+      // §5.4: the signature covers the SET OF, not the [0] IMPLICIT tag. A copy with the tag changed
+      // (from node's allocation pool: a few hundred bytes, made once per signature).
+      signed = Buffer.allocUnsafe(si.signedAttrsDer.length);
+      signed.set(si.signedAttrsDer);
+      signed[0] = Tag.SET;
     } else {
       if (content === undefined) {
         checks.push(check('cms.signature', 'undetermined', `${who}no content to verify the signature over`));

@@ -552,7 +552,10 @@ export function verifyCrl(input: Crl | Uint8Array, opts: VerifyCrlOptions): CrlV
 // ---- the status of one certificate from a CRL ----
 
 export interface CrlCertificateStatus {
-  /** `unusable`: the CRL is invalid, stale, not yet valid or does not cover the certificate. */
+  /**
+   * `unusable`: the CRL is invalid, stale, not yet valid or does not cover the certificate — or it does
+   * not list it but is not authoritative for "not revoked" (a delta CRL, a CRL for only some reasons).
+   */
   readonly status: 'good' | 'revoked' | 'unusable';
   readonly reason?: CrlReason;
   readonly revocationDate?: Date;
@@ -560,7 +563,14 @@ export interface CrlCertificateStatus {
   readonly checks: readonly Check[];
 }
 
-/** The revocation status of `certificate` according to `crl`, failing closed. */
+/**
+ * The revocation status of `certificate` according to `crl`, failing closed.
+ *
+ * A CRL can show a certificate revoked on its own, but it shows one *not* revoked only when it is a
+ * complete CRL for every reason (RFC 5280 §6.3.3 (b)(2), (j)): a delta CRL (§5.2.4) lists only the
+ * changes since its base CRL, and a CRL whose issuingDistributionPoint has onlySomeReasons speaks only
+ * for those reasons. Not being listed on such a CRL is `unusable` (check `crl.coverage`), never `good`.
+ */
 export function checkCertificateAgainstCrl(
   crl: Crl | Uint8Array,
   opts: { certificate: Certificate; issuerCertificate: Certificate; now: Date },
@@ -582,5 +592,18 @@ export function checkCertificateAgainstCrl(
       checks,
     };
   }
+  const crlNow = v.crl;
+  if (crlNow.deltaCrlIndicator !== undefined) {
+    const detail = `a delta CRL (base CRL ${crlNow.deltaCrlIndicator}) alone cannot show that a certificate is not revoked`;
+    checks.push(check('crl.coverage', 'undetermined', detail));
+    return { status: 'unusable', detail: `CRL not authoritative: ${detail}`, checks };
+  }
+  const reasons = crlNow.issuingDistributionPoint?.onlySomeReasons;
+  if (reasons !== undefined) {
+    const detail = `the CRL covers only some reasons (${reasons.join(', ')}), so not being listed proves nothing for the others`;
+    checks.push(check('crl.coverage', 'undetermined', detail));
+    return { status: 'unusable', detail: `CRL not authoritative: ${detail}`, checks };
+  }
+  checks.push(check('crl.coverage', 'passed', 'a complete CRL for every reason'));
   return { status: 'good', detail: 'not listed on a current CRL', checks };
 }

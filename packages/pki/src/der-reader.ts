@@ -63,13 +63,75 @@ function malformed(message: string): PkiError {
   return new PkiError('DER_MALFORMED', message);
 }
 
+/**
+ * An element as offsets into the input. `bytes` and `value` are views made on first use: most elements
+ * a reader walks past are only looked at for their tag or their contents, and a view costs an object.
+ */
+class Element implements DerElement {
+  // Fields are declared, not defined, so that construction is just the constructor's stores.
+  declare readonly buf: Uint8Array;
+  declare readonly tag: number;
+  declare readonly tagNumber: number;
+  /** Offsets in `buf`: the identifier, the contents, the end of the contents, the end of the element. */
+  declare readonly start: number;
+  declare readonly contentStart: number;
+  declare readonly contentEnd: number;
+  declare readonly end: number;
+  declare readonly indefinite: boolean;
+  declare private _bytes: Uint8Array | undefined;
+  declare private _value: Uint8Array | undefined;
+
+  constructor(
+    buf: Uint8Array,
+    tag: number,
+    tagNumber: number,
+    start: number,
+    contentStart: number,
+    contentEnd: number,
+    end: number,
+    indefinite: boolean,
+  ) {
+    this.buf = buf;
+    this.tag = tag;
+    this.tagNumber = tagNumber;
+    this.start = start;
+    this.contentStart = contentStart;
+    this.contentEnd = contentEnd;
+    this.end = end;
+    this.indefinite = indefinite;
+    this._bytes = undefined;
+    this._value = undefined;
+  }
+
+  get tagClass(): number {
+    return this.tag >> 6;
+  }
+
+  get constructed(): boolean {
+    return (this.tag & 0x20) !== 0;
+  }
+
+  get bytes(): Uint8Array {
+    if (this._bytes === undefined) this._bytes = this.buf.subarray(this.start, this.end);
+    return this._bytes;
+  }
+
+  get value(): Uint8Array {
+    if (this._value === undefined) this._value = this.buf.subarray(this.contentStart, this.contentEnd);
+    return this._value;
+  }
+}
+
 /** Reads one element starting at `offset`, not beyond `end`. */
 export function readElementAt(buf: Uint8Array, offset: number, end = buf.length, depth = 0): DerElement {
+  return readAt(buf, offset, end, depth);
+}
+
+function readAt(buf: Uint8Array, offset: number, end: number, depth: number): Element {
   if (depth > MAX_DEPTH) throw malformed('nesting too deep');
   let p = offset;
   if (p >= end) throw malformed('unexpected end of data');
   const first = buf[p++]!;
-  const tagClass = first >> 6;
   const constructed = (first & 0x20) !== 0;
   let tagNumber = first & 0x1f;
   if (tagNumber === 0x1f) {
@@ -111,23 +173,14 @@ export function readElementAt(buf: Uint8Array, offset: number, end = buf.length,
         elementEnd = q + 2;
         break;
       }
-      const child = readElementAt(buf, q, end, depth + 1);
-      q = child.bytes.byteOffset - buf.byteOffset + child.bytes.length;
+      q = readAt(buf, q, end, depth + 1).end;
     }
   } else {
     contentEnd = contentStart + length;
     if (contentEnd > end) throw malformed('element runs past its container');
     elementEnd = contentEnd;
   }
-  return {
-    tag: first,
-    tagClass,
-    constructed,
-    tagNumber,
-    bytes: buf.subarray(offset, elementEnd),
-    value: buf.subarray(contentStart, contentEnd),
-    indefinite,
-  };
+  return new Element(buf, first, tagNumber, offset, contentStart, contentEnd, elementEnd, indefinite);
 }
 
 /** Sequential reader over the children of a constructed element (or over a buffer of TLVs). */
@@ -138,9 +191,11 @@ export class DerReader {
   constructor(
     private readonly buf: Uint8Array,
     private readonly depth = 0,
+    start = 0,
+    end = buf.length,
   ) {
-    this.pos = 0;
-    this.end = buf.length;
+    this.pos = start;
+    this.end = end;
   }
 
   get done(): boolean {
@@ -149,13 +204,13 @@ export class DerReader {
 
   peek(): DerElement | undefined {
     if (this.done) return undefined;
-    return readElementAt(this.buf, this.pos, this.end, this.depth);
+    return readAt(this.buf, this.pos, this.end, this.depth);
   }
 
   next(what = 'element'): DerElement {
     if (this.done) throw malformed(`missing ${what}`);
-    const el = readElementAt(this.buf, this.pos, this.end, this.depth);
-    this.pos += el.bytes.length;
+    const el = readAt(this.buf, this.pos, this.end, this.depth);
+    this.pos = el.end;
     return el;
   }
 
@@ -169,9 +224,10 @@ export class DerReader {
 
   /** Reads the next element only when it carries `tag` (OPTIONAL and DEFAULT fields). */
   optional(tag: number): DerElement | undefined {
-    const el = this.peek();
-    if (el === undefined || el.tag !== tag) return undefined;
-    this.pos += el.bytes.length;
+    // `tag` is the first identifier octet, so a different first octet is a different tag.
+    if (this.done || this.buf[this.pos] !== tag) return undefined;
+    const el = readAt(this.buf, this.pos, this.end, this.depth);
+    this.pos = el.end;
     return el;
   }
 
@@ -190,15 +246,124 @@ export class DerReader {
 
 /** Reads exactly one element spanning the whole buffer. */
 export function readDer(bytes: Uint8Array, what = 'DER'): DerElement {
-  const el = readElementAt(bytes, 0, bytes.length);
-  if (el.bytes.length !== bytes.length) throw malformed(`${what}: trailing data after the element`);
+  const el = readAt(bytes, 0, bytes.length, 0);
+  if (el.end !== bytes.length) throw malformed(`${what}: trailing data after the element`);
   return el;
 }
 
 /** A reader over the children of a constructed element. */
 export function children(el: DerElement, what = 'structure'): DerReader {
   if (!el.constructed) throw malformed(`${what}: expected a constructed element`);
+  // Our own elements: read the children in place, without a view of the contents.
+  if (el instanceof Element) return new DerReader(el.buf, 0, el.contentStart, el.contentEnd);
   return new DerReader(el.value);
+}
+
+/**
+ * A TLV header read in place: offsets into the buffer, no element object and no views. The parsers of
+ * what every verification reads cold (a new signer's certificate, each CMS and OCSP response) walk their
+ * structure with one reusable header instead of an element per TLV.
+ */
+export interface DerHeader {
+  tag: number;
+  /** Offset of the identifier octets. */
+  start: number;
+  contentStart: number;
+  contentEnd: number;
+  /** Offset just past the element (after the end-of-contents octets of an indefinite length). */
+  end: number;
+}
+
+export function newHeader(): DerHeader {
+  return { tag: 0, start: 0, contentStart: 0, contentEnd: 0, end: 0 };
+}
+
+/** Reads the TLV at `pos`, not beyond `limit`, into `h` (the same rules as `readElementAt`). */
+export function readHeader(buf: Uint8Array, pos: number, limit: number, h: DerHeader): DerHeader {
+  if (pos + 1 < limit) {
+    const first = buf[pos]!;
+    const l0 = buf[pos + 1]!;
+    // Fast path: low tag number, definite length in at most 4 octets.
+    if ((first & 0x1f) !== 0x1f && l0 !== 0x80 && l0 <= 0x84) {
+      let p = pos + 2;
+      let length = l0;
+      if (l0 > 0x80) {
+        const n = l0 & 0x7f;
+        if (p + n > limit) throw malformed('truncated length');
+        length = 0;
+        for (let i = 0; i < n; i++) length = length * 256 + buf[p++]!;
+      }
+      const contentEnd = p + length;
+      if (contentEnd > limit) throw malformed('element runs past its container');
+      h.tag = first;
+      h.start = pos;
+      h.contentStart = p;
+      h.contentEnd = contentEnd;
+      h.end = contentEnd;
+      return h;
+    }
+  }
+  const el = readAt(buf, pos, limit, 0);
+  h.tag = el.tag;
+  h.start = el.start;
+  h.contentStart = el.contentStart;
+  h.contentEnd = el.contentEnd;
+  h.end = el.end;
+  return h;
+}
+
+/** `readHeader`, and the element must carry `tag`. */
+export function expectHeader(
+  buf: Uint8Array,
+  pos: number,
+  limit: number,
+  tag: number,
+  what: string,
+  h: DerHeader,
+): DerHeader {
+  if (pos >= limit) throw malformed(`missing ${what}`);
+  readHeader(buf, pos, limit, h);
+  if (h.tag !== tag)
+    throw malformed(`${what}: expected tag 0x${tag.toString(16)}, got 0x${h.tag.toString(16)}`);
+  return h;
+}
+
+/** The buffer and content offsets of an element (without making a view of our own elements). */
+export function contentSpan(el: DerElement): { buf: Uint8Array; start: number; end: number } {
+  if (el instanceof Element) return { buf: el.buf, start: el.contentStart, end: el.contentEnd };
+  return { buf: el.value, start: 0, end: el.value.length };
+}
+
+/** BIT STRING contents (after the unused-bits octet) of the primitive element whose header `h` holds. */
+export function bitStringAt(buf: Uint8Array, h: DerHeader, what = 'BIT STRING'): BitString {
+  if ((h.tag & 0x20) !== 0) throw malformed('constructed BIT STRING is not supported');
+  if (h.contentEnd === h.contentStart) throw malformed(`empty BIT STRING (${what})`);
+  const unusedBits = buf[h.contentStart]!;
+  if (unusedBits > 7) throw malformed('bad BIT STRING');
+  return { unusedBits, bytes: buf.subarray(h.contentStart + 1, h.contentEnd) };
+}
+
+/** A small INTEGER (within ±2^53) from its contents `buf[start..end)`. */
+export function smallIntAt(buf: Uint8Array, start: number, end: number): number {
+  const n = end - start;
+  if (n <= 0) throw malformed('empty INTEGER');
+  if (n > 6) {
+    let big = 0n;
+    for (let i = start; i < end; i++) big = (big << 8n) | BigInt(buf[i]!);
+    if ((buf[start]! & 0x80) !== 0) big -= 1n << BigInt(n * 8);
+    if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < BigInt(Number.MIN_SAFE_INTEGER))
+      throw malformed('INTEGER too large');
+    return Number(big);
+  }
+  let v = 0;
+  for (let i = start; i < end; i++) v = v * 256 + buf[i]!;
+  if ((buf[start]! & 0x80) !== 0) v -= 2 ** (8 * n);
+  return v;
+}
+
+/** The element at a header's place, for the decoders that take one. */
+export function elementAt(buf: Uint8Array, h: DerHeader): DerElement {
+  return readAt(buf, h.start, h.end, 0);
 }
 
 // ---- primitive decoders ----
@@ -224,9 +389,47 @@ export function readBoolean(el: DerElement): boolean {
 }
 
 export function readOid(el: DerElement): string {
-  const v = el.value;
-  if (v.length === 0) throw malformed('empty OBJECT IDENTIFIER');
-  if (v[v.length - 1]! & 0x80) throw malformed('truncated OBJECT IDENTIFIER');
+  if (el instanceof Element) return oidAt(el.buf, el.contentStart, el.contentEnd);
+  return oidAt(el.value, 0, el.value.length);
+}
+
+/** The OBJECT IDENTIFIER whose contents are `buf[start..end)`, in dotted form. */
+export function oidAt(buf: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n <= 0) throw malformed('empty OBJECT IDENTIFIER');
+  if (buf[end - 1]! & 0x80) throw malformed('truncated OBJECT IDENTIFIER');
+  if (n > OID_CACHE_MAX_BYTES) return decodeOid(buf.subarray(start, end));
+  // The same few dozen OIDs (algorithms, extensions, attribute types) fill every certificate, CMS and
+  // OCSP response: their text is looked up by the exact bytes instead of being built again.
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  const bucket = oidCache.get(h);
+  if (bucket !== undefined) {
+    for (const e of bucket) if (spanEquals(e.bytes, buf, start, end)) return e.text;
+  }
+  const v = buf.slice(start, end);
+  const text = decodeOid(v);
+  if (oidCacheSize < OID_CACHE_ENTRIES) {
+    oidCacheSize++;
+    const entry = { bytes: v, text };
+    if (bucket === undefined) oidCache.set(h, [entry]);
+    else bucket.push(entry);
+  }
+  return text;
+}
+
+function spanEquals(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
+}
+
+const OID_CACHE_MAX_BYTES = 32;
+const OID_CACHE_ENTRIES = 2048;
+const oidCache = new Map<number, { bytes: Uint8Array; text: string }[]>();
+let oidCacheSize = 0;
+
+function decodeOid(v: Uint8Array): string {
   let out = '';
   let acc = 0;
   let big: bigint | undefined; // arcs beyond 2^53 (e.g. 2.25 UUID OIDs)
@@ -277,9 +480,38 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decodes any ASN.1 character string type used in names and certificates. */
 export function readString(el: DerElement): string {
-  const v = el.constructed ? readOctetString(el) : el.value;
-  switch (el.tag & ~0x20) {
+  return decodeString(el.tag, el.constructed ? readOctetString(el) : el.value);
+}
+
+/**
+ * A primitive character string at `buf[start..end)` tagged `tag` (constructed encodings go through
+ * `readString`).
+ */
+export function stringAt(buf: Uint8Array, tag: number, start: number, end: number): string {
+  if ((tag & ~0x20) === Tag.UTF8_STRING || (tag & ~0x20) === Tag.PRINTABLE_STRING || (tag & ~0x20) === Tag.IA5_STRING) {
+    if (isAsciiSpan(buf, start, end)) {
+      // Short strings char by char (V8 copies strings under 13 characters when appending); longer ones
+      // in one native call, so that they are made flat rather than as a rope of pieces.
+      if (end - start <= 12) {
+        let out = '';
+        for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
+        return out;
+      }
+      return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+    }
+  }
+  return decodeString(tag, buf.subarray(start, end));
+}
+
+function isAsciiSpan(v: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (v[i]! >= 0x80) return false;
+  return true;
+}
+
+function decodeString(tag: number, v: Uint8Array): string {
+  switch (tag & ~0x20) {
     case Tag.UTF8_STRING:
+      if (isAscii(v)) return latin1(v);
       try {
         return utf8.decode(v);
       } catch (cause) {
@@ -303,7 +535,7 @@ export function readString(el: DerElement): string {
     case Tag.T61_STRING:
       return latin1(v);
     default:
-      throw malformed(`not a character string (tag 0x${el.tag.toString(16)})`);
+      throw malformed(`not a character string (tag 0x${tag.toString(16)})`);
   }
 }
 
@@ -323,7 +555,13 @@ export function isStringTag(tag: number): boolean {
   }
 }
 
+function isAscii(v: Uint8Array): boolean {
+  for (let i = 0; i < v.length; i++) if (v[i]! >= 0x80) return false;
+  return true;
+}
+
 function latin1(v: Uint8Array): string {
+  if (v.length <= 1024) return String.fromCharCode.apply(null, v as unknown as number[]);
   let s = '';
   for (let i = 0; i < v.length; i++) s += String.fromCharCode(v[i]!);
   return s;
@@ -334,50 +572,87 @@ function latin1(v: Uint8Array): string {
  * even length, `-` for negatives. Fast path without bigint for the usual non-negative case.
  */
 export function readIntegerHex(el: DerElement): string {
-  const v = el.value;
-  if (v.length === 0) throw malformed('empty INTEGER');
-  if ((v[0]! & 0x80) !== 0) {
-    const n = -readBigInt(el);
+  if (el instanceof Element) return integerHexAt(el.buf, el.contentStart, el.contentEnd);
+  return integerHexAt(el.value, 0, el.value.length);
+}
+
+/** `readIntegerHex` over the INTEGER contents `buf[start..end)`. */
+export function integerHexAt(buf: Uint8Array, start: number, end: number): string {
+  if (end <= start) throw malformed('empty INTEGER');
+  if ((buf[start]! & 0x80) !== 0) {
+    const v = buf.subarray(start, end);
+    let n = 0n;
+    for (const b of v) n = (n << 8n) | BigInt(b);
+    n = (1n << BigInt(v.length * 8)) - n;
     const h = n.toString(16);
     return `-${h.length % 2 ? `0${h}` : h}`;
   }
-  let i = 0;
-  while (i < v.length - 1 && v[i] === 0) i++;
-  return toHex(v.subarray(i));
+  let i = start;
+  while (i < end - 1 && buf[i] === 0) i++;
+  return Buffer.from(buf.buffer, buf.byteOffset + i, end - i).toString('hex');
 }
 
 const d2 = (v: Uint8Array, i: number): number => (v[i]! - 48) * 10 + (v[i + 1]! - 48);
 
-function allDigits(v: Uint8Array, n: number): boolean {
-  for (let i = 0; i < n; i++) if (v[i]! < 0x30 || v[i]! > 0x39) return false;
+function allDigits(v: Uint8Array, start: number, n: number): boolean {
+  for (let i = start; i < start + n; i++) if (v[i]! < 0x30 || v[i]! > 0x39) return false;
   return true;
 }
 
 /** Date.UTC with range checks (no silent roll-over of month 13 or day 32). */
 function utc(y: number, mo: number, d: number, h: number, mi: number, sec: number, ms = 0): number {
   if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 60) throw malformed('time field out of range');
-  const t = Date.UTC(y, mo - 1, d, h, mi, Math.min(sec, 59), ms);
-  if (new Date(t).getUTCDate() !== d) throw malformed('day out of range');
-  return t;
+  if (d > daysInMonth(y, mo)) throw malformed('day out of range');
+  return Date.UTC(y, mo - 1, d, h, mi, Math.min(sec, 59), ms);
+}
+
+function daysInMonth(year: number, mo: number): number {
+  const y = year >= 0 && year < 100 ? year + 1900 : year; // as Date.UTC reads two-digit years
+  if (mo === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
+  return mo === 4 || mo === 6 || mo === 9 || mo === 11 ? 30 : 31;
 }
 
 const TIME_RE = /^(\d{2}|\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:[.,](\d+))?(Z|[+-]\d{4})?$/;
 
 /** UTCTime or GeneralizedTime (RFC 5280 §4.1.2.5; offsets and missing seconds accepted as BER). */
 export function readTime(el: DerElement): Date {
-  const v = el.value;
+  if (el instanceof Element) return timeAt(el.buf, el.tag, el.contentStart, el.contentEnd);
+  return timeAt(el.value, el.tag, 0, el.value.length);
+}
+
+/** `readTime` over the contents `buf[start..end)` of an element tagged `tag`. */
+export function timeAt(buf: Uint8Array, tag: number, start: number, end: number): Date {
+  const n = end - start;
   // Fast path for the DER forms: YYMMDDHHMMSSZ and YYYYMMDDHHMMSSZ.
-  if (el.tag === Tag.UTC_TIME && v.length === 13 && v[12] === 0x5a && allDigits(v, 12)) {
-    const y = d2(v, 0);
-    return new Date(utc(y + (y >= 50 ? 1900 : 2000), d2(v, 2), d2(v, 4), d2(v, 6), d2(v, 8), d2(v, 10)));
+  if (tag === Tag.UTC_TIME && n === 13 && buf[start + 12] === 0x5a && allDigits(buf, start, 12)) {
+    const y = d2(buf, start);
+    return new Date(
+      utc(
+        y + (y >= 50 ? 1900 : 2000),
+        d2(buf, start + 2),
+        d2(buf, start + 4),
+        d2(buf, start + 6),
+        d2(buf, start + 8),
+        d2(buf, start + 10),
+      ),
+    );
   }
-  if (el.tag === Tag.GENERALIZED_TIME && v.length === 15 && v[14] === 0x5a && allDigits(v, 14)) {
-    return new Date(utc(d2(v, 0) * 100 + d2(v, 2), d2(v, 4), d2(v, 6), d2(v, 8), d2(v, 10), d2(v, 12)));
+  if (tag === Tag.GENERALIZED_TIME && n === 15 && buf[start + 14] === 0x5a && allDigits(buf, start, 14)) {
+    return new Date(
+      utc(
+        d2(buf, start) * 100 + d2(buf, start + 2),
+        d2(buf, start + 4),
+        d2(buf, start + 6),
+        d2(buf, start + 8),
+        d2(buf, start + 10),
+        d2(buf, start + 12),
+      ),
+    );
   }
-  const s = latin1(el.value);
+  const s = latin1(buf.subarray(start, end));
   const m = TIME_RE.exec(s);
-  const isUtc = el.tag === Tag.UTC_TIME;
-  if (m === null || (el.tag !== Tag.UTC_TIME && el.tag !== Tag.GENERALIZED_TIME)) throw malformed('bad time');
+  const isUtc = tag === Tag.UTC_TIME;
+  if (m === null || (tag !== Tag.UTC_TIME && tag !== Tag.GENERALIZED_TIME)) throw malformed('bad time');
   const [, y, mo, d, h, mi, sec, frac, zone] = m;
   let year = Number(y);
   if (isUtc) {

@@ -11,8 +11,13 @@
 import { Buffer } from 'node:buffer';
 import {
   children,
+  contentSpan,
   type DerElement,
   DerReader,
+  expectHeader,
+  newHeader,
+  oidAt,
+  readHeader,
   readBitString,
   readBoolean,
   readDer,
@@ -54,18 +59,35 @@ export interface Extension {
 
 /** Reads `Extensions` given its SEQUENCE element. Duplicate extensions are malformed (§4.2). */
 export function readExtensions(seq: DerElement): Extension[] {
-  const r = children(seq, 'Extensions');
+  if (!seq.constructed) throw new PkiError('DER_MALFORMED', 'Extensions: expected a constructed element');
+  const { buf, start, end } = contentSpan(seq);
+  return extensionsAt(buf, start, end);
+}
+
+/** The Extension list whose SEQUENCE contents are `buf[start..end)` (read in place, see DerHeader). */
+export function extensionsAt(buf: Uint8Array, start: number, end: number): Extension[] {
+  const h = newHeader();
   const out: Extension[] = [];
-  const seen = new Set<string>();
-  while (!r.done) {
-    const e = children(r.expect(Tag.SEQUENCE, 'Extension'), 'Extension');
-    const id = readOid(e.expect(Tag.OID, 'extnID'));
-    const crit = e.optional(Tag.BOOLEAN);
-    const value = readOctetString(e.expect(Tag.OCTET_STRING, 'extnValue'));
-    e.finish('Extension');
-    if (seen.has(id)) throw new PkiError('DER_MALFORMED', `duplicate extension ${id}`);
-    seen.add(id);
-    out.push({ oid: id, critical: crit ? readBoolean(crit) : false, value });
+  let p = start;
+  while (p < end) {
+    expectHeader(buf, p, end, Tag.SEQUENCE, 'Extension', h);
+    const eEnd = h.contentEnd;
+    p = h.end;
+    expectHeader(buf, h.contentStart, eEnd, Tag.OID, 'extnID', h);
+    const id = oidAt(buf, h.contentStart, h.contentEnd);
+    let q = h.end;
+    let critical = false;
+    if (q < eEnd && buf[q] === Tag.BOOLEAN) {
+      readHeader(buf, q, eEnd, h);
+      if (h.contentEnd - h.contentStart !== 1) throw new PkiError('DER_MALFORMED', 'bad BOOLEAN');
+      critical = buf[h.contentStart] !== 0;
+      q = h.end;
+    }
+    expectHeader(buf, q, eEnd, Tag.OCTET_STRING, 'extnValue', h);
+    if (h.end !== eEnd) throw new PkiError('DER_MALFORMED', 'Extension: unexpected trailing data');
+    for (let i = 0; i < out.length; i++)
+      if (out[i]!.oid === id) throw new PkiError('DER_MALFORMED', `duplicate extension ${id}`);
+    out.push({ oid: id, critical, value: buf.subarray(h.contentStart, h.contentEnd) });
   }
   return out;
 }

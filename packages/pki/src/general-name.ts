@@ -21,11 +21,17 @@ import { Buffer } from 'node:buffer';
 import {
   children,
   type DerElement,
-  DerReader,
+  type DerHeader,
+  elementAt,
+  expectHeader,
   isStringTag,
+  newHeader,
+  oidAt,
   readDer,
+  readHeader,
   readOid,
   readString,
+  stringAt,
   Tag,
   toHex,
 } from './der-reader.js';
@@ -111,10 +117,44 @@ export function readGeneralName(el: DerElement): GeneralName {
 
 /** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName, given its contents. */
 export function readGeneralNames(value: Uint8Array): GeneralName[] {
-  const r = new DerReader(value);
+  const h = newHeader();
   const out: GeneralName[] = [];
-  while (!r.done) out.push(readGeneralName(r.next()));
+  const end = value.length;
+  let p = 0;
+  while (p < end) {
+    readHeader(value, p, end, h);
+    p = h.end;
+    // otherNames (JPKI's basic four) are read in place; the other choices are few and rare.
+    out.push(
+      h.tag === 0xa0 ? otherNameAt(value, h.contentStart, h.contentEnd, h) : readGeneralName(elementAt(value, h)),
+    );
+  }
   return out;
+}
+
+/** OtherName ::= SEQUENCE { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY }, given its contents. */
+function otherNameAt(buf: Uint8Array, start: number, end: number, h: DerHeader): GeneralName {
+  expectHeader(buf, start, end, Tag.OID, 'type-id', h);
+  const typeId = oidAt(buf, h.contentStart, h.contentEnd);
+  expectHeader(buf, h.end, end, 0xa0, 'OtherName value', h);
+  const wrapperEnd = h.contentEnd;
+  readHeader(buf, h.contentStart, wrapperEnd, h);
+  if (h.end !== wrapperEnd) throw new PkiError('DER_MALFORMED', 'OtherName value: trailing data after the element');
+  const valueDer = buf.subarray(h.start, h.end);
+  let text: string | undefined;
+  if (isStringTag(h.tag)) {
+    try {
+      text =
+        (h.tag & 0x20) !== 0
+          ? readString(elementAt(buf, h))
+          : stringAt(buf, h.tag, h.contentStart, h.contentEnd);
+    } catch {
+      text = undefined;
+    }
+  }
+  return text !== undefined
+    ? { type: 'otherName', typeId, valueDer, text }
+    : { type: 'otherName', typeId, valueDer };
 }
 
 function ipBytes(s: string): Uint8Array {

@@ -6,6 +6,7 @@ export {
 } from './algorithm.js';
 export {
   type Certificate,
+  clearCertificateCache,
   keyIdentifierOf,
   normaliseSerialNumber,
   type PublicKeyInfo,
@@ -67,6 +68,7 @@ export {
   Tag as DerTag,
 } from './der-reader.js';
 export { PkiError, type PkiErrorCode } from './errors.js';
+export { isoTime } from './iso-time.js';
 export type {
   AccessDescription,
   BasicConstraints,

@@ -14,9 +14,22 @@
  * string values equal after case folding and whitespace compression, whatever the string type.
  */
 import { Buffer } from 'node:buffer';
-import { bytesEqual, children, isStringTag, readDer, readOid, readString, Tag, toHex } from './der-reader.js';
+import {
+  bytesEqual,
+  elementAt,
+  expectHeader,
+  isStringTag,
+  newHeader,
+  oidAt,
+  readHeader,
+  readString,
+  stringAt,
+  Tag,
+  toHex,
+} from './der-reader.js';
 import { ia5String, oid, printableString, sequence, setOf, utf8String } from './der-writer.js';
 import { PkiError } from './errors.js';
+import { LruCache } from './lru.js';
 
 const SHORT_TO_OID: Readonly<Record<string, string>> = {
   CN: '2.5.4.3',
@@ -97,33 +110,46 @@ export interface NameAttributeInput {
 export type NameInput = Uint8Array | string | readonly (readonly NameAttributeInput[])[];
 
 export function parseName(der: Uint8Array): NameAttribute[][] {
-  const seq = readDer(der, 'Name');
-  if (seq.tag !== Tag.SEQUENCE) throw new PkiError('NAME_MALFORMED', 'Name is not a SEQUENCE');
+  const h = newHeader();
+  readHeader(der, 0, der.length, h);
+  if (h.end !== der.length) throw new PkiError('DER_MALFORMED', 'Name: trailing data after the element');
+  if (h.tag !== Tag.SEQUENCE) throw new PkiError('NAME_MALFORMED', 'Name is not a SEQUENCE');
   const out: NameAttribute[][] = [];
-  const rdns = children(seq, 'Name');
-  while (!rdns.done) {
-    const rdn = rdns.expect(Tag.SET, 'RelativeDistinguishedName');
-    const atvs = children(rdn, 'RelativeDistinguishedName');
+  const end = h.contentEnd;
+  let p = h.contentStart;
+  while (p < end) {
+    expectHeader(der, p, end, Tag.SET, 'RelativeDistinguishedName', h);
+    p = h.end;
+    const setEnd = h.contentEnd;
+    let q = h.contentStart;
     const attrs: NameAttribute[] = [];
-    while (!atvs.done) {
-      const atv = children(atvs.expect(Tag.SEQUENCE, 'AttributeTypeAndValue'));
-      const type = readOid(atv.expect(Tag.OID, 'AttributeType'));
-      const v = atv.next('AttributeValue');
+    while (q < setEnd) {
+      expectHeader(der, q, setEnd, Tag.SEQUENCE, 'AttributeTypeAndValue', h);
+      q = h.end;
+      const atvEnd = h.contentEnd;
+      expectHeader(der, h.contentStart, atvEnd, Tag.OID, 'AttributeType', h);
+      const type = oidAt(der, h.contentStart, h.contentEnd);
+      if (h.end >= atvEnd) throw new PkiError('DER_MALFORMED', 'missing AttributeValue');
+      readHeader(der, h.end, atvEnd, h);
       const shortName = OID_TO_SHORT[type];
       let value: string | undefined;
-      if (isStringTag(v.tag)) {
+      if (isStringTag(h.tag)) {
         try {
-          value = readString(v);
+          value =
+            (h.tag & 0x20) !== 0
+              ? readString(elementAt(der, h))
+              : stringAt(der, h.tag, h.contentStart, h.contentEnd);
         } catch {
           value = undefined;
         }
       }
-      attrs.push({
+      const attr: { type: string; shortName?: string; value?: string; valueDer: Uint8Array } = {
         type,
-        ...(shortName !== undefined ? { shortName } : {}),
-        ...(value !== undefined ? { value } : {}),
-        valueDer: v.bytes,
-      });
+        valueDer: der.subarray(h.start, h.end),
+      };
+      if (shortName !== undefined) attr.shortName = shortName;
+      if (value !== undefined) attr.value = value;
+      attrs.push(attr);
     }
     if (attrs.length === 0) throw new PkiError('NAME_MALFORMED', 'empty RelativeDistinguishedName');
     out.push(attrs);
@@ -131,7 +157,10 @@ export function parseName(der: Uint8Array): NameAttribute[][] {
   return out;
 }
 
+const SPECIAL = /[\\,+"<>;=]/;
+
 function escapeValue(v: string): string {
+  if (!SPECIAL.test(v) && v[0] !== '#' && v[0] !== ' ' && v[v.length - 1] !== ' ') return v;
   let s = v.replace(/[\\,+"<>;=]/g, (c) => `\\${c}`);
   if (s.startsWith('#') || s.startsWith(' ')) s = `\\${s}`;
   if (s.endsWith(' ') && s.length > 1) s = `${s.slice(0, -1)}\\ `;
@@ -150,6 +179,52 @@ export function nameToString(der: Uint8Array): string {
         .join('+'),
     )
     .join(', ');
+}
+
+/**
+ * Checks that `der` is a well-formed Name (the structure `parseName` reads) without decoding any value:
+ * certificates check their names when parsed and build the string forms only when asked.
+ */
+export function checkNameStructure(der: Uint8Array): void {
+  const h = newHeader();
+  expectHeader(der, 0, der.length, Tag.SEQUENCE, 'Name', h);
+  if (h.end !== der.length) throw new PkiError('DER_MALFORMED', 'Name: trailing data after the element');
+  const end = h.contentEnd;
+  let p = h.contentStart;
+  while (p < end) {
+    expectHeader(der, p, end, Tag.SET, 'RelativeDistinguishedName', h);
+    const setEnd = h.contentEnd;
+    p = h.end;
+    let q = h.contentStart;
+    if (q >= setEnd) throw new PkiError('NAME_MALFORMED', 'empty RelativeDistinguishedName');
+    while (q < setEnd) {
+      expectHeader(der, q, setEnd, Tag.SEQUENCE, 'AttributeTypeAndValue', h);
+      const atvEnd = h.contentEnd;
+      q = h.end;
+      expectHeader(der, h.contentStart, atvEnd, Tag.OID, 'AttributeType', h);
+      if (h.contentEnd === h.contentStart || (der[h.contentEnd - 1]! & 0x80) !== 0)
+        throw new PkiError('DER_MALFORMED', 'bad AttributeType');
+      if (h.end >= atvEnd) throw new PkiError('DER_MALFORMED', 'missing AttributeValue');
+      readHeader(der, h.end, atvEnd, h);
+    }
+  }
+}
+
+/**
+ * Issuer names repeat: the same CA name is on every certificate it issues. Their string forms are kept in
+ * a small LRU keyed by the exact encoding.
+ */
+const issuerStrings = new LruCache<string, string>(256);
+
+/** `nameToString` through the cache of repeated names (for issuer names). */
+export function nameToStringCached(der: Uint8Array): string {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
+  let s = issuerStrings.get(key);
+  if (s === undefined) {
+    s = nameToString(der);
+    issuerStrings.set(key, s);
+  }
+  return s;
 }
 
 /** Splits on an unescaped separator. */

@@ -25,12 +25,15 @@
  * fails closed: anything that is not a properly signed, authorised, matching, fresh answer is
  * `unusable` with a reason — never `good`.
  */
+import { Buffer } from 'node:buffer';
 import type { KeyObject } from 'node:crypto';
 import { type Check, check, type Verdict, verdictOf } from '@mynakit/report';
 import {
   type AlgorithmIdentifier,
+  algorithmAt,
   defaultSigningAlgorithm,
   digest,
+  digestHex,
   type HashName,
   hashNameOf,
   readAlgorithmIdentifier,
@@ -41,7 +44,7 @@ import {
 } from './algorithm.js';
 import {
   type Certificate,
-  keyIdentifierOf,
+  certificateHashHex,
   parseCertificate,
   serialToBigInt,
   toCertificate,
@@ -49,17 +52,24 @@ import {
 import { isSignedBy } from './certificate-signature.js';
 import { type CrlReason, crlReasonCode, crlReasonFromCode } from './crl.js';
 import {
+  bitStringAt,
   bytesEqual,
   children,
+  contentSpan,
+  type DerHeader,
   DerReader,
-  readBitString,
+  elementAt,
+  expectHeader,
+  integerHexAt,
+  newHeader,
+  oidAt,
   readDer,
-  readIntegerHex,
+  readHeader,
   readOctetString,
-  readOid,
   readSmallInt,
-  readTime,
+  smallIntAt,
   Tag,
+  timeAt,
   toHex,
 } from './der-reader.js';
 import {
@@ -75,7 +85,8 @@ import {
   tlv,
 } from './der-writer.js';
 import { PkiError } from './errors.js';
-import { type Extension, encodeExtension, readExtensions } from './extensions.js';
+import { isoTime } from './iso-time.js';
+import { type Extension, encodeExtension, extensionsAt, readExtensions } from './extensions.js';
 import { namesEqual } from './name.js';
 import { OID } from './oids.js';
 
@@ -127,29 +138,44 @@ export function certIdFor(
 }
 
 function readCertId(el: ReturnType<DerReader['next']>): CertId {
-  const r = children(el, 'CertID');
-  const alg = readAlgorithmIdentifier(r.expect(Tag.SEQUENCE, 'hashAlgorithm'));
-  const nameHash = readOctetString(r.expect(Tag.OCTET_STRING, 'issuerNameHash'));
-  const keyHash = readOctetString(r.expect(Tag.OCTET_STRING, 'issuerKeyHash'));
-  const serialNumber = readIntegerHex(r.expect(Tag.INTEGER, 'serialNumber'));
-  r.finish('CertID');
-  return {
-    hashAlgorithm: alg.oid,
-    issuerNameHash: toHex(nameHash),
-    issuerKeyHash: toHex(keyHash),
-    serialNumber,
-    der: el.bytes,
-  };
+  if (!el.constructed) throw new PkiError('DER_MALFORMED', 'CertID: expected a constructed element');
+  const { buf, start, end } = contentSpan(el);
+  return certIdIn(buf, start, end, el.bytes, newHeader());
+}
+
+/** CertID given its contents `buf[start..end)` and its whole TLV `der` (read in place; `h` is reused). */
+function certIdIn(buf: Uint8Array, start: number, end: number, der: Uint8Array, h: DerHeader): CertId {
+  expectHeader(buf, start, end, Tag.SEQUENCE, 'hashAlgorithm', h);
+  const p = h.end;
+  const alg = algorithmAt(buf, h);
+  expectHeader(buf, p, end, Tag.OCTET_STRING, 'issuerNameHash', h);
+  const issuerNameHash = hexAt(buf, h);
+  expectHeader(buf, h.end, end, Tag.OCTET_STRING, 'issuerKeyHash', h);
+  const issuerKeyHash = hexAt(buf, h);
+  expectHeader(buf, h.end, end, Tag.INTEGER, 'serialNumber', h);
+  const serialNumber = integerHexAt(buf, h.contentStart, h.contentEnd);
+  if (h.end !== end) throw new PkiError('DER_MALFORMED', 'CertID: unexpected trailing data');
+  return { hashAlgorithm: alg.oid, issuerNameHash, issuerKeyHash, serialNumber, der };
+}
+
+/** The contents of the primitive element at `h`, as lowercase hex. */
+function hexAt(buf: Uint8Array, h: DerHeader): string {
+  return Buffer.from(buf.buffer, buf.byteOffset + h.contentStart, h.contentEnd - h.contentStart).toString('hex');
 }
 
 /** Whether `id` names `certificate` issued by `issuer` (under the CertID's own hash algorithm). */
 export function certIdMatches(id: CertId, certificate: Certificate, issuer: Certificate): boolean {
   const hash = hashNameOf(id.hashAlgorithm);
   if (hash === undefined) return false;
+  if (id.serialNumber !== certificate.serialNumber) return false;
+  // issuerNameHash covers the issuer field of the certificate checked (§4.1.1); it is usually the very
+  // bytes of the CA's subject, whose hash the CA's view keeps.
+  const nameHash = bytesEqual(certificate.issuerDer, issuer.subjectDer)
+    ? certificateHashHex(issuer, 'subject', hash)
+    : digestHex(hash, certificate.issuerDer);
   return (
-    id.serialNumber === certificate.serialNumber &&
-    id.issuerNameHash === toHex(digest(hash, certificate.issuerDer)) &&
-    id.issuerKeyHash === toHex(digest(hash, issuer.subjectPublicKey))
+    id.issuerNameHash === nameHash &&
+    id.issuerKeyHash === certificateHashHex(issuer, 'subjectPublicKey', hash)
   );
 }
 
@@ -367,76 +393,124 @@ export interface OcspResponse {
 
 export function parseOcspResponse(der: Uint8Array): OcspResponse {
   try {
-    const top = children(readDer(der, 'OCSPResponse'), 'OCSPResponse');
-    const st = top.expect(Tag.ENUMERATED, 'responseStatus');
-    const responseStatus = RESPONSE_STATUS[readSmallInt(st)];
+    const h = newHeader();
+    readHeader(der, 0, der.length, h);
+    if (h.end !== der.length) throw new PkiError('DER_MALFORMED', 'OCSPResponse: trailing data after the element');
+    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'OCSPResponse: expected a constructed element');
+    const topEnd = h.contentEnd;
+    expectHeader(der, h.contentStart, topEnd, Tag.ENUMERATED, 'responseStatus', h);
+    const responseStatus = RESPONSE_STATUS[smallIntAt(der, h.contentStart, h.contentEnd)];
     if (responseStatus === undefined) throw new PkiError('OCSP_MALFORMED', 'unknown OCSP response status');
-    const rb = top.optional(0xa0);
-    top.finish('OCSPResponse');
-    if (!rb) return { der, responseStatus };
-    const bytes = children(readDer(rb.value, 'ResponseBytes'));
-    const type = readOid(bytes.expect(Tag.OID, 'responseType'));
-    const body = readOctetString(bytes.expect(Tag.OCTET_STRING, 'response'));
-    if (type !== OID.ocspBasic) return { der, responseStatus };
-    const b = children(readDer(body, 'BasicOCSPResponse'));
-    const tbs = b.expect(Tag.SEQUENCE, 'tbsResponseData');
-    const signatureAlgorithm = readAlgorithmIdentifier(b.expect(Tag.SEQUENCE, 'signatureAlgorithm'));
-    const signatureValue = readBitString(b.expect(Tag.BIT_STRING, 'signature')).bytes;
-    const certsW = b.optional(0xa0);
-    const certificates = certsW ? new DerReader(readDer(certsW.value).value).rest().map((e) => e.bytes) : [];
-    const t = children(tbs, 'ResponseData');
-    const v = t.optional(0xa0);
-    if (v && readSmallInt(readDer(v.value)) !== 0)
-      throw new PkiError('OCSP_MALFORMED', 'unknown ResponseData version');
-    const rid = t.next('responderID');
-    let responderId: ResponderId;
-    if (rid.tag === 0xa1) responderId = { byName: readDer(rid.value, 'byName').bytes };
-    else if (rid.tag === 0xa2) responderId = { byKey: toHex(readOctetString(readDer(rid.value, 'byKey'))) };
-    else throw new PkiError('OCSP_MALFORMED', 'bad ResponderID');
-    const producedAt = readTime(t.expect(Tag.GENERALIZED_TIME, 'producedAt'));
-    const list = children(t.expect(Tag.SEQUENCE, 'responses'));
-    const responses: OcspSingleResponse[] = [];
-    while (!list.done) {
-      const s = children(list.expect(Tag.SEQUENCE, 'SingleResponse'));
-      const certId = readCertId(s.expect(Tag.SEQUENCE, 'certID'));
-      const cs = s.next('certStatus');
-      let status: OcspCertStatus;
-      let revocationTime: Date | undefined;
-      let reason: CrlReason | undefined;
-      if (cs.tag === 0x80) status = 'good';
-      else if (cs.tag === 0x82) status = 'unknown';
-      else if (cs.tag === 0xa1) {
-        status = 'revoked';
-        const ri = children(cs);
-        revocationTime = readTime(ri.expect(Tag.GENERALIZED_TIME, 'revocationTime'));
-        const rr = ri.optional(0xa0);
-        if (rr) reason = crlReasonFromCode(readSmallInt(readDer(rr.value)));
-      } else throw new PkiError('OCSP_MALFORMED', 'bad CertStatus');
-      const thisUpdate = readTime(s.expect(Tag.GENERALIZED_TIME, 'thisUpdate'));
-      const nu = s.optional(0xa0);
-      responses.push({
-        certId,
-        status,
-        ...(revocationTime ? { revocationTime } : {}),
-        ...(reason ? { reason } : {}),
-        thisUpdate,
-        ...(nu ? { nextUpdate: readTime(readDer(nu.value)) } : {}),
-      });
+    let p = h.end;
+    if (!(p < topEnd && der[p] === 0xa0)) {
+      if (p !== topEnd) throw new PkiError('DER_MALFORMED', 'OCSPResponse: unexpected trailing data');
+      return { der, responseStatus };
     }
-    const extW = t.optional(0xa1);
-    const extensions = extW ? readExtensions(readDer(extW.value)) : [];
-    const n = extensions.find((e) => e.oid === OID.ocspNonce);
+    readHeader(der, p, topEnd, h);
+    if (h.end !== topEnd) throw new PkiError('DER_MALFORMED', 'OCSPResponse: unexpected trailing data');
+    // ResponseBytes ::= SEQUENCE { responseType OBJECT IDENTIFIER, response OCTET STRING }
+    const rbEnd = h.contentEnd;
+    readHeader(der, h.contentStart, rbEnd, h);
+    if (h.end !== rbEnd) throw new PkiError('DER_MALFORMED', 'ResponseBytes: trailing data after the element');
+    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'ResponseBytes: expected a constructed element');
+    const bytesEnd = h.contentEnd;
+    expectHeader(der, h.contentStart, bytesEnd, Tag.OID, 'responseType', h);
+    const type = oidAt(der, h.contentStart, h.contentEnd);
+    expectHeader(der, h.end, bytesEnd, Tag.OCTET_STRING, 'response', h);
+    if (type !== OID.ocspBasic) return { der, responseStatus };
+    // BasicOCSPResponse, read where it lies inside the OCTET STRING
+    const bodyEnd = h.contentEnd;
+    readHeader(der, h.contentStart, bodyEnd, h);
+    if (h.end !== bodyEnd) throw new PkiError('DER_MALFORMED', 'BasicOCSPResponse: trailing data after the element');
+    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'BasicOCSPResponse: expected a constructed element');
+    const bEnd = h.contentEnd;
+    expectHeader(der, h.contentStart, bEnd, Tag.SEQUENCE, 'tbsResponseData', h);
+    const tbsStart = h.start;
+    const tbsEnd = h.end;
+    const tbsContentStart = h.contentStart;
+    const tbsContentEnd = h.contentEnd;
+    expectHeader(der, tbsEnd, bEnd, Tag.SEQUENCE, 'signatureAlgorithm', h);
+    p = h.end;
+    const signatureAlgorithm = algorithmAt(der, h);
+    expectHeader(der, p, bEnd, Tag.BIT_STRING, 'signature', h);
+    const signatureValue = bitStringAt(der, h, 'signature').bytes;
+    p = h.end;
+    const certificates: Uint8Array[] = [];
+    if (p < bEnd && der[p] === 0xa0) {
+      readHeader(der, p, bEnd, h);
+      const wEnd = h.contentEnd;
+      readHeader(der, h.contentStart, wEnd, h);
+      if (h.end !== wEnd) throw new PkiError('DER_MALFORMED', 'certs: trailing data after the element');
+      const listEnd = h.contentEnd;
+      let q = h.contentStart;
+      while (q < listEnd) {
+        readHeader(der, q, listEnd, h);
+        certificates.push(der.subarray(h.start, h.end));
+        q = h.end;
+      }
+    }
+    // ResponseData
+    const te = tbsContentEnd;
+    p = tbsContentStart;
+    if (p < te && der[p] === 0xa0) {
+      readHeader(der, p, te, h);
+      p = h.end;
+      const vEnd = h.contentEnd;
+      readHeader(der, h.contentStart, vEnd, h);
+      if (h.end !== vEnd) throw new PkiError('DER_MALFORMED', 'version: trailing data after the element');
+      if (smallIntAt(der, h.contentStart, h.contentEnd) !== 0)
+        throw new PkiError('OCSP_MALFORMED', 'unknown ResponseData version');
+    }
+    if (p >= te) throw new PkiError('DER_MALFORMED', 'missing responderID');
+    readHeader(der, p, te, h);
+    p = h.end;
+    let responderId: ResponderId;
+    if (h.tag === 0xa1 || h.tag === 0xa2) {
+      const ridTag = h.tag;
+      const ridEnd = h.contentEnd;
+      readHeader(der, h.contentStart, ridEnd, h);
+      if (h.end !== ridEnd)
+        throw new PkiError('DER_MALFORMED', `${ridTag === 0xa1 ? 'byName' : 'byKey'}: trailing data after the element`);
+      responderId =
+        ridTag === 0xa1
+          ? { byName: der.subarray(h.start, h.end) }
+          : { byKey: toHex(octetStringAt(der, h)) };
+    } else throw new PkiError('OCSP_MALFORMED', 'bad ResponderID');
+    expectHeader(der, p, te, Tag.GENERALIZED_TIME, 'producedAt', h);
+    const producedAt = timeAt(der, h.tag, h.contentStart, h.contentEnd);
+    expectHeader(der, h.end, te, Tag.SEQUENCE, 'responses', h);
+    p = h.end;
+    const listEnd = h.contentEnd;
+    const responses: OcspSingleResponse[] = [];
+    let q = h.contentStart;
+    while (q < listEnd) {
+      expectHeader(der, q, listEnd, Tag.SEQUENCE, 'SingleResponse', h);
+      q = h.end;
+      responses.push(singleResponseIn(der, h.contentStart, h.contentEnd, h));
+    }
+    let extensions: Extension[] = [];
+    if (p < te && der[p] === 0xa1) {
+      readHeader(der, p, te, h);
+      const wEnd = h.contentEnd;
+      readHeader(der, h.contentStart, wEnd, h);
+      if (h.end !== wEnd) throw new PkiError('DER_MALFORMED', 'responseExtensions: trailing data after the element');
+      if ((h.tag & 0x20) === 0)
+        throw new PkiError('DER_MALFORMED', 'Extensions: expected a constructed element');
+      extensions = extensionsAt(der, h.contentStart, h.contentEnd);
+    }
+    let nonce: Uint8Array | undefined;
+    for (const e of extensions) if (e.oid === OID.ocspNonce) nonce = readNonce(e);
     return {
       der,
       responseStatus,
       basic: {
-        tbsDer: tbs.bytes,
+        tbsDer: der.subarray(tbsStart, tbsEnd),
         signatureAlgorithm,
         signatureValue,
         responderId,
         producedAt,
         responses,
-        ...(n ? { nonce: readNonce(n) } : {}),
+        ...(nonce ? { nonce } : {}),
         extensions,
         certificates,
       },
@@ -445,6 +519,63 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
     if (cause instanceof PkiError && cause.code === 'OCSP_MALFORMED') throw cause;
     throw new PkiError('OCSP_MALFORMED', `malformed OCSP response: ${(cause as Error).message}`, { cause });
   }
+}
+
+/** An OCTET STRING's contents; a BER constructed encoding is joined (through the element reader). */
+function octetStringAt(buf: Uint8Array, h: DerHeader): Uint8Array {
+  return (h.tag & 0x20) === 0 ? buf.subarray(h.contentStart, h.contentEnd) : readOctetString(elementAt(buf, h));
+}
+
+/**
+ * SingleResponse ::= SEQUENCE { certID CertID, certStatus CertStatus, thisUpdate GeneralizedTime,
+ *   nextUpdate [0] EXPLICIT GeneralizedTime OPTIONAL, singleExtensions [1] EXPLICIT Extensions OPTIONAL },
+ * given its contents.
+ */
+function singleResponseIn(buf: Uint8Array, start: number, end: number, h: DerHeader): OcspSingleResponse {
+  expectHeader(buf, start, end, Tag.SEQUENCE, 'certID', h);
+  let p = h.end;
+  const certId = certIdIn(buf, h.contentStart, h.contentEnd, buf.subarray(h.start, h.end), h);
+  if (p >= end) throw new PkiError('DER_MALFORMED', 'missing certStatus');
+  readHeader(buf, p, end, h);
+  p = h.end;
+  let status: OcspCertStatus;
+  let revocationTime: Date | undefined;
+  let reason: CrlReason | undefined;
+  if (h.tag === 0x80) status = 'good';
+  else if (h.tag === 0x82) status = 'unknown';
+  else if (h.tag === 0xa1) {
+    status = 'revoked';
+    const riEnd = h.contentEnd;
+    expectHeader(buf, h.contentStart, riEnd, Tag.GENERALIZED_TIME, 'revocationTime', h);
+    revocationTime = timeAt(buf, h.tag, h.contentStart, h.contentEnd);
+    if (h.end < riEnd && buf[h.end] === 0xa0) {
+      readHeader(buf, h.end, riEnd, h);
+      const rEnd = h.contentEnd;
+      readHeader(buf, h.contentStart, rEnd, h);
+      if (h.end !== rEnd) throw new PkiError('DER_MALFORMED', 'revocationReason: trailing data after the element');
+      reason = crlReasonFromCode(smallIntAt(buf, h.contentStart, h.contentEnd));
+    }
+  } else throw new PkiError('OCSP_MALFORMED', 'bad CertStatus');
+  expectHeader(buf, p, end, Tag.GENERALIZED_TIME, 'thisUpdate', h);
+  p = h.end;
+  const thisUpdate = timeAt(buf, h.tag, h.contentStart, h.contentEnd);
+  let nextUpdate: Date | undefined;
+  if (p < end && buf[p] === 0xa0) {
+    readHeader(buf, p, end, h);
+    const nEnd = h.contentEnd;
+    readHeader(buf, h.contentStart, nEnd, h);
+    if (h.end !== nEnd) throw new PkiError('DER_MALFORMED', 'nextUpdate: trailing data after the element');
+    nextUpdate = timeAt(buf, h.tag, h.contentStart, h.contentEnd);
+  }
+  const single: { -readonly [K in keyof OcspSingleResponse]: OcspSingleResponse[K] } = {
+    certId,
+    status,
+    thisUpdate,
+  };
+  if (revocationTime) single.revocationTime = revocationTime;
+  if (reason) single.reason = reason;
+  if (nextUpdate) single.nextUpdate = nextUpdate;
+  return single;
 }
 
 // ---- verification ----
@@ -476,70 +607,79 @@ export interface OcspVerification {
 function responderMatches(id: ResponderId, c: Certificate): boolean {
   return 'byName' in id
     ? namesEqual(id.byName, c.subjectDer)
-    : id.byKey === keyIdentifierOf(c.subjectPublicKey);
+    : id.byKey === certificateHashHex(c, 'subjectPublicKey', 'sha1');
+}
+
+function unusableResult(
+  checks: Check[],
+  id: string,
+  detail: string,
+  status: 'failed' | 'undetermined' = 'failed',
+): OcspVerification {
+  checks.push(check(id, status, detail));
+  return { status: 'unusable', verdict: verdictOf(checks), detail, checks };
+}
+
+type BasicOcspResponse = NonNullable<OcspResponse['basic']>;
+
+function responseSignedBy(basic: BasicOcspResponse, c: Certificate): boolean {
+  try {
+    return verifySignature(basic.signatureAlgorithm, basic.tbsDer, basic.signatureValue, c.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+function validAt(c: Certificate, t: number, tol: number): boolean {
+  return t + tol >= c.notBefore.getTime() && t - tol <= c.notAfter.getTime();
 }
 
 /** Verifies an OCSP response for one certificate, failing closed (see the module comment). */
 export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOptions): OcspVerification {
   const checks: Check[] = [];
-  const unusable = (
-    id: string,
-    detail: string,
-    status: 'failed' | 'undetermined' = 'failed',
-  ): OcspVerification => {
-    checks.push(check(id, status, detail));
-    return { status: 'unusable', verdict: verdictOf(checks), detail, checks };
-  };
   let resp: OcspResponse;
   try {
     resp = parseOcspResponse(der);
   } catch (e) {
-    return unusable('ocsp.decode', (e as Error).message);
+    return unusableResult(checks, 'ocsp.decode', (e as Error).message);
   }
   checks.push(check('ocsp.decode', 'passed', 'OCSP response decoded'));
   if (resp.responseStatus !== 'successful')
-    return unusable('ocsp.response_status', `responder answered ${resp.responseStatus}`);
+    return unusableResult(checks, 'ocsp.response_status', `responder answered ${resp.responseStatus}`);
   const basic = resp.basic;
-  if (!basic) return unusable('ocsp.response_status', 'not a basic OCSP response');
+  if (!basic) return unusableResult(checks, 'ocsp.response_status', 'not a basic OCSP response');
   checks.push(check('ocsp.response_status', 'passed', 'successful'));
 
   // Who signed: the CA itself, a locally trusted responder, or a delegated responder the CA authorised.
   const { issuerCertificate: ca, now } = opts;
+  const t = now.getTime();
   const tol = (opts.clockToleranceSeconds ?? 0) * 1000;
-  const embedded: Certificate[] = [];
-  for (const c of basic.certificates) {
-    try {
-      embedded.push(parseCertificate(c));
-    } catch {
-      /* an unreadable embedded certificate cannot be the responder */
-    }
-  }
-  const signedBy = (c: Certificate): boolean => {
-    try {
-      return verifySignature(basic.signatureAlgorithm, basic.tbsDer, basic.signatureValue, c.publicKey);
-    } catch {
-      return false;
-    }
-  };
   let responderDetail: string | undefined;
   let signatureVerified = false;
   const reasons: string[] = [];
-  const inValidity = (c: Certificate): boolean =>
-    now.getTime() + tol >= c.notBefore.getTime() && now.getTime() - tol <= c.notAfter.getTime();
-  if (responderMatches(basic.responderId, ca) && signedBy(ca)) {
+  const caNamed = responderMatches(basic.responderId, ca);
+  if (caNamed && responseSignedBy(basic, ca)) {
     signatureVerified = true;
     responderDetail = 'signed by the issuing CA itself';
   } else {
     const trusted = opts.trustedResponders ?? [];
-    for (const c of [...trusted, ...embedded]) {
+    const candidates: Certificate[] = [...trusted];
+    for (const c of basic.certificates) {
+      try {
+        candidates.push(parseCertificate(c));
+      } catch {
+        /* an unreadable embedded certificate cannot be the responder */
+      }
+    }
+    for (const c of candidates) {
       if (!responderMatches(basic.responderId, c)) continue;
-      const isTrusted = trusted.some((t) => t.fingerprint256 === c.fingerprint256);
+      const isTrusted = trusted.some((x) => x.fingerprint256 === c.fingerprint256);
       if (isTrusted) {
-        if (!inValidity(c)) {
+        if (!validAt(c, t, tol)) {
           reasons.push('the locally trusted responder certificate is outside its validity');
           continue;
         }
-        if (!signedBy(c)) {
+        if (!responseSignedBy(basic, c)) {
           reasons.push('signature does not verify under the locally trusted responder key');
           continue;
         }
@@ -564,11 +704,11 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
         reasons.push(`responder "${c.subject}" keyUsage does not allow signing`);
         continue;
       }
-      if (!inValidity(c)) {
+      if (!validAt(c, t, tol)) {
         reasons.push(`responder certificate "${c.subject}" is outside its validity`);
         continue;
       }
-      if (!signedBy(c)) {
+      if (!responseSignedBy(basic, c)) {
         reasons.push(`signature does not verify under responder "${c.subject}"`);
         continue;
       }
@@ -578,12 +718,14 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
     }
   }
   if (!signatureVerified) {
-    if (responderMatches(basic.responderId, ca))
-      return unusable(
+    if (caNamed)
+      return unusableResult(
+        checks,
         'ocsp.signature',
         "the response names the CA as responder but does not verify under the CA's key",
       );
-    return unusable(
+    return unusableResult(
+      checks,
       'ocsp.responder',
       reasons[0] ?? 'no authorised responder certificate matches the ResponderID',
     );
@@ -593,16 +735,16 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
 
   const single = basic.responses.find((s) => certIdMatches(s.certId, opts.certificate, ca));
   if (!single)
-    return unusable('ocsp.cert_id', 'the response does not cover the certificate (CertID mismatch)');
+    return unusableResult(checks, 'ocsp.cert_id', 'the response does not cover the certificate (CertID mismatch)');
   checks.push(check('ocsp.cert_id', 'passed', 'CertID matches the certificate and its issuer'));
 
   // nonce
   let nonceOk = false;
   if (opts.nonce !== undefined) {
     if (basic.nonce === undefined)
-      return unusable('ocsp.nonce', 'a nonce was sent but the response has none');
+      return unusableResult(checks, 'ocsp.nonce', 'a nonce was sent but the response has none');
     if (!bytesEqual(basic.nonce, opts.nonce))
-      return unusable('ocsp.nonce', 'the response nonce differs from the one sent');
+      return unusableResult(checks, 'ocsp.nonce', 'the response nonce differs from the one sent');
     nonceOk = true;
     checks.push(check('ocsp.nonce', 'passed', 'nonce echoed'));
   } else {
@@ -610,24 +752,26 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
   }
 
   // freshness (§4.2.2.1 / §3.2 (4)–(5))
-  const t = now.getTime();
   if (single.thisUpdate.getTime() > t + tol)
-    return unusable(
+    return unusableResult(
+      checks,
       'ocsp.freshness',
-      `thisUpdate ${single.thisUpdate.toISOString()} is after now`,
+      `thisUpdate ${isoTime(single.thisUpdate)} is after now`,
       'undetermined',
     );
   if (single.nextUpdate === undefined) {
     if (!nonceOk)
-      return unusable(
+      return unusableResult(
+        checks,
         'ocsp.freshness',
         'no nextUpdate and no nonce: freshness cannot be judged',
         'undetermined',
       );
   } else if (single.nextUpdate.getTime() < t - tol) {
-    return unusable(
+    return unusableResult(
+      checks,
       'ocsp.freshness',
-      `stale: nextUpdate ${single.nextUpdate.toISOString()} has passed`,
+      `stale: nextUpdate ${isoTime(single.nextUpdate)} has passed`,
       'undetermined',
     );
   }
@@ -635,7 +779,7 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
     check(
       'ocsp.freshness',
       'passed',
-      `thisUpdate ${single.thisUpdate.toISOString()} ≤ now${single.nextUpdate ? ` ≤ nextUpdate ${single.nextUpdate.toISOString()}` : ''}`,
+      `thisUpdate ${isoTime(single.thisUpdate)} ≤ now${single.nextUpdate ? ` ≤ nextUpdate ${isoTime(single.nextUpdate)}` : ''}`,
     ),
   );
 

@@ -35,6 +35,7 @@ import { type Check, check } from '@mynakit/report';
 import type { Certificate } from './certificate.js';
 import { checkCertificateSignature } from './certificate-signature.js';
 import { bytesEqual } from './der-reader.js';
+import { isoTime } from './iso-time.js';
 import { namesEqual } from './name.js';
 import { nameConstraintViolation } from './name-constraints.js';
 import { OID } from './oids.js';
@@ -101,15 +102,47 @@ function sameKeyAndName(a: Certificate, b: Certificate): boolean {
 }
 
 function anchorFor(c: Certificate, anchors: readonly Certificate[]): Certificate | undefined {
-  return (
-    anchors.find((a) => a.fingerprint256 === c.fingerprint256) ?? anchors.find((a) => sameKeyAndName(a, c))
-  );
+  for (const a of anchors) if (a === c || a.fingerprint256 === c.fingerprint256) return a;
+  for (const a of anchors) if (sameKeyAndName(a, c)) return a;
+  return undefined;
 }
 
 /** AKI/SKI agreement: 0 match, 1 unknown, 2 mismatch (tried last, still tried). */
 function kidRank(child: Certificate, issuer: Certificate): number {
   if (child.authorityKeyIdentifier === undefined || issuer.subjectKeyIdentifier === undefined) return 1;
   return child.authorityKeyIdentifier === issuer.subjectKeyIdentifier ? 0 : 2;
+}
+
+function inChain(chain: readonly Certificate[], c: Certificate): boolean {
+  for (const x of chain) if (x === c || x.fingerprint256 === c.fingerprint256) return true;
+  return false;
+}
+
+/** Issuer candidates for the last certificate of `chain`: distinct, not on the chain, name-chained. */
+function issuerCandidates(chain: readonly Certificate[], pool: readonly Certificate[]): Certificate[] {
+  const cur = chain[chain.length - 1]!;
+  const candidates: Certificate[] = [];
+  for (const c of pool) {
+    if (inChain(chain, c) || inChain(candidates, c)) continue;
+    if (namesEqual(c.subjectDer, cur.issuerDer)) candidates.push(c);
+  }
+  if (candidates.length > 1) candidates.sort((a, b) => kidRank(cur, a) - kidRank(cur, b));
+  return candidates;
+}
+
+function extendPaths(
+  chain: Certificate[],
+  pool: readonly Certificate[],
+  anchors: readonly Certificate[],
+  paths: CandidatePath[],
+): void {
+  if (paths.length >= MAX_PATHS || chain.length > MAX_DEPTH) return;
+  for (const c of issuerCandidates(chain, pool)) {
+    if (paths.length >= MAX_PATHS) return;
+    const anchor = anchorFor(c, anchors);
+    if (anchor) paths.push({ certs: chain, anchor });
+    else extendPaths([...chain, c], pool, anchors, paths);
+  }
 }
 
 function buildPaths(
@@ -120,82 +153,87 @@ function buildPaths(
   const paths: CandidatePath[] = [];
   const leafAnchor = anchorFor(leaf, anchors);
   if (leafAnchor) paths.push({ certs: [], anchor: leafAnchor });
-  const pool = [...anchors, ...intermediates];
-
-  const extend = (chain: Certificate[]): void => {
-    if (paths.length >= MAX_PATHS || chain.length > MAX_DEPTH) return;
-    const cur = chain[chain.length - 1]!;
-    const seen = new Set<string>();
-    const candidates = pool
-      .filter((c) => {
-        if (seen.has(c.fingerprint256) || chain.some((x) => x.fingerprint256 === c.fingerprint256))
-          return false;
-        seen.add(c.fingerprint256);
-        return namesEqual(c.subjectDer, cur.issuerDer);
-      })
-      .sort((a, b) => kidRank(cur, a) - kidRank(cur, b));
-    for (const c of candidates) {
-      if (paths.length >= MAX_PATHS) return;
-      const anchor = anchorFor(c, anchors);
-      if (anchor) paths.push({ certs: chain, anchor });
-      else extend([...chain, c]);
-    }
-  };
-  extend([leaf]);
+  const pool = intermediates.length === 0 ? anchors : [...anchors, ...intermediates];
+  extendPaths([leaf], pool, anchors, paths);
   return paths;
 }
 
-const iso = (d: Date): string => d.toISOString();
+const iso = isoTime;
 
 interface Evaluation {
   readonly result: PathValidationResult;
   readonly signaturesOk: boolean;
 }
 
+interface IssuerOnPath {
+  readonly cert: Certificate;
+  readonly isAnchor: boolean;
+  /** Position on the path (the leaf is 0). */
+  readonly index: number;
+}
+
+function certLabel(c: Certificate, i: number): string {
+  return i === 0 ? 'the end certificate' : `CA certificate "${c.subject}"`;
+}
+
+function issuerLabel(x: IssuerOnPath): string {
+  return `${x.isAnchor ? 'trust anchor' : 'CA certificate'} "${x.cert.subject}"`;
+}
+
+function issuerLabels(xs: readonly IssuerOnPath[]): string {
+  let out = '';
+  for (const x of xs) out += out === '' ? issuerLabel(x) : `; ${issuerLabel(x)}`;
+  return out;
+}
+
+/** Collects the checks of one candidate path and its first failure. */
+class PathChecks {
+  readonly checks: Check[] = [];
+  failure: { code: PathFailureCode; detail: string } | undefined;
+
+  pass(id: string, detail: string): void {
+    this.checks.push(check(id, 'passed', detail));
+  }
+
+  fail(id: string, code: PathFailureCode, detail: string): void {
+    this.checks.push(check(id, 'failed', detail));
+    this.failure ??= { code, detail };
+  }
+}
+
 function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificatePathOptions): Evaluation {
   const { now } = opts;
+  const t = now.getTime();
   const strict = opts.policy === 'strict';
   const anchorIsLeaf = p.certs.length === 0;
   const certs = anchorIsLeaf ? [leaf] : p.certs;
   const anchor = p.anchor;
   const path = anchorIsLeaf ? [leaf] : [...certs, anchor];
-  const issuerOf = (i: number): Certificate => certs[i + 1] ?? anchor;
-  const label = (c: Certificate, i: number): string =>
-    i === 0 ? 'the end certificate' : `CA certificate "${c.subject}"`;
-  const checks: Check[] = [];
-  let failure: { code: PathFailureCode; detail: string } | undefined;
-  const fail = (id: string, code: PathFailureCode, detail: string): void => {
-    checks.push(check(id, 'failed', detail));
-    failure ??= { code, detail };
-  };
+  const r = new PathChecks();
 
-  checks.push(
-    check(
-      'path.build',
-      'passed',
-      anchorIsLeaf
-        ? 'the end certificate is a configured trust anchor'
-        : `path of ${certs.length} certificate(s) to trust anchor "${anchor.subject}"`,
-    ),
+  r.pass(
+    'path.build',
+    anchorIsLeaf
+      ? 'the end certificate is a configured trust anchor'
+      : `path of ${certs.length} certificate(s) to trust anchor "${anchor.subject}"`,
   );
 
   // (a)(1) signatures
   let signaturesOk = true;
   if (anchorIsLeaf) {
-    checks.push(
-      check('path.signature', 'passed', 'nothing to verify: the end certificate is trusted directly'),
-    );
+    r.pass('path.signature', 'nothing to verify: the end certificate is trusted directly');
   } else {
-    const bad: string[] = [];
-    certs.forEach((c, i) => {
-      const r = checkCertificateSignature(c, issuerOf(i));
-      if (!r.valid) bad.push(`${label(c, i)}${r.unsupported ? ` (${r.unsupported})` : ''}`);
-    });
-    if (bad.length === 0)
-      checks.push(check('path.signature', 'passed', `${certs.length} signature(s) verified`));
+    let bad: string[] | undefined;
+    for (let i = 0; i < certs.length; i++) {
+      const c = certs[i]!;
+      const sig = checkCertificateSignature(c, certs[i + 1] ?? anchor);
+      if (!sig.valid)
+        (bad ??= []).push(`${certLabel(c, i)}${sig.unsupported ? ` (${sig.unsupported})` : ''}`);
+    }
+    if (bad === undefined) r.pass('path.signature', `${certs.length} signature(s) verified`);
     else {
       signaturesOk = false;
-      fail(
+      r.fail(
         'path.signature',
         'PATH_SIGNATURE',
         `signature does not verify under its issuer's key: ${bad.join('; ')}`,
@@ -206,48 +244,39 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
   // (a)(2) validity at `now`
   {
     let failed = false;
-    certs.forEach((c, i) => {
-      if (failed) return;
-      if (now.getTime() < c.notBefore.getTime()) {
+    for (let i = 0; i < certs.length && !failed; i++) {
+      const c = certs[i]!;
+      if (t < c.notBefore.getTime()) {
         failed = true;
-        fail(
+        r.fail(
           'path.validity',
           'PATH_NOT_YET_VALID',
-          `${label(c, i)} is not valid before ${iso(c.notBefore)} (now ${iso(now)})`,
+          `${certLabel(c, i)} is not valid before ${iso(c.notBefore)} (now ${iso(now)})`,
         );
-      } else if (now.getTime() > c.notAfter.getTime()) {
+      } else if (t > c.notAfter.getTime()) {
         failed = true;
-        fail(
-          'path.validity',
-          'PATH_EXPIRED',
-          `${label(c, i)} expired at ${iso(c.notAfter)} (now ${iso(now)})`,
-        );
+        r.fail('path.validity', 'PATH_EXPIRED', `${certLabel(c, i)} expired at ${iso(c.notAfter)} (now ${iso(now)})`);
       }
-    });
-    if (!failed) checks.push(check('path.validity', 'passed', `every certificate is valid at ${iso(now)}`));
+    }
+    if (!failed) r.pass('path.validity', `every certificate is valid at ${iso(now)}`);
     if (!anchorIsLeaf) {
       const outside =
-        now < anchor.notBefore ? 'not yet valid' : now > anchor.notAfter ? 'expired' : undefined;
+        t < anchor.notBefore.getTime() ? 'not yet valid' : t > anchor.notAfter.getTime() ? 'expired' : undefined;
       if (outside !== undefined) {
         const detail = `trust anchor "${anchor.subject}" is ${outside} (${iso(anchor.notBefore)} – ${iso(anchor.notAfter)})`;
         if (strict)
-          fail('path.anchor_validity', outside === 'expired' ? 'PATH_EXPIRED' : 'PATH_NOT_YET_VALID', detail);
-        else
-          checks.push(
-            check('path.anchor_validity', 'warning', `${detail}; an anchor is trusted as configured`),
-          );
+          r.fail('path.anchor_validity', outside === 'expired' ? 'PATH_EXPIRED' : 'PATH_NOT_YET_VALID', detail);
+        else r.checks.push(check('path.anchor_validity', 'warning', `${detail}; an anchor is trusted as configured`));
       }
     }
   }
 
   // issuing certificates: the intermediates, and the anchor when it issues
-  const issuers: { cert: Certificate; isAnchor: boolean; index: number }[] = [];
+  const issuers: IssuerOnPath[] = [];
   if (!anchorIsLeaf) {
     for (let i = 1; i < certs.length; i++) issuers.push({ cert: certs[i]!, isAnchor: false, index: i });
     issuers.push({ cert: anchor, isAnchor: true, index: certs.length });
   }
-  const issuerLabel = (x: { cert: Certificate; isAnchor: boolean }): string =>
-    `${x.isAnchor ? 'trust anchor' : 'CA certificate'} "${x.cert.subject}"`;
 
   // (k) basicConstraints cA
   {
@@ -257,19 +286,8 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
         : cert.basicConstraints?.ca !== true,
     );
     if (notCa.length === 0)
-      checks.push(
-        check(
-          'path.basic_constraints',
-          'passed',
-          issuers.length ? 'every issuer is a CA' : 'no issuing certificate',
-        ),
-      );
-    else
-      fail(
-        'path.basic_constraints',
-        'PATH_NOT_CA',
-        `${notCa.map(issuerLabel).join('; ')} is not a CA (basicConstraints cA)`,
-      );
+      r.pass('path.basic_constraints', issuers.length ? 'every issuer is a CA' : 'no issuing certificate');
+    else r.fail('path.basic_constraints', 'PATH_NOT_CA', `${issuerLabels(notCa)} is not a CA (basicConstraints cA)`);
   }
 
   // (l)–(m) pathLenConstraint, processed from the anchor down
@@ -287,36 +305,30 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
       const pl = cert.basicConstraints?.pathLength;
       if (pl !== undefined && pl < max) max = pl;
     }
-    if (violation) fail('path.path_length', 'PATH_LENGTH', violation);
-    else checks.push(check('path.path_length', 'passed', 'path length constraints satisfied'));
+    if (violation) r.fail('path.path_length', 'PATH_LENGTH', violation);
+    else r.pass('path.path_length', 'path length constraints satisfied');
   }
 
   // (n) keyUsage keyCertSign
   {
-    const bad = issuers.filter(
-      ({ cert }) => cert.keyUsage !== undefined && !cert.keyUsage.includes('keyCertSign'),
-    );
-    if (bad.length === 0) checks.push(check('path.key_usage', 'passed', 'issuers may sign certificates'));
-    else
-      fail(
-        'path.key_usage',
-        'PATH_KEY_USAGE',
-        `${bad.map(issuerLabel).join('; ')} lacks keyUsage keyCertSign`,
-      );
+    const bad = issuers.filter(({ cert }) => cert.keyUsage !== undefined && !cert.keyUsage.includes('keyCertSign'));
+    if (bad.length === 0) r.pass('path.key_usage', 'issuers may sign certificates');
+    else r.fail('path.key_usage', 'PATH_KEY_USAGE', `${issuerLabels(bad)} lacks keyUsage keyCertSign`);
   }
 
   // (o) critical extensions
   {
-    const understood = new Set([...BUILTIN_UNDERSTOOD, ...(opts.understoodCriticalExtensions ?? [])]);
-    const bad: string[] = [];
-    certs.forEach((c, i) => {
+    const extra = opts.understoodCriticalExtensions;
+    let bad: string[] | undefined;
+    for (let i = 0; i < certs.length; i++) {
+      const c = certs[i]!;
       for (const e of c.extensions)
-        if (e.critical && !understood.has(e.oid)) bad.push(`${label(c, i)}: ${e.oid}`);
-    });
-    if (bad.length === 0)
-      checks.push(check('path.critical_extensions', 'passed', 'every critical extension is understood'));
+        if (e.critical && !BUILTIN_UNDERSTOOD.has(e.oid) && !extra?.includes(e.oid))
+          (bad ??= []).push(`${certLabel(c, i)}: ${e.oid}`);
+    }
+    if (bad === undefined) r.pass('path.critical_extensions', 'every critical extension is understood');
     else
-      fail(
+      r.fail(
         'path.critical_extensions',
         'PATH_UNKNOWN_CRITICAL_EXTENSION',
         `unrecognised critical extension: ${bad.join('; ')}`,
@@ -333,11 +345,11 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
         const c = certs[j]!;
         if (j > 0 && c.isSelfIssued) continue; // §6.1.3 (b): self-issued intermediates are exempt
         const why = nameConstraintViolation(c, nc);
-        if (why) violation = `${label(c, j)} violates the name constraints of ${issuerLabel(iss)}: ${why}`;
+        if (why) violation = `${certLabel(c, j)} violates the name constraints of ${issuerLabel(iss)}: ${why}`;
       }
     }
-    if (violation) fail('path.name_constraints', 'PATH_NAME_CONSTRAINTS', violation);
-    else checks.push(check('path.name_constraints', 'passed', 'name constraints satisfied'));
+    if (violation) r.fail('path.name_constraints', 'PATH_NAME_CONSTRAINTS', violation);
+    else r.pass('path.name_constraints', 'name constraints satisfied');
   }
 
   // extended key usage of the end certificate
@@ -345,24 +357,21 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
     const eku = leaf.extKeyUsage;
     if (eku === undefined) {
       const detail = `the end certificate has no extendedKeyUsage; ${opts.requiredEku} required`;
-      if (strict) fail('path.eku', 'PATH_EKU', detail);
-      else checks.push(check('path.eku', 'warning', `${detail} (accepted: unrestricted)`));
+      if (strict) r.fail('path.eku', 'PATH_EKU', detail);
+      else r.checks.push(check('path.eku', 'warning', `${detail} (accepted: unrestricted)`));
     } else if (eku.includes(opts.requiredEku) || eku.includes(OID.anyExtendedKeyUsage)) {
-      checks.push(check('path.eku', 'passed', `extendedKeyUsage allows ${opts.requiredEku}`));
+      r.pass('path.eku', `extendedKeyUsage allows ${opts.requiredEku}`);
     } else {
-      fail('path.eku', 'PATH_EKU', `extendedKeyUsage does not allow ${opts.requiredEku}`);
+      r.fail('path.eku', 'PATH_EKU', `extendedKeyUsage does not allow ${opts.requiredEku}`);
     }
   }
 
+  const failure = r.failure;
   return {
     signaturesOk,
-    result: {
-      ok: failure === undefined,
-      path,
-      anchor,
-      checks,
-      ...(failure ? { failure } : {}),
-    },
+    result: failure
+      ? { ok: false, path, anchor, checks: r.checks, failure }
+      : { ok: true, path, anchor, checks: r.checks },
   };
 }
 

@@ -10,7 +10,7 @@ import {
   verifyCrl,
 } from '../src/index.js';
 import { caExtensions, intermediate, issue, keysFor, leaf, leafExtensions, root } from './helpers/chain.js';
-import { OpensslDir } from './helpers/openssl.js';
+import { epochSeconds, OpensslDir } from './helpers/openssl.js';
 
 const ossl = new OpensslDir();
 afterAll(() => ossl.cleanup());
@@ -335,6 +335,60 @@ describe('verifyCrl', () => {
       checkCertificateAgainstCrl(mito, { certificate: holder.cert, issuerCertificate: ca.cert, now: DURING })
         .status,
     ).toBe('unusable');
+  });
+
+  it('a delta CRL or a CRL for only some reasons can show revoked, never good (OpenSSL agrees)', () => {
+    const other = leaf('C=JP, CN=HOLDER0000000000000000003', ca, { serialNumber: '0a03' });
+    const at = (c: typeof other) => ({ certificate: c.cert, issuerCertificate: ca.cert, now: DURING });
+    const coverage = (r: ReturnType<typeof checkCertificateAgainstCrl>) =>
+      r.checks.find((c) => c.id === 'crl.coverage')?.status;
+
+    // complete CRL: "not listed" is good
+    const complete = checkCertificateAgainstCrl(crlWith(), at(other));
+    expect(complete.status).toBe('good');
+    expect(coverage(complete)).toBe('passed');
+
+    // delta CRL (RFC 5280 §5.2.4): lists the changes since its base only
+    const delta = createCrl({
+      issuer: { certificate: ca.cert, privateKey: ca.privateKey },
+      thisUpdate: THIS,
+      nextUpdate: NEXT,
+      crlNumber: 43,
+      deltaCrlIndicator: 42,
+      entries: [{ serialNumber: '0a01', revocationDate: new Date('2026-10-30T03:00:00Z'), reason: 'keyCompromise' }],
+    });
+    expect(checkCertificateAgainstCrl(delta, at(holder))).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
+    const notInDelta = checkCertificateAgainstCrl(delta, at(other));
+    expect(notInDelta.status).toBe('unusable');
+    expect(notInDelta.detail).toContain('not authoritative');
+    expect(coverage(notInDelta)).toBe('undetermined');
+
+    // issuingDistributionPoint onlySomeReasons (§5.2.5): speaks for those reasons only
+    const some = crlWith({ issuingDistributionPoint: { onlySomeReasons: ['keyCompromise', 'cACompromise'] } });
+    expect(checkCertificateAgainstCrl(some, at(holder)).status).toBe('revoked');
+    const notInSome = checkCertificateAgainstCrl(some, at(other));
+    expect(notInSome.status).toBe('unusable');
+    expect(coverage(notInSome)).toBe('undetermined');
+
+    // OpenSSL: with the partial-reasons CRL alone it cannot establish the status; with the complete one it can
+    const caFile = ossl.write('coverage-ca.pem', ca.pem);
+    const leafFile = ossl.write('coverage-leaf.pem', other.pem);
+    const verifyWith = (crl: Uint8Array, name: string) =>
+      ossl.run([
+        'verify',
+        '-crl_check',
+        '-attime',
+        epochSeconds(DURING),
+        '-CAfile',
+        caFile,
+        '-CRLfile',
+        ossl.write(name, derToPem(crl, 'X509 CRL')),
+        leafFile,
+      ]);
+    expect(verifyWith(crlWith(), 'coverage-complete.pem').status).toBe(0);
+    const partial = verifyWith(some, 'coverage-some.pem');
+    expect(partial.status).not.toBe(0);
+    expect(partial.stderr + partial.stdout).toContain('unable to get certificate CRL');
   });
 
   it('an unknown critical CRL extension makes the CRL invalid; OpenSSL lists it too', () => {
