@@ -225,26 +225,31 @@ const BASIC_FOUR_OIDS = [
  * BASIC_FOUR_MALFORMED / INVALID_* when a value is malformed.
  */
 export function basicFourFromOtherNames(otherNames: readonly OtherNameEntry[]): BasicFour | undefined {
-  const values = new Map<string, string>();
+  // One slot per OID of BASIC_FOUR_OIDS, in that order.
+  const values: (string | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined];
+  let found = 0;
   for (const on of otherNames) {
-    if (!(BASIC_FOUR_OIDS as readonly string[]).includes(on.typeId)) continue;
-    if (values.has(on.typeId))
+    const k = BASIC_FOUR_OIDS.indexOf(on.typeId as (typeof BASIC_FOUR_OIDS)[number]);
+    if (k < 0) continue;
+    if (values[k] !== undefined)
       throw new JpkiError('BASIC_FOUR_MALFORMED', `otherName ${on.typeId} appears twice`);
-    values.set(on.typeId, on.text ?? decodeOtherNameString(on.valueDer));
+    values[k] = on.text ?? decodeOtherNameString(on.valueDer);
+    found++;
   }
-  if (values.size === 0) return undefined;
-  const missing = BASIC_FOUR_OIDS.filter((oid) => !values.has(oid));
-  if (missing.length > 0)
+  if (found === 0) return undefined;
+  if (found < BASIC_FOUR_OIDS.length) {
+    const missing = BASIC_FOUR_OIDS.filter((_, k) => values[k] === undefined);
     throw new JpkiError('BASIC_FOUR_MISSING', `basic four incomplete: missing ${missing.join(', ')}`);
-  const sex = values.get(JPKI_OID.sex) as string;
+  }
+  const [name, nameSubstitutionMap, sex, birthDate, address, addressSubstitutionMap] = values as string[];
   if (sex !== '1' && sex !== '2' && sex !== '3') throw new JpkiError('INVALID_SEX', 'sex must be 1, 2 or 3');
   const b: BasicFour = {
-    name: values.get(JPKI_OID.name) as string,
-    nameSubstitutionMap: values.get(JPKI_OID.nameSubstitutionMap) as string,
+    name: name!,
+    nameSubstitutionMap: nameSubstitutionMap!,
     sex,
-    birthDate: values.get(JPKI_OID.birthDate) as string,
-    address: values.get(JPKI_OID.address) as string,
-    addressSubstitutionMap: values.get(JPKI_OID.addressSubstitutionMap) as string,
+    birthDate: birthDate!,
+    address: address!,
+    addressSubstitutionMap: addressSubstitutionMap!,
   };
   assertSubstitutionMap(b.name, b.nameSubstitutionMap, 'name');
   assertSubstitutionMap(b.address, b.addressSubstitutionMap, 'address');

@@ -98,11 +98,7 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
   const outside = below.find((c) => now < c.notBefore || now > c.notAfter);
   if (outside === undefined) {
     checks.push(
-      check(
-        'cert.validity',
-        'passed',
-        `valid at ${isoTime(now)} (signer until ${isoTime(leaf.notAfter)})`,
-      ),
+      check('cert.validity', 'passed', `valid at ${isoTime(now)} (signer until ${isoTime(leaf.notAfter)})`),
     );
   } else {
     const who = outside === leaf ? 'the signer certificate' : `CA certificate "${outside.subject}"`;

@@ -1,4 +1,4 @@
-import { type Certificate, parseCertificate, parseName } from '@mynakit/pki';
+import { type Certificate, parseCertificate, subjectAttributesOf } from '@mynakit/pki';
 import { type Check, check, type Report, verdictOf } from '@mynakit/report';
 import { verifyAuthChallengeSignature } from './auth-challenge.js';
 import { checkCertificate, type VerificationProfile } from './certificate-checks.js';
@@ -47,7 +47,7 @@ const CN_OID = '2.5.4.3';
 
 export function certificateIdentity(cert: Certificate): CertificateIdentity {
   let cn: string | undefined;
-  for (const rdn of parseName(cert.subjectDer))
+  for (const rdn of subjectAttributesOf(cert))
     for (const a of rdn) if (a.type === CN_OID && a.value !== undefined) cn = a.value;
   return {
     issuer: cert.issuer,

@@ -7,7 +7,7 @@
  * for MGF1), ECDSA on P-256/384/521 (RFC 5758, DER Ecdsa-Sig-Value) and EdDSA (RFC 8410). Signing emits
  * the identifiers OpenSSL emits: NULL parameters for RSA PKCS #1 v1.5, none for ECDSA and EdDSA.
  */
-import { constants as cryptoConstants, hash as oneShotHash, type KeyObject, sign, verify } from 'node:crypto';
+import { constants as cryptoConstants, type KeyObject, hash as oneShotHash, sign, verify } from 'node:crypto';
 import {
   children,
   contentSpan,
@@ -34,7 +34,8 @@ export interface AlgorithmIdentifier {
 export type HashName = 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
 
 export function readAlgorithmIdentifier(el: DerElement): AlgorithmIdentifier {
-  if (!el.constructed) throw new PkiError('DER_MALFORMED', 'AlgorithmIdentifier: expected a constructed element');
+  if (!el.constructed)
+    throw new PkiError('DER_MALFORMED', 'AlgorithmIdentifier: expected a constructed element');
   const { buf, start, end } = contentSpan(el);
   return algorithmIn(buf, start, end, newHeader());
 }

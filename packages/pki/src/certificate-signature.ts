@@ -5,15 +5,11 @@
  * certificate under the same IACA is met in every mdoc, and a signature check costs far more than the
  * lookup. A view stands for its exact bytes (parseCertificate caches views by SHA-256 fingerprint) and
  * the issuer is named by its fingerprint, so a remembered answer can never be reused for different
- * bytes. The memory lives as long as the view (a WeakMap), and each view remembers a bounded number of
- * issuers.
+ * bytes. The memory lives as long as the view, and each view remembers a bounded number of issuers.
  */
 import { verifySignature } from './algorithm.js';
-import type { Certificate } from './certificate.js';
+import { type Certificate, checkedSignature, rememberSignature } from './certificate.js';
 import { PkiError } from './errors.js';
-
-const cache = new WeakMap<Certificate, Map<string, boolean>>();
-const MAX_ISSUERS = 16;
 
 export interface SignatureCheck {
   readonly valid: boolean;
@@ -22,9 +18,8 @@ export interface SignatureCheck {
 }
 
 export function checkCertificateSignature(cert: Certificate, issuer: Certificate): SignatureCheck {
-  let known = cache.get(cert);
-  const hit = known?.get(issuer.fingerprint256);
-  if (hit !== undefined) return hit ? VALID : INVALID;
+  const known = checkedSignature(cert, issuer.fingerprint256);
+  if (known !== undefined) return known ? VALID : INVALID;
   let valid: boolean;
   try {
     valid = verifySignature(cert.signatureAlgorithm, cert.tbsDer, cert.signatureValue, issuer.publicKey);
@@ -32,13 +27,7 @@ export function checkCertificateSignature(cert: Certificate, issuer: Certificate
     if (e instanceof PkiError) return { valid: false, unsupported: e.message };
     throw e;
   }
-  if (known === undefined) {
-    known = new Map();
-    cache.set(cert, known);
-  } else if (known.size >= MAX_ISSUERS) {
-    known.clear();
-  }
-  known.set(issuer.fingerprint256, valid);
+  rememberSignature(cert, issuer.fingerprint256, valid);
   return valid ? VALID : INVALID;
 }
 

@@ -30,7 +30,6 @@ import {
   expectHeader,
   integerHexAt,
   newHeader,
-  oidAt,
   readDer,
   readHeader,
   readOid,
@@ -44,6 +43,7 @@ import {
   type BasicConstraints,
   type DistributionPoint,
   type Extension,
+  extensionsAt,
   type KeyUsage,
   type NameConstraints,
   readAuthorityInfoAccess,
@@ -51,7 +51,6 @@ import {
   readBasicConstraints,
   readCertificatePolicies,
   readCrlDistributionPoints,
-  extensionsAt,
   readExtKeyUsage,
   readKeyUsage,
   readNameConstraints,
@@ -61,7 +60,14 @@ import {
 import type { GeneralName } from './general-name.js';
 import { importPublicKey } from './keys.js';
 import { LruCache } from './lru.js';
-import { checkNameStructure, namesEqual, nameToString, nameToStringCached } from './name.js';
+import {
+  checkNameStructure,
+  formatName,
+  type NameAttribute,
+  namesEqual,
+  nameToStringCached,
+  parseName,
+} from './name.js';
 import { OID } from './oids.js';
 import { pemToDer } from './pem.js';
 
@@ -197,10 +203,15 @@ class CertificateView implements Certificate {
   readonly #aiaDer: Uint8Array | undefined;
   #publicKey: KeyObject | undefined;
   #subject: string | undefined;
+  #subjectAttributes: NameAttribute[][] | undefined;
   #issuer: string | undefined;
   #crlDistributionPoints: readonly DistributionPoint[] | undefined;
   #authorityInfoAccess: readonly AccessDescription[] | undefined;
   #isSelfIssued: boolean | undefined;
+  /** Signature checks under issuers (by fingerprint): the first inline, more in a map. */
+  #checkedIssuer: string | undefined;
+  #checkedValid = false;
+  #moreChecks: Map<string, boolean> | undefined;
 
   constructor(p: CertificateParts) {
     this.der = p.der;
@@ -233,8 +244,30 @@ class CertificateView implements Certificate {
   }
 
   get subject(): string {
-    if (this.#subject === undefined) this.#subject = nameToString(this.subjectDer);
+    if (this.#subject === undefined) this.#subject = formatName(CertificateView.subjectAttributes(this));
     return this.#subject;
+  }
+
+  static checkedSignature(v: CertificateView, issuerFingerprint: string): boolean | undefined {
+    if (v.#checkedIssuer === issuerFingerprint) return v.#checkedValid;
+    return v.#moreChecks?.get(issuerFingerprint);
+  }
+
+  static rememberSignature(v: CertificateView, issuerFingerprint: string, valid: boolean): void {
+    if (v.#checkedIssuer === undefined || v.#checkedIssuer === issuerFingerprint) {
+      v.#checkedIssuer = issuerFingerprint;
+      v.#checkedValid = valid;
+      return;
+    }
+    if (v.#moreChecks === undefined || v.#moreChecks.size >= MAX_REMEMBERED_ISSUERS)
+      v.#moreChecks = new Map();
+    v.#moreChecks.set(issuerFingerprint, valid);
+  }
+
+  /** The parsed subject, kept: its string form and a caller's look at its attributes share one reading. */
+  static subjectAttributes(v: CertificateView): NameAttribute[][] {
+    if (v.#subjectAttributes === undefined) v.#subjectAttributes = parseName(v.subjectDer);
+    return v.#subjectAttributes;
   }
 
   get issuer(): string {
@@ -312,7 +345,8 @@ function decodeLate<T>(value: Uint8Array, read: (v: Uint8Array) => T): T {
 function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
   const h = newHeader();
   expectHeader(der, 0, der.length, Tag.SEQUENCE, 'Certificate', h);
-  if (h.end !== der.length) throw new PkiError('DER_MALFORMED', 'Certificate: trailing data after the element');
+  if (h.end !== der.length)
+    throw new PkiError('DER_MALFORMED', 'Certificate: trailing data after the element');
   const certEnd = h.contentEnd;
   expectHeader(der, h.contentStart, certEnd, Tag.SEQUENCE, 'tbsCertificate', h);
   const tbsStart = h.start;
@@ -344,10 +378,7 @@ function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
   const serialNumber = integerHexAt(der, h.contentStart, h.contentEnd);
   expectHeader(der, h.end, te, Tag.SEQUENCE, 'signature', h);
   p = h.end;
-  if (
-    !spanEqual(der, h.start, h.end, outerAlgStart, outerAlgEnd) &&
-    algorithmAt(der, h).oid !== outerAlg.oid
-  )
+  if (!spanEqual(der, h.start, h.end, outerAlgStart, outerAlgEnd) && algorithmAt(der, h).oid !== outerAlg.oid)
     throw new PkiError('DER_MALFORMED', 'signature algorithm mismatch (§4.1.1.2)');
   expectHeader(der, p, te, Tag.SEQUENCE, 'issuer', h);
   const issuer = der.subarray(h.start, h.end);
@@ -382,8 +413,10 @@ function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
     p = h.end;
     const wrapperEnd = h.contentEnd;
     readHeader(der, h.contentStart, wrapperEnd, h);
-    if (h.end !== wrapperEnd) throw new PkiError('DER_MALFORMED', 'Extensions: trailing data after the element');
-    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'Extensions: expected a constructed element');
+    if (h.end !== wrapperEnd)
+      throw new PkiError('DER_MALFORMED', 'Extensions: trailing data after the element');
+    if ((h.tag & 0x20) === 0)
+      throw new PkiError('DER_MALFORMED', 'Extensions: expected a constructed element');
     extensions = extensionsAt(der, h.contentStart, h.contentEnd);
   }
   if (p !== te) throw new PkiError('DER_MALFORMED', 'TBSCertificate: unexpected trailing data');
@@ -466,11 +499,16 @@ function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
     nameConstraints: nc ? readNameConstraints(nc) : undefined,
     extensions,
     spkiDer: spki,
-    publicKeyInfo: namedCurve !== undefined ? { algorithm: keyAlg.oid, namedCurve } : { algorithm: keyAlg.oid },
+    publicKeyInfo:
+      namedCurve !== undefined ? { algorithm: keyAlg.oid, namedCurve } : { algorithm: keyAlg.oid },
     subjectPublicKey,
     signatureAlgorithm:
       outerAlg.parametersDer !== undefined
-        ? { oid: outerAlg.oid, parametersDer: outerAlg.parametersDer, name: signatureAlgorithmName(outerAlg.oid) }
+        ? {
+            oid: outerAlg.oid,
+            parametersDer: outerAlg.parametersDer,
+            name: signatureAlgorithmName(outerAlg.oid),
+          }
         : { oid: outerAlg.oid, name: signatureAlgorithmName(outerAlg.oid) },
     tbsDer: tbs,
     signatureValue: sig.bytes,
@@ -553,7 +591,11 @@ const seen = new Uint32Array(SEEN_SLOTS);
 function tailKey(der: Uint8Array): number {
   const n = der.length;
   if (n < 4) return n;
-  return (Math.imul(n, 0x9e3779b1) ^ (der[n - 1]! | (der[n - 2]! << 8) | (der[n - 3]! << 16) | (der[n - 4]! << 24))) >>> 0;
+  return (
+    (Math.imul(n, 0x9e3779b1) ^
+      (der[n - 1]! | (der[n - 2]! << 8) | (der[n - 3]! << 16) | (der[n - 4]! << 24))) >>>
+    0
+  );
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -611,15 +653,52 @@ export function parseCertificate(derOrPem: Uint8Array | string): Certificate {
 }
 
 /**
- * Forgets every cached certificate view (and with them the signature checks and key hashes kept with
- * the views). For tests and benchmarks that need certificates read cold, and for a service that reloads
- * its trust configuration. Views already handed out stay valid.
+ * Forgets every cached certificate view, so that the next reading of any certificate is a cold one. For
+ * tests and benchmarks, and for a service that reloads its trust configuration. Views already handed out
+ * stay valid (with what they remember: key, signature checks, hashes); caches of things shared by all
+ * certificates (object identifiers, issuer name strings) are kept.
  */
 export function clearCertificateCache(): void {
   cache.clear();
   byTail.clear();
   recent.clear();
   seen.fill(0);
+}
+
+const MAX_REMEMBERED_ISSUERS = 16;
+const signatureChecks = new WeakMap<Certificate, Map<string, boolean>>();
+
+/**
+ * What is remembered of the certificate's signature checked under the issuer with this fingerprint (see
+ * certificate-signature.ts): kept with the view itself, so that a one-off certificate costs no entry in a
+ * shared table; other Certificate objects use a WeakMap.
+ */
+export function checkedSignature(cert: Certificate, issuerFingerprint: string): boolean | undefined {
+  if (cert instanceof CertificateView) return CertificateView.checkedSignature(cert, issuerFingerprint);
+  return signatureChecks.get(cert)?.get(issuerFingerprint);
+}
+
+export function rememberSignature(cert: Certificate, issuerFingerprint: string, valid: boolean): void {
+  if (cert instanceof CertificateView) {
+    CertificateView.rememberSignature(cert, issuerFingerprint, valid);
+    return;
+  }
+  let m = signatureChecks.get(cert);
+  if (m === undefined || m.size >= MAX_REMEMBERED_ISSUERS) {
+    m = new Map();
+    signatureChecks.set(cert, m);
+  }
+  m.set(issuerFingerprint, valid);
+}
+
+/**
+ * The subject Name of a certificate, parsed (e.g. to read its commonName). For a parsed view the reading
+ * is kept and shared with its `subject` string form.
+ */
+export function subjectAttributesOf(cert: Certificate): readonly (readonly NameAttribute[])[] {
+  return cert instanceof CertificateView
+    ? CertificateView.subjectAttributes(cert)
+    : parseName(cert.subjectDer);
 }
 
 /** A certificate from either form: an already parsed view passes through. */

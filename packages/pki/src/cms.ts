@@ -22,10 +22,10 @@ import { constants as cryptoConstants, type KeyObject, sign as nodeSign } from '
 import { type Check, check, type Verdict, verdictOf } from '@mynakit/report';
 import {
   type AlgorithmIdentifier,
+  algorithmAt,
   digest,
   HASH_OID,
   type HashName,
-  algorithmAt,
   hashNameOf,
   signatureAlgorithmName,
   verifySignature,
@@ -39,13 +39,11 @@ import {
   integerHexAt,
   newHeader,
   oidAt,
-  readDer,
   readHeader,
   readOctetString,
-  readOid,
-  readTime,
   smallIntAt,
   Tag,
+  timeAt,
   toHex,
 } from './der-reader.js';
 import {
@@ -228,7 +226,9 @@ function attributesIn(buf: Uint8Array, start: number, end: number, h: DerHeader)
 
 /** An OCTET STRING's contents; a BER constructed encoding is joined (through the element reader). */
 function octetStringAt(buf: Uint8Array, h: DerHeader): Uint8Array {
-  return (h.tag & 0x20) === 0 ? buf.subarray(h.contentStart, h.contentEnd) : readOctetString(elementAt(buf, h));
+  return (h.tag & 0x20) === 0
+    ? buf.subarray(h.contentStart, h.contentEnd)
+    : readOctetString(elementAt(buf, h));
 }
 
 function readSignerInfo(buf: Uint8Array, start: number, end: number, h: DerHeader): CmsSignerInfo {
@@ -245,7 +245,11 @@ function readSignerInfo(buf: Uint8Array, start: number, end: number, h: DerHeade
     expectHeader(buf, h.end, sEnd, Tag.INTEGER, 'serialNumber', h);
     sid = { issuerDer, serialNumber: integerHexAt(buf, h.contentStart, h.contentEnd) };
   } else if (h.tag === 0x80 || h.tag === 0xa0) {
-    sid = { subjectKeyIdentifier: toHex(h.tag === 0x80 ? buf.subarray(h.contentStart, h.contentEnd) : octetStringAt(buf, h)) };
+    sid = {
+      subjectKeyIdentifier: toHex(
+        h.tag === 0x80 ? buf.subarray(h.contentStart, h.contentEnd) : octetStringAt(buf, h),
+      ),
+    };
   } else throw new PkiError('CMS_MALFORMED', 'bad SignerIdentifier');
   expectHeader(buf, p, end, Tag.SEQUENCE, 'digestAlgorithm', h);
   p = h.end;
@@ -291,9 +295,19 @@ function readSignerInfo(buf: Uint8Array, start: number, end: number, h: DerHeade
     signature,
   };
   if (signedAttrsDer !== undefined) info.signedAttrsDer = signedAttrsDer;
-  if (ct) info.contentType = readOid(readDer(ct));
-  if (md) info.messageDigest = readOctetString(readDer(md));
-  if (st) info.signingTime = readTime(readDer(st));
+  // Each value is one whole TLV (attributesIn cut it so); its contents are read in place.
+  if (ct) {
+    readHeader(ct, 0, ct.length, h);
+    info.contentType = oidAt(ct, h.contentStart, h.contentEnd);
+  }
+  if (md) {
+    readHeader(md, 0, md.length, h);
+    info.messageDigest = octetStringAt(md, h);
+  }
+  if (st) {
+    readHeader(st, 0, st.length, h);
+    info.signingTime = timeAt(st, h.tag, h.contentStart, h.contentEnd);
+  }
   return info;
 }
 
@@ -302,8 +316,10 @@ export function parseCms(der: Uint8Array): CmsSignedData {
   try {
     const h = newHeader();
     readHeader(der, 0, der.length, h);
-    if (h.end !== der.length) throw new PkiError('DER_MALFORMED', 'ContentInfo: trailing data after the element');
-    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'ContentInfo: expected a constructed element');
+    if (h.end !== der.length)
+      throw new PkiError('DER_MALFORMED', 'ContentInfo: trailing data after the element');
+    if ((h.tag & 0x20) === 0)
+      throw new PkiError('DER_MALFORMED', 'ContentInfo: expected a constructed element');
     const ciEnd = h.contentEnd;
     expectHeader(der, h.contentStart, ciEnd, Tag.OID, 'contentType', h);
     const type = oidAt(der, h.contentStart, h.contentEnd);
@@ -311,8 +327,10 @@ export function parseCms(der: Uint8Array): CmsSignedData {
     expectHeader(der, h.end, ciEnd, 0xa0, 'content', h);
     const wrapperEnd = h.contentEnd;
     readHeader(der, h.contentStart, wrapperEnd, h);
-    if (h.end !== wrapperEnd) throw new PkiError('DER_MALFORMED', 'SignedData: trailing data after the element');
-    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'SignedData: expected a constructed element');
+    if (h.end !== wrapperEnd)
+      throw new PkiError('DER_MALFORMED', 'SignedData: trailing data after the element');
+    if ((h.tag & 0x20) === 0)
+      throw new PkiError('DER_MALFORMED', 'SignedData: expected a constructed element');
     const sdEnd = h.contentEnd;
     expectHeader(der, h.contentStart, sdEnd, Tag.INTEGER, 'version', h);
     const version = smallIntAt(der, h.contentStart, h.contentEnd);
@@ -351,7 +369,8 @@ export function parseCms(der: Uint8Array): CmsSignedData {
     while (q < siEnd) {
       readHeader(der, q, siEnd, h);
       q = h.end;
-      if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'SignerInfo: expected a constructed element');
+      if ((h.tag & 0x20) === 0)
+        throw new PkiError('DER_MALFORMED', 'SignerInfo: expected a constructed element');
       signers.push(readSignerInfo(der, h.contentStart, h.contentEnd, newHeader()));
     }
     if (p !== sdEnd) throw new PkiError('DER_MALFORMED', 'SignedData: unexpected trailing data');

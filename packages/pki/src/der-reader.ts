@@ -488,7 +488,11 @@ export function readString(el: DerElement): string {
  * `readString`).
  */
 export function stringAt(buf: Uint8Array, tag: number, start: number, end: number): string {
-  if ((tag & ~0x20) === Tag.UTF8_STRING || (tag & ~0x20) === Tag.PRINTABLE_STRING || (tag & ~0x20) === Tag.IA5_STRING) {
+  if (
+    (tag & ~0x20) === Tag.UTF8_STRING ||
+    (tag & ~0x20) === Tag.PRINTABLE_STRING ||
+    (tag & ~0x20) === Tag.IA5_STRING
+  ) {
     if (isAsciiSpan(buf, start, end)) {
       // Short strings char by char (V8 copies strings under 13 characters when appending); longer ones
       // in one native call, so that they are made flat rather than as a rope of pieces.

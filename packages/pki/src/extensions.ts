@@ -10,17 +10,19 @@
  */
 import { Buffer } from 'node:buffer';
 import {
+  bitStringAt,
   children,
   contentSpan,
   type DerElement,
+  type DerHeader,
   DerReader,
+  elementAt,
   expectHeader,
   newHeader,
   oidAt,
-  readHeader,
-  readBitString,
   readBoolean,
   readDer,
+  readHeader,
   readOctetString,
   readOid,
   readSmallInt,
@@ -125,13 +127,20 @@ export const KEY_USAGE_NAMES = [
 ] as const;
 export type KeyUsage = (typeof KEY_USAGE_NAMES)[number];
 
+/** The one element `value` holds (extension values are exactly one TLV), read in place into `h`. */
+function wholeValue(value: Uint8Array, what: string, h: DerHeader): DerHeader {
+  readHeader(value, 0, value.length, h);
+  if (h.end !== value.length) throw new PkiError('DER_MALFORMED', `${what}: trailing data after the element`);
+  return h;
+}
+
 function readNamedBits<T extends string>(value: Uint8Array, names: readonly T[]): T[] {
-  const bs = readBitString(readDer(value, 'BIT STRING'));
+  const bytes = bitStringAt(value, wholeValue(value, 'BIT STRING', newHeader())).bytes;
   const out: T[] = [];
-  names.forEach((n, i) => {
-    const byte = bs.bytes[i >> 3];
-    if (byte !== undefined && (byte & (0x80 >> (i & 7))) !== 0) out.push(n);
-  });
+  for (let i = 0; i < names.length; i++) {
+    const byte = bytes[i >> 3];
+    if (byte !== undefined && (byte & (0x80 >> (i & 7))) !== 0) out.push(names[i]!);
+  }
   return out;
 }
 
@@ -161,17 +170,25 @@ export function readExtKeyUsage(value: Uint8Array): string[] {
 }
 
 /** SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING */
-export const readSubjectKeyIdentifier = (value: Uint8Array): string =>
-  toHex(readOctetString(readDer(value, 'SubjectKeyIdentifier')));
+export function readSubjectKeyIdentifier(value: Uint8Array): string {
+  const h = wholeValue(value, 'SubjectKeyIdentifier', newHeader());
+  return toHex(
+    (h.tag & 0x20) === 0
+      ? value.subarray(h.contentStart, h.contentEnd)
+      : readOctetString(elementAt(value, h)),
+  );
+}
 
 /**
  * AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] KeyIdentifier OPTIONAL,
  *   authorityCertIssuer [1] GeneralNames OPTIONAL, authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
  */
 export function readAuthorityKeyIdentifier(value: Uint8Array): { keyIdentifier?: string } {
-  const r = children(readDer(value, 'AuthorityKeyIdentifier'));
-  const kid = r.optional(0x80);
-  return kid ? { keyIdentifier: toHex(kid.value) } : {};
+  const h = wholeValue(value, 'AuthorityKeyIdentifier', newHeader());
+  if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'structure: expected a constructed element');
+  if (h.contentStart >= h.contentEnd || value[h.contentStart] !== 0x80) return {};
+  readHeader(value, h.contentStart, h.contentEnd, h);
+  return { keyIdentifier: toHex(value.subarray(h.contentStart, h.contentEnd)) };
 }
 
 /**
@@ -179,10 +196,17 @@ export function readAuthorityKeyIdentifier(value: Uint8Array): { keyIdentifier?:
  * PolicyInformation ::= SEQUENCE { policyIdentifier CertPolicyId, policyQualifiers … OPTIONAL }
  */
 export function readCertificatePolicies(value: Uint8Array): string[] {
-  const r = children(readDer(value, 'certificatePolicies'));
+  const h = wholeValue(value, 'certificatePolicies', newHeader());
+  if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'structure: expected a constructed element');
   const out: string[] = [];
-  while (!r.done)
-    out.push(readOid(children(r.expect(Tag.SEQUENCE, 'PolicyInformation')).expect(Tag.OID, 'policy')));
+  const end = h.contentEnd;
+  let p = h.contentStart;
+  while (p < end) {
+    expectHeader(value, p, end, Tag.SEQUENCE, 'PolicyInformation', h);
+    p = h.end;
+    expectHeader(value, h.contentStart, h.contentEnd, Tag.OID, 'policy', h);
+    out.push(oidAt(value, h.contentStart, h.contentEnd));
+  }
   return out;
 }
 

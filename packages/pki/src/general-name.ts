@@ -126,7 +126,9 @@ export function readGeneralNames(value: Uint8Array): GeneralName[] {
     p = h.end;
     // otherNames (JPKI's basic four) are read in place; the other choices are few and rare.
     out.push(
-      h.tag === 0xa0 ? otherNameAt(value, h.contentStart, h.contentEnd, h) : readGeneralName(elementAt(value, h)),
+      h.tag === 0xa0
+        ? otherNameAt(value, h.contentStart, h.contentEnd, h)
+        : readGeneralName(elementAt(value, h)),
     );
   }
   return out;
@@ -139,7 +141,8 @@ function otherNameAt(buf: Uint8Array, start: number, end: number, h: DerHeader):
   expectHeader(buf, h.end, end, 0xa0, 'OtherName value', h);
   const wrapperEnd = h.contentEnd;
   readHeader(buf, h.contentStart, wrapperEnd, h);
-  if (h.end !== wrapperEnd) throw new PkiError('DER_MALFORMED', 'OtherName value: trailing data after the element');
+  if (h.end !== wrapperEnd)
+    throw new PkiError('DER_MALFORMED', 'OtherName value: trailing data after the element');
   const valueDer = buf.subarray(h.start, h.end);
   let text: string | undefined;
   if (isStringTag(h.tag)) {

@@ -11,6 +11,7 @@ export {
   normaliseSerialNumber,
   type PublicKeyInfo,
   parseCertificate,
+  subjectAttributesOf,
   toCertificate,
 } from './certificate.js';
 export { isSignedBy } from './certificate-signature.js';
@@ -68,7 +69,6 @@ export {
   Tag as DerTag,
 } from './der-reader.js';
 export { PkiError, type PkiErrorCode } from './errors.js';
-export { isoTime } from './iso-time.js';
 export type {
   AccessDescription,
   BasicConstraints,
@@ -82,10 +82,12 @@ export type {
   ReasonFlag,
 } from './extensions.js';
 export type { GeneralName, GeneralNameInput } from './general-name.js';
+export { isoTime } from './iso-time.js';
 export { generateKeyPair, type KeyAlgorithm, type KeyPair, publicKeyFromSpki, spkiOf } from './keys.js';
 export { checkDocumentSignerProfile, checkIacaProfile } from './mdoc-profile.js';
 export {
   encodeName,
+  formatName,
   type NameAttribute,
   type NameAttributeInput,
   type NameInput,

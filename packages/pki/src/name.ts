@@ -29,7 +29,6 @@ import {
 } from './der-reader.js';
 import { ia5String, oid, printableString, sequence, setOf, utf8String } from './der-writer.js';
 import { PkiError } from './errors.js';
-import { LruCache } from './lru.js';
 
 const SHORT_TO_OID: Readonly<Record<string, string>> = {
   CN: '2.5.4.3',
@@ -169,16 +168,22 @@ function escapeValue(v: string): string {
 
 /** The string form of a DER Name, in encoding order (see the module comment). */
 export function nameToString(der: Uint8Array): string {
-  return parseName(der)
-    .map((rdn) =>
-      rdn
-        .map(
-          (a) =>
-            `${a.shortName ?? a.type}=${a.value !== undefined ? escapeValue(a.value) : `#${toHex(a.valueDer)}`}`,
-        )
-        .join('+'),
-    )
-    .join(', ');
+  return formatName(parseName(der));
+}
+
+/** The string form of a parsed Name (see `nameToString`). */
+export function formatName(rdns: readonly (readonly NameAttribute[])[]): string {
+  let out = '';
+  for (let i = 0; i < rdns.length; i++) {
+    if (i > 0) out += ', ';
+    const rdn = rdns[i]!;
+    for (let j = 0; j < rdn.length; j++) {
+      const a = rdn[j]!;
+      if (j > 0) out += '+';
+      out += `${a.shortName ?? a.type}=${a.value !== undefined ? escapeValue(a.value) : `#${toHex(a.valueDer)}`}`;
+    }
+  }
+  return out;
 }
 
 /**
@@ -210,21 +215,28 @@ export function checkNameStructure(der: Uint8Array): void {
   }
 }
 
-/**
- * Issuer names repeat: the same CA name is on every certificate it issues. Their string forms are kept in
- * a small LRU keyed by the exact encoding.
- */
-const issuerStrings = new LruCache<string, string>(256);
+/** Issuer names repeat: the same CA name is on every certificate it issues. */
+const issuerStrings = new Map<number, { readonly der: Uint8Array; readonly text: string }[]>();
+const ISSUER_STRINGS_MAX = 1024;
+let issuerStringsSize = 0;
 
-/** `nameToString` through the cache of repeated names (for issuer names). */
+/**
+ * `nameToString` through the cache of repeated names (for issuer names), looked up by a hash of the exact
+ * encoding and confirmed byte for byte. Bounded: once full, further names are formatted each time.
+ */
 export function nameToStringCached(der: Uint8Array): string {
-  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('latin1');
-  let s = issuerStrings.get(key);
-  if (s === undefined) {
-    s = nameToString(der);
-    issuerStrings.set(key, s);
+  let h = 0x811c9dc5;
+  for (let i = 0; i < der.length; i++) h = Math.imul(h ^ der[i]!, 0x01000193);
+  const bucket = issuerStrings.get(h);
+  if (bucket !== undefined) for (const e of bucket) if (bytesEqual(e.der, der)) return e.text;
+  const text = nameToString(der);
+  if (issuerStringsSize < ISSUER_STRINGS_MAX) {
+    issuerStringsSize++;
+    const entry = { der: der.slice(), text };
+    if (bucket === undefined) issuerStrings.set(h, [entry]);
+    else bucket.push(entry);
   }
-  return s;
+  return text;
 }
 
 /** Splits on an unescaped separator. */

@@ -36,7 +36,6 @@ import {
   digestHex,
   type HashName,
   hashNameOf,
-  readAlgorithmIdentifier,
   type SigningAlgorithm,
   signData,
   signingAlgorithmIdentifier,
@@ -57,7 +56,7 @@ import {
   children,
   contentSpan,
   type DerHeader,
-  DerReader,
+  type DerReader,
   elementAt,
   expectHeader,
   integerHexAt,
@@ -85,8 +84,8 @@ import {
   tlv,
 } from './der-writer.js';
 import { PkiError } from './errors.js';
-import { isoTime } from './iso-time.js';
 import { type Extension, encodeExtension, extensionsAt, readExtensions } from './extensions.js';
+import { isoTime } from './iso-time.js';
 import { namesEqual } from './name.js';
 import { OID } from './oids.js';
 
@@ -160,7 +159,9 @@ function certIdIn(buf: Uint8Array, start: number, end: number, der: Uint8Array, 
 
 /** The contents of the primitive element at `h`, as lowercase hex. */
 function hexAt(buf: Uint8Array, h: DerHeader): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + h.contentStart, h.contentEnd - h.contentStart).toString('hex');
+  return Buffer.from(buf.buffer, buf.byteOffset + h.contentStart, h.contentEnd - h.contentStart).toString(
+    'hex',
+  );
 }
 
 /** Whether `id` names `certificate` issued by `issuer` (under the CertID's own hash algorithm). */
@@ -395,8 +396,10 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
   try {
     const h = newHeader();
     readHeader(der, 0, der.length, h);
-    if (h.end !== der.length) throw new PkiError('DER_MALFORMED', 'OCSPResponse: trailing data after the element');
-    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'OCSPResponse: expected a constructed element');
+    if (h.end !== der.length)
+      throw new PkiError('DER_MALFORMED', 'OCSPResponse: trailing data after the element');
+    if ((h.tag & 0x20) === 0)
+      throw new PkiError('DER_MALFORMED', 'OCSPResponse: expected a constructed element');
     const topEnd = h.contentEnd;
     expectHeader(der, h.contentStart, topEnd, Tag.ENUMERATED, 'responseStatus', h);
     const responseStatus = RESPONSE_STATUS[smallIntAt(der, h.contentStart, h.contentEnd)];
@@ -411,8 +414,10 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
     // ResponseBytes ::= SEQUENCE { responseType OBJECT IDENTIFIER, response OCTET STRING }
     const rbEnd = h.contentEnd;
     readHeader(der, h.contentStart, rbEnd, h);
-    if (h.end !== rbEnd) throw new PkiError('DER_MALFORMED', 'ResponseBytes: trailing data after the element');
-    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'ResponseBytes: expected a constructed element');
+    if (h.end !== rbEnd)
+      throw new PkiError('DER_MALFORMED', 'ResponseBytes: trailing data after the element');
+    if ((h.tag & 0x20) === 0)
+      throw new PkiError('DER_MALFORMED', 'ResponseBytes: expected a constructed element');
     const bytesEnd = h.contentEnd;
     expectHeader(der, h.contentStart, bytesEnd, Tag.OID, 'responseType', h);
     const type = oidAt(der, h.contentStart, h.contentEnd);
@@ -421,8 +426,10 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
     // BasicOCSPResponse, read where it lies inside the OCTET STRING
     const bodyEnd = h.contentEnd;
     readHeader(der, h.contentStart, bodyEnd, h);
-    if (h.end !== bodyEnd) throw new PkiError('DER_MALFORMED', 'BasicOCSPResponse: trailing data after the element');
-    if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'BasicOCSPResponse: expected a constructed element');
+    if (h.end !== bodyEnd)
+      throw new PkiError('DER_MALFORMED', 'BasicOCSPResponse: trailing data after the element');
+    if ((h.tag & 0x20) === 0)
+      throw new PkiError('DER_MALFORMED', 'BasicOCSPResponse: expected a constructed element');
     const bEnd = h.contentEnd;
     expectHeader(der, h.contentStart, bEnd, Tag.SEQUENCE, 'tbsResponseData', h);
     const tbsStart = h.start;
@@ -470,11 +477,12 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
       const ridEnd = h.contentEnd;
       readHeader(der, h.contentStart, ridEnd, h);
       if (h.end !== ridEnd)
-        throw new PkiError('DER_MALFORMED', `${ridTag === 0xa1 ? 'byName' : 'byKey'}: trailing data after the element`);
+        throw new PkiError(
+          'DER_MALFORMED',
+          `${ridTag === 0xa1 ? 'byName' : 'byKey'}: trailing data after the element`,
+        );
       responderId =
-        ridTag === 0xa1
-          ? { byName: der.subarray(h.start, h.end) }
-          : { byKey: toHex(octetStringAt(der, h)) };
+        ridTag === 0xa1 ? { byName: der.subarray(h.start, h.end) } : { byKey: toHex(octetStringAt(der, h)) };
     } else throw new PkiError('OCSP_MALFORMED', 'bad ResponderID');
     expectHeader(der, p, te, Tag.GENERALIZED_TIME, 'producedAt', h);
     const producedAt = timeAt(der, h.tag, h.contentStart, h.contentEnd);
@@ -493,7 +501,8 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
       readHeader(der, p, te, h);
       const wEnd = h.contentEnd;
       readHeader(der, h.contentStart, wEnd, h);
-      if (h.end !== wEnd) throw new PkiError('DER_MALFORMED', 'responseExtensions: trailing data after the element');
+      if (h.end !== wEnd)
+        throw new PkiError('DER_MALFORMED', 'responseExtensions: trailing data after the element');
       if ((h.tag & 0x20) === 0)
         throw new PkiError('DER_MALFORMED', 'Extensions: expected a constructed element');
       extensions = extensionsAt(der, h.contentStart, h.contentEnd);
@@ -523,7 +532,9 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
 
 /** An OCTET STRING's contents; a BER constructed encoding is joined (through the element reader). */
 function octetStringAt(buf: Uint8Array, h: DerHeader): Uint8Array {
-  return (h.tag & 0x20) === 0 ? buf.subarray(h.contentStart, h.contentEnd) : readOctetString(elementAt(buf, h));
+  return (h.tag & 0x20) === 0
+    ? buf.subarray(h.contentStart, h.contentEnd)
+    : readOctetString(elementAt(buf, h));
 }
 
 /**
@@ -552,7 +563,8 @@ function singleResponseIn(buf: Uint8Array, start: number, end: number, h: DerHea
       readHeader(buf, h.end, riEnd, h);
       const rEnd = h.contentEnd;
       readHeader(buf, h.contentStart, rEnd, h);
-      if (h.end !== rEnd) throw new PkiError('DER_MALFORMED', 'revocationReason: trailing data after the element');
+      if (h.end !== rEnd)
+        throw new PkiError('DER_MALFORMED', 'revocationReason: trailing data after the element');
       reason = crlReasonFromCode(smallIntAt(buf, h.contentStart, h.contentEnd));
     }
   } else throw new PkiError('OCSP_MALFORMED', 'bad CertStatus');
@@ -735,7 +747,11 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
 
   const single = basic.responses.find((s) => certIdMatches(s.certId, opts.certificate, ca));
   if (!single)
-    return unusableResult(checks, 'ocsp.cert_id', 'the response does not cover the certificate (CertID mismatch)');
+    return unusableResult(
+      checks,
+      'ocsp.cert_id',
+      'the response does not cover the certificate (CertID mismatch)',
+    );
   checks.push(check('ocsp.cert_id', 'passed', 'CertID matches the certificate and its issuer'));
 
   // nonce

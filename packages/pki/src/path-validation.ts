@@ -227,8 +227,10 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
     for (let i = 0; i < certs.length; i++) {
       const c = certs[i]!;
       const sig = checkCertificateSignature(c, certs[i + 1] ?? anchor);
-      if (!sig.valid)
-        (bad ??= []).push(`${certLabel(c, i)}${sig.unsupported ? ` (${sig.unsupported})` : ''}`);
+      if (!sig.valid) {
+        bad ??= [];
+        bad.push(`${certLabel(c, i)}${sig.unsupported ? ` (${sig.unsupported})` : ''}`);
+      }
     }
     if (bad === undefined) r.pass('path.signature', `${certs.length} signature(s) verified`);
     else {
@@ -255,18 +257,33 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
         );
       } else if (t > c.notAfter.getTime()) {
         failed = true;
-        r.fail('path.validity', 'PATH_EXPIRED', `${certLabel(c, i)} expired at ${iso(c.notAfter)} (now ${iso(now)})`);
+        r.fail(
+          'path.validity',
+          'PATH_EXPIRED',
+          `${certLabel(c, i)} expired at ${iso(c.notAfter)} (now ${iso(now)})`,
+        );
       }
     }
     if (!failed) r.pass('path.validity', `every certificate is valid at ${iso(now)}`);
     if (!anchorIsLeaf) {
       const outside =
-        t < anchor.notBefore.getTime() ? 'not yet valid' : t > anchor.notAfter.getTime() ? 'expired' : undefined;
+        t < anchor.notBefore.getTime()
+          ? 'not yet valid'
+          : t > anchor.notAfter.getTime()
+            ? 'expired'
+            : undefined;
       if (outside !== undefined) {
         const detail = `trust anchor "${anchor.subject}" is ${outside} (${iso(anchor.notBefore)} – ${iso(anchor.notAfter)})`;
         if (strict)
-          r.fail('path.anchor_validity', outside === 'expired' ? 'PATH_EXPIRED' : 'PATH_NOT_YET_VALID', detail);
-        else r.checks.push(check('path.anchor_validity', 'warning', `${detail}; an anchor is trusted as configured`));
+          r.fail(
+            'path.anchor_validity',
+            outside === 'expired' ? 'PATH_EXPIRED' : 'PATH_NOT_YET_VALID',
+            detail,
+          );
+        else
+          r.checks.push(
+            check('path.anchor_validity', 'warning', `${detail}; an anchor is trusted as configured`),
+          );
       }
     }
   }
@@ -287,7 +304,12 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
     );
     if (notCa.length === 0)
       r.pass('path.basic_constraints', issuers.length ? 'every issuer is a CA' : 'no issuing certificate');
-    else r.fail('path.basic_constraints', 'PATH_NOT_CA', `${issuerLabels(notCa)} is not a CA (basicConstraints cA)`);
+    else
+      r.fail(
+        'path.basic_constraints',
+        'PATH_NOT_CA',
+        `${issuerLabels(notCa)} is not a CA (basicConstraints cA)`,
+      );
   }
 
   // (l)–(m) pathLenConstraint, processed from the anchor down
@@ -311,7 +333,9 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
 
   // (n) keyUsage keyCertSign
   {
-    const bad = issuers.filter(({ cert }) => cert.keyUsage !== undefined && !cert.keyUsage.includes('keyCertSign'));
+    const bad = issuers.filter(
+      ({ cert }) => cert.keyUsage !== undefined && !cert.keyUsage.includes('keyCertSign'),
+    );
     if (bad.length === 0) r.pass('path.key_usage', 'issuers may sign certificates');
     else r.fail('path.key_usage', 'PATH_KEY_USAGE', `${issuerLabels(bad)} lacks keyUsage keyCertSign`);
   }
@@ -322,9 +346,12 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
     let bad: string[] | undefined;
     for (let i = 0; i < certs.length; i++) {
       const c = certs[i]!;
-      for (const e of c.extensions)
-        if (e.critical && !BUILTIN_UNDERSTOOD.has(e.oid) && !extra?.includes(e.oid))
-          (bad ??= []).push(`${certLabel(c, i)}: ${e.oid}`);
+      for (const e of c.extensions) {
+        if (e.critical && !BUILTIN_UNDERSTOOD.has(e.oid) && !extra?.includes(e.oid)) {
+          bad ??= [];
+          bad.push(`${certLabel(c, i)}: ${e.oid}`);
+        }
+      }
     }
     if (bad === undefined) r.pass('path.critical_extensions', 'every critical extension is understood');
     else
@@ -345,7 +372,8 @@ function evaluate(p: CandidatePath, leaf: Certificate, opts: ValidateCertificate
         const c = certs[j]!;
         if (j > 0 && c.isSelfIssued) continue; // §6.1.3 (b): self-issued intermediates are exempt
         const why = nameConstraintViolation(c, nc);
-        if (why) violation = `${certLabel(c, j)} violates the name constraints of ${issuerLabel(iss)}: ${why}`;
+        if (why)
+          violation = `${certLabel(c, j)} violates the name constraints of ${issuerLabel(iss)}: ${why}`;
       }
     }
     if (violation) r.fail('path.name_constraints', 'PATH_NAME_CONSTRAINTS', violation);

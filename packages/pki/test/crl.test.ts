@@ -355,16 +355,23 @@ describe('verifyCrl', () => {
       nextUpdate: NEXT,
       crlNumber: 43,
       deltaCrlIndicator: 42,
-      entries: [{ serialNumber: '0a01', revocationDate: new Date('2026-10-30T03:00:00Z'), reason: 'keyCompromise' }],
+      entries: [
+        { serialNumber: '0a01', revocationDate: new Date('2026-10-30T03:00:00Z'), reason: 'keyCompromise' },
+      ],
     });
-    expect(checkCertificateAgainstCrl(delta, at(holder))).toMatchObject({ status: 'revoked', reason: 'keyCompromise' });
+    expect(checkCertificateAgainstCrl(delta, at(holder))).toMatchObject({
+      status: 'revoked',
+      reason: 'keyCompromise',
+    });
     const notInDelta = checkCertificateAgainstCrl(delta, at(other));
     expect(notInDelta.status).toBe('unusable');
     expect(notInDelta.detail).toContain('not authoritative');
     expect(coverage(notInDelta)).toBe('undetermined');
 
     // issuingDistributionPoint onlySomeReasons (§5.2.5): speaks for those reasons only
-    const some = crlWith({ issuingDistributionPoint: { onlySomeReasons: ['keyCompromise', 'cACompromise'] } });
+    const some = crlWith({
+      issuingDistributionPoint: { onlySomeReasons: ['keyCompromise', 'cACompromise'] },
+    });
     expect(checkCertificateAgainstCrl(some, at(holder)).status).toBe('revoked');
     const notInSome = checkCertificateAgainstCrl(some, at(other));
     expect(notInSome.status).toBe('unusable');
