@@ -151,7 +151,9 @@ function buildPaths(
   anchors: readonly Certificate[],
 ): CandidatePath[] {
   const paths: CandidatePath[] = [];
-  const leafAnchor = anchorFor(leaf, anchors);
+  // The end certificate is an anchor only as the exact certificate configured: a carried copy with the
+  // anchor's name and key but other bytes (e.g. edited validity dates) must chain like any other.
+  const leafAnchor = anchors.find((a) => a === leaf || a.fingerprint256 === leaf.fingerprint256);
   if (leafAnchor) paths.push({ certs: [], anchor: leafAnchor });
   const pool = intermediates.length === 0 ? anchors : [...anchors, ...intermediates];
   extendPaths([leaf], pool, anchors, paths);

@@ -515,3 +515,35 @@ describe('validateCertificatePath — agrees with openssl verify -attime', () =>
     );
   });
 });
+
+describe('an end certificate trusted as an anchor', () => {
+  it('is trusted only as the exact configured bytes, not as a same-name same-key copy', async () => {
+    const { generateKeyPair, createCertificate, parseCertificate, validateCertificatePath } = await import(
+      '../src/index.js'
+    );
+    const keys = generateKeyPair('P-256');
+    const make = (notAfter: Date) =>
+      parseCertificate(
+        createCertificate({
+          subject: 'C=JP, CN=document signer',
+          publicKey: keys.publicKey,
+          privateKey: keys.privateKey,
+          notBefore: new Date('2025-01-01T00:00:00Z'),
+          notAfter,
+          serialNumber: '01',
+        }),
+      );
+    const configured = make(new Date('2026-01-01T00:00:00Z'));
+    const sameNameAndKey = make(new Date('2030-01-01T00:00:00Z'));
+    const now = new Date('2027-01-01T00:00:00Z');
+    // The configured anchor has expired by `now`: trusting it as the end certificate fails on validity.
+    const direct = validateCertificatePath({ leaf: configured, trustAnchors: [configured], now });
+    expect(direct.ok).toBe(false);
+    expect(direct.failure?.code).toBe('PATH_EXPIRED');
+    // A copy with the same name and key is not the anchor itself; it must chain, and its own dates are used
+    // only once its signature under the anchor's key has been checked.
+    const copy = validateCertificatePath({ leaf: sameNameAndKey, trustAnchors: [configured], now });
+    expect(copy.path[0]?.fingerprint256).toBe(sameNameAndKey.fingerprint256);
+    expect(copy.path.length).toBe(2);
+  });
+});
