@@ -3,6 +3,7 @@
  * CryptoKey or a JWK. Everything is normalised to KeyObject, which both jose and node:crypto take.
  */
 import { createPrivateKey, createPublicKey, type JsonWebKey, KeyObject } from 'node:crypto';
+import { StatusListError } from './errors.js';
 
 export type KeyInput = KeyObject | CryptoKey | JsonWebKey;
 
@@ -33,6 +34,20 @@ export function toPrivateKeyObject(key: KeyInput): KeyObject {
   if (isCryptoKey(key)) return toPrivateKeyObject(KeyObject.from(key));
   return createPrivateKey({ key, format: 'jwk' });
 }
+
+/** The private key a token is signed with; anything unusable is a `STATUS_LIST_SIGN` error, never a crash. */
+export function signingKeyOf(key: KeyInput): KeyObject {
+  try {
+    return toPrivateKeyObject(key);
+  } catch (error) {
+    throw new StatusListError('STATUS_LIST_SIGN', 'the signing key is not a usable private key', {
+      cause: error,
+    });
+  }
+}
+
+/** NumericDate (RFC 7519 §2, also CWT's): whole seconds since the epoch. */
+export const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 
 /** The JOSE `alg` matching a key (RFC 7518 §3.1, RFC 8037): ES256/384/512, EdDSA, PS256 or RS256. */
 export function joseAlgorithmFor(key: KeyObject): string {

@@ -19,7 +19,7 @@ import { CoseError, type CoseSign1, decodeSign1, signSign1, verifySign1 } from '
 import { ReportBuilder } from '@mynakit/report';
 import { validateSignerChain } from './certificate-chain.js';
 import { StatusListError } from './errors.js';
-import { type KeyInput, toPrivateKeyObject, toPublicKeyObject } from './keys.js';
+import { epochSeconds, type KeyInput, signingKeyOf, toPublicKeyObject } from './keys.js';
 import type { StatusList } from './status-list.js';
 import { decodeStatusListCbor, encodeStatusListCbor } from './status-list-cbor.js';
 import {
@@ -91,18 +91,9 @@ export interface SignStatusListCwtInput {
   readonly compressed?: Uint8Array;
 }
 
-const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
-
 /** Produces a CWT Status List Token: COSE_Sign1_Tagged bytes. */
 export async function signStatusListCwt(input: SignStatusListCwtInput): Promise<Uint8Array> {
-  let key: KeyObject;
-  try {
-    key = toPrivateKeyObject(input.key);
-  } catch (error) {
-    throw new StatusListError('STATUS_LIST_SIGN', 'the signing key is not a usable private key', {
-      cause: error,
-    });
-  }
+  const key = signingKeyOf(input.key);
   if (input.ttl !== undefined && !(Number.isInteger(input.ttl) && input.ttl > 0)) {
     throw new StatusListError('STATUS_LIST_SIGN', 'ttl must be a positive integer number of seconds');
   }
@@ -111,8 +102,8 @@ export async function signStatusListCwt(input: SignStatusListCwtInput): Promise<
   const claims: CborMap = new Map<CborValue, CborValue>();
   if (input.iss !== undefined) claims.set(CwtClaim.iss, input.iss);
   claims.set(CwtClaim.sub, input.sub);
-  claims.set(CwtClaim.iat, seconds(input.iat));
-  if (input.exp !== undefined) claims.set(CwtClaim.exp, seconds(input.exp));
+  claims.set(CwtClaim.iat, epochSeconds(input.iat));
+  if (input.exp !== undefined) claims.set(CwtClaim.exp, epochSeconds(input.exp));
   if (input.ttl !== undefined) claims.set(CwtClaim.ttl, input.ttl);
   claims.set(
     CwtClaim.statusList,

@@ -17,9 +17,10 @@ import { validateSignerChain } from './certificate-chain.js';
 import { StatusListError } from './errors.js';
 import {
   ASYMMETRIC_JWS_ALGORITHMS,
+  epochSeconds,
   joseAlgorithmFor,
   type KeyInput,
-  toPrivateKeyObject,
+  signingKeyOf,
   toPublicKeyObject,
 } from './keys.js';
 import type { StatusList } from './status-list.js';
@@ -58,18 +59,9 @@ export interface SignStatusListJwtInput {
   readonly compressed?: Uint8Array;
 }
 
-const seconds = (d: Date): number => Math.floor(d.getTime() / 1000);
-
 /** Produces a compact JWT Status List Token. */
 export async function signStatusListJwt(input: SignStatusListJwtInput): Promise<string> {
-  let key: KeyObject;
-  try {
-    key = toPrivateKeyObject(input.key);
-  } catch (error) {
-    throw new StatusListError('STATUS_LIST_SIGN', 'the signing key is not a usable private key', {
-      cause: error,
-    });
-  }
+  const key = signingKeyOf(input.key);
   const alg = input.alg ?? joseAlgorithmFor(key);
   if (!ASYMMETRIC_JWS_ALGORITHMS.includes(alg)) {
     throw new StatusListError('STATUS_LIST_SIGN', `alg ${alg} is not an asymmetric signature algorithm`);
@@ -84,8 +76,8 @@ export async function signStatusListJwt(input: SignStatusListJwtInput): Promise<
   const payload: Record<string, unknown> = {};
   if (input.iss !== undefined) payload.iss = input.iss;
   payload.sub = input.sub;
-  payload.iat = seconds(input.iat);
-  if (input.exp !== undefined) payload.exp = seconds(input.exp);
+  payload.iat = epochSeconds(input.iat);
+  if (input.exp !== undefined) payload.exp = epochSeconds(input.exp);
   if (input.ttl !== undefined) payload.ttl = input.ttl;
   const listOptions: { aggregationUri?: string; compressed?: Uint8Array } = {};
   if (input.aggregationUri !== undefined) listOptions.aggregationUri = input.aggregationUri;
