@@ -38,6 +38,10 @@ export function openDatabase(options: OpenDatabaseOptions): OpenedDatabase {
       max: options.poolSize ?? 10,
       types: pgTypes as pg.CustomTypesConfig,
     });
+    // An idle pooled connection that the server ends (restart, failover, DROP DATABASE … FORCE) emits 'error' on
+    // the pool; unhandled, that would take the whole process down. The pool has already discarded the client and
+    // the next query opens a new one, so there is nothing more to do here.
+    pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
