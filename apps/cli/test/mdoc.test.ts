@@ -10,12 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { bytesToBase64url, hexToBytes } from '@mynakit/cbor';
 import { issueMdoc, JP_MNC_DOCTYPE, JP_MNC_NAMESPACE, presentMdoc } from '@mynakit/mdoc';
 import { StatusList, signStatusListCwt, signStatusListJwt } from '@mynakit/status-list';
+import { vectorPath } from '@mynakit/test-vectors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpMncElements, makeIssuerChain, p256, portrait } from '../../../packages/mdoc/test/fixtures.js';
 import { realWorldCases } from '../../../packages/mdoc/test/vectors.js';
 import { runCli } from './capture.js';
 
-const A = '/work/shared/vectors/iso-18013-5-annex-d';
+const A = vectorPath('iso-18013-5-annex-d');
 const bin = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'mynakit.js');
 let tmp: string;
 const file = (name: string, content: string | Uint8Array) => {

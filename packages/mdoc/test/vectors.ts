@@ -1,9 +1,10 @@
-/** Loading the public vectors under /work/shared/vectors (read-only test data). */
+/** Loading the public vectors (read-only test data, found by @mynakit/test-vectors). */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hexToBytes } from '@mynakit/cbor';
+import { VECTORS_DIR } from '@mynakit/test-vectors';
 
-export const VECTORS = '/work/shared/vectors';
+export const VECTORS = VECTORS_DIR;
 export const ANNEX_D = join(VECTORS, 'iso-18013-5-annex-d');
 
 export const hexFile = (path: string): Uint8Array => hexToBytes(readFileSync(path, 'utf8').trim());

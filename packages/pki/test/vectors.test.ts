@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VECTORS_DIR } from '@mynakit/test-vectors';
 import { describe, expect, it } from 'vitest';
 import { readElementAt } from '../src/der-reader.js';
 import {
@@ -16,7 +17,7 @@ import {
   validateCertificatePath,
 } from '../src/index.js';
 
-const V = '/work/shared/vectors';
+const V = VECTORS_DIR;
 const annexD = (f: string) => readFileSync(join(V, 'iso-18013-5-annex-d', f), 'utf8');
 
 /** Finds the x5chain certificates in a CBOR-encoded response: header label 33 followed by a bstr. */

@@ -1,8 +1,8 @@
 /** Loads the draft-ietf-oauth-status-list-20 example files from the shared vector folder. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { VECTORS_DIR } from '@mynakit/test-vectors';
 
-const DIR = fileURLToPath(new URL('../../../../shared/vectors/token-status-list/', import.meta.url));
+const DIR = `${VECTORS_DIR}/token-status-list/`;
 
 export function loadVector<T = Record<string, unknown>>(name: string): T {
   return JSON.parse(readFileSync(DIR + name, 'utf8')) as T;

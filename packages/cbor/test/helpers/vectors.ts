@@ -1,8 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VECTORS_DIR } from '@mynakit/test-vectors';
 import { hexToBytes } from '../../src/index.js';
 
-export const VECTORS = '/work/shared/vectors';
+export const VECTORS = VECTORS_DIR;
 
 export function readHex(path: string): Uint8Array {
   return hexToBytes(readFileSync(join(VECTORS, path), 'utf8'));

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { VECTORS_DIR } from '@mynakit/test-vectors';
 
-/** The public test vectors live beside the repository, in `../shared/vectors` from its root. */
-const VECTORS = fileURLToPath(new URL('../../../../../shared/vectors/', import.meta.url));
+/** The public test vectors, found by @mynakit/test-vectors. */
+const VECTORS = `${VECTORS_DIR}/`;
 
 export const vectorText = (path: string): string => readFileSync(VECTORS + path, 'utf8');
 export const vectorHex = (path: string): string => vectorText(path).trim().toLowerCase();
