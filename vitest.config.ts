@@ -16,6 +16,7 @@ export default defineConfig({
             'services/**/*.test.ts',
             'apps/**/*.test.ts',
             'bench/**/*.test.ts',
+            'scripts/**/*.test.ts',
           ],
           exclude: [...exclude, '**/*.pg.test.ts', '**/*.e2e.test.ts'],
         },

@@ -19,15 +19,49 @@ export function collect(value: string, previous: string[] | undefined): string[]
   return [...(previous ?? []), value];
 }
 
-/** Parses `--at`: an ISO 8601 / RFC 3339 instant. */
+/**
+ * Parses `--at`: an RFC 3339 date-time with an explicit zone (`Z` or `±hh:mm`). A time without a zone
+ * would silently take the machine's local zone, and `new Date()` rolls impossible dates over
+ * (2021-02-30 → 2 March): both are usage errors, never a different instant than the one written.
+ */
 export function parseInstant(text: string | undefined): Date {
   if (text === undefined) return new Date();
-  const d = new Date(text);
-  if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(text)) {
-    throw new UsageError(`--at must be an ISO 8601 date-time, e.g. 2026-01-01T00:00:00Z`);
+  const m = RFC3339.exec(text);
+  const usage = (why: string) =>
+    new UsageError(
+      `--at '${text}' ${why}: give an RFC 3339 date-time with a zone, e.g. 2026-01-01T00:00:00Z`,
+    );
+  if (m === null)
+    throw usage(
+      /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)
+        ? 'has no time zone'
+        : 'is not a date-time',
+    );
+  const [, y, mo, d, h, mi, s, frac, zone] = m as unknown as string[];
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth) throw usage('is not a calendar date');
+  if (hour > 23 || minute > 59 || second > 59) throw usage('is not a time of day');
+  let offsetMinutes = 0;
+  if (zone !== undefined && zone !== 'Z' && zone !== 'z') {
+    const oh = Number(zone.slice(1, 3));
+    const om = Number(zone.slice(4, 6));
+    if (oh > 23 || om > 59) throw usage('has an impossible zone offset');
+    offsetMinutes = (zone[0] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  return d;
+  const ms = frac === undefined ? 0 : Math.floor(Number(`0${frac}`) * 1000);
+  const instant = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  const date = new Date(instant);
+  if (Number.isNaN(date.getTime())) throw usage('is out of range');
+  return date;
 }
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export interface Output {
   stdout: (text: string) => void;

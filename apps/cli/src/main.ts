@@ -15,10 +15,34 @@ export function buildProgram(out: Output, setExit: (code: number) => void): Comm
   // Every subcommand exits through the same override, so commander never calls process.exit itself.
   const override = (cmd: Command) => {
     cmd.exitOverride().configureOutput({ writeOut: out.stdout, writeErr: out.stderr });
+    reportUnknownOptionsFirst(cmd);
     for (const c of cmd.commands) override(c);
   };
   override(program);
   return program;
+}
+
+/**
+ * Commander checks required options before unknown ones, so `verify --respnse x` would only say that
+ * `--response` is missing. A misspelt option must be named: required options are checked in a
+ * `preAction` hook instead, which commander runs after its unknown-option check.
+ */
+function reportUnknownOptionsFirst(cmd: Command): void {
+  const required = cmd.options.filter((o) => o.mandatory);
+  if (required.length === 0) return;
+  for (const o of required) o.mandatory = false;
+  cmd.hook('preAction', (_thisCommand, actionCommand) => {
+    if (actionCommand !== cmd) return;
+    const values = cmd.opts();
+    for (const o of required) {
+      if (values[o.attributeName()] === undefined) {
+        cmd.error(`error: required option '${o.flags}' not specified`, {
+          code: 'commander.missingMandatoryOptionValue',
+          exitCode: 64,
+        });
+      }
+    }
+  });
 }
 
 /** Runs the CLI and returns its exit code (tests call this directly). */

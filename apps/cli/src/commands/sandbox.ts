@@ -2,19 +2,19 @@ import type { Command } from 'commander';
 import type { CommandContext } from './index.js';
 
 /**
- * `mynakit sandbox` — issuer + phone wallet + verifier + pages in one process on SQLite.
- * The services are being assembled; until then it says what is available today and exits cleanly.
+ * `mynakit sandbox` (and `npm start`) — will run issuer + phone wallet + verifier + pages in one process
+ * on SQLite. Those services are not there yet: the command says so plainly and lists what works today.
+ * It takes no `--port` until it serves something.
  */
 export function registerSandboxCommand(program: Command, ctx: CommandContext): void {
   program
     .command('sandbox')
-    .description('run the sandbox: issuer, phone wallet, verifier and pages in one process (SQLite)')
-    .option('--port <n>', 'port to listen on (default PORT or 8080)')
+    .description('the sandbox (issuer, phone wallet, verifier and pages in one process) — not available yet')
     .action(() => {
       ctx.out.stderr(
         [
-          'mynakit sandbox: the issuer, wallet and verifier services are not assembled yet.',
-          'Available today:',
+          'mynakit sandbox: the sandbox is not there yet — no issuer, wallet or verifier service runs and',
+          'nothing is listening. What works today is the command line:',
           '  npx mynakit mdoc verify --help     verify an ISO 18013-5 DeviceResponse (card-substitute record)',
           '  npx mynakit mdoc inspect FILE      show an mdoc structure',
           '  npx mynakit jpki verify --help     verify a JPKI CMS signature with CRL/OCSP',

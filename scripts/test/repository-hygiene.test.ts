@@ -1,0 +1,34 @@
+/**
+ * A clone placed anywhere must work: no file in the repository may name an absolute path of one
+ * machine (a home folder, the folder that holds the checkout). Test data outside the repository is
+ * found through @mynakit/test-vectors.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
+  .split('\0')
+  .filter((f) => f !== '' && f !== 'package-lock.json');
+
+describe('repository hygiene', () => {
+  it('names no absolute path of this machine or of a home folder', () => {
+    const parent = `${dirname(root.replace(/\/$/, ''))}/`;
+    const patterns = [/\/(?:work|home|Users|root)\/[A-Za-z0-9_.-]/];
+    const offenders: string[] = [];
+    for (const file of tracked) {
+      let text: string;
+      try {
+        text = readFileSync(join(root, file), 'utf8');
+      } catch {
+        continue; // removed in the working tree
+      }
+      if (text.includes('\0')) continue; // binary
+      if ((parent !== '/' && text.includes(parent)) || patterns.some((p) => p.test(text))) offenders.push(file);
+    }
+    expect(offenders).toEqual([]);
+  });
+});
