@@ -6,6 +6,7 @@ import {
   asHeaderMap,
   bodyProtected,
   checkCritical,
+  checkCriticalHeaders,
   decodeCoseInput,
   decodeProtectedHeader,
   encodeProtectedHeader,
@@ -119,6 +120,8 @@ export function mac0ToBeMaced(mac0: CoseMac0, options?: Mac0PayloadOptions): Uin
 
 export interface VerifyMac0Options extends Mac0PayloadOptions {
   readonly key: MacKey;
+  /** Header labels the caller processes, for the `crit` rule (RFC 9052 §3.1); see VerifySign1Options. */
+  readonly understoodHeaders?: ReadonlySet<CborValue>;
 }
 
 /**
@@ -130,7 +133,7 @@ export async function verifyMac0(
   options: VerifyMac0Options,
 ): Promise<boolean> {
   const m = mac0 instanceof CoseMac0 ? mac0 : decodeMac0(mac0);
-  checkCritical(m.protectedHeaders);
+  checkCriticalHeaders(m.protectedHeaders, options.understoodHeaders, m.unprotectedHeaders);
   const { tag, length } = computeTag(
     protectedAlg(m.protectedHeaders),
     options.key,
@@ -154,7 +157,7 @@ export interface CreateMac0Options {
 export async function createMac0(options: CreateMac0Options): Promise<CoseMac0> {
   const algId = protectedAlg(options.protectedHeaders);
   macAlgorithm(algId);
-  checkCritical(options.protectedHeaders);
+  checkCritical(options.protectedHeaders, options.unprotectedHeaders);
   const protectedBytes = encodeProtectedHeader(options.protectedHeaders);
   const payload = resolvePayload(options.payload, options.detachedPayload);
   const { tag } = computeTag(

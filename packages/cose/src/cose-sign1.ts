@@ -5,6 +5,7 @@ import {
   asHeaderMap,
   bodyProtected,
   checkCritical,
+  checkCriticalHeaders,
   decodeCoseInput,
   decodeProtectedHeader,
   encodeProtectedHeader,
@@ -46,9 +47,12 @@ export class CoseSign1 {
     return this.protectedHeaders.get(1);
   }
 
-  /** `x5chain` (label 33, RFC 9360): leaf first; protected header first, then unprotected; [] when absent. */
+  /**
+   * `x5chain` (label 33, RFC 9360): leaf first; from the protected header when it is there, else from the
+   * unprotected one; [] when absent. COSE_HEADER when both headers carry different chains (see `x5chainOf`).
+   */
   get x5chain(): Uint8Array[] {
-    return x5chainOf(this.protectedHeaders, this.unprotectedHeaders);
+    return [...x5chainOf(this.protectedHeaders, this.unprotectedHeaders)];
   }
 
   /** The untagged array, for embedding (e.g. IssuerSigned.issuerAuth). */
@@ -135,6 +139,11 @@ export function sign1ToBeSigned(sign1: CoseSign1, options?: Sign1PayloadOptions)
 export interface VerifySign1Options extends Sign1PayloadOptions {
   /** The public key (a private key also works: its public half is used). */
   readonly key: KeyInput;
+  /**
+   * Header labels the caller processes, for the `crit` rule (RFC 9052 §3.1); default
+   * `UNDERSTOOD_HEADER_LABELS`. A profile that checks more (e.g. `typ`, label 16) lists them here.
+   */
+  readonly understoodHeaders?: ReadonlySet<CborValue>;
 }
 
 /**
@@ -149,7 +158,7 @@ export async function verifySign1(
   options: VerifySign1Options,
 ): Promise<boolean> {
   const s = sign1 instanceof CoseSign1 ? sign1 : decodeSign1(sign1);
-  checkCritical(s.protectedHeaders);
+  checkCriticalHeaders(s.protectedHeaders, options.understoodHeaders, s.unprotectedHeaders);
   const alg = signatureAlgorithm(protectedAlg(s.protectedHeaders));
   const key = toPublicKeyObject(options.key);
   const toBeSigned = sign1ToBeSigned(s, options);
@@ -173,7 +182,7 @@ export interface SignSign1Options {
 /** Creates a COSE_Sign1; the protected header is encoded deterministically (empty map → zero-length bstr). */
 export async function signSign1(options: SignSign1Options): Promise<CoseSign1> {
   const alg = signatureAlgorithm(protectedAlg(options.protectedHeaders));
-  checkCritical(options.protectedHeaders);
+  checkCritical(options.protectedHeaders, options.unprotectedHeaders);
   const protectedBytes = encodeProtectedHeader(options.protectedHeaders);
   if (options.payload === null && options.detachedPayload === undefined) {
     throw new CoseError('COSE_MISSING_PAYLOAD', 'a detached COSE_Sign1 needs detachedPayload to sign');

@@ -1,4 +1,4 @@
-import { CborError, type CborMap, type CborValue, decode, encode } from '@mynakit/cbor';
+import { bytesEqual, CborError, type CborMap, type CborValue, decode, encode } from '@mynakit/cbor';
 import { CoseError } from './errors.js';
 
 /**
@@ -25,8 +25,11 @@ export const HeaderLabel = {
   x5u: 35,
 } as const;
 
-/** Header labels whose meaning this package implements; anything else in `crit` is rejected. */
-const UNDERSTOOD = new Set<CborValue>([1, 2, 3, 4, 33]);
+/**
+ * Header labels whose meaning this package implements (alg, crit, content type, kid, x5chain); anything
+ * else listed in `crit` is rejected unless the caller says it processes it (see `checkCriticalHeaders`).
+ */
+export const UNDERSTOOD_HEADER_LABELS: ReadonlySet<CborValue> = new Set<CborValue>([1, 2, 3, 4, 33]);
 
 /**
  * body_protected for Sig_structure / MAC_structure (RFC 9052 §4.4, §6.3): the protected-header bstr
@@ -60,18 +63,51 @@ export function encodeProtectedHeader(map: CborMap): Uint8Array {
   }
 }
 
-/** Checks the `crit` parameter (RFC 9052 §3.1): every listed label must be present and understood. */
-export function checkCritical(protectedHeaders: CborMap): void {
-  if (!protectedHeaders.has(HeaderLabel.crit)) return;
+/**
+ * The `crit` rules of RFC 9052 §3.1, the one implementation every COSE reader of the repository uses:
+ *
+ * - "When present, the 'crit' header parameter MUST be placed in the protected header bucket. The
+ *   array MUST have at least one value in it."
+ * - every label it lists names a protected header parameter the recipient must understand: a label
+ *   outside `understood` (the parameters the caller actually processes) fails the message, as does a
+ *   listed label that the protected header does not carry.
+ *
+ * Throws CoseError('COSE_HEADER'). Without `crit` it costs one map lookup (plus one on a non-empty
+ * unprotected header) and allocates nothing.
+ */
+export function checkCriticalHeaders(
+  protectedHeaders: CborMap,
+  understood: ReadonlySet<CborValue> = UNDERSTOOD_HEADER_LABELS,
+  unprotectedHeaders?: CborMap,
+): void {
+  if (
+    unprotectedHeaders !== undefined &&
+    unprotectedHeaders.size !== 0 &&
+    unprotectedHeaders.has(HeaderLabel.crit)
+  )
+    throw new CoseError('COSE_HEADER', 'crit (label 2) must be in the protected header (RFC 9052 §3.1)');
   const crit = protectedHeaders.get(HeaderLabel.crit);
+  if (crit === undefined) return;
   if (!Array.isArray(crit) || crit.length === 0)
-    throw new CoseError('COSE_HEADER', 'crit must be a non-empty array');
+    throw new CoseError('COSE_HEADER', 'crit must be a non-empty array (RFC 9052 §3.1)');
+  // Bounded by the protected header the signer wrote, which the caller has already decoded.
   for (const label of crit) {
-    if (!UNDERSTOOD.has(label))
-      throw new CoseError('COSE_HEADER', 'crit lists a header parameter that is not understood');
+    if ((typeof label !== 'number' && typeof label !== 'string') || !understood.has(label))
+      throw new CoseError(
+        'COSE_HEADER',
+        `crit lists header parameter ${typeof label === 'number' ? label : typeof label === 'string' ? JSON.stringify(label) : 'of a non-label type'}, which is not processed`,
+      );
     if (!protectedHeaders.has(label))
-      throw new CoseError('COSE_HEADER', 'crit lists a header parameter that is absent');
+      throw new CoseError(
+        'COSE_HEADER',
+        `crit lists header parameter ${String(label)}, which the protected header lacks`,
+      );
   }
+}
+
+/** `checkCriticalHeaders` with this package's own labels (kept for the callers inside it). */
+export function checkCritical(protectedHeaders: CborMap, unprotectedHeaders?: CborMap): void {
+  checkCriticalHeaders(protectedHeaders, UNDERSTOOD_HEADER_LABELS, unprotectedHeaders);
 }
 
 /** The algorithm from the protected header; COSE_HEADER when absent (RFC 9052 §3.1: alg must be protected). */
@@ -82,15 +118,44 @@ export function protectedAlg(protectedHeaders: CborMap): CborValue {
   return protectedHeaders.get(HeaderLabel.alg);
 }
 
-/** `x5chain` (RFC 9360 §2) as certificates, leaf first; [] when absent. Protected header wins over unprotected. */
-export function x5chainOf(protectedHeaders: CborMap, unprotectedHeaders: CborMap): Uint8Array[] {
-  const v = protectedHeaders.has(HeaderLabel.x5chain)
-    ? protectedHeaders.get(HeaderLabel.x5chain)
-    : unprotectedHeaders.get(HeaderLabel.x5chain);
-  if (v === undefined) return [];
+const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
+
+function chainForm(v: CborValue): readonly Uint8Array[] {
   if (v instanceof Uint8Array) return [v];
-  if (Array.isArray(v) && v.length > 0 && v.every((c) => c instanceof Uint8Array)) return v as Uint8Array[];
-  throw new CoseError('COSE_HEADER', 'x5chain must be a bstr or a non-empty array of bstr');
+  if (Array.isArray(v) && v.length > 0) {
+    let ok = true;
+    for (const c of v) if (!(c instanceof Uint8Array)) ok = false;
+    if (ok) return v as Uint8Array[];
+  }
+  throw new CoseError('COSE_HEADER', 'x5chain must be a bstr or a non-empty array of bstr (RFC 9360 §2)');
+}
+
+function sameChain(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!bytesEqual(a[i] as Uint8Array, b[i] as Uint8Array)) return false;
+  return true;
+}
+
+/**
+ * `x5chain` (label 33, RFC 9360 §2) as DER certificates, leaf first; empty when absent. RFC 9052 §3:
+ * "Applications SHOULD verify that the same label does not occur in both the protected and unprotected
+ * header parameters. If the message is not rejected as malformed, attributes MUST be obtained from the
+ * protected bucket". So: from the protected header when it is there; a message carrying it in both
+ * headers is rejected (COSE_HEADER) unless both name the same certificates byte for byte; otherwise
+ * from the unprotected header. Two lookups; nothing is copied (a single bstr becomes a one-element
+ * array).
+ */
+export function x5chainOf(protectedHeaders: CborMap, unprotectedHeaders: CborMap): readonly Uint8Array[] {
+  const p = protectedHeaders.size === 0 ? undefined : protectedHeaders.get(HeaderLabel.x5chain);
+  const u = unprotectedHeaders.size === 0 ? undefined : unprotectedHeaders.get(HeaderLabel.x5chain);
+  if (p === undefined) return u === undefined ? NO_CHAIN : chainForm(u);
+  const chain = chainForm(p);
+  if (u !== undefined && !sameChain(chain, chainForm(u)))
+    throw new CoseError(
+      'COSE_HEADER',
+      'x5chain is in both the protected and the unprotected header, with different certificates',
+    );
+  return chain;
 }
 
 export function asHeaderMap(v: CborValue, what: string): CborMap {

@@ -50,7 +50,14 @@ export {
 } from './cose-sign1.js';
 export { ecdhSharedSecret, hkdfSha256 } from './ecdh-hkdf.js';
 export { CoseError, type CoseErrorCode } from './errors.js';
-export { decodeProtectedHeader, encodeProtectedHeader, HeaderLabel } from './headers.js';
+export {
+  checkCriticalHeaders,
+  decodeProtectedHeader,
+  encodeProtectedHeader,
+  HeaderLabel,
+  UNDERSTOOD_HEADER_LABELS,
+  x5chainOf,
+} from './headers.js';
 export { type KeyInput, toKeyObject, toPublicKeyObject } from './key-input.js';
 export { macStructure0 } from './mac-structure.js';
 export { type DeriveEMacKeyOptions, deriveEMacKey } from './mdoc-mac-key.js';

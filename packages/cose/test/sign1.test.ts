@@ -298,8 +298,14 @@ describe('x5chain (RFC 9360)', () => {
   it('single bstr, array, protected preferred, absent', () => {
     expect(getX5Chain(s(hdr([1, -7]), hdr([33, cert1])))).toEqual([cert1]);
     expect(getX5Chain(s(hdr([1, -7]), hdr([33, [cert1, cert2]])))).toEqual([cert1, cert2]);
-    expect(getX5Chain(s(hdr([1, -7], [33, [cert2]]), hdr([33, [cert1]])))).toEqual([cert2]);
+    expect(getX5Chain(s(hdr([1, -7], [33, [cert2]]), hdr()))).toEqual([cert2]);
     expect(getX5Chain(s(hdr([1, -7]), hdr()))).toEqual([]);
+  });
+  it('in both headers: the same chain is accepted, a different one is not (RFC 9052 §3)', async () => {
+    expect(getX5Chain(s(hdr([1, -7], [33, [cert2]]), hdr([33, [cert2]])))).toEqual([cert2]);
+    expect(await codeOf(() => getX5Chain(s(hdr([1, -7], [33, [cert2]]), hdr([33, [cert1]]))))).toBe(
+      'COSE_HEADER',
+    );
   });
   it.each([
     ['an empty array', []],
