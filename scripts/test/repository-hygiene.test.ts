@@ -27,8 +27,21 @@ describe('repository hygiene', () => {
         continue; // removed in the working tree
       }
       if (text.includes('\0')) continue; // binary
-      if ((parent !== '/' && text.includes(parent)) || patterns.some((p) => p.test(text))) offenders.push(file);
+      if ((parent !== '/' && text.includes(parent)) || patterns.some((p) => p.test(text)))
+        offenders.push(file);
     }
     expect(offenders).toEqual([]);
+  });
+});
+
+describe('test files that need the public vectors', () => {
+  it('are found through their imports, directly or through helper modules', async () => {
+    const { testFilesNeedingVectors } = await import('../../tools/test-vectors/src/dependents.js');
+    const found = testFilesNeedingVectors([join(root, 'packages'), join(root, 'apps')]).map((f) =>
+      f.slice(root.length),
+    );
+    expect(found).toContain('packages/mdoc/test/annex-d.test.ts'); // through ./vectors.js
+    expect(found).toContain('packages/pki/test/vectors.test.ts'); // directly
+    expect(found).not.toContain('packages/report/test/report.test.ts');
   });
 });

@@ -6,35 +6,24 @@
  * Without them, vector-based tests are skipped with one line saying where the vectors come from — except
  * under `CI=true`, where their absence is a failure: CI must run every standard vector.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
-function locate(): string {
-  const fromEnv = process.env.MYNAKIT_VECTORS_DIR;
-  if (fromEnv !== undefined && fromEnv !== '') return isAbsolute(fromEnv) ? fromEnv : resolve(fromEnv);
-  return resolve(repositoryRoot, '..', 'shared', 'vectors');
-}
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { locateVectors, vectorsMissingMessage, vectorsPresent } from './locate.js';
 
 /** Absolute path of the vectors folder (whether or not it exists). */
-export const VECTORS_DIR: string = locate();
+export const VECTORS_DIR: string = locateVectors();
 
-/** True when the vectors folder is there (it holds a README.md). */
-export const hasVectors: boolean = existsSync(join(VECTORS_DIR, 'README.md'));
+/** True when the vectors folder is there. */
+export const hasVectors: boolean = vectorsPresent(VECTORS_DIR);
 
-export const VECTORS_MISSING_MESSAGE = `test vectors not found at ${VECTORS_DIR}: vector-based tests are skipped. They are the public vectors (ISO/IEC 18013-5 Annex D, real wallets' responses, x509-limbo, …) kept beside the repository in ../shared/vectors; set MYNAKIT_VECTORS_DIR to use another folder.`;
-
-let warned = false;
+// The vitest configuration already skips the files that need the vectors when they are absent; a file
+// that gets here anyway fails with the reason instead of an ENOENT deep inside a test.
 if (!hasVectors) {
-  if (process.env.CI === 'true') {
-    throw new Error(`${VECTORS_MISSING_MESSAGE} Under CI=true their absence is a failure.`);
-  }
-  if (!warned) {
-    warned = true;
-    process.stderr.write(`${VECTORS_MISSING_MESSAGE}\n`);
-  }
+  throw new Error(
+    process.env.CI === 'true'
+      ? `${vectorsMissingMessage(VECTORS_DIR)} Under CI=true their absence is a failure.`
+      : vectorsMissingMessage(VECTORS_DIR),
+  );
 }
 
 /** Absolute path of a file or folder inside the vectors folder. */
