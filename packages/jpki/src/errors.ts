@@ -18,7 +18,8 @@ export type JpkiErrorCode =
   | 'INVALID_USER_ID'
   | 'INVALID_PIN_KIND'
   | 'INVALID_PIN_VERIFIER'
-  | 'CHALLENGE_LENGTH';
+  | 'CHALLENGE_LENGTH'
+  | 'EXTENSION_MALFORMED';
 
 export class JpkiError extends Error {
   override readonly name = 'JpkiError';

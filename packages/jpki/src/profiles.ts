@@ -89,6 +89,71 @@ export function caNameFor(purpose: JpkiCertificatePurpose): NameAttributes {
 }
 
 /**
+ * The Japanese directoryName in the subjectAltName of the real J-LIS CA certificates (and so in the
+ * issuerAltName of the certificates they issue). [C: the published CA certificates, vectors/jpki-real]
+ */
+export const JPKI_SIGNATURE_CA_ALT_NAME: NameAttributes = [
+  ['C', 'JP'],
+  ['O', '公的個人認証サービス'],
+  ['OU', '公的個人認証サービス署名用'],
+  ['OU', '地方公共団体情報システム機構'],
+];
+
+export const JPKI_USER_AUTHENTICATION_CA_ALT_NAME: NameAttributes = [
+  ['C', 'JP'],
+  ['O', '公的個人認証サービス'],
+  ['OU', '公的個人認証サービス利用者証明用'],
+  ['OU', '地方公共団体情報システム機構'],
+];
+
+/**
+ * The names our own CAs take by default (the sandbox, tests, benchmarks). They have the J-LIS structure
+ * but never a J-LIS name: nothing this toolkit issues may pass for J-LIS, and a relying party that trusts
+ * the real CAs must never find a sandbox certificate chaining by name to one of them.
+ */
+export const SANDBOX_SIGNATURE_CA_NAME: NameAttributes = [
+  ['C', 'JP'],
+  ['O', 'mynakit sandbox'],
+  ['OU', 'sandbox digital signature CA'],
+];
+
+export const SANDBOX_USER_AUTHENTICATION_CA_NAME: NameAttributes = [
+  ['C', 'JP'],
+  ['O', 'mynakit sandbox'],
+  ['OU', 'sandbox user authentication CA'],
+];
+
+export const SANDBOX_SIGNATURE_CA_ALT_NAME: NameAttributes = [
+  ['C', 'JP'],
+  ['O', 'mynakit サンドボックス'],
+  ['OU', 'サンドボックス署名用認証局'],
+];
+
+export const SANDBOX_USER_AUTHENTICATION_CA_ALT_NAME: NameAttributes = [
+  ['C', 'JP'],
+  ['O', 'mynakit サンドボックス'],
+  ['OU', 'サンドボックス利用者証明用認証局'],
+];
+
+/** A CPS pointer for sandbox certificates: a URN, never fetched, never J-LIS's. */
+export const SANDBOX_CPS_URI = 'urn:mynakit:sandbox:jpki:cps';
+
+export function sandboxCaNameFor(purpose: JpkiCertificatePurpose): NameAttributes {
+  return purpose === 'signature' ? SANDBOX_SIGNATURE_CA_NAME : SANDBOX_USER_AUTHENTICATION_CA_NAME;
+}
+
+export function sandboxCaAltNameFor(purpose: JpkiCertificatePurpose): NameAttributes {
+  return purpose === 'signature' ? SANDBOX_SIGNATURE_CA_ALT_NAME : SANDBOX_USER_AUTHENTICATION_CA_ALT_NAME;
+}
+
+/** Which J-LIS CA a subject name (string form, as @mynakit/pki prints it) is, if any. */
+export function jpkiCaPurposeOf(subject: string): JpkiCertificatePurpose | undefined {
+  if (subject === formatName(JPKI_SIGNATURE_CA_NAME)) return 'signature';
+  if (subject === formatName(JPKI_USER_AUTHENTICATION_CA_NAME)) return 'userAuthentication';
+  return undefined;
+}
+
+/**
  * CA generations. J-LIS renews each CA key on a schedule and the generations overlap, so several CA
  * certificates with the same subject are current at once; a verifier trusts all current ones and picks the
  * issuer of a given certificate by AuthorityKeyIdentifier = SubjectKeyIdentifier, never by name alone.
@@ -146,33 +211,66 @@ export function selectIssuerGeneration<T extends KeyIdentified>(
   return matching[0];
 }
 
+/** One attribute of a name in the structured NameInput form of @mynakit/pki (type: short name or OID). */
+export interface NameRdnAttribute {
+  readonly type: string;
+  readonly value: string;
+}
+
+const OU_TYPES = new Set(['OU', '2.5.4.11']);
+
+/**
+ * The directoryName of a CRL distribution point under a CA, in the J-LIS shape [C for user
+ * authentication; S for signature]: the CA's name without J-LIS's own organisational unit, then
+ * `OU=CRL Distribution Points`, then — user-authentication CRLs are partitioned by municipality —
+ * `OU=<prefecture>, CN=<municipality> CRLDP`. Under J-LIS's user-authentication CA this gives
+ * `C=JP, O=JPKI, OU=JPKI for user authentication, OU=CRL Distribution Points, OU=Ibaraki-ken,
+ * CN=Tsukuba-shi CRLDP`; under a sandbox CA the same shape under the sandbox name.
+ */
+export function crlDistributionPointUnder(
+  caName: readonly (readonly NameRdnAttribute[])[],
+  partition?: { readonly prefecture: string; readonly municipality: string },
+): NameRdnAttribute[][] {
+  const base = caName.map((rdn) => [...rdn]);
+  const last = base[base.length - 1];
+  if (last?.length === 1 && OU_TYPES.has(last[0]?.type ?? '') && last[0]?.value === JLIS_OU) base.pop();
+  base.push([{ type: 'OU', value: 'CRL Distribution Points' }]);
+  if (partition !== undefined) {
+    base.push([{ type: 'OU', value: partition.prefecture }]);
+    base.push([{ type: 'CN', value: `${partition.municipality} CRLDP` }]);
+  }
+  return base;
+}
+
 /**
  * The CRL distribution point of a user-authentication certificate: a directoryName partitioned by
- * municipality [C], e.g. `C=JP, O=JPKI, OU=JPKI for user authentication, OU=CRL Distribution Points,
- * OU=Ibaraki-ken, CN=Tsukuba-shi CRLDP`.
+ * municipality [C], by default under J-LIS's user-authentication CA, e.g. `C=JP, O=JPKI, OU=JPKI for user
+ * authentication, OU=CRL Distribution Points, OU=Ibaraki-ken, CN=Tsukuba-shi CRLDP`.
  */
 export function userAuthenticationCrlDistributionPoint(
   prefecture: string,
   municipality: string,
+  caName: NameAttributes = JPKI_USER_AUTHENTICATION_CA_NAME,
 ): NameAttributes {
-  return [
-    ['C', 'JP'],
-    ['O', 'JPKI'],
-    ['OU', 'JPKI for user authentication'],
-    ['OU', 'CRL Distribution Points'],
-    ['OU', prefecture],
-    ['CN', `${municipality} CRLDP`],
-  ];
+  return fromRdns(crlDistributionPointUnder(nameToRdns(caName), { prefecture, municipality }));
 }
 
 /** The CRL distribution point of signature certificates (one CRL for the CA; [S] shape, configuration). */
-export function signatureCrlDistributionPoint(): NameAttributes {
-  return [
-    ['C', 'JP'],
-    ['O', 'JPKI'],
-    ['OU', 'JPKI for digital signature'],
-    ['OU', 'CRL Distribution Points'],
-  ];
+export function signatureCrlDistributionPoint(
+  caName: NameAttributes = JPKI_SIGNATURE_CA_NAME,
+): NameAttributes {
+  return fromRdns(crlDistributionPointUnder(nameToRdns(caName)));
+}
+
+const NAME_TYPES = new Set(['C', 'O', 'OU', 'L', 'ST', 'CN']);
+
+function fromRdns(rdns: readonly (readonly NameRdnAttribute[])[]): NameAttributes {
+  return rdns.map((rdn) => {
+    const a = rdn[0];
+    if (rdn.length !== 1 || a === undefined || !NAME_TYPES.has(a.type))
+      throw new TypeError('a JPKI name has one C, O, OU, L, ST or CN attribute per RDN');
+    return [a.type as NameAttributes[number][0], a.value] as const;
+  });
 }
 
 /**

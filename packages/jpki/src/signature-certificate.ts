@@ -1,9 +1,19 @@
 import type { KeyObject } from 'node:crypto';
-import { createCertificate, type ExtensionInput, type GeneralNameInput, type Issuer } from '@mynakit/pki';
+import {
+  createCertificate,
+  type ExtensionInput,
+  type GeneralNameInput,
+  type Issuer,
+  type NameInput,
+  toCertificate,
+} from '@mynakit/pki';
 import { type BasicFour, basicFourToOtherNames } from './basic-four.js';
 import { parseJpkiBirthDate } from './birth-date.js';
+import { crlDistributionPointOfCa } from './ca-certificate.js';
+import { certificatePoliciesExtension } from './certificate-policies.js';
 import { JpkiError } from './errors.js';
-import { JPKI_OID, type NameAttributes, nameToRdns, signatureCrlDistributionPoint } from './profiles.js';
+import { type IssuerLinkOptions, issuerLinkedExtensions } from './issuer-linked-extensions.js';
+import { JPKI_OID, type NameAttributes, nameToRdns, SANDBOX_CPS_URI } from './profiles.js';
 import { createUserId } from './user-authentication-certificate.js';
 import { checkIssuanceEligibility } from './validity-rules.js';
 
@@ -11,12 +21,16 @@ import { checkIssuanceEligibility } from './validity-rules.js';
  * The JPKI signature certificate (署名用電子証明書; DOMAIN.md §3, J-LIS profile):
  *   keyUsage              critical  digitalSignature, nonRepudiation
  *   certificatePolicies   critical  1.2.392.200149.8.5.1.1.20 (configurable: test cards, smartphone)
+ *                                   with a CPS pointer qualifier
  *   subjectAltName                  the basic four as otherNames (UTF8String), see basic-four.ts
+ *   issuerAltName                   the CA's Japanese directoryName (issuer-linked-extensions.ts)
  *   cRLDistributionPoints           a directoryName (and/or URIs) of the CA's CRL
  *   authorityInfoAccess             OCSP responder URL
+ *   authorityKeyIdentifier          keyIdentifier, authorityCertIssuer, authorityCertSerialNumber
+ *   subjectKeyIdentifier
  * Never issued to a holder under 15 (checked against notBefore when the birth date is known in full).
  */
-export interface SignatureCertificateOptions {
+export interface SignatureCertificateOptions extends IssuerLinkOptions {
   readonly issuer: Issuer;
   readonly publicKey: KeyObject | Uint8Array;
   readonly basicFour: BasicFour;
@@ -26,7 +40,12 @@ export interface SignatureCertificateOptions {
   /** Default `C=JP, CN=<opaque 23-character id>`: the subject carries no personal data, the SAN does. */
   readonly subject?: NameAttributes;
   readonly policyOid?: string;
-  /** Directory-name CRL distribution point (default: the signature CA's), or null for none. */
+  /** The CPS pointer qualifier of the policy. Default: the sandbox's URN; `null`: no qualifier. */
+  readonly cpsUri?: string | null;
+  /**
+   * Directory-name CRL distribution point. Default: `OU=CRL Distribution Points` under the issuing CA's
+   * name (profiles.ts `crlDistributionPointUnder`); `null`: none.
+   */
   readonly crlDistributionPoint?: NameAttributes | null;
   readonly crlUrls?: readonly string[];
   readonly ocspUrls?: readonly string[];
@@ -41,17 +60,28 @@ export function createSignatureCertificate(o: SignatureCertificateOptions): Uint
     if (!e.eligible)
       throw new JpkiError('SIGNATURE_CERTIFICATE_UNDER_15', 'no signature certificate under age 15');
   }
+  const issuerCert = toCertificate(o.issuer.certificate);
   const subject: NameAttributes = o.subject ?? [
     ['C', 'JP'],
     ['CN', createUserId(o.random)],
   ];
   const dpNames: GeneralNameInput[] = [];
-  const dp = o.crlDistributionPoint === undefined ? signatureCrlDistributionPoint() : o.crlDistributionPoint;
-  if (dp !== null) dpNames.push({ type: 'directoryName', value: nameToRdns(dp) });
+  const dp: NameInput | undefined | null =
+    o.crlDistributionPoint === undefined
+      ? crlDistributionPointOfCa(issuerCert)
+      : o.crlDistributionPoint === null
+        ? null
+        : nameToRdns(o.crlDistributionPoint);
+  if (dp !== null && dp !== undefined) dpNames.push({ type: 'directoryName', value: dp });
   for (const url of o.crlUrls ?? []) dpNames.push({ type: 'uniformResourceIdentifier', value: url });
+  const link = issuerLinkedExtensions(issuerCert, o.publicKey, o);
+  const cpsUri = o.cpsUri === undefined ? SANDBOX_CPS_URI : o.cpsUri;
   const extensions: ExtensionInput[] = [
     { type: 'keyUsage', usages: ['digitalSignature', 'nonRepudiation'], critical: true },
-    { type: 'certificatePolicies', policies: [o.policyOid ?? JPKI_OID.signaturePolicy], critical: true },
+    certificatePoliciesExtension(
+      [{ policy: o.policyOid ?? JPKI_OID.signaturePolicy, ...(cpsUri !== null ? { cpsUri } : {}) }],
+      true,
+    ),
     {
       type: 'subjectAltName',
       names: basicFourToOtherNames(o.basicFour).map((n) => ({
@@ -61,12 +91,14 @@ export function createSignatureCertificate(o: SignatureCertificateOptions): Uint
       })),
       critical: false,
     },
+    ...(link.issuerAltName !== undefined ? [link.issuerAltName] : []),
     ...(dpNames.length > 0
       ? [{ type: 'crlDistributionPoints' as const, points: [{ fullName: dpNames }] }]
       : []),
     ...(o.ocspUrls !== undefined && o.ocspUrls.length > 0
       ? [{ type: 'authorityInfoAccess' as const, ocsp: o.ocspUrls }]
       : []),
+    ...link.keyIdentifiers,
     ...(o.extraExtensions ?? []),
   ];
   return createCertificate({
@@ -78,6 +110,7 @@ export function createSignatureCertificate(o: SignatureCertificateOptions): Uint
     notBefore: o.notBefore,
     notAfter: o.notAfter,
     signingAlgorithm: 'sha256WithRSAEncryption',
+    keyIdentifiers: false,
     extensions,
   });
 }

@@ -1,7 +1,16 @@
 import type { KeyObject } from 'node:crypto';
-import { createCertificate, type ExtensionInput, type GeneralNameInput, type Issuer } from '@mynakit/pki';
+import {
+  createCertificate,
+  type ExtensionInput,
+  type GeneralNameInput,
+  type Issuer,
+  toCertificate,
+} from '@mynakit/pki';
+import { crlDistributionPointOfCa } from './ca-certificate.js';
+import { certificatePoliciesExtension } from './certificate-policies.js';
 import { JpkiError } from './errors.js';
-import { JPKI_OID, nameToRdns, userAuthenticationCrlDistributionPoint, X509_OID } from './profiles.js';
+import { type IssuerLinkOptions, issuerLinkedExtensions } from './issuer-linked-extensions.js';
+import { JPKI_OID, type NameAttributes, nameToRdns, SANDBOX_CPS_URI, X509_OID } from './profiles.js';
 
 /**
  * The JPKI user-authentication certificate (利用者証明用電子証明書; DOMAIN.md §3), which carries no personal
@@ -9,11 +18,14 @@ import { JPKI_OID, nameToRdns, userAuthenticationCrlDistributionPoint, X509_OID 
  *   subject               C=JP, CN=<opaque 23-character id>
  *   keyUsage              critical  digitalSignature
  *   extKeyUsage                     clientAuth
- *   certificatePolicies   critical  1.2.392.200149.8.5.1.3.30
- *   cRLDistributionPoints           directoryName partitioned by municipality
+ *   certificatePolicies   critical  1.2.392.200149.8.5.1.3.30, with a CPS pointer qualifier
+ *   issuerAltName                   the CA's Japanese directoryName (issuer-linked-extensions.ts)
+ *   cRLDistributionPoints           directoryName partitioned by municipality, under the CA's name
  *                                   (`C=JP, O=JPKI, OU=JPKI for user authentication, OU=CRL Distribution Points,
- *                                   OU=<prefecture>, CN=<municipality> CRLDP`)
+ *                                   OU=<prefecture>, CN=<municipality> CRLDP` under J-LIS's CA)
  *   authorityInfoAccess             OCSP responder URL
+ *   authorityKeyIdentifier          keyIdentifier, authorityCertIssuer, authorityCertSerialNumber
+ *   subjectKeyIdentifier
  */
 export const USER_ID_LENGTH = 23;
 const USER_ID_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -31,7 +43,7 @@ export function createUserId(
   return id;
 }
 
-export interface UserAuthenticationCertificateOptions {
+export interface UserAuthenticationCertificateOptions extends IssuerLinkOptions {
   readonly issuer: Issuer;
   readonly publicKey: KeyObject | Uint8Array;
   readonly userId: string;
@@ -41,6 +53,13 @@ export interface UserAuthenticationCertificateOptions {
   readonly notAfter: Date;
   readonly serialNumber?: string | bigint;
   readonly policyOid?: string;
+  /** The CPS pointer qualifier of the policy. Default: the sandbox's URN; `null`: no qualifier. */
+  readonly cpsUri?: string | null;
+  /**
+   * The CRL distribution point's directoryName. Default: the municipality partition under the issuing
+   * CA's name (profiles.ts `crlDistributionPointUnder`).
+   */
+  readonly crlDistributionPoint?: NameAttributes;
   readonly crlUrls?: readonly string[];
   readonly ocspUrls?: readonly string[];
   readonly extraExtensions?: readonly ExtensionInput[];
@@ -51,27 +70,32 @@ export function createUserAuthenticationCertificate(o: UserAuthenticationCertifi
   if (!/^[0-9A-Za-z]+$/.test(o.userId) || o.userId.length !== USER_ID_LENGTH) {
     throw new JpkiError('INVALID_USER_ID', `the subject id must be ${USER_ID_LENGTH} letters or digits`);
   }
+  const issuerCert = toCertificate(o.issuer.certificate);
+  const dp =
+    o.crlDistributionPoint !== undefined
+      ? nameToRdns(o.crlDistributionPoint)
+      : crlDistributionPointOfCa(issuerCert, o.crlPartition);
   const dpNames: GeneralNameInput[] = [
-    {
-      type: 'directoryName',
-      value: nameToRdns(
-        userAuthenticationCrlDistributionPoint(o.crlPartition.prefecture, o.crlPartition.municipality),
-      ),
-    },
+    ...(dp !== undefined ? [{ type: 'directoryName' as const, value: dp }] : []),
     ...(o.crlUrls ?? []).map((value) => ({ type: 'uniformResourceIdentifier' as const, value })),
   ];
+  const link = issuerLinkedExtensions(issuerCert, o.publicKey, o);
+  const cpsUri = o.cpsUri === undefined ? SANDBOX_CPS_URI : o.cpsUri;
   const extensions: ExtensionInput[] = [
     { type: 'keyUsage', usages: ['digitalSignature'], critical: true },
     { type: 'extKeyUsage', usages: [X509_OID.clientAuth], critical: false },
-    {
-      type: 'certificatePolicies',
-      policies: [o.policyOid ?? JPKI_OID.userAuthenticationPolicy],
-      critical: true,
-    },
-    { type: 'crlDistributionPoints', points: [{ fullName: dpNames }] },
+    certificatePoliciesExtension(
+      [{ policy: o.policyOid ?? JPKI_OID.userAuthenticationPolicy, ...(cpsUri !== null ? { cpsUri } : {}) }],
+      true,
+    ),
+    ...(link.issuerAltName !== undefined ? [link.issuerAltName] : []),
+    ...(dpNames.length > 0
+      ? [{ type: 'crlDistributionPoints' as const, points: [{ fullName: dpNames }] }]
+      : []),
     ...(o.ocspUrls !== undefined && o.ocspUrls.length > 0
       ? [{ type: 'authorityInfoAccess' as const, ocsp: o.ocspUrls }]
       : []),
+    ...link.keyIdentifiers,
     ...(o.extraExtensions ?? []),
   ];
   return createCertificate({
@@ -86,6 +110,7 @@ export function createUserAuthenticationCertificate(o: UserAuthenticationCertifi
     notBefore: o.notBefore,
     notAfter: o.notAfter,
     signingAlgorithm: 'sha256WithRSAEncryption',
+    keyIdentifiers: false,
     extensions,
   });
 }

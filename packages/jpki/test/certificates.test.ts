@@ -11,7 +11,8 @@ import {
   encodeBasicFour,
   formatName,
   JPKI_OID,
-  JPKI_SIGNATURE_CA_NAME,
+  SANDBOX_CPS_URI,
+  SANDBOX_SIGNATURE_CA_NAME,
   selectIssuerGeneration,
 } from '../src/index.js';
 import { openssl, opensslStatus, tempDir } from './helpers/openssl.js';
@@ -48,7 +49,7 @@ const basicFour = encodeBasicFour({
 });
 
 describe('JPKI certificates, checked by OpenSSL', () => {
-  it('CA certificate: J-LIS name, CA and keyCertSign critical, self-signed', () => {
+  it('CA certificate: a sandbox name by default, in the structure of the real J-LIS roots', () => {
     const text = openssl([
       'x509',
       '-in',
@@ -58,13 +59,35 @@ describe('JPKI certificates, checked by OpenSSL', () => {
       '-nameopt',
       'RFC2253',
     ]).toString();
-    expect(text).toContain(
-      'Subject: OU=Japan Agency for Local Authority Information Systems,OU=JPKI for digital signature,O=JPKI,C=JP',
-    );
-    expect(text).toMatch(/Basic Constraints: critical\s+CA:TRUE, pathlen:0/);
+    expect(text).toContain('Subject: OU=sandbox digital signature CA,O=mynakit sandbox,C=JP');
+    expect(text).not.toContain('JPKI');
+    // vectors/jpki-real: cA=TRUE without pathLenConstraint, a directoryName SAN, a CRL DP naming the CA
+    // itself, an SKI and no AKI — extensions in that order.
+    expect(text).toMatch(/Basic Constraints: critical\s+CA:TRUE\n/);
     expect(text).toMatch(/Key Usage: critical\s+Certificate Sign, CRL Sign/);
+    expect(text).toMatch(/Subject Alternative Name: \s+DirName:/);
+    expect(text).toContain('DirName:C = JP, O = mynakit sandbox, OU = sandbox digital signature CA\n');
+    expect(text).not.toContain('Authority Key Identifier');
     expect(text).toContain('sha256WithRSAEncryption');
-    expect(parseCertificate(caDer).subject).toBe(formatName(JPKI_SIGNATURE_CA_NAME));
+    const ca = parseCertificate(caDer);
+    expect(ca.subject).toBe(formatName(SANDBOX_SIGNATURE_CA_NAME));
+    expect(ca.extensions.map((e) => `${e.oid}${e.critical ? '!' : ''}`)).toEqual([
+      '2.5.29.15!',
+      '2.5.29.17',
+      '2.5.29.19!',
+      '2.5.29.31',
+      '2.5.29.14',
+    ]);
+    expect(ca.subjectAltName).toEqual([
+      expect.objectContaining({
+        type: 'directoryName',
+        value: 'C=JP, O=mynakit サンドボックス, OU=サンドボックス署名用認証局',
+      }),
+    ]);
+    expect(ca.authorityKeyIdentifier).toBeUndefined();
+    expect(ca.subjectKeyIdentifier).toMatch(/^[0-9a-f]{40}$/);
+    const v = opensslStatus(['verify', '-check_ss_sig', '-CAfile', tmp.file('ca.pem'), tmp.file('ca.pem')]);
+    expect(v.stdout.trim()).toBe(`${tmp.file('ca.pem')}: OK`);
   });
 
   it('signature certificate: key usage, critical policy, the basic four as otherNames, CRL DP, OCSP', () => {
@@ -92,9 +115,17 @@ describe('JPKI certificates, checked by OpenSSL', () => {
       ].join(', '),
     );
     expect(text).toContain(
-      'DirName:C = JP, O = JPKI, OU = JPKI for digital signature, OU = CRL Distribution Points',
+      'DirName:C = JP, O = mynakit sandbox, OU = sandbox digital signature CA, OU = CRL Distribution Points',
     );
     expect(text).toContain('OCSP - URI:http://127.0.0.1:8080/ocsp');
+    // The real leaf traits: the CA's SAN as issuerAltName, the whole AKI, a CPS pointer.
+    const ca = parseCertificate(caDer);
+    const colonHex = (h: string) => (h.match(/../g) ?? []).join(':').toUpperCase();
+    expect(text).toMatch(/Issuer Alternative Name: \s+DirName:\/C=JP\/O=mynakit /);
+    expect(text).toContain(`keyid:${colonHex(ca.subjectKeyIdentifier ?? '')}`);
+    expect(text).toContain('DirName:/C=JP/O=mynakit sandbox/OU=sandbox digital signature CA');
+    expect(text).toContain(`serial:${colonHex(ca.serialNumber)}`);
+    expect(text).toContain(`CPS: ${SANDBOX_CPS_URI}`);
     const v = opensslStatus([
       'verify',
       '-attime',
@@ -127,8 +158,11 @@ describe('JPKI certificates, checked by OpenSSL', () => {
     expect(text).toMatch(/Extended Key Usage: \s+TLS Web Client Authentication/);
     expect(text).toMatch(/Certificate Policies: critical\s+Policy: 1\.2\.392\.200149\.8\.5\.1\.3\.30/);
     expect(text).toContain(
-      'DirName:C = JP, O = JPKI, OU = JPKI for user authentication, OU = CRL Distribution Points, OU = Ibaraki-ken, CN = Tsukuba-shi CRLDP',
+      'DirName:C = JP, O = mynakit sandbox, OU = sandbox digital signature CA, OU = CRL Distribution Points, OU = Ibaraki-ken, CN = Tsukuba-shi CRLDP',
     );
+    expect(text).toMatch(/Issuer Alternative Name: \s+DirName:/);
+    expect(text).toMatch(/Authority Key Identifier: \s+keyid:[0-9A-F:]+\s+DirName:[^\n]+\s+serial:/);
+    expect(text).toContain(`CPS: ${SANDBOX_CPS_URI}`);
     expect(text).not.toContain('othername');
     expect(basicFourOfCertificate(parseCertificate(der))).toBeUndefined();
     expect(() =>

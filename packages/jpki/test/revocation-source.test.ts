@@ -5,10 +5,10 @@ import {
   consultRevocationSources,
   createJpkiCaCertificate,
   createUserAuthenticationCertificate,
+  crlDistributionPointOfCa,
   crlRevocationSource,
   formatName,
   inMemoryRevocationSource,
-  nameToRdns,
   type RevocationSource,
   userAuthenticationCrlDistributionPoint,
 } from '../src/index.js';
@@ -70,7 +70,8 @@ function partitionCrl(
       fullName: [
         {
           type: 'directoryName',
-          value: nameToRdns(userAuthenticationCrlDistributionPoint('Ibaraki-ken', municipality)),
+          // The partition under the (sandbox) CA's own name, as the certificates name it.
+          value: crlDistributionPointOfCa(ca, { prefecture: 'Ibaraki-ken', municipality }) ?? [],
         },
       ],
       onlyContainsUserCerts: true,
@@ -85,8 +86,9 @@ describe('CRL partitions by municipality', () => {
     const der = partitionCrl('Tsukuba-shi', []);
     const text = openssl(['crl', '-inform', 'DER', '-noout', '-text'], { input: der }).toString();
     expect(text).toContain(
-      'DirName:C = JP, O = JPKI, OU = JPKI for user authentication, OU = CRL Distribution Points, OU = Ibaraki-ken, CN = Tsukuba-shi CRLDP',
+      'DirName:C = JP, O = mynakit sandbox, OU = sandbox user authentication CA, OU = CRL Distribution Points, OU = Ibaraki-ken, CN = Tsukuba-shi CRLDP',
     );
+    // Under J-LIS's CA name the same function gives the real partition name (DOMAIN.md §3).
     expect(formatName(userAuthenticationCrlDistributionPoint('Ibaraki-ken', 'Tsukuba-shi'))).toBe(
       'C=JP, O=JPKI, OU=JPKI for user authentication, OU=CRL Distribution Points, OU=Ibaraki-ken, CN=Tsukuba-shi CRLDP',
     );

@@ -1,0 +1,45 @@
+/**
+ * IssuerAltName (RFC 5280 §4.2.1.7): "used to associate Internet style identities with the certificate
+ * issuer … MUST be encoded as in 4.2.1.6", i.e. GeneralNames. Real JPKI end certificates carry it with the
+ * CA's Japanese directoryName (`C=JP, O=公的個人認証サービス, OU=公的個人認証サービス署名用,
+ * OU=地方公共団体情報システム機構`) — the same names as the CA certificate's own subjectAltName.
+ *
+ *   IssuerAltName ::= GeneralNames
+ */
+import { type Certificate, type ExtensionInput, type GeneralName, readDer } from '@mynakit/pki';
+import { generalNamesContents, sequence, type WritableGeneralName } from './der-writing.js';
+import { JpkiError } from './errors.js';
+import { readGeneralNamesOf } from './general-names.js';
+
+export const ISSUER_ALT_NAME_OID = '2.5.29.18';
+const SUBJECT_ALT_NAME_OID = '2.5.29.17';
+
+/** The issuer's alternative names; empty when the extension is absent. Throws when malformed. */
+export function issuerAltNameOf(cert: Pick<Certificate, 'extensions'>): GeneralName[] {
+  const ext = cert.extensions.find((e) => e.oid === ISSUER_ALT_NAME_OID);
+  if (ext === undefined) return [];
+  const seq = readDer(ext.value, 'IssuerAltName');
+  if (seq.tag !== 0x30) throw new JpkiError('EXTENSION_MALFORMED', 'IssuerAltName is not a SEQUENCE');
+  return readGeneralNamesOf(seq);
+}
+
+/** An issuerAltName extension (non-critical, §4.2.1.7 SHOULD NOT be critical) with the given names. */
+export function issuerAltNameExtension(names: readonly WritableGeneralName[]): ExtensionInput {
+  return {
+    type: 'raw',
+    oid: ISSUER_ALT_NAME_OID,
+    critical: false,
+    valueDer: sequence(...generalNamesContents(names)),
+  };
+}
+
+/**
+ * The issuerAltName of a certificate issued by `issuer`: the issuer's own subjectAltName, byte for byte
+ * (what J-LIS does), or undefined when the issuer has none.
+ */
+export function issuerAltNameFromIssuer(issuer: Pick<Certificate, 'extensions'>): ExtensionInput | undefined {
+  const san = issuer.extensions.find((e) => e.oid === SUBJECT_ALT_NAME_OID);
+  return san === undefined
+    ? undefined
+    : { type: 'raw', oid: ISSUER_ALT_NAME_OID, critical: false, valueDer: san.value };
+}
