@@ -1,6 +1,7 @@
 import { type CborValue, decode, EncodedCbor, Tagged } from '@mynakit/cbor';
 import { decodeIssuerSignedBytes, decodeMobileSecurityObject, type KeyInput } from '@mynakit/mdoc';
 import { Oid4vpError } from './errors.js';
+import { dictionary } from './own-keys.js';
 import type { HeldDocument } from './openid4vp/dcql-match.js';
 
 /**
@@ -23,9 +24,10 @@ export function heldDocumentOf(stored: Pick<StoredMdoc, 'id' | 'issuerSigned'>):
     if (!(payload instanceof Uint8Array)) throw new Oid4vpError('DECODE', 'issuerAuth has no payload');
     const msoItem = decode(payload);
     const mso = decodeMobileSecurityObject(msoItem instanceof EncodedCbor ? msoItem.decode() : msoItem);
-    const elements: Record<string, Record<string, unknown>> = {};
+    // Namespaces and identifiers are the issuer's text: dictionaries without a prototype hold them.
+    const elements = dictionary<Record<string, unknown>>();
     for (const [ns, items] of signed.nameSpaces) {
-      const out: Record<string, unknown> = {};
+      const out = dictionary<unknown>();
       for (const item of items) out[item.elementIdentifier] = item.elementValue;
       elements[ns] = out;
     }

@@ -1,5 +1,6 @@
 import type { JWK } from 'jose';
 import { type AuthorizationErrorResponse, isOAuthErrorCode, Oid4vpError } from '../errors.js';
+import { dictionary } from '../own-keys.js';
 import { type AuthorizationRequest, isEncryptedMode } from './authorization-request.js';
 import type { Fetcher } from './request-uri.js';
 import { decryptAuthorizationResponse, encryptAuthorizationResponse } from './response-encryption.js';
@@ -108,7 +109,8 @@ function parseVpToken(v: unknown): VpToken {
   if (typeof token !== 'object' || token === null || Array.isArray(token)) {
     throw new Oid4vpError('DECODE', 'vp_token must be an object of credential query ids');
   }
-  const out: Record<string, string[]> = {};
+  // The ids are the wallet's text: a dictionary without a prototype keeps `__proto__` an ordinary entry.
+  const out = dictionary<string[]>();
   for (const [id, list] of Object.entries(token)) {
     if (!Array.isArray(list) || list.length === 0 || list.some((p) => typeof p !== 'string')) {
       throw new Oid4vpError('DECODE', `vp_token.${id} must be a non-empty array of strings`);

@@ -1,6 +1,7 @@
 import { bytesToBase64url } from '@mynakit/cbor';
 import { presentMdoc, type SessionTranscriptEncoding } from '@mynakit/mdoc';
 import { Oid4vpError } from '../errors.js';
+import { dictionary, ownValue } from '../own-keys.js';
 import { heldDocumentOf, type StoredMdoc } from '../stored-mdoc.js';
 import type { AuthorizationRequest } from './authorization-request.js';
 import {
@@ -42,7 +43,7 @@ export async function createOpenId4VpPresentation(
   if (disclosed.length === 0) throw new Oid4vpError('access_denied', 'the holder declined');
   const context: TranscriptContext = input.origin !== undefined ? { origin: input.origin } : {};
   const transcript = await sessionTranscriptForRequest(input.request, context);
-  const vpToken: Record<string, string[]> = {};
+  const vpToken = dictionary<string[]>();
   for (const match of disclosed) {
     const doc = input.documents.find((d) => d.id === match.documentId);
     if (!doc) throw new Oid4vpError('DCQL_NO_MATCH', `document ${match.documentId} is not held`);
@@ -53,9 +54,12 @@ export async function createOpenId4VpPresentation(
       deviceKey: doc.deviceKey,
       mode: 'signature',
     });
-    const list = vpToken[match.queryId] ?? [];
+    let list = ownValue(vpToken, match.queryId);
+    if (list === undefined) {
+      list = [];
+      vpToken[match.queryId] = list;
+    }
     list.push(bytesToBase64url(deviceResponse));
-    vpToken[match.queryId] = list;
   }
   return {
     response: await createAuthorizationResponse(input.request, vpToken),

@@ -1,5 +1,6 @@
 import { Oid4vpError } from '../errors.js';
-import type { DcqlClaimsQuery, DcqlCredentialQuery, DcqlQuery } from './dcql-query.js';
+import { dictionary, ownValue } from '../own-keys.js';
+import { type DcqlClaimsQuery, type DcqlCredentialQuery, type DcqlQuery, elementsOf } from './dcql-query.js';
 
 /**
  * Wallet-side DCQL evaluation (OpenID4VP 1.0 §6.4): which held mdocs can answer which credential
@@ -16,6 +17,9 @@ import type { DcqlClaimsQuery, DcqlCredentialQuery, DcqlQuery } from './dcql-que
  *   when they can be;
  * - `trusted_authorities` of type `aki` is compared with the document's issuer key identifiers
  *   (base64url); other types cannot be evaluated from the document alone and are ignored.
+ *
+ * Namespaces, element identifiers and query ids are the verifier's text: only own members of the
+ * held elements answer a claim, and every structure returned is a dictionary without a prototype.
  */
 export interface HeldDocument {
   /** The wallet's own identifier of the stored document. */
@@ -55,8 +59,8 @@ function valueMatches(claim: DcqlClaimsQuery, value: unknown): boolean {
 
 function hasClaim(doc: HeldDocument, claim: DcqlClaimsQuery): boolean {
   const [ns, el] = claim.path;
-  const namespace = doc.elements[ns];
-  if (namespace === undefined || !Object.hasOwn(namespace, el)) return false;
+  const namespace = ownValue(doc.elements, ns);
+  if (namespace === undefined || namespace === null || !Object.hasOwn(namespace, el)) return false;
   return valueMatches(claim, namespace[el]);
 }
 
@@ -65,16 +69,6 @@ function trustedAuthorityMatches(q: DcqlCredentialQuery, doc: HeldDocument): boo
   if (aki.length === 0) return true;
   const held = new Set(doc.authorityKeyIdentifiers ?? []);
   return aki.some((t) => t.values.some((v) => held.has(v)));
-}
-
-function toElements(claims: readonly DcqlClaimsQuery[]): Record<string, Record<string, boolean>> {
-  const out: Record<string, Record<string, boolean>> = {};
-  for (const c of claims) {
-    const ns = out[c.path[0]] ?? {};
-    ns[c.path[1]] = c.intent_to_retain ?? false;
-    out[c.path[0]] = ns;
-  }
-  return out;
 }
 
 /** The claims of `q` that `doc` can disclose, or undefined when it cannot answer `q`. */
@@ -88,20 +82,21 @@ function matchDocument(q: DcqlCredentialQuery, doc: HeldDocument): DcqlCredentia
   } else {
     const byId = new Map(claims.map((c) => [c.id as string, c]));
     for (const set of q.claim_sets) {
-      const set_claims = set.map((id) => byId.get(id) as DcqlClaimsQuery);
-      if (set_claims.every((c) => hasClaim(doc, c))) {
-        chosen = set_claims;
+      const setClaims = set.map((id) => byId.get(id));
+      if (setClaims.every((c) => c !== undefined && hasClaim(doc, c))) {
+        chosen = setClaims as DcqlClaimsQuery[];
         break;
       }
     }
   }
   if (chosen === undefined) return undefined;
-  return { queryId: q.id, documentId: doc.id, docType: doc.docType, elements: toElements(chosen) };
+  return { queryId: q.id, documentId: doc.id, docType: doc.docType, elements: elementsOf(chosen) };
 }
 
 /** Evaluates a validated DCQL query against the held documents. */
 export function matchDcqlQuery(query: DcqlQuery, documents: readonly HeldDocument[]): DcqlMatchResult {
-  const candidates: Record<string, DcqlCredentialMatch[]> = {};
+  const candidates = dictionary<DcqlCredentialMatch[]>();
+  const byId = new Map<string, DcqlCredentialQuery>();
   for (const q of query.credentials) {
     const list: DcqlCredentialMatch[] = [];
     for (const doc of documents) {
@@ -109,31 +104,32 @@ export function matchDcqlQuery(query: DcqlQuery, documents: readonly HeldDocumen
       if (m) list.push(m);
     }
     candidates[q.id] = list;
+    byId.set(q.id, q);
   }
-  const met = (id: string) => (candidates[id]?.length ?? 0) > 0;
+  const met = (id: string) => (ownValue(candidates, id)?.length ?? 0) > 0;
 
-  const selectedIds: string[] = [];
-  const unmet: string[] = [];
+  // Sets keep the selection linear in the size of the query.
+  const selectedIds = new Set<string>();
+  const unmet = new Set<string>();
   if (query.credential_sets === undefined) {
-    for (const q of query.credentials) (met(q.id) ? selectedIds : unmet).push(q.id);
+    for (const q of query.credentials) (met(q.id) ? selectedIds : unmet).add(q.id);
   } else {
     for (const set of query.credential_sets) {
       const option = set.options.find((o) => o.every(met));
       if (option) {
-        for (const id of option) if (!selectedIds.includes(id)) selectedIds.push(id);
+        for (const id of option) selectedIds.add(id);
       } else if (set.required ?? true) {
-        for (const id of set.options[0] ?? []) if (!met(id) && !unmet.includes(id)) unmet.push(id);
+        for (const id of set.options[0] ?? []) if (!met(id)) unmet.add(id);
       }
     }
   }
 
   const selection: DcqlCredentialMatch[] = [];
   for (const id of selectedIds) {
-    const q = query.credentials.find((c) => c.id === id) as DcqlCredentialQuery;
-    const list = candidates[id] ?? [];
-    selection.push(...(q.multiple === true ? list : list.slice(0, 1)));
+    const list = ownValue(candidates, id) ?? [];
+    selection.push(...(byId.get(id)?.multiple === true ? list : list.slice(0, 1)));
   }
-  return { satisfied: unmet.length === 0, candidates, selection, unmet };
+  return { satisfied: unmet.size === 0, candidates, selection, unmet: [...unmet] };
 }
 
 /** Like `matchDcqlQuery`, but throws DCQL_NO_MATCH (wire: access_denied) when the query cannot be met. */
@@ -159,11 +155,11 @@ export function unmetCredentialQueries(query: DcqlQuery, answeredIds: readonly s
   const answered = new Set(answeredIds);
   if (query.credential_sets === undefined)
     return query.credentials.map((c) => c.id).filter((id) => !answered.has(id));
-  const unmet: string[] = [];
+  const unmet = new Set<string>();
   for (const set of query.credential_sets) {
     if (!(set.required ?? true)) continue;
     if (set.options.some((o) => o.every((id) => answered.has(id)))) continue;
-    for (const id of set.options[0] ?? []) if (!answered.has(id) && !unmet.includes(id)) unmet.push(id);
+    for (const id of set.options[0] ?? []) if (!answered.has(id)) unmet.add(id);
   }
-  return unmet;
+  return [...unmet];
 }

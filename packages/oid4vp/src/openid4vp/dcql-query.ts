@@ -1,4 +1,5 @@
 import { Oid4vpError } from '../errors.js';
+import { dictionary, isReservedKey, ownValue } from '../own-keys.js';
 
 /**
  * Digital Credentials Query Language — OpenID for Verifiable Presentations 1.0 §6, restricted to
@@ -14,6 +15,10 @@ import { Oid4vpError } from '../errors.js';
  * CredentialSetQuery = { options: [+ [+ credential id]], ? required: bool (true) }
  * ```
  * Identifiers are non-empty strings of alphanumerics, `_` and `-` (§6.1, §6.3).
+ *
+ * One restriction of our own: `__proto__`, `constructor` and `prototype` are refused as ids, namespaces
+ * and element identifiers (DCQL_INVALID). The query is text from the other party and these names
+ * address JavaScript's prototype machinery; no mdoc namespace or element is named like that.
  */
 export interface DcqlClaimsQuery {
   readonly id?: string;
@@ -61,6 +66,7 @@ function nonEmptyArray(v: unknown, where: string): unknown[] {
 
 function identifier(v: unknown, where: string): string {
   if (typeof v !== 'string' || !ID.test(v)) invalid(where, 'must be a non-empty string of A-Z a-z 0-9 _ -');
+  if (isReservedKey(v)) invalid(where, `${v} is not accepted as an identifier`);
   return v;
 }
 
@@ -80,6 +86,9 @@ function validateClaim(c: unknown, where: string): DcqlClaimsQuery {
     path[1] === ''
   ) {
     invalid(`${where}.path`, 'an mso_mdoc claim path is [namespace, element identifier]');
+  }
+  for (const segment of path as [string, string]) {
+    if (isReservedKey(segment)) invalid(`${where}.path`, `${segment} is not accepted as a path segment`);
   }
   if (c.values !== undefined) {
     for (const [i, v] of nonEmptyArray(c.values, `${where}.values`).entries()) {
@@ -163,14 +172,25 @@ export function validateDcqlQuery(query: unknown): DcqlQuery {
   return query as unknown as DcqlQuery;
 }
 
-/** The mdoc elements a credential query asks for, by namespace, with their intent to retain. */
-export function requestedElements(q: DcqlCredentialQuery): Record<string, Record<string, boolean>> {
-  const out: Record<string, Record<string, boolean>> = {};
-  for (const c of q.claims ?? []) {
+/**
+ * The mdoc elements a list of claims asks for: namespace → element → intent to retain. Dictionaries
+ * without a prototype, so a namespace such as `toString` is an ordinary key.
+ */
+export function elementsOf(claims: readonly DcqlClaimsQuery[]): Record<string, Record<string, boolean>> {
+  const out = dictionary<Record<string, boolean>>();
+  for (const c of claims) {
     const [ns, el] = c.path;
-    const elements = out[ns] ?? {};
+    let elements = ownValue(out, ns);
+    if (elements === undefined) {
+      elements = dictionary<boolean>();
+      out[ns] = elements;
+    }
     elements[el] = c.intent_to_retain ?? false;
-    out[ns] = elements;
   }
   return out;
+}
+
+/** The mdoc elements a credential query asks for, by namespace, with their intent to retain. */
+export function requestedElements(q: DcqlCredentialQuery): Record<string, Record<string, boolean>> {
+  return elementsOf(q.claims ?? []);
 }

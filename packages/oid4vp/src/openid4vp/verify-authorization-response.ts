@@ -2,6 +2,7 @@ import { base64urlToBytes } from '@mynakit/cbor';
 import type { JWK } from 'jose';
 import { Oid4vpError } from '../errors.js';
 import type { NonceStore } from '../nonce-store.js';
+import { ownValue } from '../own-keys.js';
 import {
   ChannelReport,
   consumeNonce,
@@ -84,7 +85,7 @@ export async function verifyOpenId4VpResponse(
   const ids = new Set(query.credentials.map((c) => c.id));
   const unknown = Object.keys(parsed.vpToken).filter((id) => !ids.has(id));
   const tooMany = query.credentials
-    .filter((c) => c.multiple !== true && (parsed.vpToken[c.id]?.length ?? 0) > 1)
+    .filter((c) => c.multiple !== true && (ownValue(parsed.vpToken, c.id)?.length ?? 0) > 1)
     .map((c) => c.id);
   if (unknown.length > 0 || tooMany.length > 0) {
     report.failed(
@@ -142,7 +143,7 @@ export async function verifyOpenId4VpResponse(
       });
       for (const c of q.claim_sets === undefined ? (q.claims ?? []) : []) {
         const [ns, el] = c.path;
-        if (!v.documents.some((d) => Object.hasOwn(d.elements[ns] ?? {}, el)))
+        if (!v.documents.some((d) => Object.hasOwn(ownValue(d.elements, ns) ?? {}, el)))
           missing.push(`${queryId}:${ns}/${el}`);
       }
     }
