@@ -70,6 +70,45 @@ function optString(o: Record<string, unknown>, key: string): void {
     bad(`${key} must be a non-empty string`);
 }
 
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function isStringArray(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === 'string');
+}
+
+/**
+ * `client_metadata` (§5.1, §11.1): every member mynakit reads has the type the spec gives it, so the
+ * code that uses an accepted request never meets a null or a number where it expects an object:
+ * `jwks` a JWK Set (RFC 7517 §5: `keys` an array of JWK objects), `encrypted_response_enc_values_supported`
+ * an array of strings, `vp_formats_supported` an object (its `mso_mdoc` member an object), `client_name`
+ * and `logo_uri` strings.
+ * Members it does not read are left alone.
+ */
+function checkClientMetadata(md: unknown): asserts md is ClientMetadata {
+  if (!isObject(md)) bad('client_metadata must be an object');
+  if (md.jwks !== undefined) {
+    if (!isObject(md.jwks) || !Array.isArray(md.jwks.keys) || !md.jwks.keys.every(isObject)) {
+      bad('client_metadata.jwks must be a JWK Set: {keys: [JWK objects]}');
+    }
+  }
+  const enc = md.encrypted_response_enc_values_supported;
+  if (enc !== undefined && (!isStringArray(enc) || enc.length === 0)) {
+    bad('client_metadata.encrypted_response_enc_values_supported must be a non-empty array of strings');
+  }
+  const formats = md.vp_formats_supported;
+  if (formats !== undefined) {
+    if (!isObject(formats)) bad('client_metadata.vp_formats_supported must be an object');
+    if (Object.hasOwn(formats, 'mso_mdoc') && !isObject(formats.mso_mdoc)) {
+      bad('client_metadata.vp_formats_supported.mso_mdoc must be an object');
+    }
+  }
+  for (const k of ['client_name', 'logo_uri']) {
+    if (md[k] !== undefined && typeof md[k] !== 'string') bad(`client_metadata.${k} must be a string`);
+  }
+}
+
 function isHttpsUrl(s: string): boolean {
   try {
     const u = new URL(s);
@@ -126,11 +165,12 @@ export function validateAuthorizationRequest(value: unknown): AuthorizationReque
       bad('expected_origins must be an array of strings');
     }
   }
-  if (value.client_metadata !== undefined && !isObject(value.client_metadata))
-    bad('client_metadata must be an object');
+  if (value.iat !== undefined && !isFiniteNumber(value.iat)) bad('iat must be a NumericDate');
+  if (value.exp !== undefined && !isFiniteNumber(value.exp)) bad('exp must be a NumericDate');
+  if (value.client_metadata !== undefined) checkClientMetadata(value.client_metadata);
   if (isEncryptedMode(responseMode)) {
     const md = value.client_metadata as ClientMetadata | undefined;
-    if (!md?.jwks || !Array.isArray(md.jwks.keys) || md.jwks.keys.length === 0) {
+    if (md?.jwks === undefined || md.jwks.keys.length === 0) {
       bad(`${responseMode} needs client_metadata.jwks with an encryption key`);
     }
   }

@@ -27,9 +27,20 @@ export interface ResponseEncryptionMetadata {
   readonly encrypted_response_enc_values_supported?: readonly string[];
 }
 
-/** The RFC 7638 SHA-256 thumbprint of a JWK, as raw bytes (what the handovers embed). */
+/**
+ * The RFC 7638 SHA-256 thumbprint of a JWK, as raw bytes (what the handovers embed). A key that lacks
+ * the members its thumbprint needs (RFC 7638 §3.2) is KEY_INVALID.
+ */
 export async function jwkThumbprint(jwk: JWK): Promise<Uint8Array> {
-  return base64urlToBytes(await calculateJwkThumbprint(jwk, 'sha256'));
+  try {
+    return base64urlToBytes(await calculateJwkThumbprint(jwk, 'sha256'));
+  } catch (e) {
+    throw new Oid4vpError('KEY_INVALID', 'the encryption key has no RFC 7638 thumbprint', { cause: e });
+  }
+}
+
+function isJwkObject(k: unknown): k is JWK {
+  return typeof k === 'object' && k !== null && !Array.isArray(k);
 }
 
 /** The key and `enc` a wallet uses for the verifier's metadata, or throws. */
@@ -38,15 +49,20 @@ export function selectEncryptionKey(metadata: ResponseEncryptionMetadata): {
   alg: string;
   enc: ContentEncryption;
 } {
-  const jwk = metadata.jwks.keys.find(
-    (k) =>
+  // The metadata is the verifier's JSON: anything that is not a list of JWK objects selects nothing.
+  const keys: readonly unknown[] = Array.isArray(metadata.jwks?.keys) ? metadata.jwks.keys : [];
+  const jwk = keys.find(
+    (k): k is JWK =>
+      isJwkObject(k) &&
       (k.use === undefined || k.use === 'enc') &&
       SUPPORTED_ALG.includes(k.alg ?? 'ECDH-ES') &&
       k.kty === 'EC',
   );
   if (!jwk) throw new Oid4vpError('invalid_request', 'client_metadata.jwks has no ECDH-ES encryption key');
-  const offered = metadata.encrypted_response_enc_values_supported ?? ['A128GCM'];
-  const enc = offered.find((e): e is ContentEncryption => (SUPPORTED_ENC as readonly string[]).includes(e));
+  const offered: unknown = metadata.encrypted_response_enc_values_supported ?? ['A128GCM'];
+  const enc = Array.isArray(offered)
+    ? offered.find((e): e is ContentEncryption => (SUPPORTED_ENC as readonly unknown[]).includes(e))
+    : undefined;
   if (!enc)
     throw new Oid4vpError('invalid_request', 'no supported value in encrypted_response_enc_values_supported');
   return { jwk, alg: jwk.alg ?? 'ECDH-ES', enc };
@@ -65,11 +81,16 @@ export async function encryptAuthorizationResponse(
   metadata: ResponseEncryptionMetadata,
 ): Promise<EncryptedResponse> {
   const { jwk, alg, enc } = selectEncryptionKey(metadata);
-  const key = await importJWK(publicOnly(jwk), alg);
-  const header = jwk.kid === undefined ? { alg, enc } : { alg, enc, kid: jwk.kid };
-  const response = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
-    .setProtectedHeader(header)
-    .encrypt(key);
+  const header = typeof jwk.kid === 'string' ? { alg, enc, kid: jwk.kid } : { alg, enc };
+  let response: string;
+  try {
+    const key = await importJWK(publicOnly(jwk), alg);
+    response = await new CompactEncrypt(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader(header)
+      .encrypt(key);
+  } catch (e) {
+    throw new Oid4vpError('KEY_INVALID', 'the verifier encryption key cannot be used', { cause: e });
+  }
   return { response, jwkThumbprint: await jwkThumbprint(publicOnly(jwk)) };
 }
 
