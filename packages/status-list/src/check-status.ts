@@ -116,6 +116,16 @@ export async function checkReferencedStatus(
   }
 
   const list = verification.list;
+  // §6.2/§6.3: idx is a non-negative integer; whatever else the caller passes reads nothing.
+  if (typeof reference.idx !== 'number' || !Number.isSafeInteger(reference.idx) || reference.idx < 0) {
+    return result(
+      'undetermined',
+      'unknown',
+      source,
+      'the referenced index is not a non-negative integer; status unknown',
+      { token: verification },
+    );
+  }
   if (!list.has(reference.idx)) {
     return result(
       'undetermined',

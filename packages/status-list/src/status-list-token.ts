@@ -69,10 +69,14 @@ export interface StatusListTokenVerification {
   readonly signerCertificate?: Uint8Array;
 }
 
-export function requireNow(options: { now?: unknown } | undefined): Date {
+export function requireNow(options: { now?: unknown; fetchedAt?: unknown } | undefined): Date {
   const now = options?.now;
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
     throw new TypeError('options.now (a valid Date) is required');
+  }
+  const fetchedAt = options?.fetchedAt;
+  if (fetchedAt !== undefined && (!(fetchedAt instanceof Date) || Number.isNaN(fetchedAt.getTime()))) {
+    throw new TypeError('options.fetchedAt must be a valid Date');
   }
   return now;
 }
@@ -96,6 +100,16 @@ export interface CheckedClaims {
 function isNumericDate(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0;
 }
+
+/**
+ * The last second a Date can hold: time values span ±8.64e15 ms (ECMA-262, "Time Values and Time
+ * Range"). A NumericDate (RFC 7519 §2, RFC 8392 §2) may be any finite number, so a signed token can
+ * carry one that has no Date; such a claim fails its check with a reason instead of turning into an
+ * Invalid Date whose `toISOString()` throws a RangeError.
+ */
+export const MAX_DATE_SECONDS = 8.64e12;
+
+const REPRESENTABLE = `beyond the date range a verifier can represent (${MAX_DATE_SECONDS} s after 1970)`;
 
 const fromNumericDate = (v: number): Date => new Date(v * 1000);
 
@@ -131,6 +145,8 @@ export function checkStatusListClaims(
   // iat (§5.1 REQUIRED)
   if (!isNumericDate(claims.iat)) {
     b.failed(StatusListTokenCheck.issuedAt, 'the token has no valid iat (issued at) claim');
+  } else if (claims.iat > MAX_DATE_SECONDS) {
+    b.failed(StatusListTokenCheck.issuedAt, `iat ${claims.iat} is ${REPRESENTABLE}`);
   } else {
     out.iat = fromNumericDate(claims.iat);
     if (claims.iat * 1000 > now + skewMs) {
@@ -148,6 +164,9 @@ export function checkStatusListClaims(
     b.passed(StatusListTokenCheck.expiry, 'the token has no exp claim');
   } else if (!isNumericDate(claims.exp)) {
     b.failed(StatusListTokenCheck.expiry, 'the exp claim is not a NumericDate');
+  } else if (claims.exp > MAX_DATE_SECONDS) {
+    // Not "valid for ever": an expiry no Date can hold is read as a malformed claim (§8.3 step 5c).
+    b.failed(StatusListTokenCheck.expiry, `exp ${claims.exp} is ${REPRESENTABLE}`);
   } else {
     out.exp = fromNumericDate(claims.exp);
     if (now >= claims.exp * 1000) {
@@ -162,6 +181,9 @@ export function checkStatusListClaims(
     b.skipped(StatusListTokenCheck.freshness, 'the token has no ttl claim');
   } else if (typeof claims.ttl !== 'number' || !Number.isFinite(claims.ttl) || claims.ttl <= 0) {
     b.failed(StatusListTokenCheck.freshness, 'the ttl claim is not a positive number');
+  } else if (claims.ttl > MAX_DATE_SECONDS) {
+    // A caller computes the end of caching as fetchedAt + ttl: that instant must be a Date.
+    b.failed(StatusListTokenCheck.freshness, `ttl ${claims.ttl} s is ${REPRESENTABLE}`);
   } else {
     out.ttl = claims.ttl;
     if (options.fetchedAt === undefined) {
