@@ -31,7 +31,14 @@ import {
 } from '@mynakit/pki';
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
 import { type DeviceRequest, decodeDeviceRequestBytes, type ItemsRequest } from './device-request.js';
-import { protectedAlgorithm, readCoseMessage, sigStructure, x5chainOf } from './internal/cose-structures.js';
+import {
+  CERTIFICATE_SIGNED_LABELS,
+  criticalHeaderProblem,
+  protectedAlgorithm,
+  readCoseMessage,
+  sigStructure,
+  x5chainOf,
+} from './internal/cose-structures.js';
 import { algorithmName, verifySignature } from './internal/crypto.js';
 import { sessionTranscriptOf, toSessionTranscriptBytes, wrapInTag24 } from './session-transcript.js';
 
@@ -142,7 +149,28 @@ export function verifyReaderAuth(
       checks.push({ id: 'reader.signature', status: 'failed', detail: (e as Error).message });
       return false;
     }
-    const chain = x5chainOf(msg);
+    // RFC 9052 §3.1 crit, and x5chain from the protected header first (§3): the message is refused.
+    const crit = criticalHeaderProblem(msg, CERTIFICATE_SIGNED_LABELS);
+    let chain: readonly Uint8Array[] = [];
+    let chainProblem: string | undefined;
+    try {
+      chain = x5chainOf(msg);
+    } catch (e) {
+      chainProblem = (e as Error).message;
+    }
+    if (crit !== undefined || chainProblem !== undefined) {
+      checks.push({
+        id: 'reader.path',
+        status: chainProblem ? 'failed' : 'skipped',
+        detail: `${what}: ${chainProblem ? `x5chain: ${chainProblem}` : 'the message is refused'}`,
+      });
+      checks.push({
+        id: 'reader.signature',
+        status: 'failed',
+        detail: `${what}: readerAuth is refused: ${crit ?? chainProblem}`,
+      });
+      return false;
+    }
     let leaf: Certificate | undefined;
     try {
       leaf = chain[0] ? parseCertificate(chain[0]) : undefined;

@@ -31,7 +31,13 @@ import { type DeviceResponse, decodeDeviceResponse } from './device-response.js'
 import { type DeviceSigned, decodeDeviceSigned } from './device-signed.js';
 import { MdocError } from './errors.js';
 import { memoised, remember } from './internal/check-memo.js';
-import { COSE_ALG_HMAC_256_256, protectedAlgorithm, readCoseMessage } from './internal/cose-structures.js';
+import {
+  COSE_ALG_HMAC_256_256,
+  criticalHeaderProblem,
+  DEVICE_AUTH_LABELS,
+  protectedAlgorithm,
+  readCoseMessage,
+} from './internal/cose-structures.js';
 import {
   algorithmName,
   constantTimeEqual,
@@ -175,6 +181,8 @@ function checkDevice(
     } catch (e) {
       return { check: { id, status: 'failed', detail: (e as Error).message } };
     }
+    const crit = criticalHeaderProblem(sign1, DEVICE_AUTH_LABELS);
+    if (crit) return { check: { id, status: 'failed', detail: `deviceSignature is refused: ${crit}` } };
     // DeviceAuthenticationBytes themselves are only needed to compare an attached payload.
     if (
       sign1.payload !== null &&
@@ -217,6 +225,8 @@ function checkDevice(
     } catch (e) {
       return { check: { id, status: 'failed', detail: (e as Error).message } };
     }
+    const crit = criticalHeaderProblem(mac0, DEVICE_AUTH_LABELS);
+    if (crit) return { check: { id, status: 'failed', detail: `deviceMac is refused: ${crit}` } };
     if (protectedAlgorithm(mac0) !== COSE_ALG_HMAC_256_256) {
       return { check: { id, status: 'failed', detail: 'deviceMac algorithm must be HMAC 256/256 (5)' } };
     }

@@ -33,7 +33,9 @@ import { type Check, type CheckStatus, type Verdict, verdictOf } from '@mynakit/
 import { MdocError } from './errors.js';
 import { memoised, remember } from './internal/check-memo.js';
 import {
+  CERTIFICATE_SIGNED_LABELS,
   type CoseMessage,
+  criticalHeaderProblem,
   protectedAlgorithm,
   readCoseMessage,
   sigStructure,
@@ -50,10 +52,16 @@ import {
   onlyKeys,
   required,
 } from './internal/shape.js';
+import { DeferredValue } from './internal/deferred-value.js';
+import { getOwn, setOwn } from './internal/own.js';
+import { readMsoPayload } from './internal/read-mso.js';
+import { firstRepeatedIdentifier } from './issuer-signed.js';
 import { decodeIssuerSignedItem } from './issuer-signed-item.js';
+import { checkLimit } from './limits.js';
 import {
-  DIGEST_ALGORITHMS,
-  decodeMobileSecurityObject,
+  type DigestID,
+  digestAlgorithmHash,
+  hexEquals,
   type MobileSecurityObject,
   type StatusListReference,
 } from './mobile-security-object.js';
@@ -150,35 +158,11 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** Sets an own property even for identifiers such as `__proto__`. */
-export function setOwn<T>(o: Record<string, T>, key: string, value: T): void {
-  if (key === '__proto__')
-    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
-  else o[key] = value;
-}
-
-/**
- * An element value that was checked to be well-formed but not yet built: verification does not need
- * values, so the hot path decodes them only when someone reads `elements`.
- */
-export class DeferredValue {
-  constructor(
-    readonly bytes: Uint8Array,
-    readonly start: number,
-    readonly end: number,
-  ) {}
-
-  decode(): CborValue {
-    const r = new LeanReader(this.bytes);
-    r.pos = this.start;
-    r.limit = this.end;
-    return r.value();
-  }
-}
+export { DeferredValue, hexEquals, setOwn };
 
 /** What verification needs of one IssuerSignedItem: its fields and the exact bytes to hash. */
 export interface ItemToVerify {
-  readonly digestID: number;
+  readonly digestID: DigestID;
   readonly elementIdentifier: string;
   readonly elementValue: CborValue | DeferredValue;
   /** The complete IssuerSignedItemBytes (tag 24 included) exactly as received. */
@@ -195,12 +179,13 @@ export class VerifiedItems {
     this.items.push(item);
   }
 
+  /** Namespaces and identifiers are received text: own properties only (see internal/own.ts). */
   toElements(): ElementValues {
     const out: ElementValues = {};
     for (let i = 0; i < this.items.length; i++) {
       const ns = this.namespaces[i] as string;
       const item = this.items[i] as ItemToVerify;
-      let values = out[ns];
+      let values = getOwn(out, ns);
       if (!values) {
         values = {};
         setOwn(out, ns, values);
@@ -253,22 +238,10 @@ export class VerifiedDocumentView implements VerifiedDocument {
  * hash returns it — a string, so no buffer is allocated per item) match valueDigests[ns][id]?
  */
 export interface DigestTable {
-  compare(ns: string, id: number, digestHex: string): 'match' | 'mismatch' | 'missing';
+  compare(ns: string, id: DigestID, digestHex: string): 'match' | 'mismatch' | 'missing';
 }
 
-const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
-
-/** Whether lowercase `hex` spells `bytes[off … off + len)`. */
-export function hexEquals(hex: string, bytes: Uint8Array, off: number, len: number): boolean {
-  if (hex.length !== len * 2) return false;
-  for (let j = 0; j < len; j++) {
-    const b = bytes[off + j] as number;
-    if (hex.charCodeAt(2 * j) !== HEX[b >> 4] || hex.charCodeAt(2 * j + 1) !== HEX[b & 15]) return false;
-  }
-  return true;
-}
-
-/** A DigestTable over the Maps of a decoded MobileSecurityObject. */
+/** A DigestTable over the Maps of a decoded MobileSecurityObject (two Map lookups per item). */
 export function digestTableOf(mso: MobileSecurityObject): DigestTable {
   return {
     compare(ns, id, digestHex) {
@@ -307,9 +280,13 @@ export function decodeIssuerPart(issuerSigned: CborValue, where: string): Decode
   } catch (e) {
     fail(`${where}.issuerAuth payload: ${(e as Error).message}`, e);
   }
-  // §9.1.2.4: the payload is MobileSecurityObjectBytes (tag 24). A bare MSO map is accepted too.
-  const msoValue = payload instanceof EncodedCbor ? decodeEmbedded(payload, 'MobileSecurityObject') : payload;
-  const mso = decodeMobileSecurityObject(msoValue);
+  // §9.1.2.4: "MobileSecurityObjectBytes = #6.24(bstr .cbor MobileSecurityObject)" is what issuerAuth
+  // signs; a bare MSO map is another payload, which no issuer following the standard produces.
+  if (!(payload instanceof EncodedCbor))
+    fail(
+      `${where}.issuerAuth payload must be MobileSecurityObjectBytes (#6.24(bstr .cbor MobileSecurityObject), ISO/IEC 18013-5 §9.1.2.4), not a bare ${payload instanceof Map ? 'map' : 'value'}`,
+    );
+  const mso = decodeMobileSecurityObject(decodeEmbedded(payload, 'MobileSecurityObject'));
   const items = new Map<string, ItemToVerify[]>();
   const ns = m.get('nameSpaces');
   if (ns !== undefined) {
@@ -399,9 +376,23 @@ function summariseProfile(checks: readonly Check[], policy: ValidationPolicy): C
   };
 }
 
-/** DS path validation with the cache (successes only, within their validity window). */
+const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
+
+/** The signer result of an issuerAuth whose x5chain cannot be taken (RFC 9052 §3, RFC 9360 §2). */
+function unusableX5chain(problem: string): SignerResult {
+  return {
+    path: { id: 'issuer.certificate_path', status: 'failed', detail: `issuerAuth x5chain: ${problem}` },
+    profile: {
+      id: 'issuer.certificate_profile',
+      status: 'skipped',
+      detail: 'no usable document signer certificate',
+    },
+  };
+}
+
 /**
- * The DS path and profile checks. Anything a certificate library throws on a damaged certificate
+ * The DS path and profile checks (DS path validation with the cache: successes only, within their
+ * validity window). Anything a certificate library throws on a damaged certificate
  * (e.g. an extension that does not parse) is a failed path, never an exception out of the verifier.
  */
 function validateSigner(x5chain: readonly Uint8Array[], options: VerifyIssuerOptions): SignerResult {
@@ -730,14 +721,31 @@ export function checkIssuerPart(
   const { issuerAuth, mso } = part;
   const now = options.now;
 
+  // 0. The COSE general rules (RFC 9052 §3, §3.1): crit, and where x5chain is taken from.
+  let headerProblem = criticalHeaderProblem(issuerAuth, CERTIFICATE_SIGNED_LABELS);
+  let x5chain: readonly Uint8Array[] = NO_CHAIN;
+  let x5chainProblem: string | undefined;
+  try {
+    x5chain = x5chainOf(issuerAuth);
+  } catch (e) {
+    x5chainProblem = (e as Error).message;
+    headerProblem ??= x5chainProblem;
+  }
+
   // 1. Document signer path and profile.
-  const signer = validateSigner(x5chainOf(issuerAuth), options);
+  const signer = x5chainProblem ? unusableX5chain(x5chainProblem) : validateSigner(x5chain, options);
   checks.push(signer.path, signer.profile);
 
   // 1b. issuerAuth signature, algorithm from the protected header.
   const alg = protectedAlgorithm(issuerAuth);
   let issuerSignatureValid = false;
-  if (alg === undefined || algorithmName(alg) === undefined) {
+  if (headerProblem !== undefined) {
+    checks.push({
+      id: 'issuer.signature',
+      status: 'failed',
+      detail: `issuerAuth is refused: ${headerProblem}`,
+    });
+  } else if (alg === undefined || algorithmName(alg) === undefined) {
     checks.push({
       id: 'issuer.signature',
       status: 'failed',

@@ -15,7 +15,14 @@
 
 import type { KeyObject } from 'node:crypto';
 import { type CborMap, type CborValue, decode, encode, Tagged } from '@mynakit/cbor';
-import { CoseError, type CoseSign1, decodeSign1, signSign1, verifySign1 } from '@mynakit/cose';
+import {
+  CoseError,
+  type CoseSign1,
+  decodeSign1,
+  signSign1,
+  UNDERSTOOD_HEADER_LABELS,
+  verifySign1,
+} from '@mynakit/cose';
 import { ReportBuilder } from '@mynakit/report';
 import { validateSignerChain } from './certificate-chain.js';
 import { StatusListError } from './errors.js';
@@ -48,6 +55,15 @@ export const CwtClaim = {
 
 /** COSE header labels (RFC 9052 §3.1; RFC 9596 typ; RFC 9360 x5chain). */
 const Header = { alg: 1, kid: 4, typ: 16, x5chain: 33 } as const;
+
+/**
+ * The header parameters this verifier processes, for the `crit` rule of RFC 9052 §3.1 (applied by
+ * @mynakit/cose): those of COSE itself plus `typ`, which is checked below.
+ */
+const UNDERSTOOD_HEADERS: ReadonlySet<CborValue> = new Set<CborValue>([
+  ...UNDERSTOOD_HEADER_LABELS,
+  Header.typ,
+]);
 
 /** COSE algorithms by key (RFC 9053 §2.1, §2.2; RFC 8230 §2). */
 function coseAlgorithmFor(key: KeyObject): number {
@@ -213,8 +229,12 @@ export async function verifyStatusListCwt(
     let chain: Uint8Array[];
     try {
       chain = sign1.x5chain;
-    } catch {
-      chain = [];
+    } catch (error) {
+      // RFC 9052 §3 / RFC 9360 §2: two different chains, or a malformed one — the token is refused.
+      const reason = error instanceof CoseError ? error.message : 'unreadable';
+      b.failed(C.certificatePath, `x5chain: ${reason}`);
+      b.failed(C.signature, 'the token is refused: its x5chain cannot be taken');
+      return done({}, 'the signature was not verified');
     }
     if (chain.length === 0) {
       b.undetermined(C.signature, 'the token carries no x5chain and no key is configured');
@@ -235,7 +255,7 @@ export async function verifyStatusListCwt(
   const alg = sign1.protectedHeaders.get(Header.alg);
   let valid: boolean;
   try {
-    valid = await verifySign1(sign1, { key: verificationKey });
+    valid = await verifySign1(sign1, { key: verificationKey, understoodHeaders: UNDERSTOOD_HEADERS });
   } catch (error) {
     const reason = error instanceof CoseError ? `${error.code}: ${error.message}` : 'verification error';
     b.failed(C.signature, `the signature cannot be verified (${reason})`);

@@ -13,6 +13,7 @@
  *                     payload : bstr ]                                               ; RFC 9052 §6.3
  */
 import { type CborMap, type CborValue, decode, Tagged } from '@mynakit/cbor';
+import { CoseError, checkCriticalHeaders, x5chainOf as coseX5chainOf } from '@mynakit/cose';
 import { fail } from './shape.js';
 
 export interface CoseMessage {
@@ -64,14 +65,39 @@ export function protectedAlgorithm(m: CoseMessage): number | undefined {
 }
 
 /**
- * x5chain (label 33, RFC 9360 §2): one bstr or an array of bstr, leaf first. ISO 18013-5 puts it in the
- * unprotected header; the protected header is consulted too.
+ * Header labels the mdoc verifier processes, for the `crit` rule (RFC 9052 §3.1): alg (1) and, for the
+ * messages whose signer is a certificate (issuerAuth, readerAuth), x5chain (33). crit (2), content type
+ * (3) and kid (4) are parameters of RFC 9052 itself that change nothing here when listed.
  */
-export function x5chainOf(m: CoseMessage): Uint8Array[] {
-  const v = m.unprotectedHeaders.get(33) ?? m.protectedHeaders.get(33);
-  if (v instanceof Uint8Array) return [v];
-  if (Array.isArray(v) && v.length > 0 && v.every((c) => c instanceof Uint8Array)) return v as Uint8Array[];
-  return [];
+export const CERTIFICATE_SIGNED_LABELS: ReadonlySet<CborValue> = new Set<CborValue>([1, 2, 3, 4, 33]);
+/** deviceSignature / deviceMac: the key is the MSO's, so an x5chain is not processed. */
+export const DEVICE_AUTH_LABELS: ReadonlySet<CborValue> = new Set<CborValue>([1, 2, 3, 4]);
+
+/**
+ * The `crit` rule of RFC 9052 §3.1 (implemented once, in @mynakit/cose) for a message read here: why
+ * it fails, or undefined. One map lookup when the message has no `crit`.
+ */
+export function criticalHeaderProblem(
+  m: CoseMessage,
+  understood: ReadonlySet<CborValue>,
+): string | undefined {
+  try {
+    checkCriticalHeaders(m.protectedHeaders, understood, m.unprotectedHeaders);
+    return undefined;
+  } catch (e) {
+    if (e instanceof CoseError) return e.message;
+    throw e;
+  }
+}
+
+/**
+ * x5chain (label 33, RFC 9360 §2): one bstr or an array of bstr, leaf first — from the protected header
+ * when it is there, else from the unprotected one (where ISO 18013-5 puts it); a message carrying two
+ * different chains is refused (RFC 9052 §3, in @mynakit/cose). Throws CoseError('COSE_HEADER') for
+ * that and for a malformed chain; [] when absent.
+ */
+export function x5chainOf(m: CoseMessage): readonly Uint8Array[] {
+  return coseX5chainOf(m.protectedHeaders, m.unprotectedHeaders);
 }
 
 const SIGNATURE1 = new TextEncoder().encode('Signature1');
