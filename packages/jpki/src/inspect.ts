@@ -8,9 +8,12 @@ import {
   parseOcspResponse,
   readPemBlocks,
 } from '@mynakit/pki';
+import { authorityKeyIdentifierOf } from './authority-key-identifier.js';
 import { type BasicFour, basicFourOfCertificate } from './basic-four.js';
 import { parseJpkiBirthDate } from './birth-date.js';
 import { JpkiError } from './errors.js';
+import { policyInformationOf } from './certificate-policies.js';
+import { issuerAltNameOf } from './issuer-alt-name.js';
 import { eraByCode } from './japanese-era.js';
 import { DEFAULT_JPKI_POLICY_CONFIG, JPKI_OID, type JpkiPolicyConfig } from './profiles.js';
 
@@ -35,12 +38,23 @@ export interface CertificateInspection {
   readonly keyUsage?: readonly string[];
   readonly extKeyUsage?: readonly string[];
   readonly certificatePolicies: readonly string[];
+  /** CPS pointers of the policies (RFC 5280 §4.2.1.4), `policy OID → URI`. */
+  readonly policyQualifiers: readonly { readonly policy: string; readonly cps: string }[];
   readonly subjectAltName: readonly string[];
+  /** RFC 5280 §4.2.1.7: real JPKI end certificates carry the CA's Japanese directoryName here. */
+  readonly issuerAltName: readonly string[];
   readonly crlDistributionPoints: readonly string[];
   readonly ocsp: readonly string[];
   readonly subjectKeyIdentifier?: string;
-  readonly authorityKeyIdentifier?: string;
+  /** The whole AuthorityKeyIdentifier (RFC 5280 §4.2.1.1). */
+  readonly authorityKeyIdentifier?: {
+    readonly keyIdentifier?: string;
+    readonly authorityCertIssuer?: readonly string[];
+    readonly authorityCertSerialNumber?: string;
+  };
   readonly criticalExtensions: readonly string[];
+  /** Extensions that could not be decoded for display (`OID: reason`); the certificate is still shown. */
+  readonly extensionErrors?: readonly string[];
   /** `signature`, `userAuthentication` or undefined (not recognisably JPKI). */
   readonly jpkiRole?: 'signature' | 'userAuthentication' | 'signature (test card)';
   readonly basicFour?: BasicFour & {
@@ -95,7 +109,17 @@ export interface CmsInspection {
 }
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-const SEX_TEXT: Record<string, string> = { '1': 'male', '2': 'female', '3': 'unknown' };
+/** Received text indexes only a Map, never a plain object (a `constructor` or `__proto__` key is just a key). */
+const SEX_TEXT: ReadonlyMap<string, string> = new Map([
+  ['1', 'male'],
+  ['2', 'female'],
+  ['3', 'unknown'],
+]);
+
+/** The JPKI sex code as text (`1` male, `2` female, `3` unknown), or the code itself when it is none of them. */
+export function sexText(code: string): string {
+  return SEX_TEXT.get(code) ?? code;
+}
 
 function generalNameText(n: GeneralName): string {
   switch (n.type) {
@@ -142,7 +166,7 @@ export function inspectCertificate(
             }
           : {}),
         ...(era !== undefined ? { era: `${era.name} (${era.kanji})` } : { era: 'unknown (0)' }),
-        sexText: SEX_TEXT[b.sex] ?? b.sex,
+        sexText: sexText(b.sex),
       };
     }
   } catch (e) {
@@ -158,6 +182,22 @@ export function inspectCertificate(
     /* keep the OID */
   }
   const role = jpkiRole(c, policies);
+  const extensionErrors: string[] = [];
+  const decode = <T>(oid: string, read: () => T, fallback: T): T => {
+    try {
+      return read();
+    } catch (e) {
+      extensionErrors.push(`${oid}: ${e instanceof Error ? e.message : 'malformed'}`);
+      return fallback;
+    }
+  };
+  const aki = decode('2.5.29.35', () => authorityKeyIdentifierOf(c), undefined);
+  const issuerAltName = decode('2.5.29.18', () => issuerAltNameOf(c).map(generalNameText), []);
+  const policyQualifiers = decode(
+    '2.5.29.32',
+    () => policyInformationOf(c).flatMap((p) => p.cpsUris.map((cps) => ({ policy: p.policy, cps }))),
+    [],
+  );
   return {
     kind: 'certificate',
     subject: c.subject,
@@ -172,7 +212,9 @@ export function inspectCertificate(
     ...(c.keyUsage !== undefined ? { keyUsage: c.keyUsage } : {}),
     ...(c.extKeyUsage !== undefined ? { extKeyUsage: c.extKeyUsage } : {}),
     certificatePolicies: c.certificatePolicies,
+    policyQualifiers,
     subjectAltName: c.subjectAltName.map(generalNameText),
+    issuerAltName,
     crlDistributionPoints: c.crlDistributionPoints.flatMap((p) =>
       p.distributionPoint !== undefined && 'fullName' in p.distributionPoint
         ? p.distributionPoint.fullName.map(generalNameText)
@@ -182,8 +224,23 @@ export function inspectCertificate(
       .filter((a) => a.method === '1.3.6.1.5.5.7.48.1')
       .map((a) => generalNameText(a.location)),
     ...(c.subjectKeyIdentifier !== undefined ? { subjectKeyIdentifier: c.subjectKeyIdentifier } : {}),
-    ...(c.authorityKeyIdentifier !== undefined ? { authorityKeyIdentifier: c.authorityKeyIdentifier } : {}),
+    ...(aki !== undefined
+      ? {
+          authorityKeyIdentifier: {
+            ...(aki.keyIdentifier !== undefined ? { keyIdentifier: aki.keyIdentifier } : {}),
+            ...(aki.authorityCertIssuer !== undefined
+              ? { authorityCertIssuer: aki.authorityCertIssuer.map(generalNameText) }
+              : {}),
+            ...(aki.authorityCertSerialNumber !== undefined
+              ? { authorityCertSerialNumber: aki.authorityCertSerialNumber }
+              : {}),
+          },
+        }
+      : c.authorityKeyIdentifier !== undefined
+        ? { authorityKeyIdentifier: { keyIdentifier: c.authorityKeyIdentifier } }
+        : {}),
     criticalExtensions: c.extensions.filter((e) => e.critical).map((e) => e.oid),
+    ...(extensionErrors.length > 0 ? { extensionErrors } : {}),
     ...(role !== undefined ? { jpkiRole: role } : {}),
     ...(basicFour !== undefined ? { basicFour } : {}),
     ...(basicFourError !== undefined ? { basicFourError } : {}),

@@ -10,6 +10,7 @@ import {
   ocspRevocationSource,
   type RevocationSource,
   type SignatureVerificationReport,
+  sexText,
   VERIFICATION_PROFILES,
   type VerificationProfile,
   verifyJpkiSignature,
@@ -107,7 +108,7 @@ function basicFourLines(
   indent: string,
 ): string[] {
   if (b === undefined) return [];
-  const sex = { '1': 'male', '2': 'female', '3': 'unknown' }[b.sex] ?? b.sex;
+  const sex = sexText(b.sex);
   let birth = b.birthDate;
   try {
     birth = describeBirthDate(b.birthDate);
@@ -142,15 +143,20 @@ function renderCertificate(c: CertificateInspection, indent = ''): string[] {
     ...l('key usage', c.keyUsage?.join(', ')),
     ...l('extended key usage', c.extKeyUsage?.join(', ')),
     ...l('certificate policies', c.certificatePolicies.join(', ')),
+    ...l('CPS', c.policyQualifiers.map((q) => `${q.cps} (${q.policy})`).join('; ')),
     ...l(
       'subject alt names',
       c.subjectAltName.filter((n) => !n.startsWith('otherName 1.2.392.200149.8.5.5.')).join('; '),
     ),
+    ...l('issuer alt names', c.issuerAltName.join('; ')),
     ...l('CRL distribution points', c.crlDistributionPoints.join('; ')),
     ...l('OCSP', c.ocsp.join('; ')),
     ...l('subject key id', c.subjectKeyIdentifier),
-    ...l('authority key id', c.authorityKeyIdentifier),
+    ...l('authority key id', c.authorityKeyIdentifier?.keyIdentifier),
+    ...l('authority cert issuer', c.authorityKeyIdentifier?.authorityCertIssuer?.join('; ')),
+    ...l('authority cert serial', c.authorityKeyIdentifier?.authorityCertSerialNumber),
     ...l('critical extensions', c.criticalExtensions.join(', ')),
+    ...l('undecodable extensions', c.extensionErrors?.join('; ')),
     ...l('SHA-256 fingerprint', c.fingerprint256),
     ...basicFourLines(c.basicFour, `${indent}  `),
     ...l('basic four', c.basicFourError),
