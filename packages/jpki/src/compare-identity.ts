@@ -74,17 +74,17 @@ function normalizeNameRun(run: string): string {
   return run.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ');
 }
 
-const KANJI_DIGITS: Record<string, number> = {
-  一: 1,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
+const KANJI_DIGITS: ReadonlyMap<string, number> = new Map([
+  ['一', 1],
+  ['二', 2],
+  ['三', 3],
+  ['四', 4],
+  ['五', 5],
+  ['六', 6],
+  ['七', 7],
+  ['八', 8],
+  ['九', 9],
+]);
 
 /** 一…九十九 → number (the range used for 丁目). */
 function kanjiNumber(text: string): number | undefined {
@@ -92,8 +92,8 @@ function kanjiNumber(text: string): number | undefined {
   if (m === null || text === '') return undefined;
   const [, tensDigit = '', ten = '', ones = ''] = m;
   if (tensDigit !== '' && ten === '') return undefined;
-  const tens = ten === '' ? 0 : tensDigit === '' ? 1 : (KANJI_DIGITS[tensDigit] ?? 0);
-  return tens * 10 + (ones === '' ? 0 : (KANJI_DIGITS[ones] ?? 0));
+  const tens = ten === '' ? 0 : tensDigit === '' ? 1 : (KANJI_DIGITS.get(tensDigit) ?? 0);
+  return tens * 10 + (ones === '' ? 0 : (KANJI_DIGITS.get(ones) ?? 0));
 }
 
 function normalizeAddressRun(run: string): string {
@@ -169,7 +169,13 @@ function compareText(
 
 // ---- birth date ---------------------------------------------------------------------------------------
 
-const ERA_LETTERS: Record<string, number> = { m: 1, t: 2, s: 3, h: 4, r: 5 };
+const ERA_LETTERS: ReadonlyMap<string, number> = new Map([
+  ['m', 1],
+  ['t', 2],
+  ['s', 3],
+  ['h', 4],
+  ['r', 5],
+]);
 
 const gregorian = (m: RegExpExecArray): CalendarDate => ({
   year: Number(m[1]),
@@ -208,7 +214,7 @@ const BIRTH_DATE_FORMS: readonly [RegExp, (m: RegExpExecArray) => CalendarDate |
     /^(明治|大正|昭和|平成|令和)(元|\d{1,2})年(\d{1,2})月(\d{1,2})日生?$/,
     (m) => eraDate(eraByKanji(m[1] ?? '')?.code, m),
   ],
-  [/^([mtshr])(\d{1,2})[./](\d{1,2})[./](\d{1,2})$/, (m) => eraDate(ERA_LETTERS[m[1] ?? ''], m)],
+  [/^([mtshr])(\d{1,2})[./](\d{1,2})[./](\d{1,2})$/, (m) => eraDate(ERA_LETTERS.get(m[1] ?? ''), m)],
 ];
 
 /** Parses the birth-date forms listed on `IdentityFacts.birthDate`; undefined when not a full known date. */

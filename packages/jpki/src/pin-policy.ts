@@ -56,9 +56,10 @@ export type PinFormatResult =
   | { readonly ok: false; readonly problem: PinFormatProblem; readonly detail: string };
 
 export function policyFor(kind: PinKind): PinPolicy {
-  const p = PIN_POLICIES[kind];
-  if (p === undefined) throw new TypeError(`unknown PIN kind: ${String(kind)}`);
-  return p;
+  // An own property only: `constructor` or `__proto__` as a kind is unknown, not Object.prototype's.
+  if (typeof kind !== 'string' || !Object.hasOwn(PIN_POLICIES, kind))
+    throw new TypeError(`unknown PIN kind: ${String(kind)}`);
+  return PIN_POLICIES[kind];
 }
 
 /** Checks only the shape of a PIN; never includes the PIN in the result. */

@@ -66,9 +66,11 @@ export const REVOCATION_RULES: Readonly<Record<LifeEvent, RevocationDecision>> =
 };
 
 export function revocationFor(event: LifeEvent): RevocationDecision {
-  const d = REVOCATION_RULES[event];
-  if (d === undefined) throw new TypeError(`unknown life event: ${String(event)}`);
-  return d;
+  // An own property only: a life event arriving as text (`constructor`, `__proto__`) is unknown, not a
+  // property of Object.prototype.
+  if (typeof event !== 'string' || !Object.hasOwn(REVOCATION_RULES, event))
+    throw new TypeError(`unknown life event: ${String(event)}`);
+  return REVOCATION_RULES[event];
 }
 
 /** Whether a certificate with this CRL reason may come back (only a hold can be released). */

@@ -45,6 +45,13 @@ export interface SignatureVerificationReport extends Report {
   readonly revocation: readonly RevocationAnswer[];
 }
 
+/** Digest OIDs as received in a SignerInfo → node:crypto names: a Map, so no received text reaches a prototype. */
+const DIGESTS: ReadonlyMap<string, string> = new Map([
+  ['2.16.840.1.101.3.4.2.1', 'sha256'],
+  ['2.16.840.1.101.3.4.2.2', 'sha384'],
+  ['2.16.840.1.101.3.4.2.3', 'sha512'],
+]);
+
 const ALWAYS = ['cms.decode', 'cms.message_digest', 'cms.signature'] as const;
 const CERT_IDS = [
   'cert.path',
@@ -127,11 +134,7 @@ function messageDigestWithoutSigner(der: Uint8Array, content: Uint8Array | undef
     if (si?.messageDigest === undefined)
       return check('cms.message_digest', 'failed', 'no messageDigest attribute');
     if (content === undefined) return check('cms.message_digest', 'undetermined', 'no content to digest');
-    const alg = {
-      '2.16.840.1.101.3.4.2.1': 'sha256',
-      '2.16.840.1.101.3.4.2.2': 'sha384',
-      '2.16.840.1.101.3.4.2.3': 'sha512',
-    }[si.digestAlgorithm.oid];
+    const alg = DIGESTS.get(si.digestAlgorithm.oid);
     if (alg === undefined)
       return check('cms.message_digest', 'failed', `unsupported digest algorithm ${si.digestAlgorithm.oid}`);
     const d = createHash(alg).update(content).digest();
