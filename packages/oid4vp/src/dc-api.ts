@@ -119,6 +119,10 @@ export async function readDigitalCredentialRequest(
   origin: string,
   signed?: Omit<VerifyRequestObjectOptions, 'origin'>,
 ): Promise<WalletDigitalCredentialRequest> {
+  // The entry comes from the page through the platform: its data must be an object to be read at all.
+  if (typeof entry?.data !== 'object' || entry.data === null || Array.isArray(entry.data)) {
+    throw new Oid4vpError('DECODE', 'the Digital Credentials request data must be an object');
+  }
   switch (entry.protocol) {
     case ANNEX_C_PROTOCOL: {
       const annexC = parseAnnexCRequest(entry.data);
@@ -171,13 +175,18 @@ export async function verifyDigitalCredentialResponse(
   sessions: DigitalCredentialVerifierSessions,
   options: VerifyAnnexCResponseOptions & VerifyOpenId4VpResponseOptions,
 ): Promise<PresentationVerification> {
-  const raw = typeof credential.data === 'string' ? safeJson(credential.data) : credential.data;
-  const data = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
-  if (credential.protocol === ANNEX_C_PROTOCOL && sessions.annexC) {
+  const received: { protocol?: unknown; data?: unknown } =
+    typeof credential === 'object' && credential !== null ? credential : {};
+  const raw = typeof received.data === 'string' ? safeJson(received.data) : received.data;
+  const data = (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw : {}) as Record<
+    string,
+    unknown
+  >;
+  if (received.protocol === ANNEX_C_PROTOCOL && sessions.annexC) {
     return verifyAnnexCResponse(data, sessions.annexC, options);
   }
   if (
-    (credential.protocol === 'openid4vp-v1-unsigned' || credential.protocol === 'openid4vp-v1-signed') &&
+    (received.protocol === 'openid4vp-v1-unsigned' || received.protocol === 'openid4vp-v1-signed') &&
     sessions.openid4vp
   ) {
     return verifyOpenId4VpResponse(data, sessions.openid4vp, options);

@@ -44,7 +44,8 @@ export async function verifyAnnexCResponse(
   options: VerifyAnnexCResponseOptions,
 ): Promise<PresentationVerification> {
   const report = new ChannelReport();
-  const response = typeof data === 'string' ? data : data.response;
+  const response =
+    typeof data === 'string' ? data : typeof data === 'object' && data !== null ? data.response : undefined;
   if (typeof response !== 'string') {
     report.failed('response.decode', 'DECODE', 'the org-iso-mdoc response needs a "response" string');
     return report.result();

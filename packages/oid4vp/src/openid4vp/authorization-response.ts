@@ -129,6 +129,10 @@ export async function parseAuthorizationResponse(
   request: AuthorizationRequest,
   decryptionKey?: JWK,
 ): Promise<ParsedAuthorizationResponse> {
+  // The body is what the wallet (or a page) sent: anything but an object is malformed, not a crash.
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new Oid4vpError('DECODE', 'the authorization response must be an object');
+  }
   if (typeof body.error === 'string') {
     const code = isOAuthErrorCode(body.error) ? body.error : 'invalid_request';
     throw new Oid4vpError(code, 'the wallet answered with an error response');

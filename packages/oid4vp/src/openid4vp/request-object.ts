@@ -131,9 +131,13 @@ export async function verifyRequestObject(
   }
   let claims: Record<string, unknown>;
   try {
-    claims = JSON.parse(new TextDecoder().decode(payloadBytes)) as Record<string, unknown>;
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(payloadBytes));
+    // RFC 9101 §4: the request object's claims are a JSON object (a JWT Claims Set).
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new TypeError('not an object');
+    claims = parsed as Record<string, unknown>;
   } catch (e) {
-    throw new Oid4vpError('DECODE', 'the request object payload is not JSON', { cause: e });
+    throw new Oid4vpError('DECODE', 'the request object payload is not a JSON object', { cause: e });
   }
   const nowSeconds = Math.floor(options.now.getTime() / 1000);
   if (typeof claims.exp === 'number' && claims.exp <= nowSeconds)
