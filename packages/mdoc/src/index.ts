@@ -98,6 +98,14 @@ export {
   type VerifyDeviceResponseOptions,
   verifyDeviceResponse,
 } from './verify-device-response.js';
+/** Who may sign what in mdoc (ISO/IEC 18013-5 Annex B; per-docType document signer EKUs). */
+export {
+  DEFAULT_DOCUMENT_SIGNER_EKUS,
+  type DocumentSignerEkuTable,
+  documentSignerEkuTable,
+  MdocEku,
+  STATUS_LIST_SIGNING_EKU,
+} from '@mynakit/pki';
 export {
   type DocumentSignerSummary,
   type ElementValues,

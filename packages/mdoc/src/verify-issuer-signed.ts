@@ -20,8 +20,13 @@ import type { KeyObject } from 'node:crypto';
 import * as nodeCrypto from 'node:crypto';
 import { type CborValue, decode, EncodedCbor, LeanReader } from '@mynakit/cbor';
 import {
+  acceptedDocumentSignerEkus,
   type Certificate,
   checkDocumentSignerProfile,
+  DEFAULT_DOCUMENT_SIGNER_EKUS,
+  type DocumentSignerEkuTable,
+  documentSignerEku,
+  documentSignerKeyUsageProblem,
   isSignedBy,
   namesEqual,
   parseCertificate,
@@ -99,6 +104,13 @@ export interface VerifyIssuerOptions {
   readonly docType?: string;
   /** DS path cache; `false` validates every time. Default: a shared bounded cache. */
   readonly cache?: VerificationCache | false;
+  /**
+   * The extended key usages a document signer may carry, per docType (default
+   * DEFAULT_DOCUMENT_SIGNER_EKUS of @mynakit/pki: mDL → 1.0.18013.5.1.2; ISO/IEC 23220 docTypes and
+   * docTypes not listed → that or 1.0.23220.4.1.2; EU PID → also 1.3.130.2.0.0.1.2). Build one with
+   * `documentSignerEkuTable`; treated as immutable (results are memoised per table).
+   */
+  readonly documentSignerEkus?: DocumentSignerEkuTable;
 }
 
 export interface MsoSummary {
@@ -321,40 +333,143 @@ export function normaliseAnchors(input: readonly TrustAnchorInput[]): readonly C
   return out;
 }
 
+/**
+ * What validating a DS x5chain yields, independent of the document's docType (so it is what the path
+ * cache keeps): the docType's extended key usage rule and the profile are applied on top of it by
+ * `signerChecks`.
+ */
 interface SignerResult {
   readonly certificate?: Certificate;
   readonly publicKey?: KeyObject;
-  readonly path: Check;
-  readonly profile: Check;
+  /** `issuer.certificate_path` when it fails whatever the docType; absent when the path validated. */
+  readonly pathFailure?: Check;
+  /** For a validated path: "chains to trust anchor …" / "is itself a trust anchor". */
+  readonly pathTo?: string;
+  /** Warnings of the path validation (e.g. an anchor outside its validity). */
+  readonly pathNotes?: readonly string[];
+  /** `issuer.certificate_profile` when there is no certificate to judge. */
+  readonly profile?: Check;
   readonly anchor?: Certificate;
+  /** The DS's issuer on the validated path (its IACA); absent when the DS is itself the anchor. */
+  readonly issuerCertificate?: Certificate;
   /** The DS summary reported with each document (immutable; shared by cache hits). */
   readonly summary?: DocumentSignerSummary;
 }
 
-function summarisePath(
-  ok: boolean,
-  checks: readonly Check[],
-  failure: { code: string; detail: string } | undefined,
-  ds: Certificate,
-  anchor: Certificate | undefined,
-): Check {
-  if (!ok) {
-    return {
-      id: 'issuer.certificate_path',
-      status: 'failed',
-      detail: `document signer ${ds.subject}: ${failure ? `${failure.code}: ${failure.detail}` : 'no valid path'}`,
-    };
-  }
-  const notes = checks.filter((c) => c.status === 'warning').map((c) => c.detail);
-  const to = anchor
+function pathFailed(detail: string): Check {
+  return { id: 'issuer.certificate_path', status: 'failed', detail };
+}
+
+function profileSkipped(detail: string): Check {
+  return { id: 'issuer.certificate_profile', status: 'skipped', detail };
+}
+
+function describeAnchor(ds: Certificate, anchor: Certificate | undefined): string {
+  return anchor
     ? anchor.fingerprint256 === ds.fingerprint256
       ? 'is itself a trust anchor'
       : `chains to trust anchor ${anchor.subject}`
     : 'validated';
+}
+
+interface SignerChecks {
+  readonly path: Check;
+  readonly profile: Check;
+}
+
+/** Per EKU table, per (cached) signer result, per docType: the two checks, built once. */
+const signerChecksMemo = new WeakMap<
+  DocumentSignerEkuTable,
+  WeakMap<SignerResult, Map<string, SignerChecks>>
+>();
+/** docTypes come from the message: bound what one signer result remembers. */
+const DOCTYPES_PER_SIGNER = 16;
+
+/**
+ * `issuer.certificate_path` and `issuer.certificate_profile` for a document of `docType`: the
+ * docType-independent path result completed by the DS extended key usage the docType's rulebook asks
+ * for (`documentSignerEkus`, default DEFAULT_DOCUMENT_SIGNER_EKUS). Three map lookups on a hit.
+ */
+function signerChecks(signer: SignerResult, docType: string, options: VerifyIssuerOptions): SignerChecks {
+  const table = options.documentSignerEkus ?? DEFAULT_DOCUMENT_SIGNER_EKUS;
+  let bySigner = signerChecksMemo.get(table);
+  if (!bySigner) {
+    bySigner = new WeakMap();
+    signerChecksMemo.set(table, bySigner);
+  }
+  let byDocType = bySigner.get(signer);
+  if (!byDocType) {
+    byDocType = new Map();
+    bySigner.set(signer, byDocType);
+  }
+  let c = byDocType.get(docType);
+  if (!c) {
+    if (byDocType.size >= DOCTYPES_PER_SIGNER) byDocType.clear();
+    c = computeSignerChecks(signer, docType, table, options.policy ?? 'lenient');
+    byDocType.set(docType, c);
+  }
+  return c;
+}
+
+function computeSignerChecks(
+  signer: SignerResult,
+  docType: string,
+  table: DocumentSignerEkuTable,
+  policy: ValidationPolicy,
+): SignerChecks {
+  const ds = signer.certificate;
+  const accepted = acceptedDocumentSignerEkus(table, docType);
+  const profile =
+    signer.profile ??
+    (ds
+      ? summariseProfile(checkDocumentSignerProfile(ds, policy, accepted), policy)
+      : profileSkipped('no document signer certificate'));
+  if (signer.pathFailure || !ds)
+    return { path: signer.pathFailure ?? pathFailed('no document signer certificate'), profile };
+  return { path: ekuPath(ds, signer, docType, accepted, table, policy), profile };
+}
+
+/**
+ * The DS extended key usage for `docType` (ISO/IEC 18013-5 Annex B Table B.3 for the mDL; each
+ * docType's rulebook for the others), on a validated path. Another mdoc role's EKU fails the path
+ * (PATH_EKU); no EKU keeps RFC 5280's "unrestricted" (a noted warning; PATH_EKU under strict); an EKU
+ * outside the docType's table is a profile deviation (`profile.ds.eku`, warning or strict failure).
+ */
+function ekuPath(
+  ds: Certificate,
+  signer: SignerResult,
+  docType: string,
+  accepted: ReadonlySet<string>,
+  table: DocumentSignerEkuTable,
+  policy: ValidationPolicy,
+): Check {
+  const head = `document signer ${ds.subject}`;
+  const wanted = [...accepted].join(' or ');
+  const eku = documentSignerEku(ds, accepted, table.otherRoles);
+  const notes = signer.pathNotes ? [...signer.pathNotes] : [];
+  let ekuText: string;
+  switch (eku.verdict) {
+    case 'other-role':
+      return pathFailed(
+        `${head}: PATH_EKU: extendedKeyUsage names another mdoc role (${eku.roles.join(', ')}); a document signer for ${docType} carries ${wanted}`,
+      );
+    case 'absent': {
+      const detail = `the end certificate has no extendedKeyUsage; ${wanted} expected for ${docType}`;
+      if (policy === 'strict') return pathFailed(`${head}: PATH_EKU: ${detail}`);
+      notes.push(`${detail} (accepted: unrestricted)`);
+      ekuText = 'no extendedKeyUsage';
+      break;
+    }
+    case 'outside':
+      ekuText = `extendedKeyUsage ${eku.ekus.join(', ')} is not a document signer EKU for ${docType} (${wanted}): a profile deviation`;
+      break;
+    default:
+      ekuText = `extendedKeyUsage ${eku.eku} accepted for ${docType}`;
+  }
   return {
     id: 'issuer.certificate_path',
     status: 'passed',
-    detail: `document signer ${ds.subject} ${to}${notes.length ? ` (notes: ${notes.join('; ')})` : ''}`,
+    detail: `${head} ${signer.pathTo ?? 'validated'}; ${ekuText}${notes.length ? ` (notes: ${notes.join('; ')})` : ''}`,
   };
 }
 
@@ -381,12 +496,8 @@ const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
 /** The signer result of an issuerAuth whose x5chain cannot be taken (RFC 9052 §3, RFC 9360 §2). */
 function unusableX5chain(problem: string): SignerResult {
   return {
-    path: { id: 'issuer.certificate_path', status: 'failed', detail: `issuerAuth x5chain: ${problem}` },
-    profile: {
-      id: 'issuer.certificate_profile',
-      status: 'skipped',
-      detail: 'no usable document signer certificate',
-    },
+    pathFailure: pathFailed(`issuerAuth x5chain: ${problem}`),
+    profile: profileSkipped('no usable document signer certificate'),
   };
 }
 
@@ -400,16 +511,8 @@ function validateSigner(x5chain: readonly Uint8Array[], options: VerifyIssuerOpt
     return validateSignerUnguarded(x5chain, options);
   } catch (e) {
     return {
-      path: {
-        id: 'issuer.certificate_path',
-        status: 'failed',
-        detail: `document signer certificate unusable: ${(e as Error).message}`,
-      },
-      profile: {
-        id: 'issuer.certificate_profile',
-        status: 'skipped',
-        detail: 'document signer certificate unusable',
-      },
+      pathFailure: pathFailed(`document signer certificate unusable: ${(e as Error).message}`),
+      profile: profileSkipped('document signer certificate unusable'),
     };
   }
 }
@@ -418,18 +521,9 @@ function validateSignerUnguarded(x5chain: readonly Uint8Array[], options: Verify
   const policy = options.policy ?? 'lenient';
   const dsDer = x5chain[0];
   if (!dsDer) {
-    const none: Check = {
-      id: 'issuer.certificate_path',
-      status: 'failed',
-      detail: 'issuerAuth carries no x5chain (document signer certificate)',
-    };
     return {
-      path: none,
-      profile: {
-        id: 'issuer.certificate_profile',
-        status: 'skipped',
-        detail: 'no document signer certificate',
-      },
+      pathFailure: pathFailed('issuerAuth carries no x5chain (document signer certificate)'),
+      profile: profileSkipped('no document signer certificate'),
     };
   }
   const anchors = normaliseAnchors(options.trustAnchors);
@@ -439,7 +533,7 @@ function validateSignerUnguarded(x5chain: readonly Uint8Array[], options: Verify
     // A hit is the same x5chain byte for byte, under the same anchors and policy, inside the window.
     context = cache.contextKey(anchors, policy);
     const hit = cache.lookup(x5chain, context, options.now);
-    // The summarised checks are immutable and depend only on what the key covers: shared as they are.
+    // The result is immutable and depends only on what the key covers: shared as it is.
     if (hit) return hit.summary as SignerResult;
   }
   let ds: Certificate;
@@ -447,59 +541,53 @@ function validateSignerUnguarded(x5chain: readonly Uint8Array[], options: Verify
     ds = parseCertificate(dsDer);
   } catch (e) {
     return {
-      path: {
-        id: 'issuer.certificate_path',
-        status: 'failed',
-        detail: `document signer certificate unreadable: ${(e as Error).message}`,
-      },
-      profile: {
-        id: 'issuer.certificate_profile',
-        status: 'skipped',
-        detail: 'document signer certificate unreadable',
-      },
+      pathFailure: pathFailed(`document signer certificate unreadable: ${(e as Error).message}`),
+      profile: profileSkipped('document signer certificate unreadable'),
     };
   }
   const intermediates: Certificate[] = [];
   const chainProblem = carriedChainProblem(ds, x5chain, anchors, intermediates);
   if (chainProblem) {
+    const key = publicKeyOf(ds);
     return {
       certificate: ds,
-      ...(publicKeyOf(ds) ? { publicKey: publicKeyOf(ds) as KeyObject } : {}),
-      path: {
-        id: 'issuer.certificate_path',
-        status: 'failed',
-        detail: `document signer ${ds.subject}: ${chainProblem}`,
-      },
-      profile: summariseProfile(checkDocumentSignerProfile(ds, policy), policy),
+      ...(key ? { publicKey: key } : {}),
+      pathFailure: pathFailed(`document signer ${ds.subject}: ${chainProblem}`),
     };
   }
+  // The extended key usage depends on the docType and is decided by `signerChecks`, not here.
   const result = validateCertificatePath({
     leaf: ds,
     intermediates,
     trustAnchors: anchors,
     now: options.now,
-    requiredEku: MDOC_DS_EKU,
     policy,
   });
-  const profileChecks = checkDocumentSignerProfile(ds, policy);
   const publicKey = publicKeyOf(ds);
-  const problem = result.ok ? signerCertificateProblem(ds, result.path, anchors) : undefined;
+  const problem = result.ok
+    ? (signerCertificateProblem(ds, result.path, anchors) ?? documentSignerKeyUsageProblem(ds))
+    : undefined;
   const dsSummary = signerSummary(ds, result.anchor);
+  const issuerCertificate = result.ok && result.path.length > 1 ? result.path[1] : undefined;
+  const failure = !result.ok
+    ? pathFailed(
+        `document signer ${ds.subject}: ${result.failure ? `${result.failure.code}: ${result.failure.detail}` : 'no valid path'}`,
+      )
+    : problem
+      ? pathFailed(`document signer ${ds.subject}: ${problem}`)
+      : undefined;
+  const notes = result.checks.filter((c) => c.status === 'warning').map((c) => c.detail);
   const summary: SignerResult = {
     certificate: ds,
     ...(dsSummary ? { summary: dsSummary } : {}),
     ...(publicKey ? { publicKey } : {}),
-    path: problem
-      ? {
-          id: 'issuer.certificate_path',
-          status: 'failed',
-          detail: `document signer ${ds.subject}: ${problem}`,
-        }
-      : summarisePath(result.ok, result.checks, result.failure, ds, result.anchor),
-    profile: summariseProfile(profileChecks, policy),
+    ...(failure
+      ? { pathFailure: failure }
+      : { pathTo: describeAnchor(ds, result.anchor), ...(notes.length ? { pathNotes: notes } : {}) }),
     ...(result.anchor ? { anchor: result.anchor } : {}),
+    ...(issuerCertificate ? { issuerCertificate } : {}),
   };
-  if (cache && context && result.ok && !problem && publicKey) {
+  if (cache && context && !failure && publicKey) {
     let start = Number.NEGATIVE_INFINITY;
     let end = Number.POSITIVE_INFINITY;
     for (const c of result.path) {
@@ -512,7 +600,8 @@ function validateSignerUnguarded(x5chain: readonly Uint8Array[], options: Verify
       certificate: ds,
       publicKey,
       pathChecks: result.checks,
-      profileChecks,
+      // The docType-independent profile rules (the EKU rule depends on the docType).
+      profileChecks: checkDocumentSignerProfile(ds, policy).filter((c) => c.id !== 'profile.ds.eku'),
       path: result.path,
       windowStart: start,
       windowEnd: end,
@@ -734,7 +823,8 @@ export function checkIssuerPart(
 
   // 1. Document signer path and profile.
   const signer = x5chainProblem ? unusableX5chain(x5chainProblem) : validateSigner(x5chain, options);
-  checks.push(signer.path, signer.profile);
+  const signerCheck = signerChecks(signer, documentDocType, options);
+  checks.push(signerCheck.path, signerCheck.profile);
 
   // 1b. issuerAuth signature, algorithm from the protected header.
   const alg = protectedAlgorithm(issuerAuth);

@@ -84,7 +84,21 @@ export type {
 export type { GeneralName, GeneralNameInput } from './general-name.js';
 export { isoTime } from './iso-time.js';
 export { generateKeyPair, type KeyAlgorithm, type KeyPair, publicKeyFromSpki, spkiOf } from './keys.js';
-export { checkDocumentSignerProfile, checkIacaProfile } from './mdoc-profile.js';
+export {
+  acceptedDocumentSignerEkus,
+  checkDocumentSignerProfile,
+  checkIacaProfile,
+  DEFAULT_DOCUMENT_SIGNER_EKUS,
+  type DocumentSignerEkuOutcome,
+  type DocumentSignerEkuTable,
+  documentSignerEku,
+  documentSignerEkuTable,
+  documentSignerKeyUsageProblem,
+  MdocEku,
+  STATUS_LIST_SIGNING_EKU,
+  type StatusListSignerInput,
+  statusListSignerAuthority,
+} from './mdoc-profile.js';
 export {
   encodeName,
   formatName,
