@@ -13,6 +13,7 @@
  * Other members of `Status` name other mechanisms (e.g. identifier lists) and are ignored here.
  */
 import { StatusListError } from './errors.js';
+import { own } from './own.js';
 
 export interface StatusReference {
   /** Index of the Referenced Token in the list. */
@@ -36,7 +37,7 @@ function member(container: unknown, key: string | number): unknown {
     !Array.isArray(container) &&
     typeof key === 'string'
   ) {
-    return (container as Record<string, unknown>)[key];
+    return own(container, key);
   }
   return undefined;
 }
@@ -98,7 +99,10 @@ export function statusReferenceFromCwtClaims(claims: Map<unknown, unknown>): Sta
 
 /** The reference in a decoded JWT payload (`status` claim), if any. */
 export function statusReferenceFromJwtPayload(payload: Record<string, unknown>): StatusReference | undefined {
-  return readStatusListReference(payload.status);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new StatusListError('STATUS_LIST_REFERENCE', 'the JWT payload is not a JSON object');
+  }
+  return readStatusListReference(own(payload, 'status'));
 }
 
 function checkReference(ref: StatusReference): void {

@@ -11,6 +11,7 @@
 import { base64urlDecode, base64urlEncode } from './base64url.js';
 import type { CompressOptions, DecompressOptions } from './compressed-byte-array.js';
 import { StatusListError } from './errors.js';
+import { own } from './own.js';
 import { isStatusBits, StatusList } from './status-list.js';
 
 export interface StatusListJson {
@@ -41,7 +42,9 @@ export function decodeStatusListJson(value: unknown, options: DecompressOptions 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new StatusListError('STATUS_LIST_DECODE', 'status_list is not a JSON object');
   }
-  const { bits, lst, aggregation_uri: aggregationUri } = value as Record<string, unknown>;
+  const bits = own(value, 'bits');
+  const lst = own(value, 'lst');
+  const aggregationUri = own(value, 'aggregation_uri');
   if (!isStatusBits(bits)) {
     throw new StatusListError('STATUS_LIST_DECODE', 'status_list.bits must be 1, 2, 4 or 8');
   }

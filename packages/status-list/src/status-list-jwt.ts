@@ -23,6 +23,7 @@ import {
   signingKeyOf,
   toPublicKeyObject,
 } from './keys.js';
+import { own } from './own.js';
 import type { StatusList } from './status-list.js';
 import { decodeStatusListJson, encodeStatusListJson } from './status-list-json.js';
 import {
@@ -202,18 +203,25 @@ export async function verifyStatusListJwt(
 
   const claims = checkStatusListClaims(
     b,
-    { sub: payload.sub, iat: payload.iat, exp: payload.exp, ttl: payload.ttl, iss: payload.iss },
+    {
+      sub: own(payload, 'sub'),
+      iat: own(payload, 'iat'),
+      exp: own(payload, 'exp'),
+      ttl: own(payload, 'ttl'),
+      iss: own(payload, 'iss'),
+    },
     options,
   );
   const parts: Parameters<typeof finishVerification>[2] = { ...claims };
   if (signerCertificate) parts.signerCertificate = signerCertificate;
 
-  if (payload.status_list === undefined) {
+  const statusList = own(payload, 'status_list');
+  if (statusList === undefined) {
     b.failed(C.list, 'the token has no status_list claim');
   } else {
     try {
       const decoded = decodeStatusListJson(
-        payload.status_list,
+        statusList,
         options.maxDecompressedBytes === undefined ? {} : { maxBytes: options.maxDecompressedBytes },
       );
       parts.list = decoded.list;
