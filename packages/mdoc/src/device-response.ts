@@ -22,6 +22,8 @@
  */
 import type { CborMap, CborValue } from '@mynakit/cbor';
 import { asArray, asMap, asText, asUint, fail, onlyKeys, required, textField } from './internal/shape.js';
+import { setOwn } from './internal/own.js';
+import { checkLimit } from './limits.js';
 
 export const DEVICE_RESPONSE_STATUS = {
   OK: 0,
@@ -41,7 +43,7 @@ export const ERROR_DATA_NOT_RETURNED = 0;
 export interface DeviceResponseDocument {
   readonly docType: string;
   readonly issuerSigned: CborValue;
-  /** Absent only in IssuerSigned-only inputs; a DeviceResponse requires it. */
+  /** Required (§8.3.2.1.2.2): without device authentication a document is not a presentation. */
   readonly deviceSigned: CborValue;
   readonly errors?: CborMap;
 }
@@ -61,18 +63,48 @@ export function decodeDeviceResponse(value: CborValue, where = 'DeviceResponse')
   const errs = m.get('documentErrors');
   const version = textField(m, 'version', where);
   if (version !== DEVICE_RESPONSE_VERSION) fail(`${where}.version must be "${DEVICE_RESPONSE_VERSION}"`);
+  const list = docs === undefined ? [] : asArray(docs, `${where}.documents`);
+  checkLimit(list.length, 'documents', `${where}.documents`);
   return {
     version,
-    documents:
-      docs === undefined
-        ? []
-        : asArray(docs, `${where}.documents`).map((d, i) => decodeDocument(d, `${where}.documents[${i}]`)),
-    documentErrors:
-      errs === undefined
-        ? []
-        : asArray(errs, `${where}.documentErrors`).map((e) => asMap(e, `${where}.documentErrors[]`)),
+    documents: list.map((d, i) => decodeDocument(d, `${where}.documents[${i}]`)),
+    documentErrors: errs === undefined ? [] : decodeDocumentErrors(errs, `${where}.documentErrors`),
     status: asUint(required(m, 'status', where), `${where}.status`),
   };
+}
+
+/**
+ * Document.errors (`Errors = { + NameSpace => ErrorItems }`, `ErrorItems = { + DataElementIdentifier
+ * => ErrorCode }`) as plain records of own properties, within the limits.
+ */
+export function decodeErrors(value: CborValue, where: string): Record<string, Record<string, number>> {
+  const m = asMap(value, where);
+  checkLimit(m.size, 'nameSpaces', where);
+  const errors: Record<string, Record<string, number>> = {};
+  for (const [ns, items] of m) {
+    if (typeof ns !== 'string' || !(items instanceof Map))
+      fail(`${where} must map namespaces to error items`);
+    checkLimit(items.size, 'elementsPerNameSpace', where);
+    const out: Record<string, number> = {};
+    for (const [id, code] of items) {
+      if (typeof id !== 'string' || typeof code !== 'number')
+        fail(`${where} items must map identifiers to codes`);
+      setOwn(out, id, code);
+    }
+    setOwn(errors, ns, out);
+  }
+  return errors;
+}
+
+/** documentErrors: `[+ DocumentError]`, DocumentError = `{ DocType => ErrorCode }`, within their limits. */
+export function decodeDocumentErrors(value: CborValue, where: string): CborMap[] {
+  const list = asArray(value, where);
+  checkLimit(list.length, 'documentErrors', where);
+  return list.map((e) => {
+    const m = asMap(e, `${where}[]`);
+    checkLimit(m.size, 'mapKeys', `${where}[]`);
+    return m;
+  });
 }
 
 function decodeDocument(value: CborValue, where: string): DeviceResponseDocument {

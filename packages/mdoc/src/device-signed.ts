@@ -17,6 +17,7 @@
 import { type CborMap, type CborValue, EncodedCbor } from '@mynakit/cbor';
 import type { CoseMessage } from './internal/cose-structures.js';
 import { asMap, asText, decodeEmbedded, encodedField, fail, mapField, onlyKeys } from './internal/shape.js';
+import { checkLimit } from './limits.js';
 
 export interface DeviceSigned {
   /** DeviceNameSpacesBytes exactly as received (hash/sign over `.raw`). */
@@ -32,22 +33,34 @@ export interface DeviceSigned {
   };
 }
 
+/**
+ * DeviceNameSpaces as Maps, each count within its limit. Keys are unique already: the CBOR decoder
+ * refuses a map key twice (RFC 8949 §5.6), so an element cannot be device-signed twice.
+ */
+export function deviceNameSpacesOf(value: CborValue, where: string): Map<string, Map<string, CborValue>> {
+  const m = asMap(value, where);
+  checkLimit(m.size, 'nameSpaces', where);
+  const nameSpaces = new Map<string, Map<string, CborValue>>();
+  for (const [ns, items] of m) {
+    const name = asText(ns, `${where} key`);
+    const w = `${where}[${name}]`;
+    const elements = asMap(items, w);
+    checkLimit(elements.size, 'elementsPerNameSpace', w);
+    const out = new Map<string, CborValue>();
+    for (const [id, v] of elements) out.set(asText(id, `${w} key`), v);
+    nameSpaces.set(name, out);
+  }
+  return nameSpaces;
+}
+
 export function decodeDeviceSigned(value: CborValue, where = 'DeviceSigned'): DeviceSigned {
   const m = asMap(value, where);
   onlyKeys(m, ['nameSpaces', 'deviceAuth'], where);
   const nameSpacesBytes = encodedField(m, 'nameSpaces', where);
-  const nameSpaces = new Map<string, Map<string, CborValue>>();
-  for (const [ns, items] of asMap(
+  const nameSpaces = deviceNameSpacesOf(
     decodeEmbedded(nameSpacesBytes, `${where}.nameSpaces`),
     `${where}.nameSpaces`,
-  )) {
-    const name = asText(ns, `${where}.nameSpaces key`);
-    const out = new Map<string, CborValue>();
-    for (const [id, v] of asMap(items, `${where}.nameSpaces[${name}]`)) {
-      out.set(asText(id, `${where}.nameSpaces[${name}] key`), v);
-    }
-    nameSpaces.set(name, out);
-  }
+  );
   const auth = mapField(m, 'deviceAuth', where);
   onlyKeys(auth, ['deviceSignature', 'deviceMac'], `${where}.deviceAuth`);
   const sig = auth.get('deviceSignature');

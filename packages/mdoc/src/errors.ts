@@ -6,6 +6,8 @@
 export type MdocErrorCode =
   /** Input that is not the expected ISO 18013-5 structure (wrong CBOR shape, missing field). */
   | 'MDOC_DECODE'
+  /** Received input with more of something than a limit of `limits.ts` allows (a kind of decode failure). */
+  | 'MDOC_LIMIT'
   /** An argument that cannot be used (e.g. a salt shorter than 16 bytes, an empty namespace). */
   | 'MDOC_INVALID_ARGUMENT'
   /** An algorithm, key type or curve this implementation does not support. */

@@ -46,6 +46,7 @@ export {
   publicKeyFromCoseKey,
 } from './internal/crypto.js';
 export { type IssuedMdoc, type IssueMdocOptions, issueMdoc, type RandomSource } from './issue-mdoc.js';
+export { checkLimit, LIMITS, type LimitName, MdocLimitError } from './limits.js';
 export {
   buildIssuerSigned,
   decodeIssuerSigned,
@@ -63,6 +64,7 @@ export {
 export {
   DIGEST_ALGORITHMS,
   type DigestAlgorithm,
+  type DigestID,
   decodeMobileSecurityObject,
   encodeMobileSecurityObject,
   type MobileSecurityObject,

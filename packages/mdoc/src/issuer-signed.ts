@@ -22,6 +22,7 @@ import {
 } from '@mynakit/cbor';
 import { asArray, asEncoded, asMap, asText, fail, onlyKeys, required } from './internal/shape.js';
 import { decodeIssuerSignedItem, type ReceivedIssuerSignedItem } from './issuer-signed-item.js';
+import { checkLimit } from './limits.js';
 
 export interface IssuerSigned {
   /** Namespace → items in the order received. */
@@ -38,13 +39,20 @@ export function decodeIssuerSigned(value: CborValue, where = 'IssuerSigned'): Is
   const nameSpaces = new Map<string, ReceivedIssuerSignedItem[]>();
   const ns = m.get('nameSpaces');
   if (ns !== undefined) {
-    for (const [k, items] of asMap(ns, `${where}.nameSpaces`)) {
+    const nsMap = asMap(ns, `${where}.nameSpaces`);
+    checkLimit(nsMap.size, 'nameSpaces', `${where}.nameSpaces`);
+    let total = 0;
+    for (const [k, items] of nsMap) {
       const name = asText(k, `${where}.nameSpaces key`);
       const w = `${where}.nameSpaces[${name}]`;
-      nameSpaces.set(
-        name,
-        asArray(items, w).map((x) => decodeIssuerSignedItem(asEncoded(x, `${w}[]`), `${w} IssuerSignedItem`)),
-      );
+      const list = asArray(items, w);
+      checkLimit(list.length, 'elementsPerNameSpace', w);
+      total += list.length;
+      checkLimit(total, 'elements', `${where}.nameSpaces`);
+      const out = list.map((x) => decodeIssuerSignedItem(asEncoded(x, `${w}[]`), `${w} IssuerSignedItem`));
+      const duplicate = firstRepeatedIdentifier(out);
+      if (duplicate !== undefined) fail(`${w}: element ${duplicate} is signed more than once`);
+      nameSpaces.set(name, out);
     }
   }
   const issuerAuth = required(m, 'issuerAuth', where);
@@ -56,6 +64,36 @@ export function decodeIssuerSigned(value: CborValue, where = 'IssuerSigned'): Is
   }
   const span = typeof issuerAuth === 'object' && issuerAuth !== null ? rawSpanOf(issuerAuth) : undefined;
   return span ? { nameSpaces, issuerAuth, issuerAuthBytes: span } : { nameSpaces, issuerAuth };
+}
+
+/**
+ * The first elementIdentifier that two items of one namespace share, or undefined. An identifier
+ * names one data element of its namespace, and IssuerNameSpaces (§8.3.2.1.2.2) returns each
+ * element as one item: two signed items for one identifier (say age_over_18 false and true) would
+ * leave the reader to pick a value, so they are refused rather than letting the last one win.
+ */
+export function firstRepeatedIdentifier(
+  items: readonly { readonly elementIdentifier: string }[],
+): string | undefined {
+  const repeated = repeatedIdentifiers(items);
+  return repeated === undefined ? undefined : (repeated.values().next().value as string);
+}
+
+/** The elementIdentifiers that two or more of `items` share (undefined when none): one pass. */
+export function repeatedIdentifiers(
+  items: readonly { readonly elementIdentifier: string }[],
+): Set<string> | undefined {
+  if (items.length < 2) return undefined;
+  const seen = new Set<string>();
+  let repeated: Set<string> | undefined;
+  for (const it of items) {
+    if (!seen.has(it.elementIdentifier)) seen.add(it.elementIdentifier);
+    else {
+      repeated ??= new Set();
+      repeated.add(it.elementIdentifier);
+    }
+  }
+  return repeated;
 }
 
 /** Decodes IssuerSigned bytes (as stored by a wallet), keeping the raw bytes of every part. */

@@ -20,12 +20,40 @@
  *   Status = { "status_list" : { "idx" : uint, "uri" : tstr } }
  *
  * The MSO has no identifier of its own; SHA-256 over the MobileSecurityObjectBytes identifies it.
+ *
+ * A DigestID is a `uint` — CBOR major type 0 (RFC 8610 §3.3), any value up to 2^64 − 1: a number up
+ * to 2^53 − 1 and a bigint above (as `@mynakit/cbor` decodes them), compared exactly. A float, even
+ * an integral one, or a bignum (tag 2) is not a uint. Only a reader of the bytes can tell a float
+ * 1.0 from the integer 1, so verification reads valueDigests from the received bytes
+ * (`readValueDigests`); `decodeMobileSecurityObject` takes a decoded value and checks what it can.
  */
-import type { CborMap, CborValue } from '@mynakit/cbor';
+import type { CborMap, CborValue, LeanReader } from '@mynakit/cbor';
 import { type DeviceKeyInfo, decodeDeviceKeyInfo, encodeDeviceKeyInfo } from './device-key-info.js';
 import { MdocError } from './errors.js';
-import { asBytes, asMap, asText, asUint, mapField, required, textField } from './internal/shape.js';
+import { boundedMapHead, more, within } from './internal/lean-map.js';
+import { asBytes, asMap, asText, asUint, fail, mapField, required, textField } from './internal/shape.js';
+import { checkLimit } from './limits.js';
 import { decodeValidityInfo, encodeValidityInfo, type ValidityInfo } from './validity-info.js';
+
+/** DigestID = uint: a number up to 2^53 − 1, a bigint from 2^53 to 2^64 − 1. */
+export type DigestID = number | bigint;
+
+const TWO_64 = 2n ** 64n;
+
+/** Whether `v` is a DigestID in the normal form (a number when it is safe, else a bigint < 2^64). */
+export function isDigestID(v: unknown): v is DigestID {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0;
+  return typeof v === 'bigint' && v > BigInt(Number.MAX_SAFE_INTEGER) && v < TWO_64;
+}
+
+/**
+ * Reads a DigestID at the cursor: major type 0 only (a float or a tag fails), the value as
+ * `@mynakit/cbor` gives it (a number up to 2^53 − 1, a bigint above).
+ */
+export function readDigestID(r: LeanReader, where: string): DigestID {
+  if (r.peekMajor() !== 0) fail(`${where} must be an unsigned integer (CBOR major type 0)`);
+  return r.value() as DigestID;
+}
 
 export type DigestAlgorithm = 'SHA-256' | 'SHA-384' | 'SHA-512';
 
@@ -40,6 +68,14 @@ export function isDigestAlgorithm(v: string): v is DigestAlgorithm {
   return Object.hasOwn(DIGEST_ALGORITHMS, v);
 }
 
+/**
+ * The node:crypto name of an MSO digest algorithm, or undefined: received text is looked up among
+ * own properties only (`toString` is not an algorithm).
+ */
+export function digestAlgorithmHash(v: string): string | undefined {
+  return isDigestAlgorithm(v) ? DIGEST_ALGORITHMS[v] : undefined;
+}
+
 /** The status list reference of a Referenced Token. */
 export interface StatusListReference {
   readonly idx: number;
@@ -49,8 +85,8 @@ export interface StatusListReference {
 export interface MobileSecurityObject {
   readonly version: string;
   readonly digestAlgorithm: string;
-  /** namespace → digestID → digest. */
-  readonly valueDigests: ReadonlyMap<string, ReadonlyMap<number, Uint8Array>>;
+  /** namespace → DigestID → digest. */
+  readonly valueDigests: ReadonlyMap<string, ReadonlyMap<DigestID, Uint8Array>>;
   readonly deviceKeyInfo: DeviceKeyInfo;
   readonly docType: string;
   readonly validityInfo: ValidityInfo;
@@ -62,15 +98,23 @@ export function decodeMobileSecurityObject(
   where = 'MobileSecurityObject',
 ): MobileSecurityObject {
   const m = asMap(value, where);
-  const valueDigests = new Map<string, Map<number, Uint8Array>>();
-  for (const [ns, ids] of mapField(m, 'valueDigests', where)) {
+  checkLimit(m.size, 'mapKeys', where);
+  const valueDigests = new Map<string, Map<DigestID, Uint8Array>>();
+  const vd = mapField(m, 'valueDigests', where);
+  checkLimit(vd.size, 'nameSpaces', `${where}.valueDigests`);
+  let total = 0;
+  for (const [ns, ids] of vd) {
     const nsName = asText(ns, `${where}.valueDigests key`);
-    const digests = new Map<number, Uint8Array>();
-    for (const [id, digest] of asMap(ids, `${where}.valueDigests[${nsName}]`)) {
-      digests.set(
-        asUint(id, `${where}.valueDigests[${nsName}] DigestID`),
-        asBytes(digest, `${where}.valueDigests digest`),
-      );
+    const w = `${where}.valueDigests[${nsName}]`;
+    const digestIds = asMap(ids, w);
+    checkLimit(digestIds.size, 'elementsPerNameSpace', w);
+    total += digestIds.size;
+    checkLimit(total, 'digests', `${where}.valueDigests`);
+    const digests = new Map<DigestID, Uint8Array>();
+    for (const [id, digest] of digestIds) {
+      // A decoded value cannot tell an integral float from an integer; readValueDigests can.
+      if (!isDigestID(id)) fail(`${w} DigestID must be an unsigned integer`);
+      digests.set(id, asBytes(digest, `${where}.valueDigests digest`));
     }
     valueDigests.set(nsName, digests);
   }
@@ -92,7 +136,7 @@ export function decodeMobileSecurityObject(
  * The `status_list` reference of an MSO `status` map; undefined when the map carries only other
  * mechanisms (e.g. an identifier list), which this verifier does not consult.
  */
-function decodeStatusReference(value: CborValue, where: string): StatusListReference | undefined {
+export function decodeStatusReference(value: CborValue, where: string): StatusListReference | undefined {
   const sl = asMap(value, where).get('status_list');
   if (sl === undefined) return undefined;
   const m = asMap(sl, `${where}.status_list`);
@@ -109,7 +153,12 @@ export function encodeMobileSecurityObject(mso: MobileSecurityObject): CborMap {
   const valueDigests: CborMap = new Map();
   for (const [ns, ids] of mso.valueDigests) {
     const d: CborMap = new Map();
-    for (const [id, digest] of ids) d.set(id, digest);
+    for (const [id, digest] of ids) {
+      // Written as major type 0 only: a float or a bignum is not a DigestID.
+      if (!isDigestID(id) && !(typeof id === 'bigint' && id >= 0n && id < TWO_64))
+        throw new MdocError('MDOC_INVALID_ARGUMENT', `valueDigests[${ns}]: a DigestID must be a uint`);
+      d.set(typeof id === 'number' ? id + 0 : id, digest); // -0 + 0 is 0, never the float -0.0
+    }
     valueDigests.set(ns, d);
   }
   const m: CborMap = new Map<CborValue, CborValue>([
@@ -138,4 +187,119 @@ export function encodeMobileSecurityObject(mso: MobileSecurityObject): CborMap {
     );
   }
   return m;
+}
+
+const HEX = Uint8Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+
+/** Whether lowercase `hex` spells `bytes[off … off + len)`. */
+export function hexEquals(hex: string, bytes: Uint8Array, off: number, len: number): boolean {
+  if (hex.length !== len * 2) return false;
+  for (let j = 0; j < len; j++) {
+    const b = bytes[off + j] as number;
+    if (hex.charCodeAt(2 * j) !== HEX[b >> 4] || hex.charCodeAt(2 * j + 1) !== HEX[b & 15]) return false;
+  }
+  return true;
+}
+
+/**
+ * valueDigests as read from the received bytes: namespace → DigestID → entry, each entry an
+ * (offset, length) of the digest where it lies in the input — no view is made per digest — or, for
+ * an indefinite-length byte string, a copy of its chunks. Lookups are two Map gets; the Maps of the
+ * public MobileSecurityObject shape are built only if someone asks (`toMaps`).
+ */
+export class ValueDigestTable {
+  readonly #byNamespace = new Map<string, Map<DigestID, number>>();
+  /** Per entry: offset and length into `bytes`; offset -1 - k means `#copies[k]`. */
+  readonly #spans: number[] = [];
+  #copies: Uint8Array[] | undefined;
+
+  constructor(readonly bytes: Uint8Array) {}
+
+  get count(): number {
+    return this.#spans.length / 2;
+  }
+
+  /** Opens a namespace's DigestIDs; a namespace twice fails. */
+  namespace(ns: string): Map<DigestID, number> {
+    if (this.#byNamespace.has(ns)) fail('MobileSecurityObject.valueDigests: duplicate namespace');
+    checkLimit(this.#byNamespace.size + 1, 'nameSpaces', 'MobileSecurityObject.valueDigests');
+    const m = new Map<DigestID, number>();
+    this.#byNamespace.set(ns, m);
+    return m;
+  }
+
+  /** Adds the digest at [offset, offset + length) of `bytes` (or a copy) under `id`. */
+  add(ids: Map<DigestID, number>, id: DigestID, offset: number, length: number, copy?: Uint8Array): void {
+    if (ids.has(id)) fail('MobileSecurityObject.valueDigests: duplicate DigestID');
+    const entry = this.#spans.length;
+    checkLimit(entry / 2 + 1, 'digests', 'MobileSecurityObject.valueDigests');
+    if (copy) {
+      this.#copies ??= [];
+      this.#spans.push(-1 - this.#copies.length, copy.length);
+      this.#copies.push(copy);
+    } else this.#spans.push(offset, length);
+    ids.set(id, entry);
+  }
+
+  /** Does the digest (lowercase hex) match valueDigests[ns][id]? */
+  compare(ns: string, id: DigestID, digestHex: string): 'match' | 'mismatch' | 'missing' {
+    const e = this.#byNamespace.get(ns)?.get(id);
+    if (e === undefined) return 'missing';
+    const off = this.#spans[e] as number;
+    const len = this.#spans[e + 1] as number;
+    if (off >= 0) return hexEquals(digestHex, this.bytes, off, len) ? 'match' : 'mismatch';
+    const copy = (this.#copies as Uint8Array[])[-1 - off] as Uint8Array;
+    return hexEquals(digestHex, copy, 0, len) ? 'match' : 'mismatch';
+  }
+
+  /** namespace → DigestID → digest (views of the input). */
+  toMaps(): Map<string, Map<DigestID, Uint8Array>> {
+    const out = new Map<string, Map<DigestID, Uint8Array>>();
+    for (const [ns, ids] of this.#byNamespace) {
+      const m = new Map<DigestID, Uint8Array>();
+      for (const [id, e] of ids) {
+        const off = this.#spans[e] as number;
+        const len = this.#spans[e + 1] as number;
+        m.set(
+          id,
+          off >= 0
+            ? this.bytes.subarray(off, off + len)
+            : ((this.#copies as Uint8Array[])[-1 - off] as Uint8Array),
+        );
+      }
+      out.set(ns, m);
+    }
+    return out;
+  }
+}
+
+/**
+ * ValueDigests read in place (§9.1.2.4: `{ + NameSpace => { + DigestID => Digest } }`): DigestIDs of
+ * major type 0 only, digests as byte strings, each count within its limit before the entries are
+ * read — a map that declares too many fails at its head, an indefinite-length one at the first entry
+ * past the limit.
+ */
+export function readValueDigests(r: LeanReader): ValueDigestTable {
+  const where = 'MobileSecurityObject.valueDigests';
+  const t = new ValueDigestTable(r.bytes);
+  const n = boundedMapHead(r, 'nameSpaces', where);
+  for (let i = 0; more(r, n, i); i++) {
+    within(n, i, 'nameSpaces', where);
+    if (r.peekMajor() !== 3) fail(`${where}: a namespace must be a text string`);
+    const ids = t.namespace(r.text());
+    const m = boundedMapHead(r, 'elementsPerNameSpace', where);
+    for (let j = 0; more(r, m, j); j++) {
+      within(m, j, 'elementsPerNameSpace', where);
+      const id = readDigestID(r, `${where} DigestID`);
+      if (r.peekMajor() !== 2) fail(`${where}: a digest must be a byte string`);
+      if (((r.bytes[r.pos] as number) & 0x1f) === 31) {
+        // Indefinite length: its chunks are not contiguous in the input, so it is copied.
+        t.add(ids, id, 0, 0, r.byteString());
+      } else {
+        const v = r.byteString(); // a view: its offset is where the digest lies
+        t.add(ids, id, v.byteOffset - r.bytes.byteOffset, v.length);
+      }
+    }
+  }
+  return t;
 }

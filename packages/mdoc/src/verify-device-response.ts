@@ -27,7 +27,7 @@ import { type CborMap, decode } from '@mynakit/cbor';
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
 import { deviceAuthenticationBytes, deviceAuthenticationToBeSigned } from './device-authentication.js';
 import { isDeviceSignedElementAuthorized } from './device-key-info.js';
-import { type DeviceResponse, decodeDeviceResponse } from './device-response.js';
+import { type DeviceResponse, decodeDeviceResponse, decodeErrors } from './device-response.js';
 import { type DeviceSigned, decodeDeviceSigned } from './device-signed.js';
 import { MdocError } from './errors.js';
 import { memoised, remember } from './internal/check-memo.js';
@@ -50,7 +50,7 @@ import {
   verifySignature,
 } from './internal/crypto.js';
 import { type FastResponse, readDeviceResponseFast } from './internal/read-device-response.js';
-import { fail } from './internal/shape.js';
+import { getOwn } from './internal/own.js';
 import { sessionTranscriptOf, toSessionTranscriptBytes } from './session-transcript.js';
 import {
   assertVerifyOptions,
@@ -101,20 +101,7 @@ function decodeDocument(doc: DeviceResponse['documents'][number], where: string)
 }
 
 function withErrors(doc: DecodedDocument, raw: CborMap | undefined, where: string): DecodedDocument {
-  if (!raw) return doc;
-  const errors: Record<string, Record<string, number>> = {};
-  for (const [ns, items] of raw) {
-    if (typeof ns !== 'string' || !(items instanceof Map))
-      fail(`${where}.errors must map namespaces to error items`);
-    const out: Record<string, number> = {};
-    for (const [id, code] of items) {
-      if (typeof id !== 'string' || typeof code !== 'number')
-        fail(`${where}.errors items must map identifiers to codes`);
-      setOwn(out, id, code);
-    }
-    setOwn(errors, ns, out);
-  }
-  return { ...doc, errors };
+  return raw ? { ...doc, errors: decodeErrors(raw, `${where}.errors`) } : doc;
 }
 
 function readerKeyOf(k: VerifyDeviceResponseOptions['readerPrivateKey']): KeyObject | undefined {
@@ -157,7 +144,7 @@ function checkDevice(
         continue;
       }
       deviceElements ??= {};
-      let out = deviceElements[ns];
+      let out = getOwn(deviceElements, ns);
       if (!out) {
         out = {};
         setOwn(deviceElements, ns, out);
@@ -378,8 +365,9 @@ export async function verifyDeviceResponse(
     let doc: DecodedDocument | VerifiedDocument;
     if (fast) {
       const f = fast.documents[i] as FastResponse['documents'][number];
-      const base: DecodedDocument = { docType: f.docType, issuer: f.issuer, device: f.device };
-      doc = f.errors ? withErrors(base, f.errors, `documents[${i}]`) : base;
+      doc = f.errors
+        ? { docType: f.docType, issuer: f.issuer, device: f.device, errors: f.errors }
+        : { docType: f.docType, issuer: f.issuer, device: f.device };
     } else {
       const raw = response.documents[i] as DeviceResponse['documents'][number];
       try {

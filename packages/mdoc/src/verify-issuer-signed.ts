@@ -18,7 +18,7 @@
 
 import type { KeyObject } from 'node:crypto';
 import * as nodeCrypto from 'node:crypto';
-import { type CborValue, decode, EncodedCbor, LeanReader } from '@mynakit/cbor';
+import { type CborValue, decode } from '@mynakit/cbor';
 import {
   acceptedDocumentSignerEkus,
   type Certificate,
@@ -47,20 +47,11 @@ import {
   x5chainOf,
 } from './internal/cose-structures.js';
 import { algorithmName, verifySignature } from './internal/crypto.js';
-import {
-  asArray,
-  asEncoded,
-  asMap,
-  asText,
-  decodeEmbedded,
-  fail,
-  onlyKeys,
-  required,
-} from './internal/shape.js';
+import { asArray, asEncoded, asMap, asText, fail, onlyKeys, required } from './internal/shape.js';
 import { DeferredValue } from './internal/deferred-value.js';
 import { getOwn, setOwn } from './internal/own.js';
 import { readMsoPayload } from './internal/read-mso.js';
-import { firstRepeatedIdentifier } from './issuer-signed.js';
+import { repeatedIdentifiers } from './issuer-signed.js';
 import { decodeIssuerSignedItem } from './issuer-signed-item.js';
 import { checkLimit } from './limits.js';
 import {
@@ -286,26 +277,22 @@ export function decodeIssuerPart(issuerSigned: CborValue, where: string): Decode
   const issuerAuth = readCoseMessage(required(m, 'issuerAuth', where), 'Sign1', `${where}.issuerAuth`);
   if (issuerAuth.payload === null)
     fail(`${where}.issuerAuth has a detached payload; the MSO must be attached`);
-  let payload: CborValue;
-  try {
-    payload = decode(issuerAuth.payload);
-  } catch (e) {
-    fail(`${where}.issuerAuth payload: ${(e as Error).message}`, e);
-  }
-  // §9.1.2.4: "MobileSecurityObjectBytes = #6.24(bstr .cbor MobileSecurityObject)" is what issuerAuth
-  // signs; a bare MSO map is another payload, which no issuer following the standard produces.
-  if (!(payload instanceof EncodedCbor))
-    fail(
-      `${where}.issuerAuth payload must be MobileSecurityObjectBytes (#6.24(bstr .cbor MobileSecurityObject), ISO/IEC 18013-5 §9.1.2.4), not a bare ${payload instanceof Map ? 'map' : 'value'}`,
-    );
-  const mso = decodeMobileSecurityObject(decodeEmbedded(payload, 'MobileSecurityObject'));
+  // The MSO is read from its bytes by the same reader as the one-pass path (same rules, same limits;
+  // a DigestID's major type is known only there). It must be MobileSecurityObjectBytes (tag 24).
+  const mso = readMsoPayload(issuerAuth.payload, `${where}.issuerAuth`);
   const items = new Map<string, ItemToVerify[]>();
   const ns = m.get('nameSpaces');
   if (ns !== undefined) {
-    for (const [k, list] of asMap(ns, `${where}.nameSpaces`)) {
+    const nsMap = asMap(ns, `${where}.nameSpaces`);
+    checkLimit(nsMap.size, 'nameSpaces', `${where}.nameSpaces`);
+    let total = 0;
+    for (const [k, list] of nsMap) {
       const name = asText(k, `${where}.nameSpaces key`);
       const w = `${where}.nameSpaces[${name}]`;
       const arr = asArray(list, w);
+      checkLimit(arr.length, 'elementsPerNameSpace', w);
+      total += arr.length;
+      checkLimit(total, 'elements', `${where}.nameSpaces`);
       const out: ItemToVerify[] = new Array(arr.length);
       for (let i = 0; i < arr.length; i++) {
         const item = decodeIssuerSignedItem(asEncoded(arr[i] as CborValue, w), `${w}[${i}]`);
@@ -319,7 +306,7 @@ export function decodeIssuerPart(issuerSigned: CborValue, where: string): Decode
       items.set(name, out);
     }
   }
-  return { issuerAuth, msoBytes: issuerAuth.payload, mso, digests: digestTableOf(mso), items };
+  return { issuerAuth, msoBytes: issuerAuth.payload, mso, digests: mso.digests, items };
 }
 
 /** Normalised trust anchors, memoised per input array. */
@@ -882,7 +869,7 @@ export function checkIssuerPart(
               : `document docType ${documentDocType} is not the expected ${options.docType}`,
         },
   );
-  const hash = DIGEST_ALGORITHMS[mso.digestAlgorithm as keyof typeof DIGEST_ALGORITHMS] as string | undefined;
+  const hash = digestAlgorithmHash(mso.digestAlgorithm);
   checks.push(
     hash
       ? (memoised('mso.digest_algorithm', mso.digestAlgorithm) ??
@@ -947,8 +934,15 @@ export function checkIssuerPart(
     let total = 0;
     let bad: string[] | undefined;
     for (const [ns, items] of part.items) {
+      // An element signed twice in a namespace is refused, not resolved (see firstRepeatedIdentifier).
+      const twice = repeatedIdentifiers(items);
       for (const item of items) {
         total++;
+        if (twice?.has(item.elementIdentifier)) {
+          if (!bad) bad = [];
+          bad.push(`${ns}/${item.elementIdentifier} (signed more than once in its namespace)`);
+          continue;
+        }
         const outcome = part.digests.compare(ns, item.digestID, hexDigestOf(hash, item.raw));
         if (outcome !== 'match') {
           if (!bad) bad = [];
@@ -1061,14 +1055,30 @@ function requireOptions(options: VerifyIssuerOptions): void {
 export { requireOptions as assertVerifyOptions };
 
 export interface IssuerSignedVerification {
+  /** The verdict on the issuer data alone — never on a presentation (see deviceAuthentication). */
   readonly verdict: Verdict;
   readonly checks: readonly Check[];
   readonly documents: readonly VerifiedDocument[];
+  /**
+   * Always `not-performed`: an IssuerSigned carries no device authentication, so nothing shows that
+   * it was presented by the device holding the MSO's key — a copied record verifies the same.
+   */
+  readonly deviceAuthentication: 'not-performed';
 }
 
+/** The `device.signature` check of an issuer-data-only verification. */
+export const DEVICE_AUTHENTICATION_NOT_PERFORMED: Check = Object.freeze({
+  id: 'device.signature',
+  status: 'skipped',
+  detail:
+    'device authentication was not performed: an IssuerSigned alone does not show that the device holding the MSO device key presented it (verify a DeviceResponse for that)',
+});
+
 /**
- * Verifies an IssuerSigned on its own (what an issuer hands a wallet; no device authentication):
- * the issuer checks, `device.signature` skipped, and the status check.
+ * Verifies the issuer data of an IssuerSigned on its own (what an issuer hands a wallet): the issuer
+ * checks, `device.signature` skipped, and the status check. This is not the verification of a
+ * presentation — a DeviceResponse Document requires deviceSigned (ISO/IEC 18013-5 §8.3.2.1.2.2) and
+ * goes through verifyDeviceResponse — and the result says so (`deviceAuthentication: 'not-performed'`).
  */
 export async function verifyIssuerSigned(
   input: Uint8Array | CborValue,
@@ -1085,23 +1095,19 @@ export async function verifyIssuerSigned(
       status: 'failed',
       detail: `IssuerSigned cannot be read: ${(e as Error).message}`,
     };
-    return { verdict: 'invalid', checks: [c], documents: [] };
+    return { verdict: 'invalid', checks: [c], documents: [], deviceAuthentication: 'not-performed' };
   }
   const docType = options.docType ?? part.mso.docType;
   const outcome = checkIssuerPart(part, docType, options);
   const checks: Check[] = [
     { id: 'decode', status: 'passed', detail: 'IssuerSigned decoded' },
     ...outcome.checks,
-    {
-      id: 'device.signature',
-      status: 'skipped',
-      detail: 'IssuerSigned only: no device authentication to verify',
-    },
+    DEVICE_AUTHENTICATION_NOT_PERFORMED,
     await checkStatus(outcome, docType, options),
   ];
   const doc = new VerifiedDocumentView(
     { docType, checks, mso: outcome.msoSummary, ...(outcome.issuer ? { issuer: outcome.issuer } : {}) },
     outcome.verified,
   );
-  return { verdict: doc.verdict, checks, documents: [doc] };
+  return { verdict: doc.verdict, checks, documents: [doc], deviceAuthentication: 'not-performed' };
 }

@@ -137,7 +137,7 @@ describe('issueMdoc', () => {
     const allIds: number[] = [];
     for (const [ns, items] of held.nameSpaces) {
       const ids = items.map((i) => i.digestID);
-      allIds.push(...ids);
+      allIds.push(...ids.map(Number)); // issued IDs are below 2^31
       expect(new Set(ids).size).toBe(ids.length);
       expect(ids).not.toEqual(ids.map((_, i) => i)); // not 0, 1, 2… in element order
       for (const item of items) {
