@@ -115,6 +115,7 @@ export {
   MDOC_DS_EKU,
   type MsoSummary,
   type StatusChecker,
+  type StatusCheckContext,
   type StatusCheckResult,
   type TrustAnchorInput,
   type VerifiedDocument,

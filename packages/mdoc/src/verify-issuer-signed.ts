@@ -27,6 +27,7 @@ import {
   type DocumentSignerEkuTable,
   documentSignerEku,
   documentSignerKeyUsageProblem,
+  statusListSignerAuthority,
   isSignedBy,
   namesEqual,
   parseCertificate,
@@ -66,8 +67,34 @@ import { defaultVerificationCache, type VerificationCache } from './verification
 /** ISO/IEC 18013-5 Annex B: extended key usage of a document signer (id-mdl-kp-mdlDS). */
 export const MDOC_DS_EKU = '1.0.18013.5.1.2';
 
-/** What a status checker returns: a check (its id is forced to `status.revocation`). */
-export type StatusCheckResult = Pick<Check, 'status' | 'detail'> & Partial<Check>;
+/**
+ * What a status checker returns: a check (its id is forced to `status.revocation`). A checker that read
+ * a Status List Token reports who signed it — `checkReferencedStatus` of @mynakit/status-list does, as
+ * `token.signerCertificate` — and the verifier then decides whether that signer may speak for the
+ * document (see `checkStatus`). A result without a token (e.g. an issuer's inquiry endpoint, reached
+ * over an authenticated channel) is taken as the checker gives it.
+ */
+export type StatusCheckResult = Pick<Check, 'status' | 'detail'> &
+  Partial<Check> & {
+    /** DER of the certificate whose key verified the Status List Token. */
+    readonly signerCertificate?: Uint8Array;
+    /** The Status List Token verification (as @mynakit/status-list reports it). */
+    readonly token?: { readonly signerCertificate?: Uint8Array };
+  };
+
+/** What a status checker is told about the document. */
+export interface StatusCheckContext {
+  readonly now: Date;
+  readonly docType: string;
+  readonly msoDigest: Uint8Array;
+  /** The document signer, when its certificate could be read. */
+  readonly documentSigner?: Certificate;
+  /**
+   * The DS's issuer on its validated path (its IACA): the anchor to verify a Status List Token's chain
+   * against. Absent when the DS is itself the trust anchor or its path did not validate.
+   */
+  readonly iaca?: Certificate;
+}
 
 /**
  * Consults the status of a record (e.g. `checkReferencedStatus` of @mynakit/status-list with a fetched
@@ -75,7 +102,7 @@ export type StatusCheckResult = Pick<Check, 'status' | 'detail'> & Partial<Check
  */
 export type StatusChecker = (
   reference: StatusListReference,
-  context: { readonly now: Date; readonly docType: string; readonly msoDigest: Uint8Array },
+  context: StatusCheckContext,
 ) => Promise<StatusCheckResult>;
 
 export type TrustAnchorInput = Certificate | Uint8Array | string;
@@ -102,6 +129,12 @@ export interface VerifyIssuerOptions {
    * `documentSignerEkuTable`; treated as immutable (results are memoised per table).
    */
   readonly documentSignerEkus?: DocumentSignerEkuTable;
+  /**
+   * The extended key usage a Status List Token signer other than the document signer must carry when
+   * it has one (default STATUS_LIST_SIGNING_EKU of @mynakit/pki, a stand-in for the draft's
+   * id-kp-oauthStatusSigning until IANA assigns it).
+   */
+  readonly statusListSignerEku?: string;
 }
 
 export interface MsoSummary {
@@ -781,6 +814,9 @@ export interface IssuerPartOutcome {
   readonly msoSummary: MsoSummaryView;
   readonly issuer?: DocumentSignerSummary;
   readonly issuerSignatureValid: boolean;
+  /** The document signer certificate and its IACA, for judging a Status List Token's signer. */
+  readonly documentSigner?: Certificate;
+  readonly iaca?: Certificate;
 }
 
 /**
@@ -969,7 +1005,16 @@ export function checkIssuerPart(
   const msoSummary = new MsoSummaryView(mso, part.msoBytes);
   const issuer: DocumentSignerSummary | undefined =
     signer.summary ?? (ds ? signerSummary(ds, signer.anchor) : undefined);
-  return { checks, verified, mso, msoSummary, ...(issuer ? { issuer } : {}), issuerSignatureValid };
+  return {
+    checks,
+    verified,
+    mso,
+    msoSummary,
+    ...(issuer ? { issuer } : {}),
+    issuerSignatureValid,
+    ...(ds ? { documentSigner: ds } : {}),
+    ...(signer.issuerCertificate ? { iaca: signer.issuerCertificate } : {}),
+  };
 }
 
 function signerSummary(ds: Certificate, anchor: Certificate | undefined): DocumentSignerSummary | undefined {
@@ -994,7 +1039,15 @@ const NO_STATUS_REFERENCE: Check = Object.freeze({
   detail: 'the MSO carries no status reference',
 });
 
-/** The one `status.revocation` check of a document (a promise only when a checker is consulted). */
+/**
+ * The one `status.revocation` check of a document (a promise only when a checker is consulted).
+ *
+ * A status read from a Status List Token counts only when the token's signer may speak for the
+ * document: the document signer's key itself, or a certificate issued by the DS's IACA whose
+ * extendedKeyUsage is absent or includes the status-list-signing EKU (ISO/IEC 18013-5 2nd edition
+ * §12.3.6.2 and Table B.9; `statusListSignerAuthority` of @mynakit/pki). Any other signer leaves the
+ * status `undetermined` — neither passed nor revoked (draft-ietf-oauth-status-list §8.3).
+ */
 export function checkStatus(
   outcome: IssuerPartOutcome,
   docType: string,
@@ -1016,21 +1069,49 @@ export function checkStatus(
       detail: `status list ${ref.uri}: no status checker configured`,
     };
   }
-  return consultStatusChecker(options.statusChecker, ref, outcome, docType, options.now);
+  return consultStatusChecker(options.statusChecker, ref, outcome, docType, options);
 }
+
+const CHECK_STATUSES: ReadonlySet<string> = new Set([
+  'passed',
+  'failed',
+  'undetermined',
+  'warning',
+  'skipped',
+]);
 
 async function consultStatusChecker(
   checker: StatusChecker,
   ref: StatusListReference,
   outcome: IssuerPartOutcome,
   docType: string,
-  now: Date,
+  options: VerifyIssuerOptions,
 ): Promise<Check> {
+  const now = options.now;
   try {
-    const r = await checker(ref, { now, docType, msoDigest: outcome.msoSummary.digestBytes });
-    const status: CheckStatus = ['passed', 'failed', 'undetermined', 'warning', 'skipped'].includes(r.status)
-      ? r.status
-      : 'undetermined';
+    const r = await checker(ref, {
+      now,
+      docType,
+      msoDigest: outcome.msoSummary.digestBytes,
+      ...(outcome.documentSigner ? { documentSigner: outcome.documentSigner } : {}),
+      ...(outcome.iaca ? { iaca: outcome.iaca } : {}),
+    });
+    const status: CheckStatus = CHECK_STATUSES.has(r.status) ? r.status : 'undetermined';
+    const fromToken = r.token !== undefined || r.signerCertificate !== undefined;
+    if (fromToken && (status === 'passed' || status === 'failed')) {
+      const authority = statusSignerAuthority(
+        r.signerCertificate ?? r.token?.signerCertificate,
+        outcome,
+        options,
+      );
+      if (!authority.authorised) {
+        return {
+          id: 'status.revocation',
+          status: 'undetermined',
+          detail: `${r.detail} — not relied on: ${authority.detail}, so the list does not speak for this document; status unknown`,
+        };
+      }
+    }
     return { id: 'status.revocation', status, detail: r.detail };
   } catch (e) {
     return {
@@ -1039,6 +1120,33 @@ async function consultStatusChecker(
       detail: `status list ${ref.uri}: the status could not be determined (${e instanceof Error ? e.name : 'error'}); status unknown`,
     };
   }
+}
+
+function statusSignerAuthority(
+  signerDer: Uint8Array | undefined,
+  outcome: IssuerPartOutcome,
+  options: VerifyIssuerOptions,
+): { readonly authorised: boolean; readonly detail: string } {
+  if (signerDer === undefined)
+    return {
+      authorised: false,
+      detail: 'the status list signer is not known (the token was not verified under a certificate)',
+    };
+  const ds = outcome.documentSigner;
+  if (!ds) return { authorised: false, detail: 'there is no document signer certificate to compare with' };
+  let signer: Certificate;
+  try {
+    signer = parseCertificate(signerDer);
+  } catch {
+    return { authorised: false, detail: 'the status list signer certificate is unreadable' };
+  }
+  return statusListSignerAuthority({
+    signer,
+    documentSigner: ds,
+    ...(outcome.iaca ? { iaca: outcome.iaca } : {}),
+    now: options.now,
+    ...(options.statusListSignerEku ? { statusListEku: options.statusListSignerEku } : {}),
+  });
 }
 
 function requireOptions(options: VerifyIssuerOptions): void {
