@@ -5,11 +5,12 @@
  * Object, Function.prototype and the inherited methods) is exactly as before. Seeded and bounded.
  */
 import { bytesToBase64url, type CborValue, EncodedCbor } from '@mynakit/cbor';
-import { encodeItemsRequest, issueMdoc } from '@mynakit/mdoc';
+import { encodeItemsRequest, issueMdoc, MdocError } from '@mynakit/mdoc';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildAnnexCRequest, parseAnnexCRequest } from '../src/annex-c/annex-c-request.js';
 import { parseEncryptedResponse } from '../src/annex-c/annex-c-response.js';
+import { createAnnexCPresentation } from '../src/annex-c/create-annex-c-presentation.js';
 import { parseEncryptionInfo } from '../src/annex-c/encryption-info.js';
 import { verifyAnnexCResponse } from '../src/annex-c/verify-annex-c-response.js';
 import { readDigitalCredentialRequest, verifyDigitalCredentialResponse } from '../src/dc-api.js';
@@ -219,6 +220,27 @@ describe('Annex C and proximity CBOR', () => {
         },
       ),
       RUNS,
+    );
+  });
+
+  it('wallet: createAnnexCPresentation answers a hostile DeviceRequest or refuses it with a typed error', async () => {
+    const holder = await issueHolder();
+    const documents = [{ id: 'card', issuerSigned: holder.issuerSigned, deviceKey: holder.deviceKey }];
+    await fc.assert(
+      fc.asyncProperty(hostileCbor(deviceRequestTemplate), async (dr) => {
+        try {
+          await createAnnexCPresentation({
+            data: { deviceRequest: bytesToBase64url(dr), encryptionInfo: built.encryptionInfo },
+            origin: ORIGIN,
+            documents,
+          });
+        } catch (e) {
+          // The wallet's own mdoc layer may refuse what it cannot answer, with its own typed error.
+          if (!(e instanceof Oid4vpError) && !(e instanceof MdocError)) throw e;
+        }
+        expect(prototypeChanges(before)).toEqual([]);
+      }),
+      { ...RUNS, numRuns: 50 },
     );
   });
 
