@@ -16,31 +16,16 @@ import { type CborMap, type CborValue, type DecodeOptions, Simple, Tagged } from
  * cborg stays in the package as the independent oracle the tests compare against.
  */
 
-export const DEFAULT_MAX_DEPTH = 64;
-export const DEFAULT_MAX_ITEMS = 1 << 24;
-
+/** Depth and item limits are those every reader shares (limits.ts), counted in `Reader.head`. */
 class Decoder extends Reader {
-  private depth = 0;
-  private items = 0;
-  private readonly maxDepth: number;
-  private readonly maxItems: number;
   private readonly spans: boolean;
 
   constructor(bytes: Uint8Array, options: DecodeOptions | undefined) {
-    super(bytes);
-    this.maxDepth = options?.maxDepth ?? DEFAULT_MAX_DEPTH;
-    this.maxItems = options?.maxItems ?? DEFAULT_MAX_ITEMS;
+    super(bytes, options);
     this.spans = options?.spans === true;
   }
 
-  private enter(start: number): void {
-    if (++this.depth > this.maxDepth) {
-      this.fail('CBOR_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`, start);
-    }
-  }
-
   item(): CborValue {
-    if (++this.items > this.maxItems) this.fail('CBOR_TOO_MANY_ITEMS', `more than ${this.maxItems} items`);
     const start = this.pos;
     this.head();
     switch (this.major) {
@@ -76,8 +61,7 @@ class Decoder extends Reader {
   }
 
   private isBreak(): boolean {
-    if (this.pos >= this.bytes.length)
-      this.fail('CBOR_TRUNCATED', 'input ends inside an indefinite-length item');
+    if (this.pos >= this.limit) this.fail('CBOR_TRUNCATED', 'input ends inside an indefinite-length item');
     if (this.bytes[this.pos] === 0xff) {
       this.pos++;
       return true;
@@ -90,7 +74,6 @@ class Decoder extends Reader {
     const parts: Uint8Array[] = [];
     let text = '';
     while (!this.isBreak()) {
-      if (++this.items > this.maxItems) this.fail('CBOR_TOO_MANY_ITEMS', `more than ${this.maxItems} items`);
       const chunkStart = this.pos;
       this.head();
       if (this.major !== major || this.ai === 31) {

@@ -13,7 +13,7 @@ export type CborErrorCode =
   | 'CBOR_DUPLICATE_KEY'
   /** Arrays, maps and tags are nested deeper than `maxDepth`. */
   | 'CBOR_DEPTH_EXCEEDED'
-  /** More items than `maxItems`. */
+  /** More items than the item budget: min(input length, `maxItems`, default 2^24) heads (limits.ts). */
   | 'CBOR_TOO_MANY_ITEMS'
   /** `decode` was given more bytes than the one item it decoded. */
   | 'CBOR_TRAILING_BYTES'
@@ -23,6 +23,8 @@ export type CborErrorCode =
   | 'CBOR_UNSUPPORTED'
   /** A value cannot be encoded (not a CborValue, an ill-formed string, a cycle, duplicate map keys…). */
   | 'CBOR_ENCODE'
+  /** `diagnose` output would be longer than `maxOutput` characters. */
+  | 'CBOR_OUTPUT_EXCEEDED'
   /** A decoded value does not have the shape a structure requires (accessors, date parsers, text codecs). */
   | 'CBOR_SHAPE';
 

@@ -53,12 +53,13 @@ export {
   hexToBytes,
 } from './bytes.js';
 export { fullDate, parseFullDate, parseRfc3339, parseTdate, tdate } from './dates.js';
-export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, decode, decodeFirst } from './decode.js';
-export { type DiagnoseOptions, diagnose } from './diagnose.js';
+export { decode, decodeFirst } from './decode.js';
+export { type DiagnoseOptions, defaultMaxOutput, diagnose } from './diagnose.js';
 export { encode } from './encode.js';
 export { EncodedCbor } from './encoded-cbor.js';
 export { CborError, type CborErrorCode } from './errors.js';
 export { type EmbeddedSpan, LeanReader } from './lean-reader.js';
+export { DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, itemBudget, type ReadLimits } from './limits.js';
 export { rawSpanOf } from './spans.js';
 export type { CborMap, CborValue, DecodeOptions } from './types.js';
 export { RawCbor, Simple, Tagged } from './types.js';

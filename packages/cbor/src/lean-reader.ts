@@ -1,7 +1,8 @@
 import { bytesToHex } from './bytes.js';
 import { encode } from './encode.js';
 import { EncodedCbor } from './encoded-cbor.js';
-import { decodeUtf8, Reader } from './reader.js';
+import type { ReadLimits } from './limits.js';
+import { checkUtf8, decodeUtf8, Reader } from './reader.js';
 import { type CborMap, type CborValue, Simple, Tagged } from './types.js';
 
 /**
@@ -17,22 +18,21 @@ import { type CborMap, type CborValue, Simple, Tagged } from './types.js';
  * The well-formedness rules are those of `decode` (the same head reader): non-preferred heads and
  * indefinite lengths are accepted, reserved values, truncation and lengths beyond the input are
  * `CborError`s. `value()` decodes one item into the same data model as `decode` — duplicate map keys
- * rejected, bignums as bigint, tag 24 as `EncodedCbor` — with a depth limit.
+ * rejected, bignums as bigint, tag 24 as `EncodedCbor`.
+ *
+ * Every head read spends the shared item budget (limits.ts: min(input length, 2^24) unless `maxItems`
+ * says less) and containers count against `maxDepth`, whichever method reads them: however a caller
+ * walks the input, one reader does at most linear work. `limit` is the absolute end of the readable
+ * region (it shrinks inside embedded items).
  */
 export class LeanReader extends Reader {
-  private depth = 0;
-  readonly maxDepth: number;
-  /** The absolute end of the readable region (shrinks inside embedded items). */
-  limit: number;
-
-  constructor(bytes: Uint8Array, options?: { readonly maxDepth?: number }) {
+  constructor(bytes: Uint8Array, options?: ReadLimits) {
     super(
       bytes.constructor === Uint8Array
         ? bytes
         : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      options,
     );
-    this.maxDepth = options?.maxDepth ?? 64;
-    this.limit = this.bytes.length;
   }
 
   /** The major type of the next item, without consuming it. */
@@ -63,7 +63,6 @@ export class LeanReader extends Reader {
   private headOf(major: number, what: string): void {
     const start = this.pos;
     this.head();
-    if (this.pos > this.limit) this.fail('CBOR_TRUNCATED', 'input ends inside an item head', start);
     if (this.major !== major) this.fail('CBOR_SHAPE', `expected ${what}`, start);
   }
 
@@ -90,10 +89,7 @@ export class LeanReader extends Reader {
   }
 
   private fits(units: number, start: number): number {
-    if (this.arg < 0 || this.arg * units > this.limit - this.pos) {
-      this.fail('CBOR_LENGTH_EXCEEDS_INPUT', 'declared length exceeds the remaining input', start);
-    }
-    return this.arg;
+    return this.checkLength(units, start);
   }
 
   /** An unsigned integer that is a safe JS number. */
@@ -108,10 +104,7 @@ export class LeanReader extends Reader {
   text(): string {
     const start = this.pos;
     this.headOf(3, 'a text string');
-    if (this.ai === 31) {
-      this.pos = start;
-      return this.value() as string;
-    }
+    if (this.ai === 31) return this.chunked(3) as string;
     const len = this.fits(1, start);
     const s = this.utf8(this.pos, this.pos + len, start);
     this.pos += len;
@@ -173,10 +166,7 @@ export class LeanReader extends Reader {
   byteString(): Uint8Array {
     const start = this.pos;
     this.headOf(2, 'a byte string');
-    if (this.ai === 31) {
-      this.pos = start;
-      return this.value() as Uint8Array;
-    }
+    if (this.ai === 31) return this.chunked(2) as Uint8Array;
     const len = this.fits(1, start);
     const v = this.bytes.subarray(this.pos, this.pos + len);
     this.pos += len;
@@ -266,8 +256,7 @@ export class LeanReader extends Reader {
     const start = this.pos;
     this.headOf(2, 'a byte string');
     if (this.ai === 31) {
-      this.pos = start;
-      this.value();
+      this.skipChunks(2);
       return;
     }
     this.pos += this.fits(1, start);
@@ -285,47 +274,32 @@ export class LeanReader extends Reader {
     return this.bytes.subarray(start, this.pos);
   }
 
-  /** Skips one item (fully checked for well-formedness). */
+  /** Skips one item, fully checked, without building it (see `skipValue`). */
   skip(): void {
-    this.value();
+    this.skipValue();
   }
 
   /**
    * Skips one item with the same checks `value()` applies — well-formedness, strict UTF-8, the depth
-   * limit, duplicate map keys — but without building it (maps are the exception: they are decoded,
-   * to compare their keys). Whatever passes here, `value()` decodes at the same position later.
+   * limit, duplicate map keys, the item budget — but without building it: only map keys are decoded,
+   * to compare them (RFC 8949 §5.6). Whatever passes here, `value()` decodes at the same position
+   * later.
    */
   skipValue(): void {
     const start = this.pos;
-    if (start >= this.limit) this.fail('CBOR_TRUNCATED', 'input ends where an item was expected');
     this.head();
-    if (this.pos > this.limit) this.fail('CBOR_TRUNCATED', 'input ends inside an item head', start);
     switch (this.major) {
       case 0:
       case 1:
         return;
       case 2:
       case 3: {
-        const text = this.major === 3;
         if (this.ai === 31) {
-          while (!this.atBreak()) {
-            const chunkStart = this.pos;
-            this.head();
-            if (this.major !== (text ? 3 : 2) || this.ai === 31) {
-              this.fail(
-                'CBOR_INVALID',
-                'indefinite-length string chunk of another type or length',
-                chunkStart,
-              );
-            }
-            const len = this.fits(1, chunkStart);
-            if (text) this.checkUtf8(this.pos, this.pos + len, chunkStart);
-            this.pos += len;
-          }
+          this.skipChunks(this.major);
           return;
         }
         const len = this.fits(1, start);
-        if (text) this.checkUtf8(this.pos, this.pos + len, start);
+        if (this.major === 3) checkUtf8(this, this.pos, this.pos + len, start);
         this.pos += len;
         return;
       }
@@ -341,8 +315,7 @@ export class LeanReader extends Reader {
         return;
       }
       case 5:
-        this.pos = start;
-        this.value();
+        this.skipMap(start);
         return;
       case 6: {
         if (this.big !== undefined) this.fail('CBOR_UNSUPPORTED', 'tag number above 2^53', start);
@@ -357,44 +330,43 @@ export class LeanReader extends Reader {
     }
   }
 
-  /**
-   * Strict UTF-8 validation (RFC 3629, as the WHATWG fatal decoder applies it: no overlong forms, no
-   * surrogates, nothing above U+10FFFF, no truncated sequence) without producing the string.
-   */
-  private checkUtf8(from: number, to: number, itemStart: number): void {
-    const b = this.bytes;
-    let i = from;
-    while (i < to) {
-      const c = b[i] as number;
-      if (c < 0x80) {
-        i++;
-        continue;
+  /** The chunks of an indefinite-length string whose head was just read, checked and skipped. */
+  private skipChunks(major: number): void {
+    while (!this.atBreak()) {
+      const chunkStart = this.pos;
+      this.head();
+      if (this.major !== major || this.ai === 31) {
+        this.fail('CBOR_INVALID', 'indefinite-length string chunk of another type or length', chunkStart);
       }
-      let need: number;
-      let lo = 0x80;
-      let hi = 0xbf;
-      if (c >= 0xc2 && c <= 0xdf) need = 1;
-      else if (c >= 0xe0 && c <= 0xef) {
-        need = 2;
-        if (c === 0xe0) lo = 0xa0;
-        else if (c === 0xed) hi = 0x9f;
-      } else if (c >= 0xf0 && c <= 0xf4) {
-        need = 3;
-        if (c === 0xf0) lo = 0x90;
-        else if (c === 0xf4) hi = 0x8f;
-      } else {
-        this.fail('CBOR_INVALID', `text string is not valid UTF-8 (at byte ${itemStart})`, itemStart);
-      }
-      for (let k = 1; k <= need; k++) {
-        const d = i + k < to ? (b[i + k] as number) : -1;
-        const min = k === 1 ? lo : 0x80;
-        const max = k === 1 ? hi : 0xbf;
-        if (d < min || d > max) {
-          this.fail('CBOR_INVALID', `text string is not valid UTF-8 (at byte ${itemStart})`, itemStart);
-        }
-      }
-      i += need + 1;
+      const len = this.fits(1, chunkStart);
+      if (major === 3) checkUtf8(this, this.pos, this.pos + len, chunkStart);
+      this.pos += len;
     }
+  }
+
+  /** A map whose head was just read: keys decoded and compared as `value()` does, values skipped. */
+  private skipMap(start: number): void {
+    this.enter(start);
+    const indefinite = this.ai === 31;
+    const n = indefinite ? -1 : this.fits(2, start);
+    let keys: Set<CborValue> | undefined;
+    let objectKeys: Set<string> | undefined;
+    for (let i = 0; indefinite ? !this.atBreak() : i < n; i++) {
+      const keyStart = this.pos;
+      const key = this.value();
+      if (typeof key === 'object' && key !== null) {
+        objectKeys ??= new Set();
+        const fingerprint = bytesToHex(encode(key));
+        if (objectKeys.has(fingerprint)) this.fail('CBOR_DUPLICATE_KEY', 'duplicate map key', keyStart);
+        objectKeys.add(fingerprint);
+      } else {
+        keys ??= new Set();
+        if (keys.has(key)) this.fail('CBOR_DUPLICATE_KEY', 'duplicate map key', keyStart);
+        keys.add(key);
+      }
+      this.skipValue();
+    }
+    this.depth--;
   }
 
   /** Fails unless the whole input has been read. */
@@ -407,9 +379,7 @@ export class LeanReader extends Reader {
   /** Decodes one item into the data model of `decode`. */
   value(): CborValue {
     const start = this.pos;
-    if (start >= this.limit) this.fail('CBOR_TRUNCATED', 'input ends where an item was expected');
     this.head();
-    if (this.pos > this.limit) this.fail('CBOR_TRUNCATED', 'input ends inside an item head', start);
     switch (this.major) {
       case 0:
         return this.big === undefined ? this.arg : this.big;
@@ -449,11 +419,6 @@ export class LeanReader extends Reader {
       default:
         return this.simpleValue(start);
     }
-  }
-
-  private enter(start: number): void {
-    if (++this.depth > this.maxDepth)
-      this.fail('CBOR_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`, start);
   }
 
   private chunked(major: 2 | 3): Uint8Array | string {

@@ -1,4 +1,5 @@
 import { CborError, type CborErrorCode } from './errors.js';
+import { itemBudget as budgetFor, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ITEMS, type ReadLimits } from './limits.js';
 
 /**
  * Low-level reading of CBOR heads (RFC 8949 §3): the initial byte, then the argument in 0, 1, 2, 4 or
@@ -11,6 +12,8 @@ import { CborError, type CborErrorCode } from './errors.js';
 export class Reader {
   readonly view: DataView;
   pos = 0;
+  /** The end of the readable region: the input's length, or less inside an embedded item. */
+  limit: number;
   /** Major type of the last head read. */
   major = 0;
   /** Additional information (low 5 bits) of the last head read. */
@@ -21,13 +24,32 @@ export class Reader {
   big: bigint | undefined;
   /** Value of the last float head (major 7, ai 25–27). */
   float = 0;
+  /** Nesting limit of arrays, maps and tags (see limits.ts). */
+  readonly maxDepth: number;
+  /** Current nesting of arrays, maps and tags. */
+  protected depth = 0;
+  /** The item budget this reader started with: min(input length, maxItems) (see limits.ts). */
+  readonly itemBudget: number;
+  /** Heads this reader may still read; every `head()` spends one. */
+  itemsLeft: number;
 
-  constructor(readonly bytes: Uint8Array) {
+  constructor(
+    readonly bytes: Uint8Array,
+    limits?: ReadLimits,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.limit = bytes.length;
+    const maxDepth = limits?.maxDepth ?? DEFAULT_MAX_DEPTH;
+    const maxItems = limits?.maxItems ?? DEFAULT_MAX_ITEMS;
+    // NaN or a negative limit would silently disable the check: a programmer error.
+    if (!(maxDepth >= 0) || !(maxItems >= 0)) throw new RangeError('maxDepth and maxItems must be ≥ 0');
+    this.maxDepth = maxDepth;
+    this.itemBudget = budgetFor(bytes.length, maxItems);
+    this.itemsLeft = this.itemBudget;
   }
 
   get remaining(): number {
-    return this.bytes.length - this.pos;
+    return this.limit - this.pos;
   }
 
   fail(code: CborErrorCode, message: string, offset: number = this.pos): never {
@@ -35,14 +57,27 @@ export class Reader {
   }
 
   private need(n: number): void {
-    if (this.bytes.length - this.pos < n) this.fail('CBOR_TRUNCATED', 'input ends inside an item head');
+    if (this.limit - this.pos < n) this.fail('CBOR_TRUNCATED', 'input ends inside an item head');
+  }
+
+  /** Enters an array, map or tag that starts at `start`; the caller decrements `depth` on leaving. */
+  protected enter(start: number): void {
+    if (++this.depth > this.maxDepth) {
+      this.fail('CBOR_DEPTH_EXCEEDED', `nesting deeper than ${this.maxDepth}`, start);
+    }
+  }
+
+  private tooManyItems(start: number): never {
+    this.fail('CBOR_TOO_MANY_ITEMS', `more than ${this.itemBudget} items`, start);
   }
 
   /** Reads one head at `pos`; afterwards `pos` is at the head's content. */
   head(): void {
     const bytes = this.bytes;
-    if (this.pos >= bytes.length) this.fail('CBOR_TRUNCATED', 'input ends where an item was expected');
+    if (this.pos >= this.limit) this.fail('CBOR_TRUNCATED', 'input ends where an item was expected');
     const start = this.pos;
+    // The shared item budget (limits.ts): one decrement and one compare per item.
+    if (--this.itemsLeft < 0) this.tooManyItems(start);
     const ib = bytes[this.pos++] as number;
     const major = ib >> 5;
     const ai = ib & 31;
@@ -106,7 +141,7 @@ export class Reader {
    * in the rest of the input, before anything is allocated for it.
    */
   checkLength(unitsPerEntry: number, start: number): number {
-    if (this.arg < 0 || this.arg * unitsPerEntry > this.bytes.length - this.pos) {
+    if (this.arg < 0 || this.arg * unitsPerEntry > this.limit - this.pos) {
       this.fail('CBOR_LENGTH_EXCEEDS_INPUT', 'declared length exceeds the remaining input', start);
     }
     return this.arg;
@@ -148,5 +183,46 @@ export function decodeUtf8(r: Reader, start: number, end: number, itemStart: num
       cause,
       offset: itemStart,
     });
+  }
+}
+
+/**
+ * Strict UTF-8 validation (RFC 3629, as the WHATWG fatal decoder applies it: no overlong forms, no
+ * surrogates, nothing above U+10FFFF, no truncated sequence) without producing the string: readers
+ * that only check an item (LeanReader.skipValue, diagnose's first pass) allocate nothing for it.
+ */
+export function checkUtf8(r: Reader, from: number, to: number, itemStart: number): void {
+  const b = r.bytes;
+  let i = from;
+  while (i < to) {
+    const c = b[i] as number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      else if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      else if (c === 0xf4) hi = 0x8f;
+    } else {
+      r.fail('CBOR_INVALID', `text string is not valid UTF-8 (at byte ${itemStart})`, itemStart);
+    }
+    for (let k = 1; k <= need; k++) {
+      const d = i + k < to ? (b[i + k] as number) : -1;
+      const min = k === 1 ? lo : 0x80;
+      const max = k === 1 ? hi : 0xbf;
+      if (d < min || d > max) {
+        r.fail('CBOR_INVALID', `text string is not valid UTF-8 (at byte ${itemStart})`, itemStart);
+      }
+    }
+    i += need + 1;
   }
 }

@@ -1,4 +1,5 @@
 import type { EncodedCbor } from './encoded-cbor.js';
+import type { ReadLimits } from './limits.js';
 
 export type { EncodedCbor };
 
@@ -54,11 +55,8 @@ export class RawCbor {
   constructor(readonly bytes: Uint8Array) {}
 }
 
-export interface DecodeOptions {
-  /** Maximum nesting of arrays, maps and tags (default 64). Deeper input fails with CBOR_DEPTH_EXCEEDED. */
-  readonly maxDepth?: number;
-  /** Maximum number of items in the whole input (default 2^24; each item takes at least one byte anyway). */
-  readonly maxItems?: number;
+/** The shared item and depth budget (limits.ts), plus decode's own options. */
+export interface DecodeOptions extends ReadLimits {
   /** Record the exact input span of every decoded array, map and tag for `rawSpanOf`. */
   readonly spans?: boolean;
 }
