@@ -55,17 +55,27 @@ export interface CertificateCheckResult {
 
 const CRITICAL_POLICY_OID = X509_OID.certificatePolicies;
 const TIME_CHECKS = new Set(['path.validity', 'path.anchor_validity']);
-/** The stable failure code of @mynakit/pki for each path check, quoted in `cert.path` details. */
-const PATH_CODES: Readonly<Record<string, string>> = {
-  'path.build': 'PATH_NO_ANCHOR',
-  'path.signature': 'PATH_SIGNATURE',
-  'path.basic_constraints': 'PATH_NOT_CA',
-  'path.path_length': 'PATH_LENGTH',
-  'path.key_usage': 'PATH_KEY_USAGE',
-  'path.critical_extensions': 'PATH_UNKNOWN_CRITICAL_EXTENSION',
-  'path.name_constraints': 'PATH_NAME_CONSTRAINTS',
-  'path.eku': 'PATH_EKU',
-};
+/**
+ * The stable failure code of @mynakit/pki for each path check, quoted in `cert.path` details. pki's own
+ * `failure.code` wins for the check it describes: one check id can fail for several reasons (`path.build`
+ * with no anchor, or with the path-building work budget spent; `path.signature` with a bad or a weak
+ * signature).
+ */
+const PATH_CODES: ReadonlyMap<string, string> = new Map([
+  ['path.build', 'PATH_NO_ANCHOR'],
+  ['path.signature', 'PATH_SIGNATURE'],
+  ['path.basic_constraints', 'PATH_NOT_CA'],
+  ['path.path_length', 'PATH_LENGTH'],
+  ['path.key_usage', 'PATH_KEY_USAGE'],
+  ['path.critical_extensions', 'PATH_UNKNOWN_CRITICAL_EXTENSION'],
+  ['path.name_constraints', 'PATH_NAME_CONSTRAINTS'],
+  ['path.eku', 'PATH_EKU'],
+]);
+
+function pathCode(c: Check, failure: { readonly code: string; readonly detail: string } | undefined): string {
+  if (failure !== undefined && failure.detail === c.detail) return failure.code;
+  return PATH_CODES.get(c.id) ?? c.id;
+}
 
 export async function checkCertificate(input: CertificateCheckInput): Promise<CertificateCheckResult> {
   if (!VERIFICATION_PROFILES.includes(input.profile)) {
@@ -85,7 +95,7 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
   const structural = path.checks.filter((c) => c.status === 'failed' && !TIME_CHECKS.has(c.id));
   const warnings = path.checks.filter((c) => c.status === 'warning').map((c) => c.detail);
   if (structural.length > 0) {
-    const codes = [...new Set(structural.map((c) => PATH_CODES[c.id] ?? c.id))].join(', ');
+    const codes = [...new Set(structural.map((c) => pathCode(c, path.failure)))].join(', ');
     checks.push(check('cert.path', 'failed', `${codes}: ${structural.map((c) => c.detail).join('; ')}`));
   } else {
     const build = path.checks.find((c) => c.id === 'path.build')?.detail ?? 'path built';
