@@ -91,6 +91,25 @@ export function asUint(v: CborValue, what: string): number {
     throw new CborError('CBOR_SHAPE', `${what}: unsigned integer out of range`);
   throw mismatch(what, 'an unsigned integer', v);
 }
+/**
+ * An unsigned integer of any size CBOR allows (0..2^64 − 1, RFC 8949 §3.1): a safe-integer number, or
+ * a bigint above that — e.g. an ISO/IEC 18013-5 DigestID (`uint`) a peer may fill with any 64-bit value.
+ * Negative values, non-integral numbers, numbers beyond 2^53 (floats in the decoded data model: decode
+ * gives a bigint for every integer there) and bigints of 2^64 or more (bignums) fail with CBOR_SHAPE.
+ * In the decoded data model an integral float (5.0) is the number 5; to refuse floats by encoding, read
+ * with `LeanReader.uintOrBigint()`, which looks at the major type.
+ */
+export function asUintOrBigint(v: CborValue, what: string): number | bigint {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && !Object.is(v, -0)) return v;
+  if (typeof v === 'bigint') {
+    if (v >= 0n && v <= MAX_UINT64) return v;
+    throw new CborError('CBOR_SHAPE', `${what}: unsigned integer out of range`);
+  }
+  throw mismatch(what, 'an unsigned integer', v);
+}
+
+const MAX_UINT64 = (1n << 64n) - 1n;
+
 /** An integer (major type 0 or 1) that fits a JS number exactly. */
 export function asInt(v: CborValue, what: string): number {
   if (typeof v === 'number' && Number.isSafeInteger(v) && !Object.is(v, -0)) return v;
@@ -137,6 +156,9 @@ export function getBool(map: CborMap, key: CborValue): boolean {
 export function getUint(map: CborMap, key: CborValue): number {
   return asUint(required(map, key), `key ${keyName(key)}`);
 }
+export function getUintOrBigint(map: CborMap, key: CborValue): number | bigint {
+  return asUintOrBigint(required(map, key), `key ${keyName(key)}`);
+}
 export function getInt(map: CborMap, key: CborValue): number {
   return asInt(required(map, key), `key ${keyName(key)}`);
 }
@@ -164,6 +186,9 @@ export function optBool(map: CborMap, key: CborValue): boolean | undefined {
 }
 export function optUint(map: CborMap, key: CborValue): number | undefined {
   return optional(map, key, asUint);
+}
+export function optUintOrBigint(map: CborMap, key: CborValue): number | bigint | undefined {
+  return optional(map, key, asUintOrBigint);
 }
 export function optInt(map: CborMap, key: CborValue): number | undefined {
   return optional(map, key, asInt);

@@ -14,6 +14,7 @@ export {
   asTagged,
   asText,
   asUint,
+  asUintOrBigint,
   cborTypeName,
   getArray,
   getBool,
@@ -24,6 +25,7 @@ export {
   getTagged,
   getText,
   getUint,
+  getUintOrBigint,
   getValue,
   isArray,
   isBytes,
@@ -39,6 +41,7 @@ export {
   optMap,
   optText,
   optUint,
+  optUintOrBigint,
 } from './accessors.js';
 export {
   base64ToBytes,

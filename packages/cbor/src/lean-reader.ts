@@ -100,6 +100,17 @@ export class LeanReader extends Reader {
     return this.arg;
   }
 
+  /**
+   * An unsigned integer of any size CBOR allows (major type 0: 0..2^64 − 1, RFC 8949 §3.1): a number
+   * when it is a safe integer, else an exact bigint. Anything else — a negative integer, a float (even
+   * an integral one such as 5.0), a bignum tag, a string — fails with CBOR_SHAPE. For CDDL `uint`
+   * fields a peer may fill with any 64-bit value (ISO/IEC 18013-5 DigestID).
+   */
+  uintOrBigint(): number | bigint {
+    this.headOf(0, 'an unsigned integer');
+    return this.big === undefined ? this.arg : this.big;
+  }
+
   /** A text string (definite or indefinite length), strictly UTF-8. */
   text(): string {
     const start = this.pos;
