@@ -1,7 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  composeName,
+  createJpkiCaCertificate,
+  createSignatureCertificate,
+  encodeBasicFour,
+  JPKI_OID,
+  SANDBOX_CPS_URI,
+} from '@mynakit/jpki';
+import { createCertificate, derToPem, parseCertificate, signCms } from '@mynakit/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './capture.js';
 
@@ -373,6 +383,134 @@ describe('mynakit jpki inspect', () => {
     };
     expect(cmsJson).toMatchObject({ kind: 'cms', detached: false });
     expect(cmsJson.certificates[0]?.basicFour?.name).toBe('番号\u3000花子');
+  });
+
+  it('a certificate in the real JPKI structure: issuerAltName and the whole AKI, in text and --json', async () => {
+    const caKey = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const caDer = createJpkiCaCertificate({
+      purpose: 'signature',
+      publicKey: caKey.publicKey,
+      privateKey: caKey.privateKey,
+      serialNumber: '0132c4ab',
+      notBefore: new Date('2023-01-01T00:00:00Z'),
+      notAfter: new Date('2033-01-01T00:00:00Z'),
+    });
+    const ca = parseCertificate(caDer);
+    const leafDer = createSignatureCertificate({
+      issuer: { certificate: ca, privateKey: caKey.privateKey },
+      publicKey: generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey,
+      basicFour: encodeBasicFour({
+        name: composeName('番号', '花子'),
+        address: '東京都千代田区霞が関１－２－３',
+        birthDate: { year: 1990, month: 1, day: 2 },
+        sex: 'female',
+      }),
+      notBefore: new Date('2025-06-24T00:00:00Z'),
+      notAfter: new Date('2030-01-02T14:59:59Z'),
+    });
+    const leafFile = join(fx.dir, 'real-structure-leaf.pem');
+    writeFileSync(leafFile, derToPem(leafDer));
+    const caFile = join(fx.dir, 'real-structure-ca.der');
+    writeFileSync(caFile, caDer);
+    const sandboxAltName = 'DirName: C=JP, O=mynakit サンドボックス, OU=サンドボックス署名用認証局';
+
+    const text = await runCli(['jpki', 'inspect', leafFile]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`issuer alt names: ${sandboxAltName}`);
+    expect(text.stdout).toContain(`authority key id: ${ca.subjectKeyIdentifier}`);
+    expect(text.stdout).toContain(`authority cert issuer: DirName: ${ca.issuer}`);
+    expect(text.stdout).toContain('authority cert serial: 0132c4ab');
+    expect(text.stdout).toContain(`CPS: ${SANDBOX_CPS_URI} (${JPKI_OID.signaturePolicy})`);
+    const json = JSON.parse((await runCli(['jpki', 'inspect', leafFile, '--json'])).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(json.issuerAltName).toEqual([sandboxAltName]);
+    expect(json.authorityKeyIdentifier).toEqual({
+      keyIdentifier: ca.subjectKeyIdentifier,
+      authorityCertIssuer: [`DirName: ${ca.issuer}`],
+      authorityCertSerialNumber: '0132c4ab',
+    });
+    expect(json.policyQualifiers).toEqual([{ policy: JPKI_OID.signaturePolicy, cps: SANDBOX_CPS_URI }]);
+
+    // The CA: a Japanese directoryName SAN, a CRL DP naming itself, no AKI.
+    const caText = await runCli(['jpki', 'inspect', caFile]);
+    expect(caText.stdout).toContain(`subject alt names: ${sandboxAltName}`);
+    expect(caText.stdout).toContain(`CRL distribution points: DirName: ${ca.subject}`);
+    expect(caText.stdout).not.toContain('authority key id');
+    const caJson = JSON.parse((await runCli(['jpki', 'inspect', caFile, '--json'])).stdout) as Record<
+      string,
+      unknown
+    >;
+    expect(caJson.authorityKeyIdentifier).toBeUndefined();
+    expect(caJson.issuerAltName).toEqual([]);
+  });
+
+  it('names that are Object.prototype property names are printed as data', async () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort().join();
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const on = (typeId: string, value: string) => ({ type: 'otherName' as const, typeId, value });
+    const der = createCertificate({
+      subject: [
+        [{ type: 'C', value: 'JP' }],
+        [{ type: 'L', value: '__proto__' }],
+        [{ type: 'CN', value: 'constructor' }],
+      ],
+      publicKey: key.publicKey,
+      privateKey: key.privateKey,
+      notBefore: new Date('2025-01-01T00:00:00Z'),
+      notAfter: new Date('2030-01-01T00:00:00Z'),
+      extensions: [
+        { type: 'keyUsage', usages: ['digitalSignature', 'nonRepudiation'] },
+        {
+          type: 'subjectAltName',
+          names: [
+            on(JPKI_OID.name, 'toString'),
+            on(JPKI_OID.nameSubstitutionMap, '00000000'),
+            on(JPKI_OID.sex, '__proto__'),
+            on(JPKI_OID.birthDate, 'constructor'),
+            on(JPKI_OID.address, 'valueOf'),
+            on(JPKI_OID.addressSubstitutionMap, '0000000'),
+          ],
+        },
+      ],
+    });
+    const file = join(fx.dir, 'hostile.pem');
+    writeFileSync(file, derToPem(der));
+    const text = await runCli(['jpki', 'inspect', file]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('subject: C=JP, L=__proto__, CN=constructor');
+    expect(text.stdout).toMatch(/basic four: INVALID_SEX/);
+    // A self-signed signer trusted as itself: the report stands, the basic four fail with their code.
+    const sig = join(fx.dir, 'hostile.p7s');
+    writeFileSync(
+      sig,
+      signCms({
+        content: new TextEncoder().encode('x'),
+        detached: false,
+        signer: { certificate: der, privateKey: key.privateKey },
+        signingTime: new Date('2026-01-01T00:00:00Z'),
+      }),
+    );
+    const r = await runCli([
+      'jpki',
+      'verify',
+      '--signature',
+      sig,
+      '--trust',
+      file,
+      '--at',
+      '2026-01-01T00:00:00Z',
+      '--profile',
+      'jpki-sign',
+      '--json',
+    ]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expect(status(report, 'cms.signature')).toBe('passed');
+    expect(status(report, 'jpki.basic_four')).toBe('failed');
+    expect(report.checks.find((c) => c.id === 'jpki.basic_four')?.detail).toMatch(/^INVALID_SEX/);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(before);
   });
 
   it('anything else is a usage error', async () => {
