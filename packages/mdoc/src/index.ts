@@ -109,6 +109,7 @@ export {
   STATUS_LIST_SIGNING_EKU,
 } from '@mynakit/pki';
 export {
+  DEFAULT_CLOCK_SKEW_SECONDS,
   type DocumentSignerSummary,
   type ElementValues,
   type IssuerSignedVerification,

@@ -62,6 +62,7 @@ import {
   type MobileSecurityObject,
   type StatusListReference,
 } from './mobile-security-object.js';
+import type { ValidityInfo } from './validity-info.js';
 import { defaultVerificationCache, type VerificationCache } from './verification-cache.js';
 
 /** ISO/IEC 18013-5 Annex B: extended key usage of a document signer (id-mdl-kp-mdlDS). */
@@ -135,6 +136,12 @@ export interface VerifyIssuerOptions {
    * id-kp-oauthStatusSigning until IANA assigns it).
    */
   readonly statusListSignerEku?: string;
+  /**
+   * How far a validFrom or MSO `signed` time may lie after `now`, in seconds (default
+   * DEFAULT_CLOCK_SKEW_SECONDS = 60): device clocks run ahead. validUntil, certificate notAfter and a
+   * status list's exp get no grace. The `mso.validity` detail says when the tolerance was used.
+   */
+  readonly clockSkewSeconds?: number;
 }
 
 export interface MsoSummary {
@@ -425,10 +432,30 @@ function signerChecks(signer: SignerResult, docType: string, options: VerifyIssu
   let c = byDocType.get(docType);
   if (!c) {
     if (byDocType.size >= DOCTYPES_PER_SIGNER) byDocType.clear();
-    c = computeSignerChecks(signer, docType, table, options.policy ?? 'lenient');
+    c = guardedSignerChecks(signer, docType, table, options.policy ?? 'lenient');
     byDocType.set(docType, c);
   }
   return c;
+}
+
+/**
+ * A certificate's extensions are read on first use: one that turns out damaged (e.g. a flipped byte in
+ * an extension) is a failed path, never an exception out of the verifier.
+ */
+function guardedSignerChecks(
+  signer: SignerResult,
+  docType: string,
+  table: DocumentSignerEkuTable,
+  policy: ValidationPolicy,
+): SignerChecks {
+  try {
+    return computeSignerChecks(signer, docType, table, policy);
+  } catch (e) {
+    return {
+      path: pathFailed(`document signer certificate unusable: ${(e as Error).message}`),
+      profile: profileSkipped('document signer certificate unusable'),
+    };
+  }
 }
 
 function computeSignerChecks(
@@ -710,6 +737,58 @@ function signerCertificateProblem(
 
 const iso = (d: Date) => d.toISOString();
 
+/**
+ * The default `clockSkewSeconds`: 60. Phones' clocks run ahead of servers' by seconds and an mdoc is
+ * often minted moments before it is shown — a real Android capture carries a validFrom 2.2 s after
+ * the instant it was presented — so a verifier with no tolerance calls fresh documents "not yet
+ * valid". A minute covers that and no more; expiry gets no grace at all.
+ */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 60;
+
+function seconds(ms: number): string {
+  const s = ms / 1000;
+  return Number.isInteger(s) ? String(s) : s.toFixed(1);
+}
+
+/**
+ * `mso.validity` (ISO/IEC 18013-5 §9.3.1: validFrom ≤ now ≤ validUntil), tolerating a validFrom or an
+ * MSO `signed` time at most `skewSeconds` after `now` (a device clock ahead of ours) — reported in the
+ * detail when used. validUntil is never stretched.
+ */
+function validityCheck(vi: ValidityInfo, now: Date, skewSeconds: number): Check {
+  const t = now.getTime();
+  const skewMs = skewSeconds * 1000;
+  const from = vi.validFrom.getTime();
+  const signedAt = vi.signed.getTime();
+  if (from - t > skewMs)
+    return {
+      id: 'mso.validity',
+      status: 'failed',
+      detail: `not yet valid: validFrom ${iso(vi.validFrom)} is after ${iso(now)}${skewMs > 0 ? ` by more than the ${seconds(skewMs)} s clock skew allowed` : ''}`,
+    };
+  if (t > vi.validUntil.getTime())
+    return {
+      id: 'mso.validity',
+      status: 'failed',
+      detail: `expired: validUntil ${iso(vi.validUntil)} is before ${iso(now)}`,
+    };
+  if (signedAt - t > skewMs)
+    return {
+      id: 'mso.validity',
+      status: 'failed',
+      detail: `signed in the future: signed ${iso(vi.signed)} is after ${iso(now)}${skewMs > 0 ? ` by more than the ${seconds(skewMs)} s clock skew allowed` : ''}`,
+    };
+  if (from <= t && signedAt <= t) return validityPassed(vi.validFrom, vi.validUntil);
+  const ahead: string[] = [];
+  if (from > t) ahead.push(`validFrom is ${seconds(from - t)} s after the verification time`);
+  if (signedAt > t) ahead.push(`signed ${seconds(signedAt - t)} s after the verification time`);
+  return {
+    id: 'mso.validity',
+    status: 'passed',
+    detail: `valid from ${iso(vi.validFrom)} until ${iso(vi.validUntil)}; ${ahead.join(', ')}, within the ${seconds(skewMs)} s clock skew allowed`,
+  };
+}
+
 /** The passed `mso.validity` check for a validity window (memoised per window). */
 const validityChecks = new Map<number, Map<number, Check>>();
 
@@ -917,22 +996,7 @@ export function checkIssuerPart(
         },
   );
   const vi = mso.validityInfo;
-  const t = now.getTime();
-  checks.push(
-    t < vi.validFrom.getTime()
-      ? {
-          id: 'mso.validity',
-          status: 'failed',
-          detail: `not yet valid: validFrom ${iso(vi.validFrom)} is after ${iso(now)}`,
-        }
-      : t > vi.validUntil.getTime()
-        ? {
-            id: 'mso.validity',
-            status: 'failed',
-            detail: `expired: validUntil ${iso(vi.validUntil)} is before ${iso(now)}`,
-          }
-        : validityPassed(vi.validFrom, vi.validUntil),
-  );
+  checks.push(validityCheck(vi, now, options.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS));
   const ds = signer.certificate;
   if (!ds) {
     checks.push({
@@ -1158,6 +1222,9 @@ function requireOptions(options: VerifyIssuerOptions): void {
   }
   if (!Array.isArray(options.trustAnchors))
     throw new MdocError('MDOC_INVALID_ARGUMENT', 'options.trustAnchors must be an array');
+  const skew = options.clockSkewSeconds;
+  if (skew !== undefined && !(typeof skew === 'number' && Number.isFinite(skew) && skew >= 0))
+    throw new MdocError('MDOC_INVALID_ARGUMENT', 'options.clockSkewSeconds must be a finite number ≥ 0');
 }
 
 export { requireOptions as assertVerifyOptions };

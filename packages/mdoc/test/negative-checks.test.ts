@@ -360,7 +360,7 @@ describe('mso.*', () => {
   });
 
   it('mso.validity: before validFrom and after validUntil', async () => {
-    const early = await verify(response, { now: new Date('2025-04-30T23:59:59Z') });
+    const early = await verify(response, { now: new Date('2025-04-30T23:59:59Z'), clockSkewSeconds: 0 });
     expect(status(early, 'mso.validity')).toBe('failed');
     const late = await verify(response, { now: new Date('2026-01-01T00:00:01Z') });
     expect(status(late, 'mso.validity')).toBe('failed');

@@ -128,12 +128,19 @@ describe('keyUsage: a document signer must be allowed digitalSignature (RFC 5280
   });
 
   it('a DS whose critical keyUsage is keyCertSign only fails issuer.certificate_path', async () => {
+    // cA=TRUE, so that RFC 5280 path validation itself has nothing against it: the DS rule decides.
     const r = await verifyDeviceResponse(
-      await response(documentSigner({ keyUsage: ['keyCertSign'], eku: [ISO_DS] })),
+      await response(documentSigner({ ca: true, keyUsage: ['keyCertSign'], eku: [ISO_DS] })),
       opts(),
     );
     expect(check(r, 'issuer.certificate_path')?.status).toBe('failed');
-    expect(check(r, 'issuer.certificate_path')?.detail).toMatch(/keyUsage/);
+    expect(check(r, 'issuer.certificate_path')?.detail).toMatch(/keyUsage \(keyCertSign\).*digitalSignature/);
+    // Without cA the path fails already (RFC 5280 §4.2.1.3: keyCertSign only with cA).
+    const notCa = await verifyDeviceResponse(
+      await response(documentSigner({ keyUsage: ['keyCertSign'], eku: [ISO_DS] })),
+      opts(),
+    );
+    expect(check(notCa, 'issuer.certificate_path')?.status).toBe('failed');
   });
 
   it('a DS that is cA=TRUE but may sign (digitalSignature) stays a warning (real DS certificates are)', async () => {
