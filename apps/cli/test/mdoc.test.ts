@@ -3,6 +3,7 @@
  * wallets' responses through the CLI, input encodings, exit codes and usage errors.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -56,9 +57,10 @@ async function json(args: string[]) {
   expect(lines).toHaveLength(1); // exactly one JSON object on stdout
   return {
     ...r,
+    stdout: r.stdout,
     report: JSON.parse(r.stdout) as {
       verdict: string;
-      checks: { id: string; status: string }[];
+      checks: { id: string; status: string; detail: string }[];
       documents: unknown[];
     },
   };
@@ -146,8 +148,9 @@ describe('mynakit mdoc verify — real wallets at their verification time', () =
               join(c.dir, 'device_response.hex'),
               '--transcript',
               join(c.dir, 'session_transcript_bytes.hex'),
+              ...(c.readerKeyFile ? ['--reader-key', c.readerKeyFile] : []),
             ]
-          : ['--response', join(c.dir, 'issuer_signed.hex')];
+          : ['--response', join(c.dir, 'issuer_signed.hex'), '--issuer-signed-only'];
       const { code, report } = await json([
         'mdoc',
         'verify',
@@ -157,12 +160,101 @@ describe('mynakit mdoc verify — real wallets at their verification time', () =
         '--at',
         c.now.toISOString(),
       ]);
-      expect(report.verdict).toBe(c.expectedValid ? 'valid' : 'invalid');
-      expect(code).toBe(c.expectedValid ? 0 : 1);
       if (c.id === 'auth0-example3') expect(statusOf(report, 'item.digest')).toBe('failed');
-      if (c.kind === 'issuer-signed') expect(statusOf(report, 'device.signature')).toBe('skipped');
+      if (c.kind === 'issuer-signed') {
+        // Issuer data alone is never `valid`: device authentication was not performed.
+        expect(report.verdict).toBe(c.expectedValid ? 'undetermined' : 'invalid');
+        expect(code).toBe(c.expectedValid ? 2 : 1);
+        expect((report as unknown as Record<string, unknown>).deviceAuthentication).toBe('not-performed');
+        if (c.expectedValid) {
+          expect(statusOf(report, 'device.signature')).toBe('undetermined');
+          expect(report.checks.filter((x) => x.status !== 'passed').map((x) => x.id)).toEqual([
+            'device.signature',
+            'status.revocation',
+          ]);
+        }
+      } else {
+        expect(report.verdict).toBe(c.expectedValid ? 'valid' : 'invalid');
+        expect(code).toBe(c.expectedValid ? 0 : 1);
+      }
     });
   }
+});
+
+describe('mynakit mdoc verify — an IssuerSigned is not a presentation', () => {
+  const issuerSignedCase = () => {
+    const c = realWorldCases().find((x) => x.kind === 'issuer-signed' && x.expectedValid);
+    if (!c) throw new Error('no issuer-signed real-world case');
+    return c;
+  };
+  const base = () => {
+    const c = issuerSignedCase();
+    return [
+      'mdoc',
+      'verify',
+      '--response',
+      join(c.dir, 'issuer_signed.hex'),
+      '--trust',
+      file(`${c.id}-anchors.pem`, c.anchors.join('\n')),
+      '--at',
+      c.now.toISOString(),
+    ];
+  };
+
+  it('the default path refuses it: decode failed, invalid, exit 1, pointing at --issuer-signed-only', async () => {
+    // ISO/IEC 18013-5 §8.3.2.1.2.2: Document = {docType, issuerSigned, deviceSigned, ? errors}.
+    for (const extra of [[], ['--transcript', join(A, 'session_transcript_bytes.hex')]]) {
+      const { code, report } = await json([...base(), ...extra]);
+      expect(report.verdict).toBe('invalid');
+      expect(code).toBe(1);
+      const decode = report.checks.find((x) => x.id === 'decode') as { status: string; detail: string };
+      expect(decode.status).toBe('failed');
+      expect(decode.detail).toContain('--issuer-signed-only');
+      expect(report.documents).toEqual([]);
+    }
+    const text = await runCli(base());
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('verdict: invalid');
+  });
+
+  it('--issuer-signed-only in text: undetermined, exit 2, the elements labelled as issuer data only', async () => {
+    const r = await runCli([...base(), '--issuer-signed-only']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('verdict: undetermined');
+    expect(r.stdout).toContain('device authentication was not performed');
+    expect(r.stdout).not.toContain('verified elements');
+    expect(r.stdout).toContain('issuer-signed elements (device authentication not performed)');
+  });
+
+  it('--issuer-signed-only with a DeviceResponse is a decode failure that says so', async () => {
+    const { code, report } = await json([
+      ...annexDArgs('2021-01-01T00:00:00Z').filter(
+        (a, i, all) => a !== '--transcript' && all[i - 1] !== '--transcript',
+      ),
+      '--issuer-signed-only',
+    ]);
+    expect(code).toBe(1);
+    expect(report.checks.find((x) => x.id === 'decode')?.status).toBe('failed');
+    expect(report.checks.find((x) => x.id === 'decode')?.detail).toContain('without --issuer-signed-only');
+  });
+
+  it('--issuer-signed-only does not take --transcript or --reader-key (64)', async () => {
+    const r = await runCli([
+      ...base(),
+      '--issuer-signed-only',
+      '--transcript',
+      join(A, 'session_transcript_bytes.hex'),
+    ]);
+    expect(r.code).toBe(64);
+  });
+
+  it('--help says what --issuer-signed-only does and how large values are shown', async () => {
+    const r = await runCli(['mdoc', 'verify', '--help']);
+    expect(r.stdout).toContain('--issuer-signed-only');
+    expect(r.stdout).toMatch(/never valid/);
+    expect(r.stdout).toContain('--full-values');
+    expect(r.stdout).toMatch(/sha256/);
+  });
 });
 
 describe('mynakit mdoc verify — status list', () => {
@@ -263,6 +355,80 @@ describe('mynakit mdoc verify — status list', () => {
     ]);
     expect(statusOf(r.report, 'status.revocation')).toBe('undetermined');
     expect(r.code).toBe(2);
+  });
+});
+
+describe('mynakit mdoc verify — large values and invalid documents in the output', () => {
+  const transcript = hexToBytes(
+    '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
+  );
+  const big = portrait(2 * 1024 * 1024);
+  let args: string[];
+  beforeAll(async () => {
+    const chain = makeIssuerChain();
+    const device = p256();
+    const now = new Date('2025-06-01T00:00:00Z');
+    const issued = await issueMdoc({
+      docType: JP_MNC_DOCTYPE,
+      nameSpaces: jpMncElements(big),
+      deviceKey: device.publicKey,
+      validityInfo: { signed: now, validFrom: now, validUntil: new Date('2026-01-01T00:00:00Z') },
+      issuerKey: chain.dsKey,
+      issuerCertificateChain: [chain.ds.der],
+    });
+    const response = await presentMdoc({
+      documents: [issued.bytes],
+      request: {
+        docType: JP_MNC_DOCTYPE,
+        elements: { [JP_MNC_NAMESPACE]: ['full_name_unicode', 'portrait'] },
+      },
+      sessionTranscriptBytes: transcript,
+      deviceKey: device.privateKey,
+      mode: 'signature',
+    });
+    args = [
+      'mdoc',
+      'verify',
+      '--response',
+      file('big.cbor', response),
+      '--transcript',
+      file('big-st.cbor', transcript),
+      '--trust',
+      file('big-iaca.der', chain.iaca.der),
+      '--at',
+      '2025-06-01T00:00:00Z',
+    ];
+  });
+  const sha = createHash('sha256').update(big).digest('hex');
+
+  it('JSON: a byte string over 1 KiB is {type, size, sha256}, not its bytes', async () => {
+    const { code, report, stdout } = await json(args);
+    expect(code).toBe(0);
+    expect(stdout.length).toBeLessThan(64 * 1024);
+    const doc = report.documents[0] as { elements: Record<string, Record<string, unknown>> };
+    expect(doc.elements[JP_MNC_NAMESPACE]?.portrait).toEqual({ type: 'bstr', size: big.length, sha256: sha });
+    expect(doc.elements[JP_MNC_NAMESPACE]?.full_name_unicode).toBe('番号　花子');
+  });
+
+  it('text: <n bytes, sha256 …>', async () => {
+    const r = await runCli(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`<${big.length} bytes, sha256 ${sha}>`);
+    expect(r.stdout.length).toBeLessThan(64 * 1024);
+  });
+
+  it('--full-values prints them whole', async () => {
+    const { report } = await json([...args, '--full-values']);
+    const doc = report.documents[0] as { elements: Record<string, Record<string, unknown>> };
+    expect(doc.elements[JP_MNC_NAMESPACE]?.portrait).toBe(bytesToBase64url(big));
+  });
+
+  it('an invalid document lists no "verified elements"', async () => {
+    const late = await runCli([...args.slice(0, -1), '2027-01-01T00:00:00Z']);
+    expect(late.code).toBe(1);
+    expect(late.stdout).not.toContain('verified elements');
+    expect(late.stdout).not.toContain('番号');
+    expect(late.stdout).toContain('elements: not shown');
   });
 });
 

@@ -286,3 +286,17 @@ describe('an element identifier signed twice in one namespace', () => {
     expect(failedDecode(r)).toBeDefined();
   });
 });
+
+describe('element bytes are views of the input, never copies', () => {
+  it('a disclosed byte string shares the received buffer, in both paths', async () => {
+    const photo = portrait(64 * 1024);
+    const bytes = handBuiltResponse(signedItems(NS, [[1, 'portrait', photo]]), chain, device);
+    for (const fastPath of [true, false]) {
+      const r = await verifyDeviceResponse(bytes, opts({ fastPath }));
+      expect(r.verdict).toBe('valid');
+      const v = r.documents[0]?.elements[NS]?.portrait as Uint8Array;
+      expect(v).toEqual(photo);
+      expect(v.buffer).toBe(bytes.buffer);
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import { createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey } from 'node:crypto';
 import {
   bytesToBase64url,
   type CborValue,
@@ -28,9 +28,9 @@ import {
   verifyIssuerSigned,
 } from '@mynakit/mdoc';
 import { type Certificate, parseCertificate, readPemBlocks } from '@mynakit/pki';
-import type { Report } from '@mynakit/report';
+import { type Check, type Report, verdictOf } from '@mynakit/report';
 import { checkReferencedStatus } from '@mynakit/status-list';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { EXIT } from '../exit-codes.js';
 import { collect, emitReport, parseInstant, readInputFile, renderReportText } from '../io.js';
 import { UsageError } from '../usage-error.js';
@@ -40,15 +40,27 @@ import type { CommandContext } from './index.js';
  * `mynakit mdoc verify` and `mynakit mdoc inspect`.
  *
  *   mynakit mdoc verify --response FILE --transcript FILE --trust PEM [--trust PEM…] --at ISO-8601
- *                       [--reader-key FILE] [--status-list FILE] [--json]
+ *                       [--reader-key FILE] [--status-list FILE] [--json] [--full-values]
+ *   mynakit mdoc verify --issuer-signed-only --response FILE --trust PEM … --at ISO-8601
  *
  * Binary inputs may be raw bytes, hex or base64url (detected). The transcript is used byte-exact:
  * SessionTranscriptBytes (tag 24) as given, or a bare SessionTranscript wrapped without re-encoding.
  * `--trust` files may hold several PEM blocks (or one DER certificate); each is an anchor as it is.
  * `--reader-key` is a JWK (JSON) or the hex scalar d of a P-256 key, for deviceMac responses.
  * `--status-list` is a Status List Token (CWT or JWT) for the MSO status reference; without it the
- * status check is skipped. A `--response` holding an IssuerSigned (no device authentication) gets the
- * issuer checks only (`--transcript` is then not needed). Nothing is fetched.
+ * status check is skipped. Nothing is fetched.
+ *
+ * A presentation is a DeviceResponse: its Documents carry deviceSigned (ISO/IEC 18013-5
+ * §8.3.2.1.2.2), without which nothing shows that the device holding the MSO key presented the data —
+ * a copied record would verify as well. So an IssuerSigned given to the default path is a failed
+ * decode (invalid, exit 1) pointing at `--issuer-signed-only`, the separate operation that checks the
+ * issuer data alone: its issuer checks are reported, `device.signature` is `undetermined` (device
+ * authentication was not performed, `deviceAuthentication: "not-performed"`), so its verdict is
+ * `undetermined` (exit 2) at best — never `valid`.
+ *
+ * Element values are summarised: a byte string or text over 1 KiB (UTF-8) is shown as
+ * `{"type": "bstr"|"tstr", "size": n, "sha256": "<hex>"}` in JSON and `<n bytes, sha256 <hex>>` in
+ * text, so a large portrait does not flood the output; `--full-values` prints them whole.
  * Exit 0 valid, 1 invalid, 2 undetermined, 64 usage error. `--json` prints exactly one JSON object.
  * My Number (`individual_number_unicode`) is redacted from the output unless `--show-my-number`.
  */
@@ -61,6 +73,30 @@ interface VerifyOptions {
   statusList?: string;
   json?: boolean;
   showMyNumber?: boolean;
+  issuerSignedOnly?: boolean;
+  fullValues?: boolean;
+}
+
+/** Byte strings and texts longer than this (bytes, UTF-8 for text) are summarised unless --full-values. */
+export const LARGE_VALUE = 1024;
+
+/** `{type, size, sha256}` of a large byte string or text. */
+function largeValue(
+  type: 'bstr' | 'tstr',
+  bytes: Uint8Array,
+): { type: string; size: number; sha256: string } {
+  return { type, size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+}
+
+/** The UTF-8 bytes of `s` when they exceed LARGE_VALUE, else undefined (cheap for short strings). */
+function largeText(s: string): Uint8Array | undefined {
+  if (s.length * 3 <= LARGE_VALUE || Buffer.byteLength(s, 'utf8') <= LARGE_VALUE) return undefined;
+  return Buffer.from(s, 'utf8');
+}
+
+/** Sets an own property, `__proto__` included (received names are data, never prototype links). */
+function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function certificatesFromFile(path: string): Certificate[] {
@@ -118,62 +154,91 @@ function statusListToken(path: string): Uint8Array | string {
   return detectBinaryInput(bytes);
 }
 
-/** CBOR values as JSON: bytes as base64url, tags as {tag, value}, maps as objects. */
-export function cborToJson(v: CborValue | unknown, depth = 0): unknown {
+/**
+ * CBOR values as JSON: bytes as base64url, tags as {tag, value}, maps as objects. Unless `full`, byte
+ * strings and texts over LARGE_VALUE become `{type, size, sha256}`.
+ */
+export function cborToJson(v: CborValue | unknown, depth = 0, full = false): unknown {
   if (depth > 64) return null;
   if (v === undefined) return null;
-  if (v instanceof Uint8Array) return bytesToBase64url(v);
+  if (v instanceof Uint8Array)
+    return !full && v.length > LARGE_VALUE ? largeValue('bstr', v) : bytesToBase64url(v);
+  if (typeof v === 'string') {
+    const big = full ? undefined : largeText(v);
+    return big ? largeValue('tstr', big) : v;
+  }
   if (typeof v === 'bigint') return v.toString();
-  if (v instanceof EncodedCbor) return { tag: 24, value: bytesToBase64url(v.bytes) };
-  if (v instanceof RawCbor) return { raw: bytesToBase64url(v.bytes) };
-  if (v instanceof Tagged) return { tag: v.tag, value: cborToJson(v.value, depth + 1) };
+  if (v instanceof EncodedCbor) return { tag: 24, value: cborToJson(v.bytes, depth + 1, full) };
+  if (v instanceof RawCbor) return { raw: cborToJson(v.bytes, depth + 1, full) };
+  if (v instanceof Tagged) return { tag: v.tag, value: cborToJson(v.value, depth + 1, full) };
   if (v instanceof Simple) return { simple: v.value };
   if (v instanceof Date) return v.toISOString();
-  if (Array.isArray(v)) return v.map((x) => cborToJson(x, depth + 1));
+  if (Array.isArray(v)) return v.map((x) => cborToJson(x, depth + 1, full));
   if (v instanceof Map) {
     const o: Record<string, unknown> = {};
     for (const [k, x] of v)
-      o[typeof k === 'string' ? k : JSON.stringify(cborToJson(k, depth + 1))] = cborToJson(x, depth + 1);
+      setOwn(
+        o,
+        typeof k === 'string' ? k : JSON.stringify(cborToJson(k, depth + 1, true)),
+        cborToJson(x, depth + 1, full),
+      );
     return o;
   }
   if (v !== null && typeof v === 'object') {
     const withJson = v as { toJSON?: () => unknown };
-    if (typeof withJson.toJSON === 'function') return cborToJson(withJson.toJSON(), depth + 1);
+    if (typeof withJson.toJSON === 'function') return cborToJson(withJson.toJSON(), depth + 1, full);
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) o[k] = cborToJson(x, depth + 1);
+    for (const [k, x] of Object.entries(v)) setOwn(o, k, cborToJson(x, depth + 1, full));
     return o;
   }
   return v;
 }
 
+/** `<n bytes>`, with its SHA-256 when it is over LARGE_VALUE. */
+function bytesNote(b: Uint8Array): string {
+  return b.length > LARGE_VALUE
+    ? `<${b.length} bytes, sha256 ${createHash('sha256').update(b).digest('hex')}>`
+    : `<${b.length} bytes>`;
+}
+
 /** A short, readable rendering of an element value for the text summary. */
-function short(v: CborValue, depth = 0): string {
-  if (v instanceof Uint8Array) return `<${v.length} bytes>`;
+function short(v: CborValue, depth = 0, full = false): string {
+  if (v instanceof Uint8Array) return bytesNote(v);
   if (v instanceof Tagged)
-    return v.tag === 0 || v.tag === 1004 ? String(v.value) : `${v.tag}(${short(v.value, depth + 1)})`;
-  if (v instanceof EncodedCbor) return `24(<${v.bytes.length} bytes>)`;
-  if (typeof v === 'string') return v.length > 80 ? `${v.slice(0, 77)}…` : v;
+    return v.tag === 0 || v.tag === 1004 ? String(v.value) : `${v.tag}(${short(v.value, depth + 1, full)})`;
+  if (v instanceof EncodedCbor) return `24(${bytesNote(v.bytes)})`;
+  if (typeof v === 'string') {
+    if (full) return v;
+    const big = largeText(v);
+    if (big) return `<${big.length} bytes of text, sha256 ${createHash('sha256').update(big).digest('hex')}>`;
+    return v.length > 80 ? `${v.slice(0, 77)}…` : v;
+  }
   if (typeof v === 'bigint') return v.toString();
   if (depth > 2) return '…';
-  if (Array.isArray(v)) return `[${v.map((x) => short(x, depth + 1)).join(', ')}]`;
+  if (Array.isArray(v)) return `[${v.map((x) => short(x, depth + 1, full)).join(', ')}]`;
   if (v instanceof Map)
-    return `{${[...v].map(([k, x]) => `${String(k)}: ${short(x, depth + 1)}`).join(', ')}}`;
+    return `{${[...v].map(([k, x]) => `${String(k)}: ${short(x, depth + 1, full)}`).join(', ')}}`;
   return String(v);
 }
 
-function elementLines(elements: ElementValues | undefined, indent: string): string[] {
+function elementLines(elements: ElementValues | undefined, indent: string, full = false): string[] {
   const lines: string[] = [];
   for (const [ns, items] of Object.entries(elements ?? {})) {
     lines.push(`${indent}${ns}`);
     for (const [id, v] of Object.entries(items)) {
       const label = jpMncLabel(ns, id, 'en');
-      lines.push(`${indent}  ${id}${label !== id ? ` (${label})` : ''}: ${short(v)}`);
+      lines.push(`${indent}  ${id}${label !== id ? ` (${label})` : ''}: ${short(v, 0, full)}`);
     }
   }
   return lines;
 }
 
-function documentLines(d: VerifiedDocument): string[] {
+interface Rendering {
+  readonly full: boolean;
+  readonly issuerSignedOnly: boolean;
+}
+
+function documentLines(d: VerifiedDocument, how: Rendering): string[] {
   const lines = [`document ${d.docType}: ${d.verdict}`];
   if (d.issuer) {
     lines.push(
@@ -188,10 +253,18 @@ function documentLines(d: VerifiedDocument): string[] {
     );
     if (d.mso.status) lines.push(`  status list: ${d.mso.status.uri} (index ${d.mso.status.idx})`);
   }
-  const el = elementLines(d.elements, '    ');
-  lines.push(el.length ? '  verified elements:' : '  verified elements: none', ...el);
-  const dev = elementLines(d.deviceElements, '    ');
-  if (dev.length) lines.push('  device-signed elements:', ...dev);
+  if (d.verdict === 'invalid') {
+    // Nothing of an invalid document is vouched for, whatever digests happened to match.
+    lines.push('  elements: not shown (the document is invalid)');
+  } else {
+    const el = elementLines(d.elements, '    ', how.full);
+    const title = how.issuerSignedOnly
+      ? 'issuer-signed elements (device authentication not performed)'
+      : 'verified elements';
+    lines.push(el.length ? `  ${title}:` : `  ${title}: none`, ...el);
+    const dev = elementLines(d.deviceElements, '    ', how.full);
+    if (dev.length) lines.push('  device-signed elements:', ...dev);
+  }
   if (d.notReturned) {
     lines.push(
       `  not returned: ${Object.entries(d.notReturned)
@@ -202,11 +275,13 @@ function documentLines(d: VerifiedDocument): string[] {
   return lines;
 }
 
-function renderVerification(report: Report & Record<string, unknown>): string {
-  const r = report as unknown as DeviceResponseVerification;
-  const lines = [renderReportText(report).trimEnd()];
-  for (const d of r.documents) lines.push(...documentLines(d));
-  return `${lines.join('\n')}\n`;
+function renderVerification(how: Rendering): (report: Report & Record<string, unknown>) => string {
+  return (report) => {
+    const r = report as unknown as DeviceResponseVerification;
+    const lines = [renderReportText(report).trimEnd()];
+    for (const d of r.documents) lines.push(...documentLines(d, how));
+    return `${lines.join('\n')}\n`;
+  };
 }
 
 /** What the `--response` file holds: a DeviceResponse, or an IssuerSigned on its own. */
@@ -214,6 +289,15 @@ function looksLikeIssuerSigned(bytes: Uint8Array): boolean {
   try {
     const v = decode(bytes);
     return v instanceof Map && v.has('issuerAuth') && !v.has('version');
+  } catch {
+    return false;
+  }
+}
+
+function looksLikeDeviceResponse(bytes: Uint8Array): boolean {
+  try {
+    const v = decode(bytes);
+    return v instanceof Map && v.has('version') && v.has('status');
   } catch {
     return false;
   }
@@ -231,6 +315,40 @@ function redactDocuments<T extends { documents: readonly VerifiedDocument[] }>(r
   };
 }
 
+/** The default path's answer to an IssuerSigned: not a presentation (§8.3.2.1.2.2). */
+function notAPresentation(): DeviceResponseVerification {
+  const checks: Check[] = [
+    {
+      id: 'decode',
+      status: 'failed',
+      detail:
+        'the input is an IssuerSigned, not a DeviceResponse: it carries no device authentication (ISO/IEC 18013-5 §8.3.2.1.2.2 Document requires deviceSigned); to check its issuer data alone use --issuer-signed-only (never valid)',
+    },
+  ];
+  return { verdict: 'invalid', checks, documents: [] };
+}
+
+/**
+ * `--issuer-signed-only`: the issuer checks as reported, with device authentication `undetermined`
+ * instead of skipped — it was not performed — so the verdict is never `valid`.
+ */
+function issuerDataOnly(r: IssuerSignedVerification): IssuerSignedVerification {
+  const notPerformed = (c: Check): Check =>
+    c.id === 'device.signature' && c.status === 'skipped'
+      ? {
+          id: c.id,
+          status: 'undetermined',
+          detail: `${c.detail} (--issuer-signed-only: the issuer data is checked, not its presentation)`,
+        }
+      : c;
+  const checks = r.checks.map(notPerformed);
+  const documents = r.documents.map((d) => {
+    const docChecks = d.checks.map(notPerformed);
+    return { ...d, checks: docChecks, verdict: verdictOf(docChecks), elements: d.elements };
+  });
+  return { ...r, verdict: verdictOf(checks), checks, documents };
+}
+
 async function verify(o: VerifyOptions, ctx: CommandContext): Promise<void> {
   const now = parseInstant(o.at);
   const response = detectBinaryInput(readInputFile(o.response, '--response'));
@@ -244,8 +362,22 @@ async function verify(o: VerifyOptions, ctx: CommandContext): Promise<void> {
   const common = { trustAnchors, now, ...(statusChecker ? { statusChecker } : {}) };
 
   let result: DeviceResponseVerification | IssuerSignedVerification;
-  if (looksLikeIssuerSigned(response)) {
-    result = await verifyIssuerSigned(response, common);
+  if (o.issuerSignedOnly === true) {
+    result = issuerDataOnly(await verifyIssuerSigned(response, common));
+    if (result.documents.length === 0 && looksLikeDeviceResponse(response))
+      result = {
+        ...result,
+        checks: result.checks.map((c) =>
+          c.id === 'decode'
+            ? {
+                ...c,
+                detail: `${c.detail} (the input is a DeviceResponse: verify it without --issuer-signed-only)`,
+              }
+            : c,
+        ),
+      };
+  } else if (looksLikeIssuerSigned(response)) {
+    result = notAPresentation();
   } else {
     if (o.transcript === undefined)
       throw new UsageError("required option '--transcript <file>' not specified");
@@ -256,14 +388,17 @@ async function verify(o: VerifyOptions, ctx: CommandContext): Promise<void> {
       ...(readerPrivateKey ? { readerPrivateKey } : {}),
     });
   }
-  const shown = redactDocuments(result, o.showMyNumber === true);
-  const out = cborToJson(shown) as Report & Record<string, unknown>;
+  const shown = redactDocuments(result, o.showMyNumber === true) as unknown as Report &
+    Record<string, unknown>;
+  const full = o.fullValues === true;
+  // The JSON form is built only for --json: the text form never needs the values as JSON.
+  const report = o.json === true ? (cborToJson(shown, 0, full) as Report & Record<string, unknown>) : shown;
   ctx.setExit(
     emitReport(
-      o.json === true ? out : (shown as unknown as Report & Record<string, unknown>),
+      report,
       { json: o.json === true },
       ctx.out,
-      renderVerification,
+      renderVerification({ full, issuerSignedOnly: o.issuerSignedOnly === true }),
     ),
   );
 }
@@ -301,9 +436,9 @@ function summary(bytes: Uint8Array): string[] {
       }
       const elements: ElementValues = {};
       for (const [ns, items] of s.nameSpaces) {
-        elements[ns] = {};
-        for (const i of items)
-          (elements[ns] as Record<string, CborValue>)[i.elementIdentifier] = i.elementValue;
+        const values: Record<string, CborValue> = {};
+        for (const i of items) setOwn(values, i.elementIdentifier, i.elementValue);
+        setOwn(elements, ns, values);
       }
       lines.push(
         `${indent}elements (not verified):`,
@@ -360,9 +495,12 @@ export function registerMdocCommands(program: Command, ctx: CommandContext): voi
   mdoc
     .command('verify')
     .description(
-      'verify a DeviceResponse (or an IssuerSigned) offline, with the transcript and trust anchors given',
+      'verify a DeviceResponse offline, with the transcript and trust anchors given (or, with --issuer-signed-only, the issuer data of an IssuerSigned)',
     )
-    .requiredOption('--response <file>', 'DeviceResponse or IssuerSigned: raw, hex or base64url')
+    .requiredOption(
+      '--response <file>',
+      'DeviceResponse (IssuerSigned with --issuer-signed-only): raw, hex or base64url',
+    )
     .option(
       '--transcript <file>',
       'SessionTranscriptBytes (tag 24) or a bare SessionTranscript: raw, hex or base64url',
@@ -378,7 +516,17 @@ export function registerMdocCommands(program: Command, ctx: CommandContext): voi
       "the reader's ephemeral private key for deviceMac: a JWK, or P-256 d as hex",
     )
     .option('--status-list <file>', 'Status List Token (CWT or JWT) for the MSO status reference')
+    .addOption(
+      new Option(
+        '--issuer-signed-only',
+        'check the issuer data of an IssuerSigned alone: no device authentication is performed, so the verdict is never valid (undetermined at best, exit 2)',
+      ).conflicts(['transcript', 'readerKey']),
+    )
     .option('--json', 'print exactly one JSON object on stdout')
+    .option(
+      '--full-values',
+      `print element values whole; by default a byte string or text over ${LARGE_VALUE} bytes is shown as {type, size, sha256} (JSON) or <n bytes, sha256 …> (text)`,
+    )
     .option('--show-my-number', 'print My Number (individual_number_unicode) instead of redacting it')
     .action((o: VerifyOptions) => verify(o, ctx));
 

@@ -9,7 +9,11 @@
  *
  * It accepts exactly what the general path (decode → decodeDeviceResponse → decodeIssuerPart /
  * decodeDeviceSigned) accepts or less: any error here sends the verifier to the general path, which
- * is the authority on what is malformed and reports it per document.
+ * is the authority on what is malformed and reports it per document. The two share the readers of
+ * the MSO (internal/read-mso.ts) and of IssuerSignedItemBytes (readIssuerSignedItem) and the limits
+ * of limits.ts: every count is checked at its head (or, for an indefinite length, at the first
+ * entry past the limit), so a response is refused before more than a bounded part of it is read,
+ * and every lookup (namespaces, DigestIDs, unknown keys) is a Map or Set — linear work in all.
  */
 import { type CborMap, type CborValue, type EncodedCbor, LeanReader } from '@mynakit/cbor';
 import { DEVICE_RESPONSE_VERSION, decodeDocumentErrors, decodeErrors } from '../device-response.js';
