@@ -43,6 +43,8 @@ export interface JpkiFixtures {
     wrongKeyUsage: string;
     noPolicy: string;
     signerNotIncluded: string;
+    /** CMS DER, attached, the valid signer, digest SHA-1 (messageDigest and signature hash). */
+    sha1Attached: string;
     /** CRLs (DER) */
     crl: string;
     crlPem: string;
@@ -277,14 +279,14 @@ function cmsSign(
   out: string,
   signer: [string, string],
   content: string,
-  opts: { detached: boolean; nocerts?: boolean; pem?: boolean },
+  opts: { detached: boolean; nocerts?: boolean; pem?: boolean; md?: string },
 ): void {
   openssl([
     'cms',
     '-sign',
     '-binary',
     '-md',
-    'sha256',
+    opts.md ?? 'sha256',
     '-nosmimecap',
     '-signer',
     signer[0],
@@ -366,6 +368,7 @@ function build(root: TempDir): JpkiFixtures {
   cmsSign(f('wrongku.der'), wrongKu, f('content.bin'), { detached: false });
   cmsSign(f('nopolicy.der'), noPolicy, f('content.bin'), { detached: false });
   cmsSign(f('nocerts.der'), signer, f('content.bin'), { detached: false, nocerts: true });
+  cmsSign(f('sha1.der'), signer, f('content.bin'), { detached: false, md: 'sha1' });
 
   const attached = new Uint8Array(readFileSync(f('attached.der')));
   writeFileSync(f('tampered-attached.der'), flipInside(attached, content));
@@ -407,6 +410,7 @@ function build(root: TempDir): JpkiFixtures {
       wrongKeyUsage: f('wrongku.der'),
       noPolicy: f('nopolicy.der'),
       signerNotIncluded: f('nocerts.der'),
+      sha1Attached: f('sha1.der'),
       crl: f('crl.der'),
       crlPem: f('crl.pem'),
       staleCrl: f('stale.crl'),
