@@ -28,8 +28,8 @@ export interface DiagnoseOptions extends ReadLimits {
   readonly expandByteStrings?: boolean;
   /**
    * Longest output allowed, in UTF-16 code units; longer fails with CBOR_OUTPUT_EXCEEDED. The default,
-   * `defaultMaxOutput(input length, indent, maxDepth)`, is the most any input of that length can print,
-   * so it only ever stops an input that is not what it claims.
+   * `defaultMaxOutput(input length, indent, maxDepth)`, is the most any input of that length can print:
+   * a linear bound that no input exceeds. Pass less to cap what is shown (e.g. a CLI's screen).
    */
   readonly maxOutput?: number;
 }
