@@ -147,11 +147,48 @@ function readPssParams(der: Uint8Array | undefined): PssParams {
   return { hash, saltLength };
 }
 
+/** What signatures a verifier accepts besides the default. */
+export interface SignaturePolicy {
+  /**
+   * Accept signatures computed over SHA-1 (sha1WithRSAEncryption, ecdsa-with-SHA1, RSASSA-PSS with
+   * SHA-1, a CMS signer digesting with SHA-1). Default false: SHA-1 collisions are practical (SHAttered
+   * 2017, chosen-prefix 2020), and RFC 9155 and the CA/Browser Forum retired it for signatures.
+   */
+  readonly allowSha1?: boolean;
+}
+
+/**
+ * Why `policy` refuses a signature under `alg` (with `digestHint` as in `verifySignature`), or undefined.
+ * Cheap for everything but RSASSA-PSS, whose hash is in its parameters.
+ */
+export function refusedSignature(
+  alg: AlgorithmIdentifier,
+  digestHint?: HashName,
+  policy?: SignaturePolicy,
+): string | undefined {
+  if (policy?.allowSha1 === true) return undefined;
+  const scheme = SCHEMES[alg.oid];
+  if (scheme === undefined) return undefined;
+  let hash: HashName | null | undefined;
+  if (scheme.kind === 'rsa-pss') {
+    try {
+      hash = readPssParams(alg.parametersDer).hash;
+    } catch {
+      return undefined; // unsupported parameters: verification says so
+    }
+  } else hash = scheme.hash ?? digestHint;
+  return hash === 'sha1' ? sha1Refusal(scheme.name) : undefined;
+}
+
+function sha1Refusal(name: string): string {
+  return `${name} over SHA-1: SHA-1 signatures are not accepted (allowSha1 to accept them)`;
+}
+
 /**
  * Verifies `signature` over `data` with `publicKey` under `alg`. `digestHint` names the hash when the
  * identifier only names the key algorithm (CMS `rsaEncryption`, `ecPublicKey`).
  * Returns false for a wrong signature or a key of the wrong type; throws `UNSUPPORTED_ALGORITHM` for an
- * algorithm it does not know.
+ * algorithm it does not know and `WEAK_ALGORITHM` for a SHA-1 signature unless `policy.allowSha1`.
  */
 export function verifySignature(
   alg: AlgorithmIdentifier,
@@ -159,11 +196,13 @@ export function verifySignature(
   signature: Uint8Array,
   publicKey: KeyObject,
   digestHint?: HashName,
+  policy?: SignaturePolicy,
 ): boolean {
   const scheme = SCHEMES[alg.oid];
   if (scheme === undefined)
     throw new PkiError('UNSUPPORTED_ALGORITHM', `unsupported signature algorithm ${alg.oid}`);
   const keyType = publicKey.asymmetricKeyType;
+  const allowSha1 = policy?.allowSha1 === true;
   try {
     switch (scheme.kind) {
       case 'rsa': {
@@ -171,11 +210,13 @@ export function verifySignature(
         const hash = scheme.hash ?? digestHint;
         if (hash === undefined)
           throw new PkiError('UNSUPPORTED_ALGORITHM', 'no digest algorithm for RSA signature');
+        if (hash === 'sha1' && !allowSha1) throw new PkiError('WEAK_ALGORITHM', sha1Refusal(scheme.name));
         return verify(hash, data, { key: publicKey, padding: cryptoConstants.RSA_PKCS1_PADDING }, signature);
       }
       case 'rsa-pss': {
         if (keyType !== 'rsa' && keyType !== 'rsa-pss') return false;
         const p = readPssParams(alg.parametersDer);
+        if (p.hash === 'sha1' && !allowSha1) throw new PkiError('WEAK_ALGORITHM', sha1Refusal(scheme.name));
         return verify(
           p.hash,
           data,
@@ -188,6 +229,7 @@ export function verifySignature(
         const hash = scheme.hash ?? digestHint;
         if (hash === undefined)
           throw new PkiError('UNSUPPORTED_ALGORITHM', 'no digest algorithm for ECDSA signature');
+        if (hash === 'sha1' && !allowSha1) throw new PkiError('WEAK_ALGORITHM', sha1Refusal(scheme.name));
         return verify(hash, data, { key: publicKey, dsaEncoding: 'der' }, signature);
       }
       case 'eddsa':

@@ -33,6 +33,7 @@ import {
   readDer,
   readHeader,
   readOid,
+  signatureBitsAt,
   smallIntAt,
   Tag,
   timeAt,
@@ -356,9 +357,8 @@ function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
   expectHeader(der, tbsEnd, certEnd, Tag.SEQUENCE, 'signatureAlgorithm', h);
   const outerAlgStart = h.start;
   const outerAlgEnd = h.end;
-  const outerAlg = algorithmAt(der, h);
   expectHeader(der, outerAlgEnd, certEnd, Tag.BIT_STRING, 'signatureValue', h);
-  const sig = bitStringAt(der, h, 'signatureValue');
+  const signatureValue = signatureBitsAt(der, h, 'signatureValue');
   if (h.end !== certEnd) throw new PkiError('DER_MALFORMED', 'Certificate: unexpected trailing data');
 
   // TBSCertificate
@@ -378,8 +378,12 @@ function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
   const serialNumber = integerHexAt(der, h.contentStart, h.contentEnd);
   expectHeader(der, h.end, te, Tag.SEQUENCE, 'signature', h);
   p = h.end;
-  if (!spanEqual(der, h.start, h.end, outerAlgStart, outerAlgEnd) && algorithmAt(der, h).oid !== outerAlg.oid)
+  // §4.1.1.2: signatureAlgorithm "MUST contain the same algorithm identifier as the signature field in
+  // the sequence tbsCertificate" — byte for byte, so that the unsigned copy can neither differ (e.g. in
+  // RSASSA-PSS parameters) nor be re-encoded. The signed one is what verification uses.
+  if (!spanEqual(der, h.start, h.end, outerAlgStart, outerAlgEnd))
     throw new PkiError('DER_MALFORMED', 'signature algorithm mismatch (§4.1.1.2)');
+  const signedAlg = algorithmAt(der, h);
   expectHeader(der, p, te, Tag.SEQUENCE, 'issuer', h);
   const issuer = der.subarray(h.start, h.end);
   expectHeader(der, h.end, te, Tag.SEQUENCE, 'validity', h);
@@ -503,15 +507,15 @@ function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
       namedCurve !== undefined ? { algorithm: keyAlg.oid, namedCurve } : { algorithm: keyAlg.oid },
     subjectPublicKey,
     signatureAlgorithm:
-      outerAlg.parametersDer !== undefined
+      signedAlg.parametersDer !== undefined
         ? {
-            oid: outerAlg.oid,
-            parametersDer: outerAlg.parametersDer,
-            name: signatureAlgorithmName(outerAlg.oid),
+            oid: signedAlg.oid,
+            parametersDer: signedAlg.parametersDer,
+            name: signatureAlgorithmName(signedAlg.oid),
           }
-        : { oid: outerAlg.oid, name: signatureAlgorithmName(outerAlg.oid) },
+        : { oid: signedAlg.oid, name: signatureAlgorithmName(signedAlg.oid) },
     tbsDer: tbs,
-    signatureValue: sig.bytes,
+    signatureValue,
     keyParameters: keyAlg.parametersDer,
     keyBits: keyBitString.unusedBits === 0 ? subjectPublicKey : undefined,
     cdpDer: cdp,

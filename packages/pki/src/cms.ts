@@ -14,8 +14,12 @@
  *
  * §5.4: with signed attributes the signature covers the DER of the SET OF Attribute — the received
  * [0] IMPLICIT bytes with the tag changed to SET (0x31), never a re-encoding. contentType and
- * messageDigest are then mandatory (§11.1, §11.2). Parsing uses the lean DER reader (BER indefinite
- * lengths accepted, as streamed CMS uses them); building emits DER.
+ * messageDigest are then mandatory (§11.1, §11.2). Parsing uses the lean DER reader and reads DER: a
+ * SignedData has then one accepted encoding. BER (indefinite lengths of streamed CMS, §5.1 allows it) is
+ * read only with `allowBer`; the signed attributes and the certificates must be DER even then (§5.4,
+ * RFC 5280 §4.1). When the signed attributes hold CMSAlgorithmProtection (RFC 6211), the algorithms
+ * it signs must be those the SignerInfo names outside the signature. SHA-1 (as the digest or the
+ * signature hash) is refused unless `allowSha1`. Building emits DER.
  */
 import { Buffer } from 'node:buffer';
 import { constants as cryptoConstants, type KeyObject, sign as nodeSign } from 'node:crypto';
@@ -27,6 +31,7 @@ import {
   HASH_OID,
   type HashName,
   hashNameOf,
+  type SignaturePolicy,
   signatureAlgorithmName,
   verifySignature,
 } from './algorithm.js';
@@ -90,9 +95,17 @@ export interface SignCmsOptions {
   readonly contentType?: string;
   /** RSA keys: PKCS #1 v1.5 (default, what JPKI uses) or PSS. */
   readonly rsaPadding?: 'pkcs1' | 'pss';
+  /**
+   * Sign the algorithms too, in a CMSAlgorithmProtection attribute (RFC 6211): the SignerInfo names
+   * them outside the signature. Default false (the signed attributes JPKI documents carry).
+   */
+  readonly algorithmProtection?: boolean;
 }
 
 const attribute = (type: string, value: Uint8Array): Uint8Array => sequence(oid(type), setOf(value));
+
+/** id-aa-CMSAlgorithmProtection (RFC 6211). */
+const CMS_ALGORITHM_PROTECTION = '1.2.840.113549.1.9.52';
 
 /** Produces a DER ContentInfo holding SignedData with one signer. */
 export function signCms(opts: SignCmsOptions): Uint8Array<ArrayBuffer> {
@@ -105,20 +118,13 @@ export function signCms(opts: SignCmsOptions): Uint8Array<ArrayBuffer> {
   if (useSki && signer.subjectKeyIdentifier === undefined)
     throw new PkiError('INVALID_ARGUMENT', 'the signer certificate has no subjectKeyIdentifier');
 
-  const signedAttrs = setOf(
-    attribute(OID.contentType, oid(contentType)),
-    attribute(OID.signingTime, x509Time(opts.signingTime)),
-    attribute(OID.messageDigest, octetString(digest(hash, opts.content))),
-  );
   let sigAlg: Uint8Array;
-  let signature: Uint8Array;
+  let signOver: (data: Uint8Array) => Uint8Array;
   const t = key.asymmetricKeyType;
   if (t === 'rsa' && opts.rsaPadding !== 'pss') {
     // rsaEncryption as the SignerInfo algorithm, as OpenSSL and most CMS producers write it.
     sigAlg = sequence(oid(OID.rsaEncryption), nullValue());
-    signature = new Uint8Array(
-      nodeSign(hash, signedAttrs, { key, padding: cryptoConstants.RSA_PKCS1_PADDING }),
-    );
+    signOver = (d) => nodeSign(hash, d, { key, padding: cryptoConstants.RSA_PKCS1_PADDING });
   } else if (t === 'rsa' || t === 'rsa-pss') {
     const h = sequence(oid(HASH_OID[hash]), nullValue());
     const saltLength = hash === 'sha256' ? 32 : hash === 'sha384' ? 48 : 64;
@@ -126,23 +132,31 @@ export function signCms(opts: SignCmsOptions): Uint8Array<ArrayBuffer> {
       oid(OID.rsassaPss),
       sequence(explicit(0, h), explicit(1, sequence(oid(OID.mgf1), h)), explicit(2, integer(saltLength))),
     );
-    signature = new Uint8Array(
-      nodeSign(hash, signedAttrs, { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength }),
-    );
+    signOver = (d) => nodeSign(hash, d, { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength });
   } else if (t === 'ec') {
     const ecOid = { sha256: OID.ecdsaWithSHA256, sha384: OID.ecdsaWithSHA384, sha512: OID.ecdsaWithSHA512 }[
       hash as 'sha256' | 'sha384' | 'sha512'
     ];
     sigAlg = sequence(oid(ecOid));
-    signature = new Uint8Array(nodeSign(hash, signedAttrs, { key, dsaEncoding: 'der' }));
+    signOver = (d) => nodeSign(hash, d, { key, dsaEncoding: 'der' });
   } else {
     throw new PkiError('UNSUPPORTED_KEY', `CMS signing with a ${t ?? 'unknown'} key is not supported`);
   }
+  const digestAlg = sequence(oid(HASH_OID[hash]));
+  const attrs = [
+    attribute(OID.contentType, oid(contentType)),
+    attribute(OID.signingTime, x509Time(opts.signingTime)),
+    attribute(OID.messageDigest, octetString(digest(hash, opts.content))),
+  ];
+  // CMSAlgorithmProtection ::= SEQUENCE { digestAlgorithm, signatureAlgorithm [1] IMPLICIT … }
+  if (opts.algorithmProtection === true)
+    attrs.push(attribute(CMS_ALGORITHM_PROTECTION, sequence(digestAlg, implicit(1, sigAlg))));
+  const signedAttrs = setOf(...attrs);
+  const signature = new Uint8Array(signOver(signedAttrs));
 
   const sid = useSki
     ? implicit(0, octetString(Buffer.from(signer.subjectKeyIdentifier!, 'hex')))
     : sequence(signer.issuerDer, integer(serialToBigInt(signer.serialNumber)));
-  const digestAlg = sequence(oid(HASH_OID[hash]));
   const signerInfo = sequence(
     integer(useSki ? 3 : 1),
     sid,
@@ -224,52 +238,59 @@ function attributesIn(buf: Uint8Array, start: number, end: number, h: DerHeader)
   return out;
 }
 
-/** An OCTET STRING's contents; a BER constructed encoding is joined (through the element reader). */
-function octetStringAt(buf: Uint8Array, h: DerHeader): Uint8Array {
+/** An OCTET STRING's contents; a BER constructed encoding (BER only) is joined (element reader). */
+function octetStringAt(buf: Uint8Array, h: DerHeader, ber = false): Uint8Array {
   return (h.tag & 0x20) === 0
     ? buf.subarray(h.contentStart, h.contentEnd)
-    : readOctetString(elementAt(buf, h));
+    : readOctetString(elementAt(buf, h, ber));
 }
 
-function readSignerInfo(buf: Uint8Array, start: number, end: number, h: DerHeader): CmsSignerInfo {
-  expectHeader(buf, start, end, Tag.INTEGER, 'version', h);
+function readSignerInfo(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  h: DerHeader,
+  ber: boolean,
+): CmsSignerInfo {
+  expectHeader(buf, start, end, Tag.INTEGER, 'version', h, ber);
   const version = smallIntAt(buf, h.contentStart, h.contentEnd);
   if (h.end >= end) throw new PkiError('DER_MALFORMED', 'missing sid');
-  readHeader(buf, h.end, end, h);
+  readHeader(buf, h.end, end, h, ber);
   let p = h.end;
   let sid: SignerIdentifier;
   if (h.tag === Tag.SEQUENCE) {
     const sEnd = h.contentEnd;
-    expectHeader(buf, h.contentStart, sEnd, Tag.SEQUENCE, 'issuer', h);
+    expectHeader(buf, h.contentStart, sEnd, Tag.SEQUENCE, 'issuer', h, ber);
     const issuerDer = buf.subarray(h.start, h.end);
-    expectHeader(buf, h.end, sEnd, Tag.INTEGER, 'serialNumber', h);
+    expectHeader(buf, h.end, sEnd, Tag.INTEGER, 'serialNumber', h, ber);
     sid = { issuerDer, serialNumber: integerHexAt(buf, h.contentStart, h.contentEnd) };
   } else if (h.tag === 0x80 || h.tag === 0xa0) {
     sid = {
       subjectKeyIdentifier: toHex(
-        h.tag === 0x80 ? buf.subarray(h.contentStart, h.contentEnd) : octetStringAt(buf, h),
+        h.tag === 0x80 ? buf.subarray(h.contentStart, h.contentEnd) : octetStringAt(buf, h, ber),
       ),
     };
   } else throw new PkiError('CMS_MALFORMED', 'bad SignerIdentifier');
-  expectHeader(buf, p, end, Tag.SEQUENCE, 'digestAlgorithm', h);
+  expectHeader(buf, p, end, Tag.SEQUENCE, 'digestAlgorithm', h, ber);
   p = h.end;
   const digestAlgorithm = algorithmAt(buf, h);
   let signedAttributes: CmsAttribute[] = [];
   let signedAttrsDer: Uint8Array | undefined;
   if (p < end && buf[p] === 0xa0) {
+    // §5.4: the signed attributes are DER, whatever the rest of the message is.
     readHeader(buf, p, end, h);
     p = h.end;
     signedAttrsDer = buf.subarray(h.start, h.end);
     signedAttributes = attributesIn(buf, h.contentStart, h.contentEnd, h);
   }
-  expectHeader(buf, p, end, Tag.SEQUENCE, 'signatureAlgorithm', h);
+  expectHeader(buf, p, end, Tag.SEQUENCE, 'signatureAlgorithm', h, ber);
   p = h.end;
   const signatureAlgorithm = algorithmAt(buf, h);
   if (p >= end) throw new PkiError('DER_MALFORMED', 'missing signature');
-  readHeader(buf, p, end, h);
+  readHeader(buf, p, end, h, ber);
   p = h.end;
-  const signature = octetStringAt(buf, h);
-  if (p < end && buf[p] === 0xa1) p = readHeader(buf, p, end, h).end;
+  const signature = octetStringAt(buf, h, ber);
+  if (p < end && buf[p] === 0xa1) p = readHeader(buf, p, end, h, ber).end;
   if (p !== end) throw new PkiError('DER_MALFORMED', 'SignerInfo: unexpected trailing data');
   // contentType, messageDigest and signingTime: at most one attribute each, with exactly one value (§11).
   let ct: Uint8Array | undefined;
@@ -311,67 +332,76 @@ function readSignerInfo(buf: Uint8Array, start: number, end: number, h: DerHeade
   return info;
 }
 
+export interface ParseCmsOptions {
+  /**
+   * Read BER (indefinite and non-minimal lengths, constructed OCTET STRINGs), as streamed CMS is written
+   * (RFC 5652 §5.1). Default false: DER only. Signed attributes and certificates are DER regardless.
+   */
+  readonly allowBer?: boolean;
+}
+
 /** Parses a ContentInfo holding SignedData. Throws `CMS_MALFORMED`. */
-export function parseCms(der: Uint8Array): CmsSignedData {
+export function parseCms(der: Uint8Array, options: ParseCmsOptions = {}): CmsSignedData {
+  const ber = options.allowBer === true;
   try {
     const h = newHeader();
-    readHeader(der, 0, der.length, h);
+    readHeader(der, 0, der.length, h, ber);
     if (h.end !== der.length)
       throw new PkiError('DER_MALFORMED', 'ContentInfo: trailing data after the element');
     if ((h.tag & 0x20) === 0)
       throw new PkiError('DER_MALFORMED', 'ContentInfo: expected a constructed element');
     const ciEnd = h.contentEnd;
-    expectHeader(der, h.contentStart, ciEnd, Tag.OID, 'contentType', h);
+    expectHeader(der, h.contentStart, ciEnd, Tag.OID, 'contentType', h, ber);
     const type = oidAt(der, h.contentStart, h.contentEnd);
     if (type !== OID.signedData) throw new PkiError('CMS_MALFORMED', `not SignedData (${type})`);
-    expectHeader(der, h.end, ciEnd, 0xa0, 'content', h);
+    expectHeader(der, h.end, ciEnd, 0xa0, 'content', h, ber);
     const wrapperEnd = h.contentEnd;
-    readHeader(der, h.contentStart, wrapperEnd, h);
+    readHeader(der, h.contentStart, wrapperEnd, h, ber);
     if (h.end !== wrapperEnd)
       throw new PkiError('DER_MALFORMED', 'SignedData: trailing data after the element');
     if ((h.tag & 0x20) === 0)
       throw new PkiError('DER_MALFORMED', 'SignedData: expected a constructed element');
     const sdEnd = h.contentEnd;
-    expectHeader(der, h.contentStart, sdEnd, Tag.INTEGER, 'version', h);
+    expectHeader(der, h.contentStart, sdEnd, Tag.INTEGER, 'version', h, ber);
     const version = smallIntAt(der, h.contentStart, h.contentEnd);
-    expectHeader(der, h.end, sdEnd, Tag.SET, 'digestAlgorithms', h);
-    expectHeader(der, h.end, sdEnd, Tag.SEQUENCE, 'encapContentInfo', h);
+    expectHeader(der, h.end, sdEnd, Tag.SET, 'digestAlgorithms', h, ber);
+    expectHeader(der, h.end, sdEnd, Tag.SEQUENCE, 'encapContentInfo', h, ber);
     let p = h.end;
     const eciEnd = h.contentEnd;
-    expectHeader(der, h.contentStart, eciEnd, Tag.OID, 'eContentType', h);
+    expectHeader(der, h.contentStart, eciEnd, Tag.OID, 'eContentType', h, ber);
     const contentType = oidAt(der, h.contentStart, h.contentEnd);
     let content: Uint8Array | undefined;
     if (h.end < eciEnd && der[h.end] === 0xa0) {
-      readHeader(der, h.end, eciEnd, h);
+      readHeader(der, h.end, eciEnd, h, ber);
       const ecEnd = h.contentEnd;
       if (h.contentStart >= ecEnd) throw new PkiError('DER_MALFORMED', 'missing eContent');
-      readHeader(der, h.contentStart, ecEnd, h);
-      content = octetStringAt(der, h);
+      readHeader(der, h.contentStart, ecEnd, h, ber);
+      content = octetStringAt(der, h, ber);
     }
     const certificates: Uint8Array[] = [];
     if (p < sdEnd && der[p] === 0xa0) {
-      readHeader(der, p, sdEnd, h);
+      readHeader(der, p, sdEnd, h, ber);
       p = h.end;
       const setEnd = h.contentEnd;
       let q = h.contentStart;
       while (q < setEnd) {
-        readHeader(der, q, setEnd, h);
+        readHeader(der, q, setEnd, h, ber);
         if (h.tag === Tag.SEQUENCE) certificates.push(der.subarray(h.start, h.end));
         q = h.end;
       }
     }
-    if (p < sdEnd && der[p] === 0xa1) p = readHeader(der, p, sdEnd, h).end;
-    expectHeader(der, p, sdEnd, Tag.SET, 'signerInfos', h);
+    if (p < sdEnd && der[p] === 0xa1) p = readHeader(der, p, sdEnd, h, ber).end;
+    expectHeader(der, p, sdEnd, Tag.SET, 'signerInfos', h, ber);
     p = h.end;
     const siEnd = h.contentEnd;
     const signers: CmsSignerInfo[] = [];
     let q = h.contentStart;
     while (q < siEnd) {
-      readHeader(der, q, siEnd, h);
+      readHeader(der, q, siEnd, h, ber);
       q = h.end;
       if ((h.tag & 0x20) === 0)
         throw new PkiError('DER_MALFORMED', 'SignerInfo: expected a constructed element');
-      signers.push(readSignerInfo(der, h.contentStart, h.contentEnd, newHeader()));
+      signers.push(readSignerInfo(der, h.contentStart, h.contentEnd, newHeader(), ber));
     }
     if (p !== sdEnd) throw new PkiError('DER_MALFORMED', 'SignedData: unexpected trailing data');
     return content
@@ -385,7 +415,7 @@ export function parseCms(der: Uint8Array): CmsSignedData {
 
 // ---- verification ----
 
-export interface VerifyCmsOptions {
+export interface VerifyCmsOptions extends ParseCmsOptions, SignaturePolicy {
   /** The content of a detached signature (or the expected content of an attached one). */
   readonly content?: Uint8Array;
   /** Certificates to look for the signer among, besides the embedded ones. */
@@ -409,6 +439,53 @@ export interface CmsVerification {
   readonly signerPath?: PathValidationResult;
 }
 
+function sameAlgorithm(a: AlgorithmIdentifier, b: AlgorithmIdentifier): boolean {
+  if (a.oid !== b.oid) return false;
+  if (a.parametersDer === undefined || b.parametersDer === undefined)
+    return a.parametersDer === b.parametersDer;
+  return bytesEqual(a.parametersDer, b.parametersDer);
+}
+
+/**
+ * RFC 6211 §2: CMSAlgorithmProtection ::= SEQUENCE { digestAlgorithm DigestAlgorithmIdentifier,
+ *   signatureAlgorithm [1] SignatureAlgorithmIdentifier OPTIONAL, macAlgorithm [2] … OPTIONAL }.
+ * When it is signed, the SignerInfo's own (unsigned) digestAlgorithm and signatureAlgorithm must be the
+ * ones it names (§3). Returns why not, or undefined (also when the attribute is absent).
+ */
+function algorithmProtectionMismatch(si: CmsSignerInfo): string | undefined {
+  let value: Uint8Array | undefined;
+  for (const a of si.signedAttributes) {
+    if (a.type !== CMS_ALGORITHM_PROTECTION) continue;
+    if (value !== undefined || a.values.length !== 1)
+      return 'CMSAlgorithmProtection must be one attribute with one value (RFC 6211 §2)';
+    value = a.values[0];
+  }
+  if (value === undefined) return undefined;
+  try {
+    const h = newHeader();
+    expectHeader(value, 0, value.length, Tag.SEQUENCE, 'CMSAlgorithmProtection', h);
+    const end = h.contentEnd;
+    expectHeader(value, h.contentStart, end, Tag.SEQUENCE, 'digestAlgorithm', h);
+    let p = h.end;
+    const digestAlgorithm = algorithmAt(value, h);
+    let signatureAlgorithm: AlgorithmIdentifier | undefined;
+    if (p < end && value[p] === 0xa1) {
+      expectHeader(value, p, end, 0xa1, 'signatureAlgorithm', h);
+      p = h.end;
+      signatureAlgorithm = algorithmAt(value, h);
+    }
+    if (!sameAlgorithm(digestAlgorithm, si.digestAlgorithm))
+      return 'the signed CMSAlgorithmProtection names another digestAlgorithm than the SignerInfo (RFC 6211 §3)';
+    if (signatureAlgorithm === undefined)
+      return 'the signed CMSAlgorithmProtection names no signatureAlgorithm (RFC 6211 §2)';
+    if (!sameAlgorithm(signatureAlgorithm, si.signatureAlgorithm))
+      return 'the signed CMSAlgorithmProtection names another signatureAlgorithm than the SignerInfo (RFC 6211 §3)';
+    return undefined;
+  } catch (e) {
+    return `malformed CMSAlgorithmProtection: ${(e as Error).message}`;
+  }
+}
+
 function findSigner(sid: SignerIdentifier, pool: readonly Certificate[]): Certificate | undefined {
   if ('subjectKeyIdentifier' in sid)
     return pool.find((c) => c.subjectKeyIdentifier === sid.subjectKeyIdentifier);
@@ -424,7 +501,7 @@ export function verifyCmsSignature(der: Uint8Array, opts: VerifyCmsOptions = {})
   const checks: Check[] = [];
   let cms: CmsSignedData;
   try {
-    cms = parseCms(der);
+    cms = parseCms(der, opts);
   } catch (e) {
     checks.push(check('cms.decode', 'failed', (e as Error).message));
     return { verdict: 'invalid', checks, certificates: [] };
@@ -522,10 +599,16 @@ export function verifyCmsSignature(der: Uint8Array, opts: VerifyCmsOptions = {})
     }
     let ok = false;
     let why = "the signature does not verify under the signer's key";
-    try {
-      ok = verifySignature(si.signatureAlgorithm, signed, si.signature, cert.publicKey, hash);
-    } catch (e) {
-      why = (e as Error).message;
+    const protection = algorithmProtectionMismatch(si);
+    if (protection !== undefined) why = protection;
+    else if (hash === 'sha1' && opts.allowSha1 !== true)
+      why = `digestAlgorithm SHA-1: SHA-1 signatures are not accepted (allowSha1 to accept them)`;
+    else {
+      try {
+        ok = verifySignature(si.signatureAlgorithm, signed, si.signature, cert.publicKey, hash, opts);
+      } catch (e) {
+        why = (e as Error).message;
+      }
     }
     checks.push(
       ok
@@ -549,6 +632,7 @@ export function verifyCmsSignature(der: Uint8Array, opts: VerifyCmsOptions = {})
         trustAnchors: opts.trustAnchors,
         now: opts.now,
         ...(opts.requiredEku ? { requiredEku: opts.requiredEku } : {}),
+        ...(opts.allowSha1 === true ? { allowSha1: true } : {}),
       });
       signerPath ??= p;
       checks.push(

@@ -28,6 +28,7 @@ import {
   type AlgorithmIdentifier,
   defaultSigningAlgorithm,
   readAlgorithmIdentifier,
+  type SignaturePolicy,
   type SigningAlgorithm,
   signatureAlgorithmName,
   signData,
@@ -36,6 +37,7 @@ import {
 } from './algorithm.js';
 import { type Certificate, normaliseSerialNumber, serialToBigInt, toCertificate } from './certificate.js';
 import {
+  bytesEqual,
   children,
   type DerElement,
   readBigInt,
@@ -271,17 +273,25 @@ function readReasonFlags(el: DerElement): ReasonFlag[] {
 
 export function parseCrl(der: Uint8Array): Crl {
   try {
+    // Read as DER (§5.1): one signed CRL, one accepted encoding.
     const top = children(readDer(der, 'CertificateList'), 'CertificateList');
     const tbs = top.expect(Tag.SEQUENCE, 'tbsCertList');
-    const alg = readAlgorithmIdentifier(top.expect(Tag.SEQUENCE, 'signatureAlgorithm'));
-    const sig = readBitString(top.expect(Tag.BIT_STRING, 'signatureValue')).bytes;
+    const outerAlg = top.expect(Tag.SEQUENCE, 'signatureAlgorithm');
+    const bits = readBitString(top.expect(Tag.BIT_STRING, 'signatureValue'));
+    if (bits.unusedBits !== 0)
+      throw new PkiError('CRL_MALFORMED', 'signatureValue: a signature BIT STRING with unused bits');
+    const sig = bits.bytes;
     top.finish('CertificateList');
     const t = children(tbs, 'TBSCertList');
     const v = t.optional(Tag.INTEGER);
     const version = v ? readSmallInt(v) + 1 : 1;
     if (version !== 1 && version !== 2) throw new PkiError('CRL_MALFORMED', 'unknown CRL version');
-    const inner = readAlgorithmIdentifier(t.expect(Tag.SEQUENCE, 'signature'));
-    if (inner.oid !== alg.oid) throw new PkiError('CRL_MALFORMED', 'signature algorithm mismatch (§5.1.2.2)');
+    const innerAlg = t.expect(Tag.SEQUENCE, 'signature');
+    // §5.1.1.2: signatureAlgorithm "MUST contain the same algorithm identifier as the signature field in
+    // the sequence tbsCertList" — byte for byte; verification uses the signed one.
+    if (!bytesEqual(innerAlg.bytes, outerAlg.bytes))
+      throw new PkiError('CRL_MALFORMED', 'signature algorithm mismatch (§5.1.1.2)');
+    const alg = readAlgorithmIdentifier(innerAlg);
     const issuer = t.expect(Tag.SEQUENCE, 'issuer').bytes;
     const thisUpdate = readTime(t.next('thisUpdate'));
     const nu = t.peek();
@@ -384,7 +394,7 @@ export function lookupInCrl(crl: Crl, serial: Certificate | string | bigint): Cr
 
 export type CrlStatus = 'current' | 'stale' | 'not_yet_valid' | 'invalid';
 
-export interface VerifyCrlOptions {
+export interface VerifyCrlOptions extends SignaturePolicy {
   /** The CA that issued the CRL (RFC 5280 §6.3.3 (f): the CRL issuer is the certificate issuer here). */
   readonly issuerCertificate: Certificate;
   readonly now: Date;
@@ -481,7 +491,16 @@ export function verifyCrl(input: Crl | Uint8Array, opts: VerifyCrlOptions): CrlV
   );
   let sigOk = false;
   try {
-    sigOk = verifySignature(crl.signatureAlgorithm, crl.tbsDer, crl.signatureValue, issuer.publicKey);
+    sigOk = verifySignature(
+      crl.signatureAlgorithm,
+      crl.tbsDer,
+      crl.signatureValue,
+      issuer.publicKey,
+      undefined,
+      {
+        allowSha1: opts.allowSha1 === true,
+      },
+    );
   } catch (e) {
     checks.push(check('crl.signature', 'failed', (e as Error).message));
   }
@@ -573,7 +592,7 @@ export interface CrlCertificateStatus {
  */
 export function checkCertificateAgainstCrl(
   crl: Crl | Uint8Array,
-  opts: { certificate: Certificate; issuerCertificate: Certificate; now: Date },
+  opts: { certificate: Certificate; issuerCertificate: Certificate; now: Date } & SignaturePolicy,
 ): CrlCertificateStatus {
   const v = verifyCrl(crl, opts);
   const checks = [...v.checks];

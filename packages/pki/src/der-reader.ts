@@ -8,9 +8,16 @@
  * are subarrays of the buffer it was given, so what a signature covers (a TBSCertificate, signed
  * attributes, ResponseData) is hashed exactly as received.
  *
- * Interoperable on input: definite lengths in non-minimal form and BER indefinite lengths on
- * constructed elements are accepted (streamed CMS uses them); constructed string encodings are joined
- * by `readOctetString`. Anything that runs past its container is a `DER_MALFORMED` PkiError.
+ * DER by default (X.690 §10): an indefinite length, a length in more octets than needed, a constructed
+ * encoding of a string type, a BOOLEAN other than 00/FF and a BIT STRING with set padding bits are
+ * `DER_MALFORMED`. Certificates, CRLs and OCSP responses are DER (RFC 5280 §4.1, RFC 6960 §4.2.1), and
+ * reading them strictly means the bytes around a signature cannot be varied: one signed object has one
+ * accepted encoding and so one fingerprint. The checks sit in the header reader, so they cost a few
+ * comparisons and never a second pass. BER (`ber = true`: indefinite and non-minimal lengths, constructed
+ * strings joined by `readOctetString`) is read only where a caller asks for it (streamed CMS). What BER
+ * forbids too — non-minimal INTEGERs (§8.3.2), OBJECT IDENTIFIER subidentifiers with a leading 0x80
+ * (§8.19.2), non-minimal tag numbers (§8.1.2.4.2) — is rejected always. Anything that runs past its
+ * container is a `DER_MALFORMED` PkiError.
  */
 import { Buffer } from 'node:buffer';
 import { PkiError } from './errors.js';
@@ -78,6 +85,8 @@ class Element implements DerElement {
   declare readonly contentEnd: number;
   declare readonly end: number;
   declare readonly indefinite: boolean;
+  /** Read as BER: its children are read as BER too. */
+  declare readonly ber: boolean;
   declare private _bytes: Uint8Array | undefined;
   declare private _value: Uint8Array | undefined;
 
@@ -90,6 +99,7 @@ class Element implements DerElement {
     contentEnd: number,
     end: number,
     indefinite: boolean,
+    ber: boolean,
   ) {
     this.buf = buf;
     this.tag = tag;
@@ -99,6 +109,7 @@ class Element implements DerElement {
     this.contentEnd = contentEnd;
     this.end = end;
     this.indefinite = indefinite;
+    this.ber = ber;
     this._bytes = undefined;
     this._value = undefined;
   }
@@ -122,26 +133,44 @@ class Element implements DerElement {
   }
 }
 
-/** Reads one element starting at `offset`, not beyond `end`. */
-export function readElementAt(buf: Uint8Array, offset: number, end = buf.length, depth = 0): DerElement {
-  return readAt(buf, offset, end, depth);
+/** Reads one element starting at `offset`, not beyond `end` (DER unless `ber`). */
+export function readElementAt(
+  buf: Uint8Array,
+  offset: number,
+  end = buf.length,
+  depth = 0,
+  ber = false,
+): DerElement {
+  return readAt(buf, offset, end, depth, ber);
 }
 
-function readAt(buf: Uint8Array, offset: number, end: number, depth: number): Element {
+/**
+ * A universal-class constructed identifier other than SEQUENCE and SET: in PKIX only the BER
+ * constructed form of a string or time type (X.690 §10.2: DER uses the primitive form).
+ */
+function isConstructedString(first: number): boolean {
+  return (first & 0xe0) === 0x20 && first !== 0x30 && first !== 0x31;
+}
+
+function readAt(buf: Uint8Array, offset: number, end: number, depth: number, ber: boolean): Element {
   if (depth > MAX_DEPTH) throw malformed('nesting too deep');
   let p = offset;
   if (p >= end) throw malformed('unexpected end of data');
   const first = buf[p++]!;
   const constructed = (first & 0x20) !== 0;
+  if (!ber && isConstructedString(first)) throw malformed('constructed string encoding (BER, not DER)');
   let tagNumber = first & 0x1f;
   if (tagNumber === 0x1f) {
     tagNumber = 0;
     for (let i = 0; ; i++) {
       if (p >= end || i > 4) throw malformed('bad high tag number');
       const b = buf[p++]!;
+      // X.690 §8.1.2.4.2: the first subsequent octet is not 0x80, and numbers below 31 use one octet
+      if (i === 0 && b === 0x80) throw malformed('non-minimal tag number');
       tagNumber = tagNumber * 128 + (b & 0x7f);
       if ((b & 0x80) === 0) break;
     }
+    if (tagNumber < 0x1f) throw malformed('non-minimal tag number');
   }
   if (p >= end) throw malformed('missing length');
   const l0 = buf[p++]!;
@@ -151,6 +180,7 @@ function readAt(buf: Uint8Array, offset: number, end: number, depth: number): El
     length = l0;
   } else if (l0 === 0x80) {
     if (!constructed) throw malformed('indefinite length on a primitive element');
+    if (!ber) throw malformed('indefinite length (BER, not DER)');
     indefinite = true;
     length = -1;
   } else {
@@ -161,6 +191,8 @@ function readAt(buf: Uint8Array, offset: number, end: number, depth: number): El
       if (p >= end) throw malformed('truncated length');
       length = length * 256 + buf[p++]!;
     }
+    // X.690 §10.1: the definite form in the fewest octets
+    if (!ber && (length < 0x80 || buf[p - n] === 0)) throw malformed('non-minimal length (BER, not DER)');
   }
   const contentStart = p;
   let contentEnd: number;
@@ -173,14 +205,14 @@ function readAt(buf: Uint8Array, offset: number, end: number, depth: number): El
         elementEnd = q + 2;
         break;
       }
-      q = readAt(buf, q, end, depth + 1).end;
+      q = readAt(buf, q, end, depth + 1, ber).end;
     }
   } else {
     contentEnd = contentStart + length;
     if (contentEnd > end) throw malformed('element runs past its container');
     elementEnd = contentEnd;
   }
-  return new Element(buf, first, tagNumber, offset, contentStart, contentEnd, elementEnd, indefinite);
+  return new Element(buf, first, tagNumber, offset, contentStart, contentEnd, elementEnd, indefinite, ber);
 }
 
 /** Sequential reader over the children of a constructed element (or over a buffer of TLVs). */
@@ -193,6 +225,7 @@ export class DerReader {
     private readonly depth = 0,
     start = 0,
     end = buf.length,
+    private readonly ber = false,
   ) {
     this.pos = start;
     this.end = end;
@@ -204,12 +237,12 @@ export class DerReader {
 
   peek(): DerElement | undefined {
     if (this.done) return undefined;
-    return readAt(this.buf, this.pos, this.end, this.depth);
+    return readAt(this.buf, this.pos, this.end, this.depth, this.ber);
   }
 
   next(what = 'element'): DerElement {
     if (this.done) throw malformed(`missing ${what}`);
-    const el = readAt(this.buf, this.pos, this.end, this.depth);
+    const el = readAt(this.buf, this.pos, this.end, this.depth, this.ber);
     this.pos = el.end;
     return el;
   }
@@ -226,7 +259,7 @@ export class DerReader {
   optional(tag: number): DerElement | undefined {
     // `tag` is the first identifier octet, so a different first octet is a different tag.
     if (this.done || this.buf[this.pos] !== tag) return undefined;
-    const el = readAt(this.buf, this.pos, this.end, this.depth);
+    const el = readAt(this.buf, this.pos, this.end, this.depth, this.ber);
     this.pos = el.end;
     return el;
   }
@@ -244,9 +277,9 @@ export class DerReader {
   }
 }
 
-/** Reads exactly one element spanning the whole buffer. */
-export function readDer(bytes: Uint8Array, what = 'DER'): DerElement {
-  const el = readAt(bytes, 0, bytes.length, 0);
+/** Reads exactly one element spanning the whole buffer (DER unless `ber`). */
+export function readDer(bytes: Uint8Array, what = 'DER', ber = false): DerElement {
+  const el = readAt(bytes, 0, bytes.length, 0, ber);
   if (el.end !== bytes.length) throw malformed(`${what}: trailing data after the element`);
   return el;
 }
@@ -255,7 +288,7 @@ export function readDer(bytes: Uint8Array, what = 'DER'): DerElement {
 export function children(el: DerElement, what = 'structure'): DerReader {
   if (!el.constructed) throw malformed(`${what}: expected a constructed element`);
   // Our own elements: read the children in place, without a view of the contents.
-  if (el instanceof Element) return new DerReader(el.buf, 0, el.contentStart, el.contentEnd);
+  if (el instanceof Element) return new DerReader(el.buf, 0, el.contentStart, el.contentEnd, el.ber);
   return new DerReader(el.value);
 }
 
@@ -278,13 +311,22 @@ export function newHeader(): DerHeader {
   return { tag: 0, start: 0, contentStart: 0, contentEnd: 0, end: 0 };
 }
 
-/** Reads the TLV at `pos`, not beyond `limit`, into `h` (the same rules as `readElementAt`). */
-export function readHeader(buf: Uint8Array, pos: number, limit: number, h: DerHeader): DerHeader {
+/**
+ * Reads the TLV at `pos`, not beyond `limit`, into `h` (the same rules as `readElementAt`: DER unless
+ * `ber`).
+ */
+export function readHeader(
+  buf: Uint8Array,
+  pos: number,
+  limit: number,
+  h: DerHeader,
+  ber = false,
+): DerHeader {
   if (pos + 1 < limit) {
     const first = buf[pos]!;
     const l0 = buf[pos + 1]!;
-    // Fast path: low tag number, definite length in at most 4 octets.
-    if ((first & 0x1f) !== 0x1f && l0 !== 0x80 && l0 <= 0x84) {
+    // Fast path: low tag number, definite length in at most 4 octets, not a constructed string.
+    if ((first & 0x1f) !== 0x1f && l0 !== 0x80 && l0 <= 0x84 && (ber || !isConstructedString(first))) {
       let p = pos + 2;
       let length = l0;
       if (l0 > 0x80) {
@@ -292,6 +334,9 @@ export function readHeader(buf: Uint8Array, pos: number, limit: number, h: DerHe
         if (p + n > limit) throw malformed('truncated length');
         length = 0;
         for (let i = 0; i < n; i++) length = length * 256 + buf[p++]!;
+        // X.690 §10.1: the definite form in the fewest octets
+        if (!ber && (length < 0x80 || buf[pos + 2] === 0))
+          throw malformed('non-minimal length (BER, not DER)');
       }
       const contentEnd = p + length;
       if (contentEnd > limit) throw malformed('element runs past its container');
@@ -303,7 +348,7 @@ export function readHeader(buf: Uint8Array, pos: number, limit: number, h: DerHe
       return h;
     }
   }
-  const el = readAt(buf, pos, limit, 0);
+  const el = readAt(buf, pos, limit, 0, ber);
   h.tag = el.tag;
   h.start = el.start;
   h.contentStart = el.contentStart;
@@ -320,9 +365,10 @@ export function expectHeader(
   tag: number,
   what: string,
   h: DerHeader,
+  ber = false,
 ): DerHeader {
   if (pos >= limit) throw malformed(`missing ${what}`);
-  readHeader(buf, pos, limit, h);
+  readHeader(buf, pos, limit, h, ber);
   if (h.tag !== tag)
     throw malformed(`${what}: expected tag 0x${tag.toString(16)}, got 0x${h.tag.toString(16)}`);
   return h;
@@ -340,13 +386,42 @@ export function bitStringAt(buf: Uint8Array, h: DerHeader, what = 'BIT STRING'):
   if (h.contentEnd === h.contentStart) throw malformed(`empty BIT STRING (${what})`);
   const unusedBits = buf[h.contentStart]!;
   if (unusedBits > 7) throw malformed('bad BIT STRING');
+  checkPaddingBits(buf, h.contentStart, h.contentEnd, unusedBits);
   return { unusedBits, bytes: buf.subarray(h.contentStart + 1, h.contentEnd) };
+}
+
+/** X.690 §11.2.1: the unused bits are zero, and an empty BIT STRING has none. */
+function checkPaddingBits(buf: Uint8Array, start: number, end: number, unusedBits: number): void {
+  if (unusedBits === 0) return;
+  if (end - start === 1) throw malformed('bad BIT STRING: unused bits in an empty string');
+  if ((buf[end - 1]! & ((1 << unusedBits) - 1)) !== 0) throw malformed('BIT STRING padding bits are set');
+}
+
+/**
+ * The contents of a signature BIT STRING: a signature is an octet string, so any unused bit is a
+ * malformed (and malleable) encoding.
+ */
+export function signatureBitsAt(buf: Uint8Array, h: DerHeader, what: string): Uint8Array {
+  const bs = bitStringAt(buf, h, what);
+  if (bs.unusedBits !== 0) throw malformed(`${what}: a signature BIT STRING with unused bits`);
+  return bs.bytes;
+}
+
+/** X.690 §8.3.2: the first nine bits of a multi-octet INTEGER are not all equal (BER and DER). */
+function checkMinimalInteger(buf: Uint8Array, start: number, end: number): void {
+  if (end - start > 1) {
+    const b0 = buf[start]!;
+    const b1 = buf[start + 1]!;
+    if ((b0 === 0 && (b1 & 0x80) === 0) || (b0 === 0xff && (b1 & 0x80) !== 0))
+      throw malformed('non-minimal INTEGER encoding');
+  }
 }
 
 /** A small INTEGER (within ±2^53) from its contents `buf[start..end)`. */
 export function smallIntAt(buf: Uint8Array, start: number, end: number): number {
   const n = end - start;
   if (n <= 0) throw malformed('empty INTEGER');
+  checkMinimalInteger(buf, start, end);
   if (n > 6) {
     let big = 0n;
     for (let i = start; i < end; i++) big = (big << 8n) | BigInt(buf[i]!);
@@ -362,14 +437,15 @@ export function smallIntAt(buf: Uint8Array, start: number, end: number): number 
 }
 
 /** The element at a header's place, for the decoders that take one. */
-export function elementAt(buf: Uint8Array, h: DerHeader): DerElement {
-  return readAt(buf, h.start, h.end, 0);
+export function elementAt(buf: Uint8Array, h: DerHeader, ber = false): DerElement {
+  return readAt(buf, h.start, h.end, 0, ber);
 }
 
 // ---- primitive decoders ----
 
 export function readBigInt(el: DerElement): bigint {
   if (el.value.length === 0) throw malformed('empty INTEGER');
+  checkMinimalInteger(el.value, 0, el.value.length);
   let v = 0n;
   for (const b of el.value) v = (v << 8n) | BigInt(b);
   if ((el.value[0]! & 0x80) !== 0) v -= 1n << BigInt(el.value.length * 8);
@@ -383,9 +459,12 @@ export function readSmallInt(el: DerElement): number {
   return Number(v);
 }
 
+/** BOOLEAN: DER writes TRUE as FF (X.690 §11.1). */
 export function readBoolean(el: DerElement): boolean {
   if (el.value.length !== 1) throw malformed('bad BOOLEAN');
-  return el.value[0] !== 0;
+  const v = el.value[0]!;
+  if (v !== 0 && v !== 0xff) throw malformed('BOOLEAN neither 00 nor FF (DER)');
+  return v !== 0;
 }
 
 export function readOid(el: DerElement): string {
@@ -434,8 +513,12 @@ function decodeOid(v: Uint8Array): string {
   let acc = 0;
   let big: bigint | undefined; // arcs beyond 2^53 (e.g. 2.25 UUID OIDs)
   let first = true;
+  let subStart = true;
   for (let i = 0; i < v.length; i++) {
     const b = v[i]!;
+    // X.690 §8.19.2: a subidentifier in the fewest octets (no leading 0x80)
+    if (subStart && b === 0x80) throw malformed('non-minimal OBJECT IDENTIFIER subidentifier');
+    subStart = (b & 0x80) === 0;
     if (big !== undefined) big = (big << 7n) | BigInt(b & 0x7f);
     else if (acc >= 2 ** 45) big = (BigInt(acc) << 7n) | BigInt(b & 0x7f);
     else acc = acc * 128 + (b & 0x7f);
@@ -464,14 +547,15 @@ export function readBitString(el: DerElement): BitString {
   if (el.value.length === 0) throw malformed('empty BIT STRING');
   const unusedBits = el.value[0]!;
   if (unusedBits > 7) throw malformed('bad BIT STRING');
+  checkPaddingBits(el.value, 0, el.value.length, unusedBits);
   return { unusedBits, bytes: el.value.subarray(1) };
 }
 
-/** OCTET STRING contents; a BER constructed encoding is joined (copied) into one array. */
+/** OCTET STRING contents; a BER constructed encoding (read as BER only) is joined (copied). */
 export function readOctetString(el: DerElement): Uint8Array {
   if (!el.constructed) return el.value;
   const parts: Uint8Array[] = [];
-  const r = new DerReader(el.value);
+  const r = new DerReader(el.value, 0, 0, el.value.length, el instanceof Element && el.ber);
   while (!r.done) parts.push(readOctetString(r.next()));
   return concatBytes(parts);
 }
@@ -583,6 +667,7 @@ export function readIntegerHex(el: DerElement): string {
 /** `readIntegerHex` over the INTEGER contents `buf[start..end)`. */
 export function integerHexAt(buf: Uint8Array, start: number, end: number): string {
   if (end <= start) throw malformed('empty INTEGER');
+  checkMinimalInteger(buf, start, end);
   if ((buf[start]! & 0x80) !== 0) {
     const v = buf.subarray(start, end);
     let n = 0n;

@@ -16,6 +16,8 @@ export type PkiErrorCode =
   | 'CMS_MALFORMED'
   | 'NAME_MALFORMED'
   | 'UNSUPPORTED_ALGORITHM'
+  /** A signature algorithm the verification policy refuses (SHA-1 unless allowed). */
+  | 'WEAK_ALGORITHM'
   | 'UNSUPPORTED_KEY'
   | 'INVALID_ARGUMENT';
 

@@ -82,7 +82,10 @@ export function extensionsAt(buf: Uint8Array, start: number, end: number): Exten
     if (q < eEnd && buf[q] === Tag.BOOLEAN) {
       readHeader(buf, q, eEnd, h);
       if (h.contentEnd - h.contentStart !== 1) throw new PkiError('DER_MALFORMED', 'bad BOOLEAN');
-      critical = buf[h.contentStart] !== 0;
+      const v = buf[h.contentStart]!;
+      // X.690 §11.1: DER writes TRUE as FF
+      if (v !== 0 && v !== 0xff) throw new PkiError('DER_MALFORMED', 'BOOLEAN neither 00 nor FF (DER)');
+      critical = v !== 0;
       q = h.end;
     }
     expectHeader(buf, q, eEnd, Tag.OCTET_STRING, 'extnValue', h);
@@ -317,9 +320,11 @@ export interface NameConstraints {
 
 export function readNameConstraints(value: Uint8Array): NameConstraints {
   const r = children(readDer(value, 'NameConstraints'));
+  // GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree
   const subtrees = (el: DerElement | undefined): GeneralName[] => {
     if (!el) return [];
     const s = new DerReader(el.value);
+    if (s.done) throw new PkiError('DER_MALFORMED', 'GeneralSubtrees: empty (SIZE (1..MAX))');
     const out: GeneralName[] = [];
     while (!s.done)
       out.push(readGeneralName(children(s.expect(Tag.SEQUENCE, 'GeneralSubtree')).next('base')));
@@ -327,6 +332,7 @@ export function readNameConstraints(value: Uint8Array): NameConstraints {
   };
   const permitted = subtrees(r.optional(0xa0));
   const excluded = subtrees(r.optional(0xa1));
+  r.finish('NameConstraints');
   return { permitted, excluded };
 }
 

@@ -1,6 +1,7 @@
 export {
   type AlgorithmIdentifier,
   type HashName,
+  type SignaturePolicy,
   type SigningAlgorithm,
   verifySignature,
 } from './algorithm.js';
@@ -21,6 +22,7 @@ export {
   type CmsSignedData,
   type CmsSignerInfo,
   type CmsVerification,
+  type ParseCmsOptions,
   parseCms,
   type SignCmsOptions,
   type SignerIdentifier,
@@ -134,6 +136,9 @@ export {
 } from './ocsp.js';
 export { OID } from './oids.js';
 export {
+  PATH_BUILDING_BUDGET,
+  type PathBuildingBudget,
+  type PathBuildingWork,
   type PathFailureCode,
   type PathValidationResult,
   type ValidateCertificatePathOptions,

@@ -36,6 +36,8 @@ import {
   digestHex,
   type HashName,
   hashNameOf,
+  refusedSignature,
+  type SignaturePolicy,
   type SigningAlgorithm,
   signData,
   signingAlgorithmIdentifier,
@@ -48,10 +50,9 @@ import {
   serialToBigInt,
   toCertificate,
 } from './certificate.js';
-import { isSignedBy } from './certificate-signature.js';
+import { checkCertificateSignature } from './certificate-signature.js';
 import { type CrlReason, crlReasonCode, crlReasonFromCode } from './crl.js';
 import {
-  bitStringAt,
   bytesEqual,
   children,
   contentSpan,
@@ -66,6 +67,7 @@ import {
   readHeader,
   readOctetString,
   readSmallInt,
+  signatureBitsAt,
   smallIntAt,
   Tag,
   timeAt,
@@ -440,7 +442,7 @@ export function parseOcspResponse(der: Uint8Array): OcspResponse {
     p = h.end;
     const signatureAlgorithm = algorithmAt(der, h);
     expectHeader(der, p, bEnd, Tag.BIT_STRING, 'signature', h);
-    const signatureValue = bitStringAt(der, h, 'signature').bytes;
+    const signatureValue = signatureBitsAt(der, h, 'signature');
     p = h.end;
     const certificates: Uint8Array[] = [];
     if (p < bEnd && der[p] === 0xa0) {
@@ -592,7 +594,7 @@ function singleResponseIn(buf: Uint8Array, start: number, end: number, h: DerHea
 
 // ---- verification ----
 
-export interface VerifyOcspResponseOptions {
+export interface VerifyOcspResponseOptions extends SignaturePolicy {
   readonly certificate: Certificate;
   readonly issuerCertificate: Certificate;
   readonly now: Date;
@@ -634,9 +636,19 @@ function unusableResult(
 
 type BasicOcspResponse = NonNullable<OcspResponse['basic']>;
 
+/** Only called once the policy has accepted the response's algorithm. */
 function responseSignedBy(basic: BasicOcspResponse, c: Certificate): boolean {
   try {
-    return verifySignature(basic.signatureAlgorithm, basic.tbsDer, basic.signatureValue, c.publicKey);
+    return verifySignature(
+      basic.signatureAlgorithm,
+      basic.tbsDer,
+      basic.signatureValue,
+      c.publicKey,
+      undefined,
+      {
+        allowSha1: true,
+      },
+    );
   } catch {
     return false;
   }
@@ -661,6 +673,11 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
   const basic = resp.basic;
   if (!basic) return unusableResult(checks, 'ocsp.response_status', 'not a basic OCSP response');
   checks.push(check('ocsp.response_status', 'passed', 'successful'));
+
+  // BasicOCSPResponse names its algorithm once, outside tbsResponseData (§4.2.1): nothing to compare it
+  // with, but the policy applies (SHA-1 refused unless allowed).
+  const refused = refusedSignature(basic.signatureAlgorithm, undefined, opts);
+  if (refused !== undefined) return unusableResult(checks, 'ocsp.signature', refused);
 
   // Who signed: the CA itself, a locally trusted responder, or a delegated responder the CA authorised.
   const { issuerCertificate: ca, now } = opts;
@@ -700,7 +717,14 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
         break;
       }
       // RFC 6960 §4.2.2.2 (3): issued directly by the CA, with id-kp-OCSPSigning
-      if (!namesEqual(c.issuerDer, ca.subjectDer) || !isSignedBy(c, ca)) {
+      const issued = namesEqual(c.issuerDer, ca.subjectDer)
+        ? checkCertificateSignature(c, ca, opts)
+        : undefined;
+      if (issued?.weak === true) {
+        reasons.push(`responder "${c.subject}": its certificate's ${issued.unsupported}`);
+        continue;
+      }
+      if (issued?.valid !== true) {
         reasons.push(`responder "${c.subject}" is not issued by the certificate's CA`);
         continue;
       }

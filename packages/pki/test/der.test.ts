@@ -10,6 +10,8 @@ import {
   children,
   DerReader,
   readBigInt,
+  readBitString,
+  readBoolean,
   readDer,
   readOctetString,
   readOid,
@@ -119,7 +121,7 @@ describe('structure', () => {
     expect(readString(kids[1]!)).toBe('番号');
   });
 
-  it('reads BER indefinite lengths and constructed OCTET STRINGs', () => {
+  it('reads BER indefinite lengths and constructed OCTET STRINGs only when asked for BER', () => {
     const ber = Uint8Array.of(
       0x30,
       0x80,
@@ -139,12 +141,45 @@ describe('structure', () => {
       0x00,
       0x00,
     );
-    const el = readDer(ber);
+    // X.690 §10.1: DER uses the definite form; §10.2: strings in the primitive form
+    expect(() => readDer(ber)).toThrow(/indefinite length/);
+    const el = readDer(ber, 'BER', true);
     expect(el.indefinite).toBe(true);
     const r = children(el);
     expect(readBigInt(r.next())).toBe(5n);
     expect(hex(readOctetString(r.next()))).toBe('aabb');
     expect(r.done).toBe(true);
+    // a constructed OCTET STRING with a definite length is BER too
+    const constructed = Uint8Array.of(0x24, 0x06, 0x04, 0x01, 0xaa, 0x04, 0x01, 0xbb);
+    expect(() => readDer(constructed)).toThrow(/constructed string/);
+    expect(hex(readOctetString(readDer(constructed, 'BER', true)))).toBe('aabb');
+  });
+
+  it('rejects what DER and BER forbid: non-minimal lengths, INTEGERs, OIDs, tag numbers', () => {
+    const bad =
+      (...b: number[]) =>
+      () =>
+        readBigInt(readDer(Uint8Array.of(...b)));
+    // X.690 §10.1: length 5 in the long form, and with a leading zero octet
+    expect(() => readDer(Uint8Array.of(0x04, 0x81, 0x05, 1, 2, 3, 4, 5))).toThrow(/non-minimal length/);
+    expect(() => readDer(Uint8Array.of(0x04, 0x82, 0x00, 0x01, 9))).toThrow(/non-minimal length/);
+    expect(hex(readDer(Uint8Array.of(0x04, 0x81, 0x05, 1, 2, 3, 4, 5), 'BER', true).value)).toBe(
+      '0102030405',
+    );
+    // §8.3.2: the first nine bits of an INTEGER are not all zeros or all ones
+    expect(bad(0x02, 0x02, 0x00, 0x05)).toThrow(/non-minimal INTEGER/);
+    expect(bad(0x02, 0x02, 0xff, 0x85)).toThrow(/non-minimal INTEGER/);
+    expect(bad(0x02, 0x02, 0x00, 0x85)()).toBe(0x85n);
+    expect(bad(0x02, 0x02, 0xff, 0x05)()).toBe(-251n);
+    // §8.19.2: no subidentifier starts with 0x80
+    expect(() => readOid(readDer(Uint8Array.of(0x06, 0x03, 0x2a, 0x80, 0x01)))).toThrow(/non-minimal OBJECT/);
+    // §8.1.2.4.2: tag number 5 in the high-tag form
+    expect(() => readDer(Uint8Array.of(0x9f, 0x05, 0x00))).toThrow(/non-minimal tag number/);
+    // §11.1: DER TRUE is FF
+    expect(() => readBoolean(readDer(Uint8Array.of(0x01, 0x01, 0x01)))).toThrow(/BOOLEAN/);
+    // §11.2.1: unused bits of a BIT STRING are zero
+    expect(() => readBitString(readDer(Uint8Array.of(0x03, 0x02, 0x01, 0x81)))).toThrow(/padding/);
+    expect(readBitString(readDer(Uint8Array.of(0x03, 0x02, 0x01, 0x80))).unusedBits).toBe(1);
   });
 
   it('every truncation of a valid encoding throws DER_MALFORMED, never anything else', () => {

@@ -328,15 +328,17 @@ describe('validateCertificatePath — agrees with openssl verify -attime', () =>
     }
   });
 
-  it('treats an anchor’s own expiry as a warning (an error under strict)', () => {
+  it('fails on an anchor’s own expiry, a warning only with ignoreTrustAnchorValidity (never under strict)', () => {
     const shortRoot = root('CN=Short Root', { notAfter: new Date('2025-03-01T00:00:00Z') });
     const i = intermediate('CN=Int Under Short Root', shortRoot);
     const l = leaf('CN=Leaf Under Short Root', i);
     const o = { leaf: l.cert, intermediates: [i.cert], trustAnchors: [shortRoot.cert], now: NOW };
-    const r = validateCertificatePath(o);
+    // OpenSSL agrees: "certificate has expired" for the root
+    expectOutcome(o, 'PATH_EXPIRED', { error: 'certificate has expired' });
+    const r = validateCertificatePath({ ...o, ignoreTrustAnchorValidity: true });
     expect(r.ok).toBe(true);
     expect(r.checks.find((c) => c.id === 'path.anchor_validity')?.status).toBe('warning');
-    expectOutcome({ ...o, policy: 'strict' }, 'PATH_EXPIRED');
+    expectOutcome({ ...o, ignoreTrustAnchorValidity: true, policy: 'strict' }, 'PATH_EXPIRED');
   });
 
   it('chooses among same-named issuers by trying each (AKI/SKI ordering only)', () => {

@@ -87,9 +87,10 @@ describe('readHeader (in place) agrees with readElementAt', () => {
       return n;
     };
     expect(walk(der, 0, der.length)).toBeGreaterThan(40);
-    // SEQUENCE (indefinite) { INTEGER 5, SEQUENCE (indefinite) { NULL } }
+    // SEQUENCE (indefinite) { INTEGER 5, SEQUENCE (indefinite) { NULL } }: BER, read only when asked for
     const ber = Uint8Array.of(0x30, 0x80, 0x02, 0x01, 0x05, 0x30, 0x80, 0x05, 0x00, 0x00, 0x00, 0x00, 0x00);
-    readHeader(ber, 0, ber.length, h);
+    expect(() => readHeader(ber, 0, ber.length, h)).toThrow(/indefinite length/);
+    readHeader(ber, 0, ber.length, h, true);
     expect([h.contentStart, h.contentEnd, h.end]).toEqual([2, 11, 13]);
   });
 
