@@ -32,7 +32,7 @@ import { type DeviceKeyInfo, decodeDeviceKeyInfo, encodeDeviceKeyInfo } from './
 import { MdocError } from './errors.js';
 import { boundedMapHead, more, within } from './internal/lean-map.js';
 import { asBytes, asMap, asText, asUint, fail, mapField, required, textField } from './internal/shape.js';
-import { checkLimit } from './limits.js';
+import { checkLimit, LIMITS, MdocLimitError } from './limits.js';
 import { decodeValidityInfo, encodeValidityInfo, type ValidityInfo } from './validity-info.js';
 
 /** DigestID = uint: a number up to 2^53 − 1, a bigint from 2^53 to 2^64 − 1. */
@@ -52,7 +52,7 @@ export function isDigestID(v: unknown): v is DigestID {
  */
 export function readDigestID(r: LeanReader, where: string): DigestID {
   if (r.peekMajor() !== 0) fail(`${where} must be an unsigned integer (CBOR major type 0)`);
-  return r.value() as DigestID;
+  return r.uintOrBigint();
 }
 
 export type DigestAlgorithm = 'SHA-256' | 'SHA-384' | 'SHA-512';
@@ -230,15 +230,17 @@ export class ValueDigestTable {
 
   /** Adds the digest at [offset, offset + length) of `bytes` (or a copy) under `id`. */
   add(ids: Map<DigestID, number>, id: DigestID, offset: number, length: number, copy?: Uint8Array): void {
-    if (ids.has(id)) fail('MobileSecurityObject.valueDigests: duplicate DigestID');
-    const entry = this.#spans.length;
-    checkLimit(entry / 2 + 1, 'digests', 'MobileSecurityObject.valueDigests');
+    const spans = this.#spans;
+    const entry = spans.length;
+    if (entry >= 2 * LIMITS.digests) throw new MdocLimitError('digests', 'MobileSecurityObject.valueDigests');
+    const size = ids.size;
+    ids.set(id, entry);
+    if (ids.size === size) fail('MobileSecurityObject.valueDigests: duplicate DigestID');
     if (copy) {
       this.#copies ??= [];
-      this.#spans.push(-1 - this.#copies.length, copy.length);
+      spans.push(-1 - this.#copies.length, copy.length);
       this.#copies.push(copy);
-    } else this.#spans.push(offset, length);
-    ids.set(id, entry);
+    } else spans.push(offset, length);
   }
 
   /** Does the digest (lowercase hex) match valueDigests[ns][id]? */
@@ -273,6 +275,12 @@ export class ValueDigestTable {
   }
 }
 
+/** The size of a definite-length head from its initial byte (RFC 8949 §3: 1, 2, 3, 5 or 9 bytes). */
+function headSize(initial: number): number {
+  const ai = initial & 0x1f;
+  return ai < 24 ? 1 : ai === 24 ? 2 : ai === 25 ? 3 : ai === 26 ? 5 : 9;
+}
+
 /**
  * ValueDigests read in place (§9.1.2.4: `{ + NameSpace => { + DigestID => Digest } }`): DigestIDs of
  * major type 0 only, digests as byte strings, each count within its limit before the entries are
@@ -289,15 +297,18 @@ export function readValueDigests(r: LeanReader): ValueDigestTable {
     const ids = t.namespace(r.text());
     const m = boundedMapHead(r, 'elementsPerNameSpace', where);
     for (let j = 0; more(r, m, j); j++) {
-      within(m, j, 'elementsPerNameSpace', where);
+      if (m < 0) within(m, j, 'elementsPerNameSpace', where);
       const id = readDigestID(r, `${where} DigestID`);
       if (r.peekMajor() !== 2) fail(`${where}: a digest must be a byte string`);
-      if (((r.bytes[r.pos] as number) & 0x1f) === 31) {
+      const head = r.pos;
+      if (((r.bytes[head] as number) & 0x1f) === 31) {
         // Indefinite length: its chunks are not contiguous in the input, so it is copied.
         t.add(ids, id, 0, 0, r.byteString());
       } else {
-        const v = r.byteString(); // a view: its offset is where the digest lies
-        t.add(ids, id, v.byteOffset - r.bytes.byteOffset, v.length);
+        // Definite: the digest is the last `length` bytes before the cursor (no view is made).
+        r.skipByteString();
+        const length = r.pos - head - headSize(r.bytes[head] as number);
+        t.add(ids, id, r.pos - length, length);
       }
     }
   }

@@ -19,7 +19,7 @@ import { type CborMap, type CborValue, type EncodedCbor, LeanReader } from '@myn
 import { DEVICE_RESPONSE_VERSION, decodeDocumentErrors, decodeErrors } from '../device-response.js';
 import { type DeviceSigned, deviceNameSpacesOf } from '../device-signed.js';
 import { readIssuerSignedItem } from '../issuer-signed-item.js';
-import { checkLimit } from '../limits.js';
+import { LIMITS, MdocLimitError } from '../limits.js';
 import type { MobileSecurityObject } from '../mobile-security-object.js';
 import type { DigestTable, ItemToVerify } from '../verify-issuer-signed.js';
 import type { CoseMessage } from './cose-structures.js';
@@ -183,8 +183,8 @@ function readIssuerSigned(r: LeanReader): FastDocument['issuer'] {
         const list: ItemToVerify[] = [];
         const c = boundedArrayHead(r, 'elementsPerNameSpace', where);
         for (let x = 0; more(r, c, x); x++) {
-          within(c, x, 'elementsPerNameSpace', where);
-          checkLimit(++total, 'elements', where);
+          if (c < 0) within(c, x, 'elementsPerNameSpace', where);
+          if (++total > LIMITS.elements) throw new MdocLimitError('elements', where);
           list.push(readIssuerSignedItem(r, 'IssuerSignedItem', true));
         }
         items.set(ns, list);
