@@ -64,13 +64,15 @@ class Writer {
     return this;
   }
   text(s: string): this {
-    return this.raw(encode(s));
+    const b = UTF8.encode(s);
+    return this.head(3, b.length).raw(b);
   }
   done(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
 }
 
+const UTF8 = new TextEncoder();
 const DEVICE_KEY_INFO = encode(new Map([['deviceKey', new Map([[1, 2]])]]));
 
 /**
