@@ -40,6 +40,7 @@ interface Fixtures {
     wrongKeyUsage: string;
     noPolicy: string;
     signerNotIncluded: string;
+    sha1Attached: string;
     crl: string;
     crlPem: string;
     staleCrl: string;
@@ -229,6 +230,23 @@ describe('mynakit jpki verify', () => {
       fx.files.crl,
     ]);
     expect(revoked.code).toBe(1);
+  });
+
+  it('SHA-1 is refused unless --allow-sha1', async () => {
+    const refused = await verify(['--signature', fx.files.sha1Attached, ...trust(), '--crl', fx.files.crl]);
+    expect(refused.code).toBe(1);
+    expect(status(refused.report, 'cms.signature')).toBe('failed');
+    expect(refused.report.checks.find((c) => c.id === 'cms.signature')?.detail).toContain('SHA-1');
+    const accepted = await verify([
+      '--signature',
+      fx.files.sha1Attached,
+      ...trust(),
+      '--crl',
+      fx.files.crl,
+      '--allow-sha1',
+    ]);
+    expect(accepted.code).toBe(0);
+    expect(accepted.report.verdict).toBe('valid');
   });
 
   it('prints a readable report without --json', async () => {

@@ -42,6 +42,8 @@ export interface CertificateCheckInput {
   readonly now: Date;
   readonly profile: VerificationProfile;
   readonly policies?: JpkiPolicyConfig;
+  /** Accept SHA-1 certificate signatures on the path (default false, PATH_WEAK_ALGORITHM). */
+  readonly allowSha1?: boolean;
 }
 
 export interface CertificateCheckResult {
@@ -91,6 +93,7 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
     intermediates: input.intermediates,
     trustAnchors: input.trustAnchors,
     now,
+    ...(input.allowSha1 === true ? { allowSha1: true } : {}),
   });
   const structural = path.checks.filter((c) => c.status === 'failed' && !TIME_CHECKS.has(c.id));
   const warnings = path.checks.filter((c) => c.status === 'warning').map((c) => c.detail);
@@ -154,7 +157,7 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
   const issuer =
     candidate !== undefined &&
     (path.checks.some((c) => c.id === 'path.signature' && c.status === 'passed') ||
-      isSignedBy(leaf, candidate))
+      isSignedBy(leaf, candidate, { allowSha1: input.allowSha1 === true }))
       ? candidate
       : undefined;
   let revocation: RevocationAnswer[] = [];

@@ -8,9 +8,15 @@ import type { RevocationAnswer, RevocationSource } from './revocation-source.js'
  * certificate (JPKI partitions user-authentication CRLs by municipality). A delta CRL or a CRL for only
  * some reasons can prove "revoked" but never "good" on its own. So can a stale CRL: revocation is final
  * (except certificateHold), so an authentic CRL past nextUpdate that lists the certificate still proves it
- * revoked — staleness only takes away its power to say "good".
+ * revoked — staleness only takes away its power to say "good". A CRL signed with SHA-1 is unusable unless
+ * `options.allowSha1` (the default of @mynakit/pki).
  */
-export function crlRevocationSource(crlDer: Uint8Array, label = 'CRL'): RevocationSource {
+export function crlRevocationSource(
+  crlDer: Uint8Array,
+  label = 'CRL',
+  options: { readonly allowSha1?: boolean } = {},
+): RevocationSource {
+  const allowSha1 = options.allowSha1 === true;
   let crl: Crl | undefined;
   let malformed: string | undefined;
   try {
@@ -26,7 +32,12 @@ export function crlRevocationSource(crlDer: Uint8Array, label = 'CRL'): Revocati
       const base = { kind: 'CRL', source };
       if (crl === undefined)
         return { ...base, status: 'unusable', detail: `cannot read the CRL: ${malformed}` };
-      const r = checkCertificateAgainstCrl(crl, { certificate, issuerCertificate: issuer, now });
+      const r = checkCertificateAgainstCrl(crl, {
+        certificate,
+        issuerCertificate: issuer,
+        now,
+        ...(allowSha1 ? { allowSha1 } : {}),
+      });
       if (r.status === 'revoked') {
         return {
           ...base,

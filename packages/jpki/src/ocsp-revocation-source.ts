@@ -18,7 +18,13 @@ import type { RevocationAnswer, RevocationSource } from './revocation-source.js'
  */
 export function ocspRevocationSource(
   responseDer: Uint8Array,
-  options: { label?: string; trustedResponders?: readonly Certificate[]; nonce?: Uint8Array } = {},
+  options: {
+    label?: string;
+    trustedResponders?: readonly Certificate[];
+    nonce?: Uint8Array;
+    /** Accept a SHA-1 signed response (default false: refused, as by @mynakit/pki). */
+    allowSha1?: boolean;
+  } = {},
 ): RevocationSource {
   const label = options.label ?? 'OCSP';
   return {
@@ -32,6 +38,7 @@ export function ocspRevocationSource(
         now,
         ...(options.trustedResponders !== undefined ? { trustedResponders: options.trustedResponders } : {}),
         ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
+        ...(options.allowSha1 === true ? { allowSha1: true } : {}),
       });
       const window =
         v.thisUpdate !== undefined

@@ -25,6 +25,8 @@ export interface VerifyAuthResponseOptions {
   /** Default `jpki-auth`. */
   readonly profile?: VerificationProfile;
   readonly policies?: JpkiPolicyConfig;
+  /** Accept SHA-1 certificate signatures on the path (default false). */
+  readonly allowSha1?: boolean;
 }
 
 /** What an account is bound to: the issuer and serial identify the certificate; the CN is the holder's opaque id. */
@@ -121,6 +123,7 @@ export async function verifyAuthResponse(o: VerifyAuthResponseOptions): Promise<
     now: o.now,
     profile,
     ...(o.policies !== undefined ? { policies: o.policies } : {}),
+    ...(o.allowSha1 === true ? { allowSha1: true } : {}),
   });
   checks.push(...c.checks);
   return {

@@ -33,6 +33,12 @@ export interface VerifyJpkiSignatureOptions {
   /** Default `x509`. */
   readonly profile?: VerificationProfile;
   readonly policies?: JpkiPolicyConfig;
+  /**
+   * Accept SHA-1 in the CMS signature and on the certificate path (default false: SHA-1 is refused, as
+   * by @mynakit/pki). JPKI itself signs with SHA-256; only old documents need this. Revocation sources
+   * take their own `allowSha1`.
+   */
+  readonly allowSha1?: boolean;
 }
 
 export interface SignatureVerificationReport extends Report {
@@ -52,6 +58,8 @@ const DIGESTS: ReadonlyMap<string, string> = new Map([
   ['2.16.840.1.101.3.4.2.3', 'sha512'],
 ]);
 
+const SHA1: ReadonlyMap<string, string> = new Map([['1.3.14.3.2.26', 'sha1']]);
+
 const ALWAYS = ['cms.decode', 'cms.message_digest', 'cms.signature'] as const;
 const CERT_IDS = [
   'cert.path',
@@ -65,15 +73,17 @@ export async function verifyJpkiSignature(
   o: VerifyJpkiSignatureOptions,
 ): Promise<SignatureVerificationReport> {
   const profile = o.profile ?? 'x509';
+  const allowSha1 = o.allowSha1 === true;
   const cms = verifyCmsSignature(o.signature, {
     ...(o.content !== undefined ? { content: o.content } : {}),
     ...(o.certificates !== undefined ? { extraCertificates: o.certificates } : {}),
+    ...(allowSha1 ? { allowSha1 } : {}),
   });
   const checks: Check[] = [...cms.checks];
 
   const decoded = !checks.some((c) => c.id === 'cms.decode' && c.status === 'failed');
   if (decoded && !hasCheck(checks, 'cms.message_digest'))
-    checks.push(messageDigestWithoutSigner(o.signature, cms.content));
+    checks.push(messageDigestWithoutSigner(o.signature, cms.content, allowSha1));
   if (!hasCheck(checks, 'cms.signature')) {
     checks.push(
       decoded
@@ -103,6 +113,7 @@ export async function verifyJpkiSignature(
       now: o.now,
       profile,
       ...(o.policies !== undefined ? { policies: o.policies } : {}),
+      ...(allowSha1 ? { allowSha1 } : {}),
     });
     checks.push(...c.checks);
     revocation = c.revocation;
@@ -128,13 +139,18 @@ function hasCheck(checks: readonly Check[], id: string): boolean {
 }
 
 /** The messageDigest attribute against the content when the signer is unknown (still worth reporting). */
-function messageDigestWithoutSigner(der: Uint8Array, content: Uint8Array | undefined): Check {
+function messageDigestWithoutSigner(
+  der: Uint8Array,
+  content: Uint8Array | undefined,
+  allowSha1: boolean,
+): Check {
   try {
     const si = parseCms(der).signers[0];
     if (si?.messageDigest === undefined)
       return check('cms.message_digest', 'failed', 'no messageDigest attribute');
     if (content === undefined) return check('cms.message_digest', 'undetermined', 'no content to digest');
-    const alg = DIGESTS.get(si.digestAlgorithm.oid);
+    const alg =
+      DIGESTS.get(si.digestAlgorithm.oid) ?? (allowSha1 ? SHA1.get(si.digestAlgorithm.oid) : undefined);
     if (alg === undefined)
       return check('cms.message_digest', 'failed', `unsupported digest algorithm ${si.digestAlgorithm.oid}`);
     const d = createHash(alg).update(content).digest();

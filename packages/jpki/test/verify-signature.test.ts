@@ -31,6 +31,7 @@ async function verify(
     profile?: VerificationProfile;
     at?: Date;
     anchors?: string[];
+    allowSha1?: boolean;
   } = {},
 ): Promise<SignatureVerificationReport> {
   return verifyJpkiSignature({
@@ -40,6 +41,7 @@ async function verify(
     revocation: o.revocation ?? [crl()],
     now: o.at ?? fx.at,
     ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.allowSha1 !== undefined ? { allowSha1: o.allowSha1 } : {}),
   });
 }
 
@@ -126,6 +128,19 @@ describe('verifyJpkiSignature against OpenSSL-made signatures', () => {
     expect(status(a, 'cms.message_digest')).toBe('failed');
     expect(opensslVerifies(fx.files.detached, { content: fx.files.tamperedContent })).toBe(false);
     expect(opensslVerifies(fx.files.tamperedAttached)).toBe(false);
+  });
+
+  it('SHA-1: refused by default (cms.signature names SHA-1), accepted only with allowSha1', async () => {
+    const refused = await verify(fx.files.sha1Attached, { profile: 'jpki-sign' });
+    expect(refused.verdict).toBe('invalid');
+    expect(status(refused, 'cms.signature')).toBe('failed');
+    expect(refused.checks.find((c) => c.id === 'cms.signature')?.detail).toContain('SHA-1');
+    const accepted = await verify(fx.files.sha1Attached, { profile: 'jpki-sign', allowSha1: true });
+    expect(status(accepted, 'cms.signature')).toBe('passed');
+    expect(status(accepted, 'cms.message_digest')).toBe('passed');
+    expect(accepted.verdict).toBe('valid');
+    // The option is off unless set: an explicit false is the default.
+    expect((await verify(fx.files.sha1Attached, { allowSha1: false })).verdict).toBe('invalid');
   });
 
   it('bad signature value: cms.signature fails', async () => {

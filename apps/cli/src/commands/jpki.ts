@@ -27,11 +27,13 @@ import type { CommandContext } from './index.js';
  * `mynakit jpki verify` and `mynakit jpki inspect`.
  *
  *   mynakit jpki verify --signature FILE [--content FILE] --trust PEM [--trust PEM…] [--crl FILE…]
- *                       [--ocsp FILE…] --at ISO-8601 [--profile x509|jpki-sign|jpki-auth] [--json]
+ *                       [--ocsp FILE…] --at ISO-8601 [--profile x509|jpki-sign|jpki-auth] [--allow-sha1]
+ *                       [--json]
  *
  * Inputs are DER or PEM (detected). `--content` is used as raw bytes, untouched (detached signatures).
  * Repeated `--trust`, `--crl`, `--ocsp` all count. Nothing is fetched: revocation comes only from the
- * files given (none → `status.revocation` undetermined). Exit 0 valid, 1 invalid, 2 undetermined,
+ * files given (none → `status.revocation` undetermined). SHA-1 signatures (CMS, certificates, CRLs, OCSP)
+ * are refused unless `--allow-sha1`. Exit 0 valid, 1 invalid, 2 undetermined,
  * 64 usage error. `--json` prints exactly one JSON object on stdout.
  */
 interface VerifyOptions {
@@ -44,6 +46,7 @@ interface VerifyOptions {
   policy?: string[];
   at: string;
   profile: string;
+  allowSha1?: boolean;
   json?: boolean;
 }
 
@@ -69,15 +72,19 @@ function certificatesFromFile(path: string, what: string): Certificate[] {
 
 function revocationSources(o: VerifyOptions): RevocationSource[] {
   const sources: RevocationSource[] = [];
+  const allowSha1 = o.allowSha1 === true;
   (o.crl ?? []).forEach((path, i) => {
     sources.push(
-      crlRevocationSource(derOfInput(readInputFile(path, '--crl')).der, `CRL #${i + 1} (${basename(path)})`),
+      crlRevocationSource(derOfInput(readInputFile(path, '--crl')).der, `CRL #${i + 1} (${basename(path)})`, {
+        allowSha1,
+      }),
     );
   });
   (o.ocsp ?? []).forEach((path, i) => {
     sources.push(
       ocspRevocationSource(derOfInput(readInputFile(path, '--ocsp')).der, {
         label: `OCSP #${i + 1} (${basename(path)})`,
+        allowSha1,
       }),
     );
   });
@@ -240,6 +247,10 @@ export function registerJpkiCommands(program: Command, ctx: CommandContext): voi
     )
     .requiredOption('--at <iso-8601>', 'verification time, e.g. 2026-01-01T00:00:00Z')
     .option('--profile <profile>', 'x509 | jpki-sign | jpki-auth', 'x509')
+    .option(
+      '--allow-sha1',
+      'accept SHA-1 signatures (CMS, certificates, CRLs, OCSP responses); refused by default',
+    )
     .option('--json', 'print exactly one JSON object on stdout')
     .action(async (o: VerifyOptions) => {
       if (!(VERIFICATION_PROFILES as readonly string[]).includes(o.profile)) {
@@ -266,10 +277,11 @@ export function registerJpkiCommands(program: Command, ctx: CommandContext): voi
         now,
         profile: o.profile as VerificationProfile,
         policies,
+        ...(o.allowSha1 === true ? { allowSha1: true } : {}),
       });
       if (o.json !== true)
         ctx.out.stderr(
-          `mynakit: verified at ${now.toISOString()} with ${revocation.length} revocation source(s)\n`,
+          `mynakit: verified at ${now.toISOString()} with ${revocation.length} revocation source(s)${o.allowSha1 === true ? ', SHA-1 accepted' : ''}\n`,
         );
       ctx.setExit(
         emitReport(
