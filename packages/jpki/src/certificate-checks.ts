@@ -17,7 +17,7 @@ import {
  *
  *   cert.path          RFC 5280 §6 path from a configured trust anchor (signatures, CA constraints,
  *                      critical extensions) — everything except time, which is cert.validity
- *   cert.validity      every certificate below the anchor is valid at `now`
+ *   cert.validity      every certificate on the path, the trust anchor included, is valid at `now`
  *   cert.key_usage     the profile's keyUsage (and, for jpki-auth, extKeyUsage clientAuth)
  *   cert.policy        the profile's certificate policy, in a critical extension
  *   jpki.basic_four    (jpki-sign, or any certificate carrying them) the basic four decode
@@ -106,15 +106,23 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
     checks.push(check('cert.path', 'passed', `${build}; signatures and CA constraints verified${extra}`));
   }
 
-  // cert.validity — every certificate below the anchor (the leaf itself when it is the anchor).
-  const below = path.path.length > 1 ? path.path.slice(0, -1) : [leaf];
-  const outside = below.find((c) => now < c.notBefore || now > c.notAfter);
+  // cert.validity — every certificate on the path, the trust anchor included: an expired CA generation
+  // no longer vouches for what it issued (DOMAIN.md §3 "trust all that are current"), as @mynakit/pki
+  // fails an anchor outside its validity (path.anchor_validity). Without a path: the leaf alone.
+  const onPath = path.path.length > 0 ? path.path : [leaf];
+  const anchor = path.path.length > 1 ? path.path[path.path.length - 1] : undefined;
+  const outside = onPath.find((c) => now < c.notBefore || now > c.notAfter);
   if (outside === undefined) {
     checks.push(
       check('cert.validity', 'passed', `valid at ${isoTime(now)} (signer until ${isoTime(leaf.notAfter)})`),
     );
   } else {
-    const who = outside === leaf ? 'the signer certificate' : `CA certificate "${outside.subject}"`;
+    const who =
+      outside === leaf
+        ? 'the signer certificate'
+        : outside === anchor
+          ? `trust anchor "${outside.subject}"`
+          : `CA certificate "${outside.subject}"`;
     const why =
       now < outside.notBefore
         ? `is not valid before ${outside.notBefore.toISOString()}`

@@ -143,6 +143,44 @@ describe('three generations under one name', () => {
   });
 });
 
+describe('an expired generation', () => {
+  it('no longer vouches for what it issued: cert.validity names the expired trust anchor', async () => {
+    // Issued by generation 1 (2015–2025) with a validity beyond it, checked after generation 1 expired.
+    const key = rsa();
+    const late = parseCertificate(
+      createSignatureCertificate({
+        issuer: { certificate: gen1.cert, privateKey: gen1.key.privateKey },
+        publicKey: key.publicKey,
+        basicFour,
+        notBefore: new Date('2025-01-01T00:00:00Z'),
+        notAfter: new Date('2026-12-31T14:59:59Z'),
+      }),
+    );
+    const r = await checkCertificate({
+      certificate: late,
+      intermediates: [],
+      trustAnchors: [gen1.cert, gen2.cert, gen3.cert],
+      revocation: [good(gen1)],
+      now: NOW,
+      profile: 'jpki-sign',
+    });
+    expect(statusOf(r.checks, 'cert.path')).toBe('passed');
+    expect(statusOf(r.checks, 'cert.validity')).toBe('failed');
+    expect(r.checks.find((c) => c.id === 'cert.validity')?.detail).toMatch(
+      /^trust anchor ".*" expired at 2025-07-15/,
+    );
+    const before = await checkCertificate({
+      certificate: late,
+      intermediates: [],
+      trustAnchors: [gen1.cert, gen2.cert, gen3.cert],
+      revocation: [good(gen1)],
+      now: new Date('2025-03-01T00:00:00Z'),
+      profile: 'jpki-sign',
+    });
+    expect(statusOf(before.checks, 'cert.validity')).toBe('passed');
+  });
+});
+
 describe('end certificates with the real traits pass the JPKI profiles without a warning', () => {
   it('signature certificate: issuerAltName, the whole AKI, a CPS pointer (jpki-sign)', async () => {
     const i = inspectCertificate(leaf);
