@@ -21,6 +21,10 @@ if (!vectorsPresent(vectorsDir) && process.env.CI !== 'true') {
 }
 
 export default defineConfig({
+  // Inside the repository every workspace package runs from its TypeScript sources (the `source` export
+  // condition); users of the published packages get `dist/`.
+  resolve: { conditions: ['source', 'module', 'node', 'development|production'] },
+  ssr: { resolve: { conditions: ['source', 'module', 'node', 'development|production'] } },
   test: {
     projects: [
       {

@@ -1,4 +1,5 @@
-// `npm test`: every test from a fresh clone — the type check (`tsc -b`), the linter, and the unit,
+// `npm test`: every test from a fresh clone — the type check and build (`tsc -b`), the published packages'
+// checks (publint, arethetypeswrong), the linter, and the unit,
 // PostgreSQL (a throwaway cluster from the system binaries) and Chromium end-to-end suites.
 // Extra arguments go to vitest and skip the type check and lint (e.g. `npm test -- --project unit`).
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,11 @@ if (extra.length === 0) {
   console.error('› tsc -b (type check)');
   if (run('npx', ['tsc', '-b']) !== 0) {
     console.error('type check failed');
+    failed = true;
+  }
+  console.error('› publint and arethetypeswrong (the packages users install)');
+  if (run('node', ['scripts/published-packages.mjs']) !== 0) {
+    console.error('package checks failed');
     failed = true;
   }
   console.error('› biome lint');

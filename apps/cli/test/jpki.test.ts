@@ -51,7 +51,7 @@ interface Fixtures {
 
 let fx: Fixtures;
 beforeAll(() => {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', fixtureScript], {
+  const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', fixtureScript], {
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
