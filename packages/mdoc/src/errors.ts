@@ -10,6 +10,11 @@ export type MdocErrorCode =
   | 'MDOC_LIMIT'
   /** An argument that cannot be used (e.g. a salt shorter than 16 bytes, an empty namespace). */
   | 'MDOC_INVALID_ARGUMENT'
+  /**
+   * A configured trust anchor that is not a certificate (unparsable PEM/DER, another kind of object):
+   * a configuration error of the relying party, never a verdict about the credential.
+   */
+  | 'MDOC_INVALID_TRUST_ANCHOR'
   /** An algorithm, key type or curve this implementation does not support. */
   | 'MDOC_UNSUPPORTED'
   /** A request that the held documents cannot satisfy (unknown docType). */

@@ -280,15 +280,25 @@ function failedDecode(
   return { verdict: 'invalid', checks, documents: [], ...extra };
 }
 
+const DEVICE_RESPONSE_REQUIRED_OPTIONS: readonly string[] = ['now', 'trustAnchors', 'sessionTranscriptBytes'];
+
 /**
  * Verifies a DeviceResponse. Never throws for bad input (a failed `decode` check instead); throws
- * `MdocError('MDOC_INVALID_ARGUMENT')` only for unusable options (no `now`, bad reader key).
+ * `MdocError('MDOC_INVALID_ARGUMENT')` only for missing or unusable options (no `now`, no
+ * `sessionTranscriptBytes`, bad reader key) and `MdocError('MDOC_INVALID_TRUST_ANCHOR')` for a trust
+ * anchor that is not a certificate — the relying party's configuration, not the credential.
  */
 export async function verifyDeviceResponse(
   bytes: Uint8Array,
   options: VerifyDeviceResponseOptions,
 ): Promise<DeviceResponseVerification> {
-  assertVerifyOptions(options);
+  assertVerifyOptions(options, DEVICE_RESPONSE_REQUIRED_OPTIONS);
+  if (options.sessionTranscriptBytes === undefined) {
+    throw new MdocError(
+      'MDOC_INVALID_ARGUMENT',
+      'options.sessionTranscriptBytes is missing: give the SessionTranscriptBytes of the session (ISO/IEC 18013-5 §9.1.5.1), which device authentication signs',
+    );
+  }
   if (!(options.sessionTranscriptBytes instanceof Uint8Array)) {
     throw new MdocError('MDOC_INVALID_ARGUMENT', 'options.sessionTranscriptBytes must be bytes');
   }

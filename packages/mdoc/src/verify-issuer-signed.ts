@@ -351,13 +351,51 @@ export function decodeIssuerPart(issuerSigned: CborValue, where: string): Decode
 
 /** Normalised trust anchors, memoised per input array. */
 const anchorCache = new WeakMap<readonly TrustAnchorInput[], readonly Certificate[]>();
+/**
+ * The configured anchors as certificates. An anchor that is not one (unparsable PEM or DER, another kind
+ * of object) is the relying party's configuration error: MdocError('MDOC_INVALID_TRUST_ANCHOR') naming
+ * its index — never a failed path check, which would be a verdict about the credential.
+ */
 export function normaliseAnchors(input: readonly TrustAnchorInput[]): readonly Certificate[] {
   let out = anchorCache.get(input);
   if (!out) {
-    out = input.map((a) => toCertificate(a));
+    // The configured list is the caller's, not received data: one pass over it, once per array.
+    const certificates: Certificate[] = new Array(input.length);
+    for (let i = 0; i < input.length; i++) certificates[i] = anchorAt(input[i], i);
+    out = certificates;
     anchorCache.set(input, out);
   }
   return out;
+}
+
+function anchorAt(a: TrustAnchorInput | undefined, i: number): Certificate {
+  const where = `options.trustAnchors[${i}]`;
+  if (typeof a === 'string' || a instanceof Uint8Array) {
+    try {
+      return toCertificate(a);
+    } catch (e) {
+      throw new MdocError(
+        'MDOC_INVALID_TRUST_ANCHOR',
+        `${where} is not a certificate (${typeof a === 'string' ? 'PEM text' : 'DER bytes'} that cannot be parsed: ${(e as Error).message})`,
+        { cause: e },
+      );
+    }
+  }
+  if (!isCertificate(a))
+    throw new MdocError(
+      'MDOC_INVALID_TRUST_ANCHOR',
+      `${where} is not a certificate: give a Certificate (parseCertificate of @mynakit/pki), its DER bytes or its PEM text`,
+    );
+  return a;
+}
+
+/** A parsed certificate, as parseCertificate returns it (the fields the verifier relies on). */
+function isCertificate(a: unknown): a is Certificate {
+  if (typeof a !== 'object' || a === null) return false;
+  const c = a as Partial<Certificate>;
+  return (
+    c.der instanceof Uint8Array && typeof c.fingerprint256 === 'string' && c.spkiDer instanceof Uint8Array
+  );
 }
 
 /**
@@ -1213,15 +1251,43 @@ function statusSignerAuthority(
   });
 }
 
-function requireOptions(options: VerifyIssuerOptions): void {
+const ISSUER_REQUIRED_OPTIONS: readonly string[] = ['now', 'trustAnchors'];
+
+/**
+ * The options are the relying party's configuration: anything missing or unusable there throws a typed
+ * MdocError naming the option (`required` lists what the calling verifier needs), so that a mistake in
+ * the set-up is never reported as a verdict about the credential. Cheap on the hot path: the anchors
+ * are parsed once per array (normaliseAnchors).
+ */
+function requireOptions(
+  options: VerifyIssuerOptions,
+  required: readonly string[] = ISSUER_REQUIRED_OPTIONS,
+): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new MdocError(
+      'MDOC_INVALID_ARGUMENT',
+      `options are missing: give {${required.join(', ')}} (now: the verification time as a Date; trustAnchors: the IACA certificates)`,
+    );
+  }
+  if (options.now === undefined)
+    throw new MdocError(
+      'MDOC_INVALID_ARGUMENT',
+      'options.now is missing: give the verification time as a Date (libraries never read the clock)',
+    );
   if (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())) {
     throw new MdocError(
       'MDOC_INVALID_ARGUMENT',
       'options.now must be a valid Date (libraries never read the clock)',
     );
   }
+  if (options.trustAnchors === undefined)
+    throw new MdocError(
+      'MDOC_INVALID_ARGUMENT',
+      'options.trustAnchors is missing: give the trust anchor certificates (IACA roots) as an array',
+    );
   if (!Array.isArray(options.trustAnchors))
     throw new MdocError('MDOC_INVALID_ARGUMENT', 'options.trustAnchors must be an array');
+  normaliseAnchors(options.trustAnchors);
   const skew = options.clockSkewSeconds;
   if (skew !== undefined && !(typeof skew === 'number' && Number.isFinite(skew) && skew >= 0))
     throw new MdocError('MDOC_INVALID_ARGUMENT', 'options.clockSkewSeconds must be a finite number ≥ 0');
