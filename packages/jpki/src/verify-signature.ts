@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { type Certificate, parseCms, verifyCmsSignature } from '@mynakit/pki';
 import { type Check, check, type Report, verdictOf } from '@mynakit/report';
 import type { BasicFour } from './basic-four.js';
-import { checkCertificate, type VerificationProfile } from './certificate-checks.js';
+import { checkCertificate, VERIFICATION_PROFILES, type VerificationProfile } from './certificate-checks.js';
+import { JpkiError } from './errors.js';
 import type { JpkiPolicyConfig } from './profiles.js';
 import type { RevocationAnswer, RevocationSource } from './revocation-source.js';
 import { type CertificateIdentity, certificateIdentity } from './user-authentication.js';
@@ -69,9 +70,15 @@ const CERT_IDS = [
   'status.revocation',
 ] as const;
 
+/**
+ * Verifies a CMS signature. Never throws for a bad signature (a failed `cms.decode` check instead);
+ * throws JpkiError('INVALID_ARGUMENT') naming the option when the options themselves are missing or of
+ * the wrong type — the relying party's configuration, never a verdict about the signature.
+ */
 export async function verifyJpkiSignature(
   o: VerifyJpkiSignatureOptions,
 ): Promise<SignatureVerificationReport> {
+  requireOptions(o);
   const profile = o.profile ?? 'x509';
   const allowSha1 = o.allowSha1 === true;
   const cms = verifyCmsSignature(o.signature, {
@@ -131,6 +138,57 @@ export async function verifyJpkiSignature(
     ...(basicFour !== undefined ? { basicFour } : {}),
     revocation,
   };
+}
+
+function invalid(message: string): JpkiError {
+  return new JpkiError('INVALID_ARGUMENT', message);
+}
+
+/** A parsed certificate (parseCertificate of @mynakit/pki): the fields path validation relies on. */
+function isCertificate(c: unknown): c is Certificate {
+  if (typeof c !== 'object' || c === null) return false;
+  const x = c as Partial<Certificate>;
+  return (
+    x.der instanceof Uint8Array && typeof x.fingerprint256 === 'string' && x.spkiDer instanceof Uint8Array
+  );
+}
+
+/** Every element of a configured certificate list is a parsed Certificate (the list is the caller's). */
+function requireCertificates(list: unknown, name: string): void {
+  if (!Array.isArray(list)) throw invalid(`options.${name} must be an array of Certificate`);
+  for (let i = 0; i < list.length; i++) {
+    if (!isCertificate(list[i]))
+      throw invalid(
+        `options.${name}[${i}] is not a Certificate: parse it first (parseCertificate of @mynakit/pki takes DER or PEM)`,
+      );
+  }
+}
+
+function requireOptions(o: VerifyJpkiSignatureOptions): void {
+  if (typeof o !== 'object' || o === null)
+    throw invalid(
+      'options are missing: give {signature, trustAnchors, now} (the CMS SignedData DER, the trust anchor Certificates, the verification time)',
+    );
+  if (o.signature === undefined)
+    throw invalid('options.signature is missing: give the CMS SignedData as DER bytes');
+  if (!(o.signature instanceof Uint8Array))
+    throw invalid('options.signature must be DER bytes (a Uint8Array); decode PEM first');
+  if (o.trustAnchors === undefined)
+    throw invalid('options.trustAnchors is missing: give the trust anchor Certificates');
+  requireCertificates(o.trustAnchors, 'trustAnchors');
+  if (o.now === undefined)
+    throw invalid(
+      'options.now is missing: give the verification time as a Date (libraries never read the clock)',
+    );
+  if (!(o.now instanceof Date) || Number.isNaN(o.now.getTime()))
+    throw invalid('options.now must be a valid Date');
+  if (o.content !== undefined && !(o.content instanceof Uint8Array))
+    throw invalid('options.content must be the signed content as bytes (a Uint8Array)');
+  if (o.certificates !== undefined) requireCertificates(o.certificates, 'certificates');
+  if (o.revocation !== undefined && !Array.isArray(o.revocation))
+    throw invalid('options.revocation must be an array of RevocationSource');
+  if (o.profile !== undefined && !VERIFICATION_PROFILES.includes(o.profile))
+    throw invalid(`options.profile must be one of ${VERIFICATION_PROFILES.join(', ')}`);
 }
 
 function hasCheck(checks: readonly Check[], id: string): boolean {
