@@ -5,8 +5,9 @@
  * escapes as a crash. The same holds for what the wallet derives from an accepted request (the
  * SessionTranscript, the encrypted response).
  */
-import { exportJWK } from 'jose';
+
 import fc from 'fast-check';
+import { exportJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { Oid4vpError } from '../src/errors.js';
 import { validateAuthorizationRequest } from '../src/openid4vp/authorization-request.js';

@@ -5,6 +5,8 @@
  * inherited member as if the other party had sent it. `JSON.parse('{"__proto__":…}')` makes an own
  * property named `__proto__`: exactly what arrives on the wire.
  */
+
+import { prototypeChanges, restorePrototypes, snapshotPrototypes } from '@mynakit/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuthorizationRequest } from '../src/openid4vp/authorization-request.js';
 import { parseAuthorizationResponse } from '../src/openid4vp/authorization-response.js';
@@ -15,7 +17,6 @@ import {
   unmetCredentialQueries,
 } from '../src/openid4vp/dcql-match.js';
 import { type DcqlQuery, requestedElements, validateDcqlQuery } from '../src/openid4vp/dcql-query.js';
-import { prototypeChanges, restorePrototypes, snapshotPrototypes } from './helpers/prototype-guard.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
 const JP = 'org.iso.23220.1.jp';

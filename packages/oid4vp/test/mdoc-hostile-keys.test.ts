@@ -14,6 +14,7 @@
 import type { CborMap, CborValue } from '@mynakit/cbor';
 import { bytesToBase64url } from '@mynakit/cbor';
 import { presentMdoc } from '@mynakit/mdoc';
+import { prototypeChanges, restorePrototypes, snapshotPrototypes } from '@mynakit/test-support';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildAnnexCRequest } from '../src/annex-c/annex-c-request.js';
 import { annexCSessionTranscript, encryptAnnexCResponse } from '../src/annex-c/annex-c-response.js';
@@ -25,7 +26,6 @@ import type { PresentationVerification } from '../src/presentation-verification.
 import { reSignedIssuerSigned } from './helpers/crafted-mdoc.js';
 import { simpleDeviceRequest } from './helpers/device-request.js';
 import { issueHolder, JP_MNC, NOW, p256 } from './helpers/fixtures.js';
-import { prototypeChanges, restorePrototypes, snapshotPrototypes } from './helpers/prototype-guard.js';
 
 const holder = await issueHolder();
 const mdoc = { trustAnchors: [holder.chain.iaca], now: NOW };

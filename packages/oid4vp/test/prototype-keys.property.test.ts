@@ -6,6 +6,14 @@
  */
 import { bytesToBase64url, type CborValue, EncodedCbor } from '@mynakit/cbor';
 import { encodeItemsRequest, issueMdoc, MdocError } from '@mynakit/mdoc';
+import {
+  hostileCbor,
+  hostileJson,
+  type Json,
+  prototypeChanges,
+  restorePrototypes,
+  snapshotPrototypes,
+} from '@mynakit/test-support';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildAnnexCRequest, parseAnnexCRequest } from '../src/annex-c/annex-c-request.js';
@@ -27,9 +35,7 @@ import { verifyOpenId4VpResponse } from '../src/openid4vp/verify-authorization-r
 import { parseDeviceEngagement } from '../src/proximity/device-engagement.js';
 import { decodeSessionData, decodeSessionEstablishment } from '../src/proximity/session-messages.js';
 import { heldDocumentOf } from '../src/stored-mdoc.js';
-import { type Json, hostileCbor, hostileJson } from './helpers/hostile-json.js';
 import { issueHolder, JP_MNC, makeIssuerChain, NOW, p256 } from './helpers/fixtures.js';
-import { prototypeChanges, restorePrototypes, snapshotPrototypes } from './helpers/prototype-guard.js';
 
 const RUNS = { seed: 0x5eed_0a1d, numRuns: 100 } as const;
 const JP = 'org.iso.23220.1.jp';

@@ -8,6 +8,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { type CborMap, type CborValue, decode, encode } from '@mynakit/cbor';
 import { signSign1 } from '@mynakit/cose';
+import {
+  hostileCbor,
+  hostileJson,
+  type Json,
+  prototypeChanges,
+  restorePrototypes,
+  snapshotPrototypes,
+} from '@mynakit/test-support';
 import fc from 'fast-check';
 import { CompactSign } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -24,8 +32,6 @@ import {
   verifyStatusListCwt,
   verifyStatusListJwt,
 } from '../src/index.js';
-import { hostileCbor, hostileJson, type Json } from './hostile-input.js';
-import { prototypeChanges, restorePrototypes, snapshotPrototypes } from './prototype-guard.js';
 
 const RUNS = { seed: 0x5747_0511, numRuns: 100 } as const;
 const URI = 'https://example.com/statuslists/1';
