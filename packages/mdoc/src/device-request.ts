@@ -34,6 +34,7 @@ import {
   signWithAlgorithm,
   toPrivateKey,
 } from './internal/crypto.js';
+import { setOwn } from './internal/own.js';
 import {
   asArray,
   asBoolean,
@@ -73,14 +74,20 @@ export interface DeviceRequest {
 
 export function decodeItemsRequest(bytes: EncodedCbor, where = 'ItemsRequest'): ItemsRequest {
   const m = asMap(decodeEmbedded(bytes, where), where);
+  // Namespaces, identifiers and requestInfo keys are received text: own properties only (setOwn), so a
+  // namespace named `__proto__` is a namespace and not the record's prototype.
   const nameSpaces: Record<string, Record<string, boolean>> = {};
   for (const [ns, elements] of asMap(required(m, 'nameSpaces', where), `${where}.nameSpaces`)) {
     const name = asText(ns, `${where}.nameSpaces key`);
     const out: Record<string, boolean> = {};
     for (const [id, retain] of asMap(elements, `${where}.nameSpaces[${name}]`)) {
-      out[asText(id, `${where}.nameSpaces[${name}] key`)] = asBoolean(retain, `${where}.IntentToRetain`);
+      setOwn(
+        out,
+        asText(id, `${where}.nameSpaces[${name}] key`),
+        asBoolean(retain, `${where}.IntentToRetain`),
+      );
     }
-    nameSpaces[name] = out;
+    setOwn(nameSpaces, name, out);
   }
   const req: ItemsRequest = {
     docType: asText(required(m, 'docType', where), `${where}.docType`),
@@ -90,7 +97,7 @@ export function decodeItemsRequest(bytes: EncodedCbor, where = 'ItemsRequest'): 
   if (info === undefined) return req;
   const requestInfo: Record<string, unknown> = {};
   for (const [k, v] of asMap(info, `${where}.requestInfo`))
-    requestInfo[asText(k, `${where}.requestInfo key`)] = v;
+    setOwn(requestInfo, asText(k, `${where}.requestInfo key`), v);
   return { ...req, requestInfo };
 }
 

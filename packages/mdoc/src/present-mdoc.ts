@@ -14,6 +14,7 @@ import { buildDeviceResponseMap, type DocumentToEncode, ERROR_DATA_NOT_RETURNED 
 import { buildDeviceSigned, encodeDeviceNameSpaces } from './device-signed.js';
 import { MdocError } from './errors.js';
 import { buildMac0, buildSign1, readCoseMessage } from './internal/cose-structures.js';
+import { getOwn, setOwn } from './internal/own.js';
 import {
   algorithmId,
   defaultAlgorithmFor,
@@ -86,7 +87,9 @@ function requestedDocuments(request: PresentationRequest): Pick<ItemsRequest, 'd
   if ('elements' in r) {
     const nameSpaces: Record<string, Record<string, boolean>> = {};
     for (const [ns, ids] of Object.entries(r.elements)) {
-      nameSpaces[ns] = Object.fromEntries(ids.map((id) => [id, false]));
+      const elements: Record<string, boolean> = {};
+      for (const id of ids) setOwn(elements, id, false);
+      setOwn(nameSpaces, ns, elements);
     }
     return [{ docType: r.docType, nameSpaces }];
   }
@@ -120,16 +123,19 @@ export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Arr
     ? toPublicKey(options.readerEphemeralPublicKey, 'readerEphemeralPublicKey')
     : undefined;
 
+  // The docType, namespaces and identifiers come from the reader's request: they are written as own
+  // properties (setOwn) and looked up by own property (getOwn), never through Object.prototype.
   const documents: DocumentToEncode[] = [];
   const documentErrors: Record<string, number> = {};
   for (const req of requests) {
     const doc = docs.find((d) => d.docType === req.docType);
     if (!doc) {
-      documentErrors[req.docType] = ERROR_DATA_NOT_RETURNED;
+      setOwn(documentErrors, req.docType, ERROR_DATA_NOT_RETURNED);
       continue;
     }
     const disclosed = new Map<string, EncodedCbor[]>();
     const errors: Record<string, Record<string, number>> = {};
+    let notReturned = 0;
     for (const [ns, elements] of Object.entries(req.nameSpaces)) {
       const items = doc.issuerSigned.nameSpaces.get(ns) ?? [];
       for (const id of Object.keys(elements)) {
@@ -142,14 +148,20 @@ export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Arr
           }
           list.push(item.bytes); // the received tag-24 bytes, verbatim
         } else {
-          errors[ns] = { ...errors[ns], [id]: ERROR_DATA_NOT_RETURNED };
+          let nsErrors = getOwn(errors, ns);
+          if (!nsErrors) {
+            nsErrors = {};
+            setOwn(errors, ns, nsErrors);
+          }
+          setOwn(nsErrors, id, ERROR_DATA_NOT_RETURNED);
+          notReturned++;
         }
       }
     }
-    const keyInput = isKeyMap(options.deviceKey) ? options.deviceKey[req.docType] : options.deviceKey;
+    const keyInput = isKeyMap(options.deviceKey) ? getOwn(options.deviceKey, req.docType) : options.deviceKey;
     if (!keyInput) throw new MdocError('MDOC_INVALID_ARGUMENT', `no device key for ${req.docType}`);
     const deviceKey = toPrivateKey(keyInput, 'deviceKey');
-    const nameSpacesBytes = encodeDeviceNameSpaces(options.deviceNameSpaces?.[req.docType] ?? {});
+    const nameSpacesBytes = encodeDeviceNameSpaces(getOwn(options.deviceNameSpaces, req.docType) ?? {});
     const toSign = deviceAuthenticationBytes(sessionTranscriptBytes, req.docType, nameSpacesBytes.raw);
     let deviceAuth: { deviceSignature: CborValue } | { deviceMac: CborValue };
     if (options.mode === 'signature') {
@@ -177,7 +189,7 @@ export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Arr
       docType: req.docType,
       issuerSigned: buildIssuerSigned(disclosed, new RawCbor(doc.issuerSigned.issuerAuthBytes as Uint8Array)),
       deviceSigned: buildDeviceSigned(nameSpacesBytes, deviceAuth),
-      ...(Object.keys(errors).length > 0 ? { errors } : {}),
+      ...(notReturned > 0 ? { errors } : {}),
     });
   }
   return encode(buildDeviceResponseMap({ documents, documentErrors }));

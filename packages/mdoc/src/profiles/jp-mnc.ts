@@ -14,6 +14,7 @@
  */
 import { type CborValue, parseFullDate } from '@mynakit/cbor';
 import { MdocError } from '../errors.js';
+import { setOwn } from '../internal/own.js';
 
 export const JP_MNC_DOCTYPE = 'org.iso.23220.1.jp.mnc';
 /** Japan-specific namespace of the card-substitute record. */
@@ -324,10 +325,14 @@ function redact(v: unknown, depth: number): unknown {
     return out;
   }
   if (Array.isArray(v)) return v.map((x) => redact(x, depth + 1));
-  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+  if (v !== null && typeof v === 'object') {
+    // Plain records and null-prototype dictionaries alike; keys are namespaces and identifiers (received
+    // text), so they are written as own properties: a namespace named `__proto__` stays in the copy.
+    const proto: unknown = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v))
-      out[k] = k === MY_NUMBER_ELEMENT ? REDACTED : redact(x, depth + 1);
+      setOwn(out, k, k === MY_NUMBER_ELEMENT ? REDACTED : redact(x, depth + 1));
     return out;
   }
   return v;
