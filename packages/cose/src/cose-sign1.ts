@@ -49,7 +49,8 @@ export class CoseSign1 {
 
   /**
    * `x5chain` (label 33, RFC 9360): leaf first; from the protected header when it is there, else from the
-   * unprotected one; [] when absent. COSE_HEADER when both headers carry different chains (see `x5chainOf`).
+   * unprotected one; [] when absent. COSE_HEADER when both headers carry different chains, COSE_LIMIT when
+   * it holds more than `X5CHAIN_MAX_CERTIFICATES` (see `x5chainOf`).
    */
   get x5chain(): Uint8Array[] {
     return [...x5chainOf(this.protectedHeaders, this.unprotectedHeaders)];

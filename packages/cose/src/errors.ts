@@ -18,7 +18,9 @@ export type CoseErrorCode =
   /** A payload is attached and a different detached payload was supplied. */
   | 'COSE_PAYLOAD_MISMATCH'
   /** Signing or key agreement failed in the crypto library. */
-  | 'COSE_CRYPTO';
+  | 'COSE_CRYPTO'
+  /** Received input holds more than a bound allows (an x5chain longer than its limit). */
+  | 'COSE_LIMIT';
 
 export class CoseError extends Error {
   override readonly name = 'CoseError';

@@ -120,8 +120,20 @@ export function protectedAlg(protectedHeaders: CborMap): CborValue {
 
 const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
 
-function chainForm(v: CborValue): readonly Uint8Array[] {
+/**
+ * Default bound on the certificates of a received x5chain. RFC 9360 §2 sets none; a chain is read before
+ * any signature is checked, so its length is bounded: a signer certificate and its intermediates up to a
+ * trust anchor — ISO/IEC 18013-5 Annex B has no intermediate at all — fit well within 8.
+ */
+export const X5CHAIN_MAX_CERTIFICATES = 8;
+
+function chainForm(v: CborValue, max: number): readonly Uint8Array[] {
   if (v instanceof Uint8Array) return [v];
+  if (Array.isArray(v) && v.length > max)
+    throw new CoseError(
+      'COSE_LIMIT',
+      `x5chain holds ${v.length} certificates, more than ${max} (x5chain limit)`,
+    );
   if (Array.isArray(v) && v.length > 0) {
     let ok = true;
     for (const c of v) if (!(c instanceof Uint8Array)) ok = false;
@@ -142,15 +154,22 @@ function sameChain(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean 
  * header parameters. If the message is not rejected as malformed, attributes MUST be obtained from the
  * protected bucket". So: from the protected header when it is there; a message carrying it in both
  * headers is rejected (COSE_HEADER) unless both name the same certificates byte for byte; otherwise
- * from the unprotected header. Two lookups; nothing is copied (a single bstr becomes a one-element
- * array).
+ * from the unprotected header. A chain of more than `maxCertificates` (default
+ * `X5CHAIN_MAX_CERTIFICATES`) is refused with COSE_LIMIT before its elements are looked at. Two
+ * lookups; nothing is copied (a single bstr becomes a one-element array).
  */
-export function x5chainOf(protectedHeaders: CborMap, unprotectedHeaders: CborMap): readonly Uint8Array[] {
+export function x5chainOf(
+  protectedHeaders: CborMap,
+  unprotectedHeaders: CborMap,
+  maxCertificates: number = X5CHAIN_MAX_CERTIFICATES,
+): readonly Uint8Array[] {
+  if (!Number.isSafeInteger(maxCertificates) || maxCertificates < 1)
+    throw new RangeError('x5chainOf: maxCertificates must be a positive integer');
   const p = protectedHeaders.size === 0 ? undefined : protectedHeaders.get(HeaderLabel.x5chain);
   const u = unprotectedHeaders.size === 0 ? undefined : unprotectedHeaders.get(HeaderLabel.x5chain);
-  if (p === undefined) return u === undefined ? NO_CHAIN : chainForm(u);
-  const chain = chainForm(p);
-  if (u !== undefined && !sameChain(chain, chainForm(u)))
+  if (p === undefined) return u === undefined ? NO_CHAIN : chainForm(u, maxCertificates);
+  const chain = chainForm(p, maxCertificates);
+  if (u !== undefined && !sameChain(chain, chainForm(u, maxCertificates)))
     throw new CoseError(
       'COSE_HEADER',
       'x5chain is in both the protected and the unprotected header, with different certificates',

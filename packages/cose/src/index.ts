@@ -56,6 +56,7 @@ export {
   encodeProtectedHeader,
   HeaderLabel,
   UNDERSTOOD_HEADER_LABELS,
+  X5CHAIN_MAX_CERTIFICATES,
   x5chainOf,
 } from './headers.js';
 export { type KeyInput, toKeyObject, toPublicKeyObject } from './key-input.js';

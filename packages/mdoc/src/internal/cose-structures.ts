@@ -14,6 +14,7 @@
  */
 import { type CborMap, type CborValue, decode, Tagged } from '@mynakit/cbor';
 import { CoseError, checkCriticalHeaders, x5chainOf as coseX5chainOf } from '@mynakit/cose';
+import { LIMITS, MdocLimitError } from '../limits.js';
 import { fail } from './shape.js';
 
 export interface CoseMessage {
@@ -94,10 +95,17 @@ export function criticalHeaderProblem(
  * x5chain (label 33, RFC 9360 §2): one bstr or an array of bstr, leaf first — from the protected header
  * when it is there, else from the unprotected one (where ISO 18013-5 puts it); a message carrying two
  * different chains is refused (RFC 9052 §3, in @mynakit/cose). Throws CoseError('COSE_HEADER') for
- * that and for a malformed chain; [] when absent.
+ * that and for a malformed chain, and MdocLimitError('x5chain') for more than LIMITS.x5chain
+ * certificates (counted by @mynakit/cose before any element is looked at); [] when absent.
  */
 export function x5chainOf(m: CoseMessage): readonly Uint8Array[] {
-  return coseX5chainOf(m.protectedHeaders, m.unprotectedHeaders);
+  try {
+    return coseX5chainOf(m.protectedHeaders, m.unprotectedHeaders, LIMITS.x5chain);
+  } catch (e) {
+    if (e instanceof CoseError && e.code === 'COSE_LIMIT')
+      throw new MdocLimitError('x5chain', 'certificates');
+    throw e;
+  }
 }
 
 const SIGNATURE1 = new TextEncoder().encode('Signature1');
