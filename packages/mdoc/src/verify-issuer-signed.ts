@@ -58,7 +58,6 @@ import { checkLimit } from './limits.js';
 import {
   type DigestID,
   digestAlgorithmHash,
-  hexEquals,
   type MobileSecurityObject,
   type StatusListReference,
 } from './mobile-security-object.js';
@@ -201,7 +200,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export { DeferredValue, hexEquals, setOwn };
+export { DeferredValue, setOwn };
 
 /** What verification needs of one IssuerSignedItem: its fields and the exact bytes to hash. */
 export interface ItemToVerify {
@@ -282,17 +281,6 @@ export class VerifiedDocumentView implements VerifiedDocument {
  */
 export interface DigestTable {
   compare(ns: string, id: DigestID, digestHex: string): 'match' | 'mismatch' | 'missing';
-}
-
-/** A DigestTable over the Maps of a decoded MobileSecurityObject (two Map lookups per item). */
-export function digestTableOf(mso: MobileSecurityObject): DigestTable {
-  return {
-    compare(ns, id, digestHex) {
-      const want = mso.valueDigests.get(ns)?.get(id);
-      if (!want) return 'missing';
-      return hexEquals(digestHex, want, 0, want.length) ? 'match' : 'mismatch';
-    },
-  };
 }
 
 /** Digest as lowercase hex (node 20.12+ one-shot hash; createHash otherwise). */
