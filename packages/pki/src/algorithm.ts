@@ -53,13 +53,15 @@ function algorithmIn(buf: Uint8Array, start: number, end: number, h: DerHeader):
   return { oid, parametersDer: buf.subarray(h.start, h.end) };
 }
 
-const HASH_BY_OID: Readonly<Record<string, HashName>> = {
-  [OID.sha1]: 'sha1',
-  [OID.sha224]: 'sha224',
-  [OID.sha256]: 'sha256',
-  [OID.sha384]: 'sha384',
-  [OID.sha512]: 'sha512',
-};
+// Maps, not plain objects: the OIDs looked up come from certificates and callers (an `oid` of
+// `constructor` must be unknown, not a member of Object.prototype).
+const HASH_BY_OID: ReadonlyMap<string, HashName> = new Map([
+  [OID.sha1, 'sha1'],
+  [OID.sha224, 'sha224'],
+  [OID.sha256, 'sha256'],
+  [OID.sha384, 'sha384'],
+  [OID.sha512, 'sha512'],
+]);
 
 export const HASH_OID: Readonly<Record<HashName, string>> = {
   sha1: OID.sha1,
@@ -70,7 +72,7 @@ export const HASH_OID: Readonly<Record<HashName, string>> = {
 };
 
 export function hashNameOf(digestOid: string): HashName | undefined {
-  return HASH_BY_OID[digestOid];
+  return HASH_BY_OID.get(digestOid);
 }
 
 interface SignatureScheme {
@@ -79,28 +81,28 @@ interface SignatureScheme {
   readonly hash: HashName | null;
 }
 
-const SCHEMES: Readonly<Record<string, SignatureScheme>> = {
-  [OID.sha1WithRSAEncryption]: { name: 'sha1WithRSAEncryption', kind: 'rsa', hash: 'sha1' },
-  [OID.sha224WithRSAEncryption]: { name: 'sha224WithRSAEncryption', kind: 'rsa', hash: 'sha224' },
-  [OID.sha256WithRSAEncryption]: { name: 'sha256WithRSAEncryption', kind: 'rsa', hash: 'sha256' },
-  [OID.sha384WithRSAEncryption]: { name: 'sha384WithRSAEncryption', kind: 'rsa', hash: 'sha384' },
-  [OID.sha512WithRSAEncryption]: { name: 'sha512WithRSAEncryption', kind: 'rsa', hash: 'sha512' },
-  [OID.rsassaPss]: { name: 'RSASSA-PSS', kind: 'rsa-pss', hash: null },
-  [OID.ecdsaWithSHA1]: { name: 'ecdsa-with-SHA1', kind: 'ecdsa', hash: 'sha1' },
-  [OID.ecdsaWithSHA224]: { name: 'ecdsa-with-SHA224', kind: 'ecdsa', hash: 'sha224' },
-  [OID.ecdsaWithSHA256]: { name: 'ecdsa-with-SHA256', kind: 'ecdsa', hash: 'sha256' },
-  [OID.ecdsaWithSHA384]: { name: 'ecdsa-with-SHA384', kind: 'ecdsa', hash: 'sha384' },
-  [OID.ecdsaWithSHA512]: { name: 'ecdsa-with-SHA512', kind: 'ecdsa', hash: 'sha512' },
-  [OID.ed25519]: { name: 'Ed25519', kind: 'eddsa', hash: null },
-  [OID.ed448]: { name: 'Ed448', kind: 'eddsa', hash: null },
+const SCHEMES: ReadonlyMap<string, SignatureScheme> = new Map<string, SignatureScheme>([
+  [OID.sha1WithRSAEncryption, { name: 'sha1WithRSAEncryption', kind: 'rsa', hash: 'sha1' }],
+  [OID.sha224WithRSAEncryption, { name: 'sha224WithRSAEncryption', kind: 'rsa', hash: 'sha224' }],
+  [OID.sha256WithRSAEncryption, { name: 'sha256WithRSAEncryption', kind: 'rsa', hash: 'sha256' }],
+  [OID.sha384WithRSAEncryption, { name: 'sha384WithRSAEncryption', kind: 'rsa', hash: 'sha384' }],
+  [OID.sha512WithRSAEncryption, { name: 'sha512WithRSAEncryption', kind: 'rsa', hash: 'sha512' }],
+  [OID.rsassaPss, { name: 'RSASSA-PSS', kind: 'rsa-pss', hash: null }],
+  [OID.ecdsaWithSHA1, { name: 'ecdsa-with-SHA1', kind: 'ecdsa', hash: 'sha1' }],
+  [OID.ecdsaWithSHA224, { name: 'ecdsa-with-SHA224', kind: 'ecdsa', hash: 'sha224' }],
+  [OID.ecdsaWithSHA256, { name: 'ecdsa-with-SHA256', kind: 'ecdsa', hash: 'sha256' }],
+  [OID.ecdsaWithSHA384, { name: 'ecdsa-with-SHA384', kind: 'ecdsa', hash: 'sha384' }],
+  [OID.ecdsaWithSHA512, { name: 'ecdsa-with-SHA512', kind: 'ecdsa', hash: 'sha512' }],
+  [OID.ed25519, { name: 'Ed25519', kind: 'eddsa', hash: null }],
+  [OID.ed448, { name: 'Ed448', kind: 'eddsa', hash: null }],
   // CMS SignerInfo often names only the key algorithm; the hash is the SignerInfo digestAlgorithm.
-  [OID.rsaEncryption]: { name: 'rsaEncryption', kind: 'rsa', hash: null },
-  [OID.ecPublicKey]: { name: 'ecPublicKey', kind: 'ecdsa', hash: null },
-};
+  [OID.rsaEncryption, { name: 'rsaEncryption', kind: 'rsa', hash: null }],
+  [OID.ecPublicKey, { name: 'ecPublicKey', kind: 'ecdsa', hash: null }],
+]);
 
 /** A readable name for a signature algorithm OID (the OID itself when unknown). */
 export function signatureAlgorithmName(algOid: string): string {
-  return SCHEMES[algOid]?.name ?? algOid;
+  return SCHEMES.get(algOid)?.name ?? algOid;
 }
 
 interface PssParams {
@@ -122,7 +124,7 @@ function readPssParams(der: Uint8Array | undefined): PssParams {
     const h = r.optional(0xa0);
     if (h) {
       const alg = readAlgorithmIdentifier(readDer(h.value));
-      const n = HASH_BY_OID[alg.oid];
+      const n = HASH_BY_OID.get(alg.oid);
       if (n === undefined) throw new PkiError('UNSUPPORTED_ALGORITHM', 'unsupported PSS hash');
       hash = n;
     }
@@ -131,7 +133,7 @@ function readPssParams(der: Uint8Array | undefined): PssParams {
       const mgf = readAlgorithmIdentifier(readDer(m.value));
       if (mgf.oid !== OID.mgf1 || mgf.parametersDer === undefined)
         throw new PkiError('UNSUPPORTED_ALGORITHM', 'unsupported PSS mask generation');
-      const n = HASH_BY_OID[readAlgorithmIdentifier(readDer(mgf.parametersDer)).oid];
+      const n = HASH_BY_OID.get(readAlgorithmIdentifier(readDer(mgf.parametersDer)).oid);
       if (n === undefined) throw new PkiError('UNSUPPORTED_ALGORITHM', 'unsupported MGF1 hash');
       mgfHash = n;
     }
@@ -167,7 +169,7 @@ export function refusedSignature(
   policy?: SignaturePolicy,
 ): string | undefined {
   if (policy?.allowSha1 === true) return undefined;
-  const scheme = SCHEMES[alg.oid];
+  const scheme = SCHEMES.get(alg.oid);
   if (scheme === undefined) return undefined;
   let hash: HashName | null | undefined;
   if (scheme.kind === 'rsa-pss') {
@@ -198,7 +200,7 @@ export function verifySignature(
   digestHint?: HashName,
   policy?: SignaturePolicy,
 ): boolean {
-  const scheme = SCHEMES[alg.oid];
+  const scheme = SCHEMES.get(alg.oid);
   if (scheme === undefined)
     throw new PkiError('UNSUPPORTED_ALGORITHM', `unsupported signature algorithm ${alg.oid}`);
   const keyType = publicKey.asymmetricKeyType;

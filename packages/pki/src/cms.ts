@@ -68,11 +68,11 @@ import { OID } from './oids.js';
 import { type PathValidationResult, validateCertificatePath } from './path-validation.js';
 
 export type CmsDigest = 'SHA-256' | 'SHA-384' | 'SHA-512';
-const DIGESTS: Readonly<Record<CmsDigest, HashName>> = {
-  'SHA-256': 'sha256',
-  'SHA-384': 'sha384',
-  'SHA-512': 'sha512',
-};
+const DIGESTS: ReadonlyMap<CmsDigest, HashName> = new Map<CmsDigest, HashName>([
+  ['SHA-256', 'sha256'],
+  ['SHA-384', 'sha384'],
+  ['SHA-512', 'sha512'],
+]);
 
 export interface SignCmsOptions {
   readonly content: Uint8Array;
@@ -112,7 +112,9 @@ export function signCms(opts: SignCmsOptions): Uint8Array<ArrayBuffer> {
   const signer = toCertificate(opts.signer.certificate);
   const key = opts.signer.privateKey;
   const dg = opts.digest ?? 'SHA-256';
-  const hash = DIGESTS[dg];
+  const hash = DIGESTS.get(dg);
+  if (hash === undefined)
+    throw new PkiError('INVALID_ARGUMENT', 'digest must be SHA-256, SHA-384 or SHA-512');
   const contentType = opts.contentType ?? OID.data;
   const useSki = opts.signerIdentifier === 'subjectKeyIdentifier';
   if (useSki && signer.subjectKeyIdentifier === undefined)

@@ -94,25 +94,29 @@ export const CRL_REASONS = [
 ] as const;
 export type CrlReason = (typeof CRL_REASONS)[number];
 
-const REASON_CODE: Readonly<Record<CrlReason, number>> = {
-  unspecified: 0,
-  keyCompromise: 1,
-  cACompromise: 2,
-  affiliationChanged: 3,
-  superseded: 4,
-  cessationOfOperation: 5,
-  certificateHold: 6,
-  removeFromCRL: 8,
-  privilegeWithdrawn: 9,
-  aACompromise: 10,
-};
+/** CRLReason (RFC 5280 §5.3.1). A Map: a reason named by a caller is never an Object.prototype member. */
+const REASON_CODE: ReadonlyMap<CrlReason, number> = new Map<CrlReason, number>([
+  ['unspecified', 0],
+  ['keyCompromise', 1],
+  ['cACompromise', 2],
+  ['affiliationChanged', 3],
+  ['superseded', 4],
+  ['cessationOfOperation', 5],
+  ['certificateHold', 6],
+  ['removeFromCRL', 8],
+  ['privilegeWithdrawn', 9],
+  ['aACompromise', 10],
+]);
 
 export function crlReasonFromCode(code: number): CrlReason | undefined {
-  return CRL_REASONS.find((r) => REASON_CODE[r] === code);
+  return CRL_REASONS.find((r) => REASON_CODE.get(r) === code);
 }
 
+/** The CRLReason code of a reason name; INVALID_ARGUMENT for a name RFC 5280 §5.3.1 does not define. */
 export function crlReasonCode(reason: CrlReason): number {
-  return REASON_CODE[reason];
+  const code = REASON_CODE.get(reason);
+  if (code === undefined) throw new PkiError('INVALID_ARGUMENT', 'unknown CRL reason');
+  return code;
 }
 
 export interface IssuingDistributionPoint {
@@ -210,7 +214,7 @@ export function createCrl(opts: CreateCrlOptions): Uint8Array<ArrayBuffer> {
   const entries = opts.entries.map((e) => {
     const ext: Uint8Array[] = [];
     if (e.reason !== undefined && e.reason !== 'unspecified')
-      ext.push(encodeExtension(OID.reasonCode, false, enumerated(REASON_CODE[e.reason])));
+      ext.push(encodeExtension(OID.reasonCode, false, enumerated(crlReasonCode(e.reason))));
     if (e.invalidityDate) ext.push(encodeExtension(OID.invalidityDate, false, generalized(e.invalidityDate)));
     return sequence(
       integer(serialToBigInt(e.serialNumber)),

@@ -415,7 +415,7 @@ function encodeDistributionPoint(p: DistributionPointInput): Uint8Array {
   return sequence(...parts);
 }
 
-export const ekuOid = (u: string): string => EKU_NAMES[u] ?? u;
+export const ekuOid = (u: string): string => EKU_NAMES.get(u) ?? u;
 
 /** The extension value DER and criticality for an input (key identifiers are resolved by the caller). */
 export function encodeExtensionInput(e: ExtensionInput): {

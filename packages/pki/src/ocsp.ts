@@ -93,12 +93,15 @@ import { OID } from './oids.js';
 
 export type OcspHashAlgorithm = 'SHA-1' | 'SHA-256' | 'SHA-384' | 'SHA-512';
 
-const HASHES: Readonly<Record<OcspHashAlgorithm, { name: HashName; oid: string }>> = {
-  'SHA-1': { name: 'sha1', oid: OID.sha1 },
-  'SHA-256': { name: 'sha256', oid: OID.sha256 },
-  'SHA-384': { name: 'sha384', oid: OID.sha384 },
-  'SHA-512': { name: 'sha512', oid: OID.sha512 },
-};
+const HASHES: ReadonlyMap<OcspHashAlgorithm, { name: HashName; oid: string }> = new Map<
+  OcspHashAlgorithm,
+  { name: HashName; oid: string }
+>([
+  ['SHA-1', { name: 'sha1', oid: OID.sha1 }],
+  ['SHA-256', { name: 'sha256', oid: OID.sha256 }],
+  ['SHA-384', { name: 'sha384', oid: OID.sha384 }],
+  ['SHA-512', { name: 'sha512', oid: OID.sha512 }],
+]);
 
 export interface CertId {
   /** Hash algorithm OID. */
@@ -118,7 +121,8 @@ export function certIdFor(
   issuerCertificate: Certificate,
   hashAlgorithm: OcspHashAlgorithm = 'SHA-1',
 ): CertId {
-  const h = HASHES[hashAlgorithm];
+  const h = HASHES.get(hashAlgorithm);
+  if (h === undefined) throw new PkiError('INVALID_ARGUMENT', 'unknown CertID hash algorithm');
   const nameHash = digest(h.name, certificate.issuerDer);
   const keyHash = digest(h.name, issuerCertificate.subjectPublicKey);
   // SHA-1 with NULL parameters as OpenSSL writes it; SHA-2 without (RFC 5754 §2).

@@ -79,14 +79,17 @@ export const OID = {
   extensionRequest: '1.2.840.113549.1.9.14',
 } as const;
 
-/** Extended key usage names accepted where an OID is expected. */
-export const EKU_NAMES: Readonly<Record<string, string>> = {
-  serverAuth: OID.serverAuth,
-  clientAuth: OID.clientAuth,
-  codeSigning: OID.codeSigning,
-  emailProtection: OID.emailProtection,
-  timeStamping: OID.timeStamping,
-  OCSPSigning: OID.ocspSigning,
-  mdlDocumentSigner: OID.mdlDocumentSigner,
-  mdlReaderAuth: OID.mdlReaderAuth,
-};
+/**
+ * Extended key usage names accepted where an OID is expected. A Map: the name comes from the caller, and
+ * `constructor` or `toString` must be unknown names, not members of Object.prototype.
+ */
+export const EKU_NAMES: ReadonlyMap<string, string> = new Map([
+  ['serverAuth', OID.serverAuth],
+  ['clientAuth', OID.clientAuth],
+  ['codeSigning', OID.codeSigning],
+  ['emailProtection', OID.emailProtection],
+  ['timeStamping', OID.timeStamping],
+  ['OCSPSigning', OID.ocspSigning],
+  ['mdlDocumentSigner', OID.mdlDocumentSigner],
+  ['mdlReaderAuth', OID.mdlReaderAuth],
+]);
