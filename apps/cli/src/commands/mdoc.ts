@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey } from 'node:crypto';
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import {
   bytesToBase64url,
   type CborValue,
@@ -20,6 +20,7 @@ import {
   type IssuerSignedVerification,
   jpMncLabel,
   type KeyInput,
+  MdocError,
   p256PrivateKeyFromD,
   redactMyNumber,
   type StatusChecker,
@@ -32,7 +33,16 @@ import { type Check, type Report, verdictOf } from '@mynakit/report';
 import { checkReferencedStatus } from '@mynakit/status-list';
 import { type Command, Option } from 'commander';
 import { EXIT } from '../exit-codes.js';
-import { collect, emitReport, parseInstant, readInputFile, renderReportText } from '../io.js';
+import {
+  describePem,
+  pemLabels,
+  reason,
+  readOptionFile,
+  refuseOtherPem,
+  refusePem,
+  wrongKind,
+} from '../input-files.js';
+import { collect, emitReport, parseInstant, renderReportText } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import type { CommandContext } from './index.js';
 
@@ -46,9 +56,13 @@ import type { CommandContext } from './index.js';
  * Binary inputs may be raw bytes, hex or base64url (detected). The transcript is used byte-exact:
  * SessionTranscriptBytes (tag 24) as given, or a bare SessionTranscript wrapped without re-encoding.
  * `--trust` files may hold several PEM blocks (or one DER certificate); each is an anchor as it is.
- * `--reader-key` is a JWK (JSON) or the hex scalar d of a P-256 key, for deviceMac responses.
+ * `--reader-key` is a PEM private key (PKCS#8 or SEC1), a JWK (JSON) or the hex scalar d of a P-256
+ * key, for deviceMac responses.
  * `--status-list` is a Status List Token (CWT or JWT) for the MSO status reference; without it the
  * status check is skipped. Nothing is fetched.
+ *
+ * Files of the wrong kind (input-files.ts): an empty or PEM `--response` is a usage error, a malformed
+ * one a verdict (decode failed); configuration files that cannot be parsed are usage errors.
  *
  * A presentation is a DeviceResponse: its Documents carry deviceSigned (ISO/IEC 18013-5
  * §8.3.2.1.2.2), without which nothing shows that the device holding the MSO key presented the data —
@@ -99,35 +113,76 @@ function setOwn(o: Record<string, unknown>, key: string, value: unknown): void {
   Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
+const EXPECT = {
+  response: 'a DeviceResponse as CBOR — raw, hex or base64url (an IssuerSigned with --issuer-signed-only)',
+  transcript:
+    'SessionTranscriptBytes (tag 24) or a bare SessionTranscript (ISO/IEC 18013-5 §9.1.5.1) as CBOR — raw, hex or base64url',
+  trust: 'trust anchor certificate(s): PEM CERTIFICATE block(s), or one DER certificate',
+  readerKey:
+    "the reader's P-256 private key: PEM (PRIVATE KEY or EC PRIVATE KEY), a JWK, or the scalar d as 64 hex digits",
+  statusList: 'a Status List Token: a compact JWT, or a CWT (COSE_Sign1) — raw, hex or base64url',
+  inspect: 'CBOR (a DeviceResponse, IssuerSigned, DeviceRequest or any item) — raw, hex or base64url',
+} as const;
+
+/** `--trust`: every CERTIFICATE block of a PEM file, or one DER (raw, hex or base64) certificate. */
 function certificatesFromFile(path: string): Certificate[] {
-  const bytes = readInputFile(path, '--trust');
-  const text = new TextDecoder().decode(bytes);
-  try {
-    if (/-----BEGIN [A-Z0-9 ]+-----/.test(text)) {
-      const blocks = readPemBlocks(text).filter(
-        (b) => b.label === 'CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE',
+  const bytes = readOptionFile(path, '--trust', EXPECT.trust);
+  const labels = pemLabels(bytes);
+  if (labels !== undefined) {
+    const accepted = ['CERTIFICATE', 'TRUSTED CERTIFICATE'];
+    if (!labels.some((l) => accepted.includes(l)))
+      throw new UsageError(
+        `--trust file '${path}' holds no CERTIFICATE block (it is ${describePem(labels)}): expected ${EXPECT.trust}`,
       );
-      if (blocks.length === 0) throw new UsageError(`--trust file '${path}' holds no CERTIFICATE block`);
-      return blocks.map((b) => parseCertificate(b.der));
+    try {
+      return readPemBlocks(new TextDecoder().decode(bytes))
+        .filter((b) => accepted.includes(b.label))
+        .map((b) => parseCertificate(b.der));
+    } catch (e) {
+      throw new UsageError(
+        `--trust file '${path}' is not a certificate (${reason(e)}): expected ${EXPECT.trust}`,
+      );
     }
+  }
+  try {
     return [parseCertificate(detectBinaryInput(bytes))];
   } catch (e) {
-    if (e instanceof UsageError) throw e;
     throw new UsageError(
-      `--trust file '${path}' is not a certificate (${e instanceof Error ? e.message : 'malformed'})`,
+      `--trust file '${path}' is not a certificate (${reason(e)}): expected ${EXPECT.trust}`,
     );
   }
 }
 
+/** A P-256 private key, or a usage error saying what the key is instead. */
+function requireP256(key: KeyObject, path: string): KeyObject {
+  const type = key.asymmetricKeyType ?? 'unknown';
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.type === 'private' && type === 'ec' && curve === 'prime256v1') return key;
+  const found =
+    key.type !== 'private'
+      ? `a ${key.type} key`
+      : type === 'ec'
+        ? `an EC key on ${curve ?? 'an unknown curve'}`
+        : `a private key of type ${type}`;
+  throw wrongKind('--reader-key', path, found, EXPECT.readerKey);
+}
+
+/**
+ * `--reader-key`: PEM (PKCS#8 `PRIVATE KEY` or SEC1 `EC PRIVATE KEY`, RFC 5915), a JWK, a test-vector
+ * key file ({x, y, d} in hex, possibly under `EReaderKey`, ISO/IEC 18013-5 Annex D) or the hex scalar d.
+ */
 function readerKeyFromFile(path: string): KeyInput {
-  const text = new TextDecoder().decode(readInputFile(path, '--reader-key')).trim();
+  const bytes = readOptionFile(path, '--reader-key', EXPECT.readerKey);
+  const labels = pemLabels(bytes);
+  if (labels !== undefined) return readerKeyFromPem(bytes, labels, path);
+  const text = new TextDecoder().decode(bytes).trim();
   try {
     let hex = text;
     if (text.startsWith('{')) {
       const json = JSON.parse(text) as Record<string, unknown>;
       if (typeof json.kty === 'string') {
         if (typeof json.d !== 'string') throw new Error('the JWK has no private part (d)');
-        return createPrivateKey({ key: json as never, format: 'jwk' });
+        return requireP256(createPrivateKey({ key: json as never, format: 'jwk' }), path);
       }
       // Test-vector key files: {x, y, d} in hex, possibly under "EReaderKey" (ISO 18013-5 Annex D).
       const holder = (
@@ -140,18 +195,131 @@ function readerKeyFromFile(path: string): KeyInput {
     if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new Error('expected a P-256 JWK or 32 bytes of hex (d)');
     return p256PrivateKeyFromD(Uint8Array.from(Buffer.from(hex, 'hex')));
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(
-      `--reader-key file '${path}' is not a usable key (${e instanceof Error ? e.message : 'malformed'})`,
+      `--reader-key file '${path}' is not a usable key (${reason(e)}): expected ${EXPECT.readerKey}`,
     );
   }
 }
 
-/** A Status List Token from a file: a compact JWT as text, else CWT bytes (raw, hex or base64url). */
+function readerKeyFromPem(bytes: Uint8Array, labels: readonly string[], path: string): KeyObject {
+  if (
+    labels.includes('ENCRYPTED PRIVATE KEY') &&
+    !labels.includes('PRIVATE KEY') &&
+    !labels.includes('EC PRIVATE KEY')
+  )
+    throw wrongKind(
+      '--reader-key',
+      path,
+      'an encrypted private key',
+      `${EXPECT.readerKey} — decrypt it first (openssl pkey -in ${path} -out reader.pem)`,
+    );
+  refuseOtherPem(labels, ['PRIVATE KEY', 'EC PRIVATE KEY'], path, '--reader-key', EXPECT.readerKey);
+  let key: KeyObject;
+  try {
+    // The key block itself (a SEC1 file may start with an EC PARAMETERS block).
+    const block = readPemBlocks(new TextDecoder().decode(bytes)).find(
+      (b) => b.label === 'PRIVATE KEY' || b.label === 'EC PRIVATE KEY',
+    );
+    if (block === undefined) throw new Error('no private key block');
+    key = createPrivateKey({
+      key: Buffer.from(block.der),
+      format: 'der',
+      type: block.label === 'PRIVATE KEY' ? 'pkcs8' : 'sec1',
+    });
+  } catch (e) {
+    throw new UsageError(
+      `--reader-key file '${path}' is not a usable key (${reason(e)}): expected ${EXPECT.readerKey}`,
+    );
+  }
+  return requireP256(key, path);
+}
+
+/**
+ * `--status-list`: a compact JWT as text, else CWT bytes (raw, hex or base64url). Checked for its shape
+ * here — a file that is no token at all is a usage error; a token that is expired, for another list or
+ * badly signed is reported by the status check.
+ */
 function statusListToken(path: string): Uint8Array | string {
-  const bytes = readInputFile(path, '--status-list');
+  const bytes = readOptionFile(path, '--status-list', EXPECT.statusList);
+  refusePem(bytes, path, '--status-list', EXPECT.statusList);
   const text = new TextDecoder().decode(bytes).trim();
-  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(text)) return text;
-  return detectBinaryInput(bytes);
+  if (/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/.test(text)) {
+    const header = text.slice(0, text.indexOf('.'));
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
+    } catch {
+      json = undefined;
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json))
+      throw wrongKind(
+        '--status-list',
+        path,
+        'not a JWT (its header is not base64url JSON)',
+        EXPECT.statusList,
+      );
+    return text;
+  }
+  const cwt = detectBinaryInput(bytes);
+  let v: CborValue;
+  try {
+    v = decode(cwt);
+  } catch (e) {
+    throw wrongKind('--status-list', path, `neither a JWT nor CBOR (${reason(e)})`, EXPECT.statusList);
+  }
+  // COSE_Sign1 = [protected, unprotected, payload, signature], optionally tag 18 (RFC 9052 §4.2).
+  const sign1 = v instanceof Tagged && v.tag === 18 ? v.value : v;
+  if (!Array.isArray(sign1) || sign1.length !== 4)
+    throw wrongKind('--status-list', path, 'CBOR but not a COSE_Sign1', EXPECT.statusList);
+  return cwt;
+}
+
+/**
+ * `--transcript`: the verifier's own session data, so a file that is not a SessionTranscript is a usage
+ * error (never a failed device authentication blamed on the response). SessionTranscript =
+ * [DeviceEngagementBytes, EReaderKeyBytes, Handover] (ISO/IEC 18013-5 §9.1.5.1), given either wrapped
+ * as SessionTranscriptBytes (#6.24(bstr .cbor SessionTranscript)) or bare; the bytes are used as given.
+ */
+function transcriptFromFile(path: string): Uint8Array {
+  const raw = readOptionFile(path, '--transcript', EXPECT.transcript);
+  refusePem(raw, path, '--transcript', EXPECT.transcript);
+  const bytes = detectBinaryInput(raw);
+  let v: CborValue;
+  try {
+    v = decode(bytes);
+    if (v instanceof EncodedCbor) v = v.decode();
+  } catch (e) {
+    throw wrongKind('--transcript', path, `not CBOR (${reason(e)})`, EXPECT.transcript);
+  }
+  if (!Array.isArray(v) || v.length !== 3)
+    throw wrongKind(
+      '--transcript',
+      path,
+      'CBOR but not a SessionTranscript (an array of DeviceEngagementBytes, EReaderKeyBytes, Handover)',
+      EXPECT.transcript,
+    );
+  return bytes;
+}
+
+/** `--response`: the credential under test. PEM or an empty file is a usage error; malformed CBOR a verdict. */
+function responseFromFile(path: string): Uint8Array {
+  const raw = readOptionFile(path, '--response', EXPECT.response);
+  refusePem(raw, path, '--response', EXPECT.response);
+  return detectBinaryInput(raw);
+}
+
+/**
+ * An MdocError about the options is the set-up (a usage error), not the credential: the CLI checks its
+ * files first, so this only catches what those checks let through.
+ */
+function optionsError(e: unknown): never {
+  if (
+    e instanceof MdocError &&
+    (e.code === 'MDOC_INVALID_ARGUMENT' || e.code === 'MDOC_INVALID_TRUST_ANCHOR')
+  )
+    throw new UsageError(e.message);
+  throw e;
 }
 
 /**
@@ -351,10 +519,11 @@ function issuerDataOnly(r: IssuerSignedVerification): IssuerSignedVerification {
 
 async function verify(o: VerifyOptions, ctx: CommandContext): Promise<void> {
   const now = parseInstant(o.at);
-  const response = detectBinaryInput(readInputFile(o.response, '--response'));
+  const response = responseFromFile(o.response);
   const trustAnchors = o.trust.flatMap((p) => certificatesFromFile(p));
   const readerPrivateKey = o.readerKey !== undefined ? readerKeyFromFile(o.readerKey) : undefined;
   const token = o.statusList !== undefined ? statusListToken(o.statusList) : undefined;
+  const transcript = o.transcript !== undefined ? transcriptFromFile(o.transcript) : undefined;
   const anchorsDer = trustAnchors.map((c) => c.der);
   const statusChecker: StatusChecker | undefined = token
     ? (reference, c) => checkReferencedStatus({ reference, token, trustAnchors: anchorsDer, now: c.now })
@@ -363,7 +532,7 @@ async function verify(o: VerifyOptions, ctx: CommandContext): Promise<void> {
 
   let result: DeviceResponseVerification | IssuerSignedVerification;
   if (o.issuerSignedOnly === true) {
-    result = issuerDataOnly(await verifyIssuerSigned(response, common));
+    result = issuerDataOnly(await verifyIssuerSigned(response, common).catch(optionsError));
     if (result.documents.length === 0 && looksLikeDeviceResponse(response))
       result = {
         ...result,
@@ -379,14 +548,15 @@ async function verify(o: VerifyOptions, ctx: CommandContext): Promise<void> {
   } else if (looksLikeIssuerSigned(response)) {
     result = notAPresentation();
   } else {
-    if (o.transcript === undefined)
-      throw new UsageError("required option '--transcript <file>' not specified");
-    const sessionTranscriptBytes = detectBinaryInput(readInputFile(o.transcript, '--transcript'));
+    if (transcript === undefined)
+      throw new UsageError(
+        "required option '--transcript <file>' not specified: a DeviceResponse is verified against the session transcript its device authentication signs",
+      );
     result = await verifyDeviceResponse(response, {
       ...common,
-      sessionTranscriptBytes,
+      sessionTranscriptBytes: transcript,
       ...(readerPrivateKey ? { readerPrivateKey } : {}),
-    });
+    }).catch(optionsError);
   }
   const shown = redactDocuments(result, o.showMyNumber === true) as unknown as Report &
     Record<string, unknown>;
@@ -403,14 +573,11 @@ async function verify(o: VerifyOptions, ctx: CommandContext): Promise<void> {
   );
 }
 
+type InspectedKind = 'DeviceResponse' | 'IssuerSigned' | 'DeviceRequest' | 'cbor';
+
 /** A readable summary of a DeviceResponse, IssuerSigned or DeviceRequest (never throws). */
-function summary(bytes: Uint8Array): string[] {
-  let v: CborValue;
-  try {
-    v = decode(bytes);
-  } catch (e) {
-    return [`not a single well-formed CBOR item: ${(e as Error).message}`];
-  }
+function summary(v: CborValue): { kind: InspectedKind; lines: string[] } {
+  let kind: InspectedKind = 'cbor';
   const lines: string[] = [];
   const issuerSignedLines = (is: CborValue, indent: string) => {
     try {
@@ -449,6 +616,7 @@ function summary(bytes: Uint8Array): string[] {
     }
   };
   if (v instanceof Map && v.has('documents') !== v.has('issuerAuth') && v.has('version')) {
+    kind = 'DeviceResponse';
     try {
       const r = decodeDeviceResponse(v);
       lines.push(`DeviceResponse ${r.version}, status ${r.status}, ${r.documents.length} document(s)`);
@@ -463,9 +631,11 @@ function summary(bytes: Uint8Array): string[] {
       lines.push(`DeviceResponse cannot be read: ${(e as Error).message}`);
     }
   } else if (v instanceof Map && v.has('issuerAuth')) {
+    kind = 'IssuerSigned';
     lines.push('IssuerSigned');
     issuerSignedLines(v, '  ');
   } else if (v instanceof Map && v.has('docRequests')) {
+    kind = 'DeviceRequest';
     try {
       const r = decodeDeviceRequest(v);
       lines.push(
@@ -484,8 +654,71 @@ function summary(bytes: Uint8Array): string[] {
   } else {
     lines.push('CBOR item (not a DeviceResponse, IssuerSigned or DeviceRequest)');
   }
-  return lines;
+  return { kind, lines };
 }
+
+/**
+ * `mdoc inspect`: shows a CBOR file; nothing is verified. Exit 0 when the input was understood and
+ * shown, 1 when it is not a single well-formed CBOR item (invalid input — as `jpki inspect` for input
+ * that is none of its kinds), 64 for a usage error (unreadable or empty file, a PEM file).
+ */
+function inspect(file: string, o: { json?: boolean }, ctx: CommandContext): void {
+  const raw = readOptionFile(file, 'input', EXPECT.inspect);
+  refusePem(
+    raw,
+    file,
+    'input',
+    EXPECT.inspect,
+    '; certificates, CRLs, OCSP responses and CMS signatures are shown by mynakit jpki inspect',
+  );
+  const bytes = detectBinaryInput(raw);
+  let v: CborValue;
+  let diag: string;
+  try {
+    v = decode(bytes);
+    diag = diagnose(bytes, { indent: 2 });
+  } catch (e) {
+    const error = `not a single well-formed CBOR item: ${reason(e)}`;
+    if (o.json === true)
+      ctx.out.stdout(
+        `${JSON.stringify({ kind: 'undecodable', verdict: 'invalid', verified: false, error })}\n`,
+      );
+    else ctx.out.stdout(`${error}\n`);
+    ctx.out.stderr(`mynakit: '${file}' is not well-formed CBOR: ${reason(e)}\n`);
+    ctx.setExit(EXIT.invalid);
+    return;
+  }
+  const { kind, lines } = summary(v);
+  if (o.json === true) {
+    // Inspection verifies nothing: the verdict is always undetermined (and `verified` says why).
+    const shown = {
+      kind,
+      verdict: 'undetermined',
+      verified: false,
+      summary: lines,
+      structure: cborToJson(v),
+    };
+    ctx.out.stdout(`${JSON.stringify(shown)}\n`);
+  } else {
+    ctx.out.stdout(`${lines.join('\n')}\n\n${diag}\n`);
+  }
+  ctx.setExit(EXIT.valid);
+}
+
+const VERIFY_HELP = [
+  '',
+  'Exit codes: 0 valid, 1 invalid, 2 undetermined, 64 usage error, 70 internal error. With --json,',
+  'exactly one JSON object (top-level "verdict") on stdout; messages go to stderr.',
+  '',
+  'Files of the wrong kind:',
+  '  --response is the credential under test: bytes that are not a DeviceResponse (malformed CBOR, another',
+  '    structure) are a verdict — invalid, with the "decode" check failed (exit 1). An empty file or a PEM',
+  '    file is a usage error (exit 64): it cannot be a response at all.',
+  '  --transcript, --trust, --reader-key and --status-list are your configuration: an empty file, a PEM of',
+  '    the wrong kind, or a file that cannot be parsed as what the option expects is a usage error (exit',
+  '    64) naming the option — never a verdict about the response. A status list that parses but is',
+  '    expired, for another list or badly signed is reported by the status.revocation check.',
+].join('\n');
 
 export function registerMdocCommands(program: Command, ctx: CommandContext): void {
   const mdoc = program
@@ -513,7 +746,7 @@ export function registerMdocCommands(program: Command, ctx: CommandContext): voi
     .requiredOption('--at <iso-8601>', 'verification time, e.g. 2026-01-01T00:00:00Z')
     .option(
       '--reader-key <file>',
-      "the reader's ephemeral private key for deviceMac: a JWK, or P-256 d as hex",
+      "the reader's ephemeral P-256 private key for deviceMac: PEM (PRIVATE KEY or EC PRIVATE KEY), a JWK, or d as hex",
     )
     .option('--status-list <file>', 'Status List Token (CWT or JWT) for the MSO status reference')
     .addOption(
@@ -528,24 +761,26 @@ export function registerMdocCommands(program: Command, ctx: CommandContext): voi
       `print element values whole; by default a byte string or text over ${LARGE_VALUE} bytes is shown as {type, size, sha256} (JSON) or <n bytes, sha256 …> (text)`,
     )
     .option('--show-my-number', 'print My Number (individual_number_unicode) instead of redacting it')
+    .addHelpText('after', VERIFY_HELP)
     .action((o: VerifyOptions) => verify(o, ctx));
 
   mdoc
     .command('inspect')
     .description('print a CBOR file in diagnostic notation with a readable summary (nothing is verified)')
     .argument('<file>', 'DeviceResponse, IssuerSigned, DeviceRequest or any CBOR: raw, hex or base64url')
-    .action((file: string) => {
-      const bytes = detectBinaryInput(readInputFile(file, 'input'));
-      let diag: string;
-      try {
-        diag = diagnose(bytes, { indent: 2 });
-      } catch (e) {
-        ctx.out.stdout(`${summary(bytes).join('\n')}\n`);
-        ctx.out.stderr(`mynakit: not well-formed CBOR: ${(e as Error).message}\n`);
-        ctx.setExit(EXIT.invalid);
-        return;
-      }
-      ctx.out.stdout(`${summary(bytes).join('\n')}\n\n${diag}\n`);
-      ctx.setExit(EXIT.valid);
-    });
+    .option(
+      '--json',
+      'print one JSON object on stdout: {kind, verdict: "undetermined", verified: false, summary, structure}',
+    )
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Nothing is verified (use mdoc verify for that). Exit 0 when the input was understood and shown;',
+        '1 when it is not a single well-formed CBOR item (invalid input; with --json {kind: "undecodable",',
+        'verdict: "invalid"}); 64 for a usage error: an unreadable or empty file, or a PEM file (certificates,',
+        'CRLs, OCSP responses and CMS go to mynakit jpki inspect).',
+      ].join('\n'),
+    )
+    .action((file: string, o: { json?: boolean }) => inspect(file, o, ctx));
 }
