@@ -27,6 +27,7 @@ interface Fixtures {
     caPem: string;
     otherCaPem: string;
     signerPem: string;
+    authKeyPem: string;
     attached: string;
     attachedPem: string;
     detached: string;
@@ -84,6 +85,11 @@ async function verify(
 }
 
 const status = (r: JsonReport, id: string) => r.checks.find((c) => c.id === id)?.status;
+const writeFixture = (name: string, content: string | Uint8Array) => {
+  const p = join(fx.dir, name);
+  writeFileSync(p, content);
+  return p;
+};
 const trust = () => ['--trust', fx.files.caPem];
 
 describe('mynakit jpki verify', () => {
@@ -531,9 +537,156 @@ describe('mynakit jpki inspect', () => {
     expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(before);
   });
 
-  it('anything else is a usage error', async () => {
-    expect((await runCli(['jpki', 'inspect', fx.files.content])).code).toBe(64);
+  it('input that is none of the four kinds is invalid input (1, as mdoc inspect); an unreadable file 64', async () => {
+    const junk = await runCli(['jpki', 'inspect', fx.files.content]);
+    expect(junk.code).toBe(1);
+    expect(junk.stderr).toMatch(/not a certificate, CRL, OCSP response or CMS SignedData/);
     expect((await runCli(['jpki', 'inspect', '/nonexistent'])).code).toBe(64);
+  });
+
+  it('an empty file or a PEM of another kind (a private key) is a usage error (64)', async () => {
+    const empty = await runCli(['jpki', 'inspect', writeFixture('empty.der', '')]);
+    expect(empty.code).toBe(64);
+    expect(empty.stderr).toMatch(/empty/);
+    const key = await runCli(['jpki', 'inspect', fx.files.authKeyPem]);
+    expect(key.code).toBe(64);
+    expect(key.stdout).toBe('');
+    expect(key.stderr).toMatch(/PRIVATE KEY/);
+  });
+
+  it('--json: one JSON object with kind and verdict undetermined (nothing is verified)', async () => {
+    const r = await runCli(['jpki', 'inspect', fx.files.signerPem, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      kind: 'certificate',
+      verdict: 'undetermined',
+      verified: false,
+    });
+    const junk = await runCli(['jpki', 'inspect', fx.files.content, '--json']);
+    expect(junk.code).toBe(1);
+    expect(junk.stdout.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(junk.stdout)).toMatchObject({
+      kind: 'undecodable',
+      verdict: 'invalid',
+      verified: false,
+    });
+  });
+
+  it('--help documents the exit codes', async () => {
+    const r = await runCli(['jpki', 'inspect', '--help']);
+    expect(r.stdout).toMatch(/exit 0/i);
+    expect(r.stdout).toMatch(/64/);
+  });
+});
+
+describe('mynakit jpki verify — files of the wrong kind', () => {
+  const base = (o: { signature?: string; trust?: string } = {}) => [
+    'jpki',
+    'verify',
+    '--signature',
+    o.signature ?? fx.files.attached,
+    '--trust',
+    o.trust ?? fx.files.caPem,
+    '--at',
+    fx.at.toISOString(),
+    '--json',
+  ];
+  async function usage(args: string[], ...mentions: (string | RegExp)[]) {
+    const r = await runCli(args);
+    expect(r.code, r.stderr).toBe(64);
+    expect(r.stdout).toBe('');
+    for (const m of mentions) expect(r.stderr).toMatch(m);
+  }
+
+  it('--signature: a PEM certificate or key is a usage error naming the option and what it expects', async () => {
+    await usage(base({ signature: fx.files.signerPem }), /--signature/, /CERTIFICATE/, /CMS SignedData/);
+    await usage(base({ signature: fx.files.authKeyPem }), /--signature/, /PRIVATE KEY/);
+  });
+
+  it('--signature: an empty file is a usage error', async () => {
+    await usage(base({ signature: writeFixture('empty.p7s', '') }), /--signature/, /empty/);
+  });
+
+  it('--signature: bytes that are no CMS are a verdict: invalid, cms.decode failed (exit 1)', async () => {
+    const { code, report } = await verify(['--signature', fx.files.content, ...trust()]);
+    expect(code).toBe(1);
+    expect(report.verdict).toBe('invalid');
+    expect(status(report, 'cms.decode')).toBe('failed');
+  });
+
+  it('a detached signature without --content is a usage error saying --content is needed', async () => {
+    await usage(base({ signature: fx.files.detached }), /detached/, /--content/);
+  });
+
+  it.each([
+    ['a PEM with no CERTIFICATE block', () => fx.files.crlPem, [/--trust/, /no CERTIFICATE/, /X509 CRL/]],
+    ['an empty file', () => writeFixture('empty-trust.pem', ''), [/--trust/, /empty/]],
+    [
+      'a CERTIFICATE block that cannot be parsed',
+      () => writeFixture('broken.pem', '-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n'),
+      [/--trust/, /broken\.pem/, /not a certificate/],
+    ],
+    ['DER that is no certificate', () => fx.files.crl, [/--trust/, /not a certificate/]],
+  ])('--trust: %s is a usage error naming the file', async (_name, path, mentions) => {
+    await usage(base({ trust: path() }), ...mentions);
+  });
+
+  it.each([
+    ['--crl', 'bytes that are no CRL', () => fx.files.content, [/--crl/, /not a CRL/]],
+    ['--crl', 'a PEM certificate', () => fx.files.caPem, [/--crl/, /CERTIFICATE/, /X509 CRL/]],
+    ['--crl', 'an empty file', () => writeFixture('empty.crl', ''), [/--crl/, /empty/]],
+    ['--ocsp', 'bytes that are no OCSP response', () => fx.files.content, [/--ocsp/, /not an OCSP response/]],
+    ['--ocsp', 'a PEM certificate', () => fx.files.caPem, [/--ocsp/, /CERTIFICATE/]],
+    ['--cert', 'bytes that are no certificate', () => fx.files.content, [/--cert/, /not a certificate/]],
+    ['--cert', 'a PEM CRL', () => fx.files.crlPem, [/--cert/, /no CERTIFICATE/]],
+  ])('%s: %s is a usage error naming the option', async (option, _name, path, mentions) => {
+    await usage([...base(), option, path()], ...mentions);
+  });
+
+  it('a CRL that parses but is stale stays a verdict matter (undetermined, exit 2)', async () => {
+    const { code } = await verify(['--signature', fx.files.attached, ...trust(), '--crl', fx.files.staleCrl]);
+    expect(code).toBe(2);
+  });
+});
+
+describe('mynakit jpki verify — defaults and text output', () => {
+  it('defaults to the JPKI signature profile (jpki-sign)', async () => {
+    const { report } = await verify(['--signature', fx.files.attached, ...trust(), '--crl', fx.files.crl]);
+    expect(report.profile).toBe('jpki-sign');
+    const noPolicy = await verify(['--signature', fx.files.noPolicy, ...trust(), '--crl', fx.files.crl]);
+    expect(status(noPolicy.report, 'cert.policy')).toBe('failed');
+    expect(noPolicy.code).toBe(1);
+    const x509 = await verify([
+      '--signature',
+      fx.files.attached,
+      ...trust(),
+      '--crl',
+      fx.files.crl,
+      '--profile',
+      'x509',
+    ]);
+    expect(x509.report.profile).toBe('x509');
+    const help = await runCli(['jpki', 'verify', '--help']);
+    expect(help.stdout).toMatch(/default: "jpki-sign"/);
+  });
+
+  const text = (args: string[]) => runCli(['jpki', 'verify', ...args, '--at', fx.at.toISOString()]);
+
+  it('an invalid signature does not print the basic four as facts', async () => {
+    const r = await text(['--signature', fx.files.expiredSigner, ...trust(), '--crl', fx.files.crl]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('verdict: invalid');
+    expect(r.stdout).not.toContain('番号');
+    expect(r.stdout).not.toMatch(/^basic four:$/m);
+    expect(r.stdout).toMatch(/basic four: not shown \(the signature is invalid\)/);
+  });
+
+  it('an undetermined verdict labels them as claimed, not verified', async () => {
+    const r = await text(['--signature', fx.files.attached, ...trust()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/basic four \(claimed, not verified[^)]*\):/);
+    expect(r.stdout).toContain('name: 番号\u3000花子');
   });
 });
 
