@@ -9,6 +9,8 @@
  * ASN.1 is quoted at its reader.
  */
 import { Buffer } from 'node:buffer';
+// A function declaration, so the import cycle with certificate.ts (which reads extensions) is harmless.
+import { serialToBigInt } from './certificate.js';
 import {
   bitStringAt,
   children,
@@ -33,6 +35,7 @@ import {
   bitString,
   boolean,
   explicit,
+  ia5String,
   implicit,
   integer,
   nullValue,
@@ -351,9 +354,10 @@ export type ExtensionInput =
   | { readonly type: 'keyUsage'; readonly usages: readonly KeyUsage[]; readonly critical?: boolean }
   /** OIDs or names (`serverAuth`, `clientAuth`, `OCSPSigning`, `mdlDocumentSigner`, …). Not critical by default. */
   | { readonly type: 'extKeyUsage'; readonly usages: readonly string[]; readonly critical?: boolean }
+  /** Policy OIDs, each alone or with CPS pointers (RFC 5280 §4.2.1.4). At least one. Not critical by default. */
   | {
       readonly type: 'certificatePolicies';
-      readonly policies: readonly string[];
+      readonly policies: readonly (string | PolicyInformationInput)[];
       readonly critical?: boolean;
     }
   | {
@@ -376,7 +380,25 @@ export type ExtensionInput =
   | { readonly type: 'ocspNoCheck'; readonly critical?: boolean }
   /** Overrides the automatic SHA-1 key identifier (RFC 5280 §4.2.1.2 method 1). */
   | { readonly type: 'subjectKeyIdentifier'; readonly keyIdentifier: string }
-  | { readonly type: 'authorityKeyIdentifier'; readonly keyIdentifier: string }
+  /**
+   * Overrides the automatic one (RFC 5280 §4.2.1.1; always non-critical): the issuer's key identifier
+   * (hex), and/or the issuer certificate's issuer name and serial number — those two together or not at
+   * all (§A.2) — as J-LIS writes all three.
+   */
+  | {
+      readonly type: 'authorityKeyIdentifier';
+      readonly keyIdentifier?: string;
+      /** Usually one directoryName: the issuer certificate's own issuer (as DER, copied byte for byte). */
+      readonly authorityCertIssuer?: readonly GeneralNameInput[];
+      /** The issuer certificate's serial number: hex as `Certificate.serialNumber`, or a bigint. */
+      readonly authorityCertSerialNumber?: string | bigint;
+    }
+  /** IssuerAltName ::= GeneralNames (RFC 5280 §4.2.1.7): at least one name. Not critical by default. */
+  | {
+      readonly type: 'issuerAltName';
+      readonly names: readonly GeneralNameInput[];
+      readonly critical?: boolean;
+    }
   | {
       readonly type: 'nameConstraints';
       readonly permitted?: readonly GeneralNameInput[];
@@ -384,6 +406,12 @@ export type ExtensionInput =
       readonly critical?: boolean;
     }
   | { readonly type: 'raw'; readonly oid: string; readonly critical: boolean; readonly valueDer: Uint8Array };
+
+/** A certificate policy with its CPS pointers (id-qt-cps qualifiers, CPSuri ::= IA5String). */
+export interface PolicyInformationInput {
+  readonly policy: string;
+  readonly cpsUris?: readonly string[];
+}
 
 /** A distribution point: a full name (URIs, a directoryName…) and optionally reasons and a CRL issuer. */
 export interface DistributionPointInput {
@@ -417,6 +445,55 @@ function encodeDistributionPoint(p: DistributionPointInput): Uint8Array {
 
 export const ekuOid = (u: string): string => EKU_NAMES.get(u) ?? u;
 
+/** GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName (RFC 5280 §4.2.1.6). */
+function nonEmptyGeneralNames(names: readonly GeneralNameInput[], what: string): Uint8Array {
+  if (names.length === 0)
+    throw new PkiError('INVALID_ARGUMENT', `${what}: GeneralNames needs at least one name`);
+  return encodeGeneralNames(names);
+}
+
+/**
+ *   PolicyInformation ::= SEQUENCE { policyIdentifier CertPolicyId,
+ *        policyQualifiers SEQUENCE SIZE (1..MAX) OF PolicyQualifierInfo OPTIONAL }
+ *   PolicyQualifierInfo ::= SEQUENCE { policyQualifierId PolicyQualifierId,
+ *        qualifier ANY DEFINED BY policyQualifierId }
+ *   Qualifier ::= CHOICE { cPSuri CPSuri, userNotice UserNotice }     CPSuri ::= IA5String
+ */
+function encodePolicyInformation(p: string | PolicyInformationInput): Uint8Array {
+  if (typeof p === 'string') return sequence(oid(p));
+  const cps = p.cpsUris ?? [];
+  if (cps.length === 0) return sequence(oid(p.policy));
+  return sequence(oid(p.policy), sequence(...cps.map((u) => sequence(oid(OID.cps), ia5String(u)))));
+}
+
+/**
+ *   AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] KeyIdentifier OPTIONAL,
+ *      authorityCertIssuer [1] GeneralNames OPTIONAL, authorityCertSerialNumber [2] CertificateSerialNumber OPTIONAL }
+ *      -- authorityCertIssuer and authorityCertSerialNumber MUST both be present or both be absent (§A.2)
+ */
+function encodeAuthorityKeyIdentifier(
+  e: Extract<ExtensionInput, { type: 'authorityKeyIdentifier' }>,
+): Uint8Array {
+  const hasIssuer = e.authorityCertIssuer !== undefined;
+  if (hasIssuer !== (e.authorityCertSerialNumber !== undefined))
+    throw new PkiError(
+      'INVALID_ARGUMENT',
+      'authorityKeyIdentifier: authorityCertIssuer and authorityCertSerialNumber go together (RFC 5280 §A.2)',
+    );
+  if (e.keyIdentifier === undefined && !hasIssuer)
+    throw new PkiError(
+      'INVALID_ARGUMENT',
+      'authorityKeyIdentifier: needs a keyIdentifier or an issuer and serial',
+    );
+  const parts: Uint8Array[] = [];
+  if (e.keyIdentifier !== undefined) parts.push(tlv(0x80, hexBytes(e.keyIdentifier)));
+  if (e.authorityCertIssuer !== undefined && e.authorityCertSerialNumber !== undefined) {
+    parts.push(implicit(1, nonEmptyGeneralNames(e.authorityCertIssuer, 'authorityCertIssuer')));
+    parts.push(implicit(2, integer(serialToBigInt(e.authorityCertSerialNumber))));
+  }
+  return sequence(...parts);
+}
+
 /** The extension value DER and criticality for an input (key identifiers are resolved by the caller). */
 export function encodeExtensionInput(e: ExtensionInput): {
   oid: string;
@@ -439,10 +516,13 @@ export function encodeExtensionInput(e: ExtensionInput): {
         value: sequence(...e.usages.map((u) => oid(ekuOid(u)))),
       };
     case 'certificatePolicies':
+      // certificatePolicies ::= SEQUENCE SIZE (1..MAX) OF PolicyInformation
+      if (e.policies.length === 0)
+        throw new PkiError('INVALID_ARGUMENT', 'certificatePolicies needs at least one policy');
       return {
         oid: OID.certificatePolicies,
         critical: e.critical ?? false,
-        value: sequence(...e.policies.map((p) => sequence(oid(p)))),
+        value: sequence(...e.policies.map(encodePolicyInformation)),
       };
     case 'subjectAltName':
       return { oid: OID.subjectAltName, critical: e.critical ?? false, value: encodeGeneralNames(e.names) };
@@ -472,10 +552,12 @@ export function encodeExtensionInput(e: ExtensionInput): {
         value: octetString(hexBytes(e.keyIdentifier)),
       };
     case 'authorityKeyIdentifier':
+      return { oid: OID.authorityKeyIdentifier, critical: false, value: encodeAuthorityKeyIdentifier(e) };
+    case 'issuerAltName':
       return {
-        oid: OID.authorityKeyIdentifier,
-        critical: false,
-        value: sequence(tlv(0x80, hexBytes(e.keyIdentifier))),
+        oid: OID.issuerAltName,
+        critical: e.critical ?? false,
+        value: nonEmptyGeneralNames(e.names, 'issuerAltName'),
       };
     case 'nameConstraints': {
       const subtrees = (n: number, names: readonly GeneralNameInput[] | undefined): Uint8Array[] =>

@@ -81,9 +81,15 @@ export type {
   ExtensionInput,
   KeyUsage,
   NameConstraints,
+  PolicyInformationInput,
   ReasonFlag,
 } from './extensions.js';
-export type { GeneralName, GeneralNameInput } from './general-name.js';
+export {
+  type GeneralName,
+  type GeneralNameInput,
+  readGeneralName,
+  readGeneralNames,
+} from './general-name.js';
 export { isoTime } from './iso-time.js';
 export { generateKeyPair, type KeyAlgorithm, type KeyPair, publicKeyFromSpki, spkiOf } from './keys.js';
 export {

@@ -27,6 +27,9 @@ export const OID = {
   anyPolicy: '2.5.29.32.0',
   // RFC 5280 §4.2.2 private internet extensions (id-pe)
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  // policy qualifiers (id-qt, RFC 5280 §4.2.1.4)
+  cps: '1.3.6.1.5.5.7.2.1',
+  userNotice: '1.3.6.1.5.5.7.2.2',
   // access methods (id-ad)
   ocsp: '1.3.6.1.5.5.7.48.1',
   caIssuers: '1.3.6.1.5.5.7.48.2',
