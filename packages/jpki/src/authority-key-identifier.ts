@@ -9,7 +9,8 @@
  * "the identification MAY be based on either the key identifier … or the issuer name and serial number"
  * (§4.2.1.1); J-LIS writes all three: the CA's SKI, the CA certificate's issuer name (for a self-signed
  * CA its own name) and the CA certificate's serial. @mynakit/pki reads only keyIdentifier (all path
- * building needs); this file reads and writes the rest.
+ * building needs); this file reads the rest with pki's DER and GeneralNames readers, and asks pki's
+ * certificate builder for the whole extension.
  */
 import {
   type Certificate,
@@ -20,10 +21,9 @@ import {
   normaliseSerialNumber,
   readBigInt,
   readDer,
+  readGeneralNames,
 } from '@mynakit/pki';
-import { sequence, positiveIntegerBytes, tlv } from './der-writing.js';
 import { JpkiError } from './errors.js';
-import { readGeneralNamesOf } from './general-names.js';
 
 export const AUTHORITY_KEY_IDENTIFIER_OID = '2.5.29.35';
 
@@ -54,7 +54,8 @@ export function readAuthorityKeyIdentifier(value: Uint8Array): AuthorityKeyIdent
   }
   return {
     ...(kid !== undefined ? { keyIdentifier: Buffer.from(kid.value).toString('hex') } : {}),
-    ...(issuer !== undefined ? { authorityCertIssuer: readGeneralNamesOf(issuer) } : {}),
+    // authorityCertIssuer [1] IMPLICIT GeneralNames: its contents are the GeneralName elements.
+    ...(issuer !== undefined ? { authorityCertIssuer: readGeneralNames(issuer.value) } : {}),
     ...(serial !== undefined ? { authorityCertSerialNumber: normaliseSerialNumber(readBigInt(serial)) } : {}),
   };
 }
@@ -70,14 +71,15 @@ export function authorityKeyIdentifierOf(
 /**
  * The AuthorityKeyIdentifier a certificate issued by `issuer` carries in the J-LIS form: the issuer's key
  * identifier (its SKI, as @mynakit/pki would write it), the issuer certificate's own issuer name (copied
- * byte for byte) and its serial number.
+ * byte for byte, as one directoryName) and its serial number. An issuer whose serial is negative — which
+ * RFC 5280 §4.1.2.2 forbids ("MUST be a positive integer") — is named by its key identifier only.
  */
 export function fullAuthorityKeyIdentifier(issuer: Certificate, keyIdentifier: string): ExtensionInput {
-  const parts: Uint8Array[] = [tlv(0x80, Buffer.from(keyIdentifier, 'hex'))];
-  if (!issuer.serialNumber.startsWith('-')) {
-    // authorityCertIssuer [1] IMPLICIT GeneralNames holding one directoryName [4] EXPLICIT Name.
-    parts.push(tlv(0xa1, tlv(0xa4, issuer.issuerDer)));
-    parts.push(tlv(0x82, positiveIntegerBytes(issuer.serialNumber)));
-  }
-  return { type: 'raw', oid: AUTHORITY_KEY_IDENTIFIER_OID, critical: false, valueDer: sequence(...parts) };
+  if (issuer.serialNumber.startsWith('-')) return { type: 'authorityKeyIdentifier', keyIdentifier };
+  return {
+    type: 'authorityKeyIdentifier',
+    keyIdentifier,
+    authorityCertIssuer: [{ type: 'directoryName', value: issuer.issuerDer }],
+    authorityCertSerialNumber: issuer.serialNumber,
+  };
 }

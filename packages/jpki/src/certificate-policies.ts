@@ -1,7 +1,7 @@
 /**
  * Certificate policies with their qualifiers (RFC 5280 §4.2.1.4). @mynakit/pki reads the policy OIDs
- * (all path validation and the JPKI profiles need); real JPKI end certificates also carry a CPS pointer
- * qualifier, which this file writes and reads for display.
+ * (all path validation and the JPKI profiles need) and writes policies with CPS pointers; real JPKI end
+ * certificates carry a CPS pointer qualifier, which this file asks pki for and reads for display.
  *
  *   certificatePolicies ::= SEQUENCE SIZE (1..MAX) OF PolicyInformation
  *   PolicyInformation ::= SEQUENCE {
@@ -15,7 +15,6 @@
  *   CPSuri ::= IA5String
  */
 import { type Certificate, DerTag, derChildren, type ExtensionInput, readDer, readOid } from '@mynakit/pki';
-import { ia5Bytes, objectIdentifier, sequence, tlv } from './der-writing.js';
 import { JpkiError } from './errors.js';
 
 export const CERTIFICATE_POLICIES_OID = '2.5.29.32';
@@ -36,21 +35,21 @@ export interface PolicyInformation {
   readonly otherQualifiers: readonly string[];
 }
 
-/** A certificatePolicies extension whose policies may carry a CPS pointer. */
+/**
+ * A certificatePolicies extension whose policies may carry a CPS pointer, written by @mynakit/pki (which
+ * also refuses an empty list: SEQUENCE SIZE (1..MAX)).
+ */
 export function certificatePoliciesExtension(
   policies: readonly PolicyInformationInput[],
   critical: boolean,
 ): ExtensionInput {
-  if (policies.length === 0) throw new JpkiError('INVALID_ARGUMENT', 'certificatePolicies needs a policy');
-  const infos = policies.map((p) =>
-    p.cpsUri === undefined
-      ? sequence(objectIdentifier(p.policy))
-      : sequence(
-          objectIdentifier(p.policy),
-          sequence(sequence(objectIdentifier(ID_QT_CPS), tlv(DerTag.IA5_STRING, ia5Bytes(p.cpsUri)))),
-        ),
-  );
-  return { type: 'raw', oid: CERTIFICATE_POLICIES_OID, critical, valueDer: sequence(...infos) };
+  return {
+    type: 'certificatePolicies',
+    policies: policies.map((p) =>
+      p.cpsUri === undefined ? p.policy : { policy: p.policy, cpsUris: [p.cpsUri] },
+    ),
+    critical,
+  };
 }
 
 /** The policies with their qualifiers; empty when the extension is absent. Throws when malformed. */

@@ -13,7 +13,6 @@ export * from './inspect.js';
 export * from './issuer-alt-name.js';
 export * from './japanese-era.js';
 export * from './ocsp-revocation-source.js';
-export type { WritableGeneralName } from './der-writing.js';
 export { decodeOtherNameString, encodeUtf8String } from './other-name-value.js';
 export * from './pin-policy.js';
 export * from './pin-verifier.js';

@@ -6,13 +6,21 @@
  *
  *   IssuerAltName ::= GeneralNames
  */
-import { type Certificate, type ExtensionInput, type GeneralName, readDer } from '@mynakit/pki';
-import { generalNamesContents, sequence, type WritableGeneralName } from './der-writing.js';
+import {
+  type Certificate,
+  type ExtensionInput,
+  type GeneralName,
+  type GeneralNameInput,
+  readDer,
+  readGeneralNames,
+} from '@mynakit/pki';
 import { JpkiError } from './errors.js';
-import { readGeneralNamesOf } from './general-names.js';
 
 export const ISSUER_ALT_NAME_OID = '2.5.29.18';
 const SUBJECT_ALT_NAME_OID = '2.5.29.17';
+
+/** A name an issuerAltName may carry (written by @mynakit/pki: directoryName, rfc822Name, dNSName, URI…). */
+export type WritableGeneralName = GeneralNameInput;
 
 /** The issuer's alternative names; empty when the extension is absent. Throws when malformed. */
 export function issuerAltNameOf(cert: Pick<Certificate, 'extensions'>): GeneralName[] {
@@ -20,17 +28,15 @@ export function issuerAltNameOf(cert: Pick<Certificate, 'extensions'>): GeneralN
   if (ext === undefined) return [];
   const seq = readDer(ext.value, 'IssuerAltName');
   if (seq.tag !== 0x30) throw new JpkiError('EXTENSION_MALFORMED', 'IssuerAltName is not a SEQUENCE');
-  return readGeneralNamesOf(seq);
+  return readGeneralNames(seq.value);
 }
 
-/** An issuerAltName extension (non-critical, §4.2.1.7 SHOULD NOT be critical) with the given names. */
+/**
+ * An issuerAltName extension (non-critical, §4.2.1.7 SHOULD NOT be critical) with the given names (at
+ * least one: GeneralNames ::= SEQUENCE SIZE (1..MAX), checked by pki when the certificate is built).
+ */
 export function issuerAltNameExtension(names: readonly WritableGeneralName[]): ExtensionInput {
-  return {
-    type: 'raw',
-    oid: ISSUER_ALT_NAME_OID,
-    critical: false,
-    valueDer: sequence(...generalNamesContents(names)),
-  };
+  return { type: 'issuerAltName', names, critical: false };
 }
 
 /**

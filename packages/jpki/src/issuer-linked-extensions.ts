@@ -2,8 +2,11 @@ import type { KeyObject } from 'node:crypto';
 import { type Certificate, type ExtensionInput, keyIdentifierOf } from '@mynakit/pki';
 import { fullAuthorityKeyIdentifier } from './authority-key-identifier.js';
 import { keyIdentifierOfKey } from './ca-certificate.js';
-import type { WritableGeneralName } from './der-writing.js';
-import { issuerAltNameExtension, issuerAltNameFromIssuer } from './issuer-alt-name.js';
+import {
+  issuerAltNameExtension,
+  issuerAltNameFromIssuer,
+  type WritableGeneralName,
+} from './issuer-alt-name.js';
 
 /**
  * The extensions a JPKI end certificate takes from its issuer, as the real ones carry them (DOMAIN.md §3):
