@@ -30,6 +30,7 @@ import {
   toPrivateKey,
   toPublicKey,
 } from './internal/crypto.js';
+import { setOwn } from './internal/own.js';
 import { toCbor } from './internal/shape.js';
 import { buildIssuerSigned, decodeIssuerSignedBytes, type IssuerSigned } from './issuer-signed.js';
 import { encodeIssuerSignedItem, MIN_RANDOM_LENGTH } from './issuer-signed-item.js';
@@ -150,11 +151,11 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
       encoded.push(bytes);
       // §9.1.2.5: the digest is over the complete IssuerSignedItemBytes (tag 24 included).
       digests.set(digestID, sha(hash, bytes.raw));
-      idsOut[elementIdentifier] = digestID;
+      setOwn(idsOut, elementIdentifier, digestID); // a name like `__proto__` stays an own entry
     });
     items.set(ns, encoded);
     valueDigests.set(ns, digests);
-    digestIds[ns] = idsOut;
+    setOwn(digestIds, ns, idsOut);
   }
 
   let mso: MobileSecurityObject = {

@@ -300,3 +300,26 @@ describe('element bytes are views of the input, never copies', () => {
     }
   });
 });
+
+describe('issueMdoc keeps prototype-named namespaces and elements as data', () => {
+  it('reports the digest IDs of a `__proto__` namespace and element as own entries', async () => {
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    const nameSpaces: Record<string, Record<string, unknown>> = JSON.parse(
+      '{"__proto__": {"__proto__": "a", "constructor": "b"}, "org.example.ns": {"toString": 1}}',
+    );
+    const issued = await issueMdoc({
+      docType: 'org.example.doc',
+      nameSpaces,
+      deviceKey: device.publicKey,
+      validityInfo: { signed: NOW, validFrom: NOW, validUntil: new Date('2026-01-01T00:00:00Z') },
+      issuerKey: chain.dsKey,
+      issuerCertificateChain: [chain.ds.der],
+    });
+    expect(Object.hasOwn(issued.digestIds, '__proto__')).toBe(true);
+    const ids = issued.digestIds.__proto__ as Record<string, number>;
+    expect(Object.hasOwn(ids, '__proto__') && Object.hasOwn(ids, 'constructor')).toBe(true);
+    expect(typeof ids.constructor).toBe('number');
+    expect(issued.issuerSigned.nameSpaces.get('__proto__')).toHaveLength(2);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
+  });
+});
