@@ -17,7 +17,11 @@ if (!vectorsPresent(vectorsDir) && process.env.CI !== 'true') {
   for (const file of testFilesNeedingVectors(['packages', 'services', 'apps', 'bench', 'scripts', 'test'])) {
     withoutVectors.push(relative(root, resolve(root, file)));
   }
-  process.stderr.write(`${vectorsMissingMessage(vectorsDir)} (${withoutVectors.length} test files)\n`);
+  // vitest evaluates this file more than once in one process: say it once.
+  if (process.env.MYNAKIT_VECTORS_NOTICE !== '1') {
+    process.env.MYNAKIT_VECTORS_NOTICE = '1';
+    process.stderr.write(`${vectorsMissingMessage(vectorsDir)} (${withoutVectors.length} test files)\n`);
+  }
 }
 
 export default defineConfig({

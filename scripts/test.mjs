@@ -23,6 +23,11 @@ if (extra.length === 0) {
     console.error('package checks failed');
     failed = true;
   }
+  console.error('› typedoc (every exported symbol documented, links valid)');
+  if (run('npx', ['typedoc', '--emit', 'none', '--logLevel', 'Warn']) !== 0) {
+    console.error('documentation check failed');
+    failed = true;
+  }
   console.error('› biome lint');
   if (run('npx', ['biome', 'lint', '.']) !== 0) {
     console.error('lint failed');

@@ -85,7 +85,8 @@ export async function createPinVerifier(
   return `scrypt$${params.N}$${params.r}$${params.p}$${b64u(salt)}$${b64u(hash)}`;
 }
 
-interface ParsedVerifier {
+/** A PIN verifier string taken apart: its scrypt parameters, salt and derived hash. */
+export interface ParsedVerifier {
   readonly params: ScryptParams;
   readonly salt: Uint8Array;
   readonly hash: Uint8Array;

@@ -48,7 +48,7 @@ export interface RevocationDecision {
 const BASIC_FOUR_CHANGE: RevocationDecision = { signature: 'affiliationChanged', userAuthentication: null };
 const BOTH = (reason: CrlReason): RevocationDecision => ({ signature: reason, userAuthentication: reason });
 
-/** Dated rule table (DOMAIN.md §3 [C]; `cardInvalidated` [I]: smartphone certificates die with the card's). */
+/** Dated rule table (DOMAIN.md §3, confirmed; `cardInvalidated` is our inference — smartphone certificates die with the card's). */
 export const REVOCATION_RULES: Readonly<Record<LifeEvent, RevocationDecision>> = {
   nameChanged: BASIC_FOUR_CHANGE,
   addressChanged: BASIC_FOUR_CHANGE,

@@ -44,7 +44,9 @@ export {
   type KeyInput,
   p256PrivateKeyFromD,
   publicKeyFromCoseKey,
+  type SignatureAlgorithmName,
 } from './internal/crypto.js';
+export type { CoseMessage } from './internal/cose-structures.js';
 export { type IssuedMdoc, type IssueMdocOptions, issueMdoc, type RandomSource } from './issue-mdoc.js';
 export { checkLimit, LIMITS, type LimitName, MdocLimitError } from './limits.js';
 export {

@@ -58,6 +58,7 @@ export {
   children as derChildren,
   type DerElement,
   DerReader,
+  type BitString,
   readBigInt,
   readBitString,
   readBoolean,
@@ -71,6 +72,7 @@ export {
   Tag as DerTag,
 } from './der-reader.js';
 export { PkiError, type PkiErrorCode } from './errors.js';
+export { KEY_USAGE_NAMES, REASON_FLAG_NAMES } from './extensions.js';
 export type {
   AccessDescription,
   BasicConstraints,
@@ -116,6 +118,7 @@ export {
   namesEqual,
   nameToString,
   parseName,
+  type StringEncoding,
 } from './name.js';
 export {
   type CertId,
