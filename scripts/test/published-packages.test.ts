@@ -53,9 +53,16 @@ describe('each package declares exactly what its dist/ imports', () => {
   it.each(PUBLISHED)('%s', (dir) => {
     const pkg = JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
     const used = new Set<string>();
+    let distText = '';
+    const staticJsImports = new Set<string>();
     for (const file of filesUnder(join(root, dir, 'dist', 'src'))) {
       if (!/\.(?:js|d\.ts)$/.test(file)) continue;
-      for (const m of readFileSync(file, 'utf8').matchAll(SPECIFIER)) {
+      const text = readFileSync(file, 'utf8');
+      distText += text;
+      if (file.endsWith('.js'))
+        for (const m of text.matchAll(/^import\s+(?!type\b)[^;]*?from\s*['"]([^'"]+)['"]/gm))
+          staticJsImports.add(m[1] as string);
+      for (const m of text.matchAll(SPECIFIER)) {
         const spec = m[1] as string;
         if (spec.startsWith('.') || spec.startsWith('node:')) continue;
         used.add(
@@ -63,8 +70,19 @@ describe('each package declares exactly what its dist/ imports', () => {
         );
       }
     }
-    const declared = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})];
-    expect(declared.sort()).toEqual([...used].sort());
+    // Dependencies are exactly the packages dist/ imports; optional peer dependencies (database drivers)
+    // are loaded on demand by name, so each must at least be named in dist/ and none may be imported eagerly.
+    const peers = Object.keys(pkg.peerDependencies ?? {});
+    expect(Object.keys(pkg.dependencies ?? {}).sort()).toEqual(
+      [...used].filter((u) => !peers.includes(u)).sort(),
+    );
+    for (const peer of peers) {
+      expect(distText, `${peer} is named in ${dir}/dist`).toContain(`'${peer}'`);
+      if (pkg.peerDependenciesMeta?.[peer]?.optional === true) {
+        // An optional driver is never imported statically by the JavaScript (types may mention it).
+        expect(staticJsImports.has(peer), `${peer} is imported eagerly in ${dir}/dist`).toBe(false);
+      }
+    }
     // Nothing that only this monorepo provides.
     for (const [name, range] of Object.entries<string>(pkg.dependencies ?? {})) {
       expect(range, `${name} in ${dir}`).not.toMatch(/^(?:\*|file:|link:|workspace:)/);

@@ -1,4 +1,4 @@
-export type DbErrorCode = 'DB_URL_UNSUPPORTED' | 'DB_MIGRATION_FAILED' | 'DB_CONFLICT';
+export type DbErrorCode = 'DB_URL_UNSUPPORTED' | 'DB_DRIVER_MISSING' | 'DB_MIGRATION_FAILED' | 'DB_CONFLICT';
 
 /** The one error type of `@mynakit/db`, with a stable code. */
 export class DbError extends Error {

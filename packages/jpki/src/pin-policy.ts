@@ -10,6 +10,7 @@
  * the verifier and does not consume a try (as a card application refuses it before sending VERIFY).
  * Nothing here logs, stores or echoes a PIN; results say only what was wrong with its shape.
  */
+import { JpkiError } from './errors.js';
 export type PinKind = 'signaturePassword' | 'userAuthenticationPin' | 'inputSupportPin';
 
 export interface PinPolicy {
@@ -58,7 +59,10 @@ export type PinFormatResult =
 export function policyFor(kind: PinKind): PinPolicy {
   // An own property only: `constructor` or `__proto__` as a kind is unknown, not Object.prototype's.
   if (typeof kind !== 'string' || !Object.hasOwn(PIN_POLICIES, kind))
-    throw new TypeError(`unknown PIN kind: ${String(kind)}`);
+    throw new JpkiError(
+      'INVALID_PIN_KIND',
+      `unknown PIN kind (${typeof kind}); expected one of ${Object.keys(PIN_POLICIES).join(', ')}`,
+    );
   return PIN_POLICIES[kind];
 }
 

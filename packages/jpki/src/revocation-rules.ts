@@ -15,6 +15,7 @@
  * (cACompromise); a temporary suspension holds both (certificateHold).
  */
 import { CRL_REASONS, type CrlReason, crlReasonCode } from '@mynakit/pki';
+import { JpkiError } from './errors.js';
 
 export type { CrlReason };
 
@@ -69,7 +70,10 @@ export function revocationFor(event: LifeEvent): RevocationDecision {
   // An own property only: a life event arriving as text (`constructor`, `__proto__`) is unknown, not a
   // property of Object.prototype.
   if (typeof event !== 'string' || !Object.hasOwn(REVOCATION_RULES, event))
-    throw new TypeError(`unknown life event: ${String(event)}`);
+    throw new JpkiError(
+      'INVALID_ARGUMENT',
+      `unknown life event (${typeof event}); expected one of ${Object.keys(REVOCATION_RULES).join(', ')}`,
+    );
   return REVOCATION_RULES[event];
 }
 

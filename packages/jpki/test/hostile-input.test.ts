@@ -219,9 +219,17 @@ describe('basic-four values that are Object.prototype property names', () => {
 
 describe('names of life events and PIN kinds are own properties only', () => {
   it.each(HOSTILE)('"%s" is an unknown life event and an unknown PIN kind', (s) => {
-    expect(() => revocationFor(s as LifeEvent)).toThrow(TypeError);
-    expect(() => policyFor(s as PinKind)).toThrow(TypeError);
-    expect(() => checkPinFormat(s as PinKind, '1234')).toThrow(TypeError);
+    const codeOf = (f: () => unknown) => {
+      try {
+        f();
+        return 'no error';
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+    };
+    expect(codeOf(() => revocationFor(s as LifeEvent))).toBe('INVALID_ARGUMENT');
+    expect(codeOf(() => policyFor(s as PinKind))).toBe('INVALID_PIN_KIND');
+    expect(codeOf(() => checkPinFormat(s as PinKind, '1234'))).toBe('INVALID_PIN_KIND');
   });
 });
 
