@@ -35,6 +35,7 @@ import {
   toPrivateKey,
 } from './internal/crypto.js';
 import { setOwn } from './internal/own.js';
+import { checkLimit } from './limits.js';
 import {
   asArray,
   asBoolean,
@@ -76,11 +77,17 @@ export function decodeItemsRequest(bytes: EncodedCbor, where = 'ItemsRequest'): 
   const m = asMap(decodeEmbedded(bytes, where), where);
   // Namespaces, identifiers and requestInfo keys are received text: own properties only (setOwn), so a
   // namespace named `__proto__` is a namespace and not the record's prototype.
+  // The same stated bounds as a response (limits.ts): a request names at most as many namespaces and
+  // elements as a document may hold.
   const nameSpaces: Record<string, Record<string, boolean>> = {};
-  for (const [ns, elements] of asMap(required(m, 'nameSpaces', where), `${where}.nameSpaces`)) {
+  const requested = asMap(required(m, 'nameSpaces', where), `${where}.nameSpaces`);
+  checkLimit(requested.size, 'nameSpaces', `${where}.nameSpaces`);
+  for (const [ns, elements] of requested) {
     const name = asText(ns, `${where}.nameSpaces key`);
     const out: Record<string, boolean> = {};
-    for (const [id, retain] of asMap(elements, `${where}.nameSpaces[${name}]`)) {
+    const ids = asMap(elements, `${where}.nameSpaces[${name}]`);
+    checkLimit(ids.size, 'elementsPerNameSpace', `${where}.nameSpaces[${name}]`);
+    for (const [id, retain] of ids) {
       setOwn(
         out,
         asText(id, `${where}.nameSpaces[${name}] key`),
@@ -96,14 +103,17 @@ export function decodeItemsRequest(bytes: EncodedCbor, where = 'ItemsRequest'): 
   const info = m.get('requestInfo');
   if (info === undefined) return req;
   const requestInfo: Record<string, unknown> = {};
-  for (const [k, v] of asMap(info, `${where}.requestInfo`))
-    setOwn(requestInfo, asText(k, `${where}.requestInfo key`), v);
+  const infoMap = asMap(info, `${where}.requestInfo`);
+  checkLimit(infoMap.size, 'mapKeys', `${where}.requestInfo`);
+  for (const [k, v] of infoMap) setOwn(requestInfo, asText(k, `${where}.requestInfo key`), v);
   return { ...req, requestInfo };
 }
 
 export function decodeDeviceRequest(value: CborValue, where = 'DeviceRequest'): DeviceRequest {
   const m = asMap(value, where);
-  const docRequests = asArray(required(m, 'docRequests', where), `${where}.docRequests`).map((d, i) => {
+  const docRequestsIn = asArray(required(m, 'docRequests', where), `${where}.docRequests`);
+  checkLimit(docRequestsIn.length, 'documents', `${where}.docRequests`);
+  const docRequests = docRequestsIn.map((d, i) => {
     const w = `${where}.docRequests[${i}]`;
     const dm = asMap(d, w);
     const itemsRequestBytes = asEncoded(required(dm, 'itemsRequest', w), `${w}.itemsRequest`);

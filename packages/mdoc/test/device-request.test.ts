@@ -1,5 +1,5 @@
 /** DeviceRequest building with reader authentication, and its verification (ours and @owf/mdoc's). */
-import { hexToBytes } from '@mynakit/cbor';
+import { type CborValue, EncodedCbor, encode, hexToBytes } from '@mynakit/cbor';
 import { createCertificate, parseCertificate } from '@mynakit/pki';
 import { Holder } from '@owf/mdoc';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   issueMdoc,
   JP_MNC_DOCTYPE,
   JP_MNC_NAMESPACE,
+  LIMITS,
   presentMdoc,
   verifyDeviceResponse,
   verifyReaderAuth,
@@ -175,5 +176,52 @@ describe('buildDeviceRequest', () => {
       'portrait',
     ]);
     void parseCertificate;
+  });
+});
+
+describe('a received DeviceRequest is bounded like a response (limits.ts)', () => {
+  const codeOf = (f: () => unknown) => {
+    try {
+      f();
+      return 'no error';
+    } catch (e) {
+      return `${(e as { code?: string }).code}:${(e as { limit?: string }).limit}`;
+    }
+  };
+  const itemsRequest = (nameSpaces: Map<string, Map<string, boolean>>) =>
+    EncodedCbor.of(
+      new Map<string, CborValue>([
+        ['docType', 'org.example.doc'],
+        ['nameSpaces', nameSpaces],
+      ]),
+    );
+  const deviceRequest = (items: EncodedCbor[]) =>
+    encode(
+      new Map<string, CborValue>([
+        ['version', '1.0'],
+        ['docRequests', items.map((i) => new Map<string, CborValue>([['itemsRequest', i]]))],
+      ]),
+    );
+
+  it('at most LIMITS.nameSpaces namespaces, LIMITS.elementsPerNameSpace elements, LIMITS.documents requests', () => {
+    const ns = (n: number) =>
+      new Map(Array.from({ length: n }, (_, i) => [`e${i}`, false] as [string, boolean]));
+    const many = (n: number) => new Map(Array.from({ length: n }, (_, i) => [`ns${i}`, ns(1)]));
+    expect(
+      codeOf(() => decodeDeviceRequestBytes(deviceRequest([itemsRequest(many(LIMITS.nameSpaces))]))),
+    ).toBe('no error');
+    expect(
+      codeOf(() => decodeDeviceRequestBytes(deviceRequest([itemsRequest(many(LIMITS.nameSpaces + 1))]))),
+    ).toBe('MDOC_LIMIT:nameSpaces');
+    const wide = new Map([['ns', ns(LIMITS.elementsPerNameSpace + 1)]]);
+    expect(codeOf(() => decodeDeviceRequestBytes(deviceRequest([itemsRequest(wide)])))).toBe(
+      'MDOC_LIMIT:elementsPerNameSpace',
+    );
+    const one = itemsRequest(many(1));
+    expect(
+      codeOf(() =>
+        decodeDeviceRequestBytes(deviceRequest(Array.from({ length: LIMITS.documents + 1 }, () => one))),
+      ),
+    ).toBe('MDOC_LIMIT:documents');
   });
 });
