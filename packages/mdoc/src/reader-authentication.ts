@@ -25,7 +25,6 @@ import { type CborValue, type EncodedCbor, encode, RawCbor } from '@mynakit/cbor
 import {
   type Certificate,
   parseCertificate,
-  toCertificate,
   type ValidationPolicy,
   validateCertificatePath,
 } from '@mynakit/pki';
@@ -41,6 +40,7 @@ import {
 } from './internal/cose-structures.js';
 import { algorithmName, verifySignature } from './internal/crypto.js';
 import { sessionTranscriptOf, toSessionTranscriptBytes, wrapInTag24 } from './session-transcript.js';
+import { normaliseAnchors } from './verify-issuer-signed.js';
 
 export function readerAuthenticationBytes(
   sessionTranscriptBytes: Uint8Array,
@@ -126,7 +126,9 @@ export function verifyReaderAuth(
     });
     return { verdict: 'invalid', checks, docRequests: [] };
   }
-  const anchors = options.trustAnchors.map((a) => toCertificate(a));
+  // A configured anchor that is not a certificate is the caller's error (MDOC_INVALID_TRUST_ANCHOR), not a
+  // statement about the request: the same rule as for issuer authentication.
+  const anchors = normaliseAnchors(options.trustAnchors);
   let readerCertificate: Certificate | undefined;
   const verifyOne = (value: CborValue, payloads: readonly Uint8Array[], what: string): boolean => {
     try {

@@ -91,6 +91,25 @@ describe('buildDeviceRequest', () => {
     ).rejects.toThrow();
   });
 
+  it('a configured reader trust anchor that is not a certificate is MDOC_INVALID_TRUST_ANCHOR, not a verdict', () => {
+    const { readerDer, readerKey } = readerChain();
+    const bytes = buildDeviceRequest({
+      docRequests: [request],
+      readerAuth: { key: readerKey, certificateChain: [readerDer], sessionTranscriptBytes: TRANSCRIPT },
+    });
+    let code = 'no error';
+    try {
+      verifyReaderAuth(bytes, {
+        sessionTranscriptBytes: TRANSCRIPT,
+        trustAnchors: ['not a certificate'],
+        now: NOW,
+      });
+    } catch (e) {
+      code = (e as { code?: string }).code ?? String(e);
+    }
+    expect(code).toBe('MDOC_INVALID_TRUST_ANCHOR');
+  });
+
   it('version 1.1 with readerAuthAll and deviceRequestInfo', () => {
     const { rootDer, readerDer, readerKey } = readerChain();
     const bytes = buildDeviceRequest({
