@@ -16,15 +16,9 @@ import {
   type VerifyDeviceResponseOptions,
   verifyDeviceResponse,
 } from '../src/index.js';
-import { type IssuerChain, jpMncElements, makeIssuerChain, p256, portrait } from './fixtures.js';
+import { type IssuerChain, jpMncElements, makeIssuerChain, p256, portrait, TRANSCRIPT } from './fixtures.js';
 import { hexFile, realWorldCases } from './vectors.js';
 
-const TRANSCRIPT = Uint8Array.from(
-  Buffer.from(
-    '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
-    'hex',
-  ),
-);
 const T = new Date('2025-06-01T12:00:00Z');
 const at = (seconds: number) => new Date(T.getTime() + seconds * 1000);
 const check = (r: { checks: readonly { id: string; status: string; detail: string }[] }, id: string) =>

@@ -32,12 +32,9 @@ import {
   verifyReaderAuth,
   wrapInTag24,
 } from '../src/index.js';
-import { type IssuerChain, jpMncElements, makeIssuerChain, p256, portrait } from './fixtures.js';
+import { type IssuerChain, jpMncElements, makeIssuerChain, p256, portrait, TRANSCRIPT } from './fixtures.js';
 import { annexD, annexDPem } from './vectors.js';
 
-const TRANSCRIPT = hexToBytes(
-  '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
-);
 const NOW = new Date('2025-06-01T00:00:00Z');
 const VALIDITY = {
   signed: new Date('2025-05-01T00:00:00Z'),

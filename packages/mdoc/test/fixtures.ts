@@ -103,3 +103,11 @@ export function jpMncElements(photo: Uint8Array = portrait()): Record<string, Re
     },
   };
 }
+
+/** An OpenID4VP redirect SessionTranscript (bare CBOR) that the mdoc tests present and verify under. */
+export const TRANSCRIPT = Uint8Array.from(
+  Buffer.from(
+    '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
+    'hex',
+  ),
+);

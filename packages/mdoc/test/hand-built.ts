@@ -8,11 +8,9 @@
 import { createHash, type KeyObject, sign } from 'node:crypto';
 import { type CborMap, type CborValue, EncodedCbor, encode, hexToBytes, Tagged } from '@mynakit/cbor';
 import { coseKeyFromKeyObject, deviceAuthenticationBytes, toSessionTranscriptBytes } from '../src/index.js';
-import type { IssuerChain } from './fixtures.js';
+import { type IssuerChain, TRANSCRIPT } from './fixtures.js';
 
-export const TRANSCRIPT = hexToBytes(
-  '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
-);
+export { TRANSCRIPT } from './fixtures.js';
 export const NOW = new Date('2025-06-01T00:00:00Z');
 const tdate = (iso: string) => new Tagged(0, iso); // tdate = #6.0(tstr), RFC 8949 §3.4.1
 export const VALIDITY_MAP: CborMap = new Map<CborValue, CborValue>([

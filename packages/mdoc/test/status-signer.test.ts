@@ -20,14 +20,8 @@ import {
   type VerifyDeviceResponseOptions,
   verifyDeviceResponse,
 } from '../src/index.js';
-import { type IssuerChain, jpMncElements, makeIssuerChain, p256, portrait } from './fixtures.js';
+import { type IssuerChain, jpMncElements, makeIssuerChain, p256, portrait, TRANSCRIPT } from './fixtures.js';
 
-const TRANSCRIPT = Uint8Array.from(
-  Buffer.from(
-    '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
-    'hex',
-  ),
-);
 const NOW = new Date('2025-06-01T00:00:00Z');
 const URI = 'https://issuer.example/status/1';
 const IDX = 3;

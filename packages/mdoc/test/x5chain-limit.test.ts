@@ -17,11 +17,8 @@ import {
   verifyIssuerSigned,
   verifyReaderAuth,
 } from '../src/index.js';
-import { type IssuerChain, makeIssuerChain, p256 } from './fixtures.js';
+import { type IssuerChain, makeIssuerChain, p256, TRANSCRIPT } from './fixtures.js';
 
-const TRANSCRIPT = hexToBytes(
-  '83f6f682714f70656e494434565048616e646f7665725820048bc053c00442af9b8eed494cefdd9d95240d254b046b11b68013722aad38ac',
-);
 const NOW = new Date('2025-06-01T00:00:00Z');
 const device = p256();
 let chain: IssuerChain;
