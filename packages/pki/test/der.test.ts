@@ -2,8 +2,8 @@
  * The lean DER reader and the writer, against asn1js as an independent encoder/decoder.
  */
 import * as fs from 'node:fs';
-import * as asn1js from 'asn1js';
 import { vectorPath } from '@mynakit/test-vectors';
+import * as asn1js from 'asn1js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {

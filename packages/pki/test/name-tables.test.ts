@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  type CrlReason,
   type CmsDigest,
+  type CrlReason,
   certIdFor,
   createCertificate,
   createCrl,

@@ -5,8 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { bitString, integer, sequence, x509Time } from '../src/der-writer.js';
 import {
   type Certificate,
-  encodeName,
   type ExtensionInput,
+  encodeName,
   type GeneralNameInput,
   type PathFailureCode,
   parseCertificate,

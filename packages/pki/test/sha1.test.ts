@@ -16,7 +16,7 @@ import {
   verifyCrl,
   verifyOcspResponse,
 } from '../src/index.js';
-import { intermediate, issue, keysFor, leaf, NOW, root } from './helpers/chain.js';
+import { goodOcspResponse, intermediate, issue, keysFor, leaf, NOW, root } from './helpers/chain.js';
 import { OpensslDir } from './helpers/openssl.js';
 import { resign, resignOcsp } from './helpers/resign.js';
 
@@ -117,19 +117,7 @@ describe('CRLs', () => {
 describe('OCSP', () => {
   const holder = leaf('CN=SHA-1 OCSP Holder', ca, { serialNumber: '0c01' });
   const T = new Date('2025-06-01T00:00:00Z');
-  const good = createOcspResponse({
-    responder: { certificate: ca.cert, privateKey: ca.privateKey },
-    producedAt: T,
-    responses: [
-      {
-        certificate: holder.cert,
-        issuerCertificate: ca.cert,
-        status: 'good',
-        thisUpdate: T,
-        nextUpdate: new Date('2025-06-02T00:00:00Z'),
-      },
-    ],
-  });
+  const good = goodOcspResponse(holder, ca, T);
   const opts = { certificate: holder.cert, issuerCertificate: ca.cert, now: NOW };
 
   it('a response signed with SHA-1 is unusable by default', () => {

@@ -11,7 +11,6 @@ import { children, readDer } from '../src/der-reader.js';
 import { integer, nullValue, oid, sequence, tlv } from '../src/der-writer.js';
 import {
   createCrl,
-  createOcspResponse,
   OID,
   PkiError,
   parseCertificate,
@@ -23,7 +22,7 @@ import {
   verifyCmsSignature,
   verifyOcspResponse,
 } from '../src/index.js';
-import { keysFor, leaf, NOW, root } from './helpers/chain.js';
+import { goodOcspResponse, keysFor, leaf, NOW, root } from './helpers/chain.js';
 import { OpensslDir } from './helpers/openssl.js';
 import { algorithmIdentifier, pssParams, resign, resignOcsp, signBytes } from './helpers/resign.js';
 
@@ -191,19 +190,7 @@ describe('CRLs (RFC 5280 §5.1: DER)', () => {
 describe('OCSP responses (RFC 6960 §4.2.1: DER)', () => {
   const holder = leaf('CN=Encoding OCSP Holder', ca, { serialNumber: '0d01' });
   const T = new Date('2025-06-01T00:00:00Z');
-  const der = createOcspResponse({
-    responder: { certificate: ca.cert, privateKey: ca.privateKey },
-    producedAt: T,
-    responses: [
-      {
-        certificate: holder.cert,
-        issuerCertificate: ca.cert,
-        status: 'good',
-        thisUpdate: T,
-        nextUpdate: new Date('2025-06-02T00:00:00Z'),
-      },
-    ],
-  });
+  const der = goodOcspResponse(holder, ca, T);
   const opts = { certificate: holder.cert, issuerCertificate: ca.cert, now: NOW };
 
   it('rejects BER lengths outside and inside the BasicOCSPResponse, and unused signature bits', () => {

@@ -6,6 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   type Certificate,
   createCertificate,
+  createOcspResponse,
   derToPem,
   type ExtensionInput,
   generateKeyPair,
@@ -90,4 +91,21 @@ export function intermediate(subject: string, issuer: TestEntity, o: Partial<Iss
 
 export function leaf(subject: string, issuer: TestEntity, o: Partial<IssueOptions> = {}): TestEntity {
   return issue({ subject, issuer, extensions: leafExtensions, ...o });
+}
+
+/** A `good` OCSP response for `holder`, signed by its issuing CA itself, valid for a day from `at`. */
+export function goodOcspResponse(holder: TestEntity, ca: TestEntity, at: Date): Uint8Array {
+  return createOcspResponse({
+    responder: { certificate: ca.cert, privateKey: ca.privateKey },
+    producedAt: at,
+    responses: [
+      {
+        certificate: holder.cert,
+        issuerCertificate: ca.cert,
+        status: 'good',
+        thisUpdate: at,
+        nextUpdate: new Date(at.getTime() + 86_400_000),
+      },
+    ],
+  });
 }
