@@ -1,0 +1,2 @@
+/** The issuer service. */
+export {};
