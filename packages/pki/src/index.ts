@@ -30,7 +30,16 @@ export {
   type VerifyCmsOptions,
   verifyCmsSignature,
 } from './cms.js';
-export { type CreateCertificateOptions, createCertificate, type Issuer } from './create-certificate.js';
+export {
+  type CertificateSigner,
+  type CreateCertificateOptions,
+  type CreateCertificateWithSignerOptions,
+  createCertificate,
+  createCertificateWithSigner,
+  type Issuer,
+  keyObjectSigner,
+  type SignerIssuer,
+} from './create-certificate.js';
 export {
   CRL_REASONS,
   type CreateCrlOptions,
