@@ -1,7 +1,9 @@
 import type { KeyObject } from 'node:crypto';
 import {
   type Certificate,
+  type CertificateSigner,
   createCertificate,
+  createCertificateWithSigner,
   type ExtensionInput,
   type Issuer,
   isoTime,
@@ -10,12 +12,14 @@ import {
   readBitString,
   readDer,
   derChildren,
+  type SignerIssuer,
   spkiOf,
   subjectAttributesOf,
   toCertificate,
 } from '@mynakit/pki';
 import { type Check, check, type Report, verdictOf } from '@mynakit/report';
 import { fullAuthorityKeyIdentifier } from './authority-key-identifier.js';
+import { JpkiError } from './errors.js';
 import {
   crlDistributionPointUnder,
   JPKI_CA_GENERATIONS,
@@ -76,13 +80,67 @@ export function keyIdentifierOfKey(publicKey: KeyObject | Uint8Array): string {
   return keyIdentifierOf(readBitString(spki.next('subjectPublicKey')).bytes);
 }
 
+/** A JPKI CA certificate signed with a private key in hand (see JpkiCaCertificateOptions). */
 export function createJpkiCaCertificate(o: JpkiCaCertificateOptions): Uint8Array {
+  return createCertificate({
+    ...jpkiCaCertificateBody(o, o.issuer?.certificate),
+    ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
+    ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),
+    signingAlgorithm: JPKI_SIGNING_ALGORITHM,
+  });
+}
+
+/**
+ * createJpkiCaCertificate's options with the signing key behind a CertificateSigner (an HSM, a KMS, an
+ * encrypted key store): `signer` for a self-signed root, `issuer.signer` for a CA another CA signs.
+ */
+export interface JpkiCaCertificateWithSignerOptions
+  extends Omit<JpkiCaCertificateOptions, 'privateKey' | 'issuer'> {
+  /** Self-signed when `issuer` is absent: a signer holding the CA's own key. */
+  readonly signer?: CertificateSigner;
+  /** A CA certificate signed by another CA (then it carries an AKI). */
+  readonly issuer?: SignerIssuer;
+}
+
+/**
+ * The same CA certificate as createJpkiCaCertificate (one extension list), signed through a
+ * CertificateSigner. The signer must sign sha256WithRSAEncryption, as every JPKI CA does (else
+ * INVALID_ARGUMENT).
+ */
+export async function createJpkiCaCertificateWithSigner(
+  o: JpkiCaCertificateWithSignerOptions,
+): Promise<Uint8Array> {
+  assertJpkiSigner(o.issuer?.signer ?? o.signer);
+  return createCertificateWithSigner({
+    ...jpkiCaCertificateBody(o, o.issuer?.certificate),
+    ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
+    ...(o.signer !== undefined ? { signer: o.signer } : {}),
+  });
+}
+
+/** JPKI certificates are signed sha256WithRSAEncryption (DOMAIN.md §3). */
+export const JPKI_SIGNING_ALGORITHM = 'sha256WithRSAEncryption' as const;
+
+/** Refuses a signer of another algorithm than JPKI's (an absent signer is pki's to refuse). */
+export function assertJpkiSigner(signer: CertificateSigner | undefined): void {
+  if (signer !== undefined && signer.algorithm !== JPKI_SIGNING_ALGORITHM)
+    throw new JpkiError(
+      'INVALID_ARGUMENT',
+      `JPKI certificates are signed ${JPKI_SIGNING_ALGORITHM}, not ${signer.algorithm}`,
+    );
+}
+
+/** Everything of a JPKI CA certificate but its signing. */
+function jpkiCaCertificateBody(
+  o: Omit<JpkiCaCertificateOptions, 'privateKey' | 'issuer'>,
+  issuerCertificate: Certificate | Uint8Array | string | undefined,
+) {
   const name = o.name ?? sandboxCaNameFor(o.purpose);
   const altName =
     o.altName !== undefined ? o.altName : o.name === undefined ? sandboxCaAltNameFor(o.purpose) : null;
   const dp = o.crlDistributionPoint !== undefined ? o.crlDistributionPoint : name;
   const ski = keyIdentifierOfKey(o.publicKey);
-  const issuerCert = o.issuer !== undefined ? toCertificate(o.issuer.certificate) : undefined;
+  const issuerCert = issuerCertificate !== undefined ? toCertificate(issuerCertificate) : undefined;
   const extensions: ExtensionInput[] = [
     { type: 'keyUsage', usages: ['keyCertSign', 'cRLSign'], critical: true },
     ...(altName !== null
@@ -119,18 +177,15 @@ export function createJpkiCaCertificate(o: JpkiCaCertificateOptions): Uint8Array
       : []),
     ...(o.extraExtensions ?? []),
   ];
-  return createCertificate({
+  return {
     subject: nameToRdns(name),
-    ...(o.issuer !== undefined ? { issuer: o.issuer } : {}),
     publicKey: o.publicKey,
-    ...(o.privateKey !== undefined ? { privateKey: o.privateKey } : {}),
     ...(o.serialNumber !== undefined ? { serialNumber: o.serialNumber } : {}),
     notBefore: o.notBefore,
     notAfter: o.notAfter,
-    signingAlgorithm: 'sha256WithRSAEncryption',
     keyIdentifiers: false,
     extensions,
-  });
+  };
 }
 
 /**

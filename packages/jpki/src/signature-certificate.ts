@@ -1,15 +1,18 @@
 import type { KeyObject } from 'node:crypto';
 import {
+  type Certificate,
   createCertificate,
+  createCertificateWithSigner,
   type ExtensionInput,
   type GeneralNameInput,
   type Issuer,
   type NameInput,
+  type SignerIssuer,
   toCertificate,
 } from '@mynakit/pki';
 import { type BasicFour, basicFourToOtherNames } from './basic-four.js';
 import { parseJpkiBirthDate } from './birth-date.js';
-import { crlDistributionPointOfCa } from './ca-certificate.js';
+import { assertJpkiSigner, crlDistributionPointOfCa, JPKI_SIGNING_ALGORITHM } from './ca-certificate.js';
 import { certificatePoliciesExtension } from './certificate-policies.js';
 import { JpkiError } from './errors.js';
 import { type IssuerLinkOptions, issuerLinkedExtensions } from './issuer-linked-extensions.js';
@@ -53,14 +56,46 @@ export interface SignatureCertificateOptions extends IssuerLinkOptions {
   readonly random?: (bytes: Uint8Array) => Uint8Array;
 }
 
+/** A signature certificate signed with the CA's private key in hand (see SignatureCertificateOptions). */
 export function createSignatureCertificate(o: SignatureCertificateOptions): Uint8Array {
+  return createCertificate({
+    ...signatureCertificateBody(o, o.issuer.certificate),
+    issuer: o.issuer,
+    signingAlgorithm: JPKI_SIGNING_ALGORITHM,
+  });
+}
+
+/** SignatureCertificateOptions with the CA's key behind a CertificateSigner (HSM, KMS, encrypted store). */
+export interface SignatureCertificateWithSignerOptions extends Omit<SignatureCertificateOptions, 'issuer'> {
+  readonly issuer: SignerIssuer;
+}
+
+/**
+ * The same signature certificate as createSignatureCertificate (one extension list), signed through the
+ * CA's CertificateSigner, which must sign sha256WithRSAEncryption (else INVALID_ARGUMENT).
+ */
+export async function createSignatureCertificateWithSigner(
+  o: SignatureCertificateWithSignerOptions,
+): Promise<Uint8Array> {
+  assertJpkiSigner(o.issuer.signer);
+  return createCertificateWithSigner({
+    ...signatureCertificateBody(o, o.issuer.certificate),
+    issuer: o.issuer,
+  });
+}
+
+/** Everything of a signature certificate but its signing. */
+function signatureCertificateBody(
+  o: Omit<SignatureCertificateOptions, 'issuer'>,
+  issuerCertificate: Certificate | Uint8Array | string,
+) {
   const birth = parseJpkiBirthDate(o.basicFour.birthDate);
   if (birth.date !== undefined) {
     const e = checkIssuanceEligibility('signature', birth.date, o.notBefore);
     if (!e.eligible)
       throw new JpkiError('SIGNATURE_CERTIFICATE_UNDER_15', 'no signature certificate under age 15');
   }
-  const issuerCert = toCertificate(o.issuer.certificate);
+  const issuerCert = toCertificate(issuerCertificate);
   const subject: NameAttributes = o.subject ?? [
     ['C', 'JP'],
     ['CN', createUserId(o.random)],
@@ -101,16 +136,14 @@ export function createSignatureCertificate(o: SignatureCertificateOptions): Uint
     ...link.keyIdentifiers,
     ...(o.extraExtensions ?? []),
   ];
-  return createCertificate({
+  return {
     subject: nameToRdns(subject),
-    issuer: o.issuer,
     publicKey: o.publicKey,
     ...(o.serialNumber !== undefined ? { serialNumber: o.serialNumber } : {}),
     ...(o.random !== undefined ? { random: o.random } : {}),
     notBefore: o.notBefore,
     notAfter: o.notAfter,
-    signingAlgorithm: 'sha256WithRSAEncryption',
     keyIdentifiers: false,
     extensions,
-  });
+  };
 }

@@ -1,12 +1,15 @@
 import type { KeyObject } from 'node:crypto';
 import {
+  type Certificate,
   createCertificate,
+  createCertificateWithSigner,
   type ExtensionInput,
   type GeneralNameInput,
   type Issuer,
+  type SignerIssuer,
   toCertificate,
 } from '@mynakit/pki';
-import { crlDistributionPointOfCa } from './ca-certificate.js';
+import { assertJpkiSigner, crlDistributionPointOfCa, JPKI_SIGNING_ALGORITHM } from './ca-certificate.js';
 import { certificatePoliciesExtension } from './certificate-policies.js';
 import { JpkiError } from './errors.js';
 import { type IssuerLinkOptions, issuerLinkedExtensions } from './issuer-linked-extensions.js';
@@ -66,11 +69,44 @@ export interface UserAuthenticationCertificateOptions extends IssuerLinkOptions 
   readonly random?: (bytes: Uint8Array) => Uint8Array;
 }
 
+/** A user-authentication certificate signed with the CA's private key in hand. */
 export function createUserAuthenticationCertificate(o: UserAuthenticationCertificateOptions): Uint8Array {
+  return createCertificate({
+    ...userAuthenticationCertificateBody(o, o.issuer.certificate),
+    issuer: o.issuer,
+    signingAlgorithm: JPKI_SIGNING_ALGORITHM,
+  });
+}
+
+/** UserAuthenticationCertificateOptions with the CA's key behind a CertificateSigner. */
+export interface UserAuthenticationCertificateWithSignerOptions
+  extends Omit<UserAuthenticationCertificateOptions, 'issuer'> {
+  readonly issuer: SignerIssuer;
+}
+
+/**
+ * The same user-authentication certificate as createUserAuthenticationCertificate (one extension list),
+ * signed through the CA's CertificateSigner, which must sign sha256WithRSAEncryption (else INVALID_ARGUMENT).
+ */
+export async function createUserAuthenticationCertificateWithSigner(
+  o: UserAuthenticationCertificateWithSignerOptions,
+): Promise<Uint8Array> {
+  assertJpkiSigner(o.issuer.signer);
+  return createCertificateWithSigner({
+    ...userAuthenticationCertificateBody(o, o.issuer.certificate),
+    issuer: o.issuer,
+  });
+}
+
+/** Everything of a user-authentication certificate but its signing. */
+function userAuthenticationCertificateBody(
+  o: Omit<UserAuthenticationCertificateOptions, 'issuer'>,
+  issuerCertificate: Certificate | Uint8Array | string,
+) {
   if (!/^[0-9A-Za-z]+$/.test(o.userId) || o.userId.length !== USER_ID_LENGTH) {
     throw new JpkiError('INVALID_USER_ID', `the subject id must be ${USER_ID_LENGTH} letters or digits`);
   }
-  const issuerCert = toCertificate(o.issuer.certificate);
+  const issuerCert = toCertificate(issuerCertificate);
   const dp =
     o.crlDistributionPoint !== undefined
       ? nameToRdns(o.crlDistributionPoint)
@@ -98,19 +134,17 @@ export function createUserAuthenticationCertificate(o: UserAuthenticationCertifi
     ...link.keyIdentifiers,
     ...(o.extraExtensions ?? []),
   ];
-  return createCertificate({
+  return {
     subject: nameToRdns([
       ['C', 'JP'],
       ['CN', o.userId],
     ]),
-    issuer: o.issuer,
     publicKey: o.publicKey,
     ...(o.serialNumber !== undefined ? { serialNumber: o.serialNumber } : {}),
     ...(o.random !== undefined ? { random: o.random } : {}),
     notBefore: o.notBefore,
     notAfter: o.notAfter,
-    signingAlgorithm: 'sha256WithRSAEncryption',
     keyIdentifiers: false,
     extensions,
-  });
+  };
 }
