@@ -1,4 +1,15 @@
-export type DbErrorCode = 'DB_URL_UNSUPPORTED' | 'DB_DRIVER_MISSING' | 'DB_MIGRATION_FAILED' | 'DB_CONFLICT';
+/**
+ * Stable codes of `DbError`: `DB_URL_UNSUPPORTED` (neither PostgreSQL nor SQLite), `DB_DRIVER_MISSING` (the
+ * driver that URL needs is not installed), `DB_INVALID_OPTION` (a schema or migration-table name that cannot
+ * be used), `DB_MIGRATION_FAILED` (a migration failed; the cause is attached), `DB_CONFLICT` (a nonce issued
+ * twice).
+ */
+export type DbErrorCode =
+  | 'DB_URL_UNSUPPORTED'
+  | 'DB_DRIVER_MISSING'
+  | 'DB_INVALID_OPTION'
+  | 'DB_MIGRATION_FAILED'
+  | 'DB_CONFLICT';
 
 /** The one error type of `@mynakit/db`, with a stable code. */
 export class DbError extends Error {
