@@ -21,6 +21,13 @@ export type IssuerErrorCode =
   | 'ISSUER_KEY_SPEC_MISMATCH'
   /** The named key cannot sign with the requested signature algorithm. */
   | 'ISSUER_KEY_ALGORITHM_MISMATCH'
+  // ---- the sandbox CA hierarchy (src/ca) ----
+  /** A stored CA certificate or the hierarchy epoch cannot be read. */
+  | 'ISSUER_CA_STORE_CORRUPT'
+  /** A stored CA certificate does not certify the key of the same name (keys lost or replaced). */
+  | 'ISSUER_CA_KEY_MISMATCH'
+  /** No CA of the hierarchy can issue what was asked (e.g. a document signer for another docType). */
+  | 'ISSUER_CA_UNAVAILABLE'
   // ---- store (src/store) ----
   /** A value handed to the store is out of its domain (sex, dates, municipality code, kinds, limits). */
   | 'ISSUER_INVALID_INPUT'
