@@ -51,7 +51,11 @@ export const OTHER_DEVICE: KeyPair = generateKeyPair('P-256');
 
 /** A key attestation by the trusted attester for `attestedKeys` (default: the device key), valid at NOW. */
 export function attest(
-  overrides: Partial<CreateKeyAttestationJwtInput> & { readonly by?: Attester } = {},
+  overrides: {
+    readonly [K in keyof CreateKeyAttestationJwtInput]?: CreateKeyAttestationJwtInput[K] | undefined;
+  } & {
+    readonly by?: Attester;
+  } = {},
 ): Promise<string> {
   const by = overrides.by ?? TRUSTED;
   return createKeyAttestationJwt({
@@ -63,7 +67,7 @@ export function attest(
     iat: new Date(NOW.getTime() - 60_000),
     exp: new Date(NOW.getTime() + 3_600_000),
     ...overrides,
-  });
+  } as CreateKeyAttestationJwtInput);
 }
 
 /** Runs `f` and returns the Oid4vciError's code and check (fails the test when it does not throw one). */
