@@ -16,6 +16,7 @@ export const PUBLISHED = [
   'packages/mdoc',
   'packages/status-list',
   'packages/oid4vp',
+  'packages/oid4vci',
   'packages/jpki',
   'packages/db',
   'apps/cli',
