@@ -1,2 +1,4 @@
 /** The issuer service. */
-export {};
+export * from './ca/index.js';
+export { IssuerError, type IssuerErrorCode } from './errors.js';
+export * from './keys/index.js';
