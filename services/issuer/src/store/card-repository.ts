@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '@mynakit/db';
+import type { Kysely, Selectable } from 'kysely';
+import { IssuerError } from '../errors.js';
+import type { CardState, CardsTable, IssuerDatabase } from './schema.js';
+import { check, checkInstant, toDriverBytes } from './store-support.js';
+
+/** A card to record. `signCert` and `signPasswordVerifier` are null together for a holder under 15. */
+export interface NewCard {
+  id?: string;
+  residentId: string;
+  cardNumber: string;
+  issuedAt: number;
+  expiresAt: number;
+  signCert: Uint8Array | null;
+  authCert: Uint8Array;
+  signPasswordVerifier: string | null;
+  authPinVerifier: string;
+  supportPinVerifier: string;
+}
+
+/** A recorded card: its certificates and PIN verifiers (never a PIN, never a private key). */
+export interface Card {
+  id: string;
+  residentId: string;
+  cardNumber: string;
+  issuedAt: number;
+  expiresAt: number;
+  state: CardState;
+  signCert: Uint8Array | null;
+  authCert: Uint8Array;
+  signPasswordVerifier: string | null;
+  authPinVerifier: string;
+  supportPinVerifier: string;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
+function fromRow(row: Selectable<CardsTable>): Card {
+  return {
+    id: row.id,
+    residentId: row.resident_id,
+    cardNumber: row.card_number,
+    issuedAt: Number(row.issued_at),
+    expiresAt: Number(row.expires_at),
+    state: row.state,
+    signCert: row.sign_cert === null ? null : new Uint8Array(row.sign_cert),
+    authCert: new Uint8Array(row.auth_cert),
+    signPasswordVerifier: row.sign_password_verifier,
+    authPinVerifier: row.auth_pin_verifier,
+    supportPinVerifier: row.support_pin_verifier,
+    createdAt: Number(row.created_at),
+    revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+  };
+}
+
+/** The residents' plastic cards. One card per resident is active at a time (a unique partial index). */
+export class CardRepository {
+  constructor(private readonly db: Kysely<IssuerDatabase>) {}
+
+  /**
+   * Records a card as active. ISSUER_NOT_FOUND for an unknown resident, ISSUER_CARD_CONFLICT when the
+   * resident holds an active card (revoke it first), ISSUER_DUPLICATE for a taken id or card number.
+   */
+  async create(input: NewCard, now: number): Promise<Card> {
+    checkInstant(now, 'now');
+    checkInstant(input.issuedAt, 'issuedAt');
+    checkInstant(input.expiresAt, 'expiresAt');
+    check(input.expiresAt > input.issuedAt, 'expiresAt must be after issuedAt');
+    check(/^[0-9A-Za-z-]{1,32}$/.test(input.cardNumber), 'cardNumber must be 1..32 letters, digits or -');
+    check(
+      (input.signCert === null) === (input.signPasswordVerifier === null),
+      'signCert and signPasswordVerifier come together',
+    );
+    check(input.authCert.length > 0, 'authCert must not be empty');
+    const row: CardsTable = {
+      id: input.id ?? randomUUID(),
+      resident_id: input.residentId,
+      card_number: input.cardNumber,
+      issued_at: input.issuedAt,
+      expires_at: input.expiresAt,
+      state: 'active',
+      sign_cert: input.signCert === null ? null : toDriverBytes(input.signCert),
+      auth_cert: toDriverBytes(input.authCert),
+      sign_password_verifier: input.signPasswordVerifier,
+      auth_pin_verifier: input.authPinVerifier,
+      support_pin_verifier: input.supportPinVerifier,
+      created_at: now,
+      revoked_at: null,
+    };
+    const resident = await this.db
+      .selectFrom('residents')
+      .select('id')
+      .where('id', '=', input.residentId)
+      .executeTakeFirst();
+    if (!resident) throw new IssuerError('ISSUER_NOT_FOUND', 'no such resident');
+    try {
+      await this.db.insertInto('cards').values(row).execute();
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      const active = await this.activeForResident(input.residentId);
+      if (active)
+        throw new IssuerError('ISSUER_CARD_CONFLICT', 'the resident holds an active card', { cause: e });
+      throw new IssuerError('ISSUER_DUPLICATE', 'a card with this id or number exists', { cause: e });
+    }
+    return fromRow(row);
+  }
+
+  /** The card, or undefined. */
+  async get(id: string): Promise<Card | undefined> {
+    const row = await this.db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /** The card with this card number, or undefined. */
+  async getByCardNumber(cardNumber: string): Promise<Card | undefined> {
+    const row = await this.db
+      .selectFrom('cards')
+      .selectAll()
+      .where('card_number', '=', cardNumber)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /** The resident's active card, or undefined. */
+  async activeForResident(residentId: string): Promise<Card | undefined> {
+    const row = await this.db
+      .selectFrom('cards')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .where('state', '=', 'active')
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /** Every card of the resident, oldest first. */
+  async listForResident(residentId: string): Promise<Card[]> {
+    const rows = await this.db
+      .selectFrom('cards')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** Revokes an active card (compare-and-set); false when it was not active. */
+  async revoke(id: string, now: number): Promise<boolean> {
+    checkInstant(now, 'now');
+    const res = await this.db
+      .updateTable('cards')
+      .set({ state: 'revoked', revoked_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'active')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+}

@@ -1,0 +1,49 @@
+export {
+  type AccessTokenGrant,
+  AccessTokenRepository,
+} from './access-token-repository.js';
+export { type Card, CardRepository, type NewCard } from './card-repository.js';
+export {
+  type Credential,
+  CredentialRepository,
+  MAX_CREDENTIALS_PER_CALL,
+  type NewCredential,
+  type RevocationReason,
+} from './credential-repository.js';
+export { EventRepository, type IssuerEvent, type NewEvent } from './event-repository.js';
+export {
+  type CompletedInstallation,
+  type Installation,
+  InstallationRepository,
+  type NewInstallation,
+} from './installation-repository.js';
+export {
+  type IssuerRepositories,
+  type IssuerStore,
+  type OpenIssuerStoreOptions,
+  openIssuerStore,
+} from './issuer-store.js';
+export { issuerMigrations } from './migrations/index.js';
+export {
+  DEFAULT_TX_CODE_ATTEMPT_LIMIT,
+  type NewOffer,
+  OfferRepository,
+  type RedeemResult,
+} from './offer-repository.js';
+export {
+  type NewResident,
+  RESIDENT_LIMITS,
+  type Resident,
+  type ResidentPage,
+  ResidentRepository,
+} from './resident-repository.js';
+export type {
+  CardState,
+  CredentialKind,
+  CredentialState,
+  InstallationFamily,
+  InstallationState,
+  IssuerDatabase,
+  ResidentSex,
+} from './schema.js';
+export { createTxCodeVerifier, DEFAULT_TX_CODE_KDF, verifyTxCode } from './tx-code-verifier.js';

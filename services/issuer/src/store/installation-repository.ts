@@ -1,0 +1,315 @@
+import { randomUUID } from 'node:crypto';
+import { isUniqueViolation } from '@mynakit/db';
+import type { Kysely, Selectable } from 'kysely';
+import { IssuerError } from '../errors.js';
+import {
+  type Credential,
+  credentialFromRow,
+  credentialRows,
+  type NewCredential,
+} from './credential-repository.js';
+import type { InstallationFamily, InstallationState, InstallationsTable, IssuerDatabase } from './schema.js';
+import { check, checkInstant, inTransaction } from './store-support.js';
+
+/** An installation to start, after the card step. */
+export interface NewInstallation {
+  residentId: string;
+  family: InstallationFamily;
+  /** The card whose signature (or user authentication) authorised the installation. */
+  cardId?: string | null;
+  /** The device description of the installation request (no personal data); stored as JSON. */
+  deviceInfo?: Record<string, unknown> | null;
+}
+
+/** A stored installation. */
+export interface Installation {
+  id: string;
+  residentId: string;
+  family: InstallationFamily;
+  state: InstallationState;
+  /** The resident's device-slot generation when the installation started; completing it takes `baseGeneration + 1`. */
+  baseGeneration: number;
+  cardId: string | null;
+  deviceInfo: Record<string, unknown> | null;
+  keyAttestation: string | null;
+  createdAt: number;
+  completedAt: number | null;
+  endedAt: number | null;
+}
+
+/** What a completion did: the installation now active, its credentials, and what it superseded. */
+export interface CompletedInstallation {
+  installation: Installation;
+  credentials: Credential[];
+  /** The previously active installation and the ids of its credentials revoked (reason `superseded`). */
+  superseded?: { installationId: string; revokedCredentialIds: string[] };
+}
+
+const FAMILIES: ReadonlySet<string> = new Set<InstallationFamily>(['iphone', 'android']);
+const MAX_DEVICE_INFO_CHARS = 4096;
+const MAX_KEY_ATTESTATION_CHARS = 65536;
+
+function fromRow(row: Selectable<InstallationsTable>): Installation {
+  return {
+    id: row.id,
+    residentId: row.resident_id,
+    family: row.family,
+    state: row.state,
+    baseGeneration: Number(row.base_generation),
+    cardId: row.card_id,
+    deviceInfo: row.device_info === null ? null : (JSON.parse(row.device_info) as Record<string, unknown>),
+    keyAttestation: row.key_attestation,
+    createdAt: Number(row.created_at),
+    completedAt: row.completed_at === null ? null : Number(row.completed_at),
+    endedAt: row.ended_at === null ? null : Number(row.ended_at),
+  };
+}
+
+/**
+ * Installations and the one-device rule (issuer design, device_slots; DOMAIN.md §1 "One person, one
+ * device"). An installation records the resident's current slot generation g when it begins; completing it
+ * inserts the slot (resident, g + 1) in the same transaction that revokes the previous installation's
+ * credentials and writes the new ones. Of several installations racing from the same g — in one process,
+ * several processes or several instances — the primary key of device_slots lets exactly one complete; the
+ * others get ISSUER_INSTALLATION_CONFLICT with nothing written.
+ */
+export class InstallationRepository {
+  constructor(
+    private readonly db: Kysely<IssuerDatabase>,
+    private readonly dialect: 'sqlite' | 'postgres',
+  ) {}
+
+  /**
+   * Starts a pending installation from the resident's current generation. ISSUER_NOT_FOUND for an unknown
+   * resident, ISSUER_INVALID_INPUT for an unknown family or an oversized device description.
+   */
+  async begin(input: NewInstallation, now: number): Promise<Installation> {
+    checkInstant(now, 'now');
+    check(FAMILIES.has(input.family), 'family must be iphone or android');
+    const deviceInfo = input.deviceInfo == null ? null : JSON.stringify(input.deviceInfo);
+    check(
+      deviceInfo === null || deviceInfo.length <= MAX_DEVICE_INFO_CHARS,
+      `deviceInfo must be at most ${MAX_DEVICE_INFO_CHARS} characters of JSON`,
+    );
+    const resident = await this.db
+      .selectFrom('residents')
+      .select('id')
+      .where('id', '=', input.residentId)
+      .executeTakeFirst();
+    if (!resident) throw new IssuerError('ISSUER_NOT_FOUND', 'no such resident');
+    const row: InstallationsTable = {
+      id: randomUUID(),
+      resident_id: input.residentId,
+      family: input.family,
+      state: 'pending',
+      base_generation: await this.currentGeneration(input.residentId),
+      card_id: input.cardId ?? null,
+      device_info: deviceInfo,
+      key_attestation: null,
+      created_at: now,
+      completed_at: null,
+      ended_at: null,
+    };
+    await this.db.insertInto('installations').values(row).execute();
+    return fromRow(row);
+  }
+
+  /** The installation, or undefined. */
+  async get(id: string): Promise<Installation | undefined> {
+    const row = await this.db.selectFrom('installations').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /** Every installation of the resident, oldest first. */
+  async listForResident(residentId: string): Promise<Installation[]> {
+    const rows = await this.db
+      .selectFrom('installations')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  /** The resident's highest device-slot generation (0 when no installation ever completed). */
+  async currentGeneration(residentId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('device_slots')
+      .select((eb) => eb.fn.max('generation').as('g'))
+      .where('resident_id', '=', residentId)
+      .executeTakeFirst();
+    return row?.g == null ? 0 : Number(row.g);
+  }
+
+  /** The resident's active installation — the one in the highest-generation slot — or undefined. */
+  async activeForResident(residentId: string): Promise<Installation | undefined> {
+    const row = await this.db
+      .selectFrom('installations')
+      .selectAll()
+      .where('resident_id', '=', residentId)
+      .where('state', '=', 'active')
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /**
+   * Completes a pending installation under the one-device rule, in one transaction:
+   * 1. insert the device slot (resident, baseGeneration + 1) — a unique violation means an installation
+   *    from the same base completed first: ISSUER_INSTALLATION_CONFLICT, nothing written;
+   * 2. mark the previous active installation `superseded` and revoke all its active credentials
+   *    (reason `superseded`, revoked_at = now);
+   * 3. insert the new credentials and mark this installation `active`.
+   * ISSUER_NOT_FOUND / ISSUER_INSTALLATION_STATE when the installation does not exist or is not pending;
+   * ISSUER_DUPLICATE when a serial or MSO digest is taken.
+   */
+  async complete(
+    installationId: string,
+    credentials: readonly NewCredential[],
+    options: { now: number; keyAttestation?: string },
+  ): Promise<CompletedInstallation> {
+    const { now } = options;
+    checkInstant(now, 'now');
+    const keyAttestation = options.keyAttestation ?? null;
+    check(
+      keyAttestation === null ||
+        (typeof keyAttestation === 'string' && keyAttestation.length <= MAX_KEY_ATTESTATION_CHARS),
+      'keyAttestation must be at most 64 KiB of text',
+    );
+    return inTransaction(this.db, async (trx) => {
+      const inst = await trx
+        .selectFrom('installations')
+        .selectAll()
+        .where('id', '=', installationId)
+        .executeTakeFirst();
+      if (!inst) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
+      if (inst.state !== 'pending')
+        throw new IssuerError('ISSUER_INSTALLATION_STATE', `the installation is ${inst.state}`);
+      const rows = credentialRows(credentials, { installationId, residentId: inst.resident_id }, now);
+      const base = Number(inst.base_generation);
+
+      try {
+        await trx
+          .insertInto('device_slots')
+          .values({
+            resident_id: inst.resident_id,
+            generation: base + 1,
+            installation_id: installationId,
+            created_at: now,
+          })
+          .execute();
+      } catch (e) {
+        if (isUniqueViolation(e)) {
+          throw new IssuerError(
+            'ISSUER_INSTALLATION_CONFLICT',
+            'another installation of this resident completed first',
+            { cause: e },
+          );
+        }
+        throw e;
+      }
+
+      let superseded: CompletedInstallation['superseded'];
+      if (base > 0) {
+        const previous = await trx
+          .selectFrom('device_slots')
+          .select('installation_id')
+          .where('resident_id', '=', inst.resident_id)
+          .where('generation', '=', base)
+          .executeTakeFirst();
+        if (previous) {
+          // Row-locks the previous installation first, so an addCredentials holding it (FOR UPDATE) finishes
+          // before its credentials are revoked below — none can slip in unrevoked.
+          await trx
+            .updateTable('installations')
+            .set({ state: 'superseded', ended_at: now })
+            .where('id', '=', previous.installation_id)
+            .where('state', '=', 'active')
+            .execute();
+          const revoked = await trx
+            .updateTable('credentials')
+            .set({ state: 'revoked', revoked_at: now, revocation_reason: 'superseded' })
+            .where('installation_id', '=', previous.installation_id)
+            .where('state', '=', 'active')
+            .returning('id')
+            .execute();
+          superseded = {
+            installationId: previous.installation_id,
+            revokedCredentialIds: revoked.map((r) => r.id).sort(),
+          };
+        }
+      }
+
+      await this.insertCredentials(trx, rows);
+      const done = await trx
+        .updateTable('installations')
+        .set({ state: 'active', completed_at: now, key_attestation: keyAttestation })
+        .where('id', '=', installationId)
+        .where('state', '=', 'pending')
+        .returningAll()
+        .executeTakeFirst();
+      if (!done)
+        throw new IssuerError('ISSUER_INSTALLATION_STATE', 'the installation left pending meanwhile');
+      const result: CompletedInstallation = {
+        installation: fromRow(done),
+        credentials: rows.map(credentialFromRow),
+      };
+      if (superseded) result.superseded = superseded;
+      return result;
+    });
+  }
+
+  /**
+   * Adds credentials to the active installation (the Android family: the record arrives after the
+   * certificates, without a new card step — DOMAIN.md §1 "Two phone families"). ISSUER_INSTALLATION_STATE
+   * unless the installation is active. On PostgreSQL the installation row is locked (FOR UPDATE) so a
+   * concurrent supersession either waits and then revokes these credentials too, or wins and this fails.
+   */
+  async addCredentials(
+    installationId: string,
+    credentials: readonly NewCredential[],
+    now: number,
+  ): Promise<Credential[]> {
+    checkInstant(now, 'now');
+    return inTransaction(this.db, async (trx) => {
+      let q = trx.selectFrom('installations').selectAll().where('id', '=', installationId);
+      if (this.dialect === 'postgres') q = q.forUpdate();
+      const inst = await q.executeTakeFirst();
+      if (!inst) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
+      if (inst.state !== 'active')
+        throw new IssuerError('ISSUER_INSTALLATION_STATE', `the installation is ${inst.state}`);
+      const rows = credentialRows(credentials, { installationId, residentId: inst.resident_id }, now);
+      await this.insertCredentials(trx, rows);
+      return rows.map(credentialFromRow);
+    });
+  }
+
+  /** Marks a pending installation failed (compare-and-set); false when it was not pending. */
+  async fail(installationId: string, now: number): Promise<boolean> {
+    checkInstant(now, 'now');
+    const res = await this.db
+      .updateTable('installations')
+      .set({ state: 'failed', ended_at: now })
+      .where('id', '=', installationId)
+      .where('state', '=', 'pending')
+      .executeTakeFirst();
+    return Number(res.numUpdatedRows) === 1;
+  }
+
+  private async insertCredentials(
+    trx: Kysely<IssuerDatabase>,
+    rows: ReturnType<typeof credentialRows>,
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await trx.insertInto('credentials').values(rows).execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) {
+        throw new IssuerError('ISSUER_DUPLICATE', 'a credential with this serial or MSO digest exists', {
+          cause: e,
+        });
+      }
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,103 @@
+import { type Database, migrateToLatest, NonceStore, openDatabase } from '@mynakit/db';
+import type { ScryptParams } from '@mynakit/jpki';
+import type { Kysely } from 'kysely';
+import { AccessTokenRepository } from './access-token-repository.js';
+import { CardRepository } from './card-repository.js';
+import { CredentialRepository } from './credential-repository.js';
+import { EventRepository } from './event-repository.js';
+import { InstallationRepository } from './installation-repository.js';
+import { issuerMigrations } from './migrations/index.js';
+import { OfferRepository } from './offer-repository.js';
+import { ResidentRepository } from './resident-repository.js';
+import type { IssuerDatabase } from './schema.js';
+import { inTransaction } from './store-support.js';
+
+/** How to open the issuer's database. */
+export interface OpenIssuerStoreOptions {
+  /** `postgres://…` (the service's `DATABASE_URL`), or `sqlite:<dataDir>/issuer/issuer.sqlite`. */
+  url: string;
+  /** PostgreSQL schema the issuer's tables live in (default `issuer`); ignored on SQLite. */
+  schema?: string;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+  /** tx_code attempts per offer before the code is dead (default 5). */
+  txCodeAttemptLimit?: number;
+  /** scrypt cost of tx_code verifiers (default N=2^14, r=8, p=1). */
+  txCodeKdf?: ScryptParams;
+}
+
+/** The repositories, bound to the database or to one transaction. */
+export interface IssuerRepositories {
+  residents: ResidentRepository;
+  cards: CardRepository;
+  installations: InstallationRepository;
+  credentials: CredentialRepository;
+  offers: OfferRepository;
+  accessTokens: AccessTokenRepository;
+  events: EventRepository;
+  /** OpenID4VCI c_nonces: single use by compare-and-set (@mynakit/db NonceStore on the issuer's `nonces`). */
+  nonces: NonceStore;
+}
+
+/** The issuer's store: its repositories, grouped work in one transaction, and close. */
+export interface IssuerStore extends IssuerRepositories {
+  /** Which database the URL chose. */
+  dialect: 'sqlite' | 'postgres';
+  /** The Kysely instance, for what no repository covers yet. */
+  db: Kysely<IssuerDatabase>;
+  /**
+   * Runs `fn` with repositories bound to one transaction: all of its writes commit together or none do.
+   * A repository step that opens its own transaction (complete, addCredentials, bulkInsert) joins this one.
+   */
+  transaction<T>(fn: (repositories: IssuerRepositories) => Promise<T>): Promise<T>;
+  /** Closes the database (ends the pool / the file). */
+  close(): Promise<void>;
+}
+
+function repositoriesOf(
+  db: Kysely<IssuerDatabase>,
+  dialect: 'sqlite' | 'postgres',
+  options: OpenIssuerStoreOptions,
+): IssuerRepositories {
+  const offerOptions: { attemptLimit?: number; kdf?: ScryptParams } = {};
+  if (options.txCodeAttemptLimit !== undefined) offerOptions.attemptLimit = options.txCodeAttemptLimit;
+  if (options.txCodeKdf !== undefined) offerOptions.kdf = options.txCodeKdf;
+  return {
+    residents: new ResidentRepository(db),
+    cards: new CardRepository(db),
+    installations: new InstallationRepository(db, dialect),
+    credentials: new CredentialRepository(db),
+    offers: new OfferRepository(db, offerOptions),
+    accessTokens: new AccessTokenRepository(db),
+    events: new EventRepository(db),
+    // IssuerDatabase extends Database, but Kysely's table map is invariant: the `nonces` table is the same.
+    nonces: new NonceStore(db as unknown as Kysely<Database>),
+  };
+}
+
+/**
+ * Opens the issuer's database — on PostgreSQL bound to its own schema (default `issuer`) — and brings it
+ * to the latest migration (bookkeeping table `issuer_migrations`; safe when several instances start at
+ * once). Closes the database again if migrating fails.
+ */
+export async function openIssuerStore(options: OpenIssuerStoreOptions): Promise<IssuerStore> {
+  const opened = openDatabase<IssuerDatabase>({
+    url: options.url,
+    schema: options.schema ?? 'issuer',
+    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+  });
+  try {
+    await migrateToLatest(opened.db, issuerMigrations, { tableName: 'issuer_migrations' });
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  const { db, dialect } = opened;
+  return {
+    ...repositoriesOf(db, dialect, options),
+    dialect,
+    db,
+    transaction: (fn) => inTransaction(db, (trx) => fn(repositoriesOf(trx, dialect, options))),
+    close: () => opened.close(),
+  };
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as issuerTables from './0001-issuer-tables.js';
+
+/**
+ * The issuer's migrations, in order, run at start-up by openIssuerStore with their own bookkeeping table
+ * (`issuer_migrations`). Names sort lexicographically; never rename or edit one that has shipped.
+ */
+export const issuerMigrations: Record<string, Migration> = {
+  '0001-issuer-tables': issuerTables,
+};

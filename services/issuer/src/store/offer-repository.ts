@@ -1,0 +1,178 @@
+import type { ScryptParams } from '@mynakit/jpki';
+import { isUniqueViolation } from '@mynakit/db';
+import type { Kysely } from 'kysely';
+import { IssuerError } from '../errors.js';
+import type { IssuerDatabase } from './schema.js';
+import { check, checkInstant, sha256Hex } from './store-support.js';
+import { createTxCodeVerifier, DEFAULT_TX_CODE_KDF, verifyTxCode } from './tx-code-verifier.js';
+
+/** A credential offer to store for an installation (OpenID4VCI 1.0 §4.1.1, pre-authorized code grant). */
+export interface NewOffer {
+  /** The pre-authorized code as handed to the wallet; only its SHA-256 is stored. */
+  preAuthorizedCode: string;
+  installationId: string;
+  /** The tx_code the holder must type, when the offer has one; only a scrypt verifier is stored. */
+  txCode?: string;
+  expiresAt: number;
+}
+
+/**
+ * The answer of a token request's pre-authorized code: redeemed once (with the installation it is for), or
+ * why not. Every "not" maps to OpenID4VCI `invalid_grant` at the token endpoint (RFC 6749 §5.2).
+ */
+export type RedeemResult =
+  | { outcome: 'redeemed'; installationId: string }
+  | { outcome: 'unknown' }
+  | { outcome: 'expired' }
+  | { outcome: 'used' }
+  /** The tx_code attempt limit is reached: the code is dead. */
+  | { outcome: 'locked' }
+  | { outcome: 'invalid_tx_code'; attemptsLeft: number };
+
+/** tx_code attempts allowed per offer before the code is dead. */
+export const DEFAULT_TX_CODE_ATTEMPT_LIMIT = 5;
+const MAX_SECRET_CHARS = 512;
+
+/**
+ * OpenID4VCI credential offers: pre-authorized codes stored only as SHA-256, tx_codes only as verifiers,
+ * single use by compare-and-set (UPDATE … WHERE used_at IS NULL), and tx_code attempts limited atomically.
+ * An attempt is *reserved* (failed_attempts + 1, only while below the limit) before the tx_code is checked,
+ * and given back when it was right — so even many concurrent guesses get at most `attemptLimit` checks.
+ */
+export class OfferRepository {
+  private readonly attemptLimit: number;
+  private readonly kdf: ScryptParams;
+
+  constructor(
+    private readonly db: Kysely<IssuerDatabase>,
+    options: { attemptLimit?: number; kdf?: ScryptParams } = {},
+  ) {
+    this.attemptLimit = options.attemptLimit ?? DEFAULT_TX_CODE_ATTEMPT_LIMIT;
+    check(Number.isInteger(this.attemptLimit) && this.attemptLimit >= 1, 'attemptLimit must be ≥ 1');
+    this.kdf = options.kdf ?? DEFAULT_TX_CODE_KDF;
+  }
+
+  /** Stores an offer. ISSUER_DUPLICATE when the code was issued before; ISSUER_NOT_FOUND for an unknown installation. */
+  async create(input: NewOffer, now: number): Promise<void> {
+    checkInstant(now, 'now');
+    checkInstant(input.expiresAt, 'expiresAt');
+    check(
+      typeof input.preAuthorizedCode === 'string' &&
+        input.preAuthorizedCode.length >= 16 &&
+        input.preAuthorizedCode.length <= MAX_SECRET_CHARS,
+      'preAuthorizedCode must be 16..512 characters',
+    );
+    if (input.txCode !== undefined) {
+      check(/^[\x21-\x7e]{1,64}$/.test(input.txCode), 'txCode must be 1..64 printable ASCII characters');
+    }
+    const installation = await this.db
+      .selectFrom('installations')
+      .select('id')
+      .where('id', '=', input.installationId)
+      .executeTakeFirst();
+    if (!installation) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
+    const verifier = input.txCode === undefined ? null : await createTxCodeVerifier(input.txCode, this.kdf);
+    try {
+      await this.db
+        .insertInto('oid4vci_offers')
+        .values({
+          pre_authorized_code_hash: sha256Hex(input.preAuthorizedCode),
+          installation_id: input.installationId,
+          tx_code_verifier: verifier,
+          expires_at: input.expiresAt,
+          failed_attempts: 0,
+          used_at: null,
+          created_at: now,
+        })
+        .execute();
+    } catch (e) {
+      if (isUniqueViolation(e))
+        throw new IssuerError('ISSUER_DUPLICATE', 'this code was issued before', { cause: e });
+      throw e;
+    }
+  }
+
+  /**
+   * Redeems a pre-authorized code (with its tx_code when the offer has one) exactly once. A missing tx_code
+   * for an offer that needs one is `invalid_tx_code` without spending an attempt (it is no guess).
+   */
+  async redeem(input: { preAuthorizedCode: string; txCode?: string; now: number }): Promise<RedeemResult> {
+    const { now } = input;
+    checkInstant(now, 'now');
+    if (typeof input.preAuthorizedCode !== 'string' || input.preAuthorizedCode.length > MAX_SECRET_CHARS) {
+      return { outcome: 'unknown' };
+    }
+    const hash = sha256Hex(input.preAuthorizedCode);
+    const row = await this.db
+      .selectFrom('oid4vci_offers')
+      .selectAll()
+      .where('pre_authorized_code_hash', '=', hash)
+      .executeTakeFirst();
+    if (!row) return { outcome: 'unknown' };
+    if (row.used_at !== null) return { outcome: 'used' };
+    if (Number(row.expires_at) <= now) return { outcome: 'expired' };
+
+    if (row.tx_code_verifier === null) return this.consume(hash, now, false);
+
+    if (row.failed_attempts >= this.attemptLimit) return { outcome: 'locked' };
+    if (typeof input.txCode !== 'string' || input.txCode.length === 0 || input.txCode.length > 64) {
+      return { outcome: 'invalid_tx_code', attemptsLeft: this.attemptLimit - row.failed_attempts };
+    }
+    const reserved = await this.db
+      .updateTable('oid4vci_offers')
+      .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+      .where('pre_authorized_code_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .where('failed_attempts', '<', this.attemptLimit)
+      .returning('failed_attempts')
+      .executeTakeFirst();
+    if (!reserved) return this.explain(hash, now);
+    if (!(await verifyTxCode(input.txCode, row.tx_code_verifier))) {
+      return {
+        outcome: 'invalid_tx_code',
+        attemptsLeft: this.attemptLimit - Number(reserved.failed_attempts),
+      };
+    }
+    return this.consume(hash, now, true);
+  }
+
+  /** Deletes offers that expired before `before`; returns how many. */
+  async purgeExpired(before: number): Promise<number> {
+    checkInstant(before, 'before');
+    const res = await this.db
+      .deleteFrom('oid4vci_offers')
+      .where('expires_at', '<', before)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
+  /** The single-use compare-and-set; a right tx_code gives its reserved attempt back. */
+  private async consume(hash: string, now: number, giveBackAttempt: boolean): Promise<RedeemResult> {
+    const won = await this.db
+      .updateTable('oid4vci_offers')
+      .set((eb) =>
+        giveBackAttempt ? { used_at: now, failed_attempts: eb('failed_attempts', '-', 1) } : { used_at: now },
+      )
+      .where('pre_authorized_code_hash', '=', hash)
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .returning('installation_id')
+      .executeTakeFirst();
+    if (won) return { outcome: 'redeemed', installationId: won.installation_id };
+    return this.explain(hash, now);
+  }
+
+  /** Why a compare-and-set lost. */
+  private async explain(hash: string, now: number): Promise<RedeemResult> {
+    const row = await this.db
+      .selectFrom('oid4vci_offers')
+      .select(['used_at', 'expires_at', 'failed_attempts'])
+      .where('pre_authorized_code_hash', '=', hash)
+      .executeTakeFirst();
+    if (!row) return { outcome: 'unknown' };
+    if (row.used_at !== null) return { outcome: 'used' };
+    if (Number(row.expires_at) <= now) return { outcome: 'expired' };
+    return { outcome: 'locked' };
+  }
+}
