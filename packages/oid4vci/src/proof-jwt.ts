@@ -170,6 +170,8 @@ export interface VerifiedProof {
 const DEFAULT_MAX_AGE_SECONDS = 300;
 const DEFAULT_SKEW_SECONDS = 60;
 const MAX_PROOF_X5C = 8;
+/** The most proofs one request may carry whatever the batch size (parseCredentialRequest's own bound). */
+const MAX_PROOFS_PER_REQUEST = 100;
 
 const fail = (check: Oid4vciCheck, message: string): never => {
   throw new Oid4vciError('invalid_proof', check, `key proof: ${message}`);
@@ -356,6 +358,12 @@ export async function verifyCredentialRequestProofs(
       'invalid_proof',
       'credential_request.proofs',
       'Credential Request: proofs are missing',
+    );
+  if (proofs.length > MAX_PROOFS_PER_REQUEST)
+    throw new Oid4vciError(
+      'invalid_credential_request',
+      'credential_request.proof_count',
+      `Credential Request: more than ${MAX_PROOFS_PER_REQUEST} proofs`,
     );
   const anchors =
     options.keyAttestationTrustAnchors === undefined
