@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { CborValue } from '@mynakit/cbor';
 import { CoseError } from './errors.js';
 
@@ -111,16 +112,61 @@ function describeAlg(alg: CborValue): string {
 
 /** The signature algorithm for a header `alg` value; COSE_UNSUPPORTED_ALG otherwise. */
 export function signatureAlgorithm(alg: CborValue): SignatureAlgorithm {
-  const a = typeof alg === 'number' ? SIGNATURE_ALGORITHMS.get(alg) : undefined;
+  const a = signatureAlgorithmOf(alg);
   if (!a) throw new CoseError('COSE_UNSUPPORTED_ALG', `unsupported signature algorithm ${describeAlg(alg)}`);
   return a;
 }
 
+/** The signature algorithm for a header `alg` value, or undefined (for verifiers that report). */
+export function signatureAlgorithmOf(alg: CborValue): SignatureAlgorithm | undefined {
+  return typeof alg === 'number' ? SIGNATURE_ALGORITHMS.get(alg) : undefined;
+}
+
 /** The MAC algorithm for a header `alg` value; COSE_UNSUPPORTED_ALG otherwise. */
 export function macAlgorithm(alg: CborValue): MacAlgorithm {
-  const a = typeof alg === 'number' ? MAC_ALGORITHMS.get(alg) : undefined;
+  const a = macAlgorithmOf(alg);
   if (!a) throw new CoseError('COSE_UNSUPPORTED_ALG', `unsupported MAC algorithm ${describeAlg(alg)}`);
   return a;
+}
+
+/** The MAC algorithm for a header `alg` value, or undefined. */
+export function macAlgorithmOf(alg: CborValue): MacAlgorithm | undefined {
+  return typeof alg === 'number' ? MAC_ALGORITHMS.get(alg) : undefined;
+}
+
+const SIGNATURE_ALGORITHM_IDS = new Map<string, number>(
+  [...SIGNATURE_ALGORITHMS.values()].map((a) => [a.name, a.id]),
+);
+
+/**
+ * A signature algorithm given by its IANA name ("ES256", "ESP256", "EdDSA", "PS256"…) or its COSE
+ * identifier (-7, …): the identifier, COSE_UNSUPPORTED_ALG when this package does not implement it.
+ * Names are looked up in a Map, never as object properties.
+ */
+export function signatureAlgorithmId(nameOrId: string | number): number {
+  const id = typeof nameOrId === 'number' ? nameOrId : SIGNATURE_ALGORITHM_IDS.get(nameOrId);
+  return signatureAlgorithm(id ?? nameOrId).id;
+}
+
+/**
+ * The usual algorithm for a key when the caller names none: ES256 / ES384 / ES512 for an EC key on
+ * P-256 / P-384 / P-521 (RFC 9053 §2.1), EdDSA for Ed25519 or Ed448 (§2.2), PS256 for RSA (RFC 8230
+ * §2). COSE_ALG_KEY_MISMATCH for any other key.
+ */
+export function defaultSignatureAlgorithm(key: KeyObject): SignatureAlgorithm {
+  const type = key.asymmetricKeyType;
+  let id: number | undefined;
+  if (type === 'ec') {
+    const curve = key.asymmetricKeyDetails?.namedCurve;
+    id = curve === 'prime256v1' ? -7 : curve === 'secp384r1' ? -35 : curve === 'secp521r1' ? -36 : undefined;
+  } else if (type === 'ed25519' || type === 'ed448') id = -8;
+  else if (type === 'rsa' || type === 'rsa-pss') id = -37;
+  if (id === undefined)
+    throw new CoseError(
+      'COSE_ALG_KEY_MISMATCH',
+      `no COSE signature algorithm for ${key.type === 'secret' ? 'a secret key' : `a ${type ?? 'unknown'} key`}`,
+    );
+  return signatureAlgorithm(id);
 }
 
 /** JOSE names of the signature algorithms that have one (for COSE_Key ↔ JWK `alg`). */

@@ -8,6 +8,7 @@ import {
 import { base64urlToBytes, bytesToBase64url, type CborMap, type CborValue } from '@mynakit/cbor';
 import { JOSE_ALG_NAMES } from './algorithms.js';
 import { CoseError } from './errors.js';
+import { rememberKeyShape } from './signature.js';
 
 /**
  * COSE_Key (RFC 9052 §7; key types and curves RFC 9053 §7) ↔ JWK (RFC 7517/7518/8037) ↔ node KeyObject.
@@ -54,10 +55,35 @@ export type Jwk = JsonWebKey & { kid?: string };
 type EcCurve = 'P-256' | 'P-384' | 'P-521';
 type OkpCurveName = 'X25519' | 'X448' | 'Ed25519' | 'Ed448';
 
-const EC_CURVES = new Map<number, { name: EcCurve; size: number }>([
-  [1, { name: 'P-256', size: 32 }],
-  [2, { name: 'P-384', size: 48 }],
-  [3, { name: 'P-521', size: 66 }],
+const EC_CURVES = new Map<number, { name: EcCurve; size: number; node: string; spkiCompressed: string }>([
+  // DER SubjectPublicKeyInfo up to the BIT STRING content of a compressed point (RFC 5480 §2).
+  [
+    1,
+    {
+      name: 'P-256',
+      size: 32,
+      node: 'prime256v1',
+      spkiCompressed: '3039301306072a8648ce3d020106082a8648ce3d030107032200',
+    },
+  ],
+  [
+    2,
+    {
+      name: 'P-384',
+      size: 48,
+      node: 'secp384r1',
+      spkiCompressed: '3046301006072a8648ce3d020106052b81040022033200',
+    },
+  ],
+  [
+    3,
+    {
+      name: 'P-521',
+      size: 66,
+      node: 'secp521r1',
+      spkiCompressed: '3058301006072a8648ce3d020106052b81040023034400',
+    },
+  ],
 ]);
 const OKP_CURVES = new Map<number, { name: OkpCurveName; size: number; privateSize: number }>([
   [4, { name: 'X25519', size: 32, privateSize: 32 }],
@@ -302,4 +328,107 @@ export function keyObjectToCoseKey(key: KeyObject | CryptoKey, options?: KeyObje
   if (options?.kid !== undefined) m.set(CoseKeyLabel.kid, options.kid);
   if (options?.alg !== undefined) m.set(CoseKeyLabel.alg, options.alg);
   return m;
+}
+
+const b64u = (b: Uint8Array): string =>
+  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+
+/** Options of `coseKeyToPublicKey`. */
+export interface CoseKeyImportOptions {
+  /**
+   * Keep the KeyObject in a small shared cache keyed by the key's bytes (curve and coordinates), and
+   * take it from there next time. Only public keys are ever cached, and only keys the caller will see
+   * again are worth it — configured keys, a long-lived peer's key —, not one-time keys read from
+   * received messages (a presentation's device key). Default false.
+   */
+  readonly cache?: boolean;
+}
+
+/** Public keys by their bytes, for `coseKeyToPublicKey({ cache: true })`: cleared when full. */
+const publicKeyCache = new Map<string, KeyObject>();
+const PUBLIC_KEY_CACHE_SIZE = 256;
+
+/**
+ * The public key of a COSE_Key (RFC 9052 §7; RFC 9053 §7.1 EC2 and §7.2 OKP; RFC 8230 RSA) as a node
+ * KeyObject, by the cheapest import node offers: a JWK built straight from the coordinates (an EC2
+ * key with a compressed y goes through a DER SubjectPublicKeyInfo, which OpenSSL decompresses and
+ * checks). The same liberal rules as `coseKeyToJwk` for the coordinates (short ones are left-padded);
+ * `kid`, `alg`, `key_ops` and private parts are ignored — the algorithm of a message comes from its
+ * protected header. COSE_KEY_INVALID for a malformed key, an unsupported type or curve, or a point
+ * that is not on its curve.
+ */
+export function coseKeyToPublicKey(key: CborMap, options?: CoseKeyImportOptions): KeyObject {
+  if (!(key instanceof Map)) throw invalid('COSE_Key is not a map');
+  const kty = key.get(CoseKeyLabel.kty);
+  const crvId = key.get(CoseKeyLabel.crv);
+  if (kty === CoseKeyType.EC2 && typeof crvId === 'number') {
+    const crv = EC_CURVES.get(crvId);
+    if (!crv) throw invalid('EC2 COSE_Key has an unsupported curve');
+    const x = fieldElement(bytesParam(key, -2, 'x', true) as Uint8Array, crv.size, 'x');
+    const yv = key.get(CoseKeyLabel.y);
+    if (typeof yv === 'boolean')
+      return importCached(options, `${crvId}|${b64u(x)}|${yv}`, () => compressed(crv, x, yv));
+    if (!(yv instanceof Uint8Array))
+      throw invalid('EC2 COSE_Key y (label -3) must be a byte string or a boolean');
+    const jwk = { kty: 'EC', crv: crv.name, x: b64u(x), y: b64u(fieldElement(yv, crv.size, 'y')) };
+    return importCached(options, `${crvId}|${jwk.x}|${jwk.y}`, () => fromJwk(jwk, `ec:${crv.node}`));
+  }
+  if (kty === CoseKeyType.OKP && typeof crvId === 'number') {
+    const crv = OKP_CURVES.get(crvId);
+    if (!crv) throw invalid('OKP COSE_Key has an unsupported curve');
+    const x = bytesParam(key, -2, 'x', true) as Uint8Array;
+    if (x.length !== crv.size) throw invalid('OKP COSE_Key x has the wrong length for its curve');
+    const jwk = { kty: 'OKP', crv: crv.name, x: b64u(x) };
+    return importCached(options, `okp${crvId}|${jwk.x}`, () => fromJwk(jwk, crv.name.toLowerCase()));
+  }
+  // RSA, and whatever coseKeyToJwk explains better (a missing kty or crv…).
+  const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, k, ...pub } = coseKeyToJwk(key);
+  if (k !== undefined) throw invalid('a symmetric COSE_Key has no public key');
+  return fromJwk(pub, undefined);
+}
+
+function importCached(
+  options: CoseKeyImportOptions | undefined,
+  id: string,
+  make: () => KeyObject,
+): KeyObject {
+  if (options?.cache !== true) return make();
+  let k = publicKeyCache.get(id);
+  if (k === undefined) {
+    k = make();
+    if (publicKeyCache.size >= PUBLIC_KEY_CACHE_SIZE) publicKeyCache.clear();
+    publicKeyCache.set(id, k);
+  }
+  return k;
+}
+
+function fromJwk(jwk: JsonWebKey, shape: string | undefined): KeyObject {
+  let k: KeyObject;
+  try {
+    k = createPublicKey({ key: jwk as NodeJwk, format: 'jwk' });
+  } catch (cause) {
+    throw invalid('COSE_Key is not a valid public key (a point not on its curve?)', cause);
+  }
+  if (shape !== undefined) rememberKeyShape(k, shape);
+  return k;
+}
+
+function compressed(
+  crv: { size: number; node: string; spkiCompressed: string },
+  x: Uint8Array,
+  odd: boolean,
+): KeyObject {
+  const prefix = Buffer.from(crv.spkiCompressed, 'hex');
+  const der = Buffer.allocUnsafe(prefix.length + 1 + x.length);
+  prefix.copy(der, 0);
+  der[prefix.length] = odd ? 3 : 2;
+  der.set(x, prefix.length + 1);
+  let k: KeyObject;
+  try {
+    k = createPublicKey({ key: der, format: 'der', type: 'spki' });
+  } catch (cause) {
+    throw invalid('EC2 compressed point is not on the curve', cause);
+  }
+  rememberKeyShape(k, `ec:${crv.node}`);
+  return k;
 }

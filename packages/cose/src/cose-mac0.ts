@@ -1,14 +1,13 @@
 import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { bytesEqual, type CborMap, type CborValue, encode, Tagged } from '@mynakit/cbor';
-import { macAlgorithm } from './algorithms.js';
+import { type MacAlgorithm, macAlgorithm } from './algorithms.js';
+import { type CoseMessage, readCoseMessage } from './cose-message.js';
 import { CoseError } from './errors.js';
 import {
-  asHeaderMap,
   bodyProtected,
   checkCritical,
   checkCriticalHeaders,
   decodeCoseInput,
-  decodeProtectedHeader,
   encodeProtectedHeader,
   protectedAlg,
 } from './headers.js';
@@ -23,7 +22,7 @@ import { macStructure0 } from './mac-structure.js';
  * ISO/IEC 18013-5 §9.1.3.5 deviceMac: HMAC 256/256 (alg 5) with EMacKey, payload detached
  * (DeviceAuthenticationBytes).
  */
-export class CoseMac0 {
+export class CoseMac0 implements CoseMessage {
   constructor(
     readonly protectedBytes: Uint8Array,
     readonly protectedHeaders: CborMap,
@@ -33,8 +32,14 @@ export class CoseMac0 {
     readonly tagged = false,
   ) {}
 
+  /** The `alg` of the protected header, or undefined. */
   get alg(): CborValue {
     return this.protectedHeaders.get(1);
+  }
+
+  /** The tag, under the name every received COSE message gives it (see `CoseMessage`). */
+  get signatureOrTag(): Uint8Array {
+    return this.tag;
   }
 
   toCbor(): CborValue[] {
@@ -49,29 +54,15 @@ export class CoseMac0 {
 
 /** Decodes a COSE_Mac0 from bytes or a decoded value; tag 17 optional. COSE_DECODE otherwise. */
 export function decodeMac0(input: Uint8Array | CborValue): CoseMac0 {
-  let v = input instanceof Uint8Array ? decodeCoseInput(input) : input;
-  let tagged = false;
-  if (v instanceof Tagged) {
-    if (v.tag !== 17) throw new CoseError('COSE_DECODE', `COSE_Mac0 carries tag ${v.tag}, not 17`);
-    v = v.value;
-    tagged = true;
-  }
-  if (!Array.isArray(v) || v.length !== 4)
-    throw new CoseError('COSE_DECODE', 'COSE_Mac0 is not an array of four');
-  const [prot, unprot, payload, tag] = v;
-  if (!(prot instanceof Uint8Array))
-    throw new CoseError('COSE_DECODE', 'COSE_Mac0 protected header is not a bstr');
-  if (!(payload instanceof Uint8Array) && payload !== null) {
-    throw new CoseError('COSE_DECODE', 'COSE_Mac0 payload is neither bstr nor nil');
-  }
-  if (!(tag instanceof Uint8Array)) throw new CoseError('COSE_DECODE', 'COSE_Mac0 tag is not a bstr');
+  const v = input instanceof Uint8Array ? decodeCoseInput(input) : input;
+  const m = readCoseMessage(v, 'Mac0');
   return new CoseMac0(
-    prot,
-    decodeProtectedHeader(prot),
-    asHeaderMap(unprot, 'COSE_Mac0 unprotected header'),
-    payload,
-    tag,
-    tagged,
+    m.protectedBytes,
+    new Map(m.protectedHeaders),
+    m.unprotectedHeaders,
+    m.payload,
+    m.signatureOrTag,
+    v instanceof Tagged,
   );
 }
 
@@ -85,8 +76,22 @@ function macKeyBytes(key: MacKey): Uint8Array | KeyObject {
 
 function computeTag(algId: CborValue, key: MacKey, data: Uint8Array): { tag: Uint8Array; length: number } {
   const alg = macAlgorithm(algId);
+  return { tag: macOf(alg, key, data), length: alg.tagLength };
+}
+
+function macOf(alg: MacAlgorithm, key: MacKey, data: Uint8Array): Uint8Array {
   const full = createHmac(alg.hash, macKeyBytes(key)).update(data).digest();
-  return { tag: new Uint8Array(full.buffer, full.byteOffset, alg.tagLength), length: alg.tagLength };
+  return new Uint8Array(full.buffer, full.byteOffset, alg.tagLength);
+}
+
+/**
+ * Whether `tag` is the MAC of `data` (the MAC_structure) under `key` with `alg` (RFC 9053 §3.1:
+ * HMAC truncated to the algorithm's length), compared in constant time; false for a tag of another
+ * length. Synchronous, for verifiers that report rather than throw.
+ */
+export function macVerifies(alg: MacAlgorithm, key: MacKey, data: Uint8Array, tag: Uint8Array): boolean {
+  const expected = macOf(alg, key, data);
+  return tag.length === expected.length && timingSafeEqual(expected, tag);
 }
 
 function resolvePayload(attached: Uint8Array | null, detached: Uint8Array | undefined): Uint8Array {
@@ -110,7 +115,7 @@ export interface Mac0PayloadOptions {
 }
 
 /** The exact MAC_structure bytes a COSE_Mac0's tag covers. */
-export function mac0ToBeMaced(mac0: CoseMac0, options?: Mac0PayloadOptions): Uint8Array {
+export function mac0ToBeMaced(mac0: CoseMessage, options?: Mac0PayloadOptions): Uint8Array {
   return macStructure0(
     bodyProtected(mac0.protectedBytes, mac0.protectedHeaders),
     options?.externalAad ?? new Uint8Array(0),
@@ -134,13 +139,8 @@ export async function verifyMac0(
 ): Promise<boolean> {
   const m = mac0 instanceof CoseMac0 ? mac0 : decodeMac0(mac0);
   checkCriticalHeaders(m.protectedHeaders, options.understoodHeaders, m.unprotectedHeaders);
-  const { tag, length } = computeTag(
-    protectedAlg(m.protectedHeaders),
-    options.key,
-    mac0ToBeMaced(m, options),
-  );
-  if (m.tag.length !== length) return false;
-  return timingSafeEqual(tag, m.tag);
+  const alg = macAlgorithm(protectedAlg(m.protectedHeaders));
+  return macVerifies(alg, options.key, mac0ToBeMaced(m, options), m.tag);
 }
 
 export interface CreateMac0Options {
@@ -154,6 +154,7 @@ export interface CreateMac0Options {
   readonly tagged?: boolean;
 }
 
+/** Creates a COSE_Mac0 (RFC 9052 §6.2): the protected header encoded deterministically, then the tag. */
 export async function createMac0(options: CreateMac0Options): Promise<CoseMac0> {
   const algId = protectedAlg(options.protectedHeaders);
   macAlgorithm(algId);

@@ -1,20 +1,19 @@
 import { bytesEqual, type CborMap, type CborValue, encode, Tagged } from '@mynakit/cbor';
-import { signatureAlgorithm } from './algorithms.js';
+import { type SignatureAlgorithm, signatureAlgorithm, signatureAlgorithmId } from './algorithms.js';
+import { type CoseMessage, readCoseMessage } from './cose-message.js';
 import { CoseError } from './errors.js';
 import {
-  asHeaderMap,
   bodyProtected,
   checkCritical,
   checkCriticalHeaders,
   decodeCoseInput,
-  decodeProtectedHeader,
   encodeProtectedHeader,
   protectedAlg,
   x5chainOf,
 } from './headers.js';
 import { type KeyInput, toKeyObject, toPublicKeyObject } from './key-input.js';
 import { sigStructure1 } from './sig-structure.js';
-import { signBytes, verifyBytes } from './signature.js';
+import { checkSignatureForm, signBytes, verifyBytes } from './signature.js';
 
 /**
  * COSE_Sign1 (RFC 9052 §4.2):
@@ -29,7 +28,7 @@ import { signBytes, verifyBytes } from './signature.js';
  * ISO/IEC 18013-5 uses it untagged for issuerAuth (payload = MobileSecurityObjectBytes), deviceSignature
  * and readerAuth (both detached). Tag 18 is optional on input.
  */
-export class CoseSign1 {
+export class CoseSign1 implements CoseMessage {
   constructor(
     /** The protected-header bstr content exactly as received (or as encoded when signing). */
     readonly protectedBytes: Uint8Array,
@@ -45,6 +44,11 @@ export class CoseSign1 {
   /** The `alg` of the protected header, or undefined. */
   get alg(): CborValue {
     return this.protectedHeaders.get(1);
+  }
+
+  /** The signature, under the name every received COSE message gives it (see `CoseMessage`). */
+  get signatureOrTag(): Uint8Array {
+    return this.signature;
   }
 
   /**
@@ -73,30 +77,16 @@ export class CoseSign1 {
  * Throws CoseError('COSE_DECODE') on anything that is not one: another tag, wrong arity, wrong types.
  */
 export function decodeSign1(input: Uint8Array | CborValue): CoseSign1 {
-  let v = input instanceof Uint8Array ? decodeCoseInput(input) : input;
-  let tagged = false;
-  if (v instanceof Tagged) {
-    if (v.tag !== 18) throw new CoseError('COSE_DECODE', `COSE_Sign1 carries tag ${v.tag}, not 18`);
-    v = v.value;
-    tagged = true;
-  }
-  if (!Array.isArray(v) || v.length !== 4)
-    throw new CoseError('COSE_DECODE', 'COSE_Sign1 is not an array of four');
-  const [prot, unprot, payload, signature] = v;
-  if (!(prot instanceof Uint8Array))
-    throw new CoseError('COSE_DECODE', 'COSE_Sign1 protected header is not a bstr');
-  if (!(payload instanceof Uint8Array) && payload !== null) {
-    throw new CoseError('COSE_DECODE', 'COSE_Sign1 payload is neither bstr nor nil');
-  }
-  if (!(signature instanceof Uint8Array))
-    throw new CoseError('COSE_DECODE', 'COSE_Sign1 signature is not a bstr');
+  const v = input instanceof Uint8Array ? decodeCoseInput(input) : input;
+  const m = readCoseMessage(v, 'Sign1');
   return new CoseSign1(
-    prot,
-    decodeProtectedHeader(prot),
-    asHeaderMap(unprot, 'COSE_Sign1 unprotected header'),
-    payload,
-    signature,
-    tagged,
+    m.protectedBytes,
+    // A map of its own: the one the reader gives may be shared, and this one is handed to the caller.
+    new Map(m.protectedHeaders),
+    m.unprotectedHeaders,
+    m.payload,
+    m.signatureOrTag,
+    v instanceof Tagged,
   );
 }
 
@@ -128,7 +118,7 @@ export interface Sign1PayloadOptions {
 }
 
 /** The exact Sig_structure bytes a COSE_Sign1's signature covers. */
-export function sign1ToBeSigned(sign1: CoseSign1, options?: Sign1PayloadOptions): Uint8Array {
+export function sign1ToBeSigned(sign1: CoseMessage, options?: Sign1PayloadOptions): Uint8Array {
   const payload = resolvePayload(sign1.payload, options?.detachedPayload);
   return sigStructure1(
     bodyProtected(sign1.protectedBytes, sign1.protectedHeaders),
@@ -166,6 +156,16 @@ export async function verifySign1(
   return verifyBytes(alg, key, toBeSigned, s.signature);
 }
 
+/**
+ * A signer that holds its key elsewhere (a KMS, an HSM, a secure element): it is given the
+ * Sig_structure bytes and returns the COSE signature — r ‖ s for ECDSA (RFC 9053 §2.1), not DER.
+ */
+export interface CoseSigner {
+  /** The COSE algorithm it signs with: its IANA name ("ES256", "EdDSA"…) or its identifier (-7…). */
+  readonly algorithm: string | number;
+  sign(toBeSigned: Uint8Array): Promise<Uint8Array>;
+}
+
 export interface SignSign1Options {
   /** Must hold `alg` (label 1); it decides the algorithm. */
   readonly protectedHeaders: CborMap;
@@ -173,16 +173,35 @@ export interface SignSign1Options {
   /** The payload to attach, or null for a detached payload (then `detachedPayload` is what is signed). */
   readonly payload: Uint8Array | null;
   readonly detachedPayload?: Uint8Array;
-  /** Private key fitting `alg`. */
-  readonly key: KeyInput;
+  /** Private key fitting `alg`; or give `signer` instead. */
+  readonly key?: KeyInput;
+  /** A signer holding the key elsewhere (instead of `key`); its algorithm must be `alg`. */
+  readonly signer?: CoseSigner;
   readonly externalAad?: Uint8Array;
   /** Emit with tag 18 from `encode()`. Default false (ISO 18013-5 embeds COSE_Sign1 untagged). */
   readonly tagged?: boolean;
 }
 
-/** Creates a COSE_Sign1; the protected header is encoded deterministically (empty map → zero-length bstr). */
-export async function signSign1(options: SignSign1Options): Promise<CoseSign1> {
-  const alg = signatureAlgorithm(protectedAlg(options.protectedHeaders));
+/**
+ * A COSE_Sign1 about to be signed: its algorithm, the exact Sig_structure bytes to sign, and what
+ * turns the signature into the message. For signers that are not a key at hand (see `CoseSigner`), and
+ * for callers that sign synchronously.
+ */
+export interface PreparedSign1 {
+  readonly algorithm: SignatureAlgorithm;
+  readonly toBeSigned: Uint8Array;
+  /** The message with `signature`, which must be of the algorithm's form (COSE_CRYPTO otherwise). */
+  complete(signature: Uint8Array): CoseSign1;
+  /** Signs synchronously with a private key that fits the algorithm (COSE_ALG_KEY_MISMATCH otherwise). */
+  signWith(key: KeyInput): CoseSign1;
+}
+
+/**
+ * Prepares a COSE_Sign1 (RFC 9052 §4.4): checks `alg` (and the `crit` rule), encodes the protected
+ * header deterministically (an empty map becomes a zero-length bstr) and writes the Sig_structure.
+ */
+export function prepareSign1(options: Omit<SignSign1Options, 'key' | 'signer'>): PreparedSign1 {
+  const algorithm = signatureAlgorithm(protectedAlg(options.protectedHeaders));
   checkCritical(options.protectedHeaders, options.unprotectedHeaders);
   const protectedBytes = encodeProtectedHeader(options.protectedHeaders);
   if (options.payload === null && options.detachedPayload === undefined) {
@@ -190,13 +209,44 @@ export async function signSign1(options: SignSign1Options): Promise<CoseSign1> {
   }
   const payload = resolvePayload(options.payload, options.detachedPayload);
   const toBeSigned = sigStructure1(protectedBytes, options.externalAad ?? new Uint8Array(0), payload);
-  const signature = signBytes(alg, toKeyObject(options.key), toBeSigned);
-  return new CoseSign1(
-    protectedBytes,
-    options.protectedHeaders,
-    options.unprotectedHeaders ?? new Map(),
-    options.payload,
-    signature,
-    options.tagged ?? false,
-  );
+  const complete = (signature: Uint8Array): CoseSign1 => {
+    checkSignatureForm(algorithm, signature);
+    return new CoseSign1(
+      protectedBytes,
+      options.protectedHeaders,
+      options.unprotectedHeaders ?? new Map(),
+      options.payload,
+      signature,
+      options.tagged ?? false,
+    );
+  };
+  return {
+    algorithm,
+    toBeSigned,
+    complete,
+    signWith: (key) => complete(signBytes(algorithm, toKeyObject(key), toBeSigned)),
+  };
+}
+
+/**
+ * Creates a COSE_Sign1 with a private key (`key`) or a signer (`signer`, whose algorithm must be the
+ * protected header's `alg`: COSE_ALG_KEY_MISMATCH otherwise).
+ */
+export async function signSign1(options: SignSign1Options): Promise<CoseSign1> {
+  const prepared = prepareSign1(options);
+  const alg = prepared.algorithm;
+  if (options.signer !== undefined) {
+    if (options.key !== undefined) throw new TypeError('signSign1: give key or signer, not both');
+    if (signatureAlgorithmId(options.signer.algorithm) !== alg.id)
+      throw new CoseError('COSE_ALG_KEY_MISMATCH', `the signer's algorithm is not ${alg.name}`);
+    let signature: Uint8Array;
+    try {
+      signature = await options.signer.sign(prepared.toBeSigned);
+    } catch (cause) {
+      throw new CoseError('COSE_CRYPTO', `${alg.name} signing failed in the signer`, { cause });
+    }
+    return prepared.complete(signature);
+  }
+  if (options.key === undefined) throw new TypeError('signSign1: give key or signer');
+  return prepared.signWith(options.key);
 }

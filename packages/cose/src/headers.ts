@@ -17,6 +17,8 @@ export const HeaderLabel = {
   kid: 4,
   iv: 5,
   partialIv: 6,
+  /** RFC 9596: the media type of the whole message (e.g. "application/statuslist+cwt"). */
+  typ: 16,
   /** RFC 9360 */
   x5bag: 32,
   /** RFC 9360: a single certificate as bstr, or an array of bstr, leaf first. */
@@ -72,37 +74,44 @@ export function encodeProtectedHeader(map: CborMap): Uint8Array {
  *   outside `understood` (the parameters the caller actually processes) fails the message, as does a
  *   listed label that the protected header does not carry.
  *
- * Throws CoseError('COSE_HEADER'). Without `crit` it costs one map lookup (plus one on a non-empty
- * unprotected header) and allocates nothing.
+ * Throws CoseError('COSE_HEADER') with the reason `criticalHeaderProblem` gives.
  */
 export function checkCriticalHeaders(
   protectedHeaders: CborMap,
   understood: ReadonlySet<CborValue> = UNDERSTOOD_HEADER_LABELS,
   unprotectedHeaders?: CborMap,
 ): void {
+  const problem = criticalHeaderProblem(protectedHeaders, understood, unprotectedHeaders);
+  if (problem !== undefined) throw new CoseError('COSE_HEADER', problem);
+}
+
+/**
+ * Why a message fails the `crit` rules of RFC 9052 §3.1 (see `checkCriticalHeaders`), or undefined
+ * when it does not — for verifiers that report rather than throw. Without `crit` it costs one map
+ * lookup (plus one on a non-empty unprotected header) and allocates nothing.
+ */
+export function criticalHeaderProblem(
+  protectedHeaders: CborMap,
+  understood: ReadonlySet<CborValue> = UNDERSTOOD_HEADER_LABELS,
+  unprotectedHeaders?: CborMap,
+): string | undefined {
   if (
     unprotectedHeaders !== undefined &&
     unprotectedHeaders.size !== 0 &&
     unprotectedHeaders.has(HeaderLabel.crit)
   )
-    throw new CoseError('COSE_HEADER', 'crit (label 2) must be in the protected header (RFC 9052 §3.1)');
-  const crit = protectedHeaders.get(HeaderLabel.crit);
-  if (crit === undefined) return;
-  if (!Array.isArray(crit) || crit.length === 0)
-    throw new CoseError('COSE_HEADER', 'crit must be a non-empty array (RFC 9052 §3.1)');
+    return 'crit (label 2) must be in the protected header (RFC 9052 §3.1)';
+  const crit = protectedHeaders.size === 0 ? undefined : protectedHeaders.get(HeaderLabel.crit);
+  if (crit === undefined) return undefined;
+  if (!Array.isArray(crit) || crit.length === 0) return 'crit must be a non-empty array (RFC 9052 §3.1)';
   // Bounded by the protected header the signer wrote, which the caller has already decoded.
   for (const label of crit) {
     if ((typeof label !== 'number' && typeof label !== 'string') || !understood.has(label))
-      throw new CoseError(
-        'COSE_HEADER',
-        `crit lists header parameter ${typeof label === 'number' ? label : typeof label === 'string' ? JSON.stringify(label) : 'of a non-label type'}, which is not processed`,
-      );
+      return `crit lists header parameter ${typeof label === 'number' ? label : typeof label === 'string' ? JSON.stringify(label) : 'of a non-label type'}, which is not processed`;
     if (!protectedHeaders.has(label))
-      throw new CoseError(
-        'COSE_HEADER',
-        `crit lists header parameter ${String(label)}, which the protected header lacks`,
-      );
+      return `crit lists header parameter ${String(label)}, which the protected header lacks`;
   }
+  return undefined;
 }
 
 /** `checkCriticalHeaders` with this package's own labels (kept for the callers inside it). */
@@ -116,6 +125,43 @@ export function protectedAlg(protectedHeaders: CborMap): CborValue {
     throw new CoseError('COSE_HEADER', 'alg (label 1) is missing from the protected header');
   }
   return protectedHeaders.get(HeaderLabel.alg);
+}
+
+/**
+ * The algorithm identifier of a message's protected header (label 1; RFC 9052 §3.1: "This parameter
+ * MUST be authenticated where the ability to do so exists"), or undefined when it is absent or not an
+ * integer. Never taken from the unprotected header, nor from the key.
+ */
+export function protectedAlgorithm(message: { readonly protectedHeaders: CborMap }): number | undefined {
+  const alg = message.protectedHeaders.get(HeaderLabel.alg);
+  return typeof alg === 'number' ? alg : undefined;
+}
+
+const EMPTY_HEADER: CborMap = new Map();
+/** `{1: alg}` header maps, one per algorithm (few: the identifiers are one byte). */
+const ALG_ONLY_HEADERS = new Map<number, CborMap>();
+
+/**
+ * The protected header of a received message as a map, for reading only: the header every ISO/IEC
+ * 18013-5 signer writes, `{1: alg}` with a one-byte algorithm, is decoded once per algorithm and the
+ * map shared (as is the empty map of a zero-length header); anything else is decoded. COSE_DECODE
+ * when the bytes are not a CBOR map.
+ */
+export function readProtectedHeader(bytes: Uint8Array): CborMap {
+  if (bytes.length === 0) return EMPTY_HEADER;
+  if (bytes.length === 3 && bytes[0] === 0xa1 && bytes[1] === 0x01) {
+    const b = bytes[2] as number;
+    const alg = b < 0x18 ? b : b >= 0x20 && b < 0x38 ? 0x1f - b : undefined;
+    if (alg !== undefined) {
+      let m = ALG_ONLY_HEADERS.get(alg);
+      if (!m) {
+        m = new Map([[HeaderLabel.alg, alg]]);
+        ALG_ONLY_HEADERS.set(alg, m);
+      }
+      return m;
+    }
+  }
+  return decodeProtectedHeader(bytes);
 }
 
 const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
@@ -177,9 +223,13 @@ export function x5chainOf(
   return chain;
 }
 
-export function asHeaderMap(v: CborValue, what: string): CborMap {
-  if (v instanceof Map) return v;
-  throw new CoseError('COSE_DECODE', `${what} is not a map`);
+/**
+ * The value of an `x5chain` header for DER certificates, leaf first (RFC 9360 §2: "a single certificate
+ * is conveyed as a bstr; multiple certificates as an array of bstr"). RangeError for none.
+ */
+export function x5chainValue(chain: readonly Uint8Array[]): CborValue {
+  if (chain.length === 0) throw new RangeError('x5chainValue: an x5chain holds at least one certificate');
+  return chain.length === 1 ? (chain[0] as Uint8Array) : [...chain];
 }
 
 /** Decodes CBOR bytes for a COSE structure, mapping CBOR errors to COSE_DECODE (the cause keeps the CBOR code). */

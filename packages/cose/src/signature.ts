@@ -8,40 +8,60 @@ import { CoseError } from './errors.js';
  * RSASSA-PSS uses MGF1 with the same hash and a salt as long as the hash (RFC 8230 §2).
  */
 
-const NODE_CURVES: Record<string, string> = {
-  'P-256': 'prime256v1',
-  'P-384': 'secp384r1',
-  'P-521': 'secp521r1',
+const EC_SHAPES: Record<string, string> = {
+  'P-256': 'ec:prime256v1',
+  'P-384': 'ec:secp384r1',
+  'P-521': 'ec:secp521r1',
 };
 const HASH_LENGTH: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
 
-/** Throws COSE_ALG_KEY_MISMATCH unless `key` can be used with `alg`. */
-export function checkKeyFitsAlgorithm(alg: SignatureAlgorithm, key: KeyObject): void {
-  const type = key.asymmetricKeyType;
-  let fits = false;
+/**
+ * A key's type and curve (`ec:prime256v1`, `ed25519`, `rsa`…), kept per KeyObject: node builds
+ * `asymmetricKeyDetails` anew on every access.
+ */
+const keyShapes = new WeakMap<KeyObject, string>();
+function shapeOf(key: KeyObject): string {
+  let s = keyShapes.get(key);
+  if (s === undefined) {
+    const type = key.type === 'secret' ? 'secret' : String(key.asymmetricKeyType);
+    s = type === 'ec' ? `ec:${key.asymmetricKeyDetails?.namedCurve}` : type;
+    keyShapes.set(key, s);
+  }
+  return s;
+}
+
+/** Records the shape of a key this package just built (it knows the curve without asking node). */
+export function rememberKeyShape(key: KeyObject, shape: string): void {
+  keyShapes.set(key, shape);
+}
+
+/** Whether `key` can be used with `alg` (its type, and for ECDSA its curve). */
+export function keyFitsAlgorithm(alg: SignatureAlgorithm, key: KeyObject): boolean {
+  const shape = shapeOf(key);
   switch (alg.kind) {
     case 'ecdsa':
-      fits = type === 'ec' && key.asymmetricKeyDetails?.namedCurve === NODE_CURVES[alg.curve];
-      break;
+      return shape === EC_SHAPES[alg.curve];
     case 'eddsa':
-      fits =
-        (type === 'ed25519' && alg.curves.includes('Ed25519')) ||
-        (type === 'ed448' && alg.curves.includes('Ed448'));
-      break;
+      return (
+        (shape === 'ed25519' && alg.curves.includes('Ed25519')) ||
+        (shape === 'ed448' && alg.curves.includes('Ed448'))
+      );
     case 'rsa-pss':
-      fits = type === 'rsa' || type === 'rsa-pss';
-      break;
+      return shape === 'rsa' || shape === 'rsa-pss';
     case 'rsa-pkcs1':
-      fits = type === 'rsa';
-      break;
+      return shape === 'rsa';
   }
-  if (!fits) {
-    const what =
-      key.type === 'secret'
-        ? 'a secret key'
-        : `a ${type ?? 'unknown'} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''}`;
-    throw new CoseError('COSE_ALG_KEY_MISMATCH', `${alg.name} cannot be used with ${what}`);
-  }
+}
+
+/** Throws COSE_ALG_KEY_MISMATCH unless `key` can be used with `alg`. */
+export function checkKeyFitsAlgorithm(alg: SignatureAlgorithm, key: KeyObject): void {
+  if (keyFitsAlgorithm(alg, key)) return;
+  const type = key.asymmetricKeyType;
+  const what =
+    key.type === 'secret'
+      ? 'a secret key'
+      : `a ${type ?? 'unknown'} key${key.asymmetricKeyDetails?.namedCurve ? ` on ${key.asymmetricKeyDetails.namedCurve}` : ''}`;
+  throw new CoseError('COSE_ALG_KEY_MISMATCH', `${alg.name} cannot be used with ${what}`);
 }
 
 function keyOptions(alg: SignatureAlgorithm, key: KeyObject) {
@@ -79,10 +99,52 @@ export function verifyBytes(
   signature: Uint8Array,
 ): boolean {
   checkKeyFitsAlgorithm(alg, key);
+  return verifyFitting(alg, key, data, signature);
+}
+
+/**
+ * Verifies a signature synchronously, for verifiers that report rather than throw: false for a
+ * signature that does not verify, one of the wrong length (ECDSA: r ‖ s of the curve's size, RFC 9053
+ * §2.1) and for a key that does not fit `alg` (its type or curve; the algorithm always comes from
+ * the protected header).
+ */
+export function verifySignature(
+  alg: SignatureAlgorithm,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
+  return keyFitsAlgorithm(alg, key) && verifyFitting(alg, key, data, signature);
+}
+
+function verifyFitting(
+  alg: SignatureAlgorithm,
+  key: KeyObject,
+  data: Uint8Array,
+  signature: Uint8Array,
+): boolean {
   if (alg.kind === 'ecdsa' && signature.length !== alg.signatureLength) return false;
   try {
     return nodeVerify(hashOf(alg), data, keyOptions(alg, key), signature);
   } catch {
     return false;
   }
+}
+
+/**
+ * Checks what an external signer (a KMS, an HSM) returned for `alg`: an ECDSA signature must be
+ * r ‖ s of the curve's size (RFC 9053 §2.1), not DER; an EdDSA one 64 (Ed25519) or 114 (Ed448) bytes.
+ * COSE_CRYPTO otherwise.
+ */
+export function checkSignatureForm(alg: SignatureAlgorithm, signature: Uint8Array): void {
+  if (!(signature instanceof Uint8Array))
+    throw new CoseError('COSE_CRYPTO', `the ${alg.name} signer returned no bytes`);
+  if (alg.kind === 'ecdsa' && signature.length !== alg.signatureLength)
+    throw new CoseError(
+      'COSE_CRYPTO',
+      `the ${alg.name} signer returned ${signature.length} bytes; COSE needs r ‖ s, ${alg.signatureLength} bytes (RFC 9053 §2.1), not DER`,
+    );
+  if (alg.kind === 'eddsa' && signature.length !== 64 && signature.length !== 114)
+    throw new CoseError('COSE_CRYPTO', `the ${alg.name} signer returned ${signature.length} bytes`);
+  if (signature.length === 0) throw new CoseError('COSE_CRYPTO', `the ${alg.name} signer returned no bytes`);
 }

@@ -15,12 +15,23 @@ import {
   CoseAlgorithm,
   coseKeyToJwk,
   coseKeyToKeyObject,
+  coseKeyToPublicKey,
   decodeMac0,
   decodeSign1,
   deriveEMacKey,
+  deriveMdocKey,
   getX5Chain,
+  macAlgorithm,
+  macStructure0Of,
+  macVerifies,
+  p256PrivateKeyFromScalar,
+  protectedAlgorithm,
+  readCoseMessage,
+  sigStructure1Of,
+  signatureAlgorithm,
   verifyMac0,
   verifySign1,
+  verifySignature,
 } from '../src/index.js';
 import { codeOf, hexToB64url, readHex, readText } from './helpers.js';
 
@@ -202,5 +213,56 @@ describe('Annex D readerAuth (COSE_Sign1, detached)', () => {
       }),
     ).toBe(false);
     expect(await codeOf(verifySign1(readerAuth, { key: readerCert.publicKey }))).toBe('COSE_MISSING_PAYLOAD');
+  });
+});
+
+describe('Annex D through the synchronous path (readCoseMessage, sigStructure1Of, verifySignature, macVerifies)', () => {
+  const none = new Uint8Array(0);
+
+  it('issuerAuth verifies with the DS key', () => {
+    const m = readCoseMessage(issuerSigned.get('issuerAuth'), 'Sign1');
+    const alg = signatureAlgorithm(protectedAlgorithm(m));
+    const tbs = sigStructure1Of(m.protectedBytes, none, m.payload as Uint8Array, { transient: true });
+    expect(verifySignature(alg, dsCert.publicKey, tbs, m.signatureOrTag)).toBe(true);
+    expect(verifySignature(alg, readerCert.publicKey, tbs, m.signatureOrTag)).toBe(false);
+  });
+
+  it('deviceMac verifies under EMacKey from EReaderKey.d and the MSO device key', () => {
+    const deviceMac = getMap(getMap(doc, 'deviceSigned'), 'deviceAuth').get('deviceMac');
+    const m = readCoseMessage(deviceMac, 'Mac0');
+    const mso = asMap(
+      (decode(readCoseMessage(issuerSigned.get('issuerAuth'), 'Sign1').payload!) as EncodedCbor).decode(),
+      'MSO',
+    );
+    const deviceKey = coseKeyToPublicKey(getMap(getMap(mso, 'deviceKeyInfo'), 'deviceKey'));
+    const readerKey = p256PrivateKeyFromScalar(hexToBytes(keys.EReaderKey!.d));
+    const eMacKey = deriveMdocKey(readerKey, deviceKey, sessionTranscriptBytes, 'EMacKey');
+    const tbm = macStructure0Of(m.protectedBytes, none, deviceAuthenticationBytes);
+    const alg = macAlgorithm(protectedAlgorithm(m));
+    expect(macVerifies(alg, eMacKey, tbm, m.signatureOrTag)).toBe(true);
+    expect(
+      macVerifies(
+        alg,
+        deriveMdocKey(readerKey, deviceKey, sessionTranscriptBytes, 'SKReader'),
+        tbm,
+        m.signatureOrTag,
+      ),
+    ).toBe(false);
+  });
+
+  it('readerAuth verifies over ReaderAuthenticationBytes', () => {
+    const request = asMap(decode(readHex('iso-18013-5-annex-d/device_request.hex')), 'DeviceRequest');
+    const m = readCoseMessage(
+      asMap(getArray(request, 'docRequests')[0], 'DocRequest').get('readerAuth'),
+      'Sign1',
+    );
+    const tbs = sigStructure1Of(
+      m.protectedBytes,
+      none,
+      readHex('iso-18013-5-annex-d/reader_authentication_bytes.hex'),
+    );
+    expect(
+      verifySignature(signatureAlgorithm(protectedAlgorithm(m)), readerCert.publicKey, tbs, m.signatureOrTag),
+    ).toBe(true);
   });
 });

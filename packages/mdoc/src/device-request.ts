@@ -26,14 +26,7 @@
  */
 import { type CborMap, type CborValue, decode, EncodedCbor, encode } from '@mynakit/cbor';
 import { MdocError } from './errors.js';
-import { buildSign1 } from './internal/cose-structures.js';
-import {
-  algorithmId,
-  defaultAlgorithmFor,
-  type KeyInput,
-  signWithAlgorithm,
-  toPrivateKey,
-} from './internal/crypto.js';
+import { type KeyInput, toPrivateKey } from './internal/keys.js';
 import { setOwn } from './internal/own.js';
 import { checkLimit } from './limits.js';
 import {
@@ -47,6 +40,7 @@ import {
   required,
   toCbor,
 } from './internal/shape.js';
+import { prepareMdocSign1, signingAlgorithm, signWithKey } from './internal/signing.js';
 import { readerAuthenticationAllBytes, readerAuthenticationBytes } from './reader-authentication.js';
 import { toSessionTranscriptBytes } from './session-transcript.js';
 
@@ -211,18 +205,19 @@ export function buildDeviceRequest(options: BuildDeviceRequestOptions): Uint8Arr
     if (ra.certificateChain.length === 0)
       throw new MdocError('MDOC_INVALID_ARGUMENT', 'readerAuth needs the reader certificate');
     const key = toPrivateKey(ra.key, 'readerAuth.key');
-    const alg = algorithmId(defaultAlgorithmFor(key));
-    const chain = ra.certificateChain;
-    const x5chain: CborValue = chain.length === 1 ? (chain[0] as Uint8Array) : [...chain];
+    const algorithm = signingAlgorithm(undefined, key);
     st = toSessionTranscriptBytes(ra.sessionTranscriptBytes);
+    // §9.1.4: a COSE_Sign1 over the detached ReaderAuthentication(All)Bytes, the reader chain in x5chain.
     sign = (payload) =>
-      buildSign1({
-        alg,
-        sign: (tbs) => signWithAlgorithm(alg, key, tbs),
-        payload: null,
-        detachedPayload: payload,
-        unprotected: new Map<CborValue, CborValue>([[33, x5chain]]),
-      });
+      signWithKey(
+        prepareMdocSign1({
+          algorithm,
+          payload: null,
+          detachedPayload: payload,
+          x5chain: ra.certificateChain,
+        }),
+        key,
+      ).toCbor();
   }
   const docRequests = itemsBytes.map((b) => {
     const m: CborMap = new Map<CborValue, CborValue>([['itemsRequest', b]]);

@@ -15,7 +15,7 @@
  *   DeviceMac = COSE_Mac0          ; detached payload: DeviceAuthenticationBytes (§9.1.3.5)
  */
 import { type CborMap, type CborValue, EncodedCbor } from '@mynakit/cbor';
-import type { CoseMessage } from './internal/cose-structures.js';
+import type { CoseMessage } from '@mynakit/cose';
 import { asMap, asText, decodeEmbedded, encodedField, fail, mapField, onlyKeys } from './internal/shape.js';
 import { checkLimit } from './limits.js';
 

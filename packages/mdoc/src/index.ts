@@ -39,14 +39,15 @@ export {
   encodeDeviceNameSpaces,
 } from './device-signed.js';
 export { MdocError, type MdocErrorCode } from './errors.js';
+/** A received COSE_Sign1 / COSE_Mac0 as @mynakit/cose reads it (what `DeviceSigned.deviceAuth.message` holds). */
+export type { CoseMessage } from '@mynakit/cose';
 export {
   coseKeyFromKeyObject,
   type KeyInput,
   p256PrivateKeyFromD,
   publicKeyFromCoseKey,
-  type SignatureAlgorithmName,
-} from './internal/crypto.js';
-export type { CoseMessage } from './internal/cose-structures.js';
+} from './internal/keys.js';
+export type { SignatureAlgorithmName } from './internal/signing.js';
 export { type IssuedMdoc, type IssueMdocOptions, issueMdoc, type RandomSource } from './issue-mdoc.js';
 export { checkLimit, LIMITS, type LimitName, MdocLimitError } from './limits.js';
 export {

@@ -15,28 +15,24 @@
  * and digest IDs, which come from `random` (injectable for tests).
  */
 import type { JsonWebKey } from 'node:crypto';
-import { type CborMap, type CborValue, EncodedCbor, encode } from '@mynakit/cbor';
+import { type CborMap, EncodedCbor, encode } from '@mynakit/cbor';
 import type { KeyAuthorizations } from './device-key-info.js';
 import { MdocError } from './errors.js';
-import { buildSign1 } from './internal/cose-structures.js';
-import {
-  algorithmId,
-  coseKeyFromKeyObject,
-  defaultAlgorithmFor,
-  type KeyInput,
-  type SignatureAlgorithmName,
-  sha,
-  signWithAlgorithm,
-  toPrivateKey,
-  toPublicKey,
-} from './internal/crypto.js';
+import { coseKeyFromKeyObject, type KeyInput, toPrivateKey, toPublicKey } from './internal/keys.js';
 import { setOwn } from './internal/own.js';
 import { toCbor } from './internal/shape.js';
+import {
+  prepareMdocSign1,
+  type SignatureAlgorithmName,
+  signingAlgorithm,
+  signWithKey,
+} from './internal/signing.js';
 import { buildIssuerSigned, decodeIssuerSignedBytes, type IssuerSigned } from './issuer-signed.js';
 import { encodeIssuerSignedItem, MIN_RANDOM_LENGTH } from './issuer-signed-item.js';
 import {
   DIGEST_ALGORITHMS,
   type DigestAlgorithm,
+  digestOf,
   encodeMobileSecurityObject,
   type MobileSecurityObject,
   type StatusListReference,
@@ -120,7 +116,7 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
   if (!hash) throw new MdocError('MDOC_UNSUPPORTED', 'digestAlgorithm must be SHA-256, SHA-384 or SHA-512');
 
   const issuerKey = toPrivateKey(options.issuerKey, 'issuerKey');
-  const alg = algorithmId(options.algorithm ?? defaultAlgorithmFor(issuerKey));
+  const algorithm = signingAlgorithm(options.algorithm, issuerKey);
   const deviceKeyObject = toPublicKey(options.deviceKey, 'deviceKey'); // also checks a COSE_Key is usable
   const deviceKey =
     options.deviceKey instanceof Map ? options.deviceKey : coseKeyFromKeyObject(deviceKeyObject);
@@ -150,7 +146,7 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
       });
       encoded.push(bytes);
       // §9.1.2.5: the digest is over the complete IssuerSignedItemBytes (tag 24 included).
-      digests.set(digestID, sha(hash, bytes.raw));
+      digests.set(digestID, digestOf(hash, bytes.raw));
       setOwn(idsOut, elementIdentifier, digestID); // a name like `__proto__` stays an own entry
     });
     items.set(ns, encoded);
@@ -173,15 +169,13 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
   if (options.status) mso = { ...mso, status: options.status };
   const msoBytes = EncodedCbor.of(encodeMobileSecurityObject(mso)).raw;
 
-  const chain = options.issuerCertificateChain;
-  // RFC 9360 §2: a single certificate is a bstr, several are an array (leaf first).
-  const x5chain: CborValue = chain.length === 1 ? (chain[0] as Uint8Array) : [...chain];
-  const issuerAuth = buildSign1({
-    alg,
-    sign: (tbs) => signWithAlgorithm(alg, issuerKey, tbs),
+  // §9.1.2.4: alg protected, the DS chain in x5chain (RFC 9360 §2) unprotected.
+  const prepared = prepareMdocSign1({
+    algorithm,
     payload: msoBytes,
-    unprotected: new Map<CborValue, CborValue>([[33, x5chain]]),
+    x5chain: options.issuerCertificateChain,
   });
+  const issuerAuth = signWithKey(prepared, issuerKey).toCbor();
 
   const bytes = encode(buildIssuerSigned(items, issuerAuth));
   return {
@@ -190,7 +184,7 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
     docType: options.docType,
     mso,
     msoBytes,
-    msoDigest: sha('sha256', msoBytes),
+    msoDigest: digestOf('sha256', msoBytes),
     digestIds,
   };
 }

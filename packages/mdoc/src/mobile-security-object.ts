@@ -27,6 +27,7 @@
  * 1.0 from the integer 1, so verification reads valueDigests from the received bytes
  * (`readValueDigests`); `decodeMobileSecurityObject` takes a decoded value and checks what it can.
  */
+import * as nodeCrypto from 'node:crypto';
 import type { CborMap, CborValue, LeanReader } from '@mynakit/cbor';
 import { type DeviceKeyInfo, decodeDeviceKeyInfo, encodeDeviceKeyInfo } from './device-key-info.js';
 import { MdocError } from './errors.js';
@@ -74,6 +75,28 @@ export function isDigestAlgorithm(v: string): v is DigestAlgorithm {
  */
 export function digestAlgorithmHash(v: string): string | undefined {
   return isDigestAlgorithm(v) ? DIGEST_ALGORITHMS[v] : undefined;
+}
+
+/** node 20.12+ one-shot hash; createHash otherwise. */
+const oneShot = (
+  nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer' | 'hex') => Buffer | string }
+).hash;
+
+/** A digest (node:crypto algorithm name, e.g. from `digestAlgorithmHash`) as bytes. */
+export function digestOf(algorithm: string, data: Uint8Array): Uint8Array {
+  return oneShot
+    ? (oneShot(algorithm, data, 'buffer') as Buffer)
+    : nodeCrypto.createHash(algorithm).update(data).digest();
+}
+
+/**
+ * A digest as lowercase hex, the form verification compares with `ValueDigestTable` (a string: no
+ * buffer is allocated per item).
+ */
+export function hexDigestOf(algorithm: string, data: Uint8Array): string {
+  return oneShot
+    ? (oneShot(algorithm, data, 'hex') as string)
+    : nodeCrypto.createHash(algorithm).update(data).digest('hex');
 }
 
 /** The status list reference of a Referenced Token. */

@@ -7,25 +7,18 @@
  * Device authentication is a detached COSE_Sign1 (`mode: 'signature'`, §9.1.3.6) or COSE_Mac0 with
  * EMacKey (`mode: 'mac'`, §9.1.3.5) over DeviceAuthenticationBytes.
  */
+import type { KeyObject } from 'node:crypto';
 import { type CborMap, type CborValue, decode, type EncodedCbor, encode, RawCbor } from '@mynakit/cbor';
+import { CoseAlgorithm, createMac0, deriveMdocKey, HeaderLabel } from '@mynakit/cose';
 import { deviceAuthenticationBytes } from './device-authentication.js';
 import { type DeviceRequest, decodeDeviceRequest, type ItemsRequest } from './device-request.js';
 import { buildDeviceResponseMap, type DocumentToEncode, ERROR_DATA_NOT_RETURNED } from './device-response.js';
 import { buildDeviceSigned, encodeDeviceNameSpaces } from './device-signed.js';
 import { MdocError } from './errors.js';
-import { buildMac0, buildSign1, readCoseMessage } from './internal/cose-structures.js';
+import { type KeyInput, toPrivateKey, toPublicKey } from './internal/keys.js';
 import { getOwn, setOwn } from './internal/own.js';
-import {
-  algorithmId,
-  defaultAlgorithmFor,
-  deriveSessionKey,
-  hmacSha256,
-  type KeyInput,
-  signWithAlgorithm,
-  toPrivateKey,
-  toPublicKey,
-} from './internal/crypto.js';
-import { asEncoded, decodeEmbedded } from './internal/shape.js';
+import { asEncoded, decodeEmbedded, readCose } from './internal/shape.js';
+import { prepareMdocSign1, signingAlgorithm, signWithKey } from './internal/signing.js';
 import { buildIssuerSigned, decodeIssuerSignedBytes, type IssuerSigned } from './issuer-signed.js';
 import { decodeMobileSecurityObject } from './mobile-security-object.js';
 import { toSessionTranscriptBytes } from './session-transcript.js';
@@ -70,7 +63,7 @@ function held(bytes: Uint8Array, index: number): HeldDocument {
   const issuerSigned = decodeIssuerSignedBytes(bytes);
   if (!issuerSigned.issuerAuthBytes)
     throw new MdocError('MDOC_DECODE', `documents[${index}]: issuerAuth span missing`);
-  const sign1 = readCoseMessage(issuerSigned.issuerAuth, 'Sign1', `documents[${index}].issuerAuth`);
+  const sign1 = readCose(issuerSigned.issuerAuth, 'Sign1', `documents[${index}].issuerAuth`);
   if (!sign1.payload) throw new MdocError('MDOC_DECODE', `documents[${index}].issuerAuth has no payload`);
   const payload = decode(sign1.payload);
   const msoValue =
@@ -165,25 +158,22 @@ export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Arr
     const toSign = deviceAuthenticationBytes(sessionTranscriptBytes, req.docType, nameSpacesBytes.raw);
     let deviceAuth: { deviceSignature: CborValue } | { deviceMac: CborValue };
     if (options.mode === 'signature') {
-      const alg = algorithmId(defaultAlgorithmFor(deviceKey));
-      deviceAuth = {
-        deviceSignature: buildSign1({
-          alg,
-          sign: (tbs) => signWithAlgorithm(alg, deviceKey, tbs),
-          payload: null,
-          detachedPayload: toSign,
-        }),
-      };
+      // §9.1.3.6: a COSE_Sign1 over the detached DeviceAuthenticationBytes.
+      const prepared = prepareMdocSign1({
+        algorithm: signingAlgorithm(undefined, deviceKey),
+        payload: null,
+        detachedPayload: toSign,
+      });
+      deviceAuth = { deviceSignature: signWithKey(prepared, deviceKey).toCbor() };
     } else {
-      const eMacKey = deriveSessionKey(
-        deviceKey,
-        readerKey as NonNullable<typeof readerKey>,
-        sessionTranscriptBytes,
-        'EMacKey',
-      );
-      deviceAuth = {
-        deviceMac: buildMac0({ mac: (tbm) => hmacSha256(eMacKey, tbm), detachedPayload: toSign }),
-      };
+      // §9.1.3.5: a COSE_Mac0 (HMAC 256/256) under EMacKey over the detached DeviceAuthenticationBytes.
+      const mac0 = await createMac0({
+        protectedHeaders: new Map([[HeaderLabel.alg, CoseAlgorithm.HMAC_256_256]]),
+        payload: null,
+        detachedPayload: toSign,
+        key: eMacKeyOf(deviceKey, readerKey as NonNullable<typeof readerKey>, sessionTranscriptBytes),
+      });
+      deviceAuth = { deviceMac: mac0.toCbor() };
     }
     documents.push({
       docType: req.docType,
@@ -193,6 +183,18 @@ export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Arr
     });
   }
   return encode(buildDeviceResponseMap({ documents, documentErrors }));
+}
+
+function eMacKeyOf(
+  deviceKey: KeyObject,
+  readerKey: KeyObject,
+  sessionTranscriptBytes: Uint8Array,
+): Uint8Array {
+  try {
+    return deriveMdocKey(deviceKey, readerKey, sessionTranscriptBytes, 'EMacKey');
+  } catch (e) {
+    throw new MdocError('MDOC_KEY', 'key agreement failed (keys on different curves?)', { cause: e });
+  }
 }
 
 /** The same as `presentMdoc`: builds the DeviceResponse bytes. */

@@ -21,7 +21,7 @@
  * readerAuth is a COSE_Sign1 whose detached payload is these bytes; the reader certificate chain is
  * in its x5chain header. SessionTranscript and ItemsRequestBytes are embedded byte-exact.
  */
-import { type CborValue, type EncodedCbor, encode, RawCbor } from '@mynakit/cbor';
+import { bytesEqual, type CborValue, type EncodedCbor, encode, RawCbor } from '@mynakit/cbor';
 import {
   type Certificate,
   parseCertificate,
@@ -31,14 +31,15 @@ import {
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
 import { type DeviceRequest, decodeDeviceRequestBytes, type ItemsRequest } from './device-request.js';
 import {
-  CERTIFICATE_SIGNED_LABELS,
+  type CoseMessage,
   criticalHeaderProblem,
   protectedAlgorithm,
-  readCoseMessage,
-  sigStructure,
-  x5chainOf,
-} from './internal/cose-structures.js';
-import { algorithmName, verifySignature } from './internal/crypto.js';
+  sigStructure1,
+  UNDERSTOOD_HEADER_LABELS,
+  verifySignature,
+} from '@mynakit/cose';
+import { readCose, x5chainOf } from './internal/shape.js';
+import { mdocSignatureAlgorithm } from './internal/signing.js';
 import { sessionTranscriptOf, toSessionTranscriptBytes, wrapInTag24 } from './session-transcript.js';
 import { normaliseAnchors } from './verify-issuer-signed.js';
 
@@ -144,15 +145,19 @@ export function verifyReaderAuth(
     }
   };
   const verifyOneUnguarded = (value: CborValue, payloads: readonly Uint8Array[], what: string): boolean => {
-    let msg: ReturnType<typeof readCoseMessage>;
+    let msg: CoseMessage;
     try {
-      msg = readCoseMessage(value, 'Sign1', what);
+      msg = readCose(value, 'Sign1', what);
     } catch (e) {
       checks.push({ id: 'reader.signature', status: 'failed', detail: (e as Error).message });
       return false;
     }
     // RFC 9052 §3.1 crit, and x5chain from the protected header first (§3): the message is refused.
-    const crit = criticalHeaderProblem(msg, CERTIFICATE_SIGNED_LABELS);
+    const crit = criticalHeaderProblem(
+      msg.protectedHeaders,
+      UNDERSTOOD_HEADER_LABELS,
+      msg.unprotectedHeaders,
+    );
     let chain: readonly Uint8Array[] = [];
     let chainProblem: string | undefined;
     try {
@@ -221,30 +226,29 @@ export function verifyReaderAuth(
             detail: `${what}: reader ${leaf.subject}: ${path.failure?.code ?? 'PATH'}: ${path.failure?.detail ?? 'no valid path'}`,
           },
     );
-    const alg = protectedAlgorithm(msg);
+    const alg = mdocSignatureAlgorithm(protectedAlgorithm(msg));
+    const signedOver = (p: Uint8Array) =>
+      verifySignature(
+        alg as NonNullable<typeof alg>,
+        leaf.publicKey,
+        sigStructure1(msg.protectedBytes, NO_AAD, p),
+        msg.signatureOrTag,
+      );
     let ok = false;
-    if (alg !== undefined && algorithmName(alg) !== undefined) {
-      if (msg.payload !== null) {
-        ok =
-          payloads.some((p) => bytesEqual(p, msg.payload as Uint8Array)) &&
-          verifySignature(
-            alg,
-            leaf.publicKey,
-            sigStructure(msg.protectedBytes, msg.payload),
-            msg.signatureOrTag,
-          );
-      } else {
-        ok = payloads.some((p) =>
-          verifySignature(alg, leaf.publicKey, sigStructure(msg.protectedBytes, p), msg.signatureOrTag),
-        );
-      }
+    if (alg !== undefined) {
+      // A detached payload is one of the candidates; an attached one must be one of them.
+      const attached = msg.payload;
+      ok =
+        attached !== null
+          ? payloads.some((p) => bytesEqual(p, attached)) && signedOver(attached)
+          : payloads.some(signedOver);
     }
     checks.push(
       ok
         ? {
             id: 'reader.signature',
             status: 'passed',
-            detail: `${what}: ${algorithmName(alg as number)} reader signature verifies`,
+            detail: `${what}: ${alg?.name} reader signature verifies`,
           }
         : {
             id: 'reader.signature',
@@ -301,8 +305,4 @@ export function verifyReaderAuth(
   };
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+const NO_AAD = new Uint8Array(0);

@@ -23,32 +23,31 @@
  * The response verdict follows @mynakit/report over the response checks and every document's checks.
  */
 import type { KeyObject } from 'node:crypto';
-import { type CborMap, decode } from '@mynakit/cbor';
+import { bytesEqual, type CborMap, type CborValue, decode } from '@mynakit/cbor';
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
-import { deviceAuthenticationBytes, deviceAuthenticationToBeSigned } from './device-authentication.js';
+import {
+  CoseAlgorithm,
+  type CoseMessage,
+  criticalHeaderProblem,
+  deriveMdocKey,
+  HeaderLabel,
+  macAlgorithm,
+  macStructure0Of,
+  macVerifies,
+  protectedAlgorithm,
+  sigStructure1Of,
+  UNDERSTOOD_HEADER_LABELS,
+  verifySignature,
+} from '@mynakit/cose';
+import { deviceAuthenticationBytes, deviceAuthenticationWriter } from './device-authentication.js';
 import { isDeviceSignedElementAuthorized } from './device-key-info.js';
 import { type DeviceResponse, decodeDeviceResponse, decodeErrors } from './device-response.js';
 import { type DeviceSigned, decodeDeviceSigned } from './device-signed.js';
 import { MdocError } from './errors.js';
 import { memoised, remember } from './internal/check-memo.js';
-import {
-  COSE_ALG_HMAC_256_256,
-  criticalHeaderProblem,
-  DEVICE_AUTH_LABELS,
-  protectedAlgorithm,
-  readCoseMessage,
-} from './internal/cose-structures.js';
-import {
-  algorithmName,
-  constantTimeEqual,
-  deriveSessionKey,
-  hmacSha256,
-  type KeyInput,
-  p256PrivateKeyFromD,
-  publicKeyFromCoseKey,
-  toPrivateKey,
-  verifySignature,
-} from './internal/crypto.js';
+import { type KeyInput, p256PrivateKeyFromD, publicKeyFromCoseKey, toPrivateKey } from './internal/keys.js';
+import { readCose } from './internal/shape.js';
+import { mdocSignatureAlgorithm } from './internal/signing.js';
 import { type FastResponse, readDeviceResponseFast } from './internal/read-device-response.js';
 import { getOwn } from './internal/own.js';
 import { sessionTranscriptOf, toSessionTranscriptBytes } from './session-transcript.js';
@@ -161,14 +160,13 @@ function checkDevice(
   let ok: boolean;
   let what: string;
   if (device.deviceAuth.kind === 'signature') {
-    let sign1: ReturnType<typeof readCoseMessage>;
+    let sign1: CoseMessage;
     try {
-      sign1 =
-        device.deviceAuth.message ?? readCoseMessage(device.deviceAuth.value, 'Sign1', 'deviceSignature');
+      sign1 = device.deviceAuth.message ?? readCose(device.deviceAuth.value, 'Sign1', 'deviceSignature');
     } catch (e) {
       return { check: { id, status: 'failed', detail: (e as Error).message } };
     }
-    const crit = criticalHeaderProblem(sign1, DEVICE_AUTH_LABELS);
+    const crit = criticalHeaderProblem(sign1.protectedHeaders, DEVICE_AUTH_LABELS, sign1.unprotectedHeaders);
     if (crit) return { check: { id, status: 'failed', detail: `deviceSignature is refused: ${crit}` } };
     // DeviceAuthenticationBytes themselves are only needed to compare an attached payload.
     if (
@@ -184,37 +182,35 @@ function checkDevice(
         },
       };
     }
-    const alg = protectedAlgorithm(sign1);
-    const name = alg === undefined ? undefined : algorithmName(alg);
-    if (alg === undefined || name === undefined) {
+    const algId = protectedAlgorithm(sign1);
+    const alg = mdocSignatureAlgorithm(algId);
+    if (alg === undefined) {
       return {
         check: {
           id,
           status: 'failed',
-          detail: `unsupported or missing algorithm in the protected header (${String(alg)})`,
+          detail: `unsupported or missing algorithm in the protected header (${String(algId)})`,
         },
       };
     }
-    const tbs = deviceAuthenticationToBeSigned(
-      'Signature1',
+    const tbs = sigStructure1Of(
       sign1.protectedBytes,
-      transcript,
-      doc.docType,
-      dnsRaw,
-      true,
+      NO_AAD,
+      deviceAuthenticationWriter(transcript, doc.docType, dnsRaw),
+      TRANSIENT,
     );
     ok = verifySignature(alg, deviceKey, tbs, sign1.signatureOrTag);
-    what = `${name} device signature over DeviceAuthenticationBytes${sign1.payload !== null ? ' (attached, byte-equal)' : ''}`;
+    what = `${alg.name} device signature over DeviceAuthenticationBytes${sign1.payload !== null ? ' (attached, byte-equal)' : ''}`;
   } else {
-    let mac0: ReturnType<typeof readCoseMessage>;
+    let mac0: CoseMessage;
     try {
-      mac0 = device.deviceAuth.message ?? readCoseMessage(device.deviceAuth.value, 'Mac0', 'deviceMac');
+      mac0 = device.deviceAuth.message ?? readCose(device.deviceAuth.value, 'Mac0', 'deviceMac');
     } catch (e) {
       return { check: { id, status: 'failed', detail: (e as Error).message } };
     }
-    const crit = criticalHeaderProblem(mac0, DEVICE_AUTH_LABELS);
+    const crit = criticalHeaderProblem(mac0.protectedHeaders, DEVICE_AUTH_LABELS, mac0.unprotectedHeaders);
     if (crit) return { check: { id, status: 'failed', detail: `deviceMac is refused: ${crit}` } };
-    if (protectedAlgorithm(mac0) !== COSE_ALG_HMAC_256_256) {
+    if (protectedAlgorithm(mac0) !== CoseAlgorithm.HMAC_256_256) {
       return { check: { id, status: 'failed', detail: 'deviceMac algorithm must be HMAC 256/256 (5)' } };
     }
     if (
@@ -240,21 +236,19 @@ function checkDevice(
     }
     let eMacKey: Uint8Array;
     try {
-      eMacKey = deriveSessionKey(readerKey, deviceKey, sessionTranscriptBytes, 'EMacKey');
+      eMacKey = deriveMdocKey(readerKey, deviceKey, sessionTranscriptBytes, 'EMacKey');
     } catch (e) {
       return {
         check: { id, status: 'failed', detail: `EMacKey cannot be derived: ${(e as Error).message}` },
       };
     }
-    const tbm = deviceAuthenticationToBeSigned(
-      'MAC0',
+    const tbm = macStructure0Of(
       mac0.protectedBytes,
-      transcript,
-      doc.docType,
-      dnsRaw,
-      true,
+      NO_AAD,
+      deviceAuthenticationWriter(transcript, doc.docType, dnsRaw),
+      TRANSIENT,
     );
-    ok = constantTimeEqual(hmacSha256(eMacKey, tbm), mac0.signatureOrTag);
+    ok = macVerifies(HMAC_256_256, eMacKey, tbm, mac0.signatureOrTag);
     what = 'HMAC 256/256 device MAC (EMacKey) over DeviceAuthenticationBytes';
   }
   if (!ok) return { check: { id, status: 'failed', detail: `${what} does not verify` } };
@@ -266,11 +260,18 @@ function checkDevice(
   return deviceElements ? { check, deviceElements } : { check };
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/**
+ * Header labels device authentication processes, for the `crit` rule (RFC 9052 §3.1): those of
+ * @mynakit/cose but x5chain — the key is the MSO's, so a certificate chain is not looked at.
+ */
+const DEVICE_AUTH_LABELS: ReadonlySet<CborValue> = new Set(
+  [...UNDERSTOOD_HEADER_LABELS].filter((l) => l !== HeaderLabel.x5chain),
+);
+/** HMAC 256/256 (RFC 9053 §3.1), the only MAC ISO 18013-5 uses for deviceMac (§9.1.3.5). */
+const HMAC_256_256 = macAlgorithm(CoseAlgorithm.HMAC_256_256);
+const NO_AAD = new Uint8Array(0);
+/** To-be-signed bytes are handed to node at once and dropped: written into cose's shared buffer. */
+const TRANSIENT = { transient: true } as const;
 
 function failedDecode(
   detail: string,

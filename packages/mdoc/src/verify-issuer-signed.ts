@@ -39,16 +39,25 @@ import { type Check, type CheckStatus, type Verdict, verdictOf } from '@mynakit/
 import { MdocError } from './errors.js';
 import { memoised, remember } from './internal/check-memo.js';
 import {
-  CERTIFICATE_SIGNED_LABELS,
   type CoseMessage,
   criticalHeaderProblem,
   protectedAlgorithm,
-  readCoseMessage,
-  sigStructure,
+  sigStructure1Of,
+  UNDERSTOOD_HEADER_LABELS,
+  verifySignature,
+} from '@mynakit/cose';
+import {
+  asArray,
+  asEncoded,
+  asMap,
+  asText,
+  fail,
+  onlyKeys,
+  readCose,
+  required,
   x5chainOf,
-} from './internal/cose-structures.js';
-import { algorithmName, verifySignature } from './internal/crypto.js';
-import { asArray, asEncoded, asMap, asText, fail, onlyKeys, required } from './internal/shape.js';
+} from './internal/shape.js';
+import { mdocSignatureAlgorithm } from './internal/signing.js';
 import { DeferredValue } from './internal/deferred-value.js';
 import { getOwn, setOwn } from './internal/own.js';
 import { readMsoPayload } from './internal/read-mso.js';
@@ -58,6 +67,8 @@ import { checkLimit } from './limits.js';
 import {
   type DigestID,
   digestAlgorithmHash,
+  digestOf,
+  hexDigestOf,
   type MobileSecurityObject,
   type StatusListReference,
 } from './mobile-security-object.js';
@@ -186,14 +197,6 @@ export interface VerifiedDocument {
   readonly issuer?: DocumentSignerSummary;
 }
 
-/** node 20.12+ one-shot hash; createHash otherwise. */
-const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: 'buffer') => Buffer }).hash;
-export function digestOf(algorithm: string, data: Uint8Array): Uint8Array {
-  return oneShot
-    ? oneShot(algorithm, data, 'buffer')
-    : nodeCrypto.createHash(algorithm).update(data).digest();
-}
-
 function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -283,12 +286,6 @@ export interface DigestTable {
   compare(ns: string, id: DigestID, digestHex: string): 'match' | 'mismatch' | 'missing';
 }
 
-/** Digest as lowercase hex (node 20.12+ one-shot hash; createHash otherwise). */
-export function hexDigestOf(algorithm: string, data: Uint8Array): string {
-  const h = oneShot as ((alg: string, data: Uint8Array, enc: 'hex') => string) | undefined;
-  return h ? h(algorithm, data, 'hex') : nodeCrypto.createHash(algorithm).update(data).digest('hex');
-}
-
 /** The structure of one document's issuer part, decoded before any cryptography. */
 export interface DecodedIssuerPart {
   readonly issuerAuth: CoseMessage;
@@ -302,7 +299,7 @@ export interface DecodedIssuerPart {
 export function decodeIssuerPart(issuerSigned: CborValue, where: string): DecodedIssuerPart {
   const m = asMap(issuerSigned, where);
   onlyKeys(m, ['nameSpaces', 'issuerAuth'], where);
-  const issuerAuth = readCoseMessage(required(m, 'issuerAuth', where), 'Sign1', `${where}.issuerAuth`);
+  const issuerAuth = readCose(required(m, 'issuerAuth', where), 'Sign1', `${where}.issuerAuth`);
   if (issuerAuth.payload === null)
     fail(`${where}.issuerAuth has a detached payload; the MSO must be attached`);
   // The MSO is read from its bytes by the same reader as the one-pass path (same rules, same limits;
@@ -565,6 +562,9 @@ function summariseProfile(checks: readonly Check[], policy: ValidationPolicy): C
 }
 
 const NO_CHAIN: readonly Uint8Array[] = Object.freeze([]);
+const NO_AAD = new Uint8Array(0);
+/** The Sig_structure is handed to node at once and dropped: written into cose's shared buffer. */
+const TRANSIENT = { transient: true } as const;
 
 /** The signer result of an issuerAuth whose x5chain cannot be taken (RFC 9052 §3, RFC 9360 §2). */
 function unusableX5chain(problem: string): SignerResult {
@@ -939,7 +939,11 @@ export function checkIssuerPart(
   const now = options.now;
 
   // 0. The COSE general rules (RFC 9052 §3, §3.1): crit, and where x5chain is taken from.
-  let headerProblem = criticalHeaderProblem(issuerAuth, CERTIFICATE_SIGNED_LABELS);
+  let headerProblem = criticalHeaderProblem(
+    issuerAuth.protectedHeaders,
+    UNDERSTOOD_HEADER_LABELS,
+    issuerAuth.unprotectedHeaders,
+  );
   let x5chain: readonly Uint8Array[] = NO_CHAIN;
   let x5chainProblem: string | undefined;
   try {
@@ -955,7 +959,8 @@ export function checkIssuerPart(
   checks.push(signerCheck.path, signerCheck.profile);
 
   // 1b. issuerAuth signature, algorithm from the protected header.
-  const alg = protectedAlgorithm(issuerAuth);
+  const algId = protectedAlgorithm(issuerAuth);
+  const alg = mdocSignatureAlgorithm(algId);
   let issuerSignatureValid = false;
   if (headerProblem !== undefined) {
     checks.push({
@@ -963,11 +968,11 @@ export function checkIssuerPart(
       status: 'failed',
       detail: `issuerAuth is refused: ${headerProblem}`,
     });
-  } else if (alg === undefined || algorithmName(alg) === undefined) {
+  } else if (alg === undefined) {
     checks.push({
       id: 'issuer.signature',
       status: 'failed',
-      detail: `unsupported or missing algorithm in the protected header (${String(alg)})`,
+      detail: `unsupported or missing algorithm in the protected header (${String(algId)})`,
     });
   } else if (!signer.publicKey) {
     checks.push({ id: 'issuer.signature', status: 'failed', detail: 'no usable document signer public key' });
@@ -975,21 +980,17 @@ export function checkIssuerPart(
     issuerSignatureValid = verifySignature(
       alg,
       signer.publicKey,
-      sigStructure(issuerAuth.protectedBytes, part.msoBytes, undefined, true),
+      sigStructure1Of(issuerAuth.protectedBytes, NO_AAD, part.msoBytes, TRANSIENT),
       issuerAuth.signatureOrTag,
     );
     checks.push(
       issuerSignatureValid
-        ? (memoised('issuer.signature', alg) ??
-            remember(
-              'issuer.signature',
-              alg,
-              `${algorithmName(alg)} signature of the document signer verifies`,
-            ))
+        ? (memoised('issuer.signature', alg.id) ??
+            remember('issuer.signature', alg.id, `${alg.name} signature of the document signer verifies`))
         : {
             id: 'issuer.signature',
             status: 'failed',
-            detail: `${algorithmName(alg)} signature does not verify under the document signer key`,
+            detail: `${alg.name} signature does not verify under the document signer key`,
           },
     );
   }

@@ -19,9 +19,12 @@ import {
   CoseError,
   type CoseSign1,
   decodeSign1,
+  defaultSignatureAlgorithm,
+  HeaderLabel,
   signSign1,
   UNDERSTOOD_HEADER_LABELS,
   verifySign1,
+  x5chainValue,
 } from '@mynakit/cose';
 import { ReportBuilder } from '@mynakit/report';
 import { validateSignerChain } from './certificate-chain.js';
@@ -53,8 +56,8 @@ export const CwtClaim = {
   ttl: 65534,
 } as const;
 
-/** COSE header labels (RFC 9052 §3.1; RFC 9596 typ; RFC 9360 x5chain). */
-const Header = { alg: 1, kid: 4, typ: 16, x5chain: 33 } as const;
+/** COSE header labels (RFC 9052 §3.1; RFC 9596 typ; RFC 9360 x5chain), as @mynakit/cose names them. */
+const Header = HeaderLabel;
 
 /**
  * The header parameters this verifier processes, for the `crit` rule of RFC 9052 §3.1 (applied by
@@ -65,23 +68,12 @@ const UNDERSTOOD_HEADERS: ReadonlySet<CborValue> = new Set<CborValue>([
   Header.typ,
 ]);
 
-/** COSE algorithms by key (RFC 9053 §2.1, §2.2; RFC 8230 §2). */
+/** The COSE algorithm for a key when none is given (@mynakit/cose: ES256/384/512, EdDSA, PS256). */
 function coseAlgorithmFor(key: KeyObject): number {
-  switch (key.asymmetricKeyType) {
-    case 'ec': {
-      const curve = key.asymmetricKeyDetails?.namedCurve;
-      if (curve === 'prime256v1' || curve === 'P-256') return -7; // ES256
-      if (curve === 'secp384r1' || curve === 'P-384') return -35; // ES384
-      if (curve === 'secp521r1' || curve === 'P-521') return -36; // ES512
-      throw new StatusListError('STATUS_LIST_SIGN', `unsupported EC curve ${String(curve)}`);
-    }
-    case 'ed25519':
-      return -8; // EdDSA
-    case 'rsa':
-    case 'rsa-pss':
-      return -37; // PS256
-    default:
-      throw new StatusListError('STATUS_LIST_SIGN', `unsupported key type ${String(key.asymmetricKeyType)}`);
+  try {
+    return defaultSignatureAlgorithm(key).id;
+  } catch (error) {
+    throw new StatusListError('STATUS_LIST_SIGN', (error as Error).message, { cause: error });
   }
 }
 
@@ -137,11 +129,7 @@ export async function signStatusListCwt(input: SignStatusListCwtInput): Promise<
     );
   }
   if (input.x5chain !== undefined && input.x5chain.length > 0) {
-    // RFC 9360 §2: a single certificate is a bstr, several are an array.
-    unprotected.set(
-      Header.x5chain,
-      input.x5chain.length === 1 ? (input.x5chain[0] as Uint8Array) : [...input.x5chain],
-    );
+    unprotected.set(Header.x5chain, x5chainValue(input.x5chain));
   }
   try {
     const sign1 = await signSign1({

@@ -22,7 +22,7 @@ import { readIssuerSignedItem } from '../issuer-signed-item.js';
 import { LIMITS, MdocLimitError } from '../limits.js';
 import type { MobileSecurityObject } from '../mobile-security-object.js';
 import type { DigestTable, ItemToVerify } from '../verify-issuer-signed.js';
-import type { CoseMessage } from './cose-structures.js';
+import { type CoseMessage, readCoseMessageAt } from '@mynakit/cose';
 import { boundedArrayHead, boundedMapHead, type KeySet, keySet, more, within } from './lean-map.js';
 import { type ReceivedMso, readMso } from './read-mso.js';
 import { fail } from './shape.js';
@@ -48,8 +48,6 @@ export interface FastResponse {
   readonly documentErrors: readonly CborMap[];
 }
 
-const EMPTY: CborMap = new Map();
-
 /**
  * The next text key of an envelope map (closed in the CDDL, so at most its few known keys): its index
  * in `set`, matched by bytes; any other key, or a key twice (RFC 8949 §5.6), fails.
@@ -70,96 +68,6 @@ const DEVICE_SIGNED = keySet('nameSpaces', 'deviceAuth');
 const DEVICE_AUTH = keySet('deviceSignature', 'deviceMac');
 const DOCUMENT = keySet('docType', 'issuerSigned', 'deviceSigned', 'errors');
 const RESPONSE = keySet('version', 'documents', 'documentErrors', 'status');
-
-/** Decodes the single item spanning [start, end) of the reader's buffer, then restores the cursor. */
-function decodeInPlaceRange(r: LeanReader, start: number, end: number): CborValue {
-  const savedPos = r.pos;
-  const savedLimit = r.limit;
-  r.pos = start;
-  r.limit = end;
-  const v = r.value();
-  if (r.pos !== end) fail('an embedded structure has bytes after its item');
-  r.pos = savedPos;
-  r.limit = savedLimit;
-  return v;
-}
-
-/**
- * Protected headers of the form `{1: alg}` (what ISO 18013-5 signers write) decoded once per
- * algorithm and shared; anything else is decoded in place.
- */
-const ALG_HEADERS = new Map<number, CborMap>();
-function protectedHeaders(r: LeanReader, p: Uint8Array, where: string): CborMap {
-  if (p.length === 0) return EMPTY;
-  if (p.length === 3 && p[0] === 0xa1 && p[1] === 0x01) {
-    const b = p[2] as number;
-    const alg = b < 0x18 ? b : b >= 0x20 && b < 0x38 ? 0x1f - b : undefined;
-    if (alg !== undefined) {
-      let m = ALG_HEADERS.get(alg);
-      if (!m) {
-        m = new Map([[1, alg]]);
-        ALG_HEADERS.set(alg, m);
-      }
-      return m;
-    }
-  }
-  const start = p.byteOffset - r.bytes.byteOffset;
-  const h = decodeInPlaceRange(r, start, start + p.length);
-  if (!(h instanceof Map)) fail(`${where}: protected header must encode a map`);
-  return h;
-}
-
-/** A header map; the empty one (`a0`, every device signature's) is shared. */
-function headerMap(r: LeanReader, where: string): CborMap {
-  if (r.pos < r.limit && r.bytes[r.pos] === 0xa0) {
-    r.pos++;
-    return EMPTY;
-  }
-  const u = r.value();
-  if (!(u instanceof Map)) fail(`${where}: unprotected header must be a map`);
-  return u;
-}
-
-/**
- * A COSE_Sign1 / COSE_Mac0 read in place. With `withMso`, the payload is read as
- * MobileSecurityObjectBytes without leaving the buffer.
- */
-function readCose(
-  r: LeanReader,
-  where: string,
-  withMso: boolean,
-  tag: number,
-): { message: CoseMessage; mso?: ReceivedMso } {
-  if (r.peekMajor() === 6 && r.tagHead() !== tag) fail(`${where}: unexpected tag on a COSE message`);
-  if (r.arrayHead() !== 4) fail(`${where} must be a COSE message (an array of four)`);
-  const protectedBytes = r.byteString();
-  const unprotected = headerMap(r, where);
-  let payload: Uint8Array | null = null;
-  let mso: ReceivedMso | undefined;
-  if (!r.atNull()) {
-    const save = r.pos;
-    payload = r.byteString();
-    if (withMso) {
-      const after = r.pos;
-      r.pos = save;
-      r.head(); // the payload's byte-string head: the cursor is now at its content
-      const limit = r.limit;
-      r.limit = after;
-      mso = readMso(r);
-      if (r.pos !== after) fail(`${where}: payload has bytes after its item`);
-      r.limit = limit;
-    }
-  }
-  const signature = r.byteString();
-  const message: CoseMessage = {
-    protectedBytes,
-    protectedHeaders: protectedHeaders(r, protectedBytes, where),
-    unprotectedHeaders: unprotected,
-    payload,
-    signatureOrTag: signature,
-  };
-  return mso ? { message, mso } : { message };
-}
 
 function readIssuerSigned(r: LeanReader): FastDocument['issuer'] {
   let issuerAuth: CoseMessage | undefined;
@@ -190,9 +98,9 @@ function readIssuerSigned(r: LeanReader): FastDocument['issuer'] {
         items.set(ns, list);
       }
     } else {
-      const read = readCose(r, 'issuerAuth', true, 18);
-      issuerAuth = read.message;
-      mso = read.mso;
+      issuerAuth = readCoseMessageAt(r, 'Sign1', (p) => {
+        mso = readMso(p);
+      });
     }
   }
   if (!issuerAuth?.payload || !mso) fail('IssuerSigned lacks issuerAuth or its MSO');
@@ -224,12 +132,7 @@ function readDeviceSigned(r: LeanReader): DeviceSigned {
         if (deviceAuth) fail('DeviceAuth must hold exactly one of deviceSignature and deviceMac');
         const kind = a === 0 ? 'signature' : 'mac';
         // Read in place; `value` is not materialised (the verifier uses `message`).
-        const message = readCose(
-          r,
-          a === 0 ? 'deviceSignature' : 'deviceMac',
-          false,
-          a === 0 ? 18 : 17,
-        ).message;
+        const message = readCoseMessageAt(r, a === 0 ? 'Sign1' : 'Mac0');
         deviceAuth = { kind, value: undefined, message };
       }
     }

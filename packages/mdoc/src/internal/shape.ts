@@ -4,7 +4,15 @@
  * `decode` check.
  */
 import { type CborMap, type CborValue, EncodedCbor } from '@mynakit/cbor';
+import {
+  CoseError,
+  type CoseMessage,
+  type CoseMessageKind,
+  readCoseMessage,
+  x5chainOf as coseX5chainOf,
+} from '@mynakit/cose';
 import { MdocError } from '../errors.js';
+import { LIMITS, MdocLimitError } from '../limits.js';
 
 export function fail(message: string, cause?: unknown): never {
   throw new MdocError('MDOC_DECODE', message, cause === undefined ? undefined : { cause });
@@ -95,5 +103,33 @@ export function asBoolean(v: CborValue, where: string): boolean {
 export function onlyKeys(m: CborMap, allowed: readonly string[], where: string): void {
   for (const k of m.keys()) {
     if (typeof k !== 'string' || !allowed.includes(k)) fail(`${where} has an unexpected key`);
+  }
+}
+
+/**
+ * A COSE_Sign1 / COSE_Mac0 read from a decoded value by @mynakit/cose (`readCoseMessage`), its
+ * failure a decode failure of `where`.
+ */
+export function readCose(value: CborValue, kind: CoseMessageKind, where: string): CoseMessage {
+  try {
+    return readCoseMessage(value, kind);
+  } catch (e) {
+    if (e instanceof CoseError) fail(`${where}: ${e.message}`, e);
+    throw e;
+  }
+}
+
+/**
+ * x5chain (label 33, RFC 9360 §2) of a received message, by @mynakit/cose's `x5chainOf` (from the
+ * protected header first, RFC 9052 §3): CoseError('COSE_HEADER') for a malformed chain or two
+ * different ones, MdocLimitError('x5chain') for more than LIMITS.x5chain certificates; [] when absent.
+ */
+export function x5chainOf(m: CoseMessage): readonly Uint8Array[] {
+  try {
+    return coseX5chainOf(m.protectedHeaders, m.unprotectedHeaders, LIMITS.x5chain);
+  } catch (e) {
+    if (e instanceof CoseError && e.code === 'COSE_LIMIT')
+      throw new MdocLimitError('x5chain', 'certificates');
+    throw e;
   }
 }
