@@ -23,7 +23,7 @@ import {
   algorithmAt,
   digestHex,
   type HashName,
-  signatureAlgorithmName,
+  namedAlgorithm,
 } from './algorithm.js';
 import {
   bitStringAt,
@@ -506,14 +506,7 @@ function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
     publicKeyInfo:
       namedCurve !== undefined ? { algorithm: keyAlg.oid, namedCurve } : { algorithm: keyAlg.oid },
     subjectPublicKey,
-    signatureAlgorithm:
-      signedAlg.parametersDer !== undefined
-        ? {
-            oid: signedAlg.oid,
-            parametersDer: signedAlg.parametersDer,
-            name: signatureAlgorithmName(signedAlg.oid),
-          }
-        : { oid: signedAlg.oid, name: signatureAlgorithmName(signedAlg.oid) },
+    signatureAlgorithm: namedAlgorithm(signedAlg),
     tbsDer: tbs,
     signatureValue,
     keyParameters: keyAlg.parametersDer,

@@ -28,11 +28,12 @@ import {
   type AlgorithmIdentifier,
   algorithmAt,
   digest,
+  digestEquals,
   HASH_OID,
   type HashName,
   hashNameOf,
+  namedAlgorithm,
   type SignaturePolicy,
-  signatureAlgorithmName,
   verifySignature,
 } from './algorithm.js';
 import { type Certificate, parseCertificate, serialToBigInt, toCertificate } from './certificate.js';
@@ -314,7 +315,7 @@ function readSignerInfo(
     sid,
     digestAlgorithm,
     signedAttributes,
-    signatureAlgorithm: { ...signatureAlgorithm, name: signatureAlgorithmName(signatureAlgorithm.oid) },
+    signatureAlgorithm: namedAlgorithm(signatureAlgorithm),
     signature,
   };
   if (signedAttrsDer !== undefined) info.signedAttrsDer = signedAttrsDer;
@@ -584,7 +585,7 @@ export function verifyCmsSignature(der: Uint8Array, opts: VerifyCmsOptions = {})
         checks.push(check('cms.message_digest', 'failed', `${who}no messageDigest attribute`));
       else if (content === undefined)
         checks.push(check('cms.message_digest', 'undetermined', `${who}no content to digest`));
-      else if (!bytesEqual(si.messageDigest, digest(hash, content)))
+      else if (!digestEquals(hash, content, si.messageDigest))
         checks.push(check('cms.message_digest', 'failed', `${who}messageDigest does not match the content`));
       else checks.push(check('cms.message_digest', 'passed', `${who}messageDigest matches the content`));
       // §5.4: the signature covers the SET OF, not the [0] IMPLICIT tag. A copy with the tag changed

@@ -27,10 +27,10 @@ import { type Check, check, type Verdict, verdictOf } from '@mynakit/report';
 import {
   type AlgorithmIdentifier,
   defaultSigningAlgorithm,
+  namedAlgorithm,
   readAlgorithmIdentifier,
   type SignaturePolicy,
   type SigningAlgorithm,
-  signatureAlgorithmName,
   signData,
   signingAlgorithmIdentifier,
   verifySignature,
@@ -346,7 +346,7 @@ export function parseCrl(der: Uint8Array): Crl {
       ...(idp ? { issuingDistributionPoint: readIdp(idp) } : {}),
       extensions,
       entries,
-      signatureAlgorithm: { ...alg, name: signatureAlgorithmName(alg.oid) },
+      signatureAlgorithm: namedAlgorithm(alg),
       tbsDer: tbs.bytes,
       signatureValue: sig,
     };

@@ -14,9 +14,9 @@ import type { KeyObject } from 'node:crypto';
 import {
   type AlgorithmIdentifier,
   defaultSigningAlgorithm,
+  namedAlgorithm,
   readAlgorithmIdentifier,
   type SigningAlgorithm,
-  signatureAlgorithmName,
   signData,
   signingAlgorithmIdentifier,
   verifySignature,
@@ -114,7 +114,7 @@ export function parseCsr(der: Uint8Array): Csr {
       spkiDer: spki,
       publicKey,
       extensions,
-      signatureAlgorithm: { ...alg, name: signatureAlgorithmName(alg.oid) },
+      signatureAlgorithm: namedAlgorithm(alg),
       signatureValid,
     };
   } catch (cause) {
