@@ -1,4 +1,5 @@
 import { type Crl, checkCertificateAgainstCrl, lookupInCrl, parseCrl } from '@mynakit/pki';
+import { revocationAnswer } from './revocation-answer.js';
 import type { RevocationAnswer, RevocationSource } from './revocation-source.js';
 
 /**
@@ -29,9 +30,8 @@ export function crlRevocationSource(
     kind: 'CRL',
     label: source,
     async check(certificate, issuer, now): Promise<RevocationAnswer> {
-      const base = { kind: 'CRL', source };
       if (crl === undefined)
-        return { ...base, status: 'unusable', detail: `cannot read the CRL: ${malformed}` };
+        return revocationAnswer('CRL', source, 'unusable', `cannot read the CRL: ${malformed}`);
       const r = checkCertificateAgainstCrl(crl, {
         certificate,
         issuerCertificate: issuer,
@@ -39,13 +39,7 @@ export function crlRevocationSource(
         ...(allowSha1 ? { allowSha1 } : {}),
       });
       if (r.status === 'revoked') {
-        return {
-          ...base,
-          status: 'revoked',
-          ...(r.reason !== undefined ? { reason: r.reason } : {}),
-          ...(r.revocationDate !== undefined ? { revocationDate: r.revocationDate } : {}),
-          detail: r.detail,
-        };
+        return revocationAnswer('CRL', source, 'revoked', r.detail, r);
       }
       // pki says "good" only from a current, complete CRL for every reason (a delta CRL or one for only
       // some reasons comes back unusable when it does not list the certificate).
@@ -54,7 +48,7 @@ export function crlRevocationSource(
           crl.nextUpdate !== undefined
             ? `, current ${crl.thisUpdate.toISOString()} – ${crl.nextUpdate.toISOString()}`
             : '';
-        return { ...base, status: 'good', detail: `not listed${window}` };
+        return revocationAnswer('CRL', source, 'good', `not listed${window}`);
       }
       const why = r.detail.replace(/^CRL not usable: /, '');
       // Only freshness is wrong (signature, issuer, scope fine): a final revocation still counts.
@@ -70,16 +64,16 @@ export function crlRevocationSource(
           hit.revocationDate !== undefined &&
           hit.revocationDate <= now
         ) {
-          return {
-            ...base,
-            status: 'revoked',
-            ...(hit.reason !== undefined ? { reason: hit.reason } : {}),
-            revocationDate: hit.revocationDate,
-            detail: `listed as revoked on an authentic CRL that is no longer current (${why}); revocation is final`,
-          };
+          return revocationAnswer(
+            'CRL',
+            source,
+            'revoked',
+            `listed as revoked on an authentic CRL that is no longer current (${why}); revocation is final`,
+            hit,
+          );
         }
       }
-      return { ...base, status: 'unusable', detail: why };
+      return revocationAnswer('CRL', source, 'unusable', why);
     },
   };
 }

@@ -5,6 +5,7 @@ import {
   parseOcspResponse,
   verifyOcspResponse,
 } from '@mynakit/pki';
+import { revocationAnswer } from './revocation-answer.js';
 import type { RevocationAnswer, RevocationSource } from './revocation-source.js';
 
 /**
@@ -31,7 +32,6 @@ export function ocspRevocationSource(
     kind: 'OCSP',
     label,
     async check(certificate, issuer, now): Promise<RevocationAnswer> {
-      const base = { kind: 'OCSP', source: label };
       const v = verifyOcspResponse(responseDer, {
         certificate,
         issuerCertificate: issuer,
@@ -46,32 +46,34 @@ export function ocspRevocationSource(
           : '';
       switch (v.status) {
         case 'revoked':
-          return {
-            ...base,
-            status: 'revoked',
-            ...(v.reason !== undefined ? { reason: v.reason } : {}),
-            ...(v.revocationTime !== undefined ? { revocationDate: v.revocationTime } : {}),
-            detail: `responder says revoked${window}`,
-          };
+          return revocationAnswer('OCSP', label, 'revoked', `responder says revoked${window}`, {
+            reason: v.reason,
+            revocationDate: v.revocationTime,
+          });
         case 'good':
-          return { ...base, status: 'good', detail: `responder says good${window}` };
+          return revocationAnswer('OCSP', label, 'good', `responder says good${window}`);
         case 'unknown':
-          return { ...base, status: 'unusable', detail: `responder does not know the certificate${window}` };
+          return revocationAnswer(
+            'OCSP',
+            label,
+            'unusable',
+            `responder does not know the certificate${window}`,
+          );
         default: {
           const authentic =
             v.checks.some((c) => c.id === 'ocsp.freshness' && c.status === 'undetermined') &&
             v.checks.every((c) => c.id === 'ocsp.freshness' || c.status !== 'failed');
           const revoked = authentic ? finalRevocation(responseDer, certificate, issuer, now) : undefined;
           if (revoked !== undefined) {
-            return {
-              ...base,
-              status: 'revoked',
-              ...(revoked.reason !== undefined ? { reason: revoked.reason } : {}),
-              revocationDate: revoked.revocationTime,
-              detail: `authentic response says revoked, though not current (${v.detail}); revocation is final`,
-            };
+            return revocationAnswer(
+              'OCSP',
+              label,
+              'revoked',
+              `authentic response says revoked, though not current (${v.detail}); revocation is final`,
+              { reason: revoked.reason, revocationDate: revoked.revocationTime },
+            );
           }
-          return { ...base, status: 'unusable', detail: v.detail };
+          return revocationAnswer('OCSP', label, 'unusable', v.detail);
         }
       }
     },

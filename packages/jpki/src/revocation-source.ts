@@ -1,5 +1,6 @@
 import type { Certificate } from '@mynakit/pki';
 import { type Check, check } from '@mynakit/report';
+import { revocationAnswer } from './revocation-answer.js';
 import type { CrlReason } from './revocation-rules.js';
 
 /**
@@ -104,30 +105,28 @@ export function inMemoryRevocationSource(options: {
 }): RevocationSource {
   const label = options.label ?? 'in-memory';
   const bySerial = new Map(options.entries.map((e) => [e.serialNumber.toLowerCase(), e]));
+  const answer = (
+    status: RevocationStatus,
+    detail: string,
+    revoked?: { readonly reason?: CrlReason; readonly revocationDate?: Date },
+  ): RevocationAnswer => revocationAnswer('in-memory', label, status, detail, revoked);
   return {
     kind: 'in-memory',
     label,
     async check(certificate, issuer, now) {
-      const base = { kind: 'in-memory', source: label };
       if (issuer.fingerprint256 !== options.issuer.fingerprint256) {
-        return { ...base, status: 'unusable', detail: 'the table speaks for another issuer' };
+        return answer('unusable', 'the table speaks for another issuer');
       }
       const e = bySerial.get(certificate.serialNumber.toLowerCase());
       if (e === undefined) {
         return options.complete === true
-          ? { ...base, status: 'good', detail: 'not listed in a complete table' }
-          : { ...base, status: 'unusable', detail: 'the certificate is not in the table' };
+          ? answer('good', 'not listed in a complete table')
+          : answer('unusable', 'the certificate is not in the table');
       }
       if (e.status === 'revoked' && (e.revocationDate === undefined || e.revocationDate <= now)) {
-        return {
-          ...base,
-          status: 'revoked',
-          ...(e.reason !== undefined ? { reason: e.reason } : {}),
-          ...(e.revocationDate !== undefined ? { revocationDate: e.revocationDate } : {}),
-          detail: 'listed as revoked',
-        };
+        return answer('revoked', 'listed as revoked', e);
       }
-      return { ...base, status: 'good', detail: 'listed as good' };
+      return answer('good', 'listed as good');
     },
   };
 }
