@@ -40,7 +40,54 @@ export type IssuerErrorCode =
   /** The installation is not in the state the step needs (completing one that is not pending, adding to one that is not active). */
   | 'ISSUER_INSTALLATION_STATE'
   /** Another installation of the same resident completed first: the one-device rule lets one completion per base generation win. */
-  | 'ISSUER_INSTALLATION_CONFLICT';
+  | 'ISSUER_INSTALLATION_CONFLICT'
+  // ---- cards and the sandbox register (src/cards, src/residents) ----
+  /** A card file (the sandbox's "physical card") cannot be written or read. */
+  | 'ISSUER_CARD_FILE'
+  /** The operator route needs the admin bearer token, and none or another was sent. */
+  | 'ISSUER_UNAUTHORIZED'
+  // ---- installations (src/installations) ----
+  /** The challenge (nonce) was never handed out here, or for another purpose. */
+  | 'ISSUER_CHALLENGE_UNKNOWN'
+  /** The challenge (nonce) was used before: each is single use. */
+  | 'ISSUER_CHALLENGE_REPLAYED'
+  /** The challenge (nonce) outlived its lifetime. */
+  | 'ISSUER_CHALLENGE_EXPIRED'
+  /** The CMS signature or user-authentication signature does not verify over what was sent (tampered, another key, malformed). */
+  | 'ISSUER_PROOF_INVALID'
+  /** The proof's kind does not fit the card: a card with a signature certificate signs the request. */
+  | 'ISSUER_PROOF_NOT_ACCEPTED'
+  /** The signer's certificate does not chain to the sandbox JPKI CAs (or breaks their profile). */
+  | 'ISSUER_CERTIFICATE_UNTRUSTED'
+  /** The signer's certificate (or the card) is outside its validity period. */
+  | 'ISSUER_CERTIFICATE_EXPIRED'
+  /** The certificate chains to the sandbox CAs but is no card certificate of the register. */
+  | 'ISSUER_CARD_UNKNOWN'
+  /** The card is no longer the resident's active card (revoked, replaced). */
+  | 'ISSUER_CARD_REVOKED'
+  /** The installation token is missing, wrong, expired, or for another installation. */
+  | 'ISSUER_INSTALLATION_TOKEN_INVALID'
+  /** A certificate signing request is malformed, not signed by its key, not RSA-2048, or missing / not expected. */
+  | 'ISSUER_CSR_INVALID'
+  /** A key attestation does not verify (format, signature, dates, attested keys). */
+  | 'ISSUER_ATTESTATION_INVALID'
+  /** A key attestation's chain does not lead to the sandbox platform attestation roots. */
+  | 'ISSUER_ATTESTATION_UNTRUSTED'
+  /** A key attestation's key_storage is below what the issuer requires. */
+  | 'ISSUER_ATTESTATION_TOO_WEAK'
+  /** A key attestation carries no nonce, or one this installation did not hand out, or one used before. */
+  | 'ISSUER_ATTESTATION_NONCE'
+  /** The CSR's key is not among the keys its attestation vouches for. */
+  | 'ISSUER_KEY_NOT_ATTESTED'
+  /** The smartphone certificate is no active credential of this installation. */
+  | 'ISSUER_DEVICE_CERTIFICATE_UNKNOWN'
+  /** The smartphone certificate was revoked (superseded by another device, or otherwise). */
+  | 'ISSUER_DEVICE_CERTIFICATE_REVOKED'
+  /** The holder's card carries no signature certificate (under 15): no card-substitute record (DOMAIN.md §4). */
+  | 'ISSUER_RECORD_NOT_ELIGIBLE'
+  // ---- the server (src/server.ts) ----
+  /** The port is taken by another process. */
+  | 'ISSUER_PORT_IN_USE';
 
 /** An error of the issuer service, with a stable code and the underlying error as `cause`. */
 export class IssuerError extends Error {
