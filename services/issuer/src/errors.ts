@@ -85,6 +85,9 @@ export type IssuerErrorCode =
   | 'ISSUER_DEVICE_CERTIFICATE_REVOKED'
   /** The holder's card carries no signature certificate (under 15): no card-substitute record (DOMAIN.md §4). */
   | 'ISSUER_RECORD_NOT_ELIGIBLE'
+  // ---- records (src/records) ----
+  /** The resident's registered data cannot make a valid record (a value outside the docType's profile): a data fault of the issuer, 500. */
+  | 'ISSUER_RECORD_INVALID'
   // ---- the server (src/server.ts) ----
   /** The port is taken by another process. */
   | 'ISSUER_PORT_IN_USE';
