@@ -17,6 +17,10 @@ export interface NewCard {
   signPasswordVerifier: string | null;
   authPinVerifier: string;
   supportPinVerifier: string;
+  /** Serial of `signCert`, lower-case hex, so a signature can be traced to its card (null with `signCert`). */
+  signSerial?: string | null;
+  /** Serial of `authCert`, lower-case hex. */
+  authSerial?: string | null;
 }
 
 /** A recorded card: its certificates and PIN verifiers (never a PIN, never a private key). */
@@ -34,7 +38,11 @@ export interface Card {
   supportPinVerifier: string;
   createdAt: number;
   revokedAt: number | null;
+  signSerial: string | null;
+  authSerial: string | null;
 }
+
+const SERIAL = /^[0-9a-f]{1,40}$/;
 
 function fromRow(row: Selectable<CardsTable>): Card {
   return {
@@ -51,6 +59,8 @@ function fromRow(row: Selectable<CardsTable>): Card {
     supportPinVerifier: row.support_pin_verifier,
     createdAt: Number(row.created_at),
     revokedAt: row.revoked_at === null ? null : Number(row.revoked_at),
+    signSerial: row.sign_serial ?? null,
+    authSerial: row.auth_serial ?? null,
   };
 }
 
@@ -73,6 +83,11 @@ export class CardRepository {
       'signCert and signPasswordVerifier come together',
     );
     check(input.authCert.length > 0, 'authCert must not be empty');
+    const signSerial = input.signSerial ?? null;
+    const authSerial = input.authSerial ?? null;
+    check(signSerial === null || SERIAL.test(signSerial), 'signSerial must be lower-case hex');
+    check(authSerial === null || SERIAL.test(authSerial), 'authSerial must be lower-case hex');
+    check(signSerial === null || input.signCert !== null, 'signSerial needs signCert');
     const row: CardsTable = {
       id: input.id ?? randomUUID(),
       resident_id: input.residentId,
@@ -87,6 +102,8 @@ export class CardRepository {
       support_pin_verifier: input.supportPinVerifier,
       created_at: now,
       revoked_at: null,
+      sign_serial: signSerial,
+      auth_serial: authSerial,
     };
     const resident = await this.db
       .selectFrom('residents')
@@ -101,7 +118,9 @@ export class CardRepository {
       const active = await this.activeForResident(input.residentId);
       if (active)
         throw new IssuerError('ISSUER_CARD_CONFLICT', 'the resident holds an active card', { cause: e });
-      throw new IssuerError('ISSUER_DUPLICATE', 'a card with this id or number exists', { cause: e });
+      throw new IssuerError('ISSUER_DUPLICATE', 'a card with this id, number or certificate serial exists', {
+        cause: e,
+      });
     }
     return fromRow(row);
   }
@@ -118,6 +137,21 @@ export class CardRepository {
       .selectFrom('cards')
       .selectAll()
       .where('card_number', '=', cardNumber)
+      .executeTakeFirst();
+    return row && fromRow(row);
+  }
+
+  /**
+   * The card whose signature (`sign`) or user-authentication (`auth`) certificate has this serial
+   * (hex, any case), or undefined — which card produced a JPKI signature.
+   */
+  async getByCertificateSerial(kind: 'sign' | 'auth', serial: string): Promise<Card | undefined> {
+    const normalized = typeof serial === 'string' ? serial.toLowerCase() : '';
+    if (!SERIAL.test(normalized)) return undefined;
+    const row = await this.db
+      .selectFrom('cards')
+      .selectAll()
+      .where(kind === 'sign' ? 'sign_serial' : 'auth_serial', '=', normalized)
       .executeTakeFirst();
     return row && fromRow(row);
   }

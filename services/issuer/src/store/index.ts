@@ -17,6 +17,7 @@ export {
   InstallationRepository,
   type NewInstallation,
 } from './installation-repository.js';
+export { InstallationTokenRepository } from './installation-token-repository.js';
 export {
   type IssuerRepositories,
   type IssuerStore,
@@ -37,6 +38,7 @@ export {
   type ResidentPage,
   ResidentRepository,
 } from './resident-repository.js';
+export { StagedCredentialRepository } from './staged-credential-repository.js';
 export type {
   CardState,
   CredentialKind,

@@ -6,10 +6,12 @@ import { CardRepository } from './card-repository.js';
 import { CredentialRepository } from './credential-repository.js';
 import { EventRepository } from './event-repository.js';
 import { InstallationRepository } from './installation-repository.js';
+import { InstallationTokenRepository } from './installation-token-repository.js';
 import { issuerMigrations } from './migrations/index.js';
 import { OfferRepository } from './offer-repository.js';
 import { ResidentRepository } from './resident-repository.js';
 import type { IssuerDatabase } from './schema.js';
+import { StagedCredentialRepository } from './staged-credential-repository.js';
 import { inTransaction } from './store-support.js';
 
 /** How to open the issuer's database. */
@@ -37,6 +39,10 @@ export interface IssuerRepositories {
   events: EventRepository;
   /** OpenID4VCI c_nonces: single use by compare-and-set (@mynakit/db NonceStore on the issuer's `nonces`). */
   nonces: NonceStore;
+  /** Bearer secrets of pending installations (SHA-256 only). */
+  installationTokens: InstallationTokenRepository;
+  /** Certificates held for a pending installation until it completes (the iPhone family). */
+  stagedCredentials: StagedCredentialRepository;
 }
 
 /** The issuer's store: its repositories, grouped work in one transaction, and close. */
@@ -72,6 +78,8 @@ function repositoriesOf(
     events: new EventRepository(db),
     // IssuerDatabase extends Database, but Kysely's table map is invariant: the `nonces` table is the same.
     nonces: new NonceStore(db as unknown as Kysely<Database>),
+    installationTokens: new InstallationTokenRepository(db),
+    stagedCredentials: new StagedCredentialRepository(db),
   };
 }
 

@@ -53,6 +53,10 @@ export interface CardsTable {
   support_pin_verifier: string;
   created_at: number;
   revoked_at: number | null;
+  /** Serial of `sign_cert`, lower-case hex (migration 0002): a signature proves which card signed. */
+  sign_serial: string | null;
+  /** Serial of `auth_cert`, lower-case hex (migration 0002). */
+  auth_serial: string | null;
 }
 
 /** The phone family an installation targets (DOMAIN.md §1: the record and certificates arrive differently). */
@@ -150,6 +154,33 @@ export interface EventsTable {
 }
 
 /**
+ * The bearer secret of one pending installation (migration 0002), kept only as its SHA-256: it lets the
+ * phone that passed the card step send its certificate signing requests.
+ */
+export interface InstallationTokensTable {
+  token_hash: string;
+  installation_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
+/**
+ * Credentials issued to a pending installation and held back until it completes (migration 0002): the
+ * iPhone family's JPKI certificates wait here for the record, and completion moves them into
+ * `credentials` in the transaction that takes the device slot.
+ */
+export interface StagedCredentialsTable {
+  id: string;
+  installation_id: string;
+  kind: CredentialKind;
+  serial: string | null;
+  mso_digest: string | null;
+  not_after: number;
+  bytes: Uint8Array;
+  created_at: number;
+}
+
+/**
  * Every table of the issuer's database. It extends @mynakit/db's `Database`, whose `nonces` table holds
  * the OpenID4VCI c_nonces through @mynakit/db's NonceStore.
  */
@@ -162,4 +193,6 @@ export interface IssuerDatabase extends Database {
   oid4vci_offers: Oid4vciOffersTable;
   oid4vci_access_tokens: Oid4vciAccessTokensTable;
   events: EventsTable;
+  installation_tokens: InstallationTokensTable;
+  staged_credentials: StagedCredentialsTable;
 }

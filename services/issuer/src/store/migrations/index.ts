@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as issuerTables from './0001-issuer-tables.js';
+import * as installationSteps from './0002-installation-steps.js';
 
 /**
  * The issuer's migrations, in order, run at start-up by openIssuerStore with their own bookkeeping table
@@ -7,4 +8,5 @@ import * as issuerTables from './0001-issuer-tables.js';
  */
 export const issuerMigrations: Record<string, Migration> = {
   '0001-issuer-tables': issuerTables,
+  '0002-installation-steps': installationSteps,
 };

@@ -1,0 +1,85 @@
+import type { Kysely } from 'kysely';
+import { isUniqueViolation } from '@mynakit/db';
+import { IssuerError } from '../errors.js';
+import { credentialRows, type NewCredential } from './credential-repository.js';
+import type { IssuerDatabase } from './schema.js';
+import { checkInstant } from './store-support.js';
+
+/**
+ * Credentials issued to a pending installation and held back until it completes: the iPhone family's two
+ * JPKI certificates wait here for the record (DOMAIN.md §1 "Two phone families": on an iPhone the record
+ * and both certificates arrive together). Completion reads them with `list`, hands them with the record to
+ * InstallationRepository.complete and `clear`s them — in one transaction (src/installations/complete.ts),
+ * so they become credentials exactly when the device slot is taken, or not at all.
+ */
+export class StagedCredentialRepository {
+  constructor(private readonly db: Kysely<IssuerDatabase>) {}
+
+  /**
+   * Holds credentials for a pending installation (validated as credentials are). ISSUER_NOT_FOUND for an
+   * unknown installation, ISSUER_INSTALLATION_STATE when it is not pending or already holds one of the
+   * kinds.
+   */
+  async stage(installationId: string, credentials: readonly NewCredential[], now: number): Promise<void> {
+    checkInstant(now, 'now');
+    const inst = await this.db
+      .selectFrom('installations')
+      .select(['resident_id', 'state'])
+      .where('id', '=', installationId)
+      .executeTakeFirst();
+    if (!inst) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
+    if (inst.state !== 'pending')
+      throw new IssuerError('ISSUER_INSTALLATION_STATE', `the installation is ${inst.state}`);
+    const rows = credentialRows(credentials, { installationId, residentId: inst.resident_id }, now);
+    if (rows.length === 0) return;
+    try {
+      await this.db
+        .insertInto('staged_credentials')
+        .values(
+          rows.map((r) => ({
+            id: r.id,
+            installation_id: r.installation_id,
+            kind: r.kind,
+            serial: r.serial,
+            mso_digest: r.mso_digest,
+            not_after: r.not_after,
+            bytes: r.bytes,
+            created_at: r.created_at,
+          })),
+        )
+        .execute();
+    } catch (e) {
+      if (isUniqueViolation(e))
+        throw new IssuerError('ISSUER_INSTALLATION_STATE', 'credentials of this kind are staged already', {
+          cause: e,
+        });
+      throw e;
+    }
+  }
+
+  /** The installation's staged credentials, in kind order, as they go into `credentials`. */
+  async list(installationId: string): Promise<NewCredential[]> {
+    const rows = await this.db
+      .selectFrom('staged_credentials')
+      .selectAll()
+      .where('installation_id', '=', installationId)
+      .orderBy('kind')
+      .execute();
+    return rows.map((r) => ({
+      kind: r.kind,
+      ...(r.serial === null ? {} : { serial: r.serial }),
+      ...(r.mso_digest === null ? {} : { msoDigest: r.mso_digest }),
+      notAfter: Number(r.not_after),
+      bytes: new Uint8Array(r.bytes),
+    }));
+  }
+
+  /** Removes the installation's staged credentials (after completion moved them, or when it failed). */
+  async clear(installationId: string): Promise<number> {
+    const res = await this.db
+      .deleteFrom('staged_credentials')
+      .where('installation_id', '=', installationId)
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+}
