@@ -48,7 +48,13 @@ export {
   publicKeyFromCoseKey,
 } from './internal/keys.js';
 export type { SignatureAlgorithmName } from './internal/signing.js';
-export { type IssuedMdoc, type IssueMdocOptions, issueMdoc, type RandomSource } from './issue-mdoc.js';
+export {
+  type IssuedMdoc,
+  type IssueMdocOptions,
+  type IssuerSigner,
+  issueMdoc,
+  type RandomSource,
+} from './issue-mdoc.js';
 export { checkLimit, LIMITS, type LimitName, MdocLimitError } from './limits.js';
 export {
   buildIssuerSigned,

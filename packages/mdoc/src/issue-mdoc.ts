@@ -16,6 +16,7 @@
  */
 import type { JsonWebKey } from 'node:crypto';
 import { type CborMap, EncodedCbor, encode } from '@mynakit/cbor';
+import type { CoseSign1, PreparedSign1, SignatureAlgorithm } from '@mynakit/cose';
 import type { KeyAuthorizations } from './device-key-info.js';
 import { MdocError } from './errors.js';
 import { coseKeyFromKeyObject, type KeyInput, toPrivateKey, toPublicKey } from './internal/keys.js';
@@ -26,6 +27,7 @@ import {
   type SignatureAlgorithmName,
   signingAlgorithm,
   signWithKey,
+  signWithSigner,
 } from './internal/signing.js';
 import { buildIssuerSigned, decodeIssuerSignedBytes, type IssuerSigned } from './issuer-signed.js';
 import { encodeIssuerSignedItem, MIN_RANDOM_LENGTH } from './issuer-signed-item.js';
@@ -58,11 +60,16 @@ export interface IssueMdocOptions {
   readonly validityInfo: ValidityInfo;
   /** Status list reference written into the MSO `status` (draft-ietf-oauth-status-list §6.3). */
   readonly status?: StatusListReference;
-  /** The document signer's private key. */
-  readonly issuerKey: KeyInput | JsonWebKey;
+  /** The document signer's private key — or give `issuerSigner` instead. */
+  readonly issuerKey?: KeyInput | JsonWebKey;
+  /**
+   * The document signer when its key is held elsewhere (a KMS, an HSM), instead of `issuerKey`: it is
+   * given the Sig_structure bytes of issuerAuth and returns the COSE signature (r ‖ s for ECDSA).
+   */
+  readonly issuerSigner?: IssuerSigner;
   /** x5chain: DER certificates, the DS certificate first (its issuer chain may follow). */
   readonly issuerCertificateChain: readonly Uint8Array[];
-  /** Default: from the key (ES256 for P-256…). */
+  /** Default: from the key (ES256 for P-256…), or the `issuerSigner`'s algorithm. */
   readonly algorithm?: SignatureAlgorithmName;
   /** Default SHA-256. */
   readonly digestAlgorithm?: DigestAlgorithm;
@@ -70,6 +77,18 @@ export interface IssueMdocOptions {
   readonly saltLength?: number;
   /** Randomness for salts and digest IDs (default crypto.getRandomValues). */
   readonly random?: RandomSource;
+}
+
+/**
+ * A document signer whose private key stays where it is (a KMS, an HSM, a key service shared by the
+ * issuer's instances): `sign` receives the exact bytes to sign — the COSE Sig_structure of issuerAuth
+ * (RFC 9052 §4.4) — and returns the COSE signature: r ‖ s for ECDSA, each half the curve's size (RFC
+ * 9053 §2.1; a DER signature is refused), the raw signature for EdDSA.
+ */
+export interface IssuerSigner {
+  /** The COSE algorithm: an IANA name (`'ES256'`, `'ES384'`, `'ES512'`, `'EdDSA'`) or its identifier (-7…). */
+  readonly algorithm: SignatureAlgorithmName | string | number;
+  sign(toBeSigned: Uint8Array): Promise<Uint8Array>;
 }
 
 export interface IssuedMdoc {
@@ -115,8 +134,7 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
   const hash = DIGEST_ALGORITHMS[digestAlgorithm];
   if (!hash) throw new MdocError('MDOC_UNSUPPORTED', 'digestAlgorithm must be SHA-256, SHA-384 or SHA-512');
 
-  const issuerKey = toPrivateKey(options.issuerKey, 'issuerKey');
-  const algorithm = signingAlgorithm(options.algorithm, issuerKey);
+  const signer = issuerSignerOf(options);
   const deviceKeyObject = toPublicKey(options.deviceKey, 'deviceKey'); // also checks a COSE_Key is usable
   const deviceKey =
     options.deviceKey instanceof Map ? options.deviceKey : coseKeyFromKeyObject(deviceKeyObject);
@@ -171,11 +189,11 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
 
   // §9.1.2.4: alg protected, the DS chain in x5chain (RFC 9360 §2) unprotected.
   const prepared = prepareMdocSign1({
-    algorithm,
+    algorithm: signer.algorithm,
     payload: msoBytes,
     x5chain: options.issuerCertificateChain,
   });
-  const issuerAuth = signWithKey(prepared, issuerKey).toCbor();
+  const issuerAuth = (await signer.sign(prepared)).toCbor();
 
   const bytes = encode(buildIssuerSigned(items, issuerAuth));
   return {
@@ -187,6 +205,30 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
     msoDigest: digestOf('sha256', msoBytes),
     digestIds,
   };
+}
+
+/** The issuer's key or signer and the algorithm it signs with; checked before anything is built. */
+function issuerSignerOf(options: IssueMdocOptions): {
+  readonly algorithm: SignatureAlgorithm;
+  sign(prepared: PreparedSign1): Promise<CoseSign1>;
+} {
+  const { issuerKey, issuerSigner } = options;
+  if ((issuerKey === undefined) === (issuerSigner === undefined))
+    throw new MdocError('MDOC_INVALID_ARGUMENT', 'give either issuerKey or issuerSigner');
+  if (issuerSigner !== undefined) {
+    if (typeof issuerSigner !== 'object' || issuerSigner === null || typeof issuerSigner.sign !== 'function')
+      throw new MdocError('MDOC_INVALID_ARGUMENT', 'issuerSigner must have a sign(toBeSigned) function');
+    const algorithm = signingAlgorithm(issuerSigner.algorithm, undefined);
+    if (options.algorithm !== undefined && signingAlgorithm(options.algorithm, undefined).id !== algorithm.id)
+      throw new MdocError(
+        'MDOC_INVALID_ARGUMENT',
+        `algorithm ${options.algorithm} is not the issuerSigner's`,
+      );
+    return { algorithm, sign: (prepared) => signWithSigner(prepared, issuerSigner, 'issuerSigner') };
+  }
+  const key = toPrivateKey(issuerKey as KeyInput, 'issuerKey');
+  const algorithm = signingAlgorithm(options.algorithm, key);
+  return { algorithm, sign: async (prepared) => signWithKey(prepared, key) };
 }
 
 function truncateToSeconds(v: ValidityInfo): ValidityInfo {

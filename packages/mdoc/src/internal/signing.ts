@@ -10,6 +10,7 @@ import {
   CoseAlgorithm,
   CoseError,
   type CoseSign1,
+  type CoseSigner,
   defaultSignatureAlgorithm,
   HeaderLabel,
   type PreparedSign1,
@@ -81,6 +82,30 @@ export function prepareMdocSign1(input: {
     payload: input.payload,
     ...(input.detachedPayload ? { detachedPayload: input.detachedPayload } : {}),
   });
+}
+
+/**
+ * Signs a prepared COSE_Sign1 with a signer that holds its key elsewhere (a KMS, an HSM):
+ * MdocError('MDOC_KEY') when it fails or returns a signature of the wrong form (ECDSA: r ‖ s, RFC 9053
+ * §2.1, not DER), naming the option `what`.
+ */
+export async function signWithSigner(
+  prepared: PreparedSign1,
+  signer: CoseSigner,
+  what: string,
+): Promise<CoseSign1> {
+  let signature: Uint8Array;
+  try {
+    signature = await signer.sign(prepared.toBeSigned);
+  } catch (e) {
+    throw new MdocError('MDOC_KEY', `${what}.sign failed`, { cause: e });
+  }
+  try {
+    return prepared.complete(signature);
+  } catch (e) {
+    if (e instanceof CoseError) throw new MdocError('MDOC_KEY', `${what}: ${e.message}`, { cause: e });
+    throw e;
+  }
 }
 
 /** Signs a prepared COSE_Sign1 with a local key: MdocError('MDOC_KEY') when it does not fit. */
