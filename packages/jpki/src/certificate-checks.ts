@@ -1,4 +1,10 @@
-import { type Certificate, isoTime, isSignedBy, validateCertificatePath } from '@mynakit/pki';
+import {
+  type Certificate,
+  isoTime,
+  isSignedBy,
+  type ValidateCertificatePathOptions,
+  validateCertificatePath,
+} from '@mynakit/pki';
 import type { Check } from '@mynakit/report';
 import { check } from '@mynakit/report';
 import { type BasicFour, basicFourOfCertificate } from './basic-four.js';
@@ -80,6 +86,24 @@ function pathCode(c: Check, failure: { readonly code: string; readonly detail: s
 }
 
 export async function checkCertificate(input: CertificateCheckInput): Promise<CertificateCheckResult> {
+  // Everything but the revocation sources runs in a synchronous helper: an async function keeps its frame
+  // in an object allocated on every call, so it is kept small.
+  const r = checksBeforeRevocation(input);
+  if (r.issuer === undefined) return r;
+  const revocation = await consultRevocationSources(input.revocation, input.certificate, r.issuer, input.now);
+  r.checks.push(combineRevocationAnswers(revocation));
+  r.revocation = revocation;
+  return r;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Path, validity, key usage, policy and basic four; then either the issuer to ask the revocation sources
+ * about (`issuer` set, `status.revocation` still to come) or the `status.revocation` check saying why
+ * they are not asked.
+ */
+function checksBeforeRevocation(input: CertificateCheckInput): Mutable<CertificateCheckResult> {
   if (!VERIFICATION_PROFILES.includes(input.profile)) {
     throw new JpkiError('INVALID_ARGUMENT', `unknown verification profile ${String(input.profile)}`);
   }
@@ -88,22 +112,30 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
   const checks: Check[] = [];
 
   // cert.path — RFC 5280 path validation; time validity is reported separately as cert.validity.
-  const path = validateCertificatePath({
-    leaf,
-    intermediates: input.intermediates,
-    trustAnchors: input.trustAnchors,
-    now,
-    ...(input.allowSha1 === true ? { allowSha1: true } : {}),
-  });
+  const pathOptions: {
+    -readonly [K in keyof ValidateCertificatePathOptions]: ValidateCertificatePathOptions[K];
+  } = { leaf, intermediates: input.intermediates, trustAnchors: input.trustAnchors, now };
+  if (input.allowSha1 === true) pathOptions.allowSha1 = true;
+  const path = validateCertificatePath(pathOptions);
   const structural = path.checks.filter((c) => c.status === 'failed' && !TIME_CHECKS.has(c.id));
-  const warnings = path.checks.filter((c) => c.status === 'warning').map((c) => c.detail);
   if (structural.length > 0) {
     const codes = [...new Set(structural.map((c) => pathCode(c, path.failure)))].join(', ');
     checks.push(check('cert.path', 'failed', `${codes}: ${structural.map((c) => c.detail).join('; ')}`));
   } else {
-    const build = path.checks.find((c) => c.id === 'path.build')?.detail ?? 'path built';
-    const extra = warnings.length > 0 ? ` (${warnings.join('; ')})` : '';
-    checks.push(check('cert.path', 'passed', `${build}; signatures and CA constraints verified${extra}`));
+    let build: string | undefined;
+    let extra = '';
+    for (const c of path.checks) {
+      if (c.id === 'path.build') build ??= c.detail;
+      if (c.status === 'warning') extra = extra === '' ? c.detail : `${extra}; ${c.detail}`;
+    }
+    if (extra !== '') extra = ` (${extra})`;
+    checks.push(
+      check(
+        'cert.path',
+        'passed',
+        `${build ?? 'path built'}; signatures and CA constraints verified${extra}`,
+      ),
+    );
   }
 
   // cert.validity — every certificate on the path, the trust anchor included: an expired CA generation
@@ -168,25 +200,19 @@ export async function checkCertificate(input: CertificateCheckInput): Promise<Ce
       isSignedBy(leaf, candidate, { allowSha1: input.allowSha1 === true }))
       ? candidate
       : undefined;
-  let revocation: RevocationAnswer[] = [];
   if (issuer === undefined) {
     const why =
       path.path.length === 1 && path.ok
         ? 'the signer certificate is itself the trust anchor: no issuer to ask about it'
         : 'no verified issuer: revocation not checked';
     checks.push(check('status.revocation', path.ok ? 'undetermined' : 'skipped', why));
-  } else {
-    revocation = await consultRevocationSources(input.revocation, leaf, issuer, now);
-    checks.push(combineRevocationAnswers(revocation));
   }
-
-  return {
-    checks,
-    path: path.path,
-    ...(issuer !== undefined ? { issuer } : {}),
-    revocation,
-    ...(basicFour !== undefined ? { basicFour } : {}),
-  };
+  // Members in the interface's order; `issuer`, `revocation` and `basicFour` as they apply.
+  const r = { checks, path: path.path } as Partial<Mutable<CertificateCheckResult>>;
+  if (issuer !== undefined) r.issuer = issuer;
+  r.revocation = [];
+  if (basicFour !== undefined) r.basicFour = basicFour;
+  return r as Mutable<CertificateCheckResult>;
 }
 
 function keyUsageCheck(leaf: Certificate, profile: VerificationProfile): Check {

@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
-import { type Certificate, parseCms, verifyCmsSignature } from '@mynakit/pki';
+import { type Certificate, type CmsVerification, parseCms, verifyCmsSignature } from '@mynakit/pki';
 import { type Check, check, type Report, verdictOf } from '@mynakit/report';
 import type { BasicFour } from './basic-four.js';
-import { checkCertificate, VERIFICATION_PROFILES, type VerificationProfile } from './certificate-checks.js';
+import {
+  type CertificateCheckInput,
+  type CertificateCheckResult,
+  checkCertificate,
+  VERIFICATION_PROFILES,
+  type VerificationProfile,
+} from './certificate-checks.js';
 import { JpkiError } from './errors.js';
 import type { JpkiPolicyConfig } from './profiles.js';
 import type { RevocationAnswer, RevocationSource } from './revocation-source.js';
@@ -78,15 +84,27 @@ const CERT_IDS = [
 export async function verifyJpkiSignature(
   o: VerifyJpkiSignatureOptions,
 ): Promise<SignatureVerificationReport> {
+  // The work before and after the one await lives in synchronous helpers: an async function keeps its
+  // frame in an object allocated on every call, so it is kept small.
+  const { cms, checks } = cmsChecks(o);
+  const signer = cms.signerCertificate;
+  if (signer === undefined) {
+    for (const id of CERT_IDS) checks.push(check(id, 'skipped', 'no signer certificate'));
+    return signatureReport(o, cms, checks, undefined);
+  }
+  return signatureReport(o, cms, checks, await checkCertificate(certificateCheckInput(o, cms, signer)));
+}
+
+/** The CMS half: the checks of @mynakit/pki, completed so that the always-present ones are there. */
+function cmsChecks(o: VerifyJpkiSignatureOptions): { cms: CmsVerification; checks: Check[] } {
   requireOptions(o);
-  const profile = o.profile ?? 'x509';
   const allowSha1 = o.allowSha1 === true;
-  const cms = verifyCmsSignature(o.signature, {
-    ...(o.content !== undefined ? { content: o.content } : {}),
-    ...(o.certificates !== undefined ? { extraCertificates: o.certificates } : {}),
-    ...(allowSha1 ? { allowSha1 } : {}),
-  });
-  const checks: Check[] = [...cms.checks];
+  const opts: { content?: Uint8Array; extraCertificates?: readonly Certificate[]; allowSha1?: boolean } = {};
+  if (o.content !== undefined) opts.content = o.content;
+  if (o.certificates !== undefined) opts.extraCertificates = o.certificates;
+  if (allowSha1) opts.allowSha1 = allowSha1;
+  const cms = verifyCmsSignature(o.signature, opts);
+  const checks: Check[] = cms.checks.slice();
 
   const decoded = !checks.some((c) => c.id === 'cms.decode' && c.status === 'failed');
   if (decoded && !hasCheck(checks, 'cms.message_digest'))
@@ -103,41 +121,57 @@ export async function verifyJpkiSignature(
     );
   }
   for (const id of ALWAYS) if (!hasCheck(checks, id)) checks.push(check(id, 'skipped', 'not reached'));
+  return { cms, checks };
+}
 
+/** What certificate-checks.ts needs: the signer, and the other certificates as path candidates. */
+function certificateCheckInput(
+  o: VerifyJpkiSignatureOptions,
+  cms: CmsVerification,
+  signer: Certificate,
+): CertificateCheckInput {
+  const intermediates: Certificate[] = [];
+  for (const x of cms.certificates) if (x.fingerprint256 !== signer.fingerprint256) intermediates.push(x);
+  for (const x of o.certificates ?? []) if (x.fingerprint256 !== signer.fingerprint256) intermediates.push(x);
+  const input: { -readonly [K in keyof CertificateCheckInput]: CertificateCheckInput[K] } = {
+    certificate: signer,
+    intermediates,
+    trustAnchors: o.trustAnchors,
+    revocation: o.revocation ?? [],
+    now: o.now,
+    profile: o.profile ?? 'x509',
+  };
+  if (o.policies !== undefined) input.policies = o.policies;
+  if (o.allowSha1 === true) input.allowSha1 = true;
+  return input;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * The report. Optional members are set one by one in the interface's order, `revocation` last (no
+ * spreads of conditional objects: each is a builtin call on every verification).
+ */
+function signatureReport(
+  o: VerifyJpkiSignatureOptions,
+  cms: CmsVerification,
+  checks: Check[],
+  cert: CertificateCheckResult | undefined,
+): SignatureVerificationReport {
+  if (cert !== undefined) for (const c of cert.checks) checks.push(c);
   const signer = cms.signerCertificate;
-  let revocation: readonly RevocationAnswer[] = [];
-  let basicFour: BasicFour | undefined;
-  if (signer === undefined) {
-    for (const id of CERT_IDS) checks.push(check(id, 'skipped', 'no signer certificate'));
-  } else {
-    const c = await checkCertificate({
-      certificate: signer,
-      intermediates: [...cms.certificates, ...(o.certificates ?? [])].filter(
-        (x) => x.fingerprint256 !== signer.fingerprint256,
-      ),
-      trustAnchors: o.trustAnchors,
-      revocation: o.revocation ?? [],
-      now: o.now,
-      profile,
-      ...(o.policies !== undefined ? { policies: o.policies } : {}),
-      ...(allowSha1 ? { allowSha1 } : {}),
-    });
-    checks.push(...c.checks);
-    revocation = c.revocation;
-    basicFour = c.basicFour;
-  }
-
-  return {
+  const report = {
     verdict: verdictOf(checks),
     checks,
-    profile,
-    ...(signer !== undefined ? { signer: certificateIdentity(signer) } : {}),
-    ...(cms.signingTime !== undefined ? { signingTime: cms.signingTime } : {}),
-    ...(cms.detached !== undefined ? { detached: cms.detached } : {}),
-    ...(cms.contentType !== undefined ? { contentType: cms.contentType } : {}),
-    ...(basicFour !== undefined ? { basicFour } : {}),
-    revocation,
-  };
+    profile: o.profile ?? 'x509',
+  } as Partial<Mutable<SignatureVerificationReport>>;
+  if (signer !== undefined) report.signer = certificateIdentity(signer);
+  if (cms.signingTime !== undefined) report.signingTime = cms.signingTime;
+  if (cms.detached !== undefined) report.detached = cms.detached;
+  if (cms.contentType !== undefined) report.contentType = cms.contentType;
+  if (cert?.basicFour !== undefined) report.basicFour = cert.basicFour;
+  report.revocation = cert?.revocation ?? [];
+  return report as SignatureVerificationReport;
 }
 
 function invalid(message: string): JpkiError {
