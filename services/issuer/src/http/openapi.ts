@@ -95,6 +95,11 @@ export class OpenApiRegistry {
         securitySchemes: {
           sandboxAdmin: { type: 'http', scheme: 'bearer', description: 'the sandbox operator token' },
           accessToken: { type: 'http', scheme: 'bearer', description: 'an OpenID4VCI access token' },
+          installationToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'the installationToken answered by the card step (POST /installations)',
+          },
         },
       },
     };
