@@ -645,15 +645,16 @@ export function verifyCmsSignature(der: Uint8Array, opts: VerifyCmsOptions = {})
       );
     }
   });
-  return {
-    verdict: verdictOf(checks),
-    checks,
-    ...(first ? { signerCertificate: first } : {}),
-    certificates,
-    ...(signingTime ? { signingTime } : {}),
-    ...(content ? { content } : {}),
-    contentType: cms.contentType,
-    detached,
-    ...(signerPath ? { signerPath } : {}),
-  };
+  // Member by member in the interface's order (conditional spreads are a builtin call each).
+  const out = { verdict: verdictOf(checks), checks } as Partial<Mutable<CmsVerification>>;
+  if (first) out.signerCertificate = first;
+  out.certificates = certificates;
+  if (signingTime) out.signingTime = signingTime;
+  if (content) out.content = content;
+  out.contentType = cms.contentType;
+  out.detached = detached;
+  if (signerPath) out.signerPath = signerPath;
+  return out as CmsVerification;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };

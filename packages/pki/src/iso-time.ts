@@ -8,6 +8,22 @@
  * RangeError for an invalid date.
  */
 export function isoTime(d: Date): string {
+  // The same few instants (now, thisUpdate, nextUpdate, notAfter) are written several times in one
+  // report: the last strings made are kept, by time value, in a small direct-mapped table.
+  const t = d.getTime();
+  const slot = Math.floor(t / 1000) & (RECENT_SLOTS - 1);
+  if (recentTimes[slot] === t) return recentStrings[slot]!;
+  const s = format(d);
+  recentTimes[slot] = t;
+  recentStrings[slot] = s;
+  return s;
+}
+
+const RECENT_SLOTS = 16;
+const recentTimes = new Float64Array(RECENT_SLOTS).fill(Number.NaN);
+const recentStrings: string[] = new Array<string>(RECENT_SLOTS).fill('');
+
+function format(d: Date): string {
   const y = d.getUTCFullYear();
   if (!(y >= 0 && y <= 9999)) return d.toISOString();
   const mo = d.getUTCMonth() + 1;

@@ -827,34 +827,34 @@ export function verifyOcspResponse(der: Uint8Array, opts: VerifyOcspResponseOpti
     ),
   );
 
-  const times = {
-    thisUpdate: single.thisUpdate,
-    ...(single.nextUpdate ? { nextUpdate: single.nextUpdate } : {}),
-    producedAt: basic.producedAt,
-  };
+  // The result is built member by member in the interface's order (conditional spreads are a builtin
+  // call each, on every status check).
+  let status: OcspVerification['status'];
+  let detail: string;
   if (single.status === 'good') {
     checks.push(check('ocsp.cert_status', 'passed', 'good'));
-    return { status: 'good', verdict: verdictOf(checks), detail: 'good', checks, ...times };
-  }
-  if (single.status === 'unknown') {
+    status = 'good';
+    detail = 'good';
+  } else if (single.status === 'unknown') {
     checks.push(check('ocsp.cert_status', 'undetermined', 'the responder does not know the certificate'));
-    return {
-      status: 'unknown',
-      verdict: verdictOf(checks),
-      detail: 'unknown to the responder',
-      checks,
-      ...times,
-    };
+    status = 'unknown';
+    detail = 'unknown to the responder';
+  } else {
+    detail = `revoked at ${single.revocationTime?.toISOString()}${single.reason ? ` (${single.reason})` : ''}`;
+    checks.push(check('ocsp.cert_status', 'failed', detail));
+    status = 'revoked';
   }
-  const detail = `revoked at ${single.revocationTime?.toISOString()}${single.reason ? ` (${single.reason})` : ''}`;
-  checks.push(check('ocsp.cert_status', 'failed', detail));
-  return {
-    status: 'revoked',
-    verdict: verdictOf(checks),
-    ...(single.reason ? { reason: single.reason } : {}),
-    ...(single.revocationTime ? { revocationTime: single.revocationTime } : {}),
-    detail,
-    checks,
-    ...times,
-  };
+  const out = { status, verdict: verdictOf(checks) } as Mutable<OcspVerification>;
+  if (status === 'revoked') {
+    if (single.reason) out.reason = single.reason;
+    if (single.revocationTime) out.revocationTime = single.revocationTime;
+  }
+  out.detail = detail;
+  out.checks = checks;
+  out.thisUpdate = single.thisUpdate;
+  if (single.nextUpdate) out.nextUpdate = single.nextUpdate;
+  out.producedAt = basic.producedAt;
+  return out;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
