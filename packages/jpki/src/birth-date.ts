@@ -22,25 +22,34 @@ export interface JpkiBirthDate {
   readonly date?: CalendarDate;
 }
 
-const SHAPE = /^([0-5])(\d{4})(\d{2})(\d{2})$/;
+/** The decimal value of `text[start..end)`, or -1 when a character there is not an ASCII digit. */
+function digitsAt(text: string, start: number, end: number): number {
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const d = text.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
 
+/** Reads `EYYYYMMDD` (read on every signature verification: by character codes, not a regular expression). */
 export function parseJpkiBirthDate(text: string): JpkiBirthDate {
-  const m = SHAPE.exec(text);
-  if (m === null)
+  const era = text.length === 9 ? digitsAt(text, 0, 1) : -1;
+  const year = digitsAt(text, 1, 5);
+  const month = digitsAt(text, 5, 7);
+  const day = digitsAt(text, 7, 9);
+  if (era < 0 || era > 5 || year < 0 || month < 0 || day < 0)
     throw new JpkiError('INVALID_BIRTH_DATE', 'birth date must be 9 digits EYYYYMMDD with era 0-5');
-  const era = Number(m[1]) as EraCode;
-  const year = Number(m[2]);
-  const month = Number(m[3]);
-  const day = Number(m[4]);
   if (year === 0 || month === 0 || day === 0) {
     if (month > 12 || day > 31)
       throw new JpkiError('INVALID_BIRTH_DATE', 'birth date has an impossible month or day');
-    return { era, year, month, day };
+    return { era: era as EraCode, year, month, day };
   }
   const date = { year, month, day };
   if (!isValidCalendarDate(date))
     throw new JpkiError('INVALID_BIRTH_DATE', 'birth date is not a calendar date');
-  return { era, year, month, day, date };
+  return { era: era as EraCode, year, month, day, date };
 }
 
 /** Writes `EYYYYMMDD` for a full Gregorian date, deriving the era digit from the date. */

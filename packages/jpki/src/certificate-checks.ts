@@ -215,11 +215,18 @@ function checksBeforeRevocation(input: CertificateCheckInput): Mutable<Certifica
   return r as Mutable<CertificateCheckResult>;
 }
 
+/** `xs.join(', ')` by concatenation: a keyUsage has a handful of names, and join is a builtin call. */
+function joined(xs: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < xs.length; i++) out = i === 0 ? xs[i]! : `${out}, ${xs[i]}`;
+  return out;
+}
+
 function keyUsageCheck(leaf: Certificate, profile: VerificationProfile): Check {
   const ku = leaf.keyUsage;
   const digitalSignature = ku?.includes('digitalSignature') === true;
   const nonRepudiation = ku?.includes('nonRepudiation') === true;
-  const list = ku === undefined ? 'none' : ku.join(', ');
+  const list = ku === undefined ? 'none' : joined(ku);
   switch (profile) {
     case 'x509':
       if (ku === undefined)

@@ -3,6 +3,7 @@ import {
   certIdMatches,
   isoTime,
   parseOcspResponse,
+  type VerifyOcspResponseOptions,
   verifyOcspResponse,
 } from '@mynakit/pki';
 import { revocationAnswer } from './revocation-answer.js';
@@ -32,14 +33,15 @@ export function ocspRevocationSource(
     kind: 'OCSP',
     label,
     async check(certificate, issuer, now): Promise<RevocationAnswer> {
-      const v = verifyOcspResponse(responseDer, {
+      const opts: { -readonly [K in keyof VerifyOcspResponseOptions]: VerifyOcspResponseOptions[K] } = {
         certificate,
         issuerCertificate: issuer,
         now,
-        ...(options.trustedResponders !== undefined ? { trustedResponders: options.trustedResponders } : {}),
-        ...(options.nonce !== undefined ? { nonce: options.nonce } : {}),
-        ...(options.allowSha1 === true ? { allowSha1: true } : {}),
-      });
+      };
+      if (options.trustedResponders !== undefined) opts.trustedResponders = options.trustedResponders;
+      if (options.nonce !== undefined) opts.nonce = options.nonce;
+      if (options.allowSha1 === true) opts.allowSha1 = true;
+      const v = verifyOcspResponse(responseDer, opts);
       const window =
         v.thisUpdate !== undefined
           ? `, thisUpdate ${isoTime(v.thisUpdate)}${v.nextUpdate !== undefined ? ` nextUpdate ${isoTime(v.nextUpdate)}` : ''}`

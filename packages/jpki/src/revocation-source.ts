@@ -46,13 +46,13 @@ export function combineRevocationAnswers(answers: readonly RevocationAnswer[]): 
       'no revocation data given (no CRL, no OCSP response): status unknown',
     );
   }
-  const summary = answers
-    .map((a) => {
-      const reason = a.reason !== undefined ? `, reason ${a.reason}` : '';
-      const when = a.revocationDate !== undefined ? ` at ${a.revocationDate.toISOString()}` : '';
-      return `${a.source}: ${a.status}${reason}${when} (${a.detail})`;
-    })
-    .join('; ');
+  let summary = '';
+  for (const a of answers) {
+    const reason = a.reason !== undefined ? `, reason ${a.reason}` : '';
+    const when = a.revocationDate !== undefined ? ` at ${a.revocationDate.toISOString()}` : '';
+    const item = `${a.source}: ${a.status}${reason}${when} (${a.detail})`;
+    summary = summary === '' ? item : `${summary}; ${item}`;
+  }
   if (answers.some((a) => a.status === 'revoked'))
     return check('status.revocation', 'failed', `revoked — ${summary}`);
   if (answers.some((a) => a.status === 'good'))
