@@ -45,7 +45,7 @@ export interface StartIssuerOptions {
   readonly clock?: () => Date;
   /** The credential issuer identifier (default `http://127.0.0.1:<port>`). */
   readonly origin?: string;
-  /** scrypt cost of the seeded cards' PIN verifiers (default @mynakit/jpki's; tests lower it). */
+  /** scrypt cost of the seeded cards’ PIN verifiers (default SANDBOX_CARD_PIN_KDF; tests lower it). */
   readonly pinKdf?: ScryptParams;
 }
 

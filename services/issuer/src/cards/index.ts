@@ -17,5 +17,6 @@ export {
   type IssuedCard,
   issueCard,
   jpkiSexOf,
+  SANDBOX_CARD_PIN_KDF,
 } from './issue-card.js';
 export { jpkiMunicipalityOf, ROMANISED_PREFECTURES } from './municipality.js';

@@ -33,6 +33,14 @@ import { jpkiMunicipalityOf } from './municipality.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
+/**
+ * scrypt cost of a sandbox card's PIN verifiers: N=2^14, r=8, p=1 (16 MiB, tens of milliseconds) instead
+ * of @mynakit/jpki's OWASP default (N=2^15, p=3: about a second per PIN here). A sandbox card's PINs are
+ * written in clear in its card file, so a costlier verifier would protect nothing; seeding ten cards at
+ * first start stays quick. A deployment issuing real cards keeps the default (and no card files).
+ */
+export const SANDBOX_CARD_PIN_KDF: ScryptParams = { N: 2 ** 14, r: 8, p: 1 };
+
 /** What issuing a card needs of the issuer's dependencies. */
 export type CardIssuerDeps = Pick<IssuerDeps, 'store' | 'hierarchy' | 'config' | 'random'>;
 
@@ -44,7 +52,7 @@ export interface IssueCardOptions {
   readonly pins?: Partial<CardPins>;
   /** Revoke the resident's active card first (a re-issued card); otherwise ISSUER_CARD_CONFLICT. */
   readonly replace?: boolean;
-  /** scrypt cost of the PIN verifiers (default @mynakit/jpki DEFAULT_SCRYPT_PARAMS). */
+  /** scrypt cost of the PIN verifiers (default SANDBOX_CARD_PIN_KDF). */
   readonly pinKdf?: ScryptParams;
 }
 
@@ -129,7 +137,7 @@ export async function issueCard(
       { publicKey: signKey.publicKey, issuedAt: now, cardExpiresAt: expiresAt, random },
     );
   }
-  const kdf = options.pinKdf === undefined ? {} : { params: options.pinKdf };
+  const kdf = { params: options.pinKdf ?? SANDBOX_CARD_PIN_KDF };
   const [signPasswordVerifier, authPinVerifier, supportPinVerifier] = await Promise.all([
     pins.signaturePassword === undefined
       ? Promise.resolve(null)
