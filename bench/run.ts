@@ -16,6 +16,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   mdoc: async () => (await import('./mdoc.bench.js')).runMdocBench(),
   jpki: async () => (await import('./jpki.bench.js')).runJpkiBench(),
   'status-list': async () => (await import('./status-list.bench.js')).runStatusListBench(),
+  issuer: async () => (await import('./issuer.bench.js')).runIssuerBench(),
 };
 
 function format(f: BenchFigure): string {
