@@ -1,6 +1,6 @@
 import { createHash, diffieHellman, hkdfSync, type KeyObject } from 'node:crypto';
-import { CoseError } from './errors.js';
 import { ecdhSharedSecret, hkdfSha256 } from './ecdh-hkdf.js';
+import { CoseError } from './errors.js';
 import type { KeyInput } from './key-input.js';
 
 export interface DeriveEMacKeyOptions {

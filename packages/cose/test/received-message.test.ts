@@ -24,11 +24,11 @@ import {
   readCoseMessage,
   readCoseMessageAt,
   readProtectedHeader,
-  sigStructure1,
-  sigStructure1Of,
   signatureAlgorithm,
   signatureAlgorithmOf,
   signSign1,
+  sigStructure1,
+  sigStructure1Of,
   UNDERSTOOD_HEADER_LABELS,
   verifySignature,
 } from '../src/index.js';
@@ -54,7 +54,11 @@ const vectors = JSON.parse(
 function publicKey(name: string) {
   const k = vectors.keys[name] as Record<string, string>;
   if (k.x_hex)
-    return jwkToKeyObject({ kty: 'OKP', crv: k.crv as string, x: Buffer.from(k.x_hex, 'hex').toString('base64url') });
+    return jwkToKeyObject({
+      kty: 'OKP',
+      crv: k.crv as string,
+      x: Buffer.from(k.x_hex, 'hex').toString('base64url'),
+    });
   const { d: _d, ...pub } = k;
   return jwkToKeyObject(pub);
 }

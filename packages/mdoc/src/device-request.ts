@@ -28,7 +28,6 @@ import { type CborMap, type CborValue, decode, EncodedCbor, encode } from '@myna
 import { MdocError } from './errors.js';
 import { type KeyInput, toPrivateKey } from './internal/keys.js';
 import { setOwn } from './internal/own.js';
-import { checkLimit } from './limits.js';
 import {
   asArray,
   asBoolean,
@@ -41,6 +40,7 @@ import {
   toCbor,
 } from './internal/shape.js';
 import { prepareMdocSign1, signingAlgorithm, signWithKey } from './internal/signing.js';
+import { checkLimit } from './limits.js';
 import { readerAuthenticationAllBytes, readerAuthenticationBytes } from './reader-authentication.js';
 import { toSessionTranscriptBytes } from './session-transcript.js';
 

@@ -20,9 +20,23 @@
  *
  * Status codes (§8.3.2.1.2.3): 0 OK, 10 general error, 11 CBOR decoding error, 12 CBOR validation error.
  */
-import type { CborMap, CborValue } from '@mynakit/cbor';
-import { asArray, asMap, asText, asUint, fail, onlyKeys, required, textField } from './internal/shape.js';
+import { CborError, type CborMap, type CborValue, LeanReader } from '@mynakit/cbor';
+import { type DeviceSigned, readDeviceSigned } from './device-signed.js';
+import { MdocError } from './errors.js';
+import {
+  boundedArrayHead,
+  encodedForm,
+  envelopeKey,
+  keySet,
+  mapHeadOf,
+  more,
+  textOf,
+  valueAt,
+  within,
+} from './internal/lean-map.js';
 import { setOwn } from './internal/own.js';
+import { asArray, asMap, fail } from './internal/shape.js';
+import { type ReceivedIssuerSigned, readIssuerSigned } from './issuer-signed.js';
 import { checkLimit } from './limits.js';
 
 export const DEVICE_RESPONSE_STATUS = {
@@ -53,24 +67,6 @@ export interface DeviceResponse {
   readonly documents: readonly DeviceResponseDocument[];
   readonly documentErrors: readonly CborMap[];
   readonly status: number;
-}
-
-/** Reads the outer structure; the documents' contents are read by the verifier. */
-export function decodeDeviceResponse(value: CborValue, where = 'DeviceResponse'): DeviceResponse {
-  const m = asMap(value, where);
-  onlyKeys(m, RESPONSE_KEYS, where);
-  const docs = m.get('documents');
-  const errs = m.get('documentErrors');
-  const version = textField(m, 'version', where);
-  if (version !== DEVICE_RESPONSE_VERSION) fail(`${where}.version must be "${DEVICE_RESPONSE_VERSION}"`);
-  const list = docs === undefined ? [] : asArray(docs, `${where}.documents`);
-  checkLimit(list.length, 'documents', `${where}.documents`);
-  return {
-    version,
-    documents: list.map((d, i) => decodeDocument(d, `${where}.documents[${i}]`)),
-    documentErrors: errs === undefined ? [] : decodeDocumentErrors(errs, `${where}.documentErrors`),
-    status: asUint(required(m, 'status', where), `${where}.status`),
-  };
 }
 
 /**
@@ -107,18 +103,176 @@ export function decodeDocumentErrors(value: CborValue, where: string): CborMap[]
   });
 }
 
-function decodeDocument(value: CborValue, where: string): DeviceResponseDocument {
-  const m = asMap(value, where);
-  onlyKeys(m, DOCUMENT_KEYS, where);
-  const doc: DeviceResponseDocument = {
-    docType: asText(required(m, 'docType', where), `${where}.docType`),
-    issuerSigned: required(m, 'issuerSigned', where),
-    deviceSigned: required(m, 'deviceSigned', where),
-  };
-  const errors = m.get('errors');
-  if (errors === undefined) return doc;
-  if (!(errors instanceof Map)) fail(`${where}.errors must be a map`);
-  return { ...doc, errors };
+/** A Document as read whole (`readDeviceResponse`). */
+export interface ReceivedDocument {
+  readonly docType: string;
+  readonly issuerSigned: ReceivedIssuerSigned;
+  readonly deviceSigned: DeviceSigned;
+  /** Document.errors (data not returned): namespace → identifier → error code. */
+  readonly errors?: Record<string, Record<string, number>>;
+  readonly failure?: undefined;
+  /** [start, end) of issuerSigned, deviceSigned and errors in the input (for `decodeDeviceResponse`). */
+  readonly spans: readonly (readonly [number, number] | undefined)[];
+}
+
+/** A Document whose envelope could be read but not its contents: it is reported on its own. */
+export interface UnreadableDocument {
+  readonly docType: string;
+  /** Why its contents cannot be read. */
+  readonly failure: string;
+  readonly spans: readonly (readonly [number, number] | undefined)[];
+}
+
+/** A DeviceResponse as read by `readDeviceResponse`. */
+export interface ReceivedDeviceResponse {
+  readonly version: string;
+  readonly status: number;
+  readonly documents: readonly (ReceivedDocument | UnreadableDocument)[];
+  readonly documentErrors: readonly CborMap[];
+}
+
+const RESPONSE = keySet('version', 'documents', 'documentErrors', 'status');
+const DOCUMENT = keySet('docType', 'issuerSigned', 'deviceSigned', 'errors');
+
+/** A failure of a document's contents: malformed structure or CBOR, never a limit (see below). */
+function isContentFailure(e: unknown): e is Error {
+  return e instanceof CborError || (e instanceof MdocError && e.code === 'MDOC_DECODE');
+}
+
+/** The reader over the response, replaced by a fresh one after a document's contents failed. */
+interface Cursor {
+  r: LeanReader;
+}
+
+/**
+ * Reads one value of a Document with `read`; when its contents are malformed, the value is skipped
+ * (checked as well-formed CBOR — if it is not, the whole response is unreadable) with a fresh reader
+ * at the same place and the same item budget, and the reason is returned instead. A limit exceeded
+ * is not isolated: the response is refused there, before anything past the bound is read.
+ */
+function isolated<T>(
+  c: Cursor,
+  read: (r: LeanReader) => T,
+): { value?: T; failure?: string; span: [number, number] } {
+  const { r } = c;
+  const start = r.pos;
+  const budget = r.itemsLeft;
+  try {
+    const value = read(r);
+    return { value, span: [start, r.pos] };
+  } catch (e) {
+    if (!isContentFailure(e)) throw e;
+    const fresh = new LeanReader(r.bytes);
+    fresh.pos = start;
+    fresh.itemsLeft = budget;
+    fresh.skipValue();
+    c.r = fresh;
+    return { failure: e.message, span: [start, fresh.pos] };
+  }
+}
+
+function readDocument(c: Cursor, where: string): ReceivedDocument | UnreadableDocument {
+  let docType: string | undefined;
+  let issuerSigned: ReceivedIssuerSigned | undefined;
+  let deviceSigned: DeviceSigned | undefined;
+  let errors: Record<string, Record<string, number>> | undefined;
+  let failure: string | undefined;
+  const spans: ([number, number] | undefined)[] = [undefined, undefined, undefined];
+  let seen = 0;
+  const n = mapHeadOf(c.r, where);
+  for (let i = 0; more(c.r, n, i); i++) {
+    const k = envelopeKey(c.r, DOCUMENT, seen, where);
+    seen |= 1 << k;
+    if (k === 0) {
+      docType = textOf(c.r, `${where}.docType`);
+      continue;
+    }
+    const got =
+      k === 1
+        ? isolated(c, (r) => (issuerSigned = readIssuerSigned(r, `${where}.issuerSigned`)))
+        : k === 2
+          ? isolated(c, (r) => (deviceSigned = readDeviceSigned(r, `${where}.deviceSigned`)))
+          : isolated(c, (r) => {
+              if (r.peekMajor() !== 5) fail(`${where}.errors must be a map`);
+              errors = decodeErrors(r.value(), `${where}.errors`);
+            });
+    spans[k - 1] = got.span;
+    failure ??= got.failure;
+  }
+  if (docType === undefined) fail(`${where} lacks "docType"`);
+  if (spans[0] === undefined) fail(`${where} lacks "issuerSigned"`);
+  if (spans[1] === undefined) fail(`${where} lacks "deviceSigned"`);
+  if (failure !== undefined || !issuerSigned || !deviceSigned)
+    return { docType, failure: failure ?? '', spans };
+  return { docType, issuerSigned, deviceSigned, ...(errors ? { errors } : {}), spans };
+}
+
+/**
+ * Reads a whole DeviceResponse in one pass — the one reader of it (§8.3.2.1.2.2): embedded items
+ * (IssuerSignedItemBytes, the MSO inside issuerAuth's payload, DeviceNameSpacesBytes) are read in
+ * place, byte strings stay views of the input, every tag-24 item keeps its exact received bytes for
+ * hashing, and every count is checked at its head against `LIMITS`, so that a response is refused
+ * before more than a bounded part of it is read; every lookup is a Map or Set — linear work in all.
+ *
+ * A Document whose envelope is malformed (not a map, an unknown key, no docType, issuerSigned or
+ * deviceSigned) makes the response unreadable; one whose contents are malformed is returned with
+ * `failure`, so that the other documents are still reported. Throws MdocError (MDOC_DECODE,
+ * MDOC_LIMIT) or CborError for an unreadable response.
+ */
+export function readDeviceResponse(bytes: Uint8Array, where = 'DeviceResponse'): ReceivedDeviceResponse {
+  const c: Cursor = { r: new LeanReader(bytes) };
+  let version: string | undefined;
+  let status: number | undefined;
+  const documents: (ReceivedDocument | UnreadableDocument)[] = [];
+  let documentErrors: CborMap[] = [];
+  let seen = 0;
+  const n = mapHeadOf(c.r, where);
+  for (let i = 0; more(c.r, n, i); i++) {
+    const k = envelopeKey(c.r, RESPONSE, seen, where);
+    seen |= 1 << k;
+    if (k === 0) version = textOf(c.r, `${where}.version`);
+    else if (k === 3) {
+      if (c.r.peekMajor() !== 0) fail(`${where}.status must be an unsigned integer`);
+      status = c.r.uint();
+    } else if (k === 1) {
+      const w = `${where}.documents`;
+      const m = boundedArrayHead(c.r, 'documents', w);
+      for (let j = 0; more(c.r, m, j); j++) {
+        within(m, j, 'documents', w);
+        documents.push(readDocument(c, `${w}[${j}]`));
+      }
+    } else documentErrors = decodeDocumentErrors(c.r.value(), `${where}.documentErrors`);
+  }
+  c.r.expectEnd();
+  if (version === undefined) fail(`${where} lacks "version"`);
+  if (status === undefined) fail(`${where} lacks "status"`);
+  if (version !== DEVICE_RESPONSE_VERSION) fail(`${where}.version must be "${DEVICE_RESPONSE_VERSION}"`);
+  return { version, status, documents, documentErrors };
+}
+
+/**
+ * The outer structure of a DeviceResponse — bytes, or an already decoded value (read through its
+ * encoding) — by `readDeviceResponse`; each document's parts are given as decoded values. A document
+ * whose contents are malformed is returned all the same: the verifier is what judges them.
+ */
+export function decodeDeviceResponse(
+  input: Uint8Array | CborValue,
+  where = 'DeviceResponse',
+): DeviceResponse {
+  const bytes = input instanceof Uint8Array ? input : encodedForm(input, where);
+  let read: ReceivedDeviceResponse;
+  try {
+    read = readDeviceResponse(bytes, where);
+  } catch (e) {
+    if (e instanceof CborError) fail(`${where}: ${e.message}`, e);
+    throw e;
+  }
+  const documents = read.documents.map((d): DeviceResponseDocument => {
+    const [is, ds, errors] = d.spans.map((s) => (s ? valueAt(bytes, s[0], s[1]) : undefined));
+    const doc = { docType: d.docType, issuerSigned: is, deviceSigned: ds };
+    return errors instanceof Map ? { ...doc, errors } : doc;
+  });
+  return { version: read.version, documents, documentErrors: read.documentErrors, status: read.status };
 }
 
 export interface DocumentToEncode {

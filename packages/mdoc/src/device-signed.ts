@@ -14,9 +14,10 @@
  *   DeviceSignature = COSE_Sign1   ; detached payload: DeviceAuthenticationBytes (§9.1.3.6)
  *   DeviceMac = COSE_Mac0          ; detached payload: DeviceAuthenticationBytes (§9.1.3.5)
  */
-import { type CborMap, type CborValue, EncodedCbor } from '@mynakit/cbor';
-import type { CoseMessage } from '@mynakit/cose';
-import { asMap, asText, decodeEmbedded, encodedField, fail, mapField, onlyKeys } from './internal/shape.js';
+import { type CborMap, type CborValue, EncodedCbor, type LeanReader } from '@mynakit/cbor';
+import { CoseError, type CoseMessage, readCoseMessageAt } from '@mynakit/cose';
+import { envelopeKey, keySet, mapHeadOf, more, readDecoded, valueAt } from './internal/lean-map.js';
+import { asMap, asText, fail } from './internal/shape.js';
 import { checkLimit } from './limits.js';
 
 export interface DeviceSigned {
@@ -26,9 +27,12 @@ export interface DeviceSigned {
   readonly nameSpaces: ReadonlyMap<string, ReadonlyMap<string, CborValue>>;
   readonly deviceAuth: {
     readonly kind: 'signature' | 'mac';
-    /** The COSE_Sign1 / COSE_Mac0 as decoded. */
+    /**
+     * The COSE_Sign1 / COSE_Mac0 as decoded — given when it is not one (the verifier then reports
+     * why), and by `decodeDeviceSigned`; verification reads `message`.
+     */
     readonly value: CborValue;
-    /** The same, already read as a COSE message (the verifier's one-pass reader fills this in). */
+    /** The same, read as a COSE message (by @mynakit/cose), when it is one. */
     readonly message?: CoseMessage;
   };
 }
@@ -53,27 +57,72 @@ export function deviceNameSpacesOf(value: CborValue, where: string): Map<string,
   return nameSpaces;
 }
 
-export function decodeDeviceSigned(value: CborValue, where = 'DeviceSigned'): DeviceSigned {
-  const m = asMap(value, where);
-  onlyKeys(m, ['nameSpaces', 'deviceAuth'], where);
-  const nameSpacesBytes = encodedField(m, 'nameSpaces', where);
-  const nameSpaces = deviceNameSpacesOf(
-    decodeEmbedded(nameSpacesBytes, `${where}.nameSpaces`),
-    `${where}.nameSpaces`,
-  );
-  const auth = mapField(m, 'deviceAuth', where);
-  onlyKeys(auth, ['deviceSignature', 'deviceMac'], `${where}.deviceAuth`);
-  const sig = auth.get('deviceSignature');
-  const mac = auth.get('deviceMac');
-  if ((sig === undefined) === (mac === undefined)) {
-    fail(`${where}.deviceAuth must hold exactly one of deviceSignature and deviceMac`);
+const DEVICE_SIGNED = keySet('nameSpaces', 'deviceAuth');
+const DEVICE_AUTH = keySet('deviceSignature', 'deviceMac');
+
+/** DeviceNameSpacesBytes (tag 24) in place: the exact bytes, and the namespaces within their limits. */
+function readDeviceNameSpaces(
+  r: LeanReader,
+  where: string,
+): Pick<DeviceSigned, 'nameSpacesBytes' | 'nameSpaces'> {
+  if (r.peekMajor() !== 6) fail(`${where} must be an embedded CBOR item (tag 24)`);
+  const span = r.enterEmbedded();
+  const v = r.value();
+  const nameSpacesBytes = r.leaveEmbedded(span);
+  return { nameSpacesBytes, nameSpaces: deviceNameSpacesOf(v, where) };
+}
+
+/**
+ * DeviceAuth (`{ "deviceSignature": COSE_Sign1 // "deviceMac": COSE_Mac0 }`) in place. A value that is
+ * not the COSE message it should be is kept as decoded, without `message`: that is the device
+ * authentication failing, which the verifier reports as such, not a response it cannot read.
+ */
+function readDeviceAuth(r: LeanReader, where: string, decodeValue: boolean): DeviceSigned['deviceAuth'] {
+  let deviceAuth: DeviceSigned['deviceAuth'] | undefined;
+  let seen = 0;
+  const m = mapHeadOf(r, where);
+  for (let j = 0; more(r, m, j); j++) {
+    const a = envelopeKey(r, DEVICE_AUTH, seen, where);
+    seen |= 1 << a;
+    if (deviceAuth) fail(`${where} must hold exactly one of deviceSignature and deviceMac`);
+    const kind = a === 0 ? 'signature' : 'mac';
+    const start = r.pos;
+    try {
+      const message = readCoseMessageAt(r, a === 0 ? 'Sign1' : 'Mac0');
+      deviceAuth = { kind, value: decodeValue ? valueAt(r.bytes, start, r.pos) : undefined, message };
+    } catch (e) {
+      if (!(e instanceof CoseError)) throw e;
+      r.pos = start;
+      deviceAuth = { kind, value: r.value() };
+    }
   }
-  return {
-    nameSpacesBytes,
-    nameSpaces,
-    deviceAuth:
-      sig !== undefined ? { kind: 'signature', value: sig } : { kind: 'mac', value: mac as CborValue },
-  };
+  if (!deviceAuth) fail(`${where} must hold exactly one of deviceSignature and deviceMac`);
+  return deviceAuth;
+}
+
+/**
+ * Reads DeviceSigned at the cursor, in place — the one reader of it. `decodeValue` also builds
+ * `deviceAuth.value` (verification reads `deviceAuth.message` only). Throws MdocError or CborError.
+ */
+export function readDeviceSigned(r: LeanReader, where = 'DeviceSigned', decodeValue = false): DeviceSigned {
+  let names: Pick<DeviceSigned, 'nameSpacesBytes' | 'nameSpaces'> | undefined;
+  let deviceAuth: DeviceSigned['deviceAuth'] | undefined;
+  let seen = 0;
+  const n = mapHeadOf(r, where);
+  for (let i = 0; more(r, n, i); i++) {
+    const k = envelopeKey(r, DEVICE_SIGNED, seen, where);
+    seen |= 1 << k;
+    if (k === 0) names = readDeviceNameSpaces(r, `${where}.nameSpaces`);
+    else deviceAuth = readDeviceAuth(r, `${where}.deviceAuth`, decodeValue);
+  }
+  if (!names) fail(`${where} lacks "nameSpaces"`);
+  if (!deviceAuth) fail(`${where} lacks "deviceAuth"`);
+  return { ...names, deviceAuth };
+}
+
+/** DeviceSigned from a decoded value (read through its encoding; DeviceNameSpacesBytes keep their bytes). */
+export function decodeDeviceSigned(value: CborValue, where = 'DeviceSigned'): DeviceSigned {
+  return readDecoded(value, where, (r) => readDeviceSigned(r, where, true));
 }
 
 /** DeviceNameSpacesBytes for elements the device signs itself (an empty map when there are none). */

@@ -3,6 +3,16 @@
  * card-substitute record profile (`org.iso.23220.1.jp.mnc`).
  */
 
+/** A received COSE_Sign1 / COSE_Mac0 as @mynakit/cose reads it (what `DeviceSigned.deviceAuth.message` holds). */
+export type { CoseMessage } from '@mynakit/cose';
+/** Who may sign what in mdoc (ISO/IEC 18013-5 Annex B; per-docType document signer EKUs). */
+export {
+  DEFAULT_DOCUMENT_SIGNER_EKUS,
+  type DocumentSignerEkuTable,
+  documentSignerEkuTable,
+  MdocEku,
+  STATUS_LIST_SIGNING_EKU,
+} from '@mynakit/pki';
 export { deviceAuthenticationBytes } from './device-authentication.js';
 export {
   type DeviceKeyInfo,
@@ -39,8 +49,6 @@ export {
   encodeDeviceNameSpaces,
 } from './device-signed.js';
 export { MdocError, type MdocErrorCode } from './errors.js';
-/** A received COSE_Sign1 / COSE_Mac0 as @mynakit/cose reads it (what `DeviceSigned.deviceAuth.message` holds). */
-export type { CoseMessage } from '@mynakit/cose';
 export {
   coseKeyFromKeyObject,
   type KeyInput,
@@ -55,7 +63,6 @@ export {
   issueMdoc,
   type RandomSource,
 } from './issue-mdoc.js';
-export { checkLimit, LIMITS, type LimitName, MdocLimitError } from './limits.js';
 export {
   buildIssuerSigned,
   decodeIssuerSigned,
@@ -70,6 +77,7 @@ export {
   MIN_RANDOM_LENGTH,
   type ReceivedIssuerSignedItem,
 } from './issuer-signed-item.js';
+export { checkLimit, LIMITS, type LimitName, MdocLimitError } from './limits.js';
 export {
   DIGEST_ALGORITHMS,
   type DigestAlgorithm,
@@ -109,14 +117,6 @@ export {
   type VerifyDeviceResponseOptions,
   verifyDeviceResponse,
 } from './verify-device-response.js';
-/** Who may sign what in mdoc (ISO/IEC 18013-5 Annex B; per-docType document signer EKUs). */
-export {
-  DEFAULT_DOCUMENT_SIGNER_EKUS,
-  type DocumentSignerEkuTable,
-  documentSignerEkuTable,
-  MdocEku,
-  STATUS_LIST_SIGNING_EKU,
-} from '@mynakit/pki';
 export {
   DEFAULT_CLOCK_SKEW_SECONDS,
   type DocumentSignerSummary,
@@ -124,8 +124,8 @@ export {
   type IssuerSignedVerification,
   MDOC_DS_EKU,
   type MsoSummary,
-  type StatusChecker,
   type StatusCheckContext,
+  type StatusChecker,
   type StatusCheckResult,
   type TrustAnchorInput,
   type VerifiedDocument,

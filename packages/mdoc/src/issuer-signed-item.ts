@@ -78,16 +78,20 @@ export interface ItemRead {
   readonly raw: Uint8Array;
   /** The salt; absent when read lazily (verification hashes the whole item and never needs it). */
   readonly random?: Uint8Array;
+  /** The embedded item inside the tag-24 byte string (absent when read lazily). */
+  readonly content?: Uint8Array;
 }
 
 /**
- * Reads IssuerSignedItemBytes at the cursor, in place — the one reader of items, used by the one-pass
- * reader (`lazy`) and by `decodeIssuerSignedItem`. Any key order and head width is accepted; a
+ * Reads IssuerSignedItemBytes at the cursor, in place — the one reader of items, used by verification
+ * (`lazy`: values checked, built on demand), by the IssuerSigned a holder decodes and by
+ * `decodeIssuerSignedItem`. Any key order and head width is accepted; a
  * DigestID must be of major type 0; a repeated key fails; unknown keys are skipped (at most
  * `LIMITS.mapKeys` keys in all).
  */
 export function readIssuerSignedItem(r: LeanReader, where: string, lazy: boolean): ItemRead {
   r.enterEmbeddedInPlace();
+  const contentStart = r.pos;
   let digestID: DigestID | undefined;
   let random: Uint8Array | undefined;
   let hasRandom = false;
@@ -130,9 +134,9 @@ export function readIssuerSignedItem(r: LeanReader, where: string, lazy: boolean
   if (elementIdentifier === undefined) fail(`${where} lacks "elementIdentifier"`);
   if (!hasValue) fail(`${where} lacks "elementValue"`);
   const raw = r.bytes.subarray(start, r.pos);
-  return random === undefined
-    ? { digestID, elementIdentifier, elementValue, raw }
-    : { digestID, elementIdentifier, elementValue, raw, random };
+  if (random === undefined) return { digestID, elementIdentifier, elementValue, raw };
+  const content = r.bytes.subarray(contentStart, r.pos);
+  return { digestID, elementIdentifier, elementValue, raw, random, content };
 }
 
 /** Reads one IssuerSignedItemBytes as received (any key order, any head width). */

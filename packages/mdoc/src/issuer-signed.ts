@@ -11,59 +11,181 @@
  * This is what an issuer hands to a wallet and what a wallet stores. A wallet presents a subset of
  * the items, each as the exact IssuerSignedItemBytes it received, and forwards `issuerAuth` verbatim.
  */
+import { type CborMap, type CborValue, EncodedCbor, encode, LeanReader, RawCbor } from '@mynakit/cbor';
+import { CoseError, type CoseMessage, readCoseMessageAt } from '@mynakit/cose';
 import {
-  type CborMap,
-  type CborValue,
-  decode,
-  type EncodedCbor,
-  encode,
-  RawCbor,
-  rawSpanOf,
-} from '@mynakit/cbor';
-import { asArray, asEncoded, asMap, asText, fail, onlyKeys, required } from './internal/shape.js';
-import { decodeIssuerSignedItem, type ReceivedIssuerSignedItem } from './issuer-signed-item.js';
-import { checkLimit } from './limits.js';
+  boundedArrayHead,
+  boundedMapHead,
+  envelopeKey,
+  keySet,
+  mapHeadOf,
+  more,
+  readBytes,
+  readDecoded,
+  valueAt,
+  within,
+} from './internal/lean-map.js';
+import { fail } from './internal/shape.js';
+import { type ItemRead, type ReceivedIssuerSignedItem, readIssuerSignedItem } from './issuer-signed-item.js';
+import { LIMITS, MdocLimitError } from './limits.js';
+import {
+  type MobileSecurityObject,
+  type ReceivedMso,
+  readMso,
+  readMsoMap,
+  readMsoPayload,
+} from './mobile-security-object.js';
 
 export interface IssuerSigned {
   /** Namespace → items in the order received. */
   readonly nameSpaces: ReadonlyMap<string, readonly ReceivedIssuerSignedItem[]>;
   /** The COSE_Sign1 as decoded (an array, or a tag-18 value). */
   readonly issuerAuth: CborValue;
-  /** The exact bytes of `issuerAuth` when the structure was decoded from bytes with spans. */
+  /** The exact bytes of `issuerAuth` as received. */
   readonly issuerAuthBytes?: Uint8Array;
+  /**
+   * The MSO of issuerAuth's payload when it holds one — MobileSecurityObjectBytes, or (as a holder
+   * reads what it was given) a bare MSO map; absent otherwise. Nothing here is verified.
+   */
+  readonly mso?: MobileSecurityObject;
 }
 
-export function decodeIssuerSigned(value: CborValue, where = 'IssuerSigned'): IssuerSigned {
-  const m = asMap(value, where);
-  onlyKeys(m, ['nameSpaces', 'issuerAuth'], where);
-  const nameSpaces = new Map<string, ReceivedIssuerSignedItem[]>();
-  const ns = m.get('nameSpaces');
-  if (ns !== undefined) {
-    const nsMap = asMap(ns, `${where}.nameSpaces`);
-    checkLimit(nsMap.size, 'nameSpaces', `${where}.nameSpaces`);
-    let total = 0;
-    for (const [k, items] of nsMap) {
-      const name = asText(k, `${where}.nameSpaces key`);
-      const w = `${where}.nameSpaces[${name}]`;
-      const list = asArray(items, w);
-      checkLimit(list.length, 'elementsPerNameSpace', w);
-      total += list.length;
-      checkLimit(total, 'elements', `${where}.nameSpaces`);
-      const out = list.map((x) => decodeIssuerSignedItem(asEncoded(x, `${w}[]`), `${w} IssuerSignedItem`));
-      const duplicate = firstRepeatedIdentifier(out);
-      if (duplicate !== undefined) fail(`${w}: element ${duplicate} is signed more than once`);
-      nameSpaces.set(name, out);
+/** IssuerSigned as verification reads it: issuerAuth, the MSO where it lies, the items' exact bytes. */
+export interface ReceivedIssuerSigned {
+  readonly issuerAuth: CoseMessage;
+  /** The complete issuerAuth (COSE_Sign1) exactly as received. */
+  readonly issuerAuthBytes: Uint8Array;
+  /** issuerAuth's payload: MobileSecurityObjectBytes as received (what the signature covers). */
+  readonly msoBytes: Uint8Array;
+  readonly mso: ReceivedMso;
+  /** Namespace → items in the order received, each with its exact IssuerSignedItemBytes. */
+  readonly items: ReadonlyMap<string, readonly ItemRead[]>;
+}
+
+const ISSUER_SIGNED = keySet('nameSpaces', 'issuerAuth');
+
+/** IssuerNameSpaces (`{ + NameSpace => [ + IssuerSignedItemBytes ] }`) into `out`, within the limits. */
+function readIssuerNameSpaces(
+  r: LeanReader,
+  where: string,
+  lazy: boolean,
+  out: Map<string, ItemRead[]>,
+): void {
+  let total = 0;
+  const m = boundedMapHead(r, 'nameSpaces', where);
+  for (let j = 0; more(r, m, j); j++) {
+    within(m, j, 'nameSpaces', where);
+    if (r.peekMajor() !== 3) fail(`${where} key must be a text string`);
+    const ns = r.text();
+    if (out.has(ns)) fail(`${where}: duplicate namespace`);
+    const list: ItemRead[] = [];
+    const c = boundedArrayHead(r, 'elementsPerNameSpace', `${where}[${ns}]`);
+    for (let x = 0; more(r, c, x); x++) {
+      if (c < 0) within(c, x, 'elementsPerNameSpace', where);
+      if (++total > LIMITS.elements) throw new MdocLimitError('elements', where);
+      list.push(readIssuerSignedItem(r, 'IssuerSignedItem', lazy));
+    }
+    out.set(ns, list);
+  }
+}
+
+/** issuerAuth (COSE_Sign1, @mynakit/cose) read in place; `readPayload` reads its attached payload. */
+function readIssuerAuth(r: LeanReader, where: string, readPayload?: (p: LeanReader) => void): CoseMessage {
+  try {
+    return readCoseMessageAt(r, 'Sign1', readPayload);
+  } catch (e) {
+    if (e instanceof CoseError) fail(`${where}: ${e.message}`, e);
+    throw e;
+  }
+}
+
+/**
+ * Reads IssuerSigned at the cursor, in place — the one reader of it, for verification (within a
+ * DeviceResponse or alone). The MSO must be attached as MobileSecurityObjectBytes and is read where it
+ * lies; items are read lazily (their values are checked, built on demand). Throws MdocError
+ * (MDOC_DECODE, MDOC_LIMIT) or CborError on anything malformed.
+ */
+export function readIssuerSigned(r: LeanReader, where = 'IssuerSigned'): ReceivedIssuerSigned {
+  let mso: ReceivedMso | undefined;
+  const read = readIssuerSignedParts(r, where, true, (p) => {
+    mso = readMsoPayload(p, `${where}.issuerAuth`);
+  });
+  if (read.issuerAuth.payload === null || !mso)
+    fail(`${where}.issuerAuth has a detached payload; the MSO must be attached`);
+  return { ...read, msoBytes: read.issuerAuth.payload, mso };
+}
+
+function readIssuerSignedParts(
+  r: LeanReader,
+  where: string,
+  lazy: boolean,
+  readPayload?: (p: LeanReader) => void,
+): Omit<ReceivedIssuerSigned, 'msoBytes' | 'mso'> {
+  let issuerAuth: CoseMessage | undefined;
+  let issuerAuthBytes: Uint8Array | undefined;
+  const items = new Map<string, ItemRead[]>();
+  let seen = 0;
+  const n = mapHeadOf(r, where);
+  for (let i = 0; more(r, n, i); i++) {
+    const k = envelopeKey(r, ISSUER_SIGNED, seen, where);
+    seen |= 1 << k;
+    if (k === 0) readIssuerNameSpaces(r, `${where}.nameSpaces`, lazy, items);
+    else {
+      const start = r.pos;
+      issuerAuth = readIssuerAuth(r, `${where}.issuerAuth`, readPayload);
+      issuerAuthBytes = r.bytes.subarray(start, r.pos);
     }
   }
-  const issuerAuth = required(m, 'issuerAuth', where);
-  if (
-    !Array.isArray(issuerAuth) &&
-    !(typeof issuerAuth === 'object' && issuerAuth !== null && 'tag' in issuerAuth)
-  ) {
-    fail(`${where}.issuerAuth must be a COSE_Sign1`);
+  if (!issuerAuth || !issuerAuthBytes) fail(`${where} lacks "issuerAuth"`);
+  return { issuerAuth, issuerAuthBytes, items };
+}
+
+/** The MSO a holder finds in issuerAuth's payload (tag 24, or leniently a bare map), if any. */
+function heldMso(payload: Uint8Array | null): MobileSecurityObject | undefined {
+  if (payload === null || payload.length === 0) return undefined;
+  const r = new LeanReader(payload);
+  try {
+    const mso = (payload[0] as number) >> 5 === 6 ? readMso(r) : readMsoMap(r);
+    r.expectEnd();
+    return mso;
+  } catch {
+    return undefined;
   }
-  const span = typeof issuerAuth === 'object' && issuerAuth !== null ? rawSpanOf(issuerAuth) : undefined;
-  return span ? { nameSpaces, issuerAuth, issuerAuthBytes: span } : { nameSpaces, issuerAuth };
+}
+
+/** IssuerSigned as a holder keeps it: the items decoded, issuerAuth as decoded and as received. */
+function heldIssuerSigned(r: LeanReader, where: string): IssuerSigned {
+  const read = readIssuerSignedParts(r, where, false);
+  const nameSpaces = new Map<string, ReceivedIssuerSignedItem[]>();
+  for (const [ns, items] of read.items) {
+    const out = items.map(
+      (i): ReceivedIssuerSignedItem => ({
+        digestID: i.digestID,
+        random: i.random as Uint8Array,
+        elementIdentifier: i.elementIdentifier,
+        elementValue: i.elementValue as CborValue,
+        bytes: new EncodedCbor(i.content as Uint8Array, i.raw),
+      }),
+    );
+    const duplicate = firstRepeatedIdentifier(out);
+    if (duplicate !== undefined)
+      fail(`${where}.nameSpaces[${ns}]: element ${duplicate} is signed more than once`);
+    nameSpaces.set(ns, out);
+  }
+  const at = read.issuerAuthBytes.byteOffset - r.bytes.byteOffset;
+  const issuerAuth = valueAt(r.bytes, at, at + read.issuerAuthBytes.length);
+  const mso = heldMso(read.issuerAuth.payload);
+  return mso
+    ? { nameSpaces, issuerAuth, issuerAuthBytes: read.issuerAuthBytes, mso }
+    : { nameSpaces, issuerAuth, issuerAuthBytes: read.issuerAuthBytes };
+}
+
+/**
+ * IssuerSigned from a decoded value (read through its encoding by the same reader; the items and
+ * issuerAuth keep their received bytes). An element signed twice in a namespace is refused here.
+ */
+export function decodeIssuerSigned(value: CborValue, where = 'IssuerSigned'): IssuerSigned {
+  return readDecoded(value, where, (r) => heldIssuerSigned(r, where));
 }
 
 /**
@@ -98,13 +220,7 @@ export function repeatedIdentifiers(
 
 /** Decodes IssuerSigned bytes (as stored by a wallet), keeping the raw bytes of every part. */
 export function decodeIssuerSignedBytes(bytes: Uint8Array): IssuerSigned {
-  let value: CborValue;
-  try {
-    value = decode(bytes, { spans: true });
-  } catch (e) {
-    fail(`IssuerSigned: ${(e as Error).message}`, e);
-  }
-  return decodeIssuerSigned(value);
+  return readBytes(bytes, 'IssuerSigned', (r) => heldIssuerSigned(r, 'IssuerSigned'));
 }
 
 /**

@@ -7,8 +7,8 @@
  * `[+ IssuerSignedItemBytes]`, `{+ DigestID => Digest}` …), so that a response is refused at the
  * first count past a limit instead of being read to its end. ISO/IEC 18013-5 sets no figure; each
  * limit is far above what real documents hold (an mDL has 2–3 namespaces and about 40 elements in
- * the largest, up to 100 more for `age_over_NN`), and is the same in the one-pass reader and in
- * the general decoding path — one table, read by both.
+ * the largest, up to 100 more for `age_over_NN`), and applies to every reader of these structures
+ * (readDeviceResponse and the structure readers it is made of) — one table.
  *
  * Exceeding a limit is a failed `decode` check whose detail names the limit (`limit digests`), or
  * an `MdocLimitError` (code `MDOC_LIMIT`) from the decode functions.

@@ -24,17 +24,27 @@
  * A DigestID is a `uint` — CBOR major type 0 (RFC 8610 §3.3), any value up to 2^64 − 1: a number up
  * to 2^53 − 1 and a bigint above (as `@mynakit/cbor` decodes them), compared exactly. A float, even
  * an integral one, or a bignum (tag 2) is not a uint. Only a reader of the bytes can tell a float
- * 1.0 from the integer 1, so verification reads valueDigests from the received bytes
- * (`readValueDigests`); `decodeMobileSecurityObject` takes a decoded value and checks what it can.
+ * 1.0 from the integer 1, so the MSO is read from the received bytes (`readMso`, `readValueDigests`);
+ * `decodeMobileSecurityObject` reads a decoded value through its encoding with the same reader.
  */
 import * as nodeCrypto from 'node:crypto';
-import type { CborMap, CborValue, LeanReader } from '@mynakit/cbor';
+import { CborError, type CborMap, type CborValue, type LeanReader } from '@mynakit/cbor';
 import { type DeviceKeyInfo, decodeDeviceKeyInfo, encodeDeviceKeyInfo } from './device-key-info.js';
 import { MdocError } from './errors.js';
-import { boundedMapHead, more, within } from './internal/lean-map.js';
-import { asBytes, asMap, asText, asUint, fail, mapField, required, textField } from './internal/shape.js';
+import {
+  boundedMapHead,
+  keySet,
+  more,
+  nextKey,
+  otherKey,
+  readDecoded,
+  structureMapHead,
+  textOf,
+  within,
+} from './internal/lean-map.js';
+import { asMap, asText, asUint, fail, required } from './internal/shape.js';
 import { checkLimit, LIMITS, MdocLimitError } from './limits.js';
-import { decodeValidityInfo, encodeValidityInfo, type ValidityInfo } from './validity-info.js';
+import { encodeValidityInfo, readValidityInfo, type ValidityInfo } from './validity-info.js';
 
 /** DigestID = uint: a number up to 2^53 − 1, a bigint from 2^53 to 2^64 − 1. */
 export type DigestID = number | bigint;
@@ -116,43 +126,116 @@ export interface MobileSecurityObject {
   readonly status?: StatusListReference;
 }
 
+const MSO = keySet(
+  'version',
+  'digestAlgorithm',
+  'valueDigests',
+  'deviceKeyInfo',
+  'docType',
+  'validityInfo',
+  'status',
+);
+
+/** A received MSO: the MobileSecurityObject shape, its valueDigests kept where they lie (`digests`). */
+export class ReceivedMso implements MobileSecurityObject {
+  #valueDigests: Map<string, Map<DigestID, Uint8Array>> | undefined;
+  readonly status?: StatusListReference;
+
+  constructor(
+    readonly version: string,
+    readonly digestAlgorithm: string,
+    /** valueDigests as verification consults them (`compare`), built from the bytes without copies. */
+    readonly digests: ValueDigestTable,
+    readonly deviceKeyInfo: DeviceKeyInfo,
+    readonly docType: string,
+    readonly validityInfo: ValidityInfo,
+    status: StatusListReference | undefined,
+  ) {
+    if (status) this.status = status;
+  }
+
+  /** namespace → DigestID → digest, built on first read. */
+  get valueDigests(): ReadonlyMap<string, ReadonlyMap<DigestID, Uint8Array>> {
+    this.#valueDigests ??= this.digests.toMaps();
+    return this.#valueDigests;
+  }
+}
+
+/**
+ * Reads a MobileSecurityObject map at the cursor, in place: any key order, unknown keys skipped (at
+ * most `LIMITS.mapKeys` keys), a key twice refused; DigestIDs read with their major type (a float is
+ * not a uint), digests left where they lie. Throws MdocError (MDOC_DECODE, MDOC_LIMIT) or CborError.
+ */
+export function readMsoMap(r: LeanReader, where = 'MobileSecurityObject'): ReceivedMso {
+  let version: string | undefined;
+  let digestAlgorithm: string | undefined;
+  let docType: string | undefined;
+  let digests: ValueDigestTable | undefined;
+  let deviceKeyInfo: DeviceKeyInfo | undefined;
+  let validityInfo: ValidityInfo | undefined;
+  let status: StatusListReference | undefined;
+  let seen = 0;
+  let others: Set<string> | undefined;
+  const n = structureMapHead(r, where);
+  for (let i = 0; more(r, n, i); i++) {
+    const k = nextKey(r, MSO, seen, where, n, i);
+    if (k < 0) {
+      others = otherKey(others, where);
+      r.skip();
+      continue;
+    }
+    seen |= 1 << k;
+    if (k === 0) version = textOf(r, `${where}.version`);
+    else if (k === 1) digestAlgorithm = textOf(r, `${where}.digestAlgorithm`);
+    else if (k === 2) digests = readValueDigests(r);
+    else if (k === 3) deviceKeyInfo = decodeDeviceKeyInfo(r.value(), `${where}.deviceKeyInfo`);
+    else if (k === 4) docType = textOf(r, `${where}.docType`);
+    else if (k === 5) validityInfo = readValidityInfo(r, `${where}.validityInfo`);
+    else status = decodeStatusReference(r.value(), `${where}.status`);
+  }
+  if (version === undefined) fail(`${where} lacks "version"`);
+  if (digestAlgorithm === undefined) fail(`${where} lacks "digestAlgorithm"`);
+  if (!digests) fail(`${where} lacks "valueDigests"`);
+  if (deviceKeyInfo === undefined) fail(`${where} lacks "deviceKeyInfo"`);
+  if (docType === undefined) fail(`${where} lacks "docType"`);
+  if (validityInfo === undefined) fail(`${where} lacks "validityInfo"`);
+  return new ReceivedMso(version, digestAlgorithm, digests, deviceKeyInfo, docType, validityInfo, status);
+}
+
+/** MobileSecurityObjectBytes (`#6.24(bstr .cbor MobileSecurityObject)`) at the cursor, read in place. */
+export function readMso(r: LeanReader, where = 'MobileSecurityObject'): ReceivedMso {
+  r.enterEmbeddedInPlace();
+  const mso = readMsoMap(r, where);
+  r.leaveEmbeddedStart();
+  return mso;
+}
+
+/**
+ * The MSO of an issuerAuth payload read where it lies (`r` limited to the payload): §9.1.2.4
+ * "MobileSecurityObjectBytes = #6.24(bstr .cbor MobileSecurityObject)" is what issuerAuth signs; a
+ * bare MSO map is another payload, which no issuer following the standard produces. CBOR errors of the
+ * payload are decode failures of `where`.
+ */
+export function readMsoPayload(r: LeanReader, where: string): ReceivedMso {
+  const major = r.pos < r.limit ? (r.bytes[r.pos] as number) >> 5 : -1;
+  if (major !== 6)
+    fail(
+      `${where} payload must be MobileSecurityObjectBytes (#6.24(bstr .cbor MobileSecurityObject), ISO/IEC 18013-5 §9.1.2.4), not a bare ${major === 5 ? 'map' : 'value'}`,
+    );
+  try {
+    return readMso(r);
+  } catch (e) {
+    if (e instanceof CborError) fail(`${where} payload: ${e.message}`, e);
+    throw e;
+  }
+}
+
+/** A MobileSecurityObject from a decoded value (the map; read by `readMsoMap`). */
 export function decodeMobileSecurityObject(
   value: CborValue,
   where = 'MobileSecurityObject',
 ): MobileSecurityObject {
-  const m = asMap(value, where);
-  checkLimit(m.size, 'mapKeys', where);
-  const valueDigests = new Map<string, Map<DigestID, Uint8Array>>();
-  const vd = mapField(m, 'valueDigests', where);
-  checkLimit(vd.size, 'nameSpaces', `${where}.valueDigests`);
-  let total = 0;
-  for (const [ns, ids] of vd) {
-    const nsName = asText(ns, `${where}.valueDigests key`);
-    const w = `${where}.valueDigests[${nsName}]`;
-    const digestIds = asMap(ids, w);
-    checkLimit(digestIds.size, 'elementsPerNameSpace', w);
-    total += digestIds.size;
-    checkLimit(total, 'digests', `${where}.valueDigests`);
-    const digests = new Map<DigestID, Uint8Array>();
-    for (const [id, digest] of digestIds) {
-      // A decoded value cannot tell an integral float from an integer; readValueDigests can.
-      if (!isDigestID(id)) fail(`${w} DigestID must be an unsigned integer`);
-      digests.set(id, asBytes(digest, `${where}.valueDigests digest`));
-    }
-    valueDigests.set(nsName, digests);
-  }
-  const mso: MobileSecurityObject = {
-    version: textField(m, 'version', where),
-    digestAlgorithm: textField(m, 'digestAlgorithm', where),
-    valueDigests,
-    deviceKeyInfo: decodeDeviceKeyInfo(required(m, 'deviceKeyInfo', where), `${where}.deviceKeyInfo`),
-    docType: textField(m, 'docType', where),
-    validityInfo: decodeValidityInfo(required(m, 'validityInfo', where), `${where}.validityInfo`),
-  };
-  const status = m.get('status');
-  if (status === undefined) return mso;
-  const ref = decodeStatusReference(status, `${where}.status`);
-  return ref ? { ...mso, status: ref } : mso;
+  return readDecoded(value, where, (r) => readMsoMap(r, where));
 }
 
 /**

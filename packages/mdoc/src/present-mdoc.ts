@@ -17,10 +17,8 @@ import { buildDeviceSigned, encodeDeviceNameSpaces } from './device-signed.js';
 import { MdocError } from './errors.js';
 import { type KeyInput, toPrivateKey, toPublicKey } from './internal/keys.js';
 import { getOwn, setOwn } from './internal/own.js';
-import { asEncoded, decodeEmbedded, readCose } from './internal/shape.js';
 import { prepareMdocSign1, signingAlgorithm, signWithKey } from './internal/signing.js';
 import { buildIssuerSigned, decodeIssuerSignedBytes, type IssuerSigned } from './issuer-signed.js';
-import { decodeMobileSecurityObject } from './mobile-security-object.js';
 import { toSessionTranscriptBytes } from './session-transcript.js';
 
 /** A simple request: element identifiers per namespace for one docType. */
@@ -61,14 +59,10 @@ interface HeldDocument {
 
 function held(bytes: Uint8Array, index: number): HeldDocument {
   const issuerSigned = decodeIssuerSignedBytes(bytes);
-  if (!issuerSigned.issuerAuthBytes)
-    throw new MdocError('MDOC_DECODE', `documents[${index}]: issuerAuth span missing`);
-  const sign1 = readCose(issuerSigned.issuerAuth, 'Sign1', `documents[${index}].issuerAuth`);
-  if (!sign1.payload) throw new MdocError('MDOC_DECODE', `documents[${index}].issuerAuth has no payload`);
-  const payload = decode(sign1.payload);
-  const msoValue =
-    payload instanceof Map ? payload : decodeEmbedded(asEncoded(payload, 'MobileSecurityObjectBytes'), 'MSO');
-  return { docType: decodeMobileSecurityObject(msoValue).docType, issuerSigned };
+  // The docType is the MSO's: the wallet files a record under what its issuer signed.
+  if (!issuerSigned.mso)
+    throw new MdocError('MDOC_DECODE', `documents[${index}]: issuerAuth carries no MobileSecurityObject`);
+  return { docType: issuerSigned.mso.docType, issuerSigned };
 }
 
 /** Normalises every accepted request form to ItemsRequest-like `{docType, nameSpaces}` values. */

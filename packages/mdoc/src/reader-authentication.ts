@@ -23,14 +23,6 @@
  */
 import { bytesEqual, type CborValue, type EncodedCbor, encode, RawCbor } from '@mynakit/cbor';
 import {
-  type Certificate,
-  parseCertificate,
-  type ValidationPolicy,
-  validateCertificatePath,
-} from '@mynakit/pki';
-import { type Check, type Verdict, verdictOf } from '@mynakit/report';
-import { type DeviceRequest, decodeDeviceRequestBytes, type ItemsRequest } from './device-request.js';
-import {
   type CoseMessage,
   criticalHeaderProblem,
   protectedAlgorithm,
@@ -38,6 +30,14 @@ import {
   UNDERSTOOD_HEADER_LABELS,
   verifySignature,
 } from '@mynakit/cose';
+import {
+  type Certificate,
+  parseCertificate,
+  type ValidationPolicy,
+  validateCertificatePath,
+} from '@mynakit/pki';
+import { type Check, type Verdict, verdictOf } from '@mynakit/report';
+import { type DeviceRequest, decodeDeviceRequestBytes, type ItemsRequest } from './device-request.js';
 import { readCose, x5chainOf } from './internal/shape.js';
 import { mdocSignatureAlgorithm } from './internal/signing.js';
 import { sessionTranscriptOf, toSessionTranscriptBytes, wrapInTag24 } from './session-transcript.js';

@@ -23,8 +23,7 @@
  * The response verdict follows @mynakit/report over the response checks and every document's checks.
  */
 import type { KeyObject } from 'node:crypto';
-import { bytesEqual, type CborMap, type CborValue, decode } from '@mynakit/cbor';
-import { type Check, type Verdict, verdictOf } from '@mynakit/report';
+import { bytesEqual, type CborValue } from '@mynakit/cbor';
 import {
   CoseAlgorithm,
   type CoseMessage,
@@ -39,24 +38,26 @@ import {
   UNDERSTOOD_HEADER_LABELS,
   verifySignature,
 } from '@mynakit/cose';
+import { type Check, type Verdict, verdictOf } from '@mynakit/report';
 import { deviceAuthenticationBytes, deviceAuthenticationWriter } from './device-authentication.js';
 import { isDeviceSignedElementAuthorized } from './device-key-info.js';
-import { type DeviceResponse, decodeDeviceResponse, decodeErrors } from './device-response.js';
-import { type DeviceSigned, decodeDeviceSigned } from './device-signed.js';
+import {
+  type ReceivedDeviceResponse,
+  type ReceivedDocument,
+  readDeviceResponse,
+  type UnreadableDocument,
+} from './device-response.js';
 import { MdocError } from './errors.js';
 import { memoised, remember } from './internal/check-memo.js';
 import { type KeyInput, p256PrivateKeyFromD, publicKeyFromCoseKey, toPrivateKey } from './internal/keys.js';
+import { getOwn } from './internal/own.js';
 import { readCose } from './internal/shape.js';
 import { mdocSignatureAlgorithm } from './internal/signing.js';
-import { type FastResponse, readDeviceResponseFast } from './internal/read-device-response.js';
-import { getOwn } from './internal/own.js';
 import { sessionTranscriptOf, toSessionTranscriptBytes } from './session-transcript.js';
 import {
   assertVerifyOptions,
   checkIssuerPart,
   checkStatus,
-  type DecodedIssuerPart,
-  decodeIssuerPart,
   type ElementValues,
   type IssuerPartOutcome,
   setOwn,
@@ -70,8 +71,6 @@ export interface VerifyDeviceResponseOptions extends VerifyIssuerOptions {
   readonly sessionTranscriptBytes: Uint8Array;
   /** The reader's ephemeral private key (KeyObject, JWK, or a raw P-256 scalar), needed for deviceMac. */
   readonly readerPrivateKey?: KeyInput | Uint8Array;
-  /** Internal: `false` forces the general decoding path (tests compare both). */
-  readonly fastPath?: boolean;
 }
 
 export interface DeviceResponseVerification {
@@ -86,23 +85,6 @@ export interface DeviceResponseVerification {
   readonly documentErrors?: Record<string, number>;
 }
 
-interface DecodedDocument {
-  readonly docType: string;
-  readonly issuer: DecodedIssuerPart;
-  readonly device: DeviceSigned;
-  readonly errors?: Record<string, Record<string, number>>;
-}
-
-function decodeDocument(doc: DeviceResponse['documents'][number], where: string): DecodedDocument {
-  const issuer = decodeIssuerPart(doc.issuerSigned, `${where}.issuerSigned`);
-  const device = decodeDeviceSigned(doc.deviceSigned, `${where}.deviceSigned`);
-  return withErrors({ docType: doc.docType, issuer, device }, doc.errors, where);
-}
-
-function withErrors(doc: DecodedDocument, raw: CborMap | undefined, where: string): DecodedDocument {
-  return raw ? { ...doc, errors: decodeErrors(raw, `${where}.errors`) } : doc;
-}
-
 function readerKeyOf(k: VerifyDeviceResponseOptions['readerPrivateKey']): KeyObject | undefined {
   if (k === undefined) return undefined;
   if (k instanceof Uint8Array) return p256PrivateKeyFromD(k);
@@ -115,16 +97,16 @@ interface DeviceOutcome {
 }
 
 function checkDevice(
-  doc: DecodedDocument,
+  doc: ReceivedDocument,
   sessionTranscriptBytes: Uint8Array,
   /** The bare SessionTranscript inside sessionTranscriptBytes. */
   transcript: Uint8Array,
   readerKey: KeyObject | undefined,
   strict: boolean,
 ): DeviceOutcome {
-  const { device } = doc;
+  const device = doc.deviceSigned;
   const id = device.deviceAuth.kind === 'signature' ? 'device.signature' : 'device.mac';
-  const mso = doc.issuer.mso;
+  const mso = doc.issuerSigned.mso;
   let deviceKey: KeyObject;
   try {
     deviceKey = publicKeyFromCoseKey(mso.deviceKeyInfo.deviceKey);
@@ -320,27 +302,11 @@ export async function verifyDeviceResponse(
     return failedDecode(`session transcript: ${(e as Error).message}`);
   }
 
-  // The hot path reads the response in one pass; anything it does not like goes to the general
-  // path, which decides what is malformed and reports it per document.
-  let fast: FastResponse | undefined;
-  if (options.fastPath !== false) {
-    try {
-      fast = readDeviceResponseFast(bytes);
-    } catch {
-      fast = undefined;
-    }
-  }
-  let response: Pick<DeviceResponse, 'version' | 'status' | 'documentErrors'> & {
-    documents: readonly unknown[];
-  };
-  if (fast) {
-    response = fast;
-  } else {
-    try {
-      response = decodeDeviceResponse(decode(bytes));
-    } catch (e) {
-      return failedDecode(`DeviceResponse cannot be read: ${(e as Error).message}`);
-    }
+  let response: ReceivedDeviceResponse;
+  try {
+    response = readDeviceResponse(bytes);
+  } catch (e) {
+    return failedDecode(`DeviceResponse cannot be read: ${(e as Error).message}`);
   }
   const documentErrors: Record<string, number> = {};
   for (const e of response.documentErrors) {
@@ -373,33 +339,13 @@ export async function verifyDeviceResponse(
   const strict = options.policy === 'strict';
   const documents: VerifiedDocument[] = [];
   for (let i = 0; i < response.documents.length; i++) {
-    let doc: DecodedDocument | VerifiedDocument;
-    if (fast) {
-      const f = fast.documents[i] as FastResponse['documents'][number];
-      doc = f.errors
-        ? { docType: f.docType, issuer: f.issuer, device: f.device, errors: f.errors }
-        : { docType: f.docType, issuer: f.issuer, device: f.device };
-    } else {
-      const raw = response.documents[i] as DeviceResponse['documents'][number];
-      try {
-        doc = decodeDocument(raw, `documents[${i}]`);
-      } catch (e) {
-        const checks: Check[] = [
-          {
-            id: 'decode',
-            status: 'failed',
-            detail: `document ${i} (${raw.docType}) cannot be read: ${(e as Error).message}`,
-          },
-        ];
-        doc = { docType: raw.docType, verdict: 'invalid', checks, elements: {} };
-      }
+    const doc = response.documents[i] as ReceivedDocument | UnreadableDocument;
+    if (doc.failure !== undefined) {
+      documents.push(unreadableDocument(doc, i));
+      continue;
     }
-    if ('verdict' in doc) {
-      documents.push(doc);
-    } else {
-      const verified = verifyDocument(doc, sessionTranscriptBytes, transcript, readerKey, strict, options);
-      documents.push(verified instanceof Promise ? await verified : verified);
-    }
+    const verified = verifyDocument(doc, sessionTranscriptBytes, transcript, readerKey, strict, options);
+    documents.push(verified instanceof Promise ? await verified : verified);
   }
 
   const checks: Check[] = [...responseChecks];
@@ -414,16 +360,28 @@ export async function verifyDeviceResponse(
   };
 }
 
+/** A document whose contents cannot be read: one failed `decode` check, nothing reported present. */
+function unreadableDocument(doc: UnreadableDocument, index: number): VerifiedDocument {
+  const checks: Check[] = [
+    {
+      id: 'decode',
+      status: 'failed',
+      detail: `document ${index} (${doc.docType}) cannot be read: ${doc.failure}`,
+    },
+  ];
+  return { docType: doc.docType, verdict: 'invalid', checks, elements: {} };
+}
+
 /** Synchronous unless a status checker has to be consulted. */
 function verifyDocument(
-  doc: DecodedDocument,
+  doc: ReceivedDocument,
   sessionTranscriptBytes: Uint8Array,
   transcript: Uint8Array,
   readerKey: KeyObject | undefined,
   strict: boolean,
   options: VerifyDeviceResponseOptions,
 ): VerifiedDocument | Promise<VerifiedDocument> {
-  const issuer = checkIssuerPart(doc.issuer, doc.docType, options);
+  const issuer = checkIssuerPart(doc.issuerSigned, doc.docType, options);
   const device = checkDevice(doc, sessionTranscriptBytes, transcript, readerKey, strict);
   const status = checkStatus(issuer, doc.docType, options);
   return status instanceof Promise
@@ -432,7 +390,7 @@ function verifyDocument(
 }
 
 function assemble(
-  doc: DecodedDocument,
+  doc: ReceivedDocument,
   issuer: IssuerPartOutcome,
   device: DeviceOutcome,
   status: Check,

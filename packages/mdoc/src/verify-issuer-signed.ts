@@ -18,7 +18,14 @@
 
 import type { KeyObject } from 'node:crypto';
 import * as nodeCrypto from 'node:crypto';
-import { type CborValue, decode } from '@mynakit/cbor';
+import type { CborValue } from '@mynakit/cbor';
+import {
+  criticalHeaderProblem,
+  protectedAlgorithm,
+  sigStructure1Of,
+  UNDERSTOOD_HEADER_LABELS,
+  verifySignature,
+} from '@mynakit/cose';
 import {
   acceptedDocumentSignerEkus,
   type Certificate,
@@ -27,10 +34,10 @@ import {
   type DocumentSignerEkuTable,
   documentSignerEku,
   documentSignerKeyUsageProblem,
-  statusListSignerAuthority,
   isSignedBy,
   namesEqual,
   parseCertificate,
+  statusListSignerAuthority,
   toCertificate,
   type ValidationPolicy,
   validateCertificatePath,
@@ -38,34 +45,14 @@ import {
 import { type Check, type CheckStatus, type Verdict, verdictOf } from '@mynakit/report';
 import { MdocError } from './errors.js';
 import { memoised, remember } from './internal/check-memo.js';
-import {
-  type CoseMessage,
-  criticalHeaderProblem,
-  protectedAlgorithm,
-  sigStructure1Of,
-  UNDERSTOOD_HEADER_LABELS,
-  verifySignature,
-} from '@mynakit/cose';
-import {
-  asArray,
-  asEncoded,
-  asMap,
-  asText,
-  fail,
-  onlyKeys,
-  readCose,
-  required,
-  x5chainOf,
-} from './internal/shape.js';
-import { mdocSignatureAlgorithm } from './internal/signing.js';
 import { DeferredValue } from './internal/deferred-value.js';
+import { readBytes, readDecoded } from './internal/lean-map.js';
 import { getOwn, setOwn } from './internal/own.js';
-import { readMsoPayload } from './internal/read-mso.js';
-import { repeatedIdentifiers } from './issuer-signed.js';
-import { decodeIssuerSignedItem } from './issuer-signed-item.js';
-import { checkLimit } from './limits.js';
+import { x5chainOf } from './internal/shape.js';
+import { mdocSignatureAlgorithm } from './internal/signing.js';
+import { type ReceivedIssuerSigned, readIssuerSigned, repeatedIdentifiers } from './issuer-signed.js';
+import type { ItemRead } from './issuer-signed-item.js';
 import {
-  type DigestID,
   digestAlgorithmHash,
   digestOf,
   hexDigestOf,
@@ -206,13 +193,7 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 export { DeferredValue, setOwn };
 
 /** What verification needs of one IssuerSignedItem: its fields and the exact bytes to hash. */
-export interface ItemToVerify {
-  readonly digestID: DigestID;
-  readonly elementIdentifier: string;
-  readonly elementValue: CborValue | DeferredValue;
-  /** The complete IssuerSignedItemBytes (tag 24 included) exactly as received. */
-  readonly raw: Uint8Array;
-}
+export type ItemToVerify = ItemRead;
 
 /** Items whose digest verified, in order, turned into element values on demand. */
 export class VerifiedItems {
@@ -276,62 +257,6 @@ export class VerifiedDocumentView implements VerifiedDocument {
   toJSON(): Record<string, unknown> {
     return { ...(this as object), elements: this.elements };
   }
-}
-
-/**
- * MSO valueDigests as verification consults them: does the digest (lowercase hex, as node's one-shot
- * hash returns it — a string, so no buffer is allocated per item) match valueDigests[ns][id]?
- */
-export interface DigestTable {
-  compare(ns: string, id: DigestID, digestHex: string): 'match' | 'mismatch' | 'missing';
-}
-
-/** The structure of one document's issuer part, decoded before any cryptography. */
-export interface DecodedIssuerPart {
-  readonly issuerAuth: CoseMessage;
-  readonly msoBytes: Uint8Array;
-  readonly mso: MobileSecurityObject;
-  readonly digests: DigestTable;
-  readonly items: ReadonlyMap<string, readonly ItemToVerify[]>;
-}
-
-/** Reads IssuerSigned down to every item; throws MdocError('MDOC_DECODE') on malformed input. */
-export function decodeIssuerPart(issuerSigned: CborValue, where: string): DecodedIssuerPart {
-  const m = asMap(issuerSigned, where);
-  onlyKeys(m, ['nameSpaces', 'issuerAuth'], where);
-  const issuerAuth = readCose(required(m, 'issuerAuth', where), 'Sign1', `${where}.issuerAuth`);
-  if (issuerAuth.payload === null)
-    fail(`${where}.issuerAuth has a detached payload; the MSO must be attached`);
-  // The MSO is read from its bytes by the same reader as the one-pass path (same rules, same limits;
-  // a DigestID's major type is known only there). It must be MobileSecurityObjectBytes (tag 24).
-  const mso = readMsoPayload(issuerAuth.payload, `${where}.issuerAuth`);
-  const items = new Map<string, ItemToVerify[]>();
-  const ns = m.get('nameSpaces');
-  if (ns !== undefined) {
-    const nsMap = asMap(ns, `${where}.nameSpaces`);
-    checkLimit(nsMap.size, 'nameSpaces', `${where}.nameSpaces`);
-    let total = 0;
-    for (const [k, list] of nsMap) {
-      const name = asText(k, `${where}.nameSpaces key`);
-      const w = `${where}.nameSpaces[${name}]`;
-      const arr = asArray(list, w);
-      checkLimit(arr.length, 'elementsPerNameSpace', w);
-      total += arr.length;
-      checkLimit(total, 'elements', `${where}.nameSpaces`);
-      const out: ItemToVerify[] = new Array(arr.length);
-      for (let i = 0; i < arr.length; i++) {
-        const item = decodeIssuerSignedItem(asEncoded(arr[i] as CborValue, w), `${w}[${i}]`);
-        out[i] = {
-          digestID: item.digestID,
-          elementIdentifier: item.elementIdentifier,
-          elementValue: item.elementValue,
-          raw: item.bytes.raw,
-        };
-      }
-      items.set(name, out);
-    }
-  }
-  return { issuerAuth, msoBytes: issuerAuth.payload, mso, digests: mso.digests, items };
 }
 
 /** Normalised trust anchors, memoised per input array. */
@@ -930,7 +855,7 @@ export interface IssuerPartOutcome {
  * mso.signed_in_certificate_validity, item.digest.
  */
 export function checkIssuerPart(
-  part: DecodedIssuerPart,
+  part: ReceivedIssuerSigned,
   documentDocType: string,
   options: VerifyIssuerOptions,
 ): IssuerPartOutcome {
@@ -1070,7 +995,7 @@ export function checkIssuerPart(
           bad.push(`${ns}/${item.elementIdentifier} (signed more than once in its namespace)`);
           continue;
         }
-        const outcome = part.digests.compare(ns, item.digestID, hexDigestOf(hash, item.raw));
+        const outcome = mso.digests.compare(ns, item.digestID, hexDigestOf(hash, item.raw));
         if (outcome !== 'match') {
           if (!bad) bad = [];
           bad.push(
@@ -1315,10 +1240,12 @@ export async function verifyIssuerSigned(
   options: VerifyIssuerOptions & { readonly docType?: string },
 ): Promise<IssuerSignedVerification> {
   requireOptions(options);
-  let part: DecodedIssuerPart;
+  let part: ReceivedIssuerSigned;
   try {
-    const value = input instanceof Uint8Array ? decode(input) : input;
-    part = decodeIssuerPart(value, 'IssuerSigned');
+    part =
+      input instanceof Uint8Array
+        ? readBytes(input, 'IssuerSigned', (r) => readIssuerSigned(r))
+        : readDecoded(input, 'IssuerSigned', (r) => readIssuerSigned(r));
   } catch (e) {
     const c: Check = {
       id: 'decode',

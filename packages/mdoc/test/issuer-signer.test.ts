@@ -7,8 +7,8 @@ import { sign as nodeSign } from 'node:crypto';
 import { sigStructure1 } from '@mynakit/cose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  type IssuerSigner,
   type IssueMdocOptions,
+  type IssuerSigner,
   issueMdoc,
   JP_MNC_DOCTYPE,
   MdocError,

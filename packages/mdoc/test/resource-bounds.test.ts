@@ -7,6 +7,7 @@
  */
 import { type CborMap, type CborValue, EncodedCbor, encode } from '@mynakit/cbor';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readDeviceResponse as readDeviceResponseFast } from '../src/device-response.js';
 import {
   decodeDeviceKeyInfo,
   decodeDeviceResponse,
@@ -16,7 +17,6 @@ import {
   type MdocError,
   verifyDeviceResponse,
 } from '../src/index.js';
-import { readDeviceResponseFast } from '../src/internal/read-device-response.js';
 import { type IssuerChain, makeIssuerChain, p256 } from './fixtures.js';
 import { handBuiltResponse, NOW, signedItems, TRANSCRIPT, VALIDITY_MAP } from './hand-built.js';
 
@@ -178,22 +178,19 @@ function responseWithMso(payload: Uint8Array): Uint8Array {
   );
 }
 
-const opts = (fastPath: boolean) => ({
+const opts = () => ({
   sessionTranscriptBytes: TRANSCRIPT,
   trustAnchors: [] as Uint8Array[],
   now: NOW,
   cache: false as const,
-  fastPath,
 });
 
-/** Both paths report a failed decode naming the limit. */
+/** The verifier reports a failed decode naming the limit. */
 async function expectLimit(bytes: Uint8Array, limit: LimitName) {
-  for (const fastPath of [true, false]) {
-    const r = await verifyDeviceResponse(bytes, opts(fastPath));
-    expect(r.verdict).toBe('invalid');
-    const failed = r.checks.find((c) => c.id === 'decode' && c.status === 'failed');
-    expect(failed?.detail, `fastPath ${fastPath}`).toContain(`limit ${limit}`);
-  }
+  const r = await verifyDeviceResponse(bytes, opts());
+  expect(r.verdict).toBe('invalid');
+  const failed = r.checks.find((c) => c.id === 'decode' && c.status === 'failed');
+  expect(failed?.detail).toContain(`limit ${limit}`);
 }
 
 function expectLimitError(f: () => unknown, limit: LimitName) {
@@ -282,7 +279,7 @@ describe('structure map keys', () => {
 
   it('a few unknown MSO keys are accepted', async () => {
     const bytes = responseWithMso(msoBytes({ unknownKeys: 3 }));
-    const r = await verifyDeviceResponse(bytes, opts(true));
+    const r = await verifyDeviceResponse(bytes, opts());
     // Not a decode failure: the (unsigned) MSO was read; the signature checks fail later.
     expect(r.checks.filter((c) => c.id === 'decode').every((c) => c.status === 'passed')).toBe(true);
   });
@@ -363,7 +360,7 @@ describe('the envelope', () => {
     const r = await verifyDeviceResponse(
       handBuiltResponse(signedItems('ns', [[1, 'a', 'x']]), chain, device),
       {
-        ...opts(true),
+        ...opts(),
         trustAnchors: [chain.iaca],
       },
     );

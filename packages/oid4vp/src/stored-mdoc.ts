@@ -1,8 +1,7 @@
-import { type CborValue, decode, EncodedCbor, Tagged } from '@mynakit/cbor';
-import { decodeIssuerSignedBytes, decodeMobileSecurityObject, type KeyInput } from '@mynakit/mdoc';
+import { decodeIssuerSignedBytes, type KeyInput } from '@mynakit/mdoc';
 import { Oid4vpError } from './errors.js';
-import { dictionary } from './own-keys.js';
 import type { HeldDocument } from './openid4vp/dcql-match.js';
+import { dictionary } from './own-keys.js';
 
 /**
  * A document as a wallet keeps it: the IssuerSigned bytes exactly as issued, and the device key that
@@ -17,13 +16,10 @@ export interface StoredMdoc {
 /** The docType (from the MSO) and the element values of a stored document, for request matching. */
 export function heldDocumentOf(stored: Pick<StoredMdoc, 'id' | 'issuerSigned'>): HeldDocument {
   try {
+    // The MSO is read by @mynakit/mdoc from issuerAuth's payload (nothing is verified here).
     const signed = decodeIssuerSignedBytes(stored.issuerSigned);
-    let sign1: CborValue = signed.issuerAuth;
-    if (sign1 instanceof Tagged) sign1 = sign1.value;
-    const payload = Array.isArray(sign1) ? sign1[2] : undefined;
-    if (!(payload instanceof Uint8Array)) throw new Oid4vpError('DECODE', 'issuerAuth has no payload');
-    const msoItem = decode(payload);
-    const mso = decodeMobileSecurityObject(msoItem instanceof EncodedCbor ? msoItem.decode() : msoItem);
+    const mso = signed.mso;
+    if (!mso) throw new Oid4vpError('DECODE', 'issuerAuth carries no MobileSecurityObject');
     // Namespaces and identifiers are the issuer's text: dictionaries without a prototype hold them.
     const elements = dictionary<Record<string, unknown>>();
     for (const [ns, items] of signed.nameSpaces) {

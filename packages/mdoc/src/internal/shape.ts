@@ -8,8 +8,8 @@ import {
   CoseError,
   type CoseMessage,
   type CoseMessageKind,
-  readCoseMessage,
   x5chainOf as coseX5chainOf,
+  readCoseMessage,
 } from '@mynakit/cose';
 import { MdocError } from '../errors.js';
 import { LIMITS, MdocLimitError } from '../limits.js';
