@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Output } from '../io.js';
+import { registerIssuerCommand } from './issuer.js';
 import { registerJpkiCommands } from './jpki.js';
 import { registerMdocCommands } from './mdoc.js';
 import { registerSandboxCommand } from './sandbox.js';
@@ -15,4 +16,5 @@ export function registerCommands(program: Command, ctx: CommandContext): void {
   registerMdocCommands(program, ctx);
   registerJpkiCommands(program, ctx);
   registerSandboxCommand(program, ctx);
+  registerIssuerCommand(program, ctx);
 }
