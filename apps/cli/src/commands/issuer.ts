@@ -66,6 +66,7 @@ function stopSignal(): Promise<string> {
   });
 }
 
+/** Registers `mynakit issuer`. */
 export function registerIssuerCommand(program: Command, ctx: CommandContext): void {
   program
     .command('issuer')
