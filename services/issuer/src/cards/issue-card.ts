@@ -25,6 +25,7 @@ import {
 import type { IssuerDeps } from '../context.js';
 import { IssuerError } from '../errors.js';
 import type { Card } from '../store/card-repository.js';
+import type { IssuerRepositories } from '../store/issuer-store.js';
 import type { Resident } from '../store/resident-repository.js';
 import type { ResidentSex } from '../store/schema.js';
 import { type CardPins, writeCardFile } from './card-file.js';
@@ -147,12 +148,8 @@ export async function issueCard(
   ]);
 
   const at = now.getTime();
-  const card = await deps.store.transaction(async (tx) => {
-    if (options.replace === true) {
-      const old = await tx.cards.activeForResident(residentId);
-      if (old) await tx.cards.revoke(old.id, at);
-    }
-    const created = await tx.cards.create(
+  const record = async (repos: IssuerRepositories): Promise<Card> => {
+    const created = await repos.cards.create(
       {
         residentId,
         cardNumber: cardNumber(random),
@@ -168,14 +165,24 @@ export async function issueCard(
       },
       at,
     );
-    await tx.events.append({
+    await repos.events.append({
       kind: 'card.issued',
       residentId,
       detail: { cardId: created.id, signatureCertificate: signCert !== undefined },
       at,
     });
     return created;
-  });
+  };
+  // Without `replace`, no transaction: on PostgreSQL a failed INSERT would abort it, and the repository's
+  // look-up that turns a racing instance's card into ISSUER_CARD_CONFLICT could not run.
+  const card =
+    options.replace === true
+      ? await deps.store.transaction(async (tx) => {
+          const old = await tx.cards.activeForResident(residentId);
+          if (old) await tx.cards.revoke(old.id, at);
+          return record(tx);
+        })
+      : await record(deps.store);
 
   try {
     const cardFile = await writeCardFile(cardDirectory, {
