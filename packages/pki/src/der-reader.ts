@@ -587,8 +587,60 @@ export function stringAt(buf: Uint8Array, tag: number, start: number, end: numbe
       }
       return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
     }
+    // Non-ASCII UTF8String (JPKI names and addresses): decoded in place; anything unusual (invalid, a
+    // leading byte order mark, a long value) takes the TextDecoder path, which decides.
+    if ((tag & ~0x20) === Tag.UTF8_STRING) {
+      const text = utf8At(buf, start, end);
+      if (text !== undefined) return text;
+    }
   }
   return decodeString(tag, buf.subarray(start, end));
+}
+
+/**
+ * Strict UTF-8 (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF, no truncated
+ * sequence) of a short span, without a view or a native call; `undefined` when the span is invalid, longer
+ * than 512 octets or starts with U+FEFF (which the TextDecoder path drops as a byte order mark).
+ */
+function utf8At(v: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start > 512) return undefined;
+  const units: number[] = [];
+  let i = start;
+  while (i < end) {
+    const b0 = v[i]!;
+    let cp: number;
+    if (b0 < 0x80) {
+      cp = b0;
+      i += 1;
+    } else if (b0 >= 0xc2 && b0 <= 0xdf) {
+      if (i + 1 >= end) return undefined;
+      const b1 = v[i + 1]!;
+      if ((b1 & 0xc0) !== 0x80) return undefined;
+      cp = ((b0 & 0x1f) << 6) | (b1 & 0x3f);
+      i += 2;
+    } else if (b0 >= 0xe0 && b0 <= 0xef) {
+      if (i + 2 >= end) return undefined;
+      const b1 = v[i + 1]!;
+      const b2 = v[i + 2]!;
+      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80) return undefined;
+      cp = ((b0 & 0x0f) << 12) | ((b1 & 0x3f) << 6) | (b2 & 0x3f);
+      if (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
+      i += 3;
+    } else if (b0 >= 0xf0 && b0 <= 0xf4) {
+      if (i + 3 >= end) return undefined;
+      const b1 = v[i + 1]!;
+      const b2 = v[i + 2]!;
+      const b3 = v[i + 3]!;
+      if ((b1 & 0xc0) !== 0x80 || (b2 & 0xc0) !== 0x80 || (b3 & 0xc0) !== 0x80) return undefined;
+      cp = ((b0 & 0x07) << 18) | ((b1 & 0x3f) << 12) | ((b2 & 0x3f) << 6) | (b3 & 0x3f);
+      if (cp < 0x10000 || cp > 0x10ffff) return undefined;
+      i += 4;
+    } else return undefined;
+    if (cp >= 0x10000) units.push(0xd800 + ((cp - 0x10000) >> 10), 0xdc00 + ((cp - 0x10000) & 0x3ff));
+    else units.push(cp);
+  }
+  if (units[0] === 0xfeff) return undefined;
+  return String.fromCharCode.apply(null, units);
 }
 
 function isAsciiSpan(v: Uint8Array, start: number, end: number): boolean {

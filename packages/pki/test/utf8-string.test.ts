@@ -1,0 +1,78 @@
+/**
+ * UTF8String values (X.680 §41, RFC 3629) read by the DER reader: the in-place decoder that JPKI names
+ * and addresses take must agree with a fatal WHATWG TextDecoder on every input, and an invalid encoding
+ * is DER_MALFORMED whichever path reads it.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { readDer, readString, stringAt } from '../src/der-reader.js';
+import { utf8String } from '../src/der-writer.js';
+import { PkiError } from '../src/index.js';
+
+const oracle = new TextDecoder('utf-8', { fatal: true });
+
+/** The oracle's reading, or `malformed` when it refuses the bytes. */
+function expected(bytes: Uint8Array): string {
+  try {
+    return oracle.decode(bytes);
+  } catch {
+    return 'malformed';
+  }
+}
+
+/** Our reading of the bytes as the contents of a UTF8String, at an offset inside a larger buffer. */
+function ours(bytes: Uint8Array): string {
+  const buf = new Uint8Array(bytes.length + 7);
+  buf.set(bytes, 3);
+  try {
+    return stringAt(buf, 0x0c, 3, 3 + bytes.length);
+  } catch (e) {
+    if (e instanceof PkiError && e.code === 'DER_MALFORMED') return 'malformed';
+    throw e;
+  }
+}
+
+describe('UTF8String', () => {
+  it('reads any text as the TextDecoder does (property, astral planes included)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (s) => {
+        const bytes = new TextEncoder().encode(s);
+        expect(ours(bytes)).toBe(expected(bytes));
+      }),
+      { numRuns: 100, seed: 20260601 },
+    );
+  });
+
+  it('agrees with the TextDecoder on arbitrary octets, refusing what it refuses (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 1, maxLength: 24 }), (bytes) => {
+        expect(ours(bytes)).toBe(expected(bytes));
+      }),
+      { numRuns: 100, seed: 5652 },
+    );
+  });
+
+  it.each([
+    ['a surrogate (ED A0 80)', [0xed, 0xa0, 0x80]],
+    ['an overlong two-octet form (C0 80)', [0xc0, 0x80]],
+    ['an overlong three-octet form (E0 80 80)', [0xe0, 0x80, 0x80]],
+    ['an overlong four-octet form (F0 8F BF BF)', [0xf0, 0x8f, 0xbf, 0xbf]],
+    ['a code point above U+10FFFF (F4 90 80 80)', [0xf4, 0x90, 0x80, 0x80]],
+    ['a truncated sequence (E3 81)', [0xe3, 0x81]],
+    ['a stray continuation octet (41 80)', [0x41, 0x80]],
+  ])('refuses %s as DER_MALFORMED', (_what, octets) => {
+    expect(ours(Uint8Array.from(octets))).toBe('malformed');
+  });
+
+  it.each([
+    ['Japanese text with an ideographic space', '番号\u3000花子'],
+    ['a full-width address', '東京都千代田区霞が関１－２－３'],
+    ['an astral code point', 'a😀b'],
+    ['the boundaries of each length', '\u0080\u07ff\u0800\uffff\u{10000}\u{10ffff}'],
+    ['a leading byte order mark, dropped as the TextDecoder drops it', '\ufeffabc東'],
+  ])('reads %s as the TextDecoder does', (_what, text) => {
+    const bytes = new TextEncoder().encode(text);
+    expect(ours(bytes)).toBe(expected(bytes));
+    expect(readString(readDer(utf8String(text)))).toBe(expected(bytes));
+  });
+});
