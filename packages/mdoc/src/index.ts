@@ -13,6 +13,11 @@ export {
   MdocEku,
   STATUS_LIST_SIGNING_EKU,
 } from '@mynakit/pki';
+export { MDOC_DS_EKU } from './checks/issuer-certificate-path.js';
+export { DEFAULT_CLOCK_SKEW_SECONDS } from './checks/mso-validity.js';
+export { MDOC_READER_AUTH_EKU } from './checks/reader-signature.js';
+export type { StatusCheckContext, StatusChecker, StatusCheckResult } from './checks/status.js';
+export type { TrustAnchorInput } from './checks/trust-anchors.js';
 export { deviceAuthenticationBytes } from './device-authentication.js';
 export {
   type DeviceKeyInfo,
@@ -96,7 +101,6 @@ export {
 } from './present-mdoc.js';
 export * from './profiles/jp-mnc.js';
 export {
-  MDOC_READER_AUTH_EKU,
   type ReaderAuthenticationResult,
   readerAuthenticationAllBytes,
   readerAuthenticationBytes,
@@ -112,23 +116,16 @@ export {
 export * from './transcripts/index.js';
 export { decodeValidityInfo, encodeValidityInfo, type ValidityInfo } from './validity-info.js';
 export { type CachedSignerPath, defaultVerificationCache, VerificationCache } from './verification-cache.js';
+export type {
+  DocumentSignerSummary,
+  ElementValues,
+  MsoSummary,
+  VerifiedDocument,
+} from './verified-document.js';
 export {
   type DeviceResponseVerification,
   type VerifyDeviceResponseOptions,
   verifyDeviceResponse,
 } from './verify-device-response.js';
-export {
-  DEFAULT_CLOCK_SKEW_SECONDS,
-  type DocumentSignerSummary,
-  type ElementValues,
-  type IssuerSignedVerification,
-  MDOC_DS_EKU,
-  type MsoSummary,
-  type StatusCheckContext,
-  type StatusChecker,
-  type StatusCheckResult,
-  type TrustAnchorInput,
-  type VerifiedDocument,
-  type VerifyIssuerOptions,
-  verifyIssuerSigned,
-} from './verify-issuer-signed.js';
+export { type IssuerSignedVerification, verifyIssuerSigned } from './verify-issuer-signed.js';
+export type { VerifyIssuerOptions } from './verify-options.js';

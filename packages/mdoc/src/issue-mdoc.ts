@@ -120,6 +120,11 @@ function randomDigestIds(count: number, random: RandomSource): number[] {
   return [...ids];
 }
 
+/**
+ * Issues an mdoc (ISO/IEC 18013-5 §9.1.2): the IssuerSigned a wallet stores — items with random
+ * salts and digest IDs, the MSO binding their digests, the device key and the validity, and
+ * issuerAuth signed with `issuerKey` or `issuerSigner`.
+ */
 export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> {
   const random = options.random ?? defaultRandom;
   const saltLength = options.saltLength ?? 32;
@@ -139,38 +144,7 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
   const deviceKey =
     options.deviceKey instanceof Map ? options.deviceKey : coseKeyFromKeyObject(deviceKeyObject);
 
-  const items = new Map<string, EncodedCbor[]>();
-  const valueDigests = new Map<string, Map<number, Uint8Array>>();
-  const digestIds: Record<string, Record<string, number>> = {};
-  const namespaces = Object.entries(options.nameSpaces);
-  if (namespaces.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', 'nameSpaces is empty');
-  for (const [ns, elements] of namespaces) {
-    const entries = Object.entries(elements);
-    if (entries.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', `namespace ${ns} has no element`);
-    const ids = randomDigestIds(entries.length, random);
-    const encoded: EncodedCbor[] = [];
-    const digests = new Map<number, Uint8Array>();
-    const idsOut: Record<string, number> = {};
-    entries.forEach(([elementIdentifier, value], i) => {
-      const salt = random(saltLength);
-      if (salt.length !== saltLength)
-        throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
-      const digestID = ids[i] as number;
-      const bytes = encodeIssuerSignedItem({
-        digestID,
-        random: salt,
-        elementIdentifier,
-        elementValue: toCbor(value),
-      });
-      encoded.push(bytes);
-      // §9.1.2.5: the digest is over the complete IssuerSignedItemBytes (tag 24 included).
-      digests.set(digestID, digestOf(hash, bytes.raw));
-      setOwn(idsOut, elementIdentifier, digestID); // a name like `__proto__` stays an own entry
-    });
-    items.set(ns, encoded);
-    valueDigests.set(ns, digests);
-    setOwn(digestIds, ns, idsOut);
-  }
+  const { items, valueDigests, digestIds } = issuerSignedItems(options.nameSpaces, hash, random, saltLength);
 
   let mso: MobileSecurityObject = {
     version: '1.0',
@@ -205,6 +179,54 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
     msoDigest: digestOf('sha256', msoBytes),
     digestIds,
   };
+}
+
+/**
+ * Every element as IssuerSignedItemBytes with its own salt and a random digest ID unique within its
+ * namespace (§9.1.2.5), and its digest over the complete item (tag 24 included).
+ */
+function issuerSignedItems(
+  nameSpaces: IssueMdocOptions['nameSpaces'],
+  hash: string,
+  random: RandomSource,
+  saltLength: number,
+): {
+  readonly items: Map<string, EncodedCbor[]>;
+  readonly valueDigests: Map<string, Map<number, Uint8Array>>;
+  readonly digestIds: Record<string, Record<string, number>>;
+} {
+  const items = new Map<string, EncodedCbor[]>();
+  const valueDigests = new Map<string, Map<number, Uint8Array>>();
+  const digestIds: Record<string, Record<string, number>> = {};
+  const namespaces = Object.entries(nameSpaces);
+  if (namespaces.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', 'nameSpaces is empty');
+  for (const [ns, elements] of namespaces) {
+    const entries = Object.entries(elements);
+    if (entries.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', `namespace ${ns} has no element`);
+    const ids = randomDigestIds(entries.length, random);
+    const encoded: EncodedCbor[] = [];
+    const digests = new Map<number, Uint8Array>();
+    const idsOut: Record<string, number> = {};
+    entries.forEach(([elementIdentifier, value], i) => {
+      const salt = random(saltLength);
+      if (salt.length !== saltLength)
+        throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
+      const digestID = ids[i] as number;
+      const bytes = encodeIssuerSignedItem({
+        digestID,
+        random: salt,
+        elementIdentifier,
+        elementValue: toCbor(value),
+      });
+      encoded.push(bytes);
+      digests.set(digestID, digestOf(hash, bytes.raw));
+      setOwn(idsOut, elementIdentifier, digestID); // a name like `__proto__` stays an own entry
+    });
+    items.set(ns, encoded);
+    valueDigests.set(ns, digests);
+    setOwn(digestIds, ns, idsOut);
+  }
+  return { items, valueDigests, digestIds };
 }
 
 /** The issuer's key or signer and the algorithm it signs with; checked before anything is built. */
