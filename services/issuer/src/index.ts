@@ -7,5 +7,12 @@ export { IssuerError, type IssuerErrorCode } from './errors.js';
 export * from './installations/index.js';
 export * from './keys/index.js';
 export * from './residents/index.js';
-export { type RunningIssuer, type StartIssuerOptions, startIssuer } from './server.js';
+export {
+  type OpenedIssuer,
+  type OpenIssuerOptions,
+  openIssuer,
+  type RunningIssuer,
+  type StartIssuerOptions,
+  startIssuer,
+} from './server.js';
 export * from './store/index.js';

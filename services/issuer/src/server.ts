@@ -14,6 +14,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
 import type { ScryptParams } from '@mynakit/jpki';
 import { createIssuerApp } from './app.js';
 import { FileCertificateStore } from './ca/certificate-store.js';
@@ -67,10 +68,7 @@ export interface RunningIssuer {
 /** Starts the issuer (see the file comment). ISSUER_PORT_IN_USE when the port is taken. */
 export async function startIssuer(options: StartIssuerOptions): Promise<RunningIssuer> {
   const log = options.log ?? (() => undefined);
-  const clock = options.clock ?? (() => new Date());
   const host = options.host ?? '127.0.0.1';
-  const issuerDir = join(options.dataDir, 'issuer');
-  await mkdir(issuerDir, { recursive: true, mode: 0o700 });
 
   let handler: (request: Request) => Response | Promise<Response> = () =>
     new Response(JSON.stringify({ status: 'starting' }), {
@@ -82,6 +80,55 @@ export async function startIssuer(options: StartIssuerOptions): Promise<RunningI
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
 
+  try {
+    const opened = await openIssuer({ ...options, origin: options.origin ?? `http://127.0.0.1:${port}` });
+    const app = opened.app;
+    handler = (request) => app.fetch(request);
+    log(`issuer: listening on ${url}`);
+    const running = opened;
+    return {
+      url,
+      port,
+      cardDirectory: running.cardDirectory,
+      ...(running.adminTokenFile === undefined ? {} : { adminTokenFile: running.adminTokenFile }),
+      seed: running.seed,
+      close: async () => {
+        await closeServer(server);
+        await running.close();
+      },
+    };
+  } catch (e) {
+    await closeServer(server).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Options of `openIssuer`: those of `startIssuer` without the socket, and the origin is required. */
+export interface OpenIssuerOptions extends Omit<StartIssuerOptions, 'port' | 'host' | 'origin'> {
+  /** The credential issuer identifier — the URL the app is reachable at (it may carry a path, e.g. `/issuer`). */
+  readonly origin: string;
+}
+
+/** An issuer ready to serve, not yet bound to a socket (the sandbox mounts its app under `/issuer`). */
+export interface OpenedIssuer {
+  readonly app: Hono;
+  readonly deps: IssuerDeps;
+  readonly cardDirectory: string;
+  readonly adminTokenFile?: string;
+  readonly seed: SandboxSeedResult;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the issuer's data — store and migrations, signing keys, the sandbox CA hierarchy, the seeded test
+ * residents — and creates its app, without listening: `startIssuer` serves it alone, the sandbox mounts it.
+ */
+export async function openIssuer(options: OpenIssuerOptions): Promise<OpenedIssuer> {
+  const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? (() => new Date());
+  const issuerDir = join(options.dataDir, 'issuer');
+  await mkdir(issuerDir, { recursive: true, mode: 0o700 });
   let store: IssuerStore | undefined;
   try {
     store = await openIssuerStore({
@@ -110,7 +157,7 @@ export async function startIssuer(options: StartIssuerOptions): Promise<RunningI
       adminToken = Buffer.from(bytes).toString('utf8').trim();
     }
     const config: IssuerConfig = {
-      origin: options.origin ?? `http://127.0.0.1:${port}`,
+      origin: options.origin,
       sandbox: true,
       cardDirectory: join(issuerDir, 'cards'),
       adminToken,
@@ -128,22 +175,16 @@ export async function startIssuer(options: StartIssuerOptions): Promise<RunningI
     if (adminTokenFile !== undefined) log(`issuer: operator token for /residents: ${adminTokenFile}`);
 
     const app = createIssuerApp(deps);
-    handler = (request) => app.fetch(request);
-    log(`issuer: listening on ${url}`);
     const opened = store;
     return {
-      url,
-      port,
+      app,
+      deps,
       cardDirectory: seed.cardDirectory,
       ...(adminTokenFile === undefined ? {} : { adminTokenFile }),
       seed,
-      close: async () => {
-        await closeServer(server);
-        await opened.close();
-      },
+      close: () => opened.close(),
     };
   } catch (e) {
-    await closeServer(server).catch(() => undefined);
     await store?.close().catch(() => undefined);
     throw e;
   }
