@@ -1,0 +1,164 @@
+/**
+ * `startSandbox` — the whole ecosystem in one process (ARCHITECTURE.md: apps/sandbox): the issuer mounted
+ * under `/issuer`, the landing page at `/`, one port, SQLite under `<dataDir>` unless a PostgreSQL URL is
+ * given. Each service keeps its own database (its own SQLite file or PostgreSQL schema) even here.
+ *
+ * The port is bound before anything slow happens, so a taken port fails at once (SANDBOX_PORT_IN_USE);
+ * until the services are open every request gets 503 with Retry-After.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { type OpenedIssuer, openIssuer } from '@mynakit/issuer';
+import { Hono } from 'hono';
+import { routePath } from 'hono/route';
+import { renderIssuerPage } from './issuer-page.js';
+import { renderLandingPage, type SandboxParts } from './landing-page.js';
+
+/** Options of `startSandbox`. */
+export interface StartSandboxOptions {
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Interface to bind (default `127.0.0.1`). */
+  readonly host?: string;
+  /** `MYNAKIT_DATA_DIR`: every service keeps its data in its own folder below it. */
+  readonly dataDir: string;
+  /** `DATABASE_URL`: PostgreSQL, one schema per service; absent: SQLite files. */
+  readonly databaseUrl?: string;
+  /** `MYNAKIT_KEK`: key-encryption key of the issuer's signing keys. */
+  readonly kek?: string;
+  /** One line per event and per request, never personal data. */
+  readonly log?: (line: string) => void;
+}
+
+/** A running sandbox. */
+export interface RunningSandbox {
+  /** The one URL to open. */
+  readonly url: string;
+  readonly port: number;
+  /** Where the test residents' card files are. */
+  readonly cardDirectory: string;
+  /** Stops listening and closes every database. */
+  close(): Promise<void>;
+}
+
+/** An error of the sandbox process with a stable code. */
+export class SandboxError extends Error {
+  /** `SANDBOX_PORT_IN_USE` when the port is taken. */
+  readonly code: 'SANDBOX_PORT_IN_USE';
+  /** The message names the port, nothing else. */
+  constructor(code: 'SANDBOX_PORT_IN_USE', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SandboxError';
+    this.code = code;
+  }
+}
+
+/** What runs in this version of the sandbox. */
+export const SANDBOX_PARTS: SandboxParts = { issuer: true, wallet: false, verifier: false };
+
+/** Starts the sandbox (see the file comment). */
+export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
+  const log = options.log ?? (() => undefined);
+  const host = options.host ?? '127.0.0.1';
+  let handler: (request: Request) => Response | Promise<Response> = () =>
+    new Response('starting', { status: 503, headers: { 'retry-after': '1' } });
+  const server = createAdaptorServer({ fetch: (request) => handler(request) }) as Server;
+  const port = await listen(server, options.port, host);
+  const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+  log(`sandbox: starting on ${url} (data in ${options.dataDir})`);
+  try {
+    const issuer = await openIssuer({
+      dataDir: options.dataDir,
+      origin: `${url}/issuer`,
+      ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+      ...(options.kek === undefined ? {} : { kek: options.kek }),
+      log: (line) => log(line),
+    });
+    const app = createSandboxApp(issuer, log);
+    handler = (request) => app.fetch(request);
+    log(`sandbox: card files of the test residents: ${issuer.cardDirectory}`);
+    log(`sandbox: open ${url}/`);
+    return {
+      url,
+      port,
+      cardDirectory: issuer.cardDirectory,
+      close: async () => {
+        await closeServer(server);
+        await issuer.close();
+      },
+    };
+  } catch (e) {
+    await closeServer(server).catch(() => undefined);
+    throw e;
+  }
+}
+
+/**
+ * The sandbox's routes: pages of its own, and each service's app under its prefix, called with the prefix
+ * removed so the service sees the same paths as when it runs alone. OpenID4VCI and RFC 8414 put the
+ * metadata of an issuer whose identifier has a path at `/.well-known/<name>/<path>` (OpenID4VCI §12.2.2,
+ * RFC 8414 §3.1): the issuer app answers those paths itself, so they are passed on unchanged.
+ */
+export function createSandboxApp(issuer: OpenedIssuer, log: (line: string) => void): Hono {
+  const app = new Hono();
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    let pattern = '(unmatched)';
+    try {
+      pattern = routePath(c);
+    } catch {}
+    // A request forwarded to a service is logged by that service's own request log: one line each.
+    if (pattern === '/issuer/*') return;
+    log(`${c.req.method} ${pattern} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
+  });
+  const forward =
+    (prefix: string, target: Hono, rewrite?: (path: string) => string) => (request: Request) => {
+      const u = new URL(request.url);
+      const rest = u.pathname.slice(prefix.length) || '/';
+      u.pathname = rewrite ? rewrite(rest) : rest;
+      return target.fetch(new Request(u, request));
+    };
+  const toIssuer = forward('/issuer', issuer.app);
+  app.get('/', (c) => c.html(renderLandingPage(SANDBOX_PARTS)));
+  app.get('/issuer', (c) => c.redirect('/issuer/'));
+  app.get('/issuer/', async (c) => c.html(await renderIssuerPage(issuer)));
+  app.all('/issuer/*', (c) => toIssuer(c.req.raw));
+  // The issuer app itself serves these at the inserted paths it derives from its identifier.
+  for (const name of ['openid-credential-issuer', 'oauth-authorization-server']) {
+    app.get(`/.well-known/${name}/issuer`, (c) => issuer.app.fetch(c.req.raw));
+  }
+  app.notFound((c) => c.text('Not found — see / for what this sandbox serves', 404));
+  return app;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new SandboxError('SANDBOX_PORT_IN_USE', `port ${port} on ${host} is in use by another process`, {
+              cause: e,
+            })
+          : e,
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) return resolve();
+    server.close((e) => (e ? reject(e) : resolve()));
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,67 @@
+/**
+ * What works where — the support matrix relying parties asked to be told plainly (7th study group,
+ * 2025-11-07). One table, rendered on the landing page and quoted in the README. Facts are dated: phone
+ * and browser support moves, so each row says when it was last checked and on what source it rests
+ * (DOMAIN.md tags: C confirmed, S secondary, I inference).
+ */
+export interface SupportRow {
+  /** The channel a relying party uses. */
+  readonly channel: string;
+  /** 日本語 label. */
+  readonly channelJa: string;
+  /** iPhone (Apple Wallet / iOS). */
+  readonly iphone: string;
+  /** Android (Google Wallet / smartphone JPKI service). */
+  readonly android: string;
+  /** What the sandbox does for it. */
+  readonly sandbox: string;
+}
+
+/** The date the rows were last checked against their sources. */
+export const SUPPORT_MATRIX_CHECKED = '2026-12-02';
+
+/** Channels against phone families, and what the sandbox simulates. */
+export const SUPPORT_MATRIX: readonly SupportRow[] = [
+  {
+    channel: 'W3C Digital Credentials API, ISO/IEC 18013-7 Annex C (org-iso-mdoc)',
+    channelJa: 'デジタルクレデンシャルAPI(Annex C)',
+    iphone: 'Safari on iOS 26+, Apple Wallet record (since 2025-06-24) [C]',
+    android: 'Chrome with a wallet that holds the record; the Android record is planned for autumn 2026 [C]',
+    sandbox: 'phone emulator answers through a labelled bridge; Chromium tests use the CDP virtual wallet',
+  },
+  {
+    channel: 'W3C Digital Credentials API, OpenID4VP 1.0 (openid4vp-v1-*)',
+    channelJa: 'デジタルクレデンシャルAPI(OpenID4VP)',
+    iphone: 'not accepted by Safari (Annex C only) [C]',
+    android: 'Chrome on Android [C]',
+    sandbox: 'same bridge / virtual wallet as above',
+  },
+  {
+    channel: 'Cross-device QR (OpenID4VP redirect, direct_post)',
+    channelJa: 'QRコード(別端末)',
+    iphone: 'depends on the wallet app [I]',
+    android: 'depends on the wallet app [I]',
+    sandbox: 'the second phone page scans by link',
+  },
+  {
+    channel: 'ISO/IEC 18013-5 proximity (counter, clinic reader)',
+    channelJa: '対面(近接)読み取り',
+    iphone: 'NFC engagement with a reader [S]',
+    android: 'NFC engagement with a reader [S]',
+    sandbox: 'radio simulated over a WebSocket transport (18013-5 messages are real)',
+  },
+  {
+    channel: 'JPKI user authentication (利用者証明用電子証明書)',
+    channelJa: 'JPKI 利用者証明',
+    iphone: 'since 2025-06-24; Face ID may stand in for the PIN [C]',
+    android: 'since 2023-05; a biometric may stand in for the PIN [C]',
+    sandbox: 'software secure area, keys encrypted at rest; biometric is a button',
+  },
+  {
+    channel: 'JPKI signature (署名用電子証明書)',
+    channelJa: 'JPKI 電子署名',
+    iphone: 'since 2025-06-24; password only, never a biometric [C]',
+    android: 'since 2023-05; password only, never a biometric [C]',
+    sandbox: 'same software secure area; the password counter locks after 5 tries',
+  },
+];

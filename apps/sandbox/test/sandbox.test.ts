@@ -1,0 +1,119 @@
+/**
+ * The sandbox process: one port, the landing page rendered on the server with a link to every part, the
+ * issuer mounted under /issuer with its OpenID4VCI identifier `<url>/issuer` and the metadata at the
+ * inserted well-known path; a taken port fails with SANDBOX_PORT_IN_USE before anything is created.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  escapeHtml,
+  type RunningSandbox,
+  renderLandingPage,
+  SUPPORT_MATRIX,
+  startSandbox,
+} from '../src/index.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-'));
+const lines: string[] = [];
+let sandbox: RunningSandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, dataDir, log: (l) => lines.push(l) });
+}, 120_000);
+afterAll(async () => {
+  await sandbox?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const get = (path: string) => fetch(`${sandbox.url}${path}`);
+
+describe('sandbox', () => {
+  it('serves a landing page that works without scripts and links every part', async () => {
+    const r = await get('/');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toContain('text/html');
+    const page = await r.text();
+    expect(page).not.toContain('<script');
+    expect(page).toContain('lang="ja"');
+    expect(page).toContain('href="/issuer/"');
+    for (const part of ['/wallet/', '/verifier/']) expect(page).toContain(part.slice(1, -1));
+    for (const row of SUPPORT_MATRIX) expect(page).toContain(escapeHtml(row.channel));
+    // Parts that do not run yet are said so, not linked.
+    expect(page).not.toContain('href="/wallet/"');
+    expect(page).toContain('not in this version yet');
+  });
+
+  it('links only pages that answer 200', async () => {
+    const page = await (await get('/')).text();
+    const links = [...page.matchAll(/href="(\/[^"]*)"/g)].map((m) => m[1] as string);
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of links) expect((await get(link)).status, link).toBe(200);
+    const issuerPage = await (await get('/issuer/')).text();
+    for (const link of [...issuerPage.matchAll(/href="(\/[^"]*)"/g)].map((m) => m[1] as string))
+      expect((await get(link)).status, link).toBe(200);
+  });
+
+  it('mounts the issuer under /issuer with its identifier and inserted well-known metadata', async () => {
+    const meta = (await (await get('/.well-known/openid-credential-issuer/issuer')).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(meta.credential_issuer).toBe(`${sandbox.url}/issuer`);
+    expect(String(meta.credential_endpoint)).toBe(`${sandbox.url}/issuer/oid4vci/credential`);
+    const as = (await (await get('/.well-known/oauth-authorization-server/issuer')).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(as.issuer).toBe(`${sandbox.url}/issuer`);
+    const openapi = (await (await get('/issuer/openapi.json')).json()) as { openapi: string; paths: object };
+    expect(openapi.openapi).toBe('3.1.0');
+    expect(Object.keys(openapi.paths)).toContain('/installations');
+    const health = await get('/issuer/health');
+    expect(health.status).toBe(200);
+    const missing = await get('/issuer/no-such-route');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('seeded the test residents and wrote their card files once', async () => {
+    expect(existsSync(sandbox.cardDirectory)).toBe(true);
+    expect(lines.some((l) => l.includes(sandbox.cardDirectory))).toBe(true);
+    expect(lines.some((l) => l.includes('seeded'))).toBe(true);
+  });
+
+  it('logs one line per request with the route pattern, never the concrete path', async () => {
+    lines.length = 0;
+    await get('/issuer/residents/sandbox-ordinary-male');
+    await get('/');
+    expect(lines.filter((l) => l.startsWith('GET ')).length).toBe(2);
+    expect(lines.join('\n')).not.toContain('sandbox-ordinary-male');
+  });
+});
+
+describe('a taken port', () => {
+  let busy: Server;
+  beforeAll(async () => {
+    busy = createServer();
+    await new Promise<void>((done) => busy.listen(0, '127.0.0.1', done));
+  });
+  afterAll(() => new Promise<void>((done) => busy.close(() => done())));
+
+  it('fails at once with SANDBOX_PORT_IN_USE and creates nothing', async () => {
+    const port = (busy.address() as { port: number }).port;
+    const empty = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-busy-'));
+    await expect(startSandbox({ port, dataDir: empty })).rejects.toMatchObject({
+      code: 'SANDBOX_PORT_IN_USE',
+    });
+    expect(existsSync(join(empty, 'issuer'))).toBe(false);
+    rmSync(empty, { recursive: true, force: true });
+  });
+});
+
+describe('landing page', () => {
+  it('escapes what it renders', () => {
+    expect(renderLandingPage({ issuer: false, wallet: false, verifier: false })).toContain('(準備中');
+  });
+});
