@@ -1,0 +1,2 @@
+/** The wallet engine. */
+export {};
