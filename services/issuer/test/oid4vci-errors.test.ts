@@ -2,7 +2,7 @@
  * Every way a wallet's OpenID4VCI requests can be wrong, each answered with the error the specification
  * names (§6.3, §8.3.1.1, §11.3, RFC 6749 §5.2, RFC 6750 §3.1) — and none echoing what was sent.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { JP_MNC_DOCTYPE } from '@mynakit/mdoc';
 import {
   buildCredentialRequest,
@@ -91,6 +91,22 @@ describe('token endpoint (§6.3)', () => {
     const res = await tokenRequest(f, buildTokenRequest({ preAuthorizedCode: offer.preAuthorizedCode }));
     expect(await errorOf(res)).toMatchObject({ status: 400, error: 'invalid_request' });
     expect(await accessToken(f, offer.preAuthorizedCode, offer.txCode)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('a tx_code sent for an offer that has none → invalid_request, and the code stays unspent', async () => {
+    const pending = await readyForRecord();
+    const preAuthorizedCode = randomBytes(32).toString('base64url');
+    const at = f.now().getTime();
+    await f.store.offers.create(
+      { preAuthorizedCode, installationId: pending.installationId, expiresAt: at + 600_000 },
+      at,
+    );
+    const res = await tokenRequest(f, buildTokenRequest({ preAuthorizedCode, txCode: '493817' }));
+    const e = await errorOf(res);
+    expect(e).toMatchObject({ status: 400, error: 'invalid_request' });
+    expect(e.text).not.toContain(preAuthorizedCode);
+    const ok = await tokenRequest(f, buildTokenRequest({ preAuthorizedCode }));
+    expect(ok.status).toBe(200);
   });
 
   it('expired, used and unknown pre-authorized codes → invalid_grant', async () => {

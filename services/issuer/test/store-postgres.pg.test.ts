@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../../test/helpers/postgres-database.js';
 import type { IssuerError } from '../src/errors.js';
 import { type IssuerStore, openIssuerStore } from '../src/store/index.js';
-import { credentialsFor, defineIssuerStoreCases, residentInput, TEST_TX_CODE_KDF } from './store.cases.js';
+import { credentialsFor, defineIssuerStoreCases, residentInput } from './store.cases.js';
 
 let dropShared: (() => Promise<void>) | undefined;
 defineIssuerStoreCases(
@@ -14,7 +14,7 @@ defineIssuerStoreCases(
   async () => {
     const t = await createTestDatabase();
     dropShared = t.drop;
-    return openIssuerStore({ url: t.url, poolSize: 10, txCodeKdf: TEST_TX_CODE_KDF });
+    return openIssuerStore({ url: t.url, poolSize: 10 });
   },
   async () => dropShared?.(),
 );

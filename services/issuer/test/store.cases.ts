@@ -12,9 +12,6 @@ import {
   type Resident,
 } from '../src/store/index.js';
 
-/** Cheap scrypt for tests: the cost is not what is under test. */
-export const TEST_TX_CODE_KDF = { N: 1024, r: 8, p: 1 } as const;
-
 const T0 = Date.UTC(2026, 10, 26);
 
 /** A resident with ordinary facts. */
@@ -428,7 +425,7 @@ export function defineIssuerStoreCases(
         const row = rows.find(
           (x) => x.pre_authorized_code_hash === createHash('sha256').update(c).digest('hex'),
         );
-        expect(row?.tx_code_verifier).toMatch(/^scrypt\$/);
+        expect(row?.tx_code_verifier).toMatch(/^hmac-sha256\$v1\$[A-Za-z0-9_-]{43}$/);
         expect(JSON.stringify(rows)).not.toContain(c);
         expect(JSON.stringify(rows)).not.toContain('493817');
         expect(
@@ -486,6 +483,46 @@ export function defineIssuerStoreCases(
         expect(await store.offers.purgeExpired(T0 + 11)).toBeGreaterThanOrEqual(1);
         expect(await store.offers.redeem({ preAuthorizedCode: old, now: T0 + 10 })).toEqual({
           outcome: 'unknown',
+        });
+      });
+
+      it('says tx_code_unexpected for a tx_code sent to an offer without one, and leaves the code unspent', async () => {
+        const c = code();
+        await store.offers.create({ preAuthorizedCode: c, installationId, expiresAt: T0 + 600_000 }, T0);
+        expect(await store.offers.redeem({ preAuthorizedCode: c, txCode: '493817', now: T0 + 1 })).toEqual({
+          outcome: 'tx_code_unexpected',
+        });
+        expect(await store.offers.redeem({ preAuthorizedCode: c, now: T0 + 2 })).toEqual({
+          outcome: 'redeemed',
+          installationId,
+        });
+      });
+
+      it('binds a tx_code verifier to its offer: moved to another offer, it matches nothing', async () => {
+        const [a, b] = [code(), code()];
+        for (const c of [a, b])
+          await store.offers.create(
+            { preAuthorizedCode: c, installationId, txCode: '493817', expiresAt: T0 + 600_000 },
+            T0,
+          );
+        const verifierOf = async (c: string) =>
+          (
+            await store.db
+              .selectFrom('oid4vci_offers')
+              .select('tx_code_verifier')
+              .where('pre_authorized_code_hash', '=', createHash('sha256').update(c).digest('hex'))
+              .executeTakeFirstOrThrow()
+          ).tx_code_verifier;
+        const fromA = await verifierOf(a);
+        expect(fromA).not.toBe(await verifierOf(b));
+        await store.db
+          .updateTable('oid4vci_offers')
+          .set({ tx_code_verifier: fromA })
+          .where('pre_authorized_code_hash', '=', createHash('sha256').update(b).digest('hex'))
+          .execute();
+        expect(await store.offers.redeem({ preAuthorizedCode: b, txCode: '493817', now: T0 + 1 })).toEqual({
+          outcome: 'invalid_tx_code',
+          attemptsLeft: 4,
         });
       });
 

@@ -5,7 +5,9 @@
  * The store redeems the code once, with the tx_code attempt limit enforced atomically
  * (store/offer-repository.ts). Every way a code can be bad is `invalid_grant` (§6.3): unknown, already used,
  * expired, a wrong tx_code, or dead after too many wrong ones; a tx_code that is missing where the offer
- * requires one is `invalid_request` (§6.3). The error never says which code or tx_code was sent.
+ * requires one, or sent where the offer has none, is `invalid_request` (§6.3: the Authorization Server
+ * "does not expect a Transaction Code … but the Client provides" one); neither spends the code. The error
+ * never says which code or tx_code was sent.
  *
  * The access token is 256 random bits; only its SHA-256 is stored. §13.8: a Bearer token is not
  * sender-constrained, so it lives ACCESS_TOKEN_TTL_SECONDS (5 minutes, the most §13.8 calls short-lived).
@@ -52,6 +54,12 @@ function refusal(result: Exclude<RedeemResult, { outcome: 'redeemed' }>, txCodeS
       return txCodeSent
         ? new Oid4vciError('invalid_grant', 'tx_code.mismatch', 'the transaction code is wrong')
         : new Oid4vciError('invalid_request', 'tx_code.missing', 'the offer requires a transaction code');
+    case 'tx_code_unexpected':
+      return new Oid4vciError(
+        'invalid_request',
+        'tx_code.unexpected',
+        'no transaction code is expected for this offer',
+      );
   }
 }
 

@@ -48,4 +48,4 @@ export type {
   IssuerDatabase,
   ResidentSex,
 } from './schema.js';
-export { createTxCodeVerifier, DEFAULT_TX_CODE_KDF, verifyTxCode } from './tx-code-verifier.js';
+export { createTxCodeVerifier, TX_CODE_VERIFIER_PREFIX, verifyTxCode } from './tx-code-verifier.js';

@@ -1,5 +1,4 @@
 import { type Database, migrateToLatest, NonceStore, openDatabase } from '@mynakit/db';
-import type { ScryptParams } from '@mynakit/jpki';
 import type { Kysely } from 'kysely';
 import { AccessTokenRepository } from './access-token-repository.js';
 import { CardRepository } from './card-repository.js';
@@ -24,8 +23,6 @@ export interface OpenIssuerStoreOptions {
   poolSize?: number;
   /** tx_code attempts per offer before the code is dead (default 5). */
   txCodeAttemptLimit?: number;
-  /** scrypt cost of tx_code verifiers (default N=2^14, r=8, p=1). */
-  txCodeKdf?: ScryptParams;
 }
 
 /** The repositories, bound to the database or to one transaction. */
@@ -65,9 +62,8 @@ function repositoriesOf(
   dialect: 'sqlite' | 'postgres',
   options: OpenIssuerStoreOptions,
 ): IssuerRepositories {
-  const offerOptions: { attemptLimit?: number; kdf?: ScryptParams } = {};
+  const offerOptions: { attemptLimit?: number } = {};
   if (options.txCodeAttemptLimit !== undefined) offerOptions.attemptLimit = options.txCodeAttemptLimit;
-  if (options.txCodeKdf !== undefined) offerOptions.kdf = options.txCodeKdf;
   return {
     residents: new ResidentRepository(db),
     cards: new CardRepository(db),

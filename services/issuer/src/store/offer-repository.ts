@@ -1,24 +1,25 @@
-import type { ScryptParams } from '@mynakit/jpki';
 import { isUniqueViolation } from '@mynakit/db';
 import type { Kysely } from 'kysely';
 import { IssuerError } from '../errors.js';
 import type { IssuerDatabase } from './schema.js';
 import { check, checkInstant, sha256Hex } from './store-support.js';
-import { createTxCodeVerifier, DEFAULT_TX_CODE_KDF, verifyTxCode } from './tx-code-verifier.js';
+import { createTxCodeVerifier, verifyTxCode } from './tx-code-verifier.js';
 
 /** A credential offer to store for an installation (OpenID4VCI 1.0 §4.1.1, pre-authorized code grant). */
 export interface NewOffer {
   /** The pre-authorized code as handed to the wallet; only its SHA-256 is stored. */
   preAuthorizedCode: string;
   installationId: string;
-  /** The tx_code the holder must type, when the offer has one; only a scrypt verifier is stored. */
+  /** The tx_code the holder must type, when the offer has one; only a verifier is stored (tx-code-verifier.ts). */
   txCode?: string;
   expiresAt: number;
 }
 
 /**
  * The answer of a token request's pre-authorized code: redeemed once (with the installation it is for), or
- * why not. Every "not" maps to OpenID4VCI `invalid_grant` at the token endpoint (RFC 6749 §5.2).
+ * why not. The token endpoint answers `invalid_grant` (RFC 6749 §5.2) for a bad code or a wrong tx_code,
+ * `invalid_request` (OpenID4VCI 1.0 §6.3) for a tx_code missing where the offer has one or sent where it
+ * has none.
  */
 export type RedeemResult =
   | { outcome: 'redeemed'; installationId: string }
@@ -27,7 +28,13 @@ export type RedeemResult =
   | { outcome: 'used' }
   /** The tx_code attempt limit is reached: the code is dead. */
   | { outcome: 'locked' }
-  | { outcome: 'invalid_tx_code'; attemptsLeft: number };
+  /** A wrong tx_code, or none for an offer that has one (then no attempt is spent). */
+  | { outcome: 'invalid_tx_code'; attemptsLeft: number }
+  /**
+   * A tx_code sent for an offer that has none (OpenID4VCI 1.0 §6.3 `invalid_request`: "does not expect a
+   * Transaction Code … but the Client provides" one). The code is not spent.
+   */
+  | { outcome: 'tx_code_unexpected' };
 
 /** tx_code attempts allowed per offer before the code is dead. */
 export const DEFAULT_TX_CODE_ATTEMPT_LIMIT = 5;
@@ -41,15 +48,13 @@ const MAX_SECRET_CHARS = 512;
  */
 export class OfferRepository {
   private readonly attemptLimit: number;
-  private readonly kdf: ScryptParams;
 
   constructor(
     private readonly db: Kysely<IssuerDatabase>,
-    options: { attemptLimit?: number; kdf?: ScryptParams } = {},
+    options: { attemptLimit?: number } = {},
   ) {
     this.attemptLimit = options.attemptLimit ?? DEFAULT_TX_CODE_ATTEMPT_LIMIT;
     check(Number.isInteger(this.attemptLimit) && this.attemptLimit >= 1, 'attemptLimit must be ≥ 1');
-    this.kdf = options.kdf ?? DEFAULT_TX_CODE_KDF;
   }
 
   /** Stores an offer. ISSUER_DUPLICATE when the code was issued before; ISSUER_NOT_FOUND for an unknown installation. */
@@ -71,7 +76,8 @@ export class OfferRepository {
       .where('id', '=', input.installationId)
       .executeTakeFirst();
     if (!installation) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
-    const verifier = input.txCode === undefined ? null : await createTxCodeVerifier(input.txCode, this.kdf);
+    const verifier =
+      input.txCode === undefined ? null : createTxCodeVerifier(input.txCode, input.preAuthorizedCode);
     try {
       await this.db
         .insertInto('oid4vci_offers')
@@ -94,7 +100,8 @@ export class OfferRepository {
 
   /**
    * Redeems a pre-authorized code (with its tx_code when the offer has one) exactly once. A missing tx_code
-   * for an offer that needs one is `invalid_tx_code` without spending an attempt (it is no guess).
+   * for an offer that needs one is `invalid_tx_code` without spending an attempt (it is no guess); a tx_code
+   * for an offer that has none is `tx_code_unexpected`, and the code stays unspent.
    */
   async redeem(input: { preAuthorizedCode: string; txCode?: string; now: number }): Promise<RedeemResult> {
     const { now } = input;
@@ -112,7 +119,9 @@ export class OfferRepository {
     if (row.used_at !== null) return { outcome: 'used' };
     if (Number(row.expires_at) <= now) return { outcome: 'expired' };
 
-    if (row.tx_code_verifier === null) return this.consume(hash, now, false);
+    if (row.tx_code_verifier === null) {
+      return input.txCode === undefined ? this.consume(hash, now, false) : { outcome: 'tx_code_unexpected' };
+    }
 
     if (row.failed_attempts >= this.attemptLimit) return { outcome: 'locked' };
     if (typeof input.txCode !== 'string' || input.txCode.length === 0 || input.txCode.length > 64) {
@@ -128,7 +137,7 @@ export class OfferRepository {
       .returning('failed_attempts')
       .executeTakeFirst();
     if (!reserved) return this.explain(hash, now);
-    if (!(await verifyTxCode(input.txCode, row.tx_code_verifier))) {
+    if (!(await verifyTxCode(input.txCode, input.preAuthorizedCode, row.tx_code_verifier))) {
       return {
         outcome: 'invalid_tx_code',
         attemptsLeft: this.attemptLimit - Number(reserved.failed_attempts),

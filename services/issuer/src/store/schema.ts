@@ -127,7 +127,7 @@ export interface Oid4vciOffersTable {
   /** SHA-256 of the pre-authorized code, lower-case hex. */
   pre_authorized_code_hash: string;
   installation_id: string;
-  /** `scrypt$…` verifier of the tx_code, null when the offer has none. */
+  /** `hmac-sha256$v1$…` verifier of the tx_code (tx-code-verifier.ts; `scrypt$…` before), null when the offer has none. */
   tx_code_verifier: string | null;
   expires_at: number;
   /** tx_code attempts counted against the limit (reserved before each check). */

@@ -29,8 +29,6 @@ import { CA_EPOCH, sandboxAt, type TempDataDir, tempDataDir } from './sandbox-ca
 
 /** scrypt for test PIN verifiers: cheap (the format is what matters here). */
 export const TEST_PIN_KDF = { N: 1024, r: 8, p: 1 } as const;
-/** scrypt for test tx_code verifiers. */
-export const TEST_TX_CODE_KDF = { N: 1024, r: 8, p: 1 } as const;
 /** The operator token of the test issuers. */
 export const ADMIN_TOKEN = 'test-operator-token-0123456789';
 
@@ -68,7 +66,6 @@ export async function testIssuer(options: {
   const hierarchy = await sandboxAt(dir.path, CA_EPOCH);
   const store = await openIssuerStore({
     url: options.databaseUrl ?? `sqlite:${join(dir.path, 'issuer.sqlite')}`,
-    txCodeKdf: TEST_TX_CODE_KDF,
   });
   const clock = testClock(options.now);
   const deps: IssuerDeps = {

@@ -30,8 +30,6 @@ import { CA_EPOCH, type TempDataDir, tempDataDir } from './sandbox-ca.js';
 export const NOW = new Date(CA_EPOCH.getTime() + 86_400_000);
 /** A loopback origin: OpenID4VCI allows http only there. */
 export const ORIGIN = 'http://localhost:8787';
-/** scrypt cost for tx_code verifiers in tests (the default is deliberately slow). */
-export const TEST_TX_CODE_KDF = { N: 2 ** 10, r: 8, p: 1 } as const;
 /** The tx_code every test offer carries. */
 export const TX_CODE = '493817';
 
@@ -83,7 +81,6 @@ export async function issuerFixture(options: { txCodeAttemptLimit?: number } = {
   });
   const store = await openIssuerStore({
     url: `sqlite:${dir.path}/issuer.sqlite`,
-    txCodeKdf: TEST_TX_CODE_KDF,
     ...(options.txCodeAttemptLimit === undefined ? {} : { txCodeAttemptLimit: options.txCodeAttemptLimit }),
   });
   let now = NOW;
