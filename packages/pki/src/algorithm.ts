@@ -261,6 +261,37 @@ export function verifySignature(
   }
 }
 
+/**
+ * `verifySignature` for an RSA PKCS #1 v1.5 signature whose key is given as RSAPublicKey DER, read by
+ * node:crypto for this one call (see `oneShotRsaKey`). Returns `undefined` whenever it cannot answer as
+ * `verifySignature` would — another scheme, no digest, a SHA-1 signature, or a key node does not read
+ * that way — so that the caller goes on with `verifySignature` and its KeyObject, which decides (and
+ * throws) exactly as before.
+ */
+export function verifyRsaWithKeyDer(
+  alg: AlgorithmIdentifier,
+  data: Uint8Array,
+  signature: Uint8Array,
+  rsaPublicKey: Buffer,
+  digestHint?: HashName,
+  policy?: SignaturePolicy,
+): boolean | undefined {
+  const scheme = SCHEMES.get(alg.oid);
+  if (scheme === undefined || scheme.kind !== 'rsa') return undefined;
+  const hash = scheme.hash ?? digestHint;
+  if (hash === undefined || (hash === 'sha1' && policy?.allowSha1 !== true)) return undefined;
+  try {
+    return verify(
+      hash,
+      data,
+      { key: rsaPublicKey, format: 'der', type: 'pkcs1', padding: cryptoConstants.RSA_PKCS1_PADDING },
+      signature,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
 // ---- signing ----
 
 export type SigningAlgorithm =

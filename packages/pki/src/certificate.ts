@@ -59,7 +59,7 @@ import {
   readSubjectKeyIdentifier,
 } from './extensions.js';
 import type { GeneralName } from './general-name.js';
-import { importPublicKey } from './keys.js';
+import { importPublicKey, rsaPublicKeyDer } from './keys.js';
 import { LruCache } from './lru.js';
 import {
   checkNameStructure,
@@ -203,6 +203,8 @@ class CertificateView implements Certificate {
   readonly #cdpDer: Uint8Array | undefined;
   readonly #aiaDer: Uint8Array | undefined;
   #publicKey: KeyObject | undefined;
+  /** Whether the key was already handed out once as PKCS #1 bytes (see `oneShotRsaKey`). */
+  #keyLent = false;
   #subject: string | undefined;
   #subjectAttributes: NameAttribute[][] | undefined;
   #issuer: string | undefined;
@@ -247,6 +249,12 @@ class CertificateView implements Certificate {
   get subject(): string {
     if (this.#subject === undefined) this.#subject = formatName(CertificateView.subjectAttributes(this));
     return this.#subject;
+  }
+
+  static oneShotRsaKey(v: CertificateView): Buffer | undefined {
+    if (v.#publicKey !== undefined || v.#keyLent) return undefined;
+    v.#keyLent = true;
+    return rsaPublicKeyDer(v.publicKeyInfo.algorithm, v.#keyParameters, v.#keyBits);
   }
 
   static checkedSignature(v: CertificateView, issuerFingerprint: string): boolean | undefined {
@@ -686,6 +694,18 @@ export function rememberSignature(cert: Certificate, issuerFingerprint: string, 
     signatureChecks.set(cert, m);
   }
   m.set(issuerFingerprint, valid);
+}
+
+/**
+ * The certificate's RSA key as RSAPublicKey bytes for one signature check, the first time a view's key is
+ * needed and only then; `undefined` once a KeyObject exists or was lent before, and for other keys (then
+ * `publicKey` is used). Why: a relying party meets a new signer certificate with every person, whose key
+ * checks one signature; node:crypto reads the bytes for that one call, while a KeyObject costs wrapper
+ * objects and a finalizer the garbage collector runs later. A view whose key is asked for again makes and
+ * keeps its KeyObject as before.
+ */
+export function oneShotRsaKey(cert: Certificate): Buffer | undefined {
+  return cert instanceof CertificateView ? CertificateView.oneShotRsaKey(cert) : undefined;
 }
 
 /**

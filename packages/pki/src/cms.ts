@@ -34,9 +34,16 @@ import {
   hashNameOf,
   namedAlgorithm,
   type SignaturePolicy,
+  verifyRsaWithKeyDer,
   verifySignature,
 } from './algorithm.js';
-import { type Certificate, parseCertificate, serialToBigInt, toCertificate } from './certificate.js';
+import {
+  type Certificate,
+  oneShotRsaKey,
+  parseCertificate,
+  serialToBigInt,
+  toCertificate,
+} from './certificate.js';
 import {
   bytesEqual,
   type DerHeader,
@@ -608,7 +615,15 @@ export function verifyCmsSignature(der: Uint8Array, opts: VerifyCmsOptions = {})
       why = `digestAlgorithm SHA-1: SHA-1 signatures are not accepted (allowSha1 to accept them)`;
     else {
       try {
-        ok = verifySignature(si.signatureAlgorithm, signed, si.signature, cert.publicKey, hash, opts);
+        // A new signer's key is read from its bytes for this one check (no KeyObject to make and
+        // finalize); anything that path does not settle goes to the KeyObject, as before.
+        const der = oneShotRsaKey(cert);
+        const quick =
+          der !== undefined
+            ? verifyRsaWithKeyDer(si.signatureAlgorithm, signed, si.signature, der, hash, opts)
+            : undefined;
+        ok =
+          quick ?? verifySignature(si.signatureAlgorithm, signed, si.signature, cert.publicKey, hash, opts);
       } catch (e) {
         why = (e as Error).message;
       }

@@ -87,12 +87,8 @@ export function importPublicKey(
   subjectPublicKey: Uint8Array | undefined,
 ): KeyObject {
   if (subjectPublicKey !== undefined) {
-    if (
-      algorithm === OID.rsaEncryption &&
-      (parameters === undefined || bytesEqual(parameters, NULL_PARAMETERS))
-    ) {
-      return createPublicKey({ key: asBuffer(subjectPublicKey), format: 'der', type: 'pkcs1' });
-    }
+    const pkcs1 = rsaPublicKeyDer(algorithm, parameters, subjectPublicKey);
+    if (pkcs1 !== undefined) return createPublicKey({ key: pkcs1, format: 'der', type: 'pkcs1' });
     if (algorithm === OID.ecPublicKey && parameters !== undefined) {
       const crv = curveOf(parameters);
       if (crv !== undefined && subjectPublicKey.length === 65 && subjectPublicKey[0] === 0x04) {
@@ -109,6 +105,25 @@ export function importPublicKey(
     }
   }
   return createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+}
+
+/**
+ * The RSAPublicKey (PKCS #1) a SubjectPublicKeyInfo of rsaEncryption holds, as a Buffer over the same
+ * memory — the form node:crypto reads an RSA key from most quickly — or `undefined` for any other key
+ * (or parameters other than NULL, or a BIT STRING with unused bits: `subjectPublicKey` undefined).
+ */
+export function rsaPublicKeyDer(
+  algorithm: string,
+  parameters: Uint8Array | undefined,
+  subjectPublicKey: Uint8Array | undefined,
+): Buffer | undefined {
+  if (
+    subjectPublicKey === undefined ||
+    algorithm !== OID.rsaEncryption ||
+    (parameters !== undefined && !bytesEqual(parameters, NULL_PARAMETERS))
+  )
+    return undefined;
+  return asBuffer(subjectPublicKey);
 }
 
 function curveOf(parameters: Uint8Array): string | undefined {
