@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001-wallet-tables.js';
+
+/** The wallet's migrations, in order (bookkeeping table `wallet_migrations`). */
+export const walletMigrations: Record<string, Migration> = {
+  '0001-wallet-tables': m0001,
+};
