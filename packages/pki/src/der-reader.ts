@@ -730,7 +730,7 @@ export function integerHexAt(buf: Uint8Array, start: number, end: number): strin
   }
   let i = start;
   while (i < end - 1 && buf[i] === 0) i++;
-  return Buffer.from(buf.buffer, buf.byteOffset + i, end - i).toString('hex');
+  return hexAt(buf, i, end);
 }
 
 const d2 = (v: Uint8Array, i: number): number => (v[i]! - 48) * 10 + (v[i + 1]! - 48);
@@ -833,8 +833,34 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export function toHex(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+  return hexAt(b, 0, b.length);
 }
+
+/**
+ * `buf[start..end)` as lowercase hex. Short spans — serial numbers, key identifiers, OCSP CertID hashes,
+ * read with every certificate and status response — are written from a table of character codes in one
+ * string, without a Buffer view and a native call; long ones by node.
+ */
+export function hexAt(buf: Uint8Array, start: number, end: number): string {
+  const n = end - start;
+  if (n > HEX_SHORT) return Buffer.from(buf.buffer, buf.byteOffset + start, n).toString('hex');
+  let codes = hexScratch[n];
+  if (codes === undefined) {
+    codes = new Array<number>(2 * n).fill(0);
+    hexScratch[n] = codes;
+  }
+  for (let i = 0; i < n; i++) {
+    const b = buf[start + i]!;
+    codes[2 * i] = HEX_CODES[b >> 4]!;
+    codes[2 * i + 1] = HEX_CODES[b & 15]!;
+  }
+  return String.fromCharCode.apply(null, codes);
+}
+
+const HEX_SHORT = 64;
+const HEX_CODES: readonly number[] = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+/** One reusable array of character codes per span length (`fromCharCode.apply` reads its length). */
+const hexScratch: (number[] | undefined)[] = [];
 
 export function fromHex(h: string): Uint8Array {
   const clean = h.replace(/[\s:]/g, '');

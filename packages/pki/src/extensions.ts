@@ -20,6 +20,7 @@ import {
   DerReader,
   elementAt,
   expectHeader,
+  hexAt,
   newHeader,
   oidAt,
   readBoolean,
@@ -178,11 +179,9 @@ export function readExtKeyUsage(value: Uint8Array): string[] {
 /** SubjectKeyIdentifier ::= KeyIdentifier ::= OCTET STRING */
 export function readSubjectKeyIdentifier(value: Uint8Array): string {
   const h = wholeValue(value, 'SubjectKeyIdentifier', newHeader());
-  return toHex(
-    (h.tag & 0x20) === 0
-      ? value.subarray(h.contentStart, h.contentEnd)
-      : readOctetString(elementAt(value, h)),
-  );
+  return (h.tag & 0x20) === 0
+    ? hexAt(value, h.contentStart, h.contentEnd)
+    : toHex(readOctetString(elementAt(value, h)));
 }
 
 /**
@@ -194,7 +193,7 @@ export function readAuthorityKeyIdentifier(value: Uint8Array): { keyIdentifier?:
   if ((h.tag & 0x20) === 0) throw new PkiError('DER_MALFORMED', 'structure: expected a constructed element');
   if (h.contentStart >= h.contentEnd || value[h.contentStart] !== 0x80) return {};
   readHeader(value, h.contentStart, h.contentEnd, h);
-  return { keyIdentifier: toHex(value.subarray(h.contentStart, h.contentEnd)) };
+  return { keyIdentifier: hexAt(value, h.contentStart, h.contentEnd) };
 }
 
 /**

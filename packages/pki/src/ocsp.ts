@@ -25,7 +25,6 @@
  * fails closed: anything that is not a properly signed, authorised, matching, fresh answer is
  * `unusable` with a reason — never `good`.
  */
-import { Buffer } from 'node:buffer';
 import type { KeyObject } from 'node:crypto';
 import { type Check, check, type Verdict, verdictOf } from '@mynakit/report';
 import {
@@ -60,6 +59,7 @@ import {
   type DerReader,
   elementAt,
   expectHeader,
+  hexAt,
   integerHexAt,
   newHeader,
   oidAt,
@@ -154,9 +154,9 @@ function certIdIn(buf: Uint8Array, start: number, end: number, der: Uint8Array, 
   const p = h.end;
   const alg = algorithmAt(buf, h);
   expectHeader(buf, p, end, Tag.OCTET_STRING, 'issuerNameHash', h);
-  const issuerNameHash = hexAt(buf, h);
+  const issuerNameHash = contentsHex(buf, h);
   expectHeader(buf, h.end, end, Tag.OCTET_STRING, 'issuerKeyHash', h);
-  const issuerKeyHash = hexAt(buf, h);
+  const issuerKeyHash = contentsHex(buf, h);
   expectHeader(buf, h.end, end, Tag.INTEGER, 'serialNumber', h);
   const serialNumber = integerHexAt(buf, h.contentStart, h.contentEnd);
   if (h.end !== end) throw new PkiError('DER_MALFORMED', 'CertID: unexpected trailing data');
@@ -164,10 +164,8 @@ function certIdIn(buf: Uint8Array, start: number, end: number, der: Uint8Array, 
 }
 
 /** The contents of the primitive element at `h`, as lowercase hex. */
-function hexAt(buf: Uint8Array, h: DerHeader): string {
-  return Buffer.from(buf.buffer, buf.byteOffset + h.contentStart, h.contentEnd - h.contentStart).toString(
-    'hex',
-  );
+function contentsHex(buf: Uint8Array, h: DerHeader): string {
+  return hexAt(buf, h.contentStart, h.contentEnd);
 }
 
 /** Whether `id` names `certificate` issued by `issuer` (under the CertID's own hash algorithm). */

@@ -1,11 +1,12 @@
 /**
- * UTF8String values (X.680 §41, RFC 3629) read by the DER reader: the in-place decoder that JPKI names
- * and addresses take must agree with a fatal WHATWG TextDecoder on every input, and an invalid encoding
- * is DER_MALFORMED whichever path reads it.
+ * Text the DER reader makes from received octets. UTF8String values (X.680 §41, RFC 3629): the in-place
+ * decoder that JPKI names and addresses take must agree with a fatal WHATWG TextDecoder on every input,
+ * and an invalid encoding is DER_MALFORMED whichever path reads it. Hex (serial numbers, key
+ * identifiers, CertID hashes): the same text as node's Buffer encoder, short spans and long.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readDer, readString, stringAt } from '../src/der-reader.js';
+import { hexAt, integerHexAt, readDer, readString, stringAt, toHex } from '../src/der-reader.js';
 import { utf8String } from '../src/der-writer.js';
 import { PkiError } from '../src/index.js';
 
@@ -74,5 +75,26 @@ describe('UTF8String', () => {
     const bytes = new TextEncoder().encode(text);
     expect(ours(bytes)).toBe(expected(bytes));
     expect(readString(readDer(utf8String(text)))).toBe(expected(bytes));
+  });
+});
+
+describe('hex', () => {
+  it('writes any span as node writes it, at any offset (property)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), fc.nat(7), (bytes, pad) => {
+        const buf = new Uint8Array(bytes.length + pad + 3);
+        buf.set(bytes, pad);
+        const want = Buffer.from(bytes).toString('hex');
+        expect(hexAt(buf, pad, pad + bytes.length)).toBe(want);
+        expect(toHex(buf.subarray(pad, pad + bytes.length))).toBe(want);
+      }),
+      { numRuns: 100, seed: 6960 },
+    );
+  });
+
+  it('serial numbers: leading zero octets dropped, one kept for zero', () => {
+    expect(integerHexAt(Uint8Array.of(0x00, 0x80, 0x01), 0, 3)).toBe('8001');
+    expect(integerHexAt(Uint8Array.of(0x00), 0, 1)).toBe('00');
+    expect(integerHexAt(Uint8Array.of(0x7f, 0xff), 0, 2)).toBe('7fff');
   });
 });
