@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type Pg from 'pg';
 import { DbError } from './errors.js';
 import type { Database } from './schema.js';
@@ -96,6 +96,35 @@ function boundToSchema(url: string, schema: string): { connectionString: string;
   return { connectionString: parsed.toString(), options: `${own} ${bind}` };
 }
 
+/** Prepared SQLite statements kept per connection, by SQL text (least recently used dropped first). */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * The SQLite connection as Kysely's driver sees it, with its prepared statements kept: Kysely prepares every
+ * query anew, and compiling SQL costs more than running a small indexed query. A statement is reused only
+ * while idle (Kysely runs one query at a time on the single connection; a statement still iterating — a
+ * stream — gets a fresh one). SQLite re-prepares a kept statement itself when the schema changes.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const kept = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const found = kept.get(text);
+      if (found !== undefined && !found.busy) {
+        kept.delete(text);
+        kept.set(text, found);
+        return found;
+      }
+      const statement = sqlite.prepare(text);
+      kept.delete(text);
+      kept.set(text, statement);
+      if (kept.size > STATEMENT_CACHE_SIZE) kept.delete(kept.keys().next().value as string);
+      return statement;
+    },
+  };
+}
+
 /**
  * Opens a database from its URL, typed by the caller's table types `DB` (default: this package's
  * `Database`). On PostgreSQL a `schema` binds every pooled connection to that schema, created on first use;
@@ -149,6 +178,6 @@ export function openDatabase<DB = Database>(options: OpenDatabaseOptions): Opene
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }

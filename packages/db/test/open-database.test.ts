@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { isUniqueViolation, migrateToLatest, openDatabase } from '../src/index.js';
 
@@ -11,6 +11,36 @@ describe('openDatabase', () => {
   it('opens SQLite in memory', async () => {
     const o = openDatabase({ url: ':memory:' });
     expect(o.dialect).toBe('sqlite');
+    await o.close();
+  });
+  it('keeps SQLite statements: the same query runs again with other values, past the cache size', async () => {
+    const o = openDatabase<{ things: { id: string; n: number } }>({ url: ':memory:' });
+    await o.db.schema
+      .createTable('things')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('n', 'integer')
+      .execute();
+    for (let i = 0; i < 300; i++)
+      await o.db
+        .insertInto('things')
+        .values({ id: `t${i}`, n: i })
+        .execute();
+    for (let i = 0; i < 300; i += 37)
+      expect(
+        await o.db.selectFrom('things').select('n').where('id', '=', `t${i}`).executeTakeFirst(),
+      ).toEqual({
+        n: i,
+      });
+    for (let k = 0; k < 300; k++) {
+      const { rows } = await sql<{
+        k: number;
+      }>`select n + ${sql.lit(k)} as k from things where id = 't1'`.execute(o.db);
+      expect(rows).toEqual([{ k: 1 + k }]);
+    }
+    const row = (id: string) => o.db.selectFrom('things').selectAll().where('id', '=', id).executeTakeFirst();
+    expect(await row('t2')).toEqual({ id: 't2', n: 2 });
+    await o.db.schema.alterTable('things').addColumn('m', 'integer').execute();
+    expect(await row('t2')).toEqual({ id: 't2', n: 2, m: null });
     await o.close();
   });
 });
