@@ -4,3 +4,5 @@ export { WalletError, type WalletErrorCode } from './errors.js';
 export * from './secrets/index.js';
 export * from './secure-area/index.js';
 export * from './store/index.js';
+export * from './card/sandbox-card.js';
+export * from './installation/index.js';

@@ -1,0 +1,122 @@
+/**
+ * The issuer's HTTP API as the phone calls it (services/issuer README "Routes"): the installation steps
+ * and the OpenID4VCI endpoints. Base URL and `fetch` are injected, so tests use the issuer app's
+ * `app.fetch` in-process and a deployment a real server. Error answers — RFC 9457 problems with a `code`,
+ * or OAuth errors with `error` — become WALLET_ISSUER_REFUSED carrying that code.
+ */
+import { WalletError } from '../errors.js';
+
+/** A `fetch` function (the global one, or a Hono app's `fetch`). */
+export type FetchFunction = (request: Request) => Response | Promise<Response>;
+
+/** Where the issuer is and how to reach it. */
+export interface IssuerClientOptions {
+  /** The issuer's base URL (its routes are relative to it), e.g. `http://127.0.0.1:8401`. */
+  readonly baseUrl: string;
+  /** Default: the global fetch. */
+  readonly fetch?: FetchFunction;
+}
+
+/** Largest answer read (an mdoc with a portrait fits easily). */
+const MAX_ANSWER_CHARS = 4_000_000;
+
+/** A JSON client of one issuer. */
+export class IssuerClient {
+  /** The base URL without a trailing slash. */
+  readonly baseUrl: string;
+  readonly #fetch: FetchFunction;
+
+  /** A client of the issuer at `options.baseUrl`. */
+  constructor(options: IssuerClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#fetch = options.fetch ?? ((r) => fetch(r));
+  }
+
+  /** The absolute URL of a route (absolute URLs pass unchanged). */
+  url(pathOrUrl: string): string {
+    return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
+  }
+
+  /** GET a JSON document. */
+  getJson(pathOrUrl: string): Promise<Record<string, unknown>> {
+    return this.#send(
+      new Request(this.url(pathOrUrl), { method: 'GET', headers: { accept: 'application/json' } }),
+    );
+  }
+
+  /** POST a JSON body (or none) with optional headers. */
+  postJson(
+    pathOrUrl: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Record<string, unknown>> {
+    return this.#send(
+      new Request(this.url(pathOrUrl), {
+        method: 'POST',
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }),
+    );
+  }
+
+  /** POST a form (OAuth token requests). */
+  postForm(pathOrUrl: string, form: URLSearchParams): Promise<Record<string, unknown>> {
+    return this.#send(
+      new Request(this.url(pathOrUrl), {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      }),
+    );
+  }
+
+  async #send(request: Request): Promise<Record<string, unknown>> {
+    const response = await this.#fetch(request);
+    const text = await response.text();
+    if (text.length > MAX_ANSWER_CHARS)
+      throw new WalletError('WALLET_ISSUER_RESPONSE', 'the issuer answered more than the wallet reads');
+    let json: unknown;
+    try {
+      json = text === '' ? {} : JSON.parse(text);
+    } catch (e) {
+      throw new WalletError('WALLET_ISSUER_RESPONSE', `the issuer answered ${response.status} without JSON`, {
+        cause: e,
+      });
+    }
+    if (json === null || typeof json !== 'object' || Array.isArray(json))
+      throw new WalletError('WALLET_ISSUER_RESPONSE', 'the issuer answered no JSON object');
+    const o = json as Record<string, unknown>;
+    if (!response.ok) {
+      const code =
+        typeof o.code === 'string'
+          ? o.code
+          : typeof o.error === 'string'
+            ? o.error
+            : `HTTP_${response.status}`;
+      throw new WalletError('WALLET_ISSUER_REFUSED', `the issuer refused (${response.status} ${code})`, {
+        issuerCode: code,
+      });
+    }
+    return o;
+  }
+}
+
+/** A string member of an issuer answer (WALLET_ISSUER_RESPONSE when missing). */
+export function stringOf(o: Record<string, unknown>, name: string): string {
+  const v = Object.hasOwn(o, name) ? o[name] : undefined;
+  if (typeof v !== 'string' || v.length === 0)
+    throw new WalletError('WALLET_ISSUER_RESPONSE', `the issuer's answer has no ${name}`);
+  return v;
+}
+
+/** An object member of an issuer answer, or undefined. */
+export function objectOf(o: Record<string, unknown>, name: string): Record<string, unknown> | undefined {
+  const v = Object.hasOwn(o, name) ? o[name] : undefined;
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, unknown>)
+    : undefined;
+}
