@@ -1,6 +1,12 @@
 import { parseCertificate } from '@mynakit/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addRecord, installCredentials, type WalletDevice, WalletError } from '../src/index.js';
+import {
+  addRecord,
+  type InstallInput,
+  installCredentials,
+  type WalletDevice,
+  WalletError,
+} from '../src/index.js';
 import { cardPinsOf, type IssuerEnvironment, issuerEnvironment } from './helpers/issuer-fixture.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -28,7 +34,7 @@ afterAll(async () => {
 async function install(
   phone: WalletDevice,
   residentId: string,
-  overrides: Partial<Parameters<typeof installCredentials>[0]> = {},
+  overrides: { [K in keyof InstallInput]?: InstallInput[K] | undefined } = {},
 ) {
   const pins = await cardPinsOf(env, residentId);
   return installCredentials({
@@ -42,7 +48,7 @@ async function install(
     biometric: BIOMETRIC,
     trustAnchors: env.trustAnchors,
     ...overrides,
-  });
+  } as InstallInput);
 }
 
 describe('iPhone: the record and both certificates together', () => {
