@@ -347,6 +347,9 @@ function decodeLate<T>(value: Uint8Array, read: (v: Uint8Array) => T): T {
   }
 }
 
+/** issuerUniqueID [1] and subjectUniqueID [2] IMPLICIT BIT STRING, primitive or (BER) constructed. */
+const UNIQUE_ID_TAGS: readonly number[] = [0x81, 0xa1, 0x82, 0xa2];
+
 /**
  * Reads the certificate in place with one reusable header (see DerHeader): this runs cold for every new
  * signer a relying party meets.
@@ -416,7 +419,7 @@ function parseDer(der: Uint8Array, fingerprint256: string): Certificate {
   const keyBitString = bitStringAt(der, h, 'subjectPublicKey');
   const subjectPublicKey = keyBitString.bytes;
   // issuerUniqueID, subjectUniqueID (v2), then extensions (v3)
-  for (const tag of [0x81, 0xa1, 0x82, 0xa2]) {
+  for (const tag of UNIQUE_ID_TAGS) {
     if (p < te && der[p] === tag) p = readHeader(der, p, te, h).end;
   }
   let extensions: Extension[] = [];
@@ -646,7 +649,7 @@ export function parseCertificate(derOrPem: Uint8Array | string): Certificate {
       cause,
     });
   }
-  const mark = (Number.parseInt(fingerprint256.slice(0, 8), 16) | 1) >>> 0;
+  const mark = (leadingHexValue(fingerprint256) | 1) >>> 0;
   const slot = (mark >>> 1) & (SEEN_SLOTS - 1);
   if (seen[slot] === mark) {
     keep(fingerprint256, cert);
@@ -655,6 +658,16 @@ export function parseCertificate(derOrPem: Uint8Array | string): Certificate {
     recent.add(fingerprint256, cert);
   }
   return cert;
+}
+
+/** The first eight hex digits of a lowercase fingerprint as a number (what `parseInt(…, 16)` gives). */
+function leadingHexValue(hex: string): number {
+  let v = 0;
+  for (let i = 0; i < 8; i++) {
+    const c = hex.charCodeAt(i);
+    v = v * 16 + (c <= 0x39 ? c - 0x30 : c - 0x57);
+  }
+  return v;
 }
 
 /**

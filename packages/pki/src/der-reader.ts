@@ -482,17 +482,25 @@ export function oidAt(buf: Uint8Array, start: number, end: number): string {
   // OCSP response: their text is looked up by the exact bytes instead of being built again.
   let h = 0x811c9dc5;
   for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  const bucket = oidCache.get(h);
-  if (bucket !== undefined) {
-    for (const e of bucket) if (spanEquals(e.bytes, buf, start, end)) return e.text;
+  // Open addressing, a short bounded probe: the table is at most half full.
+  let slot = h & OID_SLOT_MASK;
+  let free = -1;
+  for (let probe = 0; probe < OID_MAX_PROBES; probe++) {
+    const bytes = oidBytes[slot];
+    if (bytes === undefined) {
+      free = slot;
+      break;
+    }
+    if (oidHashes[slot] === h && spanEquals(bytes, buf, start, end)) return oidTexts[slot]!;
+    slot = (slot + 1) & OID_SLOT_MASK;
   }
   const v = buf.slice(start, end);
   const text = decodeOid(v);
-  if (oidCacheSize < OID_CACHE_ENTRIES) {
+  if (free >= 0 && oidCacheSize < OID_CACHE_ENTRIES) {
     oidCacheSize++;
-    const entry = { bytes: v, text };
-    if (bucket === undefined) oidCache.set(h, [entry]);
-    else bucket.push(entry);
+    oidBytes[free] = v;
+    oidHashes[free] = h;
+    oidTexts[free] = text;
   }
   return text;
 }
@@ -505,7 +513,13 @@ function spanEquals(a: Uint8Array, buf: Uint8Array, start: number, end: number):
 
 const OID_CACHE_MAX_BYTES = 32;
 const OID_CACHE_ENTRIES = 2048;
-const oidCache = new Map<number, { bytes: Uint8Array; text: string }[]>();
+const OID_SLOT_MASK = 2 * OID_CACHE_ENTRIES - 1;
+const OID_MAX_PROBES = 16;
+const oidBytes: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(2 * OID_CACHE_ENTRIES).fill(
+  undefined,
+);
+const oidHashes = new Int32Array(2 * OID_CACHE_ENTRIES);
+const oidTexts: string[] = new Array<string>(2 * OID_CACHE_ENTRIES).fill('');
 let oidCacheSize = 0;
 
 function decodeOid(v: Uint8Array): string {

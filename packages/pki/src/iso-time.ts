@@ -11,7 +11,9 @@ export function isoTime(d: Date): string {
   // The same few instants (now, thisUpdate, nextUpdate, notAfter) are written several times in one
   // report: the last strings made are kept, by time value, in a small direct-mapped table.
   const t = d.getTime();
-  const slot = Math.floor(t / 1000) & (RECENT_SLOTS - 1);
+  // Slots by a multiplicative hash of the second: instants a whole hour or day apart (thisUpdate, now,
+  // nextUpdate) would otherwise share the low bits.
+  const slot = Math.imul(Math.floor(t / 1000), 0x9e3779b1) >>> (32 - RECENT_BITS);
   if (recentTimes[slot] === t) return recentStrings[slot]!;
   const s = format(d);
   recentTimes[slot] = t;
@@ -19,7 +21,8 @@ export function isoTime(d: Date): string {
   return s;
 }
 
-const RECENT_SLOTS = 16;
+const RECENT_BITS = 6;
+const RECENT_SLOTS = 1 << RECENT_BITS;
 const recentTimes = new Float64Array(RECENT_SLOTS).fill(Number.NaN);
 const recentStrings: string[] = new Array<string>(RECENT_SLOTS).fill('');
 
