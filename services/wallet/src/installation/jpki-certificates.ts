@@ -5,6 +5,7 @@
  * each signed by the secure area after the holder's new PIN / password. The issued certificates are kept
  * with their key aliases.
  */
+import { parseCertificate } from '@mynakit/pki';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
 import type { WalletCertificate } from '../store/certificate-repository.js';
@@ -101,19 +102,32 @@ export async function requestJpkiCertificates(
   };
 }
 
-function store(
+async function store(
   device: WalletDevice,
   installationId: string,
   purpose: 'sign' | 'auth',
   keyAlias: string,
   c: Record<string, unknown>,
 ): Promise<WalletCertificate> {
+  const certificate = new Uint8Array(Buffer.from(stringOf(c, 'certificate'), 'base64'));
+  const key = await device.secureArea.getKey(keyAlias);
+  let certified = false;
+  try {
+    certified = key !== undefined && parseCertificate(certificate).publicKey.equals(key.publicKey);
+  } catch {
+    certified = false;
+  }
+  if (!certified)
+    throw new WalletError(
+      'WALLET_ISSUER_RESPONSE',
+      `the ${purpose} certificate does not certify the phone's key`,
+    );
   return device.store.certificates.add(
     {
       deviceId: device.id,
       installationId,
       purpose,
-      certificate: new Uint8Array(Buffer.from(stringOf(c, 'certificate'), 'base64')),
+      certificate,
       issuerCertificate: new Uint8Array(Buffer.from(stringOf(c, 'issuer'), 'base64')),
       serialNumber: stringOf(c, 'serialNumber'),
       notAfter: new Date(stringOf(c, 'notAfter')),
