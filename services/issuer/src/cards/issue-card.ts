@@ -177,11 +177,14 @@ export async function issueCard(
   // look-up that turns a racing instance's card into ISSUER_CARD_CONFLICT could not run.
   const card =
     options.replace === true
-      ? await deps.store.transaction(async (tx) => {
-          const old = await tx.cards.activeForResident(residentId);
-          if (old) await tx.cards.revoke(old.id, at);
-          return record(tx);
-        })
+      ? await deps.store.transaction(
+          async (tx) => {
+            const old = await tx.cards.activeForResident(residentId);
+            if (old) await tx.cards.revoke(old.id, at);
+            return record(tx);
+          },
+          { durable: true },
+        )
       : await record(deps.store);
 
   try {

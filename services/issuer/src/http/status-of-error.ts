@@ -31,7 +31,10 @@ const STATUS = new Map<IssuerErrorCode, { status: ContentfulStatusCode; title: s
   ['ISSUER_INSTALLATION_TOKEN_INVALID', { status: 401, title: 'Invalid installation token' }],
   ['ISSUER_CSR_INVALID', { status: 400, title: 'Invalid certificate signing request' }],
   ['ISSUER_ATTESTATION_INVALID', { status: 400, title: 'Invalid key attestation' }],
-  ['ISSUER_ATTESTATION_UNTRUSTED', { status: 400, title: 'The key attestation is not from a trusted attester' }],
+  [
+    'ISSUER_ATTESTATION_UNTRUSTED',
+    { status: 400, title: 'The key attestation is not from a trusted attester' },
+  ],
   ['ISSUER_ATTESTATION_TOO_WEAK', { status: 400, title: 'The key storage is weaker than required' }],
   ['ISSUER_ATTESTATION_NONCE', { status: 400, title: 'The key attestation nonce is not valid' }],
   ['ISSUER_KEY_NOT_ATTESTED', { status: 400, title: 'The key is not attested' }],

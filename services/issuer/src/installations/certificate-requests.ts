@@ -39,6 +39,9 @@ import { completedEvent, failInstallation } from './complete.js';
 import { randomOf } from './support.js';
 import { bytesFromBase64 } from './support.js';
 
+/** The certificates are sent to the phone: staging or completing records them durably (store-support.ts). */
+const DURABLE = { durable: true } as const;
+
 /**
  * The weakest key storage accepted for smartphone JPKI keys: resistance to attackers of "Moderate" attack
  * potential (OpenID4VCI 1.0 Appendix D.2 `iso_18045_moderate`, ISO/IEC 18045 AVA_VAN.4) — a secure element
@@ -192,7 +195,7 @@ export async function issueDeviceCertificates(
         detail: { installationId, serials: credentials.map((c) => c.serial) },
         at,
       });
-    });
+    }, DURABLE);
     return { ...view, state: 'pending', waitingFor: ['mdoc'] };
   }
 
@@ -209,7 +212,7 @@ export async function issueDeviceCertificates(
       await tx.installationTokens.deleteForInstallation(installationId);
       await tx.events.append(completedEvent(completed, at));
       return completed;
-    });
+    }, DURABLE);
     return {
       ...view,
       state: 'active',

@@ -22,6 +22,9 @@ import type { NewCredential } from '../store/credential-repository.js';
 import type { CompletedInstallation } from '../store/installation-repository.js';
 import { needsOf } from './card-step.js';
 
+/** Completion records issued credentials and revokes the previous device's: a durable commit (store-support.ts). */
+const DURABLE = { durable: true } as const;
+
 /** What completing needs of the issuer's dependencies. */
 export type CompletionDeps = Pick<IssuerDeps, 'store' | 'clock'>;
 
@@ -77,7 +80,7 @@ export async function completeInstallationWithRecord(
       await tx.installationTokens.deleteForInstallation(installationId);
       await tx.events.append(completedEvent(done, at));
       return done;
-    });
+    }, DURABLE);
   } catch (e) {
     if (e instanceof IssuerError && e.code === 'ISSUER_INSTALLATION_CONFLICT')
       await failInstallation(deps, installationId, 'conflict');

@@ -40,17 +40,13 @@ const problemResponse = (description: string) => ({
 
 const ChallengeSchema = z
   .object({
-    challengeId: z
-      .string()
-      .meta({
-        description: 'the nonce of a signed installation request; the challengeId of a user authentication',
-      }),
-    challenge: z
-      .string()
-      .meta({
-        description:
-          'base64url of the 32 bytes a user-authentication key signs (DigestInfo(SHA-256, challenge))',
-      }),
+    challengeId: z.string().meta({
+      description: 'the nonce of a signed installation request; the challengeId of a user authentication',
+    }),
+    challenge: z.string().meta({
+      description:
+        'base64url of the 32 bytes a user-authentication key signs (DigestInfo(SHA-256, challenge))',
+    }),
     expiresAt: z.string(),
   })
   .meta({ id: 'InstallationChallenge' });

@@ -2,7 +2,7 @@ import { isUniqueViolation } from '@mynakit/db';
 import type { Kysely } from 'kysely';
 import { IssuerError } from '../errors.js';
 import type { IssuerDatabase } from './schema.js';
-import { check, checkInstant, sha256Hex } from './store-support.js';
+import { check, checkInstant, PreparedQuery, sha256Hex } from './store-support.js';
 
 /** What an access token grants: the installation whose credentials it may fetch, until when. */
 export interface AccessTokenGrant {
@@ -11,6 +11,28 @@ export interface AccessTokenGrant {
 }
 
 const MAX_TOKEN_CHARS = 512;
+
+const Q = {
+  insert: new PreparedQuery<
+    [tokenHash: string, installationId: string, expiresAt: number, createdAt: number],
+    never
+  >((db, slot) =>
+    db.insertInto('oid4vci_access_tokens').values({
+      token_hash: slot(0),
+      installation_id: slot(1),
+      expires_at: slot(2),
+      created_at: slot(3),
+    }),
+  ),
+  find: new PreparedQuery<[tokenHash: string, now: number], { installation_id: string; expires_at: number }>(
+    (db, slot) =>
+      db
+        .selectFrom('oid4vci_access_tokens')
+        .select(['installation_id', 'expires_at'])
+        .where('token_hash', '=', slot(0))
+        .where('expires_at', '>', slot(1)),
+  ),
+};
 
 /**
  * OpenID4VCI access tokens (RFC 6749 §1.4, bearer per RFC 6750), stored only as SHA-256 so a leaked
@@ -31,15 +53,7 @@ export class AccessTokenRepository {
       'token must be 16..512 characters',
     );
     try {
-      await this.db
-        .insertInto('oid4vci_access_tokens')
-        .values({
-          token_hash: sha256Hex(input.token),
-          installation_id: input.installationId,
-          expires_at: input.expiresAt,
-          created_at: now,
-        })
-        .execute();
+      await Q.insert.run(this.db, sha256Hex(input.token), input.installationId, input.expiresAt, now);
     } catch (e) {
       if (isUniqueViolation(e))
         throw new IssuerError('ISSUER_DUPLICATE', 'this token was stored before', { cause: e });
@@ -51,12 +65,7 @@ export class AccessTokenRepository {
   async find(token: string, now: number): Promise<AccessTokenGrant | undefined> {
     checkInstant(now, 'now');
     if (typeof token !== 'string' || token.length > MAX_TOKEN_CHARS) return undefined;
-    const row = await this.db
-      .selectFrom('oid4vci_access_tokens')
-      .select(['installation_id', 'expires_at'])
-      .where('token_hash', '=', sha256Hex(token))
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const row = await Q.find.first(this.db, sha256Hex(token), now);
     return row && { installationId: row.installation_id, expiresAt: Number(row.expires_at) };
   }
 

@@ -3,7 +3,7 @@ import { isUniqueViolation } from '@mynakit/db';
 import type { Kysely, Selectable } from 'kysely';
 import { IssuerError } from '../errors.js';
 import type { CardState, CardsTable, IssuerDatabase } from './schema.js';
-import { check, checkInstant, toDriverBytes } from './store-support.js';
+import { check, checkInstant, durably, PreparedQuery, toDriverBytes } from './store-support.js';
 
 /** A card to record. `signCert` and `signPasswordVerifier` are null together for a holder under 15. */
 export interface NewCard {
@@ -43,6 +43,18 @@ export interface Card {
 }
 
 const SERIAL = /^[0-9a-f]{1,40}$/;
+
+const Q = {
+  byId: new PreparedQuery<[string], Selectable<CardsTable>>((db, slot) =>
+    db.selectFrom('cards').selectAll().where('id', '=', slot(0)),
+  ),
+  bySignSerial: new PreparedQuery<[string], Selectable<CardsTable>>((db, slot) =>
+    db.selectFrom('cards').selectAll().where('sign_serial', '=', slot(0)),
+  ),
+  byAuthSerial: new PreparedQuery<[string], Selectable<CardsTable>>((db, slot) =>
+    db.selectFrom('cards').selectAll().where('auth_serial', '=', slot(0)),
+  ),
+};
 
 function fromRow(row: Selectable<CardsTable>): Card {
   return {
@@ -112,7 +124,8 @@ export class CardRepository {
       .executeTakeFirst();
     if (!resident) throw new IssuerError('ISSUER_NOT_FOUND', 'no such resident');
     try {
-      await this.db.insertInto('cards').values(row).execute();
+      // The card's certificates are issued: recorded durably (store-support.ts).
+      await durably(this.db, (db) => db.insertInto('cards').values(row).execute());
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       const active = await this.activeForResident(input.residentId);
@@ -127,7 +140,7 @@ export class CardRepository {
 
   /** The card, or undefined. */
   async get(id: string): Promise<Card | undefined> {
-    const row = await this.db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await Q.byId.first(this.db, id);
     return row && fromRow(row);
   }
 
@@ -148,11 +161,7 @@ export class CardRepository {
   async getByCertificateSerial(kind: 'sign' | 'auth', serial: string): Promise<Card | undefined> {
     const normalized = typeof serial === 'string' ? serial.toLowerCase() : '';
     if (!SERIAL.test(normalized)) return undefined;
-    const row = await this.db
-      .selectFrom('cards')
-      .selectAll()
-      .where(kind === 'sign' ? 'sign_serial' : 'auth_serial', '=', normalized)
-      .executeTakeFirst();
+    const row = await (kind === 'sign' ? Q.bySignSerial : Q.byAuthSerial).first(this.db, normalized);
     return row && fromRow(row);
   }
 
@@ -179,15 +188,17 @@ export class CardRepository {
     return rows.map(fromRow);
   }
 
-  /** Revokes an active card (compare-and-set); false when it was not active. */
+  /** Revokes an active card (compare-and-set, durable); false when it was not active. */
   async revoke(id: string, now: number): Promise<boolean> {
     checkInstant(now, 'now');
-    const res = await this.db
-      .updateTable('cards')
-      .set({ state: 'revoked', revoked_at: now })
-      .where('id', '=', id)
-      .where('state', '=', 'active')
-      .executeTakeFirst();
+    const res = await durably(this.db, (db) =>
+      db
+        .updateTable('cards')
+        .set({ state: 'revoked', revoked_at: now })
+        .where('id', '=', id)
+        .where('state', '=', 'active')
+        .executeTakeFirst(),
+    );
     return Number(res.numUpdatedRows) === 1;
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { CredentialKind, CredentialState, CredentialsTable, IssuerDatabase } from './schema.js';
-import { check, checkInstant, toDriverBytes } from './store-support.js';
+import { check, checkInstant, durably, toDriverBytes } from './store-support.js';
 
 /**
  * Why a credential was revoked: RFC 5280 §5.3.1 CRLReason names, used for the record too. `superseded` is
@@ -182,16 +182,18 @@ export class CredentialRepository {
     return rows.map(credentialFromRow);
   }
 
-  /** Revokes an active credential (compare-and-set); false when it was not active. */
+  /** Revokes an active credential (compare-and-set, durable); false when it was not active. */
   async revoke(id: string, reason: RevocationReason, now: number): Promise<boolean> {
     checkInstant(now, 'now');
     check(REASONS.has(reason), 'reason must be an RFC 5280 CRLReason name');
-    const res = await this.db
-      .updateTable('credentials')
-      .set({ state: 'revoked', revoked_at: now, revocation_reason: reason })
-      .where('id', '=', id)
-      .where('state', '=', 'active')
-      .executeTakeFirst();
+    const res = await durably(this.db, (db) =>
+      db
+        .updateTable('credentials')
+        .set({ state: 'revoked', revoked_at: now, revocation_reason: reason })
+        .where('id', '=', id)
+        .where('state', '=', 'active')
+        .executeTakeFirst(),
+    );
     return Number(res.numUpdatedRows) === 1;
   }
 }

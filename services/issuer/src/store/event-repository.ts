@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { EventsTable, IssuerDatabase } from './schema.js';
-import { check, checkInstant, pageLimit } from './store-support.js';
+import { check, checkInstant, PreparedQuery, pageLimit } from './store-support.js';
 
 /** An event to append. `detail` must hold no personal data (ids, kinds, counts — never names or addresses). */
 export interface NewEvent {
@@ -21,6 +21,15 @@ export interface IssuerEvent {
 }
 
 const MAX_DETAIL_CHARS = 4096;
+
+const insertEvent = new PreparedQuery<
+  [id: string, residentId: string | null, kind: string, detail: string, at: number],
+  never
+>((db, slot) =>
+  db
+    .insertInto('events')
+    .values({ id: slot(0), resident_id: slot(1), kind: slot(2), detail: slot(3), at: slot(4) }),
+);
 
 function fromRow(row: Selectable<EventsTable>): IssuerEvent {
   return {
@@ -49,7 +58,7 @@ export class EventRepository {
       detail,
       at: input.at,
     };
-    await this.db.insertInto('events').values(row).execute();
+    await insertEvent.run(this.db, row.id, row.resident_id, row.kind, row.detail, row.at);
     return fromRow(row);
   }
 

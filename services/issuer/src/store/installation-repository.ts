@@ -9,7 +9,10 @@ import {
   type NewCredential,
 } from './credential-repository.js';
 import type { InstallationFamily, InstallationState, InstallationsTable, IssuerDatabase } from './schema.js';
-import { check, checkInstant, inTransaction } from './store-support.js';
+import { check, checkInstant, inTransaction, PreparedQuery } from './store-support.js';
+
+/** Completing and adding credentials record issued credentials and revoke: durable (store-support.ts). */
+const DURABLE = { durable: true } as const;
 
 /** An installation to start, after the card step. */
 export interface NewInstallation {
@@ -48,6 +51,69 @@ export interface CompletedInstallation {
 const FAMILIES: ReadonlySet<string> = new Set<InstallationFamily>(['iphone', 'android']);
 const MAX_DEVICE_INFO_CHARS = 4096;
 const MAX_KEY_ATTESTATION_CHARS = 65536;
+
+const Q = {
+  byId: new PreparedQuery<[string], Selectable<InstallationsTable>>((db, slot) =>
+    db.selectFrom('installations').selectAll().where('id', '=', slot(0)),
+  ),
+  residentExists: new PreparedQuery<[string], { id: string }>((db, slot) =>
+    db.selectFrom('residents').select('id').where('id', '=', slot(0)),
+  ),
+  generation: new PreparedQuery<[string], { g: number | null }>((db, slot) =>
+    db
+      .selectFrom('device_slots')
+      .select((eb) => eb.fn.max<number | null>('generation').as('g'))
+      .where('resident_id', '=', slot(0)),
+  ),
+  insert: new PreparedQuery<
+    [
+      id: string,
+      residentId: string,
+      family: InstallationFamily,
+      baseGeneration: number,
+      cardId: string | null,
+      deviceInfo: string | null,
+      createdAt: number,
+    ],
+    never
+  >((db, slot) =>
+    db.insertInto('installations').values({
+      id: slot(0),
+      resident_id: slot(1),
+      family: slot(2),
+      state: 'pending',
+      base_generation: slot(3),
+      card_id: slot(4),
+      device_info: slot(5),
+      key_attestation: null,
+      created_at: slot(6),
+      completed_at: null,
+      ended_at: null,
+    }),
+  ),
+  takeSlot: new PreparedQuery<
+    [residentId: string, generation: number, installationId: string, at: number],
+    never
+  >((db, slot) =>
+    db.insertInto('device_slots').values({
+      resident_id: slot(0),
+      generation: slot(1),
+      installation_id: slot(2),
+      created_at: slot(3),
+    }),
+  ),
+  activate: new PreparedQuery<
+    [at: number, keyAttestation: string | null, id: string],
+    Selectable<InstallationsTable>
+  >((db, slot) =>
+    db
+      .updateTable('installations')
+      .set({ state: 'active', completed_at: slot(0), key_attestation: slot(1) })
+      .where('id', '=', slot(2))
+      .where('state', '=', 'pending')
+      .returningAll(),
+  ),
+};
 
 function fromRow(row: Selectable<InstallationsTable>): Installation {
   return {
@@ -91,11 +157,7 @@ export class InstallationRepository {
       deviceInfo === null || deviceInfo.length <= MAX_DEVICE_INFO_CHARS,
       `deviceInfo must be at most ${MAX_DEVICE_INFO_CHARS} characters of JSON`,
     );
-    const resident = await this.db
-      .selectFrom('residents')
-      .select('id')
-      .where('id', '=', input.residentId)
-      .executeTakeFirst();
+    const resident = await Q.residentExists.first(this.db, input.residentId);
     if (!resident) throw new IssuerError('ISSUER_NOT_FOUND', 'no such resident');
     const row: InstallationsTable = {
       id: randomUUID(),
@@ -110,13 +172,22 @@ export class InstallationRepository {
       completed_at: null,
       ended_at: null,
     };
-    await this.db.insertInto('installations').values(row).execute();
+    await Q.insert.run(
+      this.db,
+      row.id,
+      row.resident_id,
+      row.family,
+      row.base_generation,
+      row.card_id,
+      row.device_info,
+      row.created_at,
+    );
     return fromRow(row);
   }
 
   /** The installation, or undefined. */
   async get(id: string): Promise<Installation | undefined> {
-    const row = await this.db.selectFrom('installations').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await Q.byId.first(this.db, id);
     return row && fromRow(row);
   }
 
@@ -134,11 +205,7 @@ export class InstallationRepository {
 
   /** The resident's highest device-slot generation (0 when no installation ever completed). */
   async currentGeneration(residentId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('device_slots')
-      .select((eb) => eb.fn.max('generation').as('g'))
-      .where('resident_id', '=', residentId)
-      .executeTakeFirst();
+    const row = await Q.generation.first(this.db, residentId);
     return row?.g == null ? 0 : Number(row.g);
   }
 
@@ -176,87 +243,73 @@ export class InstallationRepository {
         (typeof keyAttestation === 'string' && keyAttestation.length <= MAX_KEY_ATTESTATION_CHARS),
       'keyAttestation must be at most 64 KiB of text',
     );
-    return inTransaction(this.db, async (trx) => {
-      const inst = await trx
-        .selectFrom('installations')
-        .selectAll()
-        .where('id', '=', installationId)
-        .executeTakeFirst();
-      if (!inst) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
-      if (inst.state !== 'pending')
-        throw new IssuerError('ISSUER_INSTALLATION_STATE', `the installation is ${inst.state}`);
-      const rows = credentialRows(credentials, { installationId, residentId: inst.resident_id }, now);
-      const base = Number(inst.base_generation);
+    return inTransaction(
+      this.db,
+      async (trx) => {
+        const inst = await Q.byId.first(trx, installationId);
+        if (!inst) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
+        if (inst.state !== 'pending')
+          throw new IssuerError('ISSUER_INSTALLATION_STATE', `the installation is ${inst.state}`);
+        const rows = credentialRows(credentials, { installationId, residentId: inst.resident_id }, now);
+        const base = Number(inst.base_generation);
 
-      try {
-        await trx
-          .insertInto('device_slots')
-          .values({
-            resident_id: inst.resident_id,
-            generation: base + 1,
-            installation_id: installationId,
-            created_at: now,
-          })
-          .execute();
-      } catch (e) {
-        if (isUniqueViolation(e)) {
-          throw new IssuerError(
-            'ISSUER_INSTALLATION_CONFLICT',
-            'another installation of this resident completed first',
-            { cause: e },
-          );
+        try {
+          await Q.takeSlot.run(trx, inst.resident_id, base + 1, installationId, now);
+        } catch (e) {
+          if (isUniqueViolation(e)) {
+            throw new IssuerError(
+              'ISSUER_INSTALLATION_CONFLICT',
+              'another installation of this resident completed first',
+              { cause: e },
+            );
+          }
+          throw e;
         }
-        throw e;
-      }
 
-      let superseded: CompletedInstallation['superseded'];
-      if (base > 0) {
-        const previous = await trx
-          .selectFrom('device_slots')
-          .select('installation_id')
-          .where('resident_id', '=', inst.resident_id)
-          .where('generation', '=', base)
-          .executeTakeFirst();
-        if (previous) {
-          // Row-locks the previous installation first, so an addCredentials holding it (FOR UPDATE) finishes
-          // before its credentials are revoked below — none can slip in unrevoked.
-          await trx
-            .updateTable('installations')
-            .set({ state: 'superseded', ended_at: now })
-            .where('id', '=', previous.installation_id)
-            .where('state', '=', 'active')
-            .execute();
-          const revoked = await trx
-            .updateTable('credentials')
-            .set({ state: 'revoked', revoked_at: now, revocation_reason: 'superseded' })
-            .where('installation_id', '=', previous.installation_id)
-            .where('state', '=', 'active')
-            .returning('id')
-            .execute();
-          superseded = {
-            installationId: previous.installation_id,
-            revokedCredentialIds: revoked.map((r) => r.id).sort(),
-          };
+        let superseded: CompletedInstallation['superseded'];
+        if (base > 0) {
+          const previous = await trx
+            .selectFrom('device_slots')
+            .select('installation_id')
+            .where('resident_id', '=', inst.resident_id)
+            .where('generation', '=', base)
+            .executeTakeFirst();
+          if (previous) {
+            // Row-locks the previous installation first, so an addCredentials holding it (FOR UPDATE) finishes
+            // before its credentials are revoked below — none can slip in unrevoked.
+            await trx
+              .updateTable('installations')
+              .set({ state: 'superseded', ended_at: now })
+              .where('id', '=', previous.installation_id)
+              .where('state', '=', 'active')
+              .execute();
+            const revoked = await trx
+              .updateTable('credentials')
+              .set({ state: 'revoked', revoked_at: now, revocation_reason: 'superseded' })
+              .where('installation_id', '=', previous.installation_id)
+              .where('state', '=', 'active')
+              .returning('id')
+              .execute();
+            superseded = {
+              installationId: previous.installation_id,
+              revokedCredentialIds: revoked.map((r) => r.id).sort(),
+            };
+          }
         }
-      }
 
-      await this.insertCredentials(trx, rows);
-      const done = await trx
-        .updateTable('installations')
-        .set({ state: 'active', completed_at: now, key_attestation: keyAttestation })
-        .where('id', '=', installationId)
-        .where('state', '=', 'pending')
-        .returningAll()
-        .executeTakeFirst();
-      if (!done)
-        throw new IssuerError('ISSUER_INSTALLATION_STATE', 'the installation left pending meanwhile');
-      const result: CompletedInstallation = {
-        installation: fromRow(done),
-        credentials: rows.map(credentialFromRow),
-      };
-      if (superseded) result.superseded = superseded;
-      return result;
-    });
+        await this.insertCredentials(trx, rows);
+        const done = await Q.activate.first(trx, now, keyAttestation, installationId);
+        if (!done)
+          throw new IssuerError('ISSUER_INSTALLATION_STATE', 'the installation left pending meanwhile');
+        const result: CompletedInstallation = {
+          installation: fromRow(done),
+          credentials: rows.map(credentialFromRow),
+        };
+        if (superseded) result.superseded = superseded;
+        return result;
+      },
+      DURABLE,
+    );
   }
 
   /**
@@ -271,17 +324,21 @@ export class InstallationRepository {
     now: number,
   ): Promise<Credential[]> {
     checkInstant(now, 'now');
-    return inTransaction(this.db, async (trx) => {
-      let q = trx.selectFrom('installations').selectAll().where('id', '=', installationId);
-      if (this.dialect === 'postgres') q = q.forUpdate();
-      const inst = await q.executeTakeFirst();
-      if (!inst) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
-      if (inst.state !== 'active')
-        throw new IssuerError('ISSUER_INSTALLATION_STATE', `the installation is ${inst.state}`);
-      const rows = credentialRows(credentials, { installationId, residentId: inst.resident_id }, now);
-      await this.insertCredentials(trx, rows);
-      return rows.map(credentialFromRow);
-    });
+    return inTransaction(
+      this.db,
+      async (trx) => {
+        let q = trx.selectFrom('installations').selectAll().where('id', '=', installationId);
+        if (this.dialect === 'postgres') q = q.forUpdate();
+        const inst = await q.executeTakeFirst();
+        if (!inst) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
+        if (inst.state !== 'active')
+          throw new IssuerError('ISSUER_INSTALLATION_STATE', `the installation is ${inst.state}`);
+        const rows = credentialRows(credentials, { installationId, residentId: inst.resident_id }, now);
+        await this.insertCredentials(trx, rows);
+        return rows.map(credentialFromRow);
+      },
+      DURABLE,
+    );
   }
 
   /** Marks a pending installation failed (compare-and-set); false when it was not pending. */

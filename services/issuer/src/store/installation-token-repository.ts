@@ -2,9 +2,33 @@ import { isUniqueViolation } from '@mynakit/db';
 import type { Kysely } from 'kysely';
 import { IssuerError } from '../errors.js';
 import type { IssuerDatabase } from './schema.js';
-import { check, checkInstant, sha256Hex } from './store-support.js';
+import { check, checkInstant, PreparedQuery, sha256Hex } from './store-support.js';
 
 const MAX_TOKEN_CHARS = 512;
+
+const Q = {
+  insert: new PreparedQuery<
+    [tokenHash: string, installationId: string, expiresAt: number, createdAt: number],
+    never
+  >((db, slot) =>
+    db.insertInto('installation_tokens').values({
+      token_hash: slot(0),
+      installation_id: slot(1),
+      expires_at: slot(2),
+      created_at: slot(3),
+    }),
+  ),
+  find: new PreparedQuery<[tokenHash: string, now: number], { installation_id: string }>((db, slot) =>
+    db
+      .selectFrom('installation_tokens')
+      .select('installation_id')
+      .where('token_hash', '=', slot(0))
+      .where('expires_at', '>', slot(1)),
+  ),
+  deleteFor: new PreparedQuery<[installationId: string], never>((db, slot) =>
+    db.deleteFrom('installation_tokens').where('installation_id', '=', slot(0)),
+  ),
+};
 
 /**
  * The bearer secrets of pending installations (RFC 6750 bearer tokens), stored only as SHA-256: after the
@@ -26,15 +50,7 @@ export class InstallationTokenRepository {
       'token must be 16..512 characters',
     );
     try {
-      await this.db
-        .insertInto('installation_tokens')
-        .values({
-          token_hash: sha256Hex(input.token),
-          installation_id: input.installationId,
-          expires_at: input.expiresAt,
-          created_at: now,
-        })
-        .execute();
+      await Q.insert.run(this.db, sha256Hex(input.token), input.installationId, input.expiresAt, now);
     } catch (e) {
       if (isUniqueViolation(e))
         throw new IssuerError('ISSUER_DUPLICATE', 'this token or installation has a token already', {
@@ -51,18 +67,13 @@ export class InstallationTokenRepository {
   async find(token: string, now: number): Promise<string | undefined> {
     checkInstant(now, 'now');
     if (typeof token !== 'string' || token.length === 0 || token.length > MAX_TOKEN_CHARS) return undefined;
-    const row = await this.db
-      .selectFrom('installation_tokens')
-      .select('installation_id')
-      .where('token_hash', '=', sha256Hex(token))
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    const row = await Q.find.first(this.db, sha256Hex(token), now);
     return row?.installation_id;
   }
 
   /** Deletes the installation's token (it has served: the installation completed or failed). */
   async deleteForInstallation(installationId: string): Promise<void> {
-    await this.db.deleteFrom('installation_tokens').where('installation_id', '=', installationId).execute();
+    await Q.deleteFor.run(this.db, installationId);
   }
 
   /** Deletes tokens that expired before `before`; returns how many. */

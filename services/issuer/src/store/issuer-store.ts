@@ -1,5 +1,5 @@
 import { type Database, migrateToLatest, NonceStore, openDatabase } from '@mynakit/db';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { AccessTokenRepository } from './access-token-repository.js';
 import { CardRepository } from './card-repository.js';
 import { CredentialRepository } from './credential-repository.js';
@@ -11,7 +11,7 @@ import { OfferRepository } from './offer-repository.js';
 import { ResidentRepository } from './resident-repository.js';
 import type { IssuerDatabase } from './schema.js';
 import { StagedCredentialRepository } from './staged-credential-repository.js';
-import { inTransaction } from './store-support.js';
+import { inTransaction, SQLITE_SYNCHRONOUS, type TransactionOptions } from './store-support.js';
 
 /** How to open the issuer's database. */
 export interface OpenIssuerStoreOptions {
@@ -50,9 +50,14 @@ export interface IssuerStore extends IssuerRepositories {
   db: Kysely<IssuerDatabase>;
   /**
    * Runs `fn` with repositories bound to one transaction: all of its writes commit together or none do.
-   * A repository step that opens its own transaction (complete, addCredentials, bulkInsert) joins this one.
+   * A repository step that opens its own transaction (complete, addCredentials, stage, revoke, bulkInsert)
+   * joins this one — and then this transaction decides its durability: pass `durable` when it records an
+   * issued credential or revokes anything (store-support.ts SQLITE_SYNCHRONOUS).
    */
-  transaction<T>(fn: (repositories: IssuerRepositories) => Promise<T>): Promise<T>;
+  transaction<T>(
+    fn: (repositories: IssuerRepositories) => Promise<T>,
+    options?: TransactionOptions,
+  ): Promise<T>;
   /** Closes the database (ends the pool / the file). */
   close(): Promise<void>;
 }
@@ -97,11 +102,22 @@ export async function openIssuerStore(options: OpenIssuerStoreOptions): Promise<
     throw e;
   }
   const { db, dialect } = opened;
+  if (dialect === 'sqlite') {
+    try {
+      await sql.raw(`PRAGMA synchronous = ${SQLITE_SYNCHRONOUS}`).execute(db);
+      // 32 MiB of page cache (the default is 2 MiB): the register's indexes stay in memory at 10^6 residents.
+      await sql`PRAGMA cache_size = -32768`.execute(db);
+    } catch (e) {
+      await opened.close();
+      throw e;
+    }
+  }
   return {
     ...repositoriesOf(db, dialect, options),
     dialect,
     db,
-    transaction: (fn) => inTransaction(db, (trx) => fn(repositoriesOf(trx, dialect, options))),
+    transaction: (fn, transactionOptions) =>
+      inTransaction(db, (trx) => fn(repositoriesOf(trx, dialect, options)), transactionOptions),
     close: () => opened.close(),
   };
 }

@@ -1,8 +1,8 @@
 import { isUniqueViolation } from '@mynakit/db';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { IssuerError } from '../errors.js';
-import type { IssuerDatabase } from './schema.js';
-import { check, checkInstant, sha256Hex } from './store-support.js';
+import type { IssuerDatabase, Oid4vciOffersTable } from './schema.js';
+import { check, checkInstant, PreparedQuery, sha256Hex } from './store-support.js';
 import { createTxCodeVerifier, verifyTxCode } from './tx-code-verifier.js';
 
 /** A credential offer to store for an installation (OpenID4VCI 1.0 §4.1.1, pre-authorized code grant). */
@@ -40,6 +40,60 @@ export type RedeemResult =
 export const DEFAULT_TX_CODE_ATTEMPT_LIMIT = 5;
 const MAX_SECRET_CHARS = 512;
 
+const Q = {
+  installationExists: new PreparedQuery<[string], { id: string }>((db, slot) =>
+    db.selectFrom('installations').select('id').where('id', '=', slot(0)),
+  ),
+  insert: new PreparedQuery<
+    [hash: string, installationId: string, verifier: string | null, expiresAt: number, createdAt: number],
+    never
+  >((db, slot) =>
+    db.insertInto('oid4vci_offers').values({
+      pre_authorized_code_hash: slot(0),
+      installation_id: slot(1),
+      tx_code_verifier: slot(2),
+      expires_at: slot(3),
+      failed_attempts: 0,
+      used_at: null,
+      created_at: slot(4),
+    }),
+  ),
+  byHash: new PreparedQuery<[string], Selectable<Oid4vciOffersTable>>((db, slot) =>
+    db.selectFrom('oid4vci_offers').selectAll().where('pre_authorized_code_hash', '=', slot(0)),
+  ),
+  /** Reserves one tx_code attempt, only while below the limit. */
+  reserve: new PreparedQuery<[hash: string, now: number, limit: number], { failed_attempts: number }>(
+    (db, slot) =>
+      db
+        .updateTable('oid4vci_offers')
+        .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
+        .where('pre_authorized_code_hash', '=', slot(0))
+        .where('used_at', 'is', null)
+        .where('expires_at', '>', slot(1))
+        .where('failed_attempts', '<', slot(2))
+        .returning('failed_attempts'),
+  ),
+  consume: new PreparedQuery<[now: number, hash: string], { installation_id: string }>((db, slot) =>
+    db
+      .updateTable('oid4vci_offers')
+      .set({ used_at: slot(0) })
+      .where('pre_authorized_code_hash', '=', slot(1))
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', slot(0))
+      .returning('installation_id'),
+  ),
+  /** The single use, giving the reserved attempt of a right tx_code back. */
+  consumeGivingBack: new PreparedQuery<[now: number, hash: string], { installation_id: string }>((db, slot) =>
+    db
+      .updateTable('oid4vci_offers')
+      .set((eb) => ({ used_at: slot(0), failed_attempts: eb('failed_attempts', '-', 1) }))
+      .where('pre_authorized_code_hash', '=', slot(1))
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', slot(0))
+      .returning('installation_id'),
+  ),
+};
+
 /**
  * OpenID4VCI credential offers: pre-authorized codes stored only as SHA-256, tx_codes only as verifiers,
  * single use by compare-and-set (UPDATE … WHERE used_at IS NULL), and tx_code attempts limited atomically.
@@ -70,27 +124,19 @@ export class OfferRepository {
     if (input.txCode !== undefined) {
       check(/^[\x21-\x7e]{1,64}$/.test(input.txCode), 'txCode must be 1..64 printable ASCII characters');
     }
-    const installation = await this.db
-      .selectFrom('installations')
-      .select('id')
-      .where('id', '=', input.installationId)
-      .executeTakeFirst();
+    const installation = await Q.installationExists.first(this.db, input.installationId);
     if (!installation) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
     const verifier =
       input.txCode === undefined ? null : createTxCodeVerifier(input.txCode, input.preAuthorizedCode);
     try {
-      await this.db
-        .insertInto('oid4vci_offers')
-        .values({
-          pre_authorized_code_hash: sha256Hex(input.preAuthorizedCode),
-          installation_id: input.installationId,
-          tx_code_verifier: verifier,
-          expires_at: input.expiresAt,
-          failed_attempts: 0,
-          used_at: null,
-          created_at: now,
-        })
-        .execute();
+      await Q.insert.run(
+        this.db,
+        sha256Hex(input.preAuthorizedCode),
+        input.installationId,
+        verifier,
+        input.expiresAt,
+        now,
+      );
     } catch (e) {
       if (isUniqueViolation(e))
         throw new IssuerError('ISSUER_DUPLICATE', 'this code was issued before', { cause: e });
@@ -110,11 +156,7 @@ export class OfferRepository {
       return { outcome: 'unknown' };
     }
     const hash = sha256Hex(input.preAuthorizedCode);
-    const row = await this.db
-      .selectFrom('oid4vci_offers')
-      .selectAll()
-      .where('pre_authorized_code_hash', '=', hash)
-      .executeTakeFirst();
+    const row = await Q.byHash.first(this.db, hash);
     if (!row) return { outcome: 'unknown' };
     if (row.used_at !== null) return { outcome: 'used' };
     if (Number(row.expires_at) <= now) return { outcome: 'expired' };
@@ -127,15 +169,7 @@ export class OfferRepository {
     if (typeof input.txCode !== 'string' || input.txCode.length === 0 || input.txCode.length > 64) {
       return { outcome: 'invalid_tx_code', attemptsLeft: this.attemptLimit - row.failed_attempts };
     }
-    const reserved = await this.db
-      .updateTable('oid4vci_offers')
-      .set((eb) => ({ failed_attempts: eb('failed_attempts', '+', 1) }))
-      .where('pre_authorized_code_hash', '=', hash)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .where('failed_attempts', '<', this.attemptLimit)
-      .returning('failed_attempts')
-      .executeTakeFirst();
+    const reserved = await Q.reserve.first(this.db, hash, now, this.attemptLimit);
     if (!reserved) return this.explain(hash, now);
     if (!(await verifyTxCode(input.txCode, input.preAuthorizedCode, row.tx_code_verifier))) {
       return {
@@ -158,16 +192,7 @@ export class OfferRepository {
 
   /** The single-use compare-and-set; a right tx_code gives its reserved attempt back. */
   private async consume(hash: string, now: number, giveBackAttempt: boolean): Promise<RedeemResult> {
-    const won = await this.db
-      .updateTable('oid4vci_offers')
-      .set((eb) =>
-        giveBackAttempt ? { used_at: now, failed_attempts: eb('failed_attempts', '-', 1) } : { used_at: now },
-      )
-      .where('pre_authorized_code_hash', '=', hash)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('installation_id')
-      .executeTakeFirst();
+    const won = await (giveBackAttempt ? Q.consumeGivingBack : Q.consume).first(this.db, now, hash);
     if (won) return { outcome: 'redeemed', installationId: won.installation_id };
     return this.explain(hash, now);
   }

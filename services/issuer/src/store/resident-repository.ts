@@ -3,7 +3,7 @@ import { isUniqueViolation } from '@mynakit/db';
 import type { CompiledQuery, Kysely, Selectable } from 'kysely';
 import { IssuerError } from '../errors.js';
 import type { IssuerDatabase, ResidentSex, ResidentsTable } from './schema.js';
-import { check, checkInstant, codePoints, inTransaction, pageLimit } from './store-support.js';
+import { check, checkInstant, codePoints, inTransaction, PreparedQuery, pageLimit } from './store-support.js';
 
 /** A resident to register. `id` defaults to a random UUID. */
 export interface NewResident {
@@ -76,6 +76,10 @@ function checkText(text: string, max: number, field: string): void {
 }
 
 /** Validates a new resident and turns it into its row. */
+const byId = new PreparedQuery<[string], Selectable<ResidentsTable>>((db, slot) =>
+  db.selectFrom('residents').selectAll().where('id', '=', slot(0)),
+);
+
 function toRow(input: NewResident, createdAt: number): ResidentsTable {
   const id = input.id ?? randomUUID();
   check(ID.test(id) && id.length <= RESIDENT_LIMITS.idChars, 'id must be [A-Za-z0-9_-], at most 64');
@@ -157,7 +161,7 @@ export class ResidentRepository {
 
   /** The resident, or undefined. */
   async get(id: string): Promise<Resident | undefined> {
-    const row = await this.db.selectFrom('residents').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await byId.first(this.db, id);
     return row && fromRow(row);
   }
 

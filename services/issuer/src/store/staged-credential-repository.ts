@@ -1,9 +1,21 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { isUniqueViolation } from '@mynakit/db';
 import { IssuerError } from '../errors.js';
 import { credentialRows, type NewCredential } from './credential-repository.js';
-import type { IssuerDatabase } from './schema.js';
-import { checkInstant } from './store-support.js';
+import type { IssuerDatabase, StagedCredentialsTable } from './schema.js';
+import { checkInstant, inTransaction, PreparedQuery } from './store-support.js';
+
+const Q = {
+  installation: new PreparedQuery<[string], { resident_id: string; state: string }>((db, slot) =>
+    db.selectFrom('installations').select(['resident_id', 'state']).where('id', '=', slot(0)),
+  ),
+  list: new PreparedQuery<[string], Selectable<StagedCredentialsTable>>((db, slot) =>
+    db.selectFrom('staged_credentials').selectAll().where('installation_id', '=', slot(0)).orderBy('kind'),
+  ),
+  clear: new PreparedQuery<[string], never>((db, slot) =>
+    db.deleteFrom('staged_credentials').where('installation_id', '=', slot(0)),
+  ),
+};
 
 /**
  * Credentials issued to a pending installation and held back until it completes: the iPhone family's two
@@ -22,18 +34,26 @@ export class StagedCredentialRepository {
    */
   async stage(installationId: string, credentials: readonly NewCredential[], now: number): Promise<void> {
     checkInstant(now, 'now');
-    const inst = await this.db
-      .selectFrom('installations')
-      .select(['resident_id', 'state'])
-      .where('id', '=', installationId)
-      .executeTakeFirst();
+    // Staged certificates were issued (the phone receives them now): recorded durably (store-support.ts).
+    await inTransaction(this.db, (trx) => this.#stage(trx, installationId, credentials, now), {
+      durable: true,
+    });
+  }
+
+  async #stage(
+    db: Kysely<IssuerDatabase>,
+    installationId: string,
+    credentials: readonly NewCredential[],
+    now: number,
+  ): Promise<void> {
+    const inst = await Q.installation.first(db, installationId);
     if (!inst) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
     if (inst.state !== 'pending')
       throw new IssuerError('ISSUER_INSTALLATION_STATE', `the installation is ${inst.state}`);
     const rows = credentialRows(credentials, { installationId, residentId: inst.resident_id }, now);
     if (rows.length === 0) return;
     try {
-      await this.db
+      await db
         .insertInto('staged_credentials')
         .values(
           rows.map((r) => ({
@@ -59,12 +79,7 @@ export class StagedCredentialRepository {
 
   /** The installation's staged credentials, in kind order, as they go into `credentials`. */
   async list(installationId: string): Promise<NewCredential[]> {
-    const rows = await this.db
-      .selectFrom('staged_credentials')
-      .selectAll()
-      .where('installation_id', '=', installationId)
-      .orderBy('kind')
-      .execute();
+    const rows = await Q.list.rows(this.db, installationId);
     return rows.map((r) => ({
       kind: r.kind,
       ...(r.serial === null ? {} : { serial: r.serial }),
@@ -76,10 +91,6 @@ export class StagedCredentialRepository {
 
   /** Removes the installation's staged credentials (after completion moved them, or when it failed). */
   async clear(installationId: string): Promise<number> {
-    const res = await this.db
-      .deleteFrom('staged_credentials')
-      .where('installation_id', '=', installationId)
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+    return Q.clear.changes(this.db, installationId);
   }
 }
