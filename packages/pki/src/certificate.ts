@@ -593,7 +593,7 @@ const SEEN_SLOTS = 16384;
 const cache = new LruCache<string, Certificate>(CACHE_SIZE);
 const byTail = new LruCache<number, Certificate>(CACHE_SIZE);
 const recent = new RecentViews(RECENT_SIZE);
-const seen = new Uint32Array(SEEN_SLOTS);
+const seen = new Int32Array(SEEN_SLOTS);
 
 /** Length and last four bytes: a cheap key under which to look for a certificate with these exact bytes. */
 function tailKey(der: Uint8Array): number {
@@ -635,37 +635,39 @@ export function parseCertificate(derOrPem: Uint8Array | string): Certificate {
   const fingerprint256 = digestHex('sha256', der);
   const hit = cache.get(fingerprint256);
   if (hit !== undefined) return hit;
-  const fresh = recent.take(fingerprint256);
-  if (fresh !== undefined) {
-    keep(fingerprint256, fresh);
-    return fresh;
+  // One call site for the promotion into `cache`, whichever way a certificate comes to be met again: an
+  // optimized caller then has its feedback from the common case and does not fall back to the
+  // interpreter when the rarer one first happens.
+  let cert = recent.take(fingerprint256);
+  let promote = cert !== undefined;
+  if (cert === undefined) {
+    try {
+      cert = Object.freeze(parseDer(ownCopy(der), fingerprint256));
+    } catch (cause) {
+      if (cause instanceof PkiError && cause.code === 'UNSUPPORTED_ALGORITHM') throw cause;
+      throw new PkiError('CERTIFICATE_MALFORMED', `malformed certificate: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    // An int32 mark (small integers only, whatever the fingerprint), never 0 (an empty slot).
+    const mark = leadingHexValue(fingerprint256) | 1;
+    const slot = (mark >>> 1) & (SEEN_SLOTS - 1);
+    promote = seen[slot] === mark;
+    if (!promote) {
+      seen[slot] = mark;
+      recent.add(fingerprint256, cert);
+    }
   }
-  let cert: Certificate;
-  try {
-    cert = Object.freeze(parseDer(ownCopy(der), fingerprint256));
-  } catch (cause) {
-    if (cause instanceof PkiError && cause.code === 'UNSUPPORTED_ALGORITHM') throw cause;
-    throw new PkiError('CERTIFICATE_MALFORMED', `malformed certificate: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  const mark = (leadingHexValue(fingerprint256) | 1) >>> 0;
-  const slot = (mark >>> 1) & (SEEN_SLOTS - 1);
-  if (seen[slot] === mark) {
-    keep(fingerprint256, cert);
-  } else {
-    seen[slot] = mark;
-    recent.add(fingerprint256, cert);
-  }
+  if (promote) keep(fingerprint256, cert);
   return cert;
 }
 
-/** The first eight hex digits of a lowercase fingerprint as a number (what `parseInt(…, 16)` gives). */
+/** The first eight hex digits of a lowercase fingerprint as an int32 (their 32 bits). */
 function leadingHexValue(hex: string): number {
   let v = 0;
   for (let i = 0; i < 8; i++) {
     const c = hex.charCodeAt(i);
-    v = v * 16 + (c <= 0x39 ? c - 0x30 : c - 0x57);
+    v = (v << 4) | (c <= 0x39 ? c - 0x30 : c - 0x57);
   }
   return v;
 }
