@@ -16,7 +16,7 @@
  */
 import { encode } from '@mynakit/cbor';
 import type { PayloadWriter } from '@mynakit/cose';
-import { bstrHead, sessionTranscriptOf } from './session-transcript.js';
+import { bstrHeadSize, sessionTranscriptOf, writeBstrHead } from './session-transcript.js';
 
 /**
  * DeviceAuthenticationBytes from SessionTranscriptBytes, the document's DocType and the exact
@@ -64,22 +64,31 @@ export function deviceAuthenticationWriter(
   docType: string,
   deviceNameSpacesBytes: Uint8Array,
 ): PayloadWriter {
-  const doc = docTypeItem(docType);
-  const inner = PREFIX.length + sessionTranscript.length + doc.length + deviceNameSpacesBytes.length;
-  const head = bstrHead(inner);
-  return {
-    length: 2 + head.length + inner,
-    write(out: Uint8Array, at: number): void {
-      out[at] = 0xd8; // tag 24
-      out[at + 1] = 0x18;
-      out.set(head, at + 2);
-      let o = at + 2 + head.length;
-      out.set(PREFIX, o);
-      o += PREFIX.length;
-      out.set(sessionTranscript, o);
-      o += sessionTranscript.length;
-      out.set(doc, o);
-      out.set(deviceNameSpacesBytes, o + doc.length);
-    },
-  };
+  return new DeviceAuthenticationWriter(sessionTranscript, docTypeItem(docType), deviceNameSpacesBytes);
+}
+
+class DeviceAuthenticationWriter implements PayloadWriter {
+  readonly length: number;
+  readonly #inner: number;
+
+  constructor(
+    readonly transcript: Uint8Array,
+    readonly docType: Uint8Array,
+    readonly deviceNameSpacesBytes: Uint8Array,
+  ) {
+    this.#inner = PREFIX.length + transcript.length + docType.length + deviceNameSpacesBytes.length;
+    this.length = 2 + bstrHeadSize(this.#inner) + this.#inner;
+  }
+
+  write(out: Uint8Array, at: number): void {
+    out[at] = 0xd8; // tag 24
+    out[at + 1] = 0x18;
+    let o = writeBstrHead(out, at + 2, this.#inner);
+    out.set(PREFIX, o);
+    o += PREFIX.length;
+    out.set(this.transcript, o);
+    o += this.transcript.length;
+    out.set(this.docType, o);
+    out.set(this.deviceNameSpacesBytes, o + this.docType.length);
+  }
 }

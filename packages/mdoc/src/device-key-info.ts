@@ -19,10 +19,11 @@
  * keyAuthorizations say which elements the device key may sign itself (DeviceSigned): a namespace in
  * `nameSpaces` authorises all of its elements; `dataElements` authorises single ones (§9.1.2.4).
  */
-import type { CborMap, CborValue } from '@mynakit/cbor';
+import type { CborMap, CborValue, LeanReader } from '@mynakit/cbor';
 import { MdocError } from './errors.js';
+import { keySet, more, nextKey, otherKey, readDecoded, structureMapHead } from './internal/lean-map.js';
 import { getOwn, setOwn } from './internal/own.js';
-import { asArray, asMap, asText, fail, required } from './internal/shape.js';
+import { asArray, asMap, asText, fail } from './internal/shape.js';
 import { checkLimit } from './limits.js';
 
 export interface KeyAuthorizations {
@@ -37,22 +38,48 @@ export interface DeviceKeyInfo {
   readonly keyInfo?: CborMap;
 }
 
-export function decodeDeviceKeyInfo(value: CborValue, where = 'DeviceKeyInfo'): DeviceKeyInfo {
-  const m = asMap(value, where);
-  checkLimit(m.size, 'mapKeys', where);
-  const deviceKey = asMap(required(m, 'deviceKey', where), `${where}.deviceKey`);
-  checkLimit(deviceKey.size, 'mapKeys', `${where}.deviceKey`);
-  let info: DeviceKeyInfo = { deviceKey };
-  const ka = m.get('keyAuthorizations');
-  if (ka !== undefined)
-    info = { ...info, keyAuthorizations: decodeKeyAuthorizations(ka, `${where}.keyAuthorizations`) };
-  const ki = m.get('keyInfo');
-  if (ki !== undefined) {
-    const keyInfo = asMap(ki, `${where}.keyInfo`);
-    checkLimit(keyInfo.size, 'mapKeys', `${where}.keyInfo`);
-    info = { ...info, keyInfo };
+const DEVICE_KEY_INFO = keySet('deviceKey', 'keyAuthorizations', 'keyInfo');
+
+/**
+ * Reads DeviceKeyInfo at the cursor, in place (inside the MSO): any key order, unknown keys skipped (at
+ * most `LIMITS.mapKeys`), a key twice refused; the COSE_Key and KeyInfo are maps of at most
+ * `LIMITS.mapKeys` entries.
+ */
+export function readDeviceKeyInfo(r: LeanReader, where = 'DeviceKeyInfo'): DeviceKeyInfo {
+  let deviceKey: CborMap | undefined;
+  let keyAuthorizations: KeyAuthorizations | undefined;
+  let keyInfo: CborMap | undefined;
+  let seen = 0;
+  let others: Set<string> | undefined;
+  const n = structureMapHead(r, where);
+  for (let i = 0; more(r, n, i); i++) {
+    const k = nextKey(r, DEVICE_KEY_INFO, seen, where, n, i);
+    if (k < 0) {
+      others = otherKey(others, where);
+      r.skip();
+      continue;
+    }
+    seen |= 1 << k;
+    if (k === 1) keyAuthorizations = decodeKeyAuthorizations(r.value(), `${where}.keyAuthorizations`);
+    else {
+      const m = asMap(r.value(), k === 0 ? `${where}.deviceKey` : `${where}.keyInfo`);
+      checkLimit(m.size, 'mapKeys', where);
+      if (k === 0) deviceKey = m;
+      else keyInfo = m;
+    }
   }
-  return info;
+  if (!deviceKey) fail(`${where} lacks "deviceKey"`);
+  if (!keyAuthorizations && !keyInfo) return { deviceKey };
+  return {
+    deviceKey,
+    ...(keyAuthorizations ? { keyAuthorizations } : {}),
+    ...(keyInfo ? { keyInfo } : {}),
+  };
+}
+
+/** DeviceKeyInfo from a decoded value (read by `readDeviceKeyInfo`). */
+export function decodeDeviceKeyInfo(value: CborValue, where = 'DeviceKeyInfo'): DeviceKeyInfo {
+  return readDecoded(value, where, (r) => readDeviceKeyInfo(r, where));
 }
 
 function decodeKeyAuthorizations(value: CborValue, where: string): KeyAuthorizations {

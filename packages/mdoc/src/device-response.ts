@@ -111,8 +111,8 @@ export interface ReceivedDocument {
   /** Document.errors (data not returned): namespace → identifier → error code. */
   readonly errors?: Record<string, Record<string, number>>;
   readonly failure?: undefined;
-  /** [start, end) of issuerSigned, deviceSigned and errors in the input (for `decodeDeviceResponse`). */
-  readonly spans: readonly (readonly [number, number] | undefined)[];
+  /** Where issuerSigned, deviceSigned and errors lie in the input: [start, end) each, -1 if absent. */
+  readonly spans: readonly number[];
 }
 
 /** A Document whose envelope could be read but not its contents: it is reported on its own. */
@@ -120,7 +120,7 @@ export interface UnreadableDocument {
   readonly docType: string;
   /** Why its contents cannot be read. */
   readonly failure: string;
-  readonly spans: readonly (readonly [number, number] | undefined)[];
+  readonly spans: readonly number[];
 }
 
 /** A DeviceResponse as read by `readDeviceResponse`. */
@@ -145,66 +145,73 @@ interface Cursor {
 }
 
 /**
- * Reads one value of a Document with `read`; when its contents are malformed, the value is skipped
- * (checked as well-formed CBOR — if it is not, the whole response is unreadable) with a fresh reader
- * at the same place and the same item budget, and the reason is returned instead. A limit exceeded
- * is not isolated: the response is refused there, before anything past the bound is read.
+ * After the contents of a Document's value starting at `start` failed: the value is skipped (checked
+ * as well-formed CBOR — if it is not, the whole response is unreadable) with a fresh reader at the
+ * same place and the same item budget (the failed one may be left inside an embedded item), which
+ * the cursor goes on with. A limit exceeded is not isolated: the response is refused there, before
+ * anything past the bound is read.
  */
-function isolated<T>(
-  c: Cursor,
-  read: (r: LeanReader) => T,
-): { value?: T; failure?: string; span: [number, number] } {
-  const { r } = c;
-  const start = r.pos;
-  const budget = r.itemsLeft;
-  try {
-    const value = read(r);
-    return { value, span: [start, r.pos] };
-  } catch (e) {
-    if (!isContentFailure(e)) throw e;
-    const fresh = new LeanReader(r.bytes);
-    fresh.pos = start;
-    fresh.itemsLeft = budget;
-    fresh.skipValue();
-    c.r = fresh;
-    return { failure: e.message, span: [start, fresh.pos] };
+function skipFailed(c: Cursor, e: unknown, start: number, budget: number): string {
+  if (!isContentFailure(e)) throw e;
+  const fresh = new LeanReader(c.r.bytes);
+  fresh.pos = start;
+  fresh.itemsLeft = budget;
+  fresh.skipValue();
+  c.r = fresh;
+  return e.message;
+}
+
+const DOCUMENT_WHERE = 'Document';
+
+/** The value of a Document key (1 issuerSigned, 2 deviceSigned, 3 errors), into `doc`. */
+function readDocumentValue(r: LeanReader, k: number, doc: DocumentParts): void {
+  if (k === 1) doc.issuerSigned = readIssuerSigned(r, 'IssuerSigned');
+  else if (k === 2) doc.deviceSigned = readDeviceSigned(r, 'DeviceSigned');
+  else {
+    if (r.peekMajor() !== 5) fail('Document.errors must be a map');
+    doc.errors = decodeErrors(r.value(), 'Document.errors');
   }
 }
 
-function readDocument(c: Cursor, where: string): ReceivedDocument | UnreadableDocument {
+interface DocumentParts {
+  issuerSigned?: ReceivedIssuerSigned;
+  deviceSigned?: DeviceSigned;
+  errors?: Record<string, Record<string, number>>;
+}
+
+function readDocument(c: Cursor): ReceivedDocument | UnreadableDocument {
   let docType: string | undefined;
-  let issuerSigned: ReceivedIssuerSigned | undefined;
-  let deviceSigned: DeviceSigned | undefined;
-  let errors: Record<string, Record<string, number>> | undefined;
   let failure: string | undefined;
-  const spans: ([number, number] | undefined)[] = [undefined, undefined, undefined];
+  const parts: DocumentParts = {};
+  const spans = [-1, -1, -1, -1, -1, -1];
   let seen = 0;
-  const n = mapHeadOf(c.r, where);
+  const n = mapHeadOf(c.r, DOCUMENT_WHERE);
   for (let i = 0; more(c.r, n, i); i++) {
-    const k = envelopeKey(c.r, DOCUMENT, seen, where);
+    const k = envelopeKey(c.r, DOCUMENT, seen, DOCUMENT_WHERE);
     seen |= 1 << k;
     if (k === 0) {
-      docType = textOf(c.r, `${where}.docType`);
+      docType = textOf(c.r, 'Document.docType');
       continue;
     }
-    const got =
-      k === 1
-        ? isolated(c, (r) => (issuerSigned = readIssuerSigned(r, `${where}.issuerSigned`)))
-        : k === 2
-          ? isolated(c, (r) => (deviceSigned = readDeviceSigned(r, `${where}.deviceSigned`)))
-          : isolated(c, (r) => {
-              if (r.peekMajor() !== 5) fail(`${where}.errors must be a map`);
-              errors = decodeErrors(r.value(), `${where}.errors`);
-            });
-    spans[k - 1] = got.span;
-    failure ??= got.failure;
+    const start = c.r.pos;
+    const budget = c.r.itemsLeft;
+    try {
+      readDocumentValue(c.r, k, parts);
+    } catch (e) {
+      failure ??= skipFailed(c, e, start, budget);
+    }
+    spans[2 * k - 2] = start;
+    spans[2 * k - 1] = c.r.pos;
   }
-  if (docType === undefined) fail(`${where} lacks "docType"`);
-  if (spans[0] === undefined) fail(`${where} lacks "issuerSigned"`);
-  if (spans[1] === undefined) fail(`${where} lacks "deviceSigned"`);
+  if (docType === undefined) fail('Document lacks "docType"');
+  if (spans[0] === -1) fail('Document lacks "issuerSigned"');
+  if (spans[2] === -1) fail('Document lacks "deviceSigned"');
+  const { issuerSigned, deviceSigned, errors } = parts;
   if (failure !== undefined || !issuerSigned || !deviceSigned)
     return { docType, failure: failure ?? '', spans };
-  return { docType, issuerSigned, deviceSigned, ...(errors ? { errors } : {}), spans };
+  return errors
+    ? { docType, issuerSigned, deviceSigned, errors, spans }
+    : { docType, issuerSigned, deviceSigned, spans };
 }
 
 /**
@@ -235,11 +242,10 @@ export function readDeviceResponse(bytes: Uint8Array, where = 'DeviceResponse'):
       if (c.r.peekMajor() !== 0) fail(`${where}.status must be an unsigned integer`);
       status = c.r.uint();
     } else if (k === 1) {
-      const w = `${where}.documents`;
-      const m = boundedArrayHead(c.r, 'documents', w);
+      const m = boundedArrayHead(c.r, 'documents', 'DeviceResponse.documents');
       for (let j = 0; more(c.r, m, j); j++) {
-        within(m, j, 'documents', w);
-        documents.push(readDocument(c, `${w}[${j}]`));
+        within(m, j, 'documents', 'DeviceResponse.documents');
+        documents.push(readDocument(c));
       }
     } else documentErrors = decodeDocumentErrors(c.r.value(), `${where}.documentErrors`);
   }
@@ -268,8 +274,12 @@ export function decodeDeviceResponse(
     throw e;
   }
   const documents = read.documents.map((d): DeviceResponseDocument => {
-    const [is, ds, errors] = d.spans.map((s) => (s ? valueAt(bytes, s[0], s[1]) : undefined));
-    const doc = { docType: d.docType, issuerSigned: is, deviceSigned: ds };
+    const at = (k: number) =>
+      d.spans[2 * k] === -1
+        ? undefined
+        : valueAt(bytes, d.spans[2 * k] as number, d.spans[2 * k + 1] as number);
+    const doc = { docType: d.docType, issuerSigned: at(0), deviceSigned: at(1) };
+    const errors = at(2);
     return errors instanceof Map ? { ...doc, errors } : doc;
   });
   return { version: read.version, documents, documentErrors: read.documentErrors, status: read.status };

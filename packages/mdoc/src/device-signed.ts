@@ -60,16 +60,24 @@ export function deviceNameSpacesOf(value: CborValue, where: string): Map<string,
 const DEVICE_SIGNED = keySet('nameSpaces', 'deviceAuth');
 const DEVICE_AUTH = keySet('deviceSignature', 'deviceMac');
 
+/** Nothing signed by the device — what almost every response carries (`a0`): one shared, frozen map. */
+const NO_DEVICE_NAMESPACES: ReadonlyMap<string, ReadonlyMap<string, CborValue>> = Object.freeze(new Map());
+
 /** DeviceNameSpacesBytes (tag 24) in place: the exact bytes, and the namespaces within their limits. */
 function readDeviceNameSpaces(
   r: LeanReader,
   where: string,
 ): Pick<DeviceSigned, 'nameSpacesBytes' | 'nameSpaces'> {
   if (r.peekMajor() !== 6) fail(`${where} must be an embedded CBOR item (tag 24)`);
-  const span = r.enterEmbedded();
-  const v = r.value();
-  const nameSpacesBytes = r.leaveEmbedded(span);
-  return { nameSpacesBytes, nameSpaces: deviceNameSpacesOf(v, where) };
+  r.enterEmbeddedInPlace();
+  const content = r.pos;
+  let nameSpaces = NO_DEVICE_NAMESPACES;
+  if (r.pos < r.limit && r.bytes[r.pos] === 0xa0) {
+    r.head();
+  } else nameSpaces = deviceNameSpacesOf(r.value(), where);
+  const start = r.leaveEmbeddedStart();
+  const nameSpacesBytes = new EncodedCbor(r.bytes.subarray(content, r.pos), r.bytes.subarray(start, r.pos));
+  return { nameSpacesBytes, nameSpaces };
 }
 
 /**
@@ -112,12 +120,12 @@ export function readDeviceSigned(r: LeanReader, where = 'DeviceSigned', decodeVa
   for (let i = 0; more(r, n, i); i++) {
     const k = envelopeKey(r, DEVICE_SIGNED, seen, where);
     seen |= 1 << k;
-    if (k === 0) names = readDeviceNameSpaces(r, `${where}.nameSpaces`);
-    else deviceAuth = readDeviceAuth(r, `${where}.deviceAuth`, decodeValue);
+    if (k === 0) names = readDeviceNameSpaces(r, 'DeviceSigned.nameSpaces');
+    else deviceAuth = readDeviceAuth(r, 'DeviceSigned.deviceAuth', decodeValue);
   }
   if (!names) fail(`${where} lacks "nameSpaces"`);
   if (!deviceAuth) fail(`${where} lacks "deviceAuth"`);
-  return { ...names, deviceAuth };
+  return { nameSpacesBytes: names.nameSpacesBytes, nameSpaces: names.nameSpaces, deviceAuth };
 }
 
 /** DeviceSigned from a decoded value (read through its encoding; DeviceNameSpacesBytes keep their bytes). */

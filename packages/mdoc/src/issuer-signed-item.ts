@@ -15,7 +15,6 @@
  */
 import { type CborValue, EncodedCbor, LeanReader } from '@mynakit/cbor';
 import { MdocError } from './errors.js';
-import { DeferredValue } from './internal/deferred-value.js';
 import { keySet, more, nextKey, otherKey, structureMapHead } from './internal/lean-map.js';
 import { fail } from './internal/shape.js';
 import { type DigestID, readDigestID } from './mobile-security-object.js';
@@ -68,75 +67,100 @@ export function encodeIssuerSignedItem(item: IssuerSignedItem): EncodedCbor {
 
 const ITEM = keySet('digestID', 'random', 'elementIdentifier', 'elementValue');
 
-/** One IssuerSignedItemBytes as read: its fields and the complete tag-24 item as received. */
-export interface ItemRead {
-  readonly digestID: DigestID;
-  readonly elementIdentifier: string;
-  /** Built, or (when read lazily) checked and kept for later (see DeferredValue). */
-  readonly elementValue: CborValue | DeferredValue;
-  /** The complete IssuerSignedItemBytes (tag 24 included) exactly as received — what is hashed. */
-  readonly raw: Uint8Array;
-  /** The salt; absent when read lazily (verification hashes the whole item and never needs it). */
-  readonly random?: Uint8Array;
-  /** The embedded item inside the tag-24 byte string (absent when read lazily). */
-  readonly content?: Uint8Array;
+/**
+ * One IssuerSignedItemBytes as read: its DigestID and identifier, the complete tag-24 item as
+ * received (what is hashed), and where the salt and the value lie in it — checked well-formed, built
+ * only when asked for (verification hashes the whole item and never needs them).
+ */
+export class ItemRead {
+  constructor(
+    readonly digestID: DigestID,
+    readonly elementIdentifier: string,
+    /** The complete IssuerSignedItemBytes (tag 24 included) exactly as received. */
+    readonly raw: Uint8Array,
+    /** Offsets in `raw`: the embedded item, the salt (its head), the element value. */
+    readonly contentStart: number,
+    readonly randomAt: number,
+    readonly valueStart: number,
+    readonly valueEnd: number,
+  ) {}
+
+  /** The element value, decoded from the received bytes (byte strings are views of them). */
+  elementValue(): CborValue {
+    const r = new LeanReader(this.raw);
+    r.pos = this.valueStart;
+    r.limit = this.valueEnd;
+    return r.value();
+  }
+
+  /** The salt (a view of the received bytes; a copy of the chunks of an indefinite-length one). */
+  random(): Uint8Array {
+    const r = new LeanReader(this.raw);
+    r.pos = this.randomAt;
+    return r.byteString();
+  }
+
+  /** The item as `EncodedCbor`: its received bytes and the embedded item inside them. */
+  encoded(): EncodedCbor {
+    return new EncodedCbor(this.raw.subarray(this.contentStart), this.raw);
+  }
 }
 
+const ITEM_WHERE = 'IssuerSignedItem';
+
 /**
- * Reads IssuerSignedItemBytes at the cursor, in place — the one reader of items, used by verification
- * (`lazy`: values checked, built on demand), by the IssuerSigned a holder decodes and by
- * `decodeIssuerSignedItem`. Any key order and head width is accepted; a
+ * Reads IssuerSignedItemBytes at the cursor, in place — the one reader of items (verification, the
+ * IssuerSigned a holder decodes, `decodeIssuerSignedItem`). Any key order and head width is accepted; a
  * DigestID must be of major type 0; a repeated key fails; unknown keys are skipped (at most
- * `LIMITS.mapKeys` keys in all).
+ * `LIMITS.mapKeys` keys in all); the value is checked as `decode` would check it, not built.
  */
-export function readIssuerSignedItem(r: LeanReader, where: string, lazy: boolean): ItemRead {
+export function readIssuerSignedItem(r: LeanReader): ItemRead {
   r.enterEmbeddedInPlace();
   const contentStart = r.pos;
   let digestID: DigestID | undefined;
-  let random: Uint8Array | undefined;
-  let hasRandom = false;
   let elementIdentifier: string | undefined;
-  let elementValue: CborValue | DeferredValue;
-  let hasValue = false;
+  let randomAt = -1;
+  let valueStart = -1;
+  let valueEnd = -1;
   let seen = 0;
   let others: Set<string> | undefined;
-  const n = structureMapHead(r, where);
+  const n = structureMapHead(r, ITEM_WHERE);
   for (let i = 0; more(r, n, i); i++) {
-    const k = nextKey(r, ITEM, seen, where, n, i);
+    const k = nextKey(r, ITEM, seen, ITEM_WHERE, n, i);
     if (k < 0) {
-      others = otherKey(others, where);
+      others = otherKey(others, ITEM_WHERE);
       r.skip();
       continue;
     }
     seen |= 1 << k;
-    if (k === 0) digestID = readDigestID(r, `${where}.digestID`);
+    if (k === 0) digestID = readDigestID(r, 'IssuerSignedItem.digestID');
     else if (k === 1) {
-      if (r.peekMajor() !== 2) fail(`${where}.random must be a byte string`);
-      if (lazy) r.skipByteString();
-      else random = r.byteString();
-      hasRandom = true;
+      if (r.peekMajor() !== 2) fail('IssuerSignedItem.random must be a byte string');
+      randomAt = r.pos;
+      r.skipByteString();
     } else if (k === 2) {
-      if (r.peekMajor() !== 3) fail(`${where}.elementIdentifier must be a text string`);
+      if (r.peekMajor() !== 3) fail('IssuerSignedItem.elementIdentifier must be a text string');
       elementIdentifier = r.text();
-    } else if (lazy) {
-      const at = r.pos;
-      r.skipValue();
-      elementValue = new DeferredValue(r.bytes, at, r.pos);
-      hasValue = true;
     } else {
-      elementValue = r.value();
-      hasValue = true;
+      valueStart = r.pos;
+      r.skipValue();
+      valueEnd = r.pos;
     }
   }
   const start = r.leaveEmbeddedStart();
-  if (digestID === undefined) fail(`${where} lacks "digestID"`);
-  if (!hasRandom) fail(`${where} lacks "random"`);
-  if (elementIdentifier === undefined) fail(`${where} lacks "elementIdentifier"`);
-  if (!hasValue) fail(`${where} lacks "elementValue"`);
-  const raw = r.bytes.subarray(start, r.pos);
-  if (random === undefined) return { digestID, elementIdentifier, elementValue, raw };
-  const content = r.bytes.subarray(contentStart, r.pos);
-  return { digestID, elementIdentifier, elementValue, raw, random, content };
+  if (digestID === undefined) fail('IssuerSignedItem lacks "digestID"');
+  if (randomAt < 0) fail('IssuerSignedItem lacks "random"');
+  if (elementIdentifier === undefined) fail('IssuerSignedItem lacks "elementIdentifier"');
+  if (valueStart < 0) fail('IssuerSignedItem lacks "elementValue"');
+  return new ItemRead(
+    digestID,
+    elementIdentifier,
+    r.bytes.subarray(start, r.pos),
+    contentStart - start,
+    randomAt - start,
+    valueStart - start,
+    valueEnd - start,
+  );
 }
 
 /** Reads one IssuerSignedItemBytes as received (any key order, any head width). */
@@ -147,7 +171,7 @@ export function decodeIssuerSignedItem(
   const r = new LeanReader(bytes.raw);
   let item: ItemRead;
   try {
-    item = readIssuerSignedItem(r, where, false);
+    item = readIssuerSignedItem(r);
     r.expectEnd();
   } catch (e) {
     if (e instanceof MdocError) throw e;
@@ -155,9 +179,9 @@ export function decodeIssuerSignedItem(
   }
   return {
     digestID: item.digestID,
-    random: item.random as Uint8Array,
+    random: item.random(),
     elementIdentifier: item.elementIdentifier,
-    elementValue: item.elementValue as CborValue,
+    elementValue: item.elementValue(),
     bytes,
   };
 }

@@ -11,7 +11,7 @@
  * This is what an issuer hands to a wallet and what a wallet stores. A wallet presents a subset of
  * the items, each as the exact IssuerSignedItemBytes it received, and forwards `issuerAuth` verbatim.
  */
-import { type CborMap, type CborValue, EncodedCbor, encode, LeanReader, RawCbor } from '@mynakit/cbor';
+import { type CborMap, type CborValue, type EncodedCbor, encode, LeanReader, RawCbor } from '@mynakit/cbor';
 import { CoseError, type CoseMessage, readCoseMessageAt } from '@mynakit/cose';
 import {
   boundedArrayHead,
@@ -65,12 +65,7 @@ export interface ReceivedIssuerSigned {
 const ISSUER_SIGNED = keySet('nameSpaces', 'issuerAuth');
 
 /** IssuerNameSpaces (`{ + NameSpace => [ + IssuerSignedItemBytes ] }`) into `out`, within the limits. */
-function readIssuerNameSpaces(
-  r: LeanReader,
-  where: string,
-  lazy: boolean,
-  out: Map<string, ItemRead[]>,
-): void {
+function readIssuerNameSpaces(r: LeanReader, where: string, out: Map<string, ItemRead[]>): void {
   let total = 0;
   const m = boundedMapHead(r, 'nameSpaces', where);
   for (let j = 0; more(r, m, j); j++) {
@@ -78,25 +73,26 @@ function readIssuerNameSpaces(
     if (r.peekMajor() !== 3) fail(`${where} key must be a text string`);
     const ns = r.text();
     if (out.has(ns)) fail(`${where}: duplicate namespace`);
-    const list: ItemRead[] = [];
-    const c = boundedArrayHead(r, 'elementsPerNameSpace', `${where}[${ns}]`);
+    const c = boundedArrayHead(r, 'elementsPerNameSpace', where);
+    const list: ItemRead[] = c >= 0 ? new Array(c) : [];
     for (let x = 0; more(r, c, x); x++) {
       if (c < 0) within(c, x, 'elementsPerNameSpace', where);
       if (++total > LIMITS.elements) throw new MdocLimitError('elements', where);
-      list.push(readIssuerSignedItem(r, 'IssuerSignedItem', lazy));
+      list[x] = readIssuerSignedItem(r);
     }
     out.set(ns, list);
   }
 }
 
-/** issuerAuth (COSE_Sign1, @mynakit/cose) read in place; `readPayload` reads its attached payload. */
-function readIssuerAuth(r: LeanReader, where: string, readPayload?: (p: LeanReader) => void): CoseMessage {
-  try {
-    return readCoseMessageAt(r, 'Sign1', readPayload);
-  } catch (e) {
-    if (e instanceof CoseError) fail(`${where}: ${e.message}`, e);
-    throw e;
-  }
+/** What reading issuerAuth's attached payload as the MSO gives (verification only). */
+interface MsoSlot {
+  where: string;
+  mso?: ReceivedMso;
+}
+
+/** Reads issuerAuth's payload in place as MobileSecurityObjectBytes, into `slot`. */
+function readMsoInto(slot: MsoSlot, p: LeanReader): void {
+  slot.mso = readMsoPayload(p, slot.where);
 }
 
 /**
@@ -106,20 +102,18 @@ function readIssuerAuth(r: LeanReader, where: string, readPayload?: (p: LeanRead
  * (MDOC_DECODE, MDOC_LIMIT) or CborError on anything malformed.
  */
 export function readIssuerSigned(r: LeanReader, where = 'IssuerSigned'): ReceivedIssuerSigned {
-  let mso: ReceivedMso | undefined;
-  const read = readIssuerSignedParts(r, where, true, (p) => {
-    mso = readMsoPayload(p, `${where}.issuerAuth`);
-  });
-  if (read.issuerAuth.payload === null || !mso)
+  const slot: MsoSlot = { where: `${where}.issuerAuth` };
+  const { issuerAuth, issuerAuthBytes, items } = readIssuerSignedParts(r, where, slot);
+  const { mso } = slot;
+  if (issuerAuth.payload === null || !mso)
     fail(`${where}.issuerAuth has a detached payload; the MSO must be attached`);
-  return { ...read, msoBytes: read.issuerAuth.payload, mso };
+  return { issuerAuth, issuerAuthBytes, msoBytes: issuerAuth.payload, mso, items };
 }
 
 function readIssuerSignedParts(
   r: LeanReader,
   where: string,
-  lazy: boolean,
-  readPayload?: (p: LeanReader) => void,
+  slot?: MsoSlot,
 ): Omit<ReceivedIssuerSigned, 'msoBytes' | 'mso'> {
   let issuerAuth: CoseMessage | undefined;
   let issuerAuthBytes: Uint8Array | undefined;
@@ -129,10 +123,15 @@ function readIssuerSignedParts(
   for (let i = 0; more(r, n, i); i++) {
     const k = envelopeKey(r, ISSUER_SIGNED, seen, where);
     seen |= 1 << k;
-    if (k === 0) readIssuerNameSpaces(r, `${where}.nameSpaces`, lazy, items);
+    if (k === 0) readIssuerNameSpaces(r, `${where}.nameSpaces`, items);
     else {
       const start = r.pos;
-      issuerAuth = readIssuerAuth(r, `${where}.issuerAuth`, readPayload);
+      try {
+        issuerAuth = readCoseMessageAt(r, 'Sign1', slot ? (p) => readMsoInto(slot, p) : undefined);
+      } catch (e) {
+        if (e instanceof CoseError) fail(`${where}.issuerAuth: ${e.message}`, e);
+        throw e;
+      }
       issuerAuthBytes = r.bytes.subarray(start, r.pos);
     }
   }
@@ -155,16 +154,16 @@ function heldMso(payload: Uint8Array | null): MobileSecurityObject | undefined {
 
 /** IssuerSigned as a holder keeps it: the items decoded, issuerAuth as decoded and as received. */
 function heldIssuerSigned(r: LeanReader, where: string): IssuerSigned {
-  const read = readIssuerSignedParts(r, where, false);
+  const read = readIssuerSignedParts(r, where);
   const nameSpaces = new Map<string, ReceivedIssuerSignedItem[]>();
   for (const [ns, items] of read.items) {
     const out = items.map(
       (i): ReceivedIssuerSignedItem => ({
         digestID: i.digestID,
-        random: i.random as Uint8Array,
+        random: i.random(),
         elementIdentifier: i.elementIdentifier,
-        elementValue: i.elementValue as CborValue,
-        bytes: new EncodedCbor(i.content as Uint8Array, i.raw),
+        elementValue: i.elementValue(),
+        bytes: i.encoded(),
       }),
     );
     const duplicate = firstRepeatedIdentifier(out);
@@ -206,6 +205,7 @@ export function repeatedIdentifiers(
   items: readonly { readonly elementIdentifier: string }[],
 ): Set<string> | undefined {
   if (items.length < 2) return undefined;
+  if (items.length <= 8 && !anyRepeated(items)) return undefined; // a few compares, no Set
   const seen = new Set<string>();
   let repeated: Set<string> | undefined;
   for (const it of items) {
@@ -216,6 +216,18 @@ export function repeatedIdentifiers(
     }
   }
   return repeated;
+}
+
+/** Whether two of (at most 8) items share an identifier, by pairwise comparison. */
+function anyRepeated(items: readonly { readonly elementIdentifier: string }[]): boolean {
+  for (let i = 1; i < items.length; i++)
+    for (let j = 0; j < i; j++)
+      if (
+        (items[i] as { elementIdentifier: string }).elementIdentifier ===
+        (items[j] as { elementIdentifier: string }).elementIdentifier
+      )
+        return true;
+  return false;
 }
 
 /** Decodes IssuerSigned bytes (as stored by a wallet), keeping the raw bytes of every part. */

@@ -29,10 +29,11 @@
  */
 import * as nodeCrypto from 'node:crypto';
 import { CborError, type CborMap, type CborValue, type LeanReader } from '@mynakit/cbor';
-import { type DeviceKeyInfo, decodeDeviceKeyInfo, encodeDeviceKeyInfo } from './device-key-info.js';
+import { type DeviceKeyInfo, encodeDeviceKeyInfo, readDeviceKeyInfo } from './device-key-info.js';
 import { MdocError } from './errors.js';
 import {
   boundedMapHead,
+  type KeySet,
   keySet,
   more,
   nextKey,
@@ -185,13 +186,15 @@ export function readMsoMap(r: LeanReader, where = 'MobileSecurityObject'): Recei
       continue;
     }
     seen |= 1 << k;
-    if (k === 0) version = textOf(r, `${where}.version`);
-    else if (k === 1) digestAlgorithm = textOf(r, `${where}.digestAlgorithm`);
+    // Field names in messages are the CDDL's (no path string is built on the way).
+    if (k === 0) version = knownText(r, VERSIONS, 'MobileSecurityObject.version');
+    else if (k === 1)
+      digestAlgorithm = knownText(r, DIGEST_ALGORITHM_NAMES, 'MobileSecurityObject.digestAlgorithm');
     else if (k === 2) digests = readValueDigests(r);
-    else if (k === 3) deviceKeyInfo = decodeDeviceKeyInfo(r.value(), `${where}.deviceKeyInfo`);
-    else if (k === 4) docType = textOf(r, `${where}.docType`);
-    else if (k === 5) validityInfo = readValidityInfo(r, `${where}.validityInfo`);
-    else status = decodeStatusReference(r.value(), `${where}.status`);
+    else if (k === 3) deviceKeyInfo = readDeviceKeyInfo(r, 'MobileSecurityObject.deviceKeyInfo');
+    else if (k === 4) docType = textOf(r, 'MobileSecurityObject.docType');
+    else if (k === 5) validityInfo = readValidityInfo(r, 'MobileSecurityObject.validityInfo');
+    else status = decodeStatusReference(r.value(), 'MobileSecurityObject.status');
   }
   if (version === undefined) fail(`${where} lacks "version"`);
   if (digestAlgorithm === undefined) fail(`${where} lacks "digestAlgorithm"`);
@@ -200,6 +203,15 @@ export function readMsoMap(r: LeanReader, where = 'MobileSecurityObject'): Recei
   if (docType === undefined) fail(`${where} lacks "docType"`);
   if (validityInfo === undefined) fail(`${where} lacks "validityInfo"`);
   return new ReceivedMso(version, digestAlgorithm, digests, deviceKeyInfo, docType, validityInfo, status);
+}
+
+const VERSIONS = keySet('1.0');
+const DIGEST_ALGORITHM_NAMES = keySet('SHA-256', 'SHA-384', 'SHA-512');
+
+/** A text string that is usually one of `known` (then that very string is returned: nothing is built). */
+function knownText(r: LeanReader, known: KeySet, where: string): string {
+  const i = r.keyIndex(known.bytes);
+  return i >= 0 ? (known.names[i] as string) : textOf(r, where);
 }
 
 /** MobileSecurityObjectBytes (`#6.24(bstr .cbor MobileSecurityObject)`) at the cursor, read in place. */
@@ -404,7 +416,7 @@ export function readValueDigests(r: LeanReader): ValueDigestTable {
     const m = boundedMapHead(r, 'elementsPerNameSpace', where);
     for (let j = 0; more(r, m, j); j++) {
       if (m < 0) within(m, j, 'elementsPerNameSpace', where);
-      const id = readDigestID(r, `${where} DigestID`);
+      const id = readDigestID(r, 'MobileSecurityObject.valueDigests DigestID');
       if (r.peekMajor() !== 2) fail(`${where}: a digest must be a byte string`);
       const head = r.pos;
       if (((r.bytes[head] as number) & 0x1f) === 31) {

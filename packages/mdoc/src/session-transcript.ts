@@ -53,14 +53,25 @@ export function startsWithTag24(b: Uint8Array): boolean {
   return tag !== undefined && tag.major === 6 && tag.value === 24;
 }
 
+/** The size of the preferred head of a byte string of `length` bytes (RFC 8949 §4.2.1). */
+export function bstrHeadSize(length: number): number {
+  if (length > 0xffffffff) throw new MdocError('MDOC_INVALID_ARGUMENT', 'item too large to embed');
+  return length < 24 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;
+}
+
+/** Writes that head at `at` of `out`; returns the offset after it. */
+export function writeBstrHead(out: Uint8Array, at: number, length: number): number {
+  const size = bstrHeadSize(length);
+  out[at] = size === 1 ? 0x40 | length : size === 2 ? 0x58 : size === 3 ? 0x59 : 0x5a; // 1, 2 or 4 bytes follow
+  for (let i = size - 1, v = length; i > 0; i--, v = Math.floor(v / 256)) out[at + i] = v & 0xff;
+  return at + size;
+}
+
 /** The preferred head of a byte string of `length` bytes (RFC 8949 §4.2.1). */
 export function bstrHead(length: number): Uint8Array {
-  if (length < 24) return Uint8Array.of(0x40 | length);
-  if (length < 0x100) return Uint8Array.of(0x58, length);
-  if (length < 0x10000) return Uint8Array.of(0x59, length >> 8, length & 0xff);
-  if (length <= 0xffffffff)
-    return Uint8Array.of(0x5a, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
-  throw new MdocError('MDOC_INVALID_ARGUMENT', 'item too large to embed');
+  const out = new Uint8Array(bstrHeadSize(length));
+  writeBstrHead(out, 0, length);
+  return out;
 }
 
 /**
@@ -85,12 +96,10 @@ export function toSessionTranscriptBytes(transcript: Uint8Array): Uint8Array {
 
 /** `#6.24(bstr .cbor X)` of already-encoded `inner`, with preferred heads (d8 18 + bstr head + inner). */
 export function wrapInTag24(inner: Uint8Array): Uint8Array {
-  const head = bstrHead(inner.length);
-  const out = new Uint8Array(2 + head.length + inner.length);
+  const out = new Uint8Array(2 + bstrHeadSize(inner.length) + inner.length);
   out[0] = 0xd8;
   out[1] = 0x18;
-  out.set(head, 2);
-  out.set(inner, 2 + head.length);
+  out.set(inner, writeBstrHead(out, 2, inner.length));
   return out;
 }
 

@@ -6,7 +6,6 @@ import type { CborMap, CborValue } from '@mynakit/cbor';
 import { coseKeyToJwk } from '@mynakit/cose';
 import type { Certificate } from '@mynakit/pki';
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
-import { DeferredValue } from './internal/deferred-value.js';
 import { getOwn, setOwn } from './internal/own.js';
 import type { ItemRead } from './issuer-signed-item.js';
 import { digestOf, type MobileSecurityObject, type StatusListReference } from './mobile-security-object.js';
@@ -59,6 +58,7 @@ export class VerifiedItems {
   readonly namespaces: string[] = [];
   readonly items: ItemRead[] = [];
 
+  /** Records an item whose digest matched (in the order of the response). */
   add(ns: string, item: ItemRead): void {
     this.namespaces.push(ns);
     this.items.push(item);
@@ -75,8 +75,7 @@ export class VerifiedItems {
         values = {};
         setOwn(out, ns, values);
       }
-      const v = item.elementValue;
-      setOwn(values, item.elementIdentifier, v instanceof DeferredValue ? v.decode() : v);
+      setOwn(values, item.elementIdentifier, item.elementValue());
     }
     return out;
   }
@@ -97,14 +96,24 @@ export class VerifiedDocumentView implements VerifiedDocument {
   readonly #verified: VerifiedItems;
   #elements: ElementValues | undefined;
 
-  constructor(fields: Omit<VerifiedDocument, 'elements' | 'verdict'>, verified: VerifiedItems) {
-    this.docType = fields.docType;
-    this.checks = fields.checks;
-    this.verdict = verdictOf(fields.checks);
-    if (fields.deviceElements) this.deviceElements = fields.deviceElements;
-    if (fields.notReturned) this.notReturned = fields.notReturned;
-    if (fields.mso) this.mso = fields.mso;
-    if (fields.issuer) this.issuer = fields.issuer;
+  constructor(
+    docType: string,
+    checks: readonly Check[],
+    verified: VerifiedItems,
+    parts: {
+      readonly deviceElements?: ElementValues | undefined;
+      readonly notReturned?: Record<string, Record<string, number>> | undefined;
+      readonly mso?: MsoSummary | undefined;
+      readonly issuer?: DocumentSignerSummary | undefined;
+    },
+  ) {
+    this.docType = docType;
+    this.checks = checks;
+    this.verdict = verdictOf(checks);
+    if (parts.deviceElements) this.deviceElements = parts.deviceElements;
+    if (parts.notReturned) this.notReturned = parts.notReturned;
+    if (parts.mso) this.mso = parts.mso;
+    if (parts.issuer) this.issuer = parts.issuer;
     this.#verified = verified;
   }
 

@@ -33,7 +33,7 @@ import { MdocError } from './errors.js';
 import { memoised, remember } from './internal/check-memo.js';
 import { type KeyInput, p256PrivateKeyFromD, toPrivateKey } from './internal/keys.js';
 import { setOwn } from './internal/own.js';
-import { sessionTranscriptOf, toSessionTranscriptBytes } from './session-transcript.js';
+import { sessionTranscriptOf, startsWithTag24, toSessionTranscriptBytes } from './session-transcript.js';
 import { type VerifiedDocument, VerifiedDocumentView } from './verified-document.js';
 import { requireOptions, type VerifyIssuerOptions } from './verify-options.js';
 
@@ -97,11 +97,9 @@ export async function verifyDeviceResponse(
   options: VerifyDeviceResponseOptions,
 ): Promise<DeviceResponseVerification> {
   const readerKey = readerKeyOf(options);
-  let sessionTranscriptBytes: Uint8Array;
-  let transcript: Uint8Array;
+  let session: DeviceSession;
   try {
-    sessionTranscriptBytes = toSessionTranscriptBytes(options.sessionTranscriptBytes);
-    transcript = sessionTranscriptOf(sessionTranscriptBytes);
+    session = new TranscriptSession(options.sessionTranscriptBytes, readerKey, options.policy === 'strict');
   } catch (e) {
     return failedDecode(`session transcript: ${(e as Error).message}`);
   }
@@ -111,12 +109,6 @@ export async function verifyDeviceResponse(
   } catch (e) {
     return failedDecode(`DeviceResponse cannot be read: ${(e as Error).message}`);
   }
-  const session: DeviceSession = {
-    sessionTranscriptBytes,
-    transcript,
-    readerKey,
-    strict: options.policy === 'strict',
-  };
   const documents: VerifiedDocument[] = [];
   for (let i = 0; i < response.documents.length; i++) {
     const doc = response.documents[i] as ReceivedDocument | UnreadableDocument;
@@ -140,14 +132,40 @@ export async function verifyDeviceResponse(
   };
 }
 
+/**
+ * The caller's transcript, used byte-exact: SessionTranscriptBytes (tag 24) as given, or a bare
+ * SessionTranscript, wrapped in tag 24 only when the tagged form is needed (deviceMac's salt, an
+ * attached payload) — never decoded or re-encoded.
+ */
+class TranscriptSession implements DeviceSession {
+  readonly transcript: Uint8Array;
+  #tagged: Uint8Array | undefined;
+
+  constructor(
+    given: Uint8Array,
+    readonly readerKey: KeyObject | undefined,
+    readonly strict: boolean,
+  ) {
+    if (startsWithTag24(given)) {
+      this.#tagged = given;
+      this.transcript = sessionTranscriptOf(given);
+    } else {
+      if (given.length === 0) throw new MdocError('MDOC_DECODE', 'SessionTranscript is empty');
+      this.transcript = given;
+    }
+  }
+
+  get sessionTranscriptBytes(): Uint8Array {
+    this.#tagged ??= toSessionTranscriptBytes(this.transcript);
+    return this.#tagged;
+  }
+}
+
 /** `decode`, and `response.status` / `response.documents` when the response says it failed. */
 function responseChecks(response: ReceivedDeviceResponse): Check[] {
+  const n = response.documents.length;
   const checks: Check[] = [
-    {
-      id: 'decode',
-      status: 'passed',
-      detail: `DeviceResponse ${response.version}, ${response.documents.length} document(s)`,
-    },
+    memoised('decode', n) ?? remember('decode', n, `DeviceResponse ${response.version}, ${n} document(s)`),
   ];
   if (response.status !== 0) {
     // §8.3.2.1.2.3: a non-zero status is an error the mdoc reports (10 general error, 11 CBOR
@@ -218,15 +236,10 @@ function assemble(
   ];
   for (const c of issuer.checks) checks.push(c);
   checks.push(device.check, status);
-  return new VerifiedDocumentView(
-    {
-      docType: doc.docType,
-      checks,
-      ...(device.deviceElements ? { deviceElements: device.deviceElements } : {}),
-      ...(doc.errors ? { notReturned: doc.errors } : {}),
-      mso: issuer.msoSummary,
-      ...(issuer.issuer ? { issuer: issuer.issuer } : {}),
-    },
-    issuer.verified,
-  );
+  return new VerifiedDocumentView(doc.docType, checks, issuer.verified, {
+    deviceElements: device.deviceElements,
+    notReturned: doc.errors,
+    mso: issuer.msoSummary,
+    issuer: issuer.issuer,
+  });
 }

@@ -67,9 +67,9 @@ export async function verifyIssuerSigned(
     DEVICE_AUTHENTICATION_NOT_PERFORMED,
     await checkStatus(outcome, docType, options),
   ];
-  const doc = new VerifiedDocumentView(
-    { docType, checks, mso: outcome.msoSummary, ...(outcome.issuer ? { issuer: outcome.issuer } : {}) },
-    outcome.verified,
-  );
+  const doc = new VerifiedDocumentView(docType, checks, outcome.verified, {
+    mso: outcome.msoSummary,
+    issuer: outcome.issuer,
+  });
   return { verdict: doc.verdict, checks, documents: [doc], deviceAuthentication: 'not-performed' };
 }

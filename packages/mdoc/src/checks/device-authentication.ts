@@ -58,9 +58,9 @@ const TRANSIENT = { transient: true } as const;
 
 /** The session a device authenticates to: its transcript and, for deviceMac, the reader's key. */
 export interface DeviceSession {
-  /** SessionTranscriptBytes (tag 24). */
+  /** SessionTranscriptBytes (tag 24): built only where needed (deviceMac, an attached payload). */
   readonly sessionTranscriptBytes: Uint8Array;
-  /** The bare SessionTranscript inside them. */
+  /** The bare SessionTranscript (what DeviceAuthentication embeds). */
   readonly transcript: Uint8Array;
   readonly readerKey: KeyObject | undefined;
   /** Strict policy: device-signed elements that keyAuthorizations do not allow fail the check. */
@@ -107,11 +107,17 @@ export function checkDeviceAuthentication(doc: ReceivedDocument, session: Device
   return deviceElements ? { check, deviceElements } : { check };
 }
 
+/** Nothing signed by the device: nothing to authorise (most responses). */
+const NO_DEVICE_ELEMENTS: { readonly unauthorised: readonly string[] } = Object.freeze({
+  unauthorised: Object.freeze([]),
+});
+
 /** DeviceSigned elements that keyAuthorizations allow (§9.1.2.4), and the names of the others. */
 function authorisedDeviceElements(doc: ReceivedDocument): {
   readonly deviceElements?: ElementValues;
   readonly unauthorised: readonly string[];
 } {
+  if (doc.deviceSigned.nameSpaces.size === 0) return NO_DEVICE_ELEMENTS;
   const authorizations = doc.issuerSigned.mso.deviceKeyInfo.keyAuthorizations;
   const unauthorised: string[] = [];
   let deviceElements: ElementValues | undefined;
@@ -187,10 +193,20 @@ function verifyDeviceSignature(
     doc.deviceSigned.nameSpacesBytes.raw,
   );
   const tbs = sigStructure1Of(sign1.protectedBytes, NO_AAD, payload, TRANSIENT);
-  return {
-    ok: verifySignature(alg, deviceKey, tbs, sign1.signatureOrTag),
-    what: `${alg.name} device signature over DeviceAuthenticationBytes${sign1.payload !== null ? ' (attached, byte-equal)' : ''}`,
-  };
+  const ok = verifySignature(alg, deviceKey, tbs, sign1.signatureOrTag);
+  return { ok, what: signatureWhat(alg.name, sign1.payload !== null) };
+}
+
+/** What a device signature covers, said the same way every time (one string per algorithm). */
+const signatureWhats = new Map<string, string>();
+function signatureWhat(alg: string, attached: boolean): string {
+  const key = attached ? `${alg}+` : alg;
+  let what = signatureWhats.get(key);
+  if (what === undefined) {
+    what = `${alg} device signature over DeviceAuthenticationBytes${attached ? ' (attached, byte-equal)' : ''}`;
+    signatureWhats.set(key, what); // bounded: the algorithms of mdoc, twice
+  }
+  return what;
 }
 
 function verifyDeviceMac(doc: ReceivedDocument, deviceKey: KeyObject, session: DeviceSession): Verification {

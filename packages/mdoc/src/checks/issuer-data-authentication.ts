@@ -30,11 +30,11 @@ export interface IssuerPartOutcome {
   readonly verified: VerifiedItems;
   readonly mso: MobileSecurityObject;
   readonly msoSummary: MsoSummaryView;
-  readonly issuer?: DocumentSignerSummary;
+  readonly issuer: DocumentSignerSummary | undefined;
   readonly issuerSignatureValid: boolean;
   /** The document signer certificate and its IACA, for judging a Status List Token's signer. */
-  readonly documentSigner?: Certificate;
-  readonly iaca?: Certificate;
+  readonly documentSigner: Certificate | undefined;
+  readonly iaca: Certificate | undefined;
 }
 
 /** Runs the issuer checks of one document, read by `readIssuerSigned`, in report order. */
@@ -66,9 +66,9 @@ export function checkIssuerPart(
     verified: digests.verified,
     mso,
     msoSummary: new MsoSummaryView(mso, part.msoBytes),
-    ...(issuer ? { issuer } : {}),
+    issuer,
     issuerSignatureValid: signature.valid,
-    ...(ds ? { documentSigner: ds } : {}),
-    ...(signer.issuerCertificate ? { iaca: signer.issuerCertificate } : {}),
+    documentSigner: ds,
+    iaca: signer.issuerCertificate,
   };
 }
