@@ -1,13 +1,12 @@
 import { createHmac, type KeyObject, timingSafeEqual } from 'node:crypto';
 import { bytesEqual, type CborMap, type CborValue, encode, Tagged } from '@mynakit/cbor';
 import { type MacAlgorithm, macAlgorithm } from './algorithms.js';
-import { type CoseMessage, readCoseMessage } from './cose-message.js';
+import { type CoseMessage, ownedParts } from './cose-message.js';
 import { CoseError } from './errors.js';
 import {
   bodyProtected,
   checkCritical,
   checkCriticalHeaders,
-  decodeCoseInput,
   encodeProtectedHeader,
   protectedAlg,
 } from './headers.js';
@@ -54,16 +53,7 @@ export class CoseMac0 implements CoseMessage {
 
 /** Decodes a COSE_Mac0 from bytes or a decoded value; tag 17 optional. COSE_DECODE otherwise. */
 export function decodeMac0(input: Uint8Array | CborValue): CoseMac0 {
-  const v = input instanceof Uint8Array ? decodeCoseInput(input) : input;
-  const m = readCoseMessage(v, 'Mac0');
-  return new CoseMac0(
-    m.protectedBytes,
-    new Map(m.protectedHeaders),
-    m.unprotectedHeaders,
-    m.payload,
-    m.signatureOrTag,
-    v instanceof Tagged,
-  );
+  return new CoseMac0(...ownedParts(input, 'Mac0'));
 }
 
 export type MacKey = Uint8Array | KeyObject;

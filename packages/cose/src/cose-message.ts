@@ -1,6 +1,6 @@
 import { type CborMap, type CborValue, LeanReader, Tagged } from '@mynakit/cbor';
 import { CoseError } from './errors.js';
-import { readProtectedHeader } from './headers.js';
+import { decodeCoseInput, readProtectedHeader } from './headers.js';
 
 /**
  * A received COSE_Sign1 (RFC 9052 §4.2) or COSE_Mac0 (§6.2), read without a second decoding pass:
@@ -61,6 +61,27 @@ export function readCoseMessage(value: CborValue, kind: CoseMessageKind): CoseMe
     payload,
     signatureOrTag: last,
   };
+}
+
+/**
+ * A message's parts from bytes or a decoded value, in the order the CoseSign1 / CoseMac0 constructors
+ * take them — with a protected-header map of its own (the one `readCoseMessage` gives may be shared,
+ * and this one is handed to the caller) and whether tag 18 / 17 was there.
+ */
+export function ownedParts(
+  input: Uint8Array | CborValue,
+  kind: CoseMessageKind,
+): [Uint8Array, CborMap, CborMap, Uint8Array | null, Uint8Array, boolean] {
+  const v = input instanceof Uint8Array ? decodeCoseInput(input) : input;
+  const m = readCoseMessage(v, kind);
+  return [
+    m.protectedBytes,
+    new Map(m.protectedHeaders),
+    m.unprotectedHeaders,
+    m.payload,
+    m.signatureOrTag,
+    v instanceof Tagged,
+  ];
 }
 
 const NO_UNPROTECTED: CborMap = new Map();

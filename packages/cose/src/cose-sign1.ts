@@ -1,12 +1,11 @@
 import { bytesEqual, type CborMap, type CborValue, encode, Tagged } from '@mynakit/cbor';
 import { type SignatureAlgorithm, signatureAlgorithm, signatureAlgorithmId } from './algorithms.js';
-import { type CoseMessage, readCoseMessage } from './cose-message.js';
+import { type CoseMessage, ownedParts } from './cose-message.js';
 import { CoseError } from './errors.js';
 import {
   bodyProtected,
   checkCritical,
   checkCriticalHeaders,
-  decodeCoseInput,
   encodeProtectedHeader,
   protectedAlg,
   x5chainOf,
@@ -77,17 +76,7 @@ export class CoseSign1 implements CoseMessage {
  * Throws CoseError('COSE_DECODE') on anything that is not one: another tag, wrong arity, wrong types.
  */
 export function decodeSign1(input: Uint8Array | CborValue): CoseSign1 {
-  const v = input instanceof Uint8Array ? decodeCoseInput(input) : input;
-  const m = readCoseMessage(v, 'Sign1');
-  return new CoseSign1(
-    m.protectedBytes,
-    // A map of its own: the one the reader gives may be shared, and this one is handed to the caller.
-    new Map(m.protectedHeaders),
-    m.unprotectedHeaders,
-    m.payload,
-    m.signatureOrTag,
-    v instanceof Tagged,
-  );
+  return new CoseSign1(...ownedParts(input, 'Sign1'));
 }
 
 /** `x5chain` of a COSE_Sign1 (RFC 9360 §2): DER certificates, leaf first; [] when absent. */
