@@ -83,6 +83,14 @@ export {
   publicJwkOf,
 } from './jose-keys.js';
 export {
+  AttesterTrust,
+  type AttesterChainFailure,
+  attesterTrustOf,
+  DEFAULT_ATTESTER_CHAINS_KEPT,
+  MAX_ATTESTER_X5C,
+  type ValidatedAttesterChain,
+} from './attester-trust.js';
+export {
   type CreateKeyAttestationJwtInput,
   createKeyAttestationJwt,
   findAttestedKey,

@@ -18,13 +18,13 @@
  * attested keys are RSA-2048 JWKs.
  */
 import type { KeyObject } from 'node:crypto';
-import { type Certificate, toCertificate, validateCertificatePath } from '@mynakit/pki';
+import type { Certificate } from '@mynakit/pki';
+import { type AttesterTrust, attesterTrustOf, MAX_ATTESTER_X5C } from './attester-trust.js';
 import { meetsAttackPotentialResistance } from './attack-potential-resistance.js';
 import { type Oid4vciCheck, Oid4vciError, type Oid4vciErrorCode } from './errors.js';
 import {
   ASYMMETRIC_JWS_ALGORITHMS,
   decodeJwsHeader,
-  decodeX5c,
   encodeX5c,
   type JwsSigner,
   joseAlgorithmFor,
@@ -131,8 +131,11 @@ function isSigner(k: unknown): k is JwsSigner {
 export interface VerifyKeyAttestationOptions {
   /** The verification time (certificate validity, `iat`, `exp`). */
   readonly now: Date;
-  /** Certificates that may end the attester's chain (DER, PEM or parsed). */
-  readonly trustAnchors: readonly (Certificate | Uint8Array | string)[];
+  /**
+   * Certificates that may end the attester's chain (DER, PEM or parsed), or an AttesterTrust over them —
+   * which keeps the chains it validated, so a caller verifying many attestations passes the same one.
+   */
+  readonly trustAnchors: readonly (Certificate | Uint8Array | string)[] | AttesterTrust;
   /** Accepted JWS `alg` values (default: every asymmetric algorithm). */
   readonly allowedAlgorithms?: readonly string[];
   /** Levels the attestation must meet (the issuer's `key_attestations_required`). */
@@ -171,23 +174,12 @@ export interface VerifiedKeyAttestation {
 
 const DEFAULT_SKEW_SECONDS = 60;
 const DEFAULT_MAX_ATTESTED_KEYS = 16;
-const MAX_X5C = 8;
 
 const fail = (check: Oid4vciCheck, message: string, code: Oid4vciErrorCode = 'invalid_proof'): never => {
   throw new Oid4vciError(code, check, `key attestation: ${message}`);
 };
 
-/** Parses trust anchors once; a configured anchor that is not a certificate is a programmer error. */
-export function parseTrustAnchors(anchors: readonly (Certificate | Uint8Array | string)[]): Certificate[] {
-  if (!Array.isArray(anchors)) throw new TypeError('trustAnchors must be an array of certificates');
-  return anchors.map((a) => {
-    try {
-      return toCertificate(a);
-    } catch (e) {
-      throw new TypeError('a configured trust anchor is not a certificate', { cause: e });
-    }
-  });
-}
+export { parseTrustAnchors } from './attester-trust.js';
 
 /**
  * Everything of Appendix D.1 but the nonce, which the caller checks (once per distinct value across a
@@ -196,7 +188,7 @@ export function parseTrustAnchors(anchors: readonly (Certificate | Uint8Array | 
 export async function verifyKeyAttestationContent(
   jwt: unknown,
   options: VerifyKeyAttestationOptions,
-  anchors: readonly Certificate[],
+  trust: AttesterTrust,
 ): Promise<VerifiedKeyAttestation> {
   const now = requireDate(options.now, 'now');
   const skew = options.clockSkewSeconds ?? DEFAULT_SKEW_SECONDS;
@@ -218,29 +210,17 @@ export async function verifyKeyAttestationContent(
   // x5c → trusted attester key (RFC 5280 §6 at `now`)
   if (!Object.hasOwn(header, 'x5c'))
     return fail('key_attestation.chain', 'no x5c certificate chain (kid and trust_chain are not supported)');
-  const chain = decodeX5c(own(header, 'x5c'), MAX_X5C);
-  if (chain === undefined)
-    return fail('key_attestation.chain', `x5c is not 1..${MAX_X5C} base64 certificates`);
-  let leaf: Certificate;
-  let intermediates: Certificate[];
-  try {
-    leaf = toCertificate(chain[0] as Uint8Array);
-    intermediates = chain.slice(1).map((der) => toCertificate(der));
-  } catch {
-    return fail('key_attestation.chain', 'a certificate in x5c does not parse');
-  }
-  const path = validateCertificatePath({
-    leaf,
-    intermediates,
-    trustAnchors: anchors,
-    now,
-    ...(options.requiredEku === undefined ? {} : { requiredEku: options.requiredEku }),
-  });
-  if (!path.ok || path.anchor === undefined)
+  const path = trust.validate(own(header, 'x5c'), now, options.requiredEku);
+  if (!path.ok) {
+    if (path.reason === 'format')
+      return fail('key_attestation.chain', `x5c is not 1..${MAX_ATTESTER_X5C} base64 certificates`);
+    if (path.reason === 'parse') return fail('key_attestation.chain', 'a certificate in x5c does not parse');
     return fail(
       'key_attestation.chain',
-      `the attester certificate does not chain to a trust anchor (${path.failure?.code ?? 'PATH_INVALID'})`,
+      `the attester certificate does not chain to a trust anchor (${path.code})`,
     );
+  }
+  const leaf = path.leaf;
   let signerKey: KeyObject;
   try {
     signerKey = leaf.publicKey;
@@ -331,11 +311,7 @@ export async function verifyKeyAttestation(
   jwt: string,
   options: VerifyKeyAttestationOptions,
 ): Promise<VerifiedKeyAttestation> {
-  const attestation = await verifyKeyAttestationContent(
-    jwt,
-    options,
-    parseTrustAnchors(options.trustAnchors),
-  );
+  const attestation = await verifyKeyAttestationContent(jwt, options, attesterTrustOf(options.trustAnchors));
   if (options.nonce !== undefined) {
     if (attestation.nonce === undefined)
       fail('key_attestation.nonce_missing', 'the attestation carries no c_nonce');

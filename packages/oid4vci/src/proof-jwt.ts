@@ -30,6 +30,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { type Certificate, toCertificate } from '@mynakit/pki';
+import { type AttesterTrust, attesterTrustOf } from './attester-trust.js';
 import { type Oid4vciCheck, Oid4vciError } from './errors.js';
 import {
   ASYMMETRIC_JWS_ALGORITHMS,
@@ -52,7 +53,6 @@ import {
 import { epochSeconds, type JsonObject, LIMITS, own, Reader, requireDate } from './json.js';
 import {
   type KeyAttestationsRequired,
-  parseTrustAnchors,
   type VerifiedKeyAttestation,
   verifyKeyAttestationContent,
 } from './key-attestation.js';
@@ -143,8 +143,11 @@ export interface VerifyProofJwtOptions {
   readonly clockSkewSeconds?: number;
   /** The issuer's `key_attestations_required`: when given, every proof must carry a key attestation meeting it. */
   readonly keyAttestationsRequired?: KeyAttestationsRequired;
-  /** Certificates that may end a key attestation's `x5c` chain. */
-  readonly keyAttestationTrustAnchors?: readonly (Certificate | Uint8Array | string)[];
+  /**
+   * Certificates that may end a key attestation's `x5c` chain, or an AttesterTrust over them (which keeps
+   * the chains it validated: pass the same one to every request).
+   */
+  readonly keyAttestationTrustAnchors?: readonly (Certificate | Uint8Array | string)[] | AttesterTrust;
   /** Most keys one attestation may carry (default 16). */
   readonly maxAttestedKeys?: number;
   /** Resolves a `kid` header (e.g. a DID URL) when no key attestation is present; absent: such proofs fail. */
@@ -177,11 +180,16 @@ const fail = (check: Oid4vciCheck, message: string): never => {
   throw new Oid4vciError('invalid_proof', check, `key proof: ${message}`);
 };
 
+function trustOf(options: VerifyProofJwtOptions): AttesterTrust | undefined {
+  const anchors = options.keyAttestationTrustAnchors;
+  return anchors === undefined ? undefined : attesterTrustOf(anchors);
+}
+
 /** Everything of F.4 except the nonce's validity (which the caller checks once per distinct value). */
 async function verifyProofContent(
   jwt: unknown,
   options: VerifyProofJwtOptions,
-  anchors: readonly Certificate[] | undefined,
+  trust: AttesterTrust | undefined,
 ): Promise<VerifiedProof> {
   const now = requireDate(options.now, 'now');
   const { header, compact } = decodeJwsHeader(jwt, 'invalid_proof', 'proof.decode', 'key proof');
@@ -218,7 +226,7 @@ async function verifyProofContent(
   let attestation: VerifiedKeyAttestation | undefined;
   let candidates: { key: KeyObject; index?: number }[];
   if (hasAttestation) {
-    if (anchors === undefined || anchors.length === 0)
+    if (trust === undefined || trust.anchors.length === 0)
       return fail(
         'proof.key',
         'the proof carries a key attestation but no attestation trust anchors are configured',
@@ -236,7 +244,7 @@ async function verifyProofContent(
         ...(options.clockSkewSeconds === undefined ? {} : { clockSkewSeconds: options.clockSkewSeconds }),
         ...(options.maxAttestedKeys === undefined ? {} : { maxAttestedKeys: options.maxAttestedKeys }),
       },
-      anchors,
+      trust,
     );
     const keys = attestation.attestedPublicKeys;
     const indexOf = (k: KeyObject) => keys.findIndex((a) => a.equals(k));
@@ -335,11 +343,7 @@ async function checkProofNonces(
  * `Oid4vciError`: `invalid_proof` (check `proof.*` / `key_attestation.*`) or `invalid_nonce`.
  */
 export async function verifyProofJwt(jwt: string, options: VerifyProofJwtOptions): Promise<VerifiedProof> {
-  const anchors =
-    options.keyAttestationTrustAnchors === undefined
-      ? undefined
-      : parseTrustAnchors(options.keyAttestationTrustAnchors);
-  const proof = await verifyProofContent(jwt, options, anchors);
+  const proof = await verifyProofContent(jwt, options, trustOf(options));
   await checkProofNonces([proof], options.nonce);
   return proof;
 }
@@ -365,12 +369,9 @@ export async function verifyCredentialRequestProofs(
       'credential_request.proof_count',
       `Credential Request: more than ${MAX_PROOFS_PER_REQUEST} proofs`,
     );
-  const anchors =
-    options.keyAttestationTrustAnchors === undefined
-      ? undefined
-      : parseTrustAnchors(options.keyAttestationTrustAnchors);
+  const trust = trustOf(options);
   const out: VerifiedProof[] = [];
-  for (const p of proofs) out.push(await verifyProofContent(p, options, anchors));
+  for (const p of proofs) out.push(await verifyProofContent(p, options, trust));
   await checkProofNonces(out, options.nonce);
   return out;
 }
