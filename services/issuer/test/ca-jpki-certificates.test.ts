@@ -21,7 +21,7 @@ import {
   signAuthChallenge,
   verifyAuthResponse,
 } from '@mynakit/jpki';
-import { type Certificate, derToPem, parseCsr, createCsr } from '@mynakit/pki';
+import { type Certificate, createCsr, derToPem, parseCertificate, parseCsr } from '@mynakit/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   issueSandboxSignatureCertificate,
@@ -169,6 +169,29 @@ describe('sandbox JPKI end certificates', () => {
       { publicKey: phoneAuthKey.publicKey, issuedAt: ISSUED_AT, cardExpiresAt },
     );
     expect(capped.notAfter).toEqual(cardExpiresAt);
+  });
+
+  it('report the serial and validity the certificate carries, an issuance instant with milliseconds too', async () => {
+    const at = new Date(ISSUED_AT.getTime() + 123_456);
+    const cardExpiresAt = new Date('2029-03-31T14:59:59.999Z');
+    for (const issued of [
+      await issueSandboxSignatureCertificate(h, holder, {
+        publicKey: phoneSignKey.publicKey,
+        issuedAt: at,
+        cardExpiresAt,
+      }),
+      await issueSandboxUserAuthenticationCertificate(
+        h,
+        { birthDate: holder.basicFour.birthDate, municipality: holder.municipality },
+        { publicKey: phoneAuthKey.publicKey, issuedAt: at, cardExpiresAt },
+      ),
+    ]) {
+      const parsed = parseCertificate(issued.der);
+      expect(issued.serialNumber).toBe(parsed.serialNumber);
+      expect(issued.notBefore).toEqual(parsed.notBefore);
+      expect(issued.notAfter).toEqual(parsed.notAfter);
+      expect(issued.certificate.fingerprint256).toBe(parsed.fingerprint256);
+    }
   });
 
   it('refuse a signature certificate under 15 (JpkiError SIGNATURE_CERTIFICATE_UNDER_15), not an auth one', async () => {

@@ -101,12 +101,13 @@ export async function issueSandboxSignatureCertificate(
     ['L', holder.municipality.name],
     ['CN', userId],
   ];
+  const serialNumber = randomSerial(o.random ?? defaultRandom);
   const der = await createSignatureCertificateWithSigner({
     issuer: { certificate: ca.ca.certificate, signer: ca.ca.signer },
     publicKey: o.publicKey,
     basicFour: encodeBasicFour(holder.basicFour),
     subject,
-    serialNumber: randomSerial(o.random ?? defaultRandom),
+    serialNumber,
     notBefore: validity.notBefore,
     notAfter: validity.notAfter,
     policyOid: SANDBOX_JPKI_POLICY_OID.signature,
@@ -114,7 +115,7 @@ export async function issueSandboxSignatureCertificate(
     ...partitionedCrlDistributionPoint(ca, holder.municipality),
     ocspUrls: o.ocspUrls ?? [ocspUrl(hierarchy)],
   });
-  return issued(der, userId, ca);
+  return issued(der, userId, ca, serialNumber, validity);
 }
 
 /**
@@ -129,19 +130,20 @@ export async function issueSandboxUserAuthenticationCertificate(
   const ca = hierarchy.jpki.userAuthentication;
   const validity = validityFor('userAuthentication', holder.birthDate, o, ca);
   const userId = o.userId ?? createUserId(o.random);
+  const serialNumber = randomSerial(o.random ?? defaultRandom);
   const der = await createUserAuthenticationCertificateWithSigner({
     issuer: { certificate: ca.ca.certificate, signer: ca.ca.signer },
     publicKey: o.publicKey,
     userId,
     crlPartition: { prefecture: holder.municipality.prefecture, municipality: holder.municipality.name },
-    serialNumber: randomSerial(o.random ?? defaultRandom),
+    serialNumber,
     notBefore: validity.notBefore,
     notAfter: validity.notAfter,
     policyOid: SANDBOX_JPKI_POLICY_OID.userAuthentication,
     cpsUri: SANDBOX_JPKI_CPS_URI,
     ocspUrls: o.ocspUrls ?? [ocspUrl(hierarchy)],
   });
-  return issued(der, userId, ca);
+  return issued(der, userId, ca, serialNumber, validity);
 }
 
 function defaultRandom(bytes: Uint8Array): Uint8Array {
@@ -183,15 +185,34 @@ function partitionedCrlDistributionPoint(
   };
 }
 
-function issued(der: Uint8Array, userId: string, ca: SandboxJpkiCa): IssuedJpkiCertificate {
-  const certificate = parseCertificate(der);
+/**
+ * What was just signed, from what went into it: the serial as written (randomSerial: lower-case hex whose
+ * first byte is 0x40–0x7f, so exactly @mynakit/pki's serialNumberHex of it) and the validity in whole
+ * seconds (DER times drop the milliseconds, RFC 5280 §4.1.2.5). The parsed certificate is made only when
+ * someone asks for it — the issuer itself never does.
+ */
+function issued(
+  der: Uint8Array,
+  userId: string,
+  ca: SandboxJpkiCa,
+  serialNumber: string,
+  validity: { notBefore: Date; notAfter: Date },
+): IssuedJpkiCertificate {
+  let certificate: Certificate | undefined;
   return {
     der,
-    certificate,
-    serialNumber: certificate.serialNumber,
+    get certificate() {
+      certificate ??= parseCertificate(der);
+      return certificate;
+    },
+    serialNumber,
     userId,
-    notBefore: certificate.notBefore,
-    notAfter: certificate.notAfter,
+    notBefore: wholeSeconds(validity.notBefore),
+    notAfter: wholeSeconds(validity.notAfter),
     issuer: ca.ca.certificate,
   };
+}
+
+function wholeSeconds(d: Date): Date {
+  return new Date(Math.floor(d.getTime() / 1000) * 1000);
 }

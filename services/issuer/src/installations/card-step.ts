@@ -13,7 +13,8 @@
  *
  * Then the register: the signer certificate must be the certificate of a card (by serial, bytes equal),
  * that card active and unexpired. Last the challenge is consumed — after the checks, so that a request that
- * fails them does not burn it, and before anything is written, so that of two identical requests one wins.
+ * fails them does not burn it, and before anything is written, so that of two identical requests one wins
+ * (startInstallation consumes it first thing in the transaction that writes the installation).
  */
 import { verifyAuthResponse, verifyJpkiSignature } from '@mynakit/jpki';
 import { SANDBOX_JPKI_POLICY_CONFIG } from '../ca/sandbox-names.js';
@@ -79,6 +80,17 @@ export function needsOf(family: InstallationFamilyName, card: Pick<Card, 'signCe
 
 /** Verifies the proof and finds the card (see the file comment); consumes the challenge. */
 export async function verifyCardStep(deps: IssuerDeps, request: CardStepRequest, now: Date): Promise<Card> {
+  const { card, challengeId } = await checkCardStep(deps, request, now);
+  await consumeChallenge(deps.store, challengeId, now);
+  return card;
+}
+
+/** verifyCardStep without consuming the challenge: the card, and the challenge the caller must consume. */
+async function checkCardStep(
+  deps: IssuerDeps,
+  request: CardStepRequest,
+  now: Date,
+): Promise<{ card: Card; challengeId: string }> {
   if (request.proof.type === 'signature') {
     if (request.nonce === undefined)
       throw new IssuerError('ISSUER_INVALID_INPUT', 'a signed installation request carries its nonce');
@@ -101,8 +113,7 @@ export async function verifyCardStep(deps: IssuerDeps, request: CardStepRequest,
     if (!card || card.signCert === null || fingerprintOf(card.signCert) !== signer.fingerprint256)
       throw new IssuerError('ISSUER_CARD_UNKNOWN', 'the signer is no card of the register');
     requireInForce(card, now);
-    await consumeChallenge(deps.store, request.nonce, now);
-    return card;
+    return { card, challengeId: request.nonce };
   }
 
   const proof = request.proof;
@@ -129,8 +140,7 @@ export async function verifyCardStep(deps: IssuerDeps, request: CardStepRequest,
       'ISSUER_PROOF_NOT_ACCEPTED',
       'this card carries a signature certificate: sign the installation request with it',
     );
-  await consumeChallenge(deps.store, proof.challengeId, now);
-  return card;
+  return { card, challengeId: proof.challengeId };
 }
 
 function requireInForce(card: Card, now: Date): void {
@@ -143,7 +153,7 @@ function requireInForce(card: Card, now: Date): void {
 /**
  * The card step: verifies the proof, then starts a pending installation from the resident's current
  * device generation, with its token, the key-attestation nonce and — iPhone, 15+ — the record's offer,
- * all in one transaction.
+ * all in one transaction with the challenge's consumption.
  */
 export async function startInstallation(
   deps: IssuerDeps,
@@ -152,13 +162,16 @@ export async function startInstallation(
   const now = deps.clock();
   const at = now.getTime();
   const random = randomOf(deps);
-  const card = await verifyCardStep(deps, request, now);
+  const { card, challengeId } = await checkCardStep(deps, request, now);
   const needs = needsOf(request.family, card);
   const installationToken = Buffer.from(random(new Uint8Array(32))).toString('base64url');
   const keyAttestationNonce = Buffer.from(random(new Uint8Array(32))).toString('base64url');
   const expiresAt = new Date(at + INSTALLATION_TTL_SECONDS * 1000);
 
   return deps.store.transaction(async (tx) => {
+    // The challenge is used up in the transaction that starts the installation: of two identical requests
+    // one wins, and a failure below leaves the challenge unspent.
+    await consumeChallenge(tx, challengeId, now);
     const installation = await tx.installations.begin(
       {
         residentId: card.residentId,

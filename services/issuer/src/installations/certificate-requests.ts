@@ -28,6 +28,7 @@ import {
   issueSandboxSignatureCertificate,
   issueSandboxUserAuthenticationCertificate,
 } from '../ca/jpki-certificates.js';
+import { attestationTrustOf } from '../ca/attestation-trust.js';
 import { calendarDateOf } from '../cards/card-validity.js';
 import { basicFourOf } from '../cards/issue-card.js';
 import { jpkiMunicipalityOf } from '../cards/municipality.js';
@@ -257,7 +258,7 @@ async function verifyAttestation(
   try {
     return await verifyKeyAttestation(jwt, {
       now,
-      trustAnchors: deps.hierarchy.attestation.roots.map((r) => r.certificate),
+      trustAnchors: attestationTrustOf(deps.hierarchy),
       requirements: { key_storage: [REQUIRED_KEY_STORAGE] },
     });
   } catch (e) {

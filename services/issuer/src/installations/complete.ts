@@ -20,6 +20,7 @@ import type { IssuerDeps } from '../context.js';
 import { IssuerError } from '../errors.js';
 import type { NewCredential } from '../store/credential-repository.js';
 import type { CompletedInstallation } from '../store/installation-repository.js';
+import type { IssuerRepositories } from '../store/issuer-store.js';
 import { needsOf } from './card-step.js';
 
 /** Completion records issued credentials and revokes the previous device's: a durable commit (store-support.ts). */
@@ -32,6 +33,11 @@ export type CompletionDeps = Pick<IssuerDeps, 'store' | 'clock'>;
 export interface CompleteWithRecordOptions {
   /** The record's device key attestation as received (OpenID4VCI key_attestation JWT), kept with the installation. */
   readonly keyAttestation?: string;
+  /**
+   * More to write in the completion's transaction once the installation completed (e.g. the issuing
+   * endpoint's own event): it commits with the completion, or neither does.
+   */
+  readonly alsoInTransaction?: (tx: IssuerRepositories, completed: CompletedInstallation) => Promise<void>;
 }
 
 /**
@@ -79,6 +85,7 @@ export async function completeInstallationWithRecord(
       await tx.stagedCredentials.clear(installationId);
       await tx.installationTokens.deleteForInstallation(installationId);
       await tx.events.append(completedEvent(done, at));
+      await options.alsoInTransaction?.(tx, done);
       return done;
     }, DURABLE);
   } catch (e) {

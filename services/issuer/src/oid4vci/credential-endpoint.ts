@@ -30,6 +30,7 @@ import {
   verifyCredentialRequestProofs,
 } from '@mynakit/oid4vci';
 import type { Context } from 'hono';
+import { attestationTrustOf } from '../ca/attestation-trust.js';
 import type { IssuerDeps } from '../context.js';
 import { IssuerError } from '../errors.js';
 import { completeInstallationWithRecord } from '../installations/complete.js';
@@ -191,30 +192,49 @@ export async function handleCredentialRequest(c: Context, deps: IssuerDeps): Pro
     credentialIssuer: deps.config.origin,
     allowedAlgorithms: PROOF_SIGNING_ALGORITHMS,
     keyAttestationsRequired: KEY_ATTESTATIONS_REQUIRED,
-    keyAttestationTrustAnchors: deps.hierarchy.attestation.roots.map((r) => r.certificate),
+    keyAttestationTrustAnchors: attestationTrustOf(deps.hierarchy),
     nonce: async (nonce) =>
       (await deps.store.nonces.consume({ nonce, purpose: C_NONCE_PURPOSE, now })) === 'consumed',
   });
   if (proof === undefined) throw new TypeError('verifyCredentialRequestProofs returned no proof');
 
   const issued = await issueFor(deps, configurationId, resident, proof.publicKey, now, card?.expiresAt);
-  let credentialId: string;
+  // The issuing event is written in the transaction that stores the credential.
+  const issuedEvent = (credentialId: string) => ({
+    kind: 'oid4vci.credential_issued',
+    residentId: installation.residentId,
+    detail: { installationId: installation.id, credentialId, configurationId },
+    at: now.getTime(),
+  });
+  let credentialId: string | undefined;
   try {
     if (destination === 'complete') {
-      const completed = await completeInstallationWithRecord(deps, installation.id, issued.credential, {
+      await completeInstallationWithRecord(deps, installation.id, issued.credential, {
         keyAttestation: keyAttestationOf(request.proofs[0] as string),
+        alsoInTransaction: async (tx, completed) => {
+          const stored = completed.credentials.find(
+            (x) => x.kind === 'mdoc' && x.msoDigest === issued.msoDigest,
+          );
+          if (stored === undefined)
+            throw new TypeError('the completed installation does not hold the record');
+          credentialId = stored.id;
+          await tx.events.append(issuedEvent(stored.id));
+        },
       });
-      const stored = completed.credentials.find((x) => x.kind === 'mdoc' && x.msoDigest === issued.msoDigest);
-      if (stored === undefined) throw new TypeError('the completed installation does not hold the record');
-      credentialId = stored.id;
     } else {
-      const [stored] = await deps.store.installations.addCredentials(
-        installation.id,
-        [issued.credential],
-        now.getTime(),
+      credentialId = await deps.store.transaction(
+        async (tx) => {
+          const [stored] = await tx.installations.addCredentials(
+            installation.id,
+            [issued.credential],
+            now.getTime(),
+          );
+          if (stored === undefined) throw new TypeError('addCredentials stored nothing');
+          await tx.events.append(issuedEvent(stored.id));
+          return stored.id;
+        },
+        { durable: true },
       );
-      if (stored === undefined) throw new TypeError('addCredentials stored nothing');
-      credentialId = stored.id;
     }
   } catch (e) {
     // The one-device rule decided against this installation meanwhile (another device completed first, or
@@ -226,12 +246,7 @@ export async function handleCredentialRequest(c: Context, deps: IssuerDeps): Pro
       throw denied('the installation was superseded or changed state; nothing was issued');
     throw e;
   }
-  await deps.store.events.append({
-    kind: 'oid4vci.credential_issued',
-    residentId: installation.residentId,
-    detail: { installationId: installation.id, credentialId, configurationId },
-    at: now.getTime(),
-  });
+  if (credentialId === undefined) throw new TypeError('the credential was not stored');
   return noStoreJson(
     c,
     createCredentialResponse({ credentials: [issued.bytes], notificationId: credentialId }),

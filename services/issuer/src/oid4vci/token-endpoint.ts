@@ -69,20 +69,26 @@ export async function handleTokenRequest(c: Context, deps: IssuerDeps): Promise<
   // form hides (a repeated parameter, RFC 6749 §3.2) and decides the grant type (§6.3).
   const request = parseTokenRequest(await c.req.text());
   const now = deps.clock();
-  const result = await deps.store.offers.redeem({
-    preAuthorizedCode: request.preAuthorizedCode,
-    ...(request.txCode === undefined ? {} : { txCode: request.txCode }),
-    now: now.getTime(),
+  const accessToken = randomToken(deps);
+  // One transaction: the code is spent exactly when its access token is stored. A wrong tx_code commits
+  // only its counted attempt (OfferRepository.redeem reserves it before the check).
+  const result = await deps.store.transaction(async (tx) => {
+    const redeemed = await tx.offers.redeem({
+      preAuthorizedCode: request.preAuthorizedCode,
+      ...(request.txCode === undefined ? {} : { txCode: request.txCode }),
+      now: now.getTime(),
+    });
+    if (redeemed.outcome === 'redeemed')
+      await tx.accessTokens.create(
+        {
+          token: accessToken,
+          installationId: redeemed.installationId,
+          expiresAt: now.getTime() + ACCESS_TOKEN_TTL_SECONDS * 1000,
+        },
+        now.getTime(),
+      );
+    return redeemed;
   });
   if (result.outcome !== 'redeemed') throw refusal(result, request.txCode !== undefined);
-  const accessToken = randomToken(deps);
-  await deps.store.accessTokens.create(
-    {
-      token: accessToken,
-      installationId: result.installationId,
-      expiresAt: now.getTime() + ACCESS_TOKEN_TTL_SECONDS * 1000,
-    },
-    now.getTime(),
-  );
   return noStoreJson(c, createTokenResponse({ accessToken, expiresIn: ACCESS_TOKEN_TTL_SECONDS }));
 }
