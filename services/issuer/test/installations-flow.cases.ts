@@ -418,6 +418,20 @@ export function defineInstallationFlowCases(name: string, open: () => Promise<Te
         'ISSUER_ATTESTATION_NONCE',
       );
       await expectCode({ ...good, authKeyAttestation: 'not.a.jwt' }, 400, 'ISSUER_ATTESTATION_INVALID');
+      // Both attestations bad: the auth one's error, though the sign one fails sooner (checked together).
+      await expectCode(
+        {
+          ...good,
+          authKeyAttestation: await attest(attester, [keys.auth.publicKey], {
+            nonce,
+            iat,
+            keyStorage: ['iso_18045_basic'],
+          }),
+          signKeyAttestation: 'not.a.jwt',
+        },
+        400,
+        'ISSUER_ATTESTATION_TOO_WEAK',
+      );
       // CSRs: the signature request is required at 15+; an EC key is no JPKI key; garbage; one key twice.
       const { signCsr: _s, signKeyAttestation: _a, ...authOnly } = good;
       await expectCode(authOnly, 400, 'ISSUER_CSR_INVALID');

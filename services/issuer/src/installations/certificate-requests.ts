@@ -120,11 +120,12 @@ export async function issueDeviceCertificates(
   if (signCsr?.publicKey.equals(authCsr.publicKey))
     throw new IssuerError('ISSUER_CSR_INVALID', 'the two requests carry the same key');
 
-  const authAttestation = await verifyAttestation(deps, body.authKeyAttestation, 'authKeyAttestation', now);
-  const signAttestation =
+  const [authAttestation, signAttestation] = await bothInOrder(
+    verifyAttestation(deps, body.authKeyAttestation, 'authKeyAttestation', now),
     signCsr === undefined
-      ? undefined
-      : await verifyAttestation(deps, body.signKeyAttestation as string, 'signKeyAttestation', now);
+      ? Promise.resolve(undefined)
+      : verifyAttestation(deps, body.signKeyAttestation as string, 'signKeyAttestation', now),
+  );
   requireAttested(authAttestation, authCsr.publicKey, 'authCsr');
   if (signAttestation && signCsr) requireAttested(signAttestation, signCsr.publicKey, 'signCsr');
 
@@ -156,29 +157,33 @@ export async function issueDeviceCertificates(
   // Issue: smartphone certificates die with the card's (DOMAIN.md §3), so each is capped by the card's.
   const random = randomOf(deps);
   const municipality = jpkiMunicipalityOf(resident.municipalityCode);
-  const auth = await issueSandboxUserAuthenticationCertificate(
-    deps.hierarchy,
-    { birthDate: calendarDateOf(resident.birthDate), municipality },
-    {
-      publicKey: authCsr.spkiDer,
-      issuedAt: now,
-      cardExpiresAt: parseCertificate(card.authCert).notAfter,
-      random,
-    },
-  );
-  let sign: IssuedJpkiCertificate | undefined;
-  if (signCsr && card.signCert !== null) {
-    sign = await issueSandboxSignatureCertificate(
+  // The two certificates are signed at the same time (the key source signs off the main thread); their
+  // random serials and ids are drawn in this order, auth first, as before either is signed.
+  const signCert = card.signCert;
+  const [auth, sign] = await bothInOrder(
+    issueSandboxUserAuthenticationCertificate(
       deps.hierarchy,
-      { basicFour: basicFourOf(resident), municipality },
+      { birthDate: calendarDateOf(resident.birthDate), municipality },
       {
-        publicKey: signCsr.spkiDer,
+        publicKey: authCsr.spkiDer,
         issuedAt: now,
-        cardExpiresAt: parseCertificate(card.signCert).notAfter,
+        cardExpiresAt: parseCertificate(card.authCert).notAfter,
         random,
       },
-    );
-  }
+    ),
+    signCsr === undefined || signCert === null
+      ? Promise.resolve(undefined)
+      : issueSandboxSignatureCertificate(
+          deps.hierarchy,
+          { basicFour: basicFourOf(resident), municipality },
+          {
+            publicKey: signCsr.spkiDer,
+            issuedAt: now,
+            cardExpiresAt: parseCertificate(signCert).notAfter,
+            random,
+          },
+        ),
+  );
   const credentials: NewCredential[] = [credentialOf('jpki-auth', auth)];
   if (sign) credentials.push(credentialOf('jpki-sign', sign));
   const view = {
@@ -230,6 +235,17 @@ export async function issueDeviceCertificates(
       );
     throw e;
   }
+}
+
+/**
+ * Both results, the two run at the same time; fails as the two would one after the other — with the first
+ * one's error when it fails, else the second's — so which error a request gets does not depend on timing.
+ */
+async function bothInOrder<A, B>(first: Promise<A>, second: Promise<B>): Promise<[A, B]> {
+  const [a, b] = await Promise.allSettled([first, second]);
+  if (a.status === 'rejected') throw a.reason;
+  if (b.status === 'rejected') throw b.reason;
+  return [a.value, b.value];
 }
 
 function readCsr(text: string, field: string): Csr {
