@@ -16,11 +16,17 @@ const EC_SHAPES: Record<string, string> = {
 const HASH_LENGTH: Record<string, number> = { sha256: 32, sha384: 48, sha512: 64 };
 
 /**
- * A key's type and curve (`ec:prime256v1`, `ed25519`, `rsa`…), kept per KeyObject: node builds
+ * A key's type and curve (`ec:prime256v1`, `ed25519`, `rsa`…). Keys this package imports carry it
+ * (see `rememberKeyShape`); others are asked once and kept in a WeakMap — node builds
  * `asymmetricKeyDetails` anew on every access.
  */
 const keyShapes = new WeakMap<KeyObject, string>();
+const SHAPE: unique symbol = Symbol('mynakit.cose.keyShape');
+type ShapedKey = KeyObject & { readonly [SHAPE]?: string };
+
 function shapeOf(key: KeyObject): string {
+  const own = (key as ShapedKey)[SHAPE];
+  if (own !== undefined) return own;
   let s = keyShapes.get(key);
   if (s === undefined) {
     const type = key.type === 'secret' ? 'secret' : String(key.asymmetricKeyType);
@@ -30,9 +36,14 @@ function shapeOf(key: KeyObject): string {
   return s;
 }
 
-/** Records the shape of a key this package just built (it knows the curve without asking node). */
+/**
+ * Records the shape of a key this package has just made from a COSE_Key (it knows the curve without
+ * asking node) on the key itself, as a non-enumerable symbol property: no WeakMap entry for each of
+ * the many one-time keys of received messages (a WeakMap keyed by short-lived objects costs every
+ * young-generation collection).
+ */
 export function rememberKeyShape(key: KeyObject, shape: string): void {
-  keyShapes.set(key, shape);
+  Object.defineProperty(key, SHAPE, { value: shape });
 }
 
 /** Whether `key` can be used with `alg` (its type, and for ECDSA its curve). */

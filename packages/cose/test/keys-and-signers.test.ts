@@ -13,12 +13,15 @@ import {
   defaultSignatureAlgorithm,
   deriveEMacKey,
   deriveMdocKey,
+  keyFitsAlgorithm,
   keyObjectToCoseKey,
   p256PrivateKeyFromScalar,
   prepareSign1,
+  signatureAlgorithm,
   signatureAlgorithmId,
   signSign1,
   verifySign1,
+  verifySignature,
   x5chainValue,
 } from '../src/index.js';
 import { codeOf } from './helpers.js';
@@ -57,6 +60,21 @@ describe('coseKeyToPublicKey', () => {
         return;
       }
     }
+  });
+
+  it('an imported key fits only its own algorithms (the curve it was imported on)', () => {
+    const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const k = coseKeyToPublicKey(keyObjectToCoseKey(p256.publicKey));
+    const data = Uint8Array.of(1, 2, 3);
+    const sig = new Uint8Array(nodeSign('sha256', data, { key: p256.privateKey, dsaEncoding: 'ieee-p1363' }));
+    expect(verifySignature(signatureAlgorithm(CoseAlgorithm.ES256), k, data, sig)).toBe(true);
+    expect(keyFitsAlgorithm(signatureAlgorithm(CoseAlgorithm.ES384), k)).toBe(false);
+    expect(keyFitsAlgorithm(signatureAlgorithm(CoseAlgorithm.EdDSA), k)).toBe(false);
+    const ed = coseKeyToPublicKey(keyObjectToCoseKey(generateKeyPairSync('ed25519').publicKey));
+    expect(keyFitsAlgorithm(signatureAlgorithm(CoseAlgorithm.EdDSA), ed)).toBe(true);
+    expect(keyFitsAlgorithm(signatureAlgorithm(CoseAlgorithm.ES256), ed)).toBe(false);
+    // Nothing enumerable is added to the KeyObject.
+    expect(Object.keys(k)).toEqual(Object.keys(p256.publicKey));
   });
 
   it('with `cache`, one KeyObject per key (by its bytes); without, a new one each time', () => {
