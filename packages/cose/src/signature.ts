@@ -38,12 +38,12 @@ function shapeOf(key: KeyObject): string {
 
 /**
  * Records the shape of a key this package has just made from a COSE_Key (it knows the curve without
- * asking node) on the key itself, as a non-enumerable symbol property: no WeakMap entry for each of
- * the many one-time keys of received messages (a WeakMap keyed by short-lived objects costs every
- * young-generation collection).
+ * asking node) on the key itself, as a symbol-keyed property (invisible to `Object.keys`, JSON and
+ * `for…in`): no WeakMap entry for each of the many one-time keys of received messages (a WeakMap
+ * keyed by short-lived objects costs every young-generation collection).
  */
 export function rememberKeyShape(key: KeyObject, shape: string): void {
-  Object.defineProperty(key, SHAPE, { value: shape });
+  (key as { [SHAPE]?: string })[SHAPE] = shape;
 }
 
 /** Whether `key` can be used with `alg` (its type, and for ECDSA its curve). */
