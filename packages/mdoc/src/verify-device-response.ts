@@ -30,7 +30,11 @@ import {
   type UnreadableDocument,
 } from './device-response.js';
 import { MdocError } from './errors.js';
-import { memoised, remember } from './internal/check-memo.js';
+import { CheckMemo } from './internal/check-memo.js';
+
+const RESPONSE_DECODED = new CheckMemo('decode');
+const DOCUMENT_DECODED = new CheckMemo('decode');
+
 import { type KeyInput, p256PrivateKeyFromD, toPrivateKey } from './internal/keys.js';
 import { setOwn } from './internal/own.js';
 import { sessionTranscriptOf, startsWithTag24, toSessionTranscriptBytes } from './session-transcript.js';
@@ -165,7 +169,8 @@ class TranscriptSession implements DeviceSession {
 function responseChecks(response: ReceivedDeviceResponse): Check[] {
   const n = response.documents.length;
   const checks: Check[] = [
-    memoised('decode', n) ?? remember('decode', n, `DeviceResponse ${response.version}, ${n} document(s)`),
+    RESPONSE_DECODED.get(n) ??
+      RESPONSE_DECODED.remember(n, `DeviceResponse ${response.version}, ${n} document(s)`),
   ];
   if (response.status !== 0) {
     // §8.3.2.1.2.3: a non-zero status is an error the mdoc reports (10 general error, 11 CBOR
@@ -232,7 +237,8 @@ function assemble(
   status: Check,
 ): VerifiedDocument {
   const checks: Check[] = [
-    memoised('decode', doc.docType) ?? remember('decode', doc.docType, `document ${doc.docType} decoded`),
+    DOCUMENT_DECODED.get(doc.docType) ??
+      DOCUMENT_DECODED.remember(doc.docType, `document ${doc.docType} decoded`),
   ];
   for (const c of issuer.checks) checks.push(c);
   checks.push(device.check, status);

@@ -36,7 +36,13 @@ import type { Check } from '@mynakit/report';
 import { deviceAuthenticationBytes, deviceAuthenticationWriter } from '../device-authentication.js';
 import { isDeviceSignedElementAuthorized } from '../device-key-info.js';
 import type { ReceivedDocument } from '../device-response.js';
-import { memoised, remember } from '../internal/check-memo.js';
+import { CheckMemo } from '../internal/check-memo.js';
+
+const PASSED = {
+  'device.signature': new CheckMemo('device.signature'),
+  'device.mac': new CheckMemo('device.mac'),
+};
+
 import { publicKeyFromCoseKey } from '../internal/keys.js';
 import { getOwn, setOwn } from '../internal/own.js';
 import { readCose } from '../internal/shape.js';
@@ -102,7 +108,7 @@ export function checkDeviceAuthentication(doc: ReceivedDocument, session: Device
     return { check: { id, status: 'failed', detail: `${v.what} verifies${note}` } };
   const check: Check =
     note === ''
-      ? (memoised(id, v.what) ?? remember(id, v.what, `${v.what} verifies`))
+      ? (PASSED[id].get(v.what) ?? PASSED[id].remember(v.what, `${v.what} verifies`))
       : { id, status: 'passed', detail: `${v.what} verifies${note}` };
   return deviceElements ? { check, deviceElements } : { check };
 }

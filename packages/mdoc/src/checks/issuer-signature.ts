@@ -13,7 +13,10 @@ import {
   verifySignature,
 } from '@mynakit/cose';
 import type { Check } from '@mynakit/report';
-import { memoised, remember } from '../internal/check-memo.js';
+import { CheckMemo } from '../internal/check-memo.js';
+
+const PASSED = new CheckMemo('issuer.signature');
+
 import { mdocSignatureAlgorithm } from '../internal/signing.js';
 import type { ReceivedIssuerSigned } from '../issuer-signed.js';
 
@@ -56,7 +59,6 @@ export function checkIssuerSignature(
       valid: false,
     };
   const check =
-    memoised('issuer.signature', alg.id) ??
-    remember('issuer.signature', alg.id, `${alg.name} signature of the document signer verifies`);
+    PASSED.get(alg.id) ?? PASSED.remember(alg.id, `${alg.name} signature of the document signer verifies`);
   return { check, valid: true };
 }

@@ -5,7 +5,10 @@
  * namespace is refused, not resolved (see `repeatedIdentifiers`).
  */
 import type { Check } from '@mynakit/report';
-import { memoised, remember } from '../internal/check-memo.js';
+import { CheckMemo } from '../internal/check-memo.js';
+
+const PASSED = new CheckMemo('item.digest');
+
 import { type ReceivedIssuerSigned, repeatedIdentifiers } from '../issuer-signed.js';
 import { hexDigestOf } from '../mobile-security-object.js';
 import { VerifiedItems } from '../verified-document.js';
@@ -44,8 +47,8 @@ export function checkItemDigests(
   }
   const check: Check =
     bad === undefined
-      ? (memoised('item.digest', total) ??
-        remember('item.digest', total, `${total} of ${total} disclosed element digests match the MSO`))
+      ? (PASSED.get(total) ??
+        PASSED.remember(total, `${total} of ${total} disclosed element digests match the MSO`))
       : {
           id: 'item.digest',
           status: 'failed',

@@ -6,7 +6,11 @@
  */
 import type { Certificate } from '@mynakit/pki';
 import type { Check } from '@mynakit/report';
-import { memoised, remember } from '../internal/check-memo.js';
+import { CheckMemo } from '../internal/check-memo.js';
+
+const DOCTYPE = new CheckMemo('mso.doctype');
+const DIGEST_ALGORITHM = new CheckMemo('mso.digest_algorithm');
+const SIGNED = new CheckMemo('mso.signed_in_certificate_validity');
 
 const iso = (d: Date) => d.toISOString();
 
@@ -18,8 +22,8 @@ export function checkMsoDocType(
 ): Check {
   if (msoDocType === documentDocType && (expected === undefined || expected === documentDocType))
     return (
-      memoised('mso.doctype', msoDocType) ??
-      remember('mso.doctype', msoDocType, `MSO docType ${msoDocType} matches the document`)
+      DOCTYPE.get(msoDocType) ??
+      DOCTYPE.remember(msoDocType, `MSO docType ${msoDocType} matches the document`)
     );
   return {
     id: 'mso.doctype',
@@ -35,8 +39,7 @@ export function checkMsoDocType(
 export function checkDigestAlgorithm(digestAlgorithm: string, hash: string | undefined): Check {
   if (hash)
     return (
-      memoised('mso.digest_algorithm', digestAlgorithm) ??
-      remember('mso.digest_algorithm', digestAlgorithm, digestAlgorithm)
+      DIGEST_ALGORITHM.get(digestAlgorithm) ?? DIGEST_ALGORITHM.remember(digestAlgorithm, digestAlgorithm)
     );
   return {
     id: 'mso.digest_algorithm',
@@ -55,14 +58,7 @@ export function checkSignedInCertificateValidity(signed: Date, ds: Certificate |
     };
   const s = signed.getTime();
   if (s >= ds.notBefore.getTime() && s <= ds.notAfter.getTime())
-    return (
-      memoised('mso.signed_in_certificate_validity', s) ??
-      remember(
-        'mso.signed_in_certificate_validity',
-        s,
-        `signed ${iso(signed)} within the document signer validity`,
-      )
-    );
+    return SIGNED.get(s) ?? SIGNED.remember(s, `signed ${iso(signed)} within the document signer validity`);
   return {
     id: 'mso.signed_in_certificate_validity',
     status: 'failed',

@@ -6,22 +6,23 @@
 import type { Check } from '@mynakit/report';
 
 const LIMIT = 512;
-const memo = new Map<string, Map<string | number, Check>>();
 
-/** The memoised check for (id, key), or undefined. */
-export function memoised(id: string, key: string | number): Check | undefined {
-  return memo.get(id)?.get(key);
-}
+/** The memoised passed checks of one check id, by key (bounded: cleared when full). */
+export class CheckMemo {
+  readonly #checks = new Map<string | number, Check>();
 
-/** Stores and returns a frozen passed check for (id, key). */
-export function remember(id: string, key: string | number, detail: string): Check {
-  let m = memo.get(id);
-  if (!m) {
-    m = new Map();
-    memo.set(id, m);
+  constructor(readonly id: string) {}
+
+  /** The passed check for `key`, or undefined. */
+  get(key: string | number): Check | undefined {
+    return this.#checks.get(key);
   }
-  if (m.size >= LIMIT) m.clear();
-  const c: Check = Object.freeze({ id, status: 'passed', detail });
-  m.set(key, c);
-  return c;
+
+  /** Stores and returns a frozen passed check for `key`. */
+  remember(key: string | number, detail: string): Check {
+    if (this.#checks.size >= LIMIT) this.#checks.clear();
+    const c: Check = Object.freeze({ id: this.id, status: 'passed', detail });
+    this.#checks.set(key, c);
+    return c;
+  }
 }
