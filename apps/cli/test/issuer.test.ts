@@ -112,9 +112,12 @@ describe('mynakit issuer', () => {
     expect(stderr).toContain('SIGTERM received, stopping');
   }, 120_000);
 
-  it('loads the issuer only when the command runs', () => {
-    const source = readFileSync(join(here, '..', 'src', 'commands', 'issuer.ts'), 'utf8');
-    expect(source).not.toMatch(/^import[^;]*from '@mynakit\/issuer'/m);
-    expect(source).toContain("await import('@mynakit/issuer')");
+  it('loads the services only when their command runs', () => {
+    for (const file of ['issuer.ts', 'sandbox.ts', 'service-runner.ts', 'index.ts']) {
+      const source = readFileSync(join(here, '..', 'src', 'commands', file), 'utf8');
+      expect(source, file).not.toMatch(/^import[^;]*from '@mynakit\/(issuer|sandbox)'/m);
+    }
+    const runner = readFileSync(join(here, '..', 'src', 'commands', 'service-runner.ts'), 'utf8');
+    expect(runner).toContain('await import(name)');
   });
 });

@@ -1,8 +1,6 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { EXIT } from '../exit-codes.js';
-import { UsageError } from '../usage-error.js';
 import type { CommandContext } from './index.js';
+import { parsePort, type RunningService, runService, type ServiceStartOptions } from './service-runner.js';
 
 /**
  * `mynakit issuer [--port N] [--host ADDRESS]` — runs the issuer service (ARCHITECTURE.md rule 8): the
@@ -21,50 +19,12 @@ import type { CommandContext } from './index.js';
  */
 export const DEFAULT_ISSUER_PORT = 8401;
 
-/** Minimal view of `@mynakit/issuer` that this command uses. */
 interface IssuerModule {
-  startIssuer(options: {
-    port: number;
-    host?: string;
-    dataDir: string;
-    databaseUrl?: string;
-    kek?: string;
-    log?: (line: string) => void;
-  }): Promise<{ url: string; close(): Promise<void> }>;
+  startIssuer(options: ServiceStartOptions): Promise<RunningService>;
 }
 
-/** A port from --port or PORT: an integer 0..65535. */
-export function parsePort(text: string, source: string): number {
-  if (!/^\d{1,5}$/.test(text.trim()) || Number(text) > 65535)
-    throw new UsageError(`${source} '${text}' is not a port number (0..65535)`);
-  return Number(text);
-}
-
-async function loadIssuer(): Promise<IssuerModule | undefined> {
-  try {
-    return (await import('@mynakit/issuer')) as unknown as IssuerModule;
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (
-      (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') &&
-      String(err.message).includes('@mynakit/issuer')
-    )
-      return undefined;
-    throw e;
-  }
-}
-
-function stopSignal(): Promise<string> {
-  return new Promise((done) => {
-    const on = (signal: string) => {
-      process.off('SIGINT', on);
-      process.off('SIGTERM', on);
-      done(signal);
-    };
-    process.once('SIGINT', on);
-    process.once('SIGTERM', on);
-  });
-}
+/** A port from --port or PORT (kept here for the issuer's tests). */
+export { parsePort };
 
 /** Registers `mynakit issuer`. */
 export function registerIssuerCommand(program: Command, ctx: CommandContext): void {
@@ -89,49 +49,17 @@ export function registerIssuerCommand(program: Command, ctx: CommandContext): vo
         '',
       ].join('\n'),
     )
-    .action(async (opts: { port?: string; host: string }) => {
-      const env = process.env;
-      const port =
-        opts.port !== undefined
-          ? parsePort(opts.port, '--port')
-          : env.PORT !== undefined && env.PORT !== ''
-            ? parsePort(env.PORT, 'PORT')
-            : DEFAULT_ISSUER_PORT;
-      const dataDir = resolve(env.MYNAKIT_DATA_DIR || '.mynakit');
-      const databaseUrl = env.DATABASE_URL || undefined;
-      const kek = env.MYNAKIT_KEK || undefined;
-
-      const issuer = await loadIssuer();
-      if (issuer === undefined) {
-        ctx.out.stderr(
-          'mynakit issuer: the issuer service is not installed (it is part of the mynakit repository: run it from a clone).\n',
-        );
-        ctx.setExit(EXIT.software);
-        return;
-      }
-      let running: { url: string; close(): Promise<void> };
-      try {
-        running = await issuer.startIssuer({
-          port,
-          host: opts.host,
-          dataDir,
-          ...(databaseUrl === undefined ? {} : { databaseUrl }),
-          ...(kek === undefined ? {} : { kek }),
-          log: (line) => ctx.out.stderr(`${line}\n`),
-        });
-      } catch (e) {
-        const code = (e as { code?: unknown }).code;
-        ctx.out.stderr(
-          code === 'ISSUER_PORT_IN_USE'
-            ? `mynakit issuer: port ${port} on ${opts.host} is already in use by another process; choose another with --port or PORT.\n`
-            : `mynakit issuer: cannot start: ${typeof code === 'string' ? `${code}: ` : ''}${(e as Error).message}\n`,
-        );
-        ctx.setExit(EXIT.software);
-        return;
-      }
-      const signal = await stopSignal();
-      ctx.out.stderr(`issuer: ${signal} received, stopping\n`);
-      await running.close();
-      ctx.setExit(0);
-    });
+    .action((opts: { port?: string; host: string }) =>
+      runService(
+        {
+          name: 'issuer',
+          moduleName: '@mynakit/issuer',
+          start: (m, o) => (m as IssuerModule).startIssuer(o),
+          defaultPort: DEFAULT_ISSUER_PORT,
+          portInUseCode: 'ISSUER_PORT_IN_USE',
+        },
+        opts,
+        ctx,
+      ),
+    );
 }
