@@ -10,7 +10,7 @@
  * Requested extensions travel in the PKCS #9 extensionRequest attribute (RFC 2985 §5.4.2). A CA
  * decides what to copy: `parseCsr` returns them as they were requested, never applied.
  */
-import type { KeyObject } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   type AlgorithmIdentifier,
   defaultSigningAlgorithm,
@@ -21,6 +21,7 @@ import {
   signingAlgorithmIdentifier,
   verifySignature,
 } from './algorithm.js';
+import type { CertificateSigner } from './create-certificate.js';
 import { children, readBitString, readDer, readOid, readSmallInt, Tag } from './der-reader.js';
 import { bitString, implicit, integer, oid, sequence, setOf } from './der-writer.js';
 import { PkiError } from './errors.js';
@@ -45,9 +46,60 @@ export interface CreateCsrOptions {
 }
 
 export function createCsr(opts: CreateCsrOptions): Uint8Array<ArrayBuffer> {
-  const spki = spkiOf(opts.publicKey ?? opts.privateKey);
   const alg = opts.signingAlgorithm ?? defaultSigningAlgorithm(opts.privateKey);
-  const exts = (opts.extensions ?? []).map(encodeExtensionInput);
+  const info = certificationRequestInfo(opts.subject, opts.publicKey ?? opts.privateKey, opts.extensions);
+  return sequence(info, signingAlgorithmIdentifier(alg), bitString(signData(alg, info, opts.privateKey)));
+}
+
+/** createCsr's options with the requester's key held elsewhere (a phone's secure area, an HSM). */
+export interface CreateCsrWithSignerOptions {
+  readonly subject: NameInput;
+  /** The key the request is for: its public half, as a KeyObject or SPKI DER. */
+  readonly publicKey: KeyObject | Uint8Array;
+  readonly extensions?: readonly ExtensionInput[];
+  /** Signs the CertificationRequestInfo with the private half of `publicKey`. */
+  readonly signer: CertificateSigner;
+}
+
+/**
+ * createCsr for a key that never leaves its keystore: the same CertificationRequestInfo, signed by
+ * `await signer.sign(info)`. The signature is verified under `publicKey` before the request is returned
+ * (the proof of possession RFC 2986 §3 makes the request carry), so a signer answering with another key
+ * or encoding fails here with INVALID_ARGUMENT.
+ */
+export async function createCsrWithSigner(
+  opts: CreateCsrWithSignerOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const publicKey =
+    opts.publicKey instanceof Uint8Array
+      ? publicKeyFromSpki(opts.publicKey)
+      : opts.publicKey.type === 'private'
+        ? createPublicKey(opts.publicKey)
+        : opts.publicKey;
+  const info = certificationRequestInfo(opts.subject, publicKey, opts.extensions);
+  const algId = signingAlgorithmIdentifier(opts.signer.algorithm);
+  const signature = await opts.signer.sign(info);
+  const algorithm = readAlgorithmIdentifier(readDer(algId, 'AlgorithmIdentifier'));
+  if (!verifySignature(algorithm, info, signature, publicKey))
+    throw new PkiError(
+      'INVALID_ARGUMENT',
+      `the signer's ${opts.signer.algorithm} signature does not verify under the requested key`,
+    );
+  return sequence(info, algId, bitString(signature));
+}
+
+/**
+ * The one CertificationRequestInfo builder of both paths (RFC 2986 §4.1):
+ *
+ *   CertificationRequestInfo ::= SEQUENCE { version INTEGER { v1(0) }, subject Name,
+ *     subjectPKInfo SubjectPublicKeyInfo, attributes [0] IMPLICIT Attributes }
+ */
+function certificationRequestInfo(
+  subject: NameInput,
+  key: KeyObject,
+  extensions: readonly ExtensionInput[] | undefined,
+): Uint8Array<ArrayBuffer> {
+  const exts = (extensions ?? []).map(encodeExtensionInput);
   const attributes =
     exts.length > 0
       ? [
@@ -58,9 +110,7 @@ export function createCsr(opts: CreateCsrOptions): Uint8Array<ArrayBuffer> {
         ]
       : [];
   // attributes [0] IMPLICIT SET OF Attribute (present even when empty)
-  const info = sequence(integer(0), encodeName(opts.subject), spki, implicit(0, setOf(...attributes)));
-  const algId = signingAlgorithmIdentifier(alg);
-  return sequence(info, algId, bitString(signData(alg, info, opts.privateKey)));
+  return sequence(integer(0), encodeName(subject), spkiOf(key), implicit(0, setOf(...attributes)));
 }
 
 export interface Csr {

@@ -62,7 +62,14 @@ export {
   type VerifyCrlOptions,
   verifyCrl,
 } from './crl.js';
-export { type CreateCsrOptions, type Csr, createCsr, parseCsr } from './csr.js';
+export {
+  type CreateCsrOptions,
+  type CreateCsrWithSignerOptions,
+  type Csr,
+  createCsr,
+  createCsrWithSigner,
+  parseCsr,
+} from './csr.js';
 export {
   children as derChildren,
   type DerElement,
