@@ -9,6 +9,7 @@ import { statusOfIssuerError } from './http/status-of-error.js';
 import { registerInstallationRoutes } from './installations/routes.js';
 import { registerOid4vciRoutes } from './oid4vci/routes.js';
 import { registerResidentRoutes } from './residents/routes.js';
+import { RevocationHub } from './revocation/revocation-hub.js';
 
 /** Default bound on request bodies: an installation request with CMS, two CSRs and attestations fits easily. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -22,7 +23,12 @@ export const ISSUER_API_VERSION = '0.1.0';
  * validate the bodies). Protocol endpoints answer in OAuth's error format; everything else in RFC 9457
  * problem+json with a stable `code`.
  */
-export function createIssuerApp(deps: IssuerDeps): Hono {
+export function createIssuerApp(given: IssuerDeps): Hono {
+  // Every route group of this app hears the same hub.
+  const deps: IssuerDeps & { readonly hub: RevocationHub } = {
+    ...given,
+    hub: given.hub ?? new RevocationHub(),
+  };
   const app = new Hono();
   const registry = new OpenApiRegistry();
   if (deps.log) app.use('*', requestLog(deps.log));

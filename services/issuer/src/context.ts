@@ -1,5 +1,6 @@
 import type { SandboxHierarchy } from './ca/index.js';
 import type { KeySource } from './keys/index.js';
+import type { RevocationHub } from './revocation/revocation-hub.js';
 import type { IssuerStore } from './store/index.js';
 
 /** What the issuer's deployment decides; nothing here is read from the environment by the app itself. */
@@ -34,4 +35,9 @@ export interface IssuerDeps {
   readonly random?: (bytes: Uint8Array) => Uint8Array;
   /** One line per request, no personal data (default: nothing is written). */
   readonly log?: (line: string) => void;
+  /**
+   * Committed status changes fan out here to this process's publishers and notice streams (default: one
+   * created by createIssuerApp). Pass the same hub to every app of one process that shares a store.
+   */
+  readonly hub?: RevocationHub;
 }

@@ -36,7 +36,14 @@ export interface NewCredential {
   msoDigest?: string;
   notAfter: number;
   bytes: Uint8Array;
+  /** The record's index in its status-list partition (with statusListPartition). */
   statusListIndex?: number;
+  /** The record's Token Status List partition. */
+  statusListPartition?: number;
+  /** A JPKI certificate's CRL partition: the holder's municipality code at issuance. */
+  crlPartition?: string;
+  /** The issuing certificate's name in the hierarchy (`jpki-sign-ca-g0`, the DS name for a record). */
+  issuerCertificate?: string;
 }
 
 /** A stored credential. */
@@ -54,6 +61,9 @@ export interface Credential {
   bytes: Uint8Array;
   statusListIndex: number | null;
   createdAt: number;
+  statusListPartition: number | null;
+  crlPartition: string | null;
+  issuerCertificate: string | null;
 }
 
 /** At most this many credentials go in at once (an installation issues three). */
@@ -85,6 +95,20 @@ export function credentialRows(
     if (c.statusListIndex !== undefined) {
       check(Number.isSafeInteger(c.statusListIndex) && c.statusListIndex >= 0, 'statusListIndex must be ≥ 0');
     }
+    check(
+      (c.statusListIndex === undefined) === (c.statusListPartition === undefined),
+      'statusListIndex and statusListPartition go together',
+    );
+    if (c.statusListPartition !== undefined) {
+      check(
+        Number.isSafeInteger(c.statusListPartition) && c.statusListPartition >= 0,
+        'statusListPartition must be ≥ 0',
+      );
+    }
+    if (c.crlPartition !== undefined)
+      check(/^[0-9]{5,6}$/.test(c.crlPartition), 'crlPartition must be 5 or 6 digits');
+    if (c.issuerCertificate !== undefined)
+      check(/^[a-z0-9-]{1,64}$/.test(c.issuerCertificate), 'issuerCertificate must be [a-z0-9-], at most 64');
     return {
       id: randomUUID(),
       installation_id: owner.installationId,
@@ -99,6 +123,9 @@ export function credentialRows(
       bytes: toDriverBytes(c.bytes),
       status_list_index: c.statusListIndex ?? null,
       created_at: now,
+      status_list_partition: c.statusListPartition ?? null,
+      crl_partition: c.crlPartition ?? null,
+      issuer_certificate: c.issuerCertificate ?? null,
     };
   });
 }
@@ -119,6 +146,9 @@ export function credentialFromRow(row: Selectable<CredentialsTable>): Credential
     bytes: new Uint8Array(row.bytes),
     statusListIndex: row.status_list_index === null ? null : Number(row.status_list_index),
     createdAt: Number(row.created_at),
+    statusListPartition: row.status_list_partition === null ? null : Number(row.status_list_partition),
+    crlPartition: row.crl_partition,
+    issuerCertificate: row.issuer_certificate,
   };
 }
 

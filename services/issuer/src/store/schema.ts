@@ -117,9 +117,15 @@ export interface CredentialsTable {
   revocation_reason: string | null;
   /** DER certificate or IssuerSigned CBOR. */
   bytes: Uint8Array;
-  /** The record's index in its status list (allocated when revocation publishing comes). */
+  /** The record's index in its status-list partition (migration 0003 publishes it). */
   status_list_index: number | null;
   created_at: number;
+  /** The record's Token Status List partition (`status_list_partitions.partition`), migration 0003. */
+  status_list_partition: number | null;
+  /** The JPKI certificate's CRL partition: the holder's municipality code at issuance (migration 0003). */
+  crl_partition: string | null;
+  /** The issuing certificate's name in the hierarchy (`jpki-sign-ca-g0`; the DS for a record), migration 0003. */
+  issuer_certificate: string | null;
 }
 
 /** An OpenID4VCI credential offer's pre-authorized code, kept only as its SHA-256. */
@@ -178,6 +184,94 @@ export interface StagedCredentialsTable {
   not_after: number;
   bytes: Uint8Array;
   created_at: number;
+  /** As in `credentials` (migration 0003). */
+  status_list_partition: number | null;
+  /** As in `credentials` (migration 0003). */
+  status_list_index: number | null;
+  /** As in `credentials` (migration 0003). */
+  crl_partition: string | null;
+  /** As in `credentials` (migration 0003). */
+  issuer_certificate: string | null;
+}
+
+/**
+ * One Token Status List partition (migration 0003). Records are spread over partitions of `capacity`
+ * indexes; `allocated` counts positions handed out, each mapped to an index by a keyed permutation
+ * (`permutation_key`, never published) so an index does not reveal issuance order. Every transaction that
+ * changes a status in the partition bumps `version`; the publisher signs when `signed_version` < `version`
+ * and keeps the token here, so every instance serves the same bytes and ETag.
+ */
+export interface StatusListPartitionsTable {
+  partition: number;
+  capacity: number;
+  allocated: number;
+  permutation_key: Uint8Array;
+  version: number;
+  signed_version: number | null;
+  /** The signed status list CWT (`application/statuslist+cwt`). */
+  token: Uint8Array | null;
+  etag: string | null;
+  signed_at: number | null;
+  expires_at: number | null;
+  created_at: number;
+}
+
+/** A life event of a resident and what it revoked (append-only; `detail` is JSON without personal data). */
+export interface LifeEventsTable {
+  id: string;
+  resident_id: string;
+  /** The event's name (`addressChanged`, `death`, `deviceLost` …). */
+  event: string;
+  /** The statute or rule that makes the event a reason for expiry (a stable code, e.g. `jpki-act-15`). */
+  legal_basis: string;
+  /** JSON: revoked credential ids and kinds, counts — never names, addresses or numbers. */
+  detail: string;
+  occurred_at: number;
+  recorded_at: number;
+}
+
+/** What one installation (phone) must hear, numbered 1, 2, 3 … per installation (SSE `id`, Last-Event-ID). */
+export interface NoticesTable {
+  installation_id: string;
+  seq: number;
+  /** `credential.revoked`, `credential.suspended`, `credential.reinstated`, `installation.superseded` … */
+  kind: string;
+  /** JSON without personal data (credential ids, kinds, reasons). */
+  detail: string;
+  at: number;
+}
+
+/** A relying party's client credentials at the issuer (inquiry, platform status, insurance confirmation). */
+export interface RpClientsTable {
+  client_id: string;
+  name: string;
+  /** SHA-256 of the client secret (32 random bytes, base64url), lower-case hex. */
+  secret_hash: string;
+  /** Space-separated roles: `inquiry`, `platform-status`, `insurance`. */
+  roles: string;
+  created_at: number;
+  disabled_at: number | null;
+}
+
+/** A resident's health-insurance qualification in the sandbox's insurer registry (資格確認). */
+export interface InsuranceQualificationsTable {
+  id: string;
+  resident_id: string;
+  /** 保険者番号 (6 or 8 digits). */
+  insurer_number: string;
+  /** 記号. */
+  symbol: string;
+  /** 番号. */
+  number: string;
+  /** 枝番 (2 digits), when issued. */
+  branch: string | null;
+  /** 一部負担金割合 as a percentage (10, 20, 30). */
+  copayment_percent: number;
+  /** `YYYY-MM-DD`. */
+  valid_from: string;
+  /** `YYYY-MM-DD`, or null when open-ended. */
+  valid_until: string | null;
+  created_at: number;
 }
 
 /**
@@ -195,4 +289,9 @@ export interface IssuerDatabase extends Database {
   events: EventsTable;
   installation_tokens: InstallationTokensTable;
   staged_credentials: StagedCredentialsTable;
+  status_list_partitions: StatusListPartitionsTable;
+  life_events: LifeEventsTable;
+  notices: NoticesTable;
+  rp_clients: RpClientsTable;
+  insurance_qualifications: InsuranceQualificationsTable;
 }

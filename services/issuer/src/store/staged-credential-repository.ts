@@ -65,6 +65,10 @@ export class StagedCredentialRepository {
             not_after: r.not_after,
             bytes: r.bytes,
             created_at: r.created_at,
+            status_list_partition: r.status_list_partition,
+            status_list_index: r.status_list_index,
+            crl_partition: r.crl_partition,
+            issuer_certificate: r.issuer_certificate,
           })),
         )
         .execute();
@@ -86,6 +90,14 @@ export class StagedCredentialRepository {
       ...(r.mso_digest === null ? {} : { msoDigest: r.mso_digest }),
       notAfter: Number(r.not_after),
       bytes: new Uint8Array(r.bytes),
+      ...(r.status_list_partition === null || r.status_list_index === null
+        ? {}
+        : {
+            statusListPartition: Number(r.status_list_partition),
+            statusListIndex: Number(r.status_list_index),
+          }),
+      ...(r.crl_partition === null ? {} : { crlPartition: r.crl_partition }),
+      ...(r.issuer_certificate === null ? {} : { issuerCertificate: r.issuer_certificate }),
     }));
   }
 
