@@ -5,7 +5,7 @@ import type { IssuerDatabase } from './schema.js';
 import { check, checkInstant, PreparedQuery, sha256Hex } from './store-support.js';
 
 /** The tables of bearer secrets: the same columns (token_hash, installation_id, expires_at, created_at). */
-export type HashedTokenTableName = 'oid4vci_access_tokens' | 'installation_tokens';
+export type HashedTokenTableName = 'oid4vci_access_tokens' | 'installation_tokens' | 'notice_subscriptions';
 
 const MAX_TOKEN_CHARS = 512;
 

@@ -274,6 +274,14 @@ export interface InsuranceQualificationsTable {
   created_at: number;
 }
 
+/** The bearer token of a notices stream (migration 0004), kept only as its SHA-256. */
+export interface NoticeSubscriptionsTable {
+  token_hash: string;
+  installation_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
 /**
  * Every table of the issuer's database. It extends @mynakit/db's `Database`, whose `nonces` table holds
  * the OpenID4VCI c_nonces through @mynakit/db's NonceStore.
@@ -294,4 +302,5 @@ export interface IssuerDatabase extends Database {
   notices: NoticesTable;
   rp_clients: RpClientsTable;
   insurance_qualifications: InsuranceQualificationsTable;
+  notice_subscriptions: NoticeSubscriptionsTable;
 }
