@@ -122,15 +122,34 @@ export async function createCertificateWithSigner(
   if (signer === undefined) throw new PkiError('INVALID_ARGUMENT', 'a self-signed certificate needs signer');
   const alg = signer.algorithm;
   const { tbs, algId, issuerCert } = buildTbsCertificate(opts, opts.issuer?.certificate, alg);
-  const signature = await signer.sign(tbs);
   const verifyingKey = issuerCert?.publicKey ?? publicKeyOf(opts.publicKey);
+  const signature = await signVerified(signer, tbs, algId, verifyingKey, "the issuer's");
+  return sequence(tbs, algId, bitString(signature));
+}
+
+/**
+ * `await signer.sign(tbs)`, checked under `verifyingKey` before anyone relies on it: a signer answering
+ * with another key, another encoding (P1363 instead of DER) or another algorithm is refused
+ * (INVALID_ARGUMENT) instead of producing a structure nobody can verify. Shared by every `…WithSigner`
+ * writer (certificates, CRLs, OCSP responses).
+ *
+ * @internal
+ */
+export async function signVerified(
+  signer: CertificateSigner,
+  tbs: Uint8Array,
+  algId: Uint8Array,
+  verifyingKey: KeyObject,
+  whose: string,
+): Promise<Uint8Array> {
+  const signature = await signer.sign(tbs);
   const algorithm = readAlgorithmIdentifier(readDer(algId, 'AlgorithmIdentifier'));
   if (!verifySignature(algorithm, tbs, signature, verifyingKey))
     throw new PkiError(
       'INVALID_ARGUMENT',
-      `the signer's ${alg} signature does not verify under the issuer's public key`,
+      `the signer's ${signer.algorithm} signature does not verify under ${whose} public key`,
     );
-  return sequence(tbs, algId, bitString(signature));
+  return signature;
 }
 
 function publicKeyOf(key: KeyObject | Uint8Array): KeyObject {

@@ -36,6 +36,7 @@ import {
   verifySignature,
 } from './algorithm.js';
 import { type Certificate, normaliseSerialNumber, serialToBigInt, toCertificate } from './certificate.js';
+import { type SignerIssuer, signVerified } from './create-certificate.js';
 import {
   bytesEqual,
   children,
@@ -206,10 +207,45 @@ function encodeIdp(idp: IssuingDistributionPointInput): Uint8Array {
   return sequence(...parts);
 }
 
-/** Issues a v2 CRL; returns its DER. */
+/** Issues a v2 CRL signed with a private key in hand; returns its DER. */
 export function createCrl(opts: CreateCrlOptions): Uint8Array<ArrayBuffer> {
-  const issuer = toCertificate(opts.issuer.certificate);
   const alg = opts.signingAlgorithm ?? defaultSigningAlgorithm(opts.issuer.privateKey);
+  const { tbs, algId } = buildTbsCertList(opts, opts.issuer.certificate, alg);
+  return sequence(tbs, algId, bitString(signData(alg, tbs, opts.issuer.privateKey)));
+}
+
+/** createCrl's options with the CA's key behind a CertificateSigner (a KMS, an HSM, a key store). */
+export interface CreateCrlWithSignerOptions extends Omit<CreateCrlOptions, 'issuer' | 'signingAlgorithm'> {
+  /** The CA that issues the CRL; its signer's algorithm is the CRL's signature algorithm. */
+  readonly issuer: SignerIssuer;
+}
+
+/**
+ * createCrl for a CA whose key is held elsewhere: the same TBSCertList, signed by
+ * `await issuer.signer.sign(tbs)`. The signature is verified under the CA certificate's public key before
+ * the CRL is returned; a signer answering with another key or encoding is refused (INVALID_ARGUMENT).
+ */
+export async function createCrlWithSigner(
+  opts: CreateCrlWithSignerOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { signer } = opts.issuer;
+  const { tbs, algId, issuer } = buildTbsCertList(opts, opts.issuer.certificate, signer.algorithm);
+  const signature = await signVerified(signer, tbs, algId, issuer.publicKey, "the CRL issuer's");
+  return sequence(tbs, algId, bitString(signature));
+}
+
+/**
+ * The one TBSCertList writer of both paths (RFC 5280 §5.1.2): v2, the issuer's subject byte for byte,
+ * thisUpdate/nextUpdate, the entries (reasonCode omitted for `unspecified`, §5.3.1), and the CRL
+ * extensions authorityKeyIdentifier (the CA's SKI, §5.2.1), cRLNumber (§5.2.3), deltaCRLIndicator
+ * (critical, §5.2.4) and issuingDistributionPoint (critical, §5.2.5).
+ */
+function buildTbsCertList(
+  opts: Omit<CreateCrlOptions, 'issuer' | 'signingAlgorithm'>,
+  issuerCertificate: Certificate | Uint8Array | string,
+  alg: SigningAlgorithm,
+): { readonly tbs: Uint8Array; readonly algId: Uint8Array; readonly issuer: Certificate } {
+  const issuer = toCertificate(issuerCertificate);
   const algId = signingAlgorithmIdentifier(alg);
   const entries = opts.entries.map((e) => {
     const ext: Uint8Array[] = [];
@@ -245,7 +281,7 @@ export function createCrl(opts: CreateCrlOptions): Uint8Array<ArrayBuffer> {
     ...(entries.length ? [tlvList(Tag.SEQUENCE, entries)] : []),
     explicit(0, sequence(...crlExts)),
   );
-  return sequence(tbs, algId, bitString(signData(alg, tbs, opts.issuer.privateKey)));
+  return { tbs, algId, issuer };
 }
 
 // ---- reading ----

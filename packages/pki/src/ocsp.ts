@@ -50,6 +50,7 @@ import {
   toCertificate,
 } from './certificate.js';
 import { checkCertificateSignature } from './certificate-signature.js';
+import { type SignerIssuer, signVerified } from './create-certificate.js';
 import { type CrlReason, crlReasonCode, crlReasonFromCode } from './crl.js';
 import {
   bytesEqual,
@@ -311,9 +312,58 @@ export function createOcspErrorResponse(
   return sequence(enumerated(RESPONSE_STATUS.indexOf(status)));
 }
 
+/** Issues a successful basic OCSP response signed with a private key in hand; returns its DER. */
 export function createOcspResponse(opts: CreateOcspResponseOptions): Uint8Array<ArrayBuffer> {
-  const responder = toCertificate(opts.responder.certificate);
   const alg = opts.signingAlgorithm ?? defaultSigningAlgorithm(opts.responder.privateKey);
+  const { tbs, algId, certs } = buildResponseData(opts, opts.responder.certificate, alg);
+  return basicResponse(tbs, algId, signData(alg, tbs, opts.responder.privateKey), certs);
+}
+
+/** createOcspResponse's options with the responder's key behind a CertificateSigner. */
+export interface CreateOcspResponseWithSignerOptions
+  extends Omit<CreateOcspResponseOptions, 'responder' | 'signingAlgorithm'> {
+  /**
+   * The CA itself or its delegated responder (OCSPSigning, §4.2.2.2); its signer's algorithm is the
+   * response's signature algorithm.
+   */
+  readonly responder: SignerIssuer;
+}
+
+/**
+ * createOcspResponse for a responder whose key is held elsewhere: the same ResponseData, signed by
+ * `await responder.signer.sign(tbs)`. The signature is verified under the responder certificate's public
+ * key before the response is returned; a signer answering with another key or encoding is refused
+ * (INVALID_ARGUMENT).
+ */
+export async function createOcspResponseWithSigner(
+  opts: CreateOcspResponseWithSignerOptions,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const { signer } = opts.responder;
+  const { tbs, algId, certs, responder } = buildResponseData(
+    opts,
+    opts.responder.certificate,
+    signer.algorithm,
+  );
+  const signature = await signVerified(signer, tbs, algId, responder.publicKey, "the responder's");
+  return basicResponse(tbs, algId, signature, certs);
+}
+
+/**
+ * The one ResponseData writer of both paths (RFC 6960 §4.2.1): v1 (default, omitted), responderID
+ * (byKey by default, RFC 5019 §2.2.3), producedAt, one SingleResponse per input and the nonce extension
+ * (RFC 8954) when given; and the certificates the BasicOCSPResponse will carry.
+ */
+function buildResponseData(
+  opts: Omit<CreateOcspResponseOptions, 'responder' | 'signingAlgorithm'>,
+  responderCertificate: Certificate | Uint8Array | string,
+  alg: SigningAlgorithm,
+): {
+  readonly tbs: Uint8Array;
+  readonly algId: Uint8Array;
+  readonly certs: readonly Certificate[];
+  readonly responder: Certificate;
+} {
+  const responder = toCertificate(responderCertificate);
   const algId = signingAlgorithmIdentifier(alg);
   const responderId =
     opts.responderIdType === 'byName'
@@ -358,10 +408,20 @@ export function createOcspResponse(opts: CreateOcspResponseOptions): Uint8Array<
   const delegated = (responder.extKeyUsage ?? []).includes(OID.ocspSigning);
   const include = opts.includeCertificates ?? delegated;
   const certs = include === true ? [responder] : include === false ? [] : include;
+  return { tbs, algId, certs, responder };
+}
+
+/** OCSPResponse { successful, ResponseBytes { id-pkix-ocsp-basic, BasicOCSPResponse } } (§4.2.1). */
+function basicResponse(
+  tbs: Uint8Array,
+  algId: Uint8Array,
+  signature: Uint8Array,
+  certs: readonly Certificate[],
+): Uint8Array<ArrayBuffer> {
   const basic = sequence(
     tbs,
     algId,
-    bitString(signData(alg, tbs, opts.responder.privateKey)),
+    bitString(signature),
     ...(certs.length ? [explicit(0, sequence(...certs.map((c) => c.der)))] : []),
   );
   return sequence(enumerated(0), explicit(0, sequence(oid(OID.ocspBasic), octetString(basic))));
