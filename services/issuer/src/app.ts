@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { registerRpClientRoutes } from './clients/routes.js';
 import type { IssuerDeps } from './context.js';
 import { IssuerError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
@@ -37,6 +38,7 @@ export function createIssuerApp(given: IssuerDeps): Hono {
   registerResidentRoutes(app, registry, deps);
   registerInstallationRoutes(app, registry, deps);
   registerOid4vciRoutes(app, registry, deps);
+  registerRpClientRoutes(app, registry, deps);
 
   app.get('/openapi.json', (c) =>
     c.json(

@@ -46,6 +46,9 @@ export type IssuerErrorCode =
   | 'ISSUER_CARD_FILE'
   /** The operator route needs the admin bearer token, and none or another was sent. */
   | 'ISSUER_UNAUTHORIZED'
+  // ---- relying-party clients (src/clients) ----
+  /** The relying-party client is authenticated but does not hold the role the endpoint needs. */
+  | 'ISSUER_FORBIDDEN'
   // ---- installations (src/installations) ----
   /** The challenge (nonce) was never handed out here, or for another purpose. */
   | 'ISSUER_CHALLENGE_UNKNOWN'

@@ -95,6 +95,11 @@ export class OpenApiRegistry {
         securitySchemes: {
           sandboxAdmin: { type: 'http', scheme: 'bearer', description: 'the sandbox operator token' },
           accessToken: { type: 'http', scheme: 'bearer', description: 'an OpenID4VCI access token' },
+          rpClient: {
+            type: 'http',
+            scheme: 'basic',
+            description: "a relying party's client id and secret (POST /rp-clients)",
+          },
           installationToken: {
             type: 'http',
             scheme: 'bearer',

@@ -19,6 +19,7 @@ const STATUS = new Map<IssuerErrorCode, { status: ContentfulStatusCode; title: s
     { status: 409, title: 'Another installation for this person completed first' },
   ],
   ['ISSUER_UNAUTHORIZED', { status: 401, title: 'Authentication required' }],
+  ['ISSUER_FORBIDDEN', { status: 403, title: 'The client may not use this endpoint' }],
   ['ISSUER_CHALLENGE_UNKNOWN', { status: 400, title: 'Unknown challenge' }],
   ['ISSUER_CHALLENGE_REPLAYED', { status: 409, title: 'The challenge was used before' }],
   ['ISSUER_CHALLENGE_EXPIRED', { status: 400, title: 'The challenge has expired' }],

@@ -38,6 +38,13 @@ export {
   type ResidentPage,
   ResidentRepository,
 } from './resident-repository.js';
+export {
+  type CreatedRpClient,
+  RP_CLIENT_ROLES,
+  type RpClient,
+  RpClientRepository,
+  type RpClientRole,
+} from './rp-client-repository.js';
 export { StagedCredentialRepository } from './staged-credential-repository.js';
 export type {
   CardState,

@@ -9,6 +9,7 @@ import { InstallationTokenRepository } from './installation-token-repository.js'
 import { issuerMigrations } from './migrations/index.js';
 import { OfferRepository } from './offer-repository.js';
 import { ResidentRepository } from './resident-repository.js';
+import { RpClientRepository } from './rp-client-repository.js';
 import type { IssuerDatabase } from './schema.js';
 import { StagedCredentialRepository } from './staged-credential-repository.js';
 import { inTransaction, SQLITE_SYNCHRONOUS, type TransactionOptions } from './store-support.js';
@@ -40,6 +41,8 @@ export interface IssuerRepositories {
   installationTokens: InstallationTokenRepository;
   /** Certificates held for a pending installation until it completes (the iPhone family). */
   stagedCredentials: StagedCredentialRepository;
+  /** Relying parties' client credentials (secret as SHA-256) and roles. */
+  rpClients: RpClientRepository;
 }
 
 /** The issuer's store: its repositories, grouped work in one transaction, and close. */
@@ -81,6 +84,7 @@ function repositoriesOf(
     nonces: new NonceStore(db as unknown as Kysely<Database>),
     installationTokens: new InstallationTokenRepository(db),
     stagedCredentials: new StagedCredentialRepository(db),
+    rpClients: new RpClientRepository(db),
   };
 }
 
