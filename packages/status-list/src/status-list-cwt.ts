@@ -18,9 +18,11 @@ import { type CborMap, type CborValue, decode, encode, Tagged } from '@mynakit/c
 import {
   CoseError,
   type CoseSign1,
+  type CoseSigner,
   decodeSign1,
   defaultSignatureAlgorithm,
   HeaderLabel,
+  signatureAlgorithmId,
   signSign1,
   UNDERSTOOD_HEADER_LABELS,
   verifySign1,
@@ -77,6 +79,18 @@ function coseAlgorithmFor(key: KeyObject): number {
   }
 }
 
+/** The COSE algorithm identifier of an external signer (its name or identifier). */
+function signerAlgorithm(signer: CoseSigner | undefined): number {
+  try {
+    return signatureAlgorithmId((signer as CoseSigner).algorithm);
+  } catch (error) {
+    throw new StatusListError('STATUS_LIST_SIGN', 'the signer names no supported COSE algorithm', {
+      cause: error,
+    });
+  }
+}
+
+/** What signStatusListCwt signs: the list, its claims, and the key or signer with the certificate chain. */
 export interface SignStatusListCwtInput {
   readonly list: StatusList;
   /** The URI the list is published at (claim 2, sub). */
@@ -87,9 +101,14 @@ export interface SignStatusListCwtInput {
   readonly ttl?: number;
   readonly iss?: string;
   readonly aggregationUri?: string;
-  /** Private signing key. */
-  readonly key: KeyInput;
-  /** COSE alg; default from the key (ES256 for P-256, EdDSA for Ed25519, PS256 for RSA). */
+  /** Private signing key; or give `signer` instead. */
+  readonly key?: KeyInput;
+  /**
+   * A signer holding the key elsewhere (an HSM, a key store): it signs the Sig_structure (RFC 9052 §4.4)
+   * and answers the COSE signature form (ECDSA r ‖ s, RFC 9053 §2.1). Exactly one of `key` and `signer`.
+   */
+  readonly signer?: CoseSigner;
+  /** COSE alg; default the signer's, or from the key (ES256 for P-256, EdDSA for Ed25519, PS256 for RSA). */
   readonly alg?: number;
   /** kid (label 4): bytes, or a string taken as its UTF-8 bytes. */
   readonly kid?: Uint8Array | string;
@@ -101,11 +120,14 @@ export interface SignStatusListCwtInput {
 
 /** Produces a CWT Status List Token: COSE_Sign1_Tagged bytes. */
 export async function signStatusListCwt(input: SignStatusListCwtInput): Promise<Uint8Array> {
-  const key = signingKeyOf(input.key);
+  if ((input.key === undefined) === (input.signer === undefined)) {
+    throw new StatusListError('STATUS_LIST_SIGN', 'give exactly one of key and signer');
+  }
+  const key = input.key === undefined ? undefined : signingKeyOf(input.key);
   if (input.ttl !== undefined && !(Number.isInteger(input.ttl) && input.ttl > 0)) {
     throw new StatusListError('STATUS_LIST_SIGN', 'ttl must be a positive integer number of seconds');
   }
-  const alg = input.alg ?? coseAlgorithmFor(key);
+  const alg = input.alg ?? (key === undefined ? signerAlgorithm(input.signer) : coseAlgorithmFor(key));
 
   const claims: CborMap = new Map<CborValue, CborValue>();
   if (input.iss !== undefined) claims.set(CwtClaim.iss, input.iss);
@@ -139,7 +161,7 @@ export async function signStatusListCwt(input: SignStatusListCwtInput): Promise<
       ]),
       unprotectedHeaders: unprotected,
       payload: encode(claims),
-      key,
+      ...(key === undefined ? { signer: input.signer as CoseSigner } : { key }),
       tagged: true,
     });
     return sign1.encode({ tagged: true });

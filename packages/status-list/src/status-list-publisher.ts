@@ -9,6 +9,7 @@
  *   Last-Modified iat; Expires exp
  */
 import { createHash } from 'node:crypto';
+import type { CoseSigner } from '@mynakit/cose';
 import { base64urlEncode } from './base64url.js';
 import type { CompressOptions } from './compressed-byte-array.js';
 import type { KeyInput } from './keys.js';
@@ -21,8 +22,13 @@ export interface StatusListPublisherOptions {
   /** The URI the list is served at: the token's `sub`, and the `uri` in every Referenced Token. */
   readonly uri: string;
   readonly format: StatusListTokenFormat;
-  /** Private signing key. */
-  readonly key: KeyInput;
+  /** Private signing key; or give `signer` instead. */
+  readonly key?: KeyInput;
+  /**
+   * CWT only: a COSE signer holding the key elsewhere (a key store, an HSM) instead of `key`. Exactly one
+   * of `key` and `signer`.
+   */
+  readonly signer?: CoseSigner;
   /** DER certificates, leaf first, carried as CWT x5chain (label 33) or JWT x5c. */
   readonly certificateChain?: readonly Uint8Array[];
   /** Key id header (CWT: bytes of the UTF-8 string; JWT: the string). */
@@ -66,6 +72,10 @@ export class StatusListPublisher {
     if (!Number.isInteger(ttl) || ttl <= 0) throw new RangeError('ttlSeconds must be a positive integer');
     if (!Number.isInteger(validity) || validity <= 0)
       throw new RangeError('validitySeconds must be a positive integer');
+    if ((options.key === undefined) === (options.signer === undefined))
+      throw new TypeError('give exactly one of key and signer');
+    if (options.signer !== undefined && options.format !== 'cwt')
+      throw new TypeError('a COSE signer signs only the CWT form');
     this.#options = options;
     this.#ttl = ttl;
     this.#validity = validity;
@@ -84,7 +94,6 @@ export class StatusListPublisher {
       iat,
       exp,
       ttl: this.#ttl,
-      key: o.key,
       compressed: list.compress(o.compression),
       ...(o.iss === undefined ? {} : { iss: o.iss }),
       ...(o.aggregationUri === undefined ? {} : { aggregationUri: o.aggregationUri }),
@@ -96,6 +105,7 @@ export class StatusListPublisher {
     if (o.format === 'jwt') {
       token = await signStatusListJwt({
         ...common,
+        key: o.key as KeyInput,
         ...(o.certificateChain ? { x5c: o.certificateChain } : {}),
       });
       body = new TextEncoder().encode(token);
@@ -103,6 +113,7 @@ export class StatusListPublisher {
     } else {
       token = await signStatusListCwt({
         ...common,
+        ...(o.signer === undefined ? { key: o.key as KeyInput } : { signer: o.signer }),
         ...(o.certificateChain ? { x5chain: o.certificateChain } : {}),
       });
       body = token;
