@@ -219,6 +219,8 @@ export async function issueDeviceCertificates(
       await tx.events.append(completedEvent(completed, at));
       return completed;
     }, DURABLE);
+    // Committed: the previous phone's revocations reach this process's publishers and streams.
+    if (done.change) deps.hub?.emit(done.change);
     return {
       ...view,
       state: 'active',

@@ -27,7 +27,7 @@ import { needsOf } from './card-step.js';
 const DURABLE = { durable: true } as const;
 
 /** What completing needs of the issuer's dependencies. */
-export type CompletionDeps = Pick<IssuerDeps, 'store' | 'clock'>;
+export type CompletionDeps = Pick<IssuerDeps, 'store' | 'clock' | 'hub'>;
 
 /** Options of `completeInstallationWithRecord`. */
 export interface CompleteWithRecordOptions {
@@ -60,7 +60,7 @@ export async function completeInstallationWithRecord(
     throw new IssuerError('ISSUER_INVALID_INPUT', 'the record is an mdoc credential');
   const at = deps.clock().getTime();
   try {
-    return await deps.store.transaction(async (tx) => {
+    const completed = await deps.store.transaction(async (tx) => {
       const installation = await tx.installations.get(installationId);
       if (!installation) throw new IssuerError('ISSUER_NOT_FOUND', 'no such installation');
       if (installation.state !== 'pending')
@@ -88,6 +88,9 @@ export async function completeInstallationWithRecord(
       await options.alsoInTransaction?.(tx, done);
       return done;
     }, DURABLE);
+    // Committed: the previous phone's revocations reach this process's publishers and streams.
+    if (completed.change) deps.hub?.emit(completed.change);
+    return completed;
   } catch (e) {
     if (e instanceof IssuerError && e.code === 'ISSUER_INSTALLATION_CONFLICT')
       await failInstallation(deps, installationId, 'conflict');

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { CredentialKind, CredentialState, CredentialsTable, IssuerDatabase } from './schema.js';
-import { check, checkInstant, durably, toDriverBytes } from './store-support.js';
+import { RevocationRepository } from './revocation-repository.js';
+import { check, checkInstant, toDriverBytes } from './store-support.js';
 
 /**
  * Why a credential was revoked: RFC 5280 §5.3.1 CRLReason names, used for the record too. `superseded` is
@@ -10,6 +11,7 @@ import { check, checkInstant, durably, toDriverBytes } from './store-support.js'
 export type RevocationReason =
   | 'unspecified'
   | 'keyCompromise'
+  | 'cACompromise'
   | 'affiliationChanged'
   | 'superseded'
   | 'cessationOfOperation'
@@ -19,12 +21,18 @@ export type RevocationReason =
 const REASONS: ReadonlySet<string> = new Set<RevocationReason>([
   'unspecified',
   'keyCompromise',
+  'cACompromise',
   'affiliationChanged',
   'superseded',
   'cessationOfOperation',
   'certificateHold',
   'privilegeWithdrawn',
 ]);
+
+/** Whether `value` is one of the RevocationReason names (own entries only, never a prototype's). */
+export function isRevocationReason(value: unknown): value is RevocationReason {
+  return typeof value === 'string' && REASONS.has(value);
+}
 
 /**
  * A credential just issued: a JPKI certificate (`serial`, lower-case hex) or an mdoc IssuerSigned
@@ -212,18 +220,13 @@ export class CredentialRepository {
     return rows.map(credentialFromRow);
   }
 
-  /** Revokes an active credential (compare-and-set, durable); false when it was not active. */
+  /**
+   * Revokes an active (or held) credential (compare-and-set, durable) through RevocationRepository, with
+   * its partition bump and notice; false when it was not active. A caller that must tell the hub uses
+   * `store.revocations.revoke`, whose result carries the change to emit.
+   */
   async revoke(id: string, reason: RevocationReason, now: number): Promise<boolean> {
-    checkInstant(now, 'now');
-    check(REASONS.has(reason), 'reason must be an RFC 5280 CRLReason name');
-    const res = await durably(this.db, (db) =>
-      db
-        .updateTable('credentials')
-        .set({ state: 'revoked', revoked_at: now, revocation_reason: reason })
-        .where('id', '=', id)
-        .where('state', '=', 'active')
-        .executeTakeFirst(),
-    );
-    return Number(res.numUpdatedRows) === 1;
+    const result = await new RevocationRepository(this.db).revoke([id], reason, now);
+    return result.revoked.length === 1;
   }
 }

@@ -6,6 +6,7 @@ export { type Card, CardRepository, type NewCard } from './card-repository.js';
 export {
   type Credential,
   CredentialRepository,
+  isRevocationReason,
   MAX_CREDENTIALS_PER_CALL,
   type NewCredential,
   type RevocationReason,
@@ -45,6 +46,15 @@ export {
   RpClientRepository,
   type RpClientRole,
 } from './rp-client-repository.js';
+export {
+  appendNotices,
+  lockInstallations,
+  MAX_REVOCATIONS_PER_CALL,
+  type NoticeKind,
+  type RevocationResult,
+  RevocationRepository,
+  type RevokedCredential,
+} from './revocation-repository.js';
 export { StagedCredentialRepository } from './staged-credential-repository.js';
 export type {
   CardState,

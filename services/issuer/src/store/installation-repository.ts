@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { isUniqueViolation } from '@mynakit/db';
 import type { Kysely, Selectable } from 'kysely';
 import { IssuerError } from '../errors.js';
+import type { StatusesChanged } from '../revocation/revocation-hub.js';
 import {
   type Credential,
   credentialFromRow,
   credentialRows,
   type NewCredential,
 } from './credential-repository.js';
+import { appendNotices, RevocationRepository } from './revocation-repository.js';
 import type { InstallationFamily, InstallationState, InstallationsTable, IssuerDatabase } from './schema.js';
 import { check, checkInstant, inTransaction, PreparedQuery } from './store-support.js';
 
@@ -46,6 +48,11 @@ export interface CompletedInstallation {
   credentials: Credential[];
   /** The previously active installation and the ids of its credentials revoked (reason `superseded`). */
   superseded?: { installationId: string; revokedCredentialIds: string[] };
+  /**
+   * Present when a previous installation was superseded: what its supersession changed (the old phone's
+   * notices, its credentials' partitions). The caller emits it on deps.hub once the transaction committed.
+   */
+  change?: StatusesChanged;
 }
 
 const FAMILIES: ReadonlySet<string> = new Set<InstallationFamily>(['iphone', 'android']);
@@ -224,8 +231,9 @@ export class InstallationRepository {
    * Completes a pending installation under the one-device rule, in one transaction:
    * 1. insert the device slot (resident, baseGeneration + 1) — a unique violation means an installation
    *    from the same base completed first: ISSUER_INSTALLATION_CONFLICT, nothing written;
-   * 2. mark the previous active installation `superseded` and revoke all its active credentials
-   *    (reason `superseded`, revoked_at = now);
+   * 2. mark the previous active installation `superseded` and revoke all its active (or held) credentials
+   *    (reason `superseded`, revoked_at = now) through RevocationRepository — partition versions bumped, the
+   *    old phone told (`credential.revoked`, then `installation.superseded`); `result.change` is for the hub;
    * 3. insert the new credentials and mark this installation `active`.
    * ISSUER_NOT_FOUND / ISSUER_INSTALLATION_STATE when the installation does not exist or is not pending;
    * ISSUER_DUPLICATE when a serial or MSO digest is taken.
@@ -267,6 +275,7 @@ export class InstallationRepository {
         }
 
         let superseded: CompletedInstallation['superseded'];
+        let change: StatusesChanged | undefined;
         if (base > 0) {
           const previous = await trx
             .selectFrom('device_slots')
@@ -283,13 +292,37 @@ export class InstallationRepository {
               .where('id', '=', previous.installation_id)
               .where('state', '=', 'active')
               .execute();
-            const revoked = await trx
-              .updateTable('credentials')
-              .set({ state: 'revoked', revoked_at: now, revocation_reason: 'superseded' })
+            // Through RevocationRepository: CAS, the partitions' versions, the old phone's notices. Credentials
+            // on hold go too (a hold may become final, RFC 5280 §5.3.1): the old phone never gets them back.
+            const held = await trx
+              .selectFrom('credentials')
+              .select('id')
               .where('installation_id', '=', previous.installation_id)
-              .where('state', '=', 'active')
-              .returning('id')
+              .where((eb) =>
+                eb.or([
+                  eb('state', '=', 'active'),
+                  eb.and([eb('state', '=', 'revoked'), eb('revocation_reason', '=', 'certificateHold')]),
+                ]),
+              )
               .execute();
+            const revocation = await new RevocationRepository(trx).revoke(
+              held.map((r) => r.id),
+              'superseded',
+              now,
+            );
+            await appendNotices(
+              trx,
+              [previous.installation_id],
+              'installation.superseded',
+              { installationId: previous.installation_id, supersededBy: installationId },
+              now,
+            );
+            const revoked = revocation.revoked;
+            change = {
+              ...revocation.change,
+              residentId: inst.resident_id,
+              installationIds: [previous.installation_id],
+            };
             superseded = {
               installationId: previous.installation_id,
               revokedCredentialIds: revoked.map((r) => r.id).sort(),
@@ -306,6 +339,7 @@ export class InstallationRepository {
           credentials: rows.map(credentialFromRow),
         };
         if (superseded) result.superseded = superseded;
+        if (change) result.change = change;
         return result;
       },
       DURABLE,

@@ -9,6 +9,7 @@ import { InstallationTokenRepository } from './installation-token-repository.js'
 import { issuerMigrations } from './migrations/index.js';
 import { OfferRepository } from './offer-repository.js';
 import { ResidentRepository } from './resident-repository.js';
+import { RevocationRepository } from './revocation-repository.js';
 import { RpClientRepository } from './rp-client-repository.js';
 import type { IssuerDatabase } from './schema.js';
 import { StagedCredentialRepository } from './staged-credential-repository.js';
@@ -41,6 +42,11 @@ export interface IssuerRepositories {
   installationTokens: InstallationTokenRepository;
   /** Certificates held for a pending installation until it completes (the iPhone family). */
   stagedCredentials: StagedCredentialRepository;
+  /**
+   * Every status change of a credential (revoke, suspend, lift) with its partition bump and notices;
+   * the caller emits the result's change on deps.hub after commit.
+   */
+  revocations: RevocationRepository;
   /** Relying parties' client credentials (secret as SHA-256) and roles. */
   rpClients: RpClientRepository;
 }
@@ -84,6 +90,7 @@ function repositoriesOf(
     nonces: new NonceStore(db as unknown as Kysely<Database>),
     installationTokens: new InstallationTokenRepository(db),
     stagedCredentials: new StagedCredentialRepository(db),
+    revocations: new RevocationRepository(db),
     rpClients: new RpClientRepository(db),
   };
 }
