@@ -1,5 +1,6 @@
 import type { SandboxHierarchy } from './ca/index.js';
 import type { KeySource } from './keys/index.js';
+import type { NoticeSettings } from './notices/notice-settings.js';
 import type { RevocationHub } from './revocation/revocation-hub.js';
 import type { IssuerStore } from './store/index.js';
 
@@ -18,6 +19,8 @@ export interface IssuerConfig {
   readonly adminToken?: string;
   /** Largest request body accepted, bytes (default 64 KiB). */
   readonly maxBodyBytes?: number;
+  /** Bounds and timings of the phones' notices stream (src/notices/notice-settings.ts has the defaults). */
+  readonly notices?: NoticeSettings;
 }
 
 /**

@@ -91,6 +91,17 @@ export type IssuerErrorCode =
   // ---- records (src/records) ----
   /** The resident's registered data cannot make a valid record (a value outside the docType's profile): a data fault of the issuer, 500. */
   | 'ISSUER_RECORD_INVALID'
+  // ---- notices to phones (src/notices) ----
+  /** The subscription proof does not verify with a key of that installation (or there is no such installation, or it has no key). */
+  | 'ISSUER_NOTICES_PROOF_INVALID'
+  /** The notices subscription token is missing, wrong or expired. */
+  | 'ISSUER_NOTICES_TOKEN_INVALID'
+  /** The installation ended (superseded, failed) and the phone has heard its last notice: nothing more will come. */
+  | 'ISSUER_NOTICES_ENDED'
+  /** The installation has as many notice streams open as allowed. */
+  | 'ISSUER_NOTICES_TOO_MANY_STREAMS'
+  /** This instance has as many notice streams open as allowed: retry later (or another instance). */
+  | 'ISSUER_NOTICES_UNAVAILABLE'
   // ---- the server (src/server.ts) ----
   /** The port is taken by another process. */
   | 'ISSUER_PORT_IN_USE';

@@ -105,6 +105,11 @@ export class OpenApiRegistry {
             scheme: 'bearer',
             description: 'the installationToken answered by the card step (POST /installations)',
           },
+          noticeSubscription: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'the token answered by POST /notices/subscriptions (device-key proof)',
+          },
         },
       },
     };

@@ -42,6 +42,14 @@ const STATUS = new Map<IssuerErrorCode, { status: ContentfulStatusCode; title: s
   ['ISSUER_DEVICE_CERTIFICATE_UNKNOWN', { status: 403, title: 'Not a certificate of this installation' }],
   ['ISSUER_DEVICE_CERTIFICATE_REVOKED', { status: 403, title: 'The smartphone certificate is revoked' }],
   ['ISSUER_RECORD_NOT_ELIGIBLE', { status: 403, title: 'No card-substitute record for this holder' }],
+  ['ISSUER_NOTICES_PROOF_INVALID', { status: 401, title: 'The subscription proof does not verify' }],
+  ['ISSUER_NOTICES_TOKEN_INVALID', { status: 401, title: 'Invalid notices subscription token' }],
+  ['ISSUER_NOTICES_ENDED', { status: 410, title: 'No more notices for this installation' }],
+  [
+    'ISSUER_NOTICES_TOO_MANY_STREAMS',
+    { status: 429, title: 'Too many notice streams for this installation' },
+  ],
+  ['ISSUER_NOTICES_UNAVAILABLE', { status: 503, title: 'No notice stream available now' }],
 ]);
 
 /** HTTP status and title for an issuer error code. */

@@ -27,6 +27,12 @@ export {
 } from './issuer-store.js';
 export { issuerMigrations } from './migrations/index.js';
 export {
+  MAX_NOTICES_PER_READ,
+  type Notice,
+  NoticeRepository,
+  type NoticeSubscription,
+} from './notice-repository.js';
+export {
   DEFAULT_TX_CODE_ATTEMPT_LIMIT,
   type NewOffer,
   OfferRepository,

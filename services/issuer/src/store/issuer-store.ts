@@ -7,6 +7,7 @@ import { EventRepository } from './event-repository.js';
 import { InstallationRepository } from './installation-repository.js';
 import { InstallationTokenRepository } from './installation-token-repository.js';
 import { issuerMigrations } from './migrations/index.js';
+import { NoticeRepository } from './notice-repository.js';
 import { OfferRepository } from './offer-repository.js';
 import { ResidentRepository } from './resident-repository.js';
 import { RevocationRepository } from './revocation-repository.js';
@@ -42,6 +43,8 @@ export interface IssuerRepositories {
   installationTokens: InstallationTokenRepository;
   /** Certificates held for a pending installation until it completes (the iPhone family). */
   stagedCredentials: StagedCredentialRepository;
+  /** The phones' notices, read in order, and the tokens of their streams (SHA-256 only). */
+  notices: NoticeRepository;
   /**
    * Every status change of a credential (revoke, suspend, lift) with its partition bump and notices;
    * the caller emits the result's change on deps.hub after commit.
@@ -90,6 +93,7 @@ function repositoriesOf(
     nonces: new NonceStore(db as unknown as Kysely<Database>),
     installationTokens: new InstallationTokenRepository(db),
     stagedCredentials: new StagedCredentialRepository(db),
+    notices: new NoticeRepository(db),
     revocations: new RevocationRepository(db),
     rpClients: new RpClientRepository(db),
   };
