@@ -8,6 +8,7 @@ import { problem } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { statusOfIssuerError } from './http/status-of-error.js';
 import { registerInstallationRoutes } from './installations/routes.js';
+import { registerLifeEventRoutes } from './life-events/routes.js';
 import { registerNoticeRoutes } from './notices/routes.js';
 import { registerOid4vciRoutes } from './oid4vci/routes.js';
 import { registerResidentRoutes } from './residents/routes.js';
@@ -39,6 +40,7 @@ export function createIssuerApp(given: IssuerDeps): Hono {
   registerResidentRoutes(app, registry, deps);
   registerInstallationRoutes(app, registry, deps);
   registerOid4vciRoutes(app, registry, deps);
+  registerLifeEventRoutes(app, registry, deps);
   registerNoticeRoutes(app, registry, deps);
   registerRpClientRoutes(app, registry, deps);
 

@@ -25,6 +25,15 @@ export {
   type OpenIssuerStoreOptions,
   openIssuerStore,
 } from './issuer-store.js';
+export {
+  type LifeEvent,
+  type LifeEventCredential,
+  type LifeEventPage,
+  LifeEventRepository,
+  type NewLifeEvent,
+  type RecordedLifeEvent,
+  type ResidentChanges,
+} from './life-event-repository.js';
 export { issuerMigrations } from './migrations/index.js';
 export {
   MAX_NOTICES_PER_READ,

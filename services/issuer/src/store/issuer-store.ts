@@ -6,6 +6,7 @@ import { CredentialRepository } from './credential-repository.js';
 import { EventRepository } from './event-repository.js';
 import { InstallationRepository } from './installation-repository.js';
 import { InstallationTokenRepository } from './installation-token-repository.js';
+import { LifeEventRepository } from './life-event-repository.js';
 import { issuerMigrations } from './migrations/index.js';
 import { NoticeRepository } from './notice-repository.js';
 import { OfferRepository } from './offer-repository.js';
@@ -50,6 +51,8 @@ export interface IssuerRepositories {
    * the caller emits the result's change on deps.hub after commit.
    */
   revocations: RevocationRepository;
+  /** Residents' life events and what each revoked, each in one durable transaction. */
+  lifeEvents: LifeEventRepository;
   /** Relying parties' client credentials (secret as SHA-256) and roles. */
   rpClients: RpClientRepository;
 }
@@ -95,6 +98,7 @@ function repositoriesOf(
     stagedCredentials: new StagedCredentialRepository(db),
     notices: new NoticeRepository(db),
     revocations: new RevocationRepository(db),
+    lifeEvents: new LifeEventRepository(db),
     rpClients: new RpClientRepository(db),
   };
 }
