@@ -8,6 +8,7 @@ import { problem } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { statusOfIssuerError } from './http/status-of-error.js';
 import { registerInstallationRoutes } from './installations/routes.js';
+import { registerInsuranceRoutes } from './insurance/routes.js';
 import { registerLifeEventRoutes } from './life-events/routes.js';
 import { registerNoticeRoutes } from './notices/routes.js';
 import { registerOid4vciRoutes } from './oid4vci/routes.js';
@@ -42,6 +43,7 @@ export function createIssuerApp(given: IssuerDeps): Hono {
   registerOid4vciRoutes(app, registry, deps);
   registerLifeEventRoutes(app, registry, deps);
   registerNoticeRoutes(app, registry, deps);
+  registerInsuranceRoutes(app, registry, deps);
   registerRpClientRoutes(app, registry, deps);
 
   app.get('/openapi.json', (c) =>

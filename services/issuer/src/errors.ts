@@ -102,6 +102,13 @@ export type IssuerErrorCode =
   | 'ISSUER_NOTICES_TOO_MANY_STREAMS'
   /** This instance has as many notice streams open as allowed: retry later (or another instance). */
   | 'ISSUER_NOTICES_UNAVAILABLE'
+  // ---- online qualification confirmation (src/insurance) ----
+  /** The user-authentication certificate is no smartphone certificate the issuer issued. */
+  | 'ISSUER_INSURANCE_CERTIFICATE_UNKNOWN'
+  /** The user-authentication certificate was revoked or suspended. */
+  | 'ISSUER_INSURANCE_CERTIFICATE_REVOKED'
+  /** The holder has no health-insurance qualification in force today. */
+  | 'ISSUER_INSURANCE_NOT_QUALIFIED'
   // ---- the server (src/server.ts) ----
   /** The port is taken by another process. */
   | 'ISSUER_PORT_IN_USE';

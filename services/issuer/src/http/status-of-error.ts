@@ -50,6 +50,9 @@ const STATUS = new Map<IssuerErrorCode, { status: ContentfulStatusCode; title: s
     { status: 429, title: 'Too many notice streams for this installation' },
   ],
   ['ISSUER_NOTICES_UNAVAILABLE', { status: 503, title: 'No notice stream available now' }],
+  ['ISSUER_INSURANCE_CERTIFICATE_UNKNOWN', { status: 403, title: 'Not a certificate the issuer issued' }],
+  ['ISSUER_INSURANCE_CERTIFICATE_REVOKED', { status: 403, title: 'The certificate is revoked' }],
+  ['ISSUER_INSURANCE_NOT_QUALIFIED', { status: 404, title: 'No qualification in force' }],
 ]);
 
 /** HTTP status and title for an issuer error code. */

@@ -9,6 +9,7 @@ import { access } from 'node:fs/promises';
 import { cardFilePath } from '../cards/card-file.js';
 import { type CardIssuerDeps, issueCard } from '../cards/issue-card.js';
 import { IssuerError } from '../errors.js';
+import { seedQualifications } from '../insurance/seed-qualifications.js';
 import { SEED_RESIDENTS, seedResidents } from './seed-residents.js';
 
 /** What seeding found and did. */
@@ -23,6 +24,8 @@ export interface SandboxSeedResult {
   readonly cardFiles: ReadonlyMap<string, string>;
   /** Seeded residents whose card is registered but whose card file is missing (deleted by hand). */
   readonly missingCardFiles: readonly string[];
+  /** Health-insurance qualifications registered now in the sandbox insurer registry (0 on later starts). */
+  readonly seededQualifications: number;
 }
 
 /**
@@ -61,7 +64,12 @@ export async function seedSandbox(
     if (await exists(path)) cardFiles.set(seed.id, path);
     else missingCardFiles.push(seed.id);
   }
-  return { seededResidents, issuedCards, cardDirectory, cardFiles, missingCardFiles };
+  const seededQualifications = await seedQualifications(
+    deps.store,
+    SEED_RESIDENTS.map((seed) => seed.id),
+    options.now,
+  );
+  return { seededResidents, issuedCards, cardDirectory, cardFiles, missingCardFiles, seededQualifications };
 }
 
 async function exists(path: string): Promise<boolean> {

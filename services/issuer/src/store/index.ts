@@ -13,6 +13,11 @@ export {
 } from './credential-repository.js';
 export { EventRepository, type IssuerEvent, type NewEvent } from './event-repository.js';
 export {
+  InsuranceRepository,
+  type NewQualification,
+  type Qualification,
+} from './insurance-repository.js';
+export {
   type CompletedInstallation,
   type Installation,
   InstallationRepository,

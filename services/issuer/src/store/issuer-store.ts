@@ -6,6 +6,7 @@ import { CredentialRepository } from './credential-repository.js';
 import { EventRepository } from './event-repository.js';
 import { InstallationRepository } from './installation-repository.js';
 import { InstallationTokenRepository } from './installation-token-repository.js';
+import { InsuranceRepository } from './insurance-repository.js';
 import { LifeEventRepository } from './life-event-repository.js';
 import { issuerMigrations } from './migrations/index.js';
 import { NoticeRepository } from './notice-repository.js';
@@ -46,6 +47,8 @@ export interface IssuerRepositories {
   stagedCredentials: StagedCredentialRepository;
   /** The phones' notices, read in order, and the tokens of their streams (SHA-256 only). */
   notices: NoticeRepository;
+  /** The sandbox's insurer registry (online qualification confirmation). */
+  insurance: InsuranceRepository;
   /**
    * Every status change of a credential (revoke, suspend, lift) with its partition bump and notices;
    * the caller emits the result's change on deps.hub after commit.
@@ -97,6 +100,7 @@ function repositoriesOf(
     installationTokens: new InstallationTokenRepository(db),
     stagedCredentials: new StagedCredentialRepository(db),
     notices: new NoticeRepository(db),
+    insurance: new InsuranceRepository(db),
     revocations: new RevocationRepository(db),
     lifeEvents: new LifeEventRepository(db),
     rpClients: new RpClientRepository(db),
