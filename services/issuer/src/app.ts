@@ -14,6 +14,7 @@ import { registerNoticeRoutes } from './notices/routes.js';
 import { registerOid4vciRoutes } from './oid4vci/routes.js';
 import { registerResidentRoutes } from './residents/routes.js';
 import { RevocationHub } from './revocation/revocation-hub.js';
+import { registerStatisticsRoutes } from './statistics/routes.js';
 
 /** Default bound on request bodies: an installation request with CMS, two CSRs and attestations fits easily. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -44,6 +45,7 @@ export function createIssuerApp(given: IssuerDeps): Hono {
   registerLifeEventRoutes(app, registry, deps);
   registerNoticeRoutes(app, registry, deps);
   registerInsuranceRoutes(app, registry, deps);
+  registerStatisticsRoutes(app, registry, deps);
   registerRpClientRoutes(app, registry, deps);
 
   app.get('/openapi.json', (c) =>
