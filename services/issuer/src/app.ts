@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { registerRpClientRoutes } from './clients/routes.js';
 import type { IssuerDeps } from './context.js';
+import { registerCrlRoutes } from './crl/routes.js';
 import { IssuerError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
 import { OpenApiRegistry } from './http/openapi.js';
@@ -11,7 +12,9 @@ import { registerInstallationRoutes } from './installations/routes.js';
 import { registerInsuranceRoutes } from './insurance/routes.js';
 import { registerLifeEventRoutes } from './life-events/routes.js';
 import { registerNoticeRoutes } from './notices/routes.js';
+import { registerOcspRoutes } from './ocsp/routes.js';
 import { registerOid4vciRoutes } from './oid4vci/routes.js';
+import { registerPlatformStatusRoutes } from './platform-status/routes.js';
 import { registerResidentRoutes } from './residents/routes.js';
 import { RevocationHub } from './revocation/revocation-hub.js';
 import { registerStatisticsRoutes } from './statistics/routes.js';
@@ -47,6 +50,9 @@ export function createIssuerApp(given: IssuerDeps): Hono {
   registerInsuranceRoutes(app, registry, deps);
   registerStatisticsRoutes(app, registry, deps);
   registerRpClientRoutes(app, registry, deps);
+  registerCrlRoutes(app, registry, deps);
+  registerOcspRoutes(app, registry, deps);
+  registerPlatformStatusRoutes(app, registry, deps);
 
   app.get('/openapi.json', (c) =>
     c.json(

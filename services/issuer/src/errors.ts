@@ -109,6 +109,11 @@ export type IssuerErrorCode =
   | 'ISSUER_INSURANCE_CERTIFICATE_REVOKED'
   /** The holder has no health-insurance qualification in force today. */
   | 'ISSUER_INSURANCE_NOT_QUALIFIED'
+  // ---- revocation publishing (src/crl, src/ocsp, src/platform-status) ----
+  /** The certificate (or the issuer named with a serial) is not from one of the issuer's current JPKI CAs. */
+  | 'ISSUER_CERTIFICATE_UNKNOWN_ISSUER'
+  /** The certificate register could not be read: the status is undetermined, ask again later. */
+  | 'ISSUER_STATUS_UNAVAILABLE'
   // ---- the server (src/server.ts) ----
   /** The port is taken by another process. */
   | 'ISSUER_PORT_IN_USE';

@@ -69,6 +69,8 @@ export interface IssuedJpkiCertificate {
   readonly notAfter: Date;
   /** The issuing CA generation's certificate (the path to the sandbox root is this one certificate). */
   readonly issuer: Certificate;
+  /** The issuing CA generation's hierarchy name (`jpki-auth-ca-g0`): the credential's `issuerCertificate`. */
+  readonly issuerName: string;
 }
 
 /** The holder of a signature certificate: the basic four (birth date as a calendar date) and municipality. */
@@ -210,6 +212,7 @@ function issued(
     notBefore: wholeSeconds(validity.notBefore),
     notAfter: wholeSeconds(validity.notAfter),
     issuer: ca.ca.certificate,
+    issuerName: ca.ca.name,
   };
 }
 

@@ -53,6 +53,8 @@ const STATUS = new Map<IssuerErrorCode, { status: ContentfulStatusCode; title: s
   ['ISSUER_INSURANCE_CERTIFICATE_UNKNOWN', { status: 403, title: 'Not a certificate the issuer issued' }],
   ['ISSUER_INSURANCE_CERTIFICATE_REVOKED', { status: 403, title: 'The certificate is revoked' }],
   ['ISSUER_INSURANCE_NOT_QUALIFIED', { status: 404, title: 'No qualification in force' }],
+  ['ISSUER_CERTIFICATE_UNKNOWN_ISSUER', { status: 422, title: 'Not a certificate of the issuer’s CAs' }],
+  ['ISSUER_STATUS_UNAVAILABLE', { status: 503, title: 'The status cannot be determined now' }],
 ]);
 
 /** HTTP status and title for an issuer error code. */

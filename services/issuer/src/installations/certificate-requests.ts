@@ -34,6 +34,7 @@ import { basicFourOf } from '../cards/issue-card.js';
 import { jpkiMunicipalityOf } from '../cards/municipality.js';
 import type { IssuerDeps } from '../context.js';
 import { IssuerError } from '../errors.js';
+import { withCheckDigit } from '../residents/seed-residents.js';
 import type { NewCredential } from '../store/credential-repository.js';
 import { attestationNoncePurpose, needsOf } from './card-step.js';
 import { completedEvent, failInstallation } from './complete.js';
@@ -184,8 +185,10 @@ export async function issueDeviceCertificates(
           },
         ),
   );
-  const credentials: NewCredential[] = [credentialOf('jpki-auth', auth)];
-  if (sign) credentials.push(credentialOf('jpki-sign', sign));
+  // Where their status is published: the CRL partition is the holder's municipality at issuance.
+  const crlPartition = withCheckDigit(resident.municipalityCode.slice(0, 5));
+  const credentials: NewCredential[] = [credentialOf('jpki-auth', auth, crlPartition)];
+  if (sign) credentials.push(credentialOf('jpki-sign', sign, crlPartition));
   const view = {
     installationId,
     userAuthentication: deviceCertificate(auth),
@@ -306,8 +309,24 @@ function requireAttested(attestation: VerifiedKeyAttestation, key: KeyObject, fi
     throw new IssuerError('ISSUER_KEY_NOT_ATTESTED', `${field}: its key is not among the attested keys`);
 }
 
-function credentialOf(kind: 'jpki-auth' | 'jpki-sign', c: IssuedJpkiCertificate): NewCredential {
-  return { kind, serial: c.serialNumber.toLowerCase(), notAfter: c.notAfter.getTime(), bytes: c.der };
+/**
+ * The credential record of a certificate, with where its status is published: `crlPartition` the holder's
+ * municipality code (6 digits with the check digit, the partition of src/crl), `issuerCertificate` the
+ * issuing CA generation's hierarchy name (the CRL and OCSP responder that speak for it).
+ */
+function credentialOf(
+  kind: 'jpki-auth' | 'jpki-sign',
+  c: IssuedJpkiCertificate,
+  crlPartition: string,
+): NewCredential {
+  return {
+    kind,
+    serial: c.serialNumber.toLowerCase(),
+    notAfter: c.notAfter.getTime(),
+    bytes: c.der,
+    crlPartition,
+    issuerCertificate: c.issuerName,
+  };
 }
 
 function deviceCertificate(c: IssuedJpkiCertificate): DeviceCertificate {
