@@ -18,6 +18,7 @@ import { registerPlatformStatusRoutes } from './platform-status/routes.js';
 import { registerResidentRoutes } from './residents/routes.js';
 import { RevocationHub } from './revocation/revocation-hub.js';
 import { registerStatisticsRoutes } from './statistics/routes.js';
+import { registerStatusListRoutes } from './status-lists/routes.js';
 
 /** Default bound on request bodies: an installation request with CMS, two CSRs and attestations fits easily. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -50,6 +51,7 @@ export function createIssuerApp(given: IssuerDeps): Hono {
   registerInsuranceRoutes(app, registry, deps);
   registerStatisticsRoutes(app, registry, deps);
   registerRpClientRoutes(app, registry, deps);
+  registerStatusListRoutes(app, registry, deps);
   registerCrlRoutes(app, registry, deps);
   registerOcspRoutes(app, registry, deps);
   registerPlatformStatusRoutes(app, registry, deps);

@@ -87,9 +87,18 @@ describe('issueRecord', () => {
   });
 
   it('writes the status-list reference the hook allocates (draft-ietf-oauth-status-list §6.3)', async () => {
-    const r = await issue(NOW, { status: { uri: 'https://issuer.example/status/1', index: 4711 } });
+    const r = await issue(NOW, {
+      status: { uri: 'https://issuer.example/status-lists/1', index: 4711, partition: 1 },
+    });
     const v = await verifyIssuerSigned(r.bytes, { trustAnchors: [h.mnc.iaca.certificate], now: NOW });
-    expect(v.documents[0]?.mso?.status).toEqual({ idx: 4711, uri: 'https://issuer.example/status/1' });
-    expect(r.credential.statusListIndex).toBe(4711);
+    expect(v.documents[0]?.mso?.status).toEqual({
+      idx: 4711,
+      uri: 'https://issuer.example/status-lists/1',
+    });
+    expect(r.credential).toMatchObject({
+      statusListIndex: 4711,
+      statusListPartition: 1,
+      issuerCertificate: h.mnc.documentSigner.name,
+    });
   });
 });

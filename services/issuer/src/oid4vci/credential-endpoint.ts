@@ -39,6 +39,7 @@ import { recordNameSpaces } from '../records/record-name-spaces.js';
 import { sampleMdlNameSpaces } from '../records/sample-mdl.js';
 import { sandboxMyNumber } from '../records/sandbox-my-number.js';
 import { sandboxPortrait } from '../records/sandbox-portrait.js';
+import { recordStatusAllocator } from '../status-lists/record-status.js';
 import type { Installation, Resident } from '../store/index.js';
 import {
   credentialConfigurationIds,
@@ -131,6 +132,7 @@ async function recordCard(deps: IssuerDeps, installation: Installation) {
 async function issueFor(
   deps: IssuerDeps,
   configurationId: string,
+  installation: Installation,
   resident: Resident,
   deviceKey: KeyObject,
   now: Date,
@@ -148,9 +150,16 @@ async function issueFor(
     const extras = deps.config.sandbox
       ? { myNumber: sandboxMyNumber(resident.id), portrait: sandboxPortrait() }
       : {};
-    // The status-list hook: revocation publishing allocates `status` here (records/issue-record.ts).
+    // Every record gets its Token Status List position (status-lists/record-status.ts); the sample mDL
+    // below gets none.
+    const status = await recordStatusAllocator(deps)({
+      docType: RECORD_CONFIGURATION_ID,
+      residentId: resident.id,
+      installationId: installation.id,
+    });
     return issueRecord(deps.hierarchy, {
       ...common,
+      ...(status === undefined ? {} : { status }),
       docType: RECORD_CONFIGURATION_ID,
       nameSpaces: recordNameSpaces(resident, now, extras),
       ...(cardExpiresAt === undefined ? {} : { notAfterCap: cardExpiresAt }),
@@ -198,7 +207,15 @@ export async function handleCredentialRequest(c: Context, deps: IssuerDeps): Pro
   });
   if (proof === undefined) throw new TypeError('verifyCredentialRequestProofs returned no proof');
 
-  const issued = await issueFor(deps, configurationId, resident, proof.publicKey, now, card?.expiresAt);
+  const issued = await issueFor(
+    deps,
+    configurationId,
+    installation,
+    resident,
+    proof.publicKey,
+    now,
+    card?.expiresAt,
+  );
   // The issuing event is written in the transaction that stores the credential.
   const issuedEvent = (credentialId: string) => ({
     kind: 'oid4vci.credential_issued',

@@ -10,8 +10,9 @@
  * and the register's data are refreshed by re-issue, long enough not to burden holders.
  *
  * Status: the MSO `status` (draft-ietf-oauth-status-list §6.3, `{status_list: {idx, uri}}`) is written when
- * a RecordStatusAllocator is given — revocation publishing provides one; until then records carry none and
- * the credentials row's status_list_index stays empty.
+ * a status-list position is given (status-lists/record-status.ts allocates one for every card-substitute
+ * record); the credentials row then carries the partition and index. Every record's row names the document
+ * signer that signed it (`issuerCertificate`, its name in the hierarchy).
  */
 import type { KeyObject } from 'node:crypto';
 import type { CborValue } from '@mynakit/cbor';
@@ -28,6 +29,8 @@ export const RECORD_VALIDITY_MS = 365 * 86_400_000;
 export interface RecordStatusAllocation {
   readonly uri: string;
   readonly index: number;
+  /** The list's partition (`status_list_partitions.partition`), stored with the credential. */
+  readonly partition: number;
 }
 
 /**
@@ -76,6 +79,8 @@ export async function issueRecord(
   input: IssueRecordInput,
 ): Promise<IssuedRecord> {
   const signer = sandboxMdocSigner(hierarchy, input.docType);
+  const dsName = (input.docType === hierarchy.mnc.docType ? hierarchy.mnc : hierarchy.mdl).documentSigner
+    .name;
   const signed = new Date(Math.floor(input.now.getTime() / 1000) * 1000);
   let until = Math.min(signed.getTime() + RECORD_VALIDITY_MS, signer.documentSigner.notAfter.getTime());
   if (input.notAfterCap !== undefined) until = Math.min(until, input.notAfterCap);
@@ -110,7 +115,10 @@ export async function issueRecord(
       msoDigest,
       notAfter: validUntil.getTime(),
       bytes: issued.bytes,
-      ...(input.status === undefined ? {} : { statusListIndex: input.status.index }),
+      issuerCertificate: dsName,
+      ...(input.status === undefined
+        ? {}
+        : { statusListIndex: input.status.index, statusListPartition: input.status.partition }),
     },
   };
 }

@@ -76,6 +76,14 @@ export {
   type RevokedCredential,
 } from './revocation-repository.js';
 export { StagedCredentialRepository } from './staged-credential-repository.js';
+export {
+  DEFAULT_STATUS_LIST_CAPACITY,
+  type RevokedEntry,
+  type SignedStatusList,
+  type StatusListAllocation,
+  type StatusListPartition,
+  StatusListRepository,
+} from './status-list-repository.js';
 export type {
   CardState,
   CredentialKind,

@@ -16,6 +16,7 @@ import { RevocationRepository } from './revocation-repository.js';
 import { RpClientRepository } from './rp-client-repository.js';
 import type { IssuerDatabase } from './schema.js';
 import { StagedCredentialRepository } from './staged-credential-repository.js';
+import { StatusListRepository } from './status-list-repository.js';
 import { inTransaction, SQLITE_SYNCHRONOUS, type TransactionOptions } from './store-support.js';
 
 /** How to open the issuer's database. */
@@ -28,6 +29,8 @@ export interface OpenIssuerStoreOptions {
   poolSize?: number;
   /** tx_code attempts per offer before the code is dead (default 5). */
   txCodeAttemptLimit?: number;
+  /** Indexes per new Token Status List partition, a power of two (default 2^20; tests use small ones). */
+  statusListCapacity?: number;
 }
 
 /** The repositories, bound to the database or to one transaction. */
@@ -58,6 +61,8 @@ export interface IssuerRepositories {
   lifeEvents: LifeEventRepository;
   /** Relying parties' client credentials (secret as SHA-256) and roles. */
   rpClients: RpClientRepository;
+  /** Token Status List partitions: index allocation and the signed lists. */
+  statusLists: StatusListRepository;
 }
 
 /** The issuer's store: its repositories, grouped work in one transaction, and close. */
@@ -104,6 +109,10 @@ function repositoriesOf(
     revocations: new RevocationRepository(db),
     lifeEvents: new LifeEventRepository(db),
     rpClients: new RpClientRepository(db),
+    statusLists: new StatusListRepository(
+      db,
+      options.statusListCapacity === undefined ? {} : { capacity: options.statusListCapacity },
+    ),
   };
 }
 
