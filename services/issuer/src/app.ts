@@ -8,6 +8,7 @@ import { OpenApiRegistry } from './http/openapi.js';
 import { problem } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { statusOfIssuerError } from './http/status-of-error.js';
+import { registerInquiryRoutes } from './inquiry/routes.js';
 import { registerInstallationRoutes } from './installations/routes.js';
 import { registerInsuranceRoutes } from './insurance/routes.js';
 import { registerLifeEventRoutes } from './life-events/routes.js';
@@ -52,6 +53,7 @@ export function createIssuerApp(given: IssuerDeps): Hono {
   registerStatisticsRoutes(app, registry, deps);
   registerRpClientRoutes(app, registry, deps);
   registerStatusListRoutes(app, registry, deps);
+  registerInquiryRoutes(app, registry, deps);
   registerCrlRoutes(app, registry, deps);
   registerOcspRoutes(app, registry, deps);
   registerPlatformStatusRoutes(app, registry, deps);
