@@ -17,6 +17,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   jpki: async () => (await import('./jpki.bench.js')).runJpkiBench(),
   'status-list': async () => (await import('./status-list.bench.js')).runStatusListBench(),
   issuer: async () => (await import('./issuer.bench.js')).runIssuerBench(),
+  'issuer-ocsp': async () => (await import('./issuer-ocsp.bench.js')).runIssuerOcspBench(),
 };
 
 function format(f: BenchFigure): string {
