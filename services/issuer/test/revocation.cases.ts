@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IssuerError } from '../src/errors.js';
 import type { IssuerStore, NewCredential } from '../src/store/index.js';
 import { codeOf, credentialsFor, residentInput } from './store.cases.js';
 
@@ -297,6 +298,47 @@ export function defineRevocationCases(
       ).toBe(true);
       expect(await version(p)).toBe(1);
       expect((await notices(h.installation.id)).map((n) => n.kind)).toEqual(['credential.revoked']);
+    });
+
+    it('records life events in one transaction: racing events revoke each credential once', async () => {
+      const p = await partition();
+      const h = await installed(p);
+      const outcomes = await Promise.allSettled([
+        store.lifeEvents.record({ residentId: h.resident.id, event: 'phoneLost' }, T0 + 80),
+        store.lifeEvents.record({ residentId: h.resident.id, event: 'death' }, T0 + 81),
+        store.lifeEvents.record({ residentId: h.resident.id, event: 'cardSuspended' }, T0 + 82),
+      ]);
+      const done = outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value] : []));
+      // PostgreSQL may abort a loser on a serialization or deadlock error; nothing of it is then written.
+      expect(done.length).toBeGreaterThan(0);
+      const revokedIds = done.flatMap((d) => d.lifeEvent.revoked.map((c) => c.id));
+      // Each credential revoked (or held, then made final) by the events that ran; none twice for good.
+      const final = await store.credentials.listByInstallation(h.installation.id);
+      for (const c of final) expect(c.state).toBe('revoked');
+      expect(new Set(revokedIds)).toEqual(new Set(final.map((c) => c.id)));
+      const stored = await store.lifeEvents.listForResident(h.resident.id);
+      expect(stored.lifeEvents.map((e) => e.id).sort()).toEqual(done.map((d) => d.lifeEvent.id).sort());
+      const seqs = (await notices(h.installation.id)).map((n) => n.seq);
+      expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+      expect(await version(p)).toBeGreaterThanOrEqual(1);
+    });
+
+    it('rolls a life event back whole when a step fails', async () => {
+      const h = await installed(null);
+      expect(
+        await codeOf(
+          store.transaction(
+            async (tx) => {
+              await tx.lifeEvents.record({ residentId: h.resident.id, event: 'death' }, T0 + 90);
+              throw new IssuerError('ISSUER_INVALID_INPUT', 'a later step of the caller failed');
+            },
+            { durable: true },
+          ),
+        ),
+      ).toBe('ISSUER_INVALID_INPUT');
+      expect((await store.credentials.listActiveForResident(h.resident.id)).length).toBe(3);
+      expect((await store.lifeEvents.listForResident(h.resident.id)).lifeEvents).toEqual([]);
+      expect(await notices(h.installation.id)).toEqual([]);
     });
 
     it('refuses bad input, and ids of two residents in one call', async () => {
