@@ -1,5 +1,5 @@
 /** The mynakit sandbox: the services and pages in one process. */
-export { escapeHtml, html, SafeHtml } from './html.js';
+export { escapeHtml, html, SafeHtml } from '@mynakit/page-html';
 export { renderLandingPage, type SandboxParts } from './landing-page.js';
 export {
   createSandboxApp,

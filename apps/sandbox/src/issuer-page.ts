@@ -1,5 +1,5 @@
 import type { OpenedIssuer } from '@mynakit/issuer';
-import { html } from './html.js';
+import { html } from '@mynakit/page-html';
 
 /**
  * The sandbox's page about its issuer: where the protocol documents are, which test residents exist and

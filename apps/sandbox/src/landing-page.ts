@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.js';
+import { html, type SafeHtml } from '@mynakit/page-html';
 import { SUPPORT_MATRIX, SUPPORT_MATRIX_CHECKED } from './support-matrix.js';
 
 /** Which parts of the ecosystem this sandbox process runs (a part that is not running is said so, not hidden). */

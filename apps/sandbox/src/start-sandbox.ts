@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { type OpenedIssuer, openIssuer } from '@mynakit/issuer';
+import { type OpenedWallet, openWallet, sandboxPlatformAttestation } from '@mynakit/wallet';
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { renderIssuerPage } from './issuer-page.js';
@@ -55,7 +56,7 @@ export class SandboxError extends Error {
 }
 
 /** What runs in this version of the sandbox. */
-export const SANDBOX_PARTS: SandboxParts = { issuer: true, wallet: false, verifier: false };
+export const SANDBOX_PARTS: SandboxParts = { issuer: true, wallet: true, verifier: false };
 
 /** Starts the sandbox (see the file comment). */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
@@ -75,8 +76,26 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       ...(options.kek === undefined ? {} : { kek: options.kek }),
       log: (line) => log(line),
     });
-    const app = createSandboxApp(issuer, log);
-    handler = (request) => app.fetch(request);
+    // The phones reach the issuer through this process's own routes (the same paths as over the network),
+    // and their keys are attested by the sandbox's platform attestation CA, which the issuer trusts.
+    let app: Hono | undefined;
+    let wallet: OpenedWallet;
+    try {
+      wallet = await openWallet({
+        dataDir: options.dataDir,
+        issuerUrl: `${url}/issuer`,
+        issuerFetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })),
+        attestation: await sandboxPlatformAttestation(issuer.deps.hierarchy.attestation.ca),
+        ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+        log: (line) => log(line),
+      });
+    } catch (e) {
+      await issuer.close();
+      throw e;
+    }
+    app = createSandboxApp({ issuer, wallet }, log);
+    const sandboxApp = app;
+    handler = (request) => sandboxApp.fetch(request);
     log(`sandbox: card files of the test residents: ${issuer.cardDirectory}`);
     log(`sandbox: open ${url}/`);
     return {
@@ -85,6 +104,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       cardDirectory: issuer.cardDirectory,
       close: async () => {
         await closeServer(server);
+        await wallet.close();
         await issuer.close();
       },
     };
@@ -100,7 +120,11 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
  * metadata of an issuer whose identifier has a path at `/.well-known/<name>/<path>` (OpenID4VCI §12.2.2,
  * RFC 8414 §3.1): the issuer app answers those paths itself, so they are passed on unchanged.
  */
-export function createSandboxApp(issuer: OpenedIssuer, log: (line: string) => void): Hono {
+export function createSandboxApp(
+  parts: { readonly issuer: OpenedIssuer; readonly wallet: OpenedWallet },
+  log: (line: string) => void,
+): Hono {
+  const { issuer, wallet } = parts;
   const app = new Hono();
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -110,7 +134,7 @@ export function createSandboxApp(issuer: OpenedIssuer, log: (line: string) => vo
       pattern = routePath(c);
     } catch {}
     // A request forwarded to a service is logged by that service's own request log: one line each.
-    if (pattern === '/issuer/*') return;
+    if (pattern === '/issuer/*' || pattern === '/wallet/*') return;
     log(`${c.req.method} ${pattern} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
   });
   const forward =
@@ -125,6 +149,9 @@ export function createSandboxApp(issuer: OpenedIssuer, log: (line: string) => vo
   app.get('/issuer', (c) => c.redirect('/issuer/'));
   app.get('/issuer/', async (c) => c.html(await renderIssuerPage(issuer)));
   app.all('/issuer/*', (c) => toIssuer(c.req.raw));
+  const toWallet = forward('/wallet', wallet.app);
+  app.get('/wallet', (c) => c.redirect('/wallet/'));
+  app.all('/wallet/*', (c) => toWallet(c.req.raw));
   // The issuer app itself serves these at the inserted paths it derives from its identifier.
   for (const name of ['openid-credential-issuer', 'oauth-authorization-server']) {
     app.get(`/.well-known/${name}/issuer`, (c) => issuer.app.fetch(c.req.raw));

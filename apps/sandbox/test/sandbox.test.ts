@@ -39,10 +39,11 @@ describe('sandbox', () => {
     expect(page).not.toContain('<script');
     expect(page).toContain('lang="ja"');
     expect(page).toContain('href="/issuer/"');
-    for (const part of ['/wallet/', '/verifier/']) expect(page).toContain(part.slice(1, -1));
+    expect(page).toContain('href="/wallet/"');
+    expect(page).toContain('verifier');
     for (const row of SUPPORT_MATRIX) expect(page).toContain(escapeHtml(row.channel));
     // Parts that do not run yet are said so, not linked.
-    expect(page).not.toContain('href="/wallet/"');
+    expect(page).not.toContain('href="/verifier/"');
     expect(page).toContain('not in this version yet');
   });
 
@@ -76,6 +77,24 @@ describe('sandbox', () => {
     const missing = await get('/issuer/no-such-route');
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('mounts the two phones under /wallet, reaching the issuer through the sandbox itself', async () => {
+    const r = await get('/wallet/');
+    expect(r.status).toBe(200);
+    const page = await r.text();
+    expect(page).toContain('data-issuer="reachable"');
+    expect(page).toContain('data-phone="iphone"');
+    expect(page).toContain('data-phone="android"');
+    const phones = (await (await get('/wallet/phones')).json()) as {
+      phones: { id: string; family: string }[];
+    };
+    expect(phones.phones.map((p) => `${p.id}:${p.family}`)).toEqual(['iphone:iphone', 'android:android']);
+    expect(await (await get('/wallet/issuer-status')).json()).toEqual({
+      state: 'reachable',
+      url: `${sandbox.url}/issuer`,
+    });
+    expect((await get('/wallet')).status).toBe(200);
   });
 
   it('seeded the test residents and wrote their card files once', async () => {

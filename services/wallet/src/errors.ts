@@ -61,7 +61,12 @@ export type WalletErrorCode =
   /** A received IssuerSigned does not verify against the configured IACAs: it is not stored. */
   | 'WALLET_CREDENTIAL_INVALID'
   /** The step does not fit this device's state (no installation, a record held already, no offer). */
-  | 'WALLET_INSTALLATION_STATE';
+  | 'WALLET_INSTALLATION_STATE'
+  // ---- the service (src/server.ts) ----
+  /** The port the wallet was asked to listen on is taken. */
+  | 'WALLET_PORT_IN_USE'
+  /** The issuer URL given by option or MYNAKIT_ISSUER_URL is not an http(s) URL. */
+  | 'WALLET_ISSUER_URL';
 
 /** The wallet engine's error: a stable code, a safe message, and the cause. */
 export class WalletError extends Error {

@@ -4,6 +4,7 @@ import { registerIssuerCommand } from './issuer.js';
 import { registerJpkiCommands } from './jpki.js';
 import { registerMdocCommands } from './mdoc.js';
 import { registerSandboxCommand } from './sandbox.js';
+import { registerWalletCommand } from './wallet.js';
 
 export interface CommandContext {
   out: Output;
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, ctx: CommandContext): void {
   registerJpkiCommands(program, ctx);
   registerSandboxCommand(program, ctx);
   registerIssuerCommand(program, ctx);
+  registerWalletCommand(program, ctx);
 }

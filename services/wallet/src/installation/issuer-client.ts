@@ -37,10 +37,14 @@ export class IssuerClient {
     return /^https?:\/\//.test(pathOrUrl) ? pathOrUrl : `${this.baseUrl}${pathOrUrl}`;
   }
 
-  /** GET a JSON document. */
-  getJson(pathOrUrl: string): Promise<Record<string, unknown>> {
+  /** GET a JSON document; `signal` aborts the request (a probe must not outlive its timeout). */
+  getJson(pathOrUrl: string, options: { signal?: AbortSignal } = {}): Promise<Record<string, unknown>> {
     return this.#send(
-      new Request(this.url(pathOrUrl), { method: 'GET', headers: { accept: 'application/json' } }),
+      new Request(this.url(pathOrUrl), {
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      }),
     );
   }
 

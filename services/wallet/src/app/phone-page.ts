@@ -1,0 +1,100 @@
+/**
+ * The phone emulator's overview page, rendered on the server so it works before any script loads:
+ * every phone of this wallet with what it holds and its secrets' remaining tries, and whether the issuer
+ * is reachable. Japanese first, English labels. It shows summaries only (phone-summary.ts): the held
+ * documents' elements are shown by a phone only to its holder, after the device owner's biometric.
+ */
+import { html, type SafeHtml } from '@mynakit/page-html';
+import type { IssuerStatus } from './issuer-status.js';
+import type { PhoneSummary } from './phone-summary.js';
+
+const DOC_TYPE_NAMES = new Map([
+  [
+    'org.iso.23220.1.jp.mnc',
+    'マイナンバーカード(カード代替電磁的記録) / My Number Card (card-substitute record)',
+  ],
+  ['org.iso.18013.5.1.mDL', '運転免許証(見本) / sample mobile driving licence'],
+]);
+
+const FAMILY_NAMES = new Map([
+  ['iphone', 'iPhone 型 / iPhone-like'],
+  ['android', 'Android 型 / Android-like'],
+]);
+
+function issuerLine(status: IssuerStatus): SafeHtml {
+  switch (status.state) {
+    case 'not-configured':
+      return html`<p class="warn" data-issuer="not-configured">発行者が設定されていません — 保持している記録は提示できますが、新しい搭載はできません。<br><span class="en">No issuer configured: the phones present what they hold, but cannot install anything new. Start with <code>--issuer-url</code> or <code>MYNAKIT_ISSUER_URL</code>.</span></p>`;
+    case 'unreachable':
+      return html`<p class="warn" data-issuer="unreachable">発行者 ${status.url} に接続できません(${status.reason})— オフラインとして動作します。<br><span class="en">The issuer at ${status.url} is unreachable (${status.reason}): the phones work offline.</span></p>`;
+    case 'reachable':
+      return html`<p data-issuer="reachable">発行者 <span class="en">Issuer</span>: <a href="${status.url}/">${status.url}</a> ✓</p>`;
+  }
+}
+
+function secretLine(label: string, s: PhoneSummary['secrets']['authPin']): SafeHtml {
+  if (!s.set) return html`<li>${label}: 未設定 <span class="en">not set</span></li>`;
+  if (s.locked) return html`<li class="warn">${label}: ロック中 <span class="en">locked</span></li>`;
+  return html`<li>${label}: 残り ${s.remaining} 回 <span class="en">${s.remaining} tries left</span></li>`;
+}
+
+function phoneCard(p: PhoneSummary): SafeHtml {
+  const active = p.documents.filter((d) => d.state === 'active');
+  return html`<section class="phone" data-phone="${p.id}">
+<h2>${p.id} <small>${FAMILY_NAMES.get(p.family) ?? p.family}${p.model ? ` · ${p.model}` : ''}</small></h2>
+<h3>書類 <span class="en">Documents</span> (${active.length})</h3>
+${
+  p.documents.length === 0
+    ? html`<p class="empty">まだ何も搭載されていません <span class="en">Nothing installed yet</span></p>`
+    : html`<ul>${p.documents.map(
+        (d) =>
+          html`<li data-doctype="${d.docType}" data-state="${d.state}">${DOC_TYPE_NAMES.get(d.docType) ?? d.docType} — ${
+            d.state === 'active'
+              ? html`有効 <span class="en">active</span>, ${d.validUntil.slice(0, 10)} まで <span class="en">until</span>`
+              : html`<span class="warn">無効 <span class="en">invalidated</span>${d.invalidationReason ? ` (${d.invalidationReason})` : ''}</span>`
+          }</li>`,
+      )}</ul>`
+}
+<h3>電子証明書 <span class="en">JPKI certificates</span></h3>
+${
+  p.certificates.length === 0
+    ? html`<p class="empty">なし <span class="en">none</span></p>`
+    : html`<ul>${p.certificates.map(
+        (c) =>
+          html`<li data-certificate="${c.purpose}" data-state="${c.state}">${c.purpose === 'sign' ? '署名用 / signature' : '利用者証明用 / user authentication'} — ${c.state === 'active' ? '有効 / active' : '無効 / invalidated'}, ${c.notAfter.slice(0, 10)}</li>`,
+      )}</ul>`
+}
+<h3>暗証番号 <span class="en">Secrets</span></h3>
+<ul>
+${secretLine('利用者証明用暗証番号(4桁)/ auth PIN', p.secrets.authPin)}
+${secretLine('署名用パスワード / signature password', p.secrets.signaturePassword)}
+</ul>
+</section>`;
+}
+
+/** The overview page of every phone of this wallet. */
+export function renderPhonesPage(phones: readonly PhoneSummary[], issuer: IssuerStatus): string {
+  return html`<!doctype html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>スマートフォン — mynakit wallet</title>
+<style>
+body{font-family:"IPAGothic","Hiragino Sans",system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#1b1b1b}
+h1{font-size:1.6rem}h2{font-size:1.2rem}h3{font-size:1rem;margin:.8rem 0 .2rem}.en,small{color:#555}.warn{color:#8a4b00}
+.phones{display:flex;flex-wrap:wrap;gap:1rem}.phone{flex:1 1 22rem;border:2px solid #333;border-radius:1.6rem;padding:1rem 1.4rem}
+.empty{color:#777}
+</style>
+</head>
+<body>
+<h1>スマートフォン <span class="en">Phones</span></h1>
+${issuerLine(issuer)}
+<div class="phones">
+${phones.map(phoneCard)}
+</div>
+<p><small>鍵は暗号化ファイルに保管された模擬セキュアエリアにあります。<span class="en">Keys live in a simulated secure area (software keys encrypted at rest).</span></small></p>
+</body>
+</html>
+`.value;
+}
