@@ -232,8 +232,11 @@ export function defineNoticeStreamCases(name: string, openIssuer: () => Promise<
       const { app } = appWith({ pollIntervalMs: 20, heartbeatMs: 20 });
       const inst = await installationWithRecord(t, (await residentWithCard(t)).residentId);
       const token = await tokenFor(app, inst);
-      const sse = new SseReader((await open(app, token)).body as ReadableStream<Uint8Array>);
-      expect((await sse.next())?.event).toBe('ready');
+      // A Last-Event-ID beyond every notice (never sent by this issuer) resumes after the last one there is.
+      const sse = new SseReader(
+        (await open(app, token, { 'last-event-id': '999' })).body as ReadableStream<Uint8Array>,
+      );
+      expect(JSON.parse((await sse.next())?.data ?? '{}')).toEqual({ lastEventId: 0 });
       // Another instance's commit: nothing is emitted on this app's hub.
       await t.store.revocations.revoke([inst.credentialId], 'keyCompromise', NOW.getTime());
       const notice = await sse.nextNotice();

@@ -101,9 +101,15 @@ export async function runNoticeStream(stream: SSEStreamingApi, input: NoticeStre
     woken = true;
     wake?.();
   };
-  const off = input.hub.on((change) => {
-    if (change.installationIds.includes(installationId)) rouse();
-  });
+  let off: () => void;
+  try {
+    off = input.hub.on((change) => {
+      if (change.installationIds.includes(installationId)) rouse();
+    });
+  } catch {
+    // The hub is full (MAX_HUB_LISTENERS): this stream still hears every change by polling.
+    off = () => undefined;
+  }
   stream.onAbort(() => {
     closed = true;
     rouse();

@@ -214,7 +214,8 @@ export function registerNoticeRoutes(app: Hono, registry: OpenApiRegistry, deps:
     const installation = await deps.store.installations.get(grant.installationId);
     const ended =
       installation === undefined || installation.state === 'superseded' || installation.state === 'failed';
-    if (ended && lastEventId >= (await deps.store.notices.lastSeq(grant.installationId)))
+    const lastSeq = await deps.store.notices.lastSeq(grant.installationId);
+    if (ended && lastEventId >= lastSeq)
       return problem(
         c,
         410,
@@ -242,7 +243,8 @@ export function registerNoticeRoutes(app: Hono, registry: OpenApiRegistry, deps:
         hub,
         settings,
         installationId: grant.installationId,
-        lastEventId,
+        // An id beyond the last notice was never sent by this issuer: resume after the last one there is.
+        lastEventId: Math.min(lastEventId, lastSeq),
         expiresAt: grant.expiresAt,
         ended,
         release,
