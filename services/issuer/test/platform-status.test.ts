@@ -125,4 +125,18 @@ describe('POST /platform/certificate-status', () => {
     expect(forbidden.status).toBe(403);
     expect(forbidden.json.code).toBe('ISSUER_FORBIDDEN');
   });
+
+  it('is described in /openapi.json with the CRL and OCSP routes', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    for (const path of [
+      PATH,
+      '/crl',
+      '/crl/{issuerCertificate}/{partition}',
+      '/ca/{file}',
+      '/jpki/ocsp',
+      '/jpki/ocsp/{request}',
+      '/ocsp',
+    ])
+      expect(Object.keys(doc.paths), path).toContain(path);
+  });
 });
