@@ -102,7 +102,7 @@ export function defineCrlOcspCases(name: string, open: () => Promise<TestIssuer>
       const r = await t.app.request(`/crl/${ca}/${partition}`);
       return { r, der: new Uint8Array(await r.arrayBuffer()) };
     };
-    const ocspPost = async (body: Uint8Array) => {
+    const ocspPost = async (body: Uint8Array<ArrayBuffer>) => {
       const r = await t.app.request('/jpki/ocsp', {
         method: 'POST',
         headers: { 'content-type': 'application/ocsp-request' },
