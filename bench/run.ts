@@ -18,6 +18,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   'status-list': async () => (await import('./status-list.bench.js')).runStatusListBench(),
   issuer: async () => (await import('./issuer.bench.js')).runIssuerBench(),
   'issuer-ocsp': async () => (await import('./issuer-ocsp.bench.js')).runIssuerOcspBench(),
+  'issuer-status': async () => (await import('./issuer-status.bench.js')).runIssuerStatusBench(),
 };
 
 function format(f: BenchFigure): string {

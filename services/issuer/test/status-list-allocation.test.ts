@@ -1,16 +1,17 @@
 /**
  * Token Status List positions: the keyed Feistel permutation is a bijection of each index space (and its
- * inverse undoes it), another key gives another order, and the store's allocations — concurrent, across
- * full partitions — never collide and fill each partition exactly.
+ * inverse undoes it), another key gives another order; the store's cases (status-list-store.cases.ts) on
+ * SQLite.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { IndexPermutation } from '../src/status-lists/index-permutation.js';
-import { type IssuerStore, openIssuerStore } from '../src/store/index.js';
+import { openIssuerStore } from '../src/store/index.js';
 import { isStatusListCapacity } from '../src/store/status-list-repository.js';
 import { type TempDataDir, tempDataDir } from './helpers/sandbox-ca.js';
+import { defineStatusListStoreCases } from './status-list-store.cases.js';
 
 describe('IndexPermutation', () => {
   it('is a bijection of [0, 2^bits) whose inverse undoes it (seeded, small capacities)', () => {
@@ -60,50 +61,24 @@ describe('IndexPermutation', () => {
   });
 });
 
-describe('StatusListRepository.allocate', () => {
-  let dir: TempDataDir;
-  let store: IssuerStore;
-  beforeAll(async () => {
-    dir = tempDataDir();
-    store = await openIssuerStore({
-      url: `sqlite:${join(dir.path, 'issuer.sqlite')}`,
-      statusListCapacity: 16,
-    });
-  });
-  afterAll(async () => {
-    await store.close();
-    dir.remove();
-  });
+const dir: TempDataDir = tempDataDir();
+defineStatusListStoreCases(
+  'SQLite',
+  // Two instances share one file, as two processes would.
+  (capacity) =>
+    openIssuerStore({ url: `sqlite:${join(dir.path, 'issuer.sqlite')}`, statusListCapacity: capacity }),
+  async () => dir.remove(),
+);
 
-  it('never hands out one position twice, fills each partition exactly, then opens the next', async () => {
-    const now = Date.UTC(2026, 4, 1);
-    const got = await Promise.all(Array.from({ length: 40 }, () => store.statusLists.allocate(now)));
-    const keys = new Set(got.map((a) => `${a.partition}:${a.index}`));
-    expect(keys.size).toBe(40);
-    const byPartition = new Map<number, number[]>();
-    for (const a of got) byPartition.set(a.partition, [...(byPartition.get(a.partition) ?? []), a.index]);
-    expect([...byPartition.keys()].sort()).toEqual([0, 1, 2]);
-    expect([...(byPartition.get(0) ?? [])].sort((x, y) => x - y)).toEqual(
-      Array.from({ length: 16 }, (_, i) => i),
-    );
-    expect([...(byPartition.get(1) ?? [])].sort((x, y) => x - y)).toEqual(
-      Array.from({ length: 16 }, (_, i) => i),
-    );
-    expect(byPartition.get(2)?.length).toBe(8);
-    const listed = await store.statusLists.list();
-    expect(listed.map((p) => [p.partition, p.capacity, p.allocated])).toEqual([
-      [0, 16, 16],
-      [1, 16, 16],
-      [2, 16, 8],
-    ]);
-    // Each partition has its own secret order.
-    const keysOf = await store.db.selectFrom('status_list_partitions').select('permutation_key').execute();
-    expect(new Set(keysOf.map((k) => Buffer.from(k.permutation_key).toString('hex'))).size).toBe(3);
-  });
-
-  it('refuses a capacity that is not a power of two', async () => {
+describe('the store option', () => {
+  it('refuses a capacity that is not a power of two, before opening anything', async () => {
+    const other = tempDataDir();
     await expect(
-      openIssuerStore({ url: `sqlite:${join(dir.path, 'other.sqlite')}`, statusListCapacity: 1000 }),
+      openIssuerStore({
+        url: `sqlite:${join(other.path, 'issuer.sqlite')}`,
+        statusListCapacity: 1000,
+      }),
     ).rejects.toMatchObject({ code: 'ISSUER_INVALID_INPUT' });
+    other.remove();
   });
 });

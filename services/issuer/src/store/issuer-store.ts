@@ -1,5 +1,6 @@
 import { type Database, migrateToLatest, NonceStore, openDatabase } from '@mynakit/db';
 import { type Kysely, sql } from 'kysely';
+import { IssuerError } from '../errors.js';
 import { AccessTokenRepository } from './access-token-repository.js';
 import { CardRepository } from './card-repository.js';
 import { CredentialRepository } from './credential-repository.js';
@@ -16,7 +17,7 @@ import { RevocationRepository } from './revocation-repository.js';
 import { RpClientRepository } from './rp-client-repository.js';
 import type { IssuerDatabase } from './schema.js';
 import { StagedCredentialRepository } from './staged-credential-repository.js';
-import { StatusListRepository } from './status-list-repository.js';
+import { isStatusListCapacity, StatusListRepository } from './status-list-repository.js';
 import { inTransaction, SQLITE_SYNCHRONOUS, type TransactionOptions } from './store-support.js';
 
 /** How to open the issuer's database. */
@@ -122,6 +123,12 @@ function repositoriesOf(
  * once). Closes the database again if migrating fails.
  */
 export async function openIssuerStore(options: OpenIssuerStoreOptions): Promise<IssuerStore> {
+  // Checked before the database is opened, so a wrong setting leaves nothing open behind it.
+  if (options.statusListCapacity !== undefined && !isStatusListCapacity(options.statusListCapacity))
+    throw new IssuerError(
+      'ISSUER_INVALID_INPUT',
+      'the status list capacity must be a power of two in 2^2..2^30',
+    );
   const opened = openDatabase<IssuerDatabase>({
     url: options.url,
     schema: options.schema ?? 'issuer',

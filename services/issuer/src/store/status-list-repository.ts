@@ -14,8 +14,8 @@ import { check, checkInstant, toDriverBytes } from './store-support.js';
  * lists of a fixed capacity, each published at `<origin>/status-lists/<partition>`.
  *
  * Capacity: 2^20 = 1,048,576 indexes of 2 bits (VALID / INVALID / SUSPENDED) per partition — 256 KiB
- * uncompressed; with ~1 % revoked or suspended spread at random, ~45 KB compressed on the wire. 10^8
- * records make ~96 partitions. The trade-off: a larger list hides a record among more others (the draft's
+ * uncompressed; with 1 % revoked or suspended spread at random, ~18 KB signed and compressed on the wire
+ * (bench/issuer-status.bench.ts). 10^8 records make 96 partitions, ~1.7 MB for all of them. The trade-off: a larger list hides a record among more others (the draft's
  * herd privacy: the issuer learns only which list a relying party fetched) and means fewer lists to sign
  * and cache, but every relying party downloads, and every status change re-signs, the whole list; a
  * smaller one is cheaper per fetch but narrows the herd. 2^20 keeps a fetch well under 100 KB (one round
