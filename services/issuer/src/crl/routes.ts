@@ -21,12 +21,15 @@ import type { IssuerDeps } from '../context.js';
 import { IssuerError } from '../errors.js';
 import { type OpenApiRegistry, ProblemSchema } from '../http/openapi.js';
 import { SANDBOX_MUNICIPALITIES } from '../residents/seed-residents.js';
-import { certificateStatusRepositoryOf } from '../store/certificate-status-repository.js';
+import { type CrlScope, certificateStatusRepositoryOf } from '../store/certificate-status-repository.js';
 import { CrlPublisher, crlMaxAgeSeconds, type PublishedCrl } from './crl-publisher.js';
 import { canonicalPartition, jpkiCaIndexOf, partitionDistributionPoint } from './jpki-scopes.js';
 
 /** RFC 2585 §4.2. */
 export const CRL_MEDIA_TYPE = 'application/pkix-crl';
+
+/** How long GET /crl reuses the list of scopes that hold certificates, ms. */
+export const INDEX_CACHE_MS = 60_000;
 
 /** At most this many partitions in the index (GET /crl). */
 export const MAX_INDEXED_PARTITIONS = 10_000;
@@ -60,6 +63,9 @@ const notFound = {
 /** Registers /crl, /crl/{issuerCertificate}/{partition} and /ca/{caName}.crl. */
 export function registerCrlRoutes(app: Hono, registry: OpenApiRegistry, deps: IssuerDeps): void {
   const publisher = new CrlPublisher(deps);
+  // The scopes that hold certificates change only as municipalities get their first certificate: read at
+  // most once a minute (a DISTINCT over the credentials index).
+  let scopeCache: { at: number; scopes: readonly CrlScope[] } | undefined;
   const origin = deps.config.origin.replace(/\/+$/, '');
 
   registry.add({
@@ -78,7 +84,13 @@ export function registerCrlRoutes(app: Hono, registry: OpenApiRegistry, deps: Is
     for (const g of index.generations)
       for (const m of SANDBOX_MUNICIPALITIES)
         wanted.set(`${g.name}/${m.code}`, { name: g.name, partition: m.code });
-    const scopes = await certificateStatusRepositoryOf(deps.store.db).scopes(MAX_INDEXED_PARTITIONS);
+    const now = deps.clock().getTime();
+    if (scopeCache === undefined || now - scopeCache.at > INDEX_CACHE_MS || now < scopeCache.at)
+      scopeCache = {
+        at: now,
+        scopes: await certificateStatusRepositoryOf(deps.store.db).scopes(MAX_INDEXED_PARTITIONS),
+      };
+    const scopes = scopeCache.scopes;
     for (const s of scopes)
       if (index.byName.has(s.issuerCertificate) && canonicalPartition(s.crlPartition) === s.crlPartition)
         wanted.set(`${s.issuerCertificate}/${s.crlPartition}`, {
