@@ -165,6 +165,13 @@ describe('a record issued through OpenID4VCI', () => {
     const held = await f.store.revocations.revoke([record.row.id], 'certificateHold', f.now().getTime());
     expect(held.change.statusListPartitions).toEqual([0]);
     hub.emit(held.change);
+    // The hub alone gets the partition signed again, before any GET asks for it.
+    let row = await f.store.statusLists.get(0);
+    for (let i = 0; i < 500 && row?.signedVersion !== row?.version; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      row = await f.store.statusLists.get(0);
+    }
+    expect(row?.signedVersion).toBe(row?.version);
     expect(await statusAt(idx, path)).toBe(2);
     const afterHold = (await fetchList(path)).res.headers.get('etag');
     expect(afterHold).not.toBe(before);
