@@ -86,7 +86,11 @@ export function registerOcspRoutes(app: Hono, registry: OpenApiRegistry, deps: I
 
 /** The DER request of a GET, or an empty array when it is not URL-encoded base64 within the bound. */
 function requestOfGet(c: Context, path: string): Uint8Array {
-  const raw = new URL(c.req.url).pathname.slice(path.length + 1);
+  // From the raw (still percent-encoded) path, after the responder's own path — which may sit under a
+  // prefix when the app is mounted elsewhere.
+  const pathname = new URL(c.req.url).pathname;
+  const at = pathname.indexOf(`${path}/`);
+  const raw = at < 0 ? '' : pathname.slice(at + path.length + 1);
   if (raw.length === 0 || raw.length > 3 * MAX_GET_REQUEST_CHARS) return new Uint8Array(0);
   let text: string;
   try {
