@@ -198,14 +198,16 @@ export function defineRevocationCases(
         [2, 'credential.reinstated', T0 + 41],
         [3, 'credential.revoked', T0 + 42],
       ]);
+      // Certificates are also named by serial (the phone knows them so); the record by id only.
+      const serialOf = (k: 'jpki-sign' | 'jpki-auth') => h.byKind.get(k)?.serial as string;
       expect(mine[0]?.detail).toEqual({
-        credentials: [{ id: auth, kind: 'jpki-auth' }],
+        credentials: [{ id: auth, kind: 'jpki-auth', serial: serialOf('jpki-auth') }],
         reason: 'certificateHold',
       });
       expect(mine[2]?.detail).toEqual({
         credentials: [
           { id: record, kind: 'mdoc' },
-          { id: sign, kind: 'jpki-sign' },
+          { id: sign, kind: 'jpki-sign', serial: serialOf('jpki-sign') },
         ].sort((x, y) => ((x.id as string) < (y.id as string) ? -1 : 1)),
         reason: 'affiliationChanged',
       });

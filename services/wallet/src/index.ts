@@ -11,3 +11,4 @@ export * from './app/phone-summary.js';
 export { renderPhonesPage } from './app/phone-page.js';
 export { createWalletApp, type WalletAppDeps } from './app/wallet-app.js';
 export * from './server.js';
+export * from './notices/index.js';

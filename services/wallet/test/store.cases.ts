@@ -95,6 +95,38 @@ export function defineWalletStoreCases(
       expect((await store.certificates.list('phone-1')).length).toBe(2);
     });
 
+    it('invalidates a certificate with its reason and lifts only a suspension', async () => {
+      const c = {
+        deviceId: 'phone-1',
+        installationId: 'inst-1',
+        purpose: 'sign' as const,
+        certificate: new Uint8Array([7]),
+        issuerCertificate: new Uint8Array([8]),
+        notAfter: new Date(at + 1e9),
+        keyAlias: 'k',
+      };
+      const held = await store.certificates.add({ ...c, serialNumber: '0a' }, at);
+      expect(await store.certificates.invalidate(held.id, 'certificateHold', at + 1)).toBe(true);
+      expect(await store.certificates.invalidate(held.id, 'keyCompromise', at + 2)).toBe(false);
+      const listed = (await store.certificates.list('phone-1')).find((x) => x.id === held.id);
+      expect(listed?.invalidationReason).toBe('certificateHold');
+      expect(await store.certificates.reactivate(held.id)).toBe(true);
+      expect((await store.certificates.active('phone-1', 'sign'))?.id).toBe(held.id);
+      await store.certificates.invalidate(held.id, 'affiliationChanged', at + 3);
+      expect(await store.certificates.reactivate(held.id)).toBe(false);
+    });
+
+    it('moves a notice cursor forward only, per device and installation', async () => {
+      expect(await store.noticeCursors.lastSeq('phone-1', 'inst-x')).toBe(0);
+      await store.noticeCursors.advance('phone-1', 'inst-x', 3, at);
+      await store.noticeCursors.advance('phone-1', 'inst-x', 2, at + 1);
+      await store.noticeCursors.advance('phone-2', 'inst-x', 9, at);
+      expect(await store.noticeCursors.lastSeq('phone-1', 'inst-x')).toBe(3);
+      await store.noticeCursors.advance('phone-1', 'inst-x', 4, at + 2);
+      expect(await store.noticeCursors.lastSeq('phone-1', 'inst-x')).toBe(4);
+      expect(await store.noticeCursors.lastSeq('phone-2', 'inst-x')).toBe(9);
+    });
+
     it('takes tries atomically: of five concurrent takes on three tries, three succeed', async () => {
       const verifier = await createPinVerifier('userAuthenticationPin', '1234', { params: TEST_KDF });
       await store.secrets.set('phone-2', 'authPin', verifier, 3, at);

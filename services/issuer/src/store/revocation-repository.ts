@@ -319,7 +319,11 @@ export class RevocationRepository {
       else byInstallation.set(r.installation_id, [r]);
     }
     for (const installationId of [...byInstallation.keys()].sort()) {
-      const credentials = (byInstallation.get(installationId) ?? []).map((r) => ({ id: r.id, kind: r.kind }));
+      // A JPKI certificate is also named by its serial: the phone knows its certificates by serial, and
+      // its record by the credential id (the OpenID4VCI notification_id it was issued with).
+      const credentials = (byInstallation.get(installationId) ?? []).map((r) =>
+        r.serial === null ? { id: r.id, kind: r.kind } : { id: r.id, kind: r.kind, serial: r.serial },
+      );
       await appendNotices(trx, [installationId], kind, { credentials, reason }, now);
     }
   }

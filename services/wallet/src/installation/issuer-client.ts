@@ -67,6 +67,27 @@ export class IssuerClient {
     );
   }
 
+  /**
+   * GET a response to read as a stream (server-sent events). A refusal becomes WALLET_ISSUER_REFUSED with
+   * the problem's `code`, as for JSON answers; a success is handed back unread.
+   */
+  async openStream(
+    pathOrUrl: string,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const request = new Request(this.url(pathOrUrl), {
+      method: 'GET',
+      headers: { accept: 'text/event-stream', ...headers },
+      ...(signal === undefined ? {} : { signal }),
+    });
+    const response = await this.#fetch(request);
+    if (response.ok && response.body !== null) return response;
+    // Reads the refusal the same way as a JSON answer (bounded, code taken from the problem).
+    await this.#answer(response);
+    throw new WalletError('WALLET_ISSUER_RESPONSE', 'the issuer answered a stream without a body');
+  }
+
   /** POST a form (OAuth token requests). */
   postForm(pathOrUrl: string, form: URLSearchParams): Promise<Record<string, unknown>> {
     return this.#send(
@@ -79,7 +100,10 @@ export class IssuerClient {
   }
 
   async #send(request: Request): Promise<Record<string, unknown>> {
-    const response = await this.#fetch(request);
+    return this.#answer(await this.#fetch(request));
+  }
+
+  async #answer(response: Response): Promise<Record<string, unknown>> {
     const text = await response.text();
     if (text.length > MAX_ANSWER_CHARS)
       throw new WalletError('WALLET_ISSUER_RESPONSE', 'the issuer answered more than the wallet reads');

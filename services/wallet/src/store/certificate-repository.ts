@@ -16,10 +16,16 @@ export interface WalletCertificate {
   readonly keyAlias: string;
   readonly state: 'active' | 'invalidated';
   readonly receivedAt: Date;
+  readonly invalidatedAt?: Date;
+  /** The issuer's CRLReason name when a notice invalidated it (`certificateHold` can be lifted). */
+  readonly invalidationReason?: string;
 }
 
 /** What `add` takes. */
-export type NewWalletCertificate = Omit<WalletCertificate, 'id' | 'state' | 'receivedAt'>;
+export type NewWalletCertificate = Omit<
+  WalletCertificate,
+  'id' | 'state' | 'receivedAt' | 'invalidatedAt' | 'invalidationReason'
+>;
 
 function certificateOf(row: JpkiCertificateTable): WalletCertificate {
   return {
@@ -34,6 +40,8 @@ function certificateOf(row: JpkiCertificateTable): WalletCertificate {
     keyAlias: row.key_alias,
     state: row.state,
     receivedAt: new Date(Number(row.received_at)),
+    ...(row.invalidated_at === null ? {} : { invalidatedAt: new Date(Number(row.invalidated_at)) }),
+    ...(row.invalidation_reason === null ? {} : { invalidationReason: row.invalidation_reason }),
   };
 }
 
@@ -60,11 +68,14 @@ export class CertificateRepository {
       key_alias: c.keyAlias,
       state: 'active',
       received_at: at,
+      invalidated_at: null,
+      invalidation_reason: null,
     };
     await this.#db
       .updateTable('jpki_certificates')
-      .set({ state: 'invalidated' })
+      .set({ state: 'invalidated', invalidated_at: at, invalidation_reason: 'replaced' })
       .where('device_id', '=', c.deviceId)
+      .where('state', '=', 'active')
       .where('purpose', '=', c.purpose)
       .execute();
     await this.#db.insertInto('jpki_certificates').values(row).execute();
@@ -92,5 +103,28 @@ export class CertificateRepository {
       .where('state', '=', 'active')
       .executeTakeFirst();
     return row === undefined ? undefined : certificateOf(row);
+  }
+
+  /** Marks a certificate invalidated with the issuer's reason (its key is never used again unless the reason is a hold). */
+  async invalidate(id: string, reason: string, at: number): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('jpki_certificates')
+      .set({ state: 'invalidated', invalidated_at: at, invalidation_reason: reason })
+      .where('id', '=', id)
+      .where('state', '=', 'active')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Makes a certificate usable again — only one invalidated by a suspension (`certificateHold`). */
+  async reactivate(id: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('jpki_certificates')
+      .set({ state: 'active', invalidated_at: null, invalidation_reason: null })
+      .where('id', '=', id)
+      .where('state', '=', 'invalidated')
+      .where('invalidation_reason', '=', 'certificateHold')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 }

@@ -95,4 +95,16 @@ export class DocumentRepository {
       .where('state', '=', 'active')
       .execute();
   }
+
+  /** Makes a document presentable again — only one invalidated by a suspension (`certificateHold`). */
+  async reactivate(id: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('documents')
+      .set({ state: 'active', invalidated_at: null, invalidation_reason: null })
+      .where('id', '=', id)
+      .where('state', '=', 'invalidated')
+      .where('invalidation_reason', '=', 'certificateHold')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
 }

@@ -1,6 +1,6 @@
 /** The installations a phone took part in, by the issuer's installation id. */
 import type { Kysely } from 'kysely';
-import type { WalletDatabase } from './schema.js';
+import type { InstallationTable, WalletDatabase } from './schema.js';
 
 /** An installation as the phone remembers it. */
 export interface WalletInstallation {
@@ -43,6 +43,18 @@ export class InstallationRepository {
     await this.#db.updateTable('installations').set({ state: 'active' }).where('id', '=', id).execute();
   }
 
+  /** The device's installations, oldest first. */
+  async list(deviceId: string): Promise<WalletInstallation[]> {
+    const rows = await this.#db
+      .selectFrom('installations')
+      .selectAll()
+      .where('device_id', '=', deviceId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
+    return rows.map(installationOf);
+  }
+
   /** The device's newest installation, or undefined. */
   async latest(deviceId: string): Promise<WalletInstallation | undefined> {
     const row = await this.#db
@@ -52,15 +64,18 @@ export class InstallationRepository {
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (row === undefined) return undefined;
-    return {
-      id: row.id,
-      deviceId: row.device_id,
-      credentialIssuer: row.credential_issuer,
-      family: row.family,
-      state: row.state,
-      needs: JSON.parse(row.needs) as string[],
-      createdAt: new Date(Number(row.created_at)),
-    };
+    return row === undefined ? undefined : installationOf(row);
   }
+}
+
+function installationOf(row: InstallationTable): WalletInstallation {
+  return {
+    id: row.id,
+    deviceId: row.device_id,
+    credentialIssuer: row.credential_issuer,
+    family: row.family,
+    state: row.state,
+    needs: JSON.parse(row.needs) as string[],
+    createdAt: new Date(Number(row.created_at)),
+  };
 }

@@ -59,6 +59,10 @@ export interface JpkiCertificateTable {
   key_alias: string;
   state: 'active' | 'invalidated';
   received_at: number;
+  /** When the certificate stopped being usable (migration 0002). */
+  invalidated_at: number | null;
+  /** Why (migration 0002): the issuer's CRLReason name, e.g. `superseded`, `certificateHold`. */
+  invalidation_reason: string | null;
 }
 
 /** A secret's verifier and try counter (DOMAIN.md §3 "PINs"). */
@@ -89,6 +93,16 @@ export interface PresentationTable {
 }
 
 /** The wallet's database. */
+/** The last issuer notice applied for one installation of a device (migration 0002). */
+export interface NoticeCursorTable {
+  device_id: string;
+  /** The issuer's installation id. */
+  installation_id: string;
+  /** The notice `seq` (SSE `id`) last applied. */
+  last_seq: number;
+  updated_at: number;
+}
+
 export interface WalletDatabase {
   devices: DeviceTable;
   installations: InstallationTable;
@@ -96,4 +110,5 @@ export interface WalletDatabase {
   jpki_certificates: JpkiCertificateTable;
   secrets: SecretTable;
   presentations: PresentationTable;
+  notice_cursors: NoticeCursorTable;
 }

@@ -10,6 +10,7 @@ import { DeviceRepository } from './device-repository.js';
 import { DocumentRepository } from './document-repository.js';
 import { InstallationRepository } from './installation-repository.js';
 import { walletMigrations } from './migrations/index.js';
+import { NoticeCursorRepository } from './notice-cursor-repository.js';
 import { PresentationRepository } from './presentation-repository.js';
 import type { WalletDatabase } from './schema.js';
 import { SecretRepository } from './secret-repository.js';
@@ -34,6 +35,8 @@ export interface WalletStore {
   readonly certificates: CertificateRepository;
   readonly secrets: SecretRepository;
   readonly presentations: PresentationRepository;
+  /** The last issuer notice applied per installation. */
+  readonly noticeCursors: NoticeCursorRepository;
   /** Closes the database. */
   close(): Promise<void>;
 }
@@ -61,6 +64,7 @@ export async function openWalletStore(options: OpenWalletStoreOptions): Promise<
     certificates: new CertificateRepository(db),
     secrets: new SecretRepository(db),
     presentations: new PresentationRepository(db),
+    noticeCursors: new NoticeCursorRepository(db),
     close: () => opened.close(),
   };
 }
