@@ -127,7 +127,27 @@ export class LeanReader extends Reader {
    * native call where the platform has one (Node's latin1 slice equals ASCII for bytes below 0x80).
    */
   private utf8(from: number, to: number, itemStart: number): string {
-    if (latin1Slice !== undefined && to - from <= 64) {
+    if (to - from <= SHORT_TEXT) {
+      // Short ASCII text (map keys, identifiers, namespaces, algorithm names) recurs from one message
+      // to the next: taken from a small table when the very same characters are there.
+      const b = this.bytes;
+      let h = to - from;
+      let i = from;
+      for (; i < to; i++) {
+        const c = b[i] as number;
+        if (c >= 0x80) break;
+        h = Math.imul(h ^ c, 0x01000193);
+      }
+      if (i === to) {
+        const slot = (h ^ (h >>> 15)) & (SHORT_TEXT_SLOTS - 1);
+        const known = shortTexts[slot];
+        if (known !== undefined && sameAscii(known, b, from, to)) return known;
+        const s =
+          latin1Slice !== undefined ? latin1Slice.call(b, from, to) : decodeUtf8(this, from, to, itemStart);
+        shortTexts[slot] = s;
+        return s;
+      }
+    } else if (latin1Slice !== undefined && to - from <= 64) {
       const b = this.bytes;
       let i = from;
       while (i < to && (b[i] as number) < 0x80) i++;
@@ -514,6 +534,24 @@ export class LeanReader extends Reader {
         return new Simple(this.arg);
     }
   }
+}
+
+/** Longest text (in bytes) kept in `shortTexts`. */
+const SHORT_TEXT = 32;
+/** Slots of `shortTexts` (a power of two). */
+const SHORT_TEXT_SLOTS = 256;
+/**
+ * Recently read short ASCII texts, one per slot chosen by a hash of their bytes: a fixed table (bounded
+ * whatever is received), consulted only after comparing the candidate with the bytes character by
+ * character; a collision just replaces the slot. Strings are immutable, so sharing one is invisible.
+ */
+const shortTexts: (string | undefined)[] = new Array<string | undefined>(SHORT_TEXT_SLOTS).fill(undefined);
+
+/** Whether `s` is exactly the ASCII bytes `b[from..to)`. */
+function sameAscii(s: string, b: Uint8Array, from: number, to: number): boolean {
+  if (s.length !== to - from) return false;
+  for (let k = 0; k < s.length; k++) if (s.charCodeAt(k) !== b[from + k]) return false;
+  return true;
 }
 
 /** Node's `Buffer.prototype.latin1Slice`, when running on Node (feature detection; no state). */
