@@ -22,7 +22,7 @@ import { IssuerError } from '../errors.js';
 import { type OpenApiRegistry, ProblemSchema } from '../http/openapi.js';
 import { SANDBOX_MUNICIPALITIES } from '../residents/seed-residents.js';
 import { type CrlScope, certificateStatusRepositoryOf } from '../store/certificate-status-repository.js';
-import { CrlPublisher, crlMaxAgeSeconds, type PublishedCrl } from './crl-publisher.js';
+import { CRL_VALIDITY_MS, CrlPublisher, crlMaxAgeSeconds, type PublishedCrl } from './crl-publisher.js';
 import { canonicalPartition, jpkiCaIndexOf, partitionDistributionPoint } from './jpki-scopes.js';
 
 /** RFC 2585 §4.2. */
@@ -115,7 +115,7 @@ export function registerCrlRoutes(app: Hono, registry: OpenApiRegistry, deps: Is
       ca,
       url: `${origin}${SANDBOX_URL_PATH.crl(ca)}`,
     }));
-    return c.json({ validityHours: 24, partitions, caCrls });
+    return c.json({ validityHours: CRL_VALIDITY_MS / 3_600_000, partitions, caCrls });
   });
 
   registry.add({
