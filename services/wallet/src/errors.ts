@@ -66,7 +66,11 @@ export type WalletErrorCode =
   /** The port the wallet was asked to listen on is taken. */
   | 'WALLET_PORT_IN_USE'
   /** The issuer URL given by option or MYNAKIT_ISSUER_URL is not an http(s) URL. */
-  | 'WALLET_ISSUER_URL';
+  | 'WALLET_ISSUER_URL'
+  /** The phone is switched offline in the emulator: it does not contact the issuer. */
+  | 'WALLET_OFFLINE'
+  /** The step needs the issuer and none is configured. */
+  | 'WALLET_ISSUER_NOT_CONFIGURED';
 
 /** The wallet engine's error: a stable code, a safe message, and the cause. */
 export class WalletError extends Error {

@@ -142,4 +142,75 @@ describe('the wallet app with the issuer', () => {
     expect(page).not.toContain('見本町');
     expect(JSON.stringify(summary)).not.toContain('花子');
   }, 60_000);
+
+  it('switches a phone offline (it hears nothing) and back; unlocking it hears the supersession', async () => {
+    const old = await env.phone('app-old', 'iphone');
+    const fresh = await env.phone('app-new', 'iphone');
+    const install = async (phone: typeof old) =>
+      installCredentials({
+        device: phone,
+        issuer: env.client,
+        card: await env.card('sandbox-sex-unknown'),
+        cardPins: await cardPinsOf(env, 'sandbox-sex-unknown'),
+        liveness: { confirmed: true },
+        newAuthPin: ['1357', '1357'],
+        newSignaturePassword: ['SWITCH2026', 'SWITCH2026'],
+        biometric: { method: 'biometric', matched: true },
+        trustAnchors: env.trustAnchors,
+      });
+    await install(old);
+    await install(fresh);
+    const app = createWalletApp({ phones: [old, fresh], issuer: env.client });
+    const post = (path: string, body: Record<string, unknown>) =>
+      app.request(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    const off = await post('/phones/app-old/offline', { offline: true });
+    expect(((await off.json()) as PhoneSummary).offline).toBe(true);
+    const refused = await post('/phones/app-old/notices/sync', { biometric: 'matched' });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as { code: string }).code).toBe('WALLET_OFFLINE');
+    // Offline, it still holds an active record: what a verifier must catch through the status list.
+    const offline = (await (await app.request('/phones/app-old')).json()) as PhoneSummary;
+    expect(offline.documents.map((d) => d.state)).toEqual(['active']);
+    expect(await (await app.request('/')).text()).toContain('data-offline="yes"');
+
+    // A form post (no script) redirects back to the overview page.
+    const on = await app.request('/phones/app-old/offline', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'offline=0',
+    });
+    expect(on.status).toBe(303);
+    expect(on.headers.get('location')).toBe('../../');
+
+    const failed = await post('/phones/app-old/notices/sync', { biometric: 'failed' });
+    expect(failed.status).toBe(401);
+    expect(((await failed.json()) as { code: string }).code).toBe('WALLET_BIOMETRIC_FAILED');
+    const bad = await post('/phones/app-old/notices/sync', { biometric: 'yes please' });
+    expect(((await bad.json()) as { code: string }).code).toBe('WALLET_INVALID_INPUT');
+
+    const heard = await post('/phones/app-old/notices/sync', { biometric: 'matched' });
+    expect(heard.status).toBe(200);
+    const kinds = (
+      (await heard.json()) as { installations: { applied: { kind: string }[] }[] }
+    ).installations.flatMap((i) => i.applied.map((a) => a.kind));
+    expect(kinds).toContain('installation.superseded');
+    const after = (await (await app.request('/phones/app-old')).json()) as PhoneSummary;
+    expect(after.documents.map((d) => [d.state, d.invalidationReason])).toEqual([
+      ['invalidated', 'superseded'],
+    ]);
+    expect(after.certificates.every((c) => c.state === 'invalidated')).toBe(true);
+
+    const noIssuer = createWalletApp({ phones: [fresh] });
+    const none = await noIssuer.request('/phones/app-new/notices/sync', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"biometric":"matched"}',
+    });
+    expect(((await none.json()) as { code: string }).code).toBe('WALLET_ISSUER_NOT_CONFIGURED');
+  }, 120_000);
 });

@@ -34,10 +34,12 @@ export interface PhoneSummary {
   readonly certificates: readonly CertificateSummary[];
   /** The two secrets of DOMAIN.md §3 and their remaining tries. */
   readonly secrets: { readonly authPin: SecretStatus; readonly signaturePassword: SecretStatus };
+  /** Switched offline in the emulator: it does not hear the issuer (and keeps presenting what it holds). */
+  readonly offline: boolean;
 }
 
 /** Reads one phone's summary from its store. */
-export async function summarizePhone(phone: WalletDevice): Promise<PhoneSummary> {
+export async function summarizePhone(phone: WalletDevice, offline = false): Promise<PhoneSummary> {
   const [documents, certificates, authPin, signaturePassword] = await Promise.all([
     phone.store.documents.list(phone.id),
     phone.store.certificates.list(phone.id),
@@ -61,5 +63,6 @@ export async function summarizePhone(phone: WalletDevice): Promise<PhoneSummary>
       notAfter: c.notAfter.toISOString(),
     })),
     secrets: { authPin, signaturePassword },
+    offline,
   };
 }

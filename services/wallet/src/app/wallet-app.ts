@@ -9,12 +9,23 @@
  *   GET /phones         `{ phones: PhoneSummary[] }`
  *   GET /phones/:id     one PhoneSummary; 404 problem WALLET_NOT_FOUND for an unknown phone
  *   GET /issuer-status  `IssuerStatus`
+ *   POST /phones/:id/offline        `offline=1|0` (form or JSON `{offline: boolean}`): the emulator's network
+ *                                   switch, kept in this process (a restarted emulator is online again)
+ *   POST /phones/:id/notices/sync   `biometric=matched|failed`: the owner unlocks the phone, which hears the
+ *                                   issuer's notices (notices/sync-notices.ts) — 409 WALLET_OFFLINE when
+ *                                   switched offline, 409 WALLET_ISSUER_NOT_CONFIGURED without an issuer
  *   GET /health         `{ status: 'ok' }`
+ *
+ * The POST routes answer JSON to a JSON request and otherwise redirect (303) back to the overview page,
+ * so the page's forms work without scripts. Errors are RFC 9457 problems with the WalletError code and a
+ * message that names no personal data.
  */
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import type { WalletDevice } from '../device/wallet-device.js';
+import { WalletError, type WalletErrorCode } from '../errors.js';
 import type { IssuerClient } from '../installation/issuer-client.js';
+import { syncNotices } from '../notices/sync-notices.js';
 import { probeIssuer } from './issuer-status.js';
 import { renderPhonesPage } from './phone-page.js';
 import { summarizePhone } from './phone-summary.js';
@@ -29,12 +40,52 @@ export interface WalletAppDeps {
   readonly log?: (line: string) => void;
 }
 
-function problem(status: 404 | 500, code: string, title: string): Response {
-  return new Response(JSON.stringify({ type: 'about:blank', status, title, code }), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
+function problem(status: number, code: string, title: string, detail?: string): Response {
+  return new Response(
+    JSON.stringify({ type: 'about:blank', status, title, code, ...(detail ? { detail } : {}) }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    },
+  );
 }
+
+/** HTTP status of the wallet errors a route can meet; anything else is a 500. */
+const STATUS_OF: ReadonlyMap<WalletErrorCode, number> = new Map<WalletErrorCode, number>([
+  ['WALLET_OFFLINE', 409],
+  ['WALLET_ISSUER_NOT_CONFIGURED', 409],
+  ['WALLET_BIOMETRIC_FAILED', 401],
+  ['WALLET_AUTHENTICATION_REQUIRED', 401],
+  ['WALLET_SECRET_LOCKED', 423],
+  ['WALLET_NOT_FOUND', 404],
+  ['WALLET_INVALID_INPUT', 400],
+  ['WALLET_ISSUER_REFUSED', 502],
+  ['WALLET_ISSUER_RESPONSE', 502],
+]);
+
+/** Reads a small form or JSON body as a string map (own properties only; at most 4 KiB). */
+async function fieldsOf(request: Request): Promise<Map<string, string>> {
+  const text = (await request.text()).slice(0, 4096);
+  const out = new Map<string, string>();
+  if ((request.headers.get('content-type') ?? '').includes('application/json')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new WalletError('WALLET_INVALID_INPUT', 'the body is not JSON');
+    }
+    if (json !== null && typeof json === 'object' && !Array.isArray(json))
+      for (const [k, v] of Object.entries(json))
+        out.set(k, typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+    return out;
+  }
+  for (const [k, v] of new URLSearchParams(text)) out.set(k, v);
+  return out;
+}
+
+const wantsJson = (request: Request) =>
+  (request.headers.get('accept') ?? '').includes('application/json') ||
+  (request.headers.get('content-type') ?? '').includes('application/json');
 
 /** The wallet as a Hono app (see the file comment). */
 export function createWalletApp(deps: WalletAppDeps): Hono {
@@ -54,23 +105,58 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
       log(`wallet ${c.req.method} ${pattern} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
     });
   }
+  // The emulator's network switch, per phone, in this process.
+  const offline = new Set<string>();
+  const summary = (p: WalletDevice) => summarizePhone(p, offline.has(p.id));
   app.get('/', async (c) => {
     const [phones, issuer] = await Promise.all([
-      Promise.all(deps.phones.map(summarizePhone)),
+      Promise.all(deps.phones.map(summary)),
       probeIssuer(deps.issuer),
     ]);
     return c.html(renderPhonesPage(phones, issuer));
   });
-  app.get('/phones', async (c) => c.json({ phones: await Promise.all(deps.phones.map(summarizePhone)) }));
+  app.get('/phones', async (c) => c.json({ phones: await Promise.all(deps.phones.map(summary)) }));
   app.get('/phones/:id', async (c) => {
     const phone = byId.get(c.req.param('id'));
     if (phone === undefined) return problem(404, 'WALLET_NOT_FOUND', 'No such phone');
-    return c.json(await summarizePhone(phone));
+    return c.json(await summary(phone));
+  });
+  app.post('/phones/:id/offline', async (c) => {
+    const phone = byId.get(c.req.param('id'));
+    if (phone === undefined) return problem(404, 'WALLET_NOT_FOUND', 'No such phone');
+    const value = (await fieldsOf(c.req.raw)).get('offline');
+    if (value !== '1' && value !== '0')
+      throw new WalletError('WALLET_INVALID_INPUT', 'offline must be 1 or 0');
+    if (value === '1') offline.add(phone.id);
+    else offline.delete(phone.id);
+    log?.(`wallet: a phone went ${value === '1' ? 'offline' : 'online'}`);
+    return wantsJson(c.req.raw) ? c.json(await summary(phone)) : c.redirect('../../', 303);
+  });
+  app.post('/phones/:id/notices/sync', async (c) => {
+    const phone = byId.get(c.req.param('id'));
+    if (phone === undefined) return problem(404, 'WALLET_NOT_FOUND', 'No such phone');
+    const biometric = (await fieldsOf(c.req.raw)).get('biometric');
+    if (biometric !== 'matched' && biometric !== 'failed')
+      throw new WalletError('WALLET_INVALID_INPUT', 'biometric must be matched or failed');
+    if (offline.has(phone.id)) throw new WalletError('WALLET_OFFLINE', 'the phone is offline');
+    if (deps.issuer === undefined)
+      throw new WalletError('WALLET_ISSUER_NOT_CONFIGURED', 'no issuer is configured');
+    const heard = await syncNotices({
+      device: phone,
+      issuer: deps.issuer,
+      userAuthentication: { method: 'biometric', matched: biometric === 'matched' },
+    });
+    return wantsJson(c.req.raw) ? c.json({ installations: heard }) : c.redirect('../../../', 303);
   });
   app.get('/issuer-status', async (c) => c.json(await probeIssuer(deps.issuer)));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.notFound(() => problem(404, 'WALLET_NOT_FOUND', 'Not found'));
   app.onError((err) => {
+    if (err instanceof WalletError) {
+      const status = STATUS_OF.get(err.code) ?? 500;
+      // A WalletError's message is written by the wallet for its user and names no personal data.
+      return problem(status, err.code, status === 500 ? 'Internal error' : 'Refused', err.message);
+    }
     log?.(`wallet error ${(err as Error).name ?? 'Error'}`);
     return problem(500, 'WALLET_INTERNAL', 'Internal error');
   });
