@@ -591,14 +591,11 @@ export function stringAt(buf: Uint8Array, tag: number, start: number, end: numbe
     (tag & ~0x20) === Tag.PRINTABLE_STRING ||
     (tag & ~0x20) === Tag.IA5_STRING
   ) {
-    if (isAsciiSpan(buf, start, end)) {
-      // Short strings char by char (V8 copies strings under 13 characters when appending); longer ones
-      // in one native call, so that they are made flat rather than as a rope of pieces.
-      if (end - start <= 12) {
-        let out = '';
-        for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
-        return out;
-      }
+    if (end - start <= SHORT_TEXT) {
+      const known = shortAsciiAt(buf, start, end);
+      if (known !== undefined) return known;
+    } else if (isAsciiSpan(buf, start, end)) {
+      // Longer ones in one native call, so that they are made flat rather than as a rope of pieces.
       return Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
     }
     // Non-ASCII UTF8String (JPKI names and addresses): decoded in place; anything unusual (invalid, a
@@ -609,6 +606,42 @@ export function stringAt(buf: Uint8Array, tag: number, start: number, end: numbe
     }
   }
   return decodeString(tag, buf.subarray(start, end));
+}
+
+/** Longest string value (in octets) kept in `shortTexts`. */
+const SHORT_TEXT = 32;
+/** Slots of `shortTexts` (a power of two). */
+const SHORT_TEXT_SLOTS = 256;
+/**
+ * Recently read short ASCII values (country and organisation names, URIs of the same CA), one per slot
+ * chosen by a hash of their octets: a fixed table, bounded whatever is received, whose entry is returned
+ * only after comparing it with the octets character by character; a collision just replaces the slot.
+ */
+const shortTexts: (string | undefined)[] = new Array<string | undefined>(SHORT_TEXT_SLOTS).fill(undefined);
+
+/** A short span as a string when it is all ASCII (from `shortTexts` when there), else `undefined`. */
+function shortAsciiAt(buf: Uint8Array, start: number, end: number): string | undefined {
+  let h = end - start;
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return undefined;
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const slot = (h ^ (h >>> 15)) & (SHORT_TEXT_SLOTS - 1);
+  const known = shortTexts[slot];
+  if (known !== undefined && known.length === end - start) {
+    let k = 0;
+    while (k < known.length && known.charCodeAt(k) === buf[start + k]) k++;
+    if (k === known.length) return known;
+  }
+  // Char by char (V8 copies strings under 13 characters when appending); longer in one native call.
+  let out: string;
+  if (end - start <= 12) {
+    out = '';
+    for (let i = start; i < end; i++) out += String.fromCharCode(buf[i]!);
+  } else out = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('latin1');
+  shortTexts[slot] = out;
+  return out;
 }
 
 /**

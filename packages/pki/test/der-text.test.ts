@@ -98,3 +98,26 @@ describe('hex', () => {
     expect(integerHexAt(Uint8Array.of(0x7f, 0xff), 0, 2)).toBe('7fff');
   });
 });
+
+describe('short ASCII values (read through a small table of recent ones)', () => {
+  const ascii = (s: string, tag: number) => {
+    const bytes = new TextEncoder().encode(s);
+    return stringAt(Uint8Array.of(0xff, tag, bytes.length, ...bytes), tag, 3, 3 + bytes.length);
+  };
+
+  it('come back exactly as their octets say, however many distinct ones are read', () => {
+    const texts = Array.from({ length: 2000 }, (_, i) => `CN ${i.toString(36)}${'.'.repeat(i % 25)}`);
+    for (let round = 0; round < 2; round++)
+      for (const [k, t] of texts.entries()) expect(ascii(t, k % 2 ? 0x13 : 0x0c)).toBe(t);
+  });
+
+  it('never stand for other octets of the same length', () => {
+    fc.assert(
+      fc.property(fc.array(fc.stringMatching(/^[ -~]{0,32}$/), { minLength: 1, maxLength: 40 }), (texts) => {
+        for (const t of texts) expect(ascii(t, 0x0c)).toBe(t);
+        for (const t of [...texts].reverse()) expect(ascii(t, 0x16)).toBe(t);
+      }),
+      { seed: 5280, numRuns: 100 },
+    );
+  });
+});
