@@ -10,7 +10,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { type OpenedIssuer, openIssuer } from '@mynakit/issuer';
-import { type OpenedWallet, openWallet, sandboxPlatformAttestation } from '@mynakit/wallet';
+import {
+  cardShelfInDirectory,
+  type OpenedWallet,
+  openWallet,
+  sandboxPlatformAttestation,
+} from '@mynakit/wallet';
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { renderIssuerPage } from './issuer-page.js';
@@ -86,6 +91,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         issuerUrl: `${url}/issuer`,
         issuerFetch: (request) => (app ? app.fetch(request) : new Response('starting', { status: 503 })),
         attestation: await sandboxPlatformAttestation(issuer.deps.hierarchy.attestation.ca),
+        // The phones read the seeded residents' test cards and accept documents from the sandbox's IACAs.
+        install: {
+          cards: cardShelfInDirectory(issuer.cardDirectory),
+          trustAnchors: [...issuer.deps.hierarchy.mnc.iacas, ...issuer.deps.hierarchy.mdl.iacas].map(
+            (c) => c.der,
+          ),
+        },
         ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
         log: (line) => log(line),
       });

@@ -97,6 +97,61 @@ describe('sandbox', () => {
     expect((await get('/wallet')).status).toBe(200);
   });
 
+  it('story 1 through the phone pages: install on one phone, then the other, and the first loses it', async () => {
+    const form = (path: string, fields: Record<string, string>) =>
+      fetch(`${sandbox.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(fields).toString(),
+        redirect: 'manual',
+      });
+    const phone = async (id: string) =>
+      (await (await get(`/wallet/phones/${id}`)).json()) as {
+        documents: { docType: string; state: string; invalidationReason?: string }[];
+        certificates: { purpose: string; state: string }[];
+      };
+    const page = await (await get('/wallet/')).text();
+    expect(page).toContain('<option value="sandbox-heisei-first-day">');
+    const holder = {
+      residentId: 'sandbox-heisei-first-day',
+      newAuthPin: '1234',
+      newAuthPinAgain: '1234',
+      newSignaturePassword: 'STORY1PASS',
+      newSignaturePasswordAgain: 'STORY1PASS',
+      liveness: 'confirmed',
+    };
+    // Without the liveness step nothing is installed.
+    const noLiveness = await form('/wallet/phones/iphone/install', { ...holder, liveness: '' });
+    expect(noLiveness.status).toBe(400);
+    expect(((await noLiveness.json()) as { code: string }).code).toBe('WALLET_LIVENESS_REQUIRED');
+
+    const first = await form('/wallet/phones/iphone/install', holder);
+    expect(first.status).toBe(303);
+    expect(
+      new URL(first.headers.get('location') as string, `${sandbox.url}/wallet/phones/iphone/install`)
+        .pathname,
+    ).toBe('/wallet/');
+    expect((await phone('iphone')).documents.map((d) => d.state)).toEqual(['active']);
+
+    // The Android-like phone: certificates first, then the record without the card.
+    expect((await form('/wallet/phones/android/install', holder)).status).toBe(303);
+    expect((await phone('android')).certificates.filter((c) => c.state === 'active')).toHaveLength(2);
+    expect((await phone('android')).documents).toEqual([]);
+    expect((await form('/wallet/phones/android/record', { biometric: 'matched' })).status).toBe(303);
+    expect((await phone('android')).documents.map((d) => d.state)).toEqual(['active']);
+
+    // The iPhone still shows its record until it hears the issuer; then it has lost everything.
+    expect((await phone('iphone')).documents.map((d) => d.state)).toEqual(['active']);
+    expect((await form('/wallet/phones/iphone/notices/sync', { biometric: 'matched' })).status).toBe(303);
+    const lost = await phone('iphone');
+    expect(lost.documents.map((d) => `${d.state}:${d.invalidationReason}`)).toEqual([
+      'invalidated:superseded',
+    ]);
+    expect(lost.certificates.every((c) => c.state === 'invalidated')).toBe(true);
+    // The page's forms posted no secret into the log.
+    expect(lines.join('\n')).not.toContain('STORY1PASS');
+  }, 120_000);
+
   it('seeded the test residents and wrote their card files once', async () => {
     expect(existsSync(sandbox.cardDirectory)).toBe(true);
     expect(lines.some((l) => l.includes(sandbox.cardDirectory))).toBe(true);

@@ -6,6 +6,8 @@ export * from './secure-area/index.js';
 export * from './store/index.js';
 export * from './card/sandbox-card.js';
 export * from './installation/index.js';
+export * from './app/card-shelf.js';
+export type { EmulatorInstallation } from './app/install-routes.js';
 export * from './app/issuer-status.js';
 export * from './app/phone-summary.js';
 export { renderPhonesPage } from './app/phone-page.js';

@@ -14,6 +14,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import type { Hono } from 'hono';
+import type { EmulatorInstallation } from './app/install-routes.js';
 import { createWalletApp } from './app/wallet-app.js';
 import { openWalletDevice, type WalletDevice } from './device/wallet-device.js';
 import { WalletError } from './errors.js';
@@ -41,6 +42,8 @@ export interface OpenWalletOptions {
   readonly clock?: () => Date;
   /** One line per event and per request, never personal data. */
   readonly log?: (line: string) => void;
+  /** Installing from the emulator's pages (the sandbox: its test cards and IACAs). */
+  readonly install?: EmulatorInstallation;
 }
 
 /** An opened wallet: its app, phones and issuer client. */
@@ -94,6 +97,7 @@ export async function openWallet(options: OpenWalletOptions): Promise<OpenedWall
     phones,
     ...(issuer === undefined ? {} : { issuer }),
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.install === undefined ? {} : { install: options.install }),
   });
   return {
     app,

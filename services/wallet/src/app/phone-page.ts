@@ -38,7 +38,28 @@ function secretLine(label: string, s: PhoneSummary['secrets']['authPin']): SafeH
   return html`<li>${label}: 残り ${s.remaining} 回 <span class="en">${s.remaining} tries left</span></li>`;
 }
 
-function phoneCard(p: PhoneSummary): SafeHtml {
+function installForm(p: PhoneSummary, residents: readonly string[]): SafeHtml {
+  const hasRecord = p.documents.some((d) => d.docType === 'org.iso.23220.1.jp.mnc' && d.state === 'active');
+  const hasCertificates = p.certificates.some((c) => c.state === 'active');
+  return html`<details${p.documents.length === 0 && p.certificates.length === 0 ? ' open' : ''}><summary>カードを読み取って搭載 <span class="en">Read a card and install</span></summary>
+<form method="post" action="phones/${p.id}/install" class="install">
+<label>住民(テストカード)<span class="en">resident (test card)</span> <select name="residentId">${residents.map((r) => html`<option value="${r}">${r}</option>`)}</select></label>
+<label>新しい利用者証明用暗証番号 <span class="en">new auth PIN (4 digits)</span> <input name="newAuthPin" inputmode="numeric" pattern="[0-9]{4}" required autocomplete="off"></label>
+<label>もう一度 <span class="en">again</span> <input name="newAuthPinAgain" inputmode="numeric" pattern="[0-9]{4}" required autocomplete="off"></label>
+<label>新しい署名用パスワード <span class="en">new signature password (6–16 A–Z 0–9; 15 and over)</span> <input name="newSignaturePassword" pattern="[A-Z0-9]{6,16}" autocomplete="off"></label>
+<label>もう一度 <span class="en">again</span> <input name="newSignaturePasswordAgain" pattern="[A-Z0-9]{6,16}" autocomplete="off"></label>
+<label><input type="checkbox" name="liveness" value="confirmed"> 顔の撮影(生体確認)を行った <span class="en">liveness check done</span></label>
+<button>搭載する / Install</button>
+<p><small>カードの暗証番号はテストカードのファイルから入力します。<span class="en">The card's PINs are typed from the test card's file.</span></small></p>
+</form></details>
+${
+  p.family === 'android' && hasCertificates && !hasRecord
+    ? html`<form method="post" action="phones/${p.id}/record"><input type="hidden" name="biometric" value="matched"><button>記録を追加(カード読取なし)/ Add the record (no card needed)</button></form>`
+    : ''
+}`;
+}
+
+function phoneCard(p: PhoneSummary, residents: readonly string[] | undefined): SafeHtml {
   const active = p.documents.filter((d) => d.state === 'active');
   return html`<section class="phone" data-phone="${p.id}">
 <h2>${p.id} <small>${FAMILY_NAMES.get(p.family) ?? p.family}${p.model ? ` · ${p.model}` : ''}</small></h2>
@@ -73,11 +94,19 @@ ${secretLine('署名用パスワード / signature password', p.secrets.signatur
 <p data-offline="${p.offline ? 'yes' : 'no'}">${p.offline ? html`<span class="warn">オフライン <span class="en">offline</span></span> — 発行者からの通知を受け取りません <span class="en">(hears nothing from the issuer; keeps presenting what it holds)</span>` : html`オンライン <span class="en">online</span>`}</p>
 <form method="post" action="phones/${p.id}/offline"><input type="hidden" name="offline" value="${p.offline ? '0' : '1'}"><button>${p.offline ? 'オンラインに戻す / Go online' : 'オフラインにする / Go offline'}</button></form>
 ${p.offline ? '' : html`<form method="post" action="phones/${p.id}/notices/sync"><input type="hidden" name="biometric" value="matched"><button>顔認証でロック解除して通知を受信 / Unlock (biometric) and hear notices</button></form>`}
+${residents === undefined || p.offline ? '' : installForm(p, residents)}
 </section>`;
 }
 
-/** The overview page of every phone of this wallet. */
-export function renderPhonesPage(phones: readonly PhoneSummary[], issuer: IssuerStatus): string {
+/**
+ * The overview page of every phone of this wallet; `residents` (the sandbox's test cards) adds the
+ * installation forms.
+ */
+export function renderPhonesPage(
+  phones: readonly PhoneSummary[],
+  issuer: IssuerStatus,
+  residents?: readonly string[],
+): string {
   return html`<!doctype html>
 <html lang="ja">
 <head>
@@ -88,14 +117,14 @@ export function renderPhonesPage(phones: readonly PhoneSummary[], issuer: Issuer
 body{font-family:"IPAGothic","Hiragino Sans",system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#1b1b1b}
 h1{font-size:1.6rem}h2{font-size:1.2rem}h3{font-size:1rem;margin:.8rem 0 .2rem}.en,small{color:#555}.warn{color:#8a4b00}
 .phones{display:flex;flex-wrap:wrap;gap:1rem}.phone{flex:1 1 22rem;border:2px solid #333;border-radius:1.6rem;padding:1rem 1.4rem}
-.empty{color:#777}
+.empty{color:#777}.install label{display:block;margin:.2rem 0}form{margin:.4rem 0}
 </style>
 </head>
 <body>
 <h1>スマートフォン <span class="en">Phones</span></h1>
 ${issuerLine(issuer)}
 <div class="phones">
-${phones.map(phoneCard)}
+${phones.map((p) => phoneCard(p, residents))}
 </div>
 <p><small>鍵は暗号化ファイルに保管された模擬セキュアエリアにあります。<span class="en">Keys live in a simulated secure area (software keys encrypted at rest).</span></small></p>
 </body>

@@ -26,6 +26,7 @@ import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError, type WalletErrorCode } from '../errors.js';
 import type { IssuerClient } from '../installation/issuer-client.js';
 import { syncNotices } from '../notices/sync-notices.js';
+import { type EmulatorInstallation, registerInstallRoutes } from './install-routes.js';
 import { probeIssuer } from './issuer-status.js';
 import { renderPhonesPage } from './phone-page.js';
 import { summarizePhone } from './phone-summary.js';
@@ -38,6 +39,8 @@ export interface WalletAppDeps {
   readonly issuer?: IssuerClient;
   /** One line per request, never personal data (default: nothing is written). */
   readonly log?: (line: string) => void;
+  /** Installing from the emulator (the sandbox: its test cards and IACAs); absent: the phones only show and hear. */
+  readonly install?: EmulatorInstallation;
 }
 
 function problem(status: number, code: string, title: string, detail?: string): Response {
@@ -61,6 +64,15 @@ const STATUS_OF: ReadonlyMap<WalletErrorCode, number> = new Map<WalletErrorCode,
   ['WALLET_INVALID_INPUT', 400],
   ['WALLET_ISSUER_REFUSED', 502],
   ['WALLET_ISSUER_RESPONSE', 502],
+  ['WALLET_CREDENTIAL_INVALID', 502],
+  ['WALLET_CARD_UNREADABLE', 404],
+  ['WALLET_CARD_PIN_WRONG', 400],
+  ['WALLET_CARD_PIN_LOCKED', 423],
+  ['WALLET_LIVENESS_REQUIRED', 400],
+  ['WALLET_SECRET_FORMAT', 400],
+  ['WALLET_SECRET_MISMATCH', 400],
+  ['WALLET_SECRET_NOT_SET', 400],
+  ['WALLET_INSTALLATION_STATE', 409],
 ]);
 
 /** Reads a small form or JSON body as a string map (own properties only; at most 4 KiB). */
@@ -109,11 +121,12 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
   const offline = new Set<string>();
   const summary = (p: WalletDevice) => summarizePhone(p, offline.has(p.id));
   app.get('/', async (c) => {
-    const [phones, issuer] = await Promise.all([
+    const [phones, issuer, residents] = await Promise.all([
       Promise.all(deps.phones.map(summary)),
       probeIssuer(deps.issuer),
+      deps.install ? deps.install.cards.residents() : Promise.resolve(undefined),
     ]);
-    return c.html(renderPhonesPage(phones, issuer));
+    return c.html(renderPhonesPage(phones, issuer, residents));
   });
   app.get('/phones', async (c) => c.json({ phones: await Promise.all(deps.phones.map(summary)) }));
   app.get('/phones/:id', async (c) => {
@@ -148,6 +161,15 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
     });
     return wantsJson(c.req.raw) ? c.json({ installations: heard }) : c.redirect('../../../', 303);
   });
+  if (deps.install)
+    registerInstallRoutes(app, deps.install, {
+      phone: (id) => byId.get(id),
+      issuer: deps.issuer,
+      isOffline: (id) => offline.has(id),
+      fields: fieldsOf,
+      wantsJson,
+      ...(log === undefined ? {} : { log }),
+    });
   app.get('/issuer-status', async (c) => c.json(await probeIssuer(deps.issuer)));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.notFound(() => problem(404, 'WALLET_NOT_FOUND', 'Not found'));
