@@ -170,7 +170,8 @@ describe('mdoc verify --reader-key', () => {
     ['a certificate', () => iaca(), [/--reader-key/, /CERTIFICATE/, /private key/]],
     [
       'a public key',
-      () => file('pub.pem', createPublicKey(annexDReaderKey()).export({ type: 'spki', format: 'pem' }) as string),
+      () =>
+        file('pub.pem', createPublicKey(annexDReaderKey()).export({ type: 'spki', format: 'pem' }) as string),
       [/--reader-key/, /PUBLIC KEY/],
     ],
     [
