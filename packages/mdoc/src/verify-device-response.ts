@@ -125,15 +125,19 @@ export async function verifyDeviceResponse(
   }
   const checks = responseChecks(response);
   for (const d of documents) for (const c of d.checks) checks.push(c);
-  const documentErrors = documentErrorsOf(response);
-  return {
+  const result: { -readonly [K in keyof DeviceResponseVerification]: DeviceResponseVerification[K] } = {
     verdict: verdictOf(checks),
     checks,
     documents,
     status: response.status,
     version: response.version,
-    ...(documentErrors ? { documentErrors } : {}),
   };
+  // Most responses carry no documentErrors: no iteration and no property then.
+  if (response.documentErrors.length > 0) {
+    const documentErrors = documentErrorsOf(response);
+    if (documentErrors) result.documentErrors = documentErrors;
+  }
+  return result;
 }
 
 /**
