@@ -1,0 +1,2 @@
+/** @mynakit/verifier — the verifier service. */
+export {};
