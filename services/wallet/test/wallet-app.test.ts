@@ -213,4 +213,45 @@ describe('the wallet app with the issuer', () => {
     });
     expect(((await none.json()) as { code: string }).code).toBe('WALLET_ISSUER_NOT_CONFIGURED');
   }, 120_000);
+
+  it('story 5: three wrong auth PINs lock the auth key, and the right PIN no longer opens it', async () => {
+    const phone = await env.phone('app-lock', 'iphone');
+    await installCredentials({
+      device: phone,
+      issuer: env.client,
+      card: await env.card('sandbox-substituted-characters'),
+      cardPins: await cardPinsOf(env, 'sandbox-substituted-characters'),
+      liveness: { confirmed: true },
+      newAuthPin: ['4321', '4321'],
+      newSignaturePassword: ['LOCKSTORY1', 'LOCKSTORY1'],
+      biometric: { method: 'biometric', matched: true },
+      trustAnchors: env.trustAnchors,
+    });
+    const app = createWalletApp({ phones: [phone], issuer: env.client });
+    const unlock = async (pin: string) => {
+      const r = await app.request('/phones/app-lock/keys/auth/unlock', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ pin }),
+      });
+      return { status: r.status, body: (await r.json()) as { code?: string; remainingTries?: number } };
+    };
+    expect((await unlock('4321')).status).toBe(200);
+    const first = await unlock('0000');
+    expect([first.status, first.body.code, first.body.remainingTries]).toEqual([
+      401,
+      'WALLET_SECRET_WRONG',
+      2,
+    ]);
+    expect((await unlock('1111')).body.remainingTries).toBe(1);
+    const third = await unlock('2222');
+    expect(third.body.code).toMatch(/^WALLET_SECRET_(WRONG|LOCKED)$/);
+    const right = await unlock('4321');
+    expect([right.status, right.body.code]).toEqual([423, 'WALLET_SECRET_LOCKED']);
+    const summary = (await (await app.request('/phones/app-lock')).json()) as PhoneSummary;
+    expect(summary.secrets.authPin).toEqual({ set: true, remaining: 0, locked: true });
+    // The signature password is a separate secret and still has its five tries.
+    expect(summary.secrets.signaturePassword.remaining).toBe(5);
+    expect(await (await app.request('/')).text()).toContain('ロック中');
+  }, 120_000);
 });

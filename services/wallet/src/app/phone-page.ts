@@ -90,6 +90,11 @@ ${
 ${secretLine('利用者証明用暗証番号(4桁)/ auth PIN', p.secrets.authPin)}
 ${secretLine('署名用パスワード / signature password', p.secrets.signaturePassword)}
 </ul>
+${
+  p.certificates.some((c) => c.purpose === 'auth' && c.state === 'active')
+    ? html`<form method="post" action="phones/${p.id}/keys/auth/unlock"><label>利用者証明用暗証番号を入力 <span class="en">type the auth PIN (as a site's login would ask)</span> <input name="pin" inputmode="numeric" maxlength="4" autocomplete="off"></label> <button>送信 / Send</button></form>`
+    : ''
+}
 <h3>通信 <span class="en">Network</span></h3>
 <p data-offline="${p.offline ? 'yes' : 'no'}">${p.offline ? html`<span class="warn">オフライン <span class="en">offline</span></span> — 発行者からの通知を受け取りません <span class="en">(hears nothing from the issuer; keeps presenting what it holds)</span>` : html`オンライン <span class="en">online</span>`}</p>
 <form method="post" action="phones/${p.id}/offline"><input type="hidden" name="offline" value="${p.offline ? '0' : '1'}"><button>${p.offline ? 'オンラインに戻す / Go online' : 'オフラインにする / Go offline'}</button></form>

@@ -14,6 +14,10 @@
  *   POST /phones/:id/notices/sync   `biometric=matched|failed`: the owner unlocks the phone, which hears the
  *                                   issuer's notices (notices/sync-notices.ts) — 409 WALLET_OFFLINE when
  *                                   switched offline, 409 WALLET_ISSUER_NOT_CONFIGURED without an issuer
+ *   POST /phones/:id/keys/:purpose/unlock   `pin=…` (purpose `auth`) or `password=…` (`sign`): the holder
+ *                                   types the secret to unlock that JPKI key once, as a relying party's
+ *                                   request would make them — 401 WALLET_SECRET_WRONG with `remainingTries`,
+ *                                   423 WALLET_SECRET_LOCKED after the last try (DOMAIN.md §3: 3 and 5 tries)
  *   GET /health         `{ status: 'ok' }`
  *
  * The POST routes answer JSON to a JSON request and otherwise redirect (303) back to the overview page,
@@ -43,9 +47,15 @@ export interface WalletAppDeps {
   readonly install?: EmulatorInstallation;
 }
 
-function problem(status: number, code: string, title: string, detail?: string): Response {
+function problem(
+  status: number,
+  code: string,
+  title: string,
+  detail?: string,
+  extra: Record<string, number> = {},
+): Response {
   return new Response(
-    JSON.stringify({ type: 'about:blank', status, title, code, ...(detail ? { detail } : {}) }),
+    JSON.stringify({ type: 'about:blank', status, title, code, ...(detail ? { detail } : {}), ...extra }),
     {
       status,
       headers: { 'content-type': 'application/problem+json' },
@@ -60,6 +70,7 @@ const STATUS_OF: ReadonlyMap<WalletErrorCode, number> = new Map<WalletErrorCode,
   ['WALLET_BIOMETRIC_FAILED', 401],
   ['WALLET_AUTHENTICATION_REQUIRED', 401],
   ['WALLET_SECRET_LOCKED', 423],
+  ['WALLET_SECRET_WRONG', 401],
   ['WALLET_NOT_FOUND', 404],
   ['WALLET_INVALID_INPUT', 400],
   ['WALLET_ISSUER_REFUSED', 502],
@@ -161,6 +172,24 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
     });
     return wantsJson(c.req.raw) ? c.json({ installations: heard }) : c.redirect('../../../', 303);
   });
+  app.post('/phones/:id/keys/:purpose/unlock', async (c) => {
+    const phone = byId.get(c.req.param('id'));
+    if (phone === undefined) return problem(404, 'WALLET_NOT_FOUND', 'No such phone');
+    const purpose = c.req.param('purpose');
+    if (purpose !== 'auth' && purpose !== 'sign') return problem(404, 'WALLET_NOT_FOUND', 'No such key');
+    const certificate = await phone.store.certificates.active(phone.id, purpose);
+    if (certificate === undefined)
+      throw new WalletError('WALLET_NOT_FOUND', 'the phone holds no such certificate');
+    const f = await fieldsOf(c.req.raw);
+    const value = f.get(purpose === 'auth' ? 'pin' : 'password') ?? '';
+    // The secure area counts the try (stored, so it survives a restart) before it checks the value.
+    await phone.secureArea.authenticate(
+      certificate.keyAlias,
+      purpose === 'auth' ? { method: 'pin', value } : { method: 'password', value },
+    );
+    if (!wantsJson(c.req.raw)) return c.redirect('../../../../', 303);
+    return c.json({ unlocked: true });
+  });
   if (deps.install)
     registerInstallRoutes(app, deps.install, {
       phone: (id) => byId.get(id),
@@ -177,7 +206,13 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
     if (err instanceof WalletError) {
       const status = STATUS_OF.get(err.code) ?? 500;
       // A WalletError's message is written by the wallet for its user and names no personal data.
-      return problem(status, err.code, status === 500 ? 'Internal error' : 'Refused', err.message);
+      return problem(
+        status,
+        err.code,
+        status === 500 ? 'Internal error' : 'Refused',
+        err.message,
+        err.remainingTries === undefined ? {} : { remainingTries: err.remainingTries },
+      );
     }
     log?.(`wallet error ${(err as Error).name ?? 'Error'}`);
     return problem(500, 'WALLET_INTERNAL', 'Internal error');
