@@ -94,6 +94,7 @@ export {
 } from './mobile-security-object.js';
 export {
   buildDeviceResponse,
+  type DeviceSigner,
   type PresentationRequest,
   type PresentMdocOptions,
   presentMdoc,

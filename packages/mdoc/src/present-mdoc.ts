@@ -17,7 +17,8 @@ import { buildDeviceSigned, encodeDeviceNameSpaces } from './device-signed.js';
 import { MdocError } from './errors.js';
 import { type KeyInput, toPrivateKey, toPublicKey } from './internal/keys.js';
 import { getOwn, setOwn } from './internal/own.js';
-import { prepareMdocSign1, signingAlgorithm, signWithKey } from './internal/signing.js';
+import { prepareMdocSign1, signingAlgorithm, signWithKey, signWithSigner } from './internal/signing.js';
+import type { IssuerSigner } from './issue-mdoc.js';
 import { buildIssuerSigned, decodeIssuerSignedBytes, type IssuerSigned } from './issuer-signed.js';
 import { toSessionTranscriptBytes } from './session-transcript.js';
 
@@ -41,8 +42,14 @@ export interface PresentMdocOptions {
   readonly request: PresentationRequest;
   /** SessionTranscriptBytes (tag 24) or a bare SessionTranscript; used byte-exact. */
   readonly sessionTranscriptBytes: Uint8Array;
-  /** The device private key (one for every document), or per docType. */
-  readonly deviceKey: KeyInput | Readonly<Record<string, KeyInput>>;
+  /** The device private key (one for every document), or per docType — or give `deviceSigner`. */
+  readonly deviceKey?: KeyInput | Readonly<Record<string, KeyInput>>;
+  /**
+   * Signs DeviceAuthentication with a key held elsewhere — a phone's secure element, which never exports
+   * the key (§9.1.3.6) — one for every document or per docType; `mode: 'signature'` only (a MAC needs the
+   * key agreement, §9.1.3.5).
+   */
+  readonly deviceSigner?: DeviceSigner | Readonly<Record<string, DeviceSigner>>;
   readonly mode: 'signature' | 'mac';
   /** The reader's ephemeral public key (EReaderKey) — required for `mode: 'mac'`. */
   readonly readerEphemeralPublicKey?: KeyInput | CborMap;
@@ -50,6 +57,16 @@ export interface PresentMdocOptions {
   readonly deviceNameSpaces?: Readonly<
     Record<string, Readonly<Record<string, Readonly<Record<string, CborValue>>>>>
   >;
+}
+
+/**
+ * A device key held elsewhere: its COSE algorithm and a function signing the COSE Sig_structure bytes
+ * (ECDSA as r ‖ s, RFC 9053 §2.1). The same shape as issueMdoc's IssuerSigner.
+ */
+export type DeviceSigner = IssuerSigner;
+
+function isSigner(v: unknown): v is DeviceSigner {
+  return typeof v === 'object' && v !== null && typeof (v as { sign?: unknown }).sign === 'function';
 }
 
 interface HeldDocument {
@@ -103,6 +120,10 @@ export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Arr
   const docs = options.documents.map(held);
   const requests = requestedDocuments(options.request);
   if (requests.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', 'the request names no document');
+  if ((options.deviceKey === undefined) === (options.deviceSigner === undefined))
+    throw new MdocError('MDOC_INVALID_ARGUMENT', 'give either deviceKey or deviceSigner');
+  if (options.deviceSigner !== undefined && options.mode !== 'signature')
+    throw new MdocError('MDOC_INVALID_ARGUMENT', "deviceSigner signs: mode must be 'signature'");
   if (options.mode === 'mac' && !options.readerEphemeralPublicKey) {
     throw new MdocError('MDOC_INVALID_ARGUMENT', "mode 'mac' needs readerEphemeralPublicKey");
   }
@@ -145,13 +166,29 @@ export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Arr
         }
       }
     }
-    const keyInput = isKeyMap(options.deviceKey) ? getOwn(options.deviceKey, req.docType) : options.deviceKey;
-    if (!keyInput) throw new MdocError('MDOC_INVALID_ARGUMENT', `no device key for ${req.docType}`);
-    const deviceKey = toPrivateKey(keyInput, 'deviceKey');
+    const signerInput = options.deviceSigner;
+    const signer = isSigner(signerInput) ? signerInput : getOwn(signerInput, req.docType);
+    const keyInput =
+      signerInput !== undefined
+        ? undefined
+        : isKeyMap(options.deviceKey)
+          ? getOwn(options.deviceKey, req.docType)
+          : options.deviceKey;
+    if (!keyInput && !signer)
+      throw new MdocError('MDOC_INVALID_ARGUMENT', `no device key for ${req.docType}`);
     const nameSpacesBytes = encodeDeviceNameSpaces(getOwn(options.deviceNameSpaces, req.docType) ?? {});
     const toSign = deviceAuthenticationBytes(sessionTranscriptBytes, req.docType, nameSpacesBytes.raw);
     let deviceAuth: { deviceSignature: CborValue } | { deviceMac: CborValue };
-    if (options.mode === 'signature') {
+    if (signer) {
+      // §9.1.3.6, the key in a secure element: the Sig_structure goes out, r ‖ s comes back.
+      const prepared = prepareMdocSign1({
+        algorithm: signingAlgorithm(signer.algorithm, undefined),
+        payload: null,
+        detachedPayload: toSign,
+      });
+      deviceAuth = { deviceSignature: (await signWithSigner(prepared, signer, 'deviceSigner')).toCbor() };
+    } else if (options.mode === 'signature') {
+      const deviceKey = toPrivateKey(keyInput as KeyInput, 'deviceKey');
       // §9.1.3.6: a COSE_Sign1 over the detached DeviceAuthenticationBytes.
       const prepared = prepareMdocSign1({
         algorithm: signingAlgorithm(undefined, deviceKey),
@@ -160,6 +197,7 @@ export async function presentMdoc(options: PresentMdocOptions): Promise<Uint8Arr
       });
       deviceAuth = { deviceSignature: signWithKey(prepared, deviceKey).toCbor() };
     } else {
+      const deviceKey = toPrivateKey(keyInput as KeyInput, 'deviceKey');
       // §9.1.3.5: a COSE_Mac0 (HMAC 256/256) under EMacKey over the detached DeviceAuthenticationBytes.
       const mac0 = await createMac0({
         protectedHeaders: new Map([[HeaderLabel.alg, CoseAlgorithm.HMAC_256_256]]),

@@ -3,7 +3,7 @@
  * independent oracle for what our issuer and wallet write (plus our own assertion for the docType
  * mismatch, which @owf/mdoc does not catch).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, sign as nodeSign } from 'node:crypto';
 import {
   bytesToHex,
   type CborMap,
@@ -212,6 +212,54 @@ describe('issueMdoc', () => {
 });
 
 describe('presentMdoc → verifyDeviceResponse', () => {
+  it('signs DeviceAuthentication through a deviceSigner (a key in a secure element) and verifies', async () => {
+    const request = buildJpMncRequest({ elements: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } });
+    let calls = 0;
+    const deviceSigner = {
+      algorithm: 'ES256',
+      async sign(toBeSigned: Uint8Array) {
+        calls++;
+        return new Uint8Array(
+          nodeSign('sha256', toBeSigned, { key: device.privateKey, dsaEncoding: 'ieee-p1363' }),
+        );
+      },
+    };
+    const response = await presentMdoc({
+      documents: [issued.bytes],
+      request,
+      sessionTranscriptBytes: TRANSCRIPT,
+      deviceSigner,
+      mode: 'signature',
+    });
+    expect(calls).toBe(1);
+    const r = await verifyDeviceResponse(response, verifyOptions());
+    expect(r.verdict).toBe('valid');
+    expect(r.documents[0]?.checks.find((c) => c.id === 'device.signature')?.status).toBe('passed');
+    // A signer answering with another key's signature gives a response that fails device.signature.
+    const other = p256();
+    const wrong = await presentMdoc({
+      documents: [issued.bytes],
+      request,
+      sessionTranscriptBytes: TRANSCRIPT,
+      deviceSigner: {
+        algorithm: 'ES256',
+        sign: async (tbs: Uint8Array) =>
+          new Uint8Array(nodeSign('sha256', tbs, { key: other.privateKey, dsaEncoding: 'ieee-p1363' })),
+      },
+      mode: 'signature',
+    });
+    const bad = await verifyDeviceResponse(wrong, verifyOptions());
+    expect(bad.documents[0]?.checks.find((c) => c.id === 'device.signature')?.status).toBe('failed');
+    // One of deviceKey / deviceSigner, and a signer cannot MAC.
+    for (const options of [
+      { deviceKey: device.privateKey, deviceSigner, mode: 'signature' as const },
+      { deviceSigner, mode: 'mac' as const, readerEphemeralPublicKey: other.publicKey },
+    ])
+      await expect(
+        presentMdoc({ documents: [issued.bytes], request, sessionTranscriptBytes: TRANSCRIPT, ...options }),
+      ).rejects.toMatchObject({ code: 'MDOC_INVALID_ARGUMENT' });
+  });
+
   it('selective disclosure (signature): only the requested items, forwarded byte for byte; @owf/mdoc agrees', async () => {
     const request = buildJpMncRequest({
       elements: {
