@@ -1,5 +1,5 @@
 // `npm test`: every test from a fresh clone — the type check and build (`tsc -b`), the published packages'
-// checks (publint, arethetypeswrong), the linter, and the unit,
+// checks (publint, arethetypeswrong), the linter, the browser pages (Vite), and the unit,
 // PostgreSQL (a throwaway cluster from the system binaries) and Chromium end-to-end suites.
 // Extra arguments go to vitest and skip the type check and lint (e.g. `npm test -- --project unit`).
 import { spawnSync } from 'node:child_process';
@@ -33,6 +33,13 @@ if (extra.length === 0) {
     console.error('lint failed');
     failed = true;
   }
+}
+
+// The browser pages the services serve (and the end-to-end tests open), built when missing or stale.
+console.error('› pages (vite build)');
+if (run('node', ['scripts/build-pages.mjs']) !== 0) {
+  console.error('page build failed');
+  failed = true;
 }
 
 mkdirSync('reports', { recursive: true });

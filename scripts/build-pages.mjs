@@ -1,0 +1,89 @@
+// Builds the repository's browser pages (Vite + Preact) into `<service>/dist-pages/<name>/`, the folder the
+// service serves them from. A page whose output is newer than every one of its sources (and this script)
+// is skipped, so `npm start` and `npm test` call this every time at little cost. One line per page on stderr.
+//
+//   node scripts/build-pages.mjs            build what is missing or stale
+//   node scripts/build-pages.mjs --force    build every page
+//
+// Each page is a Vite root of its own (ARCHITECTURE.md: `vite build <dir>` with an explicit root inside
+// workspaces), built through Vite's JS API with no config file: JSX is compiled by Vite's own transform
+// (oxc) with the automatic runtime of Preact, so no framework plugin is needed.
+import { readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SELF = fileURLToPath(import.meta.url);
+
+/** Every page the repository has: its name, the service that serves it, its Vite root. */
+export const PAGES = [{ name: 'console', service: 'services/issuer', root: 'services/issuer/console' }];
+
+/** Newest modification time (ms) of the files under `dir`, skipping node_modules; bounded depth. */
+function newestMtime(dir, depth = 0) {
+  if (depth > 8) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path, depth + 1));
+    else if (entry.isFile()) newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function mtimeOf(path) {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where a page's build goes. */
+export function outDirOf(page) {
+  return join(REPO, page.service, 'dist-pages', page.name);
+}
+
+/** Whether the page's build is missing or older than its sources. */
+export function isStale(page) {
+  const built = mtimeOf(join(outDirOf(page), 'index.html'));
+  if (built === undefined) return true;
+  const sources = Math.max(newestMtime(join(REPO, page.root)), mtimeOf(SELF) ?? 0);
+  return sources >= built;
+}
+
+/** Builds the missing or stale pages (all with `force`); resolves to the names built. */
+export async function buildPages({ force = false, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+  const built = [];
+  let vite;
+  for (const page of PAGES) {
+    const outDir = outDirOf(page);
+    const shown = relative(REPO, outDir);
+    if (!force && !isStale(page)) {
+      log(`pages: ${page.name} up to date (${shown})`);
+      continue;
+    }
+    vite ??= await import('vite');
+    const started = performance.now();
+    await vite.build({
+      root: join(REPO, page.root),
+      base: './',
+      configFile: false,
+      envDir: false,
+      logLevel: 'warn',
+      clearScreen: false,
+      oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+      build: { outDir, emptyOutDir: true, reportCompressedSize: false },
+    });
+    log(`pages: ${page.name} built in ${((performance.now() - started) / 1000).toFixed(1)} s → ${shown}`);
+    built.push(page.name);
+  }
+  return built;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === SELF) {
+  buildPages({ force: process.argv.includes('--force') }).catch((e) => {
+    process.stderr.write(`pages: build failed: ${e?.message ?? e}\n`);
+    process.exit(1);
+  });
+}
