@@ -70,7 +70,10 @@ export type WalletErrorCode =
   /** The phone is switched offline in the emulator: it does not contact the issuer. */
   | 'WALLET_OFFLINE'
   /** The step needs the issuer and none is configured. */
-  | 'WALLET_ISSUER_NOT_CONFIGURED';
+  | 'WALLET_ISSUER_NOT_CONFIGURED'
+  // ---- presentation (src/presentation) ----
+  /** My Number was approved for a relying party without a verified legal basis (DOMAIN.md §2). */
+  | 'WALLET_MY_NUMBER_WITHHELD';
 
 /** The wallet engine's error: a stable code, a safe message, and the cause. */
 export class WalletError extends Error {

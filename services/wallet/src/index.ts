@@ -14,3 +14,4 @@ export { renderPhonesPage } from './app/phone-page.js';
 export { createWalletApp, type WalletAppDeps } from './app/wallet-app.js';
 export * from './server.js';
 export * from './notices/index.js';
+export * from './presentation/annex-c-presentation.js';

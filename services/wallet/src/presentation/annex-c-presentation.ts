@@ -1,0 +1,220 @@
+/**
+ * Presenting over the W3C Digital Credentials API with protocol `org-iso-mdoc` (ISO/IEC 18013-7 Annex C,
+ * the one Safari/iOS accepts; DOMAIN.md §2), in two steps as a phone shows it:
+ *
+ * 1. `readAnnexCRequest` — what the page asks, per docType and element, with what this phone holds
+ *    (active documents only: a document invalidated by a notice is never offered — the first half of
+ *    revocation's double measure) and what it will withhold whatever the holder says;
+ * 2. `presentAnnexC` — after the holder's consent (the elements approved) and the device owner's biometric:
+ *    the DeviceResponse over the dcapi SessionTranscript (derived from the EncryptionInfo string exactly as
+ *    received and the origin the browser reports), signed in the secure area (the device key never leaves
+ *    it), HPKE-sealed to the page's key, and one line in the presentation history (element names, never
+ *    values).
+ *
+ * My Number (`individual_number_unicode`) goes only to a relying party whose verified reader certificate
+ * declares a legal basis (DOMAIN.md §2). This phone does not yet verify Annex C reader authentication, so
+ * it withholds My Number on this channel, always, and refuses a consent that includes it.
+ */
+import { JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT, presentMdoc } from '@mynakit/mdoc';
+import {
+  annexCSessionTranscript,
+  encryptAnnexCResponse,
+  heldDocumentOf,
+  parseAnnexCRequest,
+} from '@mynakit/oid4vp';
+import type { WalletDevice } from '../device/wallet-device.js';
+import { WalletError } from '../errors.js';
+import type { UserAuthentication } from '../secure-area/secure-area.js';
+import type { WalletDocument } from '../store/document-repository.js';
+
+/** The history's name of this channel. */
+export const ANNEX_C_CHANNEL = 'dc-api-org-iso-mdoc';
+
+/** One requested element as the consent screen shows it. */
+export interface RequestedElement {
+  readonly namespace: string;
+  readonly identifier: string;
+  /** The reader says it will keep the value (ISO 18013-5 IntentToRetain). */
+  readonly intentToRetain: boolean;
+  /** The active document of this docType holds the element. */
+  readonly held: boolean;
+  /** Why it is not offered whatever the holder approves. */
+  readonly withheld?: 'my-number-without-basis';
+}
+
+/** One requested document. */
+export interface RequestedDocument {
+  readonly docType: string;
+  /** The phone holds an active document of this docType. */
+  readonly available: boolean;
+  readonly elements: readonly RequestedElement[];
+}
+
+/** What a page asks, as the consent screen shows it. */
+export interface AnnexCRequestSummary {
+  readonly origin: string;
+  readonly documents: readonly RequestedDocument[];
+  /** How the reader authenticated itself in the request (`readerAuthAll`, `readerAuth` or `none`). */
+  readonly readerAuthentication: string;
+}
+
+/** Most elements summarised per request (a real request names a handful). */
+const MAX_ELEMENTS = 256;
+
+async function activeDocumentOf(device: WalletDevice, docType: string): Promise<WalletDocument | undefined> {
+  const docs = await device.store.documents.list(device.id, docType);
+  const now = device.clock().getTime();
+  // The newest active one still within its validity.
+  return docs.find((d) => d.state === 'active' && d.validUntil.getTime() > now);
+}
+
+/** Step 1: what `data` (the request's `org-iso-mdoc` data) asks of this phone. WALLET_INVALID_INPUT when unreadable. */
+export async function readAnnexCRequest(input: {
+  readonly device: WalletDevice;
+  readonly data: unknown;
+  readonly origin: string;
+}): Promise<AnnexCRequestSummary> {
+  let parsed: ReturnType<typeof parseAnnexCRequest>;
+  try {
+    parsed = parseAnnexCRequest(input.data);
+  } catch (e) {
+    throw new WalletError('WALLET_INVALID_INPUT', 'the org-iso-mdoc request cannot be read', { cause: e });
+  }
+  const documents: RequestedDocument[] = [];
+  let count = 0;
+  for (const docRequest of parsed.deviceRequest.docRequests) {
+    const { docType, nameSpaces } = docRequest.itemsRequest;
+    const held = await activeDocumentOf(input.device, docType);
+    const heldElements = held
+      ? heldDocumentOf({ id: held.id, issuerSigned: held.issuerSigned }).elements
+      : undefined;
+    const elements: RequestedElement[] = [];
+    for (const [namespace, items] of Object.entries(nameSpaces)) {
+      const heldNs =
+        heldElements && Object.hasOwn(heldElements, namespace) ? heldElements[namespace] : undefined;
+      for (const [identifier, intentToRetain] of Object.entries(items)) {
+        if (++count > MAX_ELEMENTS)
+          throw new WalletError('WALLET_INVALID_INPUT', 'the request asks too many elements');
+        const myNumber = namespace === JP_MNC_NAMESPACE && identifier === MY_NUMBER_ELEMENT;
+        elements.push({
+          namespace,
+          identifier,
+          intentToRetain: intentToRetain === true,
+          held: heldNs !== undefined && Object.hasOwn(heldNs, identifier),
+          ...(myNumber ? { withheld: 'my-number-without-basis' as const } : {}),
+        });
+      }
+    }
+    documents.push({ docType, available: held !== undefined, elements });
+  }
+  return { origin: input.origin, documents, readerAuthentication: parsed.readerAuthentication };
+}
+
+/** The holder's approval: per docType, the namespace → element identifiers they agree to share. */
+export type PresentationConsent = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+
+/** What was presented. */
+export interface AnnexCPresentation {
+  /** The `response` member of the DigitalCredential's data (base64url of the sealed `["dcapi", …]`). */
+  readonly response: string;
+  /** Per docType, the [namespace, identifier] pairs disclosed. */
+  readonly disclosed: Readonly<Record<string, readonly (readonly [string, string])[]>>;
+}
+
+/**
+ * Step 2: presents what the holder approved (only elements the page asked for and the phone holds; an
+ * approval of anything else is WALLET_INVALID_INPUT, of My Number WALLET_MY_NUMBER_WITHHELD). The device
+ * owner's biometric unlocks each document's device key for one signature (WALLET_BIOMETRIC_FAILED).
+ * WALLET_NOT_FOUND when no approved docType is held active.
+ */
+export async function presentAnnexC(input: {
+  readonly device: WalletDevice;
+  readonly data: unknown;
+  readonly origin: string;
+  readonly consent: PresentationConsent;
+  readonly userAuthentication: UserAuthentication;
+}): Promise<AnnexCPresentation> {
+  const { device } = input;
+  const summary = await readAnnexCRequest(input);
+  const parsed = parseAnnexCRequest(input.data);
+  const requests: { docType: string; elements: Record<string, string[]> }[] = [];
+  const documents: WalletDocument[] = [];
+  const disclosed: Record<string, (readonly [string, string])[]> = {};
+  for (const [docType, approvedNs] of Object.entries(input.consent)) {
+    const asked = summary.documents.find((d) => d.docType === docType);
+    if (asked === undefined)
+      throw new WalletError('WALLET_INVALID_INPUT', 'the consent names a document not requested');
+    const held = await activeDocumentOf(device, docType);
+    if (held === undefined) continue;
+    const elements: Record<string, string[]> = Object.create(null);
+    const pairs: (readonly [string, string])[] = [];
+    for (const [namespace, ids] of Object.entries(approvedNs)) {
+      if (!Array.isArray(ids)) throw new WalletError('WALLET_INVALID_INPUT', 'the consent lists identifiers');
+      for (const identifier of ids) {
+        const element = asked.elements.find((e) => e.namespace === namespace && e.identifier === identifier);
+        if (element === undefined || !element.held)
+          throw new WalletError(
+            'WALLET_INVALID_INPUT',
+            'the consent names an element not requested or not held',
+          );
+        if (element.withheld !== undefined)
+          throw new WalletError('WALLET_MY_NUMBER_WITHHELD', 'My Number is withheld from this relying party');
+        (elements[namespace] ??= []).push(identifier);
+        pairs.push([namespace, identifier]);
+      }
+    }
+    if (pairs.length === 0) continue;
+    requests.push({ docType, elements });
+    documents.push(held);
+    disclosed[docType] = pairs;
+  }
+  if (requests.length === 0)
+    throw new WalletError('WALLET_NOT_FOUND', 'nothing approved is held by this phone');
+
+  const { sessionTranscriptBytes } = annexCSessionTranscript(parsed.encryptionInfo.encoded, input.origin);
+  // The owner authenticates first (one ticket per document key, each good for one signature), so a failed
+  // biometric stops the presentation before anything is signed.
+  const tickets = new Map<string, Awaited<ReturnType<typeof device.secureArea.authenticate>>>();
+  for (const d of documents)
+    tickets.set(d.docType, await device.secureArea.authenticate(d.deviceKeyAlias, input.userAuthentication));
+  const deviceSigner = Object.fromEntries(
+    documents.map((d) => [
+      d.docType,
+      {
+        algorithm: 'ES256',
+        sign: (toBeSigned: Uint8Array) =>
+          device.secureArea.sign(d.deviceKeyAlias, toBeSigned, 'ES256', tickets.get(d.docType)),
+      },
+    ]),
+  );
+  let deviceResponse: Uint8Array;
+  try {
+    deviceResponse = await presentMdoc({
+      documents: documents.map((d) => d.issuerSigned),
+      request: requests,
+      sessionTranscriptBytes,
+      deviceSigner,
+      mode: 'signature',
+    });
+  } catch (e) {
+    // The secure area's refusal is the wallet's own error, not the mdoc layer's.
+    if (e instanceof Error && e.cause instanceof WalletError) throw e.cause;
+    throw e;
+  }
+  const { response } = await encryptAnnexCResponse({
+    deviceResponse,
+    encryptionInfoB64: parsed.encryptionInfo.encoded,
+    origin: input.origin,
+  });
+  const sharedAt = device.clock();
+  for (const d of documents)
+    await device.store.presentations.record({
+      deviceId: device.id,
+      documentId: d.id,
+      relyingParty: input.origin,
+      channel: ANNEX_C_CHANNEL,
+      elements: disclosed[d.docType] ?? [],
+      sharedAt,
+    });
+  return { response, disclosed };
+}
