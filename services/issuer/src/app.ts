@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { registerRpClientRoutes } from './clients/routes.js';
+import { registerConsoleRoutes } from './console/routes.js';
 import type { IssuerDeps } from './context.js';
 import { registerCrlRoutes } from './crl/routes.js';
 import { IssuerError } from './errors.js';
@@ -57,6 +58,7 @@ export function createIssuerApp(given: IssuerDeps): Hono {
   registerCrlRoutes(app, registry, deps);
   registerOcspRoutes(app, registry, deps);
   registerPlatformStatusRoutes(app, registry, deps);
+  registerConsoleRoutes(app, registry, deps);
 
   app.get('/openapi.json', (c) =>
     c.json(

@@ -21,6 +21,11 @@ export interface IssuerConfig {
   readonly maxBodyBytes?: number;
   /** Bounds and timings of the phones' notices stream (src/notices/notice-settings.ts has the defaults). */
   readonly notices?: NoticeSettings;
+  /**
+   * The built operator console (`npm run build:pages` writes it); default: `dist-pages/console` of this
+   * package. The only files the app reads of its own: static, public, listed once (src/console/routes.ts).
+   */
+  readonly consoleDir?: string;
 }
 
 /**

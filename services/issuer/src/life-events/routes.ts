@@ -14,7 +14,7 @@ import { type OpenApiRegistry, ProblemSchema } from '../http/openapi.js';
 import { validBody } from '../http/validate.js';
 import { requireAdminToken } from '../residents/admin-auth.js';
 import type { LifeEvent, LifeEventCredential } from '../store/life-event-repository.js';
-import { LEGAL_BASES, LIFE_EVENT_NAMES } from './life-event-rules.js';
+import { LEGAL_BASES, LIFE_EVENT_NAMES, LIFE_EVENT_RULES_AS_OF, lifeEventRule } from './life-event-rules.js';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -75,6 +75,27 @@ const LifeEventSchema = z
 const LifeEventPageSchema = z
   .object({ lifeEvents: z.array(LifeEventSchema), next: z.string().optional() })
   .meta({ id: 'LifeEventPage' });
+
+const LifeEventRulesSchema = z
+  .object({
+    asOf: z.string().meta({ description: 'when the table was last checked (YYYY-MM-DD)' }),
+    rules: z.array(
+      z.object({
+        event: z.string(),
+        since: z.string(),
+        legalBasis: LegalBasisSchema,
+        action: z.enum(['revoke', 'reinstate']),
+        revokes: z
+          .record(z.enum(['mdoc', 'jpki-sign', 'jpki-auth']), z.string().nullable())
+          .meta({ description: 'per credential kind: the CRLReason it is revoked with, or null' }),
+        endsCard: z.boolean(),
+        changes: z
+          .array(z.string())
+          .meta({ description: 'register facts the event changes (body `changes`)' }),
+      }),
+    ),
+  })
+  .meta({ id: 'LifeEventRules' });
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -176,6 +197,38 @@ export function registerLifeEventRoutes(app: Hono, registry: OpenApiRegistry, de
       ...(page.next === undefined ? {} : { next: page.next }),
     });
   });
+
+  registry.add({
+    method: 'get',
+    path: '/life-events/rules',
+    operationId: 'listLifeEventRules',
+    summary: 'The life-event table: per event its legal basis, what it revokes and which facts it changes',
+    tags: ['life-events'],
+    responses: { 200: { description: 'the table', schema: LifeEventRulesSchema }, ...problems },
+    security: ['sandboxAdmin'],
+  });
+  // Before /life-events/:id, which would take `rules` for an id.
+  app.get('/life-events/rules', admin, (c) =>
+    c.json({
+      asOf: LIFE_EVENT_RULES_AS_OF,
+      rules: LIFE_EVENT_NAMES.map((name) => {
+        const r = lifeEventRule(name);
+        return {
+          event: r.event,
+          since: r.since,
+          legalBasis: r.legalBasis,
+          action: r.action,
+          revokes: {
+            mdoc: r.revokes.mdoc,
+            'jpki-sign': r.revokes['jpki-sign'],
+            'jpki-auth': r.revokes['jpki-auth'],
+          },
+          endsCard: r.endsCard,
+          changes: [...r.changes],
+        };
+      }),
+    }),
+  );
 
   registry.add({
     method: 'get',

@@ -1,7 +1,7 @@
 /**
  * `/residents` — the sandbox's resident register, for its operator (bearer token `config.adminToken`):
- * list (keyset paging), read one with its cards, and register one, which also issues the new resident's
- * card and writes its card file. There is no route to a card file: the card's keys and PINs stay on the
+ * list (keyset paging), read one with its cards, list their installations with the credentials' states,
+ * and register one, which also issues the new resident's card and writes its card file. There is no route to a card file: the card's keys and PINs stay on the
  * issuer's disk, as a real card stays in its holder's pocket. Only in sandbox mode.
  *
  * Errors are problem+json; a problem never repeats a submitted name, address or birth date.
@@ -14,6 +14,8 @@ import { IssuerError } from '../errors.js';
 import { ProblemSchema, type OpenApiRegistry } from '../http/openapi.js';
 import { validBody } from '../http/validate.js';
 import type { Card } from '../store/card-repository.js';
+import type { Credential } from '../store/credential-repository.js';
+import type { Installation } from '../store/installation-repository.js';
 import type { Resident } from '../store/resident-repository.js';
 import { requireAdminToken } from './admin-auth.js';
 
@@ -87,6 +89,43 @@ const CreatedResidentSchema = z
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** At most this many installations in GET /residents/:id/installations (the newest). */
+export const MAX_LISTED_INSTALLATIONS = 50;
+
+const CredentialSummarySchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['mdoc', 'jpki-sign', 'jpki-auth']),
+    state: z.enum(['active', 'revoked']).meta({ description: 'a hold is revoked with certificateHold' }),
+    serial: z.string().optional().meta({ description: 'a JPKI certificate’s serial, lower-case hex' }),
+    msoDigest: z.string().optional().meta({ description: 'a record’s MSO digest (SHA-256, hex)' }),
+    notAfter: z.string(),
+    issuedAt: z.string(),
+    revokedAt: z.string().optional(),
+    revocationReason: z.string().optional().meta({ description: 'RFC 5280 CRLReason name' }),
+    statusList: z.object({ partition: z.number().int(), index: z.number().int() }).optional(),
+    crlPartition: z.string().optional(),
+    issuerCertificate: z.string().optional(),
+  })
+  .meta({ id: 'CredentialSummary' });
+
+const ResidentInstallationsSchema = z
+  .object({
+    installations: z.array(
+      z.object({
+        id: z.string(),
+        family: z.enum(['iphone', 'android']),
+        state: z.string().meta({ description: 'pending, active, superseded, failed …' }),
+        createdAt: z.string(),
+        completedAt: z.string().optional(),
+        endedAt: z.string().optional(),
+        credentials: z.array(CredentialSummarySchema),
+      }),
+    ),
+    total: z.number().int().meta({ description: 'installations in all (at most 50 newest are listed)' }),
+  })
+  .meta({ id: 'ResidentInstallations' });
+
 function residentView(r: Resident): z.infer<typeof ResidentSchema> {
   return {
     id: r.id,
@@ -110,6 +149,37 @@ function cardView(card: Card): z.infer<typeof CardSummarySchema> {
     expiresAt: iso(card.expiresAt),
     signatureCertificate: card.signCert !== null,
     ...(card.revokedAt === null ? {} : { revokedAt: iso(card.revokedAt) }),
+  };
+}
+
+function credentialSummaryView(cr: Credential): z.infer<typeof CredentialSummarySchema> {
+  return {
+    id: cr.id,
+    kind: cr.kind,
+    state: cr.state,
+    ...(cr.serial === null ? {} : { serial: cr.serial }),
+    ...(cr.msoDigest === null ? {} : { msoDigest: cr.msoDigest }),
+    notAfter: iso(cr.notAfter),
+    issuedAt: iso(cr.createdAt),
+    ...(cr.revokedAt === null ? {} : { revokedAt: iso(cr.revokedAt) }),
+    ...(cr.revocationReason === null ? {} : { revocationReason: cr.revocationReason }),
+    ...(cr.statusListPartition === null || cr.statusListIndex === null
+      ? {}
+      : { statusList: { partition: cr.statusListPartition, index: cr.statusListIndex } }),
+    ...(cr.crlPartition === null ? {} : { crlPartition: cr.crlPartition }),
+    ...(cr.issuerCertificate === null ? {} : { issuerCertificate: cr.issuerCertificate }),
+  };
+}
+
+function installationView(inst: Installation, credentials: readonly Credential[]) {
+  return {
+    id: inst.id,
+    family: inst.family,
+    state: inst.state,
+    createdAt: iso(inst.createdAt),
+    ...(inst.completedAt === null ? {} : { completedAt: iso(inst.completedAt) }),
+    ...(inst.endedAt === null ? {} : { endedAt: iso(inst.endedAt) }),
+    credentials: credentials.map(credentialSummaryView),
   };
 }
 
@@ -189,6 +259,35 @@ export function registerResidentRoutes(app: Hono, registry: OpenApiRegistry, dep
             },
           }),
     });
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/residents/:id/installations',
+    operationId: 'listResidentInstallations',
+    summary: "A resident's installations, newest first, each with its credentials and their states",
+    tags: ['residents'],
+    responses: {
+      200: { description: 'the installations', schema: ResidentInstallationsSchema },
+      ...unauthorized,
+      404: { description: 'no such resident', mediaType: 'application/problem+json', schema: ProblemSchema },
+    },
+    security: ['sandboxAdmin'],
+  });
+  app.get('/residents/:id/installations', admin, async (c) => {
+    const id = c.req.param('id');
+    const resident = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? await deps.store.residents.get(id) : undefined;
+    if (!resident) throw new IssuerError('ISSUER_NOT_FOUND', 'no such resident');
+    const all = await deps.store.installations.listForResident(id);
+    // Newest first, bounded: a resident re-installing every day for years stays one answer.
+    const shown = all.slice(-MAX_LISTED_INSTALLATIONS).reverse();
+    const installations = [];
+    for (const inst of shown) {
+      const credentials = await deps.store.credentials.listByInstallation(inst.id);
+      installations.push(installationView(inst, credentials));
+    }
+    c.header('Cache-Control', 'no-store');
+    return c.json({ installations, total: all.length });
   });
 
   registry.add({
