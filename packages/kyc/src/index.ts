@@ -38,3 +38,19 @@ export {
   parseKycLaw,
   type SourceTag,
 } from './kyc-methods.js';
+export {
+  type CheckRecordContentOptions,
+  checkRecordContent,
+  forbiddenRecordFields,
+  isForbiddenRecordField,
+  KYC_RECORD_FIELDS,
+  type KycRecordField,
+  type KycRecordFieldInfo,
+  type KycRetention,
+  looksLikeMyNumber,
+  MAX_RECORD_DEPTH,
+  MAX_RECORD_NODES,
+  requiredRecordFields,
+  retainUntil,
+  retentionFor,
+} from './verification-record.js';
