@@ -23,6 +23,7 @@ import type { IssuerConfig, IssuerDeps } from './context.js';
 import { IssuerError } from './errors.js';
 import { EncryptedFileKeySource, parseKek } from './keys/encrypted-file-key-source.js';
 import { readOrCreateFile } from './keys/write-once-file.js';
+import { purgeExpired } from './maintenance/purge-expired.js';
 import { type SandboxSeedResult, seedSandbox } from './residents/seed-sandbox.js';
 import { type IssuerStore, openIssuerStore } from './store/issuer-store.js';
 
@@ -48,6 +49,8 @@ export interface StartIssuerOptions {
   readonly origin?: string;
   /** scrypt cost of the seeded cards’ PIN verifiers (default SANDBOX_CARD_PIN_KDF; tests lower it). */
   readonly pinKdf?: ScryptParams;
+  /** How often expired values and abandoned installations are cleared (default MAINTENANCE_INTERVAL_MS; 0: never). */
+  readonly maintenanceIntervalMs?: number;
 }
 
 /** A running issuer. */
@@ -116,7 +119,7 @@ export interface OpenedIssuer {
   readonly cardDirectory: string;
   readonly adminTokenFile?: string;
   readonly seed: SandboxSeedResult;
-  /** Closes the database. */
+  /** Stops the maintenance timer and closes the database. */
   close(): Promise<void>;
 }
 
@@ -176,13 +179,21 @@ export async function openIssuer(options: OpenIssuerOptions): Promise<OpenedIssu
 
     const app = createIssuerApp(deps);
     const opened = store;
+    const stopMaintenance = await startMaintenance(
+      deps,
+      options.maintenanceIntervalMs ?? MAINTENANCE_INTERVAL_MS,
+      log,
+    );
     return {
       app,
       deps,
       cardDirectory: seed.cardDirectory,
       ...(adminTokenFile === undefined ? {} : { adminTokenFile }),
       seed,
-      close: () => opened.close(),
+      close: async () => {
+        stopMaintenance();
+        await opened.close();
+      },
     };
   } catch (e) {
     await store?.close().catch(() => undefined);
@@ -218,4 +229,40 @@ function closeServer(server: Server): Promise<void> {
     server.close((e) => (e ? reject(e) : resolve()));
     server.closeAllConnections();
   });
+}
+
+/** How often a running issuer clears expired values and abandoned installations: every 10 minutes. */
+export const MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
+
+/**
+ * Runs purgeExpired once now and then every `intervalMs` (0: never) on a timer that does not keep the
+ * process alive; a failed run is logged and the next one tries again. Returns the stop function.
+ */
+async function startMaintenance(
+  deps: IssuerDeps,
+  intervalMs: number,
+  log: (line: string) => void,
+): Promise<() => void> {
+  if (intervalMs <= 0) return () => undefined;
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      const r = await purgeExpired(deps);
+      const total = Object.values(r).reduce((a, b) => a + b, 0);
+      if (total > 0)
+        log(
+          `issuer: maintenance cleared ${r.nonces} nonces, ${r.offers} offers, ${r.accessTokens + r.installationTokens + r.noticeSubscriptions} tokens, ${r.abandonedInstallations} abandoned installations`,
+        );
+    } catch (e) {
+      log(`issuer: maintenance failed (${(e as Error).name}); it runs again later`);
+    } finally {
+      running = false;
+    }
+  };
+  await run();
+  const timer = setInterval(() => void run(), intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

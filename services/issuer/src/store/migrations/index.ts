@@ -4,6 +4,7 @@ import * as installationSteps from './0002-installation-steps.js';
 import * as revocationPublishing from './0003-revocation-publishing.js';
 import * as noticeSubscriptions from './0004-notice-subscriptions.js';
 import * as revokedByPartition from './0005-revoked-by-partition.js';
+import * as pendingInstallations from './0006-pending-installations.js';
 
 /**
  * The issuer's migrations, in order, run at start-up by openIssuerStore with their own bookkeeping table
@@ -15,4 +16,5 @@ export const issuerMigrations: Record<string, Migration> = {
   '0003-revocation-publishing': revocationPublishing,
   '0004-notice-subscriptions': noticeSubscriptions,
   '0005-revoked-by-partition': revokedByPartition,
+  '0006-pending-installations': pendingInstallations,
 };
