@@ -330,7 +330,7 @@ export interface CheckRecordContentOptions {
 function pathOf(parent: string, key: string | number, inArray: boolean): string {
   if (inArray) return `${parent}[${key}]`;
   const k = String(key);
-  const plain = /^[A-Za-z_$][\w$]*$/.test(k);
+  const plain = /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(k);
   if (parent === '') return plain ? k : `[${JSON.stringify(k)}]`;
   return plain ? `${parent}.${k}` : `${parent}[${JSON.stringify(k)}]`;
 }
@@ -347,14 +347,23 @@ export function checkRecordContent(content: unknown, options: CheckRecordContent
   const detectValues = options.detectMyNumberValues !== false;
   const found: string[] = [];
   const seen = new WeakSet<object>();
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value: content, path: '', depth: 0 }];
+  interface Pending {
+    readonly value: unknown;
+    readonly path: string;
+    readonly depth: number;
+    /** The member's own name is forbidden: reported when it is visited, so paths come in document order. */
+    readonly forbidden: boolean;
+  }
+  const stack: Pending[] = [{ value: content, path: '', depth: 0, forbidden: false }];
+  const tooLarge = () =>
+    new KycError('KYC_RECORD_TOO_LARGE', `the record holds more than ${MAX_RECORD_NODES} values`);
   let nodes = 0;
   while (stack.length > 0) {
-    const { value, path, depth } = stack.pop()!;
-    if (++nodes > MAX_RECORD_NODES)
-      throw new KycError('KYC_RECORD_TOO_LARGE', `the record holds more than ${MAX_RECORD_NODES} values`);
+    const { value, path, depth, forbidden } = stack.pop()!;
+    if (++nodes > MAX_RECORD_NODES) throw tooLarge();
+    if (forbidden) found.push(path);
     if (typeof value === 'string') {
-      if (detectValues && looksLikeMyNumber(value)) found.push(path === '' ? '(value)' : path);
+      if (detectValues && !forbidden && looksLikeMyNumber(value)) found.push(path === '' ? '(value)' : path);
       continue;
     }
     if (typeof value !== 'object' || value === null) continue;
@@ -366,29 +375,33 @@ export function checkRecordContent(content: unknown, options: CheckRecordContent
         'KYC_RECORD_TOO_LARGE',
         `the record is nested deeper than ${MAX_RECORD_DEPTH} levels`,
       );
-    const children: { value: unknown; path: string; depth: number }[] = [];
+    const children: Pending[] = [];
     if (value instanceof Map) {
       let i = 0;
       for (const [k, v] of value) {
-        if (++i > MAX_RECORD_NODES)
-          throw new KycError('KYC_RECORD_TOO_LARGE', `the record holds more than ${MAX_RECORD_NODES} values`);
-        const p = pathOf(path, typeof k === 'string' ? k : String(i - 1), false);
-        if (typeof k === 'string' && isForbiddenRecordField(k)) found.push(p);
-        children.push({ value: v, path: p, depth: depth + 1 });
+        if (++i > MAX_RECORD_NODES) throw tooLarge();
+        const named = typeof k === 'string';
+        const p = pathOf(path, named ? k : String(i - 1), false);
+        children.push({ value: v, path: p, depth: depth + 1, forbidden: named && isForbiddenRecordField(k) });
       }
     } else {
       const isArray = Array.isArray(value);
       const keys = Reflect.ownKeys(value);
-      if (keys.length > MAX_RECORD_NODES)
-        throw new KycError('KYC_RECORD_TOO_LARGE', `the record holds more than ${MAX_RECORD_NODES} values`);
+      if (keys.length > MAX_RECORD_NODES) throw tooLarge();
       for (const key of keys) {
         if (typeof key !== 'string') continue;
         if (isArray && key === 'length') continue;
-        const p = pathOf(path, key, isArray && /^\d+$/.test(key));
-        if (!isArray && isForbiddenRecordField(key)) found.push(p);
+        const index = isArray && /^\d+$/.test(key);
+        const p = pathOf(path, key, index);
         const d = Object.getOwnPropertyDescriptor(value, key);
-        if (d !== undefined && Object.hasOwn(d, 'value'))
-          children.push({ value: d.value, path: p, depth: depth + 1 });
+        // Accessors are reported by name but never called: their value is not data the record holds.
+        const data = d !== undefined && Object.hasOwn(d, 'value');
+        children.push({
+          value: data ? d.value : undefined,
+          path: p,
+          depth: depth + 1,
+          forbidden: !index && isForbiddenRecordField(key),
+        });
       }
     }
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
