@@ -1,2 +1,89 @@
-/** @mynakit/verifier — the verifier service. */
-export {};
+/**
+ * @mynakit/verifier — the verifier service: relying parties and their configuration, lawful verification
+ * records (確認記録) in signed hash chains, and the HTTP app and server. Verification sessions come later.
+ */
+export { createVerifierApp, DEFAULT_MAX_BODY_BYTES, VERIFIER_API_VERSION } from './app.js';
+export type { VerifierConfig, VerifierDeps } from './context.js';
+export { VerifierError, type VerifierErrorCode } from './errors.js';
+export type { VerifierEnv } from './http/auth.js';
+export {
+  CHECKPOINT_KEY_FILE,
+  CHECKPOINT_PUBLIC_KEY_FILE,
+  type CheckpointKey,
+  readCheckpointKey,
+  readOrCreateCheckpointKey,
+} from './keys/checkpoint-key.js';
+export {
+  listRecordAccess,
+  logRecordAccess,
+  type RecordAccess,
+  type RecordAccessEntry,
+} from './records/access-log.js';
+export { canonicalJson, canonicalJsonBytes, type JsonValue } from './records/canonical-json.js';
+export {
+  type ChainCheckpoint,
+  CHECKPOINT_TYPE,
+  type CheckpointPayload,
+  checkpointPayloadBytes,
+  es256Signer,
+  signCheckpoints,
+} from './records/checkpoints.js';
+export { MY_NUMBER_ELEMENT, refuseForbiddenContent } from './records/content-guard.js';
+export {
+  CSV_COLUMNS,
+  type ExportRecordsOptions,
+  exportRecords,
+  japanDayRange,
+  MAX_EXPORT_RECORDS,
+  type RecordView,
+  recordsCsv,
+  recordView,
+} from './records/export.js';
+export {
+  type AppendRecordInput,
+  appendVerificationRecord,
+  chainIdOf,
+  getRecord,
+  type ListRecordsOptions,
+  listRecords,
+  MAX_RECORD_CONTENT_BYTES,
+  purgeExpiredRecords,
+  type RecordPage,
+  setLegalHold,
+  type VerificationRecord,
+} from './records/record-chains.js';
+export {
+  contentHashOf,
+  GENESIS_PREV_HASH,
+  RECORD_HASH_TYPE,
+  recordHashOf,
+  type RecordHashInput,
+} from './records/record-hash.js';
+export {
+  type BrokenPoint,
+  type RecordChainsReport,
+  type VerifyRecordChainsOptions,
+  verifyRecordChains,
+} from './records/verify-chains.js';
+export {
+  DEFAULT_RETENTION_YEARS,
+  type Law,
+  LAWS,
+  type RelyingPartyConfig,
+  type RelyingPartyConfigInput,
+  RelyingPartyConfigSchema,
+  retainUntilOf,
+  retentionYearsOf,
+  RevocationPolicySchema,
+  VerificationProgramSchema,
+} from './relying-parties/config.js';
+export {
+  DEFAULT_CHECKPOINT_INTERVAL_MS,
+  type OpenedVerifier,
+  type OpenVerifierOptions,
+  openVerifier,
+  type RunningVerifier,
+  type StartVerifierOptions,
+  startVerifier,
+} from './server.js';
+export * from './store/index.js';

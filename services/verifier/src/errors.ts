@@ -1,0 +1,51 @@
+/**
+ * The verifier service's one error class (ARCHITECTURE.md rule 5): a stable `code` from one union, and the
+ * underlying error as `cause`. The HTTP boundary maps codes to RFC 9457 problem documents; messages never
+ * carry submitted personal data, API keys or key material.
+ */
+
+/** Every stable error code of the verifier service. Add new codes here, grouped by area. */
+export type VerifierErrorCode =
+  // ---- store (src/store) ----
+  /** A value handed to the store is out of its domain (ids, instants, limits, a configuration). */
+  | 'VERIFIER_INVALID_INPUT'
+  /** The relying party or record does not exist (or belongs to another relying party). */
+  | 'VERIFIER_NOT_FOUND'
+  /** A row with the same identifier exists (a relying party's client id). */
+  | 'VERIFIER_DUPLICATE'
+  // ---- verification records (src/records) ----
+  /**
+   * The record content holds what a verification record must never keep: the My Number
+   * (`individual_number_unicode` or a field named like it) or a PIN / password (DOMAIN.md §5).
+   */
+  | 'VERIFIER_RECORD_FORBIDDEN_CONTENT'
+  /** The record content is no JSON object the canonical encoding accepts (RFC 8785 I-JSON), or too large / deep. */
+  | 'VERIFIER_RECORD_INVALID'
+  /** Appending kept losing the compare-and-set on its chain head (another writer with the same writer id). */
+  | 'VERIFIER_RECORD_CONFLICT'
+  /** An export would hold more records than one export may: narrow the date range. */
+  | 'VERIFIER_EXPORT_TOO_LARGE'
+  // ---- HTTP authentication (src/http/auth.ts) ----
+  /** The route needs the operator token or a relying party's API key, and none or another was sent. */
+  | 'VERIFIER_UNAUTHORIZED'
+  /** The API key is valid but its role may not use this route. */
+  | 'VERIFIER_FORBIDDEN'
+  // ---- the checkpoint key (src/keys) ----
+  /** The checkpoint key file cannot be read as a P-256 private key. */
+  | 'VERIFIER_KEY_CORRUPT'
+  // ---- the server (src/server.ts) ----
+  /** The port is taken by another process. */
+  | 'VERIFIER_PORT_IN_USE';
+
+/** An error of the verifier service, with a stable code and the underlying error as `cause`. */
+export class VerifierError extends Error {
+  /** The stable code (see VerifierErrorCode). */
+  readonly code: VerifierErrorCode;
+
+  /** `message` is for operators: never personal data, never key material. */
+  constructor(code: VerifierErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'VerifierError';
+    this.code = code;
+  }
+}

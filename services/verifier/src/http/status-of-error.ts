@@ -1,0 +1,26 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { VerifierErrorCode } from '../errors.js';
+
+/**
+ * The one place where a verifier error code becomes an HTTP status. Codes not named here are server-side
+ * faults (keys, the port): 500, with the code still stable for operators.
+ */
+const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title: string }>([
+  ['VERIFIER_INVALID_INPUT', { status: 400, title: 'Invalid input' }],
+  ['VERIFIER_NOT_FOUND', { status: 404, title: 'Not found' }],
+  ['VERIFIER_DUPLICATE', { status: 409, title: 'Already exists' }],
+  ['VERIFIER_RECORD_FORBIDDEN_CONTENT', { status: 422, title: 'The record would hold forbidden data' }],
+  ['VERIFIER_RECORD_INVALID', { status: 422, title: 'Invalid record content' }],
+  ['VERIFIER_RECORD_CONFLICT', { status: 503, title: 'The record could not be appended now' }],
+  ['VERIFIER_EXPORT_TOO_LARGE', { status: 422, title: 'Too many records for one export' }],
+  ['VERIFIER_UNAUTHORIZED', { status: 401, title: 'Authentication required' }],
+  ['VERIFIER_FORBIDDEN', { status: 403, title: 'The API key may not use this route' }],
+]);
+
+/** HTTP status and title for a verifier error code. */
+export function statusOfVerifierError(code: VerifierErrorCode): {
+  status: ContentfulStatusCode;
+  title: string;
+} {
+  return STATUS.get(code) ?? { status: 500, title: 'Verifier fault' };
+}

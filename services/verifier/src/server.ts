@@ -1,0 +1,203 @@
+/**
+ * The verifier as a service (ARCHITECTURE.md rule 8): `openVerifier` opens its data under
+ * `<dataDir>/verifier/` (SQLite `verifier.sqlite`, the checkpoint key, the operator token, the writer id) or
+ * PostgreSQL schema `verifier` when a database URL is given, and builds the app; `startVerifier` also listens
+ * (`mynakit verifier`, loopback by default) and signs checkpoints of the record chains periodically.
+ *
+ * The port is bound first, so a taken port fails at once (VERIFIER_PORT_IN_USE) before anything is opened;
+ * the app answers 503 until the start has finished.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createAdaptorServer } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { createVerifierApp } from './app.js';
+import type { VerifierDeps } from './context.js';
+import { VerifierError } from './errors.js';
+import type { VerifierEnv } from './http/auth.js';
+import { type CheckpointKey, readOrCreateCheckpointKey } from './keys/checkpoint-key.js';
+import { es256Signer, signCheckpoints } from './records/checkpoints.js';
+import { openVerifierStore, type VerifierStore } from './store/verifier-store.js';
+
+/** How often a running verifier signs checkpoints of the chains whose heads moved (default). */
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
+
+/** Options of openVerifier. */
+export interface OpenVerifierOptions {
+  /** `MYNAKIT_DATA_DIR`: the verifier keeps its files under `<dataDir>/verifier/`. */
+  readonly dataDir: string;
+  /** `DATABASE_URL`: the verifier's tables go to PostgreSQL schema `verifier`; absent: SQLite. */
+  readonly databaseUrl?: string;
+  /** The service's origin for the OpenAPI document. */
+  readonly origin: string;
+  /** The operator token; absent: read from (or created once into) `<dataDir>/verifier/admin-token`. */
+  readonly adminToken?: string;
+  /** This instance's writer id (its own record chains); absent: `<dataDir>/verifier/writer-id`, made once. */
+  readonly writerId?: string;
+  readonly clock?: () => Date;
+  /** One line per event and per request, never personal data nor a secret. */
+  readonly log?: (line: string) => void;
+}
+
+/** An opened verifier: its app, store, checkpoint key and writer id. */
+export interface OpenedVerifier {
+  readonly app: Hono<VerifierEnv>;
+  readonly deps: VerifierDeps;
+  readonly store: VerifierStore;
+  readonly checkpointKey: CheckpointKey;
+  readonly writerId: string;
+  /** The file holding the operator token, when it was not given. */
+  readonly adminTokenFile?: string;
+  /** Closes the database. */
+  close(): Promise<void>;
+}
+
+/** Reads a one-line file, or creates it with `make()` (mode 0600); the first writer wins a race. */
+async function readOrCreateLine(file: string, make: () => string): Promise<string> {
+  try {
+    await writeFile(file, `${make()}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  }
+  return (await readFile(file, 'utf8')).trim();
+}
+
+/** Opens the verifier's data and builds its app (see the file comment). */
+export async function openVerifier(options: OpenVerifierOptions): Promise<OpenedVerifier> {
+  const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? (() => new Date());
+  const dir = join(options.dataDir, 'verifier');
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const checkpointKey = await readOrCreateCheckpointKey(options.dataDir);
+  let adminTokenFile: string | undefined;
+  let adminToken = options.adminToken;
+  if (adminToken === undefined) {
+    adminTokenFile = join(dir, 'admin-token');
+    adminToken = await readOrCreateLine(adminTokenFile, () => randomBytes(32).toString('base64url'));
+  }
+  const writerId =
+    options.writerId ??
+    (await readOrCreateLine(join(dir, 'writer-id'), () => `w-${randomBytes(8).toString('hex')}`));
+  const store = await openVerifierStore({
+    url: options.databaseUrl ?? `sqlite:${join(dir, 'verifier.sqlite')}`,
+    schema: 'verifier',
+  });
+  const deps: VerifierDeps = { store, config: { origin: options.origin, adminToken }, clock, log };
+  if (adminTokenFile !== undefined) log(`verifier: operator token for /relying-parties: ${adminTokenFile}`);
+  log(`verifier: checkpoint key ${checkpointKey.file} (file permissions only, not encrypted at rest)`);
+  return {
+    app: createVerifierApp(deps),
+    deps,
+    store,
+    checkpointKey,
+    writerId,
+    ...(adminTokenFile === undefined ? {} : { adminTokenFile }),
+    close: () => store.close(),
+  };
+}
+
+/** Options of startVerifier (the CLI's service options). */
+export interface StartVerifierOptions extends Omit<OpenVerifierOptions, 'origin'> {
+  /** TCP port; 0 picks a free one. */
+  readonly port: number;
+  /** Interface to bind (default `127.0.0.1`). */
+  readonly host?: string;
+  /** The origin (default `http://127.0.0.1:<port>`). */
+  readonly origin?: string;
+  /** How often checkpoints are signed, ms (default DEFAULT_CHECKPOINT_INTERVAL_MS; 0: never). */
+  readonly checkpointIntervalMs?: number;
+}
+
+/** A listening verifier. */
+export interface RunningVerifier extends OpenedVerifier {
+  readonly url: string;
+  readonly port: number;
+}
+
+/**
+ * Binds the port first (a taken port fails at once with VERIFIER_PORT_IN_USE, before anything is opened),
+ * then opens the verifier, serves it, and signs checkpoints every `checkpointIntervalMs` and once at close.
+ */
+export async function startVerifier(options: StartVerifierOptions): Promise<RunningVerifier> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => undefined);
+  const clock = options.clock ?? (() => new Date());
+  let handler: (request: Request) => Response | Promise<Response> = () =>
+    new Response(JSON.stringify({ status: 'starting' }), {
+      status: 503,
+      headers: { 'content-type': 'application/json', 'retry-after': '1' },
+    });
+  const server = createAdaptorServer({ fetch: (request) => handler(request) }) as Server;
+  const port = await listen(server, options.port, host);
+  const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${urlHost}:${port}`;
+  try {
+    const opened = await openVerifier({ ...options, origin: options.origin ?? `http://127.0.0.1:${port}` });
+    handler = (request) => opened.app.fetch(request);
+    const signer = es256Signer(opened.checkpointKey.privateKey);
+    const checkpoint = async () => {
+      try {
+        const written = await signCheckpoints(opened.store, signer, clock().getTime());
+        if (written.length > 0) log(`verifier: signed ${written.length} checkpoint(s)`);
+      } catch (e) {
+        log(`verifier: checkpoints failed: ${(e as { code?: string }).code ?? (e as Error).name}`);
+      }
+    };
+    const interval = options.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+    const timer = interval > 0 ? setInterval(checkpoint, interval) : undefined;
+    timer?.unref();
+    log(`verifier: writer ${opened.writerId}`);
+    log(`verifier: listening on ${url}`);
+    return {
+      ...opened,
+      url,
+      port,
+      close: async () => {
+        if (timer !== undefined) clearInterval(timer);
+        await closeServer(server);
+        await checkpoint();
+        await opened.close();
+      },
+    };
+  } catch (e) {
+    await closeServer(server).catch(() => undefined);
+    throw e;
+  }
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      reject(
+        e.code === 'EADDRINUSE'
+          ? new VerifierError(
+              'VERIFIER_PORT_IN_USE',
+              `port ${port} on ${host} is in use by another process`,
+              {
+                cause: e,
+              },
+            )
+          : e,
+      );
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (!server.listening) return resolve();
+    server.close((e) => (e ? reject(e) : resolve()));
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as verifierTables from './0001-verifier-tables.js';
+
+/**
+ * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
+ * table (`verifier_migrations`). Names sort lexicographically; never rename or edit one that has shipped.
+ */
+export const verifierMigrations: Record<string, Migration> = {
+  '0001-verifier-tables': verifierTables,
+};

@@ -1,0 +1,77 @@
+/**
+ * The verifier's tables as Kysely sees them. Instants are epoch milliseconds (bigint columns); bytes are
+ * `bytea` on PostgreSQL and `blob` on SQLite; booleans are 0/1 integers on both.
+ */
+import type { Generated } from 'kysely';
+
+/** One relying party and its configuration (relying-parties/config.ts, as canonical JSON text). */
+export interface RelyingPartyTable {
+  id: string;
+  name: string;
+  client_id: string;
+  config: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An API key of a relying party, kept as SHA-256 only. */
+export interface RpCredentialTable {
+  id: string;
+  relying_party_id: string;
+  key_hash: string;
+  role: 'rp' | 'auditor';
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** One verification record (確認記録) in its chain (records/record-hash.ts). */
+export interface VerificationRecordTable {
+  id: string;
+  chain_id: string;
+  seq: number;
+  relying_party_id: string;
+  writer_id: string;
+  prev_hash: string;
+  content_hash: string;
+  hash: string;
+  /** Canonical JSON (RFC 8785) of the content; null once tombstoned. */
+  content: string | null;
+  recorded_at: number;
+  retain_until: number;
+  tombstoned_at: number | null;
+  legal_hold: number;
+}
+
+/** A signed checkpoint of one chain's head (records/checkpoints.ts). */
+export interface ChainCheckpointTable {
+  chain_id: string;
+  seq: number;
+  head_hash: string;
+  /** The COSE_Sign1 bytes. */
+  signed: Uint8Array;
+  at: number;
+}
+
+/** Who read or exported which records, and when; append-only (triggers refuse UPDATE and DELETE). */
+export interface RecordAccessLogTable {
+  id: Generated<number>;
+  relying_party_id: string | null;
+  /** `credential:<id>` for an API key, `operator` for the CLI or the operator token. */
+  actor: string;
+  action: 'list' | 'read' | 'export';
+  /** What was asked: the date range, or the record id (never personal data). */
+  scope: string;
+  record_count: number;
+  /** JSON array of the record ids returned (bounded by the page / export size). */
+  record_ids: string;
+  at: number;
+}
+
+/** The verifier's database. */
+export interface VerifierDatabase {
+  relying_parties: RelyingPartyTable;
+  rp_credentials: RpCredentialTable;
+  verification_records: VerificationRecordTable;
+  chain_checkpoints: ChainCheckpointTable;
+  record_access_log: RecordAccessLogTable;
+}

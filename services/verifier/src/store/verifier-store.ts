@@ -1,0 +1,55 @@
+import { migrateToLatest, openDatabase } from '@mynakit/db';
+import { type Kysely, sql } from 'kysely';
+import { verifierMigrations } from './migrations/index.js';
+import { RelyingPartyRepository } from './relying-party-repository.js';
+import type { VerifierDatabase } from './schema.js';
+import { SQLITE_SYNCHRONOUS } from './store-support.js';
+
+/** How to open the verifier's database. */
+export interface OpenVerifierStoreOptions {
+  /** `postgres://…` (the service's `DATABASE_URL`), or `sqlite:<dataDir>/verifier/verifier.sqlite`. */
+  url: string;
+  /** PostgreSQL schema the verifier's tables live in (default `verifier`); ignored on SQLite. */
+  schema?: string;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+/** The verifier's store: relying parties, the Kysely instance the record functions use, and close. */
+export interface VerifierStore {
+  /** Which database the URL chose. */
+  readonly dialect: 'sqlite' | 'postgres';
+  /** The Kysely instance (records/record-chains.ts, checkpoints.ts, verify-chains.ts work on it). */
+  readonly db: Kysely<VerifierDatabase>;
+  /** Relying parties, their configurations and API keys. */
+  readonly relyingParties: RelyingPartyRepository;
+  /** Closes the database (ends the pool / the file). */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the verifier's database — on PostgreSQL bound to its own schema (default `verifier`) — and brings
+ * it to the latest migration (bookkeeping table `verifier_migrations`; safe when several instances start at
+ * once). Closes the database again if migrating fails.
+ */
+export async function openVerifierStore(options: OpenVerifierStoreOptions): Promise<VerifierStore> {
+  const opened = openDatabase<VerifierDatabase>({
+    url: options.url,
+    schema: options.schema ?? 'verifier',
+    ...(options.poolSize === undefined ? {} : { poolSize: options.poolSize }),
+  });
+  try {
+    await migrateToLatest(opened.db, verifierMigrations, { tableName: 'verifier_migrations' });
+    if (opened.dialect === 'sqlite')
+      await sql.raw(`PRAGMA synchronous = ${SQLITE_SYNCHRONOUS}`).execute(opened.db);
+  } catch (e) {
+    await opened.close();
+    throw e;
+  }
+  return {
+    dialect: opened.dialect,
+    db: opened.db,
+    relyingParties: new RelyingPartyRepository(opened.db),
+    close: () => opened.close(),
+  };
+}
