@@ -81,7 +81,7 @@ function Console() {
   return (
     <div class="layout">
       <div class="column">
-        <ResidentFinder selected={residentId} onSelect={setResidentId} />
+        <ResidentFinder selected={residentId} onSelect={setResidentId} refreshKey={refreshKey} />
         {residentId !== undefined && (
           <ResidentPanel
             residentId={residentId}

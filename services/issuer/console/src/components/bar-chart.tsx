@@ -25,6 +25,8 @@ const ROW = 26;
 const LABEL_WIDTH = 150;
 const WIDTH = 480;
 const VALUE_WIDTH = 36;
+/** Room for one legend entry (a swatch and about ten characters). */
+const LEGEND_STEP = 150;
 
 /** Horizontal, stacked bars with a legend. */
 export function BarChart({ title, bars, series, empty = 'データなし (no data)' }: BarChartProps) {
@@ -45,7 +47,7 @@ export function BarChart({ title, bars, series, empty = 'データなし (no dat
       <title>{title}</title>
       {series.length > 1 &&
         series.map((name, i) => (
-          <g key={name} transform={`translate(${LABEL_WIDTH + i * 110}, 4)`}>
+          <g key={name} transform={`translate(${i * LEGEND_STEP}, 4)`}>
             <rect width="12" height="12" fill={COLORS[i % COLORS.length]} />
             <text x="16" y="11" class="chart-legend">
               {name}

@@ -39,11 +39,13 @@ const fold = (s: string) => s.normalize('NFKC').toLowerCase().replace(/\s+/g, ''
 export function ResidentFinder({
   selected,
   onSelect,
+  refreshKey,
 }: {
   selected: string | undefined;
   onSelect: (id: string) => void;
+  refreshKey: number;
 }) {
-  const register = useLoad(loadRegister, []);
+  const register = useLoad(loadRegister, [refreshKey]);
   const [query, setQuery] = useState('');
   const matches = useMemo(() => {
     const all = register.data?.residents ?? [];
