@@ -34,7 +34,7 @@ async function postJson(url: string, body: unknown, headers: Record<string, stri
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body: body === undefined ? null : JSON.stringify(body),
   });
   const json = (await res.json()) as Json;
   if (!res.ok) throw new Error(`${url}: ${res.status} ${JSON.stringify(json)}`);
