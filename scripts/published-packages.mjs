@@ -18,6 +18,7 @@ export const PUBLISHED = [
   'packages/oid4vp',
   'packages/oid4vci',
   'packages/jpki',
+  'packages/kyc',
   'packages/db',
   'apps/cli',
 ];

@@ -24,7 +24,11 @@ export class KycError extends Error {
   /** The stable code callers match on. */
   readonly code: KycErrorCode;
 
-  /** @param code the stable code; @param message a description without personal data. */
+  /**
+   * @param code the stable code
+   * @param message a description without personal data
+   * @param options the underlying cause, if any
+   */
   constructor(code: KycErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
