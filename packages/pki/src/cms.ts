@@ -34,6 +34,8 @@ import {
   hashNameOf,
   namedAlgorithm,
   type SignaturePolicy,
+  type SigningAlgorithm,
+  signingAlgorithmIdentifier,
   verifyRsaWithKeyDer,
   verifySignature,
 } from './algorithm.js';
@@ -70,6 +72,7 @@ import {
   setOf,
   x509Time,
 } from './der-writer.js';
+import { type CertificateSigner, signVerified } from './create-certificate.js';
 import { PkiError } from './errors.js';
 import { namesEqual } from './name.js';
 import { OID } from './oids.js';
@@ -117,17 +120,11 @@ const CMS_ALGORITHM_PROTECTION = '1.2.840.113549.1.9.52';
 
 /** Produces a DER ContentInfo holding SignedData with one signer. */
 export function signCms(opts: SignCmsOptions): Uint8Array<ArrayBuffer> {
-  const signer = toCertificate(opts.signer.certificate);
   const key = opts.signer.privateKey;
   const dg = opts.digest ?? 'SHA-256';
   const hash = DIGESTS.get(dg);
   if (hash === undefined)
     throw new PkiError('INVALID_ARGUMENT', 'digest must be SHA-256, SHA-384 or SHA-512');
-  const contentType = opts.contentType ?? OID.data;
-  const useSki = opts.signerIdentifier === 'subjectKeyIdentifier';
-  if (useSki && signer.subjectKeyIdentifier === undefined)
-    throw new PkiError('INVALID_ARGUMENT', 'the signer certificate has no subjectKeyIdentifier');
-
   let sigAlg: Uint8Array;
   let signOver: (data: Uint8Array) => Uint8Array;
   const t = key.asymmetricKeyType;
@@ -144,14 +141,93 @@ export function signCms(opts: SignCmsOptions): Uint8Array<ArrayBuffer> {
     );
     signOver = (d) => nodeSign(hash, d, { key, padding: cryptoConstants.RSA_PKCS1_PSS_PADDING, saltLength });
   } else if (t === 'ec') {
-    const ecOid = { sha256: OID.ecdsaWithSHA256, sha384: OID.ecdsaWithSHA384, sha512: OID.ecdsaWithSHA512 }[
-      hash as 'sha256' | 'sha384' | 'sha512'
-    ];
-    sigAlg = sequence(oid(ecOid));
+    sigAlg = sequence(oid(ECDSA_OID[hash as 'sha256' | 'sha384' | 'sha512']));
     signOver = (d) => nodeSign(hash, d, { key, dsaEncoding: 'der' });
   } else {
     throw new PkiError('UNSUPPORTED_KEY', `CMS signing with a ${t ?? 'unknown'} key is not supported`);
   }
+  // DIGESTS holds SHA-256, SHA-384 and SHA-512 only.
+  const prepared = prepareSignedData(
+    opts,
+    opts.signer.certificate,
+    hash as 'sha256' | 'sha384' | 'sha512',
+    sigAlg,
+  );
+  return prepared.complete(new Uint8Array(signOver(prepared.signedAttrs)));
+}
+
+const ECDSA_OID = {
+  sha256: OID.ecdsaWithSHA256,
+  sha384: OID.ecdsaWithSHA384,
+  sha512: OID.ecdsaWithSHA512,
+} as const;
+
+/** What the SignerInfo writes for each algorithm a CertificateSigner names (RSASSA-PSS and Ed25519 are not offered). */
+const SIGNER_ALGORITHMS: ReadonlyMap<
+  SigningAlgorithm,
+  { hash: 'sha256' | 'sha384' | 'sha512'; rsa: boolean }
+> = new Map([
+  ['sha256WithRSAEncryption', { hash: 'sha256', rsa: true }],
+  ['sha384WithRSAEncryption', { hash: 'sha384', rsa: true }],
+  ['sha512WithRSAEncryption', { hash: 'sha512', rsa: true }],
+  ['ecdsa-with-SHA256', { hash: 'sha256', rsa: false }],
+  ['ecdsa-with-SHA384', { hash: 'sha384', rsa: false }],
+  ['ecdsa-with-SHA512', { hash: 'sha512', rsa: false }],
+]);
+
+/** signCms's options with the signer's key behind a CertificateSigner (a phone's secure element, an HSM). */
+export interface SignCmsWithSignerOptions extends Omit<SignCmsOptions, 'signer' | 'digest' | 'rsaPadding'> {
+  readonly signer: {
+    readonly certificate: Certificate | Uint8Array | string;
+    /** Signs the DER signed attributes (RSA PKCS #1 v1.5 or ECDSA with a DER Ecdsa-Sig-Value); its algorithm names the digest. */
+    readonly signer: CertificateSigner;
+  };
+}
+
+/**
+ * signCms for a key held elsewhere: the same SignedData, its signed attributes signed by
+ * `await signer.sign(signedAttrs)`, and the signature verified under the signer certificate's public key
+ * before the SignedData is returned (INVALID_ARGUMENT for a signer answering with another key or form).
+ * The digest is the one the signer's algorithm names; RSA is written as rsaEncryption, as signCms does.
+ */
+export async function signCmsWithSigner(opts: SignCmsWithSignerOptions): Promise<Uint8Array<ArrayBuffer>> {
+  const { signer } = opts.signer;
+  const spec = SIGNER_ALGORITHMS.get(signer.algorithm);
+  if (spec === undefined)
+    throw new PkiError(
+      'UNSUPPORTED_KEY',
+      `CMS signing through a ${signer.algorithm} signer is not supported`,
+    );
+  const sigAlg = spec.rsa
+    ? sequence(oid(OID.rsaEncryption), nullValue())
+    : sequence(oid(ECDSA_OID[spec.hash]));
+  const prepared = prepareSignedData(opts, opts.signer.certificate, spec.hash, sigAlg);
+  const signature = await signVerified(
+    signer,
+    prepared.signedAttrs,
+    signingAlgorithmIdentifier(signer.algorithm),
+    prepared.certificate.publicKey,
+    "the signer certificate's",
+  );
+  return prepared.complete(signature);
+}
+
+/** The one SignedData writer of both paths: signed attributes to sign, then the structure around the signature. */
+function prepareSignedData(
+  opts: Omit<SignCmsOptions, 'signer' | 'digest' | 'rsaPadding'>,
+  certificate: Certificate | Uint8Array | string,
+  hash: 'sha256' | 'sha384' | 'sha512',
+  sigAlg: Uint8Array,
+): {
+  readonly certificate: Certificate;
+  readonly signedAttrs: Uint8Array;
+  complete(signature: Uint8Array): Uint8Array<ArrayBuffer>;
+} {
+  const signer = toCertificate(certificate);
+  const contentType = opts.contentType ?? OID.data;
+  const useSki = opts.signerIdentifier === 'subjectKeyIdentifier';
+  if (useSki && signer.subjectKeyIdentifier === undefined)
+    throw new PkiError('INVALID_ARGUMENT', 'the signer certificate has no subjectKeyIdentifier');
   const digestAlg = sequence(oid(HASH_OID[hash]));
   const attrs = [
     attribute(OID.contentType, oid(contentType)),
@@ -162,30 +238,39 @@ export function signCms(opts: SignCmsOptions): Uint8Array<ArrayBuffer> {
   if (opts.algorithmProtection === true)
     attrs.push(attribute(CMS_ALGORITHM_PROTECTION, sequence(digestAlg, implicit(1, sigAlg))));
   const signedAttrs = setOf(...attrs);
-  const signature = new Uint8Array(signOver(signedAttrs));
-
-  const sid = useSki
-    ? implicit(0, octetString(Buffer.from(signer.subjectKeyIdentifier!, 'hex')))
-    : sequence(signer.issuerDer, integer(serialToBigInt(signer.serialNumber)));
-  const signerInfo = sequence(
-    integer(useSki ? 3 : 1),
-    sid,
-    digestAlg,
-    implicit(0, signedAttrs),
-    sigAlg,
-    octetString(signature),
-  );
-  const certs = [...(opts.includeSignerCertificate === false ? [] : [signer]), ...(opts.certificates ?? [])];
-  const unique = certs.filter((c, i) => certs.findIndex((d) => d.fingerprint256 === c.fingerprint256) === i);
-  const version = useSki || contentType !== OID.data ? 3 : 1;
-  const signedData = sequence(
-    integer(version),
-    setOf(digestAlg),
-    sequence(oid(contentType), ...(opts.detached ? [] : [explicit(0, octetString(opts.content))])),
-    ...(unique.length ? [implicit(0, setOf(...unique.map((c) => c.der)))] : []),
-    setOf(signerInfo),
-  );
-  return sequence(oid(OID.signedData), explicit(0, signedData));
+  return {
+    certificate: signer,
+    signedAttrs,
+    complete(signature) {
+      const sid = useSki
+        ? implicit(0, octetString(Buffer.from(signer.subjectKeyIdentifier!, 'hex')))
+        : sequence(signer.issuerDer, integer(serialToBigInt(signer.serialNumber)));
+      const signerInfo = sequence(
+        integer(useSki ? 3 : 1),
+        sid,
+        digestAlg,
+        implicit(0, signedAttrs),
+        sigAlg,
+        octetString(signature),
+      );
+      const certs = [
+        ...(opts.includeSignerCertificate === false ? [] : [signer]),
+        ...(opts.certificates ?? []),
+      ];
+      const unique = certs.filter(
+        (c, i) => certs.findIndex((d) => d.fingerprint256 === c.fingerprint256) === i,
+      );
+      const version = useSki || contentType !== OID.data ? 3 : 1;
+      const signedData = sequence(
+        integer(version),
+        setOf(digestAlg),
+        sequence(oid(contentType), ...(opts.detached ? [] : [explicit(0, octetString(opts.content))])),
+        ...(unique.length ? [implicit(0, setOf(...unique.map((c) => c.der)))] : []),
+        setOf(signerInfo),
+      );
+      return sequence(oid(OID.signedData), explicit(0, signedData));
+    },
+  };
 }
 
 // ---- parsing ----

@@ -27,6 +27,8 @@ export {
   type SignCmsOptions,
   type SignerIdentifier,
   signCms,
+  type SignCmsWithSignerOptions,
+  signCmsWithSigner,
   type VerifyCmsOptions,
   verifyCmsSignature,
 } from './cms.js';

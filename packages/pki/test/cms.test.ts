@@ -5,8 +5,10 @@ import {
   OID,
   parseCertificate,
   parseCms,
+  keyObjectSigner,
   type SignCmsOptions,
   signCms,
+  signCmsWithSigner,
   verifyCmsSignature,
 } from '../src/index.js';
 import { issue, keysFor, leaf, NOW, root } from './helpers/chain.js';
@@ -375,5 +377,52 @@ describe('a JPKI-style signature whose signer is revoked', () => {
       status: 'revoked',
       reason: 'affiliationChanged',
     });
+  });
+});
+
+describe('signCmsWithSigner — the same SignedData, signed by a key held elsewhere', () => {
+  it('writes byte for byte what signCms writes for the same RSA key (PKCS #1 v1.5 is deterministic)', async () => {
+    const viaSigner = await signCmsWithSigner({
+      content,
+      detached: true,
+      signer: { certificate: signer.cert, signer: keyObjectSigner(signer.privateKey) },
+      signingTime: SIGNING_TIME,
+    });
+    expect(Buffer.from(viaSigner).equals(Buffer.from(sign({ detached: true })))).toBe(true);
+    expect(opensslVerify(viaSigner, content).ok).toBe(true);
+  });
+
+  it('signs with an EC key through its signer, and OpenSSL and our verifier accept it', async () => {
+    const der = await signCmsWithSigner({
+      content,
+      detached: false,
+      signer: { certificate: ecSigner.cert, signer: keyObjectSigner(ecSigner.privateKey) },
+      signingTime: SIGNING_TIME,
+    });
+    expect(opensslVerify(der).ok).toBe(true);
+    expect(verifyCmsSignature(der, {}).verdict).toBe('valid');
+  });
+
+  it('refuses a signer that answers with another key, before anything is returned', async () => {
+    const other = keysFor('cms-other-signer', 'RSA-2048');
+    await expect(
+      signCmsWithSigner({
+        content,
+        detached: true,
+        signer: { certificate: signer.cert, signer: keyObjectSigner(other.privateKey) },
+        signingTime: SIGNING_TIME,
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(
+      signCmsWithSigner({
+        content,
+        detached: true,
+        signer: {
+          certificate: signer.cert,
+          signer: { algorithm: 'RSASSA-PSS-SHA256', sign: async () => new Uint8Array(256) },
+        },
+        signingTime: SIGNING_TIME,
+      }),
+    ).rejects.toMatchObject({ code: 'UNSUPPORTED_KEY' });
   });
 });
