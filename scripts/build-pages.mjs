@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
 
-/** Every page the repository has: its name, the service that serves it, its Vite root. */
+/** Every page the repository has: its name, the service that serves it, its Vite root (from the repository). */
 export const PAGES = [{ name: 'console', service: 'services/issuer', root: 'services/issuer/console' }];
 
 /** Newest modification time (ms) of the files under `dir`, skipping node_modules; bounded depth. */
@@ -41,22 +41,26 @@ function mtimeOf(path) {
 
 /** Where a page's build goes. */
 export function outDirOf(page) {
-  return join(REPO, page.service, 'dist-pages', page.name);
+  return resolve(REPO, page.service, 'dist-pages', page.name);
 }
 
 /** Whether the page's build is missing or older than its sources. */
 export function isStale(page) {
   const built = mtimeOf(join(outDirOf(page), 'index.html'));
   if (built === undefined) return true;
-  const sources = Math.max(newestMtime(join(REPO, page.root)), mtimeOf(SELF) ?? 0);
+  const sources = Math.max(newestMtime(resolve(REPO, page.root)), mtimeOf(SELF) ?? 0);
   return sources >= built;
 }
 
-/** Builds the missing or stale pages (all with `force`); resolves to the names built. */
-export async function buildPages({ force = false, log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+/** Builds the missing or stale pages (all with `force`) of `pages`; resolves to the names built. */
+export async function buildPages({
+  force = false,
+  pages = PAGES,
+  log = (line) => process.stderr.write(`${line}\n`),
+} = {}) {
   const built = [];
   let vite;
-  for (const page of PAGES) {
+  for (const page of pages) {
     const outDir = outDirOf(page);
     const shown = relative(REPO, outDir);
     if (!force && !isStale(page)) {
@@ -66,13 +70,15 @@ export async function buildPages({ force = false, log = (line) => process.stderr
     vite ??= await import('vite');
     const started = performance.now();
     await vite.build({
-      root: join(REPO, page.root),
+      root: resolve(REPO, page.root),
       base: './',
       configFile: false,
       envDir: false,
       logLevel: 'warn',
       clearScreen: false,
-      oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+      mode: 'production',
+      // Production JSX even when NODE_ENV says otherwise (vitest sets `test`).
+      oxc: { jsx: { runtime: 'automatic', importSource: 'preact', development: false } },
       build: { outDir, emptyOutDir: true, reportCompressedSize: false },
     });
     log(`pages: ${page.name} built in ${((performance.now() - started) / 1000).toFixed(1)} s → ${shown}`);

@@ -1,0 +1,68 @@
+/**
+ * scripts/build-pages.mjs: a page is built when its output is missing or older than a source, skipped
+ * otherwise, and the build is a Vite build of Preact JSX (automatic runtime) with relative asset URLs.
+ */
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildPages, isStale, outDirOf, PAGES } from '../build-pages.mjs';
+
+// Inside the repository (its tmp/ is ignored), so the page resolves preact from the workspace's node_modules.
+const repoTmp = fileURLToPath(new URL('../../tmp/', import.meta.url));
+mkdirSync(repoTmp, { recursive: true });
+const dir = mkdtempSync(join(repoTmp, 'pages-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('build-pages', () => {
+  it('knows the issuer console, built into services/issuer/dist-pages/console', () => {
+    const console = PAGES.find((p) => p.name === 'console');
+    expect(console).toMatchObject({ service: 'services/issuer', root: 'services/issuer/console' });
+    expect(outDirOf(console!)).toMatch(/services\/issuer\/dist-pages\/console$/);
+  });
+
+  it('builds a missing page, skips it while up to date, rebuilds it when a source changes', async () => {
+    const page = { name: 'probe', service: join(dir, 'service'), root: join(dir, 'service', 'probe') };
+    mkdirSync(join(page.root, 'src'), { recursive: true });
+    writeFileSync(
+      join(page.root, 'index.html'),
+      '<!doctype html><div id="app"></div><script type="module" src="./src/main.tsx"></script>',
+    );
+    writeFileSync(
+      join(page.root, 'src', 'main.tsx'),
+      'const el = <p class="x">こんにちは</p>;\nexport default el;\nconsole.log(el);\n',
+    );
+    // The sources are older than anything the build writes.
+    const past = new Date(Date.now() - 60_000);
+    utimesSync(join(page.root, 'src', 'main.tsx'), past, past);
+    utimesSync(join(page.root, 'index.html'), past, past);
+    expect(isStale(page)).toBe(true);
+
+    const lines: string[] = [];
+    const log = (l: string) => lines.push(l);
+    expect(await buildPages({ pages: [page], log })).toEqual(['probe']);
+    const out = outDirOf(page);
+    const html = readFileSync(join(out, 'index.html'), 'utf8');
+    expect(html).toMatch(/src="\.\/assets\/index-[\w-]+\.js"/);
+    const [js] = readdirSync(join(out, 'assets')).filter((f) => f.endsWith('.js'));
+    // JSX went through Preact's production runtime (bundled), not React's.
+    const bundle = readFileSync(join(out, 'assets', js as string), 'utf8');
+    expect(bundle).toContain('こんにちは');
+    expect(bundle).not.toMatch(/react|jsxDEV/);
+    expect(isStale(page)).toBe(false);
+    expect(await buildPages({ pages: [page], log })).toEqual([]);
+    expect(lines.at(-1)).toContain('probe up to date');
+
+    const future = new Date(Date.now() + 60_000);
+    utimesSync(join(page.root, 'src', 'main.tsx'), future, future);
+    expect(isStale(page)).toBe(true);
+  }, 60_000);
+});
