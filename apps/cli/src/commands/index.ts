@@ -3,7 +3,9 @@ import type { Output } from '../io.js';
 import { registerIssuerCommand } from './issuer.js';
 import { registerJpkiCommands } from './jpki.js';
 import { registerMdocCommands } from './mdoc.js';
+import { registerRecordsCommands } from './records.js';
 import { registerSandboxCommand } from './sandbox.js';
+import { registerVerifierCommand } from './verifier.js';
 import { registerWalletCommand } from './wallet.js';
 
 export interface CommandContext {
@@ -19,4 +21,6 @@ export function registerCommands(program: Command, ctx: CommandContext): void {
   registerSandboxCommand(program, ctx);
   registerIssuerCommand(program, ctx);
   registerWalletCommand(program, ctx);
+  registerVerifierCommand(program, ctx);
+  registerRecordsCommands(program, ctx);
 }

@@ -30,7 +30,7 @@ export function parsePort(text: string, source: string): number {
  * Services are workspaces of the repository, not published packages: they are loaded on demand (so
  * `mynakit mdoc verify` never loads SQLite) and an installed CLI without them gets `undefined`.
  */
-async function loadWorkspaceModule<T>(name: string): Promise<T | undefined> {
+export async function loadWorkspaceModule<T>(name: string): Promise<T | undefined> {
   try {
     return (await import(name)) as T;
   } catch (e) {

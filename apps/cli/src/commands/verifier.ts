@@ -1,0 +1,54 @@
+import type { Command } from 'commander';
+import type { CommandContext } from './index.js';
+import { type RunningService, runService, type ServiceStartOptions } from './service-runner.js';
+
+/**
+ * `mynakit verifier [--port N] [--host ADDRESS]` — runs the verifier alone (ARCHITECTURE.md rule 8): relying
+ * parties and their verification records, with its data under `<MYNAKIT_DATA_DIR>/verifier/` (SQLite
+ * `verifier.sqlite`, the checkpoint key, the operator token, the writer id).
+ *
+ *   port       --port, else PORT, else 8403 (0: any free port; the log line `listening on …` names it)
+ *   database   DATABASE_URL (PostgreSQL, schema verifier); absent: SQLite under the data directory
+ */
+export const DEFAULT_VERIFIER_PORT = 8403;
+
+interface VerifierModule {
+  startVerifier(options: ServiceStartOptions): Promise<RunningService>;
+}
+
+/** Registers `mynakit verifier`. */
+export function registerVerifierCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('verifier')
+    .description('run the verifier: relying parties and their verification records')
+    .option('--port <n>', `TCP port (default: $PORT, else ${DEFAULT_VERIFIER_PORT}; 0 picks a free one)`)
+    .option('--host <address>', 'interface to bind', '127.0.0.1')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Environment:',
+        `  PORT              port when --port is not given (default ${DEFAULT_VERIFIER_PORT})`,
+        '  MYNAKIT_DATA_DIR  data directory (default .mynakit/); the verifier uses <dir>/verifier/',
+        '  DATABASE_URL      PostgreSQL URL (schema verifier); default SQLite <dir>/verifier/verifier.sqlite',
+        '',
+        'The operator token of /relying-parties is in <dir>/verifier/admin-token; checkpoints of the record',
+        'chains are signed with <dir>/verifier/checkpoint-key.pem every minute. Stop with Ctrl-C.',
+        'Exit codes: 0 stopped, 64 usage error, 70 the port is taken or the verifier could not start.',
+        '',
+      ].join('\n'),
+    )
+    .action((opts: { port?: string; host: string }) =>
+      runService(
+        {
+          name: 'verifier',
+          moduleName: '@mynakit/verifier',
+          start: (m, o) => (m as VerifierModule).startVerifier(o),
+          defaultPort: DEFAULT_VERIFIER_PORT,
+          portInUseCode: 'VERIFIER_PORT_IN_USE',
+        },
+        opts,
+        ctx,
+      ),
+    );
+}
