@@ -53,6 +53,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('verification_records')
     .columns(['relying_party_id', 'recorded_at', 'id'])
     .execute();
+  // The operator's export over every relying party reads by time alone.
+  await db.schema
+    .createIndex('verification_records_by_time')
+    .on('verification_records')
+    .columns(['recorded_at', 'id'])
+    .execute();
   await db.schema
     .createIndex('verification_records_purgeable')
     .on('verification_records')
