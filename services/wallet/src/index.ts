@@ -15,3 +15,4 @@ export { createWalletApp, type WalletAppDeps } from './app/wallet-app.js';
 export * from './server.js';
 export * from './notices/index.js';
 export * from './presentation/annex-c-presentation.js';
+export * from './jpki-use/jpki-use.js';

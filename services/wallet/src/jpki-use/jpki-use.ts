@@ -1,0 +1,128 @@
+/**
+ * Using the smartphone JPKI certificates (DOMAIN.md §3), as a relying party's page or a clinic's reader
+ * asks the phone to:
+ *
+ * - `signWithJpki` — an electronic signature: CMS SignedData (RFC 5652; signed attributes contentType,
+ *   messageDigest, signingTime) over the document, by the signature key after the **signature password**
+ *   (never a biometric: a phone alone must not sign). The signature certificate carries the basic four.
+ * - `authenticateWithJpki` — user authentication: the user-authentication key signs DigestInfo(SHA-256,
+ *   challenge) — the relying party's 32 random bytes standing as the digest, as JPKI's challenge–response
+ *   does (@mynakit/jpki challengeDigestInfo) — with RSASSA-PKCS1-v1_5, after the 4-digit **auth PIN** or
+ *   the owner's biometric; the answer is the certificate and the signature, which the relying party
+ *   verifies against the challenge it drew.
+ *
+ * Both need the active certificate of that purpose (an invalidated one — revoked, superseded, or locked
+ * by wrong tries — is never used), count the secret's tries in the secure area (stored, so a restart does
+ * not reset them), and write one line of history (no content, no challenge).
+ */
+import { CHALLENGE_LENGTH, challengeDigestInfo } from '@mynakit/jpki';
+import { parseCertificate, signCmsWithSigner } from '@mynakit/pki';
+import type { WalletDevice } from '../device/wallet-device.js';
+import { WalletError } from '../errors.js';
+import type { UserAuthentication } from '../secure-area/secure-area.js';
+import type { WalletCertificate } from '../store/certificate-repository.js';
+
+/** The history's channel names. */
+export const JPKI_SIGNATURE_CHANNEL = 'jpki-signature';
+export const JPKI_AUTHENTICATION_CHANNEL = 'jpki-user-authentication';
+
+/** Largest document signed (a form or a contract; larger ones are signed by their hash upstream). */
+export const MAX_SIGNED_CONTENT_BYTES = 10 * 1024 * 1024;
+
+async function activeCertificate(device: WalletDevice, purpose: 'sign' | 'auth'): Promise<WalletCertificate> {
+  const certificate = await device.store.certificates.active(device.id, purpose);
+  if (certificate === undefined)
+    throw new WalletError(
+      'WALLET_NOT_FOUND',
+      purpose === 'sign'
+        ? 'the phone holds no signature certificate in force'
+        : 'the phone holds no user-authentication certificate in force',
+    );
+  const secret = await device.secrets.status(purpose === 'sign' ? 'signaturePassword' : 'authPin');
+  // A locked secret locks its certificate until it is installed again (DOMAIN.md §3).
+  if (secret.locked)
+    throw new WalletError('WALLET_SECRET_LOCKED', 'the secret of this certificate is locked');
+  return certificate;
+}
+
+/** A CMS signature by the phone's signature key (see the file comment). */
+export async function signWithJpki(input: {
+  readonly device: WalletDevice;
+  readonly content: Uint8Array;
+  /** The signature password (6–16 of A–Z 0–9). */
+  readonly password: string;
+  /** Detached (the default) or the content inside the SignedData. */
+  readonly detached?: boolean;
+  /** Who asked (an origin or a name), for the history. */
+  readonly relyingParty: string;
+}): Promise<{ readonly signature: Uint8Array; readonly certificate: Uint8Array }> {
+  const { device } = input;
+  if (!(input.content instanceof Uint8Array) || input.content.length > MAX_SIGNED_CONTENT_BYTES)
+    throw new WalletError('WALLET_INVALID_INPUT', 'the document must be at most 10 MiB of bytes');
+  const certificate = await activeCertificate(device, 'sign');
+  const ticket = await device.secureArea.authenticate(certificate.keyAlias, {
+    method: 'password',
+    value: input.password,
+  });
+  const signature = await signCmsWithSigner({
+    content: input.content,
+    detached: input.detached ?? true,
+    signer: {
+      certificate: certificate.certificate,
+      signer: {
+        algorithm: 'sha256WithRSAEncryption',
+        sign: (signedAttributes) =>
+          device.secureArea.sign(certificate.keyAlias, signedAttributes, 'RS256', ticket),
+      },
+    },
+    certificates: [parseCertificate(certificate.issuerCertificate)],
+    signingTime: device.clock(),
+  });
+  await device.store.presentations.record({
+    deviceId: device.id,
+    relyingParty: input.relyingParty,
+    channel: JPKI_SIGNATURE_CHANNEL,
+    elements: [],
+    sharedAt: device.clock(),
+  });
+  return { signature, certificate: certificate.certificate };
+}
+
+/** A user authentication by the phone's user-authentication key (see the file comment). */
+export async function authenticateWithJpki(input: {
+  readonly device: WalletDevice;
+  /** The relying party's challenge: the 32 bytes it drew. */
+  readonly challenge: Uint8Array;
+  /** The auth PIN (`{method: 'pin', value}`) or the owner's biometric. */
+  readonly userAuthentication: UserAuthentication;
+  readonly relyingParty: string;
+}): Promise<{ readonly signature: Uint8Array; readonly certificate: Uint8Array }> {
+  const { device } = input;
+  if (
+    !(input.challenge instanceof Uint8Array) ||
+    input.challenge.length < 16 ||
+    input.challenge.length > 1024
+  )
+    throw new WalletError('WALLET_INVALID_INPUT', 'the challenge must be 16 to 1024 bytes');
+  if (input.userAuthentication.method === 'password')
+    throw new WalletError(
+      'WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED',
+      'the auth key opens with the PIN or a biometric',
+    );
+  const certificate = await activeCertificate(device, 'auth');
+  const ticket = await device.secureArea.authenticate(certificate.keyAlias, input.userAuthentication);
+  const signature = await device.secureArea.sign(
+    certificate.keyAlias,
+    challengeDigestInfo(input.challenge),
+    'RSA-PKCS1-DigestInfo',
+    ticket,
+  );
+  await device.store.presentations.record({
+    deviceId: device.id,
+    relyingParty: input.relyingParty,
+    channel: JPKI_AUTHENTICATION_CHANNEL,
+    elements: [],
+    sharedAt: device.clock(),
+  });
+  return { signature, certificate: certificate.certificate };
+}
