@@ -22,6 +22,7 @@ export async function renderIssuerPage(issuer: OpenedIssuer): Promise<string> {
 <p>住民基本台帳(テスト住民)、カード、スマホへの搭載(OpenID4VCI と JPKI 証明書の CSR)、1人1台の管理。
 <br><span class="en">The test residents' register, their cards, installation on a phone (OpenID4VCI and CSRs for the JPKI certificates), one device per person.</span></p>
 <ul>
+<li><a href="/issuer/console/">運用コンソール <span class="en">Operator console</span></a> — 住民の検索、異動の登録、失効リスト・CRL・統計 <span class="en">find a resident, record life events, watch status lists, CRLs and statistics</span></li>
 <li><a href="/issuer/openapi.json">OpenAPI 3.1</a> — <span class="en">every route of the issuer</span></li>
 <li><a href="/.well-known/openid-credential-issuer/issuer">OpenID4VCI credential issuer metadata</a> (<code>${origin}</code>)</li>
 <li><a href="/.well-known/oauth-authorization-server/issuer">OAuth authorization server metadata</a></li>

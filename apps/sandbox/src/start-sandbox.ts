@@ -150,20 +150,22 @@ export function createSandboxApp(
     log(`${c.req.method} ${pattern} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
   });
   const forward =
-    (prefix: string, target: Hono, rewrite?: (path: string) => string) => (request: Request) => {
+    (prefix: string, target: Hono, rewrite?: (path: string) => string) =>
+    (request: Request, env?: unknown) => {
       const u = new URL(request.url);
       const rest = u.pathname.slice(prefix.length) || '/';
       u.pathname = rewrite ? rewrite(rest) : rest;
-      return target.fetch(new Request(u, request));
+      // The connection details (env) go along: the issuer's sandbox-only routes check the peer is loopback.
+      return target.fetch(new Request(u, request), env);
     };
   const toIssuer = forward('/issuer', issuer.app);
   app.get('/', (c) => c.html(renderLandingPage(SANDBOX_PARTS)));
   app.get('/issuer', (c) => c.redirect('/issuer/'));
   app.get('/issuer/', async (c) => c.html(await renderIssuerPage(issuer)));
-  app.all('/issuer/*', (c) => toIssuer(c.req.raw));
+  app.all('/issuer/*', (c) => toIssuer(c.req.raw, c.env));
   const toWallet = forward('/wallet', wallet.app);
   app.get('/wallet', (c) => c.redirect('/wallet/'));
-  app.all('/wallet/*', (c) => toWallet(c.req.raw));
+  app.all('/wallet/*', (c) => toWallet(c.req.raw, c.env));
   // The issuer app itself serves these at the inserted paths it derives from its identifier.
   for (const name of ['openid-credential-issuer', 'oauth-authorization-server']) {
     app.get(`/.well-known/${name}/issuer`, (c) => issuer.app.fetch(c.req.raw));
