@@ -89,6 +89,9 @@ describe('operator routes of the console', () => {
           revokedAt: FLOW_NOW.toISOString(),
         });
     }
+    // The phone was told, and the operator sees that it was (kind and time, no detail).
+    const notices = ((after.json.installations as Json[])[0] as { notices: Json[] }).notices;
+    expect(notices).toEqual([{ seq: 1, kind: 'credential.revoked', at: FLOW_NOW.toISOString() }]);
     // Nothing of the register comes back: no name, no address.
     expect(JSON.stringify(after.json)).not.toContain('東京都');
   });

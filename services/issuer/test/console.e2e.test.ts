@@ -122,6 +122,10 @@ describe('issuer operator console (Chromium)', () => {
     const revoked = page.locator('.installation tr[data-credential-state="revoked"]');
     await revoked.waitFor();
     expect(await revoked.textContent()).toContain('affiliationChanged');
+    // And the notice the phone was sent about it.
+    const notice = page.locator('.installation li[data-notice-kind="credential.revoked"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('#1');
     expect(await page.locator('.resident-name').textContent()).toContain('番号');
     expect(await page.locator('.facts').textContent()).toContain('千代田区');
   });

@@ -190,6 +190,8 @@ export interface ResidentInstallations {
     completedAt?: string;
     endedAt?: string;
     credentials: CredentialSummary[];
+    /** The newest notices sent to this phone, newest first. */
+    notices: { seq: number; kind: string; at: string }[];
   }[];
   total: number;
 }

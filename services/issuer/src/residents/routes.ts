@@ -120,6 +120,11 @@ const ResidentInstallationsSchema = z
         completedAt: z.string().optional(),
         endedAt: z.string().optional(),
         credentials: z.array(CredentialSummarySchema),
+        notices: z
+          .array(z.object({ seq: z.number().int(), kind: z.string(), at: z.string() }))
+          .meta({
+            description: 'the newest notices the phone was sent (at most 10, newest first), without detail',
+          }),
       }),
     ),
     total: z.number().int().meta({ description: 'installations in all (at most 50 newest are listed)' }),
@@ -284,7 +289,11 @@ export function registerResidentRoutes(app: Hono, registry: OpenApiRegistry, dep
     const installations = [];
     for (const inst of shown) {
       const credentials = await deps.store.credentials.listByInstallation(inst.id);
-      installations.push(installationView(inst, credentials));
+      const notices = await deps.store.notices.latest(inst.id, 10);
+      installations.push({
+        ...installationView(inst, credentials),
+        notices: notices.map((n) => ({ seq: n.seq, kind: n.kind, at: new Date(n.at).toISOString() })),
+      });
     }
     c.header('Cache-Control', 'no-store');
     return c.json({ installations, total: all.length });

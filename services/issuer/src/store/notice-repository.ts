@@ -82,6 +82,25 @@ export class NoticeRepository {
     }));
   }
 
+  /** The installation's newest notices, newest first, at most `limit` (1..100): what an operator looks at. */
+  async latest(installationId: string, limit = 10): Promise<Notice[]> {
+    check(Number.isInteger(limit) && limit >= 1 && limit <= 100, 'limit must be 1..100');
+    const rows = await this.db
+      .selectFrom('notices')
+      .selectAll()
+      .where('installation_id', '=', installationId)
+      .orderBy('seq', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      installationId: r.installation_id,
+      seq: Number(r.seq),
+      kind: r.kind,
+      detail: r.detail,
+      at: Number(r.at),
+    }));
+  }
+
   /** The installation's highest notice number, 0 when it has none. */
   async lastSeq(installationId: string): Promise<number> {
     const row = await Q.last.first(this.db, installationId);

@@ -228,6 +228,20 @@ export function ResidentPanel({
               ))}
             </tbody>
           </table>
+          {inst.notices.length > 0 && (
+            <div class="notices" data-notices={inst.notices.length}>
+              <p class="small">
+                電話への通知 <small>Notices to the phone</small>
+              </p>
+              <ul class="plain small">
+                {inst.notices.map((n) => (
+                  <li key={n.seq} data-notice-kind={n.kind}>
+                    #{n.seq} {noticeLabel(n.kind)} · {jst(n.at)}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </div>
       ))}
 
@@ -395,4 +409,16 @@ function LifeEventForm({
       )}
     </form>
   );
+}
+
+const NOTICE_LABELS = new Map([
+  ['credential.revoked', '失効 revoked'],
+  ['credential.suspended', '一時停止 suspended'],
+  ['credential.reinstated', '停止解除 reinstated'],
+  ['installation.superseded', '別の端末へ移行 superseded by another phone'],
+]);
+
+/** A notice kind in Japanese with its English name. */
+function noticeLabel(kind: string): string {
+  return NOTICE_LABELS.get(kind) ?? kind;
 }
