@@ -254,7 +254,6 @@ export function defineVerifierStoreCases(
       const rp = await newParty();
       const forbidden: Record<string, unknown>[] = [
         { identity: { individual_number_unicode: '123456789018' } },
-        { disclosed: ['family_name', 'individual_number_unicode'] },
         { identity: { myNumber: '123456789018' } },
         { identity: { 個人番号: '1234 5678 9018' } },
         { card: { cardNumber: '123456789018' } },
@@ -273,11 +272,25 @@ export function defineVerifierStoreCases(
         expect((e as VerifierError).code).toBe('VERIFIER_RECORD_FORBIDDEN_CONTENT');
         expect((e as VerifierError).message).not.toMatch(/1234|abcdef/);
       }
-      // Ordinary facts pass: a 12-digit transaction id not named like a number, "spinning", "opinion".
+      // A 12-digit string written like a My Number (valid check digit) is refused whatever its name …
+      const valued = await appendVerificationRecord(store, {
+        relyingPartyId: rp.id,
+        writerId: 'w3',
+        content: { transactionId: '123456789018' } as never,
+        now: T0,
+      }).catch((x: unknown) => x);
+      expect((valued as VerifierError).code).toBe('VERIFIER_RECORD_FORBIDDEN_CONTENT');
+      // … while ordinary facts pass: a 12-digit id without a valid check digit, "spinning", "opinion",
+      // and the name of the element in a list of what was disclosed (a name, not a number).
       await appendVerificationRecord(store, {
         relyingPartyId: rp.id,
         writerId: 'w3',
-        content: { transactionId: '123456789018', opinion: 'ok', spinning: false } as never,
+        content: {
+          transactionId: '123456789019',
+          opinion: 'ok',
+          spinning: false,
+          disclosed: ['family_name', 'individual_number_unicode'],
+        } as never,
         now: T0,
       });
       await expect(
