@@ -98,12 +98,8 @@ export async function authenticateWithJpki(input: {
   readonly relyingParty: string;
 }): Promise<{ readonly signature: Uint8Array; readonly certificate: Uint8Array }> {
   const { device } = input;
-  if (
-    !(input.challenge instanceof Uint8Array) ||
-    input.challenge.length < 16 ||
-    input.challenge.length > 1024
-  )
-    throw new WalletError('WALLET_INVALID_INPUT', 'the challenge must be 16 to 1024 bytes');
+  if (!(input.challenge instanceof Uint8Array) || input.challenge.length !== CHALLENGE_LENGTH)
+    throw new WalletError('WALLET_INVALID_INPUT', `the challenge must be ${CHALLENGE_LENGTH} bytes`);
   if (input.userAuthentication.method === 'password')
     throw new WalletError(
       'WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED',

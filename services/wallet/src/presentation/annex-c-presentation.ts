@@ -159,7 +159,9 @@ export async function presentAnnexC(input: {
           );
         if (element.withheld !== undefined)
           throw new WalletError('WALLET_MY_NUMBER_WITHHELD', 'My Number is withheld from this relying party');
-        (elements[namespace] ??= []).push(identifier);
+        const list = elements[namespace] ?? [];
+        list.push(identifier);
+        elements[namespace] = list;
         pairs.push([namespace, identifier]);
       }
     }
