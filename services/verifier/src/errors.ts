@@ -25,6 +25,23 @@ export type VerifierErrorCode =
   | 'VERIFIER_RECORD_CONFLICT'
   /** An export would hold more records than one export may: narrow the date range. */
   | 'VERIFIER_EXPORT_TOO_LARGE'
+  // ---- verification sessions (src/sessions, src/verification) ----
+  /** The session exists but its response was already submitted (single use). */
+  | 'VERIFIER_SESSION_USED'
+  /** The session's lifetime is over; open a new one. */
+  | 'VERIFIER_SESSION_EXPIRED'
+  /** The origin is not one of the relying party's configured `origins`. */
+  | 'VERIFIER_ORIGIN_NOT_ALLOWED'
+  /** My Number (individual_number_unicode) was requested, and the relying party has no legal basis configured. */
+  | 'VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS'
+  /** A requested element is not one of the card-substitute record's elements. */
+  | 'VERIFIER_ELEMENT_UNKNOWN'
+  /** A requested element was not disclosed in the response (the verdict is invalid; the names are listed). */
+  | 'VERIFIER_CLAIMS_MISSING'
+  /** The revocation status could not be determined and the relying party's policy says retry later. */
+  | 'VERIFIER_REVOCATION_UNAVAILABLE'
+  /** The stored session key cannot be decrypted (wrong or missing session key-encryption key). */
+  | 'VERIFIER_SESSION_KEY_UNAVAILABLE'
   // ---- HTTP authentication (src/http/auth.ts) ----
   /** The route needs the operator token or a relying party's API key, and none or another was sent. */
   | 'VERIFIER_UNAUTHORIZED'

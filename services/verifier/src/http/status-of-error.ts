@@ -13,6 +13,15 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
   ['VERIFIER_RECORD_INVALID', { status: 422, title: 'Invalid record content' }],
   ['VERIFIER_RECORD_CONFLICT', { status: 503, title: 'The record could not be appended now' }],
   ['VERIFIER_EXPORT_TOO_LARGE', { status: 422, title: 'Too many records for one export' }],
+  ['VERIFIER_SESSION_USED', { status: 409, title: 'The session was already used' }],
+  ['VERIFIER_SESSION_EXPIRED', { status: 410, title: 'The session has expired' }],
+  ['VERIFIER_ORIGIN_NOT_ALLOWED', { status: 400, title: 'The origin is not allowed' }],
+  [
+    'VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS',
+    { status: 400, title: 'My Number may not be requested without a legal basis' },
+  ],
+  ['VERIFIER_ELEMENT_UNKNOWN', { status: 400, title: 'Unknown element' }],
+  ['VERIFIER_REVOCATION_UNAVAILABLE', { status: 503, title: 'The revocation status is unavailable; retry' }],
   ['VERIFIER_UNAUTHORIZED', { status: 401, title: 'Authentication required' }],
   ['VERIFIER_FORBIDDEN', { status: 403, title: 'The API key may not use this route' }],
 ]);

@@ -47,6 +47,28 @@ const DerCertificateBase64 = z
     }
   }, 'a DER X.509 certificate');
 
+/**
+ * A web origin (RFC 6454 §6.2 serialisation): `https://host[:port]`, or `http://` on loopback hosts for
+ * development. The W3C Digital Credentials API binds a presentation to the page's origin (ISO/IEC 18013-7
+ * Annex C SessionTranscript), so a session may only be opened for an origin the relying party registered.
+ */
+export const WebOriginSchema = z
+  .string()
+  .max(300)
+  .refine((text) => {
+    try {
+      const url = new URL(text);
+      if (url.origin !== text) return false;
+      if (url.protocol === 'https:') return true;
+      return (
+        url.protocol === 'http:' &&
+        (url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]')
+      );
+    } catch {
+      return false;
+    }
+  }, 'a web origin: https://host[:port] (http only on loopback)');
+
 /** The relying party's policy when the revocation status of a presented record or certificate is asked. */
 export const RevocationPolicySchema = z
   .object({
@@ -83,6 +105,11 @@ export const RelyingPartyConfigSchema = z
     clientId: z.string().regex(/^[\x21-\x7e]{1,255}$/, 'printable ASCII, 1..255'),
     /** Reader-authentication certificate (ISO 18013-5 §9.1.4), DER base64; optional for now. */
     readerCertificate: DerCertificateBase64.optional(),
+    /**
+     * The origins of the relying party's pages that may open a Digital Credentials API session (the
+     * browser reports this origin to the wallet, and the presentation is bound to it). Empty: none may.
+     */
+    origins: z.array(WebOriginSchema).max(32).default([]),
     /** Trust anchors for issuer authentication (IACAs, JPKI roots), DER base64. */
     trustAnchors: z.array(DerCertificateBase64).max(32).default([]),
     /** The law its verification records serve (LAWS). */
