@@ -8,3 +8,10 @@ export {
 } from './relying-party-repository.js';
 export type { VerifierDatabase } from './schema.js';
 export { type OpenVerifierStoreOptions, openVerifierStore, type VerifierStore } from './verifier-store.js';
+export {
+  type ClaimResult,
+  type NewSession,
+  SessionRepository,
+  type SessionState,
+  type VerificationSession,
+} from '../sessions/session-repository.js';

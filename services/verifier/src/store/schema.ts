@@ -67,6 +67,33 @@ export interface RecordAccessLogTable {
   at: number;
 }
 
+/** One verification session (sessions/session-repository.ts). */
+export interface VerificationSessionTable {
+  id: string;
+  relying_party_id: string;
+  /** The API key that opened it. */
+  credential_id: string;
+  /** `org-iso-mdoc` (ISO/IEC 18013-7 Annex C) for now. */
+  protocol: string;
+  purpose: string;
+  origin: string;
+  /** JSON: namespace → element identifiers requested. */
+  elements: string;
+  /** base64url DeviceRequest as sent. */
+  device_request: string;
+  /** base64url EncryptionInfo exactly as sent (the SessionTranscript hashes this string). */
+  encryption_info: string;
+  /** The HPKE private key (sessions/session-key.ts form); null once the session is done. */
+  recipient_key: Uint8Array | null;
+  state: 'open' | 'verifying' | 'done';
+  created_at: number;
+  expires_at: number;
+  claimed_at: number | null;
+  completed_at: number | null;
+  verdict: string | null;
+  record_id: string | null;
+}
+
 /** The verifier's database. */
 export interface VerifierDatabase {
   relying_parties: RelyingPartyTable;
@@ -74,4 +101,5 @@ export interface VerifierDatabase {
   verification_records: VerificationRecordTable;
   chain_checkpoints: ChainCheckpointTable;
   record_access_log: RecordAccessLogTable;
+  verification_sessions: VerificationSessionTable;
 }

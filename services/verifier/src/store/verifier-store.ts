@@ -1,6 +1,7 @@
 import { migrateToLatest, openDatabase } from '@mynakit/db';
 import { type Kysely, sql } from 'kysely';
 import { verifierMigrations } from './migrations/index.js';
+import { SessionRepository } from '../sessions/session-repository.js';
 import { RelyingPartyRepository } from './relying-party-repository.js';
 import type { VerifierDatabase } from './schema.js';
 import { SQLITE_SYNCHRONOUS } from './store-support.js';
@@ -23,6 +24,8 @@ export interface VerifierStore {
   readonly db: Kysely<VerifierDatabase>;
   /** Relying parties, their configurations and API keys. */
   readonly relyingParties: RelyingPartyRepository;
+  /** Verification sessions (single use, by compare-and-set). */
+  readonly sessions: SessionRepository;
   /** Closes the database (ends the pool / the file). */
   close(): Promise<void>;
 }
@@ -50,6 +53,7 @@ export async function openVerifierStore(options: OpenVerifierStoreOptions): Prom
     dialect: opened.dialect,
     db: opened.db,
     relyingParties: new RelyingPartyRepository(opened.db),
+    sessions: new SessionRepository(opened.db),
     close: () => opened.close(),
   };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as verifierTables from './0001-verifier-tables.js';
+import * as verificationSessions from './0002-verification-sessions.js';
 
 /**
  * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
@@ -7,4 +8,5 @@ import * as verifierTables from './0001-verifier-tables.js';
  */
 export const verifierMigrations: Record<string, Migration> = {
   '0001-verifier-tables': verifierTables,
+  '0002-verification-sessions': verificationSessions,
 };

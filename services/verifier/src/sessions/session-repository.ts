@@ -1,0 +1,180 @@
+/**
+ * Verification sessions in the verifier's database, shared by every instance. A session is used once: the
+ * submission of its answer claims it with one conditional UPDATE (`state = 'open'` and not expired →
+ * `verifying`), so of two submissions at once — on one instance or on two — exactly one wins; the other
+ * learns why it lost (used or expired). The winner finishes it (`done`, erasing the HPKE key) in the same
+ * transaction as its verification record, or releases it (`open` again) when the relying party's policy
+ * asks the caller to retry.
+ */
+import type { Kysely } from 'kysely';
+import type { VerifierDatabase, VerificationSessionTable } from '../store/schema.js';
+import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
+
+/** A session's lifecycle: open (answer awaited), verifying (claimed by one submission), done. */
+export type SessionState = VerificationSessionTable['state'];
+
+/** A session as stored. */
+export interface VerificationSession {
+  readonly id: string;
+  readonly relyingPartyId: string;
+  /** The API key that opened it. */
+  readonly credentialId: string;
+  readonly protocol: string;
+  readonly purpose: string;
+  readonly origin: string;
+  /** namespace → element identifiers requested. */
+  readonly elements: Readonly<Record<string, readonly string[]>>;
+  /** base64url DeviceRequest as sent. */
+  readonly deviceRequest: string;
+  /** base64url EncryptionInfo exactly as sent. */
+  readonly encryptionInfo: string;
+  /** The stored HPKE private key (session-key.ts); null once done. */
+  readonly recipientKey: Uint8Array | null;
+  readonly state: SessionState;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  readonly claimedAt: number | null;
+  readonly completedAt: number | null;
+  readonly verdict: string | null;
+  readonly recordId: string | null;
+}
+
+/** What create stores. */
+export type NewSession = Omit<
+  VerificationSession,
+  'state' | 'claimedAt' | 'completedAt' | 'verdict' | 'recordId' | 'recipientKey'
+> & { readonly recipientKey: Uint8Array };
+
+/** The outcome of a claim: won, or why not. */
+export type ClaimResult = 'claimed' | 'used' | 'expired' | 'unknown';
+
+function toSession(row: VerificationSessionTable): VerificationSession {
+  return {
+    id: row.id,
+    relyingPartyId: row.relying_party_id,
+    credentialId: row.credential_id,
+    protocol: row.protocol,
+    purpose: row.purpose,
+    origin: row.origin,
+    elements: JSON.parse(row.elements) as Record<string, string[]>,
+    deviceRequest: row.device_request,
+    encryptionInfo: row.encryption_info,
+    recipientKey: row.recipient_key === null ? null : fromDriverBytes(row.recipient_key),
+    state: row.state,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    claimedAt: row.claimed_at === null ? null : Number(row.claimed_at),
+    completedAt: row.completed_at === null ? null : Number(row.completed_at),
+    verdict: row.verdict,
+    recordId: row.record_id,
+  };
+}
+
+/** The sessions table (see the file comment). */
+export class SessionRepository {
+  readonly #db: Kysely<VerifierDatabase>;
+
+  /** @param db the database, or a transaction */
+  constructor(db: Kysely<VerifierDatabase>) {
+    this.#db = db;
+  }
+
+  /** Stores a new open session. */
+  async create(session: NewSession): Promise<void> {
+    checkInstant(session.createdAt, 'createdAt');
+    checkInstant(session.expiresAt, 'expiresAt');
+    await this.#db
+      .insertInto('verification_sessions')
+      .values({
+        id: session.id,
+        relying_party_id: session.relyingPartyId,
+        credential_id: session.credentialId,
+        protocol: session.protocol,
+        purpose: session.purpose,
+        origin: session.origin,
+        elements: JSON.stringify(session.elements),
+        device_request: session.deviceRequest,
+        encryption_info: session.encryptionInfo,
+        recipient_key: toDriverBytes(session.recipientKey),
+        state: 'open',
+        created_at: session.createdAt,
+        expires_at: session.expiresAt,
+        claimed_at: null,
+        completed_at: null,
+        verdict: null,
+        record_id: null,
+      })
+      .execute();
+  }
+
+  /** The session (of that relying party, when one is named), or undefined. */
+  async get(id: string, relyingPartyId?: string): Promise<VerificationSession | undefined> {
+    let q = this.#db.selectFrom('verification_sessions').selectAll().where('id', '=', id);
+    if (relyingPartyId !== undefined) q = q.where('relying_party_id', '=', relyingPartyId);
+    const row = await q.executeTakeFirst();
+    return row === undefined ? undefined : toSession(row);
+  }
+
+  /**
+   * Claims the open, unexpired session for one submission (compare-and-set on `state`): `claimed` for the
+   * one winner; else `used` (claimed before), `expired` or `unknown` (no such session of that party).
+   */
+  async claim(id: string, relyingPartyId: string, now: number): Promise<ClaimResult> {
+    checkInstant(now, 'now');
+    const won = await this.#db
+      .updateTable('verification_sessions')
+      .set({ state: 'verifying', claimed_at: now })
+      .where('id', '=', id)
+      .where('relying_party_id', '=', relyingPartyId)
+      .where('state', '=', 'open')
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    if (won.numUpdatedRows === 1n) return 'claimed';
+    const row = await this.get(id, relyingPartyId);
+    if (row === undefined) return 'unknown';
+    if (row.state !== 'open') return 'used';
+    return 'expired';
+  }
+
+  /** Gives a claimed session back (`verifying` → `open`), e.g. when the caller is told to retry. */
+  async release(id: string): Promise<boolean> {
+    const r = await this.#db
+      .updateTable('verification_sessions')
+      .set({ state: 'open', claimed_at: null })
+      .where('id', '=', id)
+      .where('state', '=', 'verifying')
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
+  /** Finishes a claimed session (`verifying` → `done`), erasing its key; false when it was not claimed. */
+  async complete(
+    id: string,
+    outcome: { verdict: string; recordId: string | null; now: number },
+  ): Promise<boolean> {
+    checkInstant(outcome.now, 'now');
+    const r = await this.#db
+      .updateTable('verification_sessions')
+      .set({
+        state: 'done',
+        completed_at: outcome.now,
+        verdict: outcome.verdict,
+        record_id: outcome.recordId,
+        recipient_key: null,
+      })
+      .where('id', '=', id)
+      .where('state', '=', 'verifying')
+      .executeTakeFirst();
+    return r.numUpdatedRows === 1n;
+  }
+
+  /** Deletes sessions that expired before `before` (epoch ms), done or not; returns how many. */
+  async purgeExpired(before: number): Promise<number> {
+    checkInstant(before, 'before');
+    const r = await this.#db
+      .deleteFrom('verification_sessions')
+      .where('expires_at', '<', before)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+}
