@@ -9,6 +9,10 @@ import { requestLog } from './http/request-log.js';
 import { statusOfVerifierError } from './http/status-of-error.js';
 import { registerRecordRoutes } from './records/routes.js';
 import { registerRelyingPartyRoutes } from './relying-parties/routes.js';
+import { registerSessionRoutes } from './sessions/routes.js';
+
+/** The one route whose body may exceed the general limit (sessions/routes.ts bounds it itself). */
+const RESPONSE_PATH = /^\/sessions\/[^/]+\/response$/;
 
 /** Default bound on request bodies: a relying-party configuration with a few certificates fits easily. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -19,27 +23,30 @@ export const VERIFIER_API_VERSION = '0.1.0';
 /**
  * The verifier as a Hono app. Route groups: `/relying-parties` (operator token), `/records` (a relying
  * party's auditor key); `/openapi.json` describes them (generated from the zod schemas that validate the
- * bodies) and `/health` answers. `/sessions` and `/passkeys` are not built yet and answer 404
- * VERIFIER_ROUTE_NOT_AVAILABLE. Every error is RFC 9457 problem+json with a stable `VERIFIER_…` code whose
+ * bodies) and `/health` answers. `/sessions` (a relying party's `rp` key) opens Digital Credentials API
+ * sessions and verifies their answers. `/passkeys` is not built yet and answers 404 VERIFIER_ROUTE_NOT_AVAILABLE. Every error is RFC 9457 problem+json with a stable `VERIFIER_…` code whose
  * detail is written by the service and never echoes what was sent.
  */
 export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   const app = new Hono<VerifierEnv>();
   const registry = new OpenApiRegistry();
   if (deps.log) app.use('*', requestLog(deps.log));
-  app.use('*', limitBody(deps.config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES));
+  const bodyLimit = limitBody(deps.config.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  // A session's answer carries a DeviceResponse with a portrait: its route sets its own, larger bound.
+  app.use('*', (c, next) => (RESPONSE_PATH.test(c.req.path) ? next() : bodyLimit(c, next)));
 
   registerRelyingPartyRoutes(app, registry, deps);
   registerRecordRoutes(app, registry, deps);
+  registerSessionRoutes(app, registry, deps);
 
-  for (const path of ['/sessions', '/sessions/*', '/passkeys', '/passkeys/*'])
+  for (const path of ['/passkeys', '/passkeys/*'])
     app.all(path, (c) =>
       problem(
         c,
         404,
         'VERIFIER_ROUTE_NOT_AVAILABLE',
         'Not available',
-        'verification sessions and passkeys are not part of this version of the verifier',
+        'passkeys are not part of this version of the verifier',
       ),
     );
 
@@ -50,7 +57,7 @@ export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
           title: 'mynakit verifier',
           version: VERIFIER_API_VERSION,
           description:
-            'Relying parties and their lawful verification records (確認記録) in signed hash chains; verification sessions come later.',
+            'Relying parties, verification sessions over the Digital Credentials API (ISO/IEC 18013-7 Annex C), and their lawful verification records (確認記録) in signed hash chains.',
         },
         deps.config.origin,
       ),

@@ -1,3 +1,4 @@
+import type { StatusListFetcher } from './revocation/status-list-fetcher.js';
 import type { VerifierStore } from './store/verifier-store.js';
 
 /** What the verifier's deployment decides; nothing here is read from the environment by the app itself. */
@@ -8,6 +9,15 @@ export interface VerifierConfig {
   readonly adminToken?: string;
   /** Largest request body accepted, bytes (default 64 KiB). */
   readonly maxBodyBytes?: number;
+  /** Largest submitted session answer, bytes (default 1 MiB: a DeviceResponse with a portrait). */
+  readonly maxResponseBodyBytes?: number;
+  /**
+   * AES-256 key (32 bytes) that encrypts each session's HPKE private key at rest (sessions/session-key.ts);
+   * absent: the key is stored as plain PKCS#8 for its few minutes of life (and erased when the session ends).
+   */
+  readonly sessionKeyEncryptionKey?: Uint8Array;
+  /** Lifetime of a verification session in seconds, 30..300 (default 300). */
+  readonly sessionTtlSeconds?: number;
 }
 
 /**
@@ -21,4 +31,12 @@ export interface VerifierDeps {
   readonly clock: () => Date;
   /** One line per request, no personal data (default: nothing is written). */
   readonly log?: (line: string) => void;
+  /** This instance's writer id: its own record chains (default `default`). */
+  readonly writerId?: string;
+  /**
+   * Fetches a Status List Token by its URI (the MSO `status` reference). Production: restricted to the
+   * configured issuer origins (revocation/status-list-fetcher.ts, ARCHITECTURE.md rule 9); tests: the
+   * issuer app's fetch. Absent: every status is undetermined and the relying party's policy decides.
+   */
+  readonly fetchStatusList?: StatusListFetcher;
 }

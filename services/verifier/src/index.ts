@@ -1,6 +1,7 @@
 /**
  * @mynakit/verifier — the verifier service: relying parties and their configuration, lawful verification
- * records (確認記録) in signed hash chains, and the HTTP app and server. Verification sessions come later.
+ * records (確認記録) in signed hash chains, Digital Credentials API sessions (ISO/IEC 18013-7 Annex C) verified
+ * with revocation and the KYC method, and the HTTP app and server.
  */
 export { createVerifierApp, DEFAULT_MAX_BODY_BYTES, VERIFIER_API_VERSION } from './app.js';
 export type { VerifierConfig, VerifierDeps } from './context.js';
@@ -76,6 +77,7 @@ export {
   retentionYearsOf,
   RevocationPolicySchema,
   VerificationProgramSchema,
+  WebOriginSchema,
 } from './relying-parties/config.js';
 export {
   DEFAULT_CHECKPOINT_INTERVAL_MS,
@@ -87,3 +89,42 @@ export {
   startVerifier,
 } from './server.js';
 export * from './store/index.js';
+export {
+  type CachedStatusList,
+  MAX_CACHED_STATUS_LISTS,
+  StatusListCache,
+} from './revocation/status-list-cache.js';
+export {
+  createStatusChecker,
+  type StatusCheckerInput,
+  type StatusConsultation,
+} from './revocation/status-checker.js';
+export {
+  type ConfiguredFetcherOptions,
+  configuredStatusListFetcher,
+  DEFAULT_STATUS_LIST_TIMEOUT_MS,
+  MAX_STATUS_LIST_BYTES,
+  StatusListFetchError,
+  type StatusListFetcher,
+} from './revocation/status-list-fetcher.js';
+export {
+  decideRevocation,
+  REVOCATION_POLICY_CHECK,
+  REVOCATION_UNDETERMINED_FLAG,
+  type RevocationDecision,
+} from './revocation/revocation-policy.js';
+export {
+  type CreatedSession,
+  type CreateSessionInput,
+  createAnnexCSession,
+  MAX_SESSION_TTL_SECONDS,
+} from './sessions/create-session.js';
+export {
+  KYC_RECORD_ELEMENTS,
+  MAX_REQUESTED_ELEMENTS,
+  type RequestedElements,
+  requestedElementsFor,
+} from './sessions/requested-elements.js';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './sessions/routes.js';
+export { newSessionKeyPair, openSessionKey, sealSessionKey } from './sessions/session-key.js';
+export { type SessionVerification, verifySessionResponse } from './verification/verify-session-response.js';

@@ -20,6 +20,7 @@ import { VerifierError } from './errors.js';
 import type { VerifierEnv } from './http/auth.js';
 import { type CheckpointKey, readOrCreateCheckpointKey } from './keys/checkpoint-key.js';
 import { es256Signer, signCheckpoints } from './records/checkpoints.js';
+import { configuredStatusListFetcher, type StatusListFetcher } from './revocation/status-list-fetcher.js';
 import { openVerifierStore, type VerifierStore } from './store/verifier-store.js';
 
 /** How often a running verifier signs checkpoints of the chains whose heads moved (default). */
@@ -40,6 +41,13 @@ export interface OpenVerifierOptions {
   readonly clock?: () => Date;
   /** One line per event and per request, never personal data nor a secret. */
   readonly log?: (line: string) => void;
+  /**
+   * The issuer origins Status List Tokens may be fetched from (ARCHITECTURE.md rule 9); absent or empty:
+   * none, and every revocation status is undetermined (the relying party's policy decides).
+   */
+  readonly statusListOrigins?: readonly string[];
+  /** Replaces the configured fetcher (the sandbox hands in the issuer app's fetch). */
+  readonly fetchStatusList?: StatusListFetcher;
 }
 
 /** An opened verifier: its app, store, checkpoint key and writer id. */
@@ -85,7 +93,23 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
     url: options.databaseUrl ?? `sqlite:${join(dir, 'verifier.sqlite')}`,
     schema: 'verifier',
   });
-  const deps: VerifierDeps = { store, config: { origin: options.origin, adminToken }, clock, log };
+  // Sessions' HPKE keys are sealed at rest under this key (sessions/session-key.ts); like the checkpoint
+  // key it is a file protected by permissions, shared by instances that share the data directory.
+  const sessionKek = Buffer.from(
+    await readOrCreateLine(join(dir, 'session-kek'), () => randomBytes(32).toString('base64url')),
+    'base64url',
+  );
+  const fetchStatusList =
+    options.fetchStatusList ??
+    configuredStatusListFetcher({ allowedOrigins: options.statusListOrigins ?? [] });
+  const deps: VerifierDeps = {
+    store,
+    config: { origin: options.origin, adminToken, sessionKeyEncryptionKey: sessionKek },
+    clock,
+    log,
+    writerId,
+    fetchStatusList,
+  };
   if (adminTokenFile !== undefined) log(`verifier: operator token for /relying-parties: ${adminTokenFile}`);
   log(`verifier: checkpoint key ${checkpointKey.file} (file permissions only, not encrypted at rest)`);
   return {

@@ -1,0 +1,71 @@
+/**
+ * The verification record and the end of its session in one transaction: either both happen or neither —
+ * a session is never done without its record, and no record exists for a session still open.
+ *
+ * On PostgreSQL a lost compare-and-set inside appendVerificationRecord (another request of this instance
+ * took the chain's next seq) aborts the whole transaction (SQLSTATE 25P02 on the next statement), so the
+ * transaction is retried as a whole; on SQLite transactions run one at a time on the one connection.
+ */
+import { isUniqueViolation } from '@mynakit/db';
+import type { VerifierDeps } from '../context.js';
+import { VerifierError } from '../errors.js';
+import type { JsonValue } from '../records/canonical-json.js';
+import { appendVerificationRecord, type VerificationRecord } from '../records/record-chains.js';
+import { SessionRepository } from '../sessions/session-repository.js';
+import { RelyingPartyRepository } from '../store/relying-party-repository.js';
+
+/** Attempts of the whole transaction before VERIFIER_RECORD_CONFLICT. */
+const MAX_ATTEMPTS = 8;
+
+/** What one record-and-complete takes. */
+export interface RecordAndCompleteInput {
+  readonly relyingPartyId: string;
+  readonly sessionId: string;
+  readonly verdict: string;
+  readonly content: { readonly [key: string]: JsonValue };
+  readonly now: number;
+}
+
+function isRetryable(e: unknown): boolean {
+  if (isUniqueViolation(e)) return true;
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '25P02';
+}
+
+/** Appends the record and marks the claimed session done (see the file comment). */
+export async function recordInTransaction(
+  deps: VerifierDeps,
+  input: RecordAndCompleteInput,
+): Promise<VerificationRecord> {
+  const store = deps.store;
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    try {
+      return await store.db.transaction().execute(async (trx) => {
+        const record = await appendVerificationRecord(
+          {
+            ...store,
+            db: trx,
+            relyingParties: new RelyingPartyRepository(trx),
+            sessions: new SessionRepository(trx),
+          },
+          {
+            relyingPartyId: input.relyingPartyId,
+            writerId: deps.writerId ?? 'default',
+            content: input.content,
+            now: input.now,
+          },
+        );
+        const done = await new SessionRepository(trx).complete(input.sessionId, {
+          verdict: input.verdict,
+          recordId: record.id,
+          now: input.now,
+        });
+        if (!done)
+          throw new VerifierError('VERIFIER_SESSION_USED', 'the session was already used: open a new one');
+        return record;
+      });
+    } catch (e) {
+      if (!isRetryable(e)) throw e;
+    }
+  }
+  throw new VerifierError('VERIFIER_RECORD_CONFLICT', 'the record chain kept moving; retry');
+}

@@ -1,0 +1,93 @@
+/**
+ * The content of the verification record (確認記録, DOMAIN.md §5; @mynakit/kyc requiredRecordFields) one
+ * Annex C verification leaves: who verified (the relying party and its API key) and who recorded (this
+ * verifier instance), when, the method with its letter on that JST date or the reasons none applies, the
+ * transaction's purpose and date, the identity facts (name, address, birth date — never My Number; the
+ * portrait only as SHA-256), the record's identifier (SHA-256 of MobileSecurityObjectBytes), the revocation
+ * result with its time and source, and the verification program's name, version and certification.
+ *
+ * A rejected verification is recorded too (without identity facts): the failed check ids and why.
+ */
+import { jstCalendarDate, type KycMethodResult } from '@mynakit/kyc';
+import type { Check, Verdict } from '@mynakit/report';
+import type { JsonValue } from '../records/canonical-json.js';
+import type { RelyingParty } from '../store/relying-party-repository.js';
+import type { VerificationSession } from '../sessions/session-repository.js';
+import type { StatusConsultation } from '../revocation/status-checker.js';
+import type { RevocationDecision } from '../revocation/revocation-policy.js';
+import type { IdentityFacts } from './disclosed-elements.js';
+
+/** The channel name written into records. */
+export const ANNEX_C_RECORD_CHANNEL = 'dc-api-org-iso-mdoc';
+
+/** What a record is made from. */
+export interface RecordFacts {
+  readonly party: RelyingParty;
+  readonly session: VerificationSession;
+  readonly credentialId: string;
+  readonly writerId: string;
+  readonly now: number;
+  readonly verdict: Verdict;
+  readonly checks: readonly Check[];
+  readonly kyc: KycMethodResult | undefined;
+  readonly identity: IdentityFacts | undefined;
+  readonly msoDigest: string | undefined;
+  readonly disclosed: readonly string[];
+  readonly revocation: RevocationDecision;
+  readonly consultation: StatusConsultation | undefined;
+  readonly flags: readonly string[];
+}
+
+/** The record content (canonical-JSON-ready, checked by records/content-guard.ts on append). */
+export function verificationRecordContent(f: RecordFacts): { [key: string]: JsonValue } {
+  const program = f.party.config.verificationProgram;
+  const method =
+    f.kyc?.method != null
+      ? {
+          id: f.kyc.method.id,
+          law: f.kyc.method.law,
+          letter: f.kyc.method.letter,
+          name_ja: f.kyc.method.name_ja,
+        }
+      : null;
+  const reasons = f.kyc !== undefined && f.kyc.method === null ? f.kyc.reasons.map((r) => r.code) : [];
+  const c = f.consultation;
+  return {
+    outcome: f.verdict === 'valid' ? 'verified' : 'rejected',
+    verdict: f.verdict,
+    channel: ANNEX_C_RECORD_CHANNEL,
+    sessionId: f.session.id,
+    origin: f.session.origin,
+    verifiedBy: { relyingPartyId: f.party.id, name: f.party.name, apiKeyId: f.credentialId },
+    recordedBy: `mynakit verifier ${f.writerId}`,
+    verifiedAt: new Date(f.now).toISOString(),
+    law: f.party.config.law,
+    method,
+    methodDate: f.kyc?.date ?? jstCalendarDate(new Date(f.now)),
+    methodReasons: reasons,
+    transactionType: f.session.purpose,
+    transactionDate: jstCalendarDate(new Date(f.now)),
+    msoDigest: f.msoDigest ?? null,
+    elements: [...f.disclosed],
+    ...(f.verdict === 'valid' && f.identity !== undefined
+      ? {
+          name: f.identity.name ?? null,
+          address: f.identity.address ?? null,
+          birthDate: f.identity.birthDate ?? null,
+          portraitSha256: f.identity.portraitSha256 ?? null,
+        }
+      : {}),
+    revocationCheck: {
+      result: f.revocation.result,
+      action: f.revocation.action,
+      checkedAt: new Date(c?.checkedAt ?? f.now).toISOString(),
+      source: c?.source ?? null,
+      via: c?.via ?? null,
+      ...(c?.fetchedAt === undefined ? {} : { fetchedAt: new Date(c.fetchedAt).toISOString() }),
+      outcome: c?.outcome ?? null,
+    },
+    program: { name: program.name, version: program.version, certified: program.certified },
+    flags: [...f.flags],
+    failedChecks: f.checks.filter((x) => x.status === 'failed').map((x) => x.id),
+  };
+}

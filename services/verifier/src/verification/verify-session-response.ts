@@ -1,0 +1,230 @@
+/**
+ * POST /sessions/:id/response — one Annex C answer verified end to end (ARCHITECTURE.md data flow):
+ *
+ * 1. claim the session once (compare-and-set; a replay is VERIFIER_SESSION_USED, a late answer
+ *    VERIFIER_SESSION_EXPIRED);
+ * 2. @mynakit/oid4vp verifyAnnexCResponse: HPKE open with the SessionTranscript rebuilt from this session's
+ *    EncryptionInfo string and origin — an answer made for another session or page does not open
+ *    (`response.decrypt` failed; `session.transcript` says so) — then @mynakit/mdoc verifies issuer data,
+ *    digests and device authentication against the relying party's trust anchors at `now`, and the status
+ *    (revocation/status-checker.ts);
+ * 3. the relying party's revocation policy (revocation/revocation-policy.ts);
+ * 4. every requested element disclosed (`request.elements`, VERIFIER_CLAIMS_MISSING naming them);
+ * 5. the KYC method on that JST date (@mynakit/kyc kycMethodFor; `kyc.method`, a warning with the reasons
+ *    when none applies);
+ * 6. in one transaction: the verification record appended and the session marked done (its key erased).
+ *
+ * When the policy says retry, the session is given back and VERIFIER_REVOCATION_UNAVAILABLE is thrown; no
+ * record is written. Problems and checks never carry personal data.
+ */
+import { JP_MNC_DOCTYPE, MY_NUMBER_ELEMENT, type VerifiedDocument } from '@mynakit/mdoc';
+import { kycMethodFor, type KycMethodResult } from '@mynakit/kyc';
+import { annexCNonceKey, type NonceStore, verifyAnnexCResponse } from '@mynakit/oid4vp';
+import { type Check, type Verdict, verdictOf } from '@mynakit/report';
+import type { VerifierDeps } from '../context.js';
+import { VerifierError } from '../errors.js';
+import type { JsonValue } from '../records/canonical-json.js';
+import { decideRevocation, REVOCATION_UNDETERMINED_FLAG } from '../revocation/revocation-policy.js';
+import { createStatusChecker, type StatusConsultation } from '../revocation/status-checker.js';
+import type { StatusListCache } from '../revocation/status-list-cache.js';
+import { openSessionKey } from '../sessions/session-key.js';
+import type { VerificationSession } from '../sessions/session-repository.js';
+import type { RpCaller } from '../store/relying-party-repository.js';
+import {
+  disclosedElementsJson,
+  disclosedIdentifiers,
+  identityFactsOf,
+  missingElements,
+} from './disclosed-elements.js';
+import { recordInTransaction } from './record-in-transaction.js';
+import { verificationRecordContent } from './verification-record-content.js';
+
+/** The answer of POST /sessions/:id/response. */
+export interface SessionVerification {
+  readonly verdict: Verdict;
+  readonly checks: readonly Check[];
+  /** The KYC method that applies, or null (see methodReasons). */
+  readonly method: { id: string; law: string; letter: string; name_ja: string; name_en: string } | null;
+  /** Why no method applies (stable @mynakit/kyc codes). */
+  readonly methodReasons: readonly string[];
+  /** The disclosed values (namespace → identifier → JSON; the portrait as base64); only when valid. */
+  readonly elements?: Record<string, Record<string, JsonValue>>;
+  /** The verification record written. */
+  readonly recordId: string;
+  /** `revocation-undetermined` when accepted without a determined status. */
+  readonly flags: readonly string[];
+  /** The first decisive failure (stable code), when not valid. */
+  readonly errorCode?: string;
+}
+
+/** Verifies the answer to session `sessionId` (see the file comment). */
+export async function verifySessionResponse(
+  deps: VerifierDeps,
+  caller: RpCaller,
+  sessionId: string,
+  response: unknown,
+  cache: StatusListCache,
+): Promise<SessionVerification> {
+  const sessions = deps.store.sessions;
+  const now = deps.clock();
+  const claim = await sessions.claim(sessionId, caller.relyingPartyId, now.getTime());
+  if (claim === 'unknown') throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
+  if (claim === 'used')
+    throw new VerifierError('VERIFIER_SESSION_USED', 'the session was already used: open a new one');
+  if (claim === 'expired') throw new VerifierError('VERIFIER_SESSION_EXPIRED', 'the session has expired');
+  const session = (await sessions.get(sessionId, caller.relyingPartyId)) as VerificationSession;
+  const party = await deps.store.relyingParties.get(caller.relyingPartyId);
+  if (party === undefined || session.recipientKey === null)
+    throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
+  const recipientPrivateKey = openSessionKey(
+    session.recipientKey,
+    session.id,
+    deps.config.sessionKeyEncryptionKey,
+  );
+  const trustAnchors = party.config.trustAnchors.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
+  const consultations: StatusConsultation[] = [];
+  const statusChecker = createStatusChecker({
+    fetchStatusList: deps.fetchStatusList,
+    cache,
+    trustAnchors,
+    observe: (c) => consultations.push(c),
+  });
+  // The claim above is the one-time use of this request; the library's nonce check confirms the answer
+  // is for this very EncryptionInfo.
+  const nonceKey = annexCNonceKey(session.encryptionInfo);
+  const claimed: NonceStore = {
+    issue: async () => undefined,
+    consume: async ({ nonce }) => (nonce === nonceKey ? 'consumed' : 'unknown'),
+  };
+  const verified = await verifyAnnexCResponse(
+    typeof response === 'string' ? response : { response: (response as { response?: unknown })?.response },
+    {
+      encryptionInfo: session.encryptionInfo,
+      origin: session.origin,
+      recipientPrivateKey,
+      docType: JP_MNC_DOCTYPE,
+    },
+    {
+      mdoc: { trustAnchors, now, statusChecker },
+      nonceStore: claimed,
+      noncePurpose: 'annex-c',
+    },
+  );
+  const checks: Check[] = [...verified.checks];
+  let errorCode: string | undefined = verified.errorCode;
+  if (verified.errorCode === 'HPKE_OPEN_FAILED' && !checks.some((c) => c.id === 'session.transcript'))
+    checks.push({
+      id: 'session.transcript',
+      status: 'failed',
+      detail:
+        'the answer was sealed for another SessionTranscript: made for another session or another page origin',
+    });
+  const document: VerifiedDocument | undefined = verified.presentations[0]?.verification.documents.find(
+    (d) => d.docType === JP_MNC_DOCTYPE,
+  );
+  const statusCheck = document?.checks.find((c) => c.id === 'status.revocation');
+  const revocation = decideRevocation(
+    document === undefined ? undefined : statusCheck,
+    party.config.revocation,
+  );
+  if (document !== undefined) checks.push(revocation.check);
+  const cryptoOk =
+    verdictOf(checks.filter((c) => c.id !== 'status.revocation' && c.id !== 'revocation.policy')) === 'valid';
+  if (cryptoOk && revocation.action === 'retry') {
+    await sessions.release(session.id);
+    throw new VerifierError(
+      'VERIFIER_REVOCATION_UNAVAILABLE',
+      'the revocation status could not be determined; submit the same response again shortly',
+    );
+  }
+
+  const disclosed = document?.elements ?? {};
+  if (document !== undefined) {
+    const missing = missingElements(session.elements, disclosed);
+    checks.push(
+      missing.length === 0
+        ? { id: 'request.elements', status: 'passed', detail: 'every requested element was disclosed' }
+        : {
+            id: 'request.elements',
+            status: 'failed',
+            detail: `requested but not disclosed: ${missing.join(', ')}`,
+          },
+    );
+    if (missing.length > 0) errorCode ??= 'VERIFIER_CLAIMS_MISSING';
+  }
+  // The status check is judged by the policy (revocation.policy), not by itself.
+  const verdict = verdictOf(checks.filter((c) => c.id !== 'status.revocation'));
+  if (verdict !== 'valid' && revocation.action === 'reject' && cryptoOk)
+    errorCode ??= 'VERIFIER_REVOKED_OR_UNDETERMINED';
+  const identifiers = disclosedIdentifiers(disclosed).filter((id) => id !== MY_NUMBER_ELEMENT);
+  let kyc: KycMethodResult | undefined;
+  if (verdict === 'valid') {
+    kyc = kycMethodFor({
+      evidence: { kind: 'card-substitute-record', elements: identifiers },
+      relyingParty: {
+        law: party.config.law,
+        isSignatureVerifier: party.config.isSignatureVerifier,
+        programCertified: party.config.verificationProgram.certified,
+      },
+      date: now,
+    });
+    checks.push(
+      kyc.method !== null
+        ? {
+            id: 'kyc.method',
+            status: 'passed',
+            detail: `${kyc.method.id} (${kyc.method.letter}) on ${kyc.date}`,
+          }
+        : {
+            id: 'kyc.method',
+            status: 'warning',
+            detail: `no KYC method applies on ${kyc.date}: ${kyc.reasons.map((r) => r.code).join(', ')}`,
+          },
+    );
+  }
+  const flags =
+    verdict === 'valid' && revocation.action === 'accept-flagged' ? [REVOCATION_UNDETERMINED_FLAG] : [];
+  const content = verificationRecordContent({
+    party,
+    session,
+    credentialId: caller.credentialId,
+    writerId: deps.writerId ?? 'default',
+    now: now.getTime(),
+    verdict,
+    checks,
+    kyc,
+    identity: verdict === 'valid' ? identityFactsOf(disclosed) : undefined,
+    msoDigest: document?.mso?.digest,
+    disclosed: identifiers,
+    revocation,
+    consultation: consultations[0],
+    flags,
+  });
+  const record = await recordInTransaction(deps, {
+    relyingPartyId: party.id,
+    sessionId: session.id,
+    verdict,
+    content,
+    now: now.getTime(),
+  });
+  const method = kyc?.method ?? null;
+  return {
+    verdict,
+    checks,
+    method:
+      method === null
+        ? null
+        : {
+            id: method.id,
+            law: method.law,
+            letter: method.letter,
+            name_ja: method.name_ja,
+            name_en: method.name_en,
+          },
+    methodReasons: kyc !== undefined && kyc.method === null ? kyc.reasons.map((r) => r.code) : [],
+    ...(verdict === 'valid' ? { elements: disclosedElementsJson(disclosed) } : {}),
+    recordId: record.id,
+    flags,
+    ...(verdict !== 'valid' && errorCode !== undefined ? { errorCode } : {}),
+  };
+}
