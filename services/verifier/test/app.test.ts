@@ -310,13 +310,16 @@ describe('verifier app: /records', () => {
 
 describe('verifier app: the rest', () => {
   it('answers 404 problems for the routes not built yet, and for unknown paths', async () => {
-    for (const path of ['/sessions', '/sessions/abc', '/passkeys/options']) {
+    for (const path of ['/passkeys', '/passkeys/options']) {
       const res = await app.request(path, { method: 'POST' });
       expect(res.status).toBe(404);
       expect(((await res.json()) as { code: string }).code).toBe('VERIFIER_ROUTE_NOT_AVAILABLE');
     }
     const res = await app.request('/nothing-here');
     expect(((await res.json()) as { code: string }).code).toBe('VERIFIER_NOT_FOUND');
+    // /sessions is built: it needs a relying party's rp key.
+    for (const path of ['/sessions', '/sessions/abc/response'])
+      expect((await app.request(path, { method: 'POST' })).status).toBe(401);
   });
 
   it('serves /openapi.json and /health', async () => {
@@ -332,6 +335,9 @@ describe('verifier app: the rest', () => {
         '/records',
         '/records/export',
         '/records/{id}',
+        '/sessions',
+        '/sessions/{id}',
+        '/sessions/{id}/response',
       ]),
     );
     expect(await (await app.request('/health')).json()).toEqual({ status: 'ok' });
