@@ -38,6 +38,10 @@ export type VerifierErrorCode =
   | 'VERIFIER_ELEMENT_UNKNOWN'
   /** A requested element was not disclosed in the response (the verdict is invalid; the names are listed). */
   | 'VERIFIER_CLAIMS_MISSING'
+  /** The record's status list says revoked or suspended (an answer's errorCode; the verdict is invalid). */
+  | 'VERIFIER_REVOKED'
+  /** The revocation status could not be determined and the policy rejects (an answer's errorCode). */
+  | 'VERIFIER_REVOCATION_UNDETERMINED'
   /** The revocation status could not be determined and the relying party's policy says retry later. */
   | 'VERIFIER_REVOCATION_UNAVAILABLE'
   /** The stored session key cannot be decrypted (wrong or missing session key-encryption key). */

@@ -103,6 +103,7 @@ describe('KYC method, revocation policy and revoked records', () => {
       expect(answer.verdict).toBe('invalid');
       expect(statusOf(answer, 'status.revocation')).toBe('undetermined');
       expect(statusOf(answer, 'revocation.policy')).toBe('failed');
+      expect(answer.errorCode).toBe('VERIFIER_REVOCATION_UNDETERMINED');
       expect(answer.elements).toBeUndefined();
       expect((await getRecord(store, answer.recordId))?.content).toMatchObject({
         outcome: 'rejected',
@@ -162,6 +163,7 @@ describe('KYC method, revocation policy and revoked records', () => {
     expect(answer.verdict).toBe('invalid');
     expect(statusOf(answer, 'status.revocation')).toBe('failed');
     expect(statusOf(answer, 'revocation.policy')).toBe('failed');
+    expect(answer.errorCode).toBe('VERIFIER_REVOKED');
     expect(answer.elements).toBeUndefined();
     const content = (await getRecord(store, answer.recordId))?.content as Record<string, unknown>;
     expect(content).toMatchObject({

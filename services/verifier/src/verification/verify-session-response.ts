@@ -19,10 +19,10 @@
  */
 import { JP_MNC_DOCTYPE, MY_NUMBER_ELEMENT, type VerifiedDocument } from '@mynakit/mdoc';
 import { kycMethodFor, type KycMethodResult } from '@mynakit/kyc';
-import { annexCNonceKey, type NonceStore, verifyAnnexCResponse } from '@mynakit/oid4vp';
+import { annexCNonceKey, type NonceStore, type Oid4vpErrorCode, verifyAnnexCResponse } from '@mynakit/oid4vp';
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
 import type { VerifierDeps } from '../context.js';
-import { VerifierError } from '../errors.js';
+import { VerifierError, type VerifierErrorCode } from '../errors.js';
 import type { JsonValue } from '../records/canonical-json.js';
 import { decideRevocation, REVOCATION_UNDETERMINED_FLAG } from '../revocation/revocation-policy.js';
 import { createStatusChecker, type StatusConsultation } from '../revocation/status-checker.js';
@@ -54,8 +54,19 @@ export interface SessionVerification {
   /** `revocation-undetermined` when accepted without a determined status. */
   readonly flags: readonly string[];
   /** The first decisive failure (stable code), when not valid. */
-  readonly errorCode?: string;
+  readonly errorCode?: VerificationErrorCode;
 }
+
+/**
+ * Why a verification is not valid: a channel or document failure of @mynakit/oid4vp (HPKE_OPEN_FAILED,
+ * TRANSCRIPT_MISMATCH, PRESENTATION_INVALID…), or the verifier's own decision after the cryptography passed.
+ */
+export type VerificationErrorCode =
+  | Oid4vpErrorCode
+  | Extract<
+      VerifierErrorCode,
+      'VERIFIER_REVOKED' | 'VERIFIER_REVOCATION_UNDETERMINED' | 'VERIFIER_CLAIMS_MISSING'
+    >;
 
 /** Verifies the answer to session `sessionId` (see the file comment). */
 export async function verifySessionResponse(
@@ -72,6 +83,25 @@ export async function verifySessionResponse(
   if (claim === 'used')
     throw new VerifierError('VERIFIER_SESSION_USED', 'the session was already used: open a new one');
   if (claim === 'expired') throw new VerifierError('VERIFIER_SESSION_EXPIRED', 'the session has expired');
+  try {
+    return await verifyClaimed(deps, caller, sessionId, response, cache, now);
+  } catch (e) {
+    // Whatever stopped the verification before its record was written (the retry policy, a store or key
+    // fault) gives the session back, so the same answer can be submitted again while the session lives.
+    await sessions.release(sessionId).catch(() => false);
+    throw e;
+  }
+}
+
+async function verifyClaimed(
+  deps: VerifierDeps,
+  caller: RpCaller,
+  sessionId: string,
+  response: unknown,
+  cache: StatusListCache,
+  now: Date,
+): Promise<SessionVerification> {
+  const sessions = deps.store.sessions;
   const session = (await sessions.get(sessionId, caller.relyingPartyId)) as VerificationSession;
   const party = await deps.store.relyingParties.get(caller.relyingPartyId);
   if (party === undefined || session.recipientKey === null)
@@ -111,7 +141,6 @@ export async function verifySessionResponse(
     },
   );
   const checks: Check[] = [...verified.checks];
-  let errorCode: string | undefined = verified.errorCode;
   if (verified.errorCode === 'HPKE_OPEN_FAILED' && !checks.some((c) => c.id === 'session.transcript'))
     checks.push({
       id: 'session.transcript',
@@ -130,17 +159,18 @@ export async function verifySessionResponse(
   if (document !== undefined) checks.push(revocation.check);
   const cryptoOk =
     verdictOf(checks.filter((c) => c.id !== 'status.revocation' && c.id !== 'revocation.policy')) === 'valid';
-  if (cryptoOk && revocation.action === 'retry') {
-    await sessions.release(session.id);
+  if (cryptoOk && revocation.action === 'retry')
     throw new VerifierError(
       'VERIFIER_REVOCATION_UNAVAILABLE',
       'the revocation status could not be determined; submit the same response again shortly',
     );
-  }
 
   const disclosed = document?.elements ?? {};
-  if (document !== undefined) {
-    const missing = missingElements(session.elements, disclosed);
+  let missing: string[] = [];
+  // Once the answer opened, every requested element must be there (a response without the document
+  // misses them all), whatever the library reported about what did arrive.
+  if (verified.presentations.length > 0) {
+    missing = missingElements(session.elements, disclosed);
     checks.push(
       missing.length === 0
         ? { id: 'request.elements', status: 'passed', detail: 'every requested element was disclosed' }
@@ -150,12 +180,18 @@ export async function verifySessionResponse(
             detail: `requested but not disclosed: ${missing.join(', ')}`,
           },
     );
-    if (missing.length > 0) errorCode ??= 'VERIFIER_CLAIMS_MISSING';
   }
   // The status check is judged by the policy (revocation.policy), not by itself.
   const verdict = verdictOf(checks.filter((c) => c.id !== 'status.revocation'));
-  if (verdict !== 'valid' && revocation.action === 'reject' && cryptoOk)
-    errorCode ??= 'VERIFIER_REVOKED_OR_UNDETERMINED';
+  const errorCode: VerificationErrorCode | undefined = !cryptoOk
+    ? verified.errorCode
+    : revocation.result === 'failed'
+      ? 'VERIFIER_REVOKED'
+      : revocation.action === 'reject'
+        ? 'VERIFIER_REVOCATION_UNDETERMINED'
+        : missing.length > 0
+          ? 'VERIFIER_CLAIMS_MISSING'
+          : undefined;
   const identifiers = disclosedIdentifiers(disclosed).filter((id) => id !== MY_NUMBER_ELEMENT);
   let kyc: KycMethodResult | undefined;
   if (verdict === 'valid') {
