@@ -7,8 +7,8 @@
  * until the services are open every request gets 503 with Retry-After.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { closeServer, listenOn } from '@mynakit/http-kit';
 import { type OpenedIssuer, openIssuer } from '@mynakit/issuer';
 import {
   cardShelfInDirectory,
@@ -70,7 +70,17 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
   let handler: (request: Request) => Response | Promise<Response> = () =>
     new Response('starting', { status: 503, headers: { 'retry-after': '1' } });
   const server = createAdaptorServer({ fetch: (request) => handler(request) }) as Server;
-  const port = await listen(server, options.port, host);
+  const port = await listenOn(
+    server,
+    options.port,
+    host,
+    (cause) =>
+      new SandboxError(
+        'SANDBOX_PORT_IN_USE',
+        `port ${options.port} on ${host} is in use by another process`,
+        { cause },
+      ),
+  );
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
   log(`sandbox: starting on ${url} (data in ${options.dataDir})`);
   try {
@@ -172,34 +182,4 @@ export function createSandboxApp(
   }
   app.notFound((c) => c.text('Not found — see / for what this sandbox serves', 404));
   return app;
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new SandboxError('SANDBOX_PORT_IN_USE', `port ${port} on ${host} is in use by another process`, {
-              cause: e,
-            })
-          : e,
-      );
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!server.listening) return resolve();
-    server.close((e) => (e ? reject(e) : resolve()));
-    server.closeAllConnections();
-  });
 }

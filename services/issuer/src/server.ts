@@ -11,11 +11,11 @@
  */
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
-import type { Hono } from 'hono';
+import { closeServer, listenOn } from '@mynakit/http-kit';
 import type { ScryptParams } from '@mynakit/jpki';
+import type { Hono } from 'hono';
 import { createIssuerApp } from './app.js';
 import { FileCertificateStore } from './ca/certificate-store.js';
 import { ensureSandboxHierarchy } from './ca/sandbox-hierarchy.js';
@@ -79,7 +79,15 @@ export async function startIssuer(options: StartIssuerOptions): Promise<RunningI
       headers: { 'content-type': 'application/json', 'retry-after': '1' },
     });
   const server = createAdaptorServer({ fetch: (request) => handler(request) }) as Server;
-  const port = await listen(server, options.port, host);
+  const port = await listenOn(
+    server,
+    options.port,
+    host,
+    (cause) =>
+      new IssuerError('ISSUER_PORT_IN_USE', `port ${options.port} on ${host} is in use by another process`, {
+        cause,
+      }),
+  );
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
 
@@ -199,36 +207,6 @@ export async function openIssuer(options: OpenIssuerOptions): Promise<OpenedIssu
     await store?.close().catch(() => undefined);
     throw e;
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (e.code === 'EADDRINUSE')
-        reject(
-          new IssuerError('ISSUER_PORT_IN_USE', `port ${port} on ${host} is in use by another process`, {
-            cause: e,
-          }),
-        );
-      else reject(e);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!server.listening) return resolve();
-    server.close((e) => (e ? reject(e) : resolve()));
-    server.closeAllConnections();
-  });
 }
 
 /** How often a running issuer clears expired values and abandoned installations: every 10 minutes. */

@@ -11,8 +11,8 @@
  * shows what its phones hold.
  */
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { closeServer, listenOn } from '@mynakit/http-kit';
 import type { Hono } from 'hono';
 import type { EmulatorInstallation } from './app/install-routes.js';
 import { createWalletApp } from './app/wallet-app.js';
@@ -133,7 +133,15 @@ export async function startWallet(options: StartWalletOptions): Promise<RunningW
   let handler: (request: Request) => Response | Promise<Response> = () =>
     new Response('starting', { status: 503, headers: { 'retry-after': '1' } });
   const server = createAdaptorServer({ fetch: (request) => handler(request) }) as Server;
-  const port = await listen(server, options.port, host);
+  const port = await listenOn(
+    server,
+    options.port,
+    host,
+    (cause) =>
+      new WalletError('WALLET_PORT_IN_USE', `port ${options.port} on ${host} is in use by another process`, {
+        cause,
+      }),
+  );
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
   try {
     const opened = await openWallet(options);
@@ -157,34 +165,4 @@ export async function startWallet(options: StartWalletOptions): Promise<RunningW
     await closeServer(server).catch(() => undefined);
     throw e;
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new WalletError('WALLET_PORT_IN_USE', `port ${port} on ${host} is in use by another process`, {
-              cause: e,
-            })
-          : e,
-      );
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!server.listening) return resolve();
-    server.close((e) => (e ? reject(e) : resolve()));
-    server.closeAllConnections();
-  });
 }

@@ -120,11 +120,9 @@ const ResidentInstallationsSchema = z
         completedAt: z.string().optional(),
         endedAt: z.string().optional(),
         credentials: z.array(CredentialSummarySchema),
-        notices: z
-          .array(z.object({ seq: z.number().int(), kind: z.string(), at: z.string() }))
-          .meta({
-            description: 'the newest notices the phone was sent (at most 10, newest first), without detail',
-          }),
+        notices: z.array(z.object({ seq: z.number().int(), kind: z.string(), at: z.string() })).meta({
+          description: 'the newest notices the phone was sent (at most 10, newest first), without detail',
+        }),
       }),
     ),
     total: z.number().int().meta({ description: 'installations in all (at most 50 newest are listed)' }),
