@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
+import { closeServer, listenOn } from '@mynakit/http-kit';
 import type { Hono } from 'hono';
 import { createVerifierApp } from './app.js';
 import type { VerifierDeps } from './context.js';
@@ -155,7 +155,17 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Runn
       headers: { 'content-type': 'application/json', 'retry-after': '1' },
     });
   const server = createAdaptorServer({ fetch: (request) => handler(request) }) as Server;
-  const port = await listen(server, options.port, host);
+  const port = await listenOn(
+    server,
+    options.port,
+    host,
+    (cause) =>
+      new VerifierError(
+        'VERIFIER_PORT_IN_USE',
+        `port ${options.port} on ${host} is in use by another process`,
+        { cause },
+      ),
+  );
   const urlHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${urlHost}:${port}`;
   try {
@@ -190,38 +200,4 @@ export async function startVerifier(options: StartVerifierOptions): Promise<Runn
     await closeServer(server).catch(() => undefined);
     throw e;
   }
-}
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (e: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      reject(
-        e.code === 'EADDRINUSE'
-          ? new VerifierError(
-              'VERIFIER_PORT_IN_USE',
-              `port ${port} on ${host} is in use by another process`,
-              {
-                cause: e,
-              },
-            )
-          : e,
-      );
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (!server.listening) return resolve();
-    server.close((e) => (e ? reject(e) : resolve()));
-    server.closeAllConnections();
-  });
 }

@@ -1,116 +1,27 @@
-import { z } from 'zod';
+import { OpenApiRegistry as ServiceOpenApiRegistry } from '@mynakit/http-kit';
 
-/** What the OpenAPI document says about one operation; the same zod schemas validate the bodies. */
-export interface OperationDoc {
-  readonly method: 'get' | 'post' | 'put' | 'delete';
-  /** Hono path (`/relying-parties/:id`); written as `/relying-parties/{id}` in the document. */
-  readonly path: string;
-  readonly operationId: string;
-  readonly summary: string;
-  readonly tags: readonly string[];
-  readonly requestBody?: { readonly mediaType: string; readonly schema: z.ZodType };
-  /** Query parameters (name → description), all strings. */
-  readonly query?: Readonly<Record<string, string>>;
-  readonly responses: Readonly<
-    Record<number, { readonly description: string; readonly mediaType?: string; readonly schema?: z.ZodType }>
-  >;
-  /** Names of security schemes that apply (none: public). */
-  readonly security?: readonly string[];
-}
+/** The registry and the problem schema are shared by every service (@mynakit/http-kit). */
+export { type OperationDoc, ProblemSchema } from '@mynakit/http-kit';
 
-/** Problem details (RFC 9457) as every error is returned. */
-export const ProblemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string(),
-    detail: z.string().optional(),
-  })
-  .meta({ id: 'Problem' });
+/** The verifier's tokens and keys, as the OpenAPI document names them. */
+export const VERIFIER_SECURITY_SCHEMES = {
+  operatorToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'the operator token of the verifier',
+  },
+  apiKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      "a relying party's API key (POST /relying-parties answers it once); /records needs the auditor role",
+  },
+} as const;
 
-const toOpenApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-
-export class OpenApiRegistry {
-  readonly #operations: OperationDoc[] = [];
-
-  /** Records one operation. */
-  add(op: OperationDoc): void {
-    this.#operations.push(op);
+/** The verifier's OpenAPI registry: the shared one, with the verifier's security schemes. */
+export class OpenApiRegistry extends ServiceOpenApiRegistry {
+  /** A registry naming the verifier's security schemes. */
+  constructor() {
+    super(VERIFIER_SECURITY_SCHEMES);
   }
-
-  /** The OpenAPI 3.1 document. */
-  document(info: { title: string; version: string; description?: string }, serverUrl?: string): object {
-    const paths = new Map<string, Record<string, unknown>>();
-    for (const op of this.#operations) {
-      const p = toOpenApiPath(op.path);
-      const entry = paths.get(p) ?? {};
-      const parameters: object[] = [...op.path.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => ({
-        name: m[1],
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-      }));
-      for (const [name, description] of Object.entries(op.query ?? {}))
-        parameters.push({ name, in: 'query', required: false, description, schema: { type: 'string' } });
-      const responses: Record<string, unknown> = {};
-      for (const [status, r] of Object.entries(op.responses)) {
-        responses[status] = {
-          description: r.description,
-          ...(r.schema
-            ? { content: { [r.mediaType ?? 'application/json']: { schema: schemaOf(r.schema) } } }
-            : {}),
-        };
-      }
-      entry[op.method] = {
-        operationId: op.operationId,
-        summary: op.summary,
-        tags: [...op.tags],
-        ...(parameters.length > 0 ? { parameters } : {}),
-        ...(op.requestBody
-          ? {
-              requestBody: {
-                required: true,
-                content: { [op.requestBody.mediaType]: { schema: schemaOf(op.requestBody.schema) } },
-              },
-            }
-          : {}),
-        responses,
-        security: op.security ? op.security.map((s) => ({ [s]: [] })) : [],
-      };
-      paths.set(p, entry);
-    }
-    return {
-      openapi: '3.1.0',
-      info,
-      ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
-      paths: Object.fromEntries([...paths.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
-      components: {
-        securitySchemes: {
-          operatorToken: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'the operator token of the verifier',
-          },
-          apiKey: {
-            type: 'http',
-            scheme: 'bearer',
-            description:
-              "a relying party's API key (POST /relying-parties answers it once); /records needs the auditor role",
-          },
-        },
-      },
-    };
-  }
-}
-
-function schemaOf(schema: z.ZodType): unknown {
-  // io 'input': the document describes what a client sends / receives on the wire.
-  const s = z.toJSONSchema(schema, {
-    target: 'draft-2020-12',
-    io: 'input',
-    unrepresentable: 'any',
-  }) as Record<string, unknown>;
-  delete s.$schema;
-  return s;
 }
