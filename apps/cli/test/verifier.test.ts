@@ -91,6 +91,15 @@ describe('mynakit verifier', () => {
     for (const name of ['MYNAKIT_DATA_DIR', 'DATABASE_URL', '.mynakit/']) expect(r.stdout).toContain(name);
   });
 
+  it('names the issuers whose status lists it may fetch; a malformed --issuer-url is a usage error (64)', async () => {
+    const help = await runCli(['verifier', '--help']);
+    expect(help.stdout).toContain('--issuer-url');
+    expect(help.stdout).toContain('MYNAKIT_ISSUER_URL');
+    const bad = await runCli(['verifier', '--issuer-url', 'not a url']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--issuer-url');
+  });
+
   it('exits 70 with a plain message when the port is taken', async () => {
     const r = await inData(() => runCli(['verifier', '--port', String(busyPort)]));
     expect(r.code).toBe(70);
@@ -114,8 +123,9 @@ describe('mynakit verifier', () => {
         child.on('close', () => fail(new Error(`the verifier ended early:\n${stderr}`)));
       });
       expect(await (await fetch(`${url}/health`)).json()).toEqual({ status: 'ok' });
+      // Sessions need a relying party's API key.
       const sessions = await fetch(`${url}/sessions`, { method: 'POST' });
-      expect(sessions.status).toBe(404);
+      expect(sessions.status).toBe(401);
     } finally {
       child.kill('SIGTERM');
     }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from '../usage-error.js';
 import type { CommandContext } from './index.js';
 import { type RunningService, runService, type ServiceStartOptions } from './service-runner.js';
 
@@ -13,7 +14,22 @@ import { type RunningService, runService, type ServiceStartOptions } from './ser
 export const DEFAULT_VERIFIER_PORT = 8403;
 
 interface VerifierModule {
-  startVerifier(options: ServiceStartOptions): Promise<RunningService>;
+  startVerifier(
+    options: ServiceStartOptions & { statusListOrigins?: readonly string[] },
+  ): Promise<RunningService>;
+}
+
+/** The origins status lists may be fetched from: the issuers given (rule 9: no other outbound request). */
+function statusListOrigins(issuerUrls: readonly string[]): string[] {
+  const origins: string[] = [];
+  for (const url of issuerUrls) {
+    try {
+      origins.push(new URL(url).origin);
+    } catch {
+      throw new UsageError(`--issuer-url '${url}' is not a URL`);
+    }
+  }
+  return origins;
 }
 
 /** Registers `mynakit verifier`. */
@@ -23,6 +39,11 @@ export function registerVerifierCommand(program: Command, ctx: CommandContext): 
     .description('run the verifier: relying parties and their verification records')
     .option('--port <n>', `TCP port (default: $PORT, else ${DEFAULT_VERIFIER_PORT}; 0 picks a free one)`)
     .option('--host <address>', 'interface to bind', '127.0.0.1')
+    .option(
+      '--issuer-url <url>',
+      'an issuer whose status lists may be fetched (repeatable; default: $MYNAKIT_ISSUER_URL)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .addHelpText(
       'after',
       [
@@ -31,6 +52,8 @@ export function registerVerifierCommand(program: Command, ctx: CommandContext): 
         `  PORT              port when --port is not given (default ${DEFAULT_VERIFIER_PORT})`,
         '  MYNAKIT_DATA_DIR  data directory (default .mynakit/); the verifier uses <dir>/verifier/',
         '  DATABASE_URL      PostgreSQL URL (schema verifier); default SQLite <dir>/verifier/verifier.sqlite',
+        '  MYNAKIT_ISSUER_URL  the issuer whose status lists may be fetched when --issuer-url is not given;',
+        '                    with none, every revocation check is undetermined and the policy decides',
         '',
         'The operator token of /relying-parties is in <dir>/verifier/admin-token; checkpoints of the record',
         'chains are signed with <dir>/verifier/checkpoint-key.pem every minute. Stop with Ctrl-C.',
@@ -38,17 +61,20 @@ export function registerVerifierCommand(program: Command, ctx: CommandContext): 
         '',
       ].join('\n'),
     )
-    .action((opts: { port?: string; host: string }) =>
-      runService(
+    .action((opts: { port?: string; host: string; issuerUrl?: string[] }) => {
+      const issuers =
+        opts.issuerUrl ?? (process.env.MYNAKIT_ISSUER_URL ? [process.env.MYNAKIT_ISSUER_URL] : []);
+      const origins = statusListOrigins(issuers);
+      return runService(
         {
           name: 'verifier',
           moduleName: '@mynakit/verifier',
-          start: (m, o) => (m as VerifierModule).startVerifier(o),
+          start: (m, o) => (m as VerifierModule).startVerifier({ ...o, statusListOrigins: origins }),
           defaultPort: DEFAULT_VERIFIER_PORT,
           portInUseCode: 'VERIFIER_PORT_IN_USE',
         },
-        opts,
+        { port: opts.port, host: opts.host } as { port?: string; host: string },
         ctx,
-      ),
-    );
+      );
+    });
 }
