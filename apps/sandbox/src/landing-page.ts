@@ -12,6 +12,8 @@ interface Story {
   readonly ja: string;
   readonly en: string;
   readonly needs: readonly (keyof SandboxParts)[];
+  /** What of the story this version walks through its pages, said plainly when not all of it. */
+  readonly works: 'all' | { readonly ja: string; readonly en: string } | 'not-yet';
 }
 
 /** The guided stories, in the order a newcomer meets them. */
@@ -20,31 +22,43 @@ const STORIES: readonly Story[] = [
     ja: '住民のカードをスマホに搭載し、2台目に搭載して1台目が失効するのを見る',
     en: 'Install a card on a phone, then on the second phone, and watch the first lose it',
     needs: ['issuer', 'wallet'],
+    works: 'all',
   },
   {
     ja: 'DC API とカード代替電磁的記録で銀行口座を開設し、パスキーを作ってサインイン',
     en: 'Open a bank account with the card-substitute record through the DC API; create a passkey; sign in',
     needs: ['issuer', 'wallet', 'verifier'],
+    works: {
+      ja: '銀行の検証まで(ブリッジ経由)。パスキーはまだ',
+      en: 'up to the bank’s verification (through the bridge); passkeys not yet',
+    },
   },
   {
     ja: '同じことを JPKI 署名で(基本4情報は証明書から)',
     en: 'The same with a JPKI signature (the basic four from the certificate)',
     needs: ['issuer', 'wallet', 'verifier'],
+    works: 'not-yet',
   },
   {
     ja: '転居:署名用証明書と記録が失効し、オフラインの電話からの提示を銀行が失効リストで見抜く',
     en: 'Move house: revocation, and the bank catches an offline phone through the status list',
     needs: ['issuer', 'wallet', 'verifier'],
+    works: {
+      ja: '異動の登録(コンソール)、電話のオフライン、銀行が失効を検出 — すべてページで',
+      en: 'record the move (console), take the phone offline, the bank catches the revoked record — all through the pages',
+    },
   },
   {
     ja: '利用者証明用暗証番号を3回間違えてロックする',
     en: 'Lock the auth PIN with three wrong tries',
     needs: ['issuer', 'wallet'],
+    works: 'all',
   },
   {
     ja: 'クリニックの受付で対面読み取り(顔写真と資格確認)',
     en: 'The clinic desk reads a phone face to face (photo and insurance qualification)',
     needs: ['issuer', 'wallet', 'verifier'],
+    works: 'not-yet',
   },
 ];
 
@@ -90,8 +104,16 @@ ${partLink(parts.verifier, '/verifier/', '依拠当事者', 'Relying parties', '
 <h2>ストーリー <span class="en">Stories</span></h2>
 <ol>
 ${STORIES.map((s) => {
-  const ready = s.needs.every((p) => parts[p]);
-  return html`<li>${s.ja}<br><span class="en">${s.en}</span>${ready ? '' : html` <em class="off">(準備中 / needs ${s.needs.filter((p) => !parts[p]).join(', ')})</em>`}</li>`;
+  const missing = s.needs.filter((p) => !parts[p]);
+  const state =
+    missing.length > 0
+      ? html` <em class="off">(準備中 / needs ${missing.join(', ')})</em>`
+      : s.works === 'all'
+        ? ''
+        : s.works === 'not-yet'
+          ? html` <em class="off">(準備中 / not in this version yet)</em>`
+          : html` <em class="off">(一部 / in part: ${s.works.ja} — ${s.works.en})</em>`;
+  return html`<li>${s.ja}<br><span class="en">${s.en}</span>${state}</li>`;
 })}
 </ol>
 

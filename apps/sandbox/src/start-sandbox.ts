@@ -6,10 +6,12 @@
  * The port is bound before anything slow happens, so a taken port fails at once (SANDBOX_PORT_IN_USE);
  * until the services are open every request gets 503 with Retry-After.
  */
+import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { closeServer, listenOn } from '@mynakit/http-kit';
 import { type OpenedIssuer, openIssuer } from '@mynakit/issuer';
+import { type OpenedVerifier, openVerifier } from '@mynakit/verifier';
 import {
   cardShelfInDirectory,
   type OpenedWallet,
@@ -18,8 +20,10 @@ import {
 } from '@mynakit/wallet';
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
+import { registerBankPages } from './bank-pages.js';
 import { renderIssuerPage } from './issuer-page.js';
 import { renderLandingPage, type SandboxParts } from './landing-page.js';
+import { ensureSandboxBank, type SandboxBank } from './sandbox-bank.js';
 
 /** Options of `startSandbox`. */
 export interface StartSandboxOptions {
@@ -61,7 +65,7 @@ export class SandboxError extends Error {
 }
 
 /** What runs in this version of the sandbox. */
-export const SANDBOX_PARTS: SandboxParts = { issuer: true, wallet: true, verifier: false };
+export const SANDBOX_PARTS: SandboxParts = { issuer: true, wallet: true, verifier: true };
 
 /** Starts the sandbox (see the file comment). */
 export async function startSandbox(options: StartSandboxOptions): Promise<RunningSandbox> {
@@ -115,7 +119,35 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       await issuer.close();
       throw e;
     }
-    app = createSandboxApp({ issuer, wallet }, log);
+    // The verifier fetches status lists from this sandbox's issuer only (ARCHITECTURE.md rule 9), through
+    // the sandbox's own routes; the bank is its relying party, keyed afresh at each start.
+    let verifier: OpenedVerifier;
+    let bank: SandboxBank;
+    const verifierAdminToken = randomBytes(32).toString('base64url');
+    try {
+      verifier = await openVerifier({
+        dataDir: options.dataDir,
+        origin: `${url}/verifier`,
+        adminToken: verifierAdminToken,
+        // Fetched afresh at every verification, so a revocation shows in the bank's answer at once.
+        cacheStatusLists: false,
+        ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
+        fetchStatusList: async (uri) => {
+          if (new URL(uri).origin !== new URL(url).origin || app === undefined)
+            throw new Error('status lists come from this sandbox only');
+          const res = await app.fetch(new Request(uri));
+          if (!res.ok) throw new Error(`status list answered ${res.status}`);
+          return new Uint8Array(await res.arrayBuffer());
+        },
+        log: (line) => log(line),
+      });
+      bank = await ensureSandboxBank(verifier, issuer, verifierAdminToken, url);
+    } catch (e) {
+      await wallet.close();
+      await issuer.close();
+      throw e;
+    }
+    app = createSandboxApp({ issuer, wallet, verifier, bank, url }, log);
     const sandboxApp = app;
     handler = (request) => sandboxApp.fetch(request);
     log(`sandbox: card files of the test residents: ${issuer.cardDirectory}`);
@@ -126,6 +158,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       cardDirectory: issuer.cardDirectory,
       close: async () => {
         await closeServer(server);
+        await verifier.close();
         await wallet.close();
         await issuer.close();
       },
@@ -143,10 +176,17 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
  * RFC 8414 §3.1): the issuer app answers those paths itself, so they are passed on unchanged.
  */
 export function createSandboxApp(
-  parts: { readonly issuer: OpenedIssuer; readonly wallet: OpenedWallet },
+  parts: {
+    readonly issuer: OpenedIssuer;
+    readonly wallet: OpenedWallet;
+    readonly verifier: OpenedVerifier;
+    readonly bank: SandboxBank;
+    /** The sandbox's own URL (the bank's page origin). */
+    readonly url: string;
+  },
   log: (line: string) => void,
 ): Hono {
-  const { issuer, wallet } = parts;
+  const { issuer, wallet, verifier } = parts;
   const app = new Hono();
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -156,7 +196,7 @@ export function createSandboxApp(
       pattern = routePath(c);
     } catch {}
     // A request forwarded to a service is logged by that service's own request log: one line each.
-    if (pattern === '/issuer/*' || pattern === '/wallet/*') return;
+    if (pattern === '/issuer/*' || pattern === '/wallet/*' || pattern === '/verifier/*') return;
     log(`${c.req.method} ${pattern} ${c.res.status} ${(performance.now() - started).toFixed(1)}ms`);
   });
   const forward =
@@ -173,6 +213,14 @@ export function createSandboxApp(
   app.get('/issuer', (c) => c.redirect('/issuer/'));
   app.get('/issuer/', async (c) => c.html(await renderIssuerPage(issuer)));
   app.all('/issuer/*', (c) => toIssuer(c.req.raw, c.env));
+  const toVerifier = forward('/verifier', verifier.app as unknown as Hono);
+  registerBankPages(app, {
+    url: parts.url,
+    bank: parts.bank,
+    verifierFetch: (request) => toVerifier(request),
+    phones: wallet.phones,
+  });
+  app.all('/verifier/*', (c) => toVerifier(c.req.raw, c.env));
   const toWallet = forward('/wallet', wallet.app);
   app.get('/wallet', (c) => c.redirect('/wallet/'));
   app.all('/wallet/*', (c) => toWallet(c.req.raw, c.env));

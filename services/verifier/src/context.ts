@@ -12,6 +12,11 @@ export interface VerifierConfig {
   /** Largest submitted session answer, bytes (default 1 MiB: a DeviceResponse with a portrait). */
   readonly maxResponseBodyBytes?: number;
   /**
+   * Keep fetched Status List Tokens for their `ttl` (default true, draft-ietf-oauth-status-list §5.1). A
+   * relying party may always fetch afresh instead (false): the sandbox does, so a revocation shows at once.
+   */
+  readonly cacheStatusLists?: boolean;
+  /**
    * AES-256 key (32 bytes) that encrypts each session's HPKE private key at rest (sessions/session-key.ts);
    * absent: the key is stored as plain PKCS#8 for its few minutes of life (and erased when the session ends).
    */

@@ -48,6 +48,8 @@ export interface OpenVerifierOptions {
   readonly statusListOrigins?: readonly string[];
   /** Replaces the configured fetcher (the sandbox hands in the issuer app's fetch). */
   readonly fetchStatusList?: StatusListFetcher;
+  /** Keep fetched status lists for their ttl (default true; see VerifierConfig.cacheStatusLists). */
+  readonly cacheStatusLists?: boolean;
 }
 
 /** An opened verifier: its app, store, checkpoint key and writer id. */
@@ -104,7 +106,12 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
     configuredStatusListFetcher({ allowedOrigins: options.statusListOrigins ?? [] });
   const deps: VerifierDeps = {
     store,
-    config: { origin: options.origin, adminToken, sessionKeyEncryptionKey: sessionKek },
+    config: {
+      origin: options.origin,
+      adminToken,
+      sessionKeyEncryptionKey: sessionKek,
+      ...(options.cacheStatusLists === undefined ? {} : { cacheStatusLists: options.cacheStatusLists }),
+    },
     clock,
     log,
     writerId,

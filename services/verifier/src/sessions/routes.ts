@@ -106,7 +106,8 @@ export function registerSessionRoutes(
 ): void {
   const rp = requireApiKey(deps.store, 'rp');
   const security = ['apiKey'];
-  const cache = new StatusListCache();
+  // Max 0 entries: nothing is kept, every verification fetches the list afresh.
+  const cache = new StatusListCache(deps.config.cacheStatusLists === false ? 0 : undefined);
   const problem = (description: string) => ({
     description,
     mediaType: 'application/problem+json',

@@ -1,0 +1,82 @@
+/**
+ * The sandbox's relying party — a bank opening accounts under 犯収法 — configured in the verifier at every
+ * start: the sandbox's own URL is its page origin (sessions are bound to it), the record IACAs are its
+ * trust anchors, and its verification program is declared *not* certified (the sandbox cannot claim a
+ * certification it does not have, DOMAIN.md §1), so the KYC method is honestly "none, because the program
+ * is not certified" while every check of the record runs for real. A fresh API key is issued per start and
+ * kept in memory only.
+ */
+import type { OpenedIssuer } from '@mynakit/issuer';
+import type { OpenedVerifier } from '@mynakit/verifier';
+
+/** The bank's client id in the verifier (x509_san_dns scheme, under `.invalid`). */
+export const SANDBOX_BANK_CLIENT_ID = 'x509_san_dns:bank.sandbox-mynakit.invalid';
+
+/** The bank as the sandbox pages use it. */
+export interface SandboxBank {
+  readonly relyingPartyId: string;
+  /** This process's API key of the bank (role `rp`). */
+  readonly apiKey: string;
+}
+
+async function json(res: Response, what: string): Promise<Record<string, unknown>> {
+  const body = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${what}: HTTP ${res.status} ${String(body.code ?? '')}`);
+  return body;
+}
+
+/** Creates the bank on the first start, brings its configuration up to date, and issues this start's key. */
+export async function ensureSandboxBank(
+  verifier: OpenedVerifier,
+  issuer: OpenedIssuer,
+  adminToken: string,
+  url: string,
+): Promise<SandboxBank> {
+  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
+  const config = {
+    name: 'サンドボックス銀行 / Sandbox Bank',
+    clientId: SANDBOX_BANK_CLIENT_ID,
+    law: 'hanshu',
+    origins: [url],
+    trustAnchors: issuer.deps.hierarchy.mnc.iacas.map((c) => Buffer.from(c.der).toString('base64')),
+    verificationProgram: { name: 'mynakit sandbox', version: '0.1.0', certified: false },
+  };
+  const listed = await json(
+    await verifier.app.request('/relying-parties', { headers }),
+    'list relying parties',
+  );
+  const existing = ((listed.relyingParties ?? []) as { id: string; clientId: string }[]).find(
+    (rp) => rp.clientId === SANDBOX_BANK_CLIENT_ID,
+  );
+  let id: string;
+  if (existing === undefined) {
+    const created = await json(
+      await verifier.app.request('/relying-parties', {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(config),
+      }),
+      'create the sandbox bank',
+    );
+    id = (created.relyingParty as { id: string }).id;
+  } else {
+    id = existing.id;
+    await json(
+      await verifier.app.request(`/relying-parties/${id}`, {
+        method: 'PUT',
+        headers,
+        body: JSON.stringify(config),
+      }),
+      'configure the sandbox bank',
+    );
+  }
+  const key = await json(
+    await verifier.app.request(`/relying-parties/${id}/api-keys`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ role: 'rp' }),
+    }),
+    'issue the sandbox bank a key',
+  );
+  return { relyingPartyId: id, apiKey: String(key.apiKey) };
+}
