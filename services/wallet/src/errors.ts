@@ -73,7 +73,9 @@ export type WalletErrorCode =
   | 'WALLET_ISSUER_NOT_CONFIGURED'
   // ---- presentation (src/presentation) ----
   /** My Number was approved for a relying party without a verified legal basis (DOMAIN.md §2). */
-  | 'WALLET_MY_NUMBER_WITHHELD';
+  | 'WALLET_MY_NUMBER_WITHHELD'
+  /** The request's reader authentication does not verify to a trusted reader root: it is refused. */
+  | 'WALLET_READER_AUTH_INVALID';
 
 /** The wallet engine's error: a stable code, a safe message, and the cause. */
 export class WalletError extends Error {

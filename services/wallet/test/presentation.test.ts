@@ -4,9 +4,17 @@
  * holder approved is disclosed, the owner's biometric is required, My Number is withheld, the history
  * records element names, and a record invalidated by the issuer's notice is no longer offered.
  */
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { buildDeviceRequest, buildJpMncRequest, ISO_23220_NAMESPACE, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
-import { buildAnnexCRequest, verifyAnnexCResponse } from '@mynakit/oid4vp';
+import {
+  annexCSessionTranscript,
+  buildAnnexCRequest,
+  createReaderAuthCertificate,
+  encodeEncryptionInfo,
+  toP256PublicJwk,
+  verifyAnnexCResponse,
+} from '@mynakit/oid4vp';
+import { createCertificate } from '@mynakit/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   installCredentials,
@@ -172,6 +180,88 @@ describe('presenting over the DC API (Annex C)', () => {
       ),
     ).toBe('WALLET_MY_NUMBER_WITHHELD');
     void withNumber;
+  }, 60_000);
+
+  it('verifies reader authentication: names the requester, lets My Number through only with a declared basis', async () => {
+    const day = 86_400_000;
+    const now = Date.now();
+    const rootKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const rootDer = createCertificate({
+      subject: 'C=JP, O=Test readers, CN=Test reader root',
+      publicKey: rootKeys.publicKey,
+      privateKey: rootKeys.privateKey,
+      notBefore: new Date(now - day),
+      notAfter: new Date(now + 365 * day),
+      extensions: [
+        { type: 'basicConstraints', ca: true, pathLength: 0 },
+        { type: 'keyUsage', usages: ['keyCertSign', 'cRLSign'] },
+      ],
+    });
+    const readerKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const reader = (withBasis: boolean) =>
+      createReaderAuthCertificate({
+        subject: 'C=JP, O=Example Securities, CN=kyc.example-securities.jp',
+        publicKey: readerKeys.publicKey,
+        issuer: { certificate: rootDer, privateKey: rootKeys.privateKey },
+        notBefore: new Date(now - day),
+        notAfter: new Date(now + 30 * day),
+        dnsNames: ['kyc.example-securities.jp'],
+        ...(withBasis ? { myNumberLegalBasis: { provision: '番号法第19条', basisCode: '第3号' } } : {}),
+      });
+    const signedRequest = (readerDer: Uint8Array, signedFor = ORIGIN) => {
+      const recipient = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const info = encodeEncryptionInfo({
+        nonce: new Uint8Array(randomBytes(32)),
+        recipientPublicKey: toP256PublicJwk(recipient.publicKey),
+      });
+      const deviceRequest = buildDeviceRequest({
+        version: '1.1',
+        docRequests: [
+          {
+            docType: MNC,
+            nameSpaces: {
+              [JP_MNC_NAMESPACE]: { full_name_unicode: false, individual_number_unicode: false },
+            },
+          },
+        ],
+        readerAuth: {
+          key: readerKeys.privateKey,
+          certificateChain: [readerDer],
+          sessionTranscriptBytes: annexCSessionTranscript(info.encoded, signedFor).sessionTranscriptBytes,
+          scope: 'all',
+        },
+      });
+      return {
+        deviceRequest: Buffer.from(deviceRequest).toString('base64url'),
+        encryptionInfo: info.encoded,
+      };
+    };
+    const read = (data: unknown, anchors: Uint8Array[] = [rootDer]) =>
+      readAnnexCRequest({ device: phone, data, origin: ORIGIN, readerTrustAnchors: anchors });
+
+    const withBasis = await read(signedRequest(reader(true)));
+    expect(withBasis.reader).toMatchObject({
+      authentication: 'verified',
+      myNumberLegalBasis: { basisCode: '第3号' },
+    });
+    expect(withBasis.reader.subject).toContain('Example Securities');
+    expect(
+      withBasis.documents[0]?.elements.find((e) => e.identifier === 'individual_number_unicode')?.withheld,
+    ).toBeUndefined();
+
+    const noBasis = await read(signedRequest(reader(false)));
+    expect(noBasis.reader.authentication).toBe('verified');
+    expect(
+      noBasis.documents[0]?.elements.find((e) => e.identifier === 'individual_number_unicode')?.withheld,
+    ).toBe('my-number-without-basis');
+    // Signed for another page (its transcript), or by a reader of an untrusted root: refused outright.
+    expect(await codeOf(read(signedRequest(reader(true), 'https://elsewhere.example')))).toBe(
+      'WALLET_READER_AUTH_INVALID',
+    );
+    expect(await codeOf(read(signedRequest(reader(true)), []))).toBe('WALLET_READER_AUTH_INVALID');
+    // An unsigned request is read, and says nobody is proven to ask.
+    const unsigned = bankRequest({ [JP_MNC_NAMESPACE]: ['full_name_unicode'] });
+    expect((await read(unsigned.data)).reader).toEqual({ authentication: 'none' });
   }, 60_000);
 
   it('stops offering the record once it heard that the record was revoked', async () => {

@@ -11,16 +11,21 @@
  *    it), HPKE-sealed to the page's key, and one line in the presentation history (element names, never
  *    values).
  *
- * My Number (`individual_number_unicode`) goes only to a relying party whose verified reader certificate
- * declares a legal basis (DOMAIN.md §2). This phone does not yet verify Annex C reader authentication, so
- * it withholds My Number on this channel, always, and refuses a consent that includes it.
+ * Reader authentication (ISO/IEC 18013-5 §9.1.4; `readerAuthAll` in a DeviceRequest 1.1 as Apple
+ * requires, or per-DocRequest `readerAuth`) is verified against the reader roots the phone trusts, over the
+ * same dcapi SessionTranscript: a request whose reader signature does not verify is refused
+ * (WALLET_READER_AUTH_INVALID); a verified one names the requester on the consent screen. My Number
+ * (`individual_number_unicode`) goes only to a requester whose *verified* reader certificate declares a
+ * legal basis (DOMAIN.md §2, @mynakit/oid4vp readMyNumberLegalBasis); otherwise it is withheld whatever the
+ * holder approves.
  */
-import { JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT, presentMdoc } from '@mynakit/mdoc';
+import { JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT, presentMdoc, verifyReaderAuth } from '@mynakit/mdoc';
 import {
   annexCSessionTranscript,
   encryptAnnexCResponse,
   heldDocumentOf,
   parseAnnexCRequest,
+  readMyNumberLegalBasis,
 } from '@mynakit/oid4vp';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
@@ -50,12 +55,61 @@ export interface RequestedDocument {
   readonly elements: readonly RequestedElement[];
 }
 
+/** Who asks, as reader authentication proved it. */
+export interface RequestingReader {
+  /** `verified`: a reader signature verified to a trusted root; `none`: the request carries none. */
+  readonly authentication: 'verified' | 'none';
+  /** The reader certificate's subject (who asks), when verified. */
+  readonly subject?: string;
+  /** The legal basis for My Number the verified certificate declares, when it declares one. */
+  readonly myNumberLegalBasis?: { readonly provision: string; readonly basisCode: string };
+}
+
 /** What a page asks, as the consent screen shows it. */
 export interface AnnexCRequestSummary {
   readonly origin: string;
   readonly documents: readonly RequestedDocument[];
   /** How the reader authenticated itself in the request (`readerAuthAll`, `readerAuth` or `none`). */
   readonly readerAuthentication: string;
+  readonly reader: RequestingReader;
+}
+
+/** Verifies the request's reader authentication (see the file comment); throws WALLET_READER_AUTH_INVALID. */
+function requestingReader(
+  parsed: ReturnType<typeof parseAnnexCRequest>,
+  origin: string,
+  readerTrustAnchors: readonly Uint8Array[],
+  now: Date,
+): RequestingReader {
+  if (parsed.readerAuthentication === 'none') return { authentication: 'none' };
+  const { sessionTranscriptBytes } = annexCSessionTranscript(parsed.encryptionInfo.encoded, origin);
+  const result = verifyReaderAuth(parsed.deviceRequestBytes, {
+    sessionTranscriptBytes,
+    trustAnchors: readerTrustAnchors,
+    now,
+  });
+  const certificate = result.readerCertificate;
+  if (result.verdict !== 'valid' || certificate === undefined)
+    throw new WalletError(
+      'WALLET_READER_AUTH_INVALID',
+      "the requester's reader authentication does not verify",
+    );
+  let basis: ReturnType<typeof readMyNumberLegalBasis>;
+  try {
+    basis = readMyNumberLegalBasis(certificate);
+  } catch (e) {
+    // A certificate that half-declares a basis is refused, never read as one.
+    throw new WalletError('WALLET_READER_AUTH_INVALID', 'the reader certificate declares a malformed basis', {
+      cause: e,
+    });
+  }
+  return {
+    authentication: 'verified',
+    subject: certificate.subject,
+    ...(basis.declared
+      ? { myNumberLegalBasis: { provision: basis.provision, basisCode: basis.basisCode } }
+      : {}),
+  };
 }
 
 /** Most elements summarised per request (a real request names a handful). */
@@ -73,6 +127,8 @@ export async function readAnnexCRequest(input: {
   readonly device: WalletDevice;
   readonly data: unknown;
   readonly origin: string;
+  /** Reader roots this phone trusts (DER); a request signed by another reader is refused. */
+  readonly readerTrustAnchors?: readonly Uint8Array[];
 }): Promise<AnnexCRequestSummary> {
   let parsed: ReturnType<typeof parseAnnexCRequest>;
   try {
@@ -80,6 +136,7 @@ export async function readAnnexCRequest(input: {
   } catch (e) {
     throw new WalletError('WALLET_INVALID_INPUT', 'the org-iso-mdoc request cannot be read', { cause: e });
   }
+  const reader = requestingReader(parsed, input.origin, input.readerTrustAnchors ?? [], input.device.clock());
   const documents: RequestedDocument[] = [];
   let count = 0;
   for (const docRequest of parsed.deviceRequest.docRequests) {
@@ -101,13 +158,15 @@ export async function readAnnexCRequest(input: {
           identifier,
           intentToRetain: intentToRetain === true,
           held: heldNs !== undefined && Object.hasOwn(heldNs, identifier),
-          ...(myNumber ? { withheld: 'my-number-without-basis' as const } : {}),
+          ...(myNumber && reader.myNumberLegalBasis === undefined
+            ? { withheld: 'my-number-without-basis' as const }
+            : {}),
         });
       }
     }
     documents.push({ docType, available: held !== undefined, elements });
   }
-  return { origin: input.origin, documents, readerAuthentication: parsed.readerAuthentication };
+  return { origin: input.origin, documents, readerAuthentication: parsed.readerAuthentication, reader };
 }
 
 /** The holder's approval: per docType, the namespace → element identifiers they agree to share. */
@@ -131,6 +190,8 @@ export async function presentAnnexC(input: {
   readonly device: WalletDevice;
   readonly data: unknown;
   readonly origin: string;
+  /** Reader roots this phone trusts (DER), as for readAnnexCRequest. */
+  readonly readerTrustAnchors?: readonly Uint8Array[];
   readonly consent: PresentationConsent;
   readonly userAuthentication: UserAuthentication;
 }): Promise<AnnexCPresentation> {
