@@ -1,0 +1,266 @@
+/**
+ * The sandbox's stories in Debian's Chromium, walked as a person would: the sandbox runs in this process
+ * (startSandbox, 127.0.0.1, port 0, a fresh data directory), and every step is a click or a keystroke on
+ * the pages it serves — the phones at /wallet/, the bank at /verifier/bank/, the operator console at
+ * /issuer/console/ — with what the pages show asserted, and where it is cheap what the stores hold.
+ *
+ *  - Story 1: the card is installed on the iPhone-like phone, then on the Android-like phone (certificates,
+ *    then the record without the card); the iPhone, unlocked, hears it was superseded.
+ *  - Story 2 (in part): the bank verifies the Android phone's record through the labelled bridge.
+ *  - Story 5: three wrong auth PINs lock the Android phone's auth key.
+ *  - Story 4: the Android phone goes offline, the operator records the holder's move in the console, and
+ *    the bank catches the record the offline phone still presents (status list).
+ *
+ * The landing page and the phones page fit a 390 px wide screen. With MYNAKIT_SCREENSHOTS=1 the last page
+ * of each story, the landing page and the phones page are saved to docs/screenshots/ (`npm run
+ * screenshots`).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../test/helpers/browser.js';
+import { type RunningSandbox, startSandbox } from '../src/index.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const SHOTS = join(REPO, 'docs', 'screenshots');
+const SCREENSHOTS = process.env.MYNAKIT_SCREENSHOTS === '1';
+const RESIDENT = 'sandbox-ordinary-female';
+const NEW_ADDRESS = '東京都千代田区試験町一丁目1番1号';
+
+interface PhoneState {
+  documents: { docType: string; state: string; invalidationReason?: string }[];
+  certificates: { purpose: string; state: string }[];
+  secrets: { authPin: { locked?: boolean; remaining?: number } };
+}
+
+describe('the sandbox stories in Chromium', () => {
+  let dataDir: string;
+  let sandbox: RunningSandbox;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  const lines: string[] = [];
+
+  const phone = async (id: string) =>
+    (await (await fetch(`${sandbox.url}/wallet/phones/${id}`)).json()) as PhoneState;
+
+  /** Saves the page as one of the documentation's screenshots, only when asked to. */
+  const shot = async (name: string) => {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+  };
+
+  /** Fills the install form of one phone (opening its folded section first) and sends it. */
+  const install = async (id: string) => {
+    const section = page.locator(`section[data-phone="${id}"]`);
+    const details = section.locator('details');
+    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+    const form = section.locator('form.install');
+    await form.locator('select[name="residentId"]').selectOption(RESIDENT);
+    await form.locator('input[name="newAuthPin"]').fill('1234');
+    await form.locator('input[name="newAuthPinAgain"]').fill('1234');
+    await form.locator('input[name="newSignaturePassword"]').fill('STORYPASS1');
+    await form.locator('input[name="newSignaturePasswordAgain"]').fill('STORYPASS1');
+    await form.locator('input[name="liveness"]').check();
+    await Promise.all([
+      page.waitForURL(`${sandbox.url}/wallet/`, { timeout: 60_000 }),
+      form.locator('button').click(),
+    ]);
+  };
+
+  const overflowAt390 = async (path: string) => {
+    const small = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
+    try {
+      await small.goto(`${sandbox.url}${path}`);
+      return await small.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+    } finally {
+      await small.close();
+    }
+  };
+
+  beforeAll(async () => {
+    // The operator console is a built page: built when missing or older than its sources.
+    const build = spawnSync('node', ['scripts/build-pages.mjs'], { cwd: REPO, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build-pages failed: ${build.stderr}`);
+    dataDir = mkdtempSync(join(tmpdir(), 'mynakit-stories-'));
+    sandbox = await startSandbox({ port: 0, dataDir, log: (l) => lines.push(l) });
+    ({ browser, close: closeBrowser } = await launchChromium());
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  }, 120_000);
+  afterAll(async () => {
+    await closeBrowser?.();
+    await sandbox?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows the landing page in Japanese, linking every part, without sideways scrolling', async () => {
+    await page.goto(`${sandbox.url}/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    for (const href of ['/issuer/', '/wallet/', '/verifier/'])
+      expect(await page.locator(`a[href="${href}"]`).count(), href).toBeGreaterThan(0);
+    expect(await page.locator('body').textContent()).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+    await shot('landing.png');
+    expect(await overflowAt390('/')).toBeLessThanOrEqual(0);
+  });
+
+  it('shows the two phones in Japanese, without sideways scrolling', async () => {
+    await page.goto(`${sandbox.url}/wallet/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    expect(await page.locator('h1').textContent()).toContain('スマートフォン');
+    await page.locator('section[data-phone="iphone"]').waitFor();
+    await page.locator('section[data-phone="android"]').waitFor();
+    expect(await page.locator('[data-issuer="reachable"]').count()).toBe(1);
+    expect(await page.locator('section[data-phone="iphone"] button', { hasText: '搭載する' }).count()).toBe(
+      1,
+    );
+    await shot('phones.png');
+    expect(await overflowAt390('/wallet/')).toBeLessThanOrEqual(0);
+  });
+
+  it('story 1: installs on the iPhone, then on the Android phone, and the iPhone loses its record', async () => {
+    await page.goto(`${sandbox.url}/wallet/`);
+    await install('iphone');
+    const iphone = page.locator('section[data-phone="iphone"]');
+    await iphone.locator('li[data-doctype="org.iso.23220.1.jp.mnc"][data-state="active"]').waitFor();
+    expect(await iphone.textContent()).toContain('有効');
+
+    // The Android-like phone: the card gives the certificates, then the record is added without it.
+    await install('android');
+    const android = page.locator('section[data-phone="android"]');
+    expect(await android.locator('li[data-certificate][data-state="active"]').count()).toBe(2);
+    expect(await android.locator('li[data-doctype]').count()).toBe(0);
+    await Promise.all([
+      page.waitForURL(`${sandbox.url}/wallet/`),
+      android.locator('form[action="phones/android/record"] button').click(),
+    ]);
+    await android.locator('li[data-doctype="org.iso.23220.1.jp.mnc"][data-state="active"]').waitFor();
+
+    // The iPhone shows its record until it hears the issuer.
+    expect(await iphone.locator('li[data-doctype][data-state="active"]').count()).toBe(1);
+    await Promise.all([
+      page.waitForURL(`${sandbox.url}/wallet/`),
+      iphone.locator('form[action="phones/iphone/notices/sync"] button').click(),
+    ]);
+    const lost = iphone.locator('li[data-doctype="org.iso.23220.1.jp.mnc"][data-state="invalidated"]');
+    await lost.waitFor();
+    expect(await lost.textContent()).toContain('superseded');
+    expect(await lost.textContent()).toContain('無効');
+    await shot('story-1-second-phone.png');
+
+    const stored = await phone('iphone');
+    expect(stored.documents.map((d) => `${d.state}:${d.invalidationReason}`)).toEqual([
+      'invalidated:superseded',
+    ]);
+    expect(stored.certificates.every((c) => c.state === 'invalidated')).toBe(true);
+    expect((await phone('android')).documents.map((d) => d.state)).toEqual(['active']);
+    // What was typed into the forms went into no log line.
+    expect(lines.join('\n')).not.toContain('STORYPASS1');
+  }, 120_000);
+
+  it('story 2 (in part): the bank verifies the Android phone’s record through the bridge', async () => {
+    await page.goto(`${sandbox.url}/verifier/bank/`);
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    expect(await page.locator('.bridge').textContent()).toContain('ブリッジ');
+    await page.locator('input[name="phone"][value="android"]').check();
+    await Promise.all([
+      page.waitForURL(`${sandbox.url}/verifier/bank/verify`),
+      page.locator('form button').click(),
+    ]);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    const body = await page.locator('body').textContent();
+    expect(body).toContain('番号');
+    expect(body).toContain('花子');
+    expect(body).toContain('1986');
+    const portrait = page.locator('img.portrait');
+    expect(await portrait.count()).toBe(1);
+    // The photo decodes: the browser gave it a size.
+    expect(await portrait.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    expect(await page.locator('[data-method]').getAttribute('data-method')).toBe('none');
+    expect(await page.locator('[data-method]').textContent()).toContain('KYC_PROGRAM_NOT_CERTIFIED');
+    expect(await page.locator('tr[data-check="status.revocation"] td.passed').count()).toBe(1);
+    expect(await page.locator('[data-record]').getAttribute('data-record')).toMatch(/.+/);
+    await shot('story-2-bank-verified.png');
+  }, 60_000);
+
+  it('story 5: three wrong auth PINs lock the Android phone’s auth key', async () => {
+    const remaining: number[] = [];
+    for (const wrong of ['0000', '1111', '2222']) {
+      await page.goto(`${sandbox.url}/wallet/`);
+      const form = page.locator(
+        'section[data-phone="android"] form[action="phones/android/keys/auth/unlock"]',
+      );
+      await form.locator('input[name="pin"]').fill(wrong);
+      await Promise.all([page.waitForLoadState('load'), form.locator('button').click()]);
+      await page.waitForURL(/\/keys\/auth\/unlock$/);
+      // The refusal names its code.
+      expect(await page.locator('body').textContent()).toMatch(/WALLET_SECRET_(WRONG|LOCKED)/);
+      const pin = (await phone('android')).secrets.authPin;
+      remaining.push(pin.locked ? 0 : (pin.remaining ?? -1));
+    }
+    expect(remaining).toEqual([2, 1, 0]);
+    await page.goto(`${sandbox.url}/wallet/`);
+    const android = page.locator('section[data-phone="android"]');
+    const locked = android.locator('li.warn', { hasText: 'ロック中' });
+    await locked.waitFor();
+    expect(await locked.textContent()).toContain('利用者証明用暗証番号');
+    // The iPhone, which lost everything, has nothing locked.
+    expect(await page.locator('section[data-phone="iphone"]').textContent()).not.toContain('ロック中');
+    await shot('story-5-pin-locked.png');
+  }, 60_000);
+
+  it('story 4: the offline phone still presents, the operator records a move, and the bank catches it', async () => {
+    await page.goto(`${sandbox.url}/wallet/`);
+    const android = page.locator('section[data-phone="android"]');
+    await Promise.all([
+      page.waitForURL(`${sandbox.url}/wallet/`),
+      android.locator('form[action="phones/android/offline"] button').click(),
+    ]);
+    await android.locator('[data-offline="yes"]').waitFor();
+    expect(await android.locator('[data-offline="yes"]').textContent()).toContain('オフライン');
+
+    // The operator console takes the sandbox's token by itself.
+    await page.goto(`${sandbox.url}/issuer/console/`);
+    await page.locator(`button[data-resident-id="${RESIDENT}"]`).waitFor({ timeout: 30_000 });
+    await page.fill('input[name="resident-search"]', '花子');
+    await expect.poll(() => page.locator('button[data-resident-id]').count()).toBe(1);
+    await page.click(`button[data-resident-id="${RESIDENT}"]`);
+    await page.locator('.resident-name').waitFor();
+    await page.selectOption('select[name="event"]', 'addressChanged');
+    await page.fill('input[name="change-address"]', NEW_ADDRESS);
+    await page.fill('input[name="change-municipalityCode"]', '131016');
+    await page.fill('input[name="change-municipalityName"]', '千代田区');
+    await page.click('form.life-event button[type="submit"]');
+    const result = page.locator('.result');
+    await result.waitFor({ timeout: 30_000 });
+    const count = Number(await result.locator('[data-revoked-count]').getAttribute('data-revoked-count'));
+    expect(count).toBeGreaterThanOrEqual(1);
+    const kinds = await result
+      .locator('[data-revoked-kind]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-revoked-kind')));
+    expect(kinds).toHaveLength(count);
+    expect(kinds).toContain('jpki-sign');
+    await page.locator('.installation tr[data-credential-state="revoked"]').first().waitFor();
+
+    // The offline phone heard nothing: it still holds its record in force.
+    expect((await phone('android')).documents.map((d) => d.state)).toEqual(['active']);
+
+    await page.goto(`${sandbox.url}/verifier/bank/`);
+    await page.locator('input[name="phone"][value="android"]').check();
+    await Promise.all([
+      page.waitForURL(`${sandbox.url}/verifier/bank/verify`),
+      page.locator('form button').click(),
+    ]);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('invalid');
+    expect(await page.locator('tr[data-check="status.revocation"] td.failed').count()).toBe(1);
+    // Nothing of the holder is shown for a record that failed.
+    expect(await page.locator('img.portrait').count()).toBe(0);
+    await shot('story-4-bank-catches-revoked.png');
+  }, 90_000);
+});
