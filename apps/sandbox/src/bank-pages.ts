@@ -108,7 +108,11 @@ ${portrait ? html`<tr><th>顔写真 <span class="en">photo</span></th><td><img c
 ${
   answer.method
     ? html`<p data-method="${answer.method.id}">犯収法施行規則 第6条第1項第1号 <strong>${answer.method.letter}</strong></p>`
-    : html`<p data-method="none">該当なし <span class="en">none</span>: ${(answer.methodReasons ?? []).join(', ')}</p>`
+    : html`<p data-method="none">該当なし <span class="en">none</span>: ${
+        (answer.methodReasons ?? []).length > 0
+          ? (answer.methodReasons ?? []).join(', ')
+          : html`検証が有効ではありません <span class="en">the verification is not valid</span>`
+      }</p>`
 }
 <h2>検証 <span class="en">Checks</span></h2>
 <table>${(answer.checks ?? []).map((c) => html`<tr data-check="${c.id}"><td>${c.id}</td><td class="${c.status}">${c.status}</td></tr>`)}</table>

@@ -124,7 +124,7 @@ describe('sandbox', () => {
     // Without the liveness step nothing is installed.
     const noLiveness = await form('/wallet/phones/iphone/install', { ...holder, liveness: '' });
     expect(noLiveness.status).toBe(400);
-    expect(((await noLiveness.json()) as { code: string }).code).toBe('WALLET_LIVENESS_REQUIRED');
+    expect(await noLiveness.text()).toContain('data-refusal="WALLET_LIVENESS_REQUIRED"');
 
     const first = await form('/wallet/phones/iphone/install', holder);
     expect(first.status).toBe(303);

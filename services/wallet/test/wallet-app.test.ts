@@ -253,5 +253,17 @@ describe('the wallet app with the issuer', () => {
     // The signature password is a separate secret and still has its five tries.
     expect(summary.secrets.signaturePassword.remaining).toBe(5);
     expect(await (await app.request('/')).text()).toContain('ロック中');
+    // The page's own form gets a page back (not JSON), with the code and a way home.
+    const form = await app.request('/phones/app-lock/keys/auth/unlock', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'pin=4321',
+    });
+    expect(form.status).toBe(423);
+    expect(form.headers.get('content-type')).toContain('text/html');
+    const refusal = await form.text();
+    expect(refusal).toContain('data-refusal="WALLET_SECRET_LOCKED"');
+    expect(refusal).toContain('href="../../../../"');
+    expect(refusal).not.toContain('4321');
   }, 120_000);
 });

@@ -32,7 +32,7 @@ import type { IssuerClient } from '../installation/issuer-client.js';
 import { syncNotices } from '../notices/sync-notices.js';
 import { type EmulatorInstallation, registerInstallRoutes } from './install-routes.js';
 import { probeIssuer } from './issuer-status.js';
-import { renderPhonesPage } from './phone-page.js';
+import { renderPhonesPage, renderRefusalPage } from './phone-page.js';
 import { summarizePhone } from './phone-summary.js';
 
 /** What the wallet app is given. */
@@ -202,9 +202,15 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
   app.get('/issuer-status', async (c) => c.json(await probeIssuer(deps.issuer)));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.notFound(() => problem(404, 'WALLET_NOT_FOUND', 'Not found'));
-  app.onError((err) => {
+  app.onError((err, c) => {
     if (err instanceof WalletError) {
       const status = STATUS_OF.get(err.code) ?? 500;
+      // A form of the page (no script) gets a page back, with a way home, instead of a JSON document.
+      if (c.req.method === 'POST' && !wantsJson(c.req.raw))
+        return new Response(renderRefusalPage(err.code, err.message, c.req.path, err.remainingTries), {
+          status,
+          headers: { 'content-type': 'text/html; charset=utf-8' },
+        });
       // A WalletError's message is written by the wallet for its user and names no personal data.
       return problem(
         status,
