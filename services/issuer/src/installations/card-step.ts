@@ -16,7 +16,7 @@
  * fails them does not burn it, and before anything is written, so that of two identical requests one wins
  * (startInstallation consumes it first thing in the transaction that writes the installation).
  */
-import { verifyAuthResponse, verifyJpkiSignature } from '@mynakit/jpki';
+import { verifyJpkiSignature } from '@mynakit/jpki';
 import { SANDBOX_JPKI_POLICY_CONFIG } from '../ca/sandbox-names.js';
 import type { IssuerDeps } from '../context.js';
 import { IssuerError } from '../errors.js';
@@ -25,7 +25,7 @@ import type { CredentialKind } from '../store/schema.js';
 import { challengeBytesOf, consumeChallenge } from './challenges.js';
 import { canonicalInstallationRequest, type InstallationFamilyName } from './installation-request.js';
 import { createRecordOffer, type RecordOffer } from './offer.js';
-import { requirePassedProof } from './proof-checks.js';
+import { requirePassedProof, verifyHolderAuthentication } from './proof-checks.js';
 import { bytesFromBase64, fingerprintOf, randomOf, sameBytes } from './support.js';
 
 /** The proof of the card step. */
@@ -119,17 +119,11 @@ async function checkCardStep(
   const proof = request.proof;
   const challenge = challengeBytesOf(proof.challengeId);
   const certificate = bytesFromBase64(proof.certificate, 'proof.certificate');
-  const report = await verifyAuthResponse({
-    challenge,
-    signature: bytesFromBase64(proof.signature, 'proof.signature'),
-    certificate,
-    trustAnchors: deps.hierarchy.jpki.userAuthentication.cas.map((c) => c.certificate),
+  const serial = await verifyHolderAuthentication(
+    deps.hierarchy,
+    { challenge, signature: bytesFromBase64(proof.signature, 'proof.signature'), certificate },
     now,
-    profile: 'jpki-auth',
-    policies: SANDBOX_JPKI_POLICY_CONFIG,
-  });
-  requirePassedProof(report.checks);
-  const serial = report.identity?.serialNumber;
+  );
   const card =
     serial === undefined ? undefined : await deps.store.cards.getByCertificateSerial('auth', serial);
   if (!card || !sameBytes(card.authCert, certificate))

@@ -4,6 +4,9 @@
  * `status.revocation` is not asked of CRLs or OCSP here: the register says whether a card or credential is
  * in force (card-step.ts, record-offer.ts). Everything else must have passed.
  */
+import { verifyAuthResponse } from '@mynakit/jpki';
+import type { SandboxHierarchy } from '../ca/sandbox-hierarchy.js';
+import { SANDBOX_JPKI_POLICY_CONFIG } from '../ca/sandbox-names.js';
 import { IssuerError } from '../errors.js';
 
 /** A check of a verification report, as far as this needs it. */
@@ -56,4 +59,28 @@ export function requirePassedProof(checks: readonly ReportCheck[]): void {
   const other = failed.map((c) => c.id);
   if (other.length > 0)
     throw new IssuerError('ISSUER_PROOF_INVALID', `the proof does not verify (${other.join(', ')})`);
+}
+
+/**
+ * Verifies a holder's JPKI user authentication — the signature over the challenge, the certificate's path
+ * to the hierarchy's user-authentication CAs, its profile and validity (@mynakit/jpki verifyAuthResponse) —
+ * and throws as requirePassedProof does. Answers the certificate's serial (lower-case hex), for the caller
+ * to find the card or the smartphone credential it belongs to in the register.
+ */
+export async function verifyHolderAuthentication(
+  hierarchy: SandboxHierarchy,
+  proof: { readonly challenge: Uint8Array; readonly signature: Uint8Array; readonly certificate: Uint8Array },
+  now: Date,
+): Promise<string | undefined> {
+  const report = await verifyAuthResponse({
+    challenge: proof.challenge,
+    signature: proof.signature,
+    certificate: proof.certificate,
+    trustAnchors: hierarchy.jpki.userAuthentication.cas.map((c) => c.certificate),
+    now,
+    profile: 'jpki-auth',
+    policies: SANDBOX_JPKI_POLICY_CONFIG,
+  });
+  requirePassedProof(report.checks);
+  return report.identity?.serialNumber;
 }

@@ -1,21 +1,8 @@
-/**
- * The record added later (POST /installations/{id}/record-offer): an Android holder whose phone already
- * holds the smartphone JPKI certificates adds the card-substitute record without repeating the card step
- * (DOMAIN.md §1 "Two phone families"). The phone proves that it is the active installation by a JPKI user
- * authentication with its *smartphone* user-authentication key — the certificate issued to this
- * installation, still in force — over a challenge from POST /installations/challenges; the answer is a new
- * credential offer for the active installation. The OpenID4VCI credential endpoint then adds the record
- * with InstallationRepository.addCredentials.
- *
- * The record goes only to a holder whose card carries a signature certificate (DOMAIN.md §4).
- */
-import { verifyAuthResponse } from '@mynakit/jpki';
-import { SANDBOX_JPKI_POLICY_CONFIG } from '../ca/sandbox-names.js';
 import type { IssuerDeps } from '../context.js';
 import { IssuerError } from '../errors.js';
 import { challengeBytesOf, consumeChallenge } from './challenges.js';
 import { createRecordOffer, type RecordOffer } from './offer.js';
-import { requirePassedProof } from './proof-checks.js';
+import { verifyHolderAuthentication } from './proof-checks.js';
 import { bytesFromBase64, randomOf, sameBytes } from './support.js';
 
 /** The body of POST /installations/{id}/record-offer. */
@@ -36,17 +23,11 @@ export async function offerRecordToInstallation(
   const now = deps.clock();
   const challenge = challengeBytesOf(request.challengeId);
   const certificate = bytesFromBase64(request.certificate, 'certificate');
-  const report = await verifyAuthResponse({
-    challenge,
-    signature: bytesFromBase64(request.signature, 'signature'),
-    certificate,
-    trustAnchors: deps.hierarchy.jpki.userAuthentication.cas.map((c) => c.certificate),
+  const serial = await verifyHolderAuthentication(
+    deps.hierarchy,
+    { challenge, signature: bytesFromBase64(request.signature, 'signature'), certificate },
     now,
-    profile: 'jpki-auth',
-    policies: SANDBOX_JPKI_POLICY_CONFIG,
-  });
-  requirePassedProof(report.checks);
-  const serial = report.identity?.serialNumber;
+  );
   const credential =
     serial === undefined ? undefined : await deps.store.credentials.getBySerial('jpki-auth', serial);
   if (
