@@ -15,6 +15,11 @@ export {
   readOrCreateCheckpointKey,
 } from './keys/checkpoint-key.js';
 export {
+  runVerifierMaintenance,
+  VERIFIER_MAINTENANCE_INTERVAL_MS,
+  type VerifierMaintenanceResult,
+} from './maintenance.js';
+export {
   listRecordAccess,
   logRecordAccess,
   type RecordAccess,
@@ -22,8 +27,8 @@ export {
 } from './records/access-log.js';
 export { canonicalJson, canonicalJsonBytes, type JsonValue } from './records/canonical-json.js';
 export {
-  type ChainCheckpoint,
   CHECKPOINT_TYPE,
+  type ChainCheckpoint,
   type CheckpointPayload,
   checkpointPayloadBytes,
   es256Signer,
@@ -57,8 +62,8 @@ export {
   contentHashOf,
   GENESIS_PREV_HASH,
   RECORD_HASH_TYPE,
-  recordHashOf,
   type RecordHashInput,
+  recordHashOf,
 } from './records/record-hash.js';
 export {
   type BrokenPoint,
@@ -68,37 +73,33 @@ export {
 } from './records/verify-chains.js';
 export {
   DEFAULT_RETENTION_YEARS,
-  type Law,
   LAWS,
+  type Law,
   type RelyingPartyConfig,
   type RelyingPartyConfigInput,
   RelyingPartyConfigSchema,
+  RevocationPolicySchema,
   retainUntilOf,
   retentionYearsOf,
-  RevocationPolicySchema,
   VerificationProgramSchema,
   WebOriginSchema,
 } from './relying-parties/config.js';
 export {
-  DEFAULT_CHECKPOINT_INTERVAL_MS,
-  type OpenedVerifier,
-  type OpenVerifierOptions,
-  openVerifier,
-  type RunningVerifier,
-  type StartVerifierOptions,
-  startVerifier,
-} from './server.js';
-export * from './store/index.js';
-export {
-  type CachedStatusList,
-  MAX_CACHED_STATUS_LISTS,
-  StatusListCache,
-} from './revocation/status-list-cache.js';
+  decideRevocation,
+  REVOCATION_POLICY_CHECK,
+  REVOCATION_UNDETERMINED_FLAG,
+  type RevocationDecision,
+} from './revocation/revocation-policy.js';
 export {
   createStatusChecker,
   type StatusCheckerInput,
   type StatusConsultation,
 } from './revocation/status-checker.js';
+export {
+  type CachedStatusList,
+  MAX_CACHED_STATUS_LISTS,
+  StatusListCache,
+} from './revocation/status-list-cache.js';
 export {
   type ConfiguredFetcherOptions,
   configuredStatusListFetcher,
@@ -108,11 +109,14 @@ export {
   type StatusListFetcher,
 } from './revocation/status-list-fetcher.js';
 export {
-  decideRevocation,
-  REVOCATION_POLICY_CHECK,
-  REVOCATION_UNDETERMINED_FLAG,
-  type RevocationDecision,
-} from './revocation/revocation-policy.js';
+  DEFAULT_CHECKPOINT_INTERVAL_MS,
+  type OpenedVerifier,
+  type OpenVerifierOptions,
+  openVerifier,
+  type RunningVerifier,
+  type StartVerifierOptions,
+  startVerifier,
+} from './server.js';
 export {
   type CreatedSession,
   type CreateSessionInput,
@@ -127,4 +131,5 @@ export {
 } from './sessions/requested-elements.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './sessions/routes.js';
 export { newSessionKeyPair, openSessionKey, sealSessionKey } from './sessions/session-key.js';
+export * from './store/index.js';
 export { type SessionVerification, verifySessionResponse } from './verification/verify-session-response.js';

@@ -19,6 +19,7 @@ import type { VerifierDeps } from './context.js';
 import { VerifierError } from './errors.js';
 import type { VerifierEnv } from './http/auth.js';
 import { type CheckpointKey, readOrCreateCheckpointKey } from './keys/checkpoint-key.js';
+import { runVerifierMaintenance, VERIFIER_MAINTENANCE_INTERVAL_MS } from './maintenance.js';
 import { es256Signer, signCheckpoints } from './records/checkpoints.js';
 import { configuredStatusListFetcher, type StatusListFetcher } from './revocation/status-list-fetcher.js';
 import { openVerifierStore, type VerifierStore } from './store/verifier-store.js';
@@ -50,6 +51,8 @@ export interface OpenVerifierOptions {
   readonly fetchStatusList?: StatusListFetcher;
   /** Keep fetched status lists for their ttl (default true; see VerifierConfig.cacheStatusLists). */
   readonly cacheStatusLists?: boolean;
+  /** How often expired sessions and records past retention are cleared (default every 10 minutes; 0: never). */
+  readonly maintenanceIntervalMs?: number;
 }
 
 /** An opened verifier: its app, store, checkpoint key and writer id. */
@@ -119,6 +122,26 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
   };
   if (adminTokenFile !== undefined) log(`verifier: operator token for /relying-parties: ${adminTokenFile}`);
   log(`verifier: checkpoint key ${checkpointKey.file} (file permissions only, not encrypted at rest)`);
+  // Expired sessions and records past retention are cleared at open and then every interval, on a timer
+  // that does not keep the process alive; a failed run is logged and the next one tries again.
+  const maintain = async () => {
+    try {
+      const r = await runVerifierMaintenance(store, clock().getTime());
+      if (r.sessions + r.purgedRecords > 0)
+        log(
+          `verifier: maintenance deleted ${r.sessions} sessions, purged ${r.purgedRecords} records past retention`,
+        );
+    } catch (e) {
+      log(`verifier: maintenance failed (${(e as Error).name}); it runs again later`);
+    }
+  };
+  const maintenanceInterval = options.maintenanceIntervalMs ?? VERIFIER_MAINTENANCE_INTERVAL_MS;
+  let maintenanceTimer: NodeJS.Timeout | undefined;
+  if (maintenanceInterval > 0) {
+    await maintain();
+    maintenanceTimer = setInterval(() => void maintain(), maintenanceInterval);
+    maintenanceTimer.unref();
+  }
   return {
     app: createVerifierApp(deps),
     deps,
@@ -126,7 +149,10 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
     checkpointKey,
     writerId,
     ...(adminTokenFile === undefined ? {} : { adminTokenFile }),
-    close: () => store.close(),
+    close: async () => {
+      clearInterval(maintenanceTimer);
+      await store.close();
+    },
   };
 }
 

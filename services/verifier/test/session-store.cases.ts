@@ -7,6 +7,7 @@
 
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVerifierMaintenance } from '../src/maintenance.js';
 import { verifyRecordChains } from '../src/records/verify-chains.js';
 import { newSessionKeyPair, openSessionKey, sealSessionKey } from '../src/sessions/session-key.js';
 import type { NewSession } from '../src/sessions/session-repository.js';
@@ -111,6 +112,17 @@ export function defineSessionStoreCases(
       const purged = await a.sessions.purgeExpired(T0 + 10 * 60_000);
       expect(purged).toBeGreaterThan(0);
       expect(await a.sessions.get(s.id)).toBeUndefined();
+    });
+
+    it('maintenance deletes the sessions that expired and keeps the others', async () => {
+      const later = T0 + 60 * 60_000;
+      const expired = await newSession(1);
+      const fresh = await newSession(2 * 60 * 60_000);
+      const r = await runVerifierMaintenance(a, later);
+      expect(r.sessions).toBeGreaterThanOrEqual(1);
+      expect(await a.sessions.get(expired.id)).toBeUndefined();
+      expect((await a.sessions.get(fresh.id))?.state).toBe('open');
+      expect((await runVerifierMaintenance(a, later)).sessions).toBe(0);
     });
 
     it('writes records and finishes sessions in one transaction, concurrently on one chain', async () => {

@@ -1,0 +1,29 @@
+/**
+ * What a verifier that runs for years must do on its own: delete sessions past their expiry (their sealed
+ * HPKE keys and requests are of no use after it), and purge the content of verification records past their
+ * retention (7 years under 犯収法, about 3 under 携帯法: the relying party's configuration) unless on legal
+ * hold — the tombstone keeps the content hash, so the chains still verify (records/record-chains.ts).
+ */
+import { purgeExpiredRecords } from './records/record-chains.js';
+import type { VerifierStore } from './store/index.js';
+
+/** How often a running verifier does its maintenance: every 10 minutes. */
+export const VERIFIER_MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
+
+/** What one maintenance run did. */
+export interface VerifierMaintenanceResult {
+  /** Sessions deleted (expired before now). */
+  readonly sessions: number;
+  /** Records whose content was replaced by a tombstone. */
+  readonly purgedRecords: number;
+}
+
+/** One maintenance run at `now` (epoch ms). */
+export async function runVerifierMaintenance(
+  store: VerifierStore,
+  now: number,
+): Promise<VerifierMaintenanceResult> {
+  const sessions = await store.sessions.purgeExpired(now);
+  const purgedRecords = await purgeExpiredRecords(store, now);
+  return { sessions, purgedRecords };
+}
