@@ -13,10 +13,10 @@ const script = fileURLToPath(new URL('../print-test-summary.mjs', import.meta.ur
 const dir = mkdtempSync(join(tmpdir(), 'mynakit-summary-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const summaryOf = (report: unknown): string => {
+const summaryOf = (report: unknown, ...flags: string[]): string => {
   const file = join(dir, `${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(file, JSON.stringify(report));
-  const r = spawnSync(process.execPath, [script, file], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [script, file, ...flags], { encoding: 'utf8' });
   expect(r.status).toBe(0);
   return r.stdout.trim();
 };
@@ -67,5 +67,17 @@ describe('print-test-summary', () => {
   it('a missing report is a failure, never a silent pass', () => {
     const r = spawnSync(process.execPath, [script, join(dir, 'absent.json')], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('0 passed, 1 failed');
+  });
+
+  it('counts the quick start CI ran outside vitest as one more test', () => {
+    const report = {
+      testResults: [{ name: 'd.test.ts', status: 'passed', assertionResults: [test('p', 'passed')] }],
+    };
+    expect(summaryOf(report, '--also-passed')).toBe('2 passed, 0 failed, 0 skipped');
+    expect(summaryOf(report, '--also-failed')).toBe('1 passed, 1 failed, 0 skipped');
+    const r = spawnSync(process.execPath, [script, join(dir, 'absent.json'), '--also-failed'], {
+      encoding: 'utf8',
+    });
+    expect(r.stdout.trim()).toBe('0 passed, 2 failed');
   });
 });
