@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as verifierTables from './0001-verifier-tables.js';
 import * as verificationSessions from './0002-verification-sessions.js';
+import * as jpkiSessions from './0003-jpki-sessions.js';
 
 /**
  * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
@@ -9,4 +10,5 @@ import * as verificationSessions from './0002-verification-sessions.js';
 export const verifierMigrations: Record<string, Migration> = {
   '0001-verifier-tables': verifierTables,
   '0002-verification-sessions': verificationSessions,
+  '0003-jpki-sessions': jpkiSessions,
 };
