@@ -222,8 +222,10 @@ export {
 } from './reader-auth/my-number-legal-basis.js';
 export {
   type CreateReaderAuthCertificateInput,
+  type CreateReaderAuthCertificateWithSignerInput,
   checkReaderAuthProfile,
   createReaderAuthCertificate,
+  createReaderAuthCertificateWithSigner,
 } from './reader-auth/reader-auth-certificate.js';
 // Reader authentication certificates for relying parties
 export {

@@ -1,5 +1,12 @@
 import type { KeyObject } from 'node:crypto';
-import { type Certificate, createCertificate, type Issuer, parseCertificate } from '@mynakit/pki';
+import {
+  type Certificate,
+  createCertificate,
+  createCertificateWithSigner,
+  type Issuer,
+  parseCertificate,
+  type SignerIssuer,
+} from '@mynakit/pki';
 import { type Check, ReportBuilder } from '@mynakit/report';
 import {
   encodeMyNumberBasisPolicies,
@@ -41,7 +48,10 @@ export interface CreateReaderAuthCertificateInput {
   readonly serialNumber?: string | bigint;
 }
 
-export function createReaderAuthCertificate(input: CreateReaderAuthCertificateInput): Uint8Array {
+/** The profile's extensions for `input` (shared by both ways of signing). */
+function readerAuthExtensions(
+  input: Omit<CreateReaderAuthCertificateInput, 'issuer'>,
+): Parameters<typeof createCertificate>[0]['extensions'] & unknown[] {
   const oids = input.oids ?? DEFAULT_MY_NUMBER_BASIS_OIDS;
   const extensions: Parameters<typeof createCertificate>[0]['extensions'] & unknown[] = [
     { type: 'keyUsage', usages: ['digitalSignature'], critical: true },
@@ -69,13 +79,43 @@ export function createReaderAuthCertificate(input: CreateReaderAuthCertificateIn
   } else if (input.policies && input.policies.length > 0) {
     extensions.push({ type: 'certificatePolicies', policies: input.policies });
   }
+  return extensions;
+}
+
+/** A reader-authentication certificate of the profile above, signed with the CA's private key. */
+export function createReaderAuthCertificate(input: CreateReaderAuthCertificateInput): Uint8Array {
   return createCertificate({
     subject: input.subject,
     issuer: input.issuer,
     publicKey: input.publicKey,
     notBefore: input.notBefore,
     notAfter: input.notAfter,
-    extensions,
+    extensions: readerAuthExtensions(input),
+    ...(input.serialNumber !== undefined ? { serialNumber: input.serialNumber } : {}),
+  });
+}
+
+/** createReaderAuthCertificate's input with the CA's key behind a signer (a key store, an HSM). */
+export interface CreateReaderAuthCertificateWithSignerInput
+  extends Omit<CreateReaderAuthCertificateInput, 'issuer'> {
+  readonly issuer: SignerIssuer;
+}
+
+/**
+ * The same profile, signed through the CA's CertificateSigner (@mynakit/pki createCertificateWithSigner):
+ * how a CA whose key never leaves its key store — the sandbox reader CA — issues a relying party's
+ * reader certificate.
+ */
+export function createReaderAuthCertificateWithSigner(
+  input: CreateReaderAuthCertificateWithSignerInput,
+): Promise<Uint8Array> {
+  return createCertificateWithSigner({
+    subject: input.subject,
+    issuer: input.issuer,
+    publicKey: input.publicKey,
+    notBefore: input.notBefore,
+    notAfter: input.notAfter,
+    extensions: readerAuthExtensions(input),
     ...(input.serialNumber !== undefined ? { serialNumber: input.serialNumber } : {}),
   });
 }
