@@ -7,12 +7,14 @@
  * transaction is retried as a whole; on SQLite transactions run one at a time on the one connection.
  */
 import { isUniqueViolation } from '@mynakit/db';
+import type { Kysely } from 'kysely';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
 import type { JsonValue } from '../records/canonical-json.js';
 import { appendVerificationRecord, type VerificationRecord } from '../records/record-chains.js';
 import { SessionRepository } from '../sessions/session-repository.js';
 import { RelyingPartyRepository } from '../store/relying-party-repository.js';
+import type { VerifierDatabase } from '../store/schema.js';
 
 /** Attempts of the whole transaction before VERIFIER_RECORD_CONFLICT. */
 const MAX_ATTEMPTS = 8;
@@ -24,6 +26,11 @@ export interface RecordAndCompleteInput {
   readonly verdict: string;
   readonly content: { readonly [key: string]: JsonValue };
   readonly now: number;
+  /**
+   * Marks the session done inside the transaction (false: it was not claimed); default the Annex C
+   * session of `sessionId` (SessionRepository.complete). Other session kinds (JPKI) pass their own.
+   */
+  readonly complete?: (trx: Kysely<VerifierDatabase>, recordId: string) => Promise<boolean>;
 }
 
 function isRetryable(e: unknown): boolean {
@@ -54,11 +61,14 @@ export async function recordInTransaction(
             now: input.now,
           },
         );
-        const done = await new SessionRepository(trx).complete(input.sessionId, {
-          verdict: input.verdict,
-          recordId: record.id,
-          now: input.now,
-        });
+        const done =
+          input.complete !== undefined
+            ? await input.complete(trx, record.id)
+            : await new SessionRepository(trx).complete(input.sessionId, {
+                verdict: input.verdict,
+                recordId: record.id,
+                now: input.now,
+              });
         if (!done)
           throw new VerifierError('VERIFIER_SESSION_USED', 'the session was already used: open a new one');
         return record;
