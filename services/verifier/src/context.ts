@@ -21,6 +21,11 @@ export interface VerifierConfig {
    * absent: the key is stored as plain PKCS#8 for its few minutes of life (and erased when the session ends).
    */
   readonly sessionKeyEncryptionKey?: Uint8Array;
+  /**
+   * HMAC-SHA256 key (≥ 32 bytes) under which a passkey account keeps its person's identity (name and birth
+   * date) as a keyed hash only (passkeys/identity-binding.ts); absent: derived from sessionKeyEncryptionKey.
+   */
+  readonly passkeyIdentityKey?: Uint8Array;
   /** Lifetime of a verification session in seconds, 30..300 (default 300). */
   readonly sessionTtlSeconds?: number;
 }

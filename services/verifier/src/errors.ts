@@ -46,6 +46,39 @@ export type VerifierErrorCode =
   | 'VERIFIER_REVOCATION_UNAVAILABLE'
   /** The stored session key cannot be decrypted (wrong or missing session key-encryption key). */
   | 'VERIFIER_SESSION_KEY_UNAVAILABLE'
+  // ---- passkeys (src/passkeys) ----
+  /** The session did not end in a valid verification (not done, or its verdict is not valid). */
+  | 'VERIFIER_PASSKEY_SESSION_NOT_VALID'
+  /** The session's verification already bound a passkey or completed a step-up (single use). */
+  | 'VERIFIER_PASSKEY_SESSION_USED'
+  /** The verification is older than the window in which it may bind a passkey or complete a step-up. */
+  | 'VERIFIER_PASSKEY_OFFER_EXPIRED'
+  /** The verification record holds no name and birth date to bind the account to (or was purged). */
+  | 'VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE'
+  /** The step-up verification is of another person than the one the account is bound to. */
+  | 'VERIFIER_PASSKEY_IDENTITY_MISMATCH'
+  /** A step-up was completed for an account that has none pending. */
+  | 'VERIFIER_PASSKEY_STEP_UP_NOT_REQUESTED'
+  /** The WebAuthn challenge was never issued (by this relying party, for this ceremony). */
+  | 'VERIFIER_PASSKEY_CHALLENGE_UNKNOWN'
+  /** The WebAuthn challenge was already answered once (a replay). */
+  | 'VERIFIER_PASSKEY_CHALLENGE_USED'
+  /** The WebAuthn challenge's lifetime is over. */
+  | 'VERIFIER_PASSKEY_CHALLENGE_EXPIRED'
+  /** The ceremony ran on an origin that is not the expected one (clientDataJSON.origin). */
+  | 'VERIFIER_PASSKEY_ORIGIN_MISMATCH'
+  /** The authenticator data is for another RP ID (rpIdHash). */
+  | 'VERIFIER_PASSKEY_RP_ID_MISMATCH'
+  /** The authenticator did not verify the user (UV flag clear). */
+  | 'VERIFIER_PASSKEY_USER_NOT_VERIFIED'
+  /** The passkey is not registered with this relying party. */
+  | 'VERIFIER_PASSKEY_CREDENTIAL_UNKNOWN'
+  /** The signature counter did not grow: a cloned authenticator is suspected (WebAuthn L3 §6.1.1). */
+  | 'VERIFIER_PASSKEY_COUNTER_REGRESSION'
+  /** The attestation or assertion does not verify (signature, type, malformed data). */
+  | 'VERIFIER_PASSKEY_INVALID'
+  /** No key to bind identities with is configured (passkeyIdentityKey or the session key-encryption key). */
+  | 'VERIFIER_PASSKEY_NOT_CONFIGURED'
   // ---- HTTP authentication (src/http/auth.ts) ----
   /** The route needs the operator token or a relying party's API key, and none or another was sent. */
   | 'VERIFIER_UNAUTHORIZED'
