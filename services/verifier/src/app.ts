@@ -8,6 +8,7 @@ import { problem } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { statusOfVerifierError } from './http/status-of-error.js';
 import { registerRecordRoutes } from './records/routes.js';
+import { registerReaderKeyRoutes } from './relying-parties/reader-key-routes.js';
 import { registerRelyingPartyRoutes } from './relying-parties/routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 
@@ -36,6 +37,7 @@ export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   app.use('*', (c, next) => (RESPONSE_PATH.test(c.req.path) ? next() : bodyLimit(c, next)));
 
   registerRelyingPartyRoutes(app, registry, deps);
+  registerReaderKeyRoutes(app, registry, deps);
   registerRecordRoutes(app, registry, deps);
   registerSessionRoutes(app, registry, deps);
 

@@ -57,6 +57,17 @@ export type VerifierErrorCode =
   | 'VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE'
   /** The step-up verification is of another person than the one the account is bound to. */
   | 'VERIFIER_PASSKEY_IDENTITY_MISMATCH'
+  // ---- reader authentication keys (src/relying-parties/reader-key.ts) ----
+  /**
+   * No reader key-encryption key is configured (a reader key is never stored in the clear), or the stored
+   * reader key cannot be opened with it.
+   */
+  | 'VERIFIER_READER_KEY_UNAVAILABLE'
+  /**
+   * The certificate chain does not fit the pending reader key: another public key, not the ISO/IEC 18013-5
+   * reader-authentication profile, a client id it does not name, or outside its validity.
+   */
+  | 'VERIFIER_READER_CERTIFICATE_INVALID'
   /** A step-up was completed for an account that has none pending. */
   | 'VERIFIER_PASSKEY_STEP_UP_NOT_REQUESTED'
   /** The WebAuthn challenge was never issued (by this relying party, for this ceremony). */

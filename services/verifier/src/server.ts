@@ -104,6 +104,12 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
     await readOrCreateLine(join(dir, 'session-kek'), () => randomBytes(32).toString('base64url')),
     'base64url',
   );
+  // Relying parties' reader-authentication keys are sealed under their own key (relying-parties/reader-key.ts):
+  // a file like the session key's, shared by the instances of one deployment.
+  const readerKek = Buffer.from(
+    await readOrCreateLine(join(dir, 'reader-kek'), () => randomBytes(32).toString('base64url')),
+    'base64url',
+  );
   const fetchStatusList =
     options.fetchStatusList ??
     configuredStatusListFetcher({ allowedOrigins: options.statusListOrigins ?? [] });
@@ -113,6 +119,7 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
       origin: options.origin,
       adminToken,
       sessionKeyEncryptionKey: sessionKek,
+      readerKeyEncryptionKey: readerKek,
       ...(options.cacheStatusLists === undefined ? {} : { cacheStatusLists: options.cacheStatusLists }),
     },
     clock,

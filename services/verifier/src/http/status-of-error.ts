@@ -22,6 +22,7 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
   ],
   ['VERIFIER_ELEMENT_UNKNOWN', { status: 400, title: 'Unknown element' }],
   ['VERIFIER_REVOCATION_UNAVAILABLE', { status: 503, title: 'The revocation status is unavailable; retry' }],
+  ['VERIFIER_READER_CERTIFICATE_INVALID', { status: 422, title: 'The reader certificate does not fit' }],
   ['VERIFIER_PASSKEY_SESSION_NOT_VALID', { status: 409, title: 'The session has no valid verification' }],
   ['VERIFIER_PASSKEY_SESSION_USED', { status: 409, title: 'The verification was already used for a passkey' }],
   ['VERIFIER_PASSKEY_OFFER_EXPIRED', { status: 410, title: 'The verification is too old for this' }],

@@ -6,13 +6,27 @@
  * sent, the origin and the sealed private key. The answer carries what the page hands to
  * `navigator.credentials.get({digital: {requests: [{protocol, data}]}})`.
  *
- * Not yet: reader authentication (`readerAuthAll`, which Apple's wallet requires) — it needs the relying
- * party's reader key, which the verifier does not hold yet; the DeviceRequest is version 1.0 without it.
+ * Reader authentication (ISO/IEC 18013-5 §9.1.4; ISO/IEC 18013-7 Annex C): when the relying party has an
+ * active reader key (relying-parties/reader-key.ts) the DeviceRequest is version "1.1" with `readerAuthAll` —
+ * what Apple's wallet requires — a COSE_Sign1 over ReaderAuthenticationAllBytes whose SessionTranscript is the
+ * very dcapi transcript of this request (the EncryptionInfo string it carries and the page's origin), signed
+ * by @mynakit/mdoc buildDeviceRequest with the reader chain as x5chain. Without a reader key the request is
+ * version "1.0" and unsigned, and the answer says so (`readerAuthentication.form: 'none'`): a wallet that
+ * requires reader authentication will refuse it, and none will release My Number for it.
  */
+import { randomBytes } from 'node:crypto';
+import { bytesToBase64url } from '@mynakit/cbor';
 import { buildDeviceRequest, buildJpMncRequest, JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT } from '@mynakit/mdoc';
-import { ANNEX_C_PROTOCOL, buildAnnexCRequest } from '@mynakit/oid4vp';
+import {
+  ANNEX_C_PROTOCOL,
+  annexCSessionTranscript,
+  encodeEncryptionInfo,
+  readMyNumberLegalBasis,
+  toP256PublicJwk,
+} from '@mynakit/oid4vp';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
+import { activeReaderKey } from '../relying-parties/reader-key.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
 import { newId } from '../store/store-support.js';
 import { type RequestedElements, requestedElementsFor } from './requested-elements.js';
@@ -31,6 +45,23 @@ export interface CreateSessionInput {
   readonly elements?: RequestedElements | undefined;
 }
 
+/** How the session's request authenticates its reader (ISO/IEC 18013-5 §9.1.4). */
+export type SessionReaderAuthentication =
+  | {
+      /** Signed: DeviceRequest "1.1" with readerAuthAll. */
+      readonly form: 'readerAuthAll';
+      /** The reader certificate's subject: who the wallet shows as asking. */
+      readonly readerCertificateSubject: string;
+      /** The certificate declares a legal basis to receive My Number (what the wallet checks). */
+      readonly myNumberLegalBasisDeclared: boolean;
+    }
+  | {
+      /** Unsigned: DeviceRequest "1.0" without reader authentication. */
+      readonly form: 'none';
+      /** Why: the relying party has no reader key installed. */
+      readonly reason: string;
+    };
+
 /** What POST /sessions answers. */
 export interface CreatedSession {
   readonly sessionId: string;
@@ -42,6 +73,8 @@ export interface CreatedSession {
   readonly expiresAt: string;
   /** What was requested (namespace → identifiers). */
   readonly elements: RequestedElements;
+  /** Whether the request is signed by the relying party's reader key, and by whom. */
+  readonly readerAuthentication: SessionReaderAuthentication;
 }
 
 /** Opens an Annex C session for the caller's relying party (see the file comment). */
@@ -66,9 +99,33 @@ export async function createAnnexCSession(
     intentToRetain: party.config.law !== 'none',
     ...(asksMyNumber && basis !== undefined ? { legalBasis: { provision: basis } } : {}),
   });
-  const deviceRequest = buildDeviceRequest({ docRequests: [itemsRequest] });
   const { privateKey, publicKey } = newSessionKeyPair();
-  const built = buildAnnexCRequest({ deviceRequest, recipientKey: publicKey });
+  // ISO/IEC 18013-7 Annex C: EncryptionInfo first, since the transcript the reader signs hashes its string.
+  const info = encodeEncryptionInfo({
+    nonce: new Uint8Array(randomBytes(32)),
+    recipientPublicKey: toP256PublicJwk(publicKey),
+  });
+  const reader = await activeReaderKey(deps, caller.relyingPartyId);
+  const deviceRequest = reader
+    ? buildDeviceRequest({
+        version: '1.1',
+        docRequests: [itemsRequest],
+        readerAuth: {
+          key: reader.privateKey,
+          certificateChain: reader.certificateChain,
+          sessionTranscriptBytes: annexCSessionTranscript(info.encoded, input.origin).sessionTranscriptBytes,
+          scope: 'all',
+        },
+      })
+    : buildDeviceRequest({ docRequests: [itemsRequest] });
+  const readerAuthentication: SessionReaderAuthentication = reader
+    ? {
+        form: 'readerAuthAll',
+        readerCertificateSubject: reader.certificate.subject,
+        myNumberLegalBasisDeclared: readMyNumberLegalBasis(reader.certificate).declared,
+      }
+    : { form: 'none', reason: 'the relying party has no reader key installed' };
+  const built = { deviceRequest: bytesToBase64url(deviceRequest), encryptionInfo: info.encoded };
   const now = deps.clock().getTime();
   const ttl = Math.min(deps.config.sessionTtlSeconds ?? MAX_SESSION_TTL_SECONDS, MAX_SESSION_TTL_SECONDS);
   const expiresAt = now + Math.max(ttl, 1) * 1000;
@@ -95,5 +152,6 @@ export async function createAnnexCSession(
     },
     expiresAt: new Date(expiresAt).toISOString(),
     elements,
+    readerAuthentication,
   };
 }

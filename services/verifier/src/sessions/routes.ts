@@ -47,6 +47,14 @@ const CreatedSessionSchema = z
     }),
     expiresAt: z.string(),
     elements: z.record(z.string(), z.array(z.string())),
+    readerAuthentication: z.discriminatedUnion('form', [
+      z.object({
+        form: z.literal('readerAuthAll'),
+        readerCertificateSubject: z.string(),
+        myNumberLegalBasisDeclared: z.boolean(),
+      }),
+      z.object({ form: z.literal('none'), reason: z.string() }),
+    ]),
   })
   .meta({ id: 'CreatedSession' });
 

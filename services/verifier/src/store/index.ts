@@ -6,6 +6,11 @@ export {
   type RpCaller,
   type RpCredentialRole,
 } from './relying-party-repository.js';
+export {
+  MAX_READER_CHAIN,
+  ReaderKeyRepository,
+  type StoredReaderKey,
+} from './reader-key-repository.js';
 export type { VerifierDatabase } from './schema.js';
 export { type OpenVerifierStoreOptions, openVerifierStore, type VerifierStore } from './verifier-store.js';
 export {

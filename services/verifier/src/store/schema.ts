@@ -94,6 +94,21 @@ export interface VerificationSessionTable {
   record_id: string | null;
 }
 
+/** A relying party's reader-authentication key (migrations/0005-reader-keys.ts). */
+export interface ReaderKeyTable {
+  id: string;
+  relying_party_id: string;
+  state: 'pending' | 'active';
+  /** SubjectPublicKeyInfo DER. */
+  public_key: Uint8Array;
+  /** The private key sealed under the reader key-encryption key (relying-parties/reader-key.ts). */
+  sealed_private_key: Uint8Array;
+  /** JSON array of base64 DER certificates, the reader certificate first; null while pending. */
+  certificate_chain: string | null;
+  created_at: number;
+  activated_at: number | null;
+}
+
 /** The verifier's database. */
 export interface VerifierDatabase {
   relying_parties: RelyingPartyTable;
@@ -102,4 +117,5 @@ export interface VerifierDatabase {
   chain_checkpoints: ChainCheckpointTable;
   record_access_log: RecordAccessLogTable;
   verification_sessions: VerificationSessionTable;
+  reader_keys: ReaderKeyTable;
 }

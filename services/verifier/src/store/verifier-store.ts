@@ -2,6 +2,7 @@ import { migrateToLatest, openDatabase } from '@mynakit/db';
 import { type Kysely, sql } from 'kysely';
 import { verifierMigrations } from './migrations/index.js';
 import { SessionRepository } from '../sessions/session-repository.js';
+import { ReaderKeyRepository } from './reader-key-repository.js';
 import { RelyingPartyRepository } from './relying-party-repository.js';
 import type { VerifierDatabase } from './schema.js';
 import { SQLITE_SYNCHRONOUS } from './store-support.js';
@@ -26,6 +27,8 @@ export interface VerifierStore {
   readonly relyingParties: RelyingPartyRepository;
   /** Verification sessions (single use, by compare-and-set). */
   readonly sessions: SessionRepository;
+  /** Relying parties' reader-authentication keys (sealed) and certificate chains. */
+  readonly readerKeys: ReaderKeyRepository;
   /** Closes the database (ends the pool / the file). */
   close(): Promise<void>;
 }
@@ -54,6 +57,7 @@ export async function openVerifierStore(options: OpenVerifierStoreOptions): Prom
     db: opened.db,
     relyingParties: new RelyingPartyRepository(opened.db),
     sessions: new SessionRepository(opened.db),
+    readerKeys: new ReaderKeyRepository(opened.db),
     close: () => opened.close(),
   };
 }

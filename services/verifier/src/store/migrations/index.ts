@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as verifierTables from './0001-verifier-tables.js';
 import * as verificationSessions from './0002-verification-sessions.js';
+import * as readerKeys from './0005-reader-keys.js';
 import * as jpkiSessions from './0003-jpki-sessions.js';
 
 /**
@@ -11,4 +12,5 @@ export const verifierMigrations: Record<string, Migration> = {
   '0001-verifier-tables': verifierTables,
   '0002-verification-sessions': verificationSessions,
   '0003-jpki-sessions': jpkiSessions,
+  '0005-reader-keys': readerKeys,
 };
