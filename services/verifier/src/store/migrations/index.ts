@@ -3,6 +3,7 @@ import * as verifierTables from './0001-verifier-tables.js';
 import * as verificationSessions from './0002-verification-sessions.js';
 import * as readerKeys from './0005-reader-keys.js';
 import * as jpkiSessions from './0003-jpki-sessions.js';
+import * as passkeys from './0004-passkeys.js';
 
 /**
  * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
@@ -12,5 +13,6 @@ export const verifierMigrations: Record<string, Migration> = {
   '0001-verifier-tables': verifierTables,
   '0002-verification-sessions': verificationSessions,
   '0003-jpki-sessions': jpkiSessions,
+  '0004-passkeys': passkeys,
   '0005-reader-keys': readerKeys,
 };
