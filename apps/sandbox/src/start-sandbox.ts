@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { closeServer, listenOn } from '@mynakit/http-kit';
-import { type OpenedIssuer, openIssuer } from '@mynakit/issuer';
+import { type OpenedIssuer, openIssuer, SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
 import { type OpenedVerifier, openVerifier } from '@mynakit/verifier';
 import {
   cardShelfInDirectory,
@@ -24,6 +24,7 @@ import { registerBankPages } from './bank-pages.js';
 import { renderIssuerPage } from './issuer-page.js';
 import { renderLandingPage, type SandboxParts } from './landing-page.js';
 import { ensureSandboxBank, type SandboxBank } from './sandbox-bank.js';
+import { issueSandboxBankReaderKey } from './sandbox-reader-key.js';
 
 /** Options of `startSandbox`. */
 export interface StartSandboxOptions {
@@ -111,7 +112,17 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           trustAnchors: [...issuer.deps.hierarchy.mnc.iacas, ...issuer.deps.hierarchy.mdl.iacas].map(
             (c) => c.der,
           ),
+          // … and check their JPKI certificates against the sandbox's JPKI CAs and policies.
+          jpkiTrust: {
+            trustAnchors: [
+              ...issuer.deps.hierarchy.jpki.signature.cas,
+              ...issuer.deps.hierarchy.jpki.userAuthentication.cas,
+            ].map((c) => c.der),
+            policies: SANDBOX_JPKI_POLICY_CONFIG,
+          },
         },
+        // The phones trust the sandbox reader CA: a relying party it certified (the bank) is named on them.
+        readerTrustAnchors: issuer.deps.hierarchy.reader.roots.map((c) => c.der),
         ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
         log: (line) => log(line),
       });
@@ -142,6 +153,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         log: (line) => log(line),
       });
       bank = await ensureSandboxBank(verifier, issuer, verifierAdminToken, url);
+      // Its requests are signed (readerAuthAll) with a reader key the sandbox reader CA certifies afresh.
+      const reader = await issueSandboxBankReaderKey(verifier, issuer, verifierAdminToken, bank.relyingPartyId);
+      log(`sandbox: the bank signs its requests as ${reader}`);
     } catch (e) {
       await wallet.close();
       await issuer.close();

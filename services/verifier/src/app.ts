@@ -10,6 +10,7 @@ import { statusOfVerifierError } from './http/status-of-error.js';
 import { registerRecordRoutes } from './records/routes.js';
 import { registerReaderKeyRoutes } from './relying-parties/reader-key-routes.js';
 import { registerRelyingPartyRoutes } from './relying-parties/routes.js';
+import { registerJpkiSessionRoutes } from './sessions/jpki-routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 
 /** The one route whose body may exceed the general limit (sessions/routes.ts bounds it itself). */
@@ -40,6 +41,7 @@ export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   registerReaderKeyRoutes(app, registry, deps);
   registerRecordRoutes(app, registry, deps);
   registerSessionRoutes(app, registry, deps);
+  registerJpkiSessionRoutes(app, registry, deps);
 
   for (const path of ['/passkeys', '/passkeys/*'])
     app.all(path, (c) =>

@@ -1,3 +1,5 @@
+import type { JpkiPolicyConfig } from '@mynakit/jpki';
+import type { JpkiStatusConfig } from './jpki/jpki-status.js';
 import type { StatusListFetcher } from './revocation/status-list-fetcher.js';
 import type { VerifierStore } from './store/verifier-store.js';
 
@@ -34,6 +36,12 @@ export interface VerifierConfig {
   readonly passkeyIdentityKey?: Uint8Array;
   /** Lifetime of a verification session in seconds, 30..300 (default 300). */
   readonly sessionTtlSeconds?: number;
+  /**
+   * The certificate policies JPKI certificates must carry (@mynakit/jpki; default the published card
+   * policies, DEFAULT_JPKI_POLICY_CONFIG — the smartphone OIDs are not public, DOMAIN.md §3). The sandbox
+   * passes its own (@mynakit/issuer SANDBOX_JPKI_POLICY_CONFIG).
+   */
+  readonly jpkiPolicies?: JpkiPolicyConfig;
 }
 
 /**
@@ -55,4 +63,9 @@ export interface VerifierDeps {
    * issuer app's fetch. Absent: every status is undetermined and the relying party's policy decides.
    */
   readonly fetchStatusList?: StatusListFetcher;
+  /**
+   * Where the status of JPKI certificates is asked — OCSP first, then CRLs — at the configured issuer
+   * origins only (jpki/jpki-status.ts). Absent: every JPKI status is undetermined and the policy decides.
+   */
+  readonly jpkiStatus?: JpkiStatusConfig;
 }

@@ -44,6 +44,17 @@ export type VerifierErrorCode =
   | 'VERIFIER_REVOCATION_UNDETERMINED'
   /** The revocation status could not be determined and the relying party's policy says retry later. */
   | 'VERIFIER_REVOCATION_UNAVAILABLE'
+  /** A JPKI answer's certificate or CMS cannot be read (an answer's errorCode; the verdict is invalid). */
+  | 'VERIFIER_JPKI_MALFORMED'
+  /**
+   * A JPKI signature does not verify over this session's challenge or document — made for another
+   * session, or altered (an answer's errorCode).
+   */
+  | 'VERIFIER_JPKI_SIGNATURE_INVALID'
+  /** The certificate is not of the profile the channel needs (e.g. a signature certificate for log-in). */
+  | 'VERIFIER_JPKI_PROFILE_MISMATCH'
+  /** The certificate does not chain to a configured JPKI trust anchor, or is outside its validity. */
+  | 'VERIFIER_JPKI_CERTIFICATE_INVALID'
   /** The stored session key cannot be decrypted (wrong or missing session key-encryption key). */
   | 'VERIFIER_SESSION_KEY_UNAVAILABLE'
   // ---- passkeys (src/passkeys) ----

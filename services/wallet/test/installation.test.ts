@@ -47,6 +47,7 @@ async function install(
     newSignaturePassword: ['PHONE2026', 'PHONE2026'],
     biometric: BIOMETRIC,
     trustAnchors: env.trustAnchors,
+    jpkiTrust: env.jpkiTrust,
     ...overrides,
   } as InstallInput);
 }
@@ -92,6 +93,36 @@ describe('iPhone: the record and both certificates together', () => {
       await code(install(phone, 'sandbox-ordinary-male', { newSignaturePassword: ['short', 'short'] })),
     ).toBe('WALLET_SECRET_FORMAT');
     expect(await phone.store.installations.latest(phone.id)).toBeUndefined();
+  }, 60_000);
+});
+
+describe('the received JPKI certificates are checked before the phone keeps them', () => {
+  it('refuses certificates that do not chain to the trusted JPKI CAs, keeping neither', async () => {
+    const phone = await env.phone('iphone-wrong-ca', 'iphone');
+    const h = env.issuer.deps.hierarchy;
+    const failure = install(phone, 'sandbox-ordinary-male', {
+      // Only the signature CAs: the user-authentication certificate has no path.
+      jpkiTrust: { ...env.jpkiTrust, trustAnchors: h.jpki.signature.cas.map((c) => c.der) },
+    });
+    await expect(failure).rejects.toMatchObject({ code: 'WALLET_ISSUER_RESPONSE' });
+    await expect(failure).rejects.toThrow(/auth certificate does not verify \(cert\.path/);
+    expect(await phone.store.certificates.active(phone.id, 'auth')).toBeUndefined();
+    expect(await phone.store.certificates.active(phone.id, 'sign')).toBeUndefined();
+  }, 60_000);
+
+  it('refuses a certificate whose policy is not the one its purpose requires', async () => {
+    const phone = await env.phone('iphone-wrong-policy', 'iphone');
+    const policies = env.jpkiTrust.policies!;
+    const failure = install(phone, 'sandbox-ordinary-female', {
+      // The deployment's signature policy expected where the sandbox's is: cert.policy fails.
+      jpkiTrust: {
+        ...env.jpkiTrust,
+        policies: { ...policies, signaturePolicyOids: ['1.2.392.200149.8.5.1.1.20'] },
+      },
+    });
+    await expect(failure).rejects.toThrow(/sign certificate does not verify \(cert\.policy\)/);
+    expect(await phone.store.certificates.active(phone.id, 'auth')).toBeUndefined();
+    expect(await phone.store.certificates.active(phone.id, 'sign')).toBeUndefined();
   }, 60_000);
 });
 

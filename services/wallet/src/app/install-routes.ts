@@ -18,6 +18,7 @@ import { WalletError } from '../errors.js';
 import { addRecord } from '../installation/add-record.js';
 import { installCredentials } from '../installation/install.js';
 import type { IssuerClient } from '../installation/issuer-client.js';
+import type { JpkiTrust } from '../installation/verify-received-certificate.js';
 import type { SandboxCardShelf } from './card-shelf.js';
 
 /** What installing from the emulator needs. */
@@ -27,6 +28,8 @@ export interface EmulatorInstallation {
   readonly trustAnchors: readonly Uint8Array[];
   /** Besides the record, configurations every installation asks for (the sandbox's sample mDL). */
   readonly alsoRequest?: readonly string[];
+  /** The JPKI CAs and policies received certificates must chain to and follow (install.ts). */
+  readonly jpkiTrust?: JpkiTrust;
 }
 
 /** Route helpers the wallet app shares. */
@@ -83,6 +86,7 @@ export function registerInstallRoutes(
       biometric: { method: 'biometric', matched: true },
       trustAnchors: install.trustAnchors,
       ...(install.alsoRequest === undefined ? {} : { alsoRequest: install.alsoRequest }),
+      ...(install.jpkiTrust === undefined ? {} : { jpkiTrust: install.jpkiTrust }),
     });
     ctx.log?.(`wallet: an installation on a ${phone.family} phone is ${result.state}`);
     if (!ctx.wantsJson(c.req.raw)) return c.redirect('../../', 303);

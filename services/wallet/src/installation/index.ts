@@ -8,3 +8,4 @@ export * from './jpki-certificates.js';
 export * from './receive-credentials.js';
 export * from './secure-area-csr.js';
 export * from './verify-received.js';
+export * from './verify-received-certificate.js';

@@ -23,6 +23,7 @@ import type { WalletDocument } from '../store/document-repository.js';
 import { cardStep } from './card-step.js';
 import type { IssuerClient } from './issuer-client.js';
 import { requestJpkiCertificates } from './jpki-certificates.js';
+import type { JpkiTrust } from './verify-received-certificate.js';
 import { receiveCredentials } from './receive-credentials.js';
 
 /** What the holder enters and confirms during an installation. */
@@ -51,6 +52,11 @@ export interface InstallInput {
   readonly trustAnchors: readonly (Uint8Array | Certificate)[];
   /** Configurations to ask for besides the record (the sandbox's sample mDL). */
   readonly alsoRequest?: readonly string[];
+  /**
+   * The JPKI CAs (and policies) the received certificates must chain to and follow. Without it the phone
+   * only checks that each certificate certifies its own key.
+   */
+  readonly jpkiTrust?: JpkiTrust;
 }
 
 /** The outcome of an installation. */
@@ -103,10 +109,16 @@ export async function installCredentials(input: InstallInput): Promise<InstallRe
       input.newSignaturePassword[0],
       input.newSignaturePassword[1],
     );
-  const certs = await requestJpkiCertificates(device, issuer, started, {
-    authPin: input.newAuthPin[0],
-    ...(withSign && input.newSignaturePassword ? { signaturePassword: input.newSignaturePassword[0] } : {}),
-  });
+  const certs = await requestJpkiCertificates(
+    device,
+    issuer,
+    started,
+    {
+      authPin: input.newAuthPin[0],
+      ...(withSign && input.newSignaturePassword ? { signaturePassword: input.newSignaturePassword[0] } : {}),
+    },
+    input.jpkiTrust,
+  );
   let documents: WalletDocument[] = [];
   if (started.credentialOffer !== undefined && started.txCode !== undefined)
     documents = await receiveCredentials({

@@ -5,13 +5,13 @@
  * each signed by the secure area after the holder's new PIN / password. The issued certificates are kept
  * with their key aliases.
  */
-import { parseCertificate } from '@mynakit/pki';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
 import type { WalletCertificate } from '../store/certificate-repository.js';
 import { type IssuerClient, objectOf, stringOf } from './issuer-client.js';
 import { secureAreaCsr } from './secure-area-csr.js';
 import type { StartedInstallation } from './card-step.js';
+import { type JpkiTrust, verifyReceivedJpkiCertificate } from './verify-received-certificate.js';
 
 /** The holder's new secrets, which unlock the new keys for their requests. */
 export interface NewSecrets {
@@ -49,6 +49,7 @@ export async function requestJpkiCertificates(
   issuer: IssuerClient,
   started: StartedInstallation,
   secrets: NewSecrets,
+  jpkiTrust?: JpkiTrust,
 ): Promise<ReceivedCertificates> {
   const withSign = started.needs.includes('jpki-sign');
   const authAlias = jpkiKeyAlias(started.installationId, 'auth');
@@ -89,10 +90,12 @@ export async function requestJpkiCertificates(
   const authCert = issued === undefined ? undefined : objectOf(issued, 'userAuthentication');
   if (issued === undefined || authCert === undefined)
     throw new WalletError('WALLET_ISSUER_RESPONSE', 'the issuer sent no user-authentication certificate');
-  const certificates = [await store(device, started.installationId, 'auth', authAlias, authCert)];
-  const signCert = objectOf(issued, 'signature');
-  if (withSign && signCert !== undefined)
-    certificates.push(await store(device, started.installationId, 'sign', signAlias, signCert));
+  const signCert = withSign ? objectOf(issued, 'signature') : undefined;
+  // Both are checked before either is kept: a phone never holds half of a refused answer.
+  const received = [await receive(device, 'auth', authAlias, authCert, jpkiTrust)];
+  if (signCert !== undefined) received.push(await receive(device, 'sign', signAlias, signCert, jpkiTrust));
+  const certificates: WalletCertificate[] = [];
+  for (const r of received) certificates.push(await store(device, started.installationId, r));
   const state = r.state === 'active' ? 'active' : 'pending';
   const superseded = typeof r.supersededInstallationId === 'string' ? r.supersededInstallationId : undefined;
   return {
@@ -102,36 +105,46 @@ export async function requestJpkiCertificates(
   };
 }
 
-async function store(
+interface Received {
+  readonly purpose: 'sign' | 'auth';
+  readonly keyAlias: string;
+  readonly certificate: Uint8Array;
+  readonly issuerCertificate: Uint8Array;
+  readonly fields: Record<string, unknown>;
+}
+
+async function receive(
   device: WalletDevice,
-  installationId: string,
   purpose: 'sign' | 'auth',
   keyAlias: string,
   c: Record<string, unknown>,
-): Promise<WalletCertificate> {
+  trust: JpkiTrust | undefined,
+): Promise<Received> {
   const certificate = new Uint8Array(Buffer.from(stringOf(c, 'certificate'), 'base64'));
+  const issuerCertificate = new Uint8Array(Buffer.from(stringOf(c, 'issuer'), 'base64'));
   const key = await device.secureArea.getKey(keyAlias);
-  let certified = false;
-  try {
-    certified = key !== undefined && parseCertificate(certificate).publicKey.equals(key.publicKey);
-  } catch {
-    certified = false;
-  }
-  if (!certified)
-    throw new WalletError(
-      'WALLET_ISSUER_RESPONSE',
-      `the ${purpose} certificate does not certify the phone's key`,
-    );
+  await verifyReceivedJpkiCertificate({
+    der: certificate,
+    issuerDer: issuerCertificate,
+    purpose,
+    publicKey: key?.publicKey,
+    ...(trust === undefined ? {} : { trust }),
+    now: device.clock(),
+  });
+  return { purpose, keyAlias, certificate, issuerCertificate, fields: c };
+}
+
+async function store(device: WalletDevice, installationId: string, r: Received): Promise<WalletCertificate> {
   return device.store.certificates.add(
     {
       deviceId: device.id,
       installationId,
-      purpose,
-      certificate,
-      issuerCertificate: new Uint8Array(Buffer.from(stringOf(c, 'issuer'), 'base64')),
-      serialNumber: stringOf(c, 'serialNumber'),
-      notAfter: new Date(stringOf(c, 'notAfter')),
-      keyAlias,
+      purpose: r.purpose,
+      certificate: r.certificate,
+      issuerCertificate: r.issuerCertificate,
+      serialNumber: stringOf(r.fields, 'serialNumber'),
+      notAfter: new Date(stringOf(r.fields, 'notAfter')),
+      keyAlias: r.keyAlias,
     },
     device.clock().getTime(),
   );

@@ -5,13 +5,14 @@
  * by the sandbox attestation CA and the IACAs of the two docTypes.
  */
 import { join } from 'node:path';
-import { type OpenedIssuer, openIssuer } from '@mynakit/issuer';
+import { type OpenedIssuer, openIssuer, SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
 import {
   IssuerClient,
   type PlatformAttestation,
   SandboxCard,
   sandboxPlatformAttestation,
   type WalletDevice,
+  type JpkiTrust,
 } from '../../src/index.js';
 import { TEST_KDF, type TempDir, tempDir, testDevice } from './wallet-fixtures.js';
 
@@ -25,6 +26,8 @@ export interface IssuerEnvironment {
   readonly client: IssuerClient;
   readonly attestation: PlatformAttestation;
   readonly trustAnchors: readonly Uint8Array[];
+  /** The sandbox's JPKI CAs and policies, for the phone's check of its received certificates. */
+  readonly jpkiTrust: JpkiTrust;
   /** Reads a seeded resident's card file (the phone reading the plastic card). */
   card(residentId: string): Promise<SandboxCard>;
   /** Opens a phone in the same data directory. */
@@ -45,6 +48,10 @@ export async function issuerEnvironment(): Promise<IssuerEnvironment> {
     client: new IssuerClient({ baseUrl: ISSUER_ORIGIN, fetch: (r) => issuer.app.fetch(r) }),
     attestation,
     trustAnchors: [...h.mnc.iacas.map((c) => c.der), ...h.mdl.iacas.map((c) => c.der)],
+    jpkiTrust: {
+      trustAnchors: [...h.jpki.signature.cas, ...h.jpki.userAuthentication.cas].map((c) => c.der),
+      policies: SANDBOX_JPKI_POLICY_CONFIG,
+    },
     card: (residentId) => SandboxCard.read(join(issuer.cardDirectory, `${residentId}.json`)),
     phone: async (deviceId, family) => {
       const p = await testDevice({
