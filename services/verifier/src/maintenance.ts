@@ -4,6 +4,7 @@
  * retention (7 years under 犯収法, about 3 under 携帯法: the relying party's configuration) unless on legal
  * hold — the tombstone keeps the content hash, so the chains still verify (records/record-chains.ts).
  */
+import { JpkiSessionRepository } from './jpki/jpki-session-repository.js';
 import { purgeExpiredRecords } from './records/record-chains.js';
 import type { VerifierStore } from './store/index.js';
 
@@ -12,7 +13,7 @@ export const VERIFIER_MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** What one maintenance run did. */
 export interface VerifierMaintenanceResult {
-  /** Sessions deleted (expired before now). */
+  /** Sessions deleted (expired before now): Annex C and JPKI. */
   readonly sessions: number;
   /** Records whose content was replaced by a tombstone. */
   readonly purgedRecords: number;
@@ -23,7 +24,8 @@ export async function runVerifierMaintenance(
   store: VerifierStore,
   now: number,
 ): Promise<VerifierMaintenanceResult> {
-  const sessions = await store.sessions.purgeExpired(now);
+  const sessions =
+    (await store.sessions.purgeExpired(now)) + (await new JpkiSessionRepository(store.db).purgeExpired(now));
   const purgedRecords = await purgeExpiredRecords(store, now);
   return { sessions, purgedRecords };
 }
