@@ -4,6 +4,7 @@ import {
   createCertificate,
   createCertificateWithSigner,
   type Issuer,
+  type NameInput,
   parseCertificate,
   type SignerIssuer,
 } from '@mynakit/pki';
@@ -33,7 +34,8 @@ import {
  * (see my-number-legal-basis.ts), under the private arc of reader-auth-oids.ts.
  */
 export interface CreateReaderAuthCertificateInput {
-  readonly subject: string;
+  /** The relying party's name (text, attributes, or Name DER as a CSR carries it). */
+  readonly subject: NameInput;
   readonly publicKey: KeyObject | Uint8Array;
   readonly issuer: Issuer;
   readonly notBefore: Date;
