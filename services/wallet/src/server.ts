@@ -44,6 +44,8 @@ export interface OpenWalletOptions {
   readonly log?: (line: string) => void;
   /** Installing from the emulator's pages (the sandbox: its test cards and IACAs). */
   readonly install?: EmulatorInstallation;
+  /** The reader roots every phone trusts (DER): requests signed by readers under them name their requester. */
+  readonly readerTrustAnchors?: readonly Uint8Array[];
 }
 
 /** An opened wallet: its app, phones and issuer client. */
@@ -86,6 +88,9 @@ export async function openWallet(options: OpenWalletOptions): Promise<OpenedWall
           ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
           ...(options.attestation === undefined ? {} : { attestation: options.attestation }),
           ...(options.clock === undefined ? {} : { clock: options.clock }),
+          ...(options.readerTrustAnchors === undefined
+            ? {}
+            : { readerTrustAnchors: options.readerTrustAnchors }),
         }),
       );
     }

@@ -32,6 +32,12 @@ export interface OpenWalletDeviceOptions {
   readonly clock?: () => Date;
   /** scrypt cost of the secrets' verifiers (default @mynakit/jpki DEFAULT_SCRYPT_PARAMS; tests lower it). */
   readonly pinKdf?: ScryptParams;
+  /**
+   * The reader roots this phone trusts (DER): a request's reader authentication (ISO/IEC 18013-5 §9.1.4)
+   * must verify to one of them, or the request is refused (presentation/annex-c-presentation.ts). Absent:
+   * none — only unsigned requests are read.
+   */
+  readonly readerTrustAnchors?: readonly Uint8Array[];
 }
 
 /** An open phone. */
@@ -45,6 +51,8 @@ export interface WalletDevice {
   readonly secrets: WalletSecrets;
   readonly secureArea: SecureArea;
   readonly clock: () => Date;
+  /** The reader roots this phone trusts (DER; OpenWalletDeviceOptions.readerTrustAnchors). */
+  readonly readerTrustAnchors: readonly Uint8Array[];
   /** Closes the store. */
   close(): Promise<void>;
 }
@@ -83,6 +91,7 @@ export async function openWalletDevice(options: OpenWalletDeviceOptions): Promis
       secrets,
       secureArea,
       clock,
+      readerTrustAnchors: options.readerTrustAnchors ?? [],
       close: () => store.close(),
     };
   } catch (e) {

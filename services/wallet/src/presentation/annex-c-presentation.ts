@@ -127,7 +127,7 @@ export async function readAnnexCRequest(input: {
   readonly device: WalletDevice;
   readonly data: unknown;
   readonly origin: string;
-  /** Reader roots this phone trusts (DER); a request signed by another reader is refused. */
+  /** Reader roots this phone trusts (DER); absent: the phone's own (WalletDevice.readerTrustAnchors). */
   readonly readerTrustAnchors?: readonly Uint8Array[];
 }): Promise<AnnexCRequestSummary> {
   let parsed: ReturnType<typeof parseAnnexCRequest>;
@@ -136,7 +136,12 @@ export async function readAnnexCRequest(input: {
   } catch (e) {
     throw new WalletError('WALLET_INVALID_INPUT', 'the org-iso-mdoc request cannot be read', { cause: e });
   }
-  const reader = requestingReader(parsed, input.origin, input.readerTrustAnchors ?? [], input.device.clock());
+  const reader = requestingReader(
+    parsed,
+    input.origin,
+    input.readerTrustAnchors ?? input.device.readerTrustAnchors ?? [],
+    input.device.clock(),
+  );
   const documents: RequestedDocument[] = [];
   let count = 0;
   for (const docRequest of parsed.deviceRequest.docRequests) {
@@ -178,6 +183,8 @@ export interface AnnexCPresentation {
   readonly response: string;
   /** Per docType, the [namespace, identifier] pairs disclosed. */
   readonly disclosed: Readonly<Record<string, readonly (readonly [string, string])[]>>;
+  /** Who asked, as reader authentication proved it (what the consent screen named). */
+  readonly reader: RequestingReader;
 }
 
 /**
@@ -279,5 +286,5 @@ export async function presentAnnexC(input: {
       elements: disclosed[d.docType] ?? [],
       sharedAt,
     });
-  return { response, disclosed };
+  return { response, disclosed, reader: summary.reader };
 }
