@@ -7,6 +7,7 @@ import { OpenApiRegistry } from './http/openapi.js';
 import { problem } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { statusOfVerifierError } from './http/status-of-error.js';
+import { registerPasskeyRoutes } from './passkeys/routes.js';
 import { registerRecordRoutes } from './records/routes.js';
 import { registerReaderKeyRoutes } from './relying-parties/reader-key-routes.js';
 import { registerRelyingPartyRoutes } from './relying-parties/routes.js';
@@ -26,8 +27,10 @@ export const VERIFIER_API_VERSION = '0.1.0';
  * The verifier as a Hono app. Route groups: `/relying-parties` (operator token), `/records` (a relying
  * party's auditor key); `/openapi.json` describes them (generated from the zod schemas that validate the
  * bodies) and `/health` answers. `/sessions` (a relying party's `rp` key) opens Digital Credentials API
- * sessions and verifies their answers. `/passkeys` is not built yet and answers 404 VERIFIER_ROUTE_NOT_AVAILABLE. Every error is RFC 9457 problem+json with a stable `VERIFIER_…` code whose
- * detail is written by the service and never echoes what was sent.
+ * sessions and verifies their answers; `/passkeys` (the same key) binds a passkey to the person a valid
+ * session verified, signs them in with it and guards high-risk operations with a step-up
+ * (passkeys/routes.ts). Every error is RFC 9457 problem+json with a stable `VERIFIER_…` code whose detail
+ * is written by the service and never echoes what was sent.
  */
 export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   const app = new Hono<VerifierEnv>();
@@ -43,16 +46,7 @@ export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   registerSessionRoutes(app, registry, deps);
   registerJpkiSessionRoutes(app, registry, deps);
 
-  for (const path of ['/passkeys', '/passkeys/*'])
-    app.all(path, (c) =>
-      problem(
-        c,
-        404,
-        'VERIFIER_ROUTE_NOT_AVAILABLE',
-        'Not available',
-        'passkeys are not part of this version of the verifier',
-      ),
-    );
+  registerPasskeyRoutes(app, registry, deps);
 
   app.get('/openapi.json', (c) =>
     c.json(

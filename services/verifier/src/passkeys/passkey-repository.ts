@@ -48,7 +48,9 @@ export interface PasskeyCredential {
 }
 
 /** A challenge as stored. */
-export type PasskeyChallenge = Readonly<Omit<PasskeyChallengeTable, 'created_at' | 'expires_at' | 'used_at'>> & {
+export type PasskeyChallenge = Readonly<
+  Omit<PasskeyChallengeTable, 'created_at' | 'expires_at' | 'used_at'>
+> & {
   readonly createdAt: number;
   readonly expiresAt: number;
 };

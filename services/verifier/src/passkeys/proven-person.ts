@@ -1,0 +1,78 @@
+/**
+ * The verification a passkey account may be bound to (or a step-up completed with): a session of this
+ * relying party that ended in a `valid` verification, within PASSKEY_OFFER_WINDOW_MS of it, whose
+ * verification was not yet spent on a passkey or a step-up (FSA/JSDA 2025-10: the passkey is offered right
+ * after the identity proofing, in that session only). The person is read from the session's verification
+ * record — name and birth date (DOMAIN.md §5) — and kept only as its keyed hash (identity-binding.ts).
+ */
+import type { VerifierDeps } from '../context.js';
+import { VerifierError } from '../errors.js';
+import { getRecord } from '../records/record-chains.js';
+import { boundIdentityOf, identityHmac, identityKeyOf } from './identity-binding.js';
+import type { PasskeyRepository } from './passkey-repository.js';
+
+/**
+ * How long after a valid verification it may bind a passkey or complete a step-up: 10 minutes. (Sessions
+ * themselves are deleted by the maintenance once expired, which may come sooner: ask at once.)
+ */
+export const PASSKEY_OFFER_WINDOW_MS = 10 * 60 * 1000;
+
+/** A verified person, as a passkey binds it. */
+export interface ProvenPerson {
+  readonly sessionId: string;
+  readonly recordId: string;
+  /** The page origin the verification ran on. */
+  readonly origin: string;
+  readonly verifiedAt: number;
+  readonly identityHmac: string;
+  readonly identityKeyId: string;
+}
+
+/**
+ * The person session `sessionId` proved (see the file comment): VERIFIER_NOT_FOUND,
+ * VERIFIER_PASSKEY_SESSION_NOT_VALID, VERIFIER_PASSKEY_OFFER_EXPIRED, VERIFIER_PASSKEY_SESSION_USED,
+ * VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE.
+ */
+export async function provenPerson(
+  deps: VerifierDeps,
+  passkeys: PasskeyRepository,
+  relyingPartyId: string,
+  sessionId: string,
+  now: number,
+): Promise<ProvenPerson> {
+  const session = await deps.store.sessions.get(sessionId, relyingPartyId);
+  if (session === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
+  if (
+    session.state !== 'done' ||
+    session.verdict !== 'valid' ||
+    session.recordId === null ||
+    session.completedAt === null
+  )
+    throw new VerifierError(
+      'VERIFIER_PASSKEY_SESSION_NOT_VALID',
+      'the session did not end in a valid verification',
+    );
+  if (now - session.completedAt > PASSKEY_OFFER_WINDOW_MS || now < session.completedAt)
+    throw new VerifierError(
+      'VERIFIER_PASSKEY_OFFER_EXPIRED',
+      'the verification is too old: verify the card again',
+    );
+  if (await passkeys.sessionUsed(session.id))
+    throw new VerifierError('VERIFIER_PASSKEY_SESSION_USED', 'the verification was already used');
+  const record = await getRecord(deps.store, session.recordId, { relyingPartyId });
+  const identity = boundIdentityOf(record?.content);
+  if (identity === undefined)
+    throw new VerifierError(
+      'VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE',
+      'the verification record holds no name and birth date (request them) or was purged',
+    );
+  const key = identityKeyOf(deps.config);
+  return {
+    sessionId: session.id,
+    recordId: session.recordId,
+    origin: session.origin,
+    verifiedAt: session.completedAt,
+    identityHmac: identityHmac(key, identity),
+    identityKeyId: key.id,
+  };
+}
