@@ -12,3 +12,16 @@ export declare function buildPages(options?: {
   pages?: readonly Page[];
   log?: (line: string) => void;
 }): Promise<string[]>;
+/** A library bundle: its name, package folder, entry (from the folder) and output file (from the repository). */
+export interface Bundle {
+  readonly name: string;
+  readonly root: string;
+  readonly entry: string;
+  readonly out: string;
+}
+export declare const BUNDLES: readonly Bundle[];
+export declare function buildBundles(options?: {
+  force?: boolean;
+  bundles?: readonly Bundle[];
+  log?: (line: string) => void;
+}): Promise<string[]>;

@@ -9,7 +9,7 @@
 // workspaces), built through Vite's JS API with no config file: JSX is compiled by Vite's own transform
 // (oxc) with the automatic runtime of Preact, so no framework plugin is needed.
 import { readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -17,6 +17,19 @@ const SELF = fileURLToPath(import.meta.url);
 
 /** Every page the repository has: its name, the service that serves it, its Vite root (from the repository). */
 export const PAGES = [{ name: 'console', service: 'services/issuer', root: 'services/issuer/console' }];
+
+/**
+ * Browser bundles of libraries: one minified ES module each (Vite library mode), for pages that load a
+ * script without a build of their own (the sandbox bank loads the verifier SDK from here).
+ */
+export const BUNDLES = [
+  {
+    name: 'verifier-sdk',
+    root: 'packages/verifier-sdk',
+    entry: 'src/index.ts',
+    out: 'packages/verifier-sdk/dist/browser/verifier-sdk.js',
+  },
+];
 
 /** Newest modification time (ms) of the files under `dir`, skipping node_modules; bounded depth. */
 function newestMtime(dir, depth = 0) {
@@ -87,8 +100,55 @@ export async function buildPages({
   return built;
 }
 
+/** Builds the missing or stale library bundles (all with `force`); resolves to the names built. */
+export async function buildBundles({
+  force = false,
+  bundles = BUNDLES,
+  log = (line) => process.stderr.write(`${line}\n`),
+} = {}) {
+  const built = [];
+  let vite;
+  for (const bundle of bundles) {
+    const out = resolve(REPO, bundle.out);
+    const made = mtimeOf(out);
+    const sources = Math.max(newestMtime(resolve(REPO, bundle.root, 'src')), mtimeOf(SELF) ?? 0);
+    if (!force && made !== undefined && made > sources) {
+      log(`pages: ${bundle.name} bundle up to date (${bundle.out})`);
+      continue;
+    }
+    vite ??= await import('vite');
+    await vite.build({
+      root: resolve(REPO, bundle.root),
+      configFile: false,
+      envDir: false,
+      logLevel: 'warn',
+      clearScreen: false,
+      mode: 'production',
+      resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
+      build: {
+        outDir: dirname(out),
+        emptyOutDir: true,
+        minify: true,
+        target: 'es2022',
+        reportCompressedSize: false,
+        lib: {
+          entry: resolve(REPO, bundle.root, bundle.entry),
+          formats: ['es'],
+          fileName: () => basename(out),
+        },
+        // Library mode keeps whitespace in ES output by default; a page bundle has no use for it.
+        rolldownOptions: { output: { minify: true } },
+      },
+    });
+    log(`pages: ${bundle.name} bundle built → ${bundle.out}`);
+    built.push(bundle.name);
+  }
+  return built;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === SELF) {
-  buildPages({ force: process.argv.includes('--force') }).catch((e) => {
+  const force = process.argv.includes('--force');
+  Promise.all([buildPages({ force }), buildBundles({ force })]).catch((e) => {
     process.stderr.write(`pages: build failed: ${e?.message ?? e}\n`);
     process.exit(1);
   });
