@@ -17,6 +17,7 @@ import {
   type OpenedWallet,
   openWallet,
   sandboxPlatformAttestation,
+  type WalletDevice,
 } from '@mynakit/wallet';
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
@@ -49,6 +50,8 @@ export interface RunningSandbox {
   readonly port: number;
   /** Where the test residents' card files are. */
   readonly cardDirectory: string;
+  /** The emulated phones (tests present from them as the OS wallet would, e.g. to a browser's DC API). */
+  readonly phones: readonly WalletDevice[];
   /** Stops listening and closes every database. */
   close(): Promise<void>;
 }
@@ -170,6 +173,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       url,
       port,
       cardDirectory: issuer.cardDirectory,
+      phones: wallet.phones,
       close: async () => {
         await closeServer(server);
         await verifier.close();
