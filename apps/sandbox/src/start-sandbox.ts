@@ -21,6 +21,7 @@ import {
 } from '@mynakit/wallet';
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
+import { registerAuditorPages } from './auditor-pages.js';
 import { registerBankPages } from './bank-pages.js';
 import { renderIssuerPage } from './issuer-page.js';
 import { renderLandingPage, type SandboxParts } from './landing-page.js';
@@ -164,7 +165,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       await issuer.close();
       throw e;
     }
-    app = createSandboxApp({ issuer, wallet, verifier, bank, url }, log);
+    app = createSandboxApp({ issuer, wallet, verifier, bank, url, verifierAdminToken }, log);
     const sandboxApp = app;
     handler = (request) => sandboxApp.fetch(request);
     log(`sandbox: card files of the test residents: ${issuer.cardDirectory}`);
@@ -201,6 +202,8 @@ export function createSandboxApp(
     readonly bank: SandboxBank;
     /** The sandbox's own URL (the bank's page origin). */
     readonly url: string;
+    /** The verifier's operator token: with it, the auditor's pages (an auditor key issued on first use). */
+    readonly verifierAdminToken?: string;
   },
   log: (line: string) => void,
 ): Hono {
@@ -238,6 +241,14 @@ export function createSandboxApp(
     verifierFetch: (request) => toVerifier(request),
     phones: wallet.phones,
   });
+  if (parts.verifierAdminToken !== undefined)
+    registerAuditorPages(app, {
+      url: parts.url,
+      verifier,
+      verifierFetch: (request) => toVerifier(request),
+      adminToken: parts.verifierAdminToken,
+      relyingPartyId: parts.bank.relyingPartyId,
+    });
   app.all('/verifier/*', (c) => toVerifier(c.req.raw, c.env));
   const toWallet = forward('/wallet', wallet.app);
   app.get('/wallet', (c) => c.redirect('/wallet/'));
