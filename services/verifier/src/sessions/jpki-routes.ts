@@ -6,7 +6,9 @@
  *   POST /sessions/jpki-signature            open: the document the holder signs (KYC カ / 新ヌ / ト)
  *   POST /sessions/{id}/jpki-signature       answer once: {cms} (CMS SignedData) → verification + record
  *
- * Bodies are bounded and zod-validated (a mismatch names paths, never values); failures are RFC 9457
+ * Bodies are bounded by the app's limit (createVerifierApp's limitBody, 64 KiB by default: the largest
+ * answer, a SignedData with a 16 KiB document attached, is ≈ 56 KiB in base64) and each field by its schema,
+ * and zod-validated (a mismatch names paths, never values); failures are RFC 9457
  * problems with stable codes; the verification answers are jpki/verify-jpki-answer.ts's.
  */
 import type { Context, Hono } from 'hono';
@@ -14,7 +16,6 @@ import { z } from 'zod';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
 import { requireApiKey, type VerifierEnv } from '../http/auth.js';
-import { limitBody } from '../http/body-limit.js';
 import { type OpenApiRegistry, ProblemSchema } from '../http/openapi.js';
 import { validated, validJson } from '../http/validate.js';
 import {
@@ -30,10 +31,6 @@ const MAX_CERTIFICATE_BYTES = 16 * 1024;
 const MAX_SIGNATURE_BYTES = 512;
 /** Largest CMS SignedData, bytes: the document attached, the signer and its CA certificates. */
 const MAX_CMS_BYTES = MAX_SIGNED_DOCUMENT_BYTES + 24 * 1024;
-/** Body bounds of the routes, bytes. */
-const MAX_OPEN_BODY_BYTES = 4 * MAX_SIGNED_DOCUMENT_BYTES;
-const MAX_AUTH_ANSWER_BODY_BYTES = 32 * 1024;
-const MAX_SIGNATURE_ANSWER_BODY_BYTES = 60 * 1024;
 
 const b64Length = (bytes: number) => Math.ceil(bytes / 3) * 4;
 /** Base64 (standard or URL-safe alphabet) of at most `bytes` bytes. */
@@ -186,18 +183,12 @@ export function registerJpkiSessionRoutes(
     responses: { 201: { description: 'The challenge', schema: CreatedJpkiAuthenticationSchema }, ...common },
     security,
   });
-  app.post(
-    '/sessions/jpki-authentication',
-    limitBody(MAX_OPEN_BODY_BYTES),
-    rp,
-    validJson(NewJpkiAuthenticationSchema),
-    async (c) => {
-      const body = validated<z.output<typeof NewJpkiAuthenticationSchema>>(c);
-      const created = await createJpkiAuthenticationSession(deps, c.get('caller'), body);
-      c.header('Cache-Control', 'no-store');
-      return c.json(created, 201);
-    },
-  );
+  app.post('/sessions/jpki-authentication', rp, validJson(NewJpkiAuthenticationSchema), async (c) => {
+    const body = validated<z.output<typeof NewJpkiAuthenticationSchema>>(c);
+    const created = await createJpkiAuthenticationSession(deps, c.get('caller'), body);
+    c.header('Cache-Control', 'no-store');
+    return c.json(created, 201);
+  });
 
   registry.add({
     method: 'post',
@@ -212,22 +203,16 @@ export function registerJpkiSessionRoutes(
     },
     security,
   });
-  app.post(
-    '/sessions/:id/jpki-authentication',
-    limitBody(MAX_AUTH_ANSWER_BODY_BYTES),
-    rp,
-    validJson(JpkiAuthenticationAnswerSchema),
-    async (c) => {
-      const id = sessionIdOf(c.req.param('id'));
-      const body = validated<z.output<typeof JpkiAuthenticationAnswerSchema>>(c);
-      return answered(c, () =>
-        verifyJpkiAnswer(deps, c.get('caller'), id, {
-          kind: 'authentication',
-          answer: { certificate: bytesOf(body.certificate), signature: bytesOf(body.signature) },
-        }),
-      );
-    },
-  );
+  app.post('/sessions/:id/jpki-authentication', rp, validJson(JpkiAuthenticationAnswerSchema), async (c) => {
+    const id = sessionIdOf(c.req.param('id'));
+    const body = validated<z.output<typeof JpkiAuthenticationAnswerSchema>>(c);
+    return answered(c, () =>
+      verifyJpkiAnswer(deps, c.get('caller'), id, {
+        kind: 'authentication',
+        answer: { certificate: bytesOf(body.certificate), signature: bytesOf(body.signature) },
+      }),
+    );
+  });
 
   registry.add({
     method: 'post',
@@ -239,23 +224,17 @@ export function registerJpkiSessionRoutes(
     responses: { 201: { description: 'What to sign', schema: CreatedJpkiSignatureSchema }, ...common },
     security,
   });
-  app.post(
-    '/sessions/jpki-signature',
-    limitBody(MAX_OPEN_BODY_BYTES),
-    rp,
-    validJson(NewJpkiSignatureSchema),
-    async (c) => {
-      const body = validated<z.output<typeof NewJpkiSignatureSchema>>(c);
-      const document =
-        body.text !== undefined ? new TextEncoder().encode(body.text) : bytesOf(body.content as string);
-      const created = await createJpkiSignatureSession(deps, c.get('caller'), {
-        purpose: body.purpose,
-        document,
-      });
-      c.header('Cache-Control', 'no-store');
-      return c.json(created, 201);
-    },
-  );
+  app.post('/sessions/jpki-signature', rp, validJson(NewJpkiSignatureSchema), async (c) => {
+    const body = validated<z.output<typeof NewJpkiSignatureSchema>>(c);
+    const document =
+      body.text !== undefined ? new TextEncoder().encode(body.text) : bytesOf(body.content as string);
+    const created = await createJpkiSignatureSession(deps, c.get('caller'), {
+      purpose: body.purpose,
+      document,
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json(created, 201);
+  });
 
   registry.add({
     method: 'post',
@@ -271,20 +250,14 @@ export function registerJpkiSessionRoutes(
     },
     security,
   });
-  app.post(
-    '/sessions/:id/jpki-signature',
-    limitBody(MAX_SIGNATURE_ANSWER_BODY_BYTES),
-    rp,
-    validJson(JpkiSignatureAnswerSchema),
-    async (c) => {
-      const id = sessionIdOf(c.req.param('id'));
-      const body = validated<z.output<typeof JpkiSignatureAnswerSchema>>(c);
-      return answered(c, () =>
-        verifyJpkiAnswer(deps, c.get('caller'), id, {
-          kind: 'signature',
-          answer: { cms: bytesOf(body.cms) },
-        }),
-      );
-    },
-  );
+  app.post('/sessions/:id/jpki-signature', rp, validJson(JpkiSignatureAnswerSchema), async (c) => {
+    const id = sessionIdOf(c.req.param('id'));
+    const body = validated<z.output<typeof JpkiSignatureAnswerSchema>>(c);
+    return answered(c, () =>
+      verifyJpkiAnswer(deps, c.get('caller'), id, {
+        kind: 'signature',
+        answer: { cms: bytesOf(body.cms) },
+      }),
+    );
+  });
 }
