@@ -7,10 +7,20 @@
  * sandbox's), and the answer goes to the verifier, which verifies it, checks the status list at the issuer,
  * names the KYC method (or why none applies) and writes the verification record. Server-rendered: every
  * step works without scripts.
+ *
+ * Where the browser has the Digital Credentials API, the page (bank-page-script.ts) also offers the
+ * browser's own wallet: @mynakit/verifier-sdk asks it through `navigator.credentials.get` with the request
+ * the bank's backend opened (`POST api/sessions`, the API key staying on the server), sends the answer to
+ * `POST api/sessions/:id/response`, and shows the report at `result/:id`. With no wallet answering in time
+ * the form falls back to the bridge, and the result page says so. Every result page says who answered.
  */
-import { html, type SafeHtml } from '@mynakit/page-html';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { html, SafeHtml } from '@mynakit/page-html';
 import { presentAnnexC, type WalletDevice, WalletError } from '@mynakit/wallet';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
+import { BANK_PAGE_SCRIPT } from './bank-page-script.js';
 import type { SandboxBank } from './sandbox-bank.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -24,7 +34,36 @@ interface VerificationAnswer {
   methodReasons?: string[];
   elements?: Record<string, Record<string, unknown>>;
   recordId?: string;
+  errorCode?: string;
   code?: string;
+}
+
+/** How long the page waits for the browser's wallet by default (ms); `?dcTimeout=` overrides, bounded. */
+export const BANK_DC_TIMEOUT_MS = 60_000;
+
+/** The verification reports the page's DC API path produced, kept for their result page (bounded). */
+const MAX_KEPT_RESULTS = 64;
+
+/** Why the page fell back to the bridge (set by the page script). */
+const FALLBACK_REASONS = new Map([
+  [
+    'unsupported',
+    html`このブラウザには Digital Credentials API がありません <span class="en">this browser has no Digital Credentials API</span>`,
+  ],
+  [
+    'timed-out',
+    html`ブラウザのウォレットが時間内に応答しませんでした <span class="en">no wallet answered the browser in time</span>`,
+  ],
+]);
+
+/** The SDK's page bundle, built by scripts/build-pages.mjs; undefined when not built. */
+async function readSdkBundle(): Promise<string | undefined> {
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@mynakit/verifier-sdk/package.json');
+    return await readFile(join(dirname(pkg), 'dist', 'browser', 'verifier-sdk.js'), 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 function frame(title: string, body: SafeHtml): string {
@@ -62,37 +101,54 @@ export function renderRelyingPartiesPage(): string {
   );
 }
 
-function bankForm(phones: readonly WalletDevice[]): SafeHtml {
-  return html`<form method="post" action="verify">
+function bankForm(phones: readonly WalletDevice[], dcTimeoutMs: number): SafeHtml {
+  return html`<form class="bank" method="post" action="verify" data-dc-timeout="${String(dcTimeoutMs)}">
 <p>どの電話で応答しますか <span class="en">Which phone answers?</span></p>
+<div data-choice="dc-api" hidden><label><input type="radio" name="phone" value="dc-api" disabled> このブラウザのウォレット(Digital Credentials API)<span class="en">this browser's wallet (Digital Credentials API)</span></label>
+— 応答がなければ <span class="en">if none answers</span>: <select name="fallbackPhone">${phones.map((p) => html`<option value="${p.id}">${p.id} (${p.family})</option>`)}</select> がブリッジで応答 <span class="en">answers through the bridge</span></div>
 ${phones.map(
   (p, i) =>
-    html`<label><input type="radio" name="phone" value="${p.id}"${i === 0 ? ' checked' : ''}> ${p.id} (${p.family})</label><br>`,
+    html`<label><input type="radio" name="phone" value="${p.id}"${i === 0 ? ' checked' : ''}> ${p.id} (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></label><br>`,
 )}
+<input type="hidden" name="fallback" value="">
 <button>マイナンバーカードで本人確認 / Verify with the My Number Card</button>
-</form>`;
+</form>
+<p id="dc-status" role="status" aria-live="polite"></p>`;
 }
 
 /** The bank's start page. */
-export function renderBankPage(phones: readonly WalletDevice[]): string {
+export function renderBankPage(phones: readonly WalletDevice[], dcTimeoutMs = BANK_DC_TIMEOUT_MS): string {
   return frame(
     '口座開設 — Sandbox Bank',
     html`<h1>サンドボックス銀行 口座開設 <span class="en">Sandbox Bank — open an account</span></h1>
 <p>氏名・住所・生年月日・顔写真をスマートフォンのカード代替電磁的記録で確認します(マイナンバーは求めません)。
 <br><span class="en">We verify your name, address, birth date and photo with the card-substitute record on your phone (never My Number).</span></p>
-<p class="bridge">この環境には OS のウォレットがないため、電話エミュレータが DC API の代わりに応答します(明示的なブリッジ)。
-<br><span class="en">No OS wallet exists here: the phone emulator answers in place of the browser's Digital Credentials API (an explicit bridge).</span></p>
-${bankForm(phones)}`,
+<p class="bridge">この環境には OS のウォレットがないため、電話エミュレータが DC API の代わりに応答します(明示的なブリッジ)。ブラウザに Digital Credentials API があれば、そのウォレットも選べます。
+<br><span class="en">No OS wallet exists here: the phone emulator answers in place of the browser's Digital Credentials API (an explicit bridge). Where the browser has the Digital Credentials API, its wallet can answer too.</span></p>
+${bankForm(phones, dcTimeoutMs)}
+<script type="module">${new SafeHtml(BANK_PAGE_SCRIPT)}</script>`,
   );
 }
 
-function resultPage(phone: WalletDevice, answer: VerificationAnswer): string {
+/** Who answered, as the result page says it. */
+function answeredByBridge(phone: WalletDevice, fallback: string | null): SafeHtml {
+  const why = fallback === null ? undefined : FALLBACK_REASONS.get(fallback);
+  return html`<p class="bridge" data-answered-by="bridge">応答した電話 <span class="en">answered by</span>: ${phone.id} (${phone.family}) — ブリッジ経由 <span class="en">through the bridge</span></p>${
+    why === undefined
+      ? ''
+      : html`<p data-fallback="${fallback ?? ''}">ブリッジに切り替えた理由 <span class="en">why the bridge</span>: ${why}</p>`
+  }`;
+}
+
+const ANSWERED_BY_DC_API = html`<p class="dc-api" data-answered-by="dc-api">応答 <span class="en">answered by</span>: このブラウザのウォレット(Digital Credentials API, org-iso-mdoc)<span class="en">this browser's wallet through the Digital Credentials API</span></p>`;
+
+function resultPage(answeredBy: SafeHtml, answer: VerificationAnswer): string {
   const jp = answer.elements?.[JP] ?? {};
   const portrait = typeof jp.portrait === 'string' ? jp.portrait : undefined;
   return frame(
     '本人確認の結果 — Sandbox Bank',
     html`<h1>本人確認の結果 <span class="en">Verification result</span></h1>
-<p class="bridge">応答した電話 <span class="en">answered by</span>: ${phone.id} (${phone.family}) — ブリッジ経由 <span class="en">through the bridge</span></p>
+${answeredBy}
 <p data-verdict="${answer.verdict ?? 'error'}">判定 <span class="en">verdict</span>: <strong class="${answer.verdict === 'valid' ? 'passed' : 'failed'}">${answer.verdict ?? answer.code ?? 'error'}</strong></p>
 ${
   answer.verdict === 'valid'
@@ -104,6 +160,7 @@ ${portrait ? html`<tr><th>顔写真 <span class="en">photo</span></th><td><img c
 </table>`
     : ''
 }
+${answer.errorCode ? html`<p data-error-code="${answer.errorCode}">理由 <span class="en">reason</span>: <code>${answer.errorCode}</code></p>` : ''}
 <h2>本人確認方法 <span class="en">KYC method</span></h2>
 ${
   answer.method
@@ -117,7 +174,7 @@ ${
 <h2>検証 <span class="en">Checks</span></h2>
 <table>${(answer.checks ?? []).map((c) => html`<tr data-check="${c.id}"><td>${c.id}</td><td class="${c.status}">${c.status}</td></tr>`)}</table>
 ${answer.recordId ? html`<p data-record="${answer.recordId}">確認記録 <span class="en">verification record</span>: <code>${answer.recordId}</code></p>` : ''}
-<p><a href="./">もう一度 / again</a></p>`,
+<p><a href="/verifier/bank/">もう一度 / again</a></p>`,
   );
 }
 
@@ -126,7 +183,7 @@ function errorPage(message: string, code: string): string {
     '本人確認できません — Sandbox Bank',
     html`<h1>本人確認できません <span class="en">Could not verify</span></h1>
 <p data-error="${code}">${message}</p>
-<p><a href="./">戻る / back</a> · <a href="/wallet/">電話へ / the phones</a></p>`,
+<p><a href="/verifier/bank/">戻る / back</a> · <a href="/wallet/">電話へ / the phones</a></p>`,
   );
 }
 
@@ -143,7 +200,26 @@ export function registerBankPages(
   app.get('/verifier', (c) => c.redirect('/verifier/'));
   app.get('/verifier/', (c) => c.html(renderRelyingPartiesPage()));
   app.get('/verifier/bank', (c) => c.redirect('/verifier/bank/'));
-  app.get('/verifier/bank/', (c) => c.html(renderBankPage(parts.phones)));
+  app.get('/verifier/bank/', (c) => {
+    const asked = Number(c.req.query('dcTimeout'));
+    const timeout = Number.isInteger(asked) ? Math.min(Math.max(asked, 500), 300_000) : BANK_DC_TIMEOUT_MS;
+    return c.html(renderBankPage(parts.phones, timeout));
+  });
+  let sdk: Promise<string | undefined> | undefined;
+  app.get('/verifier/bank/verifier-sdk.js', async (c) => {
+    sdk ??= readSdkBundle();
+    const text = await sdk;
+    // Not built: the page's script fails to load and the form stays the bridge.
+    if (text === undefined) {
+      sdk = undefined;
+      return c.text('the SDK bundle is not built: node scripts/build-pages.mjs', 404);
+    }
+    return c.body(text, 200, {
+      'content-type': 'text/javascript; charset=utf-8',
+      'cache-control': 'no-cache',
+    });
+  });
+  registerBankApi(app, parts);
   app.post('/verifier/bank/verify', async (c) => {
     const form = new URLSearchParams((await c.req.text()).slice(0, 1024));
     const phone = parts.phones.find((p) => p.id === form.get('phone'));
@@ -193,6 +269,77 @@ export function registerBankPages(
     }
     const verified = await api(`/sessions/${session.sessionId}/response`, { response });
     const answer = (await verified.json()) as VerificationAnswer;
-    return c.html(resultPage(phone, answer), verified.ok ? 200 : 422);
+    return c.html(resultPage(answeredByBridge(phone, form.get('fallback')), answer), verified.ok ? 200 : 422);
+  });
+}
+
+/** JSON answer of the bank's API: the verifier's status and body, passed on. */
+async function passOn(c: Context, res: Response): Promise<Response> {
+  const body = await res.text();
+  return c.body(body, res.status as 200, {
+    'content-type': res.headers.get('content-type') ?? 'application/json',
+    'cache-control': 'no-store',
+  });
+}
+
+/**
+ * The bank's backend for its page's DC API path: the API key stays here. `POST api/sessions` opens a
+ * session for the bank's own origin (never one the browser names) and answers the verifier's
+ * `CreatedSession`; `POST api/sessions/:id/response` forwards `{response}` to the verifier and answers its
+ * report with `resultUrl`, or its problem unchanged. Both want `content-type: application/json`, which a
+ * form on another site cannot send without CORS.
+ */
+function registerBankApi(
+  app: Hono,
+  parts: {
+    readonly url: string;
+    readonly bank: SandboxBank;
+    readonly verifierFetch: (request: Request) => Response | Promise<Response>;
+  },
+): void {
+  const results = new Map<string, VerificationAnswer>();
+  const api = (path: string, body: string) =>
+    parts.verifierFetch(
+      new Request(`${parts.url}/verifier${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${parts.bank.apiKey}`, 'content-type': 'application/json' },
+        body,
+      }),
+    );
+  const problem = (c: Context, status: 400 | 413 | 415, code: string, detail: string) =>
+    c.json({ type: 'about:blank', title: 'Bad request', status, code, detail }, status, {
+      'content-type': 'application/problem+json',
+    });
+  const isJson = (c: Context) => (c.req.header('content-type') ?? '').startsWith('application/json');
+
+  app.post('/verifier/bank/api/sessions', async (c) => {
+    if (!isJson(c)) return problem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
+    return passOn(
+      c,
+      await api('/sessions', JSON.stringify({ purpose: 'account-opening', origin: parts.url })),
+    );
+  });
+  app.post('/verifier/bank/api/sessions/:id/response', async (c) => {
+    if (!isJson(c)) return problem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
+    const id = c.req.param('id');
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) return problem(c, 400, 'BANK_BAD_SESSION', 'no such session');
+    const length = Number(c.req.header('content-length') ?? 0);
+    if (length > 2 * 1024 * 1024) return problem(c, 413, 'BANK_TOO_LARGE', 'the answer is too large');
+    const text = await c.req.text();
+    if (text.length > 2 * 1024 * 1024) return problem(c, 413, 'BANK_TOO_LARGE', 'the answer is too large');
+    const res = await api(`/sessions/${id}/response`, text);
+    if (!res.ok) return passOn(c, res);
+    const answer = (await res.json()) as VerificationAnswer;
+    results.set(id, answer);
+    // The oldest report goes first; a sandbox keeps a few for their page, never on disk.
+    if (results.size > MAX_KEPT_RESULTS) results.delete(results.keys().next().value as string);
+    c.header('cache-control', 'no-store');
+    return c.json({ ...answer, resultUrl: `result/${id}` });
+  });
+  app.get('/verifier/bank/result/:id', (c) => {
+    const answer = results.get(c.req.param('id'));
+    if (answer === undefined)
+      return c.html(errorPage('この結果はありません / no such result', 'BANK_NO_RESULT'), 404);
+    return c.html(resultPage(ANSWERED_BY_DC_API, answer));
   });
 }

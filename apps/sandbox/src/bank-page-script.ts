@@ -1,0 +1,75 @@
+/**
+ * The script of the sandbox bank's page (an inline ES module, no framework): where the browser has the
+ * Digital Credentials API it offers "this browser's wallet" as the answering phone and, when chosen, runs
+ * @mynakit/verifier-sdk's `verifyWithMyNumberCard` against the bank's backend (`api/sessions`, which holds
+ * the API key); the verified report is shown at `result/<sessionId>`. When the API is missing or no wallet
+ * answers in time, the form goes to the labelled bridge with the phone chosen for that case, and the
+ * result page says why. Without scripts none of this runs and the form is the bridge, as before.
+ *
+ * Plain JavaScript kept as text: it runs in the page, not in Node, and imports the SDK's page bundle
+ * (`verifier-sdk.js`, served beside the page).
+ */
+
+/** The module script's source; it reads `data-dc-timeout` (ms) from the form. */
+export const BANK_PAGE_SCRIPT = `
+import { hasDigitalCredentialsApi, verifyWithMyNumberCard } from './verifier-sdk.js';
+
+const form = document.querySelector('form.bank');
+const status = document.querySelector('#dc-status');
+const choice = document.querySelector('[data-choice="dc-api"]');
+const radio = choice.querySelector('input[name="phone"]');
+const say = (text, attrs) => {
+  status.textContent = text;
+  for (const name of ['data-error', 'data-problem', 'data-progress']) status.removeAttribute(name);
+  for (const [name, value] of Object.entries(attrs ?? {})) status.setAttribute(name, value);
+};
+
+if (hasDigitalCredentialsApi()) {
+  choice.hidden = false;
+  radio.disabled = false;
+  radio.checked = true;
+  document.body.dataset.dcApi = 'present';
+} else {
+  document.body.dataset.dcApi = 'missing';
+  say('このブラウザには Digital Credentials API がありません。電話エミュレータがブリッジで応答します / This browser has no Digital Credentials API: the phone emulator answers through the bridge.');
+}
+
+function toBridge(reason) {
+  const phone = form.querySelector('select[name="fallbackPhone"]').value;
+  const target = form.querySelector('input[name="phone"][value="' + CSS.escape(phone) + '"]');
+  if (target === null) return;
+  target.checked = true;
+  form.querySelector('input[name="fallback"]').value = reason;
+  say('ブラウザのウォレットが応答しません (' + reason + ')。' + phone + ' がブリッジで応答します / No wallet answered (' + reason + '): ' + phone + ' answers through the bridge.', { 'data-progress': 'bridge' });
+  form.submit();
+}
+
+form.addEventListener('submit', async (event) => {
+  if (!radio.checked) return;
+  event.preventDefault();
+  const button = form.querySelector('button');
+  button.disabled = true;
+  say('ブラウザのウォレットに問い合わせています… / Asking the browser’s wallet…', { 'data-progress': 'asking' });
+  try {
+    const result = await verifyWithMyNumberCard({
+      sessionUrl: 'api/sessions',
+      timeoutMs: Number(form.dataset.dcTimeout) || 60000,
+    });
+    say('検証しました / Verified by the verifier', { 'data-progress': 'done' });
+    location.assign(result.resultUrl);
+  } catch (e) {
+    button.disabled = false;
+    const code = typeof e?.code === 'string' ? e.code : 'error';
+    if (code === 'unsupported' || code === 'timed-out') return toBridge(code);
+    const messages = new Map([
+      ['declined', 'ウォレットで拒否されました / The wallet declined.'],
+      ['protocol-mismatch', '求めていない形式の応答を拒否しました / An answer in a protocol the bank did not ask for was refused.'],
+      ['rejected', '検証サービスが拒否しました / The verifier refused the answer'],
+      ['network', '銀行のサーバーに届きません / The bank’s server could not be reached.'],
+    ]);
+    const attrs = { 'data-error': code };
+    if (e?.problemCode) attrs['data-problem'] = e.problemCode;
+    say((messages.get(code) ?? 'エラー / Error') + (e?.problemCode ? ': ' + e.problemCode : '') + ' (' + code + ')', attrs);
+  }
+});
+`;
