@@ -26,3 +26,9 @@ export {
   type VerifyWithMyNumberCardOptions,
   verifyWithMyNumberCard,
 } from './verify-with-my-number-card.js';
+export {
+  PasskeyError,
+  type PasskeyErrorReason,
+  registerPasskey,
+  signInWithPasskey,
+} from './passkeys.js';
