@@ -129,6 +129,36 @@ export {
   type RequestedElements,
   requestedElementsFor,
 } from './sessions/requested-elements.js';
+export {
+  type CreatedJpkiAuthenticationSession,
+  type CreatedJpkiSignatureSession,
+  createJpkiAuthenticationSession,
+  createJpkiSignatureSession,
+  MAX_SIGNED_DOCUMENT_BYTES,
+} from './jpki/create-jpki-session.js';
+export { JPKI_RECORD_CHANNEL, type JpkiRecordFacts, jpkiRecordContent } from './jpki/jpki-record-content.js';
+export {
+  type JpkiClaimResult,
+  type JpkiSession,
+  type JpkiSessionKind,
+  JpkiSessionRepository,
+  type NewJpkiSession,
+} from './jpki/jpki-session-repository.js';
+export {
+  DEFAULT_JPKI_STATUS_TIMEOUT_MS,
+  type JpkiStatusConfig,
+  type JpkiStatusConsultation,
+  jpkiStatusSource,
+} from './jpki/jpki-status.js';
+export {
+  type JpkiAuthenticationAnswer,
+  type JpkiCertificateSummary,
+  type JpkiIdentity,
+  type JpkiSignatureAnswer,
+  type JpkiVerification,
+  type JpkiVerificationErrorCode,
+  verifyJpkiAnswer,
+} from './jpki/verify-jpki-answer.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './sessions/routes.js';
 export { newSessionKeyPair, openSessionKey, sealSessionKey } from './sessions/session-key.js';
 export * from './store/index.js';

@@ -13,11 +13,13 @@ import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { createAdaptorServer } from '@hono/node-server';
 import { closeServer, listenOn } from '@mynakit/http-kit';
+import type { JpkiPolicyConfig } from '@mynakit/jpki';
 import type { Hono } from 'hono';
 import { createVerifierApp } from './app.js';
 import type { VerifierDeps } from './context.js';
 import { VerifierError } from './errors.js';
 import type { VerifierEnv } from './http/auth.js';
+import type { JpkiStatusConfig } from './jpki/jpki-status.js';
 import { type CheckpointKey, readOrCreateCheckpointKey } from './keys/checkpoint-key.js';
 import { runVerifierMaintenance, VERIFIER_MAINTENANCE_INTERVAL_MS } from './maintenance.js';
 import { es256Signer, signCheckpoints } from './records/checkpoints.js';
@@ -49,6 +51,13 @@ export interface OpenVerifierOptions {
   readonly statusListOrigins?: readonly string[];
   /** Replaces the configured fetcher (the sandbox hands in the issuer app's fetch). */
   readonly fetchStatusList?: StatusListFetcher;
+  /**
+   * Where JPKI certificates' status is asked (OCSP, then CRLs; jpki/jpki-status.ts); absent: the
+   * `statusListOrigins` issuers. The sandbox hands in the issuer app's fetch.
+   */
+  readonly jpkiStatus?: JpkiStatusConfig;
+  /** The JPKI certificate policies accepted (default the published card policies; the sandbox its own). */
+  readonly jpkiPolicies?: JpkiPolicyConfig;
   /** Keep fetched status lists for their ttl (default true; see VerifierConfig.cacheStatusLists). */
   readonly cacheStatusLists?: boolean;
   /** How often expired sessions and records past retention are cleared (default every 10 minutes; 0: never). */
@@ -121,11 +130,13 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
       sessionKeyEncryptionKey: sessionKek,
       readerKeyEncryptionKey: readerKek,
       ...(options.cacheStatusLists === undefined ? {} : { cacheStatusLists: options.cacheStatusLists }),
+      ...(options.jpkiPolicies === undefined ? {} : { jpkiPolicies: options.jpkiPolicies }),
     },
     clock,
     log,
     writerId,
     fetchStatusList,
+    jpkiStatus: options.jpkiStatus ?? { origins: options.statusListOrigins ?? [] },
   };
   if (adminTokenFile !== undefined) log(`verifier: operator token for /relying-parties: ${adminTokenFile}`);
   log(`verifier: checkpoint key ${checkpointKey.file} (file permissions only, not encrypted at rest)`);
