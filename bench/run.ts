@@ -19,6 +19,7 @@ const suites: Record<string, () => Promise<BenchFigure[]>> = {
   issuer: async () => (await import('./issuer.bench.js')).runIssuerBench(),
   'issuer-ocsp': async () => (await import('./issuer-ocsp.bench.js')).runIssuerOcspBench(),
   'issuer-status': async () => (await import('./issuer-status.bench.js')).runIssuerStatusBench(),
+  'verifier-http': async () => (await import('./verifier-http.bench.js')).runVerifierHttpBench(),
 };
 
 function format(f: BenchFigure): string {
