@@ -18,7 +18,7 @@ import { createVerifierApp } from '../src/app.js';
 import type { JpkiStatusConfig } from '../src/jpki/jpki-status.js';
 import { getRecord } from '../src/records/record-chains.js';
 import type { VerifierStore } from '../src/store/index.js';
-import { BIOMETRIC, type TestClock, testClock } from './helpers/issuer-and-phone.js';
+import { type TestClock, testClock } from './helpers/issuer-and-phone.js';
 import {
   AUTH_PIN,
   deadOrigin,
@@ -443,12 +443,15 @@ describe('JPKI sessions: user authentication and signatures', () => {
   });
 
   it('falls back to the CRL when the OCSP responder fails, at the configured origin only', async () => {
+    const asked: string[] = [];
     const ocspDown = appWith({
       origins: [env.origin],
-      fetch: async (request) =>
-        new URL(request.url).pathname.endsWith('/ocsp')
+      fetch: async (request) => {
+        asked.push(request.url);
+        return new URL(request.url).pathname.endsWith('/ocsp')
           ? new Response('down', { status: 503 })
-          : fetch(request),
+          : fetch(request);
+      },
     });
     const apiKey = await relyingParty(ocspDown);
     const answer = await authOnce(ocspDown, apiKey);
@@ -461,6 +464,14 @@ describe('JPKI sessions: user authentication and signatures', () => {
     expect(check.kind).toBe('CRL');
     expect(check.source).toMatch(new RegExp(`^${env.origin}/crl/`));
     for (const a of check.attempts) expect(a.url.startsWith(env.origin)).toBe(true);
+    // Every request went to the configured issuer: its /ocsp, its CRL index, the partition's CRL — never
+    // the certificate's own (.invalid) AIA host.
+    expect(asked.map((u) => new URL(u).origin)).toEqual(asked.map(() => env.origin));
+    expect(asked.map((u) => new URL(u).pathname.split('/').slice(0, 2).join('/'))).toEqual([
+      '/ocsp',
+      '/crl',
+      '/crl',
+    ]);
   }, 60_000);
 
   it('refuses a signature certificate revoked by a move (OCSP says revoked); the user-auth certificate survives it', async () => {
@@ -516,6 +527,13 @@ describe('JPKI sessions: user authentication and signatures', () => {
     const junkAnswer = (await junk.json()) as JpkiAnswer;
     expect(junkAnswer.verdict).toBe('invalid');
     expect(junkAnswer.errorCode).toBe('VERIFIER_JPKI_MALFORMED');
-    expect(BIOMETRIC.matched).toBe(true);
+    const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+    for (const path of [
+      '/sessions/jpki-authentication',
+      '/sessions/{id}/jpki-authentication',
+      '/sessions/jpki-signature',
+      '/sessions/{id}/jpki-signature',
+    ])
+      expect(Object.hasOwn(doc.paths, path), path).toBe(true);
   }, 60_000);
 });
