@@ -399,6 +399,22 @@ describe('JPKI sessions: user authentication and signatures', () => {
     expect((await signOnce(app, carrier)).method).toMatchObject({ id: 'keitai:to', letter: 'ト' });
   }, 60_000);
 
+  it('gives 新ヌ from 2027-04-01 (JST): the method letter as of the verification date, in the record', async () => {
+    const apiKey = await relyingParty(app);
+    clock.now = new Date('2027-03-31T15:00:00Z'); // 00:00 on 1 April 2027 in Japan
+    try {
+      const answer = await signOnce(app, apiKey);
+      expect(answer.verdict).toBe('valid');
+      expect(answer.method).toMatchObject({ id: 'hanshu:shin-nu', letter: '新ヌ' });
+      expect(await recordOf(answer.recordId)).toMatchObject({
+        method: { letter: '新ヌ' },
+        methodDate: '2027-04-01',
+      });
+    } finally {
+      clock.now = START;
+    }
+  }, 60_000);
+
   describe('when the issuer cannot be reached', () => {
     let down: App;
     beforeAll(async () => {
