@@ -231,6 +231,10 @@ describe('JPKI sessions: user authentication and signatures', () => {
     const s = await openAuth(app, apiKey);
     const a = await phoneAuthenticates(Buffer.from(s.challenge, 'base64url'));
     expect((await answerAuth(app, apiKey, s.sessionId, a)).status).toBe(200);
+    const state = await app.request(`/sessions/${s.sessionId}/jpki`, {
+      headers: { authorization: `Bearer ${apiKey}` },
+    });
+    expect(await state.json()).toMatchObject({ kind: 'authentication', state: 'done', verdict: 'valid' });
     const replay = await answerAuth(app, apiKey, s.sessionId, a);
     expect(replay.status).toBe(409);
     expect(((await replay.json()) as { code: string }).code).toBe('VERIFIER_SESSION_USED');

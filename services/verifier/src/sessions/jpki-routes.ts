@@ -5,6 +5,7 @@
  *   POST /sessions/{id}/jpki-authentication  answer once: {certificate, signature} → verification + record
  *   POST /sessions/jpki-signature            open: the document the holder signs (KYC カ / 新ヌ / ト)
  *   POST /sessions/{id}/jpki-signature       answer once: {cms} (CMS SignedData) → verification + record
+ *   GET  /sessions/{id}/jpki                 the state of a JPKI session (open, verifying, done)
  *
  * Bodies are bounded by the app's limit (createVerifierApp's limitBody, 64 KiB by default: the largest
  * answer, a SignedData with a 16 KiB document attached, is ≈ 56 KiB in base64) and each field by its schema,
@@ -23,6 +24,7 @@ import {
   createJpkiSignatureSession,
   MAX_SIGNED_DOCUMENT_BYTES,
 } from '../jpki/create-jpki-session.js';
+import { JpkiSessionRepository } from '../jpki/jpki-session-repository.js';
 import { verifyJpkiAnswer } from '../jpki/verify-jpki-answer.js';
 
 /** Largest DER certificate in an answer, bytes. */
@@ -126,6 +128,18 @@ const JpkiVerificationSchema = z
     errorCode: z.string().optional(),
   })
   .meta({ id: 'JpkiVerification' });
+
+const JpkiSessionStateSchema = z
+  .object({
+    sessionId: z.string(),
+    kind: z.enum(['authentication', 'signature']),
+    state: z.enum(['open', 'verifying', 'done']),
+    purpose: z.string(),
+    expiresAt: z.string(),
+    verdict: z.string().nullable(),
+    recordId: z.string().nullable(),
+  })
+  .meta({ id: 'JpkiSessionState' });
 
 const SESSION_ID = /^[A-Za-z0-9-]{1,64}$/;
 
@@ -259,5 +273,35 @@ export function registerJpkiSessionRoutes(
         answer: { cms: bytesOf(body.cms) },
       }),
     );
+  });
+
+  registry.add({
+    method: 'get',
+    path: '/sessions/:id/jpki',
+    operationId: 'getJpkiSession',
+    summary: 'The state of one JPKI session',
+    tags: ['sessions'],
+    responses: {
+      200: { description: 'The session', schema: JpkiSessionStateSchema },
+      401: common[401],
+      403: common[403],
+      404: problem('No such JPKI session (VERIFIER_NOT_FOUND)'),
+    },
+    security,
+  });
+  app.get('/sessions/:id/jpki', rp, async (c) => {
+    const id = sessionIdOf(c.req.param('id'));
+    const s = await new JpkiSessionRepository(deps.store.db).get(id, c.get('caller').relyingPartyId);
+    if (s === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
+    c.header('Cache-Control', 'no-store');
+    return c.json({
+      sessionId: s.id,
+      kind: s.kind,
+      state: s.state,
+      purpose: s.purpose,
+      expiresAt: new Date(s.expiresAt).toISOString(),
+      verdict: s.verdict,
+      recordId: s.recordId,
+    });
   });
 }
