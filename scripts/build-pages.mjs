@@ -29,6 +29,13 @@ export const BUNDLES = [
     entry: 'src/index.ts',
     out: 'packages/verifier-sdk/dist/browser/verifier-sdk.js',
   },
+  // The Digital Credentials API part alone, for pages that need no passkeys.
+  {
+    name: 'verifier-sdk-dc-api',
+    root: 'packages/verifier-sdk',
+    entry: 'src/verify-with-my-number-card.ts',
+    out: 'packages/verifier-sdk/dist/browser/verifier-sdk-dc-api.js',
+  },
 ];
 
 /** Newest modification time (ms) of the files under `dir`, skipping node_modules; bounded depth. */
@@ -127,7 +134,8 @@ export async function buildBundles({
       resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
       build: {
         outDir: dirname(out),
-        emptyOutDir: true,
+        // Several bundles may share a folder.
+        emptyOutDir: false,
         minify: true,
         target: 'es2022',
         reportCompressedSize: false,

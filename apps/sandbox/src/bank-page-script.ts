@@ -7,12 +7,12 @@
  * result page says why. Without scripts none of this runs and the form is the bridge, as before.
  *
  * Plain JavaScript kept as text: it runs in the page, not in Node, and imports the SDK's page bundle
- * (`verifier-sdk.js`, served beside the page).
+ * (`verifier-sdk-dc-api.js`, the Digital Credentials API part, served beside the page).
  */
 
 /** The module script's source; it reads `data-dc-timeout` (ms) from the form. */
 export const BANK_PAGE_SCRIPT = `
-import { hasDigitalCredentialsApi, verifyWithMyNumberCard } from './verifier-sdk.js';
+import { hasDigitalCredentialsApi, verifyWithMyNumberCard } from './verifier-sdk-dc-api.js';
 
 const form = document.querySelector('form.bank');
 const status = document.querySelector('#dc-status');

@@ -60,7 +60,7 @@ const FALLBACK_REASONS = new Map([
 async function readSdkBundle(): Promise<string | undefined> {
   try {
     const pkg = createRequire(import.meta.url).resolve('@mynakit/verifier-sdk/package.json');
-    return await readFile(join(dirname(pkg), 'dist', 'browser', 'verifier-sdk.js'), 'utf8');
+    return await readFile(join(dirname(pkg), 'dist', 'browser', 'verifier-sdk-dc-api.js'), 'utf8');
   } catch {
     return undefined;
   }
@@ -206,7 +206,7 @@ export function registerBankPages(
     return c.html(renderBankPage(parts.phones, timeout));
   });
   let sdk: Promise<string | undefined> | undefined;
-  app.get('/verifier/bank/verifier-sdk.js', async (c) => {
+  app.get('/verifier/bank/verifier-sdk-dc-api.js', async (c) => {
     sdk ??= readSdkBundle();
     const text = await sdk;
     // Not built: the page's script fails to load and the form stays the bridge.

@@ -21,6 +21,9 @@
  */
 import { VerifierSdkError, type VerifierSdkErrorCode } from './errors.js';
 
+// The page bundle of this module alone (`@mynakit/verifier-sdk/browser/dc-api`) carries its error too.
+export { VerifierSdkError, type VerifierSdkErrorCode } from './errors.js';
+
 /** The protocol identifier of ISO/IEC 18013-7 Annex C over the Digital Credentials API. */
 export const ANNEX_C_PROTOCOL = 'org-iso-mdoc';
 
