@@ -13,20 +13,37 @@
  * by @mynakit/mdoc buildDeviceRequest with the reader chain as x5chain. Without a reader key the request is
  * version "1.0" and unsigned, and the answer says so (`readerAuthentication.form: 'none'`): a wallet that
  * requires reader authentication will refuse it, and none will release My Number for it.
+ *
+ * With a reader key the session also carries a second request, OpenID4VP 1.0 over the DC API
+ * (`openid4vp-v1-signed`, DOMAIN.md §2; Android, Chrome): a request object signed with the same reader key
+ * (x5c: the reader chain; `client_id` the relying party's `x509_san_dns:` id, which the certificate names;
+ * `expected_origins` the page's origin), a DCQL query for `org.iso.23220.1.jp.mnc` asking the same elements,
+ * response mode `dc_api.jwt` to a fresh ECDH-ES key of this session (sealed at rest like the HPKE key). The
+ * page hands both to `navigator.credentials.get` in `requests` (Annex C first: Safari/iOS takes only it); the
+ * wallet answers in one of them, and POST /sessions/{id}/response verifies either with its own transcript.
  */
 import { randomBytes } from 'node:crypto';
 import { bytesToBase64url } from '@mynakit/cbor';
-import { buildDeviceRequest, buildJpMncRequest, JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT } from '@mynakit/mdoc';
+import {
+  buildDeviceRequest,
+  buildJpMncRequest,
+  JP_MNC_DOCTYPE,
+  JP_MNC_NAMESPACE,
+  MY_NUMBER_ELEMENT,
+} from '@mynakit/mdoc';
 import {
   ANNEX_C_PROTOCOL,
   annexCSessionTranscript,
+  buildAuthorizationRequest,
+  type DcqlQuery,
   encodeEncryptionInfo,
   readMyNumberLegalBasis,
+  signRequestObject,
   toP256PublicJwk,
 } from '@mynakit/oid4vp';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
-import { activeReaderKey } from '../relying-parties/reader-key.js';
+import { activeReaderKey, type ReaderSigningKey } from '../relying-parties/reader-key.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
 import { newId } from '../store/store-support.js';
 import { type RequestedElements, requestedElementsFor } from './requested-elements.js';
@@ -62,6 +79,20 @@ export type SessionReaderAuthentication =
       readonly reason: string;
     };
 
+/** The protocol of OpenID4VP 1.0 signed requests over the W3C Digital Credentials API. */
+export const OPENID4VP_SIGNED_PROTOCOL = 'openid4vp-v1-signed';
+
+/** The DCQL credential query id the OpenID4VP request uses for the card-substitute record. */
+export const MNC_CREDENTIAL_QUERY_ID = 'mnc';
+
+/** One entry of `navigator.credentials.get({digital: {requests}})`. */
+export type SessionRequestEntry =
+  | {
+      readonly protocol: typeof ANNEX_C_PROTOCOL;
+      readonly data: { readonly deviceRequest: string; readonly encryptionInfo: string };
+    }
+  | { readonly protocol: typeof OPENID4VP_SIGNED_PROTOCOL; readonly data: { readonly request: string } };
+
 /** What POST /sessions answers. */
 export interface CreatedSession {
   readonly sessionId: string;
@@ -75,6 +106,63 @@ export interface CreatedSession {
   readonly elements: RequestedElements;
   /** Whether the request is signed by the relying party's reader key, and by whom. */
   readonly readerAuthentication: SessionReaderAuthentication;
+  /**
+   * Every request of the session, for `navigator.credentials.get({digital: {requests}})`: the Annex C one
+   * (the same as `request`) first, then — when the relying party has a reader key — OpenID4VP signed.
+   */
+  readonly requests: readonly SessionRequestEntry[];
+}
+
+/** The DCQL query asking `elements` of the card-substitute record (OpenID4VP 1.0 §6). */
+function dcqlQueryFor(elements: RequestedElements, intentToRetain: boolean): DcqlQuery {
+  return {
+    credentials: [
+      {
+        id: MNC_CREDENTIAL_QUERY_ID,
+        format: 'mso_mdoc',
+        meta: { doctype_value: JP_MNC_DOCTYPE },
+        claims: Object.entries(elements).flatMap(([namespace, ids]) =>
+          ids.map((id) => ({ path: [namespace, id] as const, intent_to_retain: intentToRetain })),
+        ),
+      },
+    ],
+  };
+}
+
+/** The signed OpenID4VP request of a session, and what the verifier keeps of it (see the file comment). */
+async function openId4VpRequest(input: {
+  readonly reader: ReaderSigningKey;
+  readonly clientId: string;
+  readonly clientName: string;
+  readonly origin: string;
+  readonly elements: RequestedElements;
+  readonly intentToRetain: boolean;
+  readonly now: Date;
+  readonly ttlSeconds: number;
+}) {
+  const encryption = newSessionKeyPair();
+  const request = buildAuthorizationRequest({
+    responseMode: 'dc_api.jwt',
+    nonce: bytesToBase64url(new Uint8Array(randomBytes(32))),
+    dcqlQuery: dcqlQueryFor(input.elements, input.intentToRetain),
+    clientId: input.clientId,
+    expectedOrigins: [input.origin],
+    encryptionKeys: [{ ...encryption.publicKey.export({ format: 'jwk' }), kid: 'session' }],
+    clientName: input.clientName,
+  });
+  const signed = await signRequestObject({
+    request,
+    privateKey: input.reader.privateKey,
+    certificateChain: input.reader.certificateChain,
+    now: input.now,
+    lifetimeSeconds: input.ttlSeconds,
+  });
+  return { request, signed, encryptionKey: encryption.privateKey };
+}
+
+/** The additional data the OpenID4VP decryption key of session `sessionId` is sealed under. */
+export function openid4vpKeyAad(sessionId: string): string {
+  return `${sessionId}/openid4vp`;
 }
 
 /** Opens an Annex C session for the caller's relying party (see the file comment). */
@@ -130,6 +218,18 @@ export async function createAnnexCSession(
   const ttl = Math.min(deps.config.sessionTtlSeconds ?? MAX_SESSION_TTL_SECONDS, MAX_SESSION_TTL_SECONDS);
   const expiresAt = now + Math.max(ttl, 1) * 1000;
   const sessionId = newId();
+  const openid4vp = reader
+    ? await openId4VpRequest({
+        reader,
+        clientId: party.clientId,
+        clientName: party.config.name,
+        origin: input.origin,
+        elements,
+        intentToRetain: party.config.law !== 'none',
+        now: deps.clock(),
+        ttlSeconds: Math.max(ttl, 1),
+      })
+    : undefined;
   await deps.store.sessions.create({
     id: sessionId,
     relyingPartyId: caller.relyingPartyId,
@@ -141,6 +241,16 @@ export async function createAnnexCSession(
     deviceRequest: built.deviceRequest,
     encryptionInfo: built.encryptionInfo,
     recipientKey: sealSessionKey(privateKey, sessionId, deps.config.sessionKeyEncryptionKey),
+    ...(openid4vp === undefined
+      ? {}
+      : {
+          openid4vpRequest: JSON.stringify(openid4vp.request),
+          openid4vpKey: sealSessionKey(
+            openid4vp.encryptionKey,
+            openid4vpKeyAad(sessionId),
+            deps.config.sessionKeyEncryptionKey,
+          ),
+        }),
     createdAt: now,
     expiresAt,
   });
@@ -153,5 +263,14 @@ export async function createAnnexCSession(
     expiresAt: new Date(expiresAt).toISOString(),
     elements,
     readerAuthentication,
+    requests: [
+      {
+        protocol: ANNEX_C_PROTOCOL,
+        data: { deviceRequest: built.deviceRequest, encryptionInfo: built.encryptionInfo },
+      },
+      ...(openid4vp === undefined
+        ? []
+        : [{ protocol: OPENID4VP_SIGNED_PROTOCOL, data: { request: openid4vp.signed } } as const]),
+    ],
   };
 }

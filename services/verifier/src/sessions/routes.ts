@@ -55,10 +55,19 @@ const CreatedSessionSchema = z
       }),
       z.object({ form: z.literal('none'), reason: z.string() }),
     ]),
+    requests: z.array(
+      z.discriminatedUnion('protocol', [
+        z.object({
+          protocol: z.literal('org-iso-mdoc'),
+          data: z.object({ deviceRequest: z.string(), encryptionInfo: z.string() }),
+        }),
+        z.object({ protocol: z.literal('openid4vp-v1-signed'), data: z.object({ request: z.string() }) }),
+      ]),
+    ),
   })
   .meta({ id: 'CreatedSession' });
 
-const SessionResponseSchema = z
+const AnnexCResponseSchema = z
   .object({
     response: z
       .string()
@@ -66,8 +75,32 @@ const SessionResponseSchema = z
       .max(DEFAULT_MAX_RESPONSE_BYTES)
       .regex(/^[A-Za-z0-9_-]+$/, 'base64url'),
   })
-  .strict()
-  .meta({ id: 'SessionResponse', description: 'The data of the DigitalCredential the browser returned' });
+  .strict();
+
+/** A compact JWE (RFC 7516 §7.1): five base64url parts. */
+const OpenId4VpResponseSchema = z
+  .object({
+    response: z
+      .string()
+      .min(1)
+      .max(DEFAULT_MAX_RESPONSE_BYTES)
+      .regex(/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/, 'a compact JWE'),
+  })
+  .strict();
+
+const SessionResponseSchema = z
+  .union([
+    // The Annex C data alone, as before.
+    AnnexCResponseSchema,
+    // The DigitalCredential as the browser returned it, in the protocol the wallet chose.
+    z.object({ protocol: z.literal('org-iso-mdoc'), data: AnnexCResponseSchema }).strict(),
+    z.object({ protocol: z.literal('openid4vp-v1-signed'), data: OpenId4VpResponseSchema }).strict(),
+  ])
+  .meta({
+    id: 'SessionResponse',
+    description:
+      'The DigitalCredential the browser returned: {protocol, data} for either request of the session, or the org-iso-mdoc data alone',
+  });
 
 const CheckSchema = z.object({ id: z.string(), status: z.string(), detail: z.string() });
 

@@ -30,6 +30,10 @@ export interface VerificationSession {
   readonly encryptionInfo: string;
   /** The stored HPKE private key (session-key.ts); null once done. */
   readonly recipientKey: Uint8Array | null;
+  /** OpenID4VP over the DC API: the request as signed (JSON text); null when the session carries none. */
+  readonly openid4vpRequest: string | null;
+  /** Its dc_api.jwt decryption key (session-key.ts form, sealed for `<id>/openid4vp`); null when none or done. */
+  readonly openid4vpKey: Uint8Array | null;
   readonly state: SessionState;
   readonly createdAt: number;
   readonly expiresAt: number;
@@ -42,8 +46,19 @@ export interface VerificationSession {
 /** What create stores. */
 export type NewSession = Omit<
   VerificationSession,
-  'state' | 'claimedAt' | 'completedAt' | 'verdict' | 'recordId' | 'recipientKey'
-> & { readonly recipientKey: Uint8Array };
+  | 'state'
+  | 'claimedAt'
+  | 'completedAt'
+  | 'verdict'
+  | 'recordId'
+  | 'recipientKey'
+  | 'openid4vpRequest'
+  | 'openid4vpKey'
+> & {
+  readonly recipientKey: Uint8Array;
+  readonly openid4vpRequest?: string;
+  readonly openid4vpKey?: Uint8Array;
+};
 
 /** The outcome of a claim: won, or why not. */
 export type ClaimResult = 'claimed' | 'used' | 'expired' | 'unknown';
@@ -60,6 +75,8 @@ function toSession(row: VerificationSessionTable): VerificationSession {
     deviceRequest: row.device_request,
     encryptionInfo: row.encryption_info,
     recipientKey: row.recipient_key === null ? null : fromDriverBytes(row.recipient_key),
+    openid4vpRequest: row.openid4vp_request ?? null,
+    openid4vpKey: row.openid4vp_key == null ? null : fromDriverBytes(row.openid4vp_key),
     state: row.state,
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
@@ -96,6 +113,8 @@ export class SessionRepository {
         device_request: session.deviceRequest,
         encryption_info: session.encryptionInfo,
         recipient_key: toDriverBytes(session.recipientKey),
+        openid4vp_request: session.openid4vpRequest ?? null,
+        openid4vp_key: session.openid4vpKey === undefined ? null : toDriverBytes(session.openid4vpKey),
         state: 'open',
         created_at: session.createdAt,
         expires_at: session.expiresAt,
@@ -161,6 +180,7 @@ export class SessionRepository {
         verdict: outcome.verdict,
         record_id: outcome.recordId,
         recipient_key: null,
+        openid4vp_key: null,
       })
       .where('id', '=', id)
       .where('state', '=', 'verifying')

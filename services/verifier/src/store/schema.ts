@@ -85,6 +85,10 @@ export interface VerificationSessionTable {
   encryption_info: string;
   /** The HPKE private key (sessions/session-key.ts form); null once the session is done. */
   recipient_key: Uint8Array | null;
+  /** OpenID4VP over the DC API: the request as signed (JSON); null when the session carries none. */
+  openid4vp_request: string | null;
+  /** Its dc_api.jwt decryption key (sessions/session-key.ts form); null when none or once done. */
+  openid4vp_key: Uint8Array | null;
   state: 'open' | 'verifying' | 'done';
   created_at: number;
   expires_at: number;

@@ -20,6 +20,9 @@ import type { IdentityFacts } from './disclosed-elements.js';
 /** The channel name written into records. */
 export const ANNEX_C_RECORD_CHANNEL = 'dc-api-org-iso-mdoc';
 
+/** The channel name of an answer in OpenID4VP 1.0 over the DC API (signed request, dc_api.jwt). */
+export const OPENID4VP_RECORD_CHANNEL = 'dc-api-openid4vp-v1-signed';
+
 /** What a record is made from. */
 export interface RecordFacts {
   readonly party: RelyingParty;
@@ -36,6 +39,8 @@ export interface RecordFacts {
   readonly revocation: RevocationDecision;
   readonly consultation: StatusConsultation | undefined;
   readonly flags: readonly string[];
+  /** The channel the answer came in (default ANNEX_C_RECORD_CHANNEL). */
+  readonly channel?: string;
 }
 
 /** The record content (canonical-JSON-ready, checked by records/content-guard.ts on append). */
@@ -55,7 +60,7 @@ export function verificationRecordContent(f: RecordFacts): { [key: string]: Json
   return {
     outcome: f.verdict === 'valid' ? 'verified' : 'rejected',
     verdict: f.verdict,
-    channel: ANNEX_C_RECORD_CHANNEL,
+    channel: f.channel ?? ANNEX_C_RECORD_CHANNEL,
     sessionId: f.session.id,
     origin: f.session.origin,
     verifiedBy: { relyingPartyId: f.party.id, name: f.party.name, apiKeyId: f.credentialId },

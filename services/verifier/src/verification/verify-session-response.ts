@@ -3,11 +3,15 @@
  *
  * 1. claim the session once (compare-and-set; a replay is VERIFIER_SESSION_USED, a late answer
  *    VERIFIER_SESSION_EXPIRED);
- * 2. @mynakit/oid4vp verifyAnnexCResponse: HPKE open with the SessionTranscript rebuilt from this session's
- *    EncryptionInfo string and origin — an answer made for another session or page does not open
- *    (`response.decrypt` failed; `session.transcript` says so) — then @mynakit/mdoc verifies issuer data,
- *    digests and device authentication against the relying party's trust anchors at `now`, and the status
- *    (revocation/status-checker.ts);
+ * 2. in the protocol the wallet answered (DOMAIN.md §2 table):
+ *    - `org-iso-mdoc`: @mynakit/oid4vp verifyAnnexCResponse — HPKE open with the SessionTranscript rebuilt
+ *      from this session's EncryptionInfo string and origin (`["dcapi", …]`); an answer made for another
+ *      session or page does not open (`response.decrypt` failed; `session.transcript` says so);
+ *    - `openid4vp-v1-signed`: verifyOpenId4VpResponse — the dc_api.jwt JWE opened with the session's
+ *      ECDH-ES key, the nonce of the request as signed, `vp_token` against its DCQL query, and the
+ *      `OpenID4VPDCAPIHandover` transcript of this session's origin, nonce and encryption key thumbprint;
+ *    then @mynakit/mdoc verifies issuer data, digests and device authentication against the relying
+ *    party's trust anchors at `now`, and the status (revocation/status-checker.ts);
  * 3. the relying party's revocation policy (revocation/revocation-policy.ts);
  * 4. every requested element disclosed (`request.elements`, VERIFIER_CLAIMS_MISSING naming them);
  * 5. the KYC method on that JST date (@mynakit/kyc kycMethodFor; `kyc.method`, a warning with the reasons
@@ -19,7 +23,15 @@
  */
 import { JP_MNC_DOCTYPE, MY_NUMBER_ELEMENT, type VerifiedDocument } from '@mynakit/mdoc';
 import { kycMethodFor, type KycMethodResult } from '@mynakit/kyc';
-import { annexCNonceKey, type NonceStore, type Oid4vpErrorCode, verifyAnnexCResponse } from '@mynakit/oid4vp';
+import {
+  annexCNonceKey,
+  type NonceStore,
+  type Oid4vpErrorCode,
+  type PresentationVerification,
+  validateAuthorizationRequest,
+  verifyAnnexCResponse,
+  verifyOpenId4VpResponse,
+} from '@mynakit/oid4vp';
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError, type VerifierErrorCode } from '../errors.js';
@@ -27,6 +39,7 @@ import type { JsonValue } from '../records/canonical-json.js';
 import { decideRevocation, REVOCATION_UNDETERMINED_FLAG } from '../revocation/revocation-policy.js';
 import { createStatusChecker, type StatusConsultation } from '../revocation/status-checker.js';
 import type { StatusListCache } from '../revocation/status-list-cache.js';
+import { OPENID4VP_SIGNED_PROTOCOL, openid4vpKeyAad } from '../sessions/create-session.js';
 import { openSessionKey } from '../sessions/session-key.js';
 import type { VerificationSession } from '../sessions/session-repository.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
@@ -37,7 +50,11 @@ import {
   missingElements,
 } from './disclosed-elements.js';
 import { recordInTransaction } from './record-in-transaction.js';
-import { verificationRecordContent } from './verification-record-content.js';
+import {
+  ANNEX_C_RECORD_CHANNEL,
+  OPENID4VP_RECORD_CHANNEL,
+  verificationRecordContent,
+} from './verification-record-content.js';
 
 /** The answer of POST /sessions/:id/response. */
 export interface SessionVerification {
@@ -93,6 +110,29 @@ export async function verifySessionResponse(
   }
 }
 
+/**
+ * The submitted DigitalCredential: `{protocol, data}` in either protocol of the session, or (as before)
+ * the `org-iso-mdoc` data alone (`{response}` or its string).
+ */
+function submittedCredential(response: unknown): {
+  readonly protocol: string;
+  readonly data: Readonly<Record<string, unknown>>;
+} {
+  if (typeof response === 'string') return { protocol: 'org-iso-mdoc', data: { response } };
+  const body = (typeof response === 'object' && response !== null ? response : {}) as Record<string, unknown>;
+  if (typeof body.protocol === 'string') {
+    const data = body.data;
+    return {
+      protocol: body.protocol,
+      data:
+        typeof data === 'object' && data !== null && !Array.isArray(data)
+          ? (data as Record<string, unknown>)
+          : {},
+    };
+  }
+  return { protocol: 'org-iso-mdoc', data: { response: body.response } };
+}
+
 async function verifyClaimed(
   deps: VerifierDeps,
   caller: RpCaller,
@@ -119,27 +159,48 @@ async function verifyClaimed(
     trustAnchors,
     observe: (c) => consultations.push(c),
   });
-  // The claim above is the one-time use of this request; the library's nonce check confirms the answer
-  // is for this very EncryptionInfo.
-  const nonceKey = annexCNonceKey(session.encryptionInfo);
-  const claimed: NonceStore = {
+  const submitted = submittedCredential(response);
+  // The claim above is the one-time use of this session; the library's nonce check confirms the answer
+  // is for this very request (its EncryptionInfo, or the OpenID4VP request's nonce).
+  const claimedNonce = (expected: string): NonceStore => ({
     issue: async () => undefined,
-    consume: async ({ nonce }) => (nonce === nonceKey ? 'consumed' : 'unknown'),
-  };
-  const verified = await verifyAnnexCResponse(
-    typeof response === 'string' ? response : { response: (response as { response?: unknown })?.response },
-    {
-      encryptionInfo: session.encryptionInfo,
-      origin: session.origin,
-      recipientPrivateKey,
-      docType: JP_MNC_DOCTYPE,
-    },
-    {
-      mdoc: { trustAnchors, now, statusChecker },
-      nonceStore: claimed,
-      noncePurpose: 'annex-c',
-    },
-  );
+    consume: async ({ nonce }) => (nonce === expected ? 'consumed' : 'unknown'),
+  });
+  let verified: PresentationVerification;
+  if (submitted.protocol === OPENID4VP_SIGNED_PROTOCOL) {
+    if (session.openid4vpRequest === null || session.openid4vpKey === null)
+      throw new VerifierError('VERIFIER_INVALID_INPUT', 'this session made no openid4vp-v1-signed request');
+    const request = validateAuthorizationRequest(JSON.parse(session.openid4vpRequest));
+    const encryptionKey = openSessionKey(
+      session.openid4vpKey,
+      openid4vpKeyAad(session.id),
+      deps.config.sessionKeyEncryptionKey,
+    );
+    verified = await verifyOpenId4VpResponse(
+      submitted.data,
+      { request, origin: session.origin, encryptionPrivateKey: encryptionKey.export({ format: 'jwk' }) },
+      {
+        mdoc: { trustAnchors, now, statusChecker },
+        nonceStore: claimedNonce(request.nonce),
+        noncePurpose: 'openid4vp',
+      },
+    );
+  } else {
+    verified = await verifyAnnexCResponse(
+      submitted.data,
+      {
+        encryptionInfo: session.encryptionInfo,
+        origin: session.origin,
+        recipientPrivateKey,
+        docType: JP_MNC_DOCTYPE,
+      },
+      {
+        mdoc: { trustAnchors, now, statusChecker },
+        nonceStore: claimedNonce(annexCNonceKey(session.encryptionInfo)),
+        noncePurpose: 'annex-c',
+      },
+    );
+  }
   const checks: Check[] = [...verified.checks];
   if (verified.errorCode === 'HPKE_OPEN_FAILED' && !checks.some((c) => c.id === 'session.transcript'))
     checks.push({
@@ -235,6 +296,8 @@ async function verifyClaimed(
     revocation,
     consultation: consultations[0],
     flags,
+    channel:
+      submitted.protocol === OPENID4VP_SIGNED_PROTOCOL ? OPENID4VP_RECORD_CHANNEL : ANNEX_C_RECORD_CHANNEL,
   });
   const record = await recordInTransaction(deps, {
     relyingPartyId: party.id,

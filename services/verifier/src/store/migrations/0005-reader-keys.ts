@@ -6,6 +6,11 @@ import { type Kysely, PostgresAdapter, sql } from 'kysely';
  * its public key, and — once the reader CA has issued it — the certificate chain that signs requests as
  * `x5chain`. `pending` awaits its certificate; `active` signs. A relying party has at most one of each: a
  * new pending key replaces the old pending one, and activating a key deletes the key it replaces.
+ *
+ * And, on verification sessions, the second request a session may carry when its relying party has a reader
+ * key — OpenID4VP 1.0 over the DC API (`openid4vp-v1-signed`, response mode `dc_api.jwt`): the request as
+ * signed (JSON) and the sealed private key its encrypted response is for; both null otherwise, and the key
+ * erased when the session is done.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
@@ -27,4 +32,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .columns(['relying_party_id', 'state'])
     .unique()
     .execute();
+  await db.schema.alterTable('verification_sessions').addColumn('openid4vp_request', 'text').execute();
+  await db.schema.alterTable('verification_sessions').addColumn('openid4vp_key', bytes).execute();
 }
