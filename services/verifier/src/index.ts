@@ -118,10 +118,26 @@ export {
   startVerifier,
 } from './server.js';
 export {
+  type ReaderKeyRequest,
+  type ReaderKeyView,
+  type ReaderSigningKey,
+  activeReaderKey,
+  createReaderKey,
+  installReaderCertificate,
+  openReaderKey,
+  readerKeyView,
+  sealReaderKey,
+} from './relying-parties/reader-key.js';
+export {
   type CreatedSession,
   type CreateSessionInput,
   createAnnexCSession,
   MAX_SESSION_TTL_SECONDS,
+  MNC_CREDENTIAL_QUERY_ID,
+  OPENID4VP_SIGNED_PROTOCOL,
+  openid4vpKeyAad,
+  type SessionReaderAuthentication,
+  type SessionRequestEntry,
 } from './sessions/create-session.js';
 export {
   KYC_RECORD_ELEMENTS,
