@@ -27,8 +27,11 @@ export {
   verifyWithMyNumberCard,
 } from './verify-with-my-number-card.js';
 export {
+  type PasskeyBackendOptions,
   PasskeyError,
   type PasskeyErrorReason,
+  type RegisterPasskeyOptions,
   registerPasskey,
+  type SignInWithPasskeyOptions,
   signInWithPasskey,
 } from './passkeys.js';

@@ -2,9 +2,11 @@
  * What a verifier that runs for years must do on its own: delete sessions past their expiry (their sealed
  * HPKE keys and requests are of no use after it), and purge the content of verification records past their
  * retention (7 years under 犯収法, about 3 under 携帯法: the relying party's configuration) unless on legal
- * hold — the tombstone keeps the content hash, so the chains still verify (records/record-chains.ts).
+ * hold — the tombstone keeps the content hash, so the chains still verify (records/record-chains.ts) —
+ * and delete passkey challenges past their expiry (passkeys/challenges.ts).
  */
 import { JpkiSessionRepository } from './jpki/jpki-session-repository.js';
+import { PasskeyRepository } from './passkeys/passkey-repository.js';
 import { purgeExpiredRecords } from './records/record-chains.js';
 import type { VerifierStore } from './store/index.js';
 
@@ -17,6 +19,8 @@ export interface VerifierMaintenanceResult {
   readonly sessions: number;
   /** Records whose content was replaced by a tombstone. */
   readonly purgedRecords: number;
+  /** Passkey challenges deleted (expired before now, answered or not). */
+  readonly passkeyChallenges: number;
 }
 
 /** One maintenance run at `now` (epoch ms). */
@@ -27,5 +31,6 @@ export async function runVerifierMaintenance(
   const sessions =
     (await store.sessions.purgeExpired(now)) + (await new JpkiSessionRepository(store.db).purgeExpired(now));
   const purgedRecords = await purgeExpiredRecords(store, now);
-  return { sessions, purgedRecords };
+  const passkeyChallenges = await new PasskeyRepository(store.db).purgeExpiredChallenges(now);
+  return { sessions, purgedRecords, passkeyChallenges };
 }

@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierApp } from '../src/app.js';
+import { runVerifierMaintenance } from '../src/maintenance.js';
 import type { VerifierDeps } from '../src/context.js';
 import type { JsonValue } from '../src/records/canonical-json.js';
 import { newSessionKeyPair, sealSessionKey } from '../src/sessions/session-key.js';
@@ -457,6 +458,13 @@ export function definePasskeyCases(
       const statuses = results.map((r) => r.status);
       expect(statuses.filter((s) => s === 201)).toHaveLength(1);
       expect(statuses.filter((s) => s === 409)).toHaveLength(5);
+    });
+
+    it('maintenance deletes the challenges that expired, answered or not', async () => {
+      await signInOptions();
+      const r = await runVerifierMaintenance(a, now + 300_001);
+      expect(r.passkeyChallenges).toBeGreaterThanOrEqual(1);
+      expect((await runVerifierMaintenance(a, now + 300_001)).passkeyChallenges).toBe(0);
     });
   });
 }
