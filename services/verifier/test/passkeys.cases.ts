@@ -466,5 +466,19 @@ export function definePasskeyCases(
       expect(r.passkeyChallenges).toBeGreaterThanOrEqual(1);
       expect((await runVerifierMaintenance(a, now + 300_001)).passkeyChallenges).toBe(0);
     });
+
+    it('describes every passkey route in the OpenAPI document', async () => {
+      const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, unknown> };
+      for (const path of [
+        '/passkeys/registration/options',
+        '/passkeys/registration/verify',
+        '/passkeys/authentication/options',
+        '/passkeys/authentication/verify',
+        '/passkeys/accounts/{id}',
+        '/passkeys/accounts/{id}/step-up',
+        '/passkeys/accounts/{id}/step-up/verify',
+      ])
+        expect(Object.hasOwn(doc.paths, path), path).toBe(true);
+    });
   });
 }
