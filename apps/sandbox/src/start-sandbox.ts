@@ -6,7 +6,7 @@
  * The port is bound before anything slow happens, so a taken port fails at once (SANDBOX_PORT_IN_USE);
  * until the services are open every request gets 503 with Retry-After.
  */
-import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { closeServer, listenOn } from '@mynakit/http-kit';
@@ -138,12 +138,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     // the sandbox's own routes; the bank is its relying party, keyed afresh at each start.
     let verifier: OpenedVerifier;
     let bank: SandboxBank;
-    const verifierAdminToken = randomBytes(32).toString('base64url');
+    // The operator token stays in `<dataDir>/verifier/admin-token` (as when the verifier runs alone), so a
+    // developer can add a relying party of their own (`POST /verifier/relying-parties`) beside the bank.
+    let verifierAdminToken: string;
     try {
       verifier = await openVerifier({
         dataDir: options.dataDir,
         origin: `${url}/verifier`,
-        adminToken: verifierAdminToken,
         // Fetched afresh at every verification, so a revocation shows in the bank's answer at once.
         cacheStatusLists: false,
         ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
@@ -156,6 +157,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         },
         log: (line) => log(line),
       });
+      verifierAdminToken = (await readFile(verifier.adminTokenFile as string, 'utf8')).trim();
       bank = await ensureSandboxBank(verifier, issuer, verifierAdminToken, url);
       // Its requests are signed (readerAuthAll) with a reader key the sandbox reader CA certifies afresh.
       const reader = await issueSandboxBankReaderKey(verifier, issuer, verifierAdminToken, bank.relyingPartyId);
