@@ -128,8 +128,12 @@ describe('the guide’s code against the sandbox', () => {
           const consent: Record<string, Record<string, string[]>> = {};
           for (const doc of asked.documents) {
             const approved: Record<string, string[]> = {};
-            for (const e of doc.elements)
-              if (e.held && e.withheld === undefined) (approved[e.namespace] ??= []).push(e.identifier);
+            for (const e of doc.elements) {
+              if (!e.held || e.withheld !== undefined) continue;
+              const list = approved[e.namespace] ?? [];
+              list.push(e.identifier);
+              approved[e.namespace] = list;
+            }
             consent[doc.docType] = approved;
           }
           const { response } = await presentAnnexC({
