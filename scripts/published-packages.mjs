@@ -20,6 +20,7 @@ export const PUBLISHED = [
   'packages/jpki',
   'packages/kyc',
   'packages/db',
+  'packages/verifier-sdk',
   'apps/cli',
 ];
 
@@ -38,6 +39,9 @@ export function pack(dir, destination) {
 async function checkAll() {
   const { publint } = await import('publint');
   const { formatMessage } = await import('publint/utils');
+  // The browser SDK packs its page bundles (dist/browser), which Vite builds, not tsc.
+  const { buildBundles } = await import('./build-pages.mjs');
+  await buildBundles({ log: () => undefined });
   const work = mkdtempSync(join(tmpdir(), 'mynakit-packages-'));
   let failures = 0;
   try {
