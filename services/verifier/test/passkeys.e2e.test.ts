@@ -4,8 +4,8 @@
  * (http://localhost:<port>), and the verifier finds it valid. The page — served by this test, with
  * @mynakit/verifier-sdk's passkeys.ts bundled by esbuild — then creates a passkey bound to that verified
  * person through the relying party's backend (this test relaying to the verifier's `/passkeys` with the
- * party's API key), signs in with it, is refused once the authenticator no longer verifies the user, and
- * passes a step-up with a second verification of the same person.
+ * party's API key), signs in with it, is refused once the authenticator no longer verifies the user, can
+ * cancel a pending ceremony, and passes a step-up with a second verification of the same person.
  * The authenticator is Chromium's CDP virtual authenticator (ctap2, internal, resident keys, user
  * verification; ARCHITECTURE.md "Browser facts").
  */
@@ -209,6 +209,34 @@ describe('passkeys in Chromium with the CDP virtual authenticator', () => {
       reason: 'not-allowed',
       code: 'declined',
     });
+
+    // The page cancels a ceremony the person has not answered yet (no presence simulated): `cancelled`.
+    await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: false });
+    const cancelled = (await page.evaluate(async (pageOrigin) => {
+      const sdk = (window as unknown as { sdk: Record<string, (o: unknown) => Promise<unknown>> }).sdk;
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 500);
+      try {
+        await sdk.signInWithPasskey?.({
+          optionsUrl: '/bank/passkeys/authentication/options',
+          optionsBody: { origin: pageOrigin },
+          verifyUrl: '/bank/passkeys/authentication/verify',
+          signal: controller.signal,
+        });
+        return { ok: true };
+      } catch (e) {
+        const err = e as { name: string; reason: string; code: string };
+        return { ok: false, name: err.name, reason: err.reason, code: err.code };
+      }
+    }, origin)) as Outcome;
+    expect(cancelled).toMatchObject({
+      ok: false,
+      name: 'PasskeyError',
+      reason: 'cancelled',
+      code: 'aborted',
+    });
+    await cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId, enabled: true });
 
     // A high-risk operation: the bank asks for a step-up; the sign-in says so until the same person
     // verifies the card again.
