@@ -216,4 +216,23 @@ describe('OpenID4VP over the DC API as the second request of a session', () => {
     expect(res.status).toBe(400);
     expect(((await res.json()) as { code: string }).code).toBe('VERIFIER_INVALID_INPUT');
   });
+
+  it('a client id the certificate does not name gets no OpenID4VP request (wallets would refuse it)', async () => {
+    const read = await app.request(`/relying-parties/${rp.id}`, { headers: operator });
+    const { config } = (await read.json()) as { config: Record<string, unknown> };
+    const put = (clientId: unknown) =>
+      app.request(`/relying-parties/${rp.id}`, {
+        method: 'PUT',
+        headers: operator,
+        body: JSON.stringify({ ...config, clientId }),
+      });
+    expect((await put('x509_san_dns:renamed.example')).status).toBe(200);
+    const session = (await openSession(app, rp.apiKey)) as TwoRequestSession & {
+      readerAuthentication: { form: string };
+    };
+    expect(session.requests.map((r) => r.protocol)).toEqual(['org-iso-mdoc']);
+    // The Annex C request is still signed: ISO 18013-5 reader authentication does not name a client id.
+    expect(session.readerAuthentication.form).toBe('readerAuthAll');
+    expect((await put(config.clientId)).status).toBe(200);
+  });
 });

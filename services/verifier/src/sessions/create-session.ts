@@ -21,6 +21,8 @@
  * response mode `dc_api.jwt` to a fresh ECDH-ES key of this session (sealed at rest like the HPKE key). The
  * page hands both to `navigator.credentials.get` in `requests` (Annex C first: Safari/iOS takes only it); the
  * wallet answers in one of them, and POST /sessions/{id}/response verifies either with its own transcript.
+ * Only when the certificate is the one the client id names (`x509_san_dns:` / `x509_hash:`): otherwise every
+ * wallet would refuse the request object, and the session carries the Annex C request alone.
  */
 import { randomBytes } from 'node:crypto';
 import { bytesToBase64url } from '@mynakit/cbor';
@@ -35,8 +37,10 @@ import {
   ANNEX_C_PROTOCOL,
   annexCSessionTranscript,
   buildAuthorizationRequest,
+  checkClientIdCertificate,
   type DcqlQuery,
   encodeEncryptionInfo,
+  parseClientId,
   readMyNumberLegalBasis,
   signRequestObject,
   toP256PublicJwk,
@@ -129,6 +133,22 @@ function dcqlQueryFor(elements: RequestedElements, intentToRetain: boolean): Dcq
   };
 }
 
+/**
+ * Whether a wallet will accept the reader certificate for the relying party's client id (OpenID4VP 1.0
+ * §5.9.3: `x509_san_dns:` names a dNSName of it, `x509_hash:` its hash). Another prefix, or a client id
+ * changed since the certificate was installed, gets no OpenID4VP request rather than one every wallet refuses.
+ */
+function certificateNamesClientId(reader: ReaderSigningKey, clientId: string): boolean {
+  try {
+    const parsed = parseClientId(clientId);
+    if (parsed.prefix !== 'x509_san_dns' && parsed.prefix !== 'x509_hash') return false;
+    checkClientIdCertificate(parsed, reader.certificate);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The signed OpenID4VP request of a session, and what the verifier keeps of it (see the file comment). */
 async function openId4VpRequest(input: {
   readonly reader: ReaderSigningKey;
@@ -218,18 +238,19 @@ export async function createAnnexCSession(
   const ttl = Math.min(deps.config.sessionTtlSeconds ?? MAX_SESSION_TTL_SECONDS, MAX_SESSION_TTL_SECONDS);
   const expiresAt = now + Math.max(ttl, 1) * 1000;
   const sessionId = newId();
-  const openid4vp = reader
-    ? await openId4VpRequest({
-        reader,
-        clientId: party.clientId,
-        clientName: party.config.name,
-        origin: input.origin,
-        elements,
-        intentToRetain: party.config.law !== 'none',
-        now: deps.clock(),
-        ttlSeconds: Math.max(ttl, 1),
-      })
-    : undefined;
+  const openid4vp =
+    reader && certificateNamesClientId(reader, party.clientId)
+      ? await openId4VpRequest({
+          reader,
+          clientId: party.clientId,
+          clientName: party.config.name,
+          origin: input.origin,
+          elements,
+          intentToRetain: party.config.law !== 'none',
+          now: deps.clock(),
+          ttlSeconds: Math.max(ttl, 1),
+        })
+      : undefined;
   await deps.store.sessions.create({
     id: sessionId,
     relyingPartyId: caller.relyingPartyId,
