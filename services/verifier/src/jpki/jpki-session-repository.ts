@@ -13,6 +13,7 @@
 import type { Kysely } from 'kysely';
 import type { VerifierDatabase } from '../store/schema.js';
 import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
+import { withRelaxedDurability } from '../store/relaxed-durability.js';
 
 /** The two JPKI channels: challenge–response user authentication, and a CMS signature over a document. */
 export type JpkiSessionKind = 'authentication' | 'signature';
@@ -108,25 +109,28 @@ export class JpkiSessionRepository {
   async create(session: NewJpkiSession): Promise<void> {
     checkInstant(session.createdAt, 'createdAt');
     checkInstant(session.expiresAt, 'expiresAt');
-    await this.#db
-      .insertInto('jpki_sessions')
-      .values({
-        id: session.id,
-        relying_party_id: session.relyingPartyId,
-        credential_id: session.credentialId,
-        kind: session.kind,
-        purpose: session.purpose,
-        content: toDriverBytes(session.content),
-        content_sha256: session.contentSha256,
-        state: 'open',
-        created_at: session.createdAt,
-        expires_at: session.expiresAt,
-        claimed_at: null,
-        completed_at: null,
-        verdict: null,
-        record_id: null,
-      })
-      .execute();
+    // Not worth an fsync: a lost session is opened again (store/relaxed-durability.ts).
+    await withRelaxedDurability(this.#db, (db) =>
+      db
+        .insertInto('jpki_sessions')
+        .values({
+          id: session.id,
+          relying_party_id: session.relyingPartyId,
+          credential_id: session.credentialId,
+          kind: session.kind,
+          purpose: session.purpose,
+          content: toDriverBytes(session.content),
+          content_sha256: session.contentSha256,
+          state: 'open',
+          created_at: session.createdAt,
+          expires_at: session.expiresAt,
+          claimed_at: null,
+          completed_at: null,
+          verdict: null,
+          record_id: null,
+        })
+        .execute(),
+    );
   }
 
   /** The session (of that relying party and kind, when named), or undefined. */
@@ -149,15 +153,18 @@ export class JpkiSessionRepository {
     now: number,
   ): Promise<JpkiClaimResult> {
     checkInstant(now, 'now');
-    const won = await this.#db
-      .updateTable('jpki_sessions')
-      .set({ state: 'verifying', claimed_at: now })
-      .where('id', '=', id)
-      .where('relying_party_id', '=', relyingPartyId)
-      .where('kind', '=', kind)
-      .where('state', '=', 'open')
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    // No fsync either: a lost claim only reopens a session that returned nothing (relaxed-durability.ts).
+    const won = await withRelaxedDurability(this.#db, (db) =>
+      db
+        .updateTable('jpki_sessions')
+        .set({ state: 'verifying', claimed_at: now })
+        .where('id', '=', id)
+        .where('relying_party_id', '=', relyingPartyId)
+        .where('kind', '=', kind)
+        .where('state', '=', 'open')
+        .where('expires_at', '>', now)
+        .executeTakeFirst(),
+    );
     if (won.numUpdatedRows === 1n) return 'claimed';
     const row = await this.get(id, relyingPartyId, kind);
     if (row === undefined) return 'unknown';

@@ -9,6 +9,7 @@
 import type { Kysely } from 'kysely';
 import type { VerifierDatabase, VerificationSessionTable } from '../store/schema.js';
 import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
+import { withRelaxedDurability } from '../store/relaxed-durability.js';
 
 /** A session's lifecycle: open (answer awaited), verifying (claimed by one submission), done. */
 export type SessionState = VerificationSessionTable['state'];
@@ -100,30 +101,33 @@ export class SessionRepository {
   async create(session: NewSession): Promise<void> {
     checkInstant(session.createdAt, 'createdAt');
     checkInstant(session.expiresAt, 'expiresAt');
-    await this.#db
-      .insertInto('verification_sessions')
-      .values({
-        id: session.id,
-        relying_party_id: session.relyingPartyId,
-        credential_id: session.credentialId,
-        protocol: session.protocol,
-        purpose: session.purpose,
-        origin: session.origin,
-        elements: JSON.stringify(session.elements),
-        device_request: session.deviceRequest,
-        encryption_info: session.encryptionInfo,
-        recipient_key: toDriverBytes(session.recipientKey),
-        openid4vp_request: session.openid4vpRequest ?? null,
-        openid4vp_key: session.openid4vpKey === undefined ? null : toDriverBytes(session.openid4vpKey),
-        state: 'open',
-        created_at: session.createdAt,
-        expires_at: session.expiresAt,
-        claimed_at: null,
-        completed_at: null,
-        verdict: null,
-        record_id: null,
-      })
-      .execute();
+    // Not worth an fsync: a lost session is opened again (store/relaxed-durability.ts).
+    await withRelaxedDurability(this.#db, (db) =>
+      db
+        .insertInto('verification_sessions')
+        .values({
+          id: session.id,
+          relying_party_id: session.relyingPartyId,
+          credential_id: session.credentialId,
+          protocol: session.protocol,
+          purpose: session.purpose,
+          origin: session.origin,
+          elements: JSON.stringify(session.elements),
+          device_request: session.deviceRequest,
+          encryption_info: session.encryptionInfo,
+          recipient_key: toDriverBytes(session.recipientKey),
+          openid4vp_request: session.openid4vpRequest ?? null,
+          openid4vp_key: session.openid4vpKey === undefined ? null : toDriverBytes(session.openid4vpKey),
+          state: 'open',
+          created_at: session.createdAt,
+          expires_at: session.expiresAt,
+          claimed_at: null,
+          completed_at: null,
+          verdict: null,
+          record_id: null,
+        })
+        .execute(),
+    );
   }
 
   /** The session (of that relying party, when one is named), or undefined. */
@@ -140,14 +144,17 @@ export class SessionRepository {
    */
   async claim(id: string, relyingPartyId: string, now: number): Promise<ClaimResult> {
     checkInstant(now, 'now');
-    const won = await this.#db
-      .updateTable('verification_sessions')
-      .set({ state: 'verifying', claimed_at: now })
-      .where('id', '=', id)
-      .where('relying_party_id', '=', relyingPartyId)
-      .where('state', '=', 'open')
-      .where('expires_at', '>', now)
-      .executeTakeFirst();
+    // No fsync either: a lost claim only reopens a session that returned nothing (relaxed-durability.ts).
+    const won = await withRelaxedDurability(this.#db, (db) =>
+      db
+        .updateTable('verification_sessions')
+        .set({ state: 'verifying', claimed_at: now })
+        .where('id', '=', id)
+        .where('relying_party_id', '=', relyingPartyId)
+        .where('state', '=', 'open')
+        .where('expires_at', '>', now)
+        .executeTakeFirst(),
+    );
     if (won.numUpdatedRows === 1n) return 'claimed';
     const row = await this.get(id, relyingPartyId);
     if (row === undefined) return 'unknown';

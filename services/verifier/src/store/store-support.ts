@@ -6,7 +6,9 @@ import { VerifierError } from '../errors.js';
  * mode with `synchronous = FULL`, so a commit is on disk before it returns. Nearly every write of this
  * store is a verification record the law requires to be made at once and kept for years (DOMAIN.md §5), or
  * an entry of the access log: no write here is cheap enough to lose on a power failure. PostgreSQL commits
- * durably by default (`synchronous_commit = on`).
+ * durably by default (`synchronous_commit = on`). Two writes are exempt, because losing them harms no one
+ * and the next durable commit makes them durable anyway: opening a session and claiming it
+ * (relaxed-durability.ts).
  */
 export const SQLITE_SYNCHRONOUS = 'FULL';
 
