@@ -30,6 +30,8 @@ const RESIDENT = 'sandbox-ordinary-female';
 interface CreatedSession {
   sessionId: string;
   request: { protocol: string; data: { deviceRequest: string; encryptionInfo: string } };
+  /** Further requests (OpenID4VP over the DC API when the bank has a reader key). */
+  requests?: { protocol: string }[];
   elements: Record<string, string[]>;
 }
 
@@ -54,6 +56,8 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
   let arming: Arming = { kind: 'wait' };
   let lastSession: CreatedSession | undefined;
   const submitted: string[] = [];
+  /** The protocols of each `navigator.credentials.get({digital})` call the page made, in its order. */
+  const askedProtocols: string[][] = [];
 
   const wallet = (params: Record<string, unknown>) =>
     (cdp.send as unknown as (method: string, params: object) => Promise<unknown>)(
@@ -125,6 +129,23 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
     ({ browser, close: closeBrowser } = await launchChromium());
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
     cdp = await page.context().newCDPSession(page);
+    // Watches (never answers) the page's calls: the real `get` runs with the same options.
+    await page.exposeFunction('recordDigitalRequest', (protocols: string[]) => {
+      askedProtocols.push(protocols);
+    });
+    await page.addInitScript(() => {
+      const container = navigator.credentials;
+      const get = container.get.bind(container);
+      container.get = (options?: CredentialRequestOptions) => {
+        const requests = (options as { digital?: { requests?: { protocol: string }[] } } | undefined)?.digital
+          ?.requests;
+        if (requests !== undefined)
+          (window as unknown as { recordDigitalRequest: (p: string[]) => void }).recordDigitalRequest(
+            requests.map((r) => r.protocol),
+          );
+        return get(options);
+      };
+    });
     await page.route('**/verifier/bank/api/sessions', onSessionOpened);
     page.on('request', (r) => {
       if (/\/verifier\/bank\/api\/sessions\/[^/]+\/response$/.test(r.url())) submitted.push(r.url());
@@ -156,6 +177,10 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
     expect(await page.locator('tr[data-check="status.revocation"] td.passed').count()).toBe(1);
     expect(await page.locator('[data-record]').getAttribute('data-record')).toMatch(/.+/);
     expect(submitted).toHaveLength(1);
+    // One call carrying every request of the session (OpenID4VP too when the verifier added it), each
+    // protocol once, Annex C first.
+    const others = (lastSession?.requests ?? []).map((r) => r.protocol).filter((p) => p !== 'org-iso-mdoc');
+    expect(askedProtocols).toEqual([['org-iso-mdoc', ...new Set(others)]]);
   }, 60_000);
 
   it('the same answer replayed to a new session does not open: the verifier says HPKE_OPEN_FAILED', async () => {
