@@ -160,8 +160,11 @@ export function orderedRequests(session: OpenedSession): DigitalCredentialReques
   for (const r of [...(session.request === undefined ? [] : [session.request]), ...given]) {
     if (typeof r?.protocol !== 'string' || r.protocol.length === 0 || r.data === undefined || r.data === null)
       throw new VerifierSdkError('invalid-response', 'a request of the session has no protocol or data');
-    // The same request given twice (e.g. in `request` and in `requests`) goes once.
-    if (!all.some((a) => a.protocol === r.protocol)) all.push({ protocol: r.protocol, data: r.data });
+    // The same request given twice (the verifier lists its Annex C request in `request` and in `requests`)
+    // goes once; two different requests of one protocol both go.
+    const data = JSON.stringify(r.data);
+    if (!all.some((a) => a.protocol === r.protocol && JSON.stringify(a.data) === data))
+      all.push({ protocol: r.protocol, data: r.data });
   }
   if (all.length === 0) throw new VerifierSdkError('invalid-response', 'the session carries no request');
   if (all.length > MAX_DC_API_REQUESTS)

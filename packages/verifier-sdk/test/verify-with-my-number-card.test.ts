@@ -107,10 +107,11 @@ describe('verifyWithMyNumberCard', () => {
     ]);
   });
 
-  it('puts Annex C first even when the backend lists it after another protocol', async () => {
+  it('puts Annex C first even when the backend lists it after another protocol, and sends a repeated request once', async () => {
     const { fetch } = backend({
       sessionId: 's',
-      requests: [OID4VP, { protocol: ANNEX_C_PROTOCOL, data: ANNEX_C_DATA }],
+      request: { protocol: ANNEX_C_PROTOCOL, data: ANNEX_C_DATA },
+      requests: [OID4VP, { protocol: ANNEX_C_PROTOCOL, data: { ...ANNEX_C_DATA } }],
     });
     const { credentials, asked } = wallet(async () => ({
       protocol: OID4VP.protocol,
