@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withRelaxedDurability } from '../src/store/relaxed-durability.js';
-import type { VerifierStore } from '../src/store/index.js';
+import type { VerifierDatabase, VerifierStore } from '../src/store/index.js';
 import { verifierStore } from './helpers/verifier-fixture.js';
 
 let store: VerifierStore;
@@ -39,7 +39,7 @@ describe('withRelaxedDurability on SQLite', () => {
   it('inside a transaction, runs in it without touching the setting', async () => {
     const seen = await store.db
       .transaction()
-      .execute((trx) => withRelaxedDurability(trx, (db) => synchronous(db)));
+      .execute((trx) => withRelaxedDurability<VerifierDatabase, number>(trx, (db) => synchronous(db)));
     expect(seen).toBe(2);
   });
 });

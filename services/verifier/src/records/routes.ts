@@ -10,9 +10,44 @@ import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
 import { requireApiKey, type VerifierEnv } from '../http/auth.js';
 import { type OpenApiRegistry, ProblemSchema } from '../http/openapi.js';
+import { validated, validJson } from '../http/validate.js';
 import { logRecordAccess } from './access-log.js';
 import { exportRecords, japanDayRange, recordView } from './export.js';
 import { getRecord, listRecords, MAX_RECORD_PAGE } from './record-chains.js';
+import {
+  endRecordRelationship,
+  RETENTION_REFERENCE,
+  type RetentionState,
+  setRecordLegalHold,
+} from './retention-changes.js';
+
+const LegalHoldSchema = z
+  .object({
+    hold: z.boolean(),
+    reference: z.string().regex(RETENTION_REFERENCE, 'the case reference: 1..100 of A-Z a-z 0-9 . _ : / -'),
+  })
+  .strict()
+  .meta({ id: 'LegalHold' });
+
+const RelationshipEndSchema = z
+  .object({
+    endedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD (Japan)'),
+    reference: z
+      .string()
+      .regex(RETENTION_REFERENCE, 'the contract reference: 1..100 of A-Z a-z 0-9 . _ : / -'),
+  })
+  .strict()
+  .meta({ id: 'RelationshipEnd' });
+
+const RetentionStateSchema = z
+  .object({ id: z.string(), legalHold: z.boolean(), retainUntil: z.string() })
+  .meta({ id: 'RecordRetention' });
+
+const retentionView = (r: RetentionState) => ({
+  id: r.id,
+  legalHold: r.legalHold,
+  retainUntil: new Date(r.retainUntil).toISOString(),
+});
 
 const RecordViewSchema = z
   .object({
@@ -178,5 +213,70 @@ export function registerRecordRoutes(
     });
     c.header('Cache-Control', 'no-store');
     return c.json(recordView(record));
+  });
+
+  const RECORD_ID = /^[A-Za-z0-9-]{1,64}$/;
+  const retentionResponses = {
+    200: { description: 'The record’s hold and retention now', schema: RetentionStateSchema },
+    ...problems,
+    404: {
+      description: 'No such record of this relying party',
+      mediaType: 'application/problem+json',
+      schema: ProblemSchema,
+    },
+  };
+  registry.add({
+    method: 'put',
+    path: '/records/:id/legal-hold',
+    operationId: 'setLegalHold',
+    summary: 'Put a record on legal hold, or lift the hold (never purged while held); the decision is logged',
+    tags: ['records'],
+    requestBody: { mediaType: 'application/json', schema: LegalHoldSchema },
+    responses: retentionResponses,
+    security,
+  });
+  app.put('/records/:id/legal-hold', auditor, validJson(LegalHoldSchema), async (c) => {
+    const caller = c.get('caller');
+    const id = c.req.param('id');
+    if (!RECORD_ID.test(id)) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such record');
+    const body = validated<z.output<typeof LegalHoldSchema>>(c);
+    const state = await setRecordLegalHold(deps.store, {
+      relyingPartyId: caller.relyingPartyId,
+      recordId: id,
+      actor: actorOf(caller.credentialId),
+      reference: body.reference,
+      hold: body.hold,
+      now: deps.clock().getTime(),
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json(retentionView(state));
+  });
+
+  registry.add({
+    method: 'put',
+    path: '/records/:id/relationship-end',
+    operationId: 'endRelationship',
+    summary:
+      'The day the relationship ended: kept until then plus the law’s retention years, never shorter than before',
+    tags: ['records'],
+    requestBody: { mediaType: 'application/json', schema: RelationshipEndSchema },
+    responses: retentionResponses,
+    security,
+  });
+  app.put('/records/:id/relationship-end', auditor, validJson(RelationshipEndSchema), async (c) => {
+    const caller = c.get('caller');
+    const id = c.req.param('id');
+    if (!RECORD_ID.test(id)) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such record');
+    const body = validated<z.output<typeof RelationshipEndSchema>>(c);
+    const state = await endRecordRelationship(deps.store, {
+      relyingPartyId: caller.relyingPartyId,
+      recordId: id,
+      actor: actorOf(caller.credentialId),
+      reference: body.reference,
+      endedOn: body.endedOn,
+      now: deps.clock().getTime(),
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json(retentionView(state));
   });
 }

@@ -4,6 +4,7 @@ import * as verificationSessions from './0002-verification-sessions.js';
 import * as readerKeys from './0005-reader-keys.js';
 import * as jpkiSessions from './0003-jpki-sessions.js';
 import * as passkeys from './0004-passkeys.js';
+import * as recordRetentionChanges from './0006-record-retention-changes.js';
 
 /**
  * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
@@ -15,4 +16,5 @@ export const verifierMigrations: Record<string, Migration> = {
   '0003-jpki-sessions': jpkiSessions,
   '0004-passkeys': passkeys,
   '0005-reader-keys': readerKeys,
+  '0006-record-retention-changes': recordRetentionChanges,
 };
