@@ -1,10 +1,12 @@
 /**
  * The sandbox's relying party — a bank opening accounts under 犯収法 — configured in the verifier at every
  * start: the sandbox's own URL is its page origin (sessions are bound to it), the record IACAs are its
- * trust anchors, and its verification program is declared *not* certified (the sandbox cannot claim a
- * certification it does not have, DOMAIN.md §1), so the KYC method is honestly "none, because the program
- * is not certified" while every check of the record runs for real. A fresh API key is issued per start and
- * kept in memory only.
+ * trust anchors together with the sandbox's JPKI CAs (story 3 verifies a JPKI signature), and its
+ * verification program is declared *not* certified (the sandbox cannot claim a certification it does not
+ * have, DOMAIN.md §1), so the KYC method is honestly "none, because the program is not certified" while
+ * every check of the record runs for real. For the same reason it is no signature verifier (署名検証者,
+ * 公的個人認証法 §17: an authorization the fictional bank does not hold), so a JPKI signature gives no method
+ * either (KYC_NOT_A_SIGNATURE_VERIFIER). A fresh API key is issued per start and kept in memory only.
  */
 import type { OpenedIssuer } from '@mynakit/issuer';
 import type { OpenedVerifier } from '@mynakit/verifier';
@@ -25,6 +27,14 @@ async function json(res: Response, what: string): Promise<Record<string, unknown
   return body;
 }
 
+/** The sandbox JPKI CAs (signature and user authentication, every generation), DER base64. */
+export function sandboxJpkiAnchors(issuer: OpenedIssuer): string[] {
+  return [
+    ...issuer.deps.hierarchy.jpki.signature.cas,
+    ...issuer.deps.hierarchy.jpki.userAuthentication.cas,
+  ].map((c) => Buffer.from(c.der).toString('base64'));
+}
+
 /** Creates the bank on the first start, brings its configuration up to date, and issues this start's key. */
 export async function ensureSandboxBank(
   verifier: OpenedVerifier,
@@ -32,21 +42,35 @@ export async function ensureSandboxBank(
   adminToken: string,
   url: string,
 ): Promise<SandboxBank> {
-  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
-  const config = {
+  return ensureSandboxRelyingParty(verifier, adminToken, {
     name: 'サンドボックス銀行 / Sandbox Bank',
     clientId: SANDBOX_BANK_CLIENT_ID,
     law: 'hanshu',
     origins: [url],
-    trustAnchors: issuer.deps.hierarchy.mnc.iacas.map((c) => Buffer.from(c.der).toString('base64')),
+    trustAnchors: [
+      ...issuer.deps.hierarchy.mnc.iacas.map((c) => Buffer.from(c.der).toString('base64')),
+      ...sandboxJpkiAnchors(issuer),
+    ],
     verificationProgram: { name: 'mynakit sandbox', version: '0.1.0', certified: false },
-  };
+  });
+}
+
+/**
+ * A sandbox relying party by its client id: created on the first start, its configuration put on every
+ * later one, and a fresh API key (role `rp`) issued for this start.
+ */
+export async function ensureSandboxRelyingParty(
+  verifier: OpenedVerifier,
+  adminToken: string,
+  config: { readonly clientId: string } & Record<string, unknown>,
+): Promise<SandboxBank> {
+  const headers = { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' };
   const listed = await json(
     await verifier.app.request('/relying-parties', { headers }),
     'list relying parties',
   );
   const existing = ((listed.relyingParties ?? []) as { id: string; clientId: string }[]).find(
-    (rp) => rp.clientId === SANDBOX_BANK_CLIENT_ID,
+    (rp) => rp.clientId === config.clientId,
   );
   let id: string;
   if (existing === undefined) {
@@ -56,7 +80,7 @@ export async function ensureSandboxBank(
         headers,
         body: JSON.stringify(config),
       }),
-      'create the sandbox bank',
+      `create ${config.clientId}`,
     );
     id = (created.relyingParty as { id: string }).id;
   } else {
@@ -67,7 +91,7 @@ export async function ensureSandboxBank(
         headers,
         body: JSON.stringify(config),
       }),
-      'configure the sandbox bank',
+      `configure ${config.clientId}`,
     );
   }
   const key = await json(
@@ -76,7 +100,7 @@ export async function ensureSandboxBank(
       headers,
       body: JSON.stringify({ role: 'rp' }),
     }),
-    'issue the sandbox bank a key',
+    `issue ${config.clientId} a key`,
   );
   return { relyingPartyId: id, apiKey: String(key.apiKey) };
 }

@@ -23,9 +23,12 @@ import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { registerAuditorPages } from './auditor-pages.js';
 import { registerBankPages } from './bank-pages.js';
+import { registerClinicPages } from './clinic-pages.js';
 import { renderIssuerPage } from './issuer-page.js';
+import { registerJpkiBankPages } from './jpki-bank-pages.js';
 import { renderLandingPage, type SandboxParts } from './landing-page.js';
 import { ensureSandboxBank, type SandboxBank } from './sandbox-bank.js';
+import { ensureSandboxClinic, type SandboxClinic } from './sandbox-clinic.js';
 import { issueSandboxBankReaderKey } from './sandbox-reader-key.js';
 
 /** Options of `startSandbox`. */
@@ -138,6 +141,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     // the sandbox's own routes; the bank is its relying party, keyed afresh at each start.
     let verifier: OpenedVerifier;
     let bank: SandboxBank;
+    let clinic: SandboxClinic;
     // The operator token stays in `<dataDir>/verifier/admin-token` (as when the verifier runs alone), so a
     // developer can add a relying party of their own (`POST /verifier/relying-parties`) beside the bank.
     let verifierAdminToken: string;
@@ -155,19 +159,39 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           if (!res.ok) throw new Error(`status list answered ${res.status}`);
           return new Uint8Array(await res.arrayBuffer());
         },
+        // JPKI status (OCSP, then CRLs) at this sandbox's issuer only: the certificates name the issuer by
+        // its `.invalid` base URL (SANDBOX_DEFAULT_BASE_URL), answered here by the issuer app itself; the CRL
+        // index names the CRLs under the sandbox's own /issuer routes. Nothing goes to the network.
+        jpkiPolicies: SANDBOX_JPKI_POLICY_CONFIG,
+        jpkiStatus: {
+          origins: [new URL(issuer.deps.hierarchy.baseUrl).origin, new URL(url).origin],
+          fetch: async (request) => {
+            const target = new URL(request.url);
+            if (target.origin === new URL(issuer.deps.hierarchy.baseUrl).origin)
+              return issuer.app.fetch(request);
+            if (target.origin === new URL(url).origin && app !== undefined) return app.fetch(request);
+            return new Response('JPKI status comes from this sandbox only', { status: 502 });
+          },
+        },
         log: (line) => log(line),
       });
       verifierAdminToken = (await readFile(verifier.adminTokenFile as string, 'utf8')).trim();
       bank = await ensureSandboxBank(verifier, issuer, verifierAdminToken, url);
       // Its requests are signed (readerAuthAll) with a reader key the sandbox reader CA certifies afresh.
-      const reader = await issueSandboxBankReaderKey(verifier, issuer, verifierAdminToken, bank.relyingPartyId);
+      const reader = await issueSandboxBankReaderKey(
+        verifier,
+        issuer,
+        verifierAdminToken,
+        bank.relyingPartyId,
+      );
       log(`sandbox: the bank signs its requests as ${reader}`);
+      clinic = await ensureSandboxClinic(verifier, issuer, verifierAdminToken, url);
     } catch (e) {
       await wallet.close();
       await issuer.close();
       throw e;
     }
-    app = createSandboxApp({ issuer, wallet, verifier, bank, url, verifierAdminToken }, log);
+    app = createSandboxApp({ issuer, wallet, verifier, bank, clinic, url, verifierAdminToken }, log);
     const sandboxApp = app;
     handler = (request) => sandboxApp.fetch(request);
     log(`sandbox: card files of the test residents: ${issuer.cardDirectory}`);
@@ -202,6 +226,8 @@ export function createSandboxApp(
     readonly wallet: OpenedWallet;
     readonly verifier: OpenedVerifier;
     readonly bank: SandboxBank;
+    /** The clinic (story 6); absent: its pages are not registered. */
+    readonly clinic?: SandboxClinic;
     /** The sandbox's own URL (the bank's page origin). */
     readonly url: string;
     /** The verifier's operator token: with it, the auditor's pages (an auditor key issued on first use). */
@@ -237,6 +263,20 @@ export function createSandboxApp(
   app.get('/issuer/', async (c) => c.html(await renderIssuerPage(issuer)));
   app.all('/issuer/*', (c) => toIssuer(c.req.raw, c.env));
   const toVerifier = forward('/verifier', verifier.app as unknown as Hono);
+  registerJpkiBankPages(app, {
+    url: parts.url,
+    bank: parts.bank,
+    verifierFetch: (request) => toVerifier(request),
+    phones: wallet.phones,
+  });
+  if (parts.clinic !== undefined)
+    registerClinicPages(app, {
+      url: parts.url,
+      clinic: parts.clinic,
+      verifierFetch: (request) => toVerifier(request),
+      issuerFetch: (request) => toIssuer(request),
+      phones: wallet.phones,
+    });
   registerBankPages(app, {
     url: parts.url,
     bank: parts.bank,

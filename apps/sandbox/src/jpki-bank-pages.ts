@@ -1,0 +1,221 @@
+/**
+ * Story 3 — the bank's account opening with a JPKI signature (DOMAIN.md §3 and §5): the application text
+ * is shown, the holder picks a phone and types that phone's signature password (6–16 of A–Z 0–9; never a
+ * biometric), and the bank's server
+ *
+ * 1. opens a jpki-signature session at the verifier with the application text (its API key stays here);
+ * 2. hands the exact bytes the verifier keeps to the chosen phone through the labelled bridge — the phone
+ *    emulator's `signWithJpki` (CMS SignedData by the signature key after the password; a wrong password is
+ *    counted by the phone, locked after 5), as an OS would hand them to the phone's JPKI app;
+ * 3. sends the CMS to the verifier, which checks the signature over exactly that document, the chain to the
+ *    sandbox JPKI CAs, the signature profile and the basic four, the certificate's status at the issuer's
+ *    OCSP (then CRL), names the KYC method or why none applies, and writes the verification record.
+ *
+ * The result page shows the verdict, every check, the basic four taken from the certificate, the
+ * certificate's serial, the method (or why none) and the record. The sandbox bank is honestly *no*
+ * signature verifier (署名検証者, 公的個人認証法 §17; sandbox-bank.ts), so the method is "none —
+ * KYC_NOT_A_SIGNATURE_VERIFIER", and the page says what an authorized bank would get.
+ */
+import { html } from '@mynakit/page-html';
+import { signWithJpki, type WalletDevice, WalletError } from '@mynakit/wallet';
+import type { Hono } from 'hono';
+import {
+  basicFourHtml,
+  certificateHtml,
+  checksHtml,
+  formFields,
+  type JpkiAnswer,
+  methodHtml,
+  recordHtml,
+  refusalPage,
+  rpPage,
+  verdictHtml,
+  verifierCall,
+} from './jpki-page-parts.js';
+import type { SandboxBank } from './sandbox-bank.js';
+
+/** The application the holder signs (UTF-8), the same bytes on the page and in the verifier's session. */
+export const BANK_JPKI_APPLICATION = [
+  'サンドボックス銀行 普通預金口座開設申込書',
+  'Sandbox Bank — application to open an ordinary deposit account',
+  '',
+  '申込者は、以下の内容で口座の開設を申し込み、本人確認のため署名用電子証明書で電子署名します。',
+  'The applicant applies to open an account on these terms and signs with the JPKI signature certificate.',
+  '',
+  '取引の目的 / purpose of the transaction: 生計費決済 / living expenses',
+  '職業 / occupation: 会社員 / company employee',
+  '口座の種類 / account: 普通預金 / ordinary deposit',
+].join('\n');
+
+/** The signature password's format (DOMAIN.md §3): 6–16 upper-case letters and digits. */
+const SIGNATURE_PASSWORD = /^[A-Z0-9]{6,16}$/;
+
+const WHY_NO_METHOD = html`サンドボックス銀行は署名検証者(公的個人認証法 第17条)の認定を受けていない架空の銀行なので、電子署名による方法(犯収法施行規則 第6条第1項第1号 カ、2027年4月1日から 新ヌ)を名乗りません。検証はすべて実際に行い、確認記録も残します。認定を受けた銀行なら同じ署名で カ(新ヌ)になります。
+<br><span class="en">The sandbox bank is a fictional bank without the authorization of a signature verifier (公的個人認証法 §17), so it claims no signature method (カ; 新ヌ from 2027-04-01). Every check runs for real and the record is written; an authorized bank would get カ (新ヌ) for the same signature.</span>`;
+
+const back = '/verifier/bank/jpki/';
+
+/** The bank's JPKI start page: the application, a phone and its signature password. */
+export function renderJpkiBankPage(phones: readonly WalletDevice[]): string {
+  return rpPage(
+    '口座開設(JPKI 署名)— Sandbox Bank',
+    html`<h1>サンドボックス銀行 口座開設 — 電子署名で本人確認 <span class="en">Sandbox Bank — open an account with a JPKI signature</span></h1>
+<p>次の申込書に、スマートフォンの署名用電子証明書で電子署名してください。氏名・住所・生年月日・性別(基本4情報)は証明書から読み取ります。
+<br><span class="en">Sign this application with the signature certificate on your phone. Your name, address, birth date and sex (the basic four) are read from the certificate.</span></p>
+<h2>申込書 <span class="en">The application</span></h2>
+<pre class="document" data-document>${BANK_JPKI_APPLICATION}</pre>
+<p class="bridge">この環境には OS の署名アプリがないため、選んだ電話エミュレータが署名します(明示的なブリッジ: <code>signWithJpki</code>)。署名用パスワードは電話が確かめ、間違いを数えます(5回でロック)。銀行の API キーはサーバーから出ません。
+<br><span class="en">No OS signing app exists here: the chosen phone emulator signs (an explicit bridge: <code>signWithJpki</code>). The phone checks the signature password and counts wrong ones (locked after 5). The bank's API key never leaves its server.</span></p>
+<form method="post" action="sign">
+<p>どの電話で署名しますか <span class="en">Which phone signs?</span></p>
+${phones.map(
+  (p, i) =>
+    html`<label><input type="radio" name="phone" value="${p.id}"${i === 0 ? ' checked' : ''}> ${p.id} (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></label><br>`,
+)}
+<p><label>署名用パスワード(英大文字・数字 6〜16文字)<span class="en">signature password (6–16 of A–Z, 0–9)</span><br>
+<input type="password" name="password" required minlength="6" maxlength="16" pattern="[A-Z0-9]{6,16}" autocomplete="off"></label></p>
+<button>申込書に署名して本人確認 / Sign the application and verify</button>
+</form>
+<p><small>カード代替電磁的記録での口座開設は <a href="/verifier/bank/">こちら</a> <span class="en">— with the card-substitute record instead</span></small></p>`,
+  );
+}
+
+function resultPage(phone: WalletDevice, answer: JpkiAnswer): string {
+  return rpPage(
+    '本人確認の結果(JPKI 署名)— Sandbox Bank',
+    html`<h1>本人確認の結果 — 電子署名 <span class="en">Verification result — JPKI signature</span></h1>
+<p class="bridge" data-answered-by="bridge">署名した電話 <span class="en">signed by</span>: ${phone.id} (${phone.family}) — ブリッジ経由 <span class="en">through the bridge</span></p>
+${verdictHtml(answer)}
+${answer.identity ? html`<h2>基本4情報(署名用電子証明書から)<span class="en">The basic four, from the signature certificate</span></h2>${basicFourHtml(answer.identity)}` : ''}
+${answer.signingTime ? html`<p>署名日時 <span class="en">signing time</span>: ${answer.signingTime}</p>` : ''}
+${answer.certificate ? html`<h2>署名用電子証明書 <span class="en">Signature certificate</span></h2>${certificateHtml(answer.certificate)}` : ''}
+<h2>本人確認方法 <span class="en">KYC method</span></h2>
+${methodHtml(answer, WHY_NO_METHOD)}
+<h2>検証 <span class="en">Checks</span></h2>
+${checksHtml(answer)}
+${recordHtml(answer)}
+<h2>署名した申込書 <span class="en">The signed application</span></h2>
+<pre class="document">${BANK_JPKI_APPLICATION}</pre>
+<p><a href="${back}">もう一度 / again</a></p>`,
+  );
+}
+
+/** What the phone's refusal says on the page, and the HTTP status. */
+function phoneRefusal(e: WalletError): { status: 401 | 409 | 423 | 400; page: string } {
+  const title = '署名できません — Sandbox Bank';
+  if (e.code === 'WALLET_SECRET_WRONG')
+    return {
+      status: 401,
+      page: refusalPage(
+        title,
+        html`署名用パスワードが違います。電話が数えています — 残り <strong data-remaining-tries="${String(e.remainingTries ?? '')}">${String(e.remainingTries ?? '?')}</strong> 回 <span class="en">wrong signature password; the phone counts it — ${String(e.remainingTries ?? '?')} tries left</span>`,
+        e.code,
+        back,
+      ),
+    };
+  if (e.code === 'WALLET_SECRET_LOCKED')
+    return {
+      status: 423,
+      page: refusalPage(
+        title,
+        html`署名用パスワードがロックされています。電話の署名用電子証明書は、搭載し直すまで使えません <span class="en">the signature password is locked; the phone's signature certificate cannot be used until it is installed again</span>`,
+        e.code,
+        back,
+      ),
+    };
+  if (e.code === 'WALLET_NOT_FOUND')
+    return {
+      status: 409,
+      page: refusalPage(
+        title,
+        html`この電話には有効な署名用電子証明書がありません <span class="en">this phone holds no signature certificate in force</span>`,
+        e.code,
+        back,
+      ),
+    };
+  return {
+    status: 400,
+    page: refusalPage(
+      title,
+      html`この電話は署名できませんでした <span class="en">the phone could not sign</span>`,
+      e.code,
+      back,
+    ),
+  };
+}
+
+/** Registers `/verifier/bank/jpki/` and its signing step (before the verifier's own routes). */
+export function registerJpkiBankPages(
+  app: Hono,
+  parts: {
+    readonly url: string;
+    readonly bank: SandboxBank;
+    readonly verifierFetch: (request: Request) => Response | Promise<Response>;
+    readonly phones: readonly WalletDevice[];
+  },
+): void {
+  const api = verifierCall(parts.verifierFetch, parts.url, parts.bank.apiKey);
+  app.get('/verifier/bank/jpki', (c) => c.redirect(back));
+  app.get(back, (c) => c.html(renderJpkiBankPage(parts.phones)));
+  app.post('/verifier/bank/jpki/sign', async (c) => {
+    const form = await formFields(c.req.raw);
+    const phone = parts.phones.find((p) => p.id === form.get('phone'));
+    const title = '署名できません — Sandbox Bank';
+    if (phone === undefined)
+      return c.html(
+        refusalPage(
+          title,
+          html`電話を選んでください <span class="en">choose a phone</span>`,
+          'no-phone',
+          back,
+        ),
+        400,
+      );
+    const password = form.get('password') ?? '';
+    // A password of the wrong shape never reaches the phone, so it costs no try.
+    if (!SIGNATURE_PASSWORD.test(password))
+      return c.html(
+        refusalPage(
+          title,
+          html`署名用パスワードは英大文字と数字の 6〜16 文字です <span class="en">the signature password is 6–16 upper-case letters and digits</span>`,
+          'password-format',
+          back,
+        ),
+        400,
+      );
+    const opened = await api('/sessions/jpki-signature', {
+      purpose: 'account-opening',
+      text: BANK_JPKI_APPLICATION,
+    });
+    const session = (await opened.json()) as { sessionId?: string; content?: string; code?: string };
+    if (opened.status !== 201 || session.sessionId === undefined || session.content === undefined)
+      return c.html(
+        refusalPage(
+          title,
+          html`セッションを開けません <span class="en">the session could not be opened</span>`,
+          String(session.code),
+          back,
+        ),
+        502,
+      );
+    // The bridge: the phone receives exactly the bytes the verifier keeps, and the bank's name.
+    let signed: { signature: Uint8Array };
+    try {
+      signed = await signWithJpki({
+        device: phone,
+        content: new Uint8Array(Buffer.from(session.content, 'base64')),
+        password,
+        relyingParty: 'サンドボックス銀行 / Sandbox Bank',
+      });
+    } catch (e) {
+      if (!(e instanceof WalletError)) throw e;
+      const refusal = phoneRefusal(e);
+      return c.html(refusal.page, refusal.status);
+    }
+    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-signature`, {
+      cms: Buffer.from(signed.signature).toString('base64'),
+    });
+    const answer = (await verified.json()) as JpkiAnswer;
+    return c.html(resultPage(phone, answer), verified.ok ? 200 : 422);
+  });
+}

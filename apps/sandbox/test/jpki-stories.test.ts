@@ -1,0 +1,192 @@
+/**
+ * Stories 3 and 6 through the sandbox's pages, over HTTP against a started sandbox:
+ *
+ * - story 3: the bank's account opening with a JPKI signature — the phone signs the application through
+ *   the bridge after its signature password, the verifier verifies (chain, profile, OCSP at the sandbox
+ *   issuer), the page shows the basic four from the certificate, the serial, the method or why none, the
+ *   record; a wrong password is counted by the phone; after the holder moves, the offline phone's signature
+ *   certificate is revoked and the bank's answer is invalid with `status.revocation` failed;
+ * - story 6: the clinic's desk — the Android holder types the auth PIN, the iPhone holder approves with the
+ *   biometric; the verifier verifies the user authentication, the issuer's insurer registry confirms the
+ *   qualification, the record gives the photo, name and birth date for the face check; a wrong PIN is
+ *   refused and counted.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningSandbox, startSandbox } from '../src/index.js';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-jpki-'));
+let sandbox: RunningSandbox;
+
+const IPHONE_HOLDER = 'sandbox-ordinary-female';
+const ANDROID_HOLDER = 'sandbox-ordinary-male';
+const IPHONE_PASSWORD = 'IPHONE2026';
+const ANDROID_PASSWORD = 'ANDROID2026';
+const ANDROID_PIN = '2468';
+
+const get = (path: string) => fetch(`${sandbox.url}${path}`);
+const form = (path: string, fields: Record<string, string>) =>
+  fetch(`${sandbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+    redirect: 'manual',
+  });
+const page = async (path: string, fields: Record<string, string>) => {
+  const res = await form(path, fields);
+  return { status: res.status, text: await res.text() };
+};
+const checkStatus = (text: string, id: string) =>
+  new RegExp(`data-check="${id.replace('.', '\\.')}"><td>[^<]+</td><td class="([a-z]+)"`).exec(text)?.[1];
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, dataDir, log: () => undefined });
+  // The iPhone gets everything at once; the Android phone its JPKI certificates first, then the record.
+  const iphone = await form('/wallet/phones/iphone/install', {
+    residentId: IPHONE_HOLDER,
+    newAuthPin: '1357',
+    newAuthPinAgain: '1357',
+    newSignaturePassword: IPHONE_PASSWORD,
+    newSignaturePasswordAgain: IPHONE_PASSWORD,
+    liveness: 'confirmed',
+  });
+  expect(iphone.status).toBe(303);
+  const android = await form('/wallet/phones/android/install', {
+    residentId: ANDROID_HOLDER,
+    newAuthPin: ANDROID_PIN,
+    newAuthPinAgain: ANDROID_PIN,
+    newSignaturePassword: ANDROID_PASSWORD,
+    newSignaturePasswordAgain: ANDROID_PASSWORD,
+    liveness: 'confirmed',
+  });
+  expect(android.status).toBe(303);
+  expect((await form('/wallet/phones/android/record', { biometric: 'matched' })).status).toBe(303);
+}, 180_000);
+afterAll(async () => {
+  await sandbox?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('story 3: the bank’s account opening with a JPKI signature', () => {
+  it('shows the application, and the verifier’s page links it', async () => {
+    const start = await get('/verifier/bank/jpki/');
+    expect(start.status).toBe(200);
+    const text = await start.text();
+    expect(text).toContain('lang="ja"');
+    expect(text).toContain('普通預金口座開設申込書');
+    expect(text).toContain('name="password"');
+    expect(text).not.toContain('<script');
+    const list = await (await get('/verifier/')).text();
+    expect(list).toContain('href="/verifier/bank/jpki/"');
+    expect(list).toContain('href="/verifier/clinic/"');
+    expect(list).toContain('href="/verifier/auditor/"');
+  });
+
+  it('verifies the iPhone’s signature: valid, the basic four from the certificate, the serial, a record', async () => {
+    const { status, text } = await page('/verifier/bank/jpki/sign', {
+      phone: 'iphone',
+      password: IPHONE_PASSWORD,
+    });
+    expect(status, text.slice(0, 600)).toBe(200);
+    expect(text).toContain('data-verdict="valid"');
+    for (const field of ['name', 'address', 'birthDate', 'sex'])
+      expect(text).toMatch(new RegExp(`data-field="${field}">[^<]+`));
+    expect(text).toContain('data-basic-four');
+    expect(text).toMatch(/data-certificate-serial="[0-9a-fA-F:]+"/);
+    expect(checkStatus(text, 'status.revocation')).toBe('passed');
+    expect(checkStatus(text, 'cert.path')).toBe('passed');
+    // The sandbox bank is no signature verifier, and the page says so instead of naming カ.
+    expect(text).toContain('data-method="none"');
+    expect(text).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
+    expect(text).toMatch(/data-record="[^"]+"/);
+  }, 60_000);
+
+  it('refuses a wrong signature password, counted by the phone; a malformed one costs no try', async () => {
+    const malformed = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: 'short' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.text).toContain('data-error="password-format"');
+    const wrong = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: 'WRONG2026' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('data-error="WALLET_SECRET_WRONG"');
+    expect(wrong.text).toContain('data-remaining-tries="4"');
+    const again = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: 'WRONG2027' });
+    expect(again.text).toContain('data-remaining-tries="3"');
+    // The right password signs again and gives the tries back.
+    const right = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: IPHONE_PASSWORD });
+    expect(right.text).toContain('data-verdict="valid"');
+  }, 60_000);
+});
+
+describe('story 6: the clinic’s front desk', () => {
+  it('the Android holder types the auth PIN: valid, insurance qualification and the face check shown', async () => {
+    const desk = await (await get('/verifier/clinic/')).text();
+    expect(desk).toContain('data-phone-form="android"');
+    expect(desk).toContain('name="pin"');
+    const { status, text } = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
+    expect(status, text.slice(0, 600)).toBe(200);
+    expect(text).toContain('data-verdict="valid"');
+    expect(checkStatus(text, 'status.revocation')).toBe('passed');
+    expect(text).toContain('data-qualification="confirmed"');
+    expect(text).toMatch(/data-field="insurerNumber">99\d{6}</);
+    expect(text).toContain('data-face-check="valid"');
+    expect(text).toContain('src="data:image/jpeg;base64,');
+    expect(text).toMatch(/data-field="faceName">[^<]+</);
+    expect(text).toMatch(/data-record="[^"]+"/);
+  }, 60_000);
+
+  it('the iPhone holder approves with the biometric: valid with the qualification; a failed match refused', async () => {
+    const { status, text } = await page('/verifier/clinic/check', { phone: 'iphone', biometric: 'matched' });
+    expect(status, text.slice(0, 600)).toBe(200);
+    expect(text).toContain('data-verdict="valid"');
+    expect(text).toContain('data-qualification="confirmed"');
+    expect(text).toContain('data-face-check="valid"');
+    const failed = await page('/verifier/clinic/check', { phone: 'iphone', biometric: 'failed' });
+    expect(failed.status).toBe(401);
+    expect(failed.text).toContain('data-error="WALLET_BIOMETRIC_FAILED"');
+  }, 60_000);
+
+  it('refuses a wrong PIN, counted by the phone; a PIN of the wrong shape costs no try', async () => {
+    const malformed = await page('/verifier/clinic/check', { phone: 'android', pin: '12a4' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.text).toContain('data-error="pin-format"');
+    const wrong = await page('/verifier/clinic/check', { phone: 'android', pin: '0000' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.text).toContain('data-error="WALLET_SECRET_WRONG"');
+    expect(wrong.text).toContain('data-remaining-tries="2"');
+    // The right PIN gives the tries back (story 5 locks it on the phone's page after three).
+    const right = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
+    expect(right.text).toContain('data-verdict="valid"');
+  }, 60_000);
+});
+
+describe('story 3 after a move: the signature certificate is revoked', () => {
+  it('the offline phone still signs, and the bank’s answer is invalid with status.revocation failed', async () => {
+    expect((await form('/wallet/phones/android/offline', { offline: '1' })).status).toBeLessThan(400);
+    const token = (await readFile(join(dataDir, 'issuer', 'admin-token'), 'utf8')).trim();
+    const moved = await fetch(`${sandbox.url}/issuer/life-events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        residentId: ANDROID_HOLDER,
+        event: 'addressChanged',
+        changes: { address: '東京都千代田区試験町五丁目' },
+      }),
+    });
+    expect(moved.status).toBe(201);
+    const { status, text } = await page('/verifier/bank/jpki/sign', {
+      phone: 'android',
+      password: ANDROID_PASSWORD,
+    });
+    expect(status, text.slice(0, 600)).toBe(200);
+    expect(text).toContain('data-verdict="invalid"');
+    expect(checkStatus(text, 'status.revocation')).toBe('failed');
+    expect(text).toContain('data-error-code="VERIFIER_REVOKED"');
+    expect(text).not.toContain('data-basic-four');
+    // The user-authentication certificate survives a change of the basic four (DOMAIN.md §3).
+    const desk = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
+    expect(desk.text).toContain('data-verdict="valid"');
+  }, 60_000);
+});
