@@ -95,7 +95,10 @@ export function renderRelyingPartiesPage(): string {
     html`<h1>依拠当事者 <span class="en">Relying parties</span></h1>
 <ul>
 <li><a href="/verifier/bank/"><strong>銀行の口座開設</strong> <span class="en">A bank's account opening</span></a> — カード代替電磁的記録で本人確認(犯収法)<span class="en">identity verification with the card-substitute record (犯収法)</span></li>
-<li>携帯キャリア・クリニック・ポータル・監査 <span class="en">carrier, clinic desk, portal, auditor</span> <em>(この版では未提供 / not in this version yet)</em></li>
+<li><a href="/verifier/bank/jpki/"><strong>銀行の口座開設(電子署名)</strong> <span class="en">A bank's account opening with a JPKI signature</span></a> — 署名用電子証明書で本人確認(基本4情報は証明書から)<span class="en">the signature certificate; the basic four from the certificate</span></li>
+<li><a href="/verifier/clinic/"><strong>診療所の受付</strong> <span class="en">A clinic's front desk</span></a> — 利用者証明とオンライン資格確認、顔写真の確認 <span class="en">user authentication, the insurance qualification, the face check</span></li>
+<li><a href="/verifier/auditor/"><strong>監査</strong> <span class="en">Auditor</span></a> — 確認記録の閲覧・出力・改ざん検査 <span class="en">read, export and chain-check the verification records</span></li>
+<li>携帯キャリア・ポータル <span class="en">carrier, portal</span> <em>(この版では未提供 / not in this version yet)</em></li>
 </ul>
 <p><a href="/verifier/openapi.json">OpenAPI 3.1</a> — <span class="en">the verifier's routes</span></p>`,
   );
