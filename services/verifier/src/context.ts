@@ -24,13 +24,13 @@ export interface VerifierConfig {
    */
   readonly sessionKeyEncryptionKey?: Uint8Array;
   /**
-   * HMAC-SHA256 key (≥ 32 bytes) under which a passkey account keeps its person's identity (name and birth
-  /**
    * AES-256 key (32 bytes) that seals the relying parties' reader-authentication private keys at rest
    * (relying-parties/reader-key.ts). Absent: no reader key can be made or used — it is never stored in the
    * clear — and requests go out without reader authentication.
    */
   readonly readerKeyEncryptionKey?: Uint8Array;
+  /**
+   * HMAC-SHA256 key (≥ 32 bytes) under which a passkey account keeps its person's identity (name and birth
    * date) as a keyed hash only (passkeys/identity-binding.ts); absent: derived from sessionKeyEncryptionKey.
    */
   readonly passkeyIdentityKey?: Uint8Array;

@@ -57,17 +57,6 @@ export type VerifierErrorCode =
   | 'VERIFIER_JPKI_CERTIFICATE_INVALID'
   /** The stored session key cannot be decrypted (wrong or missing session key-encryption key). */
   | 'VERIFIER_SESSION_KEY_UNAVAILABLE'
-  // ---- passkeys (src/passkeys) ----
-  /** The session did not end in a valid verification (not done, or its verdict is not valid). */
-  | 'VERIFIER_PASSKEY_SESSION_NOT_VALID'
-  /** The session's verification already bound a passkey or completed a step-up (single use). */
-  | 'VERIFIER_PASSKEY_SESSION_USED'
-  /** The verification is older than the window in which it may bind a passkey or complete a step-up. */
-  | 'VERIFIER_PASSKEY_OFFER_EXPIRED'
-  /** The verification record holds no name and birth date to bind the account to (or was purged). */
-  | 'VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE'
-  /** The step-up verification is of another person than the one the account is bound to. */
-  | 'VERIFIER_PASSKEY_IDENTITY_MISMATCH'
   // ---- reader authentication keys (src/relying-parties/reader-key.ts) ----
   /**
    * No reader key-encryption key is configured (a reader key is never stored in the clear), or the stored
@@ -79,6 +68,17 @@ export type VerifierErrorCode =
    * reader-authentication profile, a client id it does not name, or outside its validity.
    */
   | 'VERIFIER_READER_CERTIFICATE_INVALID'
+  // ---- passkeys (src/passkeys) ----
+  /** The session did not end in a valid verification (not done, or its verdict is not valid). */
+  | 'VERIFIER_PASSKEY_SESSION_NOT_VALID'
+  /** The session's verification already bound a passkey or completed a step-up (single use). */
+  | 'VERIFIER_PASSKEY_SESSION_USED'
+  /** The verification is older than the window in which it may bind a passkey or complete a step-up. */
+  | 'VERIFIER_PASSKEY_OFFER_EXPIRED'
+  /** The verification record holds no name and birth date to bind the account to (or was purged). */
+  | 'VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE'
+  /** The step-up verification is of another person than the one the account is bound to. */
+  | 'VERIFIER_PASSKEY_IDENTITY_MISMATCH'
   /** A step-up was completed for an account that has none pending. */
   | 'VERIFIER_PASSKEY_STEP_UP_NOT_REQUESTED'
   /** The WebAuthn challenge was never issued (by this relying party, for this ceremony). */
