@@ -37,7 +37,10 @@ const STORIES: readonly Story[] = [
     ja: '同じことを JPKI 署名で(基本4情報は証明書から)',
     en: 'The same with a JPKI signature (the basic four from the certificate)',
     needs: ['issuer', 'wallet', 'verifier'],
-    works: 'not-yet',
+    works: {
+      ja: '申込書への署名と銀行の検証まで(ブリッジ経由、失効は OCSP で確認)。パスキーはまだ',
+      en: 'up to the signed application and the bank’s verification (through the bridge, status by OCSP); passkeys not yet',
+    },
   },
   {
     ja: '転居:署名用証明書と記録が失効し、オフラインの電話からの提示を銀行が失効リストで見抜く',
@@ -58,7 +61,10 @@ const STORIES: readonly Story[] = [
     ja: 'クリニックの受付で対面読み取り(顔写真と資格確認)',
     en: 'The clinic desk reads a phone face to face (photo and insurance qualification)',
     needs: ['issuer', 'wallet', 'verifier'],
-    works: 'not-yet',
+    works: {
+      ja: '暗証番号(Android)か生体認証(iPhone)での利用者証明、資格確認、顔写真 — ブリッジ経由。ISO 18013-5 の近接読み取りはまだ',
+      en: 'user authentication by PIN (Android) or biometric (iPhone), the insurance qualification and the photo — through the bridge; the ISO 18013-5 proximity read not yet',
+    },
   },
 ];
 
