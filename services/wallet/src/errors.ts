@@ -75,7 +75,11 @@ export type WalletErrorCode =
   /** My Number was approved for a relying party without a verified legal basis (DOMAIN.md §2). */
   | 'WALLET_MY_NUMBER_WITHHELD'
   /** The request's reader authentication does not verify to a trusted reader root: it is refused. */
-  | 'WALLET_READER_AUTH_INVALID';
+  | 'WALLET_READER_AUTH_INVALID'
+  /** The request cannot be read or breaks its protocol (a malformed request object, DCQL query or mode; expired). */
+  | 'WALLET_REQUEST_INVALID'
+  /** The page's origin is not one the signed request names (OpenID4VP 1.0 Appendix A `expected_origins`). */
+  | 'WALLET_ORIGIN_MISMATCH';
 
 /** The wallet engine's error: a stable code, a safe message, and the cause. */
 export class WalletError extends Error {
