@@ -190,3 +190,28 @@ describe('story 3 after a move: the signature certificate is revoked', () => {
     expect(desk.text).toContain('data-verdict="valid"');
   }, 60_000);
 });
+
+describe('locks, counted by the phones', () => {
+  it('three wrong auth PINs at the clinic lock the Android phone’s user-authentication key', async () => {
+    const tries = [];
+    for (const pin of ['0001', '0002', '0003'])
+      tries.push(await page('/verifier/clinic/check', { phone: 'android', pin }));
+    expect(tries.map((t) => /data-error="([A-Z_]+)"/.exec(t.text)?.[1])).toEqual([
+      'WALLET_SECRET_WRONG',
+      'WALLET_SECRET_WRONG',
+      expect.stringMatching(/^WALLET_SECRET_(WRONG|LOCKED)$/),
+    ]);
+    // Now even the right PIN is refused: the key stays locked until it is installed again.
+    const locked = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
+    expect(locked.status).toBe(423);
+    expect(locked.text).toContain('data-error="WALLET_SECRET_LOCKED"');
+  }, 60_000);
+
+  it('five wrong signature passwords at the bank lock the iPhone’s signature key', async () => {
+    for (const password of ['WRONG1', 'WRONG2', 'WRONG3', 'WRONG4', 'WRONG5'])
+      expect((await page('/verifier/bank/jpki/sign', { phone: 'iphone', password })).status).not.toBe(200);
+    const locked = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: IPHONE_PASSWORD });
+    expect(locked.status).toBe(423);
+    expect(locked.text).toContain('data-error="WALLET_SECRET_LOCKED"');
+  }, 60_000);
+});
