@@ -1,0 +1,143 @@
+/**
+ * Stories 3 and 6 in Debian's Chromium, walked as a person would from the verifier's page: the sandbox runs
+ * in this process (startSandbox, 127.0.0.1, port 0, a fresh data directory); the cards are installed
+ * through the phones' form routes (story 1 walks that part in stories.e2e.test.ts), and every step of the
+ * stories is a click or a keystroke on the pages:
+ *
+ *  - Story 3: from /verifier/ to the bank's JPKI page, the iPhone chosen, a wrong signature password (the
+ *    page says how many tries are left), then the right one: valid, the basic four from the certificate.
+ *  - Story 6: from /verifier/ to the clinic's desk; the Android holder types the auth PIN on the reader
+ *    page, the iPhone holder approves with Face ID: valid, the insurance qualification and the photo.
+ *
+ * Both pages fit a 390 px wide screen. With MYNAKIT_SCREENSHOTS=1 the result pages are saved to
+ * docs/screenshots/.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../../test/helpers/browser.js';
+import { type RunningSandbox, startSandbox } from '../src/index.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const SHOTS = join(REPO, 'docs', 'screenshots');
+const SCREENSHOTS = process.env.MYNAKIT_SCREENSHOTS === '1';
+const PASSWORD = 'JPKISTORY3';
+const PIN = '4321';
+
+describe('stories 3 and 6 in Chromium', () => {
+  let dataDir: string;
+  let sandbox: RunningSandbox;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+
+  const shot = async (name: string) => {
+    if (!SCREENSHOTS) return;
+    mkdirSync(SHOTS, { recursive: true });
+    await page.screenshot({ path: join(SHOTS, name), fullPage: true });
+  };
+  const install = (path: string, fields: Record<string, string>) =>
+    fetch(`${sandbox.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+      redirect: 'manual',
+    });
+  const overflowAt390 = async (path: string) => {
+    const small = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
+    try {
+      await small.goto(`${sandbox.url}${path}`);
+      return await small.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+    } finally {
+      await small.close();
+    }
+  };
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'mynakit-jpki-stories-'));
+    sandbox = await startSandbox({ port: 0, dataDir, log: () => undefined });
+    const holder = (residentId: string) => ({
+      residentId,
+      newAuthPin: PIN,
+      newAuthPinAgain: PIN,
+      newSignaturePassword: PASSWORD,
+      newSignaturePasswordAgain: PASSWORD,
+      liveness: 'confirmed',
+    });
+    expect((await install('/wallet/phones/iphone/install', holder('sandbox-ordinary-female'))).status).toBe(
+      303,
+    );
+    expect((await install('/wallet/phones/android/install', holder('sandbox-ordinary-male'))).status).toBe(
+      303,
+    );
+    expect((await install('/wallet/phones/android/record', { biometric: 'matched' })).status).toBe(303);
+    ({ browser, close: closeBrowser } = await launchChromium());
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
+  }, 180_000);
+  afterAll(async () => {
+    await closeBrowser?.();
+    await sandbox?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('story 3: the iPhone signs the bank’s application; a wrong password first, counted', async () => {
+    await page.goto(`${sandbox.url}/verifier/`);
+    await Promise.all([
+      page.waitForURL(/\/verifier\/bank\/jpki\/$/),
+      page.click('a[href="/verifier/bank/jpki/"]'),
+    ]);
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
+    expect(await page.locator('pre[data-document]').textContent()).toContain('普通預金口座開設申込書');
+    await page.locator('input[name="phone"][value="iphone"]').check();
+    await page.fill('input[name="password"]', 'WRONG12345');
+    await Promise.all([page.waitForURL(/\/sign$/), page.click('form button')]);
+    expect(await page.locator('[data-error]').getAttribute('data-error')).toBe('WALLET_SECRET_WRONG');
+    expect(await page.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('4');
+
+    await page.goto(`${sandbox.url}/verifier/bank/jpki/`);
+    await page.locator('input[name="phone"][value="iphone"]').check();
+    await page.fill('input[name="password"]', PASSWORD);
+    await Promise.all([page.waitForURL(/\/sign$/), page.click('form button')]);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    expect(await page.locator('[data-field="name"]').textContent()).toMatch(/\S/);
+    expect(await page.locator('[data-field="address"]').textContent()).toMatch(/\S/);
+    expect(await page.locator('[data-field="birthDate"]').textContent()).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(await page.locator('[data-field="sex"]').textContent()).toContain('女性');
+    expect(await page.locator('tr[data-check="status.revocation"] td.passed').count()).toBe(1);
+    expect(await page.locator('[data-method]').getAttribute('data-method')).toBe('none');
+    expect(await page.locator('body').textContent()).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
+    expect(await page.locator('[data-record]').getAttribute('data-record')).toMatch(/.+/);
+    await shot('story-3-bank-jpki-signature.png');
+    expect(await overflowAt390('/verifier/bank/jpki/')).toBeLessThanOrEqual(0);
+  }, 90_000);
+
+  it('story 6: the Android holder types the PIN, the iPhone holder uses Face ID; qualification and photo shown', async () => {
+    await page.goto(`${sandbox.url}/verifier/`);
+    await Promise.all([page.waitForURL(/\/verifier\/clinic\/$/), page.click('a[href="/verifier/clinic/"]')]);
+    const android = page.locator('form[data-phone-form="android"]');
+    await android.locator('input[name="pin"]').fill(PIN);
+    await Promise.all([page.waitForURL(/\/check$/), android.locator('button').click()]);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    expect(await page.locator('[data-field="insurerNumber"]').textContent()).toMatch(/^99\d{6}$/);
+    const portrait = page.locator('img.portrait');
+    expect(await portrait.count()).toBe(1);
+    expect(await portrait.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+    await shot('story-6-clinic-desk.png');
+
+    await page.goto(`${sandbox.url}/verifier/clinic/`);
+    const iphone = page.locator('form[data-phone-form="iphone"]');
+    await Promise.all([
+      page.waitForURL(/\/check$/),
+      iphone.locator('button[name="biometric"][value="matched"]').click(),
+    ]);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    expect(await page.locator('[data-qualification]').getAttribute('data-qualification')).toBe('confirmed');
+    expect(await page.locator('[data-face-check]').getAttribute('data-face-check')).toBe('valid');
+    expect(await overflowAt390('/verifier/clinic/')).toBeLessThanOrEqual(0);
+  }, 90_000);
+});
