@@ -16,3 +16,4 @@ export * from './server.js';
 export * from './notices/index.js';
 export * from './presentation/annex-c-presentation.js';
 export * from './jpki-use/jpki-use.js';
+export * from './presentation/openid4vp-presentation.js';

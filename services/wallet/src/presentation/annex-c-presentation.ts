@@ -19,7 +19,7 @@
  * legal basis (DOMAIN.md §2, @mynakit/oid4vp readMyNumberLegalBasis); otherwise it is withheld whatever the
  * holder approves.
  */
-import { JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT, presentMdoc, verifyReaderAuth } from '@mynakit/mdoc';
+import { JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT, verifyReaderAuth } from '@mynakit/mdoc';
 import {
   annexCSessionTranscript,
   encryptAnnexCResponse,
@@ -30,7 +30,15 @@ import {
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
 import type { UserAuthentication } from '../secure-area/secure-area.js';
-import type { WalletDocument } from '../store/document-repository.js';
+import {
+  activeDocumentOf,
+  approvedDocuments,
+  authenticateOwner,
+  deviceResponseOf,
+  disclosedOf,
+  type PresentationConsent,
+  recordPresentations,
+} from './consented-documents.js';
 
 /** The history's name of this channel. */
 export const ANNEX_C_CHANNEL = 'dc-api-org-iso-mdoc';
@@ -115,13 +123,6 @@ function requestingReader(
 /** Most elements summarised per request (a real request names a handful). */
 const MAX_ELEMENTS = 256;
 
-async function activeDocumentOf(device: WalletDevice, docType: string): Promise<WalletDocument | undefined> {
-  const docs = await device.store.documents.list(device.id, docType);
-  const now = device.clock().getTime();
-  // The newest active one still within its validity.
-  return docs.find((d) => d.state === 'active' && d.validUntil.getTime() > now);
-}
-
 /** Step 1: what `data` (the request's `org-iso-mdoc` data) asks of this phone. WALLET_INVALID_INPUT when unreadable. */
 export async function readAnnexCRequest(input: {
   readonly device: WalletDevice;
@@ -174,8 +175,7 @@ export async function readAnnexCRequest(input: {
   return { origin: input.origin, documents, readerAuthentication: parsed.readerAuthentication, reader };
 }
 
-/** The holder's approval: per docType, the namespace → element identifiers they agree to share. */
-export type PresentationConsent = Readonly<Record<string, Readonly<Record<string, readonly string[]>>>>;
+export type { PresentationConsent } from './consented-documents.js';
 
 /** What was presented. */
 export interface AnnexCPresentation {
@@ -205,86 +205,16 @@ export async function presentAnnexC(input: {
   const { device } = input;
   const summary = await readAnnexCRequest(input);
   const parsed = parseAnnexCRequest(input.data);
-  const requests: { docType: string; elements: Record<string, string[]> }[] = [];
-  const documents: WalletDocument[] = [];
-  const disclosed: Record<string, (readonly [string, string])[]> = {};
-  for (const [docType, approvedNs] of Object.entries(input.consent)) {
-    const asked = summary.documents.find((d) => d.docType === docType);
-    if (asked === undefined)
-      throw new WalletError('WALLET_INVALID_INPUT', 'the consent names a document not requested');
-    const held = await activeDocumentOf(device, docType);
-    if (held === undefined) continue;
-    const elements: Record<string, string[]> = Object.create(null);
-    const pairs: (readonly [string, string])[] = [];
-    for (const [namespace, ids] of Object.entries(approvedNs)) {
-      if (!Array.isArray(ids)) throw new WalletError('WALLET_INVALID_INPUT', 'the consent lists identifiers');
-      for (const identifier of ids) {
-        const element = asked.elements.find((e) => e.namespace === namespace && e.identifier === identifier);
-        if (element === undefined || !element.held)
-          throw new WalletError(
-            'WALLET_INVALID_INPUT',
-            'the consent names an element not requested or not held',
-          );
-        if (element.withheld !== undefined)
-          throw new WalletError('WALLET_MY_NUMBER_WITHHELD', 'My Number is withheld from this relying party');
-        const list = elements[namespace] ?? [];
-        list.push(identifier);
-        elements[namespace] = list;
-        pairs.push([namespace, identifier]);
-      }
-    }
-    if (pairs.length === 0) continue;
-    requests.push({ docType, elements });
-    documents.push(held);
-    disclosed[docType] = pairs;
-  }
-  if (requests.length === 0)
-    throw new WalletError('WALLET_NOT_FOUND', 'nothing approved is held by this phone');
-
+  const asked = new Map(summary.documents.map((d) => [d.docType, d.elements]));
+  const approved = await approvedDocuments(device, asked, input.consent);
   const { sessionTranscriptBytes } = annexCSessionTranscript(parsed.encryptionInfo.encoded, input.origin);
-  // The owner authenticates first (one ticket per document key, each good for one signature), so a failed
-  // biometric stops the presentation before anything is signed.
-  const tickets = new Map<string, Awaited<ReturnType<typeof device.secureArea.authenticate>>>();
-  for (const d of documents)
-    tickets.set(d.docType, await device.secureArea.authenticate(d.deviceKeyAlias, input.userAuthentication));
-  const deviceSigner = Object.fromEntries(
-    documents.map((d) => [
-      d.docType,
-      {
-        algorithm: 'ES256',
-        sign: (toBeSigned: Uint8Array) =>
-          device.secureArea.sign(d.deviceKeyAlias, toBeSigned, 'ES256', tickets.get(d.docType)),
-      },
-    ]),
-  );
-  let deviceResponse: Uint8Array;
-  try {
-    deviceResponse = await presentMdoc({
-      documents: documents.map((d) => d.issuerSigned),
-      request: requests,
-      sessionTranscriptBytes,
-      deviceSigner,
-      mode: 'signature',
-    });
-  } catch (e) {
-    // The secure area's refusal is the wallet's own error, not the mdoc layer's.
-    if (e instanceof Error && e.cause instanceof WalletError) throw e.cause;
-    throw e;
-  }
+  const tickets = await authenticateOwner(device, approved, input.userAuthentication);
+  const deviceResponse = await deviceResponseOf(device, approved, sessionTranscriptBytes, tickets);
   const { response } = await encryptAnnexCResponse({
     deviceResponse,
     encryptionInfoB64: parsed.encryptionInfo.encoded,
     origin: input.origin,
   });
-  const sharedAt = device.clock();
-  for (const d of documents)
-    await device.store.presentations.record({
-      deviceId: device.id,
-      documentId: d.id,
-      relyingParty: input.origin,
-      channel: ANNEX_C_CHANNEL,
-      elements: disclosed[d.docType] ?? [],
-      sharedAt,
-    });
-  return { response, disclosed, reader: summary.reader };
+  await recordPresentations(device, approved, input.origin, ANNEX_C_CHANNEL);
+  return { response, disclosed: disclosedOf(approved), reader: summary.reader };
 }
