@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { VerifierDeps } from './context.js';
+import { registerCrossCheckRoutes } from './cross-checks/routes.js';
 import { VerifierError } from './errors.js';
 import type { VerifierEnv } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
@@ -27,9 +28,10 @@ export const VERIFIER_API_VERSION = '0.1.0';
  * The verifier as a Hono app. Route groups: `/relying-parties` (operator token), `/records` (a relying
  * party's auditor key); `/openapi.json` describes them (generated from the zod schemas that validate the
  * bodies) and `/health` answers. `/sessions` (a relying party's `rp` key) opens Digital Credentials API
- * sessions and verifies their answers; `/passkeys` (the same key) binds a passkey to the person a valid
- * session verified, signs them in with it and guards high-risk operations with a step-up
- * (passkeys/routes.ts). Every error is RFC 9457 problem+json with a stable `VERIFIER_…` code whose detail
+ * sessions and verifies their answers, and cross-checks the basic four of a record and a JPKI signature of
+ * one person (`/sessions/cross-checks`, cross-checks/routes.ts); `/passkeys` (the same key) binds a passkey
+ * to the person a valid session verified, signs them in with it and guards high-risk operations with a
+ * step-up (passkeys/routes.ts). Every error is RFC 9457 problem+json with a stable `VERIFIER_…` code whose detail
  * is written by the service and never echoes what was sent.
  */
 export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
@@ -45,6 +47,7 @@ export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   registerRecordRoutes(app, registry, deps);
   registerSessionRoutes(app, registry, deps);
   registerJpkiSessionRoutes(app, registry, deps);
+  registerCrossCheckRoutes(app, registry, deps);
 
   registerPasskeyRoutes(app, registry, deps);
 

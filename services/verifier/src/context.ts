@@ -34,6 +34,11 @@ export interface VerifierConfig {
    * date) as a keyed hash only (passkeys/identity-binding.ts); absent: derived from sessionKeyEncryptionKey.
    */
   readonly passkeyIdentityKey?: Uint8Array;
+  /**
+   * How long after its verification a session may take part in an identity cross-check, seconds (default
+   * 1800: 30 minutes; cross-checks/run-cross-check.ts).
+   */
+  readonly crossCheckWindowSeconds?: number;
   /** Lifetime of a verification session in seconds, 30..300 (default 300). */
   readonly sessionTtlSeconds?: number;
   /**

@@ -101,6 +101,15 @@ export type VerifierErrorCode =
   | 'VERIFIER_PASSKEY_INVALID'
   /** No key to bind identities with is configured (passkeyIdentityKey or the session key-encryption key). */
   | 'VERIFIER_PASSKEY_NOT_CONFIGURED'
+  // ---- identity cross-checks (src/cross-checks) ----
+  /** A session named for a cross-check did not end in a valid verification (not done, or not valid). */
+  | 'VERIFIER_CROSS_CHECK_SESSION_NOT_VALID'
+  /** A verification named for a cross-check is older than the cross-check window. */
+  | 'VERIFIER_CROSS_CHECK_EXPIRED'
+  /** A session named for a cross-check was already cross-checked (single use). */
+  | 'VERIFIER_CROSS_CHECK_USED'
+  /** A verification record named for a cross-check holds no identity facts (purged, or none requested). */
+  | 'VERIFIER_CROSS_CHECK_IDENTITY_UNAVAILABLE'
   // ---- HTTP authentication (src/http/auth.ts) ----
   /** The route needs the operator token or a relying party's API key, and none or another was sent. */
   | 'VERIFIER_UNAUTHORIZED'

@@ -38,6 +38,13 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
   ['VERIFIER_PASSKEY_CREDENTIAL_UNKNOWN', { status: 404, title: 'Unknown passkey' }],
   ['VERIFIER_PASSKEY_COUNTER_REGRESSION', { status: 409, title: 'The signature counter went back' }],
   ['VERIFIER_PASSKEY_INVALID', { status: 400, title: 'The passkey response does not verify' }],
+  ['VERIFIER_CROSS_CHECK_SESSION_NOT_VALID', { status: 409, title: 'The session has no valid verification' }],
+  ['VERIFIER_CROSS_CHECK_EXPIRED', { status: 410, title: 'The verification is too old to cross-check' }],
+  ['VERIFIER_CROSS_CHECK_USED', { status: 409, title: 'The session was already cross-checked' }],
+  [
+    'VERIFIER_CROSS_CHECK_IDENTITY_UNAVAILABLE',
+    { status: 422, title: 'The verification record holds no identity facts' },
+  ],
   ['VERIFIER_UNAUTHORIZED', { status: 401, title: 'Authentication required' }],
   ['VERIFIER_FORBIDDEN', { status: 403, title: 'The API key may not use this route' }],
 ]);

@@ -5,6 +5,7 @@ import * as readerKeys from './0005-reader-keys.js';
 import * as jpkiSessions from './0003-jpki-sessions.js';
 import * as passkeys from './0004-passkeys.js';
 import * as recordRetentionChanges from './0006-record-retention-changes.js';
+import * as identityCrossChecks from './0007-identity-cross-checks.js';
 
 /**
  * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
@@ -17,4 +18,5 @@ export const verifierMigrations: Record<string, Migration> = {
   '0004-passkeys': passkeys,
   '0005-reader-keys': readerKeys,
   '0006-record-retention-changes': recordRetentionChanges,
+  '0007-identity-cross-checks': identityCrossChecks,
 };
