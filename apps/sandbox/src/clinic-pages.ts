@@ -93,7 +93,7 @@ ${phones.map((p) =>
     ? html`<form class="phone" method="post" action="check" data-phone-form="${p.id}">
 <input type="hidden" name="phone" value="${p.id}">
 <p><strong>${p.id}</strong> (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></p>
-<label>利用者証明用暗証番号(数字4桁)<span class="en">auth PIN (4 digits)</span>
+<label>利用者証明用暗証番号(数字4桁) <span class="en">auth PIN (4 digits)</span>
 <input type="password" name="pin" required inputmode="numeric" minlength="4" maxlength="4" pattern="[0-9]{4}" autocomplete="off"></label>
 <button>確認 / Confirm</button>
 <p><small>3回間違えるとロックされます <span class="en">three wrong PINs lock it</span></small></p>
@@ -153,10 +153,10 @@ function resultPage(
   return rpPage(
     '受付の結果 — Sandbox Clinic',
     html`<h1>受付の結果 <span class="en">Front desk result</span></h1>
-<p class="bridge" data-answered-by="bridge">応答した電話 <span class="en">answered by</span>: ${phone.id} (${phone.family}) — ${how === 'pin' ? html`暗証番号(リーダーで入力)<span class="en">auth PIN typed on the reader</span>` : html`生体認証(電話)<span class="en">the phone's biometric</span>`} — ブリッジ経由 <span class="en">through the bridge</span></p>
-<h2>本人確認(利用者証明)<span class="en">User authentication</span></h2>
+<p class="bridge" data-answered-by="bridge">応答した電話 <span class="en">answered by</span>: ${phone.id} (${phone.family}) — ${how === 'pin' ? html`暗証番号(リーダーで入力) <span class="en">auth PIN typed on the reader</span>` : html`生体認証(電話) <span class="en">the phone's biometric</span>`} — ブリッジ経由 <span class="en">through the bridge</span></p>
+<h2>本人確認(利用者証明) <span class="en">User authentication</span></h2>
 ${verdictHtml(answer)}
-<h2>保険の資格(オンライン資格確認)<span class="en">Insurance qualification (online confirmation)</span></h2>
+<h2>保険の資格(オンライン資格確認) <span class="en">Insurance qualification (online confirmation)</span></h2>
 ${qualificationHtml(qualification?.answer, qualification?.status ?? 0)}
 <h2>顔の確認 <span class="en">Face check</span></h2>
 ${faceCheckHtml(face)}

@@ -72,7 +72,7 @@ ${phones.map(
   (p, i) =>
     html`<label><input type="radio" name="phone" value="${p.id}"${i === 0 ? ' checked' : ''}> ${p.id} (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></label><br>`,
 )}
-<p><label>署名用パスワード(英大文字・数字 6〜16文字)<span class="en">signature password (6–16 of A–Z, 0–9)</span><br>
+<p><label>署名用パスワード(英大文字・数字 6〜16文字) <span class="en">signature password (6–16 of A–Z, 0–9)</span><br>
 <input type="password" name="password" required minlength="6" maxlength="16" pattern="[A-Z0-9]{6,16}" autocomplete="off"></label></p>
 <button>申込書に署名して本人確認 / Sign the application and verify</button>
 </form>
@@ -86,7 +86,7 @@ function resultPage(phone: WalletDevice, answer: JpkiAnswer): string {
     html`<h1>本人確認の結果 — 電子署名 <span class="en">Verification result — JPKI signature</span></h1>
 <p class="bridge" data-answered-by="bridge">署名した電話 <span class="en">signed by</span>: ${phone.id} (${phone.family}) — ブリッジ経由 <span class="en">through the bridge</span></p>
 ${verdictHtml(answer)}
-${answer.identity ? html`<h2>基本4情報(署名用電子証明書から)<span class="en">The basic four, from the signature certificate</span></h2>${basicFourHtml(answer.identity)}` : ''}
+${answer.identity ? html`<h2>基本4情報(署名用電子証明書から) <span class="en">The basic four, from the signature certificate</span></h2>${basicFourHtml(answer.identity)}` : ''}
 ${answer.signingTime ? html`<p>署名日時 <span class="en">signing time</span>: ${answer.signingTime}</p>` : ''}
 ${answer.certificate ? html`<h2>署名用電子証明書 <span class="en">Signature certificate</span></h2>${certificateHtml(answer.certificate)}` : ''}
 <h2>本人確認方法 <span class="en">KYC method</span></h2>

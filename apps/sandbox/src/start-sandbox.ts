@@ -159,17 +159,19 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
           if (!res.ok) throw new Error(`status list answered ${res.status}`);
           return new Uint8Array(await res.arrayBuffer());
         },
-        // JPKI status (OCSP, then CRLs) at this sandbox's issuer only: the certificates name the issuer by
-        // its `.invalid` base URL (SANDBOX_DEFAULT_BASE_URL), answered here by the issuer app itself; the CRL
-        // index names the CRLs under the sandbox's own /issuer routes. Nothing goes to the network.
+        // JPKI status (OCSP, then CRLs) at this sandbox's issuer only, through the sandbox's own routes:
+        // the certificates name the issuer by its `.invalid` base URL (SANDBOX_DEFAULT_BASE_URL), which
+        // stands for `<url>/issuer` here; the CRL index names the CRLs under `<url>/issuer`. Nothing goes
+        // to the network.
         jpkiPolicies: SANDBOX_JPKI_POLICY_CONFIG,
         jpkiStatus: {
           origins: [new URL(issuer.deps.hierarchy.baseUrl).origin, new URL(url).origin],
           fetch: async (request) => {
             const target = new URL(request.url);
+            if (app === undefined) return new Response('starting', { status: 503 });
             if (target.origin === new URL(issuer.deps.hierarchy.baseUrl).origin)
-              return issuer.app.fetch(request);
-            if (target.origin === new URL(url).origin && app !== undefined) return app.fetch(request);
+              return app.fetch(new Request(`${url}/issuer${target.pathname}${target.search}`, request));
+            if (target.origin === new URL(url).origin) return app.fetch(request);
             return new Response('JPKI status comes from this sandbox only', { status: 502 });
           },
         },
