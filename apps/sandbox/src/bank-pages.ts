@@ -21,6 +21,7 @@ import { html, SafeHtml } from '@mynakit/page-html';
 import { presentAnnexC, type WalletDevice, WalletError } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { BANK_PAGE_SCRIPT } from './bank-page-script.js';
+import { ownOrigin, registerBankPasskeys, renderPasskeyOffer } from './bank-passkeys.js';
 import type { SandboxBank } from './sandbox-bank.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -145,7 +146,7 @@ function answeredByBridge(phone: WalletDevice, fallback: string | null): SafeHtm
 
 const ANSWERED_BY_DC_API = html`<p class="dc-api" data-answered-by="dc-api">応答 <span class="en">answered by</span>: このブラウザのウォレット(Digital Credentials API, org-iso-mdoc)<span class="en">this browser's wallet through the Digital Credentials API</span></p>`;
 
-function resultPage(answeredBy: SafeHtml, answer: VerificationAnswer): string {
+function resultPage(answeredBy: SafeHtml, answer: VerificationAnswer, sessionId?: string): string {
   const jp = answer.elements?.[JP] ?? {};
   const portrait = typeof jp.portrait === 'string' ? jp.portrait : undefined;
   return frame(
@@ -177,6 +178,7 @@ ${
 <h2>検証 <span class="en">Checks</span></h2>
 <table>${(answer.checks ?? []).map((c) => html`<tr data-check="${c.id}"><td>${c.id}</td><td class="${c.status}">${c.status}</td></tr>`)}</table>
 ${answer.recordId ? html`<p data-record="${answer.recordId}">確認記録 <span class="en">verification record</span>: <code>${answer.recordId}</code></p>` : ''}
+${answer.verdict === 'valid' && sessionId !== undefined ? renderPasskeyOffer(sessionId) : ''}
 <p><a href="/verifier/bank/">もう一度 / again</a></p>`,
   );
 }
@@ -223,6 +225,7 @@ export function registerBankPages(
     });
   });
   registerBankApi(app, parts);
+  registerBankPasskeys(app, { ...parts, frame });
   app.post('/verifier/bank/verify', async (c) => {
     const form = new URLSearchParams((await c.req.text()).slice(0, 1024));
     const phone = parts.phones.find((p) => p.id === form.get('phone'));
@@ -236,7 +239,9 @@ export function registerBankPages(
           body: JSON.stringify(body),
         }),
       );
-    const opened = await api('/sessions', { purpose: 'account-opening', origin: parts.url });
+    // The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word.
+    const origin = ownOrigin(c.req.url, parts.url);
+    const opened = await api('/sessions', { purpose: 'account-opening', origin });
     const session = (await opened.json()) as {
       sessionId?: string;
       request?: { data: unknown };
@@ -253,7 +258,7 @@ export function registerBankPages(
       ({ response } = await presentAnnexC({
         device: phone,
         data: session.request.data,
-        origin: parts.url,
+        origin,
         consent: { [MNC]: session.elements ?? {} },
         userAuthentication: { method: 'biometric', matched: true },
       }));
@@ -272,7 +277,10 @@ export function registerBankPages(
     }
     const verified = await api(`/sessions/${session.sessionId}/response`, { response });
     const answer = (await verified.json()) as VerificationAnswer;
-    return c.html(resultPage(answeredByBridge(phone, form.get('fallback')), answer), verified.ok ? 200 : 422);
+    return c.html(
+      resultPage(answeredByBridge(phone, form.get('fallback')), answer, session.sessionId),
+      verified.ok ? 200 : 422,
+    );
   });
 }
 
@@ -319,7 +327,10 @@ function registerBankApi(
     if (!isJson(c)) return problem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
     return passOn(
       c,
-      await api('/sessions', JSON.stringify({ purpose: 'account-opening', origin: parts.url })),
+      await api(
+        '/sessions',
+        JSON.stringify({ purpose: 'account-opening', origin: ownOrigin(c.req.url, parts.url) }),
+      ),
     );
   });
   app.post('/verifier/bank/api/sessions/:id/response', async (c) => {
@@ -343,6 +354,6 @@ function registerBankApi(
     const answer = results.get(c.req.param('id'));
     if (answer === undefined)
       return c.html(errorPage('この結果はありません / no such result', 'BANK_NO_RESULT'), 404);
-    return c.html(resultPage(ANSWERED_BY_DC_API, answer));
+    return c.html(resultPage(ANSWERED_BY_DC_API, answer, c.req.param('id')));
   });
 }

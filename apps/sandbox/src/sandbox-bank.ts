@@ -27,6 +27,18 @@ async function json(res: Response, what: string): Promise<Record<string, unknown
   return body;
 }
 
+/**
+ * The bank's page origins: the sandbox URL and, when that is http://127.0.0.1:port, its twin
+ * http://localhost:port — WebAuthn takes no IP address as RP ID (Chromium: SecurityError "invalid
+ * domain"), so the bank's passkeys (bank-passkeys.ts) run on the twin, which reaches the same server.
+ */
+export function sandboxBankOrigins(url: string): string[] {
+  const u = new URL(url);
+  if (u.hostname !== '127.0.0.1') return [url];
+  u.hostname = 'localhost';
+  return [url, u.origin];
+}
+
 /** The sandbox JPKI CAs (signature and user authentication, every generation), DER base64. */
 export function sandboxJpkiAnchors(issuer: OpenedIssuer): string[] {
   return [
@@ -46,7 +58,7 @@ export async function ensureSandboxBank(
     name: 'サンドボックス銀行 / Sandbox Bank',
     clientId: SANDBOX_BANK_CLIENT_ID,
     law: 'hanshu',
-    origins: [url],
+    origins: sandboxBankOrigins(url),
     trustAnchors: [
       ...issuer.deps.hierarchy.mnc.iacas.map((c) => Buffer.from(c.der).toString('base64')),
       ...sandboxJpkiAnchors(issuer),
