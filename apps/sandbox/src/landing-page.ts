@@ -14,6 +14,8 @@ interface Story {
   readonly needs: readonly (keyof SandboxParts)[];
   /** What of the story this version walks through its pages, said plainly when not all of it. */
   readonly works: 'all' | { readonly ja: string; readonly en: string } | 'not-yet';
+  /** The page where the story starts, when it has one of its own. */
+  readonly href?: string;
 }
 
 /** The guided stories, in the order a newcomer meets them. */
@@ -41,6 +43,7 @@ const STORIES: readonly Story[] = [
       ja: '申込書への署名と銀行の検証まで(ブリッジ経由、失効は OCSP で確認)。パスキーはまだ',
       en: 'up to the signed application and the bank’s verification (through the bridge, status by OCSP); passkeys not yet',
     },
+    href: '/verifier/bank/jpki/',
   },
   {
     ja: '転居:署名用証明書と記録が失効し、オフラインの電話からの提示を銀行が失効リストで見抜く',
@@ -65,6 +68,7 @@ const STORIES: readonly Story[] = [
       ja: '暗証番号(Android)か生体認証(iPhone)での利用者証明、資格確認、顔写真 — ブリッジ経由。ISO 18013-5 の近接読み取りはまだ',
       en: 'user authentication by PIN (Android) or biometric (iPhone), the insurance qualification and the photo — through the bridge; the ISO 18013-5 proximity read not yet',
     },
+    href: '/verifier/clinic/',
   },
 ];
 
@@ -119,7 +123,11 @@ ${STORIES.map((s) => {
         : s.works === 'not-yet'
           ? html` <em class="off">(準備中 / not in this version yet)</em>`
           : html` <em class="off">(一部 / in part: ${s.works.ja} — ${s.works.en})</em>`;
-  return html`<li>${s.ja}<br><span class="en">${s.en}</span>${state}</li>`;
+  const start =
+    s.href !== undefined && missing.length === 0
+      ? html` — <a href="${s.href}">試す <span class="en">try it</span></a>`
+      : '';
+  return html`<li>${s.ja}${start}<br><span class="en">${s.en}</span>${state}</li>`;
 })}
 </ol>
 

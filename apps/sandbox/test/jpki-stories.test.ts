@@ -71,7 +71,7 @@ afterAll(async () => {
 });
 
 describe('story 3: the bank’s account opening with a JPKI signature', () => {
-  it('shows the application, and the verifier’s page links it', async () => {
+  it('shows the application; the verifier’s page and the landing page link it and the clinic', async () => {
     const start = await get('/verifier/bank/jpki/');
     expect(start.status).toBe(200);
     const text = await start.text();
@@ -83,6 +83,9 @@ describe('story 3: the bank’s account opening with a JPKI signature', () => {
     expect(list).toContain('href="/verifier/bank/jpki/"');
     expect(list).toContain('href="/verifier/clinic/"');
     expect(list).toContain('href="/verifier/auditor/"');
+    const landing = await (await get('/')).text();
+    expect(landing).toContain('href="/verifier/bank/jpki/"');
+    expect(landing).toContain('href="/verifier/clinic/"');
   });
 
   it('verifies the iPhone’s signature: valid, the basic four from the certificate, the serial, a record', async () => {
@@ -98,6 +101,9 @@ describe('story 3: the bank’s account opening with a JPKI signature', () => {
     expect(text).toMatch(/data-certificate-serial="[0-9a-fA-F:]+"/);
     expect(checkStatus(text, 'status.revocation')).toBe('passed');
     expect(checkStatus(text, 'cert.path')).toBe('passed');
+    // The status came from the sandbox issuer's OCSP responder (the certificate's .invalid URL, answered
+    // through the sandbox's own routes).
+    expect(text).toMatch(/OCSP https:\/\/issuer\.sandbox-mynakit\.invalid\/jpki\/ocsp: good/);
     // The sandbox bank is no signature verifier, and the page says so instead of naming カ.
     expect(text).toContain('data-method="none"');
     expect(text).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
