@@ -75,7 +75,7 @@ async function readFullSdkBundle(): Promise<string | undefined> {
 const SHARED_SCRIPT = `
 const say = (status, text, attrs) => {
   status.textContent = text;
-  for (const name of [...status.getAttributeNames()]) if (name.startsWith('data-')) status.removeAttribute(name);
+  for (const name of ['data-error', 'data-problem', 'data-progress', 'data-account-id']) status.removeAttribute(name);
   for (const [name, value] of Object.entries(attrs ?? {})) status.setAttribute(name, value);
 };
 const REASONS = new Map([
