@@ -23,6 +23,7 @@ export const SANDBOX_CLINIC_NAME = 'サンドボックス診療所 / Sandbox Cli
 
 /** The clinic as the sandbox pages use it. */
 export interface SandboxClinic {
+  /** The clinic's relying-party id in the verifier. */
   readonly relyingPartyId: string;
   /** This process's API key of the clinic in the verifier (role `rp`). */
   readonly apiKey: string;
