@@ -30,10 +30,7 @@ const STORIES: readonly Story[] = [
     ja: 'DC API とカード代替電磁的記録で銀行口座を開設し、パスキーを作ってサインイン',
     en: 'Open a bank account with the card-substitute record through the DC API; create a passkey; sign in',
     needs: ['issuer', 'wallet', 'verifier'],
-    works: {
-      ja: '銀行の検証まで(ブリッジ経由)。パスキーはまだ',
-      en: 'up to the bank’s verification (through the bridge); passkeys not yet',
-    },
+    works: 'all',
   },
   {
     ja: '同じことを JPKI 署名で(基本4情報は証明書から)',
