@@ -7,8 +7,16 @@
  * history line, and the session still takes a proper answer.
  */
 import { JP_MNC_DOCTYPE, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
-import { createReaderAuthCertificateWithSigner, type MyNumberLegalBasis } from '@mynakit/oid4vp';
-import { parseCsr } from '@mynakit/pki';
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  type BuildAuthorizationRequestInput,
+  buildAuthorizationRequest,
+  createReaderAuthCertificate,
+  createReaderAuthCertificateWithSigner,
+  type MyNumberLegalBasis,
+  signRequestObject,
+} from '@mynakit/oid4vp';
+import { createCertificate, parseCsr } from '@mynakit/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The verifier's own app and test helpers: the session flow is the verifier's, not a stand-in for it.
 import { createVerifierApp } from '../../verifier/src/app.js';
@@ -363,5 +371,69 @@ describe('presenting over OpenID4VP 1.0 and the DC API to the verifier', () => {
       ),
     ).toBe('WALLET_NOT_FOUND');
     expect(await history()).toHaveLength(before);
+  }, 60_000);
+
+  it('refuses a client id its certificate does not name, a mode that answers elsewhere, one docType asked twice', async () => {
+    // A reader root of the test's own, so the request objects can be made as a careless verifier would.
+    const rootKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const rootDer = createCertificate({
+      subject: 'C=JP, O=Test readers, CN=Test reader root',
+      publicKey: rootKeys.publicKey,
+      privateKey: rootKeys.privateKey,
+      notBefore: new Date(START.getTime() - DAY),
+      notAfter: new Date(START.getTime() + 365 * DAY),
+      extensions: [
+        { type: 'basicConstraints', ca: true, pathLength: 0 },
+        { type: 'keyUsage', usages: ['keyCertSign', 'cRLSign'] },
+      ],
+    });
+    const readerKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const readerDer = createReaderAuthCertificate({
+      subject: 'C=JP, O=Example Shop, CN=shop.example',
+      publicKey: readerKeys.publicKey,
+      issuer: { certificate: rootDer, privateKey: rootKeys.privateKey },
+      notBefore: new Date(START.getTime() - DAY),
+      notAfter: new Date(START.getTime() + 30 * DAY),
+      dnsNames: ['shop.example'],
+    });
+    const encryption = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const mnc = (id: string) => ({
+      id,
+      format: 'mso_mdoc' as const,
+      meta: { doctype_value: JP_MNC_DOCTYPE },
+      claims: [{ path: [JP_MNC_NAMESPACE, 'full_name_unicode'] as const }],
+    });
+    const signed = async (overrides: Partial<BuildAuthorizationRequestInput>) => ({
+      request: await signRequestObject({
+        request: buildAuthorizationRequest({
+          responseMode: 'dc_api.jwt',
+          nonce: 'n-0123456789abcdef',
+          dcqlQuery: { credentials: [mnc('mnc')] },
+          clientId: 'x509_san_dns:shop.example',
+          expectedOrigins: [RP_ORIGIN],
+          encryptionKeys: [encryption.publicKey.export({ format: 'jwk' })],
+          ...overrides,
+        }),
+        privateKey: readerKeys.privateKey,
+        certificateChain: [readerDer],
+        now: clock.now,
+      }),
+    });
+    const read = async (overrides: Partial<BuildAuthorizationRequestInput>) =>
+      readOpenId4VpDcApiRequest({
+        device: env.phone,
+        data: await signed(overrides),
+        origin: RP_ORIGIN,
+        readerTrustAnchors: [rootDer],
+      });
+    // The control: as made, the request is read and names its requester.
+    expect((await read({})).reader.subject).toContain('Example Shop');
+    expect(await codeOf(read({ clientId: 'x509_san_dns:bank.example' }))).toBe('WALLET_READER_AUTH_INVALID');
+    expect(
+      await codeOf(read({ responseMode: 'direct_post', responseUri: 'https://shop.example/response' })),
+    ).toBe('WALLET_REQUEST_INVALID');
+    expect(await codeOf(read({ dcqlQuery: { credentials: [mnc('a'), mnc('b')] } }))).toBe(
+      'WALLET_REQUEST_INVALID',
+    );
   }, 60_000);
 });
