@@ -6,7 +6,9 @@
  *
  *  - Story 1: the card is installed on the iPhone-like phone, then on the Android-like phone (certificates,
  *    then the record without the card); the iPhone, unlocked, hears it was superseded.
- *  - Story 2 (in part): the bank verifies the Android phone's record through the labelled bridge.
+ *  - Story 2: the bank verifies the Android phone's record through the labelled bridge; on the sandbox's
+ *    localhost twin (WebAuthn takes no IP address) the result page creates a passkey with Chromium's CDP
+ *    virtual authenticator and the sign-in page signs in with it.
  *  - Story 5: three wrong auth PINs lock the Android phone's auth key.
  *  - Story 4: the Android phone goes offline, the operator records the holder's move in the console, and
  *    the bank catches the record the offline phone still presents (status list).
@@ -24,6 +26,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { sandboxBankOrigins } from '../src/sandbox-bank.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(REPO, 'docs', 'screenshots');
@@ -164,7 +167,7 @@ describe('the sandbox stories in Chromium', () => {
     expect(lines.join('\n')).not.toContain('STORYPASS1');
   }, 120_000);
 
-  it('story 2 (in part): the bank verifies the Android phone’s record through the bridge', async () => {
+  it('story 2: the bank verifies the Android phone’s record through the bridge', async () => {
     await page.goto(`${sandbox.url}/verifier/bank/`);
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
     expect(await page.locator('.bridge').textContent()).toContain('ブリッジ');
@@ -187,6 +190,50 @@ describe('the sandbox stories in Chromium', () => {
     expect(await page.locator('tr[data-check="status.revocation"] td.passed').count()).toBe(1);
     expect(await page.locator('[data-record]').getAttribute('data-record')).toMatch(/.+/);
     await shot('story-2-bank-verified.png');
+  }, 60_000);
+
+  it('story 2: a passkey made on the result page, and a sign-in with it', async () => {
+    const twin = sandboxBankOrigins(sandbox.url)[1] as string;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('WebAuthn.enable');
+    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
+    try {
+      await page.goto(`${twin}/verifier/bank/`);
+      await page.locator('input[name="phone"][value="android"]').check();
+      await Promise.all([
+        page.waitForURL(`${twin}/verifier/bank/verify`),
+        page.locator('form button').click(),
+      ]);
+      expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+      await page.locator('[data-passkey-offer][data-ready="create-passkey"]').waitFor();
+      await page.locator('button[data-action="create-passkey"]').click();
+      const created = page.locator('[data-passkey-status][data-account-id]');
+      await created.waitFor();
+      const accountId = await created.getAttribute('data-account-id');
+      await Promise.all([
+        page.waitForURL(`${twin}/verifier/bank/signin/`),
+        page.locator('[data-signin-link] a').click(),
+      ]);
+      await page.locator('body[data-ready="sign-in"]').waitFor();
+      await page.locator('button[data-action="sign-in"]').click();
+      const shown = page.locator('[data-signed-in]:not([hidden])');
+      await shown.waitFor();
+      expect(await shown.getAttribute('data-account-id')).toBe(accountId);
+      expect(await shown.getAttribute('data-step-up-required')).toBe('false');
+      await shot('story-2-passkey-signed-in.png');
+    } finally {
+      await cdp.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId });
+      await cdp.detach();
+    }
   }, 60_000);
 
   it('story 5: three wrong auth PINs lock the Android phone’s auth key', async () => {
