@@ -80,6 +80,12 @@ export interface IdentityFacts {
   readonly address?: string;
   readonly birthDate?: string;
   readonly portraitSha256?: string;
+  /**
+   * Sex, only when the relying party asked for it and the holder disclosed it: `sex_unicode` as written
+   * (`女`), else ISO/IEC 5218 `sex` (2) — kept so a JPKI signature of the same person can be cross-checked
+   * against it (cross-checks/identity-cross-check.ts).
+   */
+  readonly sex?: string | number;
 }
 
 /** The identity facts of the disclosed elements (see IdentityFacts). */
@@ -95,6 +101,14 @@ export function identityFactsOf(disclosed: ElementValues): IdentityFacts {
   const birthDate =
     text(own(jp, 'birth_date_unicode')) ?? (isoBirth === undefined ? undefined : jpMncBirthDate(isoBirth));
   const portrait = own(jp, 'portrait');
+  const isoSex = own(iso, 'sex');
+  const sex =
+    text(own(jp, 'sex_unicode')) ??
+    (typeof isoSex === 'number'
+      ? isoSex
+      : typeof isoSex === 'bigint' && isoSex < 256n
+        ? Number(isoSex)
+        : undefined);
   return {
     ...(name === undefined ? {} : { name }),
     ...(address === undefined ? {} : { address }),
@@ -102,6 +116,7 @@ export function identityFactsOf(disclosed: ElementValues): IdentityFacts {
     ...(portrait instanceof Uint8Array
       ? { portraitSha256: createHash('sha256').update(portrait).digest('hex') }
       : {}),
+    ...(sex === undefined ? {} : { sex }),
   };
 }
 

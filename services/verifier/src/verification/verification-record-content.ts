@@ -2,9 +2,10 @@
  * The content of the verification record (確認記録, DOMAIN.md §5; @mynakit/kyc requiredRecordFields) one
  * Annex C verification leaves: who verified (the relying party and its API key) and who recorded (this
  * verifier instance), when, the method with its letter on that JST date or the reasons none applies, the
- * transaction's purpose and date, the identity facts (name, address, birth date — never My Number; the
- * portrait only as SHA-256), the record's identifier (SHA-256 of MobileSecurityObjectBytes), the revocation
- * result with its time and source, and the verification program's name, version and certification.
+ * transaction's purpose and date, the identity facts (name, address, birth date, and sex when it was asked
+ * for — never My Number; the portrait only as SHA-256), the record's identifier (SHA-256 of
+ * MobileSecurityObjectBytes), the revocation result with its time and source, and the verification
+ * program's name, version and certification.
  *
  * A rejected verification is recorded too (without identity facts): the failed check ids and why.
  */
@@ -80,6 +81,8 @@ export function verificationRecordContent(f: RecordFacts): { [key: string]: Json
           address: f.identity.address ?? null,
           birthDate: f.identity.birthDate ?? null,
           portraitSha256: f.identity.portraitSha256 ?? null,
+          // Only when asked for and disclosed (a cross-check with a JPKI signature compares it).
+          ...(f.identity.sex === undefined ? {} : { sex: f.identity.sex }),
         }
       : {}),
     revocationCheck: {
