@@ -139,6 +139,31 @@ describe('identity cross-checks of a card-substitute record and a JPKI signature
     expect(await codeOf(reuse)).toBe('VERIFIER_CROSS_CHECK_USED');
   }, 120_000);
 
+  it('agrees for a resident whose name and address hold characters the certificate only substitutes (its maps count)', async () => {
+    const substituted = await installPhone(
+      env,
+      clock,
+      'sandbox-substituted-characters',
+      'cross-check-substituted-iphone',
+    );
+    try {
+      const record = await presentRecord(app, apiKey, substituted.phone, WITH_SEX);
+      const signature = await presentSignature(app, apiKey, substituted.phone);
+      expect(record.answer.verdict).toBe('valid');
+      expect(signature.answer.verdict).toBe('valid');
+      // The two renderings are not the same text: the certificate holds stand-ins, marked in its maps.
+      const jp = record.answer.elements?.[JP_MNC_NAMESPACE] ?? {};
+      expect(jp.full_name_unicode).not.toBe(signature.answer.identity?.name);
+      const answer = (await (
+        await crossCheck(app, apiKey, record.sessionId, signature.sessionId)
+      ).json()) as CrossCheckAnswer;
+      expect(answer.verdict).toBe('valid');
+      expect(answer.fields.matched).toEqual(['name', 'address', 'birthDate', 'sex']);
+    } finally {
+      await substituted.close();
+    }
+  }, 120_000);
+
   it('of two cross-checks of one pair at once, exactly one is recorded', async () => {
     const record = await presentRecord(app, apiKey, env.phone);
     const signature = await presentSignature(app, apiKey, env.phone);
