@@ -1,11 +1,12 @@
 /**
  * What a verifier that runs for years must do on its own: delete sessions past their expiry (their sealed
- * HPKE keys and requests are of no use after it), and purge the content of verification records past their
- * retention (7 years under 犯収法, about 3 under 携帯法: the relying party's configuration) unless on legal
- * hold — the tombstone keeps the content hash, so the chains still verify (records/record-chains.ts) —
+ * HPKE keys and requests are of no use after it; a done one, already without them, once the identity
+ * cross-check's window after its verification is over), and purge the content of verification records past
+ * their retention (7 years under 犯収法, about 3 under 携帯法: the relying party's configuration) unless on
+ * legal hold — the tombstone keeps the content hash, so the chains still verify (records/record-chains.ts) —
  * and delete passkey challenges past their expiry (passkeys/challenges.ts).
  */
-import { JpkiSessionRepository } from './jpki/jpki-session-repository.js';
+import { purgeExpiredSessions } from './cross-checks/session-retention.js';
 import { PasskeyRepository } from './passkeys/passkey-repository.js';
 import { purgeExpiredRecords } from './records/record-chains.js';
 import type { VerifierStore } from './store/index.js';
@@ -15,7 +16,7 @@ export const VERIFIER_MAINTENANCE_INTERVAL_MS = 10 * 60 * 1000;
 
 /** What one maintenance run did. */
 export interface VerifierMaintenanceResult {
-  /** Sessions deleted (expired before now): Annex C and JPKI. */
+  /** Sessions deleted (expired before now, done ones after the cross-check window): Annex C and JPKI. */
   readonly sessions: number;
   /** Records whose content was replaced by a tombstone. */
   readonly purgedRecords: number;
@@ -28,8 +29,8 @@ export async function runVerifierMaintenance(
   store: VerifierStore,
   now: number,
 ): Promise<VerifierMaintenanceResult> {
-  const sessions =
-    (await store.sessions.purgeExpired(now)) + (await new JpkiSessionRepository(store.db).purgeExpired(now));
+  // Done sessions stay for the identity cross-check's window (cross-checks/session-retention.ts).
+  const sessions = await purgeExpiredSessions(store.db, now);
   const purgedRecords = await purgeExpiredRecords(store, now);
   const passkeyChallenges = await new PasskeyRepository(store.db).purgeExpiredChallenges(now);
   return { sessions, purgedRecords, passkeyChallenges };

@@ -13,6 +13,7 @@ import { CrossCheckRepository } from '../src/cross-checks/cross-check-repository
 import { runCrossCheck } from '../src/cross-checks/run-cross-check.js';
 import { VerifierError } from '../src/errors.js';
 import { JpkiSessionRepository } from '../src/jpki/jpki-session-repository.js';
+import { runVerifierMaintenance } from '../src/maintenance.js';
 import { es256Signer, signCheckpoints } from '../src/records/checkpoints.js';
 import { getRecord } from '../src/records/record-chains.js';
 import { verifyRecordChains } from '../src/records/verify-chains.js';
@@ -218,6 +219,40 @@ export function defineCrossCheckStoreCases(
           }),
         ),
       ).toBe('VERIFIER_CROSS_CHECK_USED');
+    });
+
+    it('maintenance keeps a done session for the window after its verification, then deletes it; open ones go at expiry', async () => {
+      const recordSessionId = await recordSession();
+      const signatureSessionId = await signatureSession();
+      const openId = newId();
+      await a.sessions.create({
+        id: openId,
+        relyingPartyId: caller.relyingPartyId,
+        credentialId: caller.credentialId,
+        protocol: 'org-iso-mdoc',
+        purpose: 'account-opening',
+        origin: 'https://bank.example',
+        elements: { 'org.iso.23220.1.jp': ['full_name_unicode'] },
+        deviceRequest: 'AA',
+        encryptionInfo: 'BB',
+        recipientKey: new Uint8Array(8),
+        createdAt: now,
+        expiresAt: now + 300_000,
+      });
+      // Expired (5 minutes) but done 20 minutes ago: kept, and it still cross-checks.
+      const at20 = now + 20 * 60_000;
+      await runVerifierMaintenance(a, at20);
+      expect(await a.sessions.get(openId)).toBeUndefined();
+      expect((await a.sessions.get(recordSessionId))?.state).toBe('done');
+      expect(await new JpkiSessionRepository(a.db).get(signatureSessionId)).toBeDefined();
+      const later = { ...depsOf(a, 'writer-a'), clock: () => new Date(at20) };
+      expect((await runCrossCheck(later, caller, { recordSessionId, signatureSessionId })).verdict).toBe(
+        'valid',
+      );
+      // Past the window: gone.
+      await runVerifierMaintenance(a, now + 30 * 60_000 + 1);
+      expect(await a.sessions.get(recordSessionId)).toBeUndefined();
+      expect(await new JpkiSessionRepository(a.db).get(signatureSessionId)).toBeUndefined();
     });
 
     it('refuses a verification older than the window, and sessions of another relying party', async () => {
