@@ -12,11 +12,12 @@ import { registerPasskeyRoutes } from './passkeys/routes.js';
 import { registerRecordRoutes } from './records/routes.js';
 import { registerReaderKeyRoutes } from './relying-parties/reader-key-routes.js';
 import { registerRelyingPartyRoutes } from './relying-parties/routes.js';
+import { registerCrossDeviceRoutes } from './sessions/cross-device-routes.js';
 import { registerJpkiSessionRoutes } from './sessions/jpki-routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 
-/** The one route whose body may exceed the general limit (sessions/routes.ts bounds it itself). */
-const RESPONSE_PATH = /^\/sessions\/[^/]+\/response$/;
+/** The routes whose body may exceed the general limit (each bounds it itself): a session's answer. */
+const RESPONSE_PATH = /^\/sessions\/[^/]+\/(response|direct-post)$/;
 
 /** Default bound on request bodies: a relying-party configuration with a few certificates fits easily. */
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -48,6 +49,7 @@ export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   registerSessionRoutes(app, registry, deps);
   registerJpkiSessionRoutes(app, registry, deps);
   registerCrossCheckRoutes(app, registry, deps);
+  registerCrossDeviceRoutes(app, registry, deps);
 
   registerPasskeyRoutes(app, registry, deps);
 

@@ -57,6 +57,14 @@ export type VerifierErrorCode =
   | 'VERIFIER_JPKI_CERTIFICATE_INVALID'
   /** The stored session key cannot be decrypted (wrong or missing session key-encryption key). */
   | 'VERIFIER_SESSION_KEY_UNAVAILABLE'
+  /** A cross-device session's result was asked before the wallet answered; ask again later. */
+  | 'VERIFIER_SESSION_PENDING'
+  /**
+   * No cross-device OpenID4VP request can be made for the relying party: no active reader key, a client id
+   * other than `x509_san_dns:` naming the reader certificate, or the verifier's origin on another host than
+   * the client id (a wallet would refuse the response URI, OpenID4VP 1.0 §5.9.3).
+   */
+  | 'VERIFIER_CROSS_DEVICE_UNAVAILABLE'
   // ---- reader authentication keys (src/relying-parties/reader-key.ts) ----
   /**
    * No reader key-encryption key is configured (a reader key is never stored in the clear), or the stored

@@ -15,6 +15,11 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
   ['VERIFIER_EXPORT_TOO_LARGE', { status: 422, title: 'Too many records for one export' }],
   ['VERIFIER_SESSION_USED', { status: 409, title: 'The session was already used' }],
   ['VERIFIER_SESSION_EXPIRED', { status: 410, title: 'The session has expired' }],
+  ['VERIFIER_SESSION_PENDING', { status: 409, title: 'The session has not been answered yet' }],
+  [
+    'VERIFIER_CROSS_DEVICE_UNAVAILABLE',
+    { status: 409, title: 'The relying party cannot make a cross-device request' },
+  ],
   ['VERIFIER_ORIGIN_NOT_ALLOWED', { status: 400, title: 'The origin is not allowed' }],
   [
     'VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS',
@@ -24,9 +29,15 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
   ['VERIFIER_REVOCATION_UNAVAILABLE', { status: 503, title: 'The revocation status is unavailable; retry' }],
   ['VERIFIER_READER_CERTIFICATE_INVALID', { status: 422, title: 'The reader certificate does not fit' }],
   ['VERIFIER_PASSKEY_SESSION_NOT_VALID', { status: 409, title: 'The session has no valid verification' }],
-  ['VERIFIER_PASSKEY_SESSION_USED', { status: 409, title: 'The verification was already used for a passkey' }],
+  [
+    'VERIFIER_PASSKEY_SESSION_USED',
+    { status: 409, title: 'The verification was already used for a passkey' },
+  ],
   ['VERIFIER_PASSKEY_OFFER_EXPIRED', { status: 410, title: 'The verification is too old for this' }],
-  ['VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE', { status: 422, title: 'The verification names no person to bind' }],
+  [
+    'VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE',
+    { status: 422, title: 'The verification names no person to bind' },
+  ],
   ['VERIFIER_PASSKEY_IDENTITY_MISMATCH', { status: 403, title: 'Another person than the account’s' }],
   ['VERIFIER_PASSKEY_STEP_UP_NOT_REQUESTED', { status: 409, title: 'No step-up is pending' }],
   ['VERIFIER_PASSKEY_CHALLENGE_UNKNOWN', { status: 400, title: 'Unknown challenge' }],

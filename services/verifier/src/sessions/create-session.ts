@@ -138,7 +138,7 @@ function dcqlQueryFor(elements: RequestedElements, intentToRetain: boolean): Dcq
  * §5.9.3: `x509_san_dns:` names a dNSName of it, `x509_hash:` its hash). Another prefix, or a client id
  * changed since the certificate was installed, gets no OpenID4VP request rather than one every wallet refuses.
  */
-function certificateNamesClientId(reader: ReaderSigningKey, clientId: string): boolean {
+export function certificateNamesClientId(reader: ReaderSigningKey, clientId: string): boolean {
   try {
     const parsed = parseClientId(clientId);
     if (parsed.prefix !== 'x509_san_dns' && parsed.prefix !== 'x509_hash') return false;
@@ -149,12 +149,17 @@ function certificateNamesClientId(reader: ReaderSigningKey, clientId: string): b
   }
 }
 
-/** The signed OpenID4VP request of a session, and what the verifier keeps of it (see the file comment). */
-async function openId4VpRequest(input: {
+/**
+ * A signed OpenID4VP request of a session, and what the verifier keeps of it (see the file comment): over
+ * the DC API (`channel.origin`: `dc_api.jwt`, `expected_origins`), or cross-device (`channel.responseUri`:
+ * `direct_post.jwt` to that URI, OpenID4VP 1.0 §8.3.1; sessions/cross-device-session.ts). Either way the
+ * response is encrypted to a fresh ECDH-ES key of the session, published in `client_metadata.jwks`.
+ */
+export async function signedOpenId4VpRequest(input: {
   readonly reader: ReaderSigningKey;
   readonly clientId: string;
   readonly clientName: string;
-  readonly origin: string;
+  readonly channel: { readonly origin: string } | { readonly responseUri: string };
   readonly elements: RequestedElements;
   readonly intentToRetain: boolean;
   readonly now: Date;
@@ -162,11 +167,12 @@ async function openId4VpRequest(input: {
 }) {
   const encryption = newSessionKeyPair();
   const request = buildAuthorizationRequest({
-    responseMode: 'dc_api.jwt',
     nonce: bytesToBase64url(new Uint8Array(randomBytes(32))),
     dcqlQuery: dcqlQueryFor(input.elements, input.intentToRetain),
     clientId: input.clientId,
-    expectedOrigins: [input.origin],
+    ...('origin' in input.channel
+      ? { responseMode: 'dc_api.jwt' as const, expectedOrigins: [input.channel.origin] }
+      : { responseMode: 'direct_post.jwt' as const, responseUri: input.channel.responseUri }),
     encryptionKeys: [{ ...encryption.publicKey.export({ format: 'jwk' }), kid: 'session' }],
     clientName: input.clientName,
   });
@@ -240,11 +246,11 @@ export async function createAnnexCSession(
   const sessionId = newId();
   const openid4vp =
     reader && certificateNamesClientId(reader, party.clientId)
-      ? await openId4VpRequest({
+      ? await signedOpenId4VpRequest({
           reader,
           clientId: party.clientId,
           clientName: party.config.name,
-          origin: input.origin,
+          channel: { origin: input.origin },
           elements,
           intentToRetain: party.config.law !== 'none',
           now: deps.clock(),

@@ -19,7 +19,8 @@ import { createAnnexCSession } from './create-session.js';
 /** Default bound on a submitted answer: a DeviceResponse with a portrait JPEG, HPKE-sealed, base64url. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
-const NewSessionSchema = z
+/** The body of POST /sessions (and of POST /sessions/cross-device). */
+export const NewSessionSchema = z
   .object({
     purpose: z
       .string()
@@ -104,7 +105,8 @@ const SessionResponseSchema = z
 
 const CheckSchema = z.object({ id: z.string(), status: z.string(), detail: z.string() });
 
-const VerificationSchema = z
+/** The verification report (POST /sessions/{id}/response, GET /sessions/{id}/result). */
+export const VerificationSchema = z
   .object({
     verdict: z.enum(['valid', 'invalid', 'undetermined']),
     checks: z.array(CheckSchema),
@@ -137,7 +139,8 @@ const SessionStateSchema = z
   })
   .meta({ id: 'SessionState' });
 
-const SESSION_ID = /^[A-Za-z0-9-]{1,64}$/;
+/** What a session id looks like (anything else is no session). */
+export const SESSION_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /** Registers the relying party's session routes. */
 export function registerSessionRoutes(

@@ -29,7 +29,7 @@ export interface VerificationSession {
   readonly deviceRequest: string;
   /** base64url EncryptionInfo exactly as sent. */
   readonly encryptionInfo: string;
-  /** The stored HPKE private key (session-key.ts); null once done. */
+  /** The stored HPKE private key (session-key.ts); null once done, or when the session has no Annex C request. */
   readonly recipientKey: Uint8Array | null;
   /** OpenID4VP over the DC API: the request as signed (JSON text); null when the session carries none. */
   readonly openid4vpRequest: string | null;
@@ -56,7 +56,8 @@ export type NewSession = Omit<
   | 'openid4vpRequest'
   | 'openid4vpKey'
 > & {
-  readonly recipientKey: Uint8Array;
+  /** Annex C sessions: the sealed HPKE key; absent for a session with no Annex C request (cross-device). */
+  readonly recipientKey?: Uint8Array;
   readonly openid4vpRequest?: string;
   readonly openid4vpKey?: Uint8Array;
 };
@@ -115,7 +116,7 @@ export class SessionRepository {
           elements: JSON.stringify(session.elements),
           device_request: session.deviceRequest,
           encryption_info: session.encryptionInfo,
-          recipient_key: toDriverBytes(session.recipientKey),
+          recipient_key: session.recipientKey === undefined ? null : toDriverBytes(session.recipientKey),
           openid4vp_request: session.openid4vpRequest ?? null,
           openid4vp_key: session.openid4vpKey === undefined ? null : toDriverBytes(session.openid4vpKey),
           state: 'open',

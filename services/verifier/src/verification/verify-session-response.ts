@@ -23,7 +23,9 @@
  */
 import { JP_MNC_DOCTYPE, MY_NUMBER_ELEMENT, type VerifiedDocument } from '@mynakit/mdoc';
 import { kycMethodFor, type KycMethodResult } from '@mynakit/kyc';
+import type { Kysely } from 'kysely';
 import {
+  ANNEX_C_PROTOCOL,
   annexCNonceKey,
   type NonceStore,
   type Oid4vpErrorCode,
@@ -41,7 +43,8 @@ import { createStatusChecker, type StatusConsultation } from '../revocation/stat
 import type { StatusListCache } from '../revocation/status-list-cache.js';
 import { OPENID4VP_SIGNED_PROTOCOL, openid4vpKeyAad } from '../sessions/create-session.js';
 import { openSessionKey } from '../sessions/session-key.js';
-import type { VerificationSession } from '../sessions/session-repository.js';
+import { SessionRepository, type VerificationSession } from '../sessions/session-repository.js';
+import type { VerifierDatabase } from '../store/schema.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
 import {
   disclosedElementsJson,
@@ -85,13 +88,59 @@ export type VerificationErrorCode =
       'VERIFIER_REVOKED' | 'VERIFIER_REVOCATION_UNDETERMINED' | 'VERIFIER_CLAIMS_MISSING'
     >;
 
-/** Verifies the answer to session `sessionId` (see the file comment). */
+/** What a channel hands the shared steps: the session, the relying party's trust and the status checker. */
+export interface ChannelContext {
+  /** The claimed session, as stored. */
+  readonly session: VerificationSession;
+  /** The relying party's trust anchors (DER) for the document signers. */
+  readonly trustAnchors: readonly Uint8Array[];
+  /** The verification instant. */
+  readonly now: Date;
+  /** Asks the record's status (revocation/status-checker.ts); consultations are recorded for the record. */
+  readonly statusChecker: ReturnType<typeof createStatusChecker>;
+  /**
+   * A nonce store that knows only `expected`: the claim of the session is its one-time use, the library's
+   * nonce check confirms the answer is for this very request (its EncryptionInfo or its nonce).
+   */
+  readonly claimedNonce: (expected: string) => NonceStore;
+}
+
+/** One channel's cryptographic verification of the answer, and the channel name its record carries. */
+export interface ChannelVerification {
+  readonly verified: PresentationVerification;
+  /** The record's `channel` (verification-record-content.ts). */
+  readonly channel: string;
+}
+
+/** Verifies the answer in one channel (Annex C, OpenID4VP over the DC API, cross-device direct_post.jwt). */
+export type VerifyChannel = (context: ChannelContext) => Promise<ChannelVerification>;
+
+/** Verifies the answer to session `sessionId` submitted through POST /sessions/:id/response (see the file comment). */
 export async function verifySessionResponse(
   deps: VerifierDeps,
   caller: RpCaller,
   sessionId: string,
   response: unknown,
   cache: StatusListCache,
+): Promise<SessionVerification> {
+  return verifySessionAnswer(deps, caller, sessionId, cache, (context) =>
+    verifyDcApiChannel(deps, context, response),
+  );
+}
+
+/**
+ * The steps every channel shares (see the file comment): claim the session once, verify the answer in
+ * `channel`, then the revocation policy, the requested elements, the KYC method, and the record with the
+ * session done in one transaction — where `keep`, when given, also keeps the report (the cross-device
+ * channel's result for the relying party, sessions/cross-device-repository.ts).
+ */
+export async function verifySessionAnswer(
+  deps: VerifierDeps,
+  caller: RpCaller,
+  sessionId: string,
+  cache: StatusListCache,
+  channel: VerifyChannel,
+  keep?: (trx: Kysely<VerifierDatabase>, report: SessionVerification) => Promise<void>,
 ): Promise<SessionVerification> {
   const sessions = deps.store.sessions;
   const now = deps.clock();
@@ -101,7 +150,7 @@ export async function verifySessionResponse(
     throw new VerifierError('VERIFIER_SESSION_USED', 'the session was already used: open a new one');
   if (claim === 'expired') throw new VerifierError('VERIFIER_SESSION_EXPIRED', 'the session has expired');
   try {
-    return await verifyClaimed(deps, caller, sessionId, response, cache, now);
+    return await verifyClaimed(deps, caller, sessionId, cache, now, channel, keep);
   } catch (e) {
     // Whatever stopped the verification before its record was written (the retry policy, a store or key
     // fault) gives the session back, so the same answer can be submitted again while the session lives.
@@ -133,40 +182,17 @@ function submittedCredential(response: unknown): {
   return { protocol: 'org-iso-mdoc', data: { response: body.response } };
 }
 
-async function verifyClaimed(
+/** The DC API channels of POST /sessions/:id/response: Annex C, or OpenID4VP signed (`dc_api.jwt`). */
+async function verifyDcApiChannel(
   deps: VerifierDeps,
-  caller: RpCaller,
-  sessionId: string,
+  context: ChannelContext,
   response: unknown,
-  cache: StatusListCache,
-  now: Date,
-): Promise<SessionVerification> {
-  const sessions = deps.store.sessions;
-  const session = (await sessions.get(sessionId, caller.relyingPartyId)) as VerificationSession;
-  const party = await deps.store.relyingParties.get(caller.relyingPartyId);
-  if (party === undefined || session.recipientKey === null)
-    throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
-  const recipientPrivateKey = openSessionKey(
-    session.recipientKey,
-    session.id,
-    deps.config.sessionKeyEncryptionKey,
-  );
-  const trustAnchors = party.config.trustAnchors.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
-  const consultations: StatusConsultation[] = [];
-  const statusChecker = createStatusChecker({
-    fetchStatusList: deps.fetchStatusList,
-    cache,
-    trustAnchors,
-    observe: (c) => consultations.push(c),
-  });
+): Promise<ChannelVerification> {
+  const { session, trustAnchors, now, statusChecker } = context;
+  // A cross-device session takes its answer from the wallet at its direct-post endpoint only.
+  if (session.protocol !== ANNEX_C_PROTOCOL)
+    throw new VerifierError('VERIFIER_INVALID_INPUT', 'this session takes no Digital Credentials API answer');
   const submitted = submittedCredential(response);
-  // The claim above is the one-time use of this session; the library's nonce check confirms the answer
-  // is for this very request (its EncryptionInfo, or the OpenID4VP request's nonce).
-  const claimedNonce = (expected: string): NonceStore => ({
-    issue: async () => undefined,
-    consume: async ({ nonce }) => (nonce === expected ? 'consumed' : 'unknown'),
-  });
-  let verified: PresentationVerification;
   if (submitted.protocol === OPENID4VP_SIGNED_PROTOCOL) {
     if (session.openid4vpRequest === null || session.openid4vpKey === null)
       throw new VerifierError('VERIFIER_INVALID_INPUT', 'this session made no openid4vp-v1-signed request');
@@ -176,31 +202,72 @@ async function verifyClaimed(
       openid4vpKeyAad(session.id),
       deps.config.sessionKeyEncryptionKey,
     );
-    verified = await verifyOpenId4VpResponse(
+    const verified = await verifyOpenId4VpResponse(
       submitted.data,
       { request, origin: session.origin, encryptionPrivateKey: encryptionKey.export({ format: 'jwk' }) },
       {
         mdoc: { trustAnchors, now, statusChecker },
-        nonceStore: claimedNonce(request.nonce),
+        nonceStore: context.claimedNonce(request.nonce),
         noncePurpose: 'openid4vp',
       },
     );
-  } else {
-    verified = await verifyAnnexCResponse(
-      submitted.data,
-      {
-        encryptionInfo: session.encryptionInfo,
-        origin: session.origin,
-        recipientPrivateKey,
-        docType: JP_MNC_DOCTYPE,
-      },
-      {
-        mdoc: { trustAnchors, now, statusChecker },
-        nonceStore: claimedNonce(annexCNonceKey(session.encryptionInfo)),
-        noncePurpose: 'annex-c',
-      },
-    );
+    return { verified, channel: OPENID4VP_RECORD_CHANNEL };
   }
+  if (session.recipientKey === null) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
+  const recipientPrivateKey = openSessionKey(
+    session.recipientKey,
+    session.id,
+    deps.config.sessionKeyEncryptionKey,
+  );
+  const verified = await verifyAnnexCResponse(
+    submitted.data,
+    {
+      encryptionInfo: session.encryptionInfo,
+      origin: session.origin,
+      recipientPrivateKey,
+      docType: JP_MNC_DOCTYPE,
+    },
+    {
+      mdoc: { trustAnchors, now, statusChecker },
+      nonceStore: context.claimedNonce(annexCNonceKey(session.encryptionInfo)),
+      noncePurpose: 'annex-c',
+    },
+  );
+  return { verified, channel: ANNEX_C_RECORD_CHANNEL };
+}
+
+async function verifyClaimed(
+  deps: VerifierDeps,
+  caller: RpCaller,
+  sessionId: string,
+  cache: StatusListCache,
+  now: Date,
+  channel: VerifyChannel,
+  keep: ((trx: Kysely<VerifierDatabase>, report: SessionVerification) => Promise<void>) | undefined,
+): Promise<SessionVerification> {
+  const sessions = deps.store.sessions;
+  const session = (await sessions.get(sessionId, caller.relyingPartyId)) as VerificationSession;
+  const party = await deps.store.relyingParties.get(caller.relyingPartyId);
+  if (party === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
+  const trustAnchors = party.config.trustAnchors.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
+  const consultations: StatusConsultation[] = [];
+  const statusChecker = createStatusChecker({
+    fetchStatusList: deps.fetchStatusList,
+    cache,
+    trustAnchors,
+    observe: (c) => consultations.push(c),
+  });
+  const claimedNonce = (expected: string): NonceStore => ({
+    issue: async () => undefined,
+    consume: async ({ nonce }) => (nonce === expected ? 'consumed' : 'unknown'),
+  });
+  const { verified, channel: recordChannel } = await channel({
+    session,
+    trustAnchors,
+    now,
+    statusChecker,
+    claimedNonce,
+  });
   const checks: Check[] = [...verified.checks];
   if (verified.errorCode === 'HPKE_OPEN_FAILED' && !checks.some((c) => c.id === 'session.transcript'))
     checks.push({
@@ -296,18 +363,10 @@ async function verifyClaimed(
     revocation,
     consultation: consultations[0],
     flags,
-    channel:
-      submitted.protocol === OPENID4VP_SIGNED_PROTOCOL ? OPENID4VP_RECORD_CHANNEL : ANNEX_C_RECORD_CHANNEL,
-  });
-  const record = await recordInTransaction(deps, {
-    relyingPartyId: party.id,
-    sessionId: session.id,
-    verdict,
-    content,
-    now: now.getTime(),
+    channel: recordChannel,
   });
   const method = kyc?.method ?? null;
-  return {
+  const report = (recordId: string): SessionVerification => ({
     verdict,
     checks,
     method:
@@ -322,8 +381,25 @@ async function verifyClaimed(
           },
     methodReasons: kyc !== undefined && kyc.method === null ? kyc.reasons.map((r) => r.code) : [],
     ...(verdict === 'valid' ? { elements: disclosedElementsJson(disclosed) } : {}),
-    recordId: record.id,
+    recordId,
     flags,
     ...(verdict !== 'valid' && errorCode !== undefined ? { errorCode } : {}),
-  };
+  });
+  const record = await recordInTransaction(deps, {
+    relyingPartyId: party.id,
+    sessionId: session.id,
+    verdict,
+    content,
+    now: now.getTime(),
+    complete: async (trx, recordId) => {
+      const done = await new SessionRepository(trx).complete(session.id, {
+        verdict,
+        recordId,
+        now: now.getTime(),
+      });
+      if (done && keep !== undefined) await keep(trx, report(recordId));
+      return done;
+    },
+  });
+  return report(record.id);
 }

@@ -6,6 +6,7 @@ import * as jpkiSessions from './0003-jpki-sessions.js';
 import * as passkeys from './0004-passkeys.js';
 import * as recordRetentionChanges from './0006-record-retention-changes.js';
 import * as identityCrossChecks from './0007-identity-cross-checks.js';
+import * as crossDeviceSessions from './0008-cross-device-sessions.js';
 
 /**
  * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
@@ -19,4 +20,5 @@ export const verifierMigrations: Record<string, Migration> = {
   '0005-reader-keys': readerKeys,
   '0006-record-retention-changes': recordRetentionChanges,
   '0007-identity-cross-checks': identityCrossChecks,
+  '0008-cross-device-sessions': crossDeviceSessions,
 };
