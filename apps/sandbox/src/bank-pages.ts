@@ -18,26 +18,17 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { html, SafeHtml } from '@mynakit/page-html';
-import { presentAnnexC, type WalletDevice, WalletError } from '@mynakit/wallet';
+import type { WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { BANK_PAGE_SCRIPT } from './bank-page-script.js';
 import { ownOrigin, registerBankPasskeys, renderPasskeyOffer } from './bank-passkeys.js';
+import {
+  presentRecordThroughBridge,
+  type RecordAnswer as VerificationAnswer,
+  recordIdentityHtml,
+} from './bridge-flows.js';
+import { verifierCall } from './jpki-page-parts.js';
 import type { SandboxBank } from './sandbox-bank.js';
-
-const MNC = 'org.iso.23220.1.jp.mnc';
-const JP = 'org.iso.23220.1.jp';
-
-/** What a verification answered (the verifier's POST /sessions/:id/response). */
-interface VerificationAnswer {
-  verdict?: string;
-  checks?: { id: string; status: string; detail?: string }[];
-  method?: { letter: string; id: string } | null;
-  methodReasons?: string[];
-  elements?: Record<string, Record<string, unknown>>;
-  recordId?: string;
-  errorCode?: string;
-  code?: string;
-}
 
 /** How long the page waits for the browser's wallet by default (ms); `?dcTimeout=` overrides, bounded. */
 export const BANK_DC_TIMEOUT_MS = 60_000;
@@ -147,23 +138,12 @@ function answeredByBridge(phone: WalletDevice, fallback: string | null): SafeHtm
 const ANSWERED_BY_DC_API = html`<p class="dc-api" data-answered-by="dc-api">応答 <span class="en">answered by</span>: このブラウザのウォレット(Digital Credentials API, org-iso-mdoc)<span class="en">this browser's wallet through the Digital Credentials API</span></p>`;
 
 function resultPage(answeredBy: SafeHtml, answer: VerificationAnswer, sessionId?: string): string {
-  const jp = answer.elements?.[JP] ?? {};
-  const portrait = typeof jp.portrait === 'string' ? jp.portrait : undefined;
   return frame(
     '本人確認の結果 — Sandbox Bank',
     html`<h1>本人確認の結果 <span class="en">Verification result</span></h1>
 ${answeredBy}
 <p data-verdict="${answer.verdict ?? 'error'}">判定 <span class="en">verdict</span>: <strong class="${answer.verdict === 'valid' ? 'passed' : 'failed'}">${answer.verdict ?? answer.code ?? 'error'}</strong></p>
-${
-  answer.verdict === 'valid'
-    ? html`<table>
-<tr><th>氏名 <span class="en">name</span></th><td>${String(jp.full_name_unicode ?? '')}</td></tr>
-<tr><th>住所 <span class="en">address</span></th><td>${String(jp.resident_address_unicode ?? '')}</td></tr>
-<tr><th>生年月日 <span class="en">birth date</span></th><td>${String(jp.birth_date_unicode ?? '')}</td></tr>
-${portrait ? html`<tr><th>顔写真 <span class="en">photo</span></th><td><img class="portrait" alt="portrait" src="data:image/jpeg;base64,${portrait}"></td></tr>` : ''}
-</table>`
-    : ''
-}
+${answer.verdict === 'valid' ? recordIdentityHtml(answer) : ''}
 ${answer.errorCode ? html`<p data-error-code="${answer.errorCode}">理由 <span class="en">reason</span>: <code>${answer.errorCode}</code></p>` : ''}
 <h2>本人確認方法 <span class="en">KYC method</span></h2>
 ${
@@ -231,55 +211,29 @@ export function registerBankPages(
     const phone = parts.phones.find((p) => p.id === form.get('phone'));
     if (phone === undefined)
       return c.html(errorPage('電話を選んでください / choose a phone', 'no-phone'), 400);
-    const api = (path: string, body: unknown) =>
-      parts.verifierFetch(
-        new Request(`${parts.url}/verifier${path}`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${parts.bank.apiKey}`, 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
-      );
     // The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word.
     const origin = ownOrigin(c.req.url, parts.url);
-    const opened = await api('/sessions', { purpose: 'account-opening', origin });
-    const session = (await opened.json()) as {
-      sessionId?: string;
-      request?: { data: unknown };
-      elements?: Record<string, string[]>;
-      code?: string;
-    };
-    if (!opened.ok || session.sessionId === undefined || session.request === undefined)
+    const outcome = await presentRecordThroughBridge({
+      api: verifierCall(parts.verifierFetch, parts.url, parts.bank.apiKey),
+      phone,
+      origin,
+      purpose: 'account-opening',
+    });
+    if (outcome.kind === 'session-refused')
+      return c.html(errorPage('セッションを開けません / the session could not be opened', outcome.code), 502);
+    if (outcome.kind === 'phone-refused')
       return c.html(
-        errorPage('セッションを開けません / the session could not be opened', String(session.code)),
-        502,
+        errorPage(
+          outcome.code === 'WALLET_NOT_FOUND'
+            ? 'この電話には有効なカード代替電磁的記録がありません / this phone holds no record in force'
+            : 'この電話は応答できませんでした / the phone could not answer',
+          outcome.code,
+        ),
+        409,
       );
-    let response: string;
-    try {
-      ({ response } = await presentAnnexC({
-        device: phone,
-        data: session.request.data,
-        origin,
-        consent: { [MNC]: session.elements ?? {} },
-        userAuthentication: { method: 'biometric', matched: true },
-      }));
-    } catch (e) {
-      if (e instanceof WalletError)
-        return c.html(
-          errorPage(
-            e.code === 'WALLET_NOT_FOUND'
-              ? 'この電話には有効なカード代替電磁的記録がありません / this phone holds no record in force'
-              : 'この電話は応答できませんでした / the phone could not answer',
-            e.code,
-          ),
-          409,
-        );
-      throw e;
-    }
-    const verified = await api(`/sessions/${session.sessionId}/response`, { response });
-    const answer = (await verified.json()) as VerificationAnswer;
     return c.html(
-      resultPage(answeredByBridge(phone, form.get('fallback')), answer, session.sessionId),
-      verified.ok ? 200 : 422,
+      resultPage(answeredByBridge(phone, form.get('fallback')), outcome.answer, outcome.sessionId),
+      outcome.ok ? 200 : 422,
     );
   });
 }

@@ -20,14 +20,14 @@
  * insurer's answer and the record, never from the certificate.
  */
 import { html, type SafeHtml } from '@mynakit/page-html';
-import {
-  authenticateWithJpki,
-  presentAnnexC,
-  type UserAuthentication,
-  type WalletDevice,
-  WalletError,
-} from '@mynakit/wallet';
+import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
 import type { Hono } from 'hono';
+import {
+  authenticateThroughBridge,
+  JP_NAMESPACE as JP,
+  presentRecordThroughBridge,
+  userAuthenticationFrom,
+} from './bridge-flows.js';
 import {
   certificateHtml,
   checksHtml,
@@ -42,16 +42,10 @@ import {
 } from './jpki-page-parts.js';
 import { SANDBOX_CLINIC_NAME, type SandboxClinic } from './sandbox-clinic.js';
 
-const MNC = 'org.iso.23220.1.jp.mnc';
-const JP = 'org.iso.23220.1.jp';
-
 /** What the desk asks of the record for the face check: the photo, the name, the birth date — no more. */
 export const CLINIC_FACE_CHECK_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
   [JP]: ['portrait', 'full_name_unicode', 'birth_date_unicode'],
 };
-
-/** The auth PIN's format (DOMAIN.md §3): 4 digits. */
-const AUTH_PIN = /^[0-9]{4}$/;
 
 const back = '/verifier/clinic/';
 const REFUSED = '受付できません — Sandbox Clinic';
@@ -170,58 +164,6 @@ ${recordHtml(answer)}
   );
 }
 
-function phoneRefusal(e: WalletError): { status: 400 | 401 | 409 | 423; page: string } {
-  if (e.code === 'WALLET_SECRET_WRONG')
-    return {
-      status: 401,
-      page: refusalPage(
-        REFUSED,
-        html`暗証番号が違います。電話が数えています — 残り <strong data-remaining-tries="${String(e.remainingTries ?? '')}">${String(e.remainingTries ?? '?')}</strong> 回 <span class="en">wrong auth PIN; the phone counts it — ${String(e.remainingTries ?? '?')} tries left</span>`,
-        e.code,
-        back,
-      ),
-    };
-  if (e.code === 'WALLET_SECRET_LOCKED')
-    return {
-      status: 423,
-      page: refusalPage(
-        REFUSED,
-        html`利用者証明用暗証番号がロックされています。市区町村の窓口で解除が必要です <span class="en">the auth PIN is locked; the holder must have it reset</span>`,
-        e.code,
-        back,
-      ),
-    };
-  if (e.code === 'WALLET_BIOMETRIC_FAILED')
-    return {
-      status: 401,
-      page: refusalPage(
-        REFUSED,
-        html`生体認証が一致しませんでした <span class="en">the biometric did not match</span>`,
-        e.code,
-        back,
-      ),
-    };
-  if (e.code === 'WALLET_NOT_FOUND')
-    return {
-      status: 409,
-      page: refusalPage(
-        REFUSED,
-        html`この電話には有効な利用者証明用電子証明書がありません <span class="en">this phone holds no user-authentication certificate in force</span>`,
-        e.code,
-        back,
-      ),
-    };
-  return {
-    status: 400,
-    page: refusalPage(
-      REFUSED,
-      html`この電話は応答できませんでした <span class="en">the phone could not answer</span>`,
-      e.code,
-      back,
-    ),
-  };
-}
-
 /** Registers `/verifier/clinic/` and its check (before the verifier's own routes). */
 export function registerClinicPages(
   app: Hono,
@@ -258,39 +200,16 @@ export function registerClinicPages(
 
   /** The face check: portrait, name, birth date from the record (Annex C session, as the bank's). */
   const faceCheck = async (phone: WalletDevice): Promise<FaceCheck> => {
-    const opened = await api('/sessions', {
-      purpose: 'reception',
+    const outcome = await presentRecordThroughBridge({
+      api,
+      phone,
       origin: parts.url,
+      purpose: 'reception',
       elements: CLINIC_FACE_CHECK_ELEMENTS,
     });
-    const session = (await opened.json()) as {
-      sessionId?: string;
-      request?: { data: unknown };
-      elements?: Record<string, string[]>;
-      code?: string;
-    };
-    if (!opened.ok || session.sessionId === undefined || session.request === undefined)
-      return { shown: false, reason: String(session.code ?? opened.status) };
-    let response: string;
-    try {
-      ({ response } = await presentAnnexC({
-        device: phone,
-        data: session.request.data,
-        origin: parts.url,
-        consent: { [MNC]: session.elements ?? {} },
-        userAuthentication: { method: 'biometric', matched: true },
-      }));
-    } catch (e) {
-      if (e instanceof WalletError) return { shown: false, reason: e.code };
-      throw e;
-    }
-    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/response`, { response });
-    const answer = (await verified.json()) as {
-      verdict?: string;
-      elements?: Record<string, Record<string, unknown>>;
-      code?: string;
-    };
-    if (answer.verdict === undefined) return { shown: false, reason: String(answer.code ?? verified.status) };
+    if (outcome.kind !== 'verified') return { shown: false, reason: outcome.code };
+    const answer = outcome.answer;
+    if (answer.verdict === undefined) return { shown: false, reason: String(answer.code ?? 'error') };
     return { shown: true, verdict: answer.verdict, elements: answer.elements?.[JP] ?? {} };
   };
 
@@ -309,63 +228,26 @@ export function registerClinicPages(
         ),
         400,
       );
-    let userAuthentication: UserAuthentication;
-    if (phone.family === 'android') {
-      const pin = form.get('pin') ?? '';
-      // A PIN of the wrong shape never reaches the phone, so it costs no try.
-      if (!AUTH_PIN.test(pin))
-        return c.html(
-          refusalPage(
-            REFUSED,
-            html`暗証番号は数字4桁です <span class="en">the auth PIN is 4 digits</span>`,
-            'pin-format',
-            back,
-          ),
-          400,
-        );
-      userAuthentication = { method: 'pin', value: pin };
-    } else {
-      userAuthentication = { method: 'biometric', matched: form.get('biometric') === 'matched' };
-    }
-    const opened = await api('/sessions/jpki-authentication', { purpose: 'reception' });
-    const session = (await opened.json()) as { sessionId?: string; challenge?: string; code?: string };
-    if (opened.status !== 201 || session.sessionId === undefined || session.challenge === undefined)
-      return c.html(
-        refusalPage(
-          REFUSED,
-          html`セッションを開けません <span class="en">the session could not be opened</span>`,
-          String(session.code),
-          back,
-        ),
-        502,
-      );
+    const userAuthentication = userAuthenticationFrom(phone, form, REFUSED, back);
+    if ('status' in userAuthentication) return c.html(userAuthentication.page, userAuthentication.status);
     // The bridge: the phone signs the verifier's challenge with its user-authentication key.
-    let answered: { signature: Uint8Array; certificate: Uint8Array };
-    try {
-      answered = await authenticateWithJpki({
-        device: phone,
-        challenge: new Uint8Array(Buffer.from(session.challenge, 'base64url')),
-        userAuthentication,
-        relyingParty: SANDBOX_CLINIC_NAME,
-      });
-    } catch (e) {
-      if (!(e instanceof WalletError)) throw e;
-      const refusal = phoneRefusal(e);
-      return c.html(refusal.page, refusal.status);
-    }
-    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-authentication`, {
-      certificate: Buffer.from(answered.certificate).toString('base64'),
-      signature: Buffer.from(answered.signature).toString('base64'),
+    const outcome = await authenticateThroughBridge({
+      api,
+      phone,
+      userAuthentication,
+      purpose: 'reception',
+      relyingParty: SANDBOX_CLINIC_NAME,
+      title: REFUSED,
+      back,
     });
-    const answer = (await verified.json()) as JpkiAnswer;
-    const valid = verified.ok && answer.verdict === 'valid';
-    const qualification = valid
-      ? await confirmQualification({ ...answered, challenge: session.challenge })
-      : undefined;
+    if (outcome.kind === 'refused') return c.html(outcome.refusal.page, outcome.refusal.status);
+    const answer = outcome.answer;
+    const valid = outcome.ok && answer.verdict === 'valid';
+    const qualification = valid ? await confirmQualification(outcome) : undefined;
     const face = valid ? await faceCheck(phone) : undefined;
     return c.html(
       resultPage(phone, userAuthentication.method, answer, qualification, face),
-      verified.ok ? 200 : 422,
+      outcome.ok ? 200 : 422,
     );
   });
 }

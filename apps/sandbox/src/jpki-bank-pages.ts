@@ -17,8 +17,9 @@
  * KYC_NOT_A_SIGNATURE_VERIFIER", and the page says what an authorized bank would get.
  */
 import { html } from '@mynakit/page-html';
-import { signWithJpki, type WalletDevice, WalletError } from '@mynakit/wallet';
+import type { WalletDevice } from '@mynakit/wallet';
 import type { Hono } from 'hono';
+import { signThroughBridge } from './bridge-flows.js';
 import {
   basicFourHtml,
   certificateHtml,
@@ -46,9 +47,6 @@ export const BANK_JPKI_APPLICATION = [
   '職業 / occupation: 会社員 / company employee',
   '口座の種類 / account: 普通預金 / ordinary deposit',
 ].join('\n');
-
-/** The signature password's format (DOMAIN.md §3): 6–16 upper-case letters and digits. */
-const SIGNATURE_PASSWORD = /^[A-Z0-9]{6,16}$/;
 
 const WHY_NO_METHOD = html`サンドボックス銀行は署名検証者(公的個人認証法 第17条)の認定を受けていない架空の銀行なので、電子署名による方法(犯収法施行規則 第6条第1項第1号 カ、2027年4月1日から 新ヌ)を名乗りません。検証はすべて実際に行い、確認記録も残します。認定を受けた銀行なら同じ署名で カ(新ヌ)になります。
 <br><span class="en">The sandbox bank is a fictional bank without the authorization of a signature verifier (公的個人認証法 §17), so it claims no signature method (カ; 新ヌ from 2027-04-01). Every check runs for real and the record is written; an authorized bank would get カ (新ヌ) for the same signature.</span>`;
@@ -100,50 +98,6 @@ ${recordHtml(answer)}
   );
 }
 
-/** What the phone's refusal says on the page, and the HTTP status. */
-function phoneRefusal(e: WalletError): { status: 401 | 409 | 423 | 400; page: string } {
-  const title = '署名できません — Sandbox Bank';
-  if (e.code === 'WALLET_SECRET_WRONG')
-    return {
-      status: 401,
-      page: refusalPage(
-        title,
-        html`署名用パスワードが違います。電話が数えています — 残り <strong data-remaining-tries="${String(e.remainingTries ?? '')}">${String(e.remainingTries ?? '?')}</strong> 回 <span class="en">wrong signature password; the phone counts it — ${String(e.remainingTries ?? '?')} tries left</span>`,
-        e.code,
-        back,
-      ),
-    };
-  if (e.code === 'WALLET_SECRET_LOCKED')
-    return {
-      status: 423,
-      page: refusalPage(
-        title,
-        html`署名用パスワードがロックされています。電話の署名用電子証明書は、搭載し直すまで使えません <span class="en">the signature password is locked; the phone's signature certificate cannot be used until it is installed again</span>`,
-        e.code,
-        back,
-      ),
-    };
-  if (e.code === 'WALLET_NOT_FOUND')
-    return {
-      status: 409,
-      page: refusalPage(
-        title,
-        html`この電話には有効な署名用電子証明書がありません <span class="en">this phone holds no signature certificate in force</span>`,
-        e.code,
-        back,
-      ),
-    };
-  return {
-    status: 400,
-    page: refusalPage(
-      title,
-      html`この電話は署名できませんでした <span class="en">the phone could not sign</span>`,
-      e.code,
-      back,
-    ),
-  };
-}
-
 /** Registers `/verifier/bank/jpki/` and its signing step (before the verifier's own routes). */
 export function registerJpkiBankPages(
   app: Hono,
@@ -171,51 +125,18 @@ export function registerJpkiBankPages(
         ),
         400,
       );
-    const password = form.get('password') ?? '';
-    // A password of the wrong shape never reaches the phone, so it costs no try.
-    if (!SIGNATURE_PASSWORD.test(password))
-      return c.html(
-        refusalPage(
-          title,
-          html`署名用パスワードは英大文字と数字の 6〜16 文字です <span class="en">the signature password is 6–16 upper-case letters and digits</span>`,
-          'password-format',
-          back,
-        ),
-        400,
-      );
-    const opened = await api('/sessions/jpki-signature', {
+    // The bridge: the phone receives exactly the bytes the verifier keeps, and the bank's name.
+    const outcome = await signThroughBridge({
+      api,
+      phone,
+      password: form.get('password') ?? '',
       purpose: 'account-opening',
       text: BANK_JPKI_APPLICATION,
+      relyingParty: 'サンドボックス銀行 / Sandbox Bank',
+      title,
+      back,
     });
-    const session = (await opened.json()) as { sessionId?: string; content?: string; code?: string };
-    if (opened.status !== 201 || session.sessionId === undefined || session.content === undefined)
-      return c.html(
-        refusalPage(
-          title,
-          html`セッションを開けません <span class="en">the session could not be opened</span>`,
-          String(session.code),
-          back,
-        ),
-        502,
-      );
-    // The bridge: the phone receives exactly the bytes the verifier keeps, and the bank's name.
-    let signed: { signature: Uint8Array };
-    try {
-      signed = await signWithJpki({
-        device: phone,
-        content: new Uint8Array(Buffer.from(session.content, 'base64')),
-        password,
-        relyingParty: 'サンドボックス銀行 / Sandbox Bank',
-      });
-    } catch (e) {
-      if (!(e instanceof WalletError)) throw e;
-      const refusal = phoneRefusal(e);
-      return c.html(refusal.page, refusal.status);
-    }
-    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-signature`, {
-      cms: Buffer.from(signed.signature).toString('base64'),
-    });
-    const answer = (await verified.json()) as JpkiAnswer;
-    return c.html(resultPage(phone, answer), verified.ok ? 200 : 422);
+    if (outcome.kind === 'refused') return c.html(outcome.refusal.page, outcome.refusal.status);
+    return c.html(resultPage(phone, outcome.answer), outcome.ok ? 200 : 422);
   });
 }

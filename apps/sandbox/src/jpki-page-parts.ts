@@ -99,11 +99,21 @@ ${(answer.checks ?? []).map((c) => html`<tr data-check="${c.id}"><td>${c.id}</td
 </table>`;
 }
 
-/** The method, or why none applies, with `why` saying what this relying party is. */
-export function methodHtml(answer: JpkiAnswer, why: SafeHtml): SafeHtml {
+/** Where a 犯収法 method's letter stands (Ordinance Art. 6(1)(i), DOMAIN.md §5). */
+export const HANSHU_METHOD_PLACE: SafeHtml = html`犯収法施行規則 第6条第1項第1号`;
+
+/**
+ * The method, or why none applies, with `why` saying what this relying party is and `place` where the
+ * letter stands in its law's ordinance (犯収法 by default).
+ */
+export function methodHtml(
+  answer: JpkiAnswer,
+  why: SafeHtml,
+  place: SafeHtml = HANSHU_METHOD_PLACE,
+): SafeHtml {
   const method = answer.method;
   return method
-    ? html`<p data-method="${method.id}">犯収法施行規則 第6条第1項第1号 <strong>${method.letter}</strong> ${method.name_ja ?? ''} <span class="en">${method.name_en ?? ''}</span></p>`
+    ? html`<p data-method="${method.id}">${place} <strong>${method.letter}</strong> ${method.name_ja ?? ''} <span class="en">${method.name_en ?? ''}</span></p>`
     : html`<p data-method="none">該当なし <span class="en">none</span>: ${
         (answer.methodReasons ?? []).length > 0
           ? (answer.methodReasons ?? []).map((r, i) => html`${i > 0 ? ', ' : ''}<code>${r}</code>`)
