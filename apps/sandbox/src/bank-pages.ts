@@ -90,7 +90,8 @@ export function renderRelyingPartiesPage(): string {
 <li><a href="/verifier/bank/jpki/"><strong>銀行の口座開設(電子署名)</strong> <span class="en">A bank's account opening with a JPKI signature</span></a> — 署名用電子証明書で本人確認(基本4情報は証明書から)<span class="en">the signature certificate; the basic four from the certificate</span></li>
 <li><a href="/verifier/clinic/"><strong>診療所の受付</strong> <span class="en">A clinic's front desk</span></a> — 利用者証明とオンライン資格確認、顔写真の確認 <span class="en">user authentication, the insurance qualification, the face check</span></li>
 <li><a href="/verifier/auditor/"><strong>監査</strong> <span class="en">Auditor</span></a> — 確認記録の閲覧・出力・改ざん検査 <span class="en">read, export and chain-check the verification records</span></li>
-<li>携帯キャリア・ポータル <span class="en">carrier, portal</span> <em>(この版では未提供 / not in this version yet)</em></li>
+<li><a href="/verifier/carrier/"><strong>携帯電話の契約</strong> <span class="en">A carrier's contract</span></a> — 携帯電話不正利用防止法 チ(カード代替電磁的記録)または ト(電子署名)<span class="en">under the Mobile Phone Improper Use Prevention Act: チ, the card-substitute record, or ト, a JPKI signature</span></li>
+<li><a href="/verifier/portal/"><strong>行政ポータルのログイン</strong> <span class="en">A government portal's sign-in</span></a> — 利用者証明用電子証明書でログイン(個人情報なし)<span class="en">sign in with the user-authentication certificate (no personal data)</span></li>
 </ul>
 <p><a href="/verifier/openapi.json">OpenAPI 3.1</a> — <span class="en">the verifier's routes</span></p>`,
   );

@@ -23,12 +23,16 @@ import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { registerAuditorPages } from './auditor-pages.js';
 import { registerBankPages } from './bank-pages.js';
+import { registerCarrierPages } from './carrier-pages.js';
 import { registerClinicPages } from './clinic-pages.js';
 import { renderIssuerPage } from './issuer-page.js';
 import { registerJpkiBankPages } from './jpki-bank-pages.js';
 import { renderLandingPage, type SandboxParts } from './landing-page.js';
+import { registerPortalPages } from './portal-pages.js';
 import { ensureSandboxBank, type SandboxBank } from './sandbox-bank.js';
+import { ensureSandboxCarrier, type SandboxCarrier } from './sandbox-carrier.js';
 import { ensureSandboxClinic, type SandboxClinic } from './sandbox-clinic.js';
+import { ensureSandboxPortal, type SandboxPortal } from './sandbox-portal.js';
 import { issueSandboxBankReaderKey } from './sandbox-reader-key.js';
 
 /** Options of `startSandbox`. */
@@ -142,6 +146,8 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     let verifier: OpenedVerifier;
     let bank: SandboxBank;
     let clinic: SandboxClinic;
+    let carrier: SandboxCarrier;
+    let portal: SandboxPortal;
     // The operator token stays in `<dataDir>/verifier/admin-token` (as when the verifier runs alone), so a
     // developer can add a relying party of their own (`POST /verifier/relying-parties`) beside the bank.
     let verifierAdminToken: string;
@@ -188,12 +194,17 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       );
       log(`sandbox: the bank signs its requests as ${reader}`);
       clinic = await ensureSandboxClinic(verifier, issuer, verifierAdminToken, url);
+      carrier = await ensureSandboxCarrier(verifier, issuer, verifierAdminToken, url);
+      portal = await ensureSandboxPortal(verifier, issuer, verifierAdminToken, url);
     } catch (e) {
       await wallet.close();
       await issuer.close();
       throw e;
     }
-    app = createSandboxApp({ issuer, wallet, verifier, bank, clinic, url, verifierAdminToken }, log);
+    app = createSandboxApp(
+      { issuer, wallet, verifier, bank, clinic, carrier, portal, url, verifierAdminToken },
+      log,
+    );
     const sandboxApp = app;
     handler = (request) => sandboxApp.fetch(request);
     log(`sandbox: card files of the test residents: ${issuer.cardDirectory}`);
@@ -230,6 +241,10 @@ export function createSandboxApp(
     readonly bank: SandboxBank;
     /** The clinic (story 6); absent: its pages are not registered. */
     readonly clinic?: SandboxClinic;
+    /** The mobile carrier (携帯電話不正利用防止法 チ / ト); absent: its pages are not registered. */
+    readonly carrier?: SandboxCarrier;
+    /** The government portal (sign-in with the user-authentication certificate); absent: not registered. */
+    readonly portal?: SandboxPortal;
     /** The sandbox's own URL (the bank's page origin). */
     readonly url: string;
     /** The verifier's operator token: with it, the auditor's pages (an auditor key issued on first use). */
@@ -277,6 +292,20 @@ export function createSandboxApp(
       clinic: parts.clinic,
       verifierFetch: (request) => toVerifier(request),
       issuerFetch: (request) => toIssuer(request),
+      phones: wallet.phones,
+    });
+  if (parts.carrier !== undefined)
+    registerCarrierPages(app, {
+      url: parts.url,
+      carrier: parts.carrier,
+      verifierFetch: (request) => toVerifier(request),
+      phones: wallet.phones,
+    });
+  if (parts.portal !== undefined)
+    registerPortalPages(app, {
+      url: parts.url,
+      portal: parts.portal,
+      verifierFetch: (request) => toVerifier(request),
       phones: wallet.phones,
     });
   registerBankPages(app, {
