@@ -79,7 +79,9 @@ export type WalletErrorCode =
   /** The request cannot be read or breaks its protocol (a malformed request object, DCQL query or mode; expired). */
   | 'WALLET_REQUEST_INVALID'
   /** The page's origin is not one the signed request names (OpenID4VP 1.0 Appendix A `expected_origins`). */
-  | 'WALLET_ORIGIN_MISMATCH';
+  | 'WALLET_ORIGIN_MISMATCH'
+  /** The verifier's response endpoint refused the answer (used, expired or unknown session; OpenID4VP 1.0 §8.2). */
+  | 'WALLET_VERIFIER_REFUSED';
 
 /** The wallet engine's error: a stable code, a safe message, and the cause. */
 export class WalletError extends Error {

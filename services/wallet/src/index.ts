@@ -17,3 +17,4 @@ export * from './notices/index.js';
 export * from './presentation/annex-c-presentation.js';
 export * from './jpki-use/jpki-use.js';
 export * from './presentation/openid4vp-presentation.js';
+export * from './presentation/openid4vp-cross-device.js';

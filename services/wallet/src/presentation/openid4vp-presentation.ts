@@ -29,26 +29,18 @@
  * document, and the phone holds one active document of a docType); a request with two is refused.
  */
 import { bytesToBase64url } from '@mynakit/cbor';
-import { JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT, type SessionTranscriptEncoding } from '@mynakit/mdoc';
+import type { SessionTranscriptEncoding } from '@mynakit/mdoc';
 import {
   type AuthorizationRequest,
   type AuthorizationResponseBody,
   createAuthorizationResponse,
-  type DcqlCredentialQuery,
-  heldDocumentOf,
-  matchDcqlQuery,
-  Oid4vpError,
   readDigitalCredentialRequest,
-  readMyNumberLegalBasis,
-  type VerifiedRequestObject,
 } from '@mynakit/oid4vp';
-import { type Certificate, parseCertificate } from '@mynakit/pki';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
 import type { UserAuthentication } from '../secure-area/secure-area.js';
-import type { RequestedDocument, RequestedElement, RequestingReader } from './annex-c-presentation.js';
+import type { RequestedDocument, RequestingReader } from './annex-c-presentation.js';
 import {
-  activeDocumentOf,
   approvedDocuments,
   authenticateOwner,
   deviceResponseOf,
@@ -56,6 +48,12 @@ import {
   type PresentationConsent,
   recordPresentations,
 } from './consented-documents.js';
+import {
+  requestedDocumentsOf,
+  requestingReader,
+  trustAnchorsOf,
+  walletErrorOf,
+} from './openid4vp-request.js';
 
 /** The Digital Credentials API protocol of signed OpenID4VP 1.0 requests (Appendix A). */
 export const OPENID4VP_SIGNED_PROTOCOL = 'openid4vp-v1-signed';
@@ -109,100 +107,6 @@ export interface OpenId4VpDcApiRequestInput {
 
 /** Largest request object accepted (characters); a real one with its reader chain is a few kilobytes. */
 const MAX_REQUEST_OBJECT_LENGTH = 256 * 1024;
-/** Most credential queries and most claims summarised per request (a real request names a handful). */
-const MAX_CREDENTIAL_QUERIES = 16;
-const MAX_ELEMENTS = 256;
-
-/** The wallet's error for an @mynakit/oid4vp refusal of the request (see the file comment). */
-function walletErrorOf(e: unknown): unknown {
-  if (!(e instanceof Oid4vpError)) return e;
-  switch (e.code) {
-    case 'ORIGIN_MISMATCH':
-      return new WalletError('WALLET_ORIGIN_MISMATCH', "the page's origin is not one the request names", {
-        cause: e,
-      });
-    case 'REQUEST_SIGNATURE_INVALID':
-    case 'REQUEST_CERTIFICATE_UNTRUSTED':
-    case 'CLIENT_ID_MISMATCH':
-    case 'invalid_client':
-      return new WalletError(
-        'WALLET_READER_AUTH_INVALID',
-        "the requester's signed request does not verify to a trusted reader root",
-        { cause: e },
-      );
-    default:
-      return new WalletError('WALLET_REQUEST_INVALID', 'the OpenID4VP request cannot be accepted', {
-        cause: e,
-      });
-  }
-}
-
-function trustAnchorsOf(input: OpenId4VpDcApiRequestInput): Certificate[] {
-  const der = input.readerTrustAnchors ?? input.device.readerTrustAnchors ?? [];
-  try {
-    return der.map((d) => parseCertificate(d));
-  } catch (e) {
-    throw new WalletError('WALLET_INVALID_INPUT', 'a reader trust anchor cannot be read', { cause: e });
-  }
-}
-
-/** The requester the verified request object names, with the legal basis its certificate declares. */
-function requestingReader(verified: VerifiedRequestObject): RequestingReader {
-  let basis: ReturnType<typeof readMyNumberLegalBasis>;
-  try {
-    basis = readMyNumberLegalBasis(verified.certificate);
-  } catch (e) {
-    // A certificate that half-declares a basis is refused, never read as one.
-    throw new WalletError('WALLET_READER_AUTH_INVALID', 'the reader certificate declares a malformed basis', {
-      cause: e,
-    });
-  }
-  return {
-    authentication: 'verified',
-    subject: verified.certificate.subject,
-    ...(basis.declared
-      ? { myNumberLegalBasis: { provision: basis.provision, basisCode: basis.basisCode } }
-      : {}),
-  };
-}
-
-/** The elements `query` asks of the phone's active document (see the file comment). */
-async function requestedDocumentOf(
-  device: WalletDevice,
-  query: DcqlCredentialQuery,
-  reader: RequestingReader,
-  count: { n: number },
-): Promise<OpenId4VpRequestedDocument> {
-  const docType = query.meta.doctype_value;
-  const active = await activeDocumentOf(device, docType);
-  const held = active ? heldDocumentOf({ id: active.id, issuerSigned: active.issuerSigned }) : undefined;
-  const elements: RequestedElement[] = [];
-  for (const claim of query.claims ?? []) {
-    if (++count.n > MAX_ELEMENTS)
-      throw new WalletError('WALLET_REQUEST_INVALID', 'the request asks too many elements');
-    const [namespace, identifier] = claim.path;
-    if (elements.some((e) => e.namespace === namespace && e.identifier === identifier)) continue;
-    // DCQL's own rule decides whether the document answers the claim (presence, and `values` when given).
-    const answers =
-      held !== undefined &&
-      matchDcqlQuery(
-        { credentials: [{ id: query.id, format: 'mso_mdoc', meta: query.meta, claims: [claim] }] },
-        [held],
-      ).satisfied;
-    const myNumber = namespace === JP_MNC_NAMESPACE && identifier === MY_NUMBER_ELEMENT;
-    elements.push({
-      namespace,
-      identifier,
-      intentToRetain: claim.intent_to_retain === true,
-      held: answers,
-      ...(myNumber && reader.myNumberLegalBasis === undefined
-        ? { withheld: 'my-number-without-basis' as const }
-        : {}),
-    });
-  }
-  return { credentialQueryId: query.id, docType, available: active !== undefined, elements };
-}
-
 /** Verifies the request and summarises it; also answers the request and its transcript for step 2. */
 async function readRequest(input: OpenId4VpDcApiRequestInput): Promise<{
   summary: OpenId4VpDcApiRequestSummary;
@@ -240,16 +144,7 @@ async function readRequest(input: OpenId4VpDcApiRequestInput): Promise<{
       'a DC API request uses response mode dc_api or dc_api.jwt',
     );
   const reader = requestingReader(verified);
-  const queries = request.dcql_query.credentials;
-  if (queries.length > MAX_CREDENTIAL_QUERIES)
-    throw new WalletError('WALLET_REQUEST_INVALID', 'the request asks too many credentials');
-  const documents: OpenId4VpRequestedDocument[] = [];
-  const count = { n: 0 };
-  for (const query of queries) {
-    if (documents.some((d) => d.docType === query.meta.doctype_value))
-      throw new WalletError('WALLET_REQUEST_INVALID', 'the request asks one document type twice');
-    documents.push(await requestedDocumentOf(input.device, query, reader, count));
-  }
+  const documents = await requestedDocumentsOf(input.device, request, reader);
   return {
     summary: {
       origin: input.origin,
