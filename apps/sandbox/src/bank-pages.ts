@@ -122,6 +122,7 @@ export function renderBankPage(phones: readonly WalletDevice[], dcTimeoutMs = BA
 <p class="bridge">この環境には OS のウォレットがないため、電話エミュレータが DC API の代わりに応答します(明示的なブリッジ)。ブラウザに Digital Credentials API があれば、そのウォレットも選べます。
 <br><span class="en">No OS wallet exists here: the phone emulator answers in place of the browser's Digital Credentials API (an explicit bridge). Where the browser has the Digital Credentials API, its wallet can answer too.</span></p>
 ${bankForm(phones, dcTimeoutMs)}
+<p><a href="/verifier/bank/signin/">口座をお持ちの方: パスキーでサインイン / Already a customer: sign in with a passkey</a></p>
 <script type="module">${new SafeHtml(BANK_PAGE_SCRIPT)}</script>`,
   );
 }
