@@ -12,7 +12,8 @@
  * browser's own wallet: @mynakit/verifier-sdk asks it through `navigator.credentials.get` with the request
  * the bank's backend opened (`POST api/sessions`, the API key staying on the server), sends the answer to
  * `POST api/sessions/:id/response`, and shows the report at `result/:id`. With no wallet answering in time
- * the form falls back to the bridge, and the result page says so. Every result page says who answered.
+ * the form falls back to the bridge, and the result page says so. Every result page says who answered,
+ * and a valid one offers a passkey bound to that verification (bank-passkeys.ts: sign-in, step-up).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
