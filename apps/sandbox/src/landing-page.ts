@@ -31,6 +31,7 @@ const STORIES: readonly Story[] = [
     en: 'Open a bank account with the card-substitute record through the DC API; create a passkey; sign in',
     needs: ['issuer', 'wallet', 'verifier'],
     works: 'all',
+    href: '/verifier/bank/',
   },
   {
     ja: '同じことを JPKI 署名で(基本4情報は証明書から)',
