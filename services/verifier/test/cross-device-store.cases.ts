@@ -6,6 +6,7 @@
  * reads nothing, and expired rows are purged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runVerifierMaintenance } from '../src/maintenance.js';
 import {
   CrossDeviceRepository,
   openResultElements,
@@ -105,11 +106,18 @@ export function defineCrossDeviceStoreCases(
       expect((await repoA.get(id))?.answered).toBe(true);
     });
 
-    it('purges rows whose session expired', async () => {
+    it('purges rows whose session expired; the maintenance after the cross-check window', async () => {
       const id = await newCrossDeviceSession(1_000);
       const repo = new CrossDeviceRepository(a.db);
       expect(await repo.purgeExpired(T0 + 2_000)).toBeGreaterThanOrEqual(1);
       expect(await repo.get(id)).toBeUndefined();
+      const kept = await newCrossDeviceSession(1_000);
+      // Within the window a relying party may still read its result …
+      expect((await runVerifierMaintenance(a, T0 + 60_000)).crossDeviceResults).toBe(0);
+      expect(await repo.get(kept)).toBeDefined();
+      // … after it, the row goes.
+      expect((await runVerifierMaintenance(a, T0 + 31 * 60_000)).crossDeviceResults).toBe(1);
+      expect(await repo.get(kept)).toBeUndefined();
     });
   });
 }
