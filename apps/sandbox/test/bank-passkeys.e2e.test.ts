@@ -5,7 +5,8 @@
  * with Chromium's CDP virtual authenticator (ctap2, internal, resident keys, user verification;
  * ARCHITECTURE.md "Browser facts"), the sign-in page signs in with it and shows the account, a sign-in
  * without user verification is refused, and the address change asks for a step-up that a second
- * verification of the same person — this time through the labelled bridge — completes.
+ * verification of the same person — this time through the labelled bridge — completes (another
+ * person's does not: VERIFIER_PASSKEY_IDENTITY_MISMATCH).
  *
  * The pages run on the sandbox's localhost twin: WebAuthn takes no IP address as RP ID, and the pages on
  * http://127.0.0.1 say so and link the twin.
@@ -25,6 +26,7 @@ import { type RunningSandbox, startSandbox } from '../src/index.js';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MNC = 'org.iso.23220.1.jp.mnc';
 const RESIDENT = 'sandbox-ordinary-female';
+const OTHER_RESIDENT = 'sandbox-ordinary-male';
 
 interface CreatedSession {
   sessionId: string;
@@ -83,20 +85,34 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     twin = sandboxBankOrigins(sandbox.url)[1] as string;
     expect(twin).toMatch(/^http:\/\/localhost:\d+$/);
     iphone = sandbox.phones.find((p) => p.id === 'iphone') as WalletDevice;
-    const installed = await fetch(`${sandbox.url}/wallet/phones/iphone/install`, {
+    // The iPhone holds the customer's record; the Android phone another resident's.
+    for (const [phoneId, residentId] of [
+      ['iphone', RESIDENT],
+      ['android', OTHER_RESIDENT],
+    ] as const) {
+      const installed = await fetch(`${sandbox.url}/wallet/phones/${phoneId}/install`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          residentId,
+          newAuthPin: '1234',
+          newAuthPinAgain: '1234',
+          newSignaturePassword: 'PASSKEYE2E1',
+          newSignaturePasswordAgain: 'PASSKEYE2E1',
+          liveness: 'confirmed',
+        }).toString(),
+        redirect: 'manual',
+      });
+      expect(installed.status, phoneId).toBe(303);
+    }
+    // The Android phone takes the record in a second step, after its certificates, with its biometric.
+    const record = await fetch(`${sandbox.url}/wallet/phones/android/record`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        residentId: RESIDENT,
-        newAuthPin: '1234',
-        newAuthPinAgain: '1234',
-        newSignaturePassword: 'PASSKEYE2E1',
-        newSignaturePasswordAgain: 'PASSKEYE2E1',
-        liveness: 'confirmed',
-      }).toString(),
+      body: new URLSearchParams({ biometric: 'matched' }).toString(),
       redirect: 'manual',
     });
-    expect(installed.status).toBe(303);
+    expect(record.status).toBe(303);
     ({ browser, close: closeBrowser } = await launchChromium());
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ja-JP' });
     cdp = await page.context().newCDPSession(page);
@@ -181,8 +197,23 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     expect(await signIn()).toEqual({ error: null, problem: null });
     expect(await page.locator('[data-signed-in]').getAttribute('data-step-up-required')).toBe('true');
 
-    // 6. The same person verifies the card again (the bridge this time) and completes the step-up.
+    // 6. Another person's verification does not complete it: the verifier's code is shown.
+    await page.goto(`${twin}/verifier/bank/`);
+    await page.locator('input[name="phone"][value="android"]').check();
+    await Promise.all([
+      page.waitForURL(`${twin}/verifier/bank/verify`),
+      page.locator('form.bank button').click(),
+    ]);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    await page.locator('[data-passkey-offer][data-ready="complete-step-up"]').waitFor();
+    await page.locator('button[data-action="complete-step-up"]').click();
+    const mismatch = page.locator('[data-passkey-status][data-error]');
+    await mismatch.waitFor();
+    expect(await mismatch.getAttribute('data-problem')).toBe('VERIFIER_PASSKEY_IDENTITY_MISMATCH');
+
+    // 7. The same person verifies the card again (the bridge this time) and completes the step-up.
     await page.goto(`${twin}/verifier/bank/account/`);
+    expect(await page.locator('[data-step-up-required]').getAttribute('data-step-up-required')).toBe('true');
     await page.locator('a[data-action="verify-again"]').click();
     await page.waitForURL(`${twin}/verifier/bank/`);
     await page.locator('input[name="phone"][value="iphone"]').check();
