@@ -1,5 +1,7 @@
 /**
- * POST /sessions/:id/response — one Annex C answer verified end to end (ARCHITECTURE.md data flow):
+ * POST /sessions/:id/response — one Annex C answer verified end to end (ARCHITECTURE.md data flow); the
+ * cross-device channel (POST /sessions/:id/direct-post, sessions/cross-device-session.ts) shares every step
+ * but the second, which it brings itself (verifySessionAnswer):
  *
  * 1. claim the session once (compare-and-set; a replay is VERIFIER_SESSION_USED, a late answer
  *    VERIFIER_SESSION_EXPIRED);
@@ -10,6 +12,8 @@
  *    - `openid4vp-v1-signed`: verifyOpenId4VpResponse — the dc_api.jwt JWE opened with the session's
  *      ECDH-ES key, the nonce of the request as signed, `vp_token` against its DCQL query, and the
  *      `OpenID4VPDCAPIHandover` transcript of this session's origin, nonce and encryption key thumbprint;
+ *    - cross-device `direct_post.jwt`: the same with the `OpenID4VPHandover` transcript (client id, nonce,
+ *      thumbprint, response URI of the request as sent);
  *    then @mynakit/mdoc verifies issuer data, digests and device authentication against the relying
  *    party's trust anchors at `now`, and the status (revocation/status-checker.ts);
  * 3. the relying party's revocation policy (revocation/revocation-policy.ts);
