@@ -34,21 +34,24 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
     channelJa: 'デジタルクレデンシャルAPI(OpenID4VP)',
     iphone: 'not accepted by Safari (Annex C only) [C]',
     android: 'Chrome on Android [C]',
-    sandbox: 'same bridge / virtual wallet as above',
+    sandbox:
+      "the bank's sessions carry it beside Annex C and the wallet engine answers it (tests); the sandbox's bridge answers Annex C",
   },
   {
     channel: 'Cross-device QR (OpenID4VP redirect, direct_post)',
     channelJa: 'QRコード(別端末)',
     iphone: 'depends on the wallet app [I]',
     android: 'depends on the wallet app [I]',
-    sandbox: 'the second phone page scans by link',
+    sandbox:
+      'the verifier and the wallet engine do it end to end (tests); no sandbox page shows the QR code or scans it yet',
   },
   {
     channel: 'ISO/IEC 18013-5 proximity (counter, clinic reader)',
     channelJa: '対面(近接)読み取り',
     iphone: 'NFC engagement with a reader [S]',
     android: 'NFC engagement with a reader [S]',
-    sandbox: 'radio simulated over a WebSocket transport (18013-5 messages are real)',
+    sandbox:
+      "@mynakit/oid4vp runs the 18013-5 session over a WebSocket transport (tests); the clinic's desk still uses the bridge",
   },
   {
     channel: 'JPKI user authentication (利用者証明用電子証明書)',
