@@ -12,41 +12,31 @@
  *   ends it, a wrong PIN counted by the phone, and after the holder moves abroad the offline phone's
  *   revoked certificate refused with `status.revocation` failed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../src/index.js';
+import type { RunningSandbox } from '../src/index.js';
+import {
+  checkStatus,
+  field,
+  installTwoPhones,
+  type PageClient,
+  startPageClient,
+  TWO_PHONES,
+} from './helpers/two-phones.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-carrier-portal-'));
+const ANDROID_HOLDER = TWO_PHONES.androidHolder;
+const IPHONE_PASSWORD = TWO_PHONES.iphonePassword;
+const ANDROID_PASSWORD = TWO_PHONES.androidPassword;
+const ANDROID_PIN = TWO_PHONES.androidPin;
+
+let client: PageClient;
 let sandbox: RunningSandbox;
-
-const IPHONE_HOLDER = 'sandbox-ordinary-female';
-const ANDROID_HOLDER = 'sandbox-ordinary-male';
-const IPHONE_PASSWORD = 'IPHONE2026';
-const ANDROID_PASSWORD = 'ANDROID2026';
-const ANDROID_PIN = '2468';
-
-const get = (path: string, cookie?: string) =>
-  fetch(`${sandbox.url}${path}`, { headers: cookie === undefined ? {} : { cookie } });
+let dataDir: string;
+const get = (path: string, cookie?: string) => client.get(path, cookie);
 const form = (path: string, fields: Record<string, string>, cookie?: string) =>
-  fetch(`${sandbox.url}${path}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(cookie === undefined ? {} : { cookie }),
-    },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-const page = async (path: string, fields: Record<string, string>) => {
-  const res = await form(path, fields);
-  return { status: res.status, text: await res.text() };
-};
-const checkStatus = (text: string, id: string) =>
-  new RegExp(`data-check="${id.replace('.', '\\.')}"><td>[^<]+</td><td class="([a-z]+)"`).exec(text)?.[1];
-const field = (text: string, name: string) => new RegExp(`data-field="${name}">([^<]+)<`).exec(text)?.[1];
+  client.form(path, fields, cookie);
+const page = (path: string, fields: Record<string, string>) => client.page(path, fields);
 
 /** Signs in at the portal and answers the cookie pair (`name=value`) and the whole Set-Cookie line. */
 async function signIn(fields: Record<string, string>): Promise<{ cookie: string; setCookie: string }> {
@@ -62,31 +52,12 @@ async function signIn(fields: Record<string, string>): Promise<{ cookie: string;
 const personal = new Set<string>();
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, dataDir, log: () => undefined });
-  // The iPhone gets everything at once; the Android phone its JPKI certificates first, then the record.
-  const iphone = await form('/wallet/phones/iphone/install', {
-    residentId: IPHONE_HOLDER,
-    newAuthPin: '1357',
-    newAuthPinAgain: '1357',
-    newSignaturePassword: IPHONE_PASSWORD,
-    newSignaturePasswordAgain: IPHONE_PASSWORD,
-    liveness: 'confirmed',
-  });
-  expect(iphone.status).toBe(303);
-  const android = await form('/wallet/phones/android/install', {
-    residentId: ANDROID_HOLDER,
-    newAuthPin: ANDROID_PIN,
-    newAuthPinAgain: ANDROID_PIN,
-    newSignaturePassword: ANDROID_PASSWORD,
-    newSignaturePasswordAgain: ANDROID_PASSWORD,
-    liveness: 'confirmed',
-  });
-  expect(android.status).toBe(303);
-  expect((await form('/wallet/phones/android/record', { biometric: 'matched' })).status).toBe(303);
+  client = await startPageClient('mynakit-sandbox-carrier-portal-');
+  ({ sandbox, dataDir } = client);
+  await installTwoPhones(client);
 }, 180_000);
 afterAll(async () => {
-  await sandbox?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await client?.close();
 });
 
 describe('the carrier’s contract under 携帯電話不正利用防止法', () => {

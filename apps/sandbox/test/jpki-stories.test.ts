@@ -11,63 +11,38 @@
  *   qualification, the record gives the photo, name and birth date for the face check; a wrong PIN is
  *   refused and counted.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningSandbox, startSandbox } from '../src/index.js';
+import type { RunningSandbox } from '../src/index.js';
+import {
+  checkStatus,
+  installTwoPhones,
+  type PageClient,
+  startPageClient,
+  TWO_PHONES,
+} from './helpers/two-phones.js';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-jpki-'));
+const ANDROID_HOLDER = TWO_PHONES.androidHolder;
+const IPHONE_PASSWORD = TWO_PHONES.iphonePassword;
+const ANDROID_PASSWORD = TWO_PHONES.androidPassword;
+const ANDROID_PIN = TWO_PHONES.androidPin;
+
+let client: PageClient;
 let sandbox: RunningSandbox;
-
-const IPHONE_HOLDER = 'sandbox-ordinary-female';
-const ANDROID_HOLDER = 'sandbox-ordinary-male';
-const IPHONE_PASSWORD = 'IPHONE2026';
-const ANDROID_PASSWORD = 'ANDROID2026';
-const ANDROID_PIN = '2468';
-
-const get = (path: string) => fetch(`${sandbox.url}${path}`);
-const form = (path: string, fields: Record<string, string>) =>
-  fetch(`${sandbox.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-const page = async (path: string, fields: Record<string, string>) => {
-  const res = await form(path, fields);
-  return { status: res.status, text: await res.text() };
-};
-const checkStatus = (text: string, id: string) =>
-  new RegExp(`data-check="${id.replace('.', '\\.')}"><td>[^<]+</td><td class="([a-z]+)"`).exec(text)?.[1];
+let dataDir: string;
+const get = (path: string, cookie?: string) => client.get(path, cookie);
+const form = (path: string, fields: Record<string, string>, cookie?: string) =>
+  client.form(path, fields, cookie);
+const page = (path: string, fields: Record<string, string>) => client.page(path, fields);
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, dataDir, log: () => undefined });
-  // The iPhone gets everything at once; the Android phone its JPKI certificates first, then the record.
-  const iphone = await form('/wallet/phones/iphone/install', {
-    residentId: IPHONE_HOLDER,
-    newAuthPin: '1357',
-    newAuthPinAgain: '1357',
-    newSignaturePassword: IPHONE_PASSWORD,
-    newSignaturePasswordAgain: IPHONE_PASSWORD,
-    liveness: 'confirmed',
-  });
-  expect(iphone.status).toBe(303);
-  const android = await form('/wallet/phones/android/install', {
-    residentId: ANDROID_HOLDER,
-    newAuthPin: ANDROID_PIN,
-    newAuthPinAgain: ANDROID_PIN,
-    newSignaturePassword: ANDROID_PASSWORD,
-    newSignaturePasswordAgain: ANDROID_PASSWORD,
-    liveness: 'confirmed',
-  });
-  expect(android.status).toBe(303);
-  expect((await form('/wallet/phones/android/record', { biometric: 'matched' })).status).toBe(303);
+  client = await startPageClient('mynakit-sandbox-jpki-');
+  ({ sandbox, dataDir } = client);
+  await installTwoPhones(client);
 }, 180_000);
 afterAll(async () => {
-  await sandbox?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await client?.close();
 });
 
 describe('story 3: the bank’s account opening with a JPKI signature', () => {
