@@ -51,6 +51,8 @@ export type WalletErrorCode =
   | 'WALLET_CARD_PIN_WRONG'
   /** A card PIN has no tries left on the card. */
   | 'WALLET_CARD_PIN_LOCKED'
+  /** The card's try counters file is too large, malformed or cannot be written: no PIN is checked. */
+  | 'WALLET_CARD_COUNTERS_UNUSABLE'
   // ---- installation (src/installation) ----
   /** The liveness step was not confirmed. */
   | 'WALLET_LIVENESS_REQUIRED'
