@@ -18,3 +18,4 @@ export * from './presentation/annex-c-presentation.js';
 export * from './jpki-use/jpki-use.js';
 export * from './presentation/openid4vp-presentation.js';
 export * from './presentation/openid4vp-cross-device.js';
+export * from './presentation/proximity-presentation.js';

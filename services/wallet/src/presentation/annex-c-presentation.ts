@@ -19,7 +19,7 @@
  * legal basis (DOMAIN.md §2, @mynakit/oid4vp readMyNumberLegalBasis); otherwise it is withheld whatever the
  * holder approves.
  */
-import { JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT, verifyReaderAuth } from '@mynakit/mdoc';
+import { type DeviceRequest, JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT, verifyReaderAuth } from '@mynakit/mdoc';
 import {
   annexCSessionTranscript,
   encryptAnnexCResponse,
@@ -82,15 +82,17 @@ export interface AnnexCRequestSummary {
   readonly reader: RequestingReader;
 }
 
-/** Verifies the request's reader authentication (see the file comment); throws WALLET_READER_AUTH_INVALID. */
+/**
+ * Verifies a DeviceRequest's reader authentication over `sessionTranscriptBytes` (see the file comment);
+ * throws WALLET_READER_AUTH_INVALID.
+ */
 function requestingReader(
-  parsed: ReturnType<typeof parseAnnexCRequest>,
-  origin: string,
+  parsed: { readonly deviceRequestBytes: Uint8Array; readonly readerAuthentication: string },
+  sessionTranscriptBytes: Uint8Array,
   readerTrustAnchors: readonly Uint8Array[],
   now: Date,
 ): RequestingReader {
   if (parsed.readerAuthentication === 'none') return { authentication: 'none' };
-  const { sessionTranscriptBytes } = annexCSessionTranscript(parsed.encryptionInfo.encoded, origin);
   const result = verifyReaderAuth(parsed.deviceRequestBytes, {
     sessionTranscriptBytes,
     trustAnchors: readerTrustAnchors,
@@ -123,29 +125,37 @@ function requestingReader(
 /** Most elements summarised per request (a real request names a handful). */
 const MAX_ELEMENTS = 256;
 
-/** Step 1: what `data` (the request's `org-iso-mdoc` data) asks of this phone. WALLET_INVALID_INPUT when unreadable. */
-export async function readAnnexCRequest(input: {
+/** A DeviceRequest as read for the consent screen, whatever channel carried it. */
+export interface DeviceRequestSummary {
+  readonly documents: readonly RequestedDocument[];
+  /** How the reader authenticated itself in the request (`readerAuthAll`, `readerAuth` or `none`). */
+  readonly readerAuthentication: string;
+  readonly reader: RequestingReader;
+}
+
+/**
+ * What a DeviceRequest (ISO/IEC 18013-5 §8.3.2.1.2.1 — the same structure over Annex C and over proximity)
+ * asks of this phone: per docType and element, what the phone holds and what it withholds, with the reader
+ * authentication verified over the channel's `sessionTranscriptBytes` (WALLET_READER_AUTH_INVALID).
+ * WALLET_INVALID_INPUT when the request names too many elements.
+ */
+export async function readDeviceRequest(input: {
   readonly device: WalletDevice;
-  readonly data: unknown;
-  readonly origin: string;
-  /** Reader roots this phone trusts (DER); absent: the phone's own (WalletDevice.readerTrustAnchors). */
+  readonly deviceRequest: DeviceRequest;
+  readonly deviceRequestBytes: Uint8Array;
+  readonly readerAuthentication: string;
+  readonly sessionTranscriptBytes: Uint8Array;
   readonly readerTrustAnchors?: readonly Uint8Array[];
-}): Promise<AnnexCRequestSummary> {
-  let parsed: ReturnType<typeof parseAnnexCRequest>;
-  try {
-    parsed = parseAnnexCRequest(input.data);
-  } catch (e) {
-    throw new WalletError('WALLET_INVALID_INPUT', 'the org-iso-mdoc request cannot be read', { cause: e });
-  }
+}): Promise<DeviceRequestSummary> {
   const reader = requestingReader(
-    parsed,
-    input.origin,
+    input,
+    input.sessionTranscriptBytes,
     input.readerTrustAnchors ?? input.device.readerTrustAnchors ?? [],
     input.device.clock(),
   );
   const documents: RequestedDocument[] = [];
   let count = 0;
-  for (const docRequest of parsed.deviceRequest.docRequests) {
+  for (const docRequest of input.deviceRequest.docRequests) {
     const { docType, nameSpaces } = docRequest.itemsRequest;
     const held = await activeDocumentOf(input.device, docType);
     const heldElements = held
@@ -172,7 +182,33 @@ export async function readAnnexCRequest(input: {
     }
     documents.push({ docType, available: held !== undefined, elements });
   }
-  return { origin: input.origin, documents, readerAuthentication: parsed.readerAuthentication, reader };
+  return { documents, readerAuthentication: input.readerAuthentication, reader };
+}
+
+/** Step 1: what `data` (the request's `org-iso-mdoc` data) asks of this phone. WALLET_INVALID_INPUT when unreadable. */
+export async function readAnnexCRequest(input: {
+  readonly device: WalletDevice;
+  readonly data: unknown;
+  readonly origin: string;
+  /** Reader roots this phone trusts (DER); absent: the phone's own (WalletDevice.readerTrustAnchors). */
+  readonly readerTrustAnchors?: readonly Uint8Array[];
+}): Promise<AnnexCRequestSummary> {
+  let parsed: ReturnType<typeof parseAnnexCRequest>;
+  try {
+    parsed = parseAnnexCRequest(input.data);
+  } catch (e) {
+    throw new WalletError('WALLET_INVALID_INPUT', 'the org-iso-mdoc request cannot be read', { cause: e });
+  }
+  const { sessionTranscriptBytes } = annexCSessionTranscript(parsed.encryptionInfo.encoded, input.origin);
+  const read = await readDeviceRequest({
+    device: input.device,
+    deviceRequest: parsed.deviceRequest,
+    deviceRequestBytes: parsed.deviceRequestBytes,
+    readerAuthentication: parsed.readerAuthentication,
+    sessionTranscriptBytes,
+    ...(input.readerTrustAnchors ? { readerTrustAnchors: input.readerTrustAnchors } : {}),
+  });
+  return { origin: input.origin, ...read };
 }
 
 export type { PresentationConsent } from './consented-documents.js';
