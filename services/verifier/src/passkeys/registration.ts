@@ -1,7 +1,9 @@
 /**
  * Registering the passkey of a verified person (WebAuthn L3 §7.1): the options are made only for a
  * session of this relying party whose verification was `valid`, recent and not yet spent
- * (proven-person.ts), on that session's own page origin; the account id (the WebAuthn user handle) is
+ * (proven-person.ts), on that session's own page origin — or, for a JPKI signature (verified by the
+ * relying party's backend, no page origin), on the configured origin the caller names, or the party's only
+ * one; the account id (the WebAuthn user handle) is
  * fresh and opaque, and the person is kept only as the keyed hash. Verifying the answer claims the
  * challenge once, checks type, origin, RP ID and user verification with codes of their own
  * (ceremony-data.ts), then lets @simplewebauthn/server verify the attestation (`none` asked: WebAuthn L3
@@ -37,6 +39,27 @@ export interface RegistrationOptionsInput {
   /** The label the passkey is saved under on the person's device (the relying party's choice; not stored). */
   readonly userName?: string | undefined;
   readonly userDisplayName?: string | undefined;
+  /**
+   * The page origin the passkey is created on, when the session has none of its own (a JPKI signature):
+   * one of the relying party's configured origins. A DC API session's own origin always wins.
+   */
+  readonly origin?: string | undefined;
+}
+
+/** The ceremony origin: the session's, else the one named, else the party's only configured origin. */
+function ceremonyOrigin(
+  sessionOrigin: string | undefined,
+  named: string | undefined,
+  configured: readonly string[],
+): string {
+  if (sessionOrigin !== undefined) return sessionOrigin;
+  if (named !== undefined) return named;
+  const [only] = configured;
+  if (configured.length === 1 && only !== undefined) return only;
+  throw new VerifierError(
+    'VERIFIER_ORIGIN_NOT_ALLOWED',
+    "name the page origin: one of the relying party's configured origins",
+  );
 }
 
 /** Options for `navigator.credentials.create` and when they lapse. */
@@ -65,7 +88,8 @@ export async function registrationOptions(
   const person = await provenPerson(deps, passkeys, caller.relyingPartyId, input.sessionId, now);
   const party = await deps.store.relyingParties.get(caller.relyingPartyId);
   if (party === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such relying party');
-  const rpId = rpIdFor(party.config.origins, person.origin);
+  const origin = ceremonyOrigin(person.origin, input.origin, party.config.origins);
+  const rpId = rpIdFor(party.config.origins, origin);
   // The account id is the WebAuthn user handle: random, opaque, no personal data (WebAuthn L3 §14.6.1).
   const accountHandle = newChallengeBytes().subarray(0, 16);
   const accountId = Buffer.from(accountHandle).toString('base64url');
@@ -88,7 +112,7 @@ export async function registrationOptions(
     relying_party_id: caller.relyingPartyId,
     ceremony: 'registration',
     rp_id: rpId,
-    origin: person.origin,
+    origin,
     account_id: accountId,
     session_id: person.sessionId,
     record_id: person.recordId,

@@ -3,8 +3,9 @@
  * backend calls these and relays options and answers to and from its page, e.g. with
  * @mynakit/verifier-sdk's registerPasskey / signInWithPasskey):
  *
- * - `POST /passkeys/registration/options` `{sessionId, userName?, userDisplayName?}` → `{options, expiresAt}`
- *   for a session whose verification was valid, recent and unspent (proven-person.ts);
+ * - `POST /passkeys/registration/options` `{sessionId, userName?, userDisplayName?, origin?}` →
+ *   `{options, expiresAt}` for a session — DC API or JPKI signature — whose verification was valid, recent
+ *   and unspent (proven-person.ts); `origin` names the page for a JPKI signature, which has none;
  * - `POST /passkeys/registration/verify` `{response}` → 201 `{accountId, credentialId, createdAt}`;
  * - `POST /passkeys/authentication/options` `{origin, accountId?}` → `{options, expiresAt}`;
  * - `POST /passkeys/authentication/verify` `{response}` → `{accountId, credentialId, stepUpRequired, verifiedAt}`;
@@ -81,7 +82,12 @@ const AuthenticationResponseSchema = z
   .meta({ id: 'AuthenticationResponseJSON' });
 
 const RegistrationOptionsBody = z
-  .object({ sessionId: SESSION_ID, userName: Label.optional(), userDisplayName: Label.optional() })
+  .object({
+    sessionId: SESSION_ID,
+    userName: Label.optional(),
+    userDisplayName: Label.optional(),
+    origin: z.string().min(1).max(300).optional(),
+  })
   .strict()
   .meta({ id: 'PasskeyRegistrationOptionsRequest' });
 const RegistrationVerifyBody = z
@@ -177,7 +183,7 @@ export function registerPasskeyRoutes(
     path: '/passkeys/registration/options',
     operationId: 'passkeyRegistrationOptions',
     summary:
-      'Options to create a passkey bound to the person a valid session just verified (that session only)',
+      'Options to create a passkey bound to the person a valid session (DC API or JPKI signature) just verified (that session only)',
     tags: ['passkeys'],
     requestBody: { mediaType: 'application/json', schema: RegistrationOptionsBody },
     responses: {
@@ -185,14 +191,16 @@ export function registerPasskeyRoutes(
         description: 'For @simplewebauthn/browser startRegistration({optionsJSON})',
         schema: OptionsAnswer,
       },
-      400: problem('Invalid body'),
+      400: problem('Invalid body, or an origin not configured (VERIFIER_ORIGIN_NOT_ALLOWED)'),
       ...common,
       404: problem('No such session'),
       409: problem(
         'The session has no valid verification (VERIFIER_PASSKEY_SESSION_NOT_VALID) or it was used (VERIFIER_PASSKEY_SESSION_USED)',
       ),
       410: problem('The verification is too old (VERIFIER_PASSKEY_OFFER_EXPIRED)'),
-      422: problem('The record names no person (VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE)'),
+      422: problem(
+        'The record names no person, or a JPKI user authentication (VERIFIER_PASSKEY_IDENTITY_UNAVAILABLE)',
+      ),
     },
     security,
   });
