@@ -12,9 +12,11 @@
  * 3. asks the issuer's insurer registry for the qualification in force today (online qualification
  *    confirmation, `POST /issuer/insurance/qualification-confirmations` as the clinic's `insurance` client),
  *    with the same answer to the same challenge;
- * 4. for the face check at the desk, asks the phone's card-substitute record for the portrait, name and
- *    birth date only, through the same Annex C session flow the bank uses (the holder consents on the
- *    phone), and shows them beside the qualification.
+ * 4. for the face check at the desk, reads the portrait, name and birth date only from the phone's
+ *    card-substitute record in person, over ISO/IEC 18013-5 proximity: the desk's reader (server-side here)
+ *    and the phone run a real session — device engagement, SessionEstablishment with the reader's
+ *    ephemeral key, encrypted SessionData — over a loopback WebSocket standing in for the radio
+ *    (proximity-read.ts; the holder consents on the phone), and shows them beside the qualification.
  *
  * The user-authentication certificate carries no personal data: who the person is comes from the
  * insurer's answer and the record, never from the certificate.
@@ -22,12 +24,7 @@
 import { html, type SafeHtml } from '@mynakit/page-html';
 import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
 import type { Hono } from 'hono';
-import {
-  authenticateThroughBridge,
-  JP_NAMESPACE as JP,
-  presentRecordThroughBridge,
-  userAuthenticationFrom,
-} from './bridge-flows.js';
+import { authenticateThroughBridge, JP_NAMESPACE as JP, userAuthenticationFrom } from './bridge-flows.js';
 import {
   certificateHtml,
   checksHtml,
@@ -40,6 +37,7 @@ import {
   verdictHtml,
   verifierCall,
 } from './jpki-page-parts.js';
+import { readRecordOverProximity } from './proximity-read.js';
 import { SANDBOX_CLINIC_NAME, type SandboxClinic } from './sandbox-clinic.js';
 
 /** What the desk asks of the record for the face check: the photo, the name, the birth date — no more. */
@@ -80,8 +78,8 @@ export function renderClinicPage(phones: readonly WalletDevice[]): string {
     html`<h1>${SANDBOX_CLINIC_NAME} 受付 <span class="en">front desk</span></h1>
 <p>スマートフォンを受付のリーダーにかざしてください。利用者証明用電子証明書で本人を確かめ、オンライン資格確認で保険の資格を確認します。顔写真・氏名・生年月日はカード代替電磁的記録から表示し、受付の職員が目で確かめます。
 <br><span class="en">Hold your phone to the desk's reader. The user-authentication certificate proves it is you, the online qualification confirmation gives your insurance, and the photo, name and birth date from the card-substitute record let the desk check your face.</span></p>
-<p class="bridge">この環境にはリーダーも OS もないため、電話エミュレータがブリッジ経由で応答します(<code>authenticateWithJpki</code>、顔確認の記録は <code>presentAnnexC</code>)。Android では暗証番号をこのリーダー画面で入力し、iPhone では電話の生体認証(Face ID)で承認します。
-<br><span class="en">No reader and no OS exist here: the phone emulator answers through an explicit bridge (<code>authenticateWithJpki</code>; the record for the face check with <code>presentAnnexC</code>). Android holders type the auth PIN on this reader page; iPhone holders approve with the phone's biometric (Face ID).</span></p>
+<p class="bridge">この環境にはリーダーも OS もないため、電話エミュレータがブリッジ経由で応答します(<code>authenticateWithJpki</code>)。顔確認の記録は ISO/IEC 18013-5 の近接読み取り(無線は WebSocket で模擬)で受け取ります。Android では暗証番号をこのリーダー画面で入力し、iPhone では電話の生体認証(Face ID)で承認します。
+<br><span class="en">No reader and no OS exist here: the phone emulator answers through an explicit bridge (<code>authenticateWithJpki</code>); the record for the face check comes over an ISO/IEC 18013-5 proximity read (radio simulated over WebSocket). Android holders type the auth PIN on this reader page; iPhone holders approve with the phone's biometric (Face ID).</span></p>
 ${phones.map((p) =>
   p.family === 'android'
     ? html`<form class="phone" method="post" action="check" data-phone-form="${p.id}">
@@ -124,7 +122,8 @@ function faceCheckHtml(face: FaceCheck | undefined): SafeHtml {
   if (!face.shown)
     return html`<p data-face-check="not-shown" data-face-check-reason="${face.reason}">顔写真は表示できません — 受付で写真付きの本人確認書類を見てください <span class="en">no photo to show — check a photo ID at the desk</span>: <code>${face.reason}</code></p>`;
   const portrait = typeof face.elements.portrait === 'string' ? face.elements.portrait : undefined;
-  return html`<p data-face-check="${face.verdict}">記録の検証 <span class="en">record verification</span>: <strong class="${face.verdict === 'valid' ? 'passed' : 'failed'}">${face.verdict}</strong></p>
+  return html`<p data-face-channel="proximity">近接読み取り(無線は WebSocket で模擬)/ proximity read (radio simulated over WebSocket) — ISO/IEC 18013-5: device engagement, SessionEstablishment, SessionData</p>
+<p data-face-check="${face.verdict}">記録の検証 <span class="en">record verification</span>: <strong class="${face.verdict === 'valid' ? 'passed' : 'failed'}">${face.verdict}</strong></p>
 ${
   face.verdict === 'valid'
     ? html`<table>
@@ -174,6 +173,8 @@ export function registerClinicPages(
     /** The issuer app under /issuer (the insurer registry). */
     readonly issuerFetch: (request: Request) => Response | Promise<Response>;
     readonly phones: readonly WalletDevice[];
+    /** The IACAs the desk's reader trusts for the record read over proximity (DER). */
+    readonly trustAnchors: readonly Uint8Array[];
   },
 ): void {
   const api = verifierCall(parts.verifierFetch, parts.url, parts.clinic.apiKey);
@@ -198,19 +199,15 @@ export function registerClinicPages(
     return { answer: (await res.json()) as QualificationAnswer, status: res.status };
   };
 
-  /** The face check: portrait, name, birth date from the record (Annex C session, as the bank's). */
+  /** The face check: portrait, name, birth date from the record, read in person over proximity. */
   const faceCheck = async (phone: WalletDevice): Promise<FaceCheck> => {
-    const outcome = await presentRecordThroughBridge({
-      api,
+    const outcome = await readRecordOverProximity({
       phone,
-      origin: parts.url,
-      purpose: 'reception',
       elements: CLINIC_FACE_CHECK_ELEMENTS,
+      trustAnchors: parts.trustAnchors,
     });
     if (outcome.kind !== 'verified') return { shown: false, reason: outcome.code };
-    const answer = outcome.answer;
-    if (answer.verdict === undefined) return { shown: false, reason: String(answer.code ?? 'error') };
-    return { shown: true, verdict: answer.verdict, elements: answer.elements?.[JP] ?? {} };
+    return { shown: true, verdict: outcome.verdict, elements: outcome.elements[JP] ?? {} };
   };
 
   app.get('/verifier/clinic', (c) => c.redirect(back));

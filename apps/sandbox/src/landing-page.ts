@@ -63,8 +63,8 @@ const STORIES: readonly Story[] = [
     en: 'The clinic desk reads a phone face to face (photo and insurance qualification)',
     needs: ['issuer', 'wallet', 'verifier'],
     works: {
-      ja: '暗証番号(Android)か生体認証(iPhone)での利用者証明、資格確認、顔写真 — ブリッジ経由。ISO 18013-5 の近接読み取りはまだ',
-      en: 'user authentication by PIN (Android) or biometric (iPhone), the insurance qualification and the photo — through the bridge; the ISO 18013-5 proximity read not yet',
+      ja: '暗証番号(Android)か生体認証(iPhone)での利用者証明と資格確認 — ブリッジ経由。顔写真・氏名・生年月日は ISO 18013-5 の近接読み取り(無線は WebSocket で模擬)',
+      en: 'user authentication by PIN (Android) or biometric (iPhone) and the insurance qualification — through the bridge; the photo, name and birth date over an ISO 18013-5 proximity read (radio simulated over WebSocket)',
     },
     href: '/verifier/clinic/',
   },

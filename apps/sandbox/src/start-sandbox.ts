@@ -293,6 +293,7 @@ export function createSandboxApp(
       verifierFetch: (request) => toVerifier(request),
       issuerFetch: (request) => toIssuer(request),
       phones: wallet.phones,
+      trustAnchors: issuer.deps.hierarchy.mnc.iacas.map((c) => c.der),
     });
   if (parts.carrier !== undefined)
     registerCarrierPages(app, {

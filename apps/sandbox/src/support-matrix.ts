@@ -51,7 +51,7 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
     iphone: 'NFC engagement with a reader [S]',
     android: 'NFC engagement with a reader [S]',
     sandbox:
-      "@mynakit/oid4vp runs the 18013-5 session over a WebSocket transport (tests); the clinic's desk still uses the bridge",
+      "the clinic's desk reads the photo, name and birth date over a real 18013-5 session (engagement, session encryption) between its reader and the phone emulator; the radio is simulated over a loopback WebSocket",
   },
   {
     channel: 'JPKI user authentication (利用者証明用電子証明書)',

@@ -138,6 +138,9 @@ describe('stories 3 and 6 in Chromium', () => {
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     expect(await page.locator('[data-qualification]').getAttribute('data-qualification')).toBe('confirmed');
     expect(await page.locator('[data-face-check]').getAttribute('data-face-check')).toBe('valid');
+    expect(await page.locator('[data-face-channel="proximity"]').textContent()).toContain(
+      'proximity read (radio simulated over WebSocket)',
+    );
     expect(await overflowAt390('/verifier/clinic/')).toBeLessThanOrEqual(0);
   }, 90_000);
 });

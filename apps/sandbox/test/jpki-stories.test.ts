@@ -113,6 +113,9 @@ describe('story 6: the clinic’s front desk', () => {
     expect(text).toContain('data-qualification="confirmed"');
     expect(text).toMatch(/data-field="insurerNumber">99\d{6}</);
     expect(text).toContain('data-face-check="valid"');
+    // The photo came over an ISO/IEC 18013-5 proximity session, not the DC API.
+    expect(text).toContain('data-face-channel="proximity"');
+    expect(text).toContain('proximity read (radio simulated over WebSocket)');
     expect(text).toContain('src="data:image/jpeg;base64,');
     expect(text).toMatch(/data-field="faceName">[^<]+</);
     expect(text).toMatch(/data-record="[^"]+"/);
