@@ -2,7 +2,8 @@
  * Story 2's passkeys at the sandbox bank (FSA/JSDA 2025-10: hand the customer a passkey right after the
  * smartphone identity proofing, sign in with it later, verify the card again before a high-risk change):
  *
- * - every result page of a *valid* verification (the DC API one and the bridge one) offers "パスキーを作成 /
+ * - every result page of a *valid* verification (the DC API one, the bridge one and story 3's JPKI
+ *   signature one, jpki-bank-pages.ts) offers "パスキーを作成 /
  *   Create a passkey" (a script: WebAuthn has no form fallback, and the page says so); the page's
  *   @mynakit/verifier-sdk `registerPasskey` gets options from `api/passkeys/registration/options` with
  *   that verification's session id and sends the answer to `…/registration/verify`; the account id the
@@ -362,7 +363,9 @@ export function registerBankPasskeys(
     if (body instanceof Response) return body;
     const sessionId = sessionIdOf(body);
     if (sessionId === undefined) return problem(c, 400, 'BANK_BAD_SESSION', 'no such session');
-    return relay(c, await verifier('POST', '/passkeys/registration/options', { sessionId }));
+    // A JPKI signature (story 3) has no page origin of its own: the bank names the one this page is on.
+    const origin = ownOrigin(c.req.url, parts.url);
+    return relay(c, await verifier('POST', '/passkeys/registration/options', { sessionId, origin }));
   });
   app.post('/verifier/bank/api/passkeys/registration/verify', async (c) => {
     const body = await jsonBody(c);

@@ -138,7 +138,13 @@ export interface Refusal {
 
 /** How a bridge flow ended: the verifier's JPKI answer, or a page saying why it could not go on. */
 export type JpkiBridgeOutcome =
-  | { readonly kind: 'verified'; readonly ok: boolean; readonly answer: JpkiAnswer }
+  | {
+      readonly kind: 'verified';
+      readonly ok: boolean;
+      readonly answer: JpkiAnswer;
+      /** The verifier's JPKI session (a valid signature's binds a passkey: bank-passkeys.ts). */
+      readonly sessionId?: string;
+    }
   | { readonly kind: 'refused'; readonly refusal: Refusal };
 
 /** What the phone's refusal to sign says on the page, and the HTTP status. */
@@ -301,7 +307,12 @@ export async function signThroughBridge(options: {
   const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-signature`, {
     cms: Buffer.from(signed.signature).toString('base64'),
   });
-  return { kind: 'verified', ok: verified.ok, answer: (await verified.json()) as JpkiAnswer };
+  return {
+    kind: 'verified',
+    ok: verified.ok,
+    answer: (await verified.json()) as JpkiAnswer,
+    sessionId: session.sessionId,
+  };
 }
 
 /**

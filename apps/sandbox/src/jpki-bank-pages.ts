@@ -12,13 +12,17 @@
  *    OCSP (then CRL), names the KYC method or why none applies, and writes the verification record.
  *
  * The result page shows the verdict, every check, the basic four taken from the certificate, the
- * certificate's serial, the method (or why none) and the record. The sandbox bank is honestly *no*
+ * certificate's serial, the method (or why none) and the record — and, for a valid signature, the same
+ * "パスキーを作成 / Create a passkey" offer as story 2's result page (bank-passkeys.ts): the verifier binds
+ * the passkey to the person the signature certificate names, and the bank's sign-in page signs in with it.
+ * The sandbox bank is honestly *no*
  * signature verifier (署名検証者, 公的個人認証法 §17; sandbox-bank.ts), so the method is "none —
  * KYC_NOT_A_SIGNATURE_VERIFIER", and the page says what an authorized bank would get.
  */
 import { html } from '@mynakit/page-html';
 import type { WalletDevice } from '@mynakit/wallet';
 import type { Hono } from 'hono';
+import { renderPasskeyOffer } from './bank-passkeys.js';
 import { signThroughBridge } from './bridge-flows.js';
 import {
   basicFourHtml,
@@ -78,7 +82,7 @@ ${phones.map(
   );
 }
 
-function resultPage(phone: WalletDevice, answer: JpkiAnswer): string {
+function resultPage(phone: WalletDevice, answer: JpkiAnswer, sessionId: string | undefined): string {
   return rpPage(
     '本人確認の結果(JPKI 署名)— Sandbox Bank',
     html`<h1>本人確認の結果 — 電子署名 <span class="en">Verification result — JPKI signature</span></h1>
@@ -92,6 +96,7 @@ ${methodHtml(answer, WHY_NO_METHOD)}
 <h2>検証 <span class="en">Checks</span></h2>
 ${checksHtml(answer)}
 ${recordHtml(answer)}
+${answer.verdict === 'valid' && sessionId !== undefined ? renderPasskeyOffer(sessionId) : ''}
 <h2>署名した申込書 <span class="en">The signed application</span></h2>
 <pre class="document">${BANK_JPKI_APPLICATION}</pre>
 <p><a href="${back}">もう一度 / again</a></p>`,
@@ -137,6 +142,6 @@ export function registerJpkiBankPages(
       back,
     });
     if (outcome.kind === 'refused') return c.html(outcome.refusal.page, outcome.refusal.status);
-    return c.html(resultPage(phone, outcome.answer), outcome.ok ? 200 : 422);
+    return c.html(resultPage(phone, outcome.answer, outcome.sessionId), outcome.ok ? 200 : 422);
   });
 }

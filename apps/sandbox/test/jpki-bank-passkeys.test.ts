@@ -1,0 +1,90 @@
+/**
+ * Story 3 in full, over HTTP without a browser: after the phone signs the bank's application through the
+ * bridge and the verifier verifies the JPKI signature, the result page offers the same passkey as story 2
+ * (bank-passkeys.ts) bound to that JPKI session, and the bank's backend gets registration options for it
+ * from the verifier — the RP ID the host the page is on (the sandbox URL or its localhost twin), never an
+ * origin the browser names. A refused signature offers no passkey.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildBundles } from '../../../scripts/build-pages.mjs';
+import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { sandboxBankOrigins } from '../src/sandbox-bank.js';
+
+const PASSWORD = 'JPKIPASS1';
+
+describe('story 3: a passkey after the JPKI-signed application', () => {
+  let dataDir: string;
+  let sandbox: RunningSandbox;
+
+  const sign = (password: string) =>
+    fetch(`${sandbox.url}/verifier/bank/jpki/sign`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ phone: 'iphone', password }).toString(),
+    });
+  const options = (sessionId: string, base: string) =>
+    fetch(`${base}/verifier/bank/api/passkeys/registration/options`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sessionId, origin: 'https://evil.example' }),
+    });
+
+  beforeAll(async () => {
+    await buildBundles({ log: () => undefined });
+    dataDir = mkdtempSync(join(tmpdir(), 'mynakit-jpki-bank-passkeys-'));
+    sandbox = await startSandbox({ port: 0, dataDir });
+    const installed = await fetch(`${sandbox.url}/wallet/phones/iphone/install`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        residentId: 'sandbox-ordinary-female',
+        newAuthPin: '1234',
+        newAuthPinAgain: '1234',
+        newSignaturePassword: PASSWORD,
+        newSignaturePasswordAgain: PASSWORD,
+        liveness: 'confirmed',
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(installed.status).toBe(303);
+  }, 120_000);
+  afterAll(async () => {
+    await sandbox?.close();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('offers the passkey with the JPKI session id; the backend’s options for it answer 200', async () => {
+    const res = await sign(PASSWORD);
+    const text = await res.text();
+    expect(res.status, text.slice(0, 600)).toBe(200);
+    expect(text).toContain('data-verdict="valid"');
+    expect(text).toContain('data-passkey-offer');
+    expect(text).toContain('パスキーを作成 / Create a passkey');
+    expect(text).toMatch(/data-needs-script>[^<]*スクリプト/);
+    expect(text).toContain('href="/verifier/bank/signin/"');
+    const sessionId = /data-session="([A-Za-z0-9-]+)"/.exec(text)?.[1];
+    expect(sessionId).toBeDefined();
+    const twin = sandboxBankOrigins(sandbox.url)[1] as string;
+    for (const [base, rpId] of [
+      [sandbox.url, '127.0.0.1'],
+      [twin, 'localhost'],
+    ] as const) {
+      const answer = await options(sessionId as string, base);
+      expect(answer.status).toBe(200);
+      const body = (await answer.json()) as { options: { rp: { id: string }; user: { id: string } } };
+      expect(body.options.rp.id).toBe(rpId);
+    }
+    const signin = await fetch(`${sandbox.url}/verifier/bank/signin/`);
+    expect(signin.status).toBe(200);
+    expect(await signin.text()).toContain('パスキーでサインイン / Sign in with a passkey');
+  }, 60_000);
+
+  it('offers no passkey when the signature is refused', async () => {
+    const res = await sign('WRONG2026');
+    expect(res.status).toBe(401);
+    expect(await res.text()).not.toContain('data-passkey-offer');
+  }, 60_000);
+});
