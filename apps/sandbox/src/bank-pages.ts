@@ -18,6 +18,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { methodsInForce } from '@mynakit/kyc';
 import { html, SafeHtml } from '@mynakit/page-html';
 import type { WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
@@ -156,7 +157,11 @@ ${
         (answer.methodReasons ?? []).length > 0
           ? (answer.methodReasons ?? []).join(', ')
           : html`検証が有効ではありません <span class="en">the verification is not valid</span>`
-      }</p>`
+      }</p>${
+        answer.verdict === 'valid' && (answer.methodReasons ?? []).includes('KYC_PROGRAM_NOT_CERTIFIED')
+          ? letterIfCertified()
+          : ''
+      }`
 }
 <h2>検証 <span class="en">Checks</span></h2>
 <table>${(answer.checks ?? []).map((c) => html`<tr data-check="${c.id}"><td>${c.id}</td><td class="${c.status}">${c.status}</td></tr>`)}</table>
@@ -164,6 +169,19 @@ ${answer.recordId ? html`<p data-record="${answer.recordId}">確認記録 <span 
 ${answer.verdict === 'valid' && sessionId !== undefined ? renderPasskeyOffer(sessionId) : ''}
 <p><a href="/verifier/bank/">もう一度 / again</a></p>`,
   );
+}
+
+/**
+ * The letter the same verification would satisfy today under a certified verification program (@mynakit/kyc's
+ * dated table: ル until 2027-03-31, 新ト from 2027-04-01), shown beside the honest "none": the sandbox cannot
+ * claim a certification it does not have (DOMAIN.md §1), but the holder and the developer see which method the
+ * record is for.
+ */
+function letterIfCertified(): SafeHtml {
+  const method = methodsInForce('hanshu', new Date()).find((m) => m.content === 'card-substitute-record');
+  if (method === undefined) return html``;
+  return html`<p data-method-if-certified="${method.id}">認定を受けたプログラムなら 犯収法施行規則 第6条第1項第1号 <strong>${method.letter}</strong> ${method.name_ja}
+<span class="en">— a certified program would satisfy ${method.letter} (${method.name_en}) today</span></p>`;
 }
 
 function errorPage(message: string, code: string): string {

@@ -170,6 +170,8 @@ describe('sandbox', () => {
     // The sandbox's program is not certified, and the page says so instead of naming a method.
     expect(page).toContain('data-method="none"');
     expect(page).toContain('KYC_PROGRAM_NOT_CERTIFIED');
+    // … and which letter a certified program would satisfy on this date (@mynakit/kyc's dated table).
+    expect(page).toMatch(/data-method-if-certified="hanshu:(ru|shin-to)"/);
     expect(page).toMatch(/data-record="[^"]+"/);
     // The iPhone heard it was superseded: it has nothing to present.
     const none = await post('/verifier/bank/verify', { phone: 'iphone' });
