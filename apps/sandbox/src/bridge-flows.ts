@@ -5,7 +5,8 @@
  * - the card-substitute record over the Annex C session flow (ISO/IEC 18013-5 Annex C through the DC API's
  *   `org-iso-mdoc` request): open a verifier session for the relying party, let the chosen phone present
  *   with its owner's biometric and consent to exactly what was asked (services/wallet `presentAnnexC`),
- *   send the answer to the verifier and read its report;
+ *   send the answer to the verifier and read its report (the clinic's face check reads the phone over
+ *   ISO/IEC 18013-5 proximity instead: proximity-read.ts);
  * - the JPKI signature over a text (`signWithJpki` after the signature password, DOMAIN.md §3);
  * - the JPKI user authentication over the verifier's challenge (`authenticateWithJpki` after the auth PIN
  *   on Android or the biometric on iPhone, DOMAIN.md §3);
