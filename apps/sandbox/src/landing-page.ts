@@ -34,13 +34,10 @@ const STORIES: readonly Story[] = [
     href: '/verifier/bank/',
   },
   {
-    ja: '同じことを JPKI 署名で(基本4情報は証明書から)',
-    en: 'The same with a JPKI signature (the basic four from the certificate)',
+    ja: '同じことを JPKI 署名で(基本4情報は証明書から、署名はブリッジ経由、失効は OCSP で確認)。パスキーを作ってサインイン',
+    en: 'The same with a JPKI signature (the basic four from the certificate, signed through the bridge, status by OCSP); create a passkey; sign in',
     needs: ['issuer', 'wallet', 'verifier'],
-    works: {
-      ja: '申込書への署名と銀行の検証まで(ブリッジ経由、失効は OCSP で確認)。パスキーはまだ',
-      en: 'up to the signed application and the bank’s verification (through the bridge, status by OCSP); passkeys not yet',
-    },
+    works: 'all',
     href: '/verifier/bank/jpki/',
   },
   {
