@@ -44,10 +44,7 @@ const STORIES: readonly Story[] = [
     ja: '転居:署名用証明書と記録が失効し、オフラインの電話からの提示を銀行が失効リストで見抜く',
     en: 'Move house: revocation, and the bank catches an offline phone through the status list',
     needs: ['issuer', 'wallet', 'verifier'],
-    works: {
-      ja: '異動の登録(コンソール)、電話のオフライン、銀行が失効を検出 — すべてページで',
-      en: 'record the move (console), take the phone offline, the bank catches the revoked record — all through the pages',
-    },
+    works: 'all',
   },
   {
     ja: '利用者証明用暗証番号を3回間違えてロックする',
@@ -59,10 +56,7 @@ const STORIES: readonly Story[] = [
     ja: 'クリニックの受付で対面読み取り(顔写真と資格確認)',
     en: 'The clinic desk reads a phone face to face (photo and insurance qualification)',
     needs: ['issuer', 'wallet', 'verifier'],
-    works: {
-      ja: '暗証番号(Android)か生体認証(iPhone)での利用者証明と資格確認 — ブリッジ経由。顔写真・氏名・生年月日は ISO 18013-5 の近接読み取り(無線は WebSocket で模擬)',
-      en: 'user authentication by PIN (Android) or biometric (iPhone) and the insurance qualification — through the bridge; the photo, name and birth date over an ISO 18013-5 proximity read (radio simulated over WebSocket)',
-    },
+    works: 'all',
     href: '/verifier/clinic/',
   },
 ];
