@@ -80,7 +80,7 @@ export function renderLandingPage(parts: SandboxParts): string {
 <style>
 body{font-family:"IPAGothic","Hiragino Sans",system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#1b1b1b}
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}small,.en{color:#555}.off{color:#8a4b00}
-table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top}
+table{border-collapse:collapse;font-size:.85rem}td,th{border:1px solid #ccc;padding:.3rem .5rem;vertical-align:top;overflow-wrap:anywhere}
 .flow{background:#f4f6f8;padding:.8rem 1rem;border-radius:.4rem}
 </style>
 </head>
