@@ -32,6 +32,7 @@ import {
   type JpkiAnswer,
   methodHtml,
   recordHtml,
+  noPhonePage,
   refusalPage,
   rpPage,
   verdictHtml,
@@ -150,8 +151,7 @@ export function registerCarrierPages(
   },
 ): void {
   const api = verifierCall(parts.verifierFetch, parts.url, parts.carrier.apiKey);
-  const noPhone = () =>
-    refusalPage(REFUSED, html`電話を選んでください <span class="en">choose a phone</span>`, 'no-phone', back);
+  const noPhone = () => noPhonePage(REFUSED, back);
   app.get('/verifier/carrier', (c) => c.redirect(back));
   app.get(back, (c) => c.html(renderCarrierPage(parts.phones)));
   app.post('/verifier/carrier/record', async (c) => {

@@ -32,7 +32,7 @@ import {
   type JpkiAnswer,
   methodHtml,
   recordHtml,
-  refusalPage,
+  noPhonePage,
   rpPage,
   verdictHtml,
   verifierCall,
@@ -215,16 +215,7 @@ export function registerClinicPages(
   app.post('/verifier/clinic/check', async (c) => {
     const form = await formFields(c.req.raw);
     const phone = parts.phones.find((p) => p.id === form.get('phone'));
-    if (phone === undefined)
-      return c.html(
-        refusalPage(
-          REFUSED,
-          html`電話を選んでください <span class="en">choose a phone</span>`,
-          'no-phone',
-          back,
-        ),
-        400,
-      );
+    if (phone === undefined) return c.html(noPhonePage(REFUSED, back), 400);
     const userAuthentication = userAuthenticationFrom(phone, form, REFUSED, back);
     if ('status' in userAuthentication) return c.html(userAuthentication.page, userAuthentication.status);
     // The bridge: the phone signs the verifier's challenge with its user-authentication key.

@@ -32,7 +32,7 @@ import {
   type JpkiAnswer,
   methodHtml,
   recordHtml,
-  refusalPage,
+  noPhonePage,
   rpPage,
   verdictHtml,
   verifierCall,
@@ -120,16 +120,7 @@ export function registerJpkiBankPages(
     const form = await formFields(c.req.raw);
     const phone = parts.phones.find((p) => p.id === form.get('phone'));
     const title = '署名できません — Sandbox Bank';
-    if (phone === undefined)
-      return c.html(
-        refusalPage(
-          title,
-          html`電話を選んでください <span class="en">choose a phone</span>`,
-          'no-phone',
-          back,
-        ),
-        400,
-      );
+    if (phone === undefined) return c.html(noPhonePage(title, back), 400);
     // The bridge: the phone receives exactly the bytes the verifier keeps, and the bank's name.
     const outcome = await signThroughBridge({
       api,

@@ -164,6 +164,16 @@ export function verifierCall(
     );
 }
 
+/** The page refusing a form that chose no phone (or one this sandbox does not have): 400. */
+export function noPhonePage(title: string, back: string): string {
+  return refusalPage(
+    title,
+    html`電話を選んでください <span class="en">choose a phone</span>`,
+    'no-phone',
+    back,
+  );
+}
+
 /** Reads a small form body (bounded) into its fields. */
 export async function formFields(request: Request): Promise<URLSearchParams> {
   return new URLSearchParams((await request.text()).slice(0, 2048));
