@@ -24,6 +24,8 @@ export interface AddRecordInput {
   readonly biometric: UserAuthentication;
   readonly trustAnchors: readonly (Uint8Array | Certificate)[];
   readonly alsoRequest?: readonly string[];
+  /** Where an OpenID4VCI notification the issuer did not take is reported (no personal data). */
+  readonly log?: (line: string) => void;
 }
 
 /** Asks the issuer for the record of the phone's active installation and stores it. */
@@ -57,5 +59,6 @@ export async function addRecord(input: AddRecordInput): Promise<WalletDocument[]
     biometric: input.biometric,
     installationId: installation.id,
     ...(input.alsoRequest ? { alsoRequest: input.alsoRequest } : {}),
+    ...(input.log ? { log: input.log } : {}),
   });
 }

@@ -23,8 +23,8 @@ import type { WalletDocument } from '../store/document-repository.js';
 import { cardStep } from './card-step.js';
 import type { IssuerClient } from './issuer-client.js';
 import { requestJpkiCertificates } from './jpki-certificates.js';
-import type { JpkiTrust } from './verify-received-certificate.js';
 import { receiveCredentials } from './receive-credentials.js';
+import type { JpkiTrust } from './verify-received-certificate.js';
 
 /** What the holder enters and confirms during an installation. */
 export interface InstallInput {
@@ -57,6 +57,8 @@ export interface InstallInput {
    * only checks that each certificate certifies its own key.
    */
   readonly jpkiTrust?: JpkiTrust;
+  /** Where an OpenID4VCI notification the issuer did not take is reported (no personal data). */
+  readonly log?: (line: string) => void;
 }
 
 /** The outcome of an installation. */
@@ -130,6 +132,7 @@ export async function installCredentials(input: InstallInput): Promise<InstallRe
       biometric: input.biometric,
       installationId: started.installationId,
       ...(input.alsoRequest ? { alsoRequest: input.alsoRequest } : {}),
+      ...(input.log ? { log: input.log } : {}),
     });
   const state = certs.state === 'active' || documents.length > 0 ? 'active' : 'pending';
   if (state === 'active') await device.store.installations.activate(started.installationId);

@@ -68,6 +68,39 @@ export class IssuerClient {
   }
 
   /**
+   * POST a JSON body and answer only how the issuer took it: the HTTP status and, for a refusal, its
+   * problem `code` or OAuth `error`. Never throws for an HTTP answer (a transport error or `signal`
+   * aborting still throws): for requests whose answer carries nothing the phone needs (notifications).
+   */
+  async postJsonStatus(
+    pathOrUrl: string,
+    body: unknown,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<{ readonly status: number; readonly code?: string }> {
+    const response = await this.#fetch(
+      new Request(this.url(pathOrUrl), {
+        method: 'POST',
+        headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+        ...(signal === undefined ? {} : { signal }),
+      }),
+    );
+    if (response.ok) {
+      await response.body?.cancel();
+      return { status: response.status };
+    }
+    let code: string | undefined;
+    try {
+      await this.#answer(response);
+    } catch (e) {
+      // #answer throws for every refusal; an answer without JSON carries no code.
+      code = e instanceof WalletError ? e.issuerCode : undefined;
+    }
+    return { status: response.status, ...(code === undefined ? {} : { code }) };
+  }
+
+  /**
    * GET a response to read as a stream (server-sent events). A refusal becomes WALLET_ISSUER_REFUSED with
    * the problem's `code`, as for JSON answers; a success is handed back unread.
    */
