@@ -8,6 +8,44 @@ export type { VerifierConfig, VerifierDeps } from './context.js';
 export { VerifierError, type VerifierErrorCode } from './errors.js';
 export type { VerifierEnv } from './http/auth.js';
 export {
+  type CreatedJpkiAuthenticationSession,
+  type CreatedJpkiSignatureSession,
+  createJpkiAuthenticationSession,
+  createJpkiSignatureSession,
+  MAX_SIGNED_DOCUMENT_BYTES,
+} from './jpki/create-jpki-session.js';
+export { JPKI_RECORD_CHANNEL, type JpkiRecordFacts, jpkiRecordContent } from './jpki/jpki-record-content.js';
+export {
+  type JpkiClaimResult,
+  type JpkiSession,
+  type JpkiSessionKind,
+  JpkiSessionRepository,
+  type NewJpkiSession,
+} from './jpki/jpki-session-repository.js';
+export {
+  DEFAULT_JPKI_STATUS_TIMEOUT_MS,
+  type JpkiStatusConfig,
+  type JpkiStatusConsultation,
+  jpkiStatusSource,
+} from './jpki/jpki-status.js';
+export {
+  checkPlatformOperatorConfig,
+  type JpkiStatusVia,
+  MAX_PLATFORM_STATUS_RESPONSE_BYTES,
+  PLATFORM_STATUS_PATH,
+  type PlatformOperatorConfig,
+  platformOperatorStatusSource,
+} from './jpki/platform-operator-status.js';
+export {
+  type JpkiAuthenticationAnswer,
+  type JpkiCertificateSummary,
+  type JpkiIdentity,
+  type JpkiSignatureAnswer,
+  type JpkiVerification,
+  type JpkiVerificationErrorCode,
+  verifyJpkiAnswer,
+} from './jpki/verify-jpki-answer.js';
+export {
   CHECKPOINT_KEY_FILE,
   CHECKPOINT_PUBLIC_KEY_FILE,
   type CheckpointKey,
@@ -85,6 +123,17 @@ export {
   WebOriginSchema,
 } from './relying-parties/config.js';
 export {
+  activeReaderKey,
+  createReaderKey,
+  installReaderCertificate,
+  openReaderKey,
+  type ReaderKeyRequest,
+  type ReaderKeyView,
+  type ReaderSigningKey,
+  readerKeyView,
+  sealReaderKey,
+} from './relying-parties/reader-key.js';
+export {
   decideRevocation,
   REVOCATION_POLICY_CHECK,
   REVOCATION_UNDETERMINED_FLAG,
@@ -118,17 +167,6 @@ export {
   startVerifier,
 } from './server.js';
 export {
-  type ReaderKeyRequest,
-  type ReaderKeyView,
-  type ReaderSigningKey,
-  activeReaderKey,
-  createReaderKey,
-  installReaderCertificate,
-  openReaderKey,
-  readerKeyView,
-  sealReaderKey,
-} from './relying-parties/reader-key.js';
-export {
   type CreatedSession,
   type CreateSessionInput,
   createAnnexCSession,
@@ -145,36 +183,6 @@ export {
   type RequestedElements,
   requestedElementsFor,
 } from './sessions/requested-elements.js';
-export {
-  type CreatedJpkiAuthenticationSession,
-  type CreatedJpkiSignatureSession,
-  createJpkiAuthenticationSession,
-  createJpkiSignatureSession,
-  MAX_SIGNED_DOCUMENT_BYTES,
-} from './jpki/create-jpki-session.js';
-export { JPKI_RECORD_CHANNEL, type JpkiRecordFacts, jpkiRecordContent } from './jpki/jpki-record-content.js';
-export {
-  type JpkiClaimResult,
-  type JpkiSession,
-  type JpkiSessionKind,
-  JpkiSessionRepository,
-  type NewJpkiSession,
-} from './jpki/jpki-session-repository.js';
-export {
-  DEFAULT_JPKI_STATUS_TIMEOUT_MS,
-  type JpkiStatusConfig,
-  type JpkiStatusConsultation,
-  jpkiStatusSource,
-} from './jpki/jpki-status.js';
-export {
-  type JpkiAuthenticationAnswer,
-  type JpkiCertificateSummary,
-  type JpkiIdentity,
-  type JpkiSignatureAnswer,
-  type JpkiVerification,
-  type JpkiVerificationErrorCode,
-  verifyJpkiAnswer,
-} from './jpki/verify-jpki-answer.js';
 export { DEFAULT_MAX_RESPONSE_BYTES } from './sessions/routes.js';
 export { newSessionKeyPair, openSessionKey, sealSessionKey } from './sessions/session-key.js';
 export * from './store/index.js';

@@ -20,6 +20,7 @@ import type { VerifierDeps } from './context.js';
 import { VerifierError } from './errors.js';
 import type { VerifierEnv } from './http/auth.js';
 import type { JpkiStatusConfig } from './jpki/jpki-status.js';
+import { checkPlatformOperatorConfig, type PlatformOperatorConfig } from './jpki/platform-operator-status.js';
 import { type CheckpointKey, readOrCreateCheckpointKey } from './keys/checkpoint-key.js';
 import { runVerifierMaintenance, VERIFIER_MAINTENANCE_INTERVAL_MS } from './maintenance.js';
 import { es256Signer, signCheckpoints } from './records/checkpoints.js';
@@ -56,6 +57,12 @@ export interface OpenVerifierOptions {
    * `statusListOrigins` issuers. The sandbox hands in the issuer app's fetch.
    */
   readonly jpkiStatus?: JpkiStatusConfig;
+  /**
+   * The platform operator relying parties with `jpkiStatusVia: 'platform-operator'` get JPKI status from
+   * (jpki/platform-operator-status.ts): its origin and this verifier's client credentials there. Merged into
+   * `jpkiStatus` (whose fetch and timeout it shares); checked at open (VERIFIER_INVALID_INPUT).
+   */
+  readonly jpkiPlatformOperator?: PlatformOperatorConfig;
   /** The JPKI certificate policies accepted (default the published card policies; the sandbox its own). */
   readonly jpkiPolicies?: JpkiPolicyConfig;
   /** Keep fetched status lists for their ttl (default true; see VerifierConfig.cacheStatusLists). */
@@ -87,10 +94,19 @@ async function readOrCreateLine(file: string, make: () => string): Promise<strin
   return (await readFile(file, 'utf8')).trim();
 }
 
+/** Where JPKI status is asked: the configured issuers and, when configured, the platform operator. */
+function jpkiStatusOf(options: OpenVerifierOptions): JpkiStatusConfig {
+  const base = options.jpkiStatus ?? { origins: options.statusListOrigins ?? [] };
+  const operator = options.jpkiPlatformOperator ?? base.platformOperator;
+  return operator === undefined ? base : { ...base, platformOperator: checkPlatformOperatorConfig(operator) };
+}
+
 /** Opens the verifier's data and builds its app (see the file comment). */
 export async function openVerifier(options: OpenVerifierOptions): Promise<OpenedVerifier> {
   const log = options.log ?? (() => undefined);
   const clock = options.clock ?? (() => new Date());
+  // A wrong configuration fails before anything is opened.
+  const jpkiStatus = jpkiStatusOf(options);
   const dir = join(options.dataDir, 'verifier');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const checkpointKey = await readOrCreateCheckpointKey(options.dataDir);
@@ -136,7 +152,7 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
     log,
     writerId,
     fetchStatusList,
-    jpkiStatus: options.jpkiStatus ?? { origins: options.statusListOrigins ?? [] },
+    jpkiStatus,
   };
   if (adminTokenFile !== undefined) log(`verifier: operator token for /relying-parties: ${adminTokenFile}`);
   log(`verifier: checkpoint key ${checkpointKey.file} (file permissions only, not encrypted at rest)`);

@@ -3,7 +3,8 @@
  * JPKI verification leaves: who verified (the relying party and its API key) and who recorded (this verifier
  * instance), when, the method with its letter on that JST date or the reasons none applies, the transaction's
  * type and date, the certificate (serial and issuer — 署名用電子証明書の発行番号), the revocation check with
- * its result, time and source (the OCSP responder or CRL asked), and the verification program.
+ * its result, time and source (the OCSP responder or CRL asked, or the platform operator, kind
+ * `platform-operator`, with the time it produced its answer), and the verification program.
  *
  * For a valid signature also the identity facts of the signature certificate (name, address, birth date and
  * sex) and, as the law asks for signature methods, the signature value (the whole SignedData), the signed
@@ -13,8 +14,8 @@
  * identity facts or the signature: the failed check ids and why.
  */
 import { createHash } from 'node:crypto';
-import { jstCalendarDate, type KycMethodResult } from '@mynakit/kyc';
 import type { CertificateIdentity } from '@mynakit/jpki';
+import { jstCalendarDate, type KycMethodResult } from '@mynakit/kyc';
 import type { Check, Verdict } from '@mynakit/report';
 import type { JsonValue } from '../records/canonical-json.js';
 import type { RevocationDecision } from '../revocation/revocation-policy.js';
@@ -125,6 +126,8 @@ export function jpkiRecordContent(f: JpkiRecordFacts): { [key: string]: JsonValu
       via: c?.via ?? null,
       outcome: c?.outcome ?? null,
       attempts: (c?.attempts ?? []).map((a) => ({ url: a.url, outcome: a.outcome })),
+      // The platform operator's own time of its answer (absent for OCSP and CRLs, whose times are signed).
+      ...(c?.producedAt === undefined ? {} : { producedAt: c.producedAt }),
     },
     program: { name: program.name, version: program.version, certified: program.certified },
     flags: [...f.flags],

@@ -22,6 +22,7 @@ import {
   type RevocationSource,
 } from '@mynakit/jpki';
 import { type Certificate, createOcspRequest, OID } from '@mynakit/pki';
+import type { PlatformOperatorConfig } from './platform-operator-status.js';
 
 /** RFC 6960 Appendix C.1. */
 const OCSP_REQUEST_MEDIA_TYPE = 'application/ocsp-request';
@@ -52,12 +53,21 @@ export interface JpkiStatusConfig {
   readonly fetch?: (request: Request) => Promise<Response>;
   /** Time allowed per fetch, ms (default DEFAULT_JPKI_STATUS_TIMEOUT_MS). */
   readonly timeoutMs?: number;
+  /**
+   * The platform operator (プラットフォーム事業者) relying parties with `jpkiStatusVia: 'platform-operator'` get
+   * their JPKI status from (platform-operator-status.ts): its own configured origin and this verifier's
+   * client credentials there. Absent: such parties' JPKI status is undetermined and their policy decides.
+   */
+  readonly platformOperator?: PlatformOperatorConfig;
 }
 
 /** One status consultation, as the verification record keeps it (revocationCheck). */
 export interface JpkiStatusConsultation {
-  /** `OCSP` or `CRL`: the kind of the answer used (or of the last one tried). */
-  readonly kind: 'OCSP' | 'CRL' | 'none';
+  /**
+   * `OCSP` or `CRL`: the kind of the answer used (or of the last one tried); `platform-operator`: the
+   * platform operator's status interface was asked (platform-operator-status.ts).
+   */
+  readonly kind: 'OCSP' | 'CRL' | 'platform-operator' | 'none';
   /** The URL asked whose answer was used (or the last one tried); null when nothing could be asked. */
   readonly source: string | null;
   /** When the check ran (epoch ms). */
@@ -68,6 +78,8 @@ export interface JpkiStatusConsultation {
   readonly outcome: RevocationAnswer['status'];
   /** Every URL asked, in order, with what it gave (no personal data: URLs of the issuer's services). */
   readonly attempts: readonly { readonly url: string; readonly outcome: string }[];
+  /** The platform operator's `producedAt` (ISO 8601), when its answer was read. */
+  readonly producedAt?: string;
 }
 
 class FetchFailure extends Error {}

@@ -10,7 +10,8 @@
  *    over exactly this session's document (attached or detached), profile `jpki-sign` (digitalSignature +
  *    nonRepudiation, the signature policy, the basic four). Both: the path to the relying party's trust
  *    anchors (every current CA generation it configured), validity, and one `status.revocation` check over
- *    the configured issuers' OCSP and CRLs (jpki-status.ts);
+ *    the configured issuers' OCSP and CRLs (jpki-status.ts) — or, for a relying party whose `jpkiStatusVia`
+ *    is `platform-operator`, the configured platform operator's status interface (platform-operator-status.ts);
  * 3. the relying party's revocation policy (revocation/revocation-policy.ts);
  * 4. the KYC method on that JST date (@mynakit/kyc kycMethodFor): a signature gives カ / 新ヌ (犯収法) or ト
  *    (携帯法) only for a signature verifier (署名検証者) — otherwise null with KYC_NOT_A_SIGNATURE_VERIFIER;
@@ -46,9 +47,10 @@ import {
 } from '../revocation/revocation-policy.js';
 import type { RelyingParty, RpCaller } from '../store/relying-party-repository.js';
 import { recordInTransaction } from '../verification/record-in-transaction.js';
-import { type JpkiSession, JpkiSessionRepository } from './jpki-session-repository.js';
 import { jpkiRecordContent } from './jpki-record-content.js';
+import { type JpkiSession, JpkiSessionRepository } from './jpki-session-repository.js';
 import { type JpkiStatusConsultation, jpkiStatusSource } from './jpki-status.js';
+import { platformOperatorStatusSource } from './platform-operator-status.js';
 
 /** A user-authentication answer: the auth certificate and the signature over the challenge (DER bytes). */
 export interface JpkiAuthenticationAnswer {
@@ -234,8 +236,24 @@ async function verifyClaimed(
   const trustAnchors = trustAnchorsOf(party);
   const policies = deps.config.jpkiPolicies ?? DEFAULT_JPKI_POLICY_CONFIG;
   const consultations: JpkiStatusConsultation[] = [];
+  const observe = (c: JpkiStatusConsultation) => consultations.push(c);
+  // A relying party that gets revocation data through a platform operator asks it alone (DOMAIN.md §3
+  // "Status"); the others ask the configured issuers. Either way one `status.revocation` check.
   const revocation: RevocationSource[] =
-    deps.jpkiStatus === undefined ? [] : [jpkiStatusSource(deps.jpkiStatus, (c) => consultations.push(c))];
+    party.config.jpkiStatusVia === 'platform-operator'
+      ? [
+          platformOperatorStatusSource(
+            deps.jpkiStatus?.platformOperator,
+            {
+              ...(deps.jpkiStatus?.fetch === undefined ? {} : { fetch: deps.jpkiStatus.fetch }),
+              ...(deps.jpkiStatus?.timeoutMs === undefined ? {} : { timeoutMs: deps.jpkiStatus.timeoutMs }),
+            },
+            observe,
+          ),
+        ]
+      : deps.jpkiStatus === undefined
+        ? []
+        : [jpkiStatusSource(deps.jpkiStatus, observe)];
 
   let report: AuthVerificationReport | SignatureVerificationReport;
   if (answer.kind === 'authentication')

@@ -119,6 +119,14 @@ export const RelyingPartyConfigSchema = z
     /** A platform operator (プラットフォーム事業者): gives access to revocation data; not a signature verifier. */
     isPlatformOperator: z.boolean().default(false),
     /**
+     * Where the status of the JPKI certificates it verifies comes from (DOMAIN.md §3 "Status": only signature
+     * verifiers and platform operators may query J-LIS): `issuer` — the configured issuers' OCSP responders,
+     * then their CRLs (jpki/jpki-status.ts), the default and what configurations stored without this member
+     * mean; `platform-operator` — the platform operator the deployment configured
+     * (jpki/platform-operator-status.ts), for a relying party that gets revocation data through one.
+     */
+    jpkiStatusVia: z.enum(['issuer', 'platform-operator']).default('issuer'),
+    /**
      * The legal basis that lets it receive the My Number (番号法 §9 / §19), named; absent: off (the default),
      * and the My Number is never requested nor kept.
      */
