@@ -6,12 +6,12 @@
 import { type JstDate, jstCalendarDate } from './calendar-date.js';
 import { KycError } from './errors.js';
 import {
+  isInForce,
   KYC_LAWS,
   KYC_METHODS,
   type KycLaw,
   type KycMethod,
   type KycMethodContent,
-  isInForce,
 } from './kyc-methods.js';
 
 /**
@@ -50,6 +50,12 @@ export type KycEvidence =
       readonly kind: 'card-substitute-record';
       /** The element identifiers disclosed and verified, without namespace (e.g. `full_name_unicode`). */
       readonly elements: readonly string[];
+      /**
+       * Read in person, face to face (ISO/IEC 18013-5 proximity at a counter), rather than received over the
+       * network. The table holds the non-face-to-face methods only (DOMAIN.md §5: 送信を受ける方法), so no
+       * row applies (`KYC_IN_PERSON_NOT_TABULATED`) — no letter is guessed for the face-to-face rules.
+       */
+      readonly inPerson?: boolean;
     }
   | {
       /** A CMS signature by the smartphone JPKI signature certificate. */
@@ -106,7 +112,12 @@ export type KycReasonCode =
   /** The record did not disclose all of name, address, birth date and portrait. */
   | 'KYC_MISSING_ELEMENTS'
   /** The JPKI signature does not cover the transaction's data. */
-  | 'KYC_SIGNED_DATA_MISSING';
+  | 'KYC_SIGNED_DATA_MISSING'
+  /**
+   * The record was read in person (face to face): the table holds the methods of receiving the record over
+   * the network only, and names no face-to-face letter [I].
+   */
+  | 'KYC_IN_PERSON_NOT_TABULATED';
 
 /** One reason, with the missing facts for `KYC_MISSING_ELEMENTS`. */
 export interface KycReason {
@@ -234,6 +245,16 @@ export function kycMethodFor(input: KycMethodInput): KycMethodResult {
       date,
       reasons: [{ code: 'KYC_LAW_NONE', message: 'the relying party verifies identity under no KYC law' }],
     };
+  }
+  if (kind === 'card-substitute-record' && member(evidence, 'inPerson') !== undefined) {
+    if (booleanMember(evidence, 'inPerson', 'evidence')) {
+      reasons.unshift({
+        code: 'KYC_IN_PERSON_NOT_TABULATED',
+        message:
+          'the record was read in person; the method table holds only the methods of receiving it over the network',
+      });
+      return { method: null, date, reasons };
+    }
   }
   const content = EVIDENCE_CONTENT.get(kind) ?? null;
   if (content === null) {

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   jstCalendarDate,
-  type KycEvidence,
   KycError,
+  type KycEvidence,
   type KycMethodInput,
   type KycReasonCode,
   kycMethodFor,
@@ -206,6 +206,33 @@ describe('no method', () => {
     expect(codes({ evidence: SIGNATURE, relyingParty: CARRIER, date: '2026-03-31' })).toEqual([
       'KYC_METHOD_NOT_IN_FORCE',
     ]);
+  });
+
+  it('says KYC_IN_PERSON_NOT_TABULATED for a record read face to face, before and after 2027-04-01', () => {
+    const inPerson: KycEvidence = { kind: 'card-substitute-record', elements: FOUR, inPerson: true };
+    expect(codes({ evidence: inPerson, relyingParty: BANK, date: '2027-03-31' })).toEqual([
+      'KYC_IN_PERSON_NOT_TABULATED',
+    ]);
+    expect(codes({ evidence: inPerson, relyingParty: BANK, date: '2027-04-01' })).toEqual([
+      'KYC_IN_PERSON_NOT_TABULATED',
+    ]);
+    expect(
+      codes({
+        evidence: { kind: 'card-substitute-record', elements: ['portrait'], inPerson: true },
+        relyingParty: BANK,
+        date: '2027-04-01',
+      }),
+    ).toEqual(['KYC_IN_PERSON_NOT_TABULATED', 'KYC_MISSING_ELEMENTS']);
+    expect(codes({ evidence: { ...RECORD, inPerson: false }, relyingParty: BANK, date: '2027-04-01' })).toBe(
+      '新ト',
+    );
+    expect(() =>
+      kycMethodFor({
+        evidence: { ...RECORD, inPerson: 'yes' } as unknown as KycEvidence,
+        relyingParty: BANK,
+        date: '2027-04-01',
+      }),
+    ).toThrow(KycError);
   });
 
   it('never puts personal data in a reason', () => {

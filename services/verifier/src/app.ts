@@ -9,6 +9,7 @@ import { problem } from './http/problem.js';
 import { requestLog } from './http/request-log.js';
 import { statusOfVerifierError } from './http/status-of-error.js';
 import { registerPasskeyRoutes } from './passkeys/routes.js';
+import { registerProximityRoutes } from './proximity/routes.js';
 import { registerRecordRoutes } from './records/routes.js';
 import { registerReaderKeyRoutes } from './relying-parties/reader-key-routes.js';
 import { registerRelyingPartyRoutes } from './relying-parties/routes.js';
@@ -50,6 +51,7 @@ export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   registerJpkiSessionRoutes(app, registry, deps);
   registerCrossCheckRoutes(app, registry, deps);
   registerCrossDeviceRoutes(app, registry, deps);
+  registerProximityRoutes(app, registry, deps);
 
   registerPasskeyRoutes(app, registry, deps);
 

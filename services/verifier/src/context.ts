@@ -47,6 +47,14 @@ export interface VerifierConfig {
    * passes its own (@mynakit/issuer SANDBOX_JPKI_POLICY_CONFIG).
    */
   readonly jpkiPolicies?: JpkiPolicyConfig;
+  /**
+   * Hosts (names or IP literals, lower case, optionally `host:port`) of proximity transports the verifier may
+   * connect to as a reader besides loopback (proximity/proximity-transport.ts, ARCHITECTURE.md rule 9);
+   * absent: loopback only.
+   */
+  readonly proximityTransportHosts?: readonly string[];
+  /** How long a proximity read may take from connecting to the phone's answer, seconds (default 60, at most 300). */
+  readonly proximityTimeoutSeconds?: number;
 }
 
 /**

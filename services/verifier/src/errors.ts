@@ -65,6 +65,22 @@ export type VerifierErrorCode =
    * the client id (a wallet would refuse the response URI, OpenID4VP 1.0 §5.9.3).
    */
   | 'VERIFIER_CROSS_DEVICE_UNAVAILABLE'
+  // ---- proximity sessions (src/proximity) ----
+  /** The engagement is no `mdoc:` DeviceEngagement, or it names no WebSocket transport to connect to. */
+  | 'VERIFIER_PROXIMITY_ENGAGEMENT_INVALID'
+  /**
+   * The transport the engagement names is neither loopback nor on the configured allow-list of proximity
+   * transport hosts (ARCHITECTURE.md rule 9): nothing was connected.
+   */
+  | 'VERIFIER_PROXIMITY_HOST_NOT_ALLOWED'
+  /** The phone's transport could not be reached, or closed before the session was established. */
+  | 'VERIFIER_PROXIMITY_UNREACHABLE'
+  /** The phone ended the session without answering (the holder declined, or the phone refused the request). */
+  | 'VERIFIER_PROXIMITY_DECLINED'
+  /** The phone did not answer within the reader's time limit. */
+  | 'VERIFIER_PROXIMITY_TIMEOUT'
+  /** A message of the phone was larger than the reader accepts, or could not be decrypted or read. */
+  | 'VERIFIER_PROXIMITY_MESSAGE_INVALID'
   // ---- reader authentication keys (src/relying-parties/reader-key.ts) ----
   /**
    * No reader key-encryption key is configured (a reader key is never stored in the clear), or the stored

@@ -21,6 +21,15 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
     { status: 409, title: 'The relying party cannot make a cross-device request' },
   ],
   ['VERIFIER_ORIGIN_NOT_ALLOWED', { status: 400, title: 'The origin is not allowed' }],
+  ['VERIFIER_PROXIMITY_ENGAGEMENT_INVALID', { status: 400, title: 'Invalid device engagement' }],
+  [
+    'VERIFIER_PROXIMITY_HOST_NOT_ALLOWED',
+    { status: 400, title: 'The proximity transport host is not allowed' },
+  ],
+  ['VERIFIER_PROXIMITY_UNREACHABLE', { status: 502, title: 'The phone could not be reached' }],
+  ['VERIFIER_PROXIMITY_DECLINED', { status: 409, title: 'The phone ended the session without answering' }],
+  ['VERIFIER_PROXIMITY_TIMEOUT', { status: 504, title: 'The phone did not answer in time' }],
+  ['VERIFIER_PROXIMITY_MESSAGE_INVALID', { status: 502, title: 'The phone sent an unreadable message' }],
   [
     'VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS',
     { status: 400, title: 'My Number may not be requested without a legal basis' },

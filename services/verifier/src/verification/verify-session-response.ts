@@ -114,6 +114,8 @@ export interface ChannelVerification {
   readonly verified: PresentationVerification;
   /** The record's `channel` (verification-record-content.ts). */
   readonly channel: string;
+  /** Read face to face (proximity at a counter): @mynakit/kyc tabulates no such method (KYC_IN_PERSON_NOT_TABULATED). */
+  readonly inPerson?: boolean;
 }
 
 /** Verifies the answer in one channel (Annex C, OpenID4VP over the DC API, cross-device direct_post.jwt). */
@@ -265,7 +267,11 @@ async function verifyClaimed(
     issue: async () => undefined,
     consume: async ({ nonce }) => (nonce === expected ? 'consumed' : 'unknown'),
   });
-  const { verified, channel: recordChannel } = await channel({
+  const {
+    verified,
+    channel: recordChannel,
+    inPerson,
+  } = await channel({
     session,
     trustAnchors,
     now,
@@ -328,7 +334,11 @@ async function verifyClaimed(
   let kyc: KycMethodResult | undefined;
   if (verdict === 'valid') {
     kyc = kycMethodFor({
-      evidence: { kind: 'card-substitute-record', elements: identifiers },
+      evidence: {
+        kind: 'card-substitute-record',
+        elements: identifiers,
+        ...(inPerson === true ? { inPerson } : {}),
+      },
       relyingParty: {
         law: party.config.law,
         isSignatureVerifier: party.config.isSignatureVerifier,
