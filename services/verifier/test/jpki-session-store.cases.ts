@@ -9,8 +9,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Hex } from '../src/jpki/jpki-record-content.js';
 import {
-  JpkiSessionRepository,
   type JpkiSessionKind,
+  JpkiSessionRepository,
   type NewJpkiSession,
 } from '../src/jpki/jpki-session-repository.js';
 import { runVerifierMaintenance } from '../src/maintenance.js';
@@ -102,8 +102,6 @@ export function defineJpkiSessionStoreCases(
         recordInTransaction(
           {
             store,
-            config: { origin: 'http://verifier.test' },
-            clock: () => new Date(T0),
             writerId: 'w-jpki',
           },
           {

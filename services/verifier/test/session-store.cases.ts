@@ -74,6 +74,19 @@ export function defineSessionStoreCases(
       expect(await b.sessions.get(s.id, 'another-party')).toBeUndefined();
     });
 
+    it('keeps the customer’s declaration until the session is done, then erases it', async () => {
+      const id = newId();
+      const declaration = {
+        transactionPurpose: { code: 'living-expenses' },
+        occupation: { code: 'other', detail: '通訳' },
+      };
+      await a.sessions.create({ ...(await newSession()), id, declaration });
+      expect((await b.sessions.get(id, rpId))?.declaration).toEqual(declaration);
+      expect(await b.sessions.claim(id, rpId, T0 + 1)).toBe('claimed');
+      expect(await b.sessions.complete(id, { verdict: 'valid', recordId: null, now: T0 + 2 })).toBe(true);
+      expect((await a.sessions.get(id, rpId))?.declaration).toBeNull();
+    });
+
     it('lets exactly one of many concurrent claims win, on two instances', async () => {
       for (let round = 0; round < 5; round++) {
         const s = await newSession();
@@ -133,8 +146,6 @@ export function defineSessionStoreCases(
           recordInTransaction(
             {
               store: i % 2 === 0 ? a : b,
-              config: { origin: 'http://verifier.test' },
-              clock: () => new Date(T0),
               writerId: 'w-shared',
             },
             {
@@ -157,7 +168,7 @@ export function defineSessionStoreCases(
       const unclaimed = await newSession();
       await expect(
         recordInTransaction(
-          { store: a, config: { origin: 'http://verifier.test' }, clock: () => new Date(T0) },
+          { store: a },
           {
             relyingPartyId: rpId,
             sessionId: unclaimed.id,

@@ -19,10 +19,14 @@ import {
 import { verifyRecordChains } from '../src/records/verify-chains.js';
 import type { RelyingPartyConfigInput } from '../src/relying-parties/config.js';
 import type { VerifierStore } from '../src/store/index.js';
+import { chainAppendQueueOf } from '../src/verification/chain-append-queue.js';
+import { recordInTransaction } from '../src/verification/record-in-transaction.js';
 
 /** 2026-12-01T00:00:00Z. */
 export const T0 = Date.UTC(2026, 11, 1);
 const YEAR = 365 * 86_400_000;
+/** Verifications recorded at once for one relying party: more than a pool has connections, many times over. */
+const CONCURRENT = 64;
 
 /** A configuration with the defaults left out. */
 export function rpConfig(overrides: Partial<RelyingPartyConfigInput> = {}): RelyingPartyConfigInput {
@@ -349,6 +353,68 @@ export function defineVerifierStoreCases(
       expect(second.records).toHaveLength(2);
       expect(second.next).toBeUndefined();
       expect(new Set([...first.records, ...second.records].map((r) => r.seq))).toEqual(new Set([1, 2, 3, 4]));
+    });
+
+    it('records many verifications of one relying party at once, each in its own transaction, without a conflict', async () => {
+      const rp = await newParty();
+      const writerId = 'w-concurrent';
+      const completed: string[] = [];
+      // As many at once as a busy instance has requests in flight; on PostgreSQL each transaction has its own
+      // connection, so without the per-chain queue most of them lost the race for the chain's next seq.
+      const records = await Promise.all(
+        Array.from({ length: CONCURRENT }, (_, n) =>
+          recordInTransaction(
+            { store, writerId },
+            {
+              relyingPartyId: rp.id,
+              sessionId: `session-${n}`,
+              verdict: 'valid',
+              content: recordContent(n) as never,
+              now: T0 + n,
+              complete: async (_trx, recordId) => {
+                completed.push(recordId);
+                return true;
+              },
+            },
+          ),
+        ),
+      );
+      expect(records.map((r) => r.seq).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: CONCURRENT }, (_, i) => i + 1),
+      );
+      expect(new Set(completed)).toEqual(new Set(records.map((r) => r.id)));
+      expect(chainAppendQueueOf(store).size).toBe(0);
+      const report = await verifyRecordChains(store, { checkpointPublicKey: publicKey });
+      expect(report.verdict).toBe('valid');
+    });
+
+    it('rolls back a record whose session was already used, and the next append of the chain still follows', async () => {
+      const rp = await newParty();
+      const writerId = 'w-used';
+      const refused = recordInTransaction(
+        { store, writerId },
+        {
+          relyingPartyId: rp.id,
+          sessionId: 'spent',
+          verdict: 'valid',
+          content: recordContent(1) as never,
+          now: T0,
+          complete: async () => false,
+        },
+      );
+      const next = recordInTransaction(
+        { store, writerId },
+        {
+          relyingPartyId: rp.id,
+          sessionId: 'fresh',
+          verdict: 'valid',
+          content: recordContent(2) as never,
+          now: T0 + 1,
+          complete: async () => true,
+        },
+      );
+      await expect(refused).rejects.toMatchObject({ code: 'VERIFIER_SESSION_USED' });
+      expect((await next).seq).toBe(1);
     });
   });
 }

@@ -2,19 +2,21 @@
  * The verification record and the end of its session in one transaction: either both happen or neither —
  * a session is never done without its record, and no record exists for a session still open.
  *
- * On PostgreSQL a lost compare-and-set inside appendVerificationRecord (another request of this instance
- * took the chain's next seq) aborts the whole transaction (SQLSTATE 25P02 on the next statement), so the
- * transaction is retried as a whole; on SQLite transactions run one at a time on the one connection.
+ * The requests of this instance that append to one chain are queued (chain-append-queue.ts), so they do not
+ * race for its next seq. Should a compare-and-set inside appendVerificationRecord still be lost on PostgreSQL
+ * (two instances sharing a writer id), it aborts the whole transaction (SQLSTATE 25P02 on the next statement),
+ * so the transaction is retried as a whole; on SQLite transactions run one at a time on the one connection.
  */
 import { isUniqueViolation } from '@mynakit/db';
 import type { Kysely } from 'kysely';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
 import type { JsonValue } from '../records/canonical-json.js';
-import { appendVerificationRecord, type VerificationRecord } from '../records/record-chains.js';
+import { appendVerificationRecord, chainIdOf, type VerificationRecord } from '../records/record-chains.js';
 import { SessionRepository } from '../sessions/session-repository.js';
 import { RelyingPartyRepository } from '../store/relying-party-repository.js';
 import type { VerifierDatabase } from '../store/schema.js';
+import { chainAppendQueueOf } from './chain-append-queue.js';
 
 /** Attempts of the whole transaction before VERIFIER_RECORD_CONFLICT. */
 const MAX_ATTEMPTS = 8;
@@ -40,10 +42,20 @@ function isRetryable(e: unknown): boolean {
 
 /** Appends the record and marks the claimed session done (see the file comment). */
 export async function recordInTransaction(
-  deps: VerifierDeps,
+  deps: Pick<VerifierDeps, 'store' | 'writerId'>,
   input: RecordAndCompleteInput,
 ): Promise<VerificationRecord> {
-  const store = deps.store;
+  const writerId = deps.writerId ?? 'default';
+  return chainAppendQueueOf(deps.store).run(chainIdOf(input.relyingPartyId, writerId), () =>
+    recordAndComplete(deps.store, writerId, input),
+  );
+}
+
+async function recordAndComplete(
+  store: VerifierDeps['store'],
+  writerId: string,
+  input: RecordAndCompleteInput,
+): Promise<VerificationRecord> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
       return await store.db.transaction().execute(async (trx) => {
@@ -56,7 +68,7 @@ export async function recordInTransaction(
           },
           {
             relyingPartyId: input.relyingPartyId,
-            writerId: deps.writerId ?? 'default',
+            writerId,
             content: input.content,
             now: input.now,
           },
