@@ -19,6 +19,7 @@ import { createWalletApp } from './app/wallet-app.js';
 import { openWalletDevice, type WalletDevice } from './device/wallet-device.js';
 import { WalletError } from './errors.js';
 import { type FetchFunction, IssuerClient } from './installation/issuer-client.js';
+import type { CrossDeviceFetch } from './presentation/openid4vp-cross-device.js';
 import type { PlatformAttestation } from './secure-area/platform-attestation.js';
 
 /** The phones every wallet service emulates: one iPhone-like and one Android-like. */
@@ -46,6 +47,8 @@ export interface OpenWalletOptions {
   readonly install?: EmulatorInstallation;
   /** The reader roots every phone trusts (DER): requests signed by readers under them name their requester. */
   readonly readerTrustAnchors?: readonly Uint8Array[];
+  /** How the phones reach a verifier whose QR code they scan (default: the global fetch). */
+  readonly verifierFetch?: CrossDeviceFetch;
 }
 
 /** An opened wallet: its app, phones and issuer client. */
@@ -103,6 +106,7 @@ export async function openWallet(options: OpenWalletOptions): Promise<OpenedWall
     ...(issuer === undefined ? {} : { issuer }),
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.install === undefined ? {} : { install: options.install }),
+    ...(options.verifierFetch === undefined ? {} : { verifierFetch: options.verifierFetch }),
   });
   return {
     app,

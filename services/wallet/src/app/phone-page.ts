@@ -59,6 +59,12 @@ ${
 }`;
 }
 
+/** Reading a QR code another device shows (OpenID4VP cross-device): the camera's part is the link it holds. */
+function scanForm(p: PhoneSummary): SafeHtml {
+  return html`<h3>QRコード <span class="en">QR code</span></h3>
+<form method="get" action="phones/${p.id}/openid4vp" class="scan"><label>別の端末の QR コードのリンク <span class="en">the link of a QR code on another device</span> <input name="url" placeholder="openid4vp://…" required autocomplete="off" spellcheck="false"></label> <button>読み取る / Scan</button></form>`;
+}
+
 function phoneCard(p: PhoneSummary, residents: readonly string[] | undefined): SafeHtml {
   const active = p.documents.filter((d) => d.state === 'active');
   return html`<section class="phone" data-phone="${p.id}">
@@ -99,6 +105,7 @@ ${
 <p data-offline="${p.offline ? 'yes' : 'no'}">${p.offline ? html`<span class="warn">オフライン <span class="en">offline</span></span> — 発行者からの通知を受け取りません <span class="en">(hears nothing from the issuer; keeps presenting what it holds)</span>` : html`オンライン <span class="en">online</span>`}</p>
 <form method="post" action="phones/${p.id}/offline"><input type="hidden" name="offline" value="${p.offline ? '0' : '1'}"><button>${p.offline ? 'オンラインに戻す / Go online' : 'オフラインにする / Go offline'}</button></form>
 ${p.offline ? '' : html`<form method="post" action="phones/${p.id}/notices/sync"><input type="hidden" name="biometric" value="matched"><button>顔認証でロック解除して通知を受信 / Unlock (biometric) and hear notices</button></form>`}
+${p.offline ? '' : scanForm(p)}
 ${residents === undefined || p.offline ? '' : installForm(p, residents)}
 </section>`;
 }

@@ -18,6 +18,8 @@
  *                                   types the secret to unlock that JPKI key once, as a relying party's
  *                                   request would make them — 401 WALLET_SECRET_WRONG with `remainingTries`,
  *                                   423 WALLET_SECRET_LOCKED after the last try (DOMAIN.md §3: 3 and 5 tries)
+ *   GET|POST /phones/:id/openid4vp  a QR code shown on another device: read its link, the consent screen,
+ *                                   the owner's biometric, the encrypted answer (cross-device-routes.ts)
  *   GET /health         `{ status: 'ok' }`
  *
  * The POST routes answer JSON to a JSON request and otherwise redirect (303) back to the overview page,
@@ -30,6 +32,8 @@ import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError, type WalletErrorCode } from '../errors.js';
 import type { IssuerClient } from '../installation/issuer-client.js';
 import { syncNotices } from '../notices/sync-notices.js';
+import type { CrossDeviceFetch } from '../presentation/openid4vp-cross-device.js';
+import { registerCrossDeviceRoutes } from './cross-device-routes.js';
 import { type EmulatorInstallation, registerInstallRoutes } from './install-routes.js';
 import { probeIssuer } from './issuer-status.js';
 import { renderPhonesPage, renderRefusalPage } from './phone-page.js';
@@ -45,6 +49,11 @@ export interface WalletAppDeps {
   readonly log?: (line: string) => void;
   /** Installing from the emulator (the sandbox: its test cards and IACAs); absent: the phones only show and hear. */
   readonly install?: EmulatorInstallation;
+  /**
+   * How the phones reach a verifier whose QR code they scan (its `request_uri` and `response_uri`); absent:
+   * the global fetch, as a phone on the network would. The sandbox passes its own app's.
+   */
+  readonly verifierFetch?: CrossDeviceFetch;
 }
 
 function problem(
@@ -84,7 +93,20 @@ const STATUS_OF: ReadonlyMap<WalletErrorCode, number> = new Map<WalletErrorCode,
   ['WALLET_SECRET_MISMATCH', 400],
   ['WALLET_SECRET_NOT_SET', 400],
   ['WALLET_INSTALLATION_STATE', 409],
+  ['WALLET_REQUEST_INVALID', 400],
+  ['WALLET_READER_AUTH_INVALID', 403],
+  ['WALLET_MY_NUMBER_WITHHELD', 403],
+  ['WALLET_ORIGIN_MISMATCH', 403],
+  ['WALLET_VERIFIER_REFUSED', 502],
 ]);
+
+/** The refusal page of a screen: the stable code, the wallet's message, the tries left; the code's status. */
+function refusalResponse(err: WalletError, path: string): Response {
+  return new Response(renderRefusalPage(err.code, err.message, path, err.remainingTries), {
+    status: STATUS_OF.get(err.code) ?? 500,
+    headers: { 'content-type': 'text/html; charset=utf-8' },
+  });
+}
 
 /** Reads a small form or JSON body as a string map (own properties only; at most 4 KiB). */
 async function fieldsOf(request: Request): Promise<Map<string, string>> {
@@ -199,6 +221,13 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
       wantsJson,
       ...(log === undefined ? {} : { log }),
     });
+  registerCrossDeviceRoutes(app, {
+    phone: (id) => byId.get(id),
+    isOffline: (id) => offline.has(id),
+    fetch: deps.verifierFetch ?? ((url, init) => fetch(url, init)),
+    wantsJson,
+    refusal: refusalResponse,
+  });
   app.get('/issuer-status', async (c) => c.json(await probeIssuer(deps.issuer)));
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.notFound(() => problem(404, 'WALLET_NOT_FOUND', 'Not found'));
@@ -206,11 +235,7 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
     if (err instanceof WalletError) {
       const status = STATUS_OF.get(err.code) ?? 500;
       // A form of the page (no script) gets a page back, with a way home, instead of a JSON document.
-      if (c.req.method === 'POST' && !wantsJson(c.req.raw))
-        return new Response(renderRefusalPage(err.code, err.message, c.req.path, err.remainingTries), {
-          status,
-          headers: { 'content-type': 'text/html; charset=utf-8' },
-        });
+      if (c.req.method === 'POST' && !wantsJson(c.req.raw)) return refusalResponse(err, c.req.path);
       // A WalletError's message is written by the wallet for its user and names no personal data.
       return problem(
         status,
