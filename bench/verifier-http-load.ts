@@ -7,8 +7,9 @@
  * Prints one JSON line: `{ done, seconds, latencies_ms: [...] , verdicts: {...} }`. Bounded: it stops after
  * `count` verifications or `maxSeconds`, whichever comes first.
  */
-import { readFileSync } from 'node:fs';
+
 import { createPrivateKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createAnnexCPresentation, type StoredMdoc } from '@mynakit/oid4vp';
 
 interface Plan {
@@ -55,7 +56,9 @@ async function one(i: number): Promise<void> {
     headers,
     body: JSON.stringify({ response }),
   });
-  const verdict = ((await answered.json()) as { verdict?: string; code?: string }).verdict ?? 'error';
+  const answer = (await answered.json()) as { verdict?: string; code?: string };
+  // An answer without a verdict is counted under its problem code, so that a failed run says why.
+  const verdict = answer.verdict ?? `error:${answer.code ?? answered.status}`;
   latencies.push(performance.now() - t);
   verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
 }

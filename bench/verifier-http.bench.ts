@@ -20,7 +20,10 @@
  *   verifier.http.p50_ms, p99_ms     latency of one verification as the load sees it (both requests)
  *   verifier.http.inprocess_per_s    verifyDeviceResponse per second, in process
  *   verifier.http.vs_inprocess       the ratio (goal ≥ 0.5)
- * PostgreSQL is not measured here (the bench starts no database server).
+ *   verifier.http.pg.*               the same load against the same verifier on PostgreSQL (a throwaway cluster
+ *                                    from the system binaries, /usr/lib/postgresql/<v>/bin, with its default
+ *                                    durability: fsync and synchronous commit on), reported without a goal;
+ *                                    skipped with a line on stderr where no PostgreSQL binaries exist
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +41,7 @@ import {
 } from '@mynakit/mdoc';
 import { jpMncElements, makeIssuerChain, p256, portrait } from '../packages/mdoc/test/fixtures.js';
 import { startVerifier } from '../services/verifier/src/server.js';
+import { type PostgresCluster, startPostgresCluster } from '../test/helpers/postgres-cluster.js';
 import type { BenchFigure } from './figure.js';
 
 const DOCS = 100;
@@ -146,6 +150,70 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
   const inProcess: number[] = [];
   for (let k = 0; k < 6; k++) inProcess.push(await inProcessRound());
 
+  // SQLite first (the embedded default, the goal's figure), then PostgreSQL (reported, no goal).
+  const sqlite = await measureOverHttp({ chain, issued });
+  for (let k = 0; k < 6; k++) inProcess.push(await inProcessRound());
+  let postgres: HttpRun | undefined;
+  let postgresSkipped: string | undefined;
+  let cluster: PostgresCluster | undefined;
+  try {
+    cluster = await startPostgresCluster({ durable: true });
+  } catch (e) {
+    postgresSkipped = (e as Error).message.split('\n')[0];
+  }
+  if (cluster !== undefined) {
+    try {
+      postgres = await measureOverHttp({ chain, issued, databaseUrl: cluster.url });
+    } finally {
+      cluster.stop();
+    }
+  }
+  inProcess.sort((a, b) => a - b);
+  const inProcessPerS = quantile(inProcess, 0.5);
+  const figures = (prefix: string, run: HttpRun, note: string): BenchFigure[] => [
+    { name: `${prefix}.per_s`, value: round(run.perS, 1), unit: 'verif/s', note },
+    { name: `${prefix}.p50_ms`, value: round(run.p50, 2), unit: 'ms' },
+    { name: `${prefix}.p99_ms`, value: round(run.p99, 2), unit: 'ms' },
+    {
+      name: `${prefix}.vs_inprocess`,
+      value: round(run.perS / inProcessPerS, 4),
+      unit: 'ratio',
+      ratio_to: 'verifier.http.inprocess_per_s',
+    },
+  ];
+  const common =
+    `${COUNT} Annex C verifications (session + answer + record), ${CONCURRENCY} in flight from a second process, ` +
+    `one verifier process, loopback HTTP; ${DOCS} distinct records with a 20 KiB portrait`;
+  const out: BenchFigure[] = [
+    ...figures('verifier.http', sqlite, `${common}; SQLite WAL synchronous=FULL`),
+    { name: 'verifier.http.inprocess_per_s', value: Math.round(inProcessPerS), unit: 'verif/s' },
+  ];
+  if (postgres !== undefined)
+    out.push(
+      ...figures(
+        'verifier.http.pg',
+        postgres,
+        `${common}; PostgreSQL on loopback with its default durability (fsync on, synchronous_commit on), ` +
+          'a throwaway cluster started from the system binaries',
+      ),
+    );
+  else console.error(`verifier-http: PostgreSQL not measured (${postgresSkipped})`);
+  return out;
+}
+
+interface HttpRun {
+  readonly perS: number;
+  readonly p50: number;
+  readonly p99: number;
+}
+
+/** One verifier process on `databaseUrl` (default: SQLite in a fresh data folder), a warm-up, then the load. */
+async function measureOverHttp(input: {
+  readonly chain: ReturnType<typeof makeIssuerChain>;
+  readonly issued: readonly { issuerSigned: Uint8Array; deviceKey: ReturnType<typeof p256> }[];
+  readonly databaseUrl?: string;
+}): Promise<HttpRun> {
+  const { chain, issued } = input;
   const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-bench-verifier-'));
   const verifier = await startVerifier({
     port: 0,
@@ -154,6 +222,7 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
     maintenanceIntervalMs: 0,
     checkpointIntervalMs: 0,
     log: () => undefined,
+    ...(input.databaseUrl === undefined ? {} : { databaseUrl: input.databaseUrl }),
   });
   try {
     const created = await fetch(`${verifier.url}/relying-parties`, {
@@ -195,26 +264,12 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
     const load = await runLoad(plan(COUNT));
     if (load.done !== COUNT || (load.verdicts.valid ?? 0) !== COUNT)
       throw new Error(`not every verification was valid: ${JSON.stringify(load.verdicts)} of ${load.done}`);
-    for (let k = 0; k < 6; k++) inProcess.push(await inProcessRound());
-    inProcess.sort((a, b) => a - b);
-    const inProcessPerS = quantile(inProcess, 0.5);
-    const perS = load.done / load.seconds;
     const latencies = [...load.latencies_ms].sort((a, b) => a - b);
-    const note =
-      `${COUNT} Annex C verifications (session + answer + record), ${CONCURRENCY} in flight from a second process, ` +
-      `one verifier process on SQLite WAL synchronous=FULL, loopback HTTP; ${DOCS} distinct records with a 20 KiB portrait`;
-    return [
-      { name: 'verifier.http.per_s', value: round(perS, 1), unit: 'verif/s', note },
-      { name: 'verifier.http.p50_ms', value: round(quantile(latencies, 0.5), 2), unit: 'ms' },
-      { name: 'verifier.http.p99_ms', value: round(quantile(latencies, 0.99), 2), unit: 'ms' },
-      { name: 'verifier.http.inprocess_per_s', value: Math.round(inProcessPerS), unit: 'verif/s' },
-      {
-        name: 'verifier.http.vs_inprocess',
-        value: round(perS / inProcessPerS, 4),
-        unit: 'ratio',
-        ratio_to: 'verifier.http.inprocess_per_s',
-      },
-    ];
+    return {
+      perS: load.done / load.seconds,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+    };
   } finally {
     await verifier.close();
     rmSync(dataDir, { recursive: true, force: true });
