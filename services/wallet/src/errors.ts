@@ -82,6 +82,8 @@ export type WalletErrorCode =
   | 'WALLET_REQUEST_INVALID'
   /** The page's origin is not one the signed request names (OpenID4VP 1.0 Appendix A `expected_origins`). */
   | 'WALLET_ORIGIN_MISMATCH'
+  /** The request names a Digital Credentials API protocol the phone does not answer. */
+  | 'WALLET_PROTOCOL_UNSUPPORTED'
   /** The verifier's response endpoint refused the answer (used, expired or unknown session; OpenID4VP 1.0 §8.2). */
   | 'WALLET_VERIFIER_REFUSED';
 

@@ -1,6 +1,7 @@
 /**
- * What every OpenID4VP channel of the phone reads the same way once the request object verified
- * (openid4vp-presentation.ts over the Digital Credentials API, openid4vp-cross-device.ts by QR code): the
+ * What every OpenID4VP channel of the phone reads the same way once the request is read — a request
+ * object verified, or an unsigned DC API request taken as it came (openid4vp-presentation.ts over the
+ * Digital Credentials API, openid4vp-cross-device.ts by QR code): the
  * wallet's error for a refusal of @mynakit/oid4vp (signature, chain or client id → WALLET_READER_AUTH_INVALID,
  * the page's origin → WALLET_ORIGIN_MISMATCH, anything else of the protocol → WALLET_REQUEST_INVALID), the
  * reader roots, the requester its certificate proves with the legal basis it declares, and the DCQL query
