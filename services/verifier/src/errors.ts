@@ -139,9 +139,13 @@ export type VerifierErrorCode =
   | 'VERIFIER_UNAUTHORIZED'
   /** The API key is valid but its role may not use this route. */
   | 'VERIFIER_FORBIDDEN'
-  // ---- the checkpoint key (src/keys) ----
-  /** The checkpoint key file cannot be read as a P-256 private key. */
+  // ---- the checkpoint key and the sealed secrets (src/keys) ----
+  /** The checkpoint key is no P-256 private key, or a sealed secret does not decrypt (altered, truncated). */
   | 'VERIFIER_KEY_CORRUPT'
+  /** The key-encryption key (`MYNAKIT_KEK`, or the stored one) is not 32 bytes (base64url for MYNAKIT_KEK). */
+  | 'VERIFIER_KEY_INVALID_KEK'
+  /** The key-encryption key is not the one the verifier's secrets were sealed with: the start fails. */
+  | 'VERIFIER_KEY_WRONG_KEK'
   // ---- the server (src/server.ts) ----
   /** The port is taken by another process. */
   | 'VERIFIER_PORT_IN_USE';

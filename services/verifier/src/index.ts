@@ -47,11 +47,20 @@ export {
 } from './jpki/verify-jpki-answer.js';
 export {
   CHECKPOINT_KEY_FILE,
+  CHECKPOINT_KEY_SECRET,
   CHECKPOINT_PUBLIC_KEY_FILE,
   type CheckpointKey,
   readCheckpointKey,
   readOrCreateCheckpointKey,
 } from './keys/checkpoint-key.js';
+export {
+  KEK_FILE,
+  type LegacySecretFile,
+  type OpenedSecret,
+  SECRETS_DIR,
+  VerifierSecrets,
+  type VerifierSecretsOptions,
+} from './keys/sealed-secrets.js';
 export {
   runVerifierMaintenance,
   VERIFIER_MAINTENANCE_INTERVAL_MS,

@@ -1,6 +1,7 @@
 /**
  * The verifier as a service (ARCHITECTURE.md rule 8): `openVerifier` opens its data under
- * `<dataDir>/verifier/` (SQLite `verifier.sqlite`, the checkpoint key, the operator token, the writer id) or
+ * `<dataDir>/verifier/` (SQLite `verifier.sqlite`, its secrets sealed under the key-encryption key
+ * `MYNAKIT_KEK` — the checkpoint key among them — the operator token, the writer id) or
  * PostgreSQL schema `verifier` when a database URL is given, and builds the app; `startVerifier` also listens
  * (`mynakit verifier`, loopback by default) and signs checkpoints of the record chains periodically.
  *
@@ -22,6 +23,7 @@ import type { VerifierEnv } from './http/auth.js';
 import type { JpkiStatusConfig } from './jpki/jpki-status.js';
 import { checkPlatformOperatorConfig, type PlatformOperatorConfig } from './jpki/platform-operator-status.js';
 import { type CheckpointKey, readOrCreateCheckpointKey } from './keys/checkpoint-key.js';
+import { decodeKeyLine, KEK_FILE, VerifierSecrets } from './keys/sealed-secrets.js';
 import { runVerifierMaintenance, VERIFIER_MAINTENANCE_INTERVAL_MS } from './maintenance.js';
 import { es256Signer, signCheckpoints } from './records/checkpoints.js';
 import { configuredStatusListFetcher, type StatusListFetcher } from './revocation/status-list-fetcher.js';
@@ -40,6 +42,11 @@ export interface OpenVerifierOptions {
   readonly origin: string;
   /** The operator token; absent: read from (or created once into) `<dataDir>/verifier/admin-token`. */
   readonly adminToken?: string;
+  /**
+   * The key-encryption key the verifier's secrets are sealed under (keys/sealed-secrets.ts): 32 bytes, or
+   * their base64url text (`MYNAKIT_KEK`); absent: generated once into `<dataDir>/verifier/kek`.
+   */
+  readonly kek?: Uint8Array | string;
   /** This instance's writer id (its own record chains); absent: `<dataDir>/verifier/writer-id`, made once. */
   readonly writerId?: string;
   readonly clock?: () => Date;
@@ -109,7 +116,33 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
   const jpkiStatus = jpkiStatusOf(options);
   const dir = join(options.dataDir, 'verifier');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const checkpointKey = await readOrCreateCheckpointKey(options.dataDir);
+  // The checkpoint key and the keys that seal sessions' and reader keys' secrets are kept sealed under the
+  // KEK (keys/sealed-secrets.ts); plain files of an earlier version are sealed here and removed. A wrong
+  // KEK stops the start (VERIFIER_KEY_WRONG_KEK) before the database is opened.
+  const secrets = await VerifierSecrets.open({
+    dataDir: options.dataDir,
+    ...(options.kek === undefined ? {} : { kek: options.kek }),
+  });
+  const checkpointKey = await readOrCreateCheckpointKey(options.dataDir, secrets);
+  // Sessions' HPKE keys are sealed at rest under this key (sessions/session-key.ts), relying parties'
+  // reader-authentication keys under their own (relying-parties/reader-key.ts); instances sharing the data
+  // directory (or its secrets and KEK) share them.
+  const sessionSecret = await secrets.secret('session-kek', () => randomBytes(32), {
+    file: 'session-kek',
+    decode: decodeKeyLine,
+  });
+  const readerSecret = await secrets.secret('reader-kek', () => randomBytes(32), {
+    file: 'reader-kek',
+    decode: decodeKeyLine,
+  });
+  const sessionKek = sessionSecret.bytes;
+  const readerKek = readerSecret.bytes;
+  for (const [name, migrated] of [
+    ['checkpoint key', checkpointKey.migrated],
+    ['session-kek', sessionSecret.migrated],
+    ['reader-kek', readerSecret.migrated],
+  ] as const)
+    if (migrated) log(`verifier: ${name} moved from its plain file into sealed form`);
   let adminTokenFile: string | undefined;
   let adminToken = options.adminToken;
   if (adminToken === undefined) {
@@ -123,18 +156,6 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
     url: options.databaseUrl ?? `sqlite:${join(dir, 'verifier.sqlite')}`,
     schema: 'verifier',
   });
-  // Sessions' HPKE keys are sealed at rest under this key (sessions/session-key.ts); like the checkpoint
-  // key it is a file protected by permissions, shared by instances that share the data directory.
-  const sessionKek = Buffer.from(
-    await readOrCreateLine(join(dir, 'session-kek'), () => randomBytes(32).toString('base64url')),
-    'base64url',
-  );
-  // Relying parties' reader-authentication keys are sealed under their own key (relying-parties/reader-key.ts):
-  // a file like the session key's, shared by the instances of one deployment.
-  const readerKek = Buffer.from(
-    await readOrCreateLine(join(dir, 'reader-kek'), () => randomBytes(32).toString('base64url')),
-    'base64url',
-  );
   const fetchStatusList =
     options.fetchStatusList ??
     configuredStatusListFetcher({ allowedOrigins: options.statusListOrigins ?? [] });
@@ -155,7 +176,11 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
     jpkiStatus,
   };
   if (adminTokenFile !== undefined) log(`verifier: operator token for /relying-parties: ${adminTokenFile}`);
-  log(`verifier: checkpoint key ${checkpointKey.file} (file permissions only, not encrypted at rest)`);
+  log(
+    `verifier: secrets sealed in ${secrets.dir} under the key-encryption key ${
+      secrets.kekSource === 'configured' ? 'from MYNAKIT_KEK' : `in ${join(dir, KEK_FILE)}`
+    }`,
+  );
   // Expired sessions and records past retention are cleared at open and then every interval, on a timer
   // that does not keep the process alive; a failed run is logged and the next one tries again.
   const maintain = async () => {

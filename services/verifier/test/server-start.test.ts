@@ -1,6 +1,6 @@
 /**
  * startVerifier: a taken port fails at once with VERIFIER_PORT_IN_USE; a start creates the checkpoint key
- * (owner-only file) and operator token under `<dataDir>/verifier/`, answers /health, and signs a checkpoint
+ * (sealed, owner-only file) and operator token under `<dataDir>/verifier/`, answers /health, and signs a checkpoint
  * of the chains at close; a second start reads the same key and writer id.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -45,8 +45,10 @@ describe('startVerifier', () => {
       checkpointIntervalMs: 0,
     });
     expect(await (await fetch(`${first.url}/health`)).json()).toEqual({ status: 'ok' });
-    const key = join(dataDir, 'verifier', 'checkpoint-key.pem');
+    // The checkpoint key is kept sealed (owner-only file); no plain PEM of it is written.
+    const key = join(dataDir, 'verifier', 'secrets', 'checkpoint-key.sealed');
     expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(() => statSync(join(dataDir, 'verifier', 'checkpoint-key.pem'))).toThrow();
     expect(statSync(join(dataDir, 'verifier', 'admin-token')).mode & 0o777).toBe(0o600);
     const { relyingParty } = await first.store.relyingParties.create(
       {

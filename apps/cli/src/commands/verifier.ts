@@ -10,13 +10,47 @@ import { type RunningService, runService, type ServiceStartOptions } from './ser
  *
  *   port       --port, else PORT, else 8403 (0: any free port; the log line `listening on …` names it)
  *   database   DATABASE_URL (PostgreSQL, schema verifier); absent: SQLite under the data directory
+ *   keys       MYNAKIT_KEK (32 bytes base64url) seals the verifier's secrets; absent: `<dir>/verifier/kek`
+ *   platform   MYNAKIT_PLATFORM_STATUS_URL with _CLIENT_ID and _CLIENT_SECRET: the platform operator JPKI
+ *              status is asked of for relying parties with `jpkiStatusVia: 'platform-operator'`
  */
 export const DEFAULT_VERIFIER_PORT = 8403;
 
+interface PlatformOperator {
+  origin: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 interface VerifierModule {
   startVerifier(
-    options: ServiceStartOptions & { statusListOrigins?: readonly string[] },
+    options: ServiceStartOptions & {
+      statusListOrigins?: readonly string[];
+      jpkiPlatformOperator?: PlatformOperator;
+    },
   ): Promise<RunningService>;
+}
+
+/**
+ * The platform operator from MYNAKIT_PLATFORM_STATUS_URL, _CLIENT_ID and _CLIENT_SECRET: all three or none.
+ * The secret is never echoed.
+ */
+function platformOperatorFromEnv(env: NodeJS.ProcessEnv): PlatformOperator | undefined {
+  const url = env.MYNAKIT_PLATFORM_STATUS_URL || undefined;
+  const clientId = env.MYNAKIT_PLATFORM_STATUS_CLIENT_ID || undefined;
+  const clientSecret = env.MYNAKIT_PLATFORM_STATUS_CLIENT_SECRET || undefined;
+  if (url === undefined && clientId === undefined && clientSecret === undefined) return undefined;
+  if (url === undefined || clientId === undefined || clientSecret === undefined)
+    throw new UsageError(
+      'MYNAKIT_PLATFORM_STATUS_URL, MYNAKIT_PLATFORM_STATUS_CLIENT_ID and MYNAKIT_PLATFORM_STATUS_CLIENT_SECRET go together',
+    );
+  let origin: string;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    throw new UsageError(`MYNAKIT_PLATFORM_STATUS_URL '${url}' is not a URL`);
+  }
+  return { origin, clientId, clientSecret };
 }
 
 /** The origins status lists may be fetched from: the issuers given (rule 9: no other outbound request). */
@@ -54,9 +88,15 @@ export function registerVerifierCommand(program: Command, ctx: CommandContext): 
         '  DATABASE_URL      PostgreSQL URL (schema verifier); default SQLite <dir>/verifier/verifier.sqlite',
         '  MYNAKIT_ISSUER_URL  the issuer whose status lists may be fetched when --issuer-url is not given;',
         '                    with none, every revocation check is undetermined and the policy decides',
+        "  MYNAKIT_KEK       key-encryption key of the verifier's secrets, 32 bytes base64url;",
+        '                    default <dir>/verifier/kek',
+        '  MYNAKIT_PLATFORM_STATUS_URL, MYNAKIT_PLATFORM_STATUS_CLIENT_ID, MYNAKIT_PLATFORM_STATUS_CLIENT_SECRET',
+        '                    the platform operator asked for the JPKI status of relying parties whose',
+        "                    jpkiStatusVia is 'platform-operator' (the issuer's POST /platform/certificate-status)",
         '',
         'The operator token of /relying-parties is in <dir>/verifier/admin-token; checkpoints of the record',
-        'chains are signed with <dir>/verifier/checkpoint-key.pem every minute. Stop with Ctrl-C.',
+        'chains are signed every minute with the checkpoint key, kept sealed in <dir>/verifier/secrets/',
+        '(its public key: <dir>/verifier/checkpoint-key.pub.pem). Stop with Ctrl-C.',
         'Exit codes: 0 stopped, 64 usage error, 70 the port is taken or the verifier could not start.',
         '',
       ].join('\n'),
@@ -65,11 +105,17 @@ export function registerVerifierCommand(program: Command, ctx: CommandContext): 
       const issuers =
         opts.issuerUrl ?? (process.env.MYNAKIT_ISSUER_URL ? [process.env.MYNAKIT_ISSUER_URL] : []);
       const origins = statusListOrigins(issuers);
+      const platformOperator = platformOperatorFromEnv(process.env);
       return runService(
         {
           name: 'verifier',
           moduleName: '@mynakit/verifier',
-          start: (m, o) => (m as VerifierModule).startVerifier({ ...o, statusListOrigins: origins }),
+          start: (m, o) =>
+            (m as VerifierModule).startVerifier({
+              ...o,
+              statusListOrigins: origins,
+              ...(platformOperator === undefined ? {} : { jpkiPlatformOperator: platformOperator }),
+            }),
           defaultPort: DEFAULT_VERIFIER_PORT,
           portInUseCode: 'VERIFIER_PORT_IN_USE',
         },

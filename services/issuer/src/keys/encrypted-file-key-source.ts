@@ -1,6 +1,7 @@
 /**
  * The sandbox's KeySource: one file per key, `<dataDir>/issuer/keys/<name>.key`, holding the PKCS #8 DER
- * private key encrypted with AES-256-GCM (NIST SP 800-38D) under a 32-byte key-encryption key (KEK):
+ * private key encrypted with AES-256-GCM (NIST SP 800-38D) under a 32-byte key-encryption key (KEK), in
+ * the format every mynakit service seals its secrets with (@mynakit/http-kit sealSecret):
  *
  *   key file  = version (1 byte, 0x01) ‖ IV (12 random bytes) ‖ ciphertext ‖ tag (16 bytes)
  *   AAD       = version ‖ "mynakit issuer key " ‖ key name (UTF-8)
@@ -12,35 +13,30 @@
  * over a fixed text), is written with the first KEK the store sees, so opening the store with another
  * KEK fails at once (ISSUER_KEY_WRONG_KEK) instead of at the first signature.
  *
- * Every file is written once and atomically (write-once-file.ts): two instances creating the same key
+ * Every file is written once and atomically (@mynakit/http-kit writeFileOnce): two instances creating the same key
  * concurrently both end with the key that was stored first. Decrypted keys stay inside this object as
  * KeyObjects; nothing returns or exports them.
  */
-import {
-  createCipheriv,
-  createDecipheriv,
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPair,
-  type KeyObject,
-  randomBytes,
-} from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import {
+  decodeKek,
+  KEK_LENGTH,
+  openKeyEncryptionKey,
+  readFileIfExists,
+  sealSecret,
+  unsealSecret,
+  writeFileOnce,
+} from '@mynakit/http-kit';
 import { keyObjectSigner, PkiError, type SigningAlgorithm } from '@mynakit/pki';
 import { IssuerError } from '../errors.js';
 import { assertKeyName, type IssuerKeySpec, type KeySource } from './key-source.js';
-import { readFileIfExists, readOrCreateFile, writeFileOnce } from './write-once-file.js';
 
-const VERSION = 0x01;
-const IV_LENGTH = 12;
-const TAG_LENGTH = 16;
-/** AES-256: the KEK is 32 bytes. */
-export const KEK_LENGTH = 32;
+export { KEK_LENGTH };
+
 const KEY_AAD_PREFIX = 'mynakit issuer key ';
-const CHECK_AAD = 'mynakit issuer kek check';
-const CHECK_TEXT = 'mynakit issuer key-encryption key';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
@@ -57,11 +53,10 @@ export interface EncryptedFileKeySourceOptions {
  * is not exactly that.
  */
 export function parseKek(text: string): Uint8Array {
-  const trimmed = text.trim();
-  const bytes = /^[A-Za-z0-9_-]+$/.test(trimmed) ? Buffer.from(trimmed, 'base64url') : Buffer.alloc(0);
-  if (bytes.length !== KEK_LENGTH)
+  const kek = decodeKek(text);
+  if (kek === undefined)
     throw new IssuerError('ISSUER_KEY_INVALID_KEK', `the KEK must be ${KEK_LENGTH} bytes in base64url`);
-  return new Uint8Array(bytes);
+  return kek;
 }
 
 /** The KeySource of the sandbox: AES-256-GCM-encrypted PKCS #8 files (see the file comment). */
@@ -85,26 +80,25 @@ export class EncryptedFileKeySource implements KeySource {
     const issuerDir = join(options.dataDir, 'issuer');
     const dir = join(issuerDir, 'keys');
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    let kek: Buffer;
-    if (options.kek !== undefined) {
-      if (options.kek.length !== KEK_LENGTH)
-        throw new IssuerError('ISSUER_KEY_INVALID_KEK', `the KEK must be ${KEK_LENGTH} bytes`);
-      kek = Buffer.from(options.kek);
-    } else {
-      const stored = await readOrCreateFile(join(issuerDir, 'kek'), () => randomBytes(KEK_LENGTH));
-      if (stored.bytes.length !== KEK_LENGTH)
-        throw new IssuerError('ISSUER_KEY_INVALID_KEK', `the stored KEK file is not ${KEK_LENGTH} bytes`);
-      kek = Buffer.from(stored.bytes);
-    }
-    const check = await readOrCreateFile(join(dir, 'kek-check'), () =>
-      seal(kek, Buffer.from(CHECK_AAD), Buffer.from(CHECK_TEXT)),
-    );
-    if (unseal(kek, Buffer.from(CHECK_AAD), check.bytes) === undefined)
-      throw new IssuerError(
-        'ISSUER_KEY_WRONG_KEK',
-        'the key-encryption key is not the one this key store was created with',
-      );
-    return new EncryptedFileKeySource(dir, kek);
+    const opened = await openKeyEncryptionKey({
+      ...(options.kek === undefined ? {} : { kek: options.kek }),
+      kekFile: join(issuerDir, 'kek'),
+      checkFile: join(dir, 'kek-check'),
+      service: 'issuer',
+    });
+    if (!opened.ok)
+      throw opened.reason === 'wrong-kek'
+        ? new IssuerError(
+            'ISSUER_KEY_WRONG_KEK',
+            'the key-encryption key is not the one this key store was created with',
+          )
+        : new IssuerError(
+            'ISSUER_KEY_INVALID_KEK',
+            opened.reason === 'invalid-kek'
+              ? `the KEK must be ${KEK_LENGTH} bytes`
+              : `the stored KEK file is not ${KEK_LENGTH} bytes`,
+          );
+    return new EncryptedFileKeySource(dir, opened.kek);
   }
 
   async ensureKey(name: string, spec: IssuerKeySpec): Promise<KeyObject> {
@@ -116,7 +110,7 @@ export class EncryptedFileKeySource implements KeySource {
         ? await generateKeyPairAsync('ec', { namedCurve: 'prime256v1' })
         : await generateKeyPairAsync('rsa', { modulusLength: 2048, publicExponent: 0x10001 });
     const pkcs8 = pair.privateKey.export({ type: 'pkcs8', format: 'der' });
-    const sealed = seal(this.#kek, keyAad(name), pkcs8);
+    const sealed = sealSecret(this.#kek, keyAad(name), pkcs8);
     pkcs8.fill(0);
     if (await writeFileOnce(this.#path(name), sealed)) {
       this.#keys.set(name, pair.privateKey);
@@ -158,7 +152,7 @@ export class EncryptedFileKeySource implements KeySource {
     if (cached !== undefined) return cached;
     const sealed = await readFileIfExists(this.#path(name));
     if (sealed === undefined) return undefined;
-    const pkcs8 = unseal(this.#kek, keyAad(name), sealed);
+    const pkcs8 = unsealSecret(this.#kek, keyAad(name), sealed);
     if (pkcs8 === undefined)
       throw new IssuerError(
         'ISSUER_KEY_CORRUPT',
@@ -177,34 +171,8 @@ export class EncryptedFileKeySource implements KeySource {
   }
 }
 
-function keyAad(name: string): Buffer {
-  return Buffer.from(KEY_AAD_PREFIX + name, 'utf8');
-}
-
-/** version ‖ IV ‖ AES-256-GCM(kek, IV, aad = version ‖ aad)(plaintext) ‖ tag. */
-function seal(kek: Buffer, aad: Buffer, plaintext: Uint8Array): Uint8Array {
-  const iv = randomBytes(IV_LENGTH);
-  const version = Buffer.of(VERSION);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv, { authTagLength: TAG_LENGTH });
-  cipher.setAAD(Buffer.concat([version, aad]));
-  const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return new Uint8Array(Buffer.concat([version, iv, body, cipher.getAuthTag()]));
-}
-
-/** The plaintext, or undefined when the version is unknown or authentication fails. */
-function unseal(kek: Buffer, aad: Buffer, sealed: Uint8Array): Buffer | undefined {
-  if (sealed.length < 1 + IV_LENGTH + TAG_LENGTH || sealed[0] !== VERSION) return undefined;
-  const iv = sealed.subarray(1, 1 + IV_LENGTH);
-  const body = sealed.subarray(1 + IV_LENGTH, sealed.length - TAG_LENGTH);
-  const tag = sealed.subarray(sealed.length - TAG_LENGTH);
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, iv, { authTagLength: TAG_LENGTH });
-    decipher.setAAD(Buffer.concat([Buffer.of(VERSION), aad]));
-    decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(body), decipher.final()]);
-  } catch {
-    return undefined;
-  }
+function keyAad(name: string): string {
+  return KEY_AAD_PREFIX + name;
 }
 
 /** The public key of `key`, which must be of `spec` (ISSUER_KEY_SPEC_MISMATCH otherwise). */

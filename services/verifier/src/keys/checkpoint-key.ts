@@ -1,19 +1,24 @@
 /**
- * The checkpoint signing key of a verifier started on its own: a P-256 private key in PKCS #8 PEM at
- * `<dataDir>/verifier/checkpoint-key.pem`, created once with mode 0600 (owner read/write only), and its
- * public key beside it (`checkpoint-key.pub.pem`) for whoever verifies the chains.
+ * The checkpoint signing key of a verifier started on its own: a P-256 private key (PKCS #8), kept sealed
+ * under the verifier's key-encryption key as secret `checkpoint-key` (sealed-secrets.ts:
+ * `<dataDir>/verifier/secrets/checkpoint-key.sealed`), and its public key in the clear beside it
+ * (`<dataDir>/verifier/checkpoint-key.pub.pem`) for whoever verifies the chains (`mynakit records verify`).
+ * A key kept by an earlier version as plain PEM (`checkpoint-key.pem`) is sealed at open and the plain file
+ * removed; its public key stays the same, so earlier checkpoints go on verifying.
  *
- * Limitation: the key is protected by file permissions only, not encrypted at rest (the issuer's
- * encrypted key source is not shared yet). Instances of one deployment that share a PostgreSQL must share
- * this key file too (ARCHITECTURE.md rule 7), or verifyRecordChains with one public key reports the other
- * instances' checkpoints as failing.
+ * Instances of one deployment that share a PostgreSQL must share this key (ARCHITECTURE.md rule 7) — the
+ * same data directory, or its `secrets/` and KEK — or verifyRecordChains with one public key reports the
+ * other instances' checkpoints as failing.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { VerifierError } from '../errors.js';
+import type { LegacySecretFile, VerifierSecrets } from './sealed-secrets.js';
 
-/** The key file's name under `<dataDir>/verifier/`. */
+/** The secret's name (sealed-secrets.ts). */
+export const CHECKPOINT_KEY_SECRET = 'checkpoint-key';
+/** The plain PEM file an earlier version kept the key in, under `<dataDir>/verifier/` (migrated at open). */
 export const CHECKPOINT_KEY_FILE = 'checkpoint-key.pem';
 /** The public key's file name under `<dataDir>/verifier/`. */
 export const CHECKPOINT_PUBLIC_KEY_FILE = 'checkpoint-key.pub.pem';
@@ -22,7 +27,7 @@ export const CHECKPOINT_PUBLIC_KEY_FILE = 'checkpoint-key.pub.pem';
 export interface CheckpointKey {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
-  /** Where the private key is. */
+  /** Where the private key is kept (sealed). */
   readonly file: string;
 }
 
@@ -31,51 +36,65 @@ function checkP256(key: KeyObject): void {
     throw new VerifierError('VERIFIER_KEY_CORRUPT', 'the checkpoint key is not a P-256 key');
 }
 
-/** Reads the checkpoint private key of `<dataDir>/verifier/`, or undefined when there is none. */
-export async function readCheckpointKey(dataDir: string): Promise<CheckpointKey | undefined> {
-  const file = join(dataDir, 'verifier', CHECKPOINT_KEY_FILE);
-  let pem: string;
-  try {
-    pem = await readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
-  }
+/** The plain PEM of an earlier version, as PKCS #8 DER. */
+const LEGACY_PEM: LegacySecretFile = {
+  file: CHECKPOINT_KEY_FILE,
+  decode: (bytes) => {
+    try {
+      return new Uint8Array(
+        createPrivateKey(Buffer.from(bytes).toString('utf8')).export({ type: 'pkcs8', format: 'der' }),
+      );
+    } catch (e) {
+      throw new VerifierError('VERIFIER_KEY_CORRUPT', 'the checkpoint key file is not a private key', {
+        cause: e,
+      });
+    }
+  },
+};
+
+function keyOf(der: Uint8Array, file: string): CheckpointKey {
   let privateKey: KeyObject;
   try {
-    privateKey = createPrivateKey(pem);
+    privateKey = createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
   } catch (e) {
-    throw new VerifierError('VERIFIER_KEY_CORRUPT', 'the checkpoint key file is not a private key', {
-      cause: e,
-    });
+    throw new VerifierError('VERIFIER_KEY_CORRUPT', 'the checkpoint key is not a private key', { cause: e });
   }
   checkP256(privateKey);
   return { privateKey, publicKey: createPublicKey(privateKey), file };
 }
 
-/** Reads the checkpoint key, or creates it (mode 0600) with its public key beside it. */
-export async function readOrCreateCheckpointKey(dataDir: string): Promise<CheckpointKey> {
-  const found = await readCheckpointKey(dataDir);
-  if (found !== undefined) return found;
-  const dir = join(dataDir, 'verifier');
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const file = join(dir, CHECKPOINT_KEY_FILE);
+/** Reads the checkpoint private key (sealed, or still plain), or undefined when there is none. */
+export async function readCheckpointKey(secrets: VerifierSecrets): Promise<CheckpointKey | undefined> {
+  const found = await secrets.read(CHECKPOINT_KEY_SECRET, LEGACY_PEM);
+  return found === undefined ? undefined : keyOf(found.bytes, found.file);
+}
+
+/**
+ * Reads the checkpoint key, or creates it — sealed; a plain one from before is sealed and its file
+ * removed — and writes its public key beside it when absent.
+ */
+export async function readOrCreateCheckpointKey(
+  dataDir: string,
+  secrets: VerifierSecrets,
+): Promise<CheckpointKey & { readonly migrated: boolean }> {
+  const opened = await secrets.secret(
+    CHECKPOINT_KEY_SECRET,
+    () => {
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      return new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der' }));
+    },
+    LEGACY_PEM,
+  );
+  const key = keyOf(opened.bytes, opened.file);
+  opened.bytes.fill(0);
   try {
-    // `wx`: never overwrite a key another process created meanwhile; then read whichever won.
-    await writeFile(file, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
-    await chmod(file, 0o600);
     await writeFile(
-      join(dir, CHECKPOINT_PUBLIC_KEY_FILE),
-      publicKey.export({ type: 'spki', format: 'pem' }),
-      {
-        mode: 0o644,
-      },
+      join(dataDir, 'verifier', CHECKPOINT_PUBLIC_KEY_FILE),
+      key.publicKey.export({ type: 'spki', format: 'pem' }),
+      { mode: 0o644, flag: 'wx' },
     );
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
-  const key = await readCheckpointKey(dataDir);
-  if (key === undefined) throw new VerifierError('VERIFIER_KEY_CORRUPT', 'the checkpoint key file vanished');
-  return key;
+  return { ...key, migrated: opened.migrated };
 }
