@@ -89,6 +89,7 @@ export function renderRelyingPartiesPage(): string {
     html`<h1>依拠当事者 <span class="en">Relying parties</span></h1>
 <ul>
 <li><a href="/verifier/bank/"><strong>銀行の口座開設</strong> <span class="en">A bank's account opening</span></a> — カード代替電磁的記録で本人確認(犯収法)<span class="en">identity verification with the card-substitute record (犯収法)</span></li>
+<li><a href="/verifier/bank/branch/"><strong>銀行の窓口(対面)</strong> <span class="en">A bank's branch counter (face to face)</span></a> — 電話を近接で読み取り、顔写真で本人を確かめる(2027年4月から対面も IC 読み取り)<span class="en">read the phone in person and check the face against the photo (from 2027-04 face-to-face checks read the chip)</span></li>
 <li><a href="/verifier/bank/jpki/"><strong>銀行の口座開設(電子署名)</strong> <span class="en">A bank's account opening with a JPKI signature</span></a> — 署名用電子証明書で本人確認(基本4情報は証明書から)<span class="en">the signature certificate; the basic four from the certificate</span></li>
 <li><a href="/verifier/clinic/"><strong>診療所の受付</strong> <span class="en">A clinic's front desk</span></a> — 利用者証明とオンライン資格確認、顔写真の確認 <span class="en">user authentication, the insurance qualification, the face check</span></li>
 <li><a href="/verifier/auditor/"><strong>監査</strong> <span class="en">Auditor</span></a> — 確認記録の閲覧・出力・改ざん検査 <span class="en">read, export and chain-check the verification records</span></li>

@@ -13,10 +13,11 @@
  *    confirmation, `POST /issuer/insurance/qualification-confirmations` as the clinic's `insurance` client),
  *    with the same answer to the same challenge;
  * 4. for the face check at the desk, reads the portrait, name and birth date only from the phone's
- *    card-substitute record in person, over ISO/IEC 18013-5 proximity: the desk's reader (server-side here)
- *    and the phone run a real session — device engagement, SessionEstablishment with the reader's
- *    ephemeral key, encrypted SessionData — over a loopback WebSocket standing in for the radio
- *    (proximity-read.ts; the holder consents on the phone), and shows them beside the qualification.
+ *    card-substitute record in person, over ISO/IEC 18013-5 proximity: the verifier is the desk's reader
+ *    (POST /verifier/sessions/proximity with the clinic's key) and runs a real session with the phone —
+ *    device engagement, SessionEstablishment with the reader's ephemeral key, encrypted SessionData — over a
+ *    loopback WebSocket standing in for the radio (proximity-read.ts; the holder consents on the phone),
+ *    verifies the answer and writes its verification record; the page shows them beside the qualification.
  *
  * The user-authentication certificate carries no personal data: who the person is comes from the
  * insurer's answer and the record, never from the certificate.
@@ -31,8 +32,8 @@ import {
   formFields,
   type JpkiAnswer,
   methodHtml,
-  recordHtml,
   noPhonePage,
+  recordHtml,
   rpPage,
   verdictHtml,
   verifierCall,
@@ -65,7 +66,14 @@ interface QualificationAnswer {
 
 /** What the record gave for the face check, or why it is not shown. */
 type FaceCheck =
-  | { readonly shown: true; readonly verdict: string; readonly elements: Record<string, unknown> }
+  | {
+      readonly shown: true;
+      readonly verdict: string;
+      readonly elements: Record<string, unknown>;
+      /** The verifier's record of the read. */
+      readonly recordId: string;
+      readonly errorCode?: string | undefined;
+    }
   | { readonly shown: false; readonly reason: string };
 
 const WHY_NO_METHOD = html`診療所は犯収法の特定事業者ではなく、利用者証明は本人確認の方法でもありません(利用者証明用電子証明書には氏名などが入っていません)。受付に要るのは、本人であることと保険の資格です。
@@ -123,7 +131,8 @@ function faceCheckHtml(face: FaceCheck | undefined): SafeHtml {
     return html`<p data-face-check="not-shown" data-face-check-reason="${face.reason}">顔写真は表示できません — 受付で写真付きの本人確認書類を見てください <span class="en">no photo to show — check a photo ID at the desk</span>: <code>${face.reason}</code></p>`;
   const portrait = typeof face.elements.portrait === 'string' ? face.elements.portrait : undefined;
   return html`<p data-face-channel="proximity">近接読み取り(無線は WebSocket で模擬)/ proximity read (radio simulated over WebSocket) — ISO/IEC 18013-5: device engagement, SessionEstablishment, SessionData</p>
-<p data-face-check="${face.verdict}">記録の検証 <span class="en">record verification</span>: <strong class="${face.verdict === 'valid' ? 'passed' : 'failed'}">${face.verdict}</strong></p>
+<p data-face-check="${face.verdict}">記録の検証(検証サービス)<span class="en">record verification (the verifier service)</span>: <strong class="${face.verdict === 'valid' ? 'passed' : 'failed'}">${face.verdict}</strong>${face.errorCode ? html` — <code>${face.errorCode}</code>` : ''}</p>
+<p data-face-record="${face.recordId}">確認記録 <span class="en">verification record</span>: <code>${face.recordId}</code></p>
 ${
   face.verdict === 'valid'
     ? html`<table>
@@ -173,8 +182,6 @@ export function registerClinicPages(
     /** The issuer app under /issuer (the insurer registry). */
     readonly issuerFetch: (request: Request) => Response | Promise<Response>;
     readonly phones: readonly WalletDevice[];
-    /** The IACAs the desk's reader trusts for the record read over proximity (DER). */
-    readonly trustAnchors: readonly Uint8Array[];
   },
 ): void {
   const api = verifierCall(parts.verifierFetch, parts.url, parts.clinic.apiKey);
@@ -204,10 +211,20 @@ export function registerClinicPages(
     const outcome = await readRecordOverProximity({
       phone,
       elements: CLINIC_FACE_CHECK_ELEMENTS,
-      trustAnchors: parts.trustAnchors,
+      purpose: 'reception-face-check',
+      read: api,
     });
     if (outcome.kind !== 'verified') return { shown: false, reason: outcome.code };
-    return { shown: true, verdict: outcome.verdict, elements: outcome.elements[JP] ?? {} };
+    const { answer } = outcome;
+    const values =
+      answer.elements !== undefined && Object.hasOwn(answer.elements, JP) ? answer.elements[JP] : {};
+    return {
+      shown: true,
+      verdict: answer.verdict,
+      elements: values ?? {},
+      recordId: answer.recordId,
+      errorCode: answer.errorCode,
+    };
   };
 
   app.get('/verifier/clinic', (c) => c.redirect(back));

@@ -59,6 +59,13 @@ const STORIES: readonly Story[] = [
     works: 'all',
     href: '/verifier/clinic/',
   },
+  {
+    ja: '銀行の窓口で電話を対面で読み取り、顔写真で本人を確かめる(確認記録は検証サービスが書く)',
+    en: "The bank's branch counter reads a phone face to face and checks the face against the photo (the verifier writes the record)",
+    needs: ['issuer', 'wallet', 'verifier'],
+    works: 'all',
+    href: '/verifier/bank/branch/',
+  },
 ];
 
 const partLink = (running: boolean, href: string, ja: string, en: string, what: string): SafeHtml =>

@@ -1,55 +1,65 @@
 /**
- * The clinic desk's in-person read of the record over ISO/IEC 18013-5 proximity (DOMAIN.md §2, the
- * proximity row: SessionTranscript `[DeviceEngagementBytes, EReaderKeyBytes, Handover]`), with both halves
- * real and the radio simulated: the phone emulator shows its device engagement (§8.2.1.1, the `mdoc:` QR
- * content of §8.2.2.3) naming a loopback WebSocket it listens on (mynakit's stand-in for BLE/NFC), the
- * desk's reader — server-side in the sandbox — scans it, connects, sends SessionEstablishment with its
- * ephemeral key and the encrypted DeviceRequest (@mynakit/oid4vp ProximityReaderSession), the phone answers
- * with its owner's biometric and consent to exactly what was asked (services/wallet
- * `startProximityPresentation`), and the desk verifies the DeviceResponse over the transcript its own side
- * derived, against the sandbox IACAs (@mynakit/mdoc verifyDeviceResponse).
+ * An in-person read of the record over ISO/IEC 18013-5 proximity (DOMAIN.md §2, the proximity row:
+ * SessionTranscript `[DeviceEngagementBytes, EReaderKeyBytes, Handover]`), for the clinic's front desk and
+ * the bank's branch counter, with both halves real and the radio simulated:
+ *
+ * - the phone (services/wallet `startProximityPresentation`) shows its device engagement (§8.2.1.1, the
+ *   `mdoc:` QR content of §8.2.2.3) naming a loopback WebSocket opened here — mynakit's stand-in for
+ *   BLE/NFC — and, when the reader's SessionEstablishment arrives on it, answers with its owner's biometric
+ *   and consent to exactly what was asked (the explicit bridge: no phone OS exists in the sandbox);
+ * - the reader is the verifier service (POST /verifier/sessions/proximity with the relying party's API key,
+ *   which stays on this server): it scans the engagement, connects to the loopback transport it names, sends
+ *   the DeviceRequest (signed with the relying party's reader key when it has one), verifies the
+ *   DeviceResponse over the transcript its own side derived — issuer, device authentication, revocation,
+ *   the requested elements, the KYC method — and writes the verification record.
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { buildDeviceRequest, buildJpMncRequest, verifyDeviceResponse } from '@mynakit/mdoc';
+import { setTimeout as delay } from 'node:timers/promises';
+import { webSocketRetrievalMethod, webSocketTransport } from '@mynakit/oid4vp';
 import {
-  ProximityReaderSession,
-  parseDeviceEngagementUri,
-  webSocketRetrievalMethod,
-  webSocketTransport,
-  webSocketUrlOf,
-} from '@mynakit/oid4vp';
-import { startProximityPresentation, type WalletDevice, WalletError } from '@mynakit/wallet';
-import { WebSocket, WebSocketServer } from 'ws';
+  startProximityPresentation,
+  type UserAuthentication,
+  type WalletDevice,
+  WalletError,
+} from '@mynakit/wallet';
+import { type WebSocket, WebSocketServer } from 'ws';
 
-const MNC = 'org.iso.23220.1.jp.mnc';
+/** The verifier's answer to a proximity read (services/verifier proximity/routes.ts). */
+export interface ProximityAnswer {
+  readonly verdict: string;
+  readonly checks: readonly { id: string; status: string; detail?: string }[];
+  readonly method: { id: string; letter: string; law?: string; name_ja?: string; name_en?: string } | null;
+  readonly methodReasons: readonly string[];
+  /** namespace → element → value (the portrait as base64); only when valid. */
+  readonly elements?: Record<string, Record<string, unknown>>;
+  readonly recordId: string;
+  readonly sessionId: string;
+  readonly flags: readonly string[];
+  readonly errorCode?: string;
+  readonly readerAuthentication?: { form: string; readerCertificateSubject?: string };
+}
 
 /** How a proximity read ended. */
 export type ProximityReadOutcome =
-  | {
-      readonly kind: 'verified';
-      /** `valid | invalid | undetermined` of the DeviceResponse. */
-      readonly verdict: string;
-      /** namespace → element → value; a byte string (the portrait) as base64. */
-      readonly elements: Record<string, Record<string, unknown>>;
-    }
-  /** The phone refused (its stable WalletError code) or the session failed (the transport's code). */
+  | { readonly kind: 'verified'; readonly answer: ProximityAnswer }
+  /** The phone refused (its stable WalletError code) or the verifier could not read it (its problem code). */
   | { readonly kind: 'refused'; readonly code: string };
 
-function displayable(value: unknown): unknown {
-  return value instanceof Uint8Array ? Buffer.from(value).toString('base64') : value;
-}
-
 /**
- * Runs one proximity session between `phone` and the desk's reader over 127.0.0.1, asking `elements` of
- * the card-substitute record, and verifies the answer against `trustAnchors` (the sandbox IACAs, DER).
+ * Runs one proximity session between `phone` and the verifier, reading `elements` of the card-substitute
+ * record for the relying party whose API key `read` carries (`purpose` recorded as the transaction type).
  */
 export async function readRecordOverProximity(options: {
   readonly phone: WalletDevice;
   readonly elements: Readonly<Record<string, readonly string[]>>;
-  readonly trustAnchors: readonly Uint8Array[];
+  readonly purpose: string;
+  /** POST to the verifier with the relying party's API key (jpki-page-parts.ts verifierCall). */
+  readonly read: (path: string, body: unknown) => Promise<Response>;
+  /** How the owner approves on the phone (default the biometric, matched). */
+  readonly userAuthentication?: UserAuthentication;
 }): Promise<ProximityReadOutcome> {
-  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 });
   const sockets: WebSocket[] = [];
   server.on('connection', (s: WebSocket) => {
     sockets.push(s);
@@ -77,56 +87,33 @@ export async function readRecordOverProximity(options: {
             return [d.docType, Object.fromEntries(approved)];
           }),
         );
-        await handle.answer({ consent, userAuthentication: { method: 'biometric', matched: true } });
+        await handle.answer({
+          consent,
+          userAuthentication: options.userAuthentication ?? { method: 'biometric', matched: true },
+        });
         return undefined;
       } catch (e) {
-        // The phone says no: the session ends (status 20), so the reader does not wait forever.
+        // The phone says no: the session ends (status 20), so the reader does not wait for it.
         await handle.decline().catch(() => undefined);
         if (e instanceof WalletError) return e.code;
         throw e;
       }
     })();
 
-    // The desk's reader: scans the QR content, connects to the URL it names, asks.
-    const engagement = parseDeviceEngagementUri(handle.qr);
-    const socket = new WebSocket(webSocketUrlOf(engagement) ?? '');
-    sockets.push(socket);
-    await once(socket, 'open');
-    const reader = new ProximityReaderSession({
-      transport: webSocketTransport(socket),
-      deviceEngagement: engagement.bytes,
+    // The reader: the verifier scans the QR content and reads the phone.
+    const res = await options.read('/sessions/proximity', {
+      purpose: options.purpose,
+      elements: options.elements,
+      engagement: handle.qr,
     });
-    const request = buildDeviceRequest({
-      docRequests: [buildJpMncRequest({ elements: options.elements })],
-    });
-    const [response, refused] = await Promise.all([
-      reader.request(request).then(
-        (r) => ({ ok: true as const, r }),
-        (e: unknown) => ({ ok: false as const, code: String((e as { code?: unknown }).code ?? 'error') }),
-      ),
-      phoneSide,
+    const body = (await res.json()) as ProximityAnswer & { code?: string };
+    if (res.ok) return { kind: 'verified', answer: body };
+    // The phone's own reason when it refused (it has ended the session by now); else the verifier's.
+    const phoneCode = await Promise.race([
+      phoneSide.catch(() => undefined),
+      delay(1000, undefined, { ref: false }),
     ]);
-    await reader.terminate().catch(() => undefined);
-    if (refused !== undefined) return { kind: 'refused', code: refused };
-    if (!response.ok) return { kind: 'refused', code: response.code };
-    const verified = await verifyDeviceResponse(response.r, {
-      sessionTranscriptBytes: reader.sessionTranscriptBytes,
-      trustAnchors: options.trustAnchors,
-      now: new Date(),
-      docType: MNC,
-    });
-    // Only what the desk asked is read back out (never indexed by a name the phone chose).
-    const disclosed = verified.documents[0]?.elements ?? {};
-    const elements: Record<string, Record<string, unknown>> = {};
-    for (const [namespace, identifiers] of Object.entries(options.elements)) {
-      const values = Object.hasOwn(disclosed, namespace) ? disclosed[namespace] : undefined;
-      const shown: Record<string, unknown> = {};
-      for (const identifier of identifiers)
-        if (values !== undefined && Object.hasOwn(values, identifier))
-          shown[identifier] = displayable(values[identifier]);
-      elements[namespace] = shown;
-    }
-    return { kind: 'verified', verdict: verified.verdict, elements };
+    return { kind: 'refused', code: phoneCode ?? body.code ?? `HTTP ${res.status}` };
   } finally {
     for (const s of sockets) s.terminate();
     await new Promise<void>((resolve) => server.close(() => resolve()));

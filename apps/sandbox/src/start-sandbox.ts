@@ -22,6 +22,7 @@ import {
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
 import { registerAuditorPages } from './auditor-pages.js';
+import { registerBankBranchPages } from './bank-branch-pages.js';
 import { registerBankPages } from './bank-pages.js';
 import { registerCarrierPages } from './carrier-pages.js';
 import { registerClinicPages } from './clinic-pages.js';
@@ -293,7 +294,6 @@ export function createSandboxApp(
       verifierFetch: (request) => toVerifier(request),
       issuerFetch: (request) => toIssuer(request),
       phones: wallet.phones,
-      trustAnchors: issuer.deps.hierarchy.mnc.iacas.map((c) => c.der),
     });
   if (parts.carrier !== undefined)
     registerCarrierPages(app, {
@@ -310,6 +310,12 @@ export function createSandboxApp(
       phones: wallet.phones,
     });
   registerBankPages(app, {
+    url: parts.url,
+    bank: parts.bank,
+    verifierFetch: (request) => toVerifier(request),
+    phones: wallet.phones,
+  });
+  registerBankBranchPages(app, {
     url: parts.url,
     bank: parts.bank,
     verifierFetch: (request) => toVerifier(request),

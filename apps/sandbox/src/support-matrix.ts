@@ -46,12 +46,12 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
       'the verifier and the wallet engine do it end to end (tests); no sandbox page shows the QR code or scans it yet',
   },
   {
-    channel: 'ISO/IEC 18013-5 proximity (counter, clinic reader)',
+    channel: 'ISO/IEC 18013-5 proximity (bank counter, clinic reader)',
     channelJa: '対面(近接)読み取り',
     iphone: 'NFC engagement with a reader [S]',
     android: 'NFC engagement with a reader [S]',
     sandbox:
-      "the clinic's desk reads the photo, name and birth date over a real 18013-5 session (engagement, session encryption) between its reader and the phone emulator; the radio is simulated over a loopback WebSocket",
+      "the verifier service is the reader (POST /sessions/proximity): the bank's branch counter and the clinic's desk read the phone emulator over a real 18013-5 session (engagement, session encryption), and the verifier verifies and records it; the radio is simulated over a loopback WebSocket",
   },
   {
     channel: 'JPKI user authentication (利用者証明用電子証明書)',

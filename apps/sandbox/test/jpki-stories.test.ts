@@ -119,6 +119,8 @@ describe('story 6: the clinic’s front desk', () => {
     expect(text).toContain('src="data:image/jpeg;base64,');
     expect(text).toMatch(/data-field="faceName">[^<]+</);
     expect(text).toMatch(/data-record="[^"]+"/);
+    // The verifier service was the reader, and wrote a record of the read.
+    expect(text).toMatch(/data-face-record="[^"]+"/);
   }, 60_000);
 
   it('the iPhone holder approves with the biometric: valid with the qualification; a failed match refused', async () => {
@@ -172,6 +174,9 @@ describe('story 3 after a move: the signature certificate is revoked', () => {
     // The user-authentication certificate survives a change of the basic four (DOMAIN.md §3).
     const desk = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
     expect(desk.text).toContain('data-verdict="valid"');
+    // The record read for the face check is revoked, and the verifier reading it over proximity says so.
+    expect(desk.text).toContain('data-face-check="invalid"');
+    expect(desk.text).toContain('VERIFIER_REVOKED');
   }, 60_000);
 });
 
