@@ -5,7 +5,8 @@
  * answered for the face check, only its hash recorded, no KYC letter guessed for a face-to-face read), a
  * declining phone, a silent one and one sending too much get stable codes, an engagement naming a
  * non-loopback host is refused without a connection, an engagement is read once, a DeviceResponse replayed
- * from another session fails on its transcript, and a revoked record is invalid.
+ * from another session fails on its transcript, and a revoked record is invalid. With a reader key the
+ * DeviceRequest carries readerAuthAll over the proximity transcript, and the phone names the relying party.
  */
 
 import { generateKeyPairSync } from 'node:crypto';
@@ -14,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { buildDeviceRequest, buildJpMncRequest, JP_MNC_DOCTYPE, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
 import {
   buildDeviceEngagement,
+  createReaderAuthCertificateWithSigner,
   deviceEngagementToUri,
   ProximityHolderSession,
   ProximityReaderSession,
@@ -22,6 +24,7 @@ import {
   webSocketRetrievalMethod,
   webSocketTransport,
 } from '@mynakit/oid4vp';
+import { parseCsr } from '@mynakit/pki';
 import { startProximityPresentation, WalletError } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -402,6 +405,99 @@ describe('in-person reads over proximity (POST /sessions/proximity)', () => {
       expect(content.name).toBeUndefined();
     } finally {
       await phone.close();
+    }
+  }, 60_000);
+});
+
+describe('reader authentication of proximity reads', () => {
+  const READER_KEK = new Uint8Array(32).fill(0x5a);
+  let clock: TestClock;
+  let env: IssuerAndPhone;
+  let store: VerifierStore;
+  let removeStore: () => Promise<void>;
+  let app: VerifierApp;
+
+  beforeAll(async () => {
+    clock = testClock(START);
+    env = await issuerAndPhone(clock);
+    ({ store, remove: removeStore } = await verifierStore());
+    app = createVerifierApp({
+      store,
+      config: { origin: 'http://127.0.0.1:8403', adminToken: ADMIN, readerKeyEncryptionKey: READER_KEK },
+      clock: clock.read,
+      writerId: 'test-writer',
+      fetchStatusList: env.fetchFromIssuer,
+    });
+  }, 180_000);
+  afterAll(async () => {
+    await removeStore?.();
+    await env?.close();
+  });
+
+  it('signs the DeviceRequest with readerAuthAll over the proximity transcript; the phone names the bank', async () => {
+    const rp = await createRelyingParty(app, env, { name: 'サンプル銀行 本店窓口' });
+    const operator = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+    const made = await app.request(`/relying-parties/${rp.id}/reader-key`, {
+      method: 'POST',
+      headers: operator,
+    });
+    expect(made.status).toBe(201);
+    const request = (await made.json()) as { csr: string; dnsName?: string };
+    const csr = parseCsr(Buffer.from(request.csr, 'base64'));
+    const ca = env.issuer.deps.hierarchy.reader.root;
+    const leaf = await createReaderAuthCertificateWithSigner({
+      subject: csr.subjectDer,
+      publicKey: csr.publicKey,
+      issuer: { certificate: ca.der, signer: ca.signer },
+      notBefore: new Date(START.getTime() - 86_400_000),
+      notAfter: new Date(START.getTime() + 90 * 86_400_000),
+      ...(request.dnsName === undefined ? {} : { dnsNames: [request.dnsName] }),
+    });
+    const installed = await app.request(`/relying-parties/${rp.id}/reader-key/certificate`, {
+      method: 'PUT',
+      headers: operator,
+      body: JSON.stringify({ certificateChain: [Buffer.from(leaf).toString('base64')] }),
+    });
+    expect(installed.status).toBe(200);
+
+    const r = await radio();
+    try {
+      const handle = startProximityPresentation({
+        device: env.phone,
+        retrievalMethods: [webSocketRetrievalMethod(`ws://127.0.0.1:${r.port}`)],
+        readerTrustAnchors: [ca.der],
+      });
+      const phone = (async () => {
+        const summary = await handle.accept(webSocketTransport(await r.next()));
+        const consent = Object.fromEntries(
+          summary.documents.map((d) => [
+            d.docType,
+            Object.fromEntries(
+              [...new Set(d.elements.map((e) => e.namespace))].map((ns) => [
+                ns,
+                d.elements.filter((e) => e.namespace === ns && e.held).map((e) => e.identifier),
+              ]),
+            ),
+          ]),
+        );
+        const presented = await handle.answer({ consent, userAuthentication: BIOMETRIC });
+        return { summary, presented };
+      })();
+      const res = await read(app, rp.apiKey, { engagement: handle.qr });
+      const { summary, presented } = await phone;
+      expect(summary.readerAuthentication).toBe('readerAuthAll');
+      expect(summary.reader.authentication).toBe('verified');
+      expect(summary.reader.subject).toContain('サンプル銀行');
+      expect(presented.relyingParty).toContain('サンプル銀行');
+      expect(res.status).toBe(200);
+      const answer = (await res.json()) as VerificationAnswer & {
+        readerAuthentication: { form: string; readerCertificateSubject?: string };
+      };
+      expect(answer.verdict).toBe('valid');
+      expect(answer.readerAuthentication.form).toBe('readerAuthAll');
+      expect(answer.readerAuthentication.readerCertificateSubject).toContain('サンプル銀行');
+    } finally {
+      await r.close();
     }
   }, 60_000);
 });
