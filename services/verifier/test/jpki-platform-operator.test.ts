@@ -257,7 +257,7 @@ describe('JPKI status through a platform operator', () => {
     });
   }, 60_000);
 
-  it('is undetermined for an unknown certificate, a malformed, oversized, stale or redirected answer, or a 5xx', async () => {
+  it('is undetermined for an unknown certificate, a malformed, oversized, stale or redirected answer, a 5xx or a timeout', async () => {
     const { apiKey } = await relyingParty(app);
     const json = (body: unknown, init: ResponseInit = {}) =>
       new Response(JSON.stringify(body), { headers: { 'content-type': 'application/json' }, ...init });
@@ -308,6 +308,22 @@ describe('JPKI status through a platform operator', () => {
       expect(check.outcome, outcome).toBe('unusable');
       expect(check.attempts.map((a) => a.outcome)).toEqual([outcome]);
     }
+    // An operator that never answers: given up after the timeout.
+    const silent = appWith({
+      origins: [env.origin],
+      platformOperator: operator,
+      timeoutMs: 200,
+      fetch: (request) =>
+        new Promise<Response>((_, reject) =>
+          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+        ),
+    });
+    const timedOut = await authOnce(silent, apiKey);
+    expect(statusOf(timedOut as never, 'status.revocation')).toBe('undetermined');
+    expect(timedOut.errorCode).toBe('VERIFIER_REVOCATION_UNDETERMINED');
+    expect(await recordOf(timedOut.recordId)).toMatchObject({
+      revocationCheck: { via: 'failed', attempts: [{ outcome: 'unreachable' }] },
+    });
   }, 120_000);
 
   describe('when the platform operator cannot be reached', () => {
