@@ -29,6 +29,7 @@ import { startProximityPresentation, WalletError } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { createVerifierApp } from '../src/app.js';
+import { proximitySessionId } from '../src/proximity/proximity-session.js';
 import { getRecord } from '../src/records/record-chains.js';
 import type { VerifierStore } from '../src/store/index.js';
 import {
@@ -226,10 +227,12 @@ describe('in-person reads over proximity (POST /sessions/proximity)', () => {
       expect(res.status).toBe(409);
       expect(await problemCode(res)).toBe('VERIFIER_PROXIMITY_DECLINED');
       expect(await phone.outcome).toBe('declined');
-      const records = await app.request(`/relying-parties/${rp.id}/records`, {
-        headers: { authorization: `Bearer ${ADMIN}` },
+      // Nothing was verified: the session was given back unrecorded (it expires unused).
+      const id = proximitySessionId(Buffer.from(phone.qr.slice('mdoc:'.length), 'base64url'));
+      const state = await app.request(`/sessions/${id}`, {
+        headers: { authorization: `Bearer ${rp.apiKey}` },
       });
-      if (records.status === 200) expect(JSON.stringify(await records.json())).not.toContain('"outcome"');
+      expect(await state.json()).toMatchObject({ state: 'open', verdict: null, recordId: null });
     } finally {
       await phone.close();
     }
