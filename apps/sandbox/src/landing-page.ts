@@ -60,6 +60,13 @@ const STORIES: readonly Story[] = [
     href: '/verifier/clinic/',
   },
   {
+    ja: 'パソコンの画面に出した QR コードをスマホで読み取り、銀行口座を開設する(別の端末で、OpenID4VP)',
+    en: "Open a bank account from a computer: the phone scans the page's QR code and answers across devices (OpenID4VP)",
+    needs: ['issuer', 'wallet', 'verifier'],
+    works: 'all',
+    href: '/verifier/bank/cross-device/',
+  },
+  {
     ja: '銀行の窓口で電話を対面で読み取り、顔写真で本人を確かめる(確認記録は検証サービスが書く)',
     en: "The bank's branch counter reads a phone face to face and checks the face against the photo (the verifier writes the record)",
     needs: ['issuer', 'wallet', 'verifier'],

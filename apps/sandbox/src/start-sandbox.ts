@@ -26,13 +26,15 @@ import { registerBankBranchPages } from './bank-branch-pages.js';
 import { registerBankPages } from './bank-pages.js';
 import { registerCarrierPages } from './carrier-pages.js';
 import { registerClinicPages } from './clinic-pages.js';
+import { registerCrossDevicePages } from './cross-device-pages.js';
 import { renderIssuerPage } from './issuer-page.js';
 import { registerJpkiBankPages } from './jpki-bank-pages.js';
 import { renderLandingPage, type SandboxParts } from './landing-page.js';
 import { registerPortalPages } from './portal-pages.js';
-import { ensureSandboxBank, type SandboxBank } from './sandbox-bank.js';
+import { ensureSandboxBank, type SandboxBank, sandboxBankOrigins } from './sandbox-bank.js';
 import { ensureSandboxCarrier, type SandboxCarrier } from './sandbox-carrier.js';
 import { ensureSandboxClinic, type SandboxClinic } from './sandbox-clinic.js';
+import { ensureSandboxCrossDevice, type SandboxCrossDevice } from './sandbox-cross-device.js';
 import { ensureSandboxPortal, type SandboxPortal } from './sandbox-portal.js';
 import { issueSandboxBankReaderKey } from './sandbox-reader-key.js';
 
@@ -135,6 +137,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         },
         // The phones trust the sandbox reader CA: a relying party it certified (the bank) is named on them.
         readerTrustAnchors: issuer.deps.hierarchy.reader.roots.map((c) => c.der),
+        // A QR code a sandbox page shows names this sandbox (or its localhost twin): the phones reach it
+        // through this process's own routes, and nothing else.
+        verifierFetch: async (target, init) => {
+          if (!sandboxBankOrigins(url).includes(new URL(target).origin) || app === undefined)
+            throw new TypeError('the sandbox phones reach this sandbox only');
+          return app.fetch(new Request(target, init));
+        },
         ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
         log: (line) => log(line),
       });
@@ -149,6 +158,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     let clinic: SandboxClinic;
     let carrier: SandboxCarrier;
     let portal: SandboxPortal;
+    let crossDevice: SandboxCrossDevice | undefined;
     // The operator token stays in `<dataDir>/verifier/admin-token` (as when the verifier runs alone), so a
     // developer can add a relying party of their own (`POST /verifier/relying-parties`) beside the bank.
     let verifierAdminToken: string;
@@ -197,13 +207,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       clinic = await ensureSandboxClinic(verifier, issuer, verifierAdminToken, url);
       carrier = await ensureSandboxCarrier(verifier, issuer, verifierAdminToken, url);
       portal = await ensureSandboxPortal(verifier, issuer, verifierAdminToken, url);
+      crossDevice = await ensureSandboxCrossDevice(verifier, issuer, verifierAdminToken, url);
     } catch (e) {
       await wallet.close();
       await issuer.close();
       throw e;
     }
     app = createSandboxApp(
-      { issuer, wallet, verifier, bank, clinic, carrier, portal, url, verifierAdminToken },
+      { issuer, wallet, verifier, bank, clinic, carrier, portal, crossDevice, url, verifierAdminToken },
       log,
     );
     const sandboxApp = app;
@@ -246,6 +257,8 @@ export function createSandboxApp(
     readonly carrier?: SandboxCarrier;
     /** The government portal (sign-in with the user-authentication certificate); absent: not registered. */
     readonly portal?: SandboxPortal;
+    /** The bank's QR-code channel (sandbox-cross-device.ts); absent: its page says it cannot be offered. */
+    readonly crossDevice?: SandboxCrossDevice | undefined;
     /** The sandbox's own URL (the bank's page origin). */
     readonly url: string;
     /** The verifier's operator token: with it, the auditor's pages (an auditor key issued on first use). */
@@ -321,6 +334,7 @@ export function createSandboxApp(
     verifierFetch: (request) => toVerifier(request),
     phones: wallet.phones,
   });
+  registerCrossDevicePages(app, { url: parts.url, crossDevice: parts.crossDevice, phones: wallet.phones });
   if (parts.verifierAdminToken !== undefined)
     registerAuditorPages(app, {
       url: parts.url,
@@ -330,6 +344,9 @@ export function createSandboxApp(
       relyingPartyId: parts.bank.relyingPartyId,
     });
   app.all('/verifier/*', (c) => toVerifier(c.req.raw, c.env));
+  // A cross-device session's wallet-facing URLs: the verifier names them at its origin's root.
+  app.get('/sessions/:id/request-object', (c) => verifier.app.fetch(c.req.raw, c.env));
+  app.post('/sessions/:id/direct-post', (c) => verifier.app.fetch(c.req.raw, c.env));
   const toWallet = forward('/wallet', wallet.app);
   app.get('/wallet', (c) => c.redirect('/wallet/'));
   app.all('/wallet/*', (c) => toWallet(c.req.raw, c.env));

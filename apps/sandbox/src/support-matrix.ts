@@ -43,7 +43,7 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
     iphone: 'depends on the wallet app [I]',
     android: 'depends on the wallet app [I]',
     sandbox:
-      'the verifier and the wallet engine do it end to end (tests); no sandbox page shows the QR code or scans it yet',
+      "the bank's page for another device shows the QR code (SVG) and its link; the phone emulator's scan screen takes the link in the camera's place (a labelled bridge), names the requester, asks consent and the biometric, and answers by direct_post.jwt; that party's client id names the sandbox's host (x509_san_dns:localhost)",
   },
   {
     channel: 'ISO/IEC 18013-5 proximity (bank counter, clinic reader)',

@@ -1,45 +1,12 @@
 /**
  * The QR code of a cross-device page decodes to its URL with an independent decoder (jsQR, a dev
  * dependency): the SVG this sandbox draws is read back into pixels — each `M x y h n v1 h-n z` run of its
- * one path — and handed to jsQR, so what is tested is what the page shows, not the encoder's own matrix.
- * The format information (ISO/IEC 18004:2015 §7.9) says error correction level M.
+ * one path (helpers/qr-decode.ts) — and handed to jsQR, so what is tested is what the page shows, not the
+ * encoder's own matrix. The format information (ISO/IEC 18004:2015 §7.9) says error correction level M.
  */
-import jsQRModule from 'jsqr';
 import { describe, expect, it } from 'vitest';
 import { MAX_QR_TEXT_BYTES, QR_QUIET_ZONE, qrMatrix, qrSvg } from '../src/qr-svg.js';
-
-const jsQR = jsQRModule.default;
-
-/** Pixels per module when the SVG is rasterised for the decoder. */
-const SCALE = 4;
-
-/** The SVG's modules as RGBA pixels (white ground, the path's runs black), and its side in modules. */
-function rasterise(svg: string): { rgba: Uint8ClampedArray; width: number } {
-  const viewBox = /viewBox="0 0 (\d+) (\d+)"/.exec(svg);
-  const d = /<path fill="#000" d="([^"]*)"/.exec(svg);
-  if (viewBox === null || d === null) throw new Error('not the SVG this sandbox draws');
-  const side = Number(viewBox[1]);
-  const width = side * SCALE;
-  const rgba = new Uint8ClampedArray(width * width * 4).fill(255);
-  for (const run of (d[1] as string).matchAll(/M(\d+) (\d+)h(\d+)v1h-(\d+)z/g)) {
-    const [x, y, n] = [Number(run[1]), Number(run[2]), Number(run[3])];
-    expect(run[4]).toBe(run[3]);
-    for (let py = y * SCALE; py < (y + 1) * SCALE; py++)
-      for (let px = x * SCALE; px < (x + n) * SCALE; px++) {
-        const i = (py * width + px) * 4;
-        rgba[i] = 0;
-        rgba[i + 1] = 0;
-        rgba[i + 2] = 0;
-      }
-  }
-  return { rgba, width };
-}
-
-function decode(svg: string): { data: string; version: number } | null {
-  const { rgba, width } = rasterise(svg);
-  const found = jsQR(rgba, width, width, { inversionAttempts: 'dontInvert' });
-  return found === null ? null : { data: found.data, version: found.version };
-}
+import { decodeQrSvg as decode } from './helpers/qr-decode.js';
 
 /** The error correction level of the format information next to the top-left finder (§7.9.1). */
 function errorCorrectionLevel(text: string): string {
