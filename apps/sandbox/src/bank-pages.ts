@@ -126,6 +126,7 @@ export function renderBankPage(phones: readonly WalletDevice[], dcTimeoutMs = BA
 <br><span class="en">No OS wallet exists here: the phone emulator answers in place of the browser's Digital Credentials API (an explicit bridge). Where the browser has the Digital Credentials API, its wallet can answer too.</span></p>
 ${bankForm(phones, dcTimeoutMs)}
 <p><a href="/verifier/bank/signin/">口座をお持ちの方: パスキーでサインイン / Already a customer: sign in with a passkey</a></p>
+<p><a href="/verifier/bank/cross-device/" data-cross-device>別の端末で(QRコードをスマートフォンで読み取る)/ On another device (scan a QR code with your phone)</a></p>
 <script type="module">${new SafeHtml(BANK_PAGE_SCRIPT)}</script>`,
   );
 }

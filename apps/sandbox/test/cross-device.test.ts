@@ -43,6 +43,11 @@ describe('the bank on another device (QR code, OpenID4VP cross-device)', () => {
     return location;
   }
 
+  it('is linked from the landing page and the bank page', async () => {
+    for (const path of ['/', '/verifier/bank/'])
+      expect(await (await client.get(path)).text(), path).toContain('href="/verifier/bank/cross-device/"');
+  });
+
   it('names the host a wallet can hold the sandbox to', () => {
     expect(crossDeviceHost('http://127.0.0.1:8080')).toBe('localhost');
     expect(crossDeviceHost('http://[::1]:8080')).toBe('localhost');
