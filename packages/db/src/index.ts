@@ -5,3 +5,4 @@ export { type ConsumeResult, NonceStore } from './nonce-store.js';
 export { type OpenDatabaseOptions, type OpenedDatabase, openDatabase } from './open-database.js';
 export type { Database, NonceTable } from './schema.js';
 export { isUniqueViolation } from './unique-violation.js';
+export { type DurabilityBarrier, type SyncFile, syncSqliteWal, walGroupCommit } from './wal-group-commit.js';

@@ -23,6 +23,12 @@ export type VerifierErrorCode =
   | 'VERIFIER_RECORD_INVALID'
   /** Appending kept losing the compare-and-set on its chain head (another writer with the same writer id). */
   | 'VERIFIER_RECORD_CONFLICT'
+  /**
+   * The record was committed but the disk did not confirm it (a failed fsync of the write-ahead log): the
+   * result is withheld, and no later record is reported as made until the service restarts (@mynakit/db
+   * `DB_DURABILITY_LOST`).
+   */
+  | 'VERIFIER_RECORD_NOT_DURABLE'
   /** An export would hold more records than one export may: narrow the date range. */
   | 'VERIFIER_EXPORT_TOO_LARGE'
   // ---- verification sessions (src/sessions, src/verification) ----

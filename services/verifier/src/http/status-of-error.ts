@@ -12,6 +12,7 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
   ['VERIFIER_RECORD_FORBIDDEN_CONTENT', { status: 422, title: 'The record would hold forbidden data' }],
   ['VERIFIER_RECORD_INVALID', { status: 422, title: 'Invalid record content' }],
   ['VERIFIER_RECORD_CONFLICT', { status: 503, title: 'The record could not be appended now' }],
+  ['VERIFIER_RECORD_NOT_DURABLE', { status: 503, title: 'The record could not be made durable' }],
   ['VERIFIER_EXPORT_TOO_LARGE', { status: 422, title: 'Too many records for one export' }],
   ['VERIFIER_SESSION_USED', { status: 409, title: 'The session was already used' }],
   ['VERIFIER_SESSION_EXPIRED', { status: 410, title: 'The session has expired' }],

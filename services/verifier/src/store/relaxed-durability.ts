@@ -16,7 +16,10 @@ import { SQLITE_SYNCHRONOUS } from './store-support.js';
  * `synchronous` is NORMAL) and FULL is restored before it is released; on PostgreSQL one transaction with
  * `SET LOCAL synchronous_commit = off`. Inside a transaction already (`db.isTransaction`), `fn` runs in it.
  *
- * Measured in `npm run bench verifier-http`: three fsyncs per verification became one.
+ * Measured in `npm run bench verifier-http`: three fsyncs per verification became one. The verification
+ * record's transaction runs here too on a SQLite file, and is then made durable by the store's group commit
+ * before anyone learns of it (verification/record-in-transaction.ts): one fsync, off the event loop, for every
+ * record committed meanwhile.
  */
 export async function withRelaxedDurability<DB, T>(
   db: Kysely<DB>,

@@ -1,7 +1,13 @@
-import { migrateToLatest, openDatabase } from '@mynakit/db';
+import {
+  type DurabilityBarrier,
+  migrateToLatest,
+  openDatabase,
+  syncSqliteWal,
+  walGroupCommit,
+} from '@mynakit/db';
 import { type Kysely, sql } from 'kysely';
-import { verifierMigrations } from './migrations/index.js';
 import { SessionRepository } from '../sessions/session-repository.js';
+import { verifierMigrations } from './migrations/index.js';
 import { ReaderKeyRepository } from './reader-key-repository.js';
 import { RelyingPartyRepository } from './relying-party-repository.js';
 import type { VerifierDatabase } from './schema.js';
@@ -29,6 +35,12 @@ export interface VerifierStore {
   readonly sessions: SessionRepository;
   /** Relying parties' reader-authentication keys (sealed) and certificate chains. */
   readonly readerKeys: ReaderKeyRepository;
+  /**
+   * On a SQLite file: the group commit that makes verification records durable (@mynakit/db walGroupCommit;
+   * verification/record-in-transaction.ts). Undefined on PostgreSQL, whose commits are durable themselves, and
+   * for an in-memory database.
+   */
+  readonly durability?: DurabilityBarrier;
   /** Closes the database (ends the pool / the file). */
   close(): Promise<void>;
 }
@@ -52,12 +64,22 @@ export async function openVerifierStore(options: OpenVerifierStoreOptions): Prom
     await opened.close();
     throw e;
   }
+  const path = sqliteFileOf(options.url);
   return {
     dialect: opened.dialect,
+    ...(opened.dialect === 'sqlite' && path !== undefined
+      ? { durability: walGroupCommit(syncSqliteWal(path)) }
+      : {}),
     db: opened.db,
     relyingParties: new RelyingPartyRepository(opened.db),
     sessions: new SessionRepository(opened.db),
     readerKeys: new ReaderKeyRepository(opened.db),
     close: () => opened.close(),
   };
+}
+
+/** The file of a SQLite URL as @mynakit/db openDatabase reads it (`sqlite:PATH` or a path); undefined in memory. */
+function sqliteFileOf(url: string): string | undefined {
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  return path === '' || path === ':memory:' || path.startsWith('file::memory:') ? undefined : path;
 }

@@ -7,13 +7,14 @@
  * (two instances sharing a writer id), it aborts the whole transaction (SQLSTATE 25P02 on the next statement),
  * so the transaction is retried as a whole; on SQLite transactions run one at a time on the one connection.
  */
-import { isUniqueViolation } from '@mynakit/db';
+import { DbError, isUniqueViolation } from '@mynakit/db';
 import type { Kysely } from 'kysely';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
 import type { JsonValue } from '../records/canonical-json.js';
 import { appendVerificationRecord, chainIdOf, type VerificationRecord } from '../records/record-chains.js';
 import { SessionRepository } from '../sessions/session-repository.js';
+import { withRelaxedDurability } from '../store/relaxed-durability.js';
 import { RelyingPartyRepository } from '../store/relying-party-repository.js';
 import type { VerifierDatabase } from '../store/schema.js';
 import { chainAppendQueueOf } from './chain-append-queue.js';
@@ -46,9 +47,33 @@ export async function recordInTransaction(
   input: RecordAndCompleteInput,
 ): Promise<VerificationRecord> {
   const writerId = deps.writerId ?? 'default';
-  return chainAppendQueueOf(deps.store).run(chainIdOf(input.relyingPartyId, writerId), () =>
+  const record = await chainAppendQueueOf(deps.store).run(chainIdOf(input.relyingPartyId, writerId), () =>
     recordAndComplete(deps.store, writerId, input),
   );
+  // Group commit (SQLite): the transaction committed without its own fsync; nobody learns of the record
+  // before the shared fsync that makes it durable — one for every record committed meanwhile, run off the
+  // event loop, and the next append of the chain does not wait for it.
+  if (deps.store.durability !== undefined) {
+    try {
+      await deps.store.durability.flush();
+    } catch (e) {
+      if (e instanceof DbError && e.code === 'DB_DURABILITY_LOST')
+        throw new VerifierError('VERIFIER_RECORD_NOT_DURABLE', 'the record could not be made durable', {
+          cause: e,
+        });
+      throw e;
+    }
+  }
+  return record;
+}
+
+/** One transaction, committed without waiting for the disk when the store has a group commit to wait on. */
+function transact<T>(
+  store: VerifierDeps['store'],
+  fn: (trx: Kysely<VerifierDatabase>) => Promise<T>,
+): Promise<T> {
+  if (store.durability === undefined) return store.db.transaction().execute(fn);
+  return withRelaxedDurability(store.db, (connection) => connection.transaction().execute(fn));
 }
 
 async function recordAndComplete(
@@ -58,7 +83,7 @@ async function recordAndComplete(
 ): Promise<VerificationRecord> {
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     try {
-      return await store.db.transaction().execute(async (trx) => {
+      return await transact(store, async (trx) => {
         const record = await appendVerificationRecord(
           {
             ...store,
