@@ -6,8 +6,9 @@
  * code calling @mynakit/verifier-sdk with the sandbox's iPhone standing in for the OS wallet behind the
  * Digital Credentials API (the wallet engine answers the real request for the page's real origin).
  */
-import type { Server } from 'node:http';
+
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,8 +19,14 @@ import { presentAnnexC, readAnnexCRequest, type WalletDevice } from '@mynakit/wa
 import type { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKycBackend, type VerifierReport } from '../../docs/guide/examples/backend.js';
-import { openAccount } from '../../docs/guide/examples/page.js';
+import { type Declared, openAccount } from '../../docs/guide/examples/page.js';
 import { createRelyingParty } from '../../docs/guide/examples/setup.js';
+
+/** The customer's answers on the page's form: 生計費決済, 会社員. */
+const DECLARED: Declared = {
+  transactionPurpose: { code: 'living-expenses' },
+  occupation: { code: 'company-employee' },
+};
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const GUIDES = [
@@ -170,7 +177,7 @@ describe('the guide’s code against the sandbox', () => {
         verified.push(report);
       },
     });
-    const outcome = await openAccount();
+    const outcome = await openAccount(DECLARED);
     expect(outcome).toEqual({ shown: 'verified', name: expect.stringContaining('　'), method: 'none' });
     expect(verified).toHaveLength(1);
     const report = verified[0] as VerifierReport;
@@ -185,7 +192,7 @@ describe('the guide’s code against the sandbox', () => {
   it('tells the page to try again when the holder declines', async () => {
     walletAnswers = 'decline';
     try {
-      expect(await openAccount()).toEqual({ shown: 'try-again', code: 'declined' });
+      expect(await openAccount(DECLARED)).toEqual({ shown: 'try-again', code: 'declined' });
     } finally {
       walletAnswers = 'present';
     }

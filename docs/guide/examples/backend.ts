@@ -18,6 +18,15 @@ export interface KycBackendOptions {
   readonly onVerified?: (report: VerifierReport) => void | Promise<void>;
 }
 
+/**
+ * What the customer declared on your form, as codes of the verifier's lists (e.g. `living-expenses` 生計費決済,
+ * `company-employee` 会社員) with an optional detail: 取引時確認 under 犯収法 records them.
+ */
+export interface CustomerDeclaration {
+  readonly transactionPurpose?: { readonly code: string; readonly detail?: string };
+  readonly occupation?: { readonly code: string; readonly detail?: string };
+}
+
 /** The part of the verifier's report this backend reads. */
 export interface VerifierReport {
   readonly verdict: 'valid' | 'invalid' | 'undetermined';
@@ -40,11 +49,16 @@ export function createKycBackend(options: KycBackendOptions): Hono {
 
   // #region open-session
   app.post('/kyc/sessions', async (c) => {
+    // What the customer declared on your form: 取引時確認 under 犯収法 records the purpose of the
+    // transaction and the occupation, and the verifier refuses a session without them.
+    const declared = await c.req.json<CustomerDeclaration>();
     // The verifier asks for the least data the purpose needs (name, address, birth date, portrait for
     // 犯収法) and binds the session to your page's origin; My Number is refused without a legal basis.
     const opened = await toVerifier('/sessions', {
       purpose: 'account-opening',
       origin: options.pageOrigin,
+      transactionPurpose: declared.transactionPurpose,
+      occupation: declared.occupation,
     });
     return c.json(await opened.json(), opened.status as 201);
   });

@@ -11,12 +11,19 @@ export type AccountOpeningOutcome =
   | { readonly shown: 'refused'; readonly failed: readonly string[] }
   | { readonly shown: 'try-again'; readonly code: string };
 
+/** What the customer chose on the form: codes of the verifier's lists, each with an optional detail. */
+export interface Declared {
+  readonly transactionPurpose: { readonly code: string; readonly detail?: string };
+  readonly occupation: { readonly code: string; readonly detail?: string };
+}
+
 /** Runs the verification from the page and says what to show. */
-export async function openAccount(): Promise<AccountOpeningOutcome> {
+export async function openAccount(declared: Declared): Promise<AccountOpeningOutcome> {
   // #region verify-from-page
   try {
     const result = await verifyWithMyNumberCard({
       sessionUrl: new URL('/kyc/sessions', location.href).href, // your backend (backend.ts)
+      sessionBody: declared, // the purpose of the transaction and the occupation from your form
       timeoutMs: 120_000, // a DC API call with no wallet never settles: the SDK aborts it
     });
     if (result.verdict !== 'valid')

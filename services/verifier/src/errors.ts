@@ -71,6 +71,13 @@ export type VerifierErrorCode =
    * the client id (a wallet would refuse the response URI, OpenID4VP 1.0 §5.9.3).
    */
   | 'VERIFIER_CROSS_DEVICE_UNAVAILABLE'
+  /**
+   * A session that is a 取引時確認 under 犯収法 was opened without the purpose of the transaction the
+   * customer declared (取引を行う目的; sessions/customer-declaration.ts).
+   */
+  | 'VERIFIER_TRANSACTION_PURPOSE_REQUIRED'
+  /** A session that is a 取引時確認 under 犯収法 was opened without the customer's occupation (職業). */
+  | 'VERIFIER_OCCUPATION_REQUIRED'
   // ---- proximity sessions (src/proximity) ----
   /** The engagement is no `mdoc:` DeviceEngagement, or it names no WebSocket transport to connect to. */
   | 'VERIFIER_PROXIMITY_ENGAGEMENT_INVALID'

@@ -187,6 +187,16 @@ export {
   type SessionRequestEntry,
 } from './sessions/create-session.js';
 export {
+  type CustomerDeclaration,
+  type CustomerDeclarationInput,
+  customerDeclarationFor,
+  type DeclarationCategory,
+  type DeclaredItem,
+  MAX_DECLARATION_DETAIL,
+  OCCUPATIONS,
+  TRANSACTION_PURPOSES,
+} from './sessions/customer-declaration.js';
+export {
   KYC_RECORD_ELEMENTS,
   MAX_REQUESTED_ELEMENTS,
   type RequestedElements,

@@ -286,7 +286,7 @@ describe('verifier app: /records', () => {
     const text = await csv.text();
     const rows = text.trimEnd().split('\r\n');
     expect(rows[0]).toBe(
-      'id,relying_party_id,chain_id,seq,recorded_at,retain_until,tombstoned_at,legal_hold,prev_hash,content_hash,hash,content',
+      'id,relying_party_id,chain_id,seq,recorded_at,retain_until,tombstoned_at,legal_hold,prev_hash,content_hash,hash,content,transaction_purpose,transaction_purpose_detail,occupation,occupation_detail',
     );
     expect(rows).toHaveLength(4);
     expect(rows[1]).toContain(ids[0]);

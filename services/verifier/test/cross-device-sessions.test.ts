@@ -43,6 +43,7 @@ import {
 import {
   ADMIN,
   createRelyingParty,
+  DECLARED,
   RP_ORIGIN,
   statusOf,
   type VerificationAnswer,
@@ -169,7 +170,7 @@ describe('cross-device OpenID4VP sessions (QR code, request_uri, direct_post.jwt
     const res = await appOf(host).request('/sessions/cross-device', {
       method: 'POST',
       headers: rpHeaders(apiKey),
-      body: JSON.stringify({ purpose: 'account-opening', origin: RP_ORIGIN, ...body }),
+      body: JSON.stringify({ purpose: 'account-opening', origin: RP_ORIGIN, ...DECLARED, ...body }),
     });
     expect(res.status).toBe(201);
     return (await res.json()) as CrossDeviceSession;
@@ -467,7 +468,7 @@ describe('cross-device OpenID4VP sessions (QR code, request_uri, direct_post.jwt
     const elsewhere = await appOf(SHOKEN_HOST).request('/sessions/cross-device', {
       method: 'POST',
       headers: rpHeaders(bank.apiKey),
-      body: JSON.stringify({ purpose: 'account-opening', origin: RP_ORIGIN }),
+      body: JSON.stringify({ purpose: 'account-opening', origin: RP_ORIGIN, ...DECLARED }),
     });
     expect(elsewhere.status).toBe(409);
     expect(((await elsewhere.json()) as { code: string }).code).toBe('VERIFIER_CROSS_DEVICE_UNAVAILABLE');

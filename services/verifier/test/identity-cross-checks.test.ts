@@ -17,8 +17,8 @@ import { getRecord } from '../src/records/record-chains.js';
 import { verifyRecordChains } from '../src/records/verify-chains.js';
 import type { VerifierStore } from '../src/store/index.js';
 import {
-  addRecordTo,
   type Answer,
+  addRecordTo,
   type CrossCheckAnswer,
   type CrossCheckApp,
   crossCheck,
@@ -35,7 +35,7 @@ import {
   jpkiIssuerAndPhone,
   SIGNATURE_PASSWORD,
 } from './helpers/jpki-issuer-and-phone.js';
-import { verifierStore } from './helpers/verifier-fixture.js';
+import { DECLARED, verifierStore } from './helpers/verifier-fixture.js';
 
 /** 2026-12-02T03:00:00Z = 12:00 in Japan. */
 const START = new Date('2026-12-02T03:00:00Z');
@@ -224,6 +224,7 @@ describe('identity cross-checks of a card-substitute record and a JPKI signature
     const open = await post(app, apiKey, '/sessions', {
       purpose: 'account-opening',
       origin: 'https://bank.example',
+      ...DECLARED,
     });
     const openId = ((await open.json()) as { sessionId: string }).sessionId;
     const notAnswered = await crossCheck(app, apiKey, openId, signature.sessionId);
@@ -234,6 +235,7 @@ describe('identity cross-checks of a card-substitute record and a JPKI signature
     const opened = await post(app, apiKey, '/sessions/jpki-signature', {
       purpose: 'account-opening',
       text: 'a',
+      ...DECLARED,
     });
     const badId = ((await opened.json()) as { sessionId: string }).sessionId;
     const signed = await signWithJpki({

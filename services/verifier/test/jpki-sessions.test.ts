@@ -9,8 +9,8 @@
  * party that is not a signature verifier.
  */
 import { randomBytes } from 'node:crypto';
-import { challengeDigestInfo } from '@mynakit/jpki';
 import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
+import { challengeDigestInfo } from '@mynakit/jpki';
 import { parseCertificate } from '@mynakit/pki';
 import { authenticateWithJpki, signWithJpki } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,7 +26,7 @@ import {
   jpkiIssuerAndPhone,
   SIGNATURE_PASSWORD,
 } from './helpers/jpki-issuer-and-phone.js';
-import { ADMIN, statusOf, verifierStore } from './helpers/verifier-fixture.js';
+import { ADMIN, DECLARED, statusOf, verifierStore } from './helpers/verifier-fixture.js';
 
 /** 2026-12-02T03:00:00Z = 12:00 in Japan: method カ under 犯収法 (until 2027-03-31). */
 const START = new Date('2026-12-02T03:00:00Z');
@@ -97,7 +97,11 @@ describe('JPKI sessions: user authentication and signatures', () => {
     return (await res.json()) as { sessionId: string; challenge: string; expiresAt: string };
   }
   async function openSign(target: App, apiKey: string, text = APPLICATION) {
-    const res = await post(target, apiKey, '/sessions/jpki-signature', { purpose: 'account-opening', text });
+    const res = await post(target, apiKey, '/sessions/jpki-signature', {
+      purpose: 'account-opening',
+      text,
+      ...DECLARED,
+    });
     expect(res.status).toBe(201);
     return (await res.json()) as {
       sessionId: string;
@@ -335,6 +339,8 @@ describe('JPKI sessions: user authentication and signatures', () => {
       channel: 'jpki-signature',
       method: { id: 'hanshu:ka', letter: 'カ' },
       methodDate: '2026-12-02',
+      transactionPurpose: { code: 'living-expenses', name_ja: '生計費決済' },
+      occupation: { code: 'company-employee', name_ja: '会社員' },
       certificateSerial: signer.serialNumber,
       certificateIssuer: signer.issuer,
       name: answer.identity?.name,

@@ -25,7 +25,7 @@ import {
   SIGNATURE_PASSWORD,
 } from './helpers/jpki-issuer-and-phone.js';
 import { SoftwareAuthenticator } from './helpers/software-authenticator.js';
-import { ADMIN, verifierStore } from './helpers/verifier-fixture.js';
+import { ADMIN, DECLARED, verifierStore } from './helpers/verifier-fixture.js';
 
 const START = new Date('2026-12-02T03:00:00Z');
 const ORIGIN = 'https://bank.example';
@@ -61,7 +61,11 @@ describe('passkeys bound by a JPKI signature', () => {
 
   /** A valid JPKI signature session: the phone signs the application after its signature password. */
   async function signed(): Promise<{ sessionId: string; identity: { name: string; birthDate: string } }> {
-    const opened = await post('/sessions/jpki-signature', { purpose: 'account-opening', text: APPLICATION });
+    const opened = await post('/sessions/jpki-signature', {
+      purpose: 'account-opening',
+      text: APPLICATION,
+      ...DECLARED,
+    });
     expect(opened.status).toBe(201);
     const s = (await opened.json()) as { sessionId: string; content: string };
     const cms = await signWithJpki({

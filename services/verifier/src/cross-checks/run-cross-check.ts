@@ -21,8 +21,8 @@ import { VerifierError } from '../errors.js';
 import { JpkiSessionRepository } from '../jpki/jpki-session-repository.js';
 import type { JsonValue } from '../records/canonical-json.js';
 import { getRecord } from '../records/record-chains.js';
-import { newId } from '../store/store-support.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
+import { newId } from '../store/store-support.js';
 import { recordInTransaction } from '../verification/record-in-transaction.js';
 import { CrossCheckRepository } from './cross-check-repository.js';
 import {
@@ -90,6 +90,14 @@ function validRecordOf(session: DoneSession, which: string, now: number, windowM
   return session.recordId;
 }
 
+/** A member of a record's content (own property), or null. */
+function memberOf(
+  content: { readonly [key: string]: JsonValue } | null | undefined,
+  name: string,
+): JsonValue {
+  return content != null && Object.hasOwn(content, name) ? (content[name] ?? null) : null;
+}
+
 /** Runs one cross-check (see the file comment). */
 export async function runCrossCheck(
   deps: VerifierDeps,
@@ -150,6 +158,9 @@ export async function runCrossCheck(
     law: party.config.law,
     transactionType: recordSession.purpose,
     transactionDate: jstCalendarDate(new Date(now)),
+    // What the customer declared, as the card-substitute record's verification record keeps it.
+    transactionPurpose: memberOf(recordContent, 'transactionPurpose'),
+    occupation: memberOf(recordContent, 'occupation'),
     // The two verifications compared, by their sessions and their own records.
     recordSessionId: recordSession.id,
     signatureSessionId: signatureSession.id,

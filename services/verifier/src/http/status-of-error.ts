@@ -36,6 +36,11 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
     { status: 400, title: 'My Number may not be requested without a legal basis' },
   ],
   ['VERIFIER_ELEMENT_UNKNOWN', { status: 400, title: 'Unknown element' }],
+  [
+    'VERIFIER_TRANSACTION_PURPOSE_REQUIRED',
+    { status: 400, title: 'The purpose of the transaction is required (犯収法)' },
+  ],
+  ['VERIFIER_OCCUPATION_REQUIRED', { status: 400, title: 'The customer’s occupation is required (犯収法)' }],
   ['VERIFIER_REVOCATION_UNAVAILABLE', { status: 503, title: 'The revocation status is unavailable; retry' }],
   ['VERIFIER_READER_CERTIFICATE_INVALID', { status: 422, title: 'The reader certificate does not fit' }],
   ['VERIFIER_PASSKEY_SESSION_NOT_VALID', { status: 409, title: 'The session has no valid verification' }],

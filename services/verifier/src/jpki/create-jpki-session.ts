@@ -4,15 +4,20 @@
  * bytes of the document the holder will sign (the application text the relying party shows), kept so the
  * answer can be checked against exactly them. Both live at most MAX_SESSION_TTL_SECONDS and are answered
  * once (jpki-session-repository.ts).
+ *
+ * Both keep what the customer declared (sessions/customer-declaration.ts). Under 犯収法 a signature session
+ * is a 取引時確認 (カ / 新ヌ) and needs the purpose of the transaction and the occupation; a user
+ * authentication names no person and takes them only when given.
  */
 import { createChallenge } from '@mynakit/jpki';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
 import { MAX_SESSION_TTL_SECONDS } from '../sessions/create-session.js';
+import { type CustomerDeclarationInput, customerDeclarationFor } from '../sessions/customer-declaration.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
 import { newId } from '../store/store-support.js';
 import { sha256Hex } from './jpki-record-content.js';
-import { JpkiSessionRepository, type JpkiSessionKind } from './jpki-session-repository.js';
+import { type JpkiSessionKind, JpkiSessionRepository } from './jpki-session-repository.js';
 
 /** Largest document a signature session takes, bytes (an application form; it is kept in the record). */
 export const MAX_SIGNED_DOCUMENT_BYTES = 16 * 1024;
@@ -43,9 +48,14 @@ async function open(
   kind: JpkiSessionKind,
   purpose: string,
   content: Uint8Array,
+  declared: CustomerDeclarationInput,
 ): Promise<{ sessionId: string; expiresAt: number; contentSha256: string }> {
   const party = await deps.store.relyingParties.get(caller.relyingPartyId);
   if (party === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such relying party');
+  const declaration = customerDeclarationFor(declared, {
+    law: party.config.law,
+    kycTransaction: kind === 'signature',
+  });
   const now = deps.clock().getTime();
   const ttl = Math.min(deps.config.sessionTtlSeconds ?? MAX_SESSION_TTL_SECONDS, MAX_SESSION_TTL_SECONDS);
   const expiresAt = now + Math.max(ttl, 1) * 1000;
@@ -59,6 +69,7 @@ async function open(
     purpose,
     content,
     contentSha256,
+    declaration,
     createdAt: now,
     expiresAt,
   });
@@ -69,10 +80,10 @@ async function open(
 export async function createJpkiAuthenticationSession(
   deps: VerifierDeps,
   caller: RpCaller,
-  input: { readonly purpose: string },
+  input: { readonly purpose: string } & CustomerDeclarationInput,
 ): Promise<CreatedJpkiAuthenticationSession> {
   const challenge = createChallenge();
-  const s = await open(deps, caller, 'authentication', input.purpose, challenge);
+  const s = await open(deps, caller, 'authentication', input.purpose, challenge, input);
   return {
     sessionId: s.sessionId,
     challenge: Buffer.from(challenge).toString('base64url'),
@@ -84,14 +95,14 @@ export async function createJpkiAuthenticationSession(
 export async function createJpkiSignatureSession(
   deps: VerifierDeps,
   caller: RpCaller,
-  input: { readonly purpose: string; readonly document: Uint8Array },
+  input: { readonly purpose: string; readonly document: Uint8Array } & CustomerDeclarationInput,
 ): Promise<CreatedJpkiSignatureSession> {
   if (input.document.length === 0 || input.document.length > MAX_SIGNED_DOCUMENT_BYTES)
     throw new VerifierError(
       'VERIFIER_INVALID_INPUT',
       `the document must be 1 to ${MAX_SIGNED_DOCUMENT_BYTES} bytes`,
     );
-  const s = await open(deps, caller, 'signature', input.purpose, input.document);
+  const s = await open(deps, caller, 'signature', input.purpose, input.document, input);
   return {
     sessionId: s.sessionId,
     content: Buffer.from(input.document).toString('base64'),

@@ -2,7 +2,9 @@
  * The content of the verification record (確認記録, DOMAIN.md §5; @mynakit/kyc requiredRecordFields) one
  * JPKI verification leaves: who verified (the relying party and its API key) and who recorded (this verifier
  * instance), when, the method with its letter on that JST date or the reasons none applies, the transaction's
- * type and date, the certificate (serial and issuer — 署名用電子証明書の発行番号), the revocation check with
+ * type and date, what the customer declared (the purpose of the transaction and the occupation, recorded by
+ * 取引時確認 under 犯収法; sessions/customer-declaration.ts; null when none), the certificate (serial and
+ * issuer — 署名用電子証明書の発行番号), the revocation check with
  * its result, time and source (the OCSP responder or CRL asked, or the platform operator, kind
  * `platform-operator`, with the time it produced its answer), and the verification program.
  *
@@ -19,6 +21,7 @@ import { jstCalendarDate, type KycMethodResult } from '@mynakit/kyc';
 import type { Check, Verdict } from '@mynakit/report';
 import type { JsonValue } from '../records/canonical-json.js';
 import type { RevocationDecision } from '../revocation/revocation-policy.js';
+import { declarationRecordContent } from '../sessions/customer-declaration.js';
 import type { RelyingParty } from '../store/relying-party-repository.js';
 import type { JpkiSession, JpkiSessionKind } from './jpki-session-repository.js';
 import type { JpkiStatusConsultation } from './jpki-status.js';
@@ -92,6 +95,7 @@ export function jpkiRecordContent(f: JpkiRecordFacts): { [key: string]: JsonValu
     methodReasons: reasons,
     transactionType: f.session.purpose,
     transactionDate: jstCalendarDate(new Date(f.now)),
+    ...declarationRecordContent(f.session.declaration),
     // What the holder's key signed: the challenge, or the document (its SHA-256, hex).
     signedDataSha256: f.session.contentSha256,
     certificateSerial: f.signer?.serialNumber ?? null,

@@ -11,9 +11,14 @@
  * other tables (store/schema.ts) stays as it is.
  */
 import type { Kysely } from 'kysely';
+import {
+  type CustomerDeclaration,
+  declarationColumn,
+  declarationOfColumn,
+} from '../sessions/customer-declaration.js';
+import { withRelaxedDurability } from '../store/relaxed-durability.js';
 import type { VerifierDatabase } from '../store/schema.js';
 import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
-import { withRelaxedDurability } from '../store/relaxed-durability.js';
 
 /** The two JPKI channels: challenge–response user authentication, and a CMS signature over a document. */
 export type JpkiSessionKind = 'authentication' | 'signature';
@@ -30,6 +35,8 @@ export interface JpkiSessionTable {
   content: Uint8Array | null;
   /** SHA-256 of `content`, lower-case hex (kept after the content is erased). */
   content_sha256: string;
+  /** The customer's declaration (sessions/customer-declaration.ts), JSON; null when none or once done (0009). */
+  declaration?: string | null | undefined;
   state: 'open' | 'verifying' | 'done';
   created_at: number;
   expires_at: number;
@@ -52,6 +59,8 @@ export interface JpkiSession {
   /** The challenge or the document; null once done. */
   readonly content: Uint8Array | null;
   readonly contentSha256: string;
+  /** What the customer declared (purpose of the transaction, occupation); null when none or once done. */
+  readonly declaration: CustomerDeclaration | null;
   readonly state: JpkiSessionTable['state'];
   readonly createdAt: number;
   readonly expiresAt: number;
@@ -70,6 +79,8 @@ export interface NewJpkiSession {
   readonly purpose: string;
   readonly content: Uint8Array;
   readonly contentSha256: string;
+  /** The customer's declaration, when one was made. */
+  readonly declaration?: CustomerDeclaration | undefined;
   readonly createdAt: number;
   readonly expiresAt: number;
 }
@@ -86,6 +97,7 @@ function toSession(row: JpkiSessionTable): JpkiSession {
     purpose: row.purpose,
     content: row.content === null ? null : fromDriverBytes(row.content),
     contentSha256: row.content_sha256,
+    declaration: declarationOfColumn(row.declaration),
     state: row.state,
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
@@ -121,6 +133,7 @@ export class JpkiSessionRepository {
           purpose: session.purpose,
           content: toDriverBytes(session.content),
           content_sha256: session.contentSha256,
+          declaration: declarationColumn(session.declaration),
           state: 'open',
           created_at: session.createdAt,
           expires_at: session.expiresAt,
@@ -197,6 +210,8 @@ export class JpkiSessionRepository {
         verdict: outcome.verdict,
         record_id: outcome.recordId,
         content: null,
+        // Written into the record in the same transaction: the session keeps no copy.
+        declaration: null,
       })
       .where('id', '=', id)
       .where('state', '=', 'verifying')

@@ -1,6 +1,9 @@
 /**
  * Reading records out: a day range in Japan time, the JSON view of a record, and exports as JSON or CSV
- * (RFC 4180) — each export written to the access log before it is handed out.
+ * (RFC 4180) — each export written to the access log before it is handed out. The JSON export holds each
+ * record's content whole; the CSV holds it as JSON in `content` and, after it, the customer's declaration
+ * of 取引時確認 (the purpose of the transaction and the occupation: code and detail) in columns of their own
+ * (sessions/customer-declaration.ts), empty when the record has none.
  */
 import { VerifierError } from '../errors.js';
 import type { VerifierStore } from '../store/verifier-store.js';
@@ -92,7 +95,21 @@ export const CSV_COLUMNS = [
   'content_hash',
   'hash',
   'content',
+  'transaction_purpose',
+  'transaction_purpose_detail',
+  'occupation',
+  'occupation_detail',
 ] as const;
+
+/** `content[member]` of a declared item (`{code, detail?}`), as its code and its detail ('' when none). */
+function declaredColumns(content: VerificationRecord['content'], member: string): [string, string] {
+  const v = content !== null && Object.hasOwn(content, member) ? content[member] : null;
+  if (v === null || v === undefined || typeof v !== 'object' || Array.isArray(v)) return ['', ''];
+  const item = v as { readonly [key: string]: unknown };
+  const text = (name: string) =>
+    Object.hasOwn(item, name) && typeof item[name] === 'string' ? (item[name] as string) : '';
+  return [text('code'), text('detail')];
+}
 
 /**
  * One CSV field (RFC 4180 §2): quoted when it holds a comma, quote, CR or LF, quotes doubled. A field that a
@@ -123,6 +140,8 @@ export function recordsCsv(records: readonly VerificationRecord[]): string {
         v.contentHash,
         v.hash,
         v.content === null ? '' : JSON.stringify(v.content),
+        ...declaredColumns(v.content, 'transactionPurpose'),
+        ...declaredColumns(v.content, 'occupation'),
       ]
         .map(csvField)
         .join(','),

@@ -50,15 +50,16 @@ import { VerifierError } from '../errors.js';
 import { activeReaderKey, type ReaderSigningKey } from '../relying-parties/reader-key.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
 import { newId } from '../store/store-support.js';
-import { type RequestedElements, requestedElementsFor } from './requested-elements.js';
+import { type CustomerDeclarationInput, customerDeclarationFor } from './customer-declaration.js';
+import { KYC_RECORD_ELEMENTS, type RequestedElements, requestedElementsFor } from './requested-elements.js';
 import { newSessionKeyPair, sealSessionKey } from './session-key.js';
 
 /** Default and largest session lifetime, seconds (the page waits for the holder's consent, no longer). */
 export const MAX_SESSION_TTL_SECONDS = 300;
 
 /** What POST /sessions asks. */
-export interface CreateSessionInput {
-  /** The purpose of the transaction (e.g. `account-opening`), recorded as the transaction type. */
+export interface CreateSessionInput extends CustomerDeclarationInput {
+  /** The type of the transaction (e.g. `account-opening`), recorded as the transaction type (取引の種類). */
   readonly purpose: string;
   /** The page's origin; must be one of the relying party's `origins`. */
   readonly origin: string;
@@ -115,6 +116,17 @@ export interface CreatedSession {
    * (the same as `request`) first, then — when the relying party has a reader key — OpenID4VP signed.
    */
   readonly requests: readonly SessionRequestEntry[];
+}
+
+/**
+ * Whether a session asking `elements` can be a 取引時確認: it asks everything the record method needs
+ * (KYC_RECORD_ELEMENTS), so its answer can satisfy the method (customer-declaration.ts).
+ */
+export function asksForKycMethod(elements: RequestedElements): boolean {
+  return Object.entries(KYC_RECORD_ELEMENTS).every(([namespace, ids]) => {
+    const asked = Object.hasOwn(elements, namespace) ? elements[namespace] : undefined;
+    return asked !== undefined && ids.every((id) => asked.includes(id));
+  });
 }
 
 /** The DCQL query asking `elements` of the card-substitute record (OpenID4VP 1.0 §6). */
@@ -205,6 +217,10 @@ export async function createAnnexCSession(
       "the origin is not one of the relying party's configured origins",
     );
   const elements = requestedElementsFor(input.elements, party.config);
+  const declaration = customerDeclarationFor(input, {
+    law: party.config.law,
+    kycTransaction: asksForKycMethod(elements),
+  });
   const asksMyNumber = elements[JP_MNC_NAMESPACE]?.includes(MY_NUMBER_ELEMENT) === true;
   const basis = party.config.myNumberLegalBasis;
   const itemsRequest = buildJpMncRequest({
@@ -265,6 +281,7 @@ export async function createAnnexCSession(
     purpose: input.purpose,
     origin: input.origin,
     elements,
+    declaration,
     deviceRequest: built.deviceRequest,
     encryptionInfo: built.encryptionInfo,
     recipientKey: sealSessionKey(privateKey, sessionId, deps.config.sessionKeyEncryptionKey),

@@ -5,6 +5,8 @@
  * verification: `{}` once the answer was taken, a problem with a stable code when it was not (unknown,
  * used, expired, malformed).
  */
+
+import { REQUEST_OBJECT_MEDIA_TYPE } from '@mynakit/oid4vp';
 import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { VerifierDeps } from '../context.js';
@@ -13,7 +15,6 @@ import { requireApiKey, type VerifierEnv } from '../http/auth.js';
 import { limitBody } from '../http/body-limit.js';
 import { type OpenApiRegistry, ProblemSchema } from '../http/openapi.js';
 import { validated, validJson } from '../http/validate.js';
-import { REQUEST_OBJECT_MEDIA_TYPE } from '@mynakit/oid4vp';
 import { StatusListCache } from '../revocation/status-list-cache.js';
 import {
   createCrossDeviceSession,
@@ -94,7 +95,10 @@ export function registerCrossDeviceRoutes(
         description: 'The wallet URL and where the result will be',
         schema: CreatedCrossDeviceSessionSchema,
       },
-      400: problem('Invalid body, origin not allowed, unknown element, or My Number without a legal basis'),
+      400: problem(
+        'Invalid body, origin not allowed, unknown element, My Number without a legal basis, or a 取引時確認 under 犯収法 without the purpose of the transaction or the occupation (VERIFIER_TRANSACTION_PURPOSE_REQUIRED, VERIFIER_OCCUPATION_REQUIRED)',
+      ),
+      422: problem('A declaration’s detail written like a My Number (VERIFIER_RECORD_FORBIDDEN_CONTENT)'),
       ...common,
       409: problem(
         'No reader key, or a client id the verifier cannot answer for (VERIFIER_CROSS_DEVICE_UNAVAILABLE)',

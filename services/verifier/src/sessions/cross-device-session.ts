@@ -37,6 +37,7 @@ import type { RpCaller } from '../store/relying-party-repository.js';
 import { newId } from '../store/store-support.js';
 import { type SessionVerification, verifySessionAnswer } from '../verification/verify-session-response.js';
 import {
+  asksForKycMethod,
   type CreateSessionInput,
   certificateNamesClientId,
   MAX_SESSION_TTL_SECONDS,
@@ -44,6 +45,7 @@ import {
   signedOpenId4VpRequest,
 } from './create-session.js';
 import { CrossDeviceRepository, openResultElements, sealResultElements } from './cross-device-repository.js';
+import { customerDeclarationFor } from './customer-declaration.js';
 import { type RequestedElements, requestedElementsFor } from './requested-elements.js';
 import { openSessionKey, sealSessionKey } from './session-key.js';
 
@@ -91,6 +93,10 @@ export async function createCrossDeviceSession(
       "the origin is not one of the relying party's configured origins",
     );
   const elements = requestedElementsFor(input.elements, party.config);
+  const declaration = customerDeclarationFor(input, {
+    law: party.config.law,
+    kycTransaction: asksForKycMethod(elements),
+  });
   const reader = await activeReaderKey(deps, caller.relyingPartyId);
   if (reader === undefined)
     throw new VerifierError(
@@ -134,6 +140,7 @@ export async function createCrossDeviceSession(
     purpose: input.purpose,
     origin: input.origin,
     elements,
+    declaration,
     // No DeviceRequest and no EncryptionInfo: the request is the signed request object alone.
     deviceRequest: '',
     encryptionInfo: '',

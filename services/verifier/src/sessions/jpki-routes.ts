@@ -26,6 +26,7 @@ import {
 } from '../jpki/create-jpki-session.js';
 import { JpkiSessionRepository } from '../jpki/jpki-session-repository.js';
 import { verifyJpkiAnswer } from '../jpki/verify-jpki-answer.js';
+import { OccupationSchema, TransactionPurposeSchema } from './customer-declaration.js';
 
 /** Largest DER certificate in an answer, bytes. */
 const MAX_CERTIFICATE_BYTES = 16 * 1024;
@@ -48,7 +49,11 @@ const Purpose = z
   .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'lower-case words joined by hyphens, e.g. account-opening');
 
 const NewJpkiAuthenticationSchema = z
-  .object({ purpose: Purpose.default('user-authentication') })
+  .object({
+    purpose: Purpose.default('user-authentication'),
+    transactionPurpose: TransactionPurposeSchema.optional(),
+    occupation: OccupationSchema.optional(),
+  })
   .strict()
   .meta({ id: 'NewJpkiAuthenticationSession' });
 
@@ -59,6 +64,9 @@ const NewJpkiSignatureSchema = z
     text: z.string().min(1).max(MAX_SIGNED_DOCUMENT_BYTES).optional(),
     /** Or the document's bytes, base64. */
     content: base64Of(MAX_SIGNED_DOCUMENT_BYTES).optional(),
+    /** What the customer declared: required under 犯収法 (sessions/customer-declaration.ts). */
+    transactionPurpose: TransactionPurposeSchema.optional(),
+    occupation: OccupationSchema.optional(),
   })
   .strict()
   .refine((b) => (b.text === undefined) !== (b.content === undefined), {
@@ -235,7 +243,14 @@ export function registerJpkiSessionRoutes(
     summary: 'Open a JPKI signature session over a document (KYC カ / 新ヌ under 犯収法, ト under 携帯法)',
     tags: ['sessions'],
     requestBody: { mediaType: 'application/json', schema: NewJpkiSignatureSchema },
-    responses: { 201: { description: 'What to sign', schema: CreatedJpkiSignatureSchema }, ...common },
+    responses: {
+      201: { description: 'What to sign', schema: CreatedJpkiSignatureSchema },
+      ...common,
+      400: problem(
+        'Invalid body (VERIFIER_INVALID_BODY), or under 犯収法 no purpose of the transaction or occupation (VERIFIER_TRANSACTION_PURPOSE_REQUIRED, VERIFIER_OCCUPATION_REQUIRED)',
+      ),
+      422: problem('A declaration’s detail written like a My Number (VERIFIER_RECORD_FORBIDDEN_CONTENT)'),
+    },
     security,
   });
   app.post('/sessions/jpki-signature', rp, validJson(NewJpkiSignatureSchema), async (c) => {
@@ -245,6 +260,8 @@ export function registerJpkiSessionRoutes(
     const created = await createJpkiSignatureSession(deps, c.get('caller'), {
       purpose: body.purpose,
       document,
+      transactionPurpose: body.transactionPurpose,
+      occupation: body.occupation,
     });
     c.header('Cache-Control', 'no-store');
     return c.json(created, 201);

@@ -15,6 +15,7 @@ import { validated, validJson } from '../http/validate.js';
 import { StatusListCache } from '../revocation/status-list-cache.js';
 import { verifySessionResponse } from '../verification/verify-session-response.js';
 import { createAnnexCSession } from './create-session.js';
+import { OccupationSchema, TransactionPurposeSchema } from './customer-declaration.js';
 
 /** Default bound on a submitted answer: a DeviceResponse with a portrait JPEG, HPKE-sealed, base64url. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -35,6 +36,9 @@ export const NewSessionSchema = z
           .max(32),
       )
       .optional(),
+    /** What the customer declared: required under 犯収法 for a 取引時確認 (customer-declaration.ts). */
+    transactionPurpose: TransactionPurposeSchema.optional(),
+    occupation: OccupationSchema.optional(),
   })
   .strict()
   .meta({ id: 'NewSession' });
@@ -169,8 +173,9 @@ export function registerSessionRoutes(
     responses: {
       201: { description: 'The request for navigator.credentials.get', schema: CreatedSessionSchema },
       400: problem(
-        'Invalid body, origin not allowed, unknown element, or My Number without a legal basis (VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS)',
+        'Invalid body, origin not allowed, unknown element, My Number without a legal basis (VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS), or a 取引時確認 under 犯収法 without the purpose of the transaction or the occupation (VERIFIER_TRANSACTION_PURPOSE_REQUIRED, VERIFIER_OCCUPATION_REQUIRED)',
       ),
+      422: problem('A declaration’s detail written like a My Number (VERIFIER_RECORD_FORBIDDEN_CONTENT)'),
       ...common,
     },
     security,

@@ -7,9 +7,10 @@
  * asks the caller to retry.
  */
 import type { Kysely } from 'kysely';
-import type { VerifierDatabase, VerificationSessionTable } from '../store/schema.js';
-import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
 import { withRelaxedDurability } from '../store/relaxed-durability.js';
+import type { VerificationSessionTable, VerifierDatabase } from '../store/schema.js';
+import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
+import { type CustomerDeclaration, declarationColumn, declarationOfColumn } from './customer-declaration.js';
 
 /** A session's lifecycle: open (answer awaited), verifying (claimed by one submission), done. */
 export type SessionState = VerificationSessionTable['state'];
@@ -35,6 +36,8 @@ export interface VerificationSession {
   readonly openid4vpRequest: string | null;
   /** Its dc_api.jwt decryption key (session-key.ts form, sealed for `<id>/openid4vp`); null when none or done. */
   readonly openid4vpKey: Uint8Array | null;
+  /** What the customer declared (purpose of the transaction, occupation); null when none or once done. */
+  readonly declaration: CustomerDeclaration | null;
   readonly state: SessionState;
   readonly createdAt: number;
   readonly expiresAt: number;
@@ -55,11 +58,14 @@ export type NewSession = Omit<
   | 'recipientKey'
   | 'openid4vpRequest'
   | 'openid4vpKey'
+  | 'declaration'
 > & {
   /** Annex C sessions: the sealed HPKE key; absent for a session with no Annex C request (cross-device). */
   readonly recipientKey?: Uint8Array;
   readonly openid4vpRequest?: string;
   readonly openid4vpKey?: Uint8Array;
+  /** The customer's declaration (customer-declaration.ts), when one was made. */
+  readonly declaration?: CustomerDeclaration | undefined;
 };
 
 /** The outcome of a claim: won, or why not. */
@@ -79,6 +85,7 @@ function toSession(row: VerificationSessionTable): VerificationSession {
     recipientKey: row.recipient_key === null ? null : fromDriverBytes(row.recipient_key),
     openid4vpRequest: row.openid4vp_request ?? null,
     openid4vpKey: row.openid4vp_key == null ? null : fromDriverBytes(row.openid4vp_key),
+    declaration: declarationOfColumn(row.declaration),
     state: row.state,
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
@@ -119,6 +126,7 @@ export class SessionRepository {
           recipient_key: session.recipientKey === undefined ? null : toDriverBytes(session.recipientKey),
           openid4vp_request: session.openid4vpRequest ?? null,
           openid4vp_key: session.openid4vpKey === undefined ? null : toDriverBytes(session.openid4vpKey),
+          declaration: declarationColumn(session.declaration),
           state: 'open',
           created_at: session.createdAt,
           expires_at: session.expiresAt,
@@ -174,7 +182,10 @@ export class SessionRepository {
     return r.numUpdatedRows === 1n;
   }
 
-  /** Finishes a claimed session (`verifying` → `done`), erasing its key; false when it was not claimed. */
+  /**
+   * Finishes a claimed session (`verifying` → `done`), erasing its keys and the customer's declaration;
+   * false when it was not claimed.
+   */
   async complete(
     id: string,
     outcome: { verdict: string; recordId: string | null; now: number },
@@ -189,6 +200,8 @@ export class SessionRepository {
         record_id: outcome.recordId,
         recipient_key: null,
         openid4vp_key: null,
+        // Written into the record in the same transaction: the session keeps no copy.
+        declaration: null,
       })
       .where('id', '=', id)
       .where('state', '=', 'verifying')

@@ -89,6 +89,8 @@ export interface VerificationSessionTable {
   openid4vp_request: string | null;
   /** Its dc_api.jwt decryption key (sessions/session-key.ts form); null when none or once done. */
   openid4vp_key: Uint8Array | null;
+  /** The customer's declaration (sessions/customer-declaration.ts), JSON; null when none or once done (0009). */
+  declaration?: string | null | undefined;
   state: 'open' | 'verifying' | 'done';
   created_at: number;
   expires_at: number;

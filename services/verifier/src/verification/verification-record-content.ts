@@ -2,7 +2,9 @@
  * The content of the verification record (確認記録, DOMAIN.md §5; @mynakit/kyc requiredRecordFields) one
  * Annex C verification leaves: who verified (the relying party and its API key) and who recorded (this
  * verifier instance), when, the method with its letter on that JST date or the reasons none applies, the
- * transaction's purpose and date, the identity facts (name, address, birth date, and sex when it was asked
+ * transaction's type and date, what the customer declared — the purpose of the transaction and the
+ * occupation, which 取引時確認 under 犯収法 records (sessions/customer-declaration.ts; null when none) — the
+ * identity facts (name, address, birth date, and sex when it was asked
  * for — never My Number; the portrait only as SHA-256), the record's identifier (SHA-256 of
  * MobileSecurityObjectBytes), the revocation result with its time and source, and the verification
  * program's name, version and certification.
@@ -12,10 +14,11 @@
 import { jstCalendarDate, type KycMethodResult } from '@mynakit/kyc';
 import type { Check, Verdict } from '@mynakit/report';
 import type { JsonValue } from '../records/canonical-json.js';
-import type { RelyingParty } from '../store/relying-party-repository.js';
-import type { VerificationSession } from '../sessions/session-repository.js';
-import type { StatusConsultation } from '../revocation/status-checker.js';
 import type { RevocationDecision } from '../revocation/revocation-policy.js';
+import type { StatusConsultation } from '../revocation/status-checker.js';
+import { declarationRecordContent } from '../sessions/customer-declaration.js';
+import type { VerificationSession } from '../sessions/session-repository.js';
+import type { RelyingParty } from '../store/relying-party-repository.js';
 import type { IdentityFacts } from './disclosed-elements.js';
 
 /** The channel name written into records. */
@@ -73,6 +76,7 @@ export function verificationRecordContent(f: RecordFacts): { [key: string]: Json
     methodReasons: reasons,
     transactionType: f.session.purpose,
     transactionDate: jstCalendarDate(new Date(f.now)),
+    ...declarationRecordContent(f.session.declaration),
     msoDigest: f.msoDigest ?? null,
     elements: [...f.disclosed],
     ...(f.verdict === 'valid' && f.identity !== undefined

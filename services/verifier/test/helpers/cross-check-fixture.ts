@@ -27,7 +27,7 @@ import type { VerifierConfig } from '../../src/context.js';
 import type { VerifierStore } from '../../src/store/index.js';
 import { BIOMETRIC, type TestClock } from './issuer-and-phone.js';
 import { AUTH_PIN, type JpkiIssuerAndPhone, SIGNATURE_PASSWORD } from './jpki-issuer-and-phone.js';
-import { ADMIN, type OpenedSession, RP_ORIGIN } from './verifier-fixture.js';
+import { ADMIN, DECLARED, type OpenedSession, RP_ORIGIN } from './verifier-fixture.js';
 
 /** scrypt for test PIN verifiers: cheap. */
 const TEST_KDF = { N: 1024, r: 8, p: 1 } as const;
@@ -177,6 +177,7 @@ export async function presentRecord(
   const opened = await post(app, apiKey, '/sessions', {
     purpose: 'account-opening',
     origin: RP_ORIGIN,
+    ...DECLARED,
     ...(elements === undefined ? {} : { elements }),
   });
   expect(opened.status).toBe(201);
@@ -204,6 +205,7 @@ export async function presentSignature(
   const opened = await post(app, apiKey, '/sessions/jpki-signature', {
     purpose: 'account-opening',
     text: APPLICATION,
+    ...DECLARED,
   });
   expect(opened.status).toBe(201);
   const session = (await opened.json()) as { sessionId: string; content: string };

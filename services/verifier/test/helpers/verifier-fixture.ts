@@ -87,13 +87,27 @@ export function postSession(app: VerifierApp, apiKey: string, body: Record<strin
   });
 }
 
-/** Opens a session (201 expected). */
+/**
+ * What the customer of the tests' bank declares (取引時確認 under 犯収法 needs it): the purpose of the
+ * transaction and the occupation.
+ */
+export const DECLARED = {
+  transactionPurpose: { code: 'living-expenses' },
+  occupation: { code: 'company-employee' },
+} as const;
+
+/** Opens a session (201 expected), with the customer's declaration unless `body` overrides it. */
 export async function openSession(
   app: VerifierApp,
   apiKey: string,
   body: Record<string, unknown> = {},
 ): Promise<OpenedSession> {
-  const res = await postSession(app, apiKey, { purpose: 'account-opening', origin: RP_ORIGIN, ...body });
+  const res = await postSession(app, apiKey, {
+    purpose: 'account-opening',
+    origin: RP_ORIGIN,
+    ...DECLARED,
+    ...body,
+  });
   expect(res.status).toBe(201);
   return (await res.json()) as OpenedSession;
 }

@@ -1,12 +1,13 @@
 import type { Migration } from 'kysely';
 import * as verifierTables from './0001-verifier-tables.js';
 import * as verificationSessions from './0002-verification-sessions.js';
-import * as readerKeys from './0005-reader-keys.js';
 import * as jpkiSessions from './0003-jpki-sessions.js';
 import * as passkeys from './0004-passkeys.js';
+import * as readerKeys from './0005-reader-keys.js';
 import * as recordRetentionChanges from './0006-record-retention-changes.js';
 import * as identityCrossChecks from './0007-identity-cross-checks.js';
 import * as crossDeviceSessions from './0008-cross-device-sessions.js';
+import * as sessionDeclarations from './0009-session-declarations.js';
 
 /**
  * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
@@ -21,4 +22,5 @@ export const verifierMigrations: Record<string, Migration> = {
   '0006-record-retention-changes': recordRetentionChanges,
   '0007-identity-cross-checks': identityCrossChecks,
   '0008-cross-device-sessions': crossDeviceSessions,
+  '0009-session-declarations': sessionDeclarations,
 };
