@@ -48,7 +48,7 @@ export interface StartSandboxOptions {
   readonly dataDir: string;
   /** `DATABASE_URL`: PostgreSQL, one schema per service; absent: SQLite files. */
   readonly databaseUrl?: string;
-  /** `MYNAKIT_KEK`: key-encryption key of the issuer's signing keys. */
+  /** `MYNAKIT_KEK`: key-encryption key of the issuer's signing keys and of the verifier's secrets at rest. */
   readonly kek?: string;
   /** One line per event and per request, never personal data. */
   readonly log?: (line: string) => void;
@@ -166,6 +166,9 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       verifier = await openVerifier({
         dataDir: options.dataDir,
         origin: `${url}/verifier`,
+        // The same key-encryption key as the issuer's when one is configured (MYNAKIT_KEK): the verifier's
+        // secrets at rest are sealed under it; absent, each service generates its own into its folder.
+        ...(options.kek === undefined ? {} : { kek: options.kek }),
         // Fetched afresh at every verification, so a revocation shows in the bank's answer at once.
         cacheStatusLists: false,
         ...(options.databaseUrl === undefined ? {} : { databaseUrl: options.databaseUrl }),
