@@ -6,6 +6,10 @@
  * answers in time, the form goes to the labelled bridge with the phone chosen for that case, and the
  * result page says why. Without scripts none of this runs and the form is the bridge, as before.
  *
+ * The session is opened with what the customer declared on the form (the purpose of the transaction, the
+ * occupation) and the developer's My Number switch (bank-declaration.ts). When the verifier refuses the
+ * session — My Number without a legal basis — the wallet is never asked and the page shows the code.
+ *
  * Plain JavaScript kept as text: it runs in the page, not in Node, and imports the SDK's page bundle
  * (`verifier-sdk-dc-api.js`, the Digital Credentials API part, served beside the page).
  */
@@ -34,6 +38,29 @@ if (hasDigitalCredentialsApi()) {
   say('このブラウザには Digital Credentials API がありません。電話エミュレータがブリッジで応答します / This browser has no Digital Credentials API: the phone emulator answers through the bridge.');
 }
 
+/** The form's declaration and My Number switch, as the bank's api/sessions reads them. */
+function sessionBody() {
+  const item = (name) => {
+    const code = form.querySelector('[name="' + name + '"]').value;
+    const detail = form.querySelector('[name="' + name + 'Detail"]').value.trim();
+    if (code === '') return undefined;
+    return detail === '' ? { code } : { code, detail };
+  };
+  return {
+    transactionPurpose: item('transactionPurpose'),
+    occupation: item('occupation'),
+    askMyNumber: form.querySelector('[name="askMyNumber"]')?.checked === true,
+  };
+}
+
+/** The verifier's refusals of a session, explained (the code is shown beside them). */
+const REFUSALS = new Map([
+  ['VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS', '検証サービスが個人番号(マイナンバー)の要求を拒否しました。この銀行には法令上の根拠が設定されていません。ウォレットには何も求めていません / The verifier refused to ask for My Number: the bank has no legal basis configured. Nothing was asked of the wallet'],
+  ['VERIFIER_TRANSACTION_PURPOSE_REQUIRED', '取引を行う目的を選んでください / Choose the purpose of the transaction'],
+  ['VERIFIER_OCCUPATION_REQUIRED', 'ご職業を選んでください / Choose your occupation'],
+  ['VERIFIER_RECORD_FORBIDDEN_CONTENT', '補足に12桁の数字は書けません / A detail may not hold twelve digits in a row'],
+]);
+
 function toBridge(reason) {
   const phone = form.querySelector('select[name="fallbackPhone"]').value;
   const target = form.querySelector('input[name="phone"][value="' + CSS.escape(phone) + '"]');
@@ -53,6 +80,7 @@ form.addEventListener('submit', async (event) => {
   try {
     const result = await verifyWithMyNumberCard({
       sessionUrl: 'api/sessions',
+      sessionBody: sessionBody(),
       timeoutMs: Number(form.dataset.dcTimeout) || 60000,
     });
     say('検証しました / Verified by the verifier', { 'data-progress': 'done' });
@@ -69,7 +97,8 @@ form.addEventListener('submit', async (event) => {
     ]);
     const attrs = { 'data-error': code };
     if (e?.problemCode) attrs['data-problem'] = e.problemCode;
-    say((messages.get(code) ?? 'エラー / Error') + (e?.problemCode ? ': ' + e.problemCode : '') + ' (' + code + ')', attrs);
+    const message = REFUSALS.get(e?.problemCode) ?? messages.get(code) ?? 'エラー / Error';
+    say(message + (e?.problemCode ? ': ' + e.problemCode : '') + ' (' + code + ')', attrs);
   }
 });
 `;

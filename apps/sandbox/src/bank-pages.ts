@@ -14,6 +14,12 @@
  * `POST api/sessions/:id/response`, and shows the report at `result/:id`. With no wallet answering in time
  * the form falls back to the bridge, and the result page says so. Every result page says who answered,
  * and a valid one offers a passkey bound to that verification (bank-passkeys.ts: sign-in, step-up).
+ *
+ * Account opening under 犯収法 is a 取引時確認: the form asks the customer the purpose of the transaction and
+ * the occupation (bank-declaration.ts), both paths send them with the session, and the result page shows
+ * them beside the verification record that keeps them. A developer's switch also asks for My Number: the
+ * bank has no legal basis, so the verifier refuses the session and the page shows its code — no request is
+ * made, for the bridge's phone or the browser's wallet.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -22,12 +28,20 @@ import { methodsInForce } from '@mynakit/kyc';
 import { html, SafeHtml } from '@mynakit/page-html';
 import type { WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
+import {
+  type BankDeclaration,
+  bankRequestFromForm,
+  bankRequestFromJson,
+  declarationFieldsHtml,
+  declarationHtml,
+  requestedElements,
+} from './bank-declaration.js';
 import { BANK_PAGE_SCRIPT } from './bank-page-script.js';
 import { ownOrigin, registerBankPasskeys, renderPasskeyOffer } from './bank-passkeys.js';
 import {
   presentRecordThroughBridge,
-  type RecordAnswer as VerificationAnswer,
   recordIdentityHtml,
+  type RecordAnswer as VerificationAnswer,
 } from './bridge-flows.js';
 import { verifierCall } from './jpki-page-parts.js';
 import type { SandboxBank } from './sandbox-bank.js';
@@ -37,6 +51,30 @@ export const BANK_DC_TIMEOUT_MS = 60_000;
 
 /** The verification reports the page's DC API path produced, kept for their result page (bounded). */
 const MAX_KEPT_RESULTS = 64;
+
+/** The verifier's refusals of a session the bank asked for, as the page explains them (else: not opened). */
+const SESSION_REFUSALS = new Map([
+  [
+    'VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS',
+    '検証サービスが個人番号(マイナンバー)の要求を拒否しました。この銀行には法令上の根拠が設定されていません。電話には何も届いていません / The verifier refused to ask for My Number: the bank has no legal basis configured. No request reached a phone.',
+  ],
+  [
+    'VERIFIER_TRANSACTION_PURPOSE_REQUIRED',
+    '取引を行う目的を選んでください(犯収法の取引時確認) / Choose the purpose of the transaction (取引時確認 under 犯収法).',
+  ],
+  [
+    'VERIFIER_OCCUPATION_REQUIRED',
+    'ご職業を選んでください(犯収法の取引時確認) / Choose your occupation (取引時確認 under 犯収法).',
+  ],
+  [
+    'VERIFIER_RECORD_FORBIDDEN_CONTENT',
+    '補足に12桁の数字は書けません(個人番号のおそれ) / A detail may not hold twelve digits in a row (it may be a My Number).',
+  ],
+  [
+    'VERIFIER_INVALID_BODY',
+    '申告の内容を確かめてください(「その他」には補足が必要です) / Check what you declared (other needs a detail).',
+  ],
+]);
 
 /** Why the page fell back to the bridge (set by the page script). */
 const FALLBACK_REASONS = new Map([
@@ -102,6 +140,7 @@ export function renderRelyingPartiesPage(): string {
 
 function bankForm(phones: readonly WalletDevice[], dcTimeoutMs: number): SafeHtml {
   return html`<form class="bank" method="post" action="verify" data-dc-timeout="${String(dcTimeoutMs)}">
+${declarationFieldsHtml({ myNumberSwitch: true })}
 <p>どの電話で応答しますか <span class="en">Which phone answers?</span></p>
 <div data-choice="dc-api" hidden><label><input type="radio" name="phone" value="dc-api" disabled> このブラウザのウォレット(Digital Credentials API)<span class="en">this browser's wallet (Digital Credentials API)</span></label>
 — 応答がなければ <span class="en">if none answers</span>: <select name="fallbackPhone">${phones.map((p) => html`<option value="${p.id}">${p.id} (${p.family})</option>`)}</select> がブリッジで応答 <span class="en">answers through the bridge</span></div>
@@ -143,7 +182,12 @@ function answeredByBridge(phone: WalletDevice, fallback: string | null): SafeHtm
 
 const ANSWERED_BY_DC_API = html`<p class="dc-api" data-answered-by="dc-api">応答 <span class="en">answered by</span>: このブラウザのウォレット(Digital Credentials API, org-iso-mdoc)<span class="en">this browser's wallet through the Digital Credentials API</span></p>`;
 
-function resultPage(answeredBy: SafeHtml, answer: VerificationAnswer, sessionId?: string): string {
+function resultPage(
+  answeredBy: SafeHtml,
+  answer: VerificationAnswer,
+  declared: BankDeclaration,
+  sessionId?: string,
+): string {
   return frame(
     '本人確認の結果 — Sandbox Bank',
     html`<h1>本人確認の結果 <span class="en">Verification result</span></h1>
@@ -168,6 +212,7 @@ ${
 <h2>検証 <span class="en">Checks</span></h2>
 <table>${(answer.checks ?? []).map((c) => html`<tr data-check="${c.id}"><td>${c.id}</td><td class="${c.status}">${c.status}</td></tr>`)}</table>
 ${answer.recordId ? html`<p data-record="${answer.recordId}">確認記録 <span class="en">verification record</span>: <code>${answer.recordId}</code></p>` : ''}
+${declarationHtml(declared, answer.recordId)}
 ${answer.verdict === 'valid' && sessionId !== undefined ? renderPasskeyOffer(sessionId) : ''}
 <p><a href="/verifier/bank/">もう一度 / again</a></p>`,
   );
@@ -186,11 +231,19 @@ function letterIfCertified(): SafeHtml {
 <span class="en">— a certified program would satisfy ${method.letter} (${method.name_en}) today</span></p>`;
 }
 
+/** The page of a session the verifier would not open, with its code. */
+function sessionRefusedPage(code: string): string {
+  return errorPage(
+    SESSION_REFUSALS.get(code) ?? 'セッションを開けません / the session could not be opened',
+    code,
+  );
+}
+
 function errorPage(message: string, code: string): string {
   return frame(
     '本人確認できません — Sandbox Bank',
     html`<h1>本人確認できません <span class="en">Could not verify</span></h1>
-<p data-error="${code}">${message}</p>
+<p data-error="${code}">${message}<br><small>コード <span class="en">code</span>: <code>${code}</code></small></p>
 <p><a href="/verifier/bank/">戻る / back</a> · <a href="/wallet/">電話へ / the phones</a></p>`,
   );
 }
@@ -230,20 +283,24 @@ export function registerBankPages(
   registerBankApi(app, parts);
   registerBankPasskeys(app, { ...parts, frame });
   app.post('/verifier/bank/verify', async (c) => {
-    const form = new URLSearchParams((await c.req.text()).slice(0, 1024));
+    // Room for the two details, percent-encoded (60 characters of up to 9 bytes each).
+    const form = new URLSearchParams((await c.req.text()).slice(0, 4096));
     const phone = parts.phones.find((p) => p.id === form.get('phone'));
     if (phone === undefined)
       return c.html(errorPage('電話を選んでください / choose a phone', 'no-phone'), 400);
     // The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word.
     const origin = ownOrigin(c.req.url, parts.url);
+    const request = bankRequestFromForm(form);
     const outcome = await presentRecordThroughBridge({
       api: verifierCall(parts.verifierFetch, parts.url, parts.bank.apiKey),
       phone,
       origin,
       purpose: 'account-opening',
+      elements: requestedElements(request),
+      declared: request.declared,
     });
     if (outcome.kind === 'session-refused')
-      return c.html(errorPage('セッションを開けません / the session could not be opened', outcome.code), 502);
+      return c.html(sessionRefusedPage(outcome.code), SESSION_REFUSALS.has(outcome.code) ? 400 : 502);
     if (outcome.kind === 'phone-refused')
       return c.html(
         errorPage(
@@ -255,7 +312,12 @@ export function registerBankPages(
         409,
       );
     return c.html(
-      resultPage(answeredByBridge(phone, form.get('fallback')), outcome.answer, outcome.sessionId),
+      resultPage(
+        answeredByBridge(phone, form.get('fallback')),
+        outcome.answer,
+        request.declared,
+        outcome.sessionId,
+      ),
       outcome.ok ? 200 : 422,
     );
   });
@@ -272,8 +334,9 @@ async function passOn(c: Context, res: Response): Promise<Response> {
 
 /**
  * The bank's backend for its page's DC API path: the API key stays here. `POST api/sessions` opens a
- * session for the bank's own origin (never one the browser names) and answers the verifier's
- * `CreatedSession`; `POST api/sessions/:id/response` forwards `{response}` to the verifier and answers its
+ * session for the bank's own origin (never one the browser names) with what the customer declared on the
+ * page (`{transactionPurpose, occupation, askMyNumber}`, bank-declaration.ts) and answers the verifier's
+ * `CreatedSession` or its problem unchanged; `POST api/sessions/:id/response` forwards `{response}` to the verifier and answers its
  * report with `resultUrl`, or its problem unchanged. Both want `content-type: application/json`, which a
  * form on another site cannot send without CORS.
  */
@@ -286,6 +349,13 @@ function registerBankApi(
   },
 ): void {
   const results = new Map<string, VerificationAnswer>();
+  /** What the customer declared for each open session, for its result page (bounded like the results). */
+  const declarations = new Map<string, BankDeclaration>();
+  const keep = <V>(map: Map<string, V>, id: string, value: V) => {
+    map.set(id, value);
+    // The oldest goes first; a sandbox keeps a few for their page, never on disk.
+    if (map.size > MAX_KEPT_RESULTS) map.delete(map.keys().next().value as string);
+  };
   const api = (path: string, body: string) =>
     parts.verifierFetch(
       new Request(`${parts.url}/verifier${path}`, {
@@ -302,13 +372,30 @@ function registerBankApi(
 
   app.post('/verifier/bank/api/sessions', async (c) => {
     if (!isJson(c)) return problem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
-    return passOn(
-      c,
-      await api(
-        '/sessions',
-        JSON.stringify({ purpose: 'account-opening', origin: ownOrigin(c.req.url, parts.url) }),
-      ),
+    const text = await c.req.text();
+    if (text.length > 4096) return problem(c, 413, 'BANK_TOO_LARGE', 'the declaration is too large');
+    let body: unknown;
+    try {
+      body = text === '' ? {} : JSON.parse(text);
+    } catch {
+      return problem(c, 400, 'BANK_BAD_JSON', 'the body is not JSON');
+    }
+    const request = bankRequestFromJson(body);
+    const elements = requestedElements(request);
+    const res = await api(
+      '/sessions',
+      JSON.stringify({
+        purpose: 'account-opening',
+        origin: ownOrigin(c.req.url, parts.url),
+        ...(elements === undefined ? {} : { elements }),
+        ...request.declared,
+      }),
     );
+    if (!res.ok) return passOn(c, res);
+    const created = (await res.json()) as { sessionId: string };
+    keep(declarations, created.sessionId, request.declared);
+    c.header('cache-control', 'no-store');
+    return c.json(created, 201);
   });
   app.post('/verifier/bank/api/sessions/:id/response', async (c) => {
     if (!isJson(c)) return problem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
@@ -321,9 +408,7 @@ function registerBankApi(
     const res = await api(`/sessions/${id}/response`, text);
     if (!res.ok) return passOn(c, res);
     const answer = (await res.json()) as VerificationAnswer;
-    results.set(id, answer);
-    // The oldest report goes first; a sandbox keeps a few for their page, never on disk.
-    if (results.size > MAX_KEPT_RESULTS) results.delete(results.keys().next().value as string);
+    keep(results, id, answer);
     c.header('cache-control', 'no-store');
     return c.json({ ...answer, resultUrl: `result/${id}` });
   });
@@ -331,6 +416,7 @@ function registerBankApi(
     const answer = results.get(c.req.param('id'));
     if (answer === undefined)
       return c.html(errorPage('この結果はありません / no such result', 'BANK_NO_RESULT'), 404);
-    return c.html(resultPage(ANSWERED_BY_DC_API, answer, c.req.param('id')));
+    const declared = declarations.get(c.req.param('id')) ?? {};
+    return c.html(resultPage(ANSWERED_BY_DC_API, answer, declared, c.req.param('id')));
   });
 }

@@ -75,13 +75,16 @@ export async function presentRecordThroughBridge(options: {
   readonly phone: WalletDevice;
   readonly origin: string;
   readonly purpose: string;
-  readonly elements?: Readonly<Record<string, readonly string[]>>;
+  readonly elements?: Readonly<Record<string, readonly string[]>> | undefined;
+  /** What the customer declared (purpose of the transaction, occupation), sent with the session. */
+  readonly declared?: object;
 }): Promise<RecordBridgeOutcome> {
   const { api, phone, origin } = options;
   const opened = await api('/sessions', {
     purpose: options.purpose,
     origin,
     ...(options.elements === undefined ? {} : { elements: options.elements }),
+    ...options.declared,
   });
   const session = (await opened.json()) as {
     sessionId?: string;
@@ -269,6 +272,8 @@ export async function signThroughBridge(options: {
   readonly password: string;
   readonly purpose: string;
   readonly text: string;
+  /** What the customer declared (purpose of the transaction, occupation), sent with the session. */
+  readonly declared?: object;
   /** The name the phone shows its owner. */
   readonly relyingParty: string;
   /** The refusal pages' title and back link. */
@@ -289,7 +294,11 @@ export async function signThroughBridge(options: {
         ),
       },
     };
-  const opened = await api('/sessions/jpki-signature', { purpose: options.purpose, text: options.text });
+  const opened = await api('/sessions/jpki-signature', {
+    purpose: options.purpose,
+    text: options.text,
+    ...options.declared,
+  });
   const session = (await opened.json()) as { sessionId?: string; content?: string; code?: string };
   if (opened.status !== 201 || session.sessionId === undefined || session.content === undefined)
     return { kind: 'refused', refusal: sessionRefusal(title, session.code, back) };

@@ -18,10 +18,21 @@
  * The sandbox bank is honestly *no*
  * signature verifier (署名検証者, 公的個人認証法 §17; sandbox-bank.ts), so the method is "none —
  * KYC_NOT_A_SIGNATURE_VERIFIER", and the page says what an authorized bank would get.
+ *
+ * Account opening under 犯収法 is a 取引時確認: the form asks the purpose of the transaction and the
+ * occupation (bank-declaration.ts); they are written into the application the holder signs, sent with the
+ * signature session (the verifier refuses one without them) and shown on the result page beside the record.
  */
 import { html } from '@mynakit/page-html';
 import type { WalletDevice } from '@mynakit/wallet';
 import type { Hono } from 'hono';
+import {
+  type BankDeclaration,
+  bankRequestFromForm,
+  declarationFieldsHtml,
+  declarationHtml,
+  declarationLines,
+} from './bank-declaration.js';
 import { renderPasskeyOffer } from './bank-passkeys.js';
 import { signThroughBridge } from './bridge-flows.js';
 import {
@@ -31,26 +42,33 @@ import {
   formFields,
   type JpkiAnswer,
   methodHtml,
-  recordHtml,
   noPhonePage,
+  recordHtml,
   rpPage,
   verdictHtml,
   verifierCall,
 } from './jpki-page-parts.js';
 import type { SandboxBank } from './sandbox-bank.js';
 
-/** The application the holder signs (UTF-8), the same bytes on the page and in the verifier's session. */
-export const BANK_JPKI_APPLICATION = [
-  'サンドボックス銀行 普通預金口座開設申込書',
-  'Sandbox Bank — application to open an ordinary deposit account',
-  '',
-  '申込者は、以下の内容で口座の開設を申し込み、本人確認のため署名用電子証明書で電子署名します。',
-  'The applicant applies to open an account on these terms and signs with the JPKI signature certificate.',
-  '',
-  '取引の目的 / purpose of the transaction: 生計費決済 / living expenses',
-  '職業 / occupation: 会社員 / company employee',
-  '口座の種類 / account: 普通預金 / ordinary deposit',
-].join('\n');
+/**
+ * The application the holder signs (UTF-8), the same bytes in the verifier's session and on the result page:
+ * with what the customer declared on the form, so the signature covers it.
+ */
+export function bankJpkiApplication(declared: BankDeclaration): string {
+  return [
+    'サンドボックス銀行 普通預金口座開設申込書',
+    'Sandbox Bank — application to open an ordinary deposit account',
+    '',
+    '申込者は、以下の内容で口座の開設を申し込み、本人確認のため署名用電子証明書で電子署名します。',
+    'The applicant applies to open an account on these terms and signs with the JPKI signature certificate.',
+    '',
+    ...declarationLines(declared),
+    '口座の種類 / account: 普通預金 / ordinary deposit',
+  ].join('\n');
+}
+
+/** The application as the start page shows it, before the customer chose (their answers fill it in). */
+export const BANK_JPKI_APPLICATION = bankJpkiApplication({});
 
 const WHY_NO_METHOD = html`サンドボックス銀行は署名検証者(公的個人認証法 第17条)の認定を受けていない架空の銀行なので、電子署名による方法(犯収法施行規則 第6条第1項第1号 カ、2027年4月1日から 新ヌ)を名乗りません。検証はすべて実際に行い、確認記録も残します。認定を受けた銀行なら同じ署名で カ(新ヌ)になります。
 <br><span class="en">The sandbox bank is a fictional bank without the authorization of a signature verifier (公的個人認証法 §17), so it claims no signature method (カ; 新ヌ from 2027-04-01). Every check runs for real and the record is written; an authorized bank would get カ (新ヌ) for the same signature.</span>`;
@@ -66,9 +84,11 @@ export function renderJpkiBankPage(phones: readonly WalletDevice[]): string {
 <br><span class="en">Sign this application with the signature certificate on your phone. Your name, address, birth date and sex (the basic four) are read from the certificate.</span></p>
 <h2>申込書 <span class="en">The application</span></h2>
 <pre class="document" data-document>${BANK_JPKI_APPLICATION}</pre>
+<p><small>取引を行う目的と職業は、下でお選びいただいた内容が申込書に入ります。<span class="en">The purpose of the transaction and the occupation you choose below are written into the application.</span></small></p>
 <p class="bridge">この環境には OS の署名アプリがないため、選んだ電話エミュレータが署名します(明示的なブリッジ: <code>signWithJpki</code>)。署名用パスワードは電話が確かめ、間違いを数えます(5回でロック)。銀行の API キーはサーバーから出ません。
 <br><span class="en">No OS signing app exists here: the chosen phone emulator signs (an explicit bridge: <code>signWithJpki</code>). The phone checks the signature password and counts wrong ones (locked after 5). The bank's API key never leaves its server.</span></p>
 <form method="post" action="sign">
+${declarationFieldsHtml({ myNumberSwitch: false })}
 <p>どの電話で署名しますか <span class="en">Which phone signs?</span></p>
 ${phones.map(
   (p, i) =>
@@ -82,7 +102,12 @@ ${phones.map(
   );
 }
 
-function resultPage(phone: WalletDevice, answer: JpkiAnswer, sessionId: string | undefined): string {
+function resultPage(
+  phone: WalletDevice,
+  answer: JpkiAnswer,
+  sessionId: string | undefined,
+  declared: BankDeclaration,
+): string {
   return rpPage(
     '本人確認の結果(JPKI 署名)— Sandbox Bank',
     html`<h1>本人確認の結果 — 電子署名 <span class="en">Verification result — JPKI signature</span></h1>
@@ -96,9 +121,10 @@ ${methodHtml(answer, WHY_NO_METHOD)}
 <h2>検証 <span class="en">Checks</span></h2>
 ${checksHtml(answer)}
 ${recordHtml(answer)}
+${declarationHtml(declared, answer.recordId)}
 ${answer.verdict === 'valid' && sessionId !== undefined ? renderPasskeyOffer(sessionId) : ''}
 <h2>署名した申込書 <span class="en">The signed application</span></h2>
-<pre class="document">${BANK_JPKI_APPLICATION}</pre>
+<pre class="document">${bankJpkiApplication(declared)}</pre>
 <p><a href="${back}">もう一度 / again</a></p>`,
   );
 }
@@ -121,18 +147,20 @@ export function registerJpkiBankPages(
     const phone = parts.phones.find((p) => p.id === form.get('phone'));
     const title = '署名できません — Sandbox Bank';
     if (phone === undefined) return c.html(noPhonePage(title, back), 400);
+    const { declared } = bankRequestFromForm(form);
     // The bridge: the phone receives exactly the bytes the verifier keeps, and the bank's name.
     const outcome = await signThroughBridge({
       api,
       phone,
       password: form.get('password') ?? '',
       purpose: 'account-opening',
-      text: BANK_JPKI_APPLICATION,
+      text: bankJpkiApplication(declared),
+      declared,
       relyingParty: 'サンドボックス銀行 / Sandbox Bank',
       title,
       back,
     });
     if (outcome.kind === 'refused') return c.html(outcome.refusal.page, outcome.refusal.status);
-    return c.html(resultPage(phone, outcome.answer, outcome.sessionId), outcome.ok ? 200 : 422);
+    return c.html(resultPage(phone, outcome.answer, outcome.sessionId, declared), outcome.ok ? 200 : 422);
   });
 }

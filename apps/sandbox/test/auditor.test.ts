@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { listRecordAccess, openVerifierStore } from '@mynakit/verifier';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { DECLARED_FIELDS } from './helpers/bank-form.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-auditor-'));
 let sandbox: RunningSandbox;
@@ -42,7 +43,7 @@ describe('the auditor’s view of the bank’s verification records', () => {
       liveness: 'confirmed',
     });
     expect(installed.status).toBe(303);
-    const verified = await form('/verifier/bank/verify', { phone: 'iphone' });
+    const verified = await form('/verifier/bank/verify', { phone: 'iphone', ...DECLARED_FIELDS });
     const result = await verified.text();
     expect(verified.status, result.slice(0, 300)).toBe(200);
     const recordId = /data-record="([^"]+)"/.exec(result)?.[1];

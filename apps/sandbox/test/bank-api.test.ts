@@ -12,6 +12,7 @@ import { presentAnnexC, type WalletDevice } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundles } from '../../../scripts/build-pages.mjs';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { DECLARED_JSON } from './helpers/bank-form.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
 
@@ -72,7 +73,7 @@ describe('the sandbox bank’s API for its page', () => {
     expect((await post('api/sessions', 'purpose=x', 'application/x-www-form-urlencoded')).status).toBe(415);
     // What the browser says of the origin is not used: the bank binds the session to its own (the
     // answer made for the sandbox's origin verifies below).
-    const opened = await post('api/sessions', { origin: 'https://evil.example' });
+    const opened = await post('api/sessions', { origin: 'https://evil.example', ...DECLARED_JSON });
     expect(opened.status).toBe(201);
     const session = (await opened.json()) as {
       sessionId: string;
@@ -97,6 +98,9 @@ describe('the sandbox bank’s API for its page', () => {
     expect(result).toContain('data-answered-by="dc-api"');
     expect(result).toContain('data-verdict="valid"');
     expect(result).toContain('花子');
+    // What the customer declared is shown beside the record that keeps it.
+    expect(result).toContain('data-field="transactionPurpose" data-code="living-expenses"');
+    expect(result).toContain('data-field="occupation" data-code="company-employee"');
 
     // The same answer again: the verifier's problem, passed on unchanged.
     const replayed = await post(`api/sessions/${session.sessionId}/response`, { response });
@@ -104,6 +108,53 @@ describe('the sandbox bank’s API for its page', () => {
     expect(replayed.headers.get('content-type')).toContain('application/problem+json');
     expect(((await replayed.json()) as { code: string }).code).toBe('VERIFIER_SESSION_USED');
   }, 60_000);
+
+  it('asks the purpose of the transaction and the occupation; the verifier refuses without them, and My Number', async () => {
+    const page = await (await fetch(`${sandbox.url}/verifier/bank/`)).text();
+    expect(page).toContain('<select name="transactionPurpose" required style="max-width:100%">');
+    expect(page).toContain('<select name="occupation" required style="max-width:100%">');
+    expect(page).toContain('value="company-employee"');
+    expect(page).toContain('name="askMyNumber"');
+    const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
+    // 取引時確認 under 犯収法: no session without them.
+    const bare = await post('api/sessions', {});
+    expect(bare.status).toBe(400);
+    expect(await codeOf(bare)).toBe('VERIFIER_TRANSACTION_PURPOSE_REQUIRED');
+    const noOccupation = await post('api/sessions', { transactionPurpose: DECLARED_JSON.transactionPurpose });
+    expect(await codeOf(noOccupation)).toBe('VERIFIER_OCCUPATION_REQUIRED');
+    // A detail with a My Number in it is refused, and not echoed.
+    const written = await post('api/sessions', {
+      ...DECLARED_JSON,
+      occupation: { code: 'other', detail: '通訳 1234 5678 9018' },
+    });
+    const writtenText = await written.text();
+    expect(written.status).toBe(422);
+    expect(JSON.parse(writtenText).code).toBe('VERIFIER_RECORD_FORBIDDEN_CONTENT');
+    expect(writtenText).not.toContain('5678');
+    // The developer's switch: the bank has no legal basis, the verifier opens no session.
+    const myNumber = await post('api/sessions', { ...DECLARED_JSON, askMyNumber: true });
+    expect(myNumber.status).toBe(400);
+    expect(await codeOf(myNumber)).toBe('VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS');
+    // The same through the bridge's form: refused before any phone is asked, the code on the page.
+    const form = (fields: Record<string, string>) =>
+      fetch(`${sandbox.url}/verifier/bank/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ phone: 'iphone', ...fields }).toString(),
+      });
+    const before = (await iphone.store.presentations.list(iphone.id)).length;
+    const refused = await form({
+      transactionPurpose: 'living-expenses',
+      occupation: 'company-employee',
+      askMyNumber: 'on',
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('data-error="VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS"');
+    const undeclared = await form({});
+    expect(undeclared.status).toBe(400);
+    expect(await undeclared.text()).toContain('data-error="VERIFIER_TRANSACTION_PURPOSE_REQUIRED"');
+    expect(await iphone.store.presentations.list(iphone.id)).toHaveLength(before);
+  });
 
   it('refuses a malformed session id, an unknown result, and answers without JSON', async () => {
     const bad = await post('api/sessions/..%2Fx/response', { response: 'AAAA' });

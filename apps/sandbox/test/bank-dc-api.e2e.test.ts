@@ -11,6 +11,11 @@
  * (the verifier's HPKE_OPEN_FAILED) and to its own spent session (VERIFIER_SESSION_USED), an answer in a
  * protocol the page did not ask for (refused by the SDK, nothing submitted), the wallet declining, no
  * wallet answering in time (the labelled bridge answers, saying why), and a browser without the API.
+ *
+ * And My Number refused through the pages: a developer ticks "ask for My Number (個人番号)"; the bank has no
+ * legal basis configured, so the verifier opens no session — the page shows its code
+ * (VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS), `navigator.credentials.get` is never called, nothing is submitted,
+ * and the phone's history stays as it was; the same through the bridge's form in a browser without the API.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +27,7 @@ import type { Browser, CDPSession, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { chooseDeclaration } from './helpers/bank-form.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -72,6 +78,11 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
       return;
     }
     const response = await route.fetch();
+    // A session the verifier refused: its problem goes to the page as it is, and the wallet is not armed.
+    if (response.status() !== 201) {
+      await route.fulfill({ response });
+      return;
+    }
     const session = (await response.json()) as CreatedSession;
     if (arming.kind === 'respond') {
       // The phone's wallet engine answers the real request for the page's real origin.
@@ -99,6 +110,7 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
     await page.locator('body[data-dc-api="present"]').waitFor();
     expect(await page.locator('input[name="phone"][value="dc-api"]').isChecked()).toBe(true);
     await page.locator('select[name="fallbackPhone"]').selectOption(fallbackPhone);
+    await chooseDeclaration(page);
     await page.locator('form button').click();
   };
 
@@ -176,6 +188,11 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
     expect(await page.locator('tr[data-check="device.signature"] td.passed').count()).toBe(1);
     expect(await page.locator('tr[data-check="status.revocation"] td.passed').count()).toBe(1);
     expect(await page.locator('[data-record]').getAttribute('data-record')).toMatch(/.+/);
+    // What the customer declared on the form, beside the record that keeps it.
+    expect(await page.locator('[data-field="transactionPurpose"]').getAttribute('data-code')).toBe(
+      'living-expenses',
+    );
+    expect(await page.locator('[data-field="occupation"]').textContent()).toContain('会社員');
     expect(submitted).toHaveLength(1);
     // One call carrying every request of the session (OpenID4VP too when the verifier added it), each
     // protocol once, Annex C first.
@@ -245,12 +262,65 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
       expect(await other.locator('[data-choice="dc-api"]').isHidden()).toBe(true);
       expect(await other.locator('#dc-status').textContent()).toContain('ブリッジ');
       await other.locator('input[name="phone"][value="iphone"]').check();
+      await chooseDeclaration(other);
       await Promise.all([
         other.waitForURL(`${sandbox.url}/verifier/bank/verify`),
         other.locator('form button').click(),
       ]);
       expect(await other.locator('[data-answered-by]').getAttribute('data-answered-by')).toBe('bridge');
       expect(await other.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
+
+  it('My Number asked without a legal basis: the verifier refuses, the page shows its code, no request reaches the phone', async () => {
+    const history = () => iphone.store.presentations.list(iphone.id);
+    const phoneBefore = (await history()).length;
+    const askedBefore = askedProtocols.length;
+    const submittedBefore = submitted.length;
+    // Armed to answer: were a request made, the wallet would present — so nothing presented proves none was.
+    arming = { kind: 'respond' };
+    await page.goto(`${sandbox.url}/verifier/bank/?dcTimeout=2000`);
+    await page.locator('body[data-dc-api="present"]').waitFor();
+    await chooseDeclaration(page);
+    await page.locator('details.developer summary').click();
+    await page.locator('input[name="askMyNumber"]').check();
+    await page.locator('form button').click();
+    const status = page.locator('#dc-status[data-error]');
+    await status.waitFor();
+    expect(await status.getAttribute('data-error')).toBe('rejected');
+    expect(await status.getAttribute('data-problem')).toBe('VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS');
+    const shown = await status.textContent();
+    expect(shown).toContain('VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS');
+    expect(shown).toContain('個人番号');
+    expect(page.url()).toBe(`${sandbox.url}/verifier/bank/?dcTimeout=2000`);
+    expect(askedProtocols).toHaveLength(askedBefore);
+    expect(submitted).toHaveLength(submittedBefore);
+    expect(await history()).toHaveLength(phoneBefore);
+
+    // The same through the bridge's form, in a browser without the API: refused before any phone is asked.
+    const other = await browser.newPage({ locale: 'ja-JP' });
+    try {
+      await other.addInitScript(() => {
+        delete (window as { DigitalCredential?: unknown }).DigitalCredential;
+      });
+      await other.goto(`${sandbox.url}/verifier/bank/`);
+      await other.locator('body[data-dc-api="missing"]').waitFor();
+      await other.locator('input[name="phone"][value="iphone"]').check();
+      await chooseDeclaration(other);
+      await other.locator('details.developer summary').click();
+      await other.locator('input[name="askMyNumber"]').check();
+      const [answer] = await Promise.all([
+        other.waitForResponse(`${sandbox.url}/verifier/bank/verify`),
+        other.locator('form button').click(),
+      ]);
+      expect(answer.status()).toBe(400);
+      const refusal = other.locator('[data-error]');
+      expect(await refusal.getAttribute('data-error')).toBe('VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS');
+      expect(await refusal.textContent()).toContain('法令上の根拠');
+      expect(await refusal.locator('code').textContent()).toBe('VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS');
+      expect(await history()).toHaveLength(phoneBefore);
     } finally {
       await other.close();
     }

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { presentAnnexC, type WalletDevice } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundles } from '../../../scripts/build-pages.mjs';
-import { sandboxBankOrigins } from '../src/sandbox-bank.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { sandboxBankOrigins } from '../src/sandbox-bank.js';
+import { DECLARED_JSON } from './helpers/bank-form.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
 
@@ -35,7 +36,7 @@ describe('the sandbox bank’s passkey backend', () => {
 
   /** Opens a session at the bank's API and, unless `answer` is false, answers it from the iPhone. */
   const verified = async (answer = true) => {
-    const opened = await post('api/sessions', {});
+    const opened = await post('api/sessions', DECLARED_JSON);
     expect(opened.status).toBe(201);
     const session = (await opened.json()) as {
       sessionId: string;

@@ -20,8 +20,9 @@ import { presentAnnexC, type WalletDevice } from '@mynakit/wallet';
 import type { Browser, CDPSession, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
-import { sandboxBankOrigins } from '../src/sandbox-bank.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { sandboxBankOrigins } from '../src/sandbox-bank.js';
+import { chooseDeclaration } from './helpers/bank-form.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -147,6 +148,7 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     // 1. The browser's wallet answers the bank; the result page offers a passkey.
     await page.goto(`${twin}/verifier/bank/?dcTimeout=5000`);
     await page.locator('body[data-dc-api="present"]').waitFor();
+    await chooseDeclaration(page);
     await page.locator('form button').click();
     await page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/);
     expect(await page.locator('[data-answered-by]').getAttribute('data-answered-by')).toBe('dc-api');
@@ -200,6 +202,7 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     // 6. Another person's verification does not complete it: the verifier's code is shown.
     await page.goto(`${twin}/verifier/bank/`);
     await page.locator('input[name="phone"][value="android"]').check();
+    await chooseDeclaration(page);
     await Promise.all([
       page.waitForURL(`${twin}/verifier/bank/verify`),
       page.locator('form.bank button').click(),
@@ -217,6 +220,7 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     await page.locator('a[data-action="verify-again"]').click();
     await page.waitForURL(`${twin}/verifier/bank/`);
     await page.locator('input[name="phone"][value="iphone"]').check();
+    await chooseDeclaration(page);
     await Promise.all([
       page.waitForURL(`${twin}/verifier/bank/verify`),
       page.locator('form.bank button').click(),

@@ -17,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
+import { chooseDeclaration } from './helpers/bank-form.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PASSWORD = 'JPKIE2E26';
@@ -36,6 +37,7 @@ describe('story 3 in Chromium: sign the application with JPKI, create a passkey,
   const signApplication = async () => {
     await page.goto(`${twin}/verifier/bank/jpki/`);
     await page.locator('input[name="phone"][value="iphone"]').check();
+    await chooseDeclaration(page);
     await page.locator('input[name="password"]').fill(PASSWORD);
     await Promise.all([
       page.waitForURL(`${twin}/verifier/bank/jpki/sign`),

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildBundles } from '../../../scripts/build-pages.mjs';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
+import { DECLARED_FIELDS } from './helpers/bank-form.js';
 
 const PASSWORD = 'JPKIPASS1';
 
@@ -23,7 +24,7 @@ describe('story 3: a passkey after the JPKI-signed application', () => {
     fetch(`${sandbox.url}/verifier/bank/jpki/sign`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ phone: 'iphone', password }).toString(),
+      body: new URLSearchParams({ phone: 'iphone', password, ...DECLARED_FIELDS }).toString(),
     });
   const options = (sessionId: string, base: string) =>
     fetch(`${base}/verifier/bank/api/passkeys/registration/options`, {

@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../src/index.js';
+import { DECLARED_FIELDS } from './helpers/bank-form.js';
 import {
   checkStatus,
   installTwoPhones,
@@ -67,6 +68,7 @@ describe('story 3: the bank’s account opening with a JPKI signature', () => {
     const { status, text } = await page('/verifier/bank/jpki/sign', {
       phone: 'iphone',
       password: IPHONE_PASSWORD,
+      ...DECLARED_FIELDS,
     });
     expect(status, text.slice(0, 600)).toBe(200);
     expect(text).toContain('data-verdict="valid"');
@@ -83,20 +85,51 @@ describe('story 3: the bank’s account opening with a JPKI signature', () => {
     expect(text).toContain('data-method="none"');
     expect(text).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
     expect(text).toMatch(/data-record="[^"]+"/);
+    // The purpose of the transaction and the occupation: shown, and in the application that was signed.
+    expect(text).toContain('data-field="transactionPurpose" data-code="living-expenses"');
+    expect(text).toContain('data-field="occupation" data-code="company-employee"');
+    expect(text).toContain('職業 / occupation: 会社員 / Company employee');
   }, 60_000);
 
+  it('asks the purpose of the transaction and the occupation; without them the verifier opens no session', async () => {
+    const start = await (await get('/verifier/bank/jpki/')).text();
+    expect(start).toContain('<select name="occupation" required');
+    const { status, text } = await page('/verifier/bank/jpki/sign', {
+      phone: 'iphone',
+      password: IPHONE_PASSWORD,
+    });
+    expect(status).toBe(502);
+    expect(text).toContain('data-error="VERIFIER_TRANSACTION_PURPOSE_REQUIRED"');
+  });
+
   it('refuses a wrong signature password, counted by the phone; a malformed one costs no try', async () => {
-    const malformed = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: 'short' });
+    const malformed = await page('/verifier/bank/jpki/sign', {
+      phone: 'iphone',
+      password: 'short',
+      ...DECLARED_FIELDS,
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.text).toContain('data-error="password-format"');
-    const wrong = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: 'WRONG2026' });
+    const wrong = await page('/verifier/bank/jpki/sign', {
+      phone: 'iphone',
+      password: 'WRONG2026',
+      ...DECLARED_FIELDS,
+    });
     expect(wrong.status).toBe(401);
     expect(wrong.text).toContain('data-error="WALLET_SECRET_WRONG"');
     expect(wrong.text).toContain('data-remaining-tries="4"');
-    const again = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: 'WRONG2027' });
+    const again = await page('/verifier/bank/jpki/sign', {
+      phone: 'iphone',
+      password: 'WRONG2027',
+      ...DECLARED_FIELDS,
+    });
     expect(again.text).toContain('data-remaining-tries="3"');
     // The right password signs again and gives the tries back.
-    const right = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: IPHONE_PASSWORD });
+    const right = await page('/verifier/bank/jpki/sign', {
+      phone: 'iphone',
+      password: IPHONE_PASSWORD,
+      ...DECLARED_FIELDS,
+    });
     expect(right.text).toContain('data-verdict="valid"');
   }, 60_000);
 });
@@ -165,6 +198,7 @@ describe('story 3 after a move: the signature certificate is revoked', () => {
     const { status, text } = await page('/verifier/bank/jpki/sign', {
       phone: 'android',
       password: ANDROID_PASSWORD,
+      ...DECLARED_FIELDS,
     });
     expect(status, text.slice(0, 600)).toBe(200);
     expect(text).toContain('data-verdict="invalid"');
@@ -198,8 +232,14 @@ describe('locks, counted by the phones', () => {
 
   it('five wrong signature passwords at the bank lock the iPhone’s signature key', async () => {
     for (const password of ['WRONG1', 'WRONG2', 'WRONG3', 'WRONG4', 'WRONG5'])
-      expect((await page('/verifier/bank/jpki/sign', { phone: 'iphone', password })).status).not.toBe(200);
-    const locked = await page('/verifier/bank/jpki/sign', { phone: 'iphone', password: IPHONE_PASSWORD });
+      expect(
+        (await page('/verifier/bank/jpki/sign', { phone: 'iphone', password, ...DECLARED_FIELDS })).status,
+      ).not.toBe(200);
+    const locked = await page('/verifier/bank/jpki/sign', {
+      phone: 'iphone',
+      password: IPHONE_PASSWORD,
+      ...DECLARED_FIELDS,
+    });
     expect(locked.status).toBe(423);
     expect(locked.text).toContain('data-error="WALLET_SECRET_LOCKED"');
   }, 60_000);

@@ -16,6 +16,7 @@ import {
   SUPPORT_MATRIX,
   startSandbox,
 } from '../src/index.js';
+import { DECLARED_FIELDS } from './helpers/bank-form.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-'));
 const lines: string[] = [];
@@ -163,7 +164,7 @@ describe('sandbox', () => {
       });
     // Story 1 left the record on the Android-like phone (the iPhone lost it).
     expect((await get('/verifier/bank/')).status).toBe(200);
-    const ok = await post('/verifier/bank/verify', { phone: 'android' });
+    const ok = await post('/verifier/bank/verify', { phone: 'android', ...DECLARED_FIELDS });
     const page = await ok.text();
     expect(ok.status, page.slice(0, 400)).toBe(200);
     expect(page).toContain('data-verdict="valid"');
@@ -174,8 +175,10 @@ describe('sandbox', () => {
     // … and which letter a certified program would satisfy on this date (@mynakit/kyc's dated table).
     expect(page).toMatch(/data-method-if-certified="hanshu:(ru|shin-to)"/);
     expect(page).toMatch(/data-record="[^"]+"/);
+    // What the customer declared, shown beside the record that keeps it.
+    expect(page).toContain('data-field="occupation" data-code="company-employee"');
     // The iPhone heard it was superseded: it has nothing to present.
-    const none = await post('/verifier/bank/verify', { phone: 'iphone' });
+    const none = await post('/verifier/bank/verify', { phone: 'iphone', ...DECLARED_FIELDS });
     expect(none.status).toBe(409);
     expect(await none.text()).toContain('data-error="WALLET_NOT_FOUND"');
 
@@ -193,7 +196,7 @@ describe('sandbox', () => {
       }),
     });
     expect(moved.status).toBe(201);
-    const caught = await post('/verifier/bank/verify', { phone: 'android' });
+    const caught = await post('/verifier/bank/verify', { phone: 'android', ...DECLARED_FIELDS });
     const caughtPage = await caught.text();
     expect(caughtPage).toContain('data-verdict="invalid"');
     expect(caughtPage).toMatch(

@@ -27,6 +27,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
+import { chooseDeclaration } from './helpers/bank-form.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(REPO, 'docs', 'screenshots');
@@ -172,6 +173,7 @@ describe('the sandbox stories in Chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
     expect(await page.locator('.bridge').textContent()).toContain('ブリッジ');
     await page.locator('input[name="phone"][value="android"]').check();
+    await chooseDeclaration(page);
     await Promise.all([
       page.waitForURL(`${sandbox.url}/verifier/bank/verify`),
       page.locator('form button').click(),
@@ -209,6 +211,7 @@ describe('the sandbox stories in Chromium', () => {
     try {
       await page.goto(`${twin}/verifier/bank/`);
       await page.locator('input[name="phone"][value="android"]').check();
+      await chooseDeclaration(page);
       await Promise.all([
         page.waitForURL(`${twin}/verifier/bank/verify`),
         page.locator('form button').click(),
@@ -300,6 +303,7 @@ describe('the sandbox stories in Chromium', () => {
 
     await page.goto(`${sandbox.url}/verifier/bank/`);
     await page.locator('input[name="phone"][value="android"]').check();
+    await chooseDeclaration(page);
     await Promise.all([
       page.waitForURL(`${sandbox.url}/verifier/bank/verify`),
       page.locator('form button').click(),
