@@ -87,6 +87,8 @@ export function registerInstallRoutes(
       trustAnchors: install.trustAnchors,
       ...(install.alsoRequest === undefined ? {} : { alsoRequest: install.alsoRequest }),
       ...(install.jpkiTrust === undefined ? {} : { jpkiTrust: install.jpkiTrust }),
+      // OpenID4VCI notifications the issuer did not take are logged (event and status only).
+      ...(ctx.log === undefined ? {} : { log: ctx.log }),
     });
     ctx.log?.(`wallet: an installation on a ${phone.family} phone is ${result.state}`);
     if (!ctx.wantsJson(c.req.raw)) return c.redirect('../../', 303);
@@ -111,6 +113,7 @@ export function registerInstallRoutes(
       biometric: evidence,
       trustAnchors: install.trustAnchors,
       ...(install.alsoRequest === undefined ? {} : { alsoRequest: install.alsoRequest }),
+      ...(ctx.log === undefined ? {} : { log: ctx.log }),
     });
     if (!ctx.wantsJson(c.req.raw)) return c.redirect('../../', 303);
     return c.json({ documents: documents.map((d) => ({ docType: d.docType, state: d.state })) });
