@@ -116,11 +116,17 @@ async function phoneOnRadio(
   return { qr: handle.qr, outcome, close: r.close, connections: r.connections };
 }
 
+/** What the customer declares at the counter (取引時確認 under 犯収法). */
+const DECLARED = {
+  transactionPurpose: { code: 'living-expenses' },
+  occupation: { code: 'company-employee' },
+} as const;
+
 function read(app: VerifierApp, apiKey: string, body: Record<string, unknown>) {
   return app.request('/sessions/proximity', {
     method: 'POST',
     headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ purpose: 'account-opening', ...body }),
+    body: JSON.stringify({ purpose: 'account-opening', ...DECLARED, ...body }),
   });
 }
 
@@ -194,6 +200,8 @@ describe('in-person reads over proximity (POST /sessions/proximity)', () => {
         method: null,
         methodReasons: ['KYC_IN_PERSON_NOT_TABULATED'],
         name: values.full_name_unicode,
+        transactionPurpose: { code: 'living-expenses' },
+        occupation: { code: 'company-employee' },
       });
       expect(typeof record.portraitSha256).toBe('string');
       expect(JSON.stringify(record)).not.toContain(values.portrait as string);
@@ -214,6 +222,21 @@ describe('in-person reads over proximity (POST /sessions/proximity)', () => {
       expect(again.status).toBe(409);
       expect(await problemCode(again)).toBe('VERIFIER_SESSION_USED');
       expect(phone.connections()).toBe(before);
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
+
+  it('refuses a 取引時確認 under 犯収法 without the customer’s declaration, before connecting', async () => {
+    const rp = await createRelyingParty(app, env);
+    const phone = await phoneOnRadio(env);
+    try {
+      const noPurpose = await read(app, rp.apiKey, { engagement: phone.qr, transactionPurpose: undefined });
+      expect(noPurpose.status).toBe(400);
+      expect(await problemCode(noPurpose)).toBe('VERIFIER_TRANSACTION_PURPOSE_REQUIRED');
+      const noOccupation = await read(app, rp.apiKey, { engagement: phone.qr, occupation: undefined });
+      expect(await problemCode(noOccupation)).toBe('VERIFIER_OCCUPATION_REQUIRED');
+      expect(phone.connections()).toBe(0);
     } finally {
       await phone.close();
     }

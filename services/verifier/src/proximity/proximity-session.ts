@@ -10,6 +10,9 @@
  *    Annex C sessions (buildJpMncRequest; My Number only with the relying party's legal basis), version
  *    "1.1" with `readerAuthAll` over this very transcript when the relying party has a reader key
  *    (§9.1.4), otherwise "1.0" unsigned;
+ *    Under 犯収法 a read that asks what the record method needs is a 取引時確認: the customer's declaration
+ *    (purpose of the transaction, occupation) is required before anything is connected, and the record keeps
+ *    it (sessions/customer-declaration.ts);
  * 3. the session row, under an id derived from the engagement: one engagement is read once, a second read
  *    of it (by this relying party or another) is VERIFIER_SESSION_USED before any connection;
  * 4. the shared steps of every channel (verification/verify-session-response.ts verifySessionAnswer: the
@@ -49,7 +52,12 @@ import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
 import { activeReaderKey } from '../relying-parties/reader-key.js';
 import type { StatusListCache } from '../revocation/status-list-cache.js';
-import { MAX_SESSION_TTL_SECONDS, type SessionReaderAuthentication } from '../sessions/create-session.js';
+import {
+  asksForKycMethod,
+  MAX_SESSION_TTL_SECONDS,
+  type SessionReaderAuthentication,
+} from '../sessions/create-session.js';
+import { type CustomerDeclarationInput, customerDeclarationFor } from '../sessions/customer-declaration.js';
 import { type RequestedElements, requestedElementsFor } from '../sessions/requested-elements.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
 import {
@@ -71,8 +79,8 @@ export const IN_PERSON_ORIGIN = 'in-person';
 /** Default time from connecting to the phone's answer, seconds (the holder reads and consents meanwhile). */
 export const DEFAULT_PROXIMITY_TIMEOUT_SECONDS = 60;
 
-/** What POST /sessions/proximity asks. */
-export interface ProximityReadInput {
+/** What POST /sessions/proximity asks (with the customer's declaration, sessions/customer-declaration.ts). */
+export interface ProximityReadInput extends CustomerDeclarationInput {
   /** The purpose of the transaction (e.g. `account-opening`), recorded as the transaction type. */
   readonly purpose: string;
   /** namespace → identifiers; absent: the least the purpose needs (requested-elements.ts). */
@@ -149,6 +157,11 @@ export async function readOverProximity(
   const party = await deps.store.relyingParties.get(caller.relyingPartyId);
   if (party === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such relying party');
   const elements = requestedElementsFor(input.elements, party.config);
+  // A read at the counter that can satisfy the record method is a 取引時確認 as any other channel's.
+  const declaration = customerDeclarationFor(input, {
+    law: party.config.law,
+    kycTransaction: asksForKycMethod(elements),
+  });
   const { engagement, address } = engagementOf(input.engagement);
   const url = allowedTransportUrl(address, deps.config.proximityTransportHosts);
 
@@ -218,6 +231,7 @@ export async function readOverProximity(
       deviceRequest: Buffer.from(deviceRequest).toString('base64url'),
       // No EncryptionInfo: the session keys come from the engagement and the reader's ephemeral key.
       encryptionInfo: '',
+      declaration,
       createdAt: now,
       expiresAt: now + ttl * 1000,
     });

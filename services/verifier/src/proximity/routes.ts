@@ -20,6 +20,9 @@ export const ProximityReadSchema = z
   .object({
     purpose: NewSessionSchema.shape.purpose,
     elements: NewSessionSchema.shape.elements,
+    /** What the customer declared at the counter: required under 犯収法 for a 取引時確認 (customer-declaration.ts). */
+    transactionPurpose: NewSessionSchema.shape.transactionPurpose,
+    occupation: NewSessionSchema.shape.occupation,
     engagement: z
       .string()
       .min(6)
@@ -70,10 +73,11 @@ export function registerProximityRoutes(
         schema: ProximityVerificationSchema,
       },
       400: problem(
-        'Invalid body or element, My Number without a legal basis, an unreadable engagement (VERIFIER_PROXIMITY_ENGAGEMENT_INVALID), or a transport neither loopback nor allowed (VERIFIER_PROXIMITY_HOST_NOT_ALLOWED)',
+        'Invalid body or element, My Number without a legal basis, a 取引時確認 under 犯収法 without the purpose of the transaction or the occupation (VERIFIER_TRANSACTION_PURPOSE_REQUIRED, VERIFIER_OCCUPATION_REQUIRED), an unreadable engagement (VERIFIER_PROXIMITY_ENGAGEMENT_INVALID), or a transport neither loopback nor allowed (VERIFIER_PROXIMITY_HOST_NOT_ALLOWED)',
       ),
       401: problem('No or unknown API key'),
       403: problem('Not an rp key'),
+      422: problem('A declaration’s detail written like a My Number (VERIFIER_RECORD_FORBIDDEN_CONTENT)'),
       409: problem(
         'The phone ended the session without answering (VERIFIER_PROXIMITY_DECLINED), or the engagement was already read (VERIFIER_SESSION_USED)',
       ),
