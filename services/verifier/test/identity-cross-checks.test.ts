@@ -112,6 +112,9 @@ describe('identity cross-checks of a card-substitute record and a JPKI signature
       checks: [{ id: 'identity.cross_check', status: 'passed' }],
       failedChecks: [],
       transactionType: 'account-opening',
+      // What the customer declared, as the card-substitute record's own record keeps it.
+      transactionPurpose: { code: 'living-expenses', name_ja: '生計費決済' },
+      occupation: { code: 'company-employee', name_ja: '会社員' },
     });
     // No personal data beyond what the two records hold: field names only.
     const text = JSON.stringify(content) + JSON.stringify(answer);

@@ -202,7 +202,11 @@ export function registerJpkiSessionRoutes(
     summary: 'Open a JPKI user-authentication session: a 32-byte challenge for the phone’s auth key',
     tags: ['sessions'],
     requestBody: { mediaType: 'application/json', schema: NewJpkiAuthenticationSchema },
-    responses: { 201: { description: 'The challenge', schema: CreatedJpkiAuthenticationSchema }, ...common },
+    responses: {
+      201: { description: 'The challenge', schema: CreatedJpkiAuthenticationSchema },
+      ...common,
+      422: problem('A declaration’s detail written like a My Number (VERIFIER_RECORD_FORBIDDEN_CONTENT)'),
+    },
     security,
   });
   app.post('/sessions/jpki-authentication', rp, validJson(NewJpkiAuthenticationSchema), async (c) => {
