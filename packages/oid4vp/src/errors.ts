@@ -46,6 +46,8 @@ export type Oid4vpErrorCode =
   | 'REQUEST_SIGNATURE_INVALID'
   /** The request object's certificate chain does not lead to a trust anchor the wallet accepts. */
   | 'REQUEST_CERTIFICATE_UNTRUSTED'
+  /** A signed request whose `exp` has passed (or whose `iat` is still ahead), beyond the allowed clock skew. */
+  | 'REQUEST_EXPIRED'
   /** A DCQL query that breaks OpenID4VP 1.0 §6 rules. */
   | 'DCQL_INVALID'
   /** The held documents cannot satisfy the DCQL query. */
@@ -84,6 +86,7 @@ const WIRE: Record<Exclude<Oid4vpErrorCode, OAuthErrorCode>, OAuthErrorCode> = {
   NONCE_EXPIRED: 'invalid_request',
   REQUEST_SIGNATURE_INVALID: 'invalid_client',
   REQUEST_CERTIFICATE_UNTRUSTED: 'invalid_client',
+  REQUEST_EXPIRED: 'invalid_request',
   DCQL_INVALID: 'invalid_request',
   DCQL_NO_MATCH: 'access_denied',
   HPKE_KEY_MISMATCH: 'invalid_request',

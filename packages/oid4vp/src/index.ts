@@ -70,6 +70,37 @@ export {
 } from './errors.js';
 export { type HpkeOpenInput, type HpkeSealed, type HpkeSealInput, hpkeOpen, hpkeSeal } from './hpke.js';
 export {
+  buildJpkiRequestLink,
+  JPKI_REQUEST_SCHEME,
+  type JpkiRequestLink,
+  MAX_JPKI_LINK_CHARS,
+  parseJpkiRequestLink,
+} from './jpki-request/jpki-request-link.js';
+// JPKI requests by link or QR code (a signed request object, as OpenID4VP/JAR)
+export {
+  buildJpkiRequestClaims,
+  DEFAULT_JPKI_CLOCK_SKEW_SECONDS,
+  JPKI_CHALLENGE_BYTES,
+  JPKI_DOCUMENT_MEDIA_TYPES,
+  JPKI_REQUEST_MEDIA_TYPE,
+  JPKI_REQUEST_TYP,
+  type JpkiDocumentMediaType,
+  type JpkiRequestClaims,
+  type JpkiRequestDocument,
+  type JpkiRequestInput,
+  type JpkiRequestType,
+  MAX_JPKI_DOCUMENT_BYTES,
+  MAX_JPKI_REQUEST_CHAIN,
+  MAX_JPKI_REQUEST_LIFETIME_SECONDS,
+  MAX_JPKI_REQUEST_OBJECT_CHARS,
+  signJpkiRequestObject,
+  type VerifiedJpkiRequest,
+  type VerifyJpkiRequestOptions,
+  validateJpkiRequestClaims,
+  verifyJpkiRequestObject,
+} from './jpki-request/jpki-request-object.js';
+export { type JpkiResponseBody, jpkiResponseBody } from './jpki-request/jpki-response.js';
+export {
   generateNonce,
   InMemoryNonceStore,
   type NonceConsumeResult,
