@@ -40,7 +40,13 @@ async function one(i: number): Promise<void> {
   const opened = await fetch(`${plan.url}/sessions`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ purpose: 'account-opening', origin: plan.origin }),
+    // The bank works under 犯収法: the customer's declaration comes with every 取引時確認.
+    body: JSON.stringify({
+      purpose: 'account-opening',
+      origin: plan.origin,
+      transactionPurpose: { code: 'living-expenses' },
+      occupation: { code: 'company-employee' },
+    }),
   });
   const session = (await opened.json()) as { sessionId?: string; request?: { data: unknown }; code?: string };
   if (!opened.ok || session.sessionId === undefined || session.request === undefined)
