@@ -4,7 +4,8 @@
  * ISO/IEC 18013-5 proximity (proximity-read.ts): the verifier service is the counter's reader — it connects
  * to the loopback transport the phone's engagement names (the radio simulated), sends the bank's request,
  * verifies the answer (issuer, device authentication over its own transcript, the status list at the
- * issuer) and writes the verification record. The page shows the photo, name, address and birth date for
+ * issuer) and writes the verification record with what the customer declared (the purpose of the transaction
+ * and the occupation, which 取引時確認 under 犯収法 records; staff enter them). The page shows the photo, name, address and birth date for
  * the face check; staff confirm "顔写真と一致 / face matches" (or not), and the result page shows the record
  * with its method — for a read face to face @mynakit/kyc names none (KYC_IN_PERSON_NOT_TABULATED: its table
  * holds the methods of receiving the record over the network, ル/新ト), and the page says so rather than
@@ -16,6 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { html, type SafeHtml } from '@mynakit/page-html';
+import { OCCUPATIONS, TRANSACTION_PURPOSES } from '@mynakit/verifier';
 import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
 import type { Hono } from 'hono';
 import { JP_NAMESPACE as JP } from './bridge-flows.js';
@@ -44,9 +46,22 @@ const REFUSED = '読み取れません — サンドボックス銀行 窓口';
 /** Reads awaiting the staff's face check, kept for their confirmation (bounded, used once). */
 const MAX_PENDING = 64;
 
+/** One declared item: a code of the verifier's list and an optional detail. */
+interface DeclaredItem {
+  readonly code: string;
+  readonly detail?: string;
+}
+
+/** What the customer declared at the counter (取引時確認 under 犯収法: purpose of the transaction, occupation). */
+interface CounterDeclaration {
+  readonly transactionPurpose?: DeclaredItem;
+  readonly occupation?: DeclaredItem;
+}
+
 /** What a confirmation needs of a read: never the portrait. */
 interface PendingRead {
   readonly phoneId: string;
+  readonly declared: CounterDeclaration;
   readonly answer: Omit<ProximityAnswer, 'elements'>;
   readonly name: string;
 }
@@ -56,6 +71,30 @@ const WHY_NO_METHOD = html`窓口で電話から対面で読み取った記録�
 
 const BRIDGE = html`<p class="bridge">この環境には無線も電話の OS もありません。電話エミュレータがデバイスエンゲージメント(<code>mdoc:</code> の QR の内容)を示し、検証サービスが窓口のリーダーとしてそこに書かれたループバックの WebSocket(無線の代わり)へ接続します。お客様は電話の生体認証で承認します(ブリッジ経由)。
 <br><span class="en">No radio and no phone OS exist here: the phone emulator shows its device engagement (the <code>mdoc:</code> QR content), and the verifier service, as the counter's reader, connects to the loopback WebSocket it names (standing in for the radio). The customer approves with the phone's biometric, through the bridge.</span></p>`;
+
+function choices(name: string, list: typeof OCCUPATIONS, ja: string, en: string): SafeHtml {
+  return html`<label>${ja} <span class="en">${en}</span>
+<select name="${name}" required style="max-width:100%">${[...list].map(([code, n]) => html`<option value="${code}">${n.name_ja} / ${n.name_en}</option>`)}</select></label>
+<label><small>補足(「その他」のとき)<span class="en">detail (for other)</span></small> <input name="${name}Detail" maxlength="60" autocomplete="off"></label><br>`;
+}
+
+/** The declaration the form carries (bounded by formFields; the verifier checks the codes and details). */
+function declarationFrom(form: URLSearchParams): CounterDeclaration {
+  // An item not chosen is left out: the verifier names what is missing (VERIFIER_OCCUPATION_REQUIRED…).
+  const item = (name: string): { [key: string]: DeclaredItem } => {
+    const code = form.get(name) ?? '';
+    const detail = (form.get(`${name}Detail`) ?? '').trim();
+    return code === '' ? {} : { [name]: { code, ...(detail === '' ? {} : { detail }) } };
+  };
+  return { ...item('transactionPurpose'), ...item('occupation') };
+}
+
+/** A declared item as the result page shows it: the category's Japanese name, and the detail. */
+function declaredText(item: DeclaredItem | undefined, list: typeof OCCUPATIONS): string {
+  if (item === undefined) return '—';
+  const name = list.get(item.code)?.name_ja ?? item.code;
+  return item.detail === undefined ? name : `${name} (${item.detail})`;
+}
 
 /** The counter's page: one read per phone. */
 export function renderBranchPage(phones: readonly WalletDevice[]): string {
@@ -69,6 +108,9 @@ ${phones.map(
   (p) => html`<form class="phone" method="post" action="read" data-phone-form="${p.id}">
 <input type="hidden" name="phone" value="${p.id}">
 <p><strong>${p.id}</strong> (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></p>
+<p><small>お客様の申告(取引時確認)<span class="en">what the customer declares (取引時確認)</span></small><br>
+${choices('transactionPurpose', TRANSACTION_PURPOSES, '取引を行う目的', 'purpose of the transaction')}
+${choices('occupation', OCCUPATIONS, '職業', 'occupation')}</p>
 <button name="biometric" value="matched">電話を読み取る / Read the phone</button>
 <button name="biometric" value="failed">お客様が承認しない(試験用)/ the customer does not approve (test)</button>
 </form>`,
@@ -126,6 +168,10 @@ ${
 }
 ${verdictHtml(answer)}
 ${recordHtml(answer)}
+<table data-declaration>
+<tr><th>取引を行う目的 <span class="en">purpose of the transaction</span></th><td data-field="transactionPurpose">${declaredText(pending.declared.transactionPurpose, TRANSACTION_PURPOSES)}</td></tr>
+<tr><th>職業 <span class="en">occupation</span></th><td data-field="occupation">${declaredText(pending.declared.occupation, OCCUPATIONS)}</td></tr>
+</table>
 <h2>本人確認方法 <span class="en">KYC method</span></h2>
 ${methodHtml(answer, WHY_NO_METHOD)}
 <p><small>確認記録は検証サービスが読み取りと同時に書きました(顔写真そのものは残さず、そのハッシュだけ。マイナンバーは求めていません)。顔の照合は窓口の職員が行い、銀行が自ら記録します。
@@ -157,10 +203,12 @@ export function registerBankBranchPages(
       method: 'biometric',
       matched: form.get('biometric') !== 'failed',
     };
+    const declared = declarationFrom(form);
     const outcome = await readRecordOverProximity({
       phone,
       elements: BRANCH_ELEMENTS,
       purpose: 'account-opening',
+      declaration: declared,
       read: api,
       userAuthentication,
     });
@@ -182,7 +230,12 @@ export function registerBankBranchPages(
       token = randomUUID();
       const { elements: _shown, ...kept } = answer;
       if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value as string);
-      pending.set(token, { phoneId: phone.id, answer: kept, name: String(values.full_name_unicode ?? '') });
+      pending.set(token, {
+        phoneId: phone.id,
+        declared,
+        answer: kept,
+        name: String(values.full_name_unicode ?? ''),
+      });
     }
     return c.html(readPage(phone, answer, token), answer.verdict === 'valid' ? 200 : 422);
   });

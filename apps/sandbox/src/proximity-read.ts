@@ -54,6 +54,14 @@ export async function readRecordOverProximity(options: {
   readonly phone: WalletDevice;
   readonly elements: Readonly<Record<string, readonly string[]>>;
   readonly purpose: string;
+  /**
+   * What the customer declared (purpose of the transaction, occupation): the verifier requires it for a
+   * 取引時確認 under 犯収法 and records it.
+   */
+  readonly declaration?: {
+    readonly transactionPurpose?: { readonly code: string; readonly detail?: string };
+    readonly occupation?: { readonly code: string; readonly detail?: string };
+  };
   /** POST to the verifier with the relying party's API key (jpki-page-parts.ts verifierCall). */
   readonly read: (path: string, body: unknown) => Promise<Response>;
   /** How the owner approves on the phone (default the biometric, matched). */
@@ -104,6 +112,7 @@ export async function readRecordOverProximity(options: {
     const res = await options.read('/sessions/proximity', {
       purpose: options.purpose,
       elements: options.elements,
+      ...options.declaration,
       engagement: handle.qr,
     });
     const body = (await res.json()) as ProximityAnswer & { code?: string };

@@ -97,6 +97,7 @@ describe('the bank’s branch counter in Chromium', () => {
       expect(await page.locator('[data-record]').getAttribute('data-record')).toBe(recordId);
       expect(await page.locator('[data-method]').getAttribute('data-method')).toBe('none');
       expect(await page.locator('body').textContent()).toContain('KYC_IN_PERSON_NOT_TABULATED');
+      expect(await page.locator('[data-field="occupation"]').textContent()).toMatch(/\S/);
       expect(await page.locator('img').count()).toBe(0);
     }, 90_000);
 

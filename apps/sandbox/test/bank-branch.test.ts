@@ -16,6 +16,9 @@ import {
 
 let client: PageClient;
 
+/** What the customer declares at the counter. */
+const DECLARED = { transactionPurpose: 'salary-or-pension', occupation: 'public-servant' };
+
 beforeAll(async () => {
   client = await startPageClient('mynakit-sandbox-branch-');
   await installTwoPhones(client);
@@ -47,6 +50,7 @@ describe('the bank’s branch counter (窓口)', () => {
       const { status, text } = await client.page('/verifier/bank/branch/read', {
         phone,
         biometric: 'matched',
+        ...DECLARED,
       });
       expect(status, text.slice(0, 600)).toBe(200);
       expect(text).toContain('data-verdict="valid"');
@@ -67,6 +71,8 @@ describe('the bank’s branch counter (窓口)', () => {
       expect(confirmed.text).toContain(`data-record="${recordId}"`);
       expect(confirmed.text).toContain('data-method="none"');
       expect(confirmed.text).toContain('KYC_IN_PERSON_NOT_TABULATED');
+      expect(field(confirmed.text, 'transactionPurpose')).toBe('給与受取・年金受取');
+      expect(field(confirmed.text, 'occupation')).toBe('公務員');
       // The confirmation page keeps no photo.
       expect(confirmed.text).not.toContain('data:image/jpeg');
 
@@ -80,6 +86,7 @@ describe('the bank’s branch counter (窓口)', () => {
     const { text } = await client.page('/verifier/bank/branch/read', {
       phone: 'iphone',
       biometric: 'matched',
+      ...DECLARED,
     });
     const token = /name="read" value="([^"]+)"/.exec(text)?.[1] ?? '';
     const refused = await client.page('/verifier/bank/branch/confirm', { read: token, face: 'mismatch' });
@@ -90,9 +97,18 @@ describe('the bank’s branch counter (窓口)', () => {
     const declined = await client.page('/verifier/bank/branch/read', {
       phone: 'android',
       biometric: 'failed',
+      ...DECLARED,
     });
     expect(declined.status).toBe(422);
     expect(declined.text).toContain('data-error="WALLET_BIOMETRIC_FAILED"');
+    // 取引時確認 under 犯収法: the verifier refuses the read without the customer's occupation.
+    const undeclared = await client.page('/verifier/bank/branch/read', {
+      phone: 'iphone',
+      biometric: 'matched',
+      transactionPurpose: DECLARED.transactionPurpose,
+    });
+    expect(undeclared.status).toBe(422);
+    expect(undeclared.text).toContain('data-error="VERIFIER_OCCUPATION_REQUIRED"');
     const none = await client.page('/verifier/bank/branch/read', { phone: 'nokia' });
     expect(none.status).toBe(400);
     expect(none.text).toContain('data-error="no-phone"');
