@@ -4,7 +4,8 @@
  * cross-device: request by reference, `direct_post.jwt`; DOMAIN.md §2, the OpenID4VPHandover row).
  *
  *   GET  /verifier/bank/cross-device/                  the start page: the customer's declaration (取引時確認
- *                                                      under 犯収法 records the purpose and the occupation)
+ *                                                      under 犯収法 records the purpose and the occupation;
+ *                                                      bank-declaration.ts, as the bank's other pages ask it)
  *   POST /verifier/bank/cross-device/sessions          opens a cross-device session with the bank's
  *                                                      cross-device relying party (sandbox-cross-device.ts)
  *                                                      for the page's own origin → 303 to its page
@@ -25,6 +26,12 @@ import { methodsInForce } from '@mynakit/kyc';
 import { html, SafeHtml } from '@mynakit/page-html';
 import type { WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
+import {
+  type BankDeclaration,
+  bankRequestFromForm,
+  declarationFieldsHtml,
+  declarationHtml,
+} from './bank-declaration.js';
 import { ownOrigin } from './bank-passkeys.js';
 import { type RecordAnswer, recordIdentityHtml } from './bridge-flows.js';
 import {
@@ -49,26 +56,6 @@ const TITLE = '別の端末で本人確認 — Sandbox Bank';
 const BACK = '/verifier/bank/cross-device/';
 const SESSION_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-/**
- * What the customer declares (取引を行う目的, 職業), as the verifier's codes (services/verifier
- * sessions/customer-declaration.ts, which refuses any other): the principal category of each.
- */
-const PURPOSES: readonly (readonly [string, string])[] = [
-  ['living-expenses', '生計費決済 / Living expenses'],
-  ['salary-or-pension', '給与受取・年金受取 / Receiving a salary or a pension'],
-  ['savings-or-investment', '貯蓄・資産運用 / Savings or investment'],
-  ['business-expenses', '事業費決済 / Business expenses'],
-];
-const OCCUPATIONS: readonly (readonly [string, string])[] = [
-  ['company-employee', '会社員 / Company employee'],
-  ['public-servant', '公務員 / Public servant'],
-  ['self-employed', '自営業・個人事業主 / Self-employed'],
-  ['part-time', '派遣・契約社員・パート・アルバイト / Temporary, contract or part-time worker'],
-  ['student', '学生 / Student'],
-  ['homemaker', '主婦・主夫 / Homemaker'],
-  ['unemployed', '無職(退職された方を含む)/ Not employed (retired included)'],
-];
-
 /** Long words (URLs, check ids, subjects) wrap at a 390 px wide screen. */
 const WRAP = html`<style>td,th,code,.link{overflow-wrap:anywhere}select{max-width:100%}.qr svg{max-width:100%;height:auto}.open{display:inline-block;margin:.3rem .4rem .3rem 0;padding:.4rem .8rem;border:1px solid #333;border-radius:.4rem;text-decoration:none;color:#1b1b1b;background:#f4f6f8}</style>`;
 
@@ -76,6 +63,8 @@ const WRAP = html`<style>td,th,code,.link{overflow-wrap:anywhere}select{max-widt
 interface KeptSession {
   readonly walletUrl: string;
   readonly expiresAt: string;
+  /** What the customer declared with it (the verifier records it with the verification). */
+  readonly declared: BankDeclaration;
   /** The verifier's report, once read (the disclosed values came with the first read only). */
   answer?: RecordAnswer;
   ok?: boolean;
@@ -83,10 +72,6 @@ interface KeptSession {
 
 /** The state of a session as the verifier's result route says it. */
 type SessionState = 'pending' | 'done' | 'expired' | 'unknown';
-
-function select(name: string, label: SafeHtml, options: readonly (readonly [string, string])[]): SafeHtml {
-  return html`<label>${label}<br><select name="${name}">${options.map(([code, text]) => html`<option value="${code}">${text}</option>`)}</select></label><br>`;
-}
 
 /** The start page: what happens, the declaration, the button that shows the QR code. */
 export function renderCrossDeviceStartPage(available: boolean): string {
@@ -100,9 +85,7 @@ export function renderCrossDeviceStartPage(available: boolean): string {
 ${
   available
     ? html`<form method="post" action="sessions" class="phone">
-<p>取引時確認のお届け <span class="en">Your declaration (犯収法 取引時確認)</span></p>
-${select('transactionPurpose', html`取引を行う目的 <span class="en">purpose of the transaction</span>`, PURPOSES)}
-${select('occupation', html`職業 <span class="en">occupation</span>`, OCCUPATIONS)}
+${declarationFieldsHtml({ myNumberSwitch: false })}
 <button>QRコードを表示 / Show the QR code</button>
 </form>`
     : html`<p class="failed" data-error="cross-device-unavailable">このサンドボックスは IP アドレスで公開されているため、QR コードの要求を作れません(client_id の x509_san_dns は DNS 名を名指しします)。localhost かホスト名で起動してください。
@@ -164,7 +147,7 @@ function letterIfCertified(answer: RecordAnswer): SafeHtml {
 }
 
 /** The result page of an answered session. */
-export function renderCrossDeviceResultPage(answer: RecordAnswer): string {
+export function renderCrossDeviceResultPage(answer: RecordAnswer, declared: BankDeclaration): string {
   return rpPage(
     TITLE,
     html`${WRAP}<h1>本人確認の結果 <span class="en">Verification result</span></h1>
@@ -177,6 +160,7 @@ ${letterIfCertified(answer)}
 <h2>検証 <span class="en">Checks</span></h2>
 ${checksHtml(answer)}
 ${recordHtml(answer)}
+${declarationHtml(declared, answer.recordId)}
 <p><a href="${BACK}">もう一度 / again</a></p>`,
   );
 }
@@ -241,17 +225,15 @@ export function registerCrossDevicePages(
 
   app.post('/verifier/bank/cross-device/sessions', async (c) => {
     if (crossDevice === undefined) return c.html(renderCrossDeviceStartPage(false), 409);
-    const form = await formFields(c.req.raw);
-    const purpose = form.get('transactionPurpose') ?? '';
-    const occupation = form.get('occupation') ?? '';
+    // Codes of the verifier's lists only; a missing one is the verifier's to refuse, with its code.
+    const { declared } = bankRequestFromForm(await formFields(c.req.raw));
     const opened = await rp('/sessions/cross-device', {
       method: 'POST',
       body: JSON.stringify({
         purpose: 'account-opening',
         // The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word.
         origin: ownOrigin(c.req.url, parts.url),
-        transactionPurpose: { code: purpose },
-        occupation: { code: occupation },
+        ...declared,
       }),
     });
     const created = (await opened.json()) as {
@@ -270,7 +252,11 @@ export function registerCrossDevicePages(
         ),
         opened.status === 400 ? 400 : 502,
       );
-    kept.set(created.sessionId, { walletUrl: created.walletUrl, expiresAt: String(created.expiresAt ?? '') });
+    kept.set(created.sessionId, {
+      walletUrl: created.walletUrl,
+      expiresAt: String(created.expiresAt ?? ''),
+      declared,
+    });
     if (kept.size > MAX_KEPT_SESSIONS) kept.delete(kept.keys().next().value as string);
     return c.redirect(`/verifier/bank/cross-device/sessions/${created.sessionId}`, 303);
   });
@@ -289,7 +275,7 @@ export function registerCrossDevicePages(
     c.header('cache-control', 'no-store');
     const state = await stateOf(id, session);
     if (state === 'done' && session.answer !== undefined)
-      return c.html(renderCrossDeviceResultPage(session.answer), session.ok ? 200 : 422);
+      return c.html(renderCrossDeviceResultPage(session.answer, session.declared), session.ok ? 200 : 422);
     if (state === 'pending') return c.html(renderCrossDeviceQrPage(id, session, parts.phones));
     return c.html(
       refusalPage(

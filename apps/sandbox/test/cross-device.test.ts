@@ -114,6 +114,9 @@ describe('the bank on another device (QR code, OpenID4VP cross-device)', () => {
     expect(page).toMatch(/data-method-if-certified="[^"]+"/);
     expect(page).toMatch(/data-check="response\.decrypt"><td>[^<]+<\/td><td class="passed"/);
     expect(page).toMatch(/data-record="[^"]+"/);
+    // What the customer declared is shown beside the record that keeps it.
+    expect(page).toContain('data-field="transactionPurpose" data-code="living-expenses"');
+    expect(page).toContain('data-field="occupation" data-code="company-employee"');
     // The page keeps what it read: a reload shows the record again.
     expect(field(await (await client.get(path)).text(), 'name')).toBe(field(page, 'name'));
 
@@ -137,12 +140,12 @@ describe('the bank on another device (QR code, OpenID4VP cross-device)', () => {
     const refused = await client.get(`/wallet/phones/iphone/openid4vp?url=${encodeURIComponent(elsewhere)}`);
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('data-refusal="WALLET_REQUEST_INVALID"');
-    // A declaration the verifier does not know is refused with its code, and no session is kept.
+    // A purpose not on the verifier's list is not sent, and the verifier refuses the session with its code.
     const bad = await client.form('/verifier/bank/cross-device/sessions', {
       transactionPurpose: 'nothing-of-the-list',
       occupation: 'company-employee',
     });
     expect(bad.status).toBe(400);
-    expect(await bad.text()).toContain('data-error="VERIFIER_INVALID_BODY"');
+    expect(await bad.text()).toContain('data-error="VERIFIER_TRANSACTION_PURPOSE_REQUIRED"');
   }, 60_000);
 });
