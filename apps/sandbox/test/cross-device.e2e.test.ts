@@ -103,8 +103,10 @@ describe('the bank on another device in Chromium (QR code, OpenID4VP cross-devic
     expect(await overflowAt390(sessionUrl)).toBeLessThanOrEqual(0);
   }, 120_000);
 
-  it('fits a 390 px wide screen: the start page, the QR page and the phone’s consent screen', async () => {
+  it('fits a 390 px wide screen: the start page, the phones with their scan form, the QR page and the consent screen', async () => {
     expect(await overflowAt390(`${client.sandbox.url}/verifier/bank/cross-device/`)).toBeLessThanOrEqual(0);
+    // The phones' overview with its scan form.
+    expect(await overflowAt390(`${client.sandbox.url}/wallet/`)).toBeLessThanOrEqual(0);
     const other = await context.newPage();
     try {
       const sessionUrl = await showQr(other);
