@@ -14,6 +14,7 @@ import { registerRecordRoutes } from './records/routes.js';
 import { registerReaderKeyRoutes } from './relying-parties/reader-key-routes.js';
 import { registerRelyingPartyRoutes } from './relying-parties/routes.js';
 import { registerCrossDeviceRoutes } from './sessions/cross-device-routes.js';
+import { registerJpkiLinkRoutes } from './sessions/jpki-link-routes.js';
 import { registerJpkiSessionRoutes } from './sessions/jpki-routes.js';
 import { registerSessionRoutes } from './sessions/routes.js';
 
@@ -49,6 +50,7 @@ export function createVerifierApp(deps: VerifierDeps): Hono<VerifierEnv> {
   registerRecordRoutes(app, registry, deps);
   registerSessionRoutes(app, registry, deps);
   registerJpkiSessionRoutes(app, registry, deps);
+  registerJpkiLinkRoutes(app, registry, deps);
   registerCrossCheckRoutes(app, registry, deps);
   registerCrossDeviceRoutes(app, registry, deps);
   registerProximityRoutes(app, registry, deps);

@@ -72,6 +72,11 @@ export type VerifierErrorCode =
    */
   | 'VERIFIER_CROSS_DEVICE_UNAVAILABLE'
   /**
+   * No JPKI request by link can be signed for the relying party: no active reader key, or a client id other
+   * than `x509_san_dns:` naming the reader certificate and the verifier's own host (jpki/jpki-request-link.ts).
+   */
+  | 'VERIFIER_JPKI_LINK_UNAVAILABLE'
+  /**
    * A session that is a 取引時確認 under 犯収法 was opened without the purpose of the transaction the
    * customer declared (取引を行う目的; sessions/customer-declaration.ts).
    */

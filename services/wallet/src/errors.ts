@@ -80,6 +80,8 @@ export type WalletErrorCode =
   | 'WALLET_READER_AUTH_INVALID'
   /** The request cannot be read or breaks its protocol (a malformed request object, DCQL query or mode; expired). */
   | 'WALLET_REQUEST_INVALID'
+  /** A signed request whose lifetime (`exp`, with the allowed clock skew) is over, or not begun (`iat`). */
+  | 'WALLET_REQUEST_EXPIRED'
   /** The page's origin is not one the signed request names (OpenID4VP 1.0 Appendix A `expected_origins`). */
   | 'WALLET_ORIGIN_MISMATCH'
   /** The request names a Digital Credentials API protocol the phone does not answer. */

@@ -21,6 +21,10 @@ const STATUS = new Map<VerifierErrorCode, { status: ContentfulStatusCode; title:
     'VERIFIER_CROSS_DEVICE_UNAVAILABLE',
     { status: 409, title: 'The relying party cannot make a cross-device request' },
   ],
+  [
+    'VERIFIER_JPKI_LINK_UNAVAILABLE',
+    { status: 409, title: 'The relying party cannot make a JPKI request by link' },
+  ],
   ['VERIFIER_ORIGIN_NOT_ALLOWED', { status: 400, title: 'The origin is not allowed' }],
   ['VERIFIER_PROXIMITY_ENGAGEMENT_INVALID', { status: 400, title: 'Invalid device engagement' }],
   [

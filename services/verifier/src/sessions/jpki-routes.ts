@@ -24,6 +24,7 @@ import {
   createJpkiSignatureSession,
   MAX_SIGNED_DOCUMENT_BYTES,
 } from '../jpki/create-jpki-session.js';
+import { jpkiLinkOf } from '../jpki/jpki-request-link.js';
 import { JpkiSessionRepository } from '../jpki/jpki-session-repository.js';
 import { verifyJpkiAnswer } from '../jpki/verify-jpki-answer.js';
 import { OccupationSchema, TransactionPurposeSchema } from './customer-declaration.js';
@@ -78,12 +79,27 @@ const NewJpkiSignatureSchema = z
     description: `The document to sign: text (signed as UTF-8) or content (base64 bytes), at most ${MAX_SIGNED_DOCUMENT_BYTES} bytes`,
   });
 
+/** With a reader key: the link for the phone (jpki/jpki-request-link.ts). */
+const LinkFields = {
+  requestUri: z.string().optional(),
+  walletUrl: z
+    .string()
+    .optional()
+    .meta({ description: 'mynakit-jpki://?client_id=…&request_uri=… for a QR code' }),
+};
+
 const CreatedJpkiAuthenticationSchema = z
-  .object({ sessionId: z.string(), challenge: z.string(), expiresAt: z.string() })
+  .object({ sessionId: z.string(), challenge: z.string(), expiresAt: z.string(), ...LinkFields })
   .meta({ id: 'CreatedJpkiAuthenticationSession' });
 
 const CreatedJpkiSignatureSchema = z
-  .object({ sessionId: z.string(), content: z.string(), contentSha256: z.string(), expiresAt: z.string() })
+  .object({
+    sessionId: z.string(),
+    content: z.string(),
+    contentSha256: z.string(),
+    expiresAt: z.string(),
+    ...LinkFields,
+  })
   .meta({ id: 'CreatedJpkiSignatureSession' });
 
 const JpkiAuthenticationAnswerSchema = z
@@ -212,8 +228,9 @@ export function registerJpkiSessionRoutes(
   app.post('/sessions/jpki-authentication', rp, validJson(NewJpkiAuthenticationSchema), async (c) => {
     const body = validated<z.output<typeof NewJpkiAuthenticationSchema>>(c);
     const created = await createJpkiAuthenticationSession(deps, c.get('caller'), body);
+    const link = await jpkiLinkOf(deps, c.get('caller').relyingPartyId, created.sessionId);
     c.header('Cache-Control', 'no-store');
-    return c.json(created, 201);
+    return c.json({ ...created, ...link }, 201);
   });
 
   registry.add({
@@ -267,8 +284,9 @@ export function registerJpkiSessionRoutes(
       transactionPurpose: body.transactionPurpose,
       occupation: body.occupation,
     });
+    const link = await jpkiLinkOf(deps, c.get('caller').relyingPartyId, created.sessionId);
     c.header('Cache-Control', 'no-store');
-    return c.json(created, 201);
+    return c.json({ ...created, ...link }, 201);
   });
 
   registry.add({
