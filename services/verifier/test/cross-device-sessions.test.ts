@@ -57,6 +57,8 @@ const BANK_HOST = 'verifier.bank.example';
 const SHOKEN_HOST = 'verifier.shoken.example';
 /** Another relying party's verifier host. */
 const OTHER_HOST = 'verifier.other.example';
+/** A verifier served under a path of its host (a reverse proxy's `/verifier`). */
+const MOUNTED_HOST = 'mounted.bank.example';
 
 /** What POST /sessions/cross-device answers. */
 interface CrossDeviceSession {
@@ -132,13 +134,13 @@ describe('cross-device OpenID4VP sessions (QR code, request_uri, direct_post.jwt
     env = await issuerAndPhone(clock);
     dir = mkdtempSync(join(tmpdir(), 'mynakit-verifier-cross-device-'));
     store = await openVerifierStore({ url: `sqlite:${join(dir, 'verifier.sqlite')}` });
-    for (const host of [BANK_HOST, SHOKEN_HOST, OTHER_HOST])
+    for (const host of [BANK_HOST, SHOKEN_HOST, OTHER_HOST, MOUNTED_HOST])
       apps.set(
         host,
         createVerifierApp({
           store,
           config: {
-            origin: `https://${host}`,
+            origin: host === MOUNTED_HOST ? `https://${host}/verifier` : `https://${host}`,
             adminToken: ADMIN,
             readerKeyEncryptionKey: new Uint8Array(32).fill(3),
             sessionKeyEncryptionKey: new Uint8Array(32).fill(4),
@@ -192,6 +194,23 @@ describe('cross-device OpenID4VP sessions (QR code, request_uri, direct_post.jwt
     walletUrl: session.walletUrl,
     fetch: phoneFetch,
     readerTrustAnchors: [readerRoot],
+  });
+
+  it('hands out URLs under the path the verifier is served on', async () => {
+    const mounted = await relyingPartyWithReaderKey(MOUNTED_HOST, { name: 'パス配下の銀行' });
+    const session = await openCrossDevice(mounted.apiKey, {}, MOUNTED_HOST);
+    const requestUri = new URL(new URL(session.walletUrl).searchParams.get('request_uri') as string);
+    expect(requestUri.origin).toBe(`https://${MOUNTED_HOST}`);
+    expect(requestUri.pathname).toBe(`/verifier/sessions/${session.sessionId}/request-object`);
+    expect(session.requestUri).toBe(requestUri.href);
+    const served = await appOf(MOUNTED_HOST).request(`/sessions/${session.sessionId}/request-object`);
+    expect(served.status).toBe(200);
+    const claims = JSON.parse(
+      Buffer.from((await served.text()).split('.')[1] as string, 'base64url').toString('utf8'),
+    ) as { response_uri: string };
+    expect(claims.response_uri).toBe(
+      `https://${MOUNTED_HOST}/verifier/sessions/${session.sessionId}/direct-post`,
+    );
   });
 
   it('end to end: the phone scans, consents and posts; the relying party reads a valid result', async () => {

@@ -68,10 +68,18 @@ export interface CreatedCrossDeviceSession {
   readonly elements: RequestedElements;
 }
 
-/** The verifier's own origin (VerifierConfig.origin) without a trailing path. */
+/**
+ * Where the verifier's routes are served (VerifierConfig.origin), as the base of the URLs a wallet is given:
+ * its path is kept, so a verifier mounted under a path (e.g. `https://bank.example/verifier`) hands out
+ * `https://bank.example/verifier/sessions/…`, which reaches it.
+ */
 function verifierOrigin(deps: VerifierDeps): URL {
   try {
-    return new URL(new URL(deps.config.origin).origin);
+    const base = new URL(deps.config.origin);
+    base.search = '';
+    base.hash = '';
+    if (!base.pathname.endsWith('/')) base.pathname = `${base.pathname}/`;
+    return base;
   } catch (e) {
     throw new VerifierError('VERIFIER_CROSS_DEVICE_UNAVAILABLE', "the verifier's origin is not a URL", {
       cause: e,
@@ -114,8 +122,8 @@ export async function createCrossDeviceSession(
       "the client id must be x509_san_dns naming the reader certificate and the verifier's own host",
     );
   const sessionId = newId();
-  const responseUri = new URL(`/sessions/${sessionId}/direct-post`, origin).href;
-  const requestUri = new URL(`/sessions/${sessionId}/request-object`, origin).href;
+  const responseUri = new URL(`sessions/${sessionId}/direct-post`, origin).href;
+  const requestUri = new URL(`sessions/${sessionId}/request-object`, origin).href;
   const now = deps.clock().getTime();
   const ttl = Math.max(
     Math.min(deps.config.sessionTtlSeconds ?? MAX_SESSION_TTL_SECONDS, MAX_SESSION_TTL_SECONDS),
