@@ -21,7 +21,7 @@ import { answerJpkiRequest, readJpkiRequest, WalletError } from '@mynakit/wallet
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierApp } from '../src/app.js';
 import type { VerifierStore } from '../src/store/index.js';
-import { type TestClock, testClock } from './helpers/issuer-and-phone.js';
+import { BIOMETRIC, type TestClock, testClock } from './helpers/issuer-and-phone.js';
 import {
   AUTH_PIN,
   type JpkiIssuerAndPhone,
@@ -272,6 +272,29 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
     ).toBe('WALLET_INVALID_INPUT');
     await answerJpkiRequest({ ...phone(link), password: SIGNATURE_PASSWORD });
     expect(await stateOf(s.sessionId)).toMatchObject({ state: 'done', verdict: 'valid' });
+  });
+
+  it('a document of bytes is shown as such; a user authentication also opens with a biometric', async () => {
+    const bytes = Uint8Array.of(0x25, 0x50, 0x44, 0x46, 0xff, 0x00, 0x80);
+    const res = await post(bankKey, '/sessions/jpki-signature', {
+      purpose: 'contract',
+      content: b64(bytes),
+      ...DECLARED,
+    });
+    expect(res.status).toBe(201);
+    const s = (await res.json()) as Created;
+    const summary = await readJpkiRequest(phone(s.walletUrl as string));
+    expect(summary.document).toEqual({
+      mediaType: 'application/octet-stream',
+      size: bytes.length,
+      sha256: Buffer.from(await crypto.subtle.digest('SHA-256', bytes)).toString('base64url'),
+    });
+    await answerJpkiRequest({ ...phone(s.walletUrl as string), password: SIGNATURE_PASSWORD });
+    expect(await stateOf(s.sessionId)).toMatchObject({ state: 'done', verdict: 'valid' });
+
+    const auth = await open('authentication');
+    await answerJpkiRequest({ ...phone(auth.walletUrl as string), userAuthentication: BIOMETRIC });
+    expect(await stateOf(auth.sessionId)).toMatchObject({ state: 'done', verdict: 'valid' });
   });
 
   it('a wrong PIN counts down and sends nothing; the right one then answers', async () => {

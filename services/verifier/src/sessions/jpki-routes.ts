@@ -7,6 +7,9 @@
  *   POST /sessions/{id}/jpki-signature       answer once: {cms} (CMS SignedData) → verification + record
  *   GET  /sessions/{id}/jpki                 the state of a JPKI session (open, verifying, done)
  *
+ * With a reader key naming the verifier's host, both openings also answer a `walletUrl` (`mynakit-jpki://`)
+ * the phone answers by itself, without the relying party's page (jpki/jpki-request-link.ts, jpki-link-routes.ts).
+ *
  * Bodies are bounded by the app's limit (createVerifierApp's limitBody, 64 KiB by default: the largest
  * answer, a SignedData with a 16 KiB document attached, is ≈ 56 KiB in base64) and each field by its schema,
  * and zod-validated (a mismatch names paths, never values); failures are RFC 9457
