@@ -434,5 +434,30 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).not.toContain('not base64!');
+
+    // An instance whose key-encryption key does not open the bank's reader key still opens the session,
+    // without a link; the request object names the cause.
+    const misconfigured = createVerifierApp({
+      store,
+      config: {
+        origin: `https://${BANK_HOST}`,
+        adminToken: ADMIN,
+        jpkiPolicies: SANDBOX_JPKI_POLICY_CONFIG,
+        readerKeyEncryptionKey: new Uint8Array(32).fill(5),
+      },
+      clock: clock.read,
+      writerId: 'jpki-link-writer-2',
+      jpkiStatus: { origins: [env.origin] },
+    });
+    const opened = await misconfigured.request('/sessions/jpki-authentication', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bankKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ purpose: 'log-in' }),
+    });
+    expect(opened.status).toBe(201);
+    const created = (await opened.json()) as Created;
+    expect(created.walletUrl).toBeUndefined();
+    const sealed = await misconfigured.request(`/sessions/${created.sessionId}/jpki-request-object`);
+    expect(((await sealed.json()) as { code: string }).code).toBe('VERIFIER_READER_KEY_UNAVAILABLE');
   });
 });

@@ -89,7 +89,13 @@ export async function jpkiLinkOf(
   try {
     ({ origin } = await linkContext(deps, party));
   } catch (e) {
-    if (e instanceof VerifierError && e.code === 'VERIFIER_JPKI_LINK_UNAVAILABLE') return undefined;
+    // No link is no failure of the session: it is still answered through the API. A reader key that does
+    // not open is reported where it is needed, by GET …/jpki-request-object.
+    if (
+      e instanceof VerifierError &&
+      (e.code === 'VERIFIER_JPKI_LINK_UNAVAILABLE' || e.code === 'VERIFIER_READER_KEY_UNAVAILABLE')
+    )
+      return undefined;
     throw e;
   }
   const requestUri = new URL(`/sessions/${sessionId}/jpki-request-object`, origin).href;
