@@ -16,7 +16,10 @@ const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
 
 /** Every page the repository has: its name, the service that serves it, its Vite root (from the repository). */
-export const PAGES = [{ name: 'console', service: 'services/issuer', root: 'services/issuer/console' }];
+export const PAGES = [
+  { name: 'console', service: 'services/issuer', root: 'services/issuer/console' },
+  { name: 'auditor', service: 'apps/sandbox', root: 'apps/sandbox/pages/auditor' },
+];
 
 /**
  * Browser bundles of libraries: one minified ES module each (Vite library mode), for pages that load a

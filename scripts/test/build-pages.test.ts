@@ -29,6 +29,13 @@ describe('build-pages', () => {
     expect(outDirOf(console!)).toMatch(/services\/issuer\/dist-pages\/console$/);
   });
 
+  it('knows the sandbox auditor’s view, built into apps/sandbox/dist-pages/auditor', () => {
+    const auditor = PAGES.find((p) => p.name === 'auditor');
+    expect(auditor).toMatchObject({ service: 'apps/sandbox', root: 'apps/sandbox/pages/auditor' });
+    expect(outDirOf(auditor!)).toMatch(/apps\/sandbox\/dist-pages\/auditor$/);
+    expect(PAGES.map((p) => p.name)).toEqual(['console', 'auditor']);
+  });
+
   it('builds a missing page, skips it while up to date, rebuilds it when a source changes', async () => {
     const page = { name: 'probe', service: join(dir, 'service'), root: join(dir, 'service', 'probe') };
     mkdirSync(join(page.root, 'src'), { recursive: true });

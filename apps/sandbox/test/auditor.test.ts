@@ -1,21 +1,33 @@
 /**
- * The auditor's view in the sandbox (auditor-pages.ts): after the bank verifies a phone's record, the
- * auditor sees the record of the day with its outcome, reads it in full, exports the day as CSV, and the
+ * The auditor's view in the sandbox (auditor-pages.ts, built-page.ts): after the bank verifies a phone's
+ * record, the JSON routes under `/verifier/auditor/api/` list the record of the day (method letter, law,
+ * channel, verdict, the customer's declaration), give it in full, export the day as CSV and JSON, and the
  * chain check says the chains are intact — until a record's content is edited in the database, when it names
- * the broken record. Every read went to the verifier's access log.
+ * the broken record by id. Every read went to the verifier's access log. Bad input gets a problem with a
+ * stable code that echoes nothing. The page itself is the Vite build, served with its cache headers; without
+ * a build the page says how to make one.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { listRecordAccess, openVerifierStore } from '@mynakit/verifier';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isCalendarDay, japanToday } from '../src/auditor-pages.js';
+import { BUILD_PAGES_COMMAND, registerBuiltPage } from '../src/built-page.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { DECLARED_FIELDS } from './helpers/bank-form.js';
 
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-auditor-'));
 let sandbox: RunningSandbox;
 
 beforeAll(async () => {
+  // The page itself: built when missing or older than its sources.
+  const build = spawnSync('node', ['scripts/build-pages.mjs'], { cwd: REPO, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build-pages failed: ${build.stderr}`);
   sandbox = await startSandbox({ port: 0, dataDir, log: () => undefined });
 }, 120_000);
 afterAll(async () => {
@@ -23,7 +35,13 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const get = (path: string) => fetch(`${sandbox.url}${path}`);
+const get = (path: string) => fetch(`${sandbox.url}${path}`, { redirect: 'manual' });
+// biome-ignore lint/suspicious/noExplicitAny: the answers are read loosely and asserted field by field
+type Json = any;
+const json = async (path: string) => {
+  const r = await get(path);
+  return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as Json };
+};
 const form = (path: string, fields: Record<string, string>) =>
   fetch(`${sandbox.url}${path}`, {
     method: 'POST',
@@ -46,51 +64,97 @@ describe('the auditor’s view of the bank’s verification records', () => {
     const verified = await form('/verifier/bank/verify', { phone: 'iphone', ...DECLARED_FIELDS });
     const result = await verified.text();
     expect(verified.status, result.slice(0, 300)).toBe(200);
-    const recordId = /data-record="([^"]+)"/.exec(result)?.[1];
+    const recordId = /data-record="([^"]+)"/.exec(result)?.[1] as string;
     expect(recordId).toBeDefined();
 
-    const list = await get('/verifier/auditor/');
-    const listPage = await list.text();
+    // The day's list (today in Japan by default), with what an auditor scans for and no identity facts.
+    const list = await json('/verifier/auditor/api/records');
     expect(list.status).toBe(200);
-    expect(listPage).toContain('lang="ja"');
-    expect(listPage).toContain(`href="/verifier/auditor/records/${recordId}"`);
-    expect(listPage).toContain('verified');
+    const today = japanToday(new Date());
+    expect(list.body).toMatchObject({ from: today, to: today, more: false });
+    const line = list.body.records.find((r: { id: string }) => r.id === recordId);
+    expect(line).toMatchObject({
+      outcome: 'verified',
+      verdict: 'valid',
+      channel: expect.stringMatching(/^dc-api-/),
+      law: expect.any(String),
+      // The sandbox's program is not certified: no letter, and the reason says so.
+      method: null,
+      methodReasons: expect.arrayContaining(['KYC_PROGRAM_NOT_CERTIFIED']),
+      transactionType: 'account-opening',
+      transactionPurpose: { code: DECLARED_FIELDS.transactionPurpose, name_ja: '生計費決済' },
+      occupation: { code: DECLARED_FIELDS.occupation, name_ja: '会社員' },
+      tombstoned: false,
+    });
+    expect(JSON.stringify(list.body)).not.toMatch(/"name"|"address"|"birthDate"|individual_number/);
+    const ranged = await json(`/verifier/auditor/api/records?from=${today}&to=${today}`);
+    expect(ranged.body.records.map((r: { id: string }) => r.id)).toContain(recordId);
 
-    const detail = await get(`/verifier/auditor/records/${recordId}`);
-    const detailPage = await detail.text();
+    // One record in full.
+    const detail = await json(`/verifier/auditor/api/records/${recordId}`);
     expect(detail.status).toBe(200);
-    expect(detailPage).toContain(recordId as string);
-    expect(detailPage).toContain('&quot;transactionType&quot;: &quot;account-opening&quot;');
-    expect(detailPage).not.toContain('individual_number');
-    expect((await get('/verifier/auditor/records/no-such-record')).status).toBe(404);
-    expect((await get('/verifier/auditor/records/..%2F..%2Fetc')).status).toBe(404);
+    expect(detail.body.id).toBe(recordId);
+    expect(detail.body.content.transactionType).toBe('account-opening');
+    expect(JSON.stringify(detail.body)).not.toContain('individual_number');
+    for (const bad of ['zz-unknown-9f3a', '..%2F..%2Fetc', 'x'.repeat(65)]) {
+      const missing = await json(`/verifier/auditor/api/records/${bad}`);
+      expect(missing.status).toBe(404);
+      expect(missing.type).toContain('application/problem+json');
+      expect(missing.body.code).toBe('AUDITOR_NO_SUCH_RECORD');
+      expect(JSON.stringify(missing.body)).not.toContain(bad);
+    }
 
-    const csv = await get('/verifier/auditor/export?format=csv');
+    // Exports as downloads.
+    const csv = await get('/verifier/auditor/api/export?format=csv');
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toContain('text/csv');
-    expect(await csv.text()).toContain(recordId as string);
-    expect((await get('/verifier/auditor/?from=2026-13-01&to=x')).status).toBe(400);
+    expect(csv.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="verification-records-.+\.csv"$/,
+    );
+    expect(await csv.text()).toContain(recordId);
+    const exported = await get(`/verifier/auditor/api/export?format=json&from=${today}&to=${today}`);
+    expect(exported.headers.get('content-type')).toContain('application/json');
+    expect(await exported.text()).toContain(recordId);
 
-    const intact = await (await get('/verifier/auditor/chains')).text();
-    expect(intact).toContain('class="verdict valid"');
+    // Bad ranges and formats: problems with stable codes, the input not echoed.
+    for (const query of [
+      'from=2026-13-01&to=x',
+      'from=2026-02-30&to=2026-03-01',
+      'from=2026-03-02&to=2026-03-01',
+    ]) {
+      const bad = await json(`/verifier/auditor/api/records?${query}`);
+      expect(bad.status, query).toBe(400);
+      expect(bad.type).toContain('application/problem+json');
+      expect(bad.body.code).toBe('AUDITOR_INVALID_RANGE');
+      expect(JSON.stringify(bad.body)).not.toContain('2026-13-01');
+      expect((await json(`/verifier/auditor/api/export?${query}`)).body.code).toBe('AUDITOR_INVALID_RANGE');
+    }
+    expect((await json('/verifier/auditor/api/export?format=xml')).body.code).toBe('AUDITOR_INVALID_FORMAT');
+    expect((await json('/verifier/auditor/api/nothing')).body.code).toBe('AUDITOR_NOT_FOUND');
+
+    const intact = await json('/verifier/auditor/api/chains');
+    expect(intact.status).toBe(200);
+    expect(intact.body.verdict).toBe('valid');
+    expect(intact.body.firstBroken).toBeNull();
+    expect(intact.body.counts.records).toBeGreaterThan(0);
 
     // Someone edits the record's content in the database: the chain check names it.
     const store = await openVerifierStore({ url: `sqlite:${join(dataDir, 'verifier', 'verifier.sqlite')}` });
     try {
       const row = await store.db
         .selectFrom('verification_records')
-        .select('content')
-        .where('id', '=', recordId as string)
+        .select(['content', 'seq', 'chain_id'])
+        .where('id', '=', recordId)
         .executeTakeFirstOrThrow();
       await store.db
         .updateTable('verification_records')
         .set({ content: String(row.content).replace('account-opening', 'loan') })
-        .where('id', '=', recordId as string)
+        .where('id', '=', recordId)
         .execute();
-      const broken = await (await get('/verifier/auditor/chains')).text();
-      expect(broken).toContain('class="verdict invalid"');
-      const seq = /#(\d+) — /.exec(broken);
-      expect(seq).not.toBeNull();
+      const broken = await json('/verifier/auditor/api/chains');
+      expect(broken.body.verdict).toBe('invalid');
+      expect(broken.body.firstBroken).toMatchObject({ chainId: row.chain_id, seq: row.seq, recordId });
+      expect(broken.body.checks.find((k: { id: string }) => k.id === 'chain.content')?.status).toBe('failed');
       // Every read above was logged by the verifier as an auditor's access.
       const access = await listRecordAccess(store);
       expect(access.map((a) => a.action)).toEqual(expect.arrayContaining(['list', 'read', 'export']));
@@ -99,4 +163,69 @@ describe('the auditor’s view of the bank’s verification records', () => {
       await store.close();
     }
   }, 120_000);
+
+  it('serves the built page at /verifier/auditor/ with its cache headers, and no other file', async () => {
+    const bare = await get('/verifier/auditor');
+    expect(bare.status).toBe(302);
+    expect(bare.headers.get('location')).toBe('auditor/');
+    const page = await get('/verifier/auditor/');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).toContain('lang="ja"');
+    expect(html).toContain('確認記録の監査');
+    const script = /src="\.\/(assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await get(`/verifier/auditor/${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('content-type')).toContain('text/javascript');
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    for (const path of ['..%2F..%2Fpackage.json', '%2e%2e/index.html', 'assets%2Fx.js', 'nothing.js']) {
+      const refused = await get(`/verifier/auditor/${path}`);
+      expect(refused.status, path).not.toBe(200);
+    }
+    const missing = await json('/verifier/auditor/nothing.js');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('AUDITOR_NOT_FOUND');
+    // The verifier's page still links it.
+    expect(await (await get('/verifier/')).text()).toContain('href="/verifier/auditor/"');
+  });
+
+  it('says how to build the page when its build is missing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mynakit-built-page-'));
+    try {
+      const app = new Hono();
+      const pageDir = join(dir, 'auditor');
+      registerBuiltPage(app, {
+        prefix: '/verifier/auditor',
+        dir: pageDir,
+        titleJa: '確認記録の監査',
+        titleEn: 'Auditing the verification records',
+        notFoundCode: 'AUDITOR_NOT_FOUND',
+      });
+      const before = await app.request('/verifier/auditor/');
+      expect(before.status).toBe(200);
+      expect(before.headers.get('cache-control')).toBe('no-store');
+      const text = await before.text();
+      expect(text).toContain('data-page-not-built');
+      expect(text).toContain(BUILD_PAGES_COMMAND);
+      // A build appears: the page is served from then on, without a restart.
+      mkdirSync(pageDir, { recursive: true });
+      writeFileSync(join(pageDir, 'index.html'), '<!doctype html><p>built</p>');
+      expect(await (await app.request('/verifier/auditor/')).text()).toContain('built');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('takes only calendar days', () => {
+    expect(isCalendarDay('2026-02-28')).toBe(true);
+    expect(isCalendarDay('2028-02-29')).toBe(true);
+    expect(isCalendarDay('2026-02-29')).toBe(false);
+    expect(isCalendarDay('2026-13-01')).toBe(false);
+    expect(isCalendarDay('2026-1-01')).toBe(false);
+    expect(japanToday(new Date('2026-03-31T15:00:00Z'))).toBe('2026-04-01');
+  });
 });

@@ -1,0 +1,106 @@
+/**
+ * The page's calls to the sandbox's auditor routes (`/verifier/auditor/api/…`, apps/sandbox/src/auditor-pages.ts).
+ * Every URL is relative to the page, so it works wherever the sandbox mounts it. The page holds no key: the
+ * sandbox reads the verifier's records with the bank's auditor key on its side.
+ */
+
+/** An answer that was not 2xx: the problem's code (RFC 9457) and status. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** The URL of a route under `api/`, relative to the page. */
+export function apiUrl(path: string, query: Record<string, string> = {}): string {
+  const url = new URL(`api/${path}`, document.baseURI);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  return url.href;
+}
+
+/** A JSON GET; throws ApiError on a problem answer. */
+export async function getJson<T>(path: string, query: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(apiUrl(path, query), {
+    headers: { accept: 'application/json' },
+    cache: 'no-store',
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const p = (json ?? {}) as { code?: unknown; detail?: unknown; title?: unknown };
+    const code = typeof p.code === 'string' ? p.code : `HTTP_${res.status}`;
+    const message = typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : code;
+    throw new ApiError(res.status, code, message);
+  }
+  return json as T;
+}
+
+/** What the customer declared (取引時確認): a category with its Japanese name, and free text for 「その他」. */
+export interface DeclaredItem {
+  code: string;
+  name_ja: string | null;
+  detail?: string;
+}
+
+/** One line of the list (GET api/records). */
+export interface RecordSummary {
+  id: string;
+  chainId: string;
+  seq: number;
+  recordedAt: string;
+  legalHold: boolean;
+  tombstoned: boolean;
+  outcome: string | null;
+  verdict: string | null;
+  channel: string | null;
+  law: string | null;
+  method: { letter: string | null; law: string | null; name_ja: string | null } | null;
+  /** Why no method applies, when `method` is null. */
+  methodReasons: string[];
+  transactionType: string | null;
+  transactionPurpose: DeclaredItem | null;
+  occupation: DeclaredItem | null;
+}
+
+/** GET api/records. */
+export interface RecordList {
+  from: string;
+  to: string;
+  records: RecordSummary[];
+  /** More records than listed: narrow the range. */
+  more: boolean;
+}
+
+/** GET api/records/{id}: the record as the verifier shows it. */
+export interface RecordFull {
+  id: string;
+  relyingPartyId?: string;
+  chainId: string;
+  seq: number;
+  recordedAt: string;
+  retainUntil: string;
+  tombstonedAt: string | null;
+  legalHold: boolean;
+  prevHash?: string;
+  contentHash?: string;
+  hash: string;
+  content: Record<string, unknown> | null;
+}
+
+/** GET api/chains. */
+export interface ChainReport {
+  verdict: 'valid' | 'invalid' | 'undetermined';
+  counts: { chains: number; records: number; checkpoints: number };
+  checks: { id: string; status: string; detail: string }[];
+  firstBroken: { chainId: string; seq: number; reason: string; recordId: string | null } | null;
+}
