@@ -25,7 +25,13 @@ const CHECK_STATUS: ReadonlyMap<string, string> = new Map([
   ['passed', '合格 passed'],
   ['failed', '不合格 failed'],
   ['undetermined', '判定不能 undetermined'],
+  ['warning', '注意 warning'],
   ['skipped', '省略 skipped'],
+]);
+
+const LAWS: ReadonlyMap<string, string> = new Map([
+  ['hanshu', '犯収法 hanshu'],
+  ['keitai', '携帯電話不正利用防止法 keitai'],
 ]);
 
 const label = (map: ReadonlyMap<string, string>, v: string | null): string =>
@@ -35,6 +41,7 @@ export const outcomeLabel = (v: string | null) => label(OUTCOMES, v);
 export const verdictLabel = (v: string | null) => label(VERDICTS, v);
 export const channelLabel = (v: string | null) => label(CHANNELS, v);
 export const transactionLabel = (v: string | null) => label(TRANSACTIONS, v);
+export const lawLabel = (v: string | null) => label(LAWS, v);
 export const checkStatusLabel = (v: string | null) => label(CHECK_STATUS, v);
 
 /** An ISO time shown in Japan time (UTC+9), `YYYY-MM-DD HH:MM:SS JST`. */

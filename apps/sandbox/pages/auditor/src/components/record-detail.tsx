@@ -1,7 +1,7 @@
 /** One record in full: its place in the chain, its retention, and the content as recorded. */
 import { getJson, type RecordFull } from '../api';
 import { useLoad } from '../hooks';
-import { japanTime, outcomeLabel, transactionLabel, verdictLabel } from '../labels';
+import { japanTime, lawLabel, outcomeLabel, transactionLabel, verdictLabel } from '../labels';
 import { declaredText } from './record-list';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
@@ -75,8 +75,8 @@ function Facts({ r }: { r: RecordFull }) {
             <dt>方法 Method</dt>
             <dd>
               {method?.letter
-                ? `${String(method.law ?? '')} ${String(method.letter)} ${String(method.name_ja ?? '')}`
-                : '—'}
+                ? `${lawLabel(str(method.law))} ${String(method.letter)} ${String(method.name_ja ?? '')}`
+                : `— ${lawLabel(str(c.law))}`}
             </dd>
             <dt>取引 Transaction</dt>
             <dd data-transaction-type={str(c.transactionType) ?? ''}>

@@ -1,6 +1,6 @@
 /** The records of the range: one button per record with what an auditor scans for. */
 import type { DeclaredItem, RecordSummary } from '../api';
-import { chainName, channelLabel, japanTime, outcomeLabel, transactionLabel } from '../labels';
+import { chainName, channelLabel, japanTime, lawLabel, outcomeLabel, transactionLabel } from '../labels';
 
 /** A declared item as text: its Japanese name (or code), and the free text of 「その他」. */
 export function declaredText(item: DeclaredItem): string {
@@ -47,7 +47,7 @@ export function RecordList({
                 {methodText(r)}
               </span>
               {(r.method?.law ?? r.law) !== null && (
-                <span data-law={r.method?.law ?? r.law}>{r.method?.law ?? r.law}</span>
+                <span data-law={r.method?.law ?? r.law}>{lawLabel(r.method?.law ?? r.law ?? null)}</span>
               )}
               <span class={`state ${r.verdict ?? 'none'}`}>
                 {r.tombstoned ? '消去済み tombstone' : outcomeLabel(r.outcome)}
