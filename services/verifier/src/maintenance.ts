@@ -9,6 +9,7 @@
  */
 import { DEFAULT_CROSS_CHECK_WINDOW_SECONDS } from './cross-checks/run-cross-check.js';
 import { purgeExpiredSessions } from './cross-checks/session-retention.js';
+import { JpkiLinkResultRepository } from './jpki/jpki-link-result-repository.js';
 import { PasskeyRepository } from './passkeys/passkey-repository.js';
 import { purgeExpiredRecords } from './records/record-chains.js';
 import { CrossDeviceRepository } from './sessions/cross-device-repository.js';
@@ -27,6 +28,8 @@ export interface VerifierMaintenanceResult {
   readonly passkeyChallenges: number;
   /** Cross-device results deleted (their session expired more than the cross-check window ago). */
   readonly crossDeviceResults: number;
+  /** Results of JPKI sessions answered by link deleted (as the cross-device results). */
+  readonly jpkiLinkResults: number;
 }
 
 /** One maintenance run at `now` (epoch ms). */
@@ -41,5 +44,8 @@ export async function runVerifierMaintenance(
   const crossDeviceResults = await new CrossDeviceRepository(store.db).purgeExpired(
     Math.max(0, now - DEFAULT_CROSS_CHECK_WINDOW_SECONDS * 1000),
   );
-  return { sessions, purgedRecords, passkeyChallenges, crossDeviceResults };
+  const jpkiLinkResults = await new JpkiLinkResultRepository(store.db).purgeExpired(
+    Math.max(0, now - DEFAULT_CROSS_CHECK_WINDOW_SECONDS * 1000),
+  );
+  return { sessions, purgedRecords, passkeyChallenges, crossDeviceResults, jpkiLinkResults };
 }

@@ -141,6 +141,7 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
         adminToken: ADMIN,
         jpkiPolicies: SANDBOX_JPKI_POLICY_CONFIG,
         readerKeyEncryptionKey: new Uint8Array(32).fill(3),
+        sessionKeyEncryptionKey: new Uint8Array(32).fill(4),
       },
       clock: clock.read,
       writerId: 'jpki-link-writer',
@@ -200,6 +201,8 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
       verdict: string | null;
       recordId: string | null;
     };
+  const resultOf = (id: string, apiKey = bankKey) =>
+    app.request(`/sessions/${id}/jpki-result`, { headers: { authorization: `Bearer ${apiKey}` } });
   const phone = (link: string, anchors: readonly Uint8Array[] = [readerRoot]) => ({
     device: env.phone,
     link,
@@ -235,11 +238,26 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
     });
     expect(verified.challenge).toHaveLength(32);
     expect(await stateOf(s.sessionId)).toMatchObject({ state: 'open', verdict: null });
+    const pending = await resultOf(s.sessionId);
+    expect(pending.status).toBe(409);
+    expect(((await pending.json()) as { code: string }).code).toBe('VERIFIER_SESSION_PENDING');
 
     await answerJpkiRequest({ ...phone(link), userAuthentication: { method: 'pin', value: AUTH_PIN } });
     const state = await stateOf(s.sessionId);
     expect(state).toMatchObject({ state: 'done', verdict: 'valid' });
     expect(state.recordId).not.toBeNull();
+    // The relying party reads the verification: the holder's opaque id to bind an account to, no identity.
+    const result = (await (await resultOf(s.sessionId)).json()) as {
+      verdict: string;
+      recordId: string;
+      certificate?: { subjectCommonName: string | null };
+      identity?: unknown;
+      checks: { id: string; status: string }[];
+    };
+    expect(result).toMatchObject({ verdict: 'valid', recordId: state.recordId });
+    expect(result.certificate?.subjectCommonName).toBeTruthy();
+    expect(result.identity).toBeUndefined();
+    expect(result.checks.find((c) => c.id === 'auth.signature')?.status).toBe('passed');
     // Answered once: the request is no longer served, a second answer is refused.
     expect((await app.request(s.requestUri as string)).status).toBe(409);
     expect(
@@ -272,6 +290,22 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
     ).toBe('WALLET_INVALID_INPUT');
     await answerJpkiRequest({ ...phone(link), password: SIGNATURE_PASSWORD });
     expect(await stateOf(s.sessionId)).toMatchObject({ state: 'done', verdict: 'valid' });
+    // The signer's basic four go to the relying party once; later reads answer the report alone.
+    const first = (await (await resultOf(s.sessionId)).json()) as {
+      verdict: string;
+      method: { letter: string } | null;
+      identity?: { name: string; birthDate: string };
+    };
+    expect(first.verdict).toBe('valid');
+    expect(first.method?.letter).toBe('カ');
+    expect(first.identity?.name).toBeTruthy();
+    expect(first.identity?.birthDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const second = (await (await resultOf(s.sessionId)).json()) as { verdict: string; identity?: unknown };
+    expect(second.verdict).toBe('valid');
+    expect(second.identity).toBeUndefined();
+    // Another relying party reads nothing of it.
+    const other = await relyingParty('x509_san_dns:verifier.other.example');
+    expect((await resultOf(s.sessionId, other.apiKey)).status).toBe(404);
   });
 
   it('a document of bytes is shown as such; a user authentication also opens with a biometric', async () => {

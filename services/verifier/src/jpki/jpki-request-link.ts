@@ -11,7 +11,9 @@
  * 3. POST /sessions/{id}/jpki-response takes the phone's answer (no API key: the phone has none) and runs
  *    exactly the verification of POST /sessions/{id}/jpki-authentication or …/jpki-signature
  *    (verify-jpki-answer.ts) for the relying party that opened the session; the phone is answered `{}`,
- *    never the verdict (OpenID4VP 1.0 §8.2) — the relying party reads it with GET /sessions/{id}/jpki.
+ *    never the verdict (OpenID4VP 1.0 §8.2) — the relying party reads the state with GET /sessions/{id}/jpki
+ *    and the verification with GET /sessions/{id}/jpki-result (jpki-link-result-repository.ts: the identity
+ *    facts of a signature at the first read only).
  *
  * The request can only be made when the client id is `x509_san_dns:` naming the reader certificate and the
  * verifier's own host, since a phone refuses a response_uri elsewhere (OpenID4VP 1.0 §5.9.3); otherwise
@@ -29,10 +31,17 @@ import { VerifierError } from '../errors.js';
 import { activeReaderKey, type ReaderSigningKey } from '../relying-parties/reader-key.js';
 import { certificateNamesClientId } from '../sessions/create-session.js';
 import type { RelyingParty } from '../store/relying-party-repository.js';
+import {
+  JpkiLinkResultRepository,
+  openLinkIdentity,
+  sealLinkIdentity,
+} from './jpki-link-result-repository.js';
 import { JpkiSessionRepository } from './jpki-session-repository.js';
 import {
   type JpkiAuthenticationAnswer,
+  type JpkiIdentity,
   type JpkiSignatureAnswer,
+  type JpkiVerification,
   verifyJpkiAnswer,
 } from './verify-jpki-answer.js';
 
@@ -161,11 +170,55 @@ export async function answerJpkiByLink(
 ): Promise<Record<string, never>> {
   const session = await new JpkiSessionRepository(deps.store.db).get(sessionId);
   if (session === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
-  await verifyJpkiAnswer(
+  const verification = await verifyJpkiAnswer(
     deps,
     { relyingPartyId: session.relyingPartyId, credentialId: session.credentialId, role: 'rp' },
     session.id,
     answer,
   );
+  // The record is written; the relying party reads the verification at GET /sessions/{id}/jpki-result.
+  const { identity, ...report } = verification;
+  await new JpkiLinkResultRepository(deps.store.db).keep({
+    sessionId: session.id,
+    relyingPartyId: session.relyingPartyId,
+    report: report as unknown as Record<string, unknown>,
+    sealedIdentity:
+      identity === undefined
+        ? null
+        : sealLinkIdentity(identity, session.id, deps.config.sessionKeyEncryptionKey),
+    createdAt: deps.clock().getTime(),
+    expiresAt: session.expiresAt,
+  });
   return {};
+}
+
+/**
+ * The verification of a session answered by link, for the relying party that opened it: the report, with
+ * the identity facts of a signature at the first read only. VERIFIER_NOT_FOUND (no such session of that
+ * party), VERIFIER_SESSION_EXPIRED (expired unanswered), VERIFIER_SESSION_PENDING (not answered yet).
+ */
+export async function jpkiLinkResult(
+  deps: VerifierDeps,
+  relyingPartyId: string,
+  sessionId: string,
+): Promise<JpkiVerification> {
+  const session = await new JpkiSessionRepository(deps.store.db).get(sessionId, relyingPartyId);
+  const taken = await new JpkiLinkResultRepository(deps.store.db).take(sessionId, relyingPartyId);
+  if (taken === undefined) {
+    if (session === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
+    if (session.state === 'open' && session.expiresAt <= deps.clock().getTime())
+      throw new VerifierError('VERIFIER_SESSION_EXPIRED', 'the session expired without an answer');
+    throw new VerifierError('VERIFIER_SESSION_PENDING', 'the phone has not answered by link yet');
+  }
+  const report = taken.report as unknown as JpkiVerification;
+  return taken.sealedIdentity === null
+    ? report
+    : {
+        ...report,
+        identity: openLinkIdentity(
+          taken.sealedIdentity,
+          sessionId,
+          deps.config.sessionKeyEncryptionKey,
+        ) as unknown as JpkiIdentity,
+      };
 }

@@ -5,6 +5,10 @@
  *   GET  /sessions/{id}/jpki-request-object  the signed request object (application/jpki-request+jwt)
  *   POST /sessions/{id}/jpki-response        the phone's answer: {certificate, signature} or {cms}; `{}`
  *
+ * and, for the relying party (its `rp` key), the verification the phone's answer led to:
+ *
+ *   GET  /sessions/{id}/jpki-result          as POST /sessions/{id}/jpki-* answers it; `identity` once
+ *
  * Bodies are bounded by the app's limit (64 KiB by default, as the API's answer routes) and zod-validated
  * (a mismatch names paths, never values); failures are RFC 9457 problems with stable codes.
  */
@@ -13,11 +17,12 @@ import type { Hono } from 'hono';
 import { z } from 'zod';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError } from '../errors.js';
-import type { VerifierEnv } from '../http/auth.js';
+import { requireApiKey, type VerifierEnv } from '../http/auth.js';
 import { type OpenApiRegistry, ProblemSchema } from '../http/openapi.js';
 import { validated, validJson } from '../http/validate.js';
 import { MAX_SIGNED_DOCUMENT_BYTES } from '../jpki/create-jpki-session.js';
-import { answerJpkiByLink, jpkiRequestObject } from '../jpki/jpki-request-link.js';
+import { answerJpkiByLink, jpkiLinkResult, jpkiRequestObject } from '../jpki/jpki-request-link.js';
+import { JpkiVerificationSchema } from './jpki-routes.js';
 
 /** The bounds of the API's answer routes (jpki-routes.ts). */
 const MAX_CERTIFICATE_BYTES = 16 * 1024;
@@ -122,5 +127,33 @@ export function registerJpkiLinkRoutes(
         c.header('Retry-After', '30');
       throw e;
     }
+  });
+
+  const rp = requireApiKey(deps.store, 'rp');
+  registry.add({
+    method: 'get',
+    path: '/sessions/:id/jpki-result',
+    operationId: 'getJpkiLinkResult',
+    summary:
+      'The verification of a JPKI session the phone answered by link, as POST /sessions/{id}/jpki-* answers it',
+    tags: ['sessions'],
+    responses: {
+      200: {
+        description:
+          'The verification and its record; the identity facts of a signature at the first read only',
+        schema: JpkiVerificationSchema,
+      },
+      401: problem('No or unknown API key'),
+      403: problem('Not an rp key'),
+      404: problem('No such session of this relying party (VERIFIER_NOT_FOUND)'),
+      409: problem('Not answered by link yet (VERIFIER_SESSION_PENDING)'),
+      410: problem('Expired without an answer (VERIFIER_SESSION_EXPIRED)'),
+    },
+    security: ['apiKey'],
+  });
+  app.get('/sessions/:id/jpki-result', rp, async (c) => {
+    const result = await jpkiLinkResult(deps, c.get('caller').relyingPartyId, sessionIdOf(c.req.param('id')));
+    c.header('Cache-Control', 'no-store');
+    return c.json(result);
   });
 }

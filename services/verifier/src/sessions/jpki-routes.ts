@@ -118,7 +118,7 @@ const JpkiSignatureAnswerSchema = z
   .strict()
   .meta({ id: 'JpkiSignatureAnswer', description: 'CMS SignedData (DER, base64), attached or detached' });
 
-const JpkiVerificationSchema = z
+export const JpkiVerificationSchema = z
   .object({
     verdict: z.enum(['valid', 'invalid', 'undetermined']),
     checks: z.array(z.object({ id: z.string(), status: z.string(), detail: z.string() })),

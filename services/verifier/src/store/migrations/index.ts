@@ -8,6 +8,7 @@ import * as recordRetentionChanges from './0006-record-retention-changes.js';
 import * as identityCrossChecks from './0007-identity-cross-checks.js';
 import * as crossDeviceSessions from './0008-cross-device-sessions.js';
 import * as sessionDeclarations from './0009-session-declarations.js';
+import * as jpkiLinkResults from './0010-jpki-link-results.js';
 
 /**
  * The verifier's migrations, in order, run at start-up by openVerifierStore with their own bookkeeping
@@ -23,4 +24,5 @@ export const verifierMigrations: Record<string, Migration> = {
   '0007-identity-cross-checks': identityCrossChecks,
   '0008-cross-device-sessions': crossDeviceSessions,
   '0009-session-declarations': sessionDeclarations,
+  '0010-jpki-link-results': jpkiLinkResults,
 };
