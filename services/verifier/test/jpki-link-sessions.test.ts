@@ -17,7 +17,7 @@ import {
   verifyJpkiRequestObject,
 } from '@mynakit/oid4vp';
 import { createCertificate, parseCertificate, parseCsr } from '@mynakit/pki';
-import { answerJpkiRequest, readJpkiRequest, WalletError } from '@mynakit/wallet';
+import { answerJpkiRequest, authenticateWithJpki, readJpkiRequest, WalletError } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierApp } from '../src/app.js';
 import type { VerifierStore } from '../src/store/index.js';
@@ -468,6 +468,28 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).not.toContain('not base64!');
+
+    // A session with a link answered through the API instead: that answer was its verification.
+    const viaApi = await open('authentication');
+    const signed = await authenticateWithJpki({
+      device: env.phone,
+      challenge: (
+        await verifyJpkiRequestObject(await (await app.request(viaApi.requestUri as string)).text(), {
+          trustAnchors: [parseCertificate(readerRoot)],
+          now: clock.read(),
+        })
+      ).challenge as Uint8Array,
+      userAuthentication: { method: 'pin', value: AUTH_PIN },
+      relyingParty: 'サンドボックス銀行',
+    });
+    const answered = await post(bankKey, `/sessions/${viaApi.sessionId}/jpki-authentication`, {
+      certificate: b64(signed.certificate),
+      signature: b64(signed.signature),
+    });
+    expect(((await answered.json()) as { verdict: string }).verdict).toBe('valid');
+    const notByLink = await resultOf(viaApi.sessionId);
+    expect(notByLink.status).toBe(404);
+    expect(((await notByLink.json()) as { code: string }).code).toBe('VERIFIER_NOT_FOUND');
 
     // An instance whose key-encryption key does not open the bank's reader key still opens the session,
     // without a link; the request object names the cause.

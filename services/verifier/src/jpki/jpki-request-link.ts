@@ -208,6 +208,9 @@ export async function jpkiLinkResult(
     if (session === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
     if (session.state === 'open' && session.expiresAt <= deps.clock().getTime())
       throw new VerifierError('VERIFIER_SESSION_EXPIRED', 'the session expired without an answer');
+    // Answered through POST /sessions/{id}/jpki-*: that answer was the verification.
+    if (session.state === 'done')
+      throw new VerifierError('VERIFIER_NOT_FOUND', 'the session was not answered by link');
     throw new VerifierError('VERIFIER_SESSION_PENDING', 'the phone has not answered by link yet');
   }
   const report = taken.report as unknown as JpkiVerification;
