@@ -198,12 +198,21 @@ export function registerAuditorPages(app: Hono, parts: AuditorPagesParts): void 
     })();
     return auditorKey;
   };
-  const records = async (path: string) =>
-    parts.verifierFetch(
-      new Request(`${parts.url}/verifier${path}`, {
-        headers: { authorization: `Bearer ${await keyOnce()}` },
-      }),
+  /** A GET of the verifier's records routes with the auditor key; a key that cannot be had answers 502. */
+  const records = async (path: string): Promise<Response> => {
+    let key: string;
+    try {
+      key = await keyOnce();
+    } catch {
+      return new Response(JSON.stringify({ code: 'AUDITOR_KEY_UNAVAILABLE' }), {
+        status: 502,
+        headers: { 'content-type': 'application/problem+json' },
+      });
+    }
+    return parts.verifierFetch(
+      new Request(`${parts.url}/verifier${path}`, { headers: { authorization: `Bearer ${key}` } }),
     );
+  };
   const unavailable = (c: Context, code: string) =>
     problem(
       c,

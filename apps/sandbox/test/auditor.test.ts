@@ -12,10 +12,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { listRecordAccess, openVerifierStore } from '@mynakit/verifier';
+import { listRecordAccess, type OpenedVerifier, openVerifierStore } from '@mynakit/verifier';
 import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isCalendarDay, japanToday } from '../src/auditor-pages.js';
+import { isCalendarDay, japanToday, registerAuditorPages } from '../src/auditor-pages.js';
 import { BUILD_PAGES_COMMAND, registerBuiltPage } from '../src/built-page.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { DECLARED_FIELDS } from './helpers/bank-form.js';
@@ -218,6 +218,60 @@ describe('the auditor’s view of the bank’s verification records', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('answers problems when the verifier refuses the key or knows no such record', async () => {
+    const seen: string[] = [];
+    const app = new Hono();
+    let keyStatus = 401;
+    registerAuditorPages(app, {
+      url: 'http://sandbox.test',
+      // Only the clock is read outside the verifier's routes here: 01:00 on 1 April in Japan, still 31 March in UTC.
+      verifier: { deps: { clock: () => new Date('2026-03-31T16:00:00Z') } } as unknown as OpenedVerifier,
+      verifierFetch: (request) => {
+        const path = new URL(request.url).pathname;
+        seen.push(`${path}${new URL(request.url).search} ${request.headers.get('authorization') ?? ''}`);
+        const body = (status: number, code: string) =>
+          new Response(JSON.stringify({ code }), {
+            status,
+            headers: { 'content-type': 'application/problem+json' },
+          });
+        if (path.endsWith('/api-keys'))
+          return keyStatus === 201
+            ? new Response(JSON.stringify({ apiKey: { apiKey: 'auditor-key-1' } }), { status: 201 })
+            : body(keyStatus, 'VERIFIER_UNAUTHORIZED');
+        if (path.startsWith('/verifier/records/')) return body(404, 'VERIFIER_NOT_FOUND');
+        return body(500, 'VERIFIER_INTERNAL');
+      },
+      adminToken: 'operator-token',
+      relyingPartyId: 'sandbox-bank',
+      pageDir: join(dataDir, 'no-build-here'),
+    });
+    const read = async (path: string) => {
+      const r = await app.request(path);
+      return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as Json };
+    };
+    // No key: 502, and the key is asked for again on the next request.
+    const noKey = await read('/verifier/auditor/api/records');
+    expect(noKey.status).toBe(502);
+    expect(noKey.type).toContain('application/problem+json');
+    expect(noKey.body).toMatchObject({
+      code: 'AUDITOR_RECORDS_UNAVAILABLE',
+      detail: expect.stringContaining('AUDITOR_KEY_UNAVAILABLE'),
+    });
+    keyStatus = 201;
+    const failing = await read('/verifier/auditor/api/records?from=2026-03-01&to=2026-03-31');
+    expect(failing.status).toBe(502);
+    expect(failing.body.detail).toContain('VERIFIER_INTERNAL');
+    expect(seen.filter((s) => s.endsWith('/api-keys Bearer operator-token'))).toHaveLength(2);
+    // The records were asked for with the auditor key, never the operator token; by default for today in Japan.
+    expect(seen).toContain('/verifier/records?from=2026-03-01&to=2026-03-31&limit=200 Bearer auditor-key-1');
+    expect((await read('/verifier/auditor/api/records')).status).toBe(502);
+    expect(seen).toContain('/verifier/records?from=2026-04-01&to=2026-04-01&limit=200 Bearer auditor-key-1');
+    expect((await read('/verifier/auditor/api/records/abc-123')).body.code).toBe('AUDITOR_NO_SUCH_RECORD');
+    expect((await read('/verifier/auditor/api/export?format=csv')).body.code).toBe(
+      'AUDITOR_RECORDS_UNAVAILABLE',
+    );
   });
 
   it('takes only calendar days', () => {

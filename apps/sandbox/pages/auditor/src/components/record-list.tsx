@@ -1,6 +1,14 @@
 /** The records of the range: one button per record with what an auditor scans for. */
 import type { DeclaredItem, RecordSummary } from '../api';
-import { chainName, channelLabel, japanTime, lawLabel, outcomeLabel, transactionLabel } from '../labels';
+import {
+  chainName,
+  channelLabel,
+  japanTime,
+  lawLabel,
+  outcomeLabel,
+  transactionLabel,
+  verdictLabel,
+} from '../labels';
 
 /** A declared item as text: its Japanese name (or code), and the free text of 「その他」. */
 export function declaredText(item: DeclaredItem): string {
@@ -50,8 +58,9 @@ export function RecordList({
                 <span data-law={r.method?.law ?? r.law}>{lawLabel(r.method?.law ?? r.law ?? null)}</span>
               )}
               <span class={`state ${r.verdict ?? 'none'}`}>
-                {r.tombstoned ? '消去済み tombstone' : outcomeLabel(r.outcome)}
+                {r.tombstoned ? '消去済み tombstone' : verdictLabel(r.verdict)}
               </span>
+              {!r.tombstoned && <span data-outcome={r.outcome ?? ''}>{outcomeLabel(r.outcome)}</span>}
               <time dateTime={r.recordedAt}>{japanTime(r.recordedAt)}</time>
             </span>
             <span class="line small">
