@@ -13,6 +13,7 @@ import { openWalletDevice, readAnnexCRequest, type WalletDevice, WalletError } f
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSandboxBank } from '../src/sandbox-bank.js';
 import { issueSandboxBankReaderKey } from '../src/sandbox-reader-key.js';
+import { DECLARED_JSON } from './helpers/bank-form.js';
 
 const URL_ = 'http://127.0.0.1:8400';
 const ADMIN = 'sandbox-reader-key-test-token';
@@ -59,7 +60,8 @@ describe('the sandbox bank signs its requests', () => {
     const res = await verifier.app.request('/sessions', {
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ purpose: 'account-opening', origin: URL_ }),
+      // The verifier's own session route: the bank's 取引時確認 carries the customer's declaration.
+      body: JSON.stringify({ purpose: 'account-opening', origin: URL_, ...DECLARED_JSON }),
     });
     expect(res.status).toBe(201);
     const session = (await res.json()) as {
