@@ -331,6 +331,33 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
     expect(await stateOf(auth.sessionId)).toMatchObject({ state: 'done', verdict: 'valid' });
   });
 
+  it('hands out URLs under the path the verifier is served on', async () => {
+    const mounted = createVerifierApp({
+      store,
+      config: {
+        origin: `https://${BANK_HOST}/verifier`,
+        adminToken: ADMIN,
+        jpkiPolicies: SANDBOX_JPKI_POLICY_CONFIG,
+        readerKeyEncryptionKey: new Uint8Array(32).fill(3),
+      },
+      clock: clock.read,
+      writerId: 'jpki-link-writer-mounted',
+      jpkiStatus: { origins: [env.origin] },
+    });
+    const res = await mounted.request('/sessions/jpki-authentication', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bankKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ purpose: 'log-in' }),
+    });
+    const s = (await res.json()) as Created;
+    expect(s.requestUri).toBe(`https://${BANK_HOST}/verifier/sessions/${s.sessionId}/jpki-request-object`);
+    const served = await mounted.request(`/sessions/${s.sessionId}/jpki-request-object`);
+    const claims = JSON.parse(
+      Buffer.from((await served.text()).split('.')[1] as string, 'base64url').toString('utf8'),
+    ) as { response_uri: string };
+    expect(claims.response_uri).toBe(`https://${BANK_HOST}/verifier/sessions/${s.sessionId}/jpki-response`);
+  });
+
   it('a wrong PIN counts down and sends nothing; the right one then answers', async () => {
     const s = await open('authentication');
     const link = s.walletUrl as string;

@@ -63,12 +63,17 @@ async function linkContext(
 ): Promise<{ reader: ReaderSigningKey; origin: URL }> {
   const reader = await activeReaderKey(deps, party.id);
   if (reader === undefined) throw unavailable('the relying party has no reader key installed');
+  // Where the verifier's routes are served, path kept: a verifier mounted under a path (e.g.
+  // `https://bank.example/verifier`) hands out `https://bank.example/verifier/sessions/…`, which reaches it.
   let origin: URL;
   try {
-    origin = new URL(new URL(deps.config.origin).origin);
+    origin = new URL(deps.config.origin);
   } catch (e) {
     throw unavailable("the verifier's origin is not a URL", e);
   }
+  origin.search = '';
+  origin.hash = '';
+  if (!origin.pathname.endsWith('/')) origin.pathname = `${origin.pathname}/`;
   const prefix = 'x509_san_dns:';
   const host = party.clientId.startsWith(prefix) ? party.clientId.slice(prefix.length) : '';
   if (
@@ -107,7 +112,7 @@ export async function jpkiLinkOf(
       return undefined;
     throw e;
   }
-  const requestUri = new URL(`/sessions/${sessionId}/jpki-request-object`, origin).href;
+  const requestUri = new URL(`sessions/${sessionId}/jpki-request-object`, origin).href;
   return { requestUri, walletUrl: buildJpkiRequestLink({ clientId: party.clientId, requestUri }) };
 }
 
@@ -136,7 +141,7 @@ export async function jpkiRequestObject(deps: VerifierDeps, sessionId: string): 
     clientId: party.clientId,
     clientName: party.name,
     purpose: session.purpose,
-    responseUri: new URL(`/sessions/${session.id}/jpki-response`, origin).href,
+    responseUri: new URL(`sessions/${session.id}/jpki-response`, origin).href,
     now,
     // The request lives no longer than the session it answers.
     lifetimeSeconds: Math.min(remaining, MAX_JPKI_REQUEST_LIFETIME_SECONDS),
