@@ -13,6 +13,7 @@ import {
   type JpkiRequestInput,
   MAX_JPKI_DOCUMENT_BYTES,
   signJpkiRequestObject,
+  validateJpkiRequestClaims,
   verifyJpkiRequestObject,
 } from '../src/jpki-request/jpki-request-object.js';
 import { jpkiResponseBody } from '../src/jpki-request/jpki-response.js';
@@ -167,6 +168,17 @@ describe('JPKI request objects', () => {
       .sign(rp.leafKey);
     expect(await codeOf(verifyJpkiRequestObject(bad, options))).toBe('invalid_request');
     expect(await codeOf(verifyJpkiRequestObject('x'.repeat(200_000), options))).toBe('DECODE');
+  });
+
+  it('claims are read as own properties only: a __proto__ key supplies nothing', () => {
+    const iat = Math.floor(NOW.getTime() / 1000);
+    const hostile = JSON.parse(
+      `{"__proto__":{"client_id":"${CLIENT_ID}","request_type":"jpki-user-authentication"},"purpose":"log-in","response_uri":"https://verifier.bank.example/r","iat":${iat},"exp":${iat + 60},"nonce":"${challenge.toString('base64url')}"}`,
+    ) as Record<string, unknown>;
+    expect(() => validateJpkiRequestClaims(hostile)).toThrow(/client_id/);
+    expect(() =>
+      validateJpkiRequestClaims({ ...auth(), constructor: {} } as unknown as Record<string, unknown>),
+    ).toThrow(Oid4vpError);
   });
 
   it('the link and the response body', () => {
