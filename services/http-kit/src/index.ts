@@ -6,6 +6,7 @@
  * key-encryption key (`MYNAKIT_KEK`) and files written once, atomically, by the first of racing writers.
  */
 export { limitBody } from './body-limit.js';
+export { readBoundedBody } from './bounded-body.js';
 export {
   BUILD_PAGES_COMMAND,
   BUILT_PAGE_CONTENT_TYPES,

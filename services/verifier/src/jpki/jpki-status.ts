@@ -14,7 +14,9 @@
  * relying party's policy (revocation/revocation-policy.ts). What was asked, where and when is observed for
  * the verification record.
  */
+
 import { randomBytes } from 'node:crypto';
+import { readBoundedBody } from '@mynakit/http-kit';
 import {
   crlRevocationSource,
   ocspRevocationSource,
@@ -108,10 +110,8 @@ function boundedFetcher(config: JpkiStatusConfig) {
       throw new FetchFailure('unreachable');
     }
     if (!response.ok) throw new FetchFailure(`HTTP ${response.status}`);
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > maxBytes) throw new FetchFailure('too large');
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > maxBytes) throw new FetchFailure('too large');
+    const bytes = await readBoundedBody(response, maxBytes);
+    if (bytes === undefined) throw new FetchFailure('too large');
     return bytes;
   };
   return { allows, send };

@@ -21,6 +21,7 @@
  * relying party's revocation policy. Nothing of the certificate and never the credentials reach the
  * consultation, a log line or an error message: the consultation names the URL asked and what it gave.
  */
+import { readBoundedBody } from '@mynakit/http-kit';
 import type { RevocationAnswer, RevocationSource } from '@mynakit/jpki';
 import { CRL_REASONS, type CrlReason } from '@mynakit/pki';
 import { z } from 'zod';
@@ -141,26 +142,9 @@ function basicAuthorization(config: PlatformOperatorConfig): string {
 
 /** Reads at most `maxBytes` of the body; AskFailure('too large') beyond. */
 async function boundedBody(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new AskFailure('too large');
-  }
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    length += value.length;
-    if (length > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new AskFailure('too large');
-    }
-    chunks.push(value);
-  }
-  return new Uint8Array(Buffer.concat(chunks));
+  const bytes = await readBoundedBody(response, maxBytes);
+  if (bytes === undefined) throw new AskFailure('too large');
+  return bytes;
 }
 
 /**

@@ -6,6 +6,7 @@
  * presented MSO is chosen by whoever made the record; without the allow-list it would let a forged record
  * steer the verifier's requests anywhere.
  */
+import { readBoundedBody } from '@mynakit/http-kit';
 import { STATUS_LIST_CWT_MEDIA_TYPE } from '@mynakit/status-list';
 
 /** Fetches the Status List Token at `uri` (CWT bytes, or a compact JWT as text); rejects on any failure. */
@@ -61,10 +62,8 @@ export function configuredStatusListFetcher(options: ConfiguredFetcherOptions): 
       }),
     );
     if (!response.ok) throw new StatusListFetchError(`HTTP ${response.status} from ${url.origin}`);
-    const declared = Number(response.headers.get('content-length') ?? '0');
-    if (declared > MAX_STATUS_LIST_BYTES) throw new StatusListFetchError('the status list is too large');
-    const bytes = new Uint8Array(await response.arrayBuffer());
-    if (bytes.length > MAX_STATUS_LIST_BYTES) throw new StatusListFetchError('the status list is too large');
+    const bytes = await readBoundedBody(response, MAX_STATUS_LIST_BYTES);
+    if (bytes === undefined) throw new StatusListFetchError('the status list is too large');
     return bytes;
   };
 }

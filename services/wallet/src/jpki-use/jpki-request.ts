@@ -17,6 +17,7 @@
  *    tries counted as always — and the answer is POSTed as JSON to `response_uri`. A refusal by the verifier
  *    is WALLET_VERIFIER_REFUSED.
  */
+import { readBoundedBody } from '@mynakit/http-kit';
 import {
   JPKI_REQUEST_MEDIA_TYPE,
   type JpkiDocumentMediaType,
@@ -104,23 +105,9 @@ function walletErrorOf(e: unknown): unknown {
 
 /** The body of `res` as text, at most `max` bytes (a longer one is refused before it is all read). */
 async function boundedText(res: Response, max: number): Promise<string> {
-  if (Number(res.headers.get('content-length') ?? '0') > max)
-    throw invalid('the request object is too large');
-  if (res.body === null) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw invalid('the request object is too large');
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = await readBoundedBody(res, max);
+  if (bytes === undefined) throw invalid('the request object is too large');
+  return new TextDecoder().decode(bytes);
 }
 
 async function fetchRequestObject(input: JpkiRequestLinkInput, requestUri: string): Promise<string> {

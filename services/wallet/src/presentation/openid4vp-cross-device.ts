@@ -20,7 +20,9 @@
  *    `response=<JWE>` to `response_uri`. The verifier's answer is `{}` or a `redirect_uri` (§8.2); a refusal
  *    is WALLET_VERIFIER_REFUSED. One history line per document once the answer has left the phone.
  */
+
 import { bytesToBase64url } from '@mynakit/cbor';
+import { readBoundedBody } from '@mynakit/http-kit';
 import type { SessionTranscriptEncoding } from '@mynakit/mdoc';
 import {
   type AuthorizationRequest,
@@ -125,25 +127,11 @@ function invocationOf(walletUrl: string): RequestUriInvocation {
   return invocation;
 }
 
-/** The body of `res`, at most `max` bytes (a longer one is refused before it is all read). */
+/** The body of `res` as text, at most `max` bytes (a longer one is refused before it is all read). */
 async function boundedText(res: Response, max: number): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > max) throw invalid('the request object is too large');
-  if (res.body === null) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw invalid('the request object is too large');
-    }
-    chunks.push(value);
-  }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  const bytes = await readBoundedBody(res, max);
+  if (bytes === undefined) throw invalid('the request object is too large');
+  return new TextDecoder().decode(bytes);
 }
 
 /** GET `request_uri` (RFC 9101 §5.2; OpenID4VP 1.0 §5.10): the compact JWS, bounded. */
