@@ -19,6 +19,7 @@ const SELF = fileURLToPath(import.meta.url);
 export const PAGES = [
   { name: 'console', service: 'services/issuer', root: 'services/issuer/console' },
   { name: 'auditor', service: 'apps/sandbox', root: 'apps/sandbox/pages/auditor' },
+  { name: 'portal', service: 'apps/sandbox', root: 'apps/sandbox/pages/portal' },
 ];
 
 /**

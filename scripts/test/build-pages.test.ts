@@ -33,7 +33,13 @@ describe('build-pages', () => {
     const auditor = PAGES.find((p) => p.name === 'auditor');
     expect(auditor).toMatchObject({ service: 'apps/sandbox', root: 'apps/sandbox/pages/auditor' });
     expect(outDirOf(auditor!)).toMatch(/apps\/sandbox\/dist-pages\/auditor$/);
-    expect(PAGES.map((p) => p.name)).toEqual(['console', 'auditor']);
+  });
+
+  it('knows the sandbox portal’s sign-in, built into apps/sandbox/dist-pages/portal', () => {
+    const portal = PAGES.find((p) => p.name === 'portal');
+    expect(portal).toMatchObject({ service: 'apps/sandbox', root: 'apps/sandbox/pages/portal' });
+    expect(outDirOf(portal!)).toMatch(/apps\/sandbox\/dist-pages\/portal$/);
+    expect(PAGES.map((p) => p.name)).toEqual(['console', 'auditor', 'portal']);
   });
 
   it('builds a missing page, skips it while up to date, rebuilds it when a source changes', async () => {

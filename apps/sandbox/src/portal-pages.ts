@@ -3,38 +3,44 @@
  * pattern; DOMAIN.md §3: user authentication is a challenge–response — the auth key signs a server nonce,
  * the server verifies the signature, the chain and the status, and binds the account to the certificate).
  *
- * 「ログイン / Sign in」 opens a jpki-authentication session at the verifier (its API key stays here); the
- * chosen phone answers through the labelled bridge with `authenticateWithJpki` after the auth PIN typed on
- * this page (Android) or the phone's biometric (iPhone), exactly as the clinic's desk; the verifier checks
- * the chain to the sandbox JPKI CAs, the user-authentication profile, the signature over the challenge and
- * the OCSP status at the sandbox issuer. A valid answer signs in: the account is keyed by the certificate's
- * opaque subject id (`CN`, 23 characters in real certificates) — the user-authentication certificate carries
- * no name, address, birth date or sex, and the page says so. A revoked certificate (the holder died, moved
- * abroad, lost the card …; a change of the basic four does *not* revoke it) is refused with
- * `status.revocation` failed; a wrong PIN is refused with the tries the phone has left.
+ * A Vite + Preact page (`apps/sandbox/pages/portal`, built by scripts/build-pages.mjs into
+ * `dist-pages/portal`) served at `/verifier/portal/` (built-page.ts), and the JSON routes it calls under
+ * `/verifier/portal/api/`:
  *
- * The sign-in is a cookie session kept in this process's memory only: a random 256-bit id, HttpOnly,
- * SameSite=Lax (a cross-site form cannot sign the user out or in with it), Secure on https, Path limited to
- * the portal, 30 minutes. Server-rendered, no script.
+ *   GET  api/phones   → `{phones: [{id, family, unlock}]}` — the phones that answer through the bridge and
+ *                       how each unlocks its auth key (`pin` typed on the page: Android; `biometric`: iPhone)
+ *   GET  api/session  → `{signedIn: false}` or the signed-in view (subject id, account, phone, checks)
+ *   POST api/login    → `{phone, pin}` or `{phone, biometric: "matched" | "failed"}`: the sign-in; on
+ *                       success the session cookie and the signed-in view
+ *   POST api/logout   → 204, the session ended and its cookie cleared
+ *
+ * The sign-in opens a jpki-authentication session at the verifier (its API key stays here); the chosen phone
+ * answers through the labelled bridge with `authenticateWithJpki` after the auth PIN (Android) or the phone's
+ * biometric (iPhone); the verifier checks the chain to the sandbox JPKI CAs, the user-authentication profile,
+ * the signature over the challenge and the OCSP status at the sandbox issuer. A valid answer signs in: the
+ * account is keyed by the certificate's opaque subject id (`CN`) — the user-authentication certificate
+ * carries no name, address, birth date or sex, so nothing the page receives is personal data. A revoked
+ * certificate is refused (422 with `status.revocation` failed); a wrong PIN with the tries the phone has left.
+ *
+ * The sign-in is a cookie session kept in this process's memory only: a random 256-bit id, HttpOnly (no
+ * script of the page sees it), SameSite=Lax, Secure on https, Path limited to the portal, 30 minutes. The
+ * POST routes take `application/json` only, which a cross-site form cannot send. Errors are RFC 9457
+ * problems with stable PORTAL_* codes; nothing submitted is echoed.
  */
 import { randomBytes } from 'node:crypto';
-import { html } from '@mynakit/page-html';
-import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
+import { problem } from '@mynakit/http-kit';
+import {
+  authenticateWithJpki,
+  type UserAuthentication,
+  type WalletDevice,
+  WalletError,
+} from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { authenticateThroughBridge, userAuthenticationFrom } from './bridge-flows.js';
-import {
-  certificateHtml,
-  checksHtml,
-  formFields,
-  type JpkiAnswer,
-  methodHtml,
-  recordHtml,
-  noPhonePage,
-  rpPage,
-  verdictHtml,
-  verifierCall,
-} from './jpki-page-parts.js';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { AUTH_PIN } from './bridge-flows.js';
+import { defaultPageDir, registerBuiltPage } from './built-page.js';
+import { type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
 import { SANDBOX_PORTAL_NAME, type SandboxPortal } from './sandbox-portal.js';
 
 /** The portal's session cookie. */
@@ -46,8 +52,58 @@ export const PORTAL_SESSION_TTL_MS = 30 * 60 * 1000;
 /** Most sign-ins and accounts kept in memory; the oldest goes first. */
 const MAX_KEPT = 256;
 
-const back = '/verifier/portal/';
-const REFUSED = 'ログインできません — Sandbox Government Portal';
+/** The largest JSON body a POST route reads. */
+const MAX_BODY = 1024;
+
+const PREFIX = '/verifier/portal';
+
+/** What the portal pages need. */
+export interface PortalPagesParts {
+  readonly url: string;
+  readonly portal: SandboxPortal;
+  readonly verifierFetch: (request: Request) => Response | Promise<Response>;
+  readonly phones: readonly WalletDevice[];
+  /** The page's build folder (default `apps/sandbox/dist-pages/portal`). */
+  readonly pageDir?: string;
+}
+
+/** A phone as the page lists it: it answers through the bridge, unlocked as its family does. */
+export interface PortalPhone {
+  readonly id: string;
+  readonly family: WalletDevice['family'];
+  /** `pin`: the auth PIN typed on the page (Android); `biometric`: approved on the phone (iPhone). */
+  readonly unlock: UserAuthentication['method'];
+  readonly answeredBy: 'bridge';
+}
+
+/** The verifier's checks as the page shows them (check details never carry personal data). */
+export interface PortalChecks {
+  readonly verdict: string;
+  readonly errorCode: string | null;
+  readonly checks: readonly { id: string; status: string; detail: string | null }[];
+}
+
+/** GET api/session when signed in (and the answer of a sign-in). */
+export interface PortalSignedIn extends PortalChecks {
+  readonly signedIn: true;
+  /** The user-authentication certificate's subject CN: an opaque id, no personal data. */
+  readonly subjectId: string;
+  readonly account: { readonly createdAt: string; readonly signIns: number };
+  readonly signedInAt: string;
+  readonly phone: PortalPhone & { readonly how: UserAuthentication['method'] };
+  readonly certificate: {
+    readonly serialNumber: string;
+    readonly issuer: string;
+    readonly subjectCommonName: string | null;
+    readonly notAfter: string;
+    readonly fingerprint256: string;
+  } | null;
+  /** A sign-in is no KYC: no method, with the verifier's reasons. */
+  readonly method: { readonly id: string; readonly letter: string } | null;
+  readonly methodReasons: readonly string[];
+  readonly recordId: string | null;
+  readonly flags: readonly string[];
+}
 
 /** One signed-in browser. */
 interface PortalSession {
@@ -65,173 +121,262 @@ interface PortalAccount {
   signIns: number;
 }
 
-const WHY_NO_METHOD = html`ログインは本人確認(KYC)ではありません。利用者証明用電子証明書は「この証明書の持ち主であること」だけを示し、氏名・住所・生年月日・性別は入っていません。
-<br><span class="en">A sign-in is no identity verification (KYC): the user-authentication certificate shows only that the holder of this certificate is here; it holds no name, address, birth date or sex.</span>`;
-
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.delete(key);
   map.set(key, value);
   if (map.size > MAX_KEPT) map.delete(map.keys().next().value as K);
 }
 
-/** The sign-in page: one form per phone, as its family unlocks the auth key. */
-export function renderPortalSignInPage(phones: readonly WalletDevice[]): string {
-  return rpPage(
-    'ログイン — Sandbox Government Portal',
-    html`<h1>${SANDBOX_PORTAL_NAME} <span class="en">sign in</span></h1>
-<p>スマートフォンの利用者証明用電子証明書でログインします。アカウントは証明書の識別子(氏名などを含まない番号)に結び付きます。
-<br><span class="en">Sign in with the user-authentication certificate on your phone. The account is bound to the certificate's identifier, which holds no name or other personal data.</span></p>
-<p class="bridge">この環境には OS の JPKI アプリがないため、電話エミュレータがブリッジ経由で応答します(<code>authenticateWithJpki</code>)。Android ではこの画面で利用者証明用暗証番号を入力し、iPhone では電話の生体認証で承認します。ポータルの API キーはサーバーから出ません。
-<br><span class="en">No OS JPKI app exists here: the phone emulator answers through an explicit bridge (<code>authenticateWithJpki</code>). Android holders type the auth PIN on this page; iPhone holders approve with the phone's biometric. The portal's API key never leaves its server.</span></p>
-${phones.map((p) =>
-  p.family === 'android'
-    ? html`<form class="phone" method="post" action="login" data-phone-form="${p.id}">
-<input type="hidden" name="phone" value="${p.id}">
-<p><strong>${p.id}</strong> (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></p>
-<label>利用者証明用暗証番号(数字4桁) <span class="en">auth PIN (4 digits)</span>
-<input type="password" name="pin" required inputmode="numeric" minlength="4" maxlength="4" pattern="[0-9]{4}" autocomplete="off"></label>
-<button>ログイン / Sign in</button>
-<p><small>3回間違えるとロックされます <span class="en">three wrong PINs lock it</span></small></p>
-</form>`
-    : html`<form class="phone" method="post" action="login" data-phone-form="${p.id}">
-<input type="hidden" name="phone" value="${p.id}">
-<p><strong>${p.id}</strong> (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></p>
-<button name="biometric" value="matched">ログイン(生体認証で承認) / Sign in (approve with the biometric)</button>
-<button name="biometric" value="failed">生体認証が一致しない(試験用)/ the biometric does not match (test)</button>
-</form>`,
-)}`,
+const strings = (v: unknown, max: number): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, max) : [];
+
+/** The phone as the page sees it. */
+export function portalPhone(phone: WalletDevice): PortalPhone {
+  return {
+    id: phone.id,
+    family: phone.family,
+    unlock: phone.family === 'android' ? 'pin' : 'biometric',
+    answeredBy: 'bridge',
+  };
+}
+
+/** The verdict and the checks of the verifier's answer. */
+function checksOf(answer: JpkiAnswer): PortalChecks {
+  return {
+    verdict: answer.verdict ?? 'error',
+    errorCode: answer.errorCode ?? null,
+    checks: (answer.checks ?? [])
+      .slice(0, 50)
+      .map((k) => ({ id: k.id, status: k.status, detail: k.detail ?? null })),
+  };
+}
+
+function signedInView(session: PortalSession, account: PortalAccount): PortalSignedIn {
+  const { answer } = session;
+  const cert = answer.certificate;
+  return {
+    signedIn: true,
+    subjectId: session.subjectId,
+    account: { createdAt: account.createdAt.toISOString(), signIns: account.signIns },
+    signedInAt: session.signedInAt.toISOString(),
+    phone: { ...portalPhone(session.phone), how: session.how },
+    ...checksOf(answer),
+    // Only the certificate's non-personal fields are passed on (the user-authentication one has none else).
+    certificate:
+      cert === undefined
+        ? null
+        : {
+            serialNumber: cert.serialNumber,
+            issuer: cert.issuer,
+            subjectCommonName: cert.subjectCommonName,
+            notAfter: cert.notAfter,
+            fingerprint256: cert.fingerprint256,
+          },
+    method: answer.method ? { id: answer.method.id, letter: answer.method.letter } : null,
+    methodReasons: strings(answer.methodReasons, 20),
+    recordId: answer.recordId ?? null,
+    flags: strings(answer.flags, 20),
+  };
+}
+
+/** A problem (RFC 9457) with extension members, written by this service only. */
+function portalProblem(
+  c: Context,
+  status: ContentfulStatusCode,
+  code: string,
+  title: string,
+  extensions: Record<string, unknown> = {},
+): Response {
+  return c.body(
+    JSON.stringify({
+      type: `https://mynakit.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
+      title,
+      status,
+      code,
+      ...extensions,
+    }),
+    status,
+    { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
   );
 }
 
-function signedInPage(session: PortalSession, account: PortalAccount): string {
-  const { answer, phone } = session;
-  return rpPage(
-    'マイページ — Sandbox Government Portal',
-    html`<h1>マイページ <span class="en">My page</span></h1>
-<p data-signed-in="${session.subjectId}">ログイン中 <span class="en">signed in</span> — 利用者 <span class="en">user</span>: <code data-subject-id>${session.subjectId}</code></p>
-<p>この識別子は利用者証明用電子証明書の主体名(CN)です。証明書には氏名・住所・生年月日・性別は入っていないので、このポータルはそれらを知りません。
-<br><span class="en">This identifier is the subject name (CN) of the user-authentication certificate. The certificate holds no name, address, birth date or sex, so this portal does not know them.</span></p>
-<table>
-<tr><th>アカウント作成 <span class="en">account created</span></th><td>${account.createdAt.toISOString()}</td></tr>
-<tr><th>ログイン回数 <span class="en">sign-ins</span></th><td data-sign-ins="${String(account.signIns)}">${String(account.signIns)}</td></tr>
-<tr><th>今回のログイン <span class="en">this sign-in</span></th><td>${session.signedInAt.toISOString()}</td></tr>
-<tr><th>電話 <span class="en">phone</span></th><td data-answered-by="bridge">${phone.id} (${phone.family}) — ${session.how === 'pin' ? html`暗証番号 <span class="en">auth PIN</span>` : html`生体認証 <span class="en">biometric</span>`} — ブリッジ経由 <span class="en">through the bridge</span></td></tr>
-</table>
-<form method="post" action="logout"><button>ログアウト / Sign out</button></form>
-${answer.certificate ? html`<h2>利用者証明用電子証明書 <span class="en">User-authentication certificate</span></h2>${certificateHtml(answer.certificate)}` : ''}
-<h2>ログイン時の検証 <span class="en">Checks at sign-in</span></h2>
-${verdictHtml(answer)}
-${checksHtml(answer)}
-<h2>本人確認方法 <span class="en">KYC method</span></h2>
-${methodHtml(answer, WHY_NO_METHOD)}
-${recordHtml(answer)}`,
-  );
+/** The phone's refusal to authenticate as a problem: its stable code and, for a wrong PIN, the tries left. */
+function phoneRefusal(c: Context, e: WalletError, phone: PortalPhone): Response {
+  const ext = { phone, walletCode: e.code };
+  switch (e.code) {
+    case 'WALLET_SECRET_WRONG':
+      return portalProblem(c, 401, 'PORTAL_PIN_WRONG', 'Wrong auth PIN', {
+        ...ext,
+        remainingTries: e.remainingTries ?? null,
+      });
+    case 'WALLET_SECRET_LOCKED':
+      return portalProblem(c, 423, 'PORTAL_PIN_LOCKED', 'The auth PIN is locked', ext);
+    case 'WALLET_BIOMETRIC_FAILED':
+      return portalProblem(c, 401, 'PORTAL_BIOMETRIC_FAILED', 'The biometric did not match', ext);
+    case 'WALLET_NOT_FOUND':
+      return portalProblem(
+        c,
+        409,
+        'PORTAL_NO_CERTIFICATE',
+        'The phone holds no user-authentication certificate in force',
+        ext,
+      );
+    default:
+      return portalProblem(c, 400, 'PORTAL_PHONE_REFUSED', 'The phone could not answer', ext);
+  }
 }
 
-function refusedSignInPage(phone: WalletDevice, answer: JpkiAnswer): string {
-  return rpPage(
-    REFUSED,
-    html`<h1>ログインできません <span class="en">Sign-in refused</span></h1>
-<p class="bridge" data-answered-by="bridge">応答した電話 <span class="en">answered by</span>: ${phone.id} (${phone.family}) — ブリッジ経由 <span class="en">through the bridge</span></p>
-${verdictHtml(answer)}
-<p>利用者証明用電子証明書を確かめられませんでした。失効した証明書(死亡・国外転出・カードの紛失などで失効します)ではログインできません。
-<br><span class="en">The user-authentication certificate could not be verified. A revoked certificate (death, moving abroad, a lost card …) cannot sign in.</span></p>
-<h2>検証 <span class="en">Checks</span></h2>
-${checksHtml(answer)}
-${recordHtml(answer)}
-<p><a href="${back}">戻る / back</a></p>`,
-  );
+/** The JSON object of a POST body (bounded); undefined when it is none. */
+async function jsonBody(c: Context): Promise<Map<string, unknown> | undefined> {
+  const text = (await c.req.text()).slice(0, MAX_BODY + 1);
+  if (text.length > MAX_BODY) return undefined;
+  try {
+    const v: unknown = JSON.parse(text);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+    // Received keys go into a Map, never index a plain object.
+    return new Map(Object.entries(v).slice(0, 8));
+  } catch {
+    return undefined;
+  }
 }
 
-/** Registers `/verifier/portal/`, its sign-in and sign-out (before the verifier's own routes). */
-export function registerPortalPages(
-  app: Hono,
-  parts: {
-    readonly url: string;
-    readonly portal: SandboxPortal;
-    readonly verifierFetch: (request: Request) => Response | Promise<Response>;
-    readonly phones: readonly WalletDevice[];
-  },
-): void {
+const isJson = (c: Context) =>
+  (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
+
+/** Registers `/verifier/portal/…` (before the verifier's own routes). */
+export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
   const api = verifierCall(parts.verifierFetch, parts.url, parts.portal.apiKey);
   const sessions = new Map<string, PortalSession>();
   const accounts = new Map<string, PortalAccount>();
   const secure = parts.url.startsWith('https:');
 
-  /** The signed-in session of this request, if any (an expired one is forgotten). */
-  const current = (c: Context): { id: string; session: PortalSession } | undefined => {
+  /** The signed-in session of this request, if any (an expired one, or one without account, is forgotten). */
+  const current = (
+    c: Context,
+  ): { id: string; session: PortalSession; account: PortalAccount } | undefined => {
     const id = getCookie(c, PORTAL_SESSION_COOKIE);
     if (id === undefined) return undefined;
     const session = sessions.get(id);
     if (session === undefined) return undefined;
-    if (session.expiresAt <= Date.now()) {
+    const account = accounts.get(session.subjectId);
+    if (session.expiresAt <= Date.now() || account === undefined) {
       sessions.delete(id);
       return undefined;
     }
-    return { id, session };
+    return { id, session, account };
   };
 
-  app.get('/verifier/portal', (c) => c.redirect(back));
-  app.get(back, (c) => {
+  app.get(`${PREFIX}/api/phones`, (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ phones: parts.phones.map(portalPhone) });
+  });
+
+  app.get(`${PREFIX}/api/session`, (c) => {
     c.header('cache-control', 'no-store');
     const signedIn = current(c);
-    if (signedIn === undefined) return c.html(renderPortalSignInPage(parts.phones));
-    const account = accounts.get(signedIn.session.subjectId);
-    if (account === undefined) {
-      sessions.delete(signedIn.id);
-      return c.html(renderPortalSignInPage(parts.phones));
-    }
-    return c.html(signedInPage(signedIn.session, account));
+    return c.json(
+      signedIn === undefined ? { signedIn: false } : signedInView(signedIn.session, signedIn.account),
+    );
   });
-  app.post('/verifier/portal/login', async (c) => {
-    const form = await formFields(c.req.raw);
-    const phone = parts.phones.find((p) => p.id === form.get('phone'));
-    if (phone === undefined) return c.html(noPhonePage(REFUSED, back), 400);
-    const userAuthentication = userAuthenticationFrom(phone, form, REFUSED, back);
-    if ('status' in userAuthentication) return c.html(userAuthentication.page, userAuthentication.status);
-    const outcome = await authenticateThroughBridge({
-      api,
-      phone,
-      userAuthentication,
-      purpose: 'sign-in',
-      relyingParty: SANDBOX_PORTAL_NAME,
-      title: REFUSED,
-      back,
+
+  app.post(`${PREFIX}/api/login`, async (c) => {
+    if (!isJson(c))
+      return portalProblem(c, 415, 'PORTAL_JSON_REQUIRED', 'The request must be application/json');
+    const body = await jsonBody(c);
+    if (body === undefined) return portalProblem(c, 400, 'PORTAL_INVALID_REQUEST', 'Invalid request');
+    const phoneId = body.get('phone');
+    const phone = parts.phones.find((p) => p.id === phoneId);
+    if (phone === undefined) return portalProblem(c, 400, 'PORTAL_NO_PHONE', 'Choose a phone');
+    const shown = portalPhone(phone);
+    let userAuthentication: UserAuthentication;
+    if (phone.family === 'android') {
+      const pin = body.get('pin');
+      // A PIN of the wrong shape never reaches the phone, so it costs no try.
+      if (typeof pin !== 'string' || !AUTH_PIN.test(pin))
+        return portalProblem(c, 400, 'PORTAL_PIN_FORMAT', 'The auth PIN is 4 digits', { phone: shown });
+      userAuthentication = { method: 'pin', value: pin };
+    } else {
+      userAuthentication = { method: 'biometric', matched: body.get('biometric') === 'matched' };
+    }
+
+    const opened = await api('/sessions/jpki-authentication', { purpose: 'sign-in' });
+    const session = (await opened.json()) as { sessionId?: string; challenge?: string };
+    if (opened.status !== 201 || session.sessionId === undefined || session.challenge === undefined)
+      return portalProblem(c, 502, 'PORTAL_SESSION_UNAVAILABLE', 'The sign-in session could not be opened');
+    let answered: { signature: Uint8Array; certificate: Uint8Array };
+    try {
+      answered = await authenticateWithJpki({
+        device: phone,
+        challenge: new Uint8Array(Buffer.from(session.challenge, 'base64url')),
+        userAuthentication,
+        relyingParty: SANDBOX_PORTAL_NAME,
+      });
+    } catch (e) {
+      if (!(e instanceof WalletError)) throw e;
+      return phoneRefusal(c, e, shown);
+    }
+    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-authentication`, {
+      certificate: Buffer.from(answered.certificate).toString('base64'),
+      signature: Buffer.from(answered.signature).toString('base64'),
     });
-    if (outcome.kind === 'refused') return c.html(outcome.refusal.page, outcome.refusal.status);
-    const { answer } = outcome;
+    const answer = (await verified.json()) as JpkiAnswer;
     const subjectId = answer.certificate?.subjectCommonName ?? undefined;
-    if (!outcome.ok || answer.verdict !== 'valid' || subjectId === undefined || subjectId === null)
-      return c.html(refusedSignInPage(phone, answer), 422);
+    if (!verified.ok || answer.verdict !== 'valid' || subjectId === undefined || subjectId === null)
+      return portalProblem(
+        c,
+        422,
+        'PORTAL_SIGN_IN_REFUSED',
+        'The user-authentication certificate was refused',
+        {
+          phone: shown,
+          ...checksOf(answer),
+        },
+      );
+
     // A new sign-in gets a new id (no fixation): the old one, if any, ends here.
     const previous = current(c);
     if (previous !== undefined) sessions.delete(previous.id);
     const id = randomBytes(32).toString('base64url');
     const now = new Date();
-    remember(sessions, id, {
+    const signedIn: PortalSession = {
       subjectId,
       phone,
       how: userAuthentication.method,
       answer,
       signedInAt: now,
       expiresAt: now.getTime() + PORTAL_SESSION_TTL_MS,
-    });
+    };
+    remember(sessions, id, signedIn);
     const account = accounts.get(subjectId) ?? { createdAt: now, signIns: 0 };
     account.signIns += 1;
     remember(accounts, subjectId, account);
     setCookie(c, PORTAL_SESSION_COOKIE, id, {
-      path: '/verifier/portal',
+      path: PREFIX,
       httpOnly: true,
       sameSite: 'Lax',
       secure,
       maxAge: PORTAL_SESSION_TTL_MS / 1000,
     });
-    return c.redirect(back, 303);
+    c.header('cache-control', 'no-store');
+    return c.json(signedInView(signedIn, account));
   });
-  app.post('/verifier/portal/logout', (c) => {
+
+  app.post(`${PREFIX}/api/logout`, (c) => {
+    if (!isJson(c))
+      return portalProblem(c, 415, 'PORTAL_JSON_REQUIRED', 'The request must be application/json');
     const signedIn = current(c);
     if (signedIn !== undefined) sessions.delete(signedIn.id);
-    deleteCookie(c, PORTAL_SESSION_COOKIE, { path: '/verifier/portal', secure });
-    return c.redirect(back, 303);
+    deleteCookie(c, PORTAL_SESSION_COOKIE, { path: PREFIX, secure });
+    return c.body(null, 204);
+  });
+
+  app.all(`${PREFIX}/api/*`, (c) => problem(c, 404, 'PORTAL_NOT_FOUND', 'Not found'));
+
+  registerBuiltPage(app, {
+    prefix: PREFIX,
+    dir: parts.pageDir ?? defaultPageDir('portal'),
+    titleJa: '行政ポータルのログイン',
+    titleEn: "A government portal's sign-in",
+    notFoundCode: 'PORTAL_NOT_FOUND',
   });
 }

@@ -6,20 +6,24 @@
  *
  *  - the carrier: チ from the iPhone (valid, the four facts and the photo, no letter because the program is
  *    not certified), then ト from the Android phone with its signature password (valid, the basic four);
- *  - the portal: the Android holder types the auth PIN, the signed-in page shows the opaque subject id and
- *    no name, the cookie is HttpOnly (no script sees it) and SameSite=Lax, and sign-out ends it; the iPhone
- *    holder signs in with the biometric.
+ *  - the portal (the Vite + Preact page at /verifier/portal/): the Android holder types a wrong auth PIN
+ *    (refused with the tries left, through the labelled bridge), then the right one; the signed-in page
+ *    shows the opaque subject id and no name, the cookie is HttpOnly (no script sees it) and SameSite=Lax,
+ *    the page stores nothing, and sign-out ends it; the iPhone holder signs in with the biometric (Face ID).
  *
  * Both pages fit a 390 px wide screen.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PASSWORD = 'CARRIER2026';
 const PIN = '5678';
 
@@ -39,9 +43,12 @@ describe('the carrier and the portal in Chromium', () => {
       redirect: 'manual',
     });
   const overflowAt390 = async (path: string) => {
-    const small = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
+    // In the signed-in browser, so the portal's page at 390 px is the signed-in one with its long ids.
+    const small = await context.newPage();
+    await small.setViewportSize({ width: 390, height: 844 });
     try {
       await small.goto(`${sandbox.url}${path}`);
+      await small.waitForLoadState('networkidle');
       return await small.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
@@ -51,6 +58,9 @@ describe('the carrier and the portal in Chromium', () => {
   };
 
   beforeAll(async () => {
+    // The portal's page: built when missing or older than its sources.
+    const build = spawnSync('node', ['scripts/build-pages.mjs'], { cwd: REPO, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build-pages failed: ${build.stderr}`);
     dataDir = mkdtempSync(join(tmpdir(), 'mynakit-carrier-portal-'));
     sandbox = await startSandbox({ port: 0, dataDir, log: () => undefined });
     const holder = (residentId: string) => ({
@@ -110,35 +120,60 @@ describe('the carrier and the portal in Chromium', () => {
     expect(await overflowAt390('/verifier/carrier/')).toBeLessThanOrEqual(0);
   }, 90_000);
 
-  it('the portal: the Android holder signs in with the PIN, sees no personal data, signs out; the iPhone with the biometric', async () => {
+  it('the portal: the Android holder signs in with the PIN, sees no personal data, signs out; the iPhone with Face ID', async () => {
     await page.goto(`${sandbox.url}/verifier/`);
     await Promise.all([page.waitForURL(/\/verifier\/portal\/$/), page.click('a[href="/verifier/portal/"]')]);
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
     const android = page.locator('form[data-phone-form="android"]');
+    await android.waitFor();
+    // The labelled bridge: which phone answers, and how each family unlocks its key.
+    expect(await android.locator('[data-answered-by="bridge"]').textContent()).toContain('ブリッジ経由');
+    expect(await page.locator('p.bridge').textContent()).toContain('Face ID');
+
+    // A wrong PIN first: refused with the tries the phone has left, the PIN cleared and not shown.
+    await android.locator('input[name="pin"]').fill('0000');
+    await android.locator('button[type="submit"]').click();
+    const refusal = page.locator('[data-error="PORTAL_PIN_WRONG"]');
+    await refusal.waitFor();
+    expect(await refusal.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('2');
+    expect(await refusal.locator('[data-answered-by="bridge"][data-phone="android"]').count()).toBe(1);
+    expect(await android.locator('input[name="pin"]').inputValue()).toBe('');
+    expect(await page.locator('body').textContent()).not.toContain('0000');
+
     await android.locator('input[name="pin"]').fill(PIN);
-    await Promise.all([page.waitForURL(/\/verifier\/portal\/$/), android.locator('button').click()]);
-    const subject = await page.locator('[data-signed-in]').getAttribute('data-signed-in');
+    await android.locator('button[type="submit"]').click();
+    const signedIn = page.locator('[data-signed-in]');
+    await signedIn.waitFor();
+    const subject = await signedIn.getAttribute('data-signed-in');
     expect(subject).toMatch(/\S/);
+    expect(await page.locator('[data-how="pin"] [data-phone="android"]').count()).toBe(1);
     expect(await page.locator('[data-field="name"]').count()).toBe(0);
     expect(await page.locator('tr[data-check="status.revocation"] td.passed').count()).toBe(1);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     const cookies = await context.cookies(`${sandbox.url}/verifier/portal/`);
     const session = cookies.find((c) => c.name === 'mynakit_portal');
     expect(session?.httpOnly).toBe(true);
     expect(session?.sameSite).toBe('Lax');
     expect(await page.evaluate(() => document.cookie)).not.toContain('mynakit_portal');
-    // Reloading keeps the sign-in; sign-out ends it.
+    // The page keeps nothing itself.
+    expect(await page.evaluate(() => localStorage.length + sessionStorage.length)).toBe(0);
+    // Reloading keeps the sign-in (the server's cookie); sign-out ends it.
     await page.reload();
-    expect(await page.locator('[data-signed-in]').getAttribute('data-signed-in')).toBe(subject);
-    await Promise.all([page.waitForURL(/\/verifier\/portal\/$/), page.click('form[action="logout"] button')]);
+    await signedIn.waitFor();
+    expect(await signedIn.getAttribute('data-signed-in')).toBe(subject);
+    await page.click('button[data-sign-out]');
+    await page.locator('form[data-phone-form="iphone"]').waitFor();
     expect(await page.locator('[data-signed-in]').count()).toBe(0);
-    expect(await page.locator('form[data-phone-form="iphone"]').count()).toBe(1);
+    expect(
+      (await context.cookies(`${sandbox.url}/verifier/portal/`)).some((c) => c.name === 'mynakit_portal'),
+    ).toBe(false);
 
-    await Promise.all([
-      page.waitForURL(/\/verifier\/portal\/$/),
-      page.click('form[data-phone-form="iphone"] button[value="matched"]'),
-    ]);
-    const iphoneSubject = await page.locator('[data-signed-in]').getAttribute('data-signed-in');
+    await page.click('form[data-phone-form="iphone"] button[value="matched"]');
+    await signedIn.waitFor();
+    const iphoneSubject = await signedIn.getAttribute('data-signed-in');
     expect(iphoneSubject).toMatch(/\S/);
     expect(iphoneSubject).not.toBe(subject);
+    expect(await page.locator('[data-how="biometric"] [data-phone="iphone"]').count()).toBe(1);
     expect(await overflowAt390('/verifier/portal/')).toBeLessThanOrEqual(0);
   }, 90_000);
 });

@@ -6,14 +6,18 @@
  *   only name, address, birth date and portrait, valid, the record written, and no letter because the
  *   sandbox program is not certified (KYC_PROGRAM_NOT_CERTIFIED); ト — a JPKI signature over the contract,
  *   valid, the basic four from the certificate, no letter because the carrier is no signature verifier;
- * - the portal (the マイナポータル pattern, DOMAIN.md §3): sign-in with the user-authentication certificate
- *   on each phone family (the auth PIN on Android, the biometric on iPhone), a signed-in page keyed by the
- *   certificate's opaque subject id that shows no name or address, an HttpOnly SameSite=Lax cookie, sign-out
- *   ends it, a wrong PIN counted by the phone, and after the holder moves abroad the offline phone's
- *   revoked certificate refused with `status.revocation` failed.
+ * - the portal (the マイナポータル pattern, DOMAIN.md §3), through its JSON routes under
+ *   `/verifier/portal/api/` and its built page: sign-in with the user-authentication certificate on each
+ *   phone family (the auth PIN on Android, the biometric on iPhone), answered through the labelled bridge,
+ *   a signed-in view keyed by the certificate's opaque subject id that holds no name or address, an
+ *   HttpOnly SameSite=Lax cookie, sign-out ends it, a wrong PIN counted by the phone, problems with stable
+ *   PORTAL_* codes that echo nothing, and after the holder moves abroad the offline phone's revoked
+ *   certificate refused with `status.revocation` failed.
  */
+import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../src/index.js';
 import {
@@ -25,6 +29,7 @@ import {
   TWO_PHONES,
 } from './helpers/two-phones.js';
 
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const ANDROID_HOLDER = TWO_PHONES.androidHolder;
 const IPHONE_PASSWORD = TWO_PHONES.iphonePassword;
 const ANDROID_PASSWORD = TWO_PHONES.androidPassword;
@@ -38,20 +43,49 @@ const form = (path: string, fields: Record<string, string>, cookie?: string) =>
   client.form(path, fields, cookie);
 const page = (path: string, fields: Record<string, string>) => client.page(path, fields);
 
-/** Signs in at the portal and answers the cookie pair (`name=value`) and the whole Set-Cookie line. */
-async function signIn(fields: Record<string, string>): Promise<{ cookie: string; setCookie: string }> {
-  const res = await form('/verifier/portal/login', fields);
-  const body = await res.text();
-  expect(res.status, body.slice(0, 600)).toBe(303);
-  expect(res.headers.get('location')).toBe('/verifier/portal/');
+// biome-ignore lint/suspicious/noExplicitAny: the answers are read loosely and asserted field by field
+type Json = any;
+
+/** A JSON POST as the portal's page sends it, with an optional cookie. */
+const postJson = (path: string, body: unknown, cookie?: string) =>
+  fetch(`${sandbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(cookie === undefined ? {} : { cookie }) },
+    body: JSON.stringify(body),
+    redirect: 'manual',
+  });
+
+/** A JSON GET's status, cache-control and body. */
+async function getJson(
+  path: string,
+  cookie?: string,
+): Promise<{ status: number; cacheControl: string | null; body: Json }> {
+  const r = await get(path, cookie);
+  return { status: r.status, cacheControl: r.headers.get('cache-control'), body: await r.json() };
+}
+
+/** The status of check `id` in a view or a problem. */
+const checkOf = (view: Json, id: string): string | undefined =>
+  (view.checks as { id: string; status: string }[]).find((k) => k.id === id)?.status;
+
+/** Signs in at the portal and answers the cookie pair (`name=value`), the Set-Cookie line and the view. */
+async function signIn(
+  fields: Record<string, string>,
+): Promise<{ cookie: string; setCookie: string; body: Json }> {
+  const res = await postJson('/verifier/portal/api/login', fields);
+  const text = await res.text();
+  expect(res.status, text.slice(0, 600)).toBe(200);
   const setCookie = res.headers.get('set-cookie') ?? '';
-  return { cookie: setCookie.split(';')[0] ?? '', setCookie };
+  return { cookie: setCookie.split(';')[0] ?? '', setCookie, body: JSON.parse(text) };
 }
 
 /** What the record and the signature gave as the holders' names and addresses (the portal must show none). */
 const personal = new Set<string>();
 
 beforeAll(async () => {
+  // The portal's page: built when missing or older than its sources.
+  const build = spawnSync('node', ['scripts/build-pages.mjs'], { cwd: REPO, encoding: 'utf8' });
+  if (build.status !== 0) throw new Error(`build-pages failed: ${build.stderr}`);
   client = await startPageClient('mynakit-sandbox-carrier-portal-');
   ({ sandbox, dataDir } = client);
   await installTwoPhones(client);
@@ -134,76 +168,141 @@ describe('the government portal’s sign-in with the user-authentication certifi
     ['iphone', { phone: 'iphone', biometric: 'matched' }],
     ['android', { phone: 'android', pin: ANDROID_PIN }],
   ] as const) {
-    it(`signs in from the ${phone}: a cookie session and a page keyed by the opaque subject id, no personal data`, async () => {
-      const anonymous = await (await get('/verifier/portal/')).text();
-      expect(anonymous).toContain(`data-phone-form="${phone}"`);
-      expect(anonymous).not.toContain('data-signed-in');
-      const { cookie, setCookie } = await signIn(fields);
+    it(`signs in from the ${phone}: a cookie session and a view keyed by the opaque subject id, no personal data`, async () => {
+      const phones = await getJson('/verifier/portal/api/phones');
+      expect(phones.status).toBe(200);
+      expect(phones.body.phones).toEqual(
+        expect.arrayContaining([
+          {
+            id: phone,
+            family: phone,
+            unlock: phone === 'android' ? 'pin' : 'biometric',
+            answeredBy: 'bridge',
+          },
+        ]),
+      );
+      expect((await getJson('/verifier/portal/api/session')).body).toEqual({ signedIn: false });
+      const { cookie, setCookie, body } = await signIn(fields);
       expect(setCookie).toMatch(/^mynakit_portal=[A-Za-z0-9_-]{43};/);
       expect(setCookie).toMatch(/HttpOnly/i);
       expect(setCookie).toMatch(/SameSite=Lax/i);
       expect(setCookie).toMatch(/Path=\/verifier\/portal/);
-      const res = await get('/verifier/portal/', cookie);
+      expect(body.signedIn).toBe(true);
+      const res = await getJson('/verifier/portal/api/session', cookie);
       expect(res.status).toBe(200);
-      expect(res.headers.get('cache-control')).toBe('no-store');
-      const text = await res.text();
-      const subject = /data-signed-in="([^"]+)"/.exec(text)?.[1];
-      expect(subject).toBeTruthy();
-      subjects.set(phone, subject as string);
-      expect(text).toContain('data-verdict="valid"');
-      expect(checkStatus(text, 'status.revocation')).toBe('passed');
-      expect(checkStatus(text, 'cert.path')).toBe('passed');
-      expect(text).toContain('data-sign-ins="1"');
+      expect(res.cacheControl).toBe('no-store');
+      const view = res.body;
+      expect(view.signedIn).toBe(true);
+      expect(view.subjectId).toMatch(/\S/);
+      expect(view.subjectId).toBe(body.subjectId);
+      expect(view.certificate.subjectCommonName).toBe(view.subjectId);
+      subjects.set(phone, view.subjectId);
+      expect(view.verdict).toBe('valid');
+      expect(checkOf(view, 'status.revocation')).toBe('passed');
+      expect(checkOf(view, 'cert.path')).toBe('passed');
+      expect(view.account.signIns).toBe(1);
+      expect(view.phone).toMatchObject({
+        id: phone,
+        answeredBy: 'bridge',
+        how: phone === 'android' ? 'pin' : 'biometric',
+      });
+      expect(view.method).toBeNull();
       // The user-authentication certificate carries no name, address, birth date or sex.
-      expect(text).not.toContain('data-basic-four');
-      expect(text).not.toContain('data-field="name"');
-      expect(text).not.toContain('data-field="address"');
+      for (const key of ['identity', 'name', 'address', 'birthDate', 'sex'])
+        expect(view).not.toHaveProperty(key);
       expect(personal.size).toBeGreaterThan(0);
-      for (const value of personal) expect(text).not.toContain(value);
+      const raw = JSON.stringify(view);
+      for (const value of personal) expect(raw).not.toContain(value);
       // Another browser (no cookie) is not signed in.
-      expect(await (await get('/verifier/portal/')).text()).not.toContain('data-signed-in');
+      expect((await getJson('/verifier/portal/api/session')).body).toEqual({ signedIn: false });
     }, 60_000);
   }
 
   it('the two phones are two accounts; signing in again counts on the same account', async () => {
     expect(subjects.get('iphone')).not.toBe(subjects.get('android'));
     const { cookie } = await signIn({ phone: 'iphone', biometric: 'matched' });
-    const text = await (await get('/verifier/portal/', cookie)).text();
-    expect(text).toContain(`data-signed-in="${subjects.get('iphone')}"`);
-    expect(text).toContain('data-sign-ins="2"');
+    const view = (await getJson('/verifier/portal/api/session', cookie)).body;
+    expect(view.subjectId).toBe(subjects.get('iphone'));
+    expect(view.account.signIns).toBe(2);
   }, 60_000);
 
   it('sign-out ends the session: the old cookie no longer signs in', async () => {
     const { cookie } = await signIn({ phone: 'android', pin: ANDROID_PIN });
-    expect(await (await get('/verifier/portal/', cookie)).text()).toContain('data-signed-in');
-    const out = await form('/verifier/portal/logout', {}, cookie);
-    expect(out.status).toBe(303);
+    expect((await getJson('/verifier/portal/api/session', cookie)).body.signedIn).toBe(true);
+    const out = await postJson('/verifier/portal/api/logout', {}, cookie);
+    expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie') ?? '').toMatch(/^mynakit_portal=;.*Max-Age=0/i);
-    const after = await (await get('/verifier/portal/', cookie)).text();
-    expect(after).not.toContain('data-signed-in');
-    expect(after).toContain('data-phone-form="android"');
+    expect((await getJson('/verifier/portal/api/session', cookie)).body).toEqual({ signedIn: false });
     // A made-up cookie signs in nobody.
-    expect(await (await get('/verifier/portal/', 'mynakit_portal=forged')).text()).not.toContain(
-      'data-signed-in',
-    );
+    expect((await getJson('/verifier/portal/api/session', 'mynakit_portal=forged')).body).toEqual({
+      signedIn: false,
+    });
   }, 60_000);
 
-  it('refuses a wrong PIN counted by the phone, a malformed PIN at no cost, a failed biometric', async () => {
-    const malformed = await page('/verifier/portal/login', { phone: 'android', pin: '12a4' });
+  it('refuses a wrong PIN counted by the phone, a malformed PIN at no cost, a failed biometric — echoing nothing', async () => {
+    const malformed = await postJson('/verifier/portal/api/login', { phone: 'android', pin: '12a4' });
     expect(malformed.status).toBe(400);
-    expect(malformed.text).toContain('data-error="pin-format"');
-    const wrong = await form('/verifier/portal/login', { phone: 'android', pin: '0000' });
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    const malformedBody = await malformed.text();
+    expect(JSON.parse(malformedBody).code).toBe('PORTAL_PIN_FORMAT');
+    expect(malformedBody).not.toContain('12a4');
+    const wrong = await postJson('/verifier/portal/api/login', { phone: 'android', pin: '0000' });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
-    const text = await wrong.text();
-    expect(text).toContain('data-error="WALLET_SECRET_WRONG"');
-    expect(text).toContain('data-remaining-tries="2"');
-    const failed = await page('/verifier/portal/login', { phone: 'iphone', biometric: 'failed' });
+    const wrongText = await wrong.text();
+    expect(wrongText).not.toContain('0000');
+    const wrongBody = JSON.parse(wrongText);
+    expect(wrongBody).toMatchObject({
+      code: 'PORTAL_PIN_WRONG',
+      walletCode: 'WALLET_SECRET_WRONG',
+      remainingTries: 2,
+      phone: { id: 'android', answeredBy: 'bridge' },
+    });
+    const failed = await postJson('/verifier/portal/api/login', { phone: 'iphone', biometric: 'failed' });
     expect(failed.status).toBe(401);
-    expect(failed.text).toContain('data-error="WALLET_BIOMETRIC_FAILED"');
+    expect((await failed.json()).code).toBe('PORTAL_BIOMETRIC_FAILED');
+    const noPhone = await postJson('/verifier/portal/api/login', { phone: '<script>', pin: '1234' });
+    expect(noPhone.status).toBe(400);
+    const noPhoneText = await noPhone.text();
+    expect(JSON.parse(noPhoneText).code).toBe('PORTAL_NO_PHONE');
+    expect(noPhoneText).not.toContain('<script>');
+    // A cross-site form cannot post here: JSON only.
+    const asForm = await form('/verifier/portal/api/login', { phone: 'android', pin: ANDROID_PIN });
+    expect(asForm.status).toBe(415);
+    expect((await asForm.json()).code).toBe('PORTAL_JSON_REQUIRED');
+    const broken = await fetch(`${sandbox.url}/verifier/portal/api/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"phone":',
+    });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).code).toBe('PORTAL_INVALID_REQUEST');
+    expect((await getJson('/verifier/portal/api/nothing')).body.code).toBe('PORTAL_NOT_FOUND');
     // The right PIN gives the tries back.
     await signIn({ phone: 'android', pin: ANDROID_PIN });
   }, 60_000);
+
+  it('serves the built page at /verifier/portal/ with its policy, labels and no inline script', async () => {
+    const bare = await client.get('/verifier/portal');
+    expect(bare.url).toMatch(/\/verifier\/portal\/$/);
+    const served = await get('/verifier/portal/');
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-type')).toContain('text/html');
+    expect(served.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await served.text();
+    expect(html).toContain('lang="ja"');
+    expect(html).toContain('ログイン Sign in — Sandbox Government Portal');
+    expect(html).not.toContain('data-page-not-built');
+    const script = /src="\.\/(assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await (await get(`/verifier/portal/${script}`)).text();
+    // The page's labels: the bridge, the phone families' ways to unlock, and its relative API calls.
+    for (const label of ['ブリッジ経由', 'through the bridge', '利用者証明用暗証番号', 'Face ID', 'api/'])
+      expect(js.includes(label), label).toBe(true);
+    // It keeps nothing itself and reads no cookie (the session cookie is HttpOnly anyway).
+    expect(js.includes('localStorage'), 'localStorage').toBe(false);
+    expect(js.includes('document.cookie'), 'document.cookie').toBe(false);
+  });
 
   it('after the holder moves abroad, the offline phone’s revoked certificate is refused', async () => {
     expect((await form('/wallet/phones/android/offline', { offline: '1' })).status).toBeLessThan(400);
@@ -214,13 +313,16 @@ describe('the government portal’s sign-in with the user-authentication certifi
       body: JSON.stringify({ residentId: ANDROID_HOLDER, event: 'movedAbroad' }),
     });
     expect(moved.status).toBe(201);
-    const refused = await form('/verifier/portal/login', { phone: 'android', pin: ANDROID_PIN });
+    const refused = await postJson('/verifier/portal/api/login', { phone: 'android', pin: ANDROID_PIN });
     expect(refused.status).toBe(422);
     expect(refused.headers.get('set-cookie')).toBeNull();
     const text = await refused.text();
-    expect(text).toContain('data-verdict="invalid"');
-    expect(checkStatus(text, 'status.revocation')).toBe('failed');
-    expect(text).not.toContain('data-signed-in');
+    expect(text).not.toContain(ANDROID_PIN);
+    const body = JSON.parse(text);
+    expect(body.code).toBe('PORTAL_SIGN_IN_REFUSED');
+    expect(body.verdict).toBe('invalid');
+    expect(checkOf(body, 'status.revocation')).toBe('failed');
+    expect(body).not.toHaveProperty('subjectId');
     // The other holder still signs in.
     await signIn({ phone: 'iphone', biometric: 'matched' });
   }, 60_000);
