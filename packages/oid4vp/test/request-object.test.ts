@@ -8,7 +8,12 @@ import { derToPem } from '@mynakit/pki';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildAuthorizationRequest } from '../src/openid4vp/authorization-request.js';
 import { parseClientId, x509Hash } from '../src/openid4vp/client-id.js';
-import { signRequestObject, verifyRequestObject } from '../src/openid4vp/request-object.js';
+import {
+  MAX_REQUEST_OBJECT_CHAIN,
+  MAX_REQUEST_OBJECT_CHARS,
+  signRequestObject,
+  verifyRequestObject,
+} from '../src/openid4vp/request-object.js';
 import { makeReaderPki, NOW } from './helpers/fixtures.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -64,6 +69,24 @@ describe('signed request objects (JAR, OpenID4VP 1.0 §5.2, §5.9)', () => {
         base64urlToBytes(s),
       ),
     ).toBe(true);
+  });
+
+  it('bounds what it reads: an over-long request object and an over-long x5c chain are refused unread', async () => {
+    await expect(
+      verifyRequestObject('a'.repeat(MAX_REQUEST_OBJECT_CHARS + 1), options),
+    ).rejects.toMatchObject({
+      code: 'DECODE',
+    });
+    const request = redirectRequest();
+    const longChain = await signRequestObject({
+      request,
+      privateKey: rp.leafKey,
+      certificateChain: Array.from({ length: MAX_REQUEST_OBJECT_CHAIN + 1 }, () => rp.leaf.der),
+      now: NOW,
+    });
+    await expect(verifyRequestObject(longChain, options)).rejects.toMatchObject({
+      code: 'REQUEST_SIGNATURE_INVALID',
+    });
   });
 
   it('x509_hash: the client id is base64url SHA-256 of the leaf DER, as OpenSSL computes it', async () => {

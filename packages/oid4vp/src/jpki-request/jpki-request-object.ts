@@ -1,9 +1,10 @@
 import { createHash, type KeyObject } from 'node:crypto';
-import { base64ToBytes, base64urlToBytes, bytesToBase64, bytesToBase64url } from '@mynakit/cbor';
-import { type Certificate, parseCertificate, validateCertificatePath } from '@mynakit/pki';
-import { compactVerify, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
+import { base64urlToBytes, bytesToBase64, bytesToBase64url } from '@mynakit/cbor';
+import type { Certificate } from '@mynakit/pki';
+import { importJWK, type JWK, SignJWT } from 'jose';
 import { Oid4vpError } from '../errors.js';
 import { checkClientIdCertificate, checkResponseUriHost, parseClientId } from '../openid4vp/client-id.js';
+import { verifySignedRequest } from '../x5c-signed-request.js';
 
 /**
  * The JPKI request object: a relying party asks the holder's phone, by a link or a QR code, for a JPKI
@@ -44,7 +45,6 @@ export const JPKI_DOCUMENT_MEDIA_TYPES = ['text/plain;charset=utf-8', 'applicati
 export type JpkiDocumentMediaType = (typeof JPKI_DOCUMENT_MEDIA_TYPES)[number];
 
 const PURPOSE = /^[a-z0-9][a-z0-9-]{0,63}$/;
-const ALGS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'PS256', 'RS256'];
 const MAX_CLIENT_NAME = 256;
 const MAX_URI = 2048;
 
@@ -283,59 +283,18 @@ export async function verifyJpkiRequestObject(
   jws: string,
   options: VerifyJpkiRequestOptions,
 ): Promise<VerifiedJpkiRequest> {
-  if (typeof jws !== 'string' || jws.length > MAX_JPKI_REQUEST_OBJECT_CHARS)
-    throw new Oid4vpError('DECODE', 'the request object is not a compact JWS of bounded size');
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(jws);
-  } catch (e) {
-    throw new Oid4vpError('DECODE', 'the request object is not a compact JWS', { cause: e });
-  }
-  if (header.typ !== JPKI_REQUEST_TYP)
-    throw new Oid4vpError('REQUEST_SIGNATURE_INVALID', `the request object typ must be ${JPKI_REQUEST_TYP}`);
-  if (typeof header.alg !== 'string' || !ALGS.includes(header.alg))
-    throw new Oid4vpError('REQUEST_SIGNATURE_INVALID', 'the request object uses an unsupported algorithm');
-  if (!Array.isArray(header.x5c) || header.x5c.length === 0 || header.x5c.length > MAX_JPKI_REQUEST_CHAIN)
-    throw new Oid4vpError(
-      'REQUEST_SIGNATURE_INVALID',
-      `the request object has no x5c chain of 1 to ${MAX_JPKI_REQUEST_CHAIN} certificates`,
-    );
-  let chain: Certificate[];
-  try {
-    // RFC 7515 §4.1.6: x5c holds standard base64 DER (not base64url).
-    chain = header.x5c.map((c) => parseCertificate(base64ToBytes(String(c))));
-  } catch (e) {
-    throw new Oid4vpError('DECODE', 'x5c holds a certificate that does not parse', { cause: e });
-  }
-  const leaf = chain[0] as Certificate;
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, leaf.publicKey, { algorithms: [header.alg] }));
-  } catch (e) {
-    throw new Oid4vpError('REQUEST_SIGNATURE_INVALID', 'the request object signature does not verify', {
-      cause: e,
-    });
-  }
-  const path = validateCertificatePath({
+  const {
+    claims: received,
     leaf,
-    intermediates: chain.slice(1),
-    trustAnchors: [...options.trustAnchors],
+    chain,
+  } = await verifySignedRequest(jws, {
+    typ: JPKI_REQUEST_TYP,
+    trustAnchors: options.trustAnchors,
     now: options.now,
+    maxChars: MAX_JPKI_REQUEST_OBJECT_CHARS,
+    maxChain: MAX_JPKI_REQUEST_CHAIN,
   });
-  if (!path.ok)
-    throw new Oid4vpError(
-      'REQUEST_CERTIFICATE_UNTRUSTED',
-      `the request certificate does not chain to a trusted reader root (${path.failure?.code ?? 'no path'})`,
-    );
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload));
-  } catch (e) {
-    throw new Oid4vpError('DECODE', 'the request object payload is not JSON', { cause: e });
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new Oid4vpError('DECODE', 'the request object payload is not a JSON object');
-  const claims = validateJpkiRequestClaims(parsed as Record<string, unknown>);
+  const claims = validateJpkiRequestClaims(received);
   const skew = options.clockSkewSeconds ?? DEFAULT_JPKI_CLOCK_SKEW_SECONDS;
   const now = Math.floor(options.now.getTime() / 1000);
   if (claims.exp + skew <= now) throw new Oid4vpError('REQUEST_EXPIRED', 'the request object has expired');

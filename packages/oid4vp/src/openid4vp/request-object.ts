@@ -1,8 +1,9 @@
 import type { KeyObject } from 'node:crypto';
-import { base64urlToBytes, bytesToBase64 } from '@mynakit/cbor';
-import { type Certificate, parseCertificate, validateCertificatePath } from '@mynakit/pki';
-import { compactVerify, decodeProtectedHeader, importJWK, type JWK, SignJWT } from 'jose';
+import { bytesToBase64 } from '@mynakit/cbor';
+import type { Certificate } from '@mynakit/pki';
+import { importJWK, type JWK, SignJWT } from 'jose';
 import { Oid4vpError } from '../errors.js';
+import { verifySignedRequest } from '../x5c-signed-request.js';
 import {
   type AuthorizationRequest,
   isDcApiMode,
@@ -19,7 +20,13 @@ import { checkClientIdCertificate, checkResponseUriHost, parseClientId } from '.
  *   wallet compares with the origin the browser reports (the defence against replay on another site).
  */
 export const REQUEST_OBJECT_TYP = 'oauth-authz-req+jwt';
-const ALGS = ['ES256', 'ES384', 'ES512', 'EdDSA', 'PS256', 'RS256'];
+/**
+ * Longest request object read, characters: a DCQL query, client metadata with its keys and an x5c chain fit
+ * many times over; anything longer is refused before it is parsed.
+ */
+export const MAX_REQUEST_OBJECT_CHARS = 256 * 1024;
+/** Most certificates in its x5c (leaf, intermediates, possibly the root). */
+export const MAX_REQUEST_OBJECT_CHAIN = 6;
 
 export interface SignRequestObjectInput {
   readonly request: AuthorizationRequest;
@@ -84,61 +91,18 @@ export async function verifyRequestObject(
   jws: string,
   options: VerifyRequestObjectOptions,
 ): Promise<VerifiedRequestObject> {
-  let header: ReturnType<typeof decodeProtectedHeader>;
-  try {
-    header = decodeProtectedHeader(jws);
-  } catch (e) {
-    throw new Oid4vpError('DECODE', 'the request object is not a compact JWS', { cause: e });
-  }
-  if (header.typ !== REQUEST_OBJECT_TYP) {
-    throw new Oid4vpError(
-      'REQUEST_SIGNATURE_INVALID',
-      `the request object typ must be ${REQUEST_OBJECT_TYP}`,
-    );
-  }
-  if (typeof header.alg !== 'string' || !ALGS.includes(header.alg)) {
-    throw new Oid4vpError('REQUEST_SIGNATURE_INVALID', 'the request object uses an unsupported algorithm');
-  }
-  if (!Array.isArray(header.x5c) || header.x5c.length === 0) {
-    throw new Oid4vpError('REQUEST_SIGNATURE_INVALID', 'the request object has no x5c certificate chain');
-  }
-  let chain: Certificate[];
-  try {
-    chain = header.x5c.map((c) => parseCertificate(base64urlToBytes(c)));
-  } catch (e) {
-    throw new Oid4vpError('DECODE', 'x5c holds a certificate that does not parse', { cause: e });
-  }
-  const leaf = chain[0] as Certificate;
-  let payloadBytes: Uint8Array;
-  try {
-    ({ payload: payloadBytes } = await compactVerify(jws, leaf.publicKey, { algorithms: [header.alg] }));
-  } catch (e) {
-    throw new Oid4vpError('REQUEST_SIGNATURE_INVALID', 'the request object signature does not verify', {
-      cause: e,
-    });
-  }
-  const path = validateCertificatePath({
+  const {
+    claims: verifiedClaims,
     leaf,
-    intermediates: chain.slice(1),
-    trustAnchors: [...options.trustAnchors],
+    chain,
+  } = await verifySignedRequest(jws, {
+    typ: REQUEST_OBJECT_TYP,
+    trustAnchors: options.trustAnchors,
     now: options.now,
+    maxChars: MAX_REQUEST_OBJECT_CHARS,
+    maxChain: MAX_REQUEST_OBJECT_CHAIN,
   });
-  if (!path.ok) {
-    throw new Oid4vpError(
-      'REQUEST_CERTIFICATE_UNTRUSTED',
-      `the request certificate does not chain to a trusted anchor (${path.failure?.code ?? 'no path'})`,
-    );
-  }
-  let claims: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(new TextDecoder().decode(payloadBytes));
-    // RFC 9101 §4: the request object's claims are a JSON object (a JWT Claims Set).
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new TypeError('not an object');
-    claims = parsed as Record<string, unknown>;
-  } catch (e) {
-    throw new Oid4vpError('DECODE', 'the request object payload is not a JSON object', { cause: e });
-  }
+  const claims: Record<string, unknown> = verifiedClaims;
   const nowSeconds = Math.floor(options.now.getTime() / 1000);
   if (typeof claims.exp === 'number' && claims.exp <= nowSeconds)
     throw new Oid4vpError('invalid_request', 'the request object has expired');
