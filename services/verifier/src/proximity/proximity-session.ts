@@ -31,7 +31,6 @@
 import { createHash } from 'node:crypto';
 import { isUniqueViolation } from '@mynakit/db';
 import {
-  buildDeviceRequest,
   buildJpMncRequest,
   JP_MNC_DOCTYPE,
   JP_MNC_NAMESPACE,
@@ -44,7 +43,6 @@ import {
   type Oid4vpErrorCode,
   ProximityReaderSession,
   parseDeviceEngagementUri,
-  readMyNumberLegalBasis,
   webSocketUrlOf,
 } from '@mynakit/oid4vp';
 import { type Check, verdictOf } from '@mynakit/report';
@@ -59,6 +57,7 @@ import {
 } from '../sessions/create-session.js';
 import { type CustomerDeclarationInput, customerDeclarationFor } from '../sessions/customer-declaration.js';
 import { type RequestedElements, requestedElementsFor } from '../sessions/requested-elements.js';
+import { sessionDeviceRequest } from '../sessions/session-device-request.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
 import {
   type ChannelVerification,
@@ -197,25 +196,11 @@ export async function readOverProximity(
     ...(asksMyNumber && basis !== undefined ? { legalBasis: { provision: basis } } : {}),
   });
   const readerKey = await activeReaderKey(deps, caller.relyingPartyId);
-  const deviceRequest = readerKey
-    ? buildDeviceRequest({
-        version: '1.1',
-        docRequests: [itemsRequest],
-        readerAuth: {
-          key: readerKey.privateKey,
-          certificateChain: readerKey.certificateChain,
-          sessionTranscriptBytes: reader.sessionTranscriptBytes,
-          scope: 'all',
-        },
-      })
-    : buildDeviceRequest({ docRequests: [itemsRequest] });
-  const readerAuthentication: SessionReaderAuthentication = readerKey
-    ? {
-        form: 'readerAuthAll',
-        readerCertificateSubject: readerKey.certificate.subject,
-        myNumberLegalBasisDeclared: readMyNumberLegalBasis(readerKey.certificate).declared,
-      }
-    : { form: 'none', reason: 'the relying party has no reader key installed' };
+  const { deviceRequest, readerAuthentication } = sessionDeviceRequest(
+    itemsRequest,
+    readerKey,
+    reader.sessionTranscriptBytes,
+  );
 
   const sessionId = proximitySessionId(engagement.bytes);
   const now = deps.clock().getTime();

@@ -26,13 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { bytesToBase64url } from '@mynakit/cbor';
-import {
-  buildDeviceRequest,
-  buildJpMncRequest,
-  JP_MNC_DOCTYPE,
-  JP_MNC_NAMESPACE,
-  MY_NUMBER_ELEMENT,
-} from '@mynakit/mdoc';
+import { buildJpMncRequest, JP_MNC_DOCTYPE, JP_MNC_NAMESPACE, MY_NUMBER_ELEMENT } from '@mynakit/mdoc';
 import {
   ANNEX_C_PROTOCOL,
   annexCSessionTranscript,
@@ -41,7 +35,6 @@ import {
   type DcqlQuery,
   encodeEncryptionInfo,
   parseClientId,
-  readMyNumberLegalBasis,
   signRequestObject,
   toP256PublicJwk,
 } from '@mynakit/oid4vp';
@@ -52,6 +45,7 @@ import type { RpCaller } from '../store/relying-party-repository.js';
 import { newId } from '../store/store-support.js';
 import { type CustomerDeclarationInput, customerDeclarationFor } from './customer-declaration.js';
 import { KYC_RECORD_ELEMENTS, type RequestedElements, requestedElementsFor } from './requested-elements.js';
+import { type SessionReaderAuthentication, sessionDeviceRequest } from './session-device-request.js';
 import { newSessionKeyPair, sealSessionKey } from './session-key.js';
 
 /** Default and largest session lifetime, seconds (the page waits for the holder's consent, no longer). */
@@ -67,22 +61,7 @@ export interface CreateSessionInput extends CustomerDeclarationInput {
   readonly elements?: RequestedElements | undefined;
 }
 
-/** How the session's request authenticates its reader (ISO/IEC 18013-5 §9.1.4). */
-export type SessionReaderAuthentication =
-  | {
-      /** Signed: DeviceRequest "1.1" with readerAuthAll. */
-      readonly form: 'readerAuthAll';
-      /** The reader certificate's subject: who the wallet shows as asking. */
-      readonly readerCertificateSubject: string;
-      /** The certificate declares a legal basis to receive My Number (what the wallet checks). */
-      readonly myNumberLegalBasisDeclared: boolean;
-    }
-  | {
-      /** Unsigned: DeviceRequest "1.0" without reader authentication. */
-      readonly form: 'none';
-      /** Why: the relying party has no reader key installed. */
-      readonly reason: string;
-    };
+export type { SessionReaderAuthentication } from './session-device-request.js';
 
 /** The protocol of OpenID4VP 1.0 signed requests over the W3C Digital Credentials API. */
 export const OPENID4VP_SIGNED_PROTOCOL = 'openid4vp-v1-signed';
@@ -236,25 +215,11 @@ export async function createAnnexCSession(
     recipientPublicKey: toP256PublicJwk(publicKey),
   });
   const reader = await activeReaderKey(deps, caller.relyingPartyId);
-  const deviceRequest = reader
-    ? buildDeviceRequest({
-        version: '1.1',
-        docRequests: [itemsRequest],
-        readerAuth: {
-          key: reader.privateKey,
-          certificateChain: reader.certificateChain,
-          sessionTranscriptBytes: annexCSessionTranscript(info.encoded, input.origin).sessionTranscriptBytes,
-          scope: 'all',
-        },
-      })
-    : buildDeviceRequest({ docRequests: [itemsRequest] });
-  const readerAuthentication: SessionReaderAuthentication = reader
-    ? {
-        form: 'readerAuthAll',
-        readerCertificateSubject: reader.certificate.subject,
-        myNumberLegalBasisDeclared: readMyNumberLegalBasis(reader.certificate).declared,
-      }
-    : { form: 'none', reason: 'the relying party has no reader key installed' };
+  const { deviceRequest, readerAuthentication } = sessionDeviceRequest(
+    itemsRequest,
+    reader,
+    annexCSessionTranscript(info.encoded, input.origin).sessionTranscriptBytes,
+  );
   const built = { deviceRequest: bytesToBase64url(deviceRequest), encryptionInfo: info.encoded };
   const now = deps.clock().getTime();
   const ttl = Math.min(deps.config.sessionTtlSeconds ?? MAX_SESSION_TTL_SECONDS, MAX_SESSION_TTL_SECONDS);
