@@ -16,13 +16,12 @@ import { bytesToBase64url } from '@mynakit/cbor';
 import { JP_MNC_DOCTYPE, JP_MNC_NAMESPACE, presentMdoc } from '@mynakit/mdoc';
 import {
   createAuthorizationResponse,
-  createReaderAuthCertificateWithSigner,
   type MyNumberLegalBasis,
   sessionTranscriptForRequest,
   toFormBody,
   verifyRequestObject,
 } from '@mynakit/oid4vp';
-import { parseCertificate, parseCsr } from '@mynakit/pki';
+import { parseCertificate } from '@mynakit/pki';
 import {
   OPENID4VP_CROSS_DEVICE_CHANNEL,
   presentOpenId4VpCrossDevice,
@@ -40,6 +39,7 @@ import {
   type TestClock,
   testClock,
 } from './helpers/issuer-and-phone.js';
+import { certifyReaderKey } from './helpers/reader-key-party.js';
 import {
   ADMIN,
   createRelyingParty,
@@ -106,26 +106,14 @@ describe('cross-device OpenID4VP sessions (QR code, request_uri, direct_post.jwt
   ): Promise<{ id: string; apiKey: string }> {
     const app = appOf(host);
     const rp = await createRelyingParty(app, env, { clientId: `x509_san_dns:${host}`, ...overrides });
-    const made = (await (
-      await app.request(`/relying-parties/${rp.id}/reader-key`, { method: 'POST', headers: operator })
-    ).json()) as { csr: string; dnsName: string };
-    const csr = parseCsr(Buffer.from(made.csr, 'base64'));
-    const ca = env.issuer.deps.hierarchy.reader.root;
-    const leaf = await createReaderAuthCertificateWithSigner({
-      subject: csr.subjectDer,
-      publicKey: csr.publicKey,
-      issuer: { certificate: ca.der, signer: ca.signer },
+    await certifyReaderKey(app, {
+      relyingPartyId: rp.id,
+      operator: operator,
+      ca: env.issuer.deps.hierarchy.reader.root,
       notBefore: new Date(START.getTime() - DAY),
       notAfter: new Date(START.getTime() + 90 * DAY),
-      dnsNames: [made.dnsName],
       ...(basis === undefined ? {} : { myNumberLegalBasis: basis }),
     });
-    const installed = await app.request(`/relying-parties/${rp.id}/reader-key/certificate`, {
-      method: 'PUT',
-      headers: operator,
-      body: JSON.stringify({ certificateChain: [Buffer.from(leaf).toString('base64')] }),
-    });
-    expect(installed.status).toBe(200);
     return rp;
   }
 

@@ -16,7 +16,7 @@ import {
   signJpkiRequestObject,
   verifyJpkiRequestObject,
 } from '@mynakit/oid4vp';
-import { createCertificate, parseCertificate, parseCsr } from '@mynakit/pki';
+import { createCertificate, parseCertificate } from '@mynakit/pki';
 import { answerJpkiRequest, authenticateWithJpki, readJpkiRequest, WalletError } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierApp } from '../src/app.js';
@@ -28,6 +28,7 @@ import {
   jpkiIssuerAndPhone,
   SIGNATURE_PASSWORD,
 } from './helpers/jpki-issuer-and-phone.js';
+import { certifyReaderKey } from './helpers/reader-key-party.js';
 import { ADMIN, DECLARED, verifierStore } from './helpers/verifier-fixture.js';
 
 /** 12:00 in Japan: method カ under 犯収法. */
@@ -150,25 +151,13 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
     readerRoot = env.issuer.deps.hierarchy.reader.root.der;
     const bank = await relyingParty(`x509_san_dns:${BANK_HOST}`);
     bankKey = bank.apiKey;
-    const made = (await (
-      await app.request(`/relying-parties/${bank.id}/reader-key`, { method: 'POST', headers: operator })
-    ).json()) as { csr: string; dnsName: string };
-    const csr = parseCsr(Buffer.from(made.csr, 'base64'));
-    const ca = env.issuer.deps.hierarchy.reader.root;
-    const leaf = await createReaderAuthCertificateWithSigner({
-      subject: csr.subjectDer,
-      publicKey: csr.publicKey,
-      issuer: { certificate: ca.der, signer: ca.signer },
+    await certifyReaderKey(app, {
+      relyingPartyId: bank.id,
+      operator: operator,
+      ca: env.issuer.deps.hierarchy.reader.root,
       notBefore: new Date(START.getTime() - DAY),
       notAfter: new Date(START.getTime() + 90 * DAY),
-      dnsNames: [made.dnsName],
     });
-    const installed = await app.request(`/relying-parties/${bank.id}/reader-key/certificate`, {
-      method: 'PUT',
-      headers: operator,
-      body: JSON.stringify({ certificateChain: [b64(leaf)] }),
-    });
-    expect(installed.status).toBe(200);
   }, 180_000);
   afterAll(async () => {
     await removeStore?.();

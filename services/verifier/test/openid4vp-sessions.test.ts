@@ -13,11 +13,10 @@ import { bytesToBase64url } from '@mynakit/cbor';
 import { JP_MNC_DOCTYPE, presentMdoc } from '@mynakit/mdoc';
 import {
   createAuthorizationResponse,
-  createReaderAuthCertificateWithSigner,
   type DigitalCredentialRequestEntry,
   readDigitalCredentialRequest,
 } from '@mynakit/oid4vp';
-import { parseCertificate, parseCsr } from '@mynakit/pki';
+import { parseCertificate } from '@mynakit/pki';
 import { presentAnnexC } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierApp } from '../src/app.js';
@@ -30,6 +29,7 @@ import {
   type TestClock,
   testClock,
 } from './helpers/issuer-and-phone.js';
+import { certifyReaderKey } from './helpers/reader-key-party.js';
 import {
   ADMIN,
   createRelyingParty,
@@ -72,25 +72,13 @@ describe('OpenID4VP over the DC API as the second request of a session', () => {
       fetchStatusList: env.fetchFromIssuer,
     });
     rp = await createRelyingParty(app, env, { name: 'サンドボックス銀行' });
-    const made = (await (
-      await app.request(`/relying-parties/${rp.id}/reader-key`, { method: 'POST', headers: operator })
-    ).json()) as { csr: string; dnsName: string };
-    const csr = parseCsr(Buffer.from(made.csr, 'base64'));
-    const ca = env.issuer.deps.hierarchy.reader.root;
-    const leaf = await createReaderAuthCertificateWithSigner({
-      subject: csr.subjectDer,
-      publicKey: csr.publicKey,
-      issuer: { certificate: ca.der, signer: ca.signer },
+    await certifyReaderKey(app, {
+      relyingPartyId: rp.id,
+      operator: operator,
+      ca: env.issuer.deps.hierarchy.reader.root,
       notBefore: new Date(START.getTime() - 86_400_000),
       notAfter: new Date(START.getTime() + 90 * 86_400_000),
-      dnsNames: [made.dnsName],
     });
-    const installed = await app.request(`/relying-parties/${rp.id}/reader-key/certificate`, {
-      method: 'PUT',
-      headers: operator,
-      body: JSON.stringify({ certificateChain: [Buffer.from(leaf).toString('base64')] }),
-    });
-    expect(installed.status).toBe(200);
   }, 180_000);
   afterAll(async () => {
     await store?.close();

@@ -15,7 +15,6 @@ import type { AddressInfo } from 'node:net';
 import { buildDeviceRequest, buildJpMncRequest, JP_MNC_DOCTYPE, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
 import {
   buildDeviceEngagement,
-  createReaderAuthCertificateWithSigner,
   deviceEngagementToUri,
   ProximityHolderSession,
   ProximityReaderSession,
@@ -24,7 +23,6 @@ import {
   webSocketRetrievalMethod,
   webSocketTransport,
 } from '@mynakit/oid4vp';
-import { parseCsr } from '@mynakit/pki';
 import { startProximityPresentation, WalletError } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -39,6 +37,7 @@ import {
   type TestClock,
   testClock,
 } from './helpers/issuer-and-phone.js';
+import { certifyReaderKey } from './helpers/reader-key-party.js';
 import {
   ADMIN,
   createRelyingParty,
@@ -463,35 +462,20 @@ describe('reader authentication of proximity reads', () => {
   it('signs the DeviceRequest with readerAuthAll over the proximity transcript; the phone names the bank', async () => {
     const rp = await createRelyingParty(app, env, { name: 'サンプル銀行 本店窓口' });
     const operator = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
-    const made = await app.request(`/relying-parties/${rp.id}/reader-key`, {
-      method: 'POST',
-      headers: operator,
-    });
-    expect(made.status).toBe(201);
-    const request = (await made.json()) as { csr: string; dnsName?: string };
-    const csr = parseCsr(Buffer.from(request.csr, 'base64'));
-    const ca = env.issuer.deps.hierarchy.reader.root;
-    const leaf = await createReaderAuthCertificateWithSigner({
-      subject: csr.subjectDer,
-      publicKey: csr.publicKey,
-      issuer: { certificate: ca.der, signer: ca.signer },
+    await certifyReaderKey(app, {
+      relyingPartyId: rp.id,
+      operator: operator,
+      ca: env.issuer.deps.hierarchy.reader.root,
       notBefore: new Date(START.getTime() - 86_400_000),
       notAfter: new Date(START.getTime() + 90 * 86_400_000),
-      ...(request.dnsName === undefined ? {} : { dnsNames: [request.dnsName] }),
     });
-    const installed = await app.request(`/relying-parties/${rp.id}/reader-key/certificate`, {
-      method: 'PUT',
-      headers: operator,
-      body: JSON.stringify({ certificateChain: [Buffer.from(leaf).toString('base64')] }),
-    });
-    expect(installed.status).toBe(200);
 
     const r = await radio();
     try {
       const handle = startProximityPresentation({
         device: env.phone,
         retrievalMethods: [webSocketRetrievalMethod(`ws://127.0.0.1:${r.port}`)],
-        readerTrustAnchors: [ca.der],
+        readerTrustAnchors: [env.issuer.deps.hierarchy.reader.root.der],
       });
       const phone = (async () => {
         const summary = await handle.accept(webSocketTransport(await r.next()));

@@ -8,8 +8,7 @@
  * session, a phone switched offline.
  */
 import { JP_MNC_DOCTYPE, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
-import { createReaderAuthCertificateWithSigner, type MyNumberLegalBasis } from '@mynakit/oid4vp';
-import { parseCsr } from '@mynakit/pki';
+import type { MyNumberLegalBasis } from '@mynakit/oid4vp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The verifier's own app and test helpers: the session flow is the verifier's, not a stand-in for it.
 import { createVerifierApp } from '../../verifier/src/app.js';
@@ -20,6 +19,7 @@ import {
   type TestClock,
   testClock,
 } from '../../verifier/test/helpers/issuer-and-phone.js';
+import { certifyReaderKey } from '../../verifier/test/helpers/reader-key-party.js';
 import {
   ADMIN,
   createRelyingParty,
@@ -79,26 +79,14 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
   ): Promise<{ id: string; apiKey: string }> {
     const app = verifiers.get(host) as ReturnType<typeof createVerifierApp>;
     const rp = await createRelyingParty(app, env, { clientId: `x509_san_dns:${host}`, ...overrides });
-    const made = (await (
-      await app.request(`/relying-parties/${rp.id}/reader-key`, { method: 'POST', headers: operator })
-    ).json()) as { csr: string; dnsName: string };
-    const csr = parseCsr(Buffer.from(made.csr, 'base64'));
-    const ca = env.issuer.deps.hierarchy.reader.root;
-    const leaf = await createReaderAuthCertificateWithSigner({
-      subject: csr.subjectDer,
-      publicKey: csr.publicKey,
-      issuer: { certificate: ca.der, signer: ca.signer },
+    await certifyReaderKey(app, {
+      relyingPartyId: rp.id,
+      operator: operator,
+      ca: env.issuer.deps.hierarchy.reader.root,
       notBefore: new Date(START.getTime() - DAY),
       notAfter: new Date(START.getTime() + 90 * DAY),
-      dnsNames: [made.dnsName],
       ...(basis === undefined ? {} : { myNumberLegalBasis: basis }),
     });
-    const installed = await app.request(`/relying-parties/${rp.id}/reader-key/certificate`, {
-      method: 'PUT',
-      headers: operator,
-      body: JSON.stringify({ certificateChain: [Buffer.from(leaf).toString('base64')] }),
-    });
-    expect(installed.status).toBe(200);
     return rp;
   }
 

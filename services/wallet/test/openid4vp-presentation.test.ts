@@ -6,17 +6,17 @@
  * session's key (`dc_api.jwt`), which POST /sessions/{id}/response verifies. Refusals change nothing: no
  * history line, and the session still takes a proper answer.
  */
-import { JP_MNC_DOCTYPE, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
+
 import { generateKeyPairSync } from 'node:crypto';
+import { JP_MNC_DOCTYPE, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
 import {
   type BuildAuthorizationRequestInput,
   buildAuthorizationRequest,
   createReaderAuthCertificate,
-  createReaderAuthCertificateWithSigner,
   type MyNumberLegalBasis,
   signRequestObject,
 } from '@mynakit/oid4vp';
-import { createCertificate, parseCsr } from '@mynakit/pki';
+import { createCertificate } from '@mynakit/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // The verifier's own app and test helpers: the session flow is the verifier's, not a stand-in for it.
 import { createVerifierApp } from '../../verifier/src/app.js';
@@ -29,6 +29,7 @@ import {
   type TestClock,
   testClock,
 } from '../../verifier/test/helpers/issuer-and-phone.js';
+import { certifyReaderKey } from '../../verifier/test/helpers/reader-key-party.js';
 import {
   ADMIN,
   createRelyingParty,
@@ -89,26 +90,14 @@ describe('presenting over OpenID4VP 1.0 and the DC API to the verifier', () => {
     basis?: MyNumberLegalBasis,
   ): Promise<{ id: string; apiKey: string }> {
     const rp = await createRelyingParty(app, env, overrides);
-    const made = (await (
-      await app.request(`/relying-parties/${rp.id}/reader-key`, { method: 'POST', headers: operator })
-    ).json()) as { csr: string; dnsName: string };
-    const csr = parseCsr(Buffer.from(made.csr, 'base64'));
-    const ca = env.issuer.deps.hierarchy.reader.root;
-    const leaf = await createReaderAuthCertificateWithSigner({
-      subject: csr.subjectDer,
-      publicKey: csr.publicKey,
-      issuer: { certificate: ca.der, signer: ca.signer },
+    await certifyReaderKey(app, {
+      relyingPartyId: rp.id,
+      operator: operator,
+      ca: env.issuer.deps.hierarchy.reader.root,
       notBefore: new Date(START.getTime() - DAY),
       notAfter: new Date(START.getTime() + 90 * DAY),
-      dnsNames: [made.dnsName],
       ...(basis === undefined ? {} : { myNumberLegalBasis: basis }),
     });
-    const installed = await app.request(`/relying-parties/${rp.id}/reader-key/certificate`, {
-      method: 'PUT',
-      headers: operator,
-      body: JSON.stringify({ certificateChain: [Buffer.from(leaf).toString('base64')] }),
-    });
-    expect(installed.status).toBe(200);
     return rp;
   }
 
