@@ -20,6 +20,7 @@ export const PAGES = [
   { name: 'console', service: 'services/issuer', root: 'services/issuer/console' },
   { name: 'auditor', service: 'apps/sandbox', root: 'apps/sandbox/pages/auditor' },
   { name: 'portal', service: 'apps/sandbox', root: 'apps/sandbox/pages/portal' },
+  { name: 'carrier', service: 'apps/sandbox', root: 'apps/sandbox/pages/carrier' },
 ];
 
 /**

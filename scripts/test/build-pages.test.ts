@@ -39,7 +39,13 @@ describe('build-pages', () => {
     const portal = PAGES.find((p) => p.name === 'portal');
     expect(portal).toMatchObject({ service: 'apps/sandbox', root: 'apps/sandbox/pages/portal' });
     expect(outDirOf(portal!)).toMatch(/apps\/sandbox\/dist-pages\/portal$/);
-    expect(PAGES.map((p) => p.name)).toEqual(['console', 'auditor', 'portal']);
+  });
+
+  it('knows the sandbox carrier’s contract page, built into apps/sandbox/dist-pages/carrier', () => {
+    const carrier = PAGES.find((p) => p.name === 'carrier');
+    expect(carrier).toMatchObject({ service: 'apps/sandbox', root: 'apps/sandbox/pages/carrier' });
+    expect(outDirOf(carrier!)).toMatch(/apps\/sandbox\/dist-pages\/carrier$/);
+    expect(PAGES.map((p) => p.name)).toEqual(['console', 'auditor', 'portal', 'carrier']);
   });
 
   it('builds a missing page, skips it while up to date, rebuilds it when a source changes', async () => {

@@ -37,10 +37,10 @@ import {
 } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { AUTH_PIN } from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
 import { type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
+import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
 import { SANDBOX_PORTAL_NAME, type SandboxPortal } from './sandbox-portal.js';
 
 /** The portal's session cookie. */
@@ -51,9 +51,6 @@ export const PORTAL_SESSION_TTL_MS = 30 * 60 * 1000;
 
 /** Most sign-ins and accounts kept in memory; the oldest goes first. */
 const MAX_KEPT = 256;
-
-/** The largest JSON body a POST route reads. */
-const MAX_BODY = 1024;
 
 const PREFIX = '/verifier/portal';
 
@@ -179,42 +176,21 @@ function signedInView(session: PortalSession, account: PortalAccount): PortalSig
   };
 }
 
-/** A problem (RFC 9457) with extension members, written by this service only. */
-function portalProblem(
-  c: Context,
-  status: ContentfulStatusCode,
-  code: string,
-  title: string,
-  extensions: Record<string, unknown> = {},
-): Response {
-  return c.body(
-    JSON.stringify({
-      type: `https://mynakit.dev/problems/${code.toLowerCase().replaceAll('_', '-')}`,
-      title,
-      status,
-      code,
-      ...extensions,
-    }),
-    status,
-    { 'content-type': 'application/problem+json', 'cache-control': 'no-store' },
-  );
-}
-
 /** The phone's refusal to authenticate as a problem: its stable code and, for a wrong PIN, the tries left. */
 function phoneRefusal(c: Context, e: WalletError, phone: PortalPhone): Response {
   const ext = { phone, walletCode: e.code };
   switch (e.code) {
     case 'WALLET_SECRET_WRONG':
-      return portalProblem(c, 401, 'PORTAL_PIN_WRONG', 'Wrong auth PIN', {
+      return pageProblem(c, 401, 'PORTAL_PIN_WRONG', 'Wrong auth PIN', {
         ...ext,
         remainingTries: e.remainingTries ?? null,
       });
     case 'WALLET_SECRET_LOCKED':
-      return portalProblem(c, 423, 'PORTAL_PIN_LOCKED', 'The auth PIN is locked', ext);
+      return pageProblem(c, 423, 'PORTAL_PIN_LOCKED', 'The auth PIN is locked', ext);
     case 'WALLET_BIOMETRIC_FAILED':
-      return portalProblem(c, 401, 'PORTAL_BIOMETRIC_FAILED', 'The biometric did not match', ext);
+      return pageProblem(c, 401, 'PORTAL_BIOMETRIC_FAILED', 'The biometric did not match', ext);
     case 'WALLET_NOT_FOUND':
-      return portalProblem(
+      return pageProblem(
         c,
         409,
         'PORTAL_NO_CERTIFICATE',
@@ -222,26 +198,9 @@ function phoneRefusal(c: Context, e: WalletError, phone: PortalPhone): Response 
         ext,
       );
     default:
-      return portalProblem(c, 400, 'PORTAL_PHONE_REFUSED', 'The phone could not answer', ext);
+      return pageProblem(c, 400, 'PORTAL_PHONE_REFUSED', 'The phone could not answer', ext);
   }
 }
-
-/** The JSON object of a POST body (bounded); undefined when it is none. */
-async function jsonBody(c: Context): Promise<Map<string, unknown> | undefined> {
-  const text = (await c.req.text()).slice(0, MAX_BODY + 1);
-  if (text.length > MAX_BODY) return undefined;
-  try {
-    const v: unknown = JSON.parse(text);
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-    // Received keys go into a Map, never index a plain object.
-    return new Map(Object.entries(v).slice(0, 8));
-  } catch {
-    return undefined;
-  }
-}
-
-const isJson = (c: Context) =>
-  (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 
 /** Registers `/verifier/portal/…` (before the verifier's own routes). */
 export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
@@ -280,20 +239,20 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
   });
 
   app.post(`${PREFIX}/api/login`, async (c) => {
-    if (!isJson(c))
-      return portalProblem(c, 415, 'PORTAL_JSON_REQUIRED', 'The request must be application/json');
-    const body = await jsonBody(c);
-    if (body === undefined) return portalProblem(c, 400, 'PORTAL_INVALID_REQUEST', 'Invalid request');
+    if (!isJsonRequest(c))
+      return pageProblem(c, 415, 'PORTAL_JSON_REQUIRED', 'The request must be application/json');
+    const body = await jsonObjectBody(c);
+    if (body === undefined) return pageProblem(c, 400, 'PORTAL_INVALID_REQUEST', 'Invalid request');
     const phoneId = body.get('phone');
     const phone = parts.phones.find((p) => p.id === phoneId);
-    if (phone === undefined) return portalProblem(c, 400, 'PORTAL_NO_PHONE', 'Choose a phone');
+    if (phone === undefined) return pageProblem(c, 400, 'PORTAL_NO_PHONE', 'Choose a phone');
     const shown = portalPhone(phone);
     let userAuthentication: UserAuthentication;
     if (phone.family === 'android') {
       const pin = body.get('pin');
       // A PIN of the wrong shape never reaches the phone, so it costs no try.
       if (typeof pin !== 'string' || !AUTH_PIN.test(pin))
-        return portalProblem(c, 400, 'PORTAL_PIN_FORMAT', 'The auth PIN is 4 digits', { phone: shown });
+        return pageProblem(c, 400, 'PORTAL_PIN_FORMAT', 'The auth PIN is 4 digits', { phone: shown });
       userAuthentication = { method: 'pin', value: pin };
     } else {
       userAuthentication = { method: 'biometric', matched: body.get('biometric') === 'matched' };
@@ -302,7 +261,7 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
     const opened = await api('/sessions/jpki-authentication', { purpose: 'sign-in' });
     const session = (await opened.json()) as { sessionId?: string; challenge?: string };
     if (opened.status !== 201 || session.sessionId === undefined || session.challenge === undefined)
-      return portalProblem(c, 502, 'PORTAL_SESSION_UNAVAILABLE', 'The sign-in session could not be opened');
+      return pageProblem(c, 502, 'PORTAL_SESSION_UNAVAILABLE', 'The sign-in session could not be opened');
     let answered: { signature: Uint8Array; certificate: Uint8Array };
     try {
       answered = await authenticateWithJpki({
@@ -322,7 +281,7 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
     const answer = (await verified.json()) as JpkiAnswer;
     const subjectId = answer.certificate?.subjectCommonName ?? undefined;
     if (!verified.ok || answer.verdict !== 'valid' || subjectId === undefined || subjectId === null)
-      return portalProblem(
+      return pageProblem(
         c,
         422,
         'PORTAL_SIGN_IN_REFUSED',
@@ -362,8 +321,8 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
   });
 
   app.post(`${PREFIX}/api/logout`, (c) => {
-    if (!isJson(c))
-      return portalProblem(c, 415, 'PORTAL_JSON_REQUIRED', 'The request must be application/json');
+    if (!isJsonRequest(c))
+      return pageProblem(c, 415, 'PORTAL_JSON_REQUIRED', 'The request must be application/json');
     const signedIn = current(c);
     if (signedIn !== undefined) sessions.delete(signedIn.id);
     deleteCookie(c, PORTAL_SESSION_COOKIE, { path: PREFIX, secure });

@@ -4,8 +4,9 @@
  * directory); the cards are installed through the phones' form routes, and every step is a click or a
  * keystroke on the pages:
  *
- *  - the carrier: チ from the iPhone (valid, the four facts and the photo, no letter because the program is
- *    not certified), then ト from the Android phone with its signature password (valid, the basic four);
+ *  - the carrier (the Vite + Preact page at /verifier/carrier/): チ from the iPhone (valid, the four facts
+ *    and the photo, no letter because the program is not certified), then ト from the Android phone — a
+ *    wrong signature password refused with the tries left, then the right one (valid, the basic four);
  *  - the portal (the Vite + Preact page at /verifier/portal/): the Android holder types a wrong auth PIN
  *    (refused with the tries left, through the labelled bridge), then the right one; the signed-in page
  *    shows the opaque subject id and no name, the cookie is HttpOnly (no script sees it) and SameSite=Lax,
@@ -88,7 +89,7 @@ describe('the carrier and the portal in Chromium', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the carrier: チ from the iPhone, then ト from the Android phone', async () => {
+  it('the carrier: チ from the iPhone, then ト from the Android phone after a wrong password', async () => {
     await page.goto(`${sandbox.url}/verifier/`);
     await Promise.all([
       page.waitForURL(/\/verifier\/carrier\/$/),
@@ -96,28 +97,53 @@ describe('the carrier and the portal in Chromium', () => {
     ]);
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
     const chi = page.locator('form[data-method-form="chi"]');
+    await chi.waitFor();
     await chi.locator('input[name="phone"][value="iphone"]').check();
-    await Promise.all([page.waitForURL(/\/record$/), chi.locator('button').click()]);
-    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
-    expect(await page.locator('[data-field="name"]').textContent()).toMatch(/\S/);
-    expect(await page.locator('[data-field="address"]').textContent()).toMatch(/\S/);
+    await chi.locator('button[type="submit"]').click();
+    const chiResult = page.locator('[data-result="chi"]');
+    await chiResult.waitFor();
+    expect(await chiResult.locator('[data-answered-by="bridge"][data-phone="iphone"]').count()).toBe(1);
+    expect(await chiResult.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    expect(await chiResult.locator('[data-field="name"]').textContent()).toMatch(/\S/);
+    expect(await chiResult.locator('[data-field="address"]').textContent()).toMatch(/\S/);
     expect(
-      await page.locator('img.portrait').evaluate((img) => (img as HTMLImageElement).naturalWidth),
+      await chiResult.locator('img.portrait').evaluate((img) => (img as HTMLImageElement).naturalWidth),
     ).toBeGreaterThan(0);
-    expect(await page.locator('[data-method]').getAttribute('data-method')).toBe('none');
-    expect(await page.locator('body').textContent()).toContain('KYC_PROGRAM_NOT_CERTIFIED');
-    expect(await page.locator('[data-record]').getAttribute('data-record')).toMatch(/.+/);
+    expect(await chiResult.locator('[data-method]').getAttribute('data-method')).toBe('none');
+    expect(await chiResult.textContent()).toContain('KYC_PROGRAM_NOT_CERTIFIED');
+    expect(await chiResult.locator('[data-record]').getAttribute('data-record')).toMatch(/.+/);
 
-    await page.goto(`${sandbox.url}/verifier/carrier/`);
     const to = page.locator('form[data-method-form="to"]');
     await to.locator('input[name="phone"][value="android"]').check();
+    await to.locator('input[name="password"]').fill('WRONG2026');
+    await to.locator('button[type="submit"]').click();
+    const refusal = page.locator('[data-error="CARRIER_PASSWORD_WRONG"]');
+    await refusal.waitFor();
+    expect(await refusal.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('4');
+    expect(await to.locator('input[name="password"]').inputValue()).toBe('');
+    expect(await page.locator('body').textContent()).not.toContain('WRONG2026');
+
     await to.locator('input[name="password"]').fill(PASSWORD);
-    await Promise.all([page.waitForURL(/\/sign$/), to.locator('button').click()]);
-    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
-    expect(await page.locator('[data-field="sex"]').textContent()).toContain('男性');
-    expect(await page.locator('tr[data-check="status.revocation"] td.passed').count()).toBe(1);
-    expect(await page.locator('body').textContent()).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
+    await to.locator('button[type="submit"]').click();
+    const toResult = page.locator('[data-result="to"]');
+    await toResult.waitFor();
+    expect(await toResult.locator('[data-answered-by="bridge"][data-phone="android"]').count()).toBe(1);
+    expect(await toResult.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    expect(await toResult.locator('[data-field="sex"]').textContent()).toContain('男性');
+    expect(await toResult.locator('tr[data-check="status.revocation"] td.passed').count()).toBe(1);
+    expect(await toResult.textContent()).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
     expect(await overflowAt390('/verifier/carrier/')).toBeLessThanOrEqual(0);
+    // The result too, with its long ids, fits 390 px.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(
+        await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        ),
+      ).toBeLessThanOrEqual(0);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
   }, 90_000);
 
   it('the portal: the Android holder signs in with the PIN, sees no personal data, signs out; the iPhone with Face ID', async () => {

@@ -2,7 +2,8 @@
  * The mobile carrier's contract and the government portal's sign-in through the sandbox's pages, over HTTP
  * against a started sandbox:
  *
- * - the carrier (携帯電話不正利用防止法, DOMAIN.md §5): チ — the card-substitute record through the bridge,
+ * - the carrier (携帯電話不正利用防止法, DOMAIN.md §5), through its JSON routes under `/verifier/carrier/api/`
+ *   and its built page: チ — the card-substitute record through the bridge,
  *   only name, address, birth date and portrait, valid, the record written, and no letter because the
  *   sandbox program is not certified (KYC_PROGRAM_NOT_CERTIFIED); ト — a JPKI signature over the contract,
  *   valid, the basic four from the certificate, no letter because the carrier is no signature verifier;
@@ -20,14 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../src/index.js';
-import {
-  checkStatus,
-  field,
-  installTwoPhones,
-  type PageClient,
-  startPageClient,
-  TWO_PHONES,
-} from './helpers/two-phones.js';
+import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const ANDROID_HOLDER = TWO_PHONES.androidHolder;
@@ -41,12 +35,11 @@ let dataDir: string;
 const get = (path: string, cookie?: string) => client.get(path, cookie);
 const form = (path: string, fields: Record<string, string>, cookie?: string) =>
   client.form(path, fields, cookie);
-const page = (path: string, fields: Record<string, string>) => client.page(path, fields);
 
 // biome-ignore lint/suspicious/noExplicitAny: the answers are read loosely and asserted field by field
 type Json = any;
 
-/** A JSON POST as the portal's page sends it, with an optional cookie. */
+/** A JSON POST as the carrier's and the portal's pages send it, with an optional cookie. */
 const postJson = (path: string, body: unknown, cookie?: string) =>
   fetch(`${sandbox.url}${path}`, {
     method: 'POST',
@@ -95,15 +88,34 @@ afterAll(async () => {
 });
 
 describe('the carrier’s contract under 携帯電話不正利用防止法', () => {
-  it('offers チ and ト without a script; the verifier’s page links the carrier and the portal', async () => {
-    const start = await get('/verifier/carrier/');
-    expect(start.status).toBe(200);
-    const text = await start.text();
-    expect(text).toContain('lang="ja"');
-    expect(text).toContain('data-method-form="chi"');
-    expect(text).toContain('data-method-form="to"');
-    expect(text).toContain('携帯電話利用契約申込書');
-    expect(text).not.toContain('<script');
+  it('serves the built page, lists the contract and the phones; the verifier’s page links the carrier and the portal', async () => {
+    const served = await get('/verifier/carrier/');
+    expect(served.status).toBe(200);
+    expect(served.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await served.text();
+    expect(html).toContain('lang="ja"');
+    expect(html).toContain('携帯電話の契約 A mobile phone contract');
+    expect(html).not.toContain('data-page-not-built');
+    const script = /src="\.\/(assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const js = await (await get(`/verifier/carrier/${script}`)).text();
+    for (const label of [
+      'ブリッジ経由',
+      'through the bridge',
+      'カード代替電磁的記録',
+      '署名用パスワード',
+      'KYC_PROGRAM_NOT_CERTIFIED',
+    ])
+      expect(js.includes(label), label).toBe(true);
+    const contract = await getJson('/verifier/carrier/api/contract');
+    expect(contract.status).toBe(200);
+    expect(contract.body.contract).toContain('携帯電話利用契約申込書');
+    expect(contract.body.phones).toEqual(
+      expect.arrayContaining([
+        { id: 'iphone', family: 'iphone', answeredBy: 'bridge' },
+        { id: 'android', family: 'android', answeredBy: 'bridge' },
+      ]),
+    );
     const list = await (await get('/verifier/')).text();
     expect(list).toContain('href="/verifier/carrier/"');
     expect(list).toContain('href="/verifier/portal/"');
@@ -113,51 +125,80 @@ describe('the carrier’s contract under 携帯電話不正利用防止法', () 
 
   for (const phone of ['iphone', 'android']) {
     it(`チ from the ${phone}: valid, only the four facts, the record written, no letter (program not certified)`, async () => {
-      const { status, text } = await page('/verifier/carrier/record', { phone });
-      expect(status, text.slice(0, 600)).toBe(200);
-      expect(text).toContain('data-verdict="valid"');
+      const res = await postJson('/verifier/carrier/api/record', { phone });
+      const text = await res.text();
+      expect(res.status, text.slice(0, 600)).toBe(200);
+      const body = JSON.parse(text);
+      expect(body.kind).toBe('chi');
+      expect(body.phone).toEqual({ id: phone, family: phone, answeredBy: 'bridge' });
+      expect(body.verdict).toBe('valid');
       for (const name of ['name', 'address', 'birthDate']) {
-        const value = field(text, name);
+        const value = body.identity[name];
         expect(value, name).toBeTruthy();
         if (name !== 'birthDate') personal.add(value as string);
       }
-      expect(text).toContain('src="data:image/jpeg;base64,');
-      expect(checkStatus(text, 'status.revocation')).toBe('passed');
-      expect(text).toContain('data-method="none"');
-      expect(text).toContain('<code>KYC_PROGRAM_NOT_CERTIFIED</code>');
-      expect(text).toMatch(/data-record="[^"]+"/);
+      expect(body.identity.portrait).toMatch(/^[A-Za-z0-9+/=]+$/);
+      expect(checkOf(body, 'status.revocation')).toBe('passed');
+      expect(body.method).toBeNull();
+      expect(body.methodReasons).toContain('KYC_PROGRAM_NOT_CERTIFIED');
+      expect(body.recordId).toMatch(/\S/);
       // Sex and My Number were not asked: the law's record method needs the four facts only.
-      expect(text).not.toContain('data-field="sex"');
+      expect(body.identity).not.toHaveProperty('sex');
+      expect(text).not.toContain('individual_number');
     }, 60_000);
   }
 
   it('ト from the iPhone: valid, the basic four from the certificate, no letter (no signature verifier)', async () => {
-    const { status, text } = await page('/verifier/carrier/sign', {
-      phone: 'iphone',
-      password: IPHONE_PASSWORD,
-    });
-    expect(status, text.slice(0, 600)).toBe(200);
-    expect(text).toContain('data-verdict="valid"');
-    expect(text).toContain('data-basic-four');
-    for (const name of ['name', 'address', 'birthDate', 'sex']) expect(field(text, name), name).toBeTruthy();
-    personal.add(field(text, 'name') as string);
-    expect(text).toMatch(/data-certificate-serial="[0-9a-fA-F:]+"/);
-    expect(checkStatus(text, 'status.revocation')).toBe('passed');
-    expect(text).toContain('data-method="none"');
-    expect(text).toContain('<code>KYC_NOT_A_SIGNATURE_VERIFIER</code>');
-    expect(text).toMatch(/data-record="[^"]+"/);
+    const res = await postJson('/verifier/carrier/api/sign', { phone: 'iphone', password: IPHONE_PASSWORD });
+    const text = await res.text();
+    expect(res.status, text.slice(0, 600)).toBe(200);
+    expect(text).not.toContain(IPHONE_PASSWORD);
+    const body = JSON.parse(text);
+    expect(body.kind).toBe('to');
+    expect(body.verdict).toBe('valid');
+    for (const name of ['name', 'address', 'birthDate', 'sex'])
+      expect(body.identity[name], name).toBeTruthy();
+    personal.add(body.identity.name as string);
+    expect(body.certificate.serialNumber).toMatch(/^[0-9a-fA-F:]+$/);
+    expect(checkOf(body, 'status.revocation')).toBe('passed');
+    expect(body.method).toBeNull();
+    expect(body.methodReasons).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
+    expect(body.recordId).toMatch(/\S/);
+    expect(body.contract).toContain('携帯電話利用契約申込書');
   }, 60_000);
 
-  it('ト refuses a wrong signature password with the tries left; a malformed one costs no try', async () => {
-    const malformed = await page('/verifier/carrier/sign', { phone: 'android', password: 'short' });
+  it('ト refuses a wrong signature password with the tries left; a malformed one costs no try; nothing is echoed', async () => {
+    const malformed = await postJson('/verifier/carrier/api/sign', { phone: 'android', password: 'short' });
     expect(malformed.status).toBe(400);
-    expect(malformed.text).toContain('data-error="password-format"');
-    const wrong = await page('/verifier/carrier/sign', { phone: 'android', password: 'WRONG2026' });
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
+    const malformedText = await malformed.text();
+    expect(JSON.parse(malformedText).code).toBe('CARRIER_PASSWORD_FORMAT');
+    expect(malformedText).not.toContain('short');
+    const wrong = await postJson('/verifier/carrier/api/sign', { phone: 'android', password: 'WRONG2026' });
     expect(wrong.status).toBe(401);
-    expect(wrong.text).toContain('data-error="WALLET_SECRET_WRONG"');
-    expect(wrong.text).toContain('data-remaining-tries="4"');
-    const right = await page('/verifier/carrier/sign', { phone: 'android', password: ANDROID_PASSWORD });
-    expect(right.text).toContain('data-verdict="valid"');
+    const wrongText = await wrong.text();
+    expect(wrongText).not.toContain('WRONG2026');
+    expect(JSON.parse(wrongText)).toMatchObject({
+      code: 'CARRIER_PASSWORD_WRONG',
+      walletCode: 'WALLET_SECRET_WRONG',
+      remainingTries: 4,
+      phone: { id: 'android', answeredBy: 'bridge' },
+    });
+    const noPhone = await postJson('/verifier/carrier/api/record', { phone: '<b>x</b>' });
+    expect(noPhone.status).toBe(400);
+    const noPhoneText = await noPhone.text();
+    expect(JSON.parse(noPhoneText).code).toBe('CARRIER_NO_PHONE');
+    expect(noPhoneText).not.toContain('<b>');
+    const asForm = await form('/verifier/carrier/api/record', { phone: 'iphone' });
+    expect(asForm.status).toBe(415);
+    expect((await asForm.json()).code).toBe('CARRIER_JSON_REQUIRED');
+    expect((await getJson('/verifier/carrier/api/nothing')).body.code).toBe('CARRIER_NOT_FOUND');
+    const right = await postJson('/verifier/carrier/api/sign', {
+      phone: 'android',
+      password: ANDROID_PASSWORD,
+    });
+    expect(right.status).toBe(200);
+    expect((await right.json()).verdict).toBe('valid');
   }, 60_000);
 });
 

@@ -1,0 +1,109 @@
+/**
+ * The page's calls to the carrier's routes (`/verifier/carrier/api/…`, apps/sandbox/src/carrier-pages.ts).
+ * Every URL is relative to the page. The page holds no key: the verifier checks the answer on the server's
+ * side with the carrier's key, which stays there.
+ */
+
+/** An answer that was not 2xx: the problem's code (RFC 9457), status and extension members. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly problem: Problem,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** A phone as the carrier lists it: it answers through the bridge. */
+export interface Phone {
+  id: string;
+  family: 'iphone' | 'android';
+  answeredBy: 'bridge';
+}
+
+/** A check of the verifier's. */
+export interface Check {
+  id: string;
+  status: string;
+  detail: string | null;
+}
+
+/** The verdict and the checks. */
+export interface Checks {
+  verdict: string;
+  errorCode: string | null;
+  checks: Check[];
+}
+
+/** The verdict, the checks, the KYC method or why none applies, the record. */
+export interface Verification extends Checks {
+  method: { id: string; letter: string; name_ja: string | null; name_en: string | null } | null;
+  methodReasons: string[];
+  recordId: string | null;
+  flags: string[];
+}
+
+/** POST api/record (チ). */
+export interface RecordResult extends Verification {
+  kind: 'chi';
+  phone: Phone;
+  identity: { name: string; address: string; birthDate: string; portrait: string | null } | null;
+}
+
+/** POST api/sign (ト). */
+export interface SignatureResult extends Verification {
+  kind: 'to';
+  phone: Phone;
+  identity: { name: string; address: string; birthDate: string; sex: string } | null;
+  signingTime: string | null;
+  certificate: { serialNumber: string; issuer: string; notAfter: string; fingerprint256: string } | null;
+  contract: string;
+}
+
+export type Result = RecordResult | SignatureResult;
+
+/** A problem document with what the carrier adds to some (the phone, the tries left, the checks). */
+export interface Problem extends Partial<Verification> {
+  code?: string;
+  title?: string;
+  phone?: Phone;
+  walletCode?: string;
+  remainingTries?: number | null;
+}
+
+async function call<T>(path: string, body?: unknown): Promise<T> {
+  const res = await fetch(new URL(`api/${path}`, document.baseURI).href, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: {
+      accept: 'application/json',
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    cache: 'no-store',
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const p = (json ?? {}) as Problem;
+    const code = typeof p.code === 'string' ? p.code : `HTTP_${res.status}`;
+    throw new ApiError(res.status, code, typeof p.title === 'string' ? p.title : code, p);
+  }
+  return json as T;
+}
+
+export const getContract = () => call<{ contract: string; phones: Phone[] }>('contract');
+
+/** チ: the card-substitute record from `phone`. */
+export const verifyRecord = (phone: string) => call<RecordResult>('record', { phone });
+
+/** ト: `phone` signs the contract after its signature password. */
+export const signContract = (phone: string, password: string) =>
+  call<SignatureResult>('sign', { phone, password });

@@ -1,0 +1,182 @@
+/**
+ * A mobile carrier's contract under 携帯電話不正利用防止法 (the revised ordinance in force 2026-04-01): the
+ * customer picks チ (the card-substitute record) or ト (a JPKI signature over the contract), the chosen
+ * phone answers through the labelled bridge, and the page shows what the verifier found. My Number is never
+ * asked.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import {
+  ApiError,
+  getContract,
+  type Phone,
+  type Problem,
+  type Result,
+  signContract,
+  verifyRecord,
+} from './api';
+import { PhoneChoice } from './components/phones';
+import { RefusalView } from './components/refusal';
+import { ResultView } from './components/result';
+
+type Outcome = { result: Result } | { code: string; problem: Problem } | undefined;
+
+export function App() {
+  const [loaded, setLoaded] = useState<
+    { contract: string; phones: Phone[] } | { error: string } | undefined
+  >();
+  const [chiPhone, setChiPhone] = useState('');
+  const [toPhone, setToPhone] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(undefined);
+
+  useEffect(() => {
+    getContract().then(
+      (c) => {
+        setLoaded(c);
+        setChiPhone(c.phones[0]?.id ?? '');
+        setToPhone(c.phones[0]?.id ?? '');
+      },
+      (e: unknown) => setLoaded({ error: e instanceof ApiError ? e.code : 'NETWORK' }),
+    );
+  }, []);
+
+  const run = async (call: () => Promise<Result>) => {
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      setOutcome({ result: await call() });
+    } catch (e) {
+      setOutcome(
+        e instanceof ApiError ? { code: e.code, problem: e.problem } : { code: 'NETWORK', problem: {} },
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <header class="top">
+        <p class="back">
+          <a href="/">← サンドボックス / sandbox</a> · <a href="../">依拠当事者 / relying parties</a>
+        </p>
+        <h1>
+          サンドボックス携帯 携帯電話の契約 <small>Sandbox Mobile — a mobile phone contract</small>
+        </h1>
+      </header>
+      <main class="layout">
+        {loaded === undefined ? <p class="muted">読み込み中… Loading…</p> : null}
+        {loaded !== undefined && 'error' in loaded ? (
+          <p class="error" role="alert" data-error={loaded.error}>
+            読み込めませんでした <small>could not load</small> (<code>{loaded.error}</code>)
+          </p>
+        ) : null}
+        {loaded !== undefined && 'contract' in loaded ? (
+          <>
+            <section class="card">
+              <p>
+                携帯電話不正利用防止法により、契約の前に本人確認をします。2026年4月1日から、非対面の本人確認は
+                IC チップによる方法に限られます。次のどちらかを選んでください(マイナンバーは求めません)。
+                <br />
+                <small>
+                  The Mobile Phone Improper Use Prevention Act asks us to verify your identity before the
+                  contract. From 2026-04-01 a remote check reads the chip; the image-upload methods are gone.
+                  Pick one of these (never My Number).
+                </small>
+              </p>
+              <p class="bridge">
+                この環境には OS
+                のウォレットも署名アプリもないため、選んだ電話エミュレータがブリッジ経由で応答します(
+                <code>presentAnnexC</code>、<code>signWithJpki</code>)。携帯会社の API
+                キーはサーバーから出ません。
+                <br />
+                <small>
+                  No OS wallet or signing app exists here: the chosen phone emulator answers through an
+                  explicit bridge (<code>presentAnnexC</code>, <code>signWithJpki</code>). The carrier's API
+                  key never leaves its server.
+                </small>
+              </p>
+            </section>
+            <form
+              class="phone card"
+              data-method-form="chi"
+              onSubmit={(e) => {
+                e.preventDefault();
+                void run(() => verifyRecord(chiPhone));
+              }}
+            >
+              <h2>
+                チ — カード代替電磁的記録 <small>チ — the card-substitute record</small>
+              </h2>
+              <p>
+                氏名・住所・生年月日・顔写真をスマートフォンの記録から受け取ります。{' '}
+                <small>
+                  We receive your name, address, birth date and photo from the record on your phone.
+                </small>
+              </p>
+              <p>
+                どの電話で応答しますか <small>Which phone answers?</small>
+              </p>
+              <PhoneChoice phones={loaded.phones} chosen={chiPhone} onChoose={setChiPhone} />
+              <button type="submit" disabled={busy}>
+                カード代替電磁的記録で本人確認 / Verify with the card-substitute record
+              </button>
+            </form>
+            <form
+              class="phone card"
+              data-method-form="to"
+              onSubmit={async (e) => {
+                e.preventDefault();
+                const typed = password;
+                setPassword('');
+                await run(() => signContract(toPhone, typed));
+              }}
+            >
+              <h2>
+                ト — 電子署名 <small>ト — a JPKI signature</small>
+              </h2>
+              <p>
+                次の申込書に署名用電子証明書で電子署名してください。基本4情報は証明書から読み取ります。{' '}
+                <small>
+                  Sign this application with the signature certificate; the basic four are read from it.
+                </small>
+              </p>
+              <pre class="document" data-document>
+                {loaded.contract}
+              </pre>
+              <p>
+                どの電話で署名しますか <small>Which phone signs?</small>
+              </p>
+              <PhoneChoice phones={loaded.phones} chosen={toPhone} onChoose={setToPhone} />
+              <label>
+                <span>
+                  署名用パスワード(英大文字・数字 6〜16文字){' '}
+                  <small>signature password (6–16 of A–Z, 0–9)</small>
+                </span>
+                <input
+                  type="password"
+                  name="password"
+                  required
+                  minLength={6}
+                  maxLength={16}
+                  pattern="[A-Z0-9]{6,16}"
+                  autoComplete="off"
+                  value={password}
+                  onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
+                />
+              </label>
+              <button type="submit" disabled={busy}>
+                申込書に署名して本人確認 / Sign the application and verify
+              </button>
+            </form>
+            {outcome !== undefined && 'result' in outcome ? <ResultView result={outcome.result} /> : null}
+            {outcome !== undefined && 'code' in outcome ? (
+              <RefusalView code={outcome.code} problem={outcome.problem} />
+            ) : null}
+          </>
+        ) : null}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,52 @@
+/** The verdict and every check of the verifier (check details never carry personal data). */
+import type { Checks as ChecksData } from '../api';
+
+export function Verdict({ answer }: { answer: ChecksData }) {
+  return (
+    <p data-verdict={answer.verdict}>
+      判定 <small>verdict</small>:{' '}
+      <strong class={answer.verdict === 'valid' ? 'passed' : 'failed'}>{answer.verdict}</strong>
+      {answer.errorCode ? (
+        <span data-error-code={answer.errorCode}>
+          {' '}
+          — 理由 <small>reason</small>: <code>{answer.errorCode}</code>
+        </span>
+      ) : null}
+    </p>
+  );
+}
+
+export function ChecksTable({ answer }: { answer: ChecksData }) {
+  return (
+    <div class="scroll">
+      <table class="checks">
+        <thead>
+          <tr>
+            <th>
+              検証 <small>check</small>
+            </th>
+            <th>
+              結果 <small>status</small>
+            </th>
+            <th>
+              詳細 <small>detail</small>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {answer.checks.map((k) => (
+            <tr key={k.id} data-check={k.id}>
+              <td>
+                <code>{k.id}</code>
+              </td>
+              <td class={k.status}>{k.status}</td>
+              <td>
+                <small>{k.detail ?? ''}</small>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
