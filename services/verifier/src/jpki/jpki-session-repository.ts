@@ -16,6 +16,7 @@ import {
   declarationColumn,
   declarationOfColumn,
 } from '../sessions/customer-declaration.js';
+import { type SingleUseOutcome, SingleUseSessions } from '../sessions/single-use-session.js';
 import { withRelaxedDurability } from '../store/relaxed-durability.js';
 import type { VerifierDatabase } from '../store/schema.js';
 import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
@@ -111,10 +112,14 @@ function toSession(row: JpkiSessionTable): JpkiSession {
 /** The jpki_sessions table (see the file comment). */
 export class JpkiSessionRepository {
   readonly #db: Kysely<JpkiSessionDatabase>;
+  readonly #singleUse: SingleUseSessions;
 
   /** @param db the store's database, or a transaction */
   constructor(db: Kysely<VerifierDatabase>) {
     this.#db = db.withTables<{ jpki_sessions: JpkiSessionTable }>();
+    // `done` erases the challenge or document and the customer's declaration (written into the record in the
+    // same transaction: the session keeps no copy).
+    this.#singleUse = new SingleUseSessions(this.#db as never, 'jpki_sessions', ['content', 'declaration']);
   }
 
   /** Stores a new open session. */
@@ -165,64 +170,27 @@ export class JpkiSessionRepository {
     kind: JpkiSessionKind,
     now: number,
   ): Promise<JpkiClaimResult> {
-    checkInstant(now, 'now');
-    // No fsync either: a lost claim only reopens a session that returned nothing (relaxed-durability.ts).
-    const won = await withRelaxedDurability(this.#db, (db) =>
-      db
-        .updateTable('jpki_sessions')
-        .set({ state: 'verifying', claimed_at: now })
-        .where('id', '=', id)
-        .where('relying_party_id', '=', relyingPartyId)
-        .where('kind', '=', kind)
-        .where('state', '=', 'open')
-        .where('expires_at', '>', now)
-        .executeTakeFirst(),
+    return this.#singleUse.claim(
+      id,
+      relyingPartyId,
+      now,
+      async () => (await this.get(id, relyingPartyId, kind))?.state,
+      { column: 'kind', equals: kind },
     );
-    if (won.numUpdatedRows === 1n) return 'claimed';
-    const row = await this.get(id, relyingPartyId, kind);
-    if (row === undefined) return 'unknown';
-    if (row.state !== 'open') return 'used';
-    return 'expired';
   }
 
   /** Gives a claimed session back (`verifying` → `open`), when the caller is told to retry. */
   async release(id: string): Promise<boolean> {
-    const r = await this.#db
-      .updateTable('jpki_sessions')
-      .set({ state: 'open', claimed_at: null })
-      .where('id', '=', id)
-      .where('state', '=', 'verifying')
-      .executeTakeFirst();
-    return r.numUpdatedRows === 1n;
+    return this.#singleUse.release(id);
   }
 
   /** Finishes a claimed session (`verifying` → `done`), erasing its content; false when it was not claimed. */
-  async complete(
-    id: string,
-    outcome: { verdict: string; recordId: string | null; now: number },
-  ): Promise<boolean> {
-    checkInstant(outcome.now, 'now');
-    const r = await this.#db
-      .updateTable('jpki_sessions')
-      .set({
-        state: 'done',
-        completed_at: outcome.now,
-        verdict: outcome.verdict,
-        record_id: outcome.recordId,
-        content: null,
-        // Written into the record in the same transaction: the session keeps no copy.
-        declaration: null,
-      })
-      .where('id', '=', id)
-      .where('state', '=', 'verifying')
-      .executeTakeFirst();
-    return r.numUpdatedRows === 1n;
+  async complete(id: string, outcome: SingleUseOutcome): Promise<boolean> {
+    return this.#singleUse.complete(id, outcome);
   }
 
   /** Deletes sessions that expired before `before` (epoch ms), done or not; returns how many. */
   async purgeExpired(before: number): Promise<number> {
-    checkInstant(before, 'before');
-    const r = await this.#db.deleteFrom('jpki_sessions').where('expires_at', '<', before).executeTakeFirst();
-    return Number(r.numDeletedRows);
+    return this.#singleUse.purgeExpired(before);
   }
 }

@@ -11,6 +11,7 @@ import { withRelaxedDurability } from '../store/relaxed-durability.js';
 import type { VerificationSessionTable, VerifierDatabase } from '../store/schema.js';
 import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
 import { type CustomerDeclaration, declarationColumn, declarationOfColumn } from './customer-declaration.js';
+import { type SingleUseOutcome, SingleUseSessions } from './single-use-session.js';
 
 /** A session's lifecycle: open (answer awaited), verifying (claimed by one submission), done. */
 export type SessionState = VerificationSessionTable['state'];
@@ -99,10 +100,18 @@ function toSession(row: VerificationSessionTable): VerificationSession {
 /** The sessions table (see the file comment). */
 export class SessionRepository {
   readonly #db: Kysely<VerifierDatabase>;
+  readonly #singleUse: SingleUseSessions;
 
   /** @param db the database, or a transaction */
   constructor(db: Kysely<VerifierDatabase>) {
     this.#db = db;
+    // `done` erases the session's keys and the customer's declaration (written into the record in the same
+    // transaction: the session keeps no copy).
+    this.#singleUse = new SingleUseSessions(db as never, 'verification_sessions', [
+      'recipient_key',
+      'openid4vp_key',
+      'declaration',
+    ]);
   }
 
   /** Stores a new open session. */
@@ -152,70 +161,29 @@ export class SessionRepository {
    * one winner; else `used` (claimed before), `expired` or `unknown` (no such session of that party).
    */
   async claim(id: string, relyingPartyId: string, now: number): Promise<ClaimResult> {
-    checkInstant(now, 'now');
-    // No fsync either: a lost claim only reopens a session that returned nothing (relaxed-durability.ts).
-    const won = await withRelaxedDurability(this.#db, (db) =>
-      db
-        .updateTable('verification_sessions')
-        .set({ state: 'verifying', claimed_at: now })
-        .where('id', '=', id)
-        .where('relying_party_id', '=', relyingPartyId)
-        .where('state', '=', 'open')
-        .where('expires_at', '>', now)
-        .executeTakeFirst(),
+    return this.#singleUse.claim(
+      id,
+      relyingPartyId,
+      now,
+      async () => (await this.get(id, relyingPartyId))?.state,
     );
-    if (won.numUpdatedRows === 1n) return 'claimed';
-    const row = await this.get(id, relyingPartyId);
-    if (row === undefined) return 'unknown';
-    if (row.state !== 'open') return 'used';
-    return 'expired';
   }
 
   /** Gives a claimed session back (`verifying` → `open`), e.g. when the caller is told to retry. */
   async release(id: string): Promise<boolean> {
-    const r = await this.#db
-      .updateTable('verification_sessions')
-      .set({ state: 'open', claimed_at: null })
-      .where('id', '=', id)
-      .where('state', '=', 'verifying')
-      .executeTakeFirst();
-    return r.numUpdatedRows === 1n;
+    return this.#singleUse.release(id);
   }
 
   /**
    * Finishes a claimed session (`verifying` → `done`), erasing its keys and the customer's declaration;
    * false when it was not claimed.
    */
-  async complete(
-    id: string,
-    outcome: { verdict: string; recordId: string | null; now: number },
-  ): Promise<boolean> {
-    checkInstant(outcome.now, 'now');
-    const r = await this.#db
-      .updateTable('verification_sessions')
-      .set({
-        state: 'done',
-        completed_at: outcome.now,
-        verdict: outcome.verdict,
-        record_id: outcome.recordId,
-        recipient_key: null,
-        openid4vp_key: null,
-        // Written into the record in the same transaction: the session keeps no copy.
-        declaration: null,
-      })
-      .where('id', '=', id)
-      .where('state', '=', 'verifying')
-      .executeTakeFirst();
-    return r.numUpdatedRows === 1n;
+  async complete(id: string, outcome: SingleUseOutcome): Promise<boolean> {
+    return this.#singleUse.complete(id, outcome);
   }
 
   /** Deletes sessions that expired before `before` (epoch ms), done or not; returns how many. */
   async purgeExpired(before: number): Promise<number> {
-    checkInstant(before, 'before');
-    const r = await this.#db
-      .deleteFrom('verification_sessions')
-      .where('expires_at', '<', before)
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
+    return this.#singleUse.purgeExpired(before);
   }
 }
