@@ -13,7 +13,8 @@
  *   a signed-in view keyed by the certificate's opaque subject id that holds no name or address, an
  *   HttpOnly SameSite=Lax cookie, sign-out ends it, a wrong PIN counted by the phone, problems with stable
  *   PORTAL_* codes that echo nothing, and after the holder moves abroad the offline phone's revoked
- *   certificate refused with `status.revocation` failed.
+ *   certificate refused with `status.revocation` failed — and the carrier's ト from that phone refused too
+ *   (CARRIER_NOT_VERIFIED, no identity given).
  */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -366,5 +367,23 @@ describe('the government portal’s sign-in with the user-authentication certifi
     expect(body).not.toHaveProperty('subjectId');
     // The other holder still signs in.
     await signIn({ phone: 'iphone', biometric: 'matched' });
+  }, 60_000);
+});
+
+describe('the carrier after the Android holder moved abroad (the portal’s last test)', () => {
+  it('ト from the offline phone is refused: the signature certificate is revoked, no identity given', async () => {
+    const refused = await postJson('/verifier/carrier/api/sign', {
+      phone: 'android',
+      password: ANDROID_PASSWORD,
+    });
+    expect(refused.status).toBe(422);
+    const text = await refused.text();
+    expect(text).not.toContain(ANDROID_PASSWORD);
+    const body = JSON.parse(text);
+    expect(body.code).toBe('CARRIER_NOT_VERIFIED');
+    expect(body.verdict).toBe('invalid');
+    expect(checkOf(body, 'status.revocation')).toBe('failed');
+    expect(body).not.toHaveProperty('identity');
+    for (const value of personal) expect(text).not.toContain(value);
   }, 60_000);
 });
