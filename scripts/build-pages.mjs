@@ -18,9 +18,26 @@ const SELF = fileURLToPath(import.meta.url);
 /** Every page the repository has: its name, the service that serves it, its Vite root (from the repository). */
 export const PAGES = [
   { name: 'console', service: 'services/issuer', root: 'services/issuer/console' },
-  { name: 'auditor', service: 'apps/sandbox', root: 'apps/sandbox/pages/auditor' },
-  { name: 'portal', service: 'apps/sandbox', root: 'apps/sandbox/pages/portal' },
-  { name: 'carrier', service: 'apps/sandbox', root: 'apps/sandbox/pages/carrier' },
+  // The sandbox's pages also import what they share from apps/sandbox/pages/shared (`also`: a change there
+  // makes them stale too).
+  {
+    name: 'auditor',
+    service: 'apps/sandbox',
+    root: 'apps/sandbox/pages/auditor',
+    also: ['apps/sandbox/pages/shared'],
+  },
+  {
+    name: 'portal',
+    service: 'apps/sandbox',
+    root: 'apps/sandbox/pages/portal',
+    also: ['apps/sandbox/pages/shared'],
+  },
+  {
+    name: 'carrier',
+    service: 'apps/sandbox',
+    root: 'apps/sandbox/pages/carrier',
+    also: ['apps/sandbox/pages/shared'],
+  },
 ];
 
 /**
@@ -73,7 +90,11 @@ export function outDirOf(page) {
 export function isStale(page) {
   const built = mtimeOf(join(outDirOf(page), 'index.html'));
   if (built === undefined) return true;
-  const sources = Math.max(newestMtime(resolve(REPO, page.root)), mtimeOf(SELF) ?? 0);
+  const sources = Math.max(
+    newestMtime(resolve(REPO, page.root)),
+    ...(page.also ?? []).map((dir) => newestMtime(resolve(REPO, dir))),
+    mtimeOf(SELF) ?? 0,
+  );
   return sources >= built;
 }
 

@@ -84,4 +84,42 @@ describe('build-pages', () => {
     utimesSync(join(page.root, 'src', 'main.tsx'), future, future);
     expect(isStale(page)).toBe(true);
   }, 60_000);
+
+  it('counts a folder the page also imports from (the sandbox pages’ shared code) among its sources', async () => {
+    const shared = join(dir, 'shared-probe');
+    mkdirSync(shared, { recursive: true });
+    writeFileSync(join(shared, 'style.css'), 'p { color: black; }\n');
+    const page = {
+      name: 'probe-shared',
+      service: join(dir, 'service'),
+      root: join(dir, 'service', 'probe-shared'),
+      also: [shared],
+    };
+    mkdirSync(join(page.root, 'src'), { recursive: true });
+    writeFileSync(
+      join(page.root, 'index.html'),
+      '<!doctype html><div id="app"></div><script type="module" src="./src/main.tsx"></script>',
+    );
+    writeFileSync(
+      join(page.root, 'src', 'main.tsx'),
+      "import '../../../shared-probe/style.css';\nconsole.log(1);\n",
+    );
+    const past = new Date(Date.now() - 60_000);
+    for (const f of [
+      join(page.root, 'src', 'main.tsx'),
+      join(page.root, 'index.html'),
+      join(shared, 'style.css'),
+    ])
+      utimesSync(f, past, past);
+    expect(await buildPages({ pages: [page], log: () => undefined })).toEqual(['probe-shared']);
+    expect(isStale(page)).toBe(false);
+    const future = new Date(Date.now() + 60_000);
+    utimesSync(join(shared, 'style.css'), future, future);
+    expect(isStale(page)).toBe(true);
+    expect(
+      PAGES.filter((p) => p.service === 'apps/sandbox').every((p) =>
+        p.also?.includes('apps/sandbox/pages/shared'),
+      ),
+    ).toBe(true);
+  }, 60_000);
 });

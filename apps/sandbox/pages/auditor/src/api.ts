@@ -4,45 +4,13 @@
  * sandbox reads the verifier's records with the bank's auditor key on its side.
  */
 
-/** An answer that was not 2xx: the problem's code (RFC 9457) and status. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+import { ApiError, apiUrl, callApi } from '../../shared/api-client';
 
-/** The URL of a route under `api/`, relative to the page. */
-export function apiUrl(path: string, query: Record<string, string> = {}): string {
-  const url = new URL(`api/${path}`, document.baseURI);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  return url.href;
-}
+export { ApiError, apiUrl };
 
 /** A JSON GET; throws ApiError on a problem answer. */
-export async function getJson<T>(path: string, query: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(apiUrl(path, query), {
-    headers: { accept: 'application/json' },
-    cache: 'no-store',
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (!res.ok) {
-    const p = (json ?? {}) as { code?: unknown; detail?: unknown; title?: unknown };
-    const code = typeof p.code === 'string' ? p.code : `HTTP_${res.status}`;
-    const message = typeof p.detail === 'string' ? p.detail : typeof p.title === 'string' ? p.title : code;
-    throw new ApiError(res.status, code, message);
-  }
-  return json as T;
+export function getJson<T>(path: string, query: Record<string, string> = {}): Promise<T> {
+  return callApi<T>(path, { query });
 }
 
 /** What the customer declared (取引時確認): a category with its Japanese name, and free text for 「その他」. */

@@ -4,18 +4,9 @@
  * side with the carrier's key, which stays there.
  */
 
-/** An answer that was not 2xx: the problem's code (RFC 9457), status and extension members. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly problem: Problem,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+import { ApiError, callApi } from '../../shared/api-client';
+
+export { ApiError };
 
 /** A phone as the carrier lists it: it answers through the bridge. */
 export interface Phone {
@@ -74,30 +65,8 @@ export interface Problem extends Partial<Verification> {
   remainingTries?: number | null;
 }
 
-async function call<T>(path: string, body?: unknown): Promise<T> {
-  const res = await fetch(new URL(`api/${path}`, document.baseURI).href, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: {
-      accept: 'application/json',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    cache: 'no-store',
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (!res.ok) {
-    const p = (json ?? {}) as Problem;
-    const code = typeof p.code === 'string' ? p.code : `HTTP_${res.status}`;
-    throw new ApiError(res.status, code, typeof p.title === 'string' ? p.title : code, p);
-  }
-  return json as T;
-}
+const call = <T>(path: string, body?: unknown) =>
+  callApi<T, Problem>(path, body === undefined ? {} : { body });
 
 export const getContract = () => call<{ contract: string; phones: Phone[] }>('contract');
 

@@ -4,18 +4,9 @@
  * answer on the server's side, and the signed-in state is an HttpOnly cookie no script of this page reads.
  */
 
-/** An answer that was not 2xx: the problem's code (RFC 9457), status and extension members. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly problem: Problem,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+import { ApiError, callApi } from '../../shared/api-client';
+
+export { ApiError };
 
 /** A phone as the portal lists it. */
 export interface Phone {
@@ -72,37 +63,12 @@ export interface Problem extends Partial<Checks> {
   remainingTries?: number | null;
 }
 
-function apiUrl(path: string): string {
-  return new URL(`api/${path}`, document.baseURI).href;
-}
 
-async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(apiUrl(path), {
-    ...init,
-    headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
-    cache: 'no-store',
-    credentials: 'same-origin',
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  if (!res.ok) {
-    const p = (json ?? {}) as Problem;
-    const code = typeof p.code === 'string' ? p.code : `HTTP_${res.status}`;
-    throw new ApiError(res.status, code, typeof p.title === 'string' ? p.title : code, p);
-  }
-  return json as T;
-}
-
-export const getPhones = () => call<{ phones: Phone[] }>('phones');
-export const getSession = () => call<Session>('session');
+export const getPhones = () => callApi<{ phones: Phone[] }, Problem>('phones');
+export const getSession = () => callApi<Session, Problem>('session');
 
 /** Signs in: the auth PIN for a phone that unlocks with it, the biometric's outcome otherwise. */
 export const signIn = (body: { phone: string; pin?: string; biometric?: 'matched' | 'failed' }) =>
-  call<SignedIn>('login', { method: 'POST', body: JSON.stringify(body) });
+  callApi<SignedIn, Problem>('login', { body });
 
-export const signOut = () => call<undefined>('logout', { method: 'POST', body: '{}' });
+export const signOut = () => callApi<undefined, Problem>('logout', { body: {} });

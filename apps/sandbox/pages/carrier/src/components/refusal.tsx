@@ -1,6 +1,6 @@
 /** Why a method could not go on: the stable code, the tries the phone has left, or the verifier's checks. */
 import type { Problem } from '../api';
-import { ChecksTable, Verdict } from './checks';
+import { ChecksTable, Verdict } from '../../../shared/checks';
 import { AnsweredBy } from './phones';
 
 const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([

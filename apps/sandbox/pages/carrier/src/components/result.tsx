@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import type { Result } from '../api';
-import { ChecksTable, Verdict } from './checks';
+import { ChecksTable, Verdict } from '../../../shared/checks';
 import { AnsweredBy } from './phones';
 
 const SEX: ReadonlyMap<string, string> = new Map([

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { type SignedIn, signOut } from '../api';
 import { AnsweredBy } from './bridge-note';
-import { ChecksTable, Verdict } from './checks';
+import { ChecksTable, Verdict } from '../../../shared/checks';
 
 export function MyPage({ session, onSignedOut }: { session: SignedIn; onSignedOut: () => void }) {
   const [busy, setBusy] = useState(false);

@@ -6,7 +6,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, type Phone, type Problem, type SignedIn, signIn } from '../api';
 import { AnsweredBy, BridgeNote } from './bridge-note';
-import { ChecksTable, Verdict } from './checks';
+import { ChecksTable, Verdict } from '../../../shared/checks';
 
 /** What each refusal says, Japanese then English. */
 const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([

@@ -1,5 +1,18 @@
 /** The verdict and every check of the verifier (check details never carry personal data). */
-import type { Checks as ChecksData } from '../api';
+
+/** A check of the verifier's report. */
+export interface CheckData {
+  id: string;
+  status: string;
+  detail: string | null;
+}
+
+/** The verdict, the verifier's error code when it refused, and the checks. */
+export interface ChecksData {
+  verdict: string;
+  errorCode: string | null;
+  checks: CheckData[];
+}
 
 export function Verdict({ answer }: { answer: ChecksData }) {
   return (
