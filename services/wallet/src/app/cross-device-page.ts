@@ -39,7 +39,8 @@ function httpUrl(url: string | undefined): string | undefined {
   }
 }
 
-function frame(title: string, body: SafeHtml): string {
+/** A screen of the phone (the scan, consent and sent screens share it; jpki-request-page.ts too). */
+export function frame(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="ja">
 <head>
@@ -68,7 +69,7 @@ export function renderScanPage(phone: WalletDevice): string {
   return frame(
     'QRコードを読み取る',
     html`<h1>QRコードを読み取る <span class="en">Scan a QR code</span></h1>
-<p><small>${phone.id} (${phone.family}) — 実機ではカメラで読み取ります。ここでは QR コードのリンク(<code>openid4vp://…</code>)を貼り付けます。
+<p><small>${phone.id} (${phone.family}) — 実機ではカメラで読み取ります。ここでは QR コードのリンク(<code>openid4vp://…</code> または JPKI の <code>mynakit-jpki://…</code>)を貼り付けます。
 <span class="en">A real phone reads the code with its camera; here, paste the link the QR code holds.</span></small></p>
 <form method="get" action="openid4vp">
 <label>リンク <span class="en">link</span><br><textarea name="url" rows="4" required spellcheck="false"></textarea></label>

@@ -7,7 +7,9 @@
  *   GET  /phones/:id/openid4vp              the scan screen (paste the link)
  *   GET  /phones/:id/openid4vp?url=<link>   reads the request (fetches the request object, verifies it to a
  *                                           reader root the phone trusts, summarises the DCQL query) and
- *                                           shows the consent screen; JSON: the summary
+ *                                           shows the consent screen; JSON: the summary. A
+ *                                           `mynakit-jpki:` link is sent on (303) to the JPKI request
+ *                                           screen, jpki-request?url=<link> (jpki-request-routes.ts)
  *   POST /phones/:id/openid4vp              `url`, `biometric=matched|failed`, one `element` per ticked box
  *                                           (cross-device-page.ts elementValue) — or JSON `{url, biometric,
  *                                           consent: {docType: {namespace: [identifier]}}}` — the owner's
@@ -29,6 +31,7 @@ import {
   readOpenId4VpCrossDeviceRequest,
 } from '../presentation/openid4vp-cross-device.js';
 import { renderConsentPage, renderScanPage, renderSentPage } from './cross-device-page.js';
+import { isJpkiRequestLink } from './jpki-request-routes.js';
 
 /** Largest body of the consent form or its JSON (the link is at most 4 KiB, the elements a few dozen). */
 const MAX_BODY_CHARS = 16 * 1024;
@@ -154,6 +157,8 @@ export function registerCrossDeviceRoutes(app: Hono, ctx: CrossDeviceRouteContex
       if (json) throw new WalletError('WALLET_INVALID_INPUT', 'url is required');
       return c.html(renderScanPage(phone));
     }
+    // One camera for every QR code: a JPKI request link has its own screen (jpki-request-routes.ts).
+    if (isJpkiRequestLink(url)) return c.redirect(`jpki-request?url=${encodeURIComponent(url)}`, 303);
     try {
       online(phone.id);
       const summary = await readOpenId4VpCrossDeviceRequest({

@@ -59,10 +59,13 @@ ${
 }`;
 }
 
-/** Reading a QR code another device shows (OpenID4VP cross-device): the camera's part is the link it holds. */
+/**
+ * Reading a QR code another device shows (OpenID4VP cross-device, or a JPKI request): the camera's part is
+ * the link it holds; the scan route dispatches by its scheme.
+ */
 function scanForm(p: PhoneSummary): SafeHtml {
   return html`<h3>QRコード <span class="en">QR code</span></h3>
-<form method="get" action="phones/${p.id}/openid4vp" class="scan"><label>別の端末の QR コードのリンク <span class="en">the link of a QR code on another device</span> <input name="url" placeholder="openid4vp://…" required autocomplete="off" spellcheck="false"></label> <button>読み取る / Scan</button></form>`;
+<form method="get" action="phones/${p.id}/openid4vp" class="scan"><label>別の端末の QR コードのリンク <span class="en">the link of a QR code on another device</span> <input name="url" placeholder="openid4vp://… / mynakit-jpki://…" required autocomplete="off" spellcheck="false"></label> <button>読み取る / Scan</button></form>`;
 }
 
 function phoneCard(p: PhoneSummary, residents: readonly string[] | undefined): SafeHtml {

@@ -20,6 +20,9 @@
  *                                   423 WALLET_SECRET_LOCKED after the last try (DOMAIN.md §3: 3 and 5 tries)
  *   GET|POST /phones/:id/openid4vp  a QR code shown on another device: read its link, the consent screen,
  *                                   the owner's biometric, the encrypted answer (cross-device-routes.ts)
+ *   GET|POST /phones/:id/jpki-request  a JPKI request by link or QR code (`mynakit-jpki://`, which the scan
+ *                                   screen sends here): the consent screen, the PIN, biometric or signature
+ *                                   password, the signed answer (jpki-request-routes.ts)
  *   GET /health         `{ status: 'ok' }`
  *
  * The POST routes answer JSON to a JSON request and otherwise redirect (303) back to the overview page,
@@ -36,6 +39,7 @@ import type { CrossDeviceFetch } from '../presentation/openid4vp-cross-device.js
 import { registerCrossDeviceRoutes } from './cross-device-routes.js';
 import { type EmulatorInstallation, registerInstallRoutes } from './install-routes.js';
 import { probeIssuer } from './issuer-status.js';
+import { registerJpkiRequestRoutes } from './jpki-request-routes.js';
 import { renderPhonesPage, renderRefusalPage } from './phone-page.js';
 import { summarizePhone } from './phone-summary.js';
 
@@ -91,7 +95,6 @@ const STATUS_OF: ReadonlyMap<WalletErrorCode, number> = new Map<WalletErrorCode,
   ['WALLET_LIVENESS_REQUIRED', 400],
   ['WALLET_SECRET_FORMAT', 400],
   ['WALLET_SECRET_MISMATCH', 400],
-  ['WALLET_SECRET_NOT_SET', 400],
   ['WALLET_INSTALLATION_STATE', 409],
   ['WALLET_REQUEST_INVALID', 400],
   ['WALLET_REQUEST_EXPIRED', 400],
@@ -99,6 +102,9 @@ const STATUS_OF: ReadonlyMap<WalletErrorCode, number> = new Map<WalletErrorCode,
   ['WALLET_MY_NUMBER_WITHHELD', 403],
   ['WALLET_ORIGIN_MISMATCH', 403],
   ['WALLET_VERIFIER_REFUSED', 502],
+  ['WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED', 400],
+  ['WALLET_SECRET_BUSY', 409],
+  ['WALLET_SECRET_NOT_SET', 400],
 ]);
 
 /** The refusal page of a screen: the stable code, the wallet's message, the tries left; the code's status. */
@@ -223,6 +229,13 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
       ...(log === undefined ? {} : { log }),
     });
   registerCrossDeviceRoutes(app, {
+    phone: (id) => byId.get(id),
+    isOffline: (id) => offline.has(id),
+    fetch: deps.verifierFetch ?? ((url, init) => fetch(url, init)),
+    wantsJson,
+    refusal: refusalResponse,
+  });
+  registerJpkiRequestRoutes(app, {
     phone: (id) => byId.get(id),
     isOffline: (id) => offline.has(id),
     fetch: deps.verifierFetch ?? ((url, init) => fetch(url, init)),

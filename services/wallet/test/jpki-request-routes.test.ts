@@ -1,0 +1,434 @@
+/**
+ * The phone emulator's screens for a JPKI request by link or QR code (app/jpki-request-routes.ts), with
+ * `app.request()` against the real verifier's JPKI link sessions: a relying party whose reader key the
+ * sandbox reader CA certified opens a user-authentication or a signature session and gets a
+ * `mynakit-jpki://` link; the phone page's scan screen sends the link to the JPKI consent screen, which
+ * shows who asks, why, which secret, and the document to sign; after the PIN, the biometric or the signature
+ * password the answer goes to the verifier, whose GET /sessions/{id}/jpki-result reads valid. Refusals show
+ * their stable code: a wrong PIN with the tries left (nothing sent), an untrusted reader, an expired request,
+ * a response_uri on another host, a locked signature password.
+ */
+import { generateKeyPairSync } from 'node:crypto';
+import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
+import {
+  createReaderAuthCertificateWithSigner,
+  JPKI_REQUEST_MEDIA_TYPE,
+  signJpkiRequestObject,
+} from '@mynakit/oid4vp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The verifier's own app and test helpers: the session flow is the verifier's, not a stand-in for it.
+import { createVerifierApp } from '../../verifier/src/app.js';
+import type { VerifierStore } from '../../verifier/src/store/index.js';
+import { type TestClock, testClock } from '../../verifier/test/helpers/issuer-and-phone.js';
+import {
+  AUTH_PIN,
+  type JpkiIssuerAndPhone,
+  jpkiIssuerAndPhone,
+  SIGNATURE_PASSWORD,
+} from '../../verifier/test/helpers/jpki-issuer-and-phone.js';
+import { certifyReaderKey } from '../../verifier/test/helpers/reader-key-party.js';
+import { ADMIN, DECLARED, verifierStore } from '../../verifier/test/helpers/verifier-fixture.js';
+import { createWalletApp, type WalletDevice } from '../src/index.js';
+
+const START = new Date('2026-12-02T03:00:00Z');
+const DAY = 86_400_000;
+const BANK_HOST = 'verifier.bank.example';
+/** A party with a trusted reader certificate for its own host that asks the answer to go elsewhere. */
+const ROGUE_HOST = 'rogue.example';
+const APPLICATION = '普通預金口座開設申込書\n申込日: 2026年12月2日\n取引の目的: 生計費決済';
+
+const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+interface Created {
+  sessionId: string;
+  walletUrl?: string;
+  expiresAt: string;
+}
+
+describe('the phone page answers a JPKI request by link or QR code', () => {
+  let clock: TestClock;
+  let env: JpkiIssuerAndPhone;
+  let store: VerifierStore;
+  let removeStore: () => Promise<void>;
+  let verifier: ReturnType<typeof createVerifierApp>;
+  let bankKey: string;
+  /** The phone, trusting the sandbox reader CA. */
+  let phone: WalletDevice;
+  let wallet: ReturnType<typeof createWalletApp>;
+  /** The same phone in a wallet that trusts no reader root. */
+  let untrusting: ReturnType<typeof createWalletApp>;
+  const lines: string[] = [];
+  const rogue = new Map<string, string>();
+  const rogueAnswers: string[] = [];
+  const operator = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
+
+  /** The phone's network: the bank's verifier app, or the rogue host. */
+  const phoneFetch = async (url: string, init?: RequestInit): Promise<Response> => {
+    const u = new URL(url);
+    if (u.hostname === BANK_HOST) return verifier.request(url, init);
+    if (u.hostname === ROGUE_HOST) {
+      if (init?.method === 'POST') {
+        rogueAnswers.push(String(init.body));
+        return Response.json({});
+      }
+      const jws = rogue.get(u.pathname);
+      return jws === undefined
+        ? new Response(null, { status: 404 })
+        : new Response(jws, { headers: { 'content-type': JPKI_REQUEST_MEDIA_TYPE } });
+    }
+    throw new TypeError('no such host');
+  };
+
+  beforeAll(async () => {
+    clock = testClock(START);
+    env = await jpkiIssuerAndPhone(clock, 'sandbox-ordinary-female');
+    ({ store, remove: removeStore } = await verifierStore());
+    verifier = createVerifierApp({
+      store,
+      config: {
+        origin: `https://${BANK_HOST}`,
+        adminToken: ADMIN,
+        jpkiPolicies: SANDBOX_JPKI_POLICY_CONFIG,
+        readerKeyEncryptionKey: new Uint8Array(32).fill(3),
+        sessionKeyEncryptionKey: new Uint8Array(32).fill(4),
+      },
+      clock: clock.read,
+      writerId: 'wallet-jpki-link-writer',
+      jpkiStatus: { origins: [env.origin] },
+    });
+    const res = await verifier.request('/relying-parties', {
+      method: 'POST',
+      headers: operator,
+      body: JSON.stringify({
+        name: 'サンドボックス銀行',
+        clientId: `x509_san_dns:${BANK_HOST}`,
+        law: 'hanshu',
+        isSignatureVerifier: true,
+        trustAnchors: env.jpkiAnchors.map(b64),
+        verificationProgram: { name: 'mynakit', version: '0.1.0', certified: true },
+      }),
+    });
+    expect(res.status).toBe(201);
+    const bank = (await res.json()) as { relyingParty: { id: string }; apiKey: { apiKey: string } };
+    bankKey = bank.apiKey.apiKey;
+    await certifyReaderKey(verifier, {
+      relyingPartyId: bank.relyingParty.id,
+      operator,
+      ca: env.issuer.deps.hierarchy.reader.root,
+      notBefore: new Date(START.getTime() - DAY),
+      notAfter: new Date(START.getTime() + 90 * DAY),
+    });
+    phone = { ...env.phone, readerTrustAnchors: [env.issuer.deps.hierarchy.reader.root.der] };
+    wallet = createWalletApp({ phones: [phone], verifierFetch: phoneFetch, log: (l) => lines.push(l) });
+    untrusting = createWalletApp({ phones: [env.phone], verifierFetch: phoneFetch });
+  }, 180_000);
+  afterAll(async () => {
+    await removeStore?.();
+    await env?.close();
+  });
+
+  async function open(kind: 'authentication' | 'signature'): Promise<Created & { walletUrl: string }> {
+    const res = await verifier.request(
+      kind === 'authentication' ? '/sessions/jpki-authentication' : '/sessions/jpki-signature',
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${bankKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(
+          kind === 'authentication'
+            ? { purpose: 'log-in' }
+            : { purpose: 'account-opening', text: APPLICATION, ...DECLARED },
+        ),
+      },
+    );
+    expect(res.status).toBe(201);
+    const created = (await res.json()) as Created;
+    expect(created.walletUrl).toMatch(/^mynakit-jpki:\/\/\?/);
+    return created as Created & { walletUrl: string };
+  }
+  const resultOf = (id: string) =>
+    verifier.request(`/sessions/${id}/jpki-result`, { headers: { authorization: `Bearer ${bankKey}` } });
+
+  /** The scan screen with a link: where it sends the phone. */
+  async function scan(app: ReturnType<typeof createWalletApp>, link: string): Promise<string> {
+    const res = await app.request(`/phones/${phone.id}/openid4vp?url=${encodeURIComponent(link)}`);
+    expect(res.status).toBe(303);
+    return res.headers.get('location') as string;
+  }
+  const consent = (app: ReturnType<typeof createWalletApp>, link: string) =>
+    app.request(`/phones/${phone.id}/jpki-request?url=${encodeURIComponent(link)}`);
+  const approve = (fields: [string, string][], app = wallet) =>
+    app.request(`/phones/${phone.id}/jpki-request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const history = () => phone.store.presentations.list(phone.id);
+
+  it('a user authentication by link: the scan screen sends it to the consent screen, the PIN answers, the verifier reads valid', async () => {
+    const s = await open('authentication');
+    // The one scan screen dispatches by scheme; the JPKI screen sits next to it (a relative location).
+    const location = await scan(wallet, s.walletUrl);
+    expect(location).toBe(`jpki-request?url=${encodeURIComponent(s.walletUrl)}`);
+    const res = await consent(wallet, s.walletUrl);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const page = await res.text();
+    expect(page).toContain('data-request-type="jpki-user-authentication"');
+    expect(page).toContain('data-reader="verified"');
+    expect(page).toMatch(/data-reader-subject>[^<]*サンドボックス銀行/);
+    expect(page).toContain(`<code data-client-id>x509_san_dns:${BANK_HOST}</code>`);
+    expect(page).toContain('data-client-name>サンドボックス銀行<');
+    expect(page).toContain('data-purpose="log-in"');
+    expect(page).toContain(`<code data-response-host>${BANK_HOST}</code>`);
+    // The PIN pad and the biometric; no password field, no document.
+    expect(page).toContain('name="pin" inputmode="numeric" pattern="[0-9]{4}"');
+    expect(page).toContain('name="biometric" value="matched"');
+    expect(page).not.toContain('name="password"');
+    expect(page).not.toContain('data-document');
+    expect(page).toContain('data-remaining-tries="3"');
+    expect((await resultOf(s.sessionId)).status).toBe(409);
+
+    const before = (await history()).length;
+    const sent = await approve([
+      ['url', s.walletUrl],
+      ['pin', AUTH_PIN],
+    ]);
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toContain('data-sent="jpki-user-authentication"');
+    expect(await history()).toHaveLength(before + 1);
+    const result = (await (await resultOf(s.sessionId)).json()) as {
+      verdict: string;
+      checks: { id: string; status: string }[];
+    };
+    expect(result.verdict).toBe('valid');
+    expect(result.checks.find((c) => c.id === 'auth.signature')?.status).toBe('passed');
+    // The log names route patterns only: never the link, the PIN or the session.
+    expect(lines.some((l) => l.includes('/phones/:id/jpki-request'))).toBe(true);
+    for (const l of lines) {
+      expect(l).not.toContain(AUTH_PIN);
+      expect(l).not.toContain(s.sessionId);
+      expect(l).not.toContain('mynakit-jpki');
+    }
+  });
+
+  it('a user authentication also opens with the owner biometric; a failed one sends nothing', async () => {
+    const s = await open('authentication');
+    const failed = await approve([
+      ['url', s.walletUrl],
+      ['biometric', 'failed'],
+    ]);
+    expect(failed.status).toBe(401);
+    expect(await failed.text()).toContain('data-refusal="WALLET_BIOMETRIC_FAILED"');
+    expect((await resultOf(s.sessionId)).status).toBe(409);
+    const sent = await approve([
+      ['url', s.walletUrl],
+      ['biometric', 'matched'],
+    ]);
+    expect(sent.status).toBe(200);
+    expect(((await (await resultOf(s.sessionId)).json()) as { verdict: string }).verdict).toBe('valid');
+  });
+
+  it('a signature by link: the consent screen shows the document and asks the password, never a biometric', async () => {
+    const s = await open('signature');
+    const res = await consent(wallet, s.walletUrl);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('data-request-type="jpki-signature"');
+    expect(page).toContain('data-purpose="account-opening"');
+    expect(page).toContain(`<pre data-document="text"`);
+    expect(page).toContain('普通預金口座開設申込書\n申込日: 2026年12月2日');
+    const sha = Buffer.from(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(APPLICATION)),
+    ).toString('base64url');
+    expect(page).toContain(`<code data-document-sha256>${sha}</code>`);
+    expect(page).toContain('name="password" pattern="[A-Z0-9]{6,16}"');
+    expect(page).not.toContain('name="biometric"');
+    expect(page).not.toContain('name="pin"');
+
+    // The PIN or a biometric does not open the signature key: refused before anything is signed.
+    const biometric = await approve([
+      ['url', s.walletUrl],
+      ['biometric', 'matched'],
+    ]);
+    expect(biometric.status).toBe(400);
+    expect(await biometric.text()).toContain('data-refusal="WALLET_INVALID_INPUT"');
+
+    const sent = await approve([
+      ['url', s.walletUrl],
+      ['password', SIGNATURE_PASSWORD],
+    ]);
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toContain('data-sent="jpki-signature"');
+    const result = (await (await resultOf(s.sessionId)).json()) as { verdict: string };
+    expect(result.verdict).toBe('valid');
+    for (const l of lines) expect(l).not.toContain(SIGNATURE_PASSWORD);
+  });
+
+  it('a document of bytes shows its size and SHA-256; JSON clients read the summary and answer', async () => {
+    const bytes = Uint8Array.of(0x25, 0x50, 0x44, 0x46, 0xff, 0x00, 0x80);
+    const res = await verifier.request('/sessions/jpki-signature', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bankKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ purpose: 'contract', content: b64(bytes), ...DECLARED }),
+    });
+    const s = (await res.json()) as Created & { walletUrl: string };
+    const page = await (await consent(wallet, s.walletUrl)).text();
+    expect(page).toContain('data-document="binary"');
+    expect(page).toContain(`<span data-document-size>${bytes.length}</span>`);
+    const summary = (await (
+      await wallet.request(`/phones/${phone.id}/jpki-request?url=${encodeURIComponent(s.walletUrl)}`, {
+        headers: { accept: 'application/json' },
+      })
+    ).json()) as { requestType: string; secret: string; document: { size: number } };
+    expect(summary).toMatchObject({
+      requestType: 'jpki-signature',
+      secret: 'signature-password',
+      document: { size: bytes.length },
+    });
+    const answered = await wallet.request(`/phones/${phone.id}/jpki-request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: s.walletUrl, password: SIGNATURE_PASSWORD }),
+    });
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ sent: true, requestType: 'jpki-signature' });
+    expect(((await (await resultOf(s.sessionId)).json()) as { verdict: string }).verdict).toBe('valid');
+  });
+
+  it('a wrong PIN shows the consent screen again with the tries left and sends nothing', async () => {
+    const s = await open('authentication');
+    const before = (await phone.secrets.status('authPin')).remaining;
+    const wrong = await approve([
+      ['url', s.walletUrl],
+      ['pin', AUTH_PIN === '0000' ? '1111' : '0000'],
+    ]);
+    expect(wrong.status).toBe(401);
+    const page = await wrong.text();
+    expect(page).toContain('data-refusal="WALLET_SECRET_WRONG"');
+    expect(page).toContain(`data-remaining-tries="${before - 1}"`);
+    expect(page).toContain('name="pin"');
+    expect((await phone.secrets.status('authPin')).remaining).toBe(before - 1);
+    const pending = await resultOf(s.sessionId);
+    expect(pending.status).toBe(409);
+    expect(((await pending.json()) as { code: string }).code).toBe('VERIFIER_SESSION_PENDING');
+    // The right PIN then answers, and the tries come back.
+    expect(
+      (
+        await approve([
+          ['url', s.walletUrl],
+          ['pin', AUTH_PIN],
+        ])
+      ).status,
+    ).toBe(200);
+    expect((await phone.secrets.status('authPin')).remaining).toBe(before);
+  });
+
+  it('refuses a request of a reader the phone does not trust, with its code, and sends nothing', async () => {
+    const s = await open('authentication');
+    const shown = await consent(untrusting, s.walletUrl);
+    expect(shown.status).toBe(403);
+    expect(await shown.text()).toContain('data-refusal="WALLET_READER_AUTH_INVALID"');
+    const json = await untrusting.request(
+      `/phones/${phone.id}/jpki-request?url=${encodeURIComponent(s.walletUrl)}`,
+      { headers: { accept: 'application/json' } },
+    );
+    expect(json.status).toBe(403);
+    expect(((await json.json()) as { code: string }).code).toBe('WALLET_READER_AUTH_INVALID');
+    const before = (await phone.secrets.status('authPin')).remaining;
+    const answered = await approve(
+      [
+        ['url', s.walletUrl],
+        ['pin', AUTH_PIN],
+      ],
+      untrusting,
+    );
+    expect(answered.status).toBe(403);
+    expect(await answered.text()).toContain('data-refusal="WALLET_READER_AUTH_INVALID"');
+    expect((await phone.secrets.status('authPin')).remaining).toBe(before);
+    expect((await resultOf(s.sessionId)).status).toBe(409);
+  });
+
+  it('refuses an expired request and one whose response_uri is on another host', async () => {
+    const s = await open('authentication');
+    const lifetime = Date.parse(s.expiresAt) - clock.read().getTime();
+    // The request object as served, kept by a host that serves it after its end.
+    rogue.set('/late', await (await verifier.request(`/sessions/${s.sessionId}/jpki-request-object`)).text());
+    const late = `mynakit-jpki://?client_id=x509_san_dns%3A${BANK_HOST}&request_uri=${encodeURIComponent(`https://${ROGUE_HOST}/late`)}`;
+    clock.advance(lifetime + 61_000);
+    try {
+      const expired = await consent(wallet, late);
+      expect(expired.status).toBe(400);
+      expect(await expired.text()).toContain('data-refusal="WALLET_REQUEST_EXPIRED"');
+    } finally {
+      clock.advance(-(lifetime + 61_000));
+    }
+
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const ca = env.issuer.deps.hierarchy.reader.root;
+    const leaf = await createReaderAuthCertificateWithSigner({
+      subject: `C=JP, O=Rogue, CN=${ROGUE_HOST}`,
+      publicKey: key.publicKey,
+      issuer: { certificate: ca.der, signer: ca.signer },
+      notBefore: new Date(START.getTime() - DAY),
+      notAfter: new Date(START.getTime() + 90 * DAY),
+      dnsNames: [ROGUE_HOST],
+    });
+    rogue.set(
+      '/elsewhere',
+      await signJpkiRequestObject({
+        request: {
+          clientId: `x509_san_dns:${ROGUE_HOST}`,
+          purpose: 'log-in',
+          responseUri: 'https://collector.example/answers',
+          now: clock.read(),
+          requestType: 'jpki-user-authentication',
+          challenge: new Uint8Array(32).fill(9),
+        },
+        privateKey: key.privateKey,
+        certificateChain: [leaf],
+      }),
+    );
+    const elsewhere = `mynakit-jpki://?client_id=x509_san_dns%3A${ROGUE_HOST}&request_uri=${encodeURIComponent(`https://${ROGUE_HOST}/elsewhere`)}`;
+    const shown = await consent(wallet, elsewhere);
+    expect(shown.status).toBe(400);
+    expect(await shown.text()).toContain('data-refusal="WALLET_REQUEST_INVALID"');
+    const before = (await phone.secrets.status('authPin')).remaining;
+    const answered = await approve([
+      ['url', elsewhere],
+      ['pin', AUTH_PIN],
+    ]);
+    expect(answered.status).toBe(400);
+    expect(await answered.text()).toContain('data-refusal="WALLET_REQUEST_INVALID"');
+    expect((await phone.secrets.status('authPin')).remaining).toBe(before);
+    expect(rogueAnswers).toEqual([]);
+  });
+
+  it('a locked signature password shows its code on the consent screen and refuses the answer', async () => {
+    const s = await open('signature');
+    // Five wrong passwords lock the signature key (DOMAIN.md §3); each asks again with the tries left.
+    for (let left = 4; left >= 1; left--) {
+      const wrong = await approve([
+        ['url', s.walletUrl],
+        ['password', 'WRONG0'],
+      ]);
+      expect(wrong.status).toBe(401);
+      expect(await wrong.text()).toContain(`data-remaining-tries="${left}"`);
+    }
+    const last = await approve([
+      ['url', s.walletUrl],
+      ['password', 'WRONG0'],
+    ]);
+    expect(last.status).toBe(423);
+    expect(await last.text()).toContain('data-refusal="WALLET_SECRET_LOCKED"');
+    const page = await (await consent(wallet, s.walletUrl)).text();
+    expect(page).toContain('data-refusal="WALLET_SECRET_LOCKED"');
+    expect(page).not.toContain('name="password"');
+    const right = await approve([
+      ['url', s.walletUrl],
+      ['password', SIGNATURE_PASSWORD],
+    ]);
+    expect(right.status).toBe(423);
+    expect(await right.text()).toContain('data-refusal="WALLET_SECRET_LOCKED"');
+    expect((await resultOf(s.sessionId)).status).toBe(409);
+  });
+});
