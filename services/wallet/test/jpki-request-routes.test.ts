@@ -300,7 +300,7 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     const before = (await phone.secrets.status('authPin')).remaining;
     const wrong = await approve([
       ['url', s.walletUrl],
-      ['pin', AUTH_PIN === '0000' ? '1111' : '0000'],
+      ['pin', '0000'],
     ]);
     expect(wrong.status).toBe(401);
     const page = await wrong.text();
