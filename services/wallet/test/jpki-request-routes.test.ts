@@ -180,6 +180,8 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     expect(page).toContain('data-client-name>サンドボックス銀行<');
     expect(page).toContain('data-purpose="log-in"');
     expect(page).toContain(`<code data-response-host>${BANK_HOST}</code>`);
+    // Its end in Japan time (12:00 JST now).
+    expect(page).toMatch(/<time data-expires datetime="[^"]+">2026-12-02 12:\d\d JST<\/time>/);
     // The PIN pad and the biometric; no password field, no document.
     expect(page).toContain('name="pin" inputmode="numeric" pattern="[0-9]{4}"');
     expect(page).toContain('name="biometric" value="matched"');
@@ -321,6 +323,31 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
       ).status,
     ).toBe(200);
     expect((await phone.secrets.status('authPin')).remaining).toBe(before);
+  });
+
+  it('a phone switched offline reads no request and sends nothing', async () => {
+    const s = await open('authentication');
+    const toggle = (offline: boolean) =>
+      wallet.request(`/phones/${phone.id}/offline`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ offline }),
+      });
+    expect((await toggle(true)).status).toBe(200);
+    try {
+      const shown = await consent(wallet, s.walletUrl);
+      expect(shown.status).toBe(409);
+      expect(await shown.text()).toContain('data-refusal="WALLET_OFFLINE"');
+      const answered = await approve([
+        ['url', s.walletUrl],
+        ['pin', AUTH_PIN],
+      ]);
+      expect(answered.status).toBe(409);
+      expect(await answered.text()).toContain('data-refusal="WALLET_OFFLINE"');
+    } finally {
+      expect((await toggle(false)).status).toBe(200);
+    }
+    expect((await resultOf(s.sessionId)).status).toBe(409);
   });
 
   it('refuses a request of a reader the phone does not trust, with its code, and sends nothing', async () => {

@@ -52,7 +52,7 @@ body{font-family:"IPAGothic","Hiragino Sans",system-ui,sans-serif;max-width:30re
 h1{font-size:1.3rem}h2{font-size:1.05rem;margin:1rem 0 .3rem}.en,small{color:#555}.warn{color:#8a4b00}
 .screen{border:2px solid #333;border-radius:1.6rem;padding:1rem 1.2rem}code,.wrap{overflow-wrap:anywhere}
 ul.elements{list-style:none;padding-left:0}ul.elements li{margin:.2rem 0}textarea{width:100%;box-sizing:border-box}
-button{margin:.3rem .3rem .3rem 0}
+button{margin:.3rem .3rem .3rem 0}pre.document{white-space:pre-wrap;overflow-wrap:anywhere;border:1px solid #999;padding:.5rem}
 </style>
 </head>
 <body>

@@ -37,12 +37,17 @@ function hostOf(url: string): string {
   }
 }
 
+/** `at` as the holder reads it: Japan time (UTC+9, no daylight saving), to the minute. */
+function japanTime(at: Date): string {
+  return `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} JST`;
+}
+
 function documentBlock(document: NonNullable<JpkiRequestSummary['document']>): SafeHtml {
   return html`<h2>署名する文書 <span class="en">The document to be signed</span></h2>
 ${
   document.text === undefined
     ? html`<p data-document="binary">テキストではない文書 <span class="en">not text</span> (${document.mediaType}): <span data-document-size>${document.size}</span> バイト <span class="en">bytes</span></p>`
-    : html`<pre data-document="text" class="wrap" style="white-space:pre-wrap;border:1px solid #999;padding:.5rem">${document.text}</pre>`
+    : html`<pre data-document="text" class="document">${document.text}</pre>`
 }
 <p><small>SHA-256: <code data-document-sha256>${document.sha256}</code></small></p>`;
 }
@@ -118,7 +123,7 @@ ${
 <h2>目的 <span class="en">Why</span></h2>
 <p data-purpose="${summary.purpose}">${PURPOSE_NAMES.get(summary.purpose) ?? summary.purpose}</p>
 ${summary.document === undefined ? '' : documentBlock(summary.document)}
-<p><small>送信先 <span class="en">the answer goes to</span>: <code data-response-host>${hostOf(summary.responseUri)}</code> · 期限 <span class="en">until</span> <time data-expires>${summary.expiresAt.toISOString()}</time></small></p>
+<p><small>送信先 <span class="en">the answer goes to</span>: <code data-response-host>${hostOf(summary.responseUri)}</code> · 期限 <span class="en">until</span> <time data-expires datetime="${summary.expiresAt.toISOString()}">${japanTime(summary.expiresAt)}</time></small></p>
 ${secretForms(walletUrl, summary, state)}
 <p><a href="../../">送らずに戻る / back without sending</a></p>`,
   );
