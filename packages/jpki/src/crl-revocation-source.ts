@@ -15,9 +15,14 @@ import type { RevocationAnswer, RevocationSource } from './revocation-source.js'
 export function crlRevocationSource(
   crlDer: Uint8Array,
   label = 'CRL',
-  options: { readonly allowSha1?: boolean } = {},
+  options: {
+    readonly allowSha1?: boolean;
+    /** Tolerance for thisUpdate / nextUpdate against `now`, in seconds (default 0; @mynakit/pki verifyCrl). */
+    readonly clockToleranceSeconds?: number;
+  } = {},
 ): RevocationSource {
   const allowSha1 = options.allowSha1 === true;
+  const tolerance = options.clockToleranceSeconds;
   let crl: Crl | undefined;
   let malformed: string | undefined;
   try {
@@ -37,6 +42,7 @@ export function crlRevocationSource(
         issuerCertificate: issuer,
         now,
         ...(allowSha1 ? { allowSha1 } : {}),
+        ...(tolerance === undefined ? {} : { clockToleranceSeconds: tolerance }),
       });
       if (r.status === 'revoked') {
         return revocationAnswer('CRL', source, 'revoked', r.detail, r);

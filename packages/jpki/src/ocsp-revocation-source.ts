@@ -26,6 +26,8 @@ export function ocspRevocationSource(
     nonce?: Uint8Array;
     /** Accept a SHA-1 signed response (default false: refused, as by @mynakit/pki). */
     allowSha1?: boolean;
+    /** Tolerance for thisUpdate / nextUpdate against `now`, in seconds (default 0; @mynakit/pki). */
+    clockToleranceSeconds?: number;
   } = {},
 ): RevocationSource {
   const label = options.label ?? 'OCSP';
@@ -41,6 +43,8 @@ export function ocspRevocationSource(
       if (options.trustedResponders !== undefined) opts.trustedResponders = options.trustedResponders;
       if (options.nonce !== undefined) opts.nonce = options.nonce;
       if (options.allowSha1 === true) opts.allowSha1 = true;
+      if (options.clockToleranceSeconds !== undefined)
+        opts.clockToleranceSeconds = options.clockToleranceSeconds;
       const v = verifyOcspResponse(responseDer, opts);
       const window =
         v.thisUpdate !== undefined

@@ -131,6 +131,13 @@ describe('CRL partitions by municipality', () => {
     const garbage = crlRevocationSource(new Uint8Array([1, 2, 3]));
     expect((await garbage.check(tsukuba, ca, NOW)).status).toBe('unusable');
   });
+
+  it('passes a clock tolerance to the CRL check: a CRL a second past nextUpdate is good within a minute of it', async () => {
+    const der = partitionCrl('Tsukuba-shi', [], { nextUpdate: new Date(NOW.getTime() - 1000) });
+    expect((await crlRevocationSource(der).check(tsukuba, ca, NOW)).status).toBe('unusable');
+    const tolerant = crlRevocationSource(der, 'CRL', { clockToleranceSeconds: 60 });
+    expect((await tolerant.check(tsukuba, ca, NOW)).status).toBe('good');
+  });
 });
 
 describe('combining revocation sources (one status.revocation check)', () => {

@@ -440,6 +440,12 @@ export interface VerifyCrlOptions extends SignaturePolicy {
   readonly now: Date;
   /** The certificate whose status is wanted: enables the scope check against the CRL's IDP. */
   readonly certificate?: Certificate;
+  /**
+   * Tolerance for thisUpdate / nextUpdate against `now`, in seconds (default 0), as for OCSP responses: a
+   * CRL fetched just after the verifier fixed `now`, or signed by a CA whose clock runs slightly ahead, is
+   * not from the future in any sense that matters.
+   */
+  readonly clockToleranceSeconds?: number;
 }
 
 export interface CrlVerification {
@@ -581,8 +587,9 @@ export function verifyCrl(input: Crl | Uint8Array, opts: VerifyCrlOptions): CrlV
     );
 
   const now = opts.now.getTime();
+  const tolerance = Math.max(0, opts.clockToleranceSeconds ?? 0) * 1000;
   let freshness: CrlStatus = 'current';
-  if (now < crl.thisUpdate.getTime()) {
+  if (now + tolerance < crl.thisUpdate.getTime()) {
     freshness = 'not_yet_valid';
     checks.push(
       check('crl.freshness', 'undetermined', `thisUpdate ${crl.thisUpdate.toISOString()} is after now`),
@@ -590,7 +597,7 @@ export function verifyCrl(input: Crl | Uint8Array, opts: VerifyCrlOptions): CrlV
   } else if (crl.nextUpdate === undefined) {
     freshness = 'stale';
     checks.push(check('crl.freshness', 'undetermined', 'no nextUpdate: freshness cannot be judged'));
-  } else if (now > crl.nextUpdate.getTime()) {
+  } else if (now - tolerance > crl.nextUpdate.getTime()) {
     freshness = 'stale';
     checks.push(
       check('crl.freshness', 'undetermined', `stale: nextUpdate ${crl.nextUpdate.toISOString()} has passed`),
@@ -632,7 +639,13 @@ export interface CrlCertificateStatus {
  */
 export function checkCertificateAgainstCrl(
   crl: Crl | Uint8Array,
-  opts: { certificate: Certificate; issuerCertificate: Certificate; now: Date } & SignaturePolicy,
+  opts: {
+    certificate: Certificate;
+    issuerCertificate: Certificate;
+    now: Date;
+    /** As VerifyCrlOptions.clockToleranceSeconds. */
+    clockToleranceSeconds?: number;
+  } & SignaturePolicy,
 ): CrlCertificateStatus {
   const v = verifyCrl(crl, opts);
   const checks = [...v.checks];

@@ -244,6 +244,23 @@ describe('verifyCrl', () => {
     ).toBe('not_yet_valid');
   });
 
+  it('a clock tolerance widens the window by that many seconds at both ends, and no further', () => {
+    const at = (ms: number, tolerance?: number) =>
+      verifyCrl(crlWith(), {
+        issuerCertificate: ca.cert,
+        now: new Date(ms),
+        ...(tolerance === undefined ? {} : { clockToleranceSeconds: tolerance }),
+      }).status;
+    // A CRL signed a second after the verifier fixed its time.
+    expect(at(THIS.getTime() - 1000)).toBe('not_yet_valid');
+    expect(at(THIS.getTime() - 1000, 60)).toBe('current');
+    expect(at(THIS.getTime() - 61_000, 60)).toBe('not_yet_valid');
+    expect(at(NEXT.getTime() + 1000, 60)).toBe('current');
+    expect(at(NEXT.getTime() + 61_000, 60)).toBe('stale');
+    // A negative tolerance is no tolerance.
+    expect(at(THIS.getTime() - 1000, -60)).toBe('not_yet_valid');
+  });
+
   it('another CA with the same name: issuer key mismatch and bad signature', () => {
     const other = root('C=JP, O=JPKI, OU=JPKI for user authentication', {
       keys: keysFor('crl-other', 'RSA-2048'),

@@ -39,6 +39,14 @@ export const MAX_OCSP_RESPONSE_BYTES = 64 * 1024;
 export const MAX_CRL_BYTES = 8 * 1024 * 1024;
 /** Default time allowed for one fetch, ms. */
 export const DEFAULT_JPKI_STATUS_TIMEOUT_MS = 5_000;
+/**
+ * How far a status document's thisUpdate may lie after the verification time, and its nextUpdate before it,
+ * in seconds. The verification time is fixed when the answer arrives and the OCSP response or CRL is fetched
+ * afterwards — a responder signing "now" one second later, or running a few seconds ahead, produced a
+ * thisUpdate "in the future" and an undetermined status. A minute covers that and ordinary clock drift
+ * between hosts; OpenSSL allows five minutes for OCSP by default.
+ */
+export const STATUS_CLOCK_TOLERANCE_SECONDS = 60;
 /** At most this many responders and CRLs are asked for one certificate. */
 const MAX_ATTEMPTS = 6;
 /** At most this many entries of a CRL index are read. */
@@ -214,11 +222,11 @@ export function jpkiStatusSource(
           attempts.push({ url, outcome: e instanceof FetchFailure ? e.message : 'failed' });
           continue;
         }
-        const answer = await ocspRevocationSource(der, { label: `OCSP ${url}`, nonce }).check(
-          certificate,
-          issuer,
-          now,
-        );
+        const answer = await ocspRevocationSource(der, {
+          label: `OCSP ${url}`,
+          nonce,
+          clockToleranceSeconds: STATUS_CLOCK_TOLERANCE_SECONDS,
+        }).check(certificate, issuer, now);
         attempts.push({ url, outcome: answer.status });
         last = { answer, url, kind: 'OCSP' };
         if (answer.status !== 'unusable') return finish(answer, 'OCSP', url);
@@ -252,7 +260,9 @@ export function jpkiStatusSource(
           attempts.push({ url, outcome: e instanceof FetchFailure ? e.message : 'failed' });
           continue;
         }
-        const answer = await crlRevocationSource(der, `CRL ${url}`).check(certificate, issuer, now);
+        const answer = await crlRevocationSource(der, `CRL ${url}`, {
+          clockToleranceSeconds: STATUS_CLOCK_TOLERANCE_SECONDS,
+        }).check(certificate, issuer, now);
         attempts.push({ url, outcome: answer.status });
         last = { answer, url, kind: 'CRL' };
         if (answer.status !== 'unusable') return finish(answer, 'CRL', url);
