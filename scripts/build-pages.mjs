@@ -15,29 +15,43 @@ import { fileURLToPath } from 'node:url';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const SELF = fileURLToPath(import.meta.url);
 
+/**
+ * Folders whose every sub-folder with an `index.html` is a page of one service, found when this script
+ * runs (a new page needs no entry here). `shared` holds what the folder's pages import in common: a
+ * change there makes every one of them stale.
+ */
+export const PAGE_FOLDERS = [
+  { service: 'apps/sandbox', folder: 'apps/sandbox/pages' },
+  { service: 'services/wallet', folder: 'services/wallet/pages' },
+];
+
+/** The pages under one of PAGE_FOLDERS, by name. */
+function pagesIn({ service, folder }) {
+  let entries;
+  try {
+    entries = readdirSync(resolve(REPO, folder), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const sharedDir = `${folder}/shared`;
+  const hasShared = entries.some((e) => e.isDirectory() && e.name === 'shared');
+  return entries
+    .filter((e) => e.isDirectory() && e.name !== 'shared')
+    .filter((e) => mtimeOf(resolve(REPO, folder, e.name, 'index.html')) !== undefined)
+    .map((e) => e.name)
+    .sort()
+    .map((name) => ({
+      name,
+      service,
+      root: `${folder}/${name}`,
+      ...(hasShared ? { also: [sharedDir] } : {}),
+    }));
+}
+
 /** Every page the repository has: its name, the service that serves it, its Vite root (from the repository). */
 export const PAGES = [
   { name: 'console', service: 'services/issuer', root: 'services/issuer/console' },
-  // The sandbox's pages also import what they share from apps/sandbox/pages/shared (`also`: a change there
-  // makes them stale too).
-  {
-    name: 'auditor',
-    service: 'apps/sandbox',
-    root: 'apps/sandbox/pages/auditor',
-    also: ['apps/sandbox/pages/shared'],
-  },
-  {
-    name: 'portal',
-    service: 'apps/sandbox',
-    root: 'apps/sandbox/pages/portal',
-    also: ['apps/sandbox/pages/shared'],
-  },
-  {
-    name: 'carrier',
-    service: 'apps/sandbox',
-    root: 'apps/sandbox/pages/carrier',
-    also: ['apps/sandbox/pages/shared'],
-  },
+  ...PAGE_FOLDERS.flatMap(pagesIn),
 ];
 
 /**
