@@ -80,10 +80,12 @@ export function toP256PrivateJwk(input: P256PrivateKeyInput): P256PrivateJwk {
     if (input instanceof Uint8Array) {
       if (input.length !== 32)
         throw new Oid4vpError('KEY_INVALID', 'a P-256 private scalar must be 32 bytes');
+      // ECDH.setPrivateKey refuses a scalar outside [1, n-1] and computes the point from it, so the result
+      // needs no second check.
       const ecdh = createECDH('prime256v1');
       ecdh.setPrivateKey(input);
       const point = new Uint8Array(ecdh.getPublicKey());
-      jwk = {
+      return {
         kty: 'EC',
         crv: 'P-256',
         x: bytesToBase64url(point.subarray(1, 33)),

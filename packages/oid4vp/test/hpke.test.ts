@@ -1,3 +1,4 @@
+import { Aes128Gcm, CipherSuite, DhkemP256HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { describe, expect, it } from 'vitest';
 import { hpkeOpen, hpkeSeal } from '../src/hpke.js';
 import * as rfc from './helpers/rfc9180.js';
@@ -120,4 +121,103 @@ describe('RFC 9180 A.3.1 (DHKEM(P-256, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, b
       hex(pt),
     );
   });
+
+  describe('against @hpke/core (a third implementation, on WebCrypto)', () => {
+    const suite = new CipherSuite({
+      kem: new DhkemP256HkdfSha256(),
+      kdf: new HkdfSha256(),
+      aead: new Aes128Gcm(),
+    });
+    const ab = (b: Uint8Array): ArrayBuffer => new Uint8Array(b).buffer;
+    const info = new TextEncoder().encode('a SessionTranscript would go here');
+    const pt = new TextEncoder().encode('a DeviceResponse would go here');
+
+    it('opens what @hpke/core seals, with and without aad', async () => {
+      const pkR = await suite.kem.importKey('raw', ab(unhex(v.pkRm)), true);
+      for (const aad of [new Uint8Array(0), unhex('0102')]) {
+        const sender = await suite.createSenderContext({ recipientPublicKey: pkR, info: ab(info) });
+        const ct = new Uint8Array(await sender.seal(ab(pt), ab(aad)));
+        const opened = await hpkeOpen({
+          recipientPrivateKey: unhex(v.skRm),
+          enc: new Uint8Array(sender.enc),
+          info,
+          aad,
+          ciphertext: ct,
+        });
+        expect(hex(opened)).toBe(hex(pt));
+      }
+    });
+
+    it('seals what @hpke/core opens', async () => {
+      const sealed = await hpkeSeal({ recipientPublicKey: unhex(v.pkRm), info, plaintext: pt });
+      const { privateKey } = await suite.kem.deriveKeyPair(ab(unhex(v.ikmR)));
+      const recipient = await suite.createRecipientContext({
+        recipientKey: privateKey,
+        enc: ab(sealed.enc),
+        info: ab(info),
+      });
+      expect(hex(new Uint8Array(await recipient.open(ab(sealed.ciphertext))))).toBe(hex(pt));
+    });
+  });
+
+  it('refuses an enc off the curve, a truncated ciphertext and a flipped tag bit with HPKE_OPEN_FAILED', async () => {
+    const first = v.encryptions[0]!;
+    const base = {
+      recipientPrivateKey: unhex(v.skRm),
+      enc: unhex(v.enc),
+      info: unhex(v.info),
+      aad: unhex(first.aad),
+      ciphertext: unhex(first.ct),
+    };
+    const offCurve = unhex(v.enc);
+    offCurve[64] = (offCurve[64] as number) ^ 1;
+    await expect(hpkeOpen({ ...base, enc: offCurve })).rejects.toMatchObject({ code: 'HPKE_OPEN_FAILED' });
+    await expect(hpkeOpen({ ...base, ciphertext: unhex(first.ct).subarray(0, 15) })).rejects.toMatchObject({
+      code: 'HPKE_OPEN_FAILED',
+    });
+    const flipped = unhex(first.ct);
+    flipped[flipped.length - 1] = (flipped[flipped.length - 1] as number) ^ 0x80;
+    await expect(hpkeOpen({ ...base, ciphertext: flipped })).rejects.toMatchObject({
+      code: 'HPKE_OPEN_FAILED',
+    });
+  });
+
+  it('refuses a recipient key that is not a P-256 scalar, and a JWK whose point is not its d’s, with KEY_INVALID', async () => {
+    const first = v.encryptions[0]!;
+    const base = {
+      enc: unhex(v.enc),
+      info: unhex(v.info),
+      aad: unhex(first.aad),
+      ciphertext: unhex(first.ct),
+    };
+    await expect(hpkeOpen({ ...base, recipientPrivateKey: new Uint8Array(32) })).rejects.toMatchObject({
+      code: 'KEY_INVALID',
+    });
+    await expect(
+      hpkeOpen({ ...base, recipientPrivateKey: new Uint8Array(31).fill(1) }),
+    ).rejects.toMatchObject({
+      code: 'KEY_INVALID',
+    });
+    const pkE = unhex(v.pkEm);
+    const b64u = (b: Uint8Array) => Buffer.from(b).toString('base64url');
+    const mismatched = {
+      kty: 'EC',
+      crv: 'P-256',
+      d: b64u(unhex(v.skRm)),
+      x: b64u(pkE.subarray(1, 33)),
+      y: b64u(pkE.subarray(33)),
+    };
+    await expect(hpkeOpen({ ...base, recipientPrivateKey: mismatched })).rejects.toMatchObject({
+      code: 'KEY_INVALID',
+    });
+    await expect(
+      hpkeSeal({
+        recipientPublicKey: pkE.map((b, i) => (i === 64 ? b ^ 1 : b)),
+        info: base.info,
+        plaintext: pt0,
+      }),
+    ).rejects.toMatchObject({ code: 'KEY_INVALID' });
+  });
 });
+
+const pt0 = new Uint8Array([1, 2, 3]);

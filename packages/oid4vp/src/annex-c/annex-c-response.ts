@@ -124,7 +124,8 @@ export async function decryptAnnexCResponse(
   const parts = parseEncryptedResponse(input.response);
   const t = annexCSessionTranscript(input.encryptionInfoB64, input.origin);
   const deviceResponse = await hpkeOpen({
-    recipientPrivateKey: key,
+    // The scalar: the key is already checked, and HPKE needs nothing else of it.
+    recipientPrivateKey: base64urlToBytes(key.d),
     enc: parts.enc,
     info: t.sessionTranscript,
     ciphertext: parts.cipherText,

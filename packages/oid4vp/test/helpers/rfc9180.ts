@@ -1,8 +1,8 @@
 /**
  * An independent RFC 9180 implementation for the tests, written from the RFC text with node:crypto
  * primitives only (ECDH P-256, HMAC-SHA-256, AES-128-GCM): mode_base, DHKEM(P-256, HKDF-SHA256),
- * HKDF-SHA256, AES-128-GCM. It shares no code with src/hpke.ts (which wraps @hpke/core), so agreement
- * between the two is evidence of interoperability, not of a round trip through one codebase.
+ * HKDF-SHA256, AES-128-GCM. It shares no code with src/hpke.ts, so agreement between the two (and with
+ * @hpke/core, the third) is evidence of interoperability, not of a round trip through one codebase.
  */
 import { createCipheriv, createDecipheriv, createECDH, createHmac } from 'node:crypto';
 

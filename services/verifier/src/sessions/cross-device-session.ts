@@ -26,6 +26,7 @@
  */
 import {
   buildRequestUriInvocation,
+  toP256PrivateJwk,
   validateAuthorizationRequest,
   verifyOpenId4VpResponse,
 } from '@mynakit/oid4vp';
@@ -240,7 +241,7 @@ export async function verifyCrossDeviceResponse(
       // No origin: direct_post.jwt makes the OpenID4VPHandover transcript of the request as sent.
       const verified = await verifyOpenId4VpResponse(
         { ...form },
-        { request, encryptionPrivateKey: key.export({ format: 'jwk' }) },
+        { request, encryptionPrivateKey: toP256PrivateJwk(key) },
         {
           mdoc: { trustAnchors, now, statusChecker },
           nonceStore: claimedNonce(request.nonce),

@@ -25,20 +25,22 @@
  * When the policy says retry, the session is given back and VERIFIER_REVOCATION_UNAVAILABLE is thrown; no
  * record is written. Problems and checks never carry personal data.
  */
+
+import { type KycMethodResult, kycMethodFor } from '@mynakit/kyc';
 import { JP_MNC_DOCTYPE, MY_NUMBER_ELEMENT, type VerifiedDocument } from '@mynakit/mdoc';
-import { kycMethodFor, type KycMethodResult } from '@mynakit/kyc';
-import type { Kysely } from 'kysely';
 import {
   ANNEX_C_PROTOCOL,
   annexCNonceKey,
   type NonceStore,
   type Oid4vpErrorCode,
   type PresentationVerification,
+  toP256PrivateJwk,
   validateAuthorizationRequest,
   verifyAnnexCResponse,
   verifyOpenId4VpResponse,
 } from '@mynakit/oid4vp';
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
+import type { Kysely } from 'kysely';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError, type VerifierErrorCode } from '../errors.js';
 import type { JsonValue } from '../records/canonical-json.js';
@@ -48,8 +50,8 @@ import type { StatusListCache } from '../revocation/status-list-cache.js';
 import { OPENID4VP_SIGNED_PROTOCOL, openid4vpKeyAad } from '../sessions/create-session.js';
 import { openSessionKey } from '../sessions/session-key.js';
 import { SessionRepository, type VerificationSession } from '../sessions/session-repository.js';
-import type { VerifierDatabase } from '../store/schema.js';
 import type { RpCaller } from '../store/relying-party-repository.js';
+import type { VerifierDatabase } from '../store/schema.js';
 import {
   disclosedElementsJson,
   disclosedIdentifiers,
@@ -210,7 +212,7 @@ async function verifyDcApiChannel(
     );
     const verified = await verifyOpenId4VpResponse(
       submitted.data,
-      { request, origin: session.origin, encryptionPrivateKey: encryptionKey.export({ format: 'jwk' }) },
+      { request, origin: session.origin, encryptionPrivateKey: toP256PrivateJwk(encryptionKey) },
       {
         mdoc: { trustAnchors, now, statusChecker },
         nonceStore: context.claimedNonce(request.nonce),
