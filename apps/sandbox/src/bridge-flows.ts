@@ -1,6 +1,6 @@
 /**
  * What the sandbox's relying parties share when a phone emulator answers through the labelled bridge
- * (bank-pages.ts, jpki-bank-pages.ts, clinic-pages.ts, carrier-pages.ts, portal-pages.ts):
+ * (bank-pages.ts, jpki-bank-pages.ts, carrier-pages.ts, portal-pages.ts, clinic-pages.ts):
  *
  * - the card-substitute record over the Annex C session flow (ISO/IEC 18013-5 Annex C through the DC API's
  *   `org-iso-mdoc` request): open a verifier session for the relying party, let the chosen phone present
@@ -8,22 +8,15 @@
  *   send the answer to the verifier and read its report (the clinic's face check reads the phone over
  *   ISO/IEC 18013-5 proximity instead: proximity-read.ts);
  * - the JPKI signature over a text (`signWithJpki` after the signature password, DOMAIN.md §3);
- * - the JPKI user authentication over the verifier's challenge (`authenticateWithJpki` after the auth PIN
- *   on Android or the biometric on iPhone, DOMAIN.md §3);
+ * - the auth PIN's format (the JPKI user authentication itself runs in portal-pages.ts and clinic-pages.ts,
+ *   `authenticateWithJpki` after the auth PIN on Android or the biometric on iPhone, DOMAIN.md §3);
  * - the identity table of a verified record, and the pages saying why a phone refused (its stable code and
  *   the tries left).
  *
  * The relying party's API key stays in `api` (jpki-page-parts.ts `verifierCall`), on the server.
  */
 import { html, type SafeHtml } from '@mynakit/page-html';
-import {
-  authenticateWithJpki,
-  presentAnnexC,
-  signWithJpki,
-  type UserAuthentication,
-  type WalletDevice,
-  WalletError,
-} from '@mynakit/wallet';
+import { presentAnnexC, signWithJpki, type WalletDevice, WalletError } from '@mynakit/wallet';
 import { type JpkiAnswer, refusalPage } from './jpki-page-parts.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -195,60 +188,6 @@ export function signatureRefusal(e: WalletError, title: string, back: string): R
   };
 }
 
-/** What the phone's refusal to authenticate says on the page, and the HTTP status. */
-export function authenticationRefusal(e: WalletError, title: string, back: string): Refusal {
-  const tries = String(e.remainingTries ?? '?');
-  if (e.code === 'WALLET_SECRET_WRONG')
-    return {
-      status: 401,
-      page: refusalPage(
-        title,
-        html`暗証番号が違います。電話が数えています — 残り <strong data-remaining-tries="${String(e.remainingTries ?? '')}">${tries}</strong> 回 <span class="en">wrong auth PIN; the phone counts it — ${tries} tries left</span>`,
-        e.code,
-        back,
-      ),
-    };
-  if (e.code === 'WALLET_SECRET_LOCKED')
-    return {
-      status: 423,
-      page: refusalPage(
-        title,
-        html`利用者証明用暗証番号がロックされています。市区町村の窓口で解除が必要です <span class="en">the auth PIN is locked; the holder must have it reset</span>`,
-        e.code,
-        back,
-      ),
-    };
-  if (e.code === 'WALLET_BIOMETRIC_FAILED')
-    return {
-      status: 401,
-      page: refusalPage(
-        title,
-        html`生体認証が一致しませんでした <span class="en">the biometric did not match</span>`,
-        e.code,
-        back,
-      ),
-    };
-  if (e.code === 'WALLET_NOT_FOUND')
-    return {
-      status: 409,
-      page: refusalPage(
-        title,
-        html`この電話には有効な利用者証明用電子証明書がありません <span class="en">this phone holds no user-authentication certificate in force</span>`,
-        e.code,
-        back,
-      ),
-    };
-  return {
-    status: 400,
-    page: refusalPage(
-      title,
-      html`この電話は応答できませんでした <span class="en">the phone could not answer</span>`,
-      e.code,
-      back,
-    ),
-  };
-}
-
 function sessionRefusal(title: string, code: string | undefined, back: string): Refusal {
   return {
     status: 502,
@@ -322,86 +261,5 @@ export async function signThroughBridge(options: {
     ok: verified.ok,
     answer: (await verified.json()) as JpkiAnswer,
     sessionId: session.sessionId,
-  };
-}
-
-/**
- * How the phone unlocks its user-authentication key, read from the form: the auth PIN typed on the page
- * (Android; a PIN of the wrong shape costs no try) or the phone's biometric (iPhone).
- */
-export function userAuthenticationFrom(
-  phone: WalletDevice,
-  form: URLSearchParams,
-  title: string,
-  back: string,
-): UserAuthentication | Refusal {
-  if (phone.family !== 'android')
-    return { method: 'biometric', matched: form.get('biometric') === 'matched' };
-  const pin = form.get('pin') ?? '';
-  if (AUTH_PIN.test(pin)) return { method: 'pin', value: pin };
-  return {
-    status: 400,
-    page: refusalPage(
-      title,
-      html`暗証番号は数字4桁です <span class="en">the auth PIN is 4 digits</span>`,
-      'pin-format',
-      back,
-    ),
-  };
-}
-
-/** The user authentication of a JPKI bridge flow, with the phone's answer for later use (the clinic's insurer). */
-export type JpkiAuthenticationOutcome =
-  | {
-      readonly kind: 'verified';
-      readonly ok: boolean;
-      readonly answer: JpkiAnswer;
-      readonly challenge: string;
-      readonly certificate: Uint8Array;
-      readonly signature: Uint8Array;
-    }
-  | { readonly kind: 'refused'; readonly refusal: Refusal };
-
-/**
- * A JPKI user authentication through the bridge: a jpki-authentication session's challenge, signed by the
- * phone's user-authentication key after `userAuthentication`, verified (chain, profile, signature, OCSP).
- */
-export async function authenticateThroughBridge(options: {
-  readonly api: VerifierApi;
-  readonly phone: WalletDevice;
-  readonly userAuthentication: UserAuthentication;
-  readonly purpose: string;
-  readonly relyingParty: string;
-  readonly title: string;
-  readonly back: string;
-}): Promise<JpkiAuthenticationOutcome> {
-  const { api, title, back } = options;
-  const opened = await api('/sessions/jpki-authentication', { purpose: options.purpose });
-  const session = (await opened.json()) as { sessionId?: string; challenge?: string; code?: string };
-  if (opened.status !== 201 || session.sessionId === undefined || session.challenge === undefined)
-    return { kind: 'refused', refusal: sessionRefusal(title, session.code, back) };
-  let answered: { signature: Uint8Array; certificate: Uint8Array };
-  try {
-    answered = await authenticateWithJpki({
-      device: options.phone,
-      challenge: new Uint8Array(Buffer.from(session.challenge, 'base64url')),
-      userAuthentication: options.userAuthentication,
-      relyingParty: options.relyingParty,
-    });
-  } catch (e) {
-    if (!(e instanceof WalletError)) throw e;
-    return { kind: 'refused', refusal: authenticationRefusal(e, title, back) };
-  }
-  const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-authentication`, {
-    certificate: Buffer.from(answered.certificate).toString('base64'),
-    signature: Buffer.from(answered.signature).toString('base64'),
-  });
-  return {
-    kind: 'verified',
-    ok: verified.ok,
-    answer: (await verified.json()) as JpkiAnswer,
-    challenge: session.challenge,
-    certificate: answered.certificate,
-    signature: answered.signature,
   };
 }

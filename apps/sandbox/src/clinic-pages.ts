@@ -21,23 +21,35 @@
  *
  * The user-authentication certificate carries no personal data: who the person is comes from the
  * insurer's answer and the record, never from the certificate.
+ *
+ * A Vite + Preact page (`apps/sandbox/pages/clinic`, built by scripts/build-pages.mjs into
+ * `dist-pages/clinic`) served at `/verifier/clinic/` (built-page.ts), and the JSON routes it calls under
+ * `/verifier/clinic/api/`:
+ *
+ *   GET  api/phones → `{phones: [{id, family, unlock, answeredBy}]}` — the phones that answer through the
+ *                     bridge and how each unlocks its auth key (`pin` typed on the reader page: Android;
+ *                     `biometric`: Face ID on the iPhone)
+ *   POST api/check  → `{phone, pin}` or `{phone, biometric: "matched" | "failed"}`: the desk's result — the
+ *                     user authentication's verdict and checks, the qualification, the face check
+ *
+ * The POST route takes `application/json` only, which a cross-site form cannot send. Errors are RFC 9457
+ * problems with stable CLINIC_* codes that echo nothing submitted: a wrong PIN answers the tries the phone
+ * has left, a lock or a failed biometric the phone's own code; a user authentication the verifier did not
+ * find valid (a revoked certificate) is a 422 problem carrying the result, with nothing asked of the insurer
+ * or the record.
  */
-import { html, type SafeHtml } from '@mynakit/page-html';
-import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
-import type { Hono } from 'hono';
-import { authenticateThroughBridge, JP_NAMESPACE as JP, userAuthenticationFrom } from './bridge-flows.js';
+import { problem } from '@mynakit/http-kit';
 import {
-  certificateHtml,
-  checksHtml,
-  formFields,
-  type JpkiAnswer,
-  methodHtml,
-  noPhonePage,
-  recordHtml,
-  rpPage,
-  verdictHtml,
-  verifierCall,
-} from './jpki-page-parts.js';
+  authenticateWithJpki,
+  type UserAuthentication,
+  type WalletDevice,
+  WalletError,
+} from '@mynakit/wallet';
+import type { Context, Hono } from 'hono';
+import { AUTH_PIN, JP_NAMESPACE as JP } from './bridge-flows.js';
+import { defaultPageDir, registerBuiltPage } from './built-page.js';
+import { type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
+import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
 import { readRecordOverProximity } from './proximity-read.js';
 import { SANDBOX_CLINIC_NAME, type SandboxClinic } from './sandbox-clinic.js';
 
@@ -46,8 +58,28 @@ export const CLINIC_FACE_CHECK_ELEMENTS: Readonly<Record<string, readonly string
   [JP]: ['portrait', 'full_name_unicode', 'birth_date_unicode'],
 };
 
-const back = '/verifier/clinic/';
-const REFUSED = '受付できません — Sandbox Clinic';
+const PREFIX = '/verifier/clinic';
+
+/** What the clinic pages need. */
+export interface ClinicPagesParts {
+  readonly url: string;
+  readonly clinic: SandboxClinic;
+  readonly verifierFetch: (request: Request) => Response | Promise<Response>;
+  /** The issuer app under /issuer (the insurer registry). */
+  readonly issuerFetch: (request: Request) => Response | Promise<Response>;
+  readonly phones: readonly WalletDevice[];
+  /** The page's build folder (default `apps/sandbox/dist-pages/clinic`). */
+  readonly pageDir?: string;
+}
+
+/** A phone as the desk lists it: it answers through the bridge, unlocked as its family does. */
+export interface ClinicPhone {
+  readonly id: string;
+  readonly family: WalletDevice['family'];
+  /** `pin`: the auth PIN typed on the reader page (Android); `biometric`: Face ID on the phone (iPhone). */
+  readonly unlock: UserAuthentication['method'];
+  readonly answeredBy: 'bridge';
+}
 
 /** The insurer registry's answer (services/issuer insurance/routes.ts). */
 interface QualificationAnswer {
@@ -64,126 +96,151 @@ interface QualificationAnswer {
   readonly code?: string;
 }
 
-/** What the record gave for the face check, or why it is not shown. */
-type FaceCheck =
+/** The insurance qualification as the desk shows it. */
+export type ClinicQualification =
+  /** Not asked: the user authentication is not valid. */
+  | { readonly state: 'not-asked' }
+  /** The registry confirmed none: its problem code (or the HTTP status). */
+  | { readonly state: 'refused'; readonly code: string }
   | {
-      readonly shown: true;
+      readonly state: 'confirmed';
+      /** Sandbox insurer numbers start with 99. */
+      readonly insurerNumber: string;
+      readonly symbol: string;
+      readonly number: string;
+      readonly branch: string | null;
+      readonly copaymentPercent: number;
+      readonly validFrom: string;
+      readonly validUntil: string | null;
+      readonly confirmedFor: string | null;
+    };
+
+/** The face check as the desk shows it: the record read over proximity, or why it is not shown. */
+export type ClinicFaceCheck =
+  /** Not asked: the user authentication is not valid. */
+  | { readonly state: 'not-asked' }
+  /** The phone refused or the verifier could not read it: the stable code; the desk checks a photo ID. */
+  | { readonly state: 'not-shown'; readonly reason: string }
+  | {
+      readonly state: 'read';
+      readonly channel: 'proximity';
+      /** The verifier's verdict on the record. */
       readonly verdict: string;
-      readonly elements: Record<string, unknown>;
+      readonly errorCode: string | null;
       /** The verifier's record of the read. */
       readonly recordId: string;
-      readonly errorCode?: string | undefined;
-    }
-  | { readonly shown: false; readonly reason: string };
+      /** The photo (base64 JPEG), the name and the birth date: only when the record is valid. */
+      readonly facts: {
+        readonly portrait: string | null;
+        readonly name: string;
+        readonly birthDate: string;
+      } | null;
+    };
 
-const WHY_NO_METHOD = html`診療所は犯収法の特定事業者ではなく、利用者証明は本人確認の方法でもありません(利用者証明用電子証明書には氏名などが入っていません)。受付に要るのは、本人であることと保険の資格です。
-<br><span class="en">A clinic is under no KYC law, and user authentication is no identity-verification method (the user-authentication certificate holds no name or address): the desk needs to know it is the holder, and the insurance qualification.</span>`;
-
-/** The clinic's reader page: one form per phone, as its family unlocks the auth key. */
-export function renderClinicPage(phones: readonly WalletDevice[]): string {
-  return rpPage(
-    '受付 — Sandbox Clinic',
-    html`<h1>${SANDBOX_CLINIC_NAME} 受付 <span class="en">front desk</span></h1>
-<p>スマートフォンを受付のリーダーにかざしてください。利用者証明用電子証明書で本人を確かめ、オンライン資格確認で保険の資格を確認します。顔写真・氏名・生年月日はカード代替電磁的記録から表示し、受付の職員が目で確かめます。
-<br><span class="en">Hold your phone to the desk's reader. The user-authentication certificate proves it is you, the online qualification confirmation gives your insurance, and the photo, name and birth date from the card-substitute record let the desk check your face.</span></p>
-<p class="bridge">この環境にはリーダーも OS もないため、電話エミュレータがブリッジ経由で応答します(<code>authenticateWithJpki</code>)。顔確認の記録は ISO/IEC 18013-5 の近接読み取り(無線は WebSocket で模擬)で受け取ります。Android では暗証番号をこのリーダー画面で入力し、iPhone では電話の生体認証(Face ID)で承認します。
-<br><span class="en">No reader and no OS exist here: the phone emulator answers through an explicit bridge (<code>authenticateWithJpki</code>); the record for the face check comes over an ISO/IEC 18013-5 proximity read (radio simulated over WebSocket). Android holders type the auth PIN on this reader page; iPhone holders approve with the phone's biometric (Face ID).</span></p>
-${phones.map((p) =>
-  p.family === 'android'
-    ? html`<form class="phone" method="post" action="check" data-phone-form="${p.id}">
-<input type="hidden" name="phone" value="${p.id}">
-<p><strong>${p.id}</strong> (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></p>
-<label>利用者証明用暗証番号(数字4桁) <span class="en">auth PIN (4 digits)</span>
-<input type="password" name="pin" required inputmode="numeric" minlength="4" maxlength="4" pattern="[0-9]{4}" autocomplete="off"></label>
-<button>確認 / Confirm</button>
-<p><small>3回間違えるとロックされます <span class="en">three wrong PINs lock it</span></small></p>
-</form>`
-    : html`<form class="phone" method="post" action="check" data-phone-form="${p.id}">
-<input type="hidden" name="phone" value="${p.id}">
-<p><strong>${p.id}</strong> (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></p>
-<button name="biometric" value="matched">Face ID で承認 / Approve with Face ID</button>
-<button name="biometric" value="failed">Face ID が一致しない(試験用)/ Face ID does not match (test)</button>
-</form>`,
-)}`,
-  );
+/** POST api/check's answer (and the members of its CLINIC_NOT_AUTHENTICATED problem). */
+export interface ClinicResult {
+  readonly phone: ClinicPhone & { readonly how: UserAuthentication['method'] };
+  readonly verdict: string;
+  readonly errorCode: string | null;
+  readonly checks: readonly { id: string; status: string; detail: string | null }[];
+  /** The user-authentication certificate's fields (it holds no name, address, birth date or sex). */
+  readonly certificate: {
+    readonly serialNumber: string;
+    readonly issuer: string;
+    readonly subjectCommonName: string | null;
+    readonly notAfter: string;
+    readonly fingerprint256: string;
+  } | null;
+  /** A clinic is under no KYC law: no method, with the verifier's reasons. */
+  readonly method: {
+    readonly id: string;
+    readonly letter: string;
+    readonly name_ja: string | null;
+    readonly name_en: string | null;
+  } | null;
+  readonly methodReasons: readonly string[];
+  readonly recordId: string | null;
+  readonly flags: readonly string[];
+  readonly qualification: ClinicQualification;
+  readonly faceCheck: ClinicFaceCheck;
 }
 
-function qualificationHtml(answer: QualificationAnswer | undefined, status: number): SafeHtml {
-  if (answer === undefined)
-    return html`<p data-qualification="not-asked">本人確認が有効でないため、資格は照会していません <span class="en">not asked: the authentication is not valid</span></p>`;
-  const q = answer.qualification;
-  if (q === undefined)
-    return html`<p data-qualification="refused" data-qualification-code="${answer.code ?? String(status)}">資格を確認できません <span class="en">no qualification confirmed</span>: <code>${answer.code ?? String(status)}</code></p>`;
-  return html`<table data-qualification="confirmed">
-<tr><th>保険者番号 <span class="en">insurer number</span></th><td data-field="insurerNumber">${q.insurerNumber}</td></tr>
-<tr><th>記号・番号・枝番 <span class="en">symbol, number, branch</span></th><td>${q.symbol} · ${q.number} · ${q.branch ?? '—'}</td></tr>
-<tr><th>一部負担金割合 <span class="en">copayment</span></th><td data-field="copaymentPercent">${String(q.copaymentPercent)} %</td></tr>
-<tr><th>資格の期間 <span class="en">valid</span></th><td>${q.validFrom} 〜 ${q.validUntil ?? ''}</td></tr>
-<tr><th>確認日 <span class="en">confirmed for</span></th><td>${answer.confirmedFor ?? ''}</td></tr>
-</table>
-<p><small>サンドボックスの保険者番号は 99 で始まります <span class="en">sandbox insurer numbers start with 99</span></small></p>`;
+const strings = (v: unknown, max: number): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, max) : [];
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** The phone as the page sees it. */
+export function clinicPhone(phone: WalletDevice): ClinicPhone {
+  return {
+    id: phone.id,
+    family: phone.family,
+    unlock: phone.family === 'android' ? 'pin' : 'biometric',
+    answeredBy: 'bridge',
+  };
 }
 
-function faceCheckHtml(face: FaceCheck | undefined): SafeHtml {
-  if (face === undefined)
-    return html`<p data-face-check="not-asked">本人確認が有効でないため、記録は求めていません <span class="en">not asked: the authentication is not valid</span></p>`;
-  if (!face.shown)
-    return html`<p data-face-check="not-shown" data-face-check-reason="${face.reason}">顔写真は表示できません — 受付で写真付きの本人確認書類を見てください <span class="en">no photo to show — check a photo ID at the desk</span>: <code>${face.reason}</code></p>`;
-  const portrait = typeof face.elements.portrait === 'string' ? face.elements.portrait : undefined;
-  return html`<p data-face-channel="proximity">近接読み取り(無線は WebSocket で模擬)/ proximity read (radio simulated over WebSocket) — ISO/IEC 18013-5: device engagement, SessionEstablishment, SessionData</p>
-<p data-face-check="${face.verdict}">記録の検証(検証サービス)<span class="en">record verification (the verifier service)</span>: <strong class="${face.verdict === 'valid' ? 'passed' : 'failed'}">${face.verdict}</strong>${face.errorCode ? html` — <code>${face.errorCode}</code>` : ''}</p>
-<p data-face-record="${face.recordId}">確認記録 <span class="en">verification record</span>: <code>${face.recordId}</code></p>
-${
-  face.verdict === 'valid'
-    ? html`<table>
-${portrait ? html`<tr><th>顔写真 <span class="en">photo</span></th><td><img class="portrait" alt="portrait" src="data:image/jpeg;base64,${portrait}"></td></tr>` : ''}
-<tr><th>氏名 <span class="en">name</span></th><td data-field="faceName">${String(face.elements.full_name_unicode ?? '')}</td></tr>
-<tr><th>生年月日 <span class="en">birth date</span></th><td data-field="faceBirthDate">${String(face.elements.birth_date_unicode ?? '')}</td></tr>
-</table>
-<p><small>住所・性別・マイナンバーは求めていません <span class="en">address, sex and My Number were not asked</span></small></p>`
-    : ''
-}`;
+/** The user authentication's part of the result (only the certificate's non-personal fields). */
+function authenticationOf(answer: JpkiAnswer): Omit<ClinicResult, 'phone' | 'qualification' | 'faceCheck'> {
+  const cert = answer.certificate;
+  return {
+    verdict: answer.verdict ?? 'error',
+    errorCode: answer.errorCode ?? answer.code ?? null,
+    checks: (answer.checks ?? [])
+      .slice(0, 50)
+      .map((k) => ({ id: k.id, status: k.status, detail: k.detail ?? null })),
+    certificate:
+      cert === undefined
+        ? null
+        : {
+            serialNumber: cert.serialNumber,
+            issuer: cert.issuer,
+            subjectCommonName: cert.subjectCommonName,
+            notAfter: cert.notAfter,
+            fingerprint256: cert.fingerprint256,
+          },
+    method: answer.method
+      ? {
+          id: answer.method.id,
+          letter: answer.method.letter,
+          name_ja: answer.method.name_ja ?? null,
+          name_en: answer.method.name_en ?? null,
+        }
+      : null,
+    methodReasons: strings(answer.methodReasons, 20),
+    recordId: answer.recordId ?? null,
+    flags: strings(answer.flags, 20),
+  };
 }
 
-function resultPage(
-  phone: WalletDevice,
-  how: UserAuthentication['method'],
-  answer: JpkiAnswer,
-  qualification: { answer: QualificationAnswer; status: number } | undefined,
-  face: FaceCheck | undefined,
-): string {
-  return rpPage(
-    '受付の結果 — Sandbox Clinic',
-    html`<h1>受付の結果 <span class="en">Front desk result</span></h1>
-<p class="bridge" data-answered-by="bridge">応答した電話 <span class="en">answered by</span>: ${phone.id} (${phone.family}) — ${how === 'pin' ? html`暗証番号(リーダーで入力) <span class="en">auth PIN typed on the reader</span>` : html`生体認証(電話) <span class="en">the phone's biometric</span>`} — ブリッジ経由 <span class="en">through the bridge</span></p>
-<h2>本人確認(利用者証明) <span class="en">User authentication</span></h2>
-${verdictHtml(answer)}
-<h2>保険の資格(オンライン資格確認) <span class="en">Insurance qualification (online confirmation)</span></h2>
-${qualificationHtml(qualification?.answer, qualification?.status ?? 0)}
-<h2>顔の確認 <span class="en">Face check</span></h2>
-${faceCheckHtml(face)}
-${answer.certificate ? html`<h2>利用者証明用電子証明書 <span class="en">User-authentication certificate</span></h2>${certificateHtml(answer.certificate)}` : ''}
-<h2>本人確認方法 <span class="en">KYC method</span></h2>
-${methodHtml(answer, WHY_NO_METHOD)}
-<h2>検証 <span class="en">Checks</span></h2>
-${checksHtml(answer)}
-${recordHtml(answer)}
-<p><a href="${back}">次の方 / next</a></p>`,
-  );
+/** The phone's refusal to authenticate as a problem: its stable code and, for a wrong PIN, the tries left. */
+function phoneRefusal(c: Context, e: WalletError, phone: ClinicPhone): Response {
+  const ext = { phone, walletCode: e.code };
+  switch (e.code) {
+    case 'WALLET_SECRET_WRONG':
+      return pageProblem(c, 401, 'CLINIC_PIN_WRONG', 'Wrong auth PIN', {
+        ...ext,
+        remainingTries: e.remainingTries ?? null,
+      });
+    case 'WALLET_SECRET_LOCKED':
+      return pageProblem(c, 423, 'CLINIC_PIN_LOCKED', 'The auth PIN is locked', ext);
+    case 'WALLET_BIOMETRIC_FAILED':
+      return pageProblem(c, 401, 'CLINIC_BIOMETRIC_FAILED', 'The biometric did not match', ext);
+    case 'WALLET_NOT_FOUND':
+      return pageProblem(
+        c,
+        409,
+        'CLINIC_NO_CERTIFICATE',
+        'The phone holds no user-authentication certificate in force',
+        ext,
+      );
+    default:
+      return pageProblem(c, 400, 'CLINIC_PHONE_REFUSED', 'The phone could not answer', ext);
+  }
 }
 
-/** Registers `/verifier/clinic/` and its check (before the verifier's own routes). */
-export function registerClinicPages(
-  app: Hono,
-  parts: {
-    readonly url: string;
-    readonly clinic: SandboxClinic;
-    readonly verifierFetch: (request: Request) => Response | Promise<Response>;
-    /** The issuer app under /issuer (the insurer registry). */
-    readonly issuerFetch: (request: Request) => Response | Promise<Response>;
-    readonly phones: readonly WalletDevice[];
-  },
-): void {
+/** Registers `/verifier/clinic/…` (before the verifier's own routes). */
+export function registerClinicPages(app: Hono, parts: ClinicPagesParts): void {
   const api = verifierCall(parts.verifierFetch, parts.url, parts.clinic.apiKey);
 
   /** The online qualification confirmation with the holder's answer to the clinic's challenge. */
@@ -191,7 +248,7 @@ export function registerClinicPages(
     certificate: Uint8Array;
     challenge: string;
     signature: Uint8Array;
-  }): Promise<{ answer: QualificationAnswer; status: number }> => {
+  }): Promise<ClinicQualification> => {
     const res = await parts.issuerFetch(
       new Request(`${parts.url}/issuer/insurance/qualification-confirmations`, {
         method: 'POST',
@@ -203,56 +260,139 @@ export function registerClinicPages(
         }),
       }),
     );
-    return { answer: (await res.json()) as QualificationAnswer, status: res.status };
+    let answer: QualificationAnswer;
+    try {
+      answer = (await res.json()) as QualificationAnswer;
+    } catch {
+      answer = {};
+    }
+    const q = answer.qualification;
+    if (!res.ok || q === undefined)
+      return { state: 'refused', code: str(answer.code) ?? `HTTP_${res.status}` };
+    return {
+      state: 'confirmed',
+      insurerNumber: q.insurerNumber,
+      symbol: q.symbol,
+      number: q.number,
+      branch: q.branch ?? null,
+      copaymentPercent: q.copaymentPercent,
+      validFrom: q.validFrom,
+      validUntil: q.validUntil ?? null,
+      confirmedFor: answer.confirmedFor ?? null,
+    };
   };
 
   /** The face check: portrait, name, birth date from the record, read in person over proximity. */
-  const faceCheck = async (phone: WalletDevice): Promise<FaceCheck> => {
+  const faceCheck = async (phone: WalletDevice): Promise<ClinicFaceCheck> => {
     const outcome = await readRecordOverProximity({
       phone,
       elements: CLINIC_FACE_CHECK_ELEMENTS,
       purpose: 'reception-face-check',
       read: api,
     });
-    if (outcome.kind !== 'verified') return { shown: false, reason: outcome.code };
+    if (outcome.kind !== 'verified') return { state: 'not-shown', reason: outcome.code };
     const { answer } = outcome;
     const values =
-      answer.elements !== undefined && Object.hasOwn(answer.elements, JP) ? answer.elements[JP] : {};
+      answer.elements !== undefined && Object.hasOwn(answer.elements, JP) ? answer.elements[JP] : undefined;
+    const jp = values ?? {};
     return {
-      shown: true,
+      state: 'read',
+      channel: 'proximity',
       verdict: answer.verdict,
-      elements: values ?? {},
+      errorCode: answer.errorCode ?? null,
       recordId: answer.recordId,
-      errorCode: answer.errorCode,
+      facts:
+        answer.verdict === 'valid'
+          ? {
+              portrait: str(jp.portrait),
+              name: str(jp.full_name_unicode) ?? '',
+              birthDate: str(jp.birth_date_unicode) ?? '',
+            }
+          : null,
     };
   };
 
-  app.get('/verifier/clinic', (c) => c.redirect(back));
-  app.get(back, (c) => c.html(renderClinicPage(parts.phones)));
-  app.post('/verifier/clinic/check', async (c) => {
-    const form = await formFields(c.req.raw);
-    const phone = parts.phones.find((p) => p.id === form.get('phone'));
-    if (phone === undefined) return c.html(noPhonePage(REFUSED, back), 400);
-    const userAuthentication = userAuthenticationFrom(phone, form, REFUSED, back);
-    if ('status' in userAuthentication) return c.html(userAuthentication.page, userAuthentication.status);
+  app.get(`${PREFIX}/api/phones`, (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ phones: parts.phones.map(clinicPhone) });
+  });
+
+  app.post(`${PREFIX}/api/check`, async (c) => {
+    if (!isJsonRequest(c))
+      return pageProblem(c, 415, 'CLINIC_JSON_REQUIRED', 'The request must be application/json');
+    const body = await jsonObjectBody(c);
+    if (body === undefined) return pageProblem(c, 400, 'CLINIC_INVALID_REQUEST', 'Invalid request');
+    const phoneId = body.get('phone');
+    const phone = parts.phones.find((p) => p.id === phoneId);
+    if (phone === undefined) return pageProblem(c, 400, 'CLINIC_NO_PHONE', 'Choose a phone');
+    const shown = clinicPhone(phone);
+    let userAuthentication: UserAuthentication;
+    if (phone.family === 'android') {
+      const pin = body.get('pin');
+      // A PIN of the wrong shape never reaches the phone, so it costs no try.
+      if (typeof pin !== 'string' || !AUTH_PIN.test(pin))
+        return pageProblem(c, 400, 'CLINIC_PIN_FORMAT', 'The auth PIN is 4 digits', { phone: shown });
+      userAuthentication = { method: 'pin', value: pin };
+    } else {
+      userAuthentication = { method: 'biometric', matched: body.get('biometric') === 'matched' };
+    }
+
     // The bridge: the phone signs the verifier's challenge with its user-authentication key.
-    const outcome = await authenticateThroughBridge({
-      api,
-      phone,
-      userAuthentication,
-      purpose: 'reception',
-      relyingParty: SANDBOX_CLINIC_NAME,
-      title: REFUSED,
-      back,
+    const opened = await api('/sessions/jpki-authentication', { purpose: 'reception' });
+    const session = (await opened.json()) as { sessionId?: string; challenge?: string };
+    if (opened.status !== 201 || session.sessionId === undefined || session.challenge === undefined)
+      return pageProblem(c, 502, 'CLINIC_SESSION_UNAVAILABLE', 'The session could not be opened');
+    let answered: { signature: Uint8Array; certificate: Uint8Array };
+    try {
+      answered = await authenticateWithJpki({
+        device: phone,
+        challenge: new Uint8Array(Buffer.from(session.challenge, 'base64url')),
+        userAuthentication,
+        relyingParty: SANDBOX_CLINIC_NAME,
+      });
+    } catch (e) {
+      if (!(e instanceof WalletError)) throw e;
+      return phoneRefusal(c, e, shown);
+    }
+    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-authentication`, {
+      certificate: Buffer.from(answered.certificate).toString('base64'),
+      signature: Buffer.from(answered.signature).toString('base64'),
     });
-    if (outcome.kind === 'refused') return c.html(outcome.refusal.page, outcome.refusal.status);
-    const answer = outcome.answer;
-    const valid = outcome.ok && answer.verdict === 'valid';
-    const qualification = valid ? await confirmQualification(outcome) : undefined;
-    const face = valid ? await faceCheck(phone) : undefined;
-    return c.html(
-      resultPage(phone, userAuthentication.method, answer, qualification, face),
-      outcome.ok ? 200 : 422,
-    );
+    const answer = (await verified.json()) as JpkiAnswer;
+    const phoneAndHow = { ...shown, how: userAuthentication.method };
+    if (!verified.ok || answer.verdict !== 'valid') {
+      // Not the holder as far as the desk can tell: neither the insurer nor the record is asked.
+      const refused: ClinicResult = {
+        phone: phoneAndHow,
+        ...authenticationOf(answer),
+        qualification: { state: 'not-asked' },
+        faceCheck: { state: 'not-asked' },
+      };
+      return pageProblem(c, 422, 'CLINIC_NOT_AUTHENTICATED', 'The user authentication was not valid', {
+        ...refused,
+      });
+    }
+    const result: ClinicResult = {
+      phone: phoneAndHow,
+      ...authenticationOf(answer),
+      qualification: await confirmQualification({
+        certificate: answered.certificate,
+        challenge: session.challenge,
+        signature: answered.signature,
+      }),
+      faceCheck: await faceCheck(phone),
+    };
+    c.header('cache-control', 'no-store');
+    return c.json(result);
+  });
+
+  app.all(`${PREFIX}/api/*`, (c) => problem(c, 404, 'CLINIC_NOT_FOUND', 'Not found'));
+
+  registerBuiltPage(app, {
+    prefix: PREFIX,
+    dir: parts.pageDir ?? defaultPageDir('clinic'),
+    titleJa: '診療所の受付',
+    titleEn: "A clinic's front desk",
+    notFoundCode: 'CLINIC_NOT_FOUND',
   });
 }

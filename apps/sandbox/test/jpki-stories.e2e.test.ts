@@ -6,8 +6,9 @@
  *
  *  - Story 3: from /verifier/ to the bank's JPKI page, the iPhone chosen, a wrong signature password (the
  *    page says how many tries are left), then the right one: valid, the basic four from the certificate.
- *  - Story 6: from /verifier/ to the clinic's desk; the Android holder types the auth PIN on the reader
- *    page, the iPhone holder approves with Face ID: valid, the insurance qualification and the photo.
+ *  - Story 6: from /verifier/ to the clinic's desk (a Vite + Preact page: `node scripts/build-pages.mjs`
+ *    first); the Android holder types a wrong auth PIN on the reader page (counted), then the right one,
+ *    the iPhone holder approves with Face ID: valid, the insurance qualification and the photo.
  *
  * Both pages fit a 390 px wide screen. With MYNAKIT_SCREENSHOTS=1 the result pages are saved to
  * docs/screenshots/.
@@ -51,6 +52,8 @@ describe('stories 3 and 6 in Chromium', () => {
     const small = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
     try {
       await small.goto(`${sandbox.url}${path}`);
+      // A built page draws itself after its API calls: measure what it drew.
+      await small.waitForLoadState('networkidle');
       return await small.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
@@ -127,22 +130,45 @@ describe('stories 3 and 6 in Chromium', () => {
   it('story 6: the Android holder types the PIN, the iPhone holder uses Face ID; qualification and photo shown', async () => {
     await page.goto(`${sandbox.url}/verifier/`);
     await Promise.all([page.waitForURL(/\/verifier\/clinic\/$/), page.click('a[href="/verifier/clinic/"]')]);
+    expect(await page.getAttribute('html', 'lang')).toBe('ja');
     const android = page.locator('form[data-phone-form="android"]');
+    // A wrong PIN first: refused, counted by the phone, the PIN typed cleared.
+    await android.locator('input[name="pin"]').fill('0000');
+    await android.locator('button').click();
+    const refusal = page.locator('[data-error="CLINIC_PIN_WRONG"]');
+    await refusal.waitFor();
+    expect(await refusal.getAttribute('data-wallet-code')).toBe('WALLET_SECRET_WRONG');
+    expect(await page.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('2');
+    expect(await android.locator('input[name="pin"]').inputValue()).toBe('');
     await android.locator('input[name="pin"]').fill(PIN);
-    await Promise.all([page.waitForURL(/\/check$/), android.locator('button').click()]);
+    await android.locator('button').click();
+    const result = page.locator('[data-result]');
+    await result.waitFor();
+    // No personal data in the URL: the page stays where it was.
+    expect(page.url()).toBe(`${sandbox.url}/verifier/clinic/`);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     expect(await page.locator('[data-field="insurerNumber"]').textContent()).toMatch(/^99\d{6}$/);
     const portrait = page.locator('img.portrait');
     expect(await portrait.count()).toBe(1);
     expect(await portrait.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
     await shot('story-6-clinic-desk.png');
+    // The result too, with its long ids and the photo, fits 390 px.
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      expect(
+        await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        ),
+      ).toBeLessThanOrEqual(0);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 900 });
+    }
 
-    await page.goto(`${sandbox.url}/verifier/clinic/`);
+    // The next holder: back to the desk's forms.
+    await page.locator('button[data-next]').click();
     const iphone = page.locator('form[data-phone-form="iphone"]');
-    await Promise.all([
-      page.waitForURL(/\/check$/),
-      iphone.locator('button[name="biometric"][value="matched"]').click(),
-    ]);
+    await iphone.locator('button[name="biometric"][value="matched"]').click();
+    await result.waitFor();
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     expect(await page.locator('[data-qualification]').getAttribute('data-qualification')).toBe('confirmed');
     expect(await page.locator('[data-face-check]').getAttribute('data-face-check')).toBe('valid');

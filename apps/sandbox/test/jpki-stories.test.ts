@@ -6,10 +6,11 @@
  *   issuer), the page shows the basic four from the certificate, the serial, the method or why none, the
  *   record; a wrong password is counted by the phone; after the holder moves, the offline phone's signature
  *   certificate is revoked and the bank's answer is invalid with `status.revocation` failed;
- * - story 6: the clinic's desk — the Android holder types the auth PIN, the iPhone holder approves with the
- *   biometric; the verifier verifies the user authentication, the issuer's insurer registry confirms the
- *   qualification, the record gives the photo, name and birth date for the face check; a wrong PIN is
- *   refused and counted.
+ * - story 6: the clinic's desk, through its JSON route `/verifier/clinic/api/check` (the built page's
+ *   calls) — the Android holder types the auth PIN, the iPhone holder approves with the biometric; the
+ *   verifier verifies the user authentication, the issuer's insurer registry confirms the qualification,
+ *   the record gives the photo, name and birth date for the face check; a wrong PIN is refused and counted,
+ *   with stable CLINIC_* codes that echo nothing submitted.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -36,6 +37,24 @@ const get = (path: string, cookie?: string) => client.get(path, cookie);
 const form = (path: string, fields: Record<string, string>, cookie?: string) =>
   client.form(path, fields, cookie);
 const page = (path: string, fields: Record<string, string>) => client.page(path, fields);
+
+// biome-ignore lint/suspicious/noExplicitAny: the desk's answers are read loosely and asserted field by field
+type Json = any;
+
+/** The clinic desk's check as its page sends it (JSON): the status, the raw text and the parsed answer. */
+async function desk(fields: Record<string, string>): Promise<{ status: number; text: string; body: Json }> {
+  const res = await fetch(`${sandbox.url}/verifier/clinic/api/check`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fields),
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: JSON.parse(text) };
+}
+
+/** The status of check `id` in the desk's answer. */
+const deskCheck = (body: Json, id: string): string | undefined =>
+  (body.checks as { id: string; status: string }[]).find((k) => k.id === id)?.status;
 
 beforeAll(async () => {
   client = await startPageClient('mynakit-sandbox-jpki-');
@@ -136,49 +155,101 @@ describe('story 3: the bank’s account opening with a JPKI signature', () => {
 
 describe('story 6: the clinic’s front desk', () => {
   it('the Android holder types the auth PIN: valid, insurance qualification and the face check shown', async () => {
-    const desk = await (await get('/verifier/clinic/')).text();
-    expect(desk).toContain('data-phone-form="android"');
-    expect(desk).toContain('name="pin"');
-    const { status, text } = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
+    const phones = await (await get('/verifier/clinic/api/phones')).json();
+    expect(phones.phones).toEqual(
+      expect.arrayContaining([
+        { id: 'android', family: 'android', unlock: 'pin', answeredBy: 'bridge' },
+        { id: 'iphone', family: 'iphone', unlock: 'biometric', answeredBy: 'bridge' },
+      ]),
+    );
+    expect((await get('/verifier/clinic/')).status).toBe(200);
+    const { status, text, body } = await desk({ phone: 'android', pin: ANDROID_PIN });
     expect(status, text.slice(0, 600)).toBe(200);
-    expect(text).toContain('data-verdict="valid"');
-    expect(checkStatus(text, 'status.revocation')).toBe('passed');
-    expect(text).toContain('data-qualification="confirmed"');
-    expect(text).toMatch(/data-field="insurerNumber">99\d{6}</);
-    expect(text).toContain('data-face-check="valid"');
+    expect(text).not.toContain(ANDROID_PIN);
+    expect(body.verdict).toBe('valid');
+    expect(body.phone).toMatchObject({ id: 'android', how: 'pin', answeredBy: 'bridge' });
+    expect(deskCheck(body, 'status.revocation')).toBe('passed');
+    expect(body.qualification.state).toBe('confirmed');
+    expect(body.qualification.insurerNumber).toMatch(/^99\d{6}$/);
+    expect(body.faceCheck.verdict).toBe('valid');
     // The photo came over an ISO/IEC 18013-5 proximity session, not the DC API.
-    expect(text).toContain('data-face-channel="proximity"');
-    expect(text).toContain('proximity read (radio simulated over WebSocket)');
-    expect(text).toContain('src="data:image/jpeg;base64,');
-    expect(text).toMatch(/data-field="faceName">[^<]+</);
-    expect(text).toMatch(/data-record="[^"]+"/);
+    expect(body.faceCheck.channel).toBe('proximity');
+    expect(body.faceCheck.facts.portrait).toMatch(/^[A-Za-z0-9+/=]+$/);
+    expect(body.faceCheck.facts.name).toMatch(/\S/);
+    // Only what the face check needs: no address, no sex, no My Number.
+    expect(Object.keys(body.faceCheck.facts).sort()).toEqual(['birthDate', 'name', 'portrait']);
+    expect(text).not.toContain('individual_number');
+    expect(body.recordId).toMatch(/\S/);
     // The verifier service was the reader, and wrote a record of the read.
-    expect(text).toMatch(/data-face-record="[^"]+"/);
+    expect(body.faceCheck.recordId).toMatch(/\S/);
   }, 60_000);
 
   it('the iPhone holder approves with the biometric: valid with the qualification; a failed match refused', async () => {
-    const { status, text } = await page('/verifier/clinic/check', { phone: 'iphone', biometric: 'matched' });
+    const { status, text, body } = await desk({ phone: 'iphone', biometric: 'matched' });
     expect(status, text.slice(0, 600)).toBe(200);
-    expect(text).toContain('data-verdict="valid"');
-    expect(text).toContain('data-qualification="confirmed"');
-    expect(text).toContain('data-face-check="valid"');
-    const failed = await page('/verifier/clinic/check', { phone: 'iphone', biometric: 'failed' });
+    expect(body.verdict).toBe('valid');
+    expect(body.phone).toMatchObject({ id: 'iphone', how: 'biometric' });
+    expect(body.qualification.state).toBe('confirmed');
+    expect(body.faceCheck.verdict).toBe('valid');
+    const failed = await desk({ phone: 'iphone', biometric: 'failed' });
     expect(failed.status).toBe(401);
-    expect(failed.text).toContain('data-error="WALLET_BIOMETRIC_FAILED"');
+    expect(failed.body).toMatchObject({
+      code: 'CLINIC_BIOMETRIC_FAILED',
+      walletCode: 'WALLET_BIOMETRIC_FAILED',
+    });
   }, 60_000);
 
   it('refuses a wrong PIN, counted by the phone; a PIN of the wrong shape costs no try', async () => {
-    const malformed = await page('/verifier/clinic/check', { phone: 'android', pin: '12a4' });
+    const malformed = await desk({ phone: 'android', pin: '12a4' });
     expect(malformed.status).toBe(400);
-    expect(malformed.text).toContain('data-error="pin-format"');
-    const wrong = await page('/verifier/clinic/check', { phone: 'android', pin: '0000' });
+    expect(malformed.body.code).toBe('CLINIC_PIN_FORMAT');
+    expect(malformed.text).not.toContain('12a4');
+    const wrong = await desk({ phone: 'android', pin: '0000' });
     expect(wrong.status).toBe(401);
-    expect(wrong.text).toContain('data-error="WALLET_SECRET_WRONG"');
-    expect(wrong.text).toContain('data-remaining-tries="2"');
+    expect(wrong.body).toMatchObject({
+      code: 'CLINIC_PIN_WRONG',
+      walletCode: 'WALLET_SECRET_WRONG',
+      remainingTries: 2,
+      phone: { id: 'android', answeredBy: 'bridge' },
+    });
     // The right PIN gives the tries back (story 5 locks it on the phone's page after three).
-    const right = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
-    expect(right.text).toContain('data-verdict="valid"');
+    const right = await desk({ phone: 'android', pin: ANDROID_PIN });
+    expect(right.body.verdict).toBe('valid');
   }, 60_000);
+
+  it('answers bad requests with stable CLINIC_* problems that echo nothing submitted', async () => {
+    const post = (body: string, contentType = 'application/json') =>
+      fetch(`${sandbox.url}/verifier/clinic/api/check`, {
+        method: 'POST',
+        headers: { 'content-type': contentType },
+        body,
+      });
+    const asForm = await post('phone=android&pin=2468', 'application/x-www-form-urlencoded');
+    expect(asForm.status).toBe(415);
+    expect(asForm.headers.get('content-type')).toBe('application/problem+json');
+    expect((await asForm.json()).code).toBe('CLINIC_JSON_REQUIRED');
+    for (const body of ['not json', '[1,2]', 'null', JSON.stringify({ phone: 'x'.repeat(2000) })]) {
+      const bad = await post(body);
+      expect(bad.status, body.slice(0, 20)).toBe(400);
+      expect((await bad.json()).code).toBe('CLINIC_INVALID_REQUEST');
+    }
+    const noPhone = await post(JSON.stringify({ phone: '<b>x</b>', pin: '9753' }));
+    expect(noPhone.status).toBe(400);
+    const noPhoneText = await noPhone.text();
+    expect(JSON.parse(noPhoneText).code).toBe('CLINIC_NO_PHONE');
+    expect(noPhoneText).not.toContain('<b>');
+    expect(noPhoneText).not.toContain('9753');
+    const pinNotText = await post(JSON.stringify({ phone: 'android', pin: 2468 }));
+    expect(pinNotText.status).toBe(400);
+    expect((await pinNotText.json()).code).toBe('CLINIC_PIN_FORMAT');
+    const unknown = await get('/verifier/clinic/api/nothing');
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).code).toBe('CLINIC_NOT_FOUND');
+    const phones = await get('/verifier/clinic/api/phones');
+    expect(phones.headers.get('cache-control')).toBe('no-store');
+    // The form route of the server-rendered desk is gone: nothing answers a form post any more.
+    expect((await form('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN })).status).toBe(404);
+  });
 });
 
 describe('story 3 after a move: the signature certificate is revoked', () => {
@@ -206,28 +277,28 @@ describe('story 3 after a move: the signature certificate is revoked', () => {
     expect(text).toContain('data-error-code="VERIFIER_REVOKED"');
     expect(text).not.toContain('data-basic-four');
     // The user-authentication certificate survives a change of the basic four (DOMAIN.md §3).
-    const desk = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
-    expect(desk.text).toContain('data-verdict="valid"');
+    const atDesk = await desk({ phone: 'android', pin: ANDROID_PIN });
+    expect(atDesk.body.verdict).toBe('valid');
     // The record read for the face check is revoked, and the verifier reading it over proximity says so.
-    expect(desk.text).toContain('data-face-check="invalid"');
-    expect(desk.text).toContain('VERIFIER_REVOKED');
+    expect(atDesk.body.faceCheck.verdict).toBe('invalid');
+    expect(atDesk.body.faceCheck.errorCode).toBe('VERIFIER_REVOKED');
+    expect(atDesk.body.faceCheck.facts).toBeNull();
   }, 60_000);
 });
 
 describe('locks, counted by the phones', () => {
   it('three wrong auth PINs at the clinic lock the Android phone’s user-authentication key', async () => {
     const tries = [];
-    for (const pin of ['0001', '0002', '0003'])
-      tries.push(await page('/verifier/clinic/check', { phone: 'android', pin }));
-    expect(tries.map((t) => /data-error="([A-Z_]+)"/.exec(t.text)?.[1])).toEqual([
+    for (const pin of ['0001', '0002', '0003']) tries.push(await desk({ phone: 'android', pin }));
+    expect(tries.map((t) => t.body.walletCode)).toEqual([
       'WALLET_SECRET_WRONG',
       'WALLET_SECRET_WRONG',
       expect.stringMatching(/^WALLET_SECRET_(WRONG|LOCKED)$/),
     ]);
     // Now even the right PIN is refused: the key stays locked until it is installed again.
-    const locked = await page('/verifier/clinic/check', { phone: 'android', pin: ANDROID_PIN });
+    const locked = await desk({ phone: 'android', pin: ANDROID_PIN });
     expect(locked.status).toBe(423);
-    expect(locked.text).toContain('data-error="WALLET_SECRET_LOCKED"');
+    expect(locked.body).toMatchObject({ code: 'CLINIC_PIN_LOCKED', walletCode: 'WALLET_SECRET_LOCKED' });
   }, 60_000);
 
   it('five wrong signature passwords at the bank lock the iPhone’s signature key', async () => {
@@ -242,5 +313,25 @@ describe('locks, counted by the phones', () => {
     });
     expect(locked.status).toBe(423);
     expect(locked.text).toContain('data-error="WALLET_SECRET_LOCKED"');
+  }, 60_000);
+});
+
+describe('story 6 after the iPhone holder moves abroad', () => {
+  it('the offline phone’s revoked user-authentication certificate is refused; neither insurer nor record asked', async () => {
+    expect((await form('/wallet/phones/iphone/offline', { offline: '1' })).status).toBeLessThan(400);
+    const token = (await readFile(join(dataDir, 'issuer', 'admin-token'), 'utf8')).trim();
+    const moved = await fetch(`${sandbox.url}/issuer/life-events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ residentId: TWO_PHONES.iphoneHolder, event: 'movedAbroad' }),
+    });
+    expect(moved.status).toBe(201);
+    const refused = await desk({ phone: 'iphone', biometric: 'matched' });
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('CLINIC_NOT_AUTHENTICATED');
+    expect(refused.body.verdict).toBe('invalid');
+    expect(deskCheck(refused.body, 'status.revocation')).toBe('failed');
+    expect(refused.body.qualification).toEqual({ state: 'not-asked' });
+    expect(refused.body.faceCheck).toEqual({ state: 'not-asked' });
   }, 60_000);
 });

@@ -1,0 +1,80 @@
+/**
+ * Why the desk could not go on: the stable code, the phone's own code, the tries the phone has left. A
+ * user authentication the verifier did not find valid is shown with its result instead (result.tsx).
+ */
+import type { Problem } from '../api';
+import { AnsweredBy } from './bridge-note';
+
+/** What each refusal says, Japanese then English. */
+export const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ['CLINIC_NO_PHONE', ['電話を選んでください', 'choose a phone']],
+  ['CLINIC_PIN_FORMAT', ['暗証番号は数字4桁です', 'the auth PIN is 4 digits']],
+  ['CLINIC_PIN_WRONG', ['暗証番号が違います。電話が数えています', 'wrong auth PIN; the phone counts it']],
+  [
+    'CLINIC_PIN_LOCKED',
+    [
+      '利用者証明用暗証番号がロックされています。市区町村の窓口で解除が必要です',
+      'the auth PIN is locked; the holder must have it reset',
+    ],
+  ],
+  ['CLINIC_BIOMETRIC_FAILED', ['生体認証が一致しませんでした', 'the biometric did not match']],
+  [
+    'CLINIC_NO_CERTIFICATE',
+    [
+      'この電話には有効な利用者証明用電子証明書がありません',
+      'this phone holds no user-authentication certificate in force',
+    ],
+  ],
+  ['CLINIC_PHONE_REFUSED', ['この電話は応答できませんでした', 'the phone could not answer']],
+  ['CLINIC_SESSION_UNAVAILABLE', ['セッションを開けません', 'the session could not be opened']],
+  [
+    'CLINIC_NOT_AUTHENTICATED',
+    [
+      '利用者証明用電子証明書を確かめられませんでした。失効した証明書(死亡・国外転出・カードの紛失などで失効します)では受付できません。保険の資格と記録は照会していません',
+      'the user-authentication certificate could not be verified; a revoked certificate (death, moving abroad, a lost card …) is refused, and neither the insurer nor the record was asked',
+    ],
+  ],
+]);
+
+export function Refusal({ code, problem }: { code: string; problem: Problem }) {
+  const [ja, en] = REFUSALS.get(code) ?? ['受付できません', 'refused at the desk'];
+  const wrong = code === 'CLINIC_PIN_WRONG';
+  return (
+    <section class="refusal" role="alert" data-error={code} data-wallet-code={problem.walletCode}>
+      <p>
+        <strong class="failed">受付できません</strong> <small>Refused at the desk</small>
+      </p>
+      <p>
+        {ja}
+        {wrong ? (
+          <>
+            {' '}
+            — 残り{' '}
+            <strong data-remaining-tries={String(problem.remainingTries ?? '')}>
+              {problem.remainingTries ?? '?'}
+            </strong>{' '}
+            回
+          </>
+        ) : null}{' '}
+        <small>
+          {en}
+          {wrong ? ` — ${problem.remainingTries ?? '?'} tries left` : ''}
+        </small>{' '}
+        <small>
+          (<code>{code}</code>
+          {problem.walletCode ? (
+            <>
+              , <code>{problem.walletCode}</code>
+            </>
+          ) : null}
+          )
+        </small>
+      </p>
+      {problem.phone ? (
+        <p class="small">
+          応答した電話 <small>answered by</small>: <AnsweredBy phone={problem.phone} />
+        </p>
+      ) : null}
+    </section>
+  );
+}
