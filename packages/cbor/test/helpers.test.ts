@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { base64urlToBytesPortable, bytesToBase64Portable, bytesToHexPortable } from '../src/bytes.js';
 import {
   asUint,
   base64urlToBytes,
@@ -294,6 +295,39 @@ describe('bytes helpers', () => {
     expect(code(() => base64urlToBytes('a'))).toBe('CBOR_SHAPE');
     expect(code(() => base64urlToBytes('ab$d'))).toBe('CBOR_SHAPE');
     expect(code(() => base64urlToBytes('ab==='))).toBe('CBOR_SHAPE');
+  });
+
+  it('the native codecs (long inputs, Node) and the JavaScript fallback (browsers) agree, errors included', () => {
+    for (const n of [0, 1, 2, 3, 47, 48, 49, 50, 64, 100, 255, 1000, 25_000]) {
+      const b = new Uint8Array(n).map((_, i) => (i * 131 + n * 7) & 0xff);
+      // A view into a larger buffer, as received bytes usually are.
+      const framed = new Uint8Array(n + 5);
+      framed.set(b, 3);
+      const view = framed.subarray(3, 3 + n);
+      for (const x of [b, view]) {
+        expect(bytesToBase64url(x)).toBe(bytesToBase64Portable(x, true));
+        expect(bytesToBase64(x)).toBe(bytesToBase64Portable(x, false));
+        expect(bytesToHex(x)).toBe(bytesToHexPortable(x));
+      }
+      const url = bytesToBase64url(b);
+      const std = bytesToBase64(b);
+      for (const text of [url, std, std.replace(/=+$/, ''), `${url.slice(0, 10)}\n${url.slice(10)}`]) {
+        const decoded = base64urlToBytes(text);
+        expect(decoded.constructor).toBe(Uint8Array);
+        expect(decoded).toEqual(b);
+        expect(base64urlToBytesPortable(text)).toEqual(b);
+      }
+    }
+    const long = bytesToBase64url(new Uint8Array(90).fill(7));
+    for (const bad of [
+      `${long}$`,
+      `${long.slice(0, 40)}=${long.slice(41)}`,
+      `${long}a`,
+      `${long}é`,
+      `${long}====`,
+    ])
+      for (const decode of [base64urlToBytes, base64urlToBytesPortable])
+        expect(code(() => decode(bad))).toBe('CBOR_SHAPE');
   });
 
   it('bytesEqual and concatBytes', () => {
