@@ -11,6 +11,21 @@ import {
 import { cardPinsOf, type IssuerEnvironment, issuerEnvironment } from './helpers/issuer-fixture.js';
 import { tempDir } from './helpers/wallet-fixtures.js';
 
+interface OverviewJson {
+  issuer: { state: string };
+  phones: PhoneSummary[];
+  install: { residents: string[] } | null;
+}
+
+/** `/` is the phone page (its build, or the page naming the build command); `/overview` what it shows. */
+async function homeOf(app: { request: (path: string) => Response | Promise<Response> }) {
+  const page = await app.request('/');
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toContain('text/html');
+  expect(await page.text()).toContain('lang="ja"');
+  return (await (await app.request('/overview')).json()) as OverviewJson;
+}
+
 const MNC = 'org.iso.23220.1.jp.mnc';
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -29,12 +44,11 @@ describe('the wallet app without an issuer', () => {
     const lines: string[] = [];
     const wallet = await openWallet({ dataDir: dir.path, log: (l) => lines.push(l) });
     try {
-      const page = await wallet.app.request('/');
-      expect(page.status).toBe(200);
-      const text = await page.text();
-      expect(text).toContain('data-issuer="not-configured"');
-      expect(text).toContain('data-phone="iphone"');
-      expect(text).toContain('data-phone="android"');
+      const home = await homeOf(wallet.app);
+      expect(home.issuer.state).toBe('not-configured');
+      expect(home.phones.map((p) => p.id)).toEqual(['iphone', 'android']);
+      // `mynakit wallet` alone installs nothing: the page gets no test cards.
+      expect(home.install).toBeNull();
 
       const list = (await (await wallet.app.request('/phones')).json()) as { phones: PhoneSummary[] };
       expect(list.phones.map((p) => [p.id, p.family])).toEqual([
@@ -67,9 +81,7 @@ describe('the wallet app without an issuer', () => {
     const dir = tempDir('mynakit-wallet-app-');
     const wallet = await openWallet({ dataDir: dir.path, issuerUrl: `http://127.0.0.1:${port}` });
     try {
-      const page = await wallet.app.request('/');
-      expect(page.status).toBe(200);
-      expect(await page.text()).toContain('data-issuer="unreachable"');
+      expect((await homeOf(wallet.app)).issuer.state).toBe('unreachable');
       const status = (await (await wallet.app.request('/issuer-status')).json()) as { state: string };
       expect(status.state).toBe('unreachable');
     } finally {
@@ -133,13 +145,15 @@ describe('the wallet app with the issuer', () => {
     const empty = (await (await app.request('/phones/app-android')).json()) as PhoneSummary;
     expect(empty.documents).toEqual([]);
 
-    const page = await (await app.request('/')).text();
-    expect(page).toContain('data-issuer="reachable"');
-    expect(page).toContain(`data-doctype="${MNC}"`);
-    expect(page).toContain('data-certificate="sign"');
+    const home = await homeOf(app);
+    expect(home.issuer.state).toBe('reachable');
+    const shown = home.phones.find((p) => p.id === 'app-iphone');
+    expect(shown?.documents.map((d) => d.docType)).toEqual([MNC]);
+    expect(shown?.certificates.map((c) => c.purpose)).toContain('sign');
     // The overview shows summaries: not the holder's name or address held inside the record.
-    expect(page).not.toContain('番号　花子');
-    expect(page).not.toContain('見本町');
+    const overview = JSON.stringify(home);
+    expect(overview).not.toContain('番号　花子');
+    expect(overview).not.toContain('見本町');
     expect(JSON.stringify(summary)).not.toContain('花子');
   }, 60_000);
 
@@ -176,7 +190,7 @@ describe('the wallet app with the issuer', () => {
     // Offline, it still holds an active record: what a verifier must catch through the status list.
     const offline = (await (await app.request('/phones/app-old')).json()) as PhoneSummary;
     expect(offline.documents.map((d) => d.state)).toEqual(['active']);
-    expect(await (await app.request('/')).text()).toContain('data-offline="yes"');
+    expect((await homeOf(app)).phones.find((p) => p.id === 'app-old')?.offline).toBe(true);
 
     // A form post (no script) redirects back to the overview page.
     const on = await app.request('/phones/app-old/offline', {
@@ -252,7 +266,7 @@ describe('the wallet app with the issuer', () => {
     expect(summary.secrets.authPin).toEqual({ set: true, remaining: 0, locked: true });
     // The signature password is a separate secret and still has its five tries.
     expect(summary.secrets.signaturePassword.remaining).toBe(5);
-    expect(await (await app.request('/')).text()).toContain('ロック中');
+    expect((await homeOf(app)).phones[0]?.secrets.authPin.locked).toBe(true);
     // The page's own form gets a page back (not JSON), with the code and a way home.
     const form = await app.request('/phones/app-lock/keys/auth/unlock', {
       method: 'POST',
@@ -265,5 +279,125 @@ describe('the wallet app with the issuer', () => {
     expect(refusal).toContain('data-refusal="WALLET_SECRET_LOCKED"');
     expect(refusal).toContain('href="../../../../"');
     expect(refusal).not.toContain('4321');
+  }, 120_000);
+
+  it('shows a held document’s elements only after the biometric, and the history of what was shared', async () => {
+    const phone = await env.phone('app-elements', 'iphone');
+    await installCredentials({
+      device: phone,
+      issuer: env.client,
+      card: await env.card('sandbox-ordinary-female'),
+      cardPins: await cardPinsOf(env, 'sandbox-ordinary-female'),
+      liveness: { confirmed: true },
+      newAuthPin: ['8642', '8642'],
+      newSignaturePassword: ['ELEMENTS26', 'ELEMENTS26'],
+      biometric: { method: 'biometric', matched: true },
+      trustAnchors: env.trustAnchors,
+    });
+    const lines: string[] = [];
+    const app = createWalletApp({ phones: [phone], issuer: env.client, log: (l) => lines.push(l) });
+    const [held] = ((await (await app.request('/phones/app-elements')).json()) as PhoneSummary).documents;
+    if (held === undefined) throw new Error('nothing installed');
+    const path = `/phones/app-elements/documents/${held.id}/elements`;
+    const post = (to: string, body: string) =>
+      app.request(to, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body,
+      });
+
+    // Refusals: a stable code, nothing of the input echoed, no element shown.
+    const refusals: [string, string, number, string][] = [
+      [path, '{"biometric":"<b>yes</b>"}', 400, 'WALLET_INVALID_INPUT'],
+      [path, '{"biometric":', 400, 'WALLET_INVALID_INPUT'],
+      [path, '{"biometric":"failed"}', 401, 'WALLET_BIOMETRIC_FAILED'],
+      [
+        '/phones/app-elements/documents/00000000-0000-0000-0000-000000000000/elements',
+        '{"biometric":"matched"}',
+        404,
+        'WALLET_NOT_FOUND',
+      ],
+      [
+        '/phones/app-elements/documents/..%2F..%2Fetc/elements',
+        '{"biometric":"matched"}',
+        404,
+        'WALLET_NOT_FOUND',
+      ],
+      [
+        `/phones/constructor/documents/${held.id}/elements`,
+        '{"biometric":"matched"}',
+        404,
+        'WALLET_NOT_FOUND',
+      ],
+    ];
+    for (const [to, body, status, code] of refusals) {
+      const r = await post(to, body);
+      const text = await r.text();
+      expect([to, r.status, (JSON.parse(text) as { code: string }).code]).toEqual([to, status, code]);
+      expect(text).not.toContain('<b>');
+      expect(text).not.toContain('etc');
+      expect(text).not.toContain('花子');
+    }
+
+    const shown = await post(path, '{"biometric":"matched"}');
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('cache-control')).toBe('no-store');
+    const { docType, elements } = (await shown.json()) as {
+      docType: string;
+      elements: { namespace: string; identifier: string; value: { kind: string; text?: string } }[];
+    };
+    expect(docType).toBe(MNC);
+    const value = (id: string) => elements.find((e) => e.identifier === id)?.value;
+    expect(value('full_name_unicode')?.text).toContain('番号');
+    expect(value('portrait')?.kind).toBe('image');
+    // My Number is not shown even to the owner, and no value went into a log line.
+    expect(value('individual_number_unicode')).toEqual({ kind: 'withheld' });
+    expect(JSON.stringify(elements)).not.toMatch(/"\d{12}"/);
+    expect(lines.join('\n')).not.toContain('花子');
+    expect(lines.join('\n')).not.toContain(held.id);
+
+    // The history: what was shared with whom, when — names only, newest first.
+    const empty = (await (await app.request('/phones/app-elements/history')).json()) as {
+      presentations: unknown[];
+    };
+    expect(empty.presentations).toEqual([]);
+    await phone.store.presentations.record({
+      deviceId: phone.id,
+      documentId: held.id,
+      relyingParty: 'https://bank.example',
+      channel: 'dc-api-org-iso-mdoc',
+      elements: [['org.iso.23220.1.jp', 'full_name_unicode']],
+      sharedAt: new Date('2026-05-01T01:00:00Z'),
+    });
+    await phone.store.presentations.record({
+      deviceId: phone.id,
+      relyingParty: 'https://carrier.example',
+      channel: 'jpki-signature',
+      elements: [],
+      sharedAt: new Date('2026-05-02T01:00:00Z'),
+    });
+    const history = (await (await app.request('/phones/app-elements/history')).json()) as {
+      presentations: { relyingParty: string; docType?: string; elements: string[][]; sharedAt: string }[];
+    };
+    expect(history.presentations).toEqual([
+      {
+        relyingParty: 'https://carrier.example',
+        channel: 'jpki-signature',
+        elements: [],
+        sharedAt: '2026-05-02T01:00:00.000Z',
+      },
+      {
+        relyingParty: 'https://bank.example',
+        channel: 'dc-api-org-iso-mdoc',
+        docType: MNC,
+        elements: [['org.iso.23220.1.jp', 'full_name_unicode']],
+        sharedAt: '2026-05-01T01:00:00.000Z',
+      },
+    ]);
+    const unknown = await app.request('/phones/constructor/history');
+    expect([unknown.status, ((await unknown.json()) as { code: string }).code]).toEqual([
+      404,
+      'WALLET_NOT_FOUND',
+    ]);
   }, 120_000);
 });

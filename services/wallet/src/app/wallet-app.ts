@@ -1,11 +1,16 @@
 /**
  * `createWalletApp` — the phone emulator over the wallet engine as a Hono app (tests call
- * `app.request()`): the overview page at `/`, the phones' summaries as JSON, and the issuer's
- * reachability. Everything it needs is an argument — the open phones, the issuer client (absent when none
- * is configured), the clock — so the same app runs alone (`mynakit wallet`) and inside the sandbox.
+ * `app.request()`): the phone page at `/` (a Vite + Preact page, services/wallet/pages/phone), the
+ * phones' summaries as JSON, and the issuer's reachability. Everything it needs is an argument — the open
+ * phones, the issuer client (absent when none is configured), the clock — so the same app runs alone
+ * (`mynakit wallet`) and inside the sandbox.
  *
  * Routes:
- *   GET /               the overview page (HTTP 200 whether or not an issuer is configured or reachable)
+ *   GET /               the phone page (HTTP 200 whether or not an issuer is configured or reachable; the
+ *                       page reads `/overview` and shows either; without its build it names the build
+ *                       command) and its files under /assets/ (built-page.ts registerRootPage)
+ *   GET /overview, GET /phones/:id/history, POST /phones/:id/documents/:documentId/elements
+ *                       what the phone page reads (phone-routes.ts)
  *   GET /phones         `{ phones: PhoneSummary[] }`
  *   GET /phones/:id     one PhoneSummary; 404 problem WALLET_NOT_FOUND for an unknown phone
  *   GET /issuer-status  `IssuerStatus`
@@ -25,9 +30,9 @@
  *                                   password, the signed answer (jpki-request-routes.ts)
  *   GET /health         `{ status: 'ok' }`
  *
- * The POST routes answer JSON to a JSON request and otherwise redirect (303) back to the overview page,
- * so the page's forms work without scripts. Errors are RFC 9457 problems with the WalletError code and a
- * message that names no personal data.
+ * The POST routes answer JSON to a JSON request (what the phone page sends) and otherwise redirect (303)
+ * back to `/`, so a form posted without scripts works too (refusal-page.ts). Errors are RFC 9457 problems
+ * with the WalletError code and a message that names no personal data.
  */
 import { Hono } from 'hono';
 import { routePath } from 'hono/route';
@@ -36,12 +41,14 @@ import { WalletError, type WalletErrorCode } from '../errors.js';
 import type { IssuerClient } from '../installation/issuer-client.js';
 import { syncNotices } from '../notices/sync-notices.js';
 import type { CrossDeviceFetch } from '../presentation/openid4vp-cross-device.js';
+import { registerRootPage, walletPageDir } from './built-page.js';
 import { registerCrossDeviceRoutes } from './cross-device-routes.js';
 import { type EmulatorInstallation, registerInstallRoutes } from './install-routes.js';
 import { probeIssuer } from './issuer-status.js';
 import { registerJpkiRequestRoutes } from './jpki-request-routes.js';
-import { renderPhonesPage, renderRefusalPage } from './phone-page.js';
+import { registerPhoneRoutes } from './phone-routes.js';
 import { summarizePhone } from './phone-summary.js';
+import { renderRefusalPage } from './refusal-page.js';
 
 /** What the wallet app is given. */
 export interface WalletAppDeps {
@@ -58,6 +65,8 @@ export interface WalletAppDeps {
    * the global fetch, as a phone on the network would. The sandbox passes its own app's.
    */
   readonly verifierFetch?: CrossDeviceFetch;
+  /** The phone page's build folder (default `services/wallet/dist-pages/phone`). */
+  readonly phonePageDir?: string;
 }
 
 function problem(
@@ -160,13 +169,19 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
   // The emulator's network switch, per phone, in this process.
   const offline = new Set<string>();
   const summary = (p: WalletDevice) => summarizePhone(p, offline.has(p.id));
-  app.get('/', async (c) => {
-    const [phones, issuer, residents] = await Promise.all([
-      Promise.all(deps.phones.map(summary)),
-      probeIssuer(deps.issuer),
-      deps.install ? deps.install.cards.residents() : Promise.resolve(undefined),
-    ]);
-    return c.html(renderPhonesPage(phones, issuer, residents));
+  registerRootPage(app, {
+    name: 'phone',
+    dir: deps.phonePageDir ?? walletPageDir('phone'),
+    titleJa: 'スマートフォン',
+    titleEn: 'Phones',
+  });
+  registerPhoneRoutes(app, {
+    phones: deps.phones,
+    phone: (id) => byId.get(id),
+    summary,
+    issuerStatus: () => probeIssuer(deps.issuer),
+    ...(deps.install === undefined ? {} : { cards: deps.install.cards }),
+    fields: fieldsOf,
   });
   app.get('/phones', async (c) => c.json({ phones: await Promise.all(deps.phones.map(summary)) }));
   app.get('/phones/:id', async (c) => {
