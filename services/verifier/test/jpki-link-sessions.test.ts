@@ -532,4 +532,37 @@ describe('JPKI sessions by link or QR code (signed request object)', () => {
     const sealed = await misconfigured.request(`/sessions/${created.sessionId}/jpki-request-object`);
     expect(((await sealed.json()) as { code: string }).code).toBe('VERIFIER_READER_KEY_UNAVAILABLE');
   });
+
+  // Last: it takes the result table away.
+  it('the result is kept in the record’s transaction: when it cannot be kept, no record stands and the session reopens', async () => {
+    const s = await open('authentication');
+    const link = s.walletUrl as string;
+    const recordsBefore = await store.db
+      .selectFrom('verification_records')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    // A storage fault at the result's insert: the table is gone.
+    await store.db.schema.alterTable('jpki_link_results').renameTo('jpki_link_results_away').execute();
+    try {
+      expect(
+        await codeOf(
+          answerJpkiRequest({ ...phone(link), userAuthentication: { method: 'pin', value: AUTH_PIN } }),
+        ),
+      ).not.toBe('resolved');
+    } finally {
+      await store.db.schema.alterTable('jpki_link_results_away').renameTo('jpki_link_results').execute();
+    }
+    const recordsAfter = await store.db
+      .selectFrom('verification_records')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(recordsAfter.n)).toBe(Number(recordsBefore.n));
+    expect(await stateOf(s.sessionId)).toMatchObject({ state: 'open', recordId: null });
+    // Given back: the same session is answered once the store works again, record and result together.
+    await answerJpkiRequest({ ...phone(link), userAuthentication: { method: 'pin', value: AUTH_PIN } });
+    const state = await stateOf(s.sessionId);
+    expect(state).toMatchObject({ state: 'done', verdict: 'valid' });
+    const result = (await (await resultOf(s.sessionId)).json()) as { recordId: string };
+    expect(result.recordId).toBe(state.recordId);
+  });
 });

@@ -175,25 +175,28 @@ export async function answerJpkiByLink(
 ): Promise<Record<string, never>> {
   const session = await new JpkiSessionRepository(deps.store.db).get(sessionId);
   if (session === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
-  const verification = await verifyJpkiAnswer(
+  // The result the relying party reads at GET /sessions/{id}/jpki-result is kept in the record's own
+  // transaction: a record without its result (or the reverse) would leave the party waiting for ever.
+  await verifyJpkiAnswer(
     deps,
     { relyingPartyId: session.relyingPartyId, credentialId: session.credentialId, role: 'rp' },
     session.id,
     answer,
+    async (trx, verification) => {
+      const { identity, ...report } = verification;
+      await new JpkiLinkResultRepository(trx).keep({
+        sessionId: session.id,
+        relyingPartyId: session.relyingPartyId,
+        report: report as unknown as Record<string, unknown>,
+        sealedIdentity:
+          identity === undefined
+            ? null
+            : sealLinkIdentity(identity, session.id, deps.config.sessionKeyEncryptionKey),
+        createdAt: deps.clock().getTime(),
+        expiresAt: session.expiresAt,
+      });
+    },
   );
-  // The record is written; the relying party reads the verification at GET /sessions/{id}/jpki-result.
-  const { identity, ...report } = verification;
-  await new JpkiLinkResultRepository(deps.store.db).keep({
-    sessionId: session.id,
-    relyingPartyId: session.relyingPartyId,
-    report: report as unknown as Record<string, unknown>,
-    sealedIdentity:
-      identity === undefined
-        ? null
-        : sealLinkIdentity(identity, session.id, deps.config.sessionKeyEncryptionKey),
-    createdAt: deps.clock().getTime(),
-    expiresAt: session.expiresAt,
-  });
   return {};
 }
 

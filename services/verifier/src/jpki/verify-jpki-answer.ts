@@ -37,6 +37,7 @@ import {
 import { type KycMethodResult, kycMethodFor } from '@mynakit/kyc';
 import { type Certificate, parseCertificate, parseCms } from '@mynakit/pki';
 import { type Check, type Verdict, verdictOf } from '@mynakit/report';
+import type { Kysely } from 'kysely';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError, type VerifierErrorCode } from '../errors.js';
 import {
@@ -46,6 +47,7 @@ import {
   type RevocationDecision,
 } from '../revocation/revocation-policy.js';
 import type { RelyingParty, RpCaller } from '../store/relying-party-repository.js';
+import type { VerifierDatabase } from '../store/schema.js';
 import { recordInTransaction } from '../verification/record-in-transaction.js';
 import { jpkiRecordContent } from './jpki-record-content.js';
 import { type JpkiSession, JpkiSessionRepository } from './jpki-session-repository.js';
@@ -201,6 +203,11 @@ export async function verifyJpkiAnswer(
   answer:
     | { readonly kind: 'authentication'; readonly answer: JpkiAuthenticationAnswer }
     | { readonly kind: 'signature'; readonly answer: JpkiSignatureAnswer },
+  /**
+   * Writes what else belongs to the verification (the result a session answered by link keeps for its
+   * relying party) in the record's own transaction: either both are stored or neither.
+   */
+  alsoInTransaction?: AlsoInTransaction,
 ): Promise<JpkiVerification> {
   const sessions = new JpkiSessionRepository(deps.store.db);
   const now = deps.clock();
@@ -210,7 +217,7 @@ export async function verifyJpkiAnswer(
     throw new VerifierError('VERIFIER_SESSION_USED', 'the session was already used: open a new one');
   if (claim === 'expired') throw new VerifierError('VERIFIER_SESSION_EXPIRED', 'the session has expired');
   try {
-    return await verifyClaimed(deps, caller, sessionId, answer, now);
+    return await verifyClaimed(deps, caller, sessionId, answer, now, alsoInTransaction);
   } catch (e) {
     // Whatever stopped the verification before its record (the retry policy, a store fault) gives the
     // session back, so the same answer can be submitted again while the session lives.
@@ -219,12 +226,20 @@ export async function verifyJpkiAnswer(
   }
 }
 
+/** What a caller writes in the record's transaction, given the verification as it will be answered. */
+export type AlsoInTransaction = (
+  trx: Kysely<VerifierDatabase>,
+  verification: JpkiVerification,
+  session: JpkiSession,
+) => Promise<void>;
+
 async function verifyClaimed(
   deps: VerifierDeps,
   caller: RpCaller,
   sessionId: string,
   answer: Parameters<typeof verifyJpkiAnswer>[3],
   now: Date,
+  alsoInTransaction: AlsoInTransaction | undefined,
 ): Promise<JpkiVerification> {
   const session = (await new JpkiSessionRepository(deps.store.db).get(
     sessionId,
@@ -378,17 +393,8 @@ async function verifyClaimed(
     consultation: consultations[0],
     flags,
   });
-  const record = await recordInTransaction(deps, {
-    relyingPartyId: party.id,
-    sessionId: session.id,
-    verdict,
-    content,
-    now: now.getTime(),
-    complete: (trx, recordId) =>
-      new JpkiSessionRepository(trx).complete(session.id, { verdict, recordId, now: now.getTime() }),
-  });
   const method = kyc?.method ?? null;
-  return {
+  const verificationWith = (recordId: string): JpkiVerification => ({
     verdict,
     checks,
     method:
@@ -405,10 +411,28 @@ async function verifyClaimed(
     ...(signer === undefined ? {} : { certificate: summaryOf(signer) }),
     ...(identity === undefined ? {} : { identity }),
     ...(signingTime === undefined ? {} : { signingTime: signingTime.toISOString() }),
-    recordId: record.id,
+    recordId,
     flags,
     ...(verdict !== 'valid' && errorCode !== undefined ? { errorCode } : {}),
-  };
+  });
+  const record = await recordInTransaction(deps, {
+    relyingPartyId: party.id,
+    sessionId: session.id,
+    verdict,
+    content,
+    now: now.getTime(),
+    complete: async (trx, recordId) => {
+      const completed = await new JpkiSessionRepository(trx).complete(session.id, {
+        verdict,
+        recordId,
+        now: now.getTime(),
+      });
+      if (completed && alsoInTransaction !== undefined)
+        await alsoInTransaction(trx, verificationWith(recordId), session);
+      return completed;
+    },
+  });
+  return verificationWith(record.id);
 }
 
 /** The signer's certificate DER: the one the report named, found among the CMS's certificates. */
