@@ -59,11 +59,23 @@ describe('the sandbox stories in Chromium', () => {
     await page.screenshot({ path: join(SHOTS, name), fullPage: true });
   };
 
-  /** Fills the install form of one phone (opening its folded section first) and sends it. */
-  const install = async (id: string) => {
+  /** Opens one screen of a phone on the phones page (its tab bar). */
+  const screen = async (id: string, tab: 'home' | 'install' | 'history' | 'settings') => {
     const section = page.locator(`section[data-phone="${id}"]`);
-    const details = section.locator('details');
-    if ((await details.getAttribute('open')) === null) await details.locator('summary').click();
+    await section.locator(`button[data-tab="${tab}"]`).click();
+    await page.locator(`section[data-phone="${id}"][data-screen="${tab}"]`).waitFor();
+    return section;
+  };
+
+  /** Answers the phone's biometric prompt with a match. */
+  const biometricMatch = (id: string) =>
+    page
+      .locator(`section[data-phone="${id}"] [data-biometric-prompt] button[data-biometric="matched"]`)
+      .click();
+
+  /** Fills the install screen of one phone and sends it; the phone shows its home screen when done. */
+  const install = async (id: string) => {
+    const section = await screen(id, 'install');
     const form = section.locator('form.install');
     await form.locator('select[name="residentId"]').selectOption(RESIDENT);
     await form.locator('input[name="newAuthPin"]').fill('1234');
@@ -71,16 +83,15 @@ describe('the sandbox stories in Chromium', () => {
     await form.locator('input[name="newSignaturePassword"]').fill('STORYPASS1');
     await form.locator('input[name="newSignaturePasswordAgain"]').fill('STORYPASS1');
     await form.locator('input[name="liveness"]').check();
-    await Promise.all([
-      page.waitForURL(`${sandbox.url}/wallet/`, { timeout: 60_000 }),
-      form.locator('button').click(),
-    ]);
+    await form.locator('button').click();
+    await section.locator('[data-done="install"]').waitFor({ timeout: 60_000 });
   };
 
-  const overflowAt390 = async (path: string) => {
+  const overflowAt390 = async (path: string, ready?: string) => {
     const small = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
     try {
       await small.goto(`${sandbox.url}${path}`);
+      if (ready !== undefined) await small.locator(ready).first().waitFor();
       return await small.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
@@ -125,7 +136,7 @@ describe('the sandbox stories in Chromium', () => {
       1,
     );
     await shot('phones.png');
-    expect(await overflowAt390('/wallet/')).toBeLessThanOrEqual(0);
+    expect(await overflowAt390('/wallet/', 'section[data-phone="android"]')).toBeLessThanOrEqual(0);
   });
 
   it('story 1: installs on the iPhone, then on the Android phone, and the iPhone loses its record', async () => {
@@ -140,18 +151,15 @@ describe('the sandbox stories in Chromium', () => {
     const android = page.locator('section[data-phone="android"]');
     expect(await android.locator('li[data-certificate][data-state="active"]').count()).toBe(2);
     expect(await android.locator('li[data-doctype]').count()).toBe(0);
-    await Promise.all([
-      page.waitForURL(`${sandbox.url}/wallet/`),
-      android.locator('form[action="phones/android/record"] button').click(),
-    ]);
+    await android.locator('form[action="phones/android/record"] button').click();
+    await biometricMatch('android');
     await android.locator('li[data-doctype="org.iso.23220.1.jp.mnc"][data-state="active"]').waitFor();
 
     // The iPhone shows its record until it hears the issuer.
     expect(await iphone.locator('li[data-doctype][data-state="active"]').count()).toBe(1);
-    await Promise.all([
-      page.waitForURL(`${sandbox.url}/wallet/`),
-      iphone.locator('form[action="phones/iphone/notices/sync"] button').click(),
-    ]);
+    await screen('iphone', 'settings');
+    await iphone.locator('form[action="phones/iphone/notices/sync"] button').click();
+    await biometricMatch('iphone');
     const lost = iphone.locator('li[data-doctype="org.iso.23220.1.jp.mnc"][data-state="invalidated"]');
     await lost.waitFor();
     expect(await lost.textContent()).toContain('superseded');
@@ -175,7 +183,7 @@ describe('the sandbox stories in Chromium', () => {
     await page.locator('input[name="phone"][value="android"]').check();
     await chooseDeclaration(page);
     await Promise.all([
-      page.waitForURL(`${sandbox.url}/verifier/bank/verify`),
+      page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form button').click(),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
@@ -213,7 +221,7 @@ describe('the sandbox stories in Chromium', () => {
       await page.locator('input[name="phone"][value="android"]').check();
       await chooseDeclaration(page);
       await Promise.all([
-        page.waitForURL(`${twin}/verifier/bank/verify`),
+        page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
         page.locator('form button').click(),
       ]);
       expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
@@ -239,17 +247,43 @@ describe('the sandbox stories in Chromium', () => {
     }
   }, 60_000);
 
+  it('the Android phone shows its record’s contents only after the biometric, and what it shared', async () => {
+    await page.goto(`${sandbox.url}/wallet/`);
+    const android = page.locator('section[data-phone="android"]');
+    const record = android.locator('li[data-doctype="org.iso.23220.1.jp.mnc"][data-state="active"]');
+    await record.waitFor();
+    // Nothing of the holder is on the screen before the owner's biometric.
+    expect(await android.textContent()).not.toContain('花子');
+    await record.locator('button[data-show-elements]').click();
+    await android.locator('[data-biometric-prompt] button[data-biometric="failed"]').click();
+    await android.locator('[data-refusal="WALLET_BIOMETRIC_FAILED"]').waitFor();
+    expect(await android.locator('[data-elements]').count()).toBe(0);
+    await record.locator('button[data-show-elements]').click();
+    await biometricMatch('android');
+    const elements = android.locator('[data-elements]');
+    await elements.waitFor();
+    expect(await elements.textContent()).toContain('花子');
+    // My Number is not shown even to the owner.
+    expect(await elements.textContent()).not.toMatch(/\d{12}/);
+
+    // The history: the bank's presentation of story 2, element names only.
+    await screen('android', 'history');
+    const lines = android.locator('ul.history li[data-channel]');
+    await lines.first().waitFor();
+    expect(await lines.count()).toBeGreaterThanOrEqual(1);
+    expect(await android.locator('ul.history').textContent()).not.toContain('花子');
+  }, 60_000);
+
   it('story 5: three wrong auth PINs lock the Android phone’s auth key', async () => {
     const remaining: number[] = [];
     for (const wrong of ['0000', '1111', '2222']) {
       await page.goto(`${sandbox.url}/wallet/`);
-      const form = page.locator(
-        'section[data-phone="android"] form[action="phones/android/keys/auth/unlock"]',
-      );
+      const settings = await screen('android', 'settings');
+      const form = settings.locator('form[action="phones/android/keys/auth/unlock"]');
       await form.locator('input[name="pin"]').fill(wrong);
-      await Promise.all([page.waitForLoadState('load'), form.locator('button').click()]);
-      await page.waitForURL(/\/keys\/auth\/unlock$/);
+      await form.locator('button[type="submit"]').click();
       // The refusal names its code.
+      await settings.locator('[data-refusal]').waitFor();
       expect(await page.locator('body').textContent()).toMatch(/WALLET_SECRET_(WRONG|LOCKED)/);
       const pin = (await phone('android')).secrets.authPin;
       remaining.push(pin.locked ? 0 : (pin.remaining ?? -1));
@@ -267,11 +301,8 @@ describe('the sandbox stories in Chromium', () => {
 
   it('story 4: the offline phone still presents, the operator records a move, and the bank catches it', async () => {
     await page.goto(`${sandbox.url}/wallet/`);
-    const android = page.locator('section[data-phone="android"]');
-    await Promise.all([
-      page.waitForURL(`${sandbox.url}/wallet/`),
-      android.locator('form[action="phones/android/offline"] button').click(),
-    ]);
+    const android = await screen('android', 'settings');
+    await android.locator('form[action="phones/android/offline"] button').click();
     await android.locator('[data-offline="yes"]').waitFor();
     expect(await android.locator('[data-offline="yes"]').textContent()).toContain('オフライン');
 
@@ -305,7 +336,7 @@ describe('the sandbox stories in Chromium', () => {
     await page.locator('input[name="phone"][value="android"]').check();
     await chooseDeclaration(page);
     await Promise.all([
-      page.waitForURL(`${sandbox.url}/verifier/bank/verify`),
+      page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form button').click(),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('invalid');
