@@ -22,7 +22,8 @@ describe('the bank on another device in Chromium (QR code, OpenID4VP cross-devic
   const overflowAt390 = async (url: string) => {
     const small = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
     try {
-      await small.goto(url);
+      // The phone's screens read their request after loading: measured once the page is idle.
+      await small.goto(url, { waitUntil: 'networkidle' });
       return await small.evaluate(
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
@@ -86,12 +87,31 @@ describe('the bank on another device in Chromium (QR code, OpenID4VP cross-devic
     expect(await phone.locator('[data-reader-subject]').textContent()).toContain('Sandbox Bank');
     expect(await phone.locator('[data-client-id]').textContent()).toBe('x509_san_dns:localhost');
     expect(await phone.locator('input[name="element"]:checked').count()).toBeGreaterThanOrEqual(4);
+    // Approving asks the owner's biometric; the emulator's prompt offers the match.
+    await phone.locator('button[data-approve]').click();
     await Promise.all([
       phone.waitForSelector('[data-sent]'),
-      phone.locator('button[name="biometric"][value="matched"]').click(),
+      phone.locator('[data-biometric-prompt] button[data-biometric="matched"]').click(),
     ]);
     expect(await phone.locator('[data-disclosed="full_name_unicode"]').count()).toBe(1);
     await phone.close();
+
+    // The used session's link, opened again on the other phone, is refused on its screen with the code.
+    const replayed = await context.newPage();
+    try {
+      await replayed.goto(
+        `${client.sandbox.url}/wallet/phones/android/openid4vp?url=${encodeURIComponent(link)}`,
+      );
+      const refusal = replayed.locator('[data-refusal="WALLET_REQUEST_INVALID"]');
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain('受け付けられません');
+      expect(await refusal.textContent()).toContain('Nothing was sent');
+      expect(await replayed.locator('input[name="element"]').count()).toBe(0);
+      expect(await replayed.locator('button[data-approve]').count()).toBe(0);
+      expect(await replayed.locator('a[href="../../"]').count()).toBe(1);
+    } finally {
+      await replayed.close();
+    }
 
     // The bank's page polls and shows the result without a click.
     await page.waitForSelector('[data-verdict="valid"]', { timeout: 30_000 });
@@ -101,6 +121,42 @@ describe('the bank on another device in Chromium (QR code, OpenID4VP cross-devic
     expect(await page.locator('[data-method="none"]').textContent()).toContain('KYC_PROGRAM_NOT_CERTIFIED');
     expect(await page.locator('[data-check="device.signature"] .passed').count()).toBe(1);
     expect(await overflowAt390(sessionUrl)).toBeLessThanOrEqual(0);
+  }, 120_000);
+
+  it('shows a refusal on the consent screen: a requester on a host the phone cannot reach, the face that does not match', async () => {
+    const phone = await context.newPage();
+    try {
+      // The scan screen takes the link a QR code holds and opens its consent screen.
+      await phone.goto(`${client.sandbox.url}/wallet/phones/iphone/openid4vp`);
+      const elsewhere = `openid4vp://?client_id=x509_san_dns%3Aexample.com&request_uri=${encodeURIComponent('https://example.com/request-object')}`;
+      await phone.locator('textarea[name="url"]').fill(elsewhere);
+      await Promise.all([
+        phone.waitForURL(/\/wallet\/phones\/iphone\/openid4vp\?url=/),
+        phone.locator('form[data-scan] button').click(),
+      ]);
+      const refusal = phone.locator('[data-refusal="WALLET_REQUEST_INVALID"]');
+      await refusal.waitFor();
+      expect(await refusal.getAttribute('role')).toBe('alert');
+      expect(await phone.locator('button[data-approve]').count()).toBe(0);
+
+      // A face that does not match: the screen says so with the code, and the session still waits.
+      const sessionUrl = await showQr(page);
+      const link = (await page.locator('[data-wallet-url]').textContent()) as string;
+      await phone.goto(
+        `${client.sandbox.url}/wallet/phones/iphone/openid4vp?url=${encodeURIComponent(link)}`,
+      );
+      await phone.locator('[data-reader-subject]').waitFor();
+      await phone.locator('button[data-approve]').click();
+      await phone.locator('[data-biometric-prompt] button[data-biometric="failed"]').click();
+      const failed = phone.locator('[data-refusal="WALLET_BIOMETRIC_FAILED"]');
+      await failed.waitFor();
+      expect(await failed.textContent()).toContain('Nothing was sent');
+      expect(await phone.locator('[data-sent]').count()).toBe(0);
+      expect(await phone.locator('input[name="element"]:checked').count()).toBeGreaterThanOrEqual(4);
+      expect(await (await fetch(`${sessionUrl}/state`)).json()).toEqual({ state: 'pending' });
+    } finally {
+      await phone.close();
+    }
   }, 120_000);
 
   it('fits a 390 px wide screen: the start page, the phones with their scan form, the QR page and the consent screen', async () => {

@@ -11,11 +11,49 @@ import { crossDeviceHost } from '../src/sandbox-cross-device.js';
 import { decodeQrSvg } from './helpers/qr-decode.js';
 import { field, installTwoPhones, type PageClient, startPageClient } from './helpers/two-phones.js';
 
-/** The `value`s of the consent screen's boxes, as a browser sends them. */
-function boxes(page: string): string[] {
-  return [...page.matchAll(/name="element" value="([^"]+)"/g)].map((m) =>
-    (m[1] as string).replaceAll('&quot;', '"').replaceAll('&amp;', '&'),
-  );
+/** What the phone's consent screen shows: its JSON route, as the wallet's request page calls it. */
+interface PhoneScreen {
+  code?: string;
+  reader: { subject: string | null };
+  clientId: string;
+  documents: {
+    docType: string;
+    available: boolean;
+    elements: { namespace: string; identifier: string; held: boolean; withheld: string | null }[];
+  }[];
+}
+
+async function phoneScreen(
+  client: PageClient,
+  phoneId: string,
+  link: string,
+): Promise<{ status: number; body: PhoneScreen }> {
+  const res = await fetch(`${client.sandbox.url}/wallet/phones/${phoneId}/openid4vp/screen`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ url: link }),
+  });
+  return { status: res.status, body: (await res.json()) as PhoneScreen };
+}
+
+/** The boxes of the consent screen (held, not withheld), ticked: the consent the page sends. */
+function consentOf(screen: PhoneScreen): {
+  count: number;
+  consent: Record<string, Record<string, string[]>>;
+} {
+  let count = 0;
+  const consent: Record<string, Record<string, string[]>> = {};
+  for (const d of screen.documents) {
+    if (!d.available) continue;
+    for (const e of d.elements) {
+      if (!e.held || e.withheld !== null) continue;
+      consent[d.docType] ??= {};
+      const ns = consent[d.docType] as Record<string, string[]>;
+      ns[e.namespace] = [...(ns[e.namespace] ?? []), e.identifier];
+      count++;
+    }
+  }
+  return { count, consent };
 }
 
 const unescapeHtml = (text: string) => text.replaceAll('&amp;', '&').replaceAll('&quot;', '"');
@@ -84,22 +122,20 @@ describe('the bank on another device (QR code, OpenID4VP cross-device)', () => {
     // The phone reads the request: the bank's cross-device party, named by its certificate.
     const consent = await client.get(unescapeHtml(open_));
     expect(consent.status).toBe(200);
-    const consentPage = await consent.text();
-    expect(consentPage).toMatch(/data-reader-subject>[^<]*Sandbox Bank/);
-    expect(consentPage).toContain('<code data-client-id>x509_san_dns:localhost</code>');
-    const values = boxes(consentPage);
-    expect(values.length).toBeGreaterThanOrEqual(4);
+    expect(consent.headers.get('content-type')).toContain('text/html');
+    const screen = await phoneScreen(client, 'iphone', link);
+    expect(screen.status).toBe(200);
+    expect(screen.body.reader.subject).toContain('Sandbox Bank');
+    expect(screen.body.clientId).toBe('x509_san_dns:localhost');
+    const ticked = consentOf(screen.body);
+    expect(ticked.count).toBeGreaterThanOrEqual(4);
     const sent = await fetch(`${client.sandbox.url}/wallet/phones/iphone/openid4vp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams([
-        ['url', link],
-        ['biometric', 'matched'],
-        ...values.map((v): [string, string] => ['element', v]),
-      ]).toString(),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url: link, biometric: 'matched', consent: ticked.consent }),
     });
     expect(sent.status).toBe(200);
-    expect(await sent.text()).toContain('data-sent');
+    expect(((await sent.json()) as { sent: boolean }).sent).toBe(true);
 
     expect(await (await client.get(`${path}/state`)).json()).toEqual({ state: 'done' });
     const result = await client.get(path);
@@ -121,9 +157,9 @@ describe('the bank on another device (QR code, OpenID4VP cross-device)', () => {
     expect(field(await (await client.get(path)).text(), 'name')).toBe(field(page, 'name'));
 
     // The used session's QR code is refused by the other phone with the wallet's code.
-    const again = await client.get(`/wallet/phones/android/openid4vp?url=${encodeURIComponent(link)}`);
+    const again = await phoneScreen(client, 'android', link);
     expect(again.status).toBe(400);
-    expect(await again.text()).toContain('data-refusal="WALLET_REQUEST_INVALID"');
+    expect(again.body.code).toBe('WALLET_REQUEST_INVALID');
   }, 120_000);
 
   it('shows only sessions it opened, and a phone of this sandbox reaches no other host', async () => {
@@ -137,9 +173,9 @@ describe('the bank on another device (QR code, OpenID4VP cross-device)', () => {
         .status,
     ).toBe(404);
     const elsewhere = `openid4vp://?client_id=x509_san_dns%3Aexample.com&request_uri=${encodeURIComponent('https://example.com/request-object')}`;
-    const refused = await client.get(`/wallet/phones/iphone/openid4vp?url=${encodeURIComponent(elsewhere)}`);
+    const refused = await phoneScreen(client, 'iphone', elsewhere);
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toContain('data-refusal="WALLET_REQUEST_INVALID"');
+    expect(refused.body.code).toBe('WALLET_REQUEST_INVALID');
     // A purpose not on the verifier's list is not sent, and the verifier refuses the session with its code.
     const bad = await client.form('/verifier/bank/cross-device/sessions', {
       transactionPurpose: 'nothing-of-the-list',

@@ -1,12 +1,15 @@
 /**
  * The phone emulator's routes for a QR code shown on another device (app/cross-device-routes.ts), with
  * `app.request()` against the real verifier's cross-device session flow: a relying party whose reader key
- * the sandbox reader CA certified opens a session (POST /sessions/cross-device); the phone page takes the
- * link the QR code holds, shows who asks and what, and after the owner's biometric posts the encrypted
- * answer, which the verifier verifies (GET /sessions/{id}/result). Refusals show their stable code: an
- * unreadable link, an untrusted requester, My Number without a declared basis, a failed biometric, a used
- * session, a phone switched offline.
+ * the sandbox reader CA certified opens a session (POST /sessions/cross-device); the phone's request page
+ * takes the link the QR code holds, reads what its consent screen shows (POST openid4vp/screen: who asks
+ * and what), and after the owner's biometric posts the encrypted answer, which the verifier verifies (GET
+ * /sessions/{id}/result). Refusals answer their stable code and change nothing: an unreadable, unsigned or
+ * oversized link, an untrusted requester, My Number without a declared basis, a failed biometric, a used
+ * session, a phone switched offline. The page itself is served at the screen's URL.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { JP_MNC_DOCTYPE, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
 import type { MyNumberLegalBasis } from '@mynakit/oid4vp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,11 +45,46 @@ interface CrossDeviceSession {
   elements: Record<string, string[]>;
 }
 
-/** The `value`s of the consent screen's boxes, as a browser sends them. */
-function boxes(page: string): string[] {
-  return [...page.matchAll(/name="element" value="([^"]+)"/g)].map((m) =>
-    (m[1] as string).replaceAll('&quot;', '"').replaceAll('&amp;', '&'),
+/** What the consent screen shows (POST /phones/:id/openid4vp/screen). */
+interface Screen {
+  phone: { id: string; family: string };
+  reader: { authentication: string; subject: string | null; myNumberLegalBasis: unknown };
+  clientId: string;
+  responseHost: string;
+  documents: {
+    docType: string;
+    available: boolean;
+    elements: {
+      namespace: string;
+      identifier: string;
+      label: { ja: string; en: string };
+      intentToRetain: boolean;
+      held: boolean;
+      withheld: string | null;
+    }[];
+  }[];
+}
+
+/** The elements the screen offers a box for (held, not withheld), as `[docType, namespace, identifier]`. */
+function boxes(screen: Screen): [string, string, string][] {
+  return screen.documents.flatMap((d) =>
+    d.available
+      ? d.elements
+          .filter((e) => e.held && e.withheld === null)
+          .map((e): [string, string, string] => [d.docType, e.namespace, e.identifier])
+      : [],
   );
+}
+
+/** The consent of ticked boxes: per docType, namespace → identifiers. */
+function consentOf(ticked: [string, string, string][]): Record<string, Record<string, string[]>> {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const [docType, namespace, identifier] of ticked) {
+    out[docType] ??= {};
+    const ns = out[docType] as Record<string, string[]>;
+    ns[namespace] = [...(ns[namespace] ?? []), identifier];
+  }
+  return out;
 }
 
 describe('the phone page scans a QR code of another device (OpenID4VP cross-device)', () => {
@@ -65,8 +103,12 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
   const lines: string[] = [];
   const operator = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
 
+  /** Fixed answers of hosts that are no mynakit verifier, by URL. */
+  const served = new Map<string, () => Response>();
   /** The phone's network: each URL goes to the verifier app of its host. */
   const phoneFetch = (url: string, init?: RequestInit) => {
+    const fixed = served.get(url);
+    if (fixed !== undefined) return Promise.resolve(fixed());
     const app = verifiers.get(new URL(url).hostname);
     if (app === undefined) return Promise.reject(new TypeError('no such host'));
     return Promise.resolve(app.request(url, init));
@@ -117,12 +159,22 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
       headers: json ? { accept: 'application/json' } : {},
     });
 
-  const approve = (fields: [string, string][]) =>
+  /** The consent screen's JSON route, as the request page calls it. */
+  const screenOf = (app: ReturnType<typeof createWalletApp>, url: string) =>
+    app.request(`/phones/${phone.id}/openid4vp/screen`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ url }),
+    });
+
+  const approve = (body: Record<string, unknown>) =>
     wallet.request(`/phones/${phone.id}/openid4vp`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
     });
+
+  const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
 
   const history = () => phone.store.presentations.list(phone.id);
 
@@ -163,56 +215,79 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
     await env?.close();
   });
 
-  it('offers a scan form on the overview page and a scan screen that takes the link', async () => {
-    const overview = await (await wallet.request('/')).text();
-    expect(overview).toContain(`action="phones/${phone.id}/openid4vp" class="scan"`);
-    const screen = await wallet.request(`/phones/${phone.id}/openid4vp`);
-    expect(screen.status).toBe(200);
-    const text = await screen.text();
-    expect(text).toContain('<form method="get" action="openid4vp">');
-    expect(text).toContain('name="url"');
+  it('serves the request page at the screen URLs, with its assets, and 404 for an unknown phone', async () => {
+    // A build of the page as scripts/build-pages.mjs writes it (relative asset URLs).
+    const built = join(dir.path, 'request-page');
+    mkdirSync(join(built, 'assets'), { recursive: true });
+    writeFileSync(
+      join(built, 'index.html'),
+      '<!doctype html><title>request</title><script type="module" src="./assets/index-t.js"></script><div id="app"></div>',
+    );
+    writeFileSync(join(built, 'assets', 'index-t.js'), 'export {};');
+    const app = createWalletApp({ phones: [phone], verifierFetch: phoneFetch, requestPageDir: built });
+    for (const path of [
+      `/phones/${phone.id}/openid4vp`,
+      `/phones/${phone.id}/openid4vp?url=${encodeURIComponent('openid4vp://?client_id=x&request_uri=y')}`,
+      `/phones/${phone.id}/jpki-request?url=${encodeURIComponent('mynakit-jpki://?client_id=x&request_uri=y')}`,
+      '/request/',
+    ]) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toContain('text/html');
+      expect(res.headers.get('content-security-policy'), path).toContain("script-src 'self'");
+      const text = await res.text();
+      expect(text, path).toContain('./assets/index-t.js');
+      // The page reads the request itself: the link is never written into the page.
+      expect(text, path).not.toContain('client_id');
+    }
+    expect((await app.request(`/phones/${phone.id}/openid4vp`)).headers.get('cache-control')).toBe(
+      'no-store',
+    );
+    const script = await app.request(`/phones/${phone.id}/assets/index-t.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect((await app.request(`/phones/${phone.id}/assets/..%2Findex.html`)).status).toBe(404);
+    expect((await app.request(`/phones/${phone.id}/assets/missing.js`)).status).toBe(404);
     expect((await wallet.request('/phones/nobody/openid4vp')).status).toBe(404);
+    expect((await wallet.request('/phones/nobody/jpki-request?url=x')).status).toBe(404);
   });
 
   it('reads the request, shows who asks and what, and sends the approved answer after the biometric', async () => {
     const session = await openCrossDevice(carrier.apiKey);
-    const consent = await scan(wallet, session.walletUrl);
+    const consent = await screenOf(wallet, session.walletUrl);
     expect(consent.status).toBe(200);
     expect(consent.headers.get('cache-control')).toBe('no-store');
-    const page = await consent.text();
-    expect(page).toContain('data-reader="verified"');
-    expect(page).toMatch(/data-reader-subject>[^<]*サンドボックス携帯/);
-    expect(page).toContain(`<code data-client-id>x509_san_dns:${CARRIER_HOST}</code>`);
-    expect(page).toContain(`<code data-response-host>${CARRIER_HOST}</code>`);
+    const screen = (await consent.json()) as Screen;
+    expect(screen.phone.id).toBe(phone.id);
+    expect(screen.reader.authentication).toBe('verified');
+    expect(screen.reader.subject).toContain('サンドボックス携帯');
+    expect(screen.clientId).toBe(`x509_san_dns:${CARRIER_HOST}`);
+    expect(screen.responseHost).toBe(CARRIER_HOST);
     const asked = session.elements[JP_MNC_NAMESPACE] ?? [];
     expect(asked.length).toBeGreaterThan(0);
-    const values = boxes(page);
-    expect(values.map((v) => JSON.parse(v))).toEqual(
-      asked.map((id) => [JP_MNC_DOCTYPE, JP_MNC_NAMESPACE, id]),
-    );
+    const values = boxes(screen);
+    expect(values).toEqual(asked.map((id) => [JP_MNC_DOCTYPE, JP_MNC_NAMESPACE, id]));
+    // Every element has its label in Japanese and English, and whether the requester keeps it.
+    const name = screen.documents[0]?.elements.find((e) => e.identifier === 'full_name_unicode');
+    expect(name?.label.ja).toMatch(/氏名/);
+    expect(name?.label.en).toMatch(/name/i);
+    expect(typeof name?.intentToRetain).toBe('boolean');
 
     // The owner's face does not match: nothing leaves the phone, and the session still waits.
     const before = (await history()).length;
-    const failed = await approve([
-      ['url', session.walletUrl],
-      ['biometric', 'failed'],
-      ...values.map((v): [string, string] => ['element', v]),
-    ]);
+    const failed = await approve({ url: session.walletUrl, biometric: 'failed', consent: consentOf(values) });
     expect(failed.status).toBe(401);
-    expect(await failed.text()).toContain('data-refusal="WALLET_BIOMETRIC_FAILED"');
+    expect(await codeOf(failed)).toBe('WALLET_BIOMETRIC_FAILED');
     expect(await history()).toHaveLength(before);
     expect((await result(carrier.apiKey, session.sessionId)).status).toBe(409);
 
-    const sent = await approve([
-      ['url', session.walletUrl],
-      ['biometric', 'matched'],
-      ...values.map((v): [string, string] => ['element', v]),
-    ]);
+    const sent = await approve({ url: session.walletUrl, biometric: 'matched', consent: consentOf(values) });
     expect(sent.status).toBe(200);
-    const done = await sent.text();
-    expect(done).toContain('data-sent');
-    expect(done).toContain('data-disclosed="full_name_unicode"');
-    expect(done).toContain('data-disclosed="resident_address_unicode"');
+    const done = (await sent.json()) as { sent: boolean; disclosed: Record<string, [string, string][]> };
+    expect(done.sent).toBe(true);
+    const disclosed = (done.disclosed[JP_MNC_DOCTYPE] ?? []).map(([, id]) => id);
+    expect(disclosed).toContain('full_name_unicode');
+    expect(disclosed).toContain('resident_address_unicode');
     const lines_ = await history();
     expect(lines_).toHaveLength(before + 1);
     expect(lines_.at(-1)?.channel).toBe(OPENID4VP_CROSS_DEVICE_CHANNEL);
@@ -222,10 +297,18 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
     expect(answer.verdict).toBe('valid');
     expect(answer.elements?.[JP_MNC_NAMESPACE]?.resident_address_unicode).toBeTypeOf('string');
 
-    // The session is used: scanning its QR code again is refused with the wallet's code.
-    const again = await scan(wallet, session.walletUrl);
+    // The session is used: scanning its QR code again (a replay) is refused with the wallet's code.
+    const again = await screenOf(wallet, session.walletUrl);
     expect(again.status).toBe(400);
-    expect(await again.text()).toContain('data-refusal="WALLET_REQUEST_INVALID"');
+    expect(await codeOf(again)).toBe('WALLET_REQUEST_INVALID');
+    const replayed = await approve({
+      url: session.walletUrl,
+      biometric: 'matched',
+      consent: consentOf(values),
+    });
+    expect(replayed.status).toBe(400);
+    expect(await codeOf(replayed)).toBe('WALLET_REQUEST_INVALID');
+    expect(await history()).toHaveLength(before + 1);
     // The request log names the route, never the link or the session.
     expect(lines.some((l) => l.includes('/phones/:id/openid4vp'))).toBe(true);
     expect(lines.join('\n')).not.toContain(session.sessionId);
@@ -243,14 +326,10 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
     expect(summary.clientId).toBe(`x509_san_dns:${CARRIER_HOST}`);
     expect(summary.responseMode).toBe('direct_post.jwt');
     expect(summary.documents.map((d) => d.docType)).toEqual([JP_MNC_DOCTYPE]);
-    const sent = await wallet.request(`/phones/${phone.id}/openid4vp`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        url: session.walletUrl,
-        biometric: 'matched',
-        consent: { [JP_MNC_DOCTYPE]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
-      }),
+    const sent = await approve({
+      url: session.walletUrl,
+      biometric: 'matched',
+      consent: { [JP_MNC_DOCTYPE]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
     });
     expect(sent.status).toBe(200);
     expect(await sent.json()).toMatchObject({
@@ -266,70 +345,130 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
 
   it('refuses a requester the phone does not trust, and a link that is no OpenID4VP request', async () => {
     const session = await openCrossDevice(carrier.apiKey);
-    const page = await scan(untrusting, session.walletUrl);
-    expect(page.status).toBe(403);
-    const text = await page.text();
-    expect(text).toContain('data-refusal="WALLET_READER_AUTH_INVALID"');
-    expect(text).toContain('href="../../"');
+    const refusedScreen = await screenOf(untrusting, session.walletUrl);
+    expect(refusedScreen.status).toBe(403);
+    expect(await codeOf(refusedScreen)).toBe('WALLET_READER_AUTH_INVALID');
     const json = await scan(untrusting, session.walletUrl, true);
     expect(json.status).toBe(403);
-    expect(((await json.json()) as { code: string }).code).toBe('WALLET_READER_AUTH_INVALID');
+    expect(await codeOf(json)).toBe('WALLET_READER_AUTH_INVALID');
 
     for (const link of [
       'https://verifier.carrier.example/not-a-wallet-url',
       'openid4vp://?client_id=x509_san_dns%3Averifier.carrier.example&request_uri=javascript%3Aalert(1)',
       `openid4vp://?client_id=x509_san_dns%3Aelsewhere.example&request_uri=${encodeURIComponent(`https://${CARRIER_HOST}/sessions/${session.sessionId}/request-object`)}`,
     ]) {
-      const refused = await scan(wallet, link);
+      const refused = await screenOf(wallet, link);
       const body = await refused.text();
       expect(refused.status, link).toBeGreaterThanOrEqual(400);
-      expect(body, link).toMatch(/data-refusal="WALLET_(REQUEST_INVALID|READER_AUTH_INVALID)"/);
-      // The page never echoes the link it refused.
+      expect(JSON.parse(body).code, link).toMatch(/^WALLET_(REQUEST_INVALID|READER_AUTH_INVALID)$/);
+      // The answer never echoes the link it refused.
       expect(body).not.toContain('javascript');
     }
     // The untouched session still reads on a phone that trusts the reader CA.
-    expect((await scan(wallet, session.walletUrl)).status).toBe(200);
+    expect((await screenOf(wallet, session.walletUrl)).status).toBe(200);
+  }, 60_000);
+
+  it('refuses an unsigned request object and an oversized one, and sends nothing', async () => {
+    const b64url = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const host = 'unsigned.example';
+    const unsigned = `${b64url({ alg: 'none', typ: 'oauth-authz-req+jwt' })}.${b64url({
+      client_id: `x509_san_dns:${host}`,
+      response_type: 'vp_token',
+      response_mode: 'direct_post.jwt',
+      response_uri: `https://${host}/post`,
+      nonce: 'n-0123456789abcdef',
+      dcql_query: {
+        credentials: [
+          {
+            id: 'mnc',
+            format: 'mso_mdoc',
+            meta: { doctype_value: JP_MNC_DOCTYPE },
+            claims: [{ path: [JP_MNC_NAMESPACE, 'full_name_unicode'] }],
+          },
+        ],
+      },
+    })}.`;
+    const type = { 'content-type': 'application/oauth-authz-req+jwt' };
+    served.set(`https://${host}/unsigned`, () => new Response(unsigned, { headers: type }));
+    served.set(`https://${host}/large`, () => new Response('a'.repeat(300 * 1024), { headers: type }));
+    const before = (await history()).length;
+    for (const [path, codes] of [
+      ['/unsigned', /^WALLET_READER_AUTH_INVALID$/],
+      ['/large', /^WALLET_REQUEST_INVALID$/],
+    ] as const) {
+      const link = `openid4vp://?client_id=x509_san_dns%3A${host}&request_uri=${encodeURIComponent(`https://${host}${path}`)}`;
+      const refused = await screenOf(wallet, link);
+      expect(refused.status, path).toBeGreaterThanOrEqual(400);
+      expect(await codeOf(refused), path).toMatch(codes);
+      const answered = await approve({
+        url: link,
+        biometric: 'matched',
+        consent: { [JP_MNC_DOCTYPE]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
+      });
+      expect(answered.status, path).toBeGreaterThanOrEqual(400);
+      expect(await codeOf(answered), path).toMatch(codes);
+    }
+    expect(await history()).toHaveLength(before);
   }, 60_000);
 
   it('withholds My Number from a requester whose certificate declares no basis', async () => {
     const asked = { [JP_MNC_NAMESPACE]: ['full_name_unicode', 'individual_number_unicode'] };
     const session = await openCrossDevice(shoken.apiKey, SHOKEN_HOST, { elements: asked });
-    const page = await (await scan(wallet, session.walletUrl)).text();
-    expect(page).toContain('data-element="individual_number_unicode"');
-    expect(page).toContain('data-withheld="my-number-without-basis"');
-    const values = boxes(page);
-    expect(values.map((v) => JSON.parse(v)[2])).toEqual(['full_name_unicode']);
-    // A form that adds My Number anyway is refused, and nothing leaves the phone.
+    const screen = (await (await screenOf(wallet, session.walletUrl)).json()) as Screen;
+    const myNumber = screen.documents[0]?.elements.find((e) => e.identifier === 'individual_number_unicode');
+    expect(myNumber?.withheld).toBe('my-number-without-basis');
+    expect(screen.reader.myNumberLegalBasis).toBeNull();
+    const values = boxes(screen);
+    expect(values.map((v) => v[2])).toEqual(['full_name_unicode']);
+    // A consent that adds My Number anyway is refused, and nothing leaves the phone.
     const before = (await history()).length;
-    const forced = await approve([
-      ['url', session.walletUrl],
-      ['biometric', 'matched'],
-      ...values.map((v): [string, string] => ['element', v]),
-      ['element', JSON.stringify([JP_MNC_DOCTYPE, JP_MNC_NAMESPACE, 'individual_number_unicode'])],
-    ]);
+    const forced = await approve({
+      url: session.walletUrl,
+      biometric: 'matched',
+      consent: consentOf([...values, [JP_MNC_DOCTYPE, JP_MNC_NAMESPACE, 'individual_number_unicode']]),
+    });
     expect(forced.status).toBe(403);
-    expect(await forced.text()).toContain('data-refusal="WALLET_MY_NUMBER_WITHHELD"');
+    expect(await codeOf(forced)).toBe('WALLET_MY_NUMBER_WITHHELD');
     expect(await history()).toHaveLength(before);
     expect((await result(shoken.apiKey, session.sessionId, SHOKEN_HOST)).status).toBe(409);
   }, 60_000);
 
-  it('refuses malformed consent, and a phone switched offline reaches no verifier', async () => {
+  it('refuses malformed consent and a form body, and a phone switched offline reaches no verifier', async () => {
     const session = await openCrossDevice(carrier.apiKey);
-    for (const element of [
-      'not json',
-      '["a","b"]',
-      JSON.stringify([JP_MNC_DOCTYPE, JP_MNC_NAMESPACE, 'shoe_size']),
+    const before = (await history()).length;
+    for (const consent of [
+      'not an object',
+      { [JP_MNC_DOCTYPE]: ['a', 'b'] },
+      { [JP_MNC_DOCTYPE]: { [JP_MNC_NAMESPACE]: 'full_name_unicode' } },
+      { [JP_MNC_DOCTYPE]: { [JP_MNC_NAMESPACE]: ['shoe_size'] } },
+      { 'org.example.unknown': { 'org.example': ['anything'] } },
     ]) {
-      const res = await approve([
+      const res = await approve({ url: session.walletUrl, biometric: 'matched', consent });
+      expect(res.status, JSON.stringify(consent)).toBe(400);
+      expect(await codeOf(res)).toBe('WALLET_INVALID_INPUT');
+    }
+    const noBiometric = await approve({ url: session.walletUrl, consent: {} });
+    expect(noBiometric.status).toBe(400);
+    // The answer is JSON: a form of the old screen is not taken.
+    const form = await wallet.request(`/phones/${phone.id}/openid4vp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams([
         ['url', session.walletUrl],
         ['biometric', 'matched'],
-        ['element', element],
-      ]);
-      expect(res.status, element).toBe(400);
-      expect(await res.text()).toContain('data-refusal="WALLET_INVALID_INPUT"');
-    }
-    const noBiometric = await approve([['url', session.walletUrl]]);
-    expect(noBiometric.status).toBe(400);
+      ]).toString(),
+    });
+    expect(form.status).toBe(400);
+    expect(await codeOf(form)).toBe('WALLET_INVALID_INPUT');
+    const huge = await approve({
+      url: session.walletUrl,
+      biometric: 'matched',
+      consent: {},
+      pad: 'x'.repeat(20_000),
+    });
+    expect(huge.status).toBe(400);
+    expect(await history()).toHaveLength(before);
+    expect((await result(carrier.apiKey, session.sessionId)).status).toBe(409);
 
     const off = await wallet.request(`/phones/${phone.id}/offline`, {
       method: 'POST',
@@ -338,11 +477,12 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
     });
     expect(off.status).toBe(200);
     try {
-      const offline = await scan(wallet, session.walletUrl);
+      const offline = await screenOf(wallet, session.walletUrl);
       expect(offline.status).toBe(409);
-      expect(await offline.text()).toContain('data-refusal="WALLET_OFFLINE"');
-      expect((await wallet.request('/')).status).toBe(200);
-      expect(await (await wallet.request('/')).text()).not.toContain('class="scan"');
+      expect(await codeOf(offline)).toBe('WALLET_OFFLINE');
+      const json = await scan(wallet, session.walletUrl, true);
+      expect(json.status).toBe(409);
+      expect(await codeOf(json)).toBe('WALLET_OFFLINE');
     } finally {
       await wallet.request(`/phones/${phone.id}/offline`, {
         method: 'POST',
@@ -350,6 +490,6 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
         body: JSON.stringify({ offline: false }),
       });
     }
-    expect((await scan(wallet, session.walletUrl)).status).toBe(200);
+    expect((await screenOf(wallet, session.walletUrl)).status).toBe(200);
   }, 60_000);
 });

@@ -2,11 +2,12 @@
  * The phone emulator's screens for a JPKI request by link or QR code (app/jpki-request-routes.ts), with
  * `app.request()` against the real verifier's JPKI link sessions: a relying party whose reader key the
  * sandbox reader CA certified opens a user-authentication or a signature session and gets a
- * `mynakit-jpki://` link; the phone page's scan screen sends the link to the JPKI consent screen, which
- * shows who asks, why, which secret, and the document to sign; after the PIN, the biometric or the signature
- * password the answer goes to the verifier, whose GET /sessions/{id}/jpki-result reads valid. Refusals show
- * their stable code: a wrong PIN with the tries left (nothing sent), an untrusted reader, an expired request,
- * a response_uri on another host, a locked signature password.
+ * `mynakit-jpki://` link; the phone's scan screen sends the link to the JPKI consent screen, whose JSON
+ * route (POST jpki-request/screen) says who asks, why, which secret with its tries left, and the document
+ * to sign; after the PIN, the biometric or the signature password the answer goes to the verifier, whose
+ * GET /sessions/{id}/jpki-result reads valid. Refusals answer their stable code and send nothing: a wrong
+ * PIN with the tries left, an untrusted reader, an expired request, a response_uri on another host, a
+ * locked signature password.
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
@@ -154,40 +155,66 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     expect(res.status).toBe(303);
     return res.headers.get('location') as string;
   }
+  /** The consent screen's JSON route, as the request page calls it. */
   const consent = (app: ReturnType<typeof createWalletApp>, link: string) =>
-    app.request(`/phones/${phone.id}/jpki-request?url=${encodeURIComponent(link)}`);
+    app.request(`/phones/${phone.id}/jpki-request/screen`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ url: link }),
+    });
   const approve = (fields: [string, string][], app = wallet) =>
     app.request(`/phones/${phone.id}/jpki-request`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams(fields).toString(),
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(Object.fromEntries(fields)),
     });
+  const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
+  const triesOf = async (res: Response) => ((await res.json()) as { remainingTries?: number }).remainingTries;
   const history = () => phone.store.presentations.list(phone.id);
+
+  interface Screen {
+    requestType: string;
+    reader: { authentication: string; subject: string | null };
+    clientName: string | null;
+    clientId: string;
+    purpose: string;
+    purposeName: { ja: string; en: string } | null;
+    secret: string;
+    tries: { remaining: number; locked: boolean };
+    document: { mediaType: string; text: string | null; size: number; sha256: string } | null;
+    responseHost: string;
+    expiresAt: string;
+    expiresAtJapan: string;
+  }
 
   it('a user authentication by link: the scan screen sends it to the consent screen, the PIN answers, the verifier reads valid', async () => {
     const s = await open('authentication');
     // The one scan screen dispatches by scheme; the JPKI screen sits next to it (a relative location).
     const location = await scan(wallet, s.walletUrl);
     expect(location).toBe(`jpki-request?url=${encodeURIComponent(s.walletUrl)}`);
+    // A browser gets the request page there; it reads the request through the JSON route.
+    const page = await wallet.request(`/phones/${phone.id}/${location}`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
     const res = await consent(wallet, s.walletUrl);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    const page = await res.text();
-    expect(page).toContain('data-request-type="jpki-user-authentication"');
-    expect(page).toContain('data-reader="verified"');
-    expect(page).toMatch(/data-reader-subject>[^<]*サンドボックス銀行/);
-    expect(page).toContain(`<code data-client-id>x509_san_dns:${BANK_HOST}</code>`);
-    expect(page).toContain('data-client-name>サンドボックス銀行<');
-    expect(page).toContain('data-purpose="log-in"');
-    expect(page).toContain(`<code data-response-host>${BANK_HOST}</code>`);
+    const screen = (await res.json()) as Screen;
+    expect(screen.requestType).toBe('jpki-user-authentication');
+    expect(screen.reader.authentication).toBe('verified');
+    expect(screen.reader.subject).toContain('サンドボックス銀行');
+    expect(screen.clientId).toBe(`x509_san_dns:${BANK_HOST}`);
+    expect(screen.clientName).toBe('サンドボックス銀行');
+    expect(screen.purpose).toBe('log-in');
+    expect(screen.purposeName).toEqual({ ja: 'ログイン', en: 'log in' });
+    expect(screen.responseHost).toBe(BANK_HOST);
     // Its end in Japan time (12:00 JST now).
-    expect(page).toMatch(/<time data-expires datetime="[^"]+">2026-12-02 12:\d\d JST<\/time>/);
-    // The PIN pad and the biometric; no password field, no document.
-    expect(page).toContain('name="pin" inputmode="numeric" pattern="[0-9]{4}"');
-    expect(page).toContain('name="biometric" value="matched"');
-    expect(page).not.toContain('name="password"');
-    expect(page).not.toContain('data-document');
-    expect(page).toContain('data-remaining-tries="3"');
+    expect(screen.expiresAtJapan).toMatch(/^2026-12-02 12:\d\d JST$/);
+    expect(Date.parse(screen.expiresAt)).toBe(Date.parse(s.expiresAt));
+    // The PIN or the biometric; no password, no document.
+    expect(screen.secret).toBe('auth-pin-or-biometric');
+    expect(screen.document).toBeNull();
+    expect(screen.tries).toEqual({ remaining: 3, locked: false });
     expect((await resultOf(s.sessionId)).status).toBe(409);
 
     const before = (await history()).length;
@@ -196,7 +223,7 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
       ['pin', AUTH_PIN],
     ]);
     expect(sent.status).toBe(200);
-    expect(await sent.text()).toContain('data-sent="jpki-user-authentication"');
+    expect(await sent.json()).toMatchObject({ sent: true, requestType: 'jpki-user-authentication' });
     expect(await history()).toHaveLength(before + 1);
     const result = (await (await resultOf(s.sessionId)).json()) as {
       verdict: string;
@@ -204,6 +231,14 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     };
     expect(result.verdict).toBe('valid');
     expect(result.checks.find((c) => c.id === 'auth.signature')?.status).toBe('passed');
+    // Answered once: the same link again (a replay) is refused, and nothing more is recorded.
+    const replayed = await approve([
+      ['url', s.walletUrl],
+      ['pin', AUTH_PIN],
+    ]);
+    expect(replayed.status).toBeGreaterThanOrEqual(400);
+    expect(await codeOf(replayed)).toMatch(/^WALLET_(REQUEST_INVALID|VERIFIER_REFUSED)$/);
+    expect(await history()).toHaveLength(before + 1);
     // The log names route patterns only: never the link, the PIN or the session.
     expect(lines.some((l) => l.includes('/phones/:id/jpki-request'))).toBe(true);
     for (const l of lines) {
@@ -220,7 +255,7 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
       ['biometric', 'failed'],
     ]);
     expect(failed.status).toBe(401);
-    expect(await failed.text()).toContain('data-refusal="WALLET_BIOMETRIC_FAILED"');
+    expect(await codeOf(failed)).toBe('WALLET_BIOMETRIC_FAILED');
     expect((await resultOf(s.sessionId)).status).toBe(409);
     const sent = await approve([
       ['url', s.walletUrl],
@@ -234,33 +269,36 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     const s = await open('signature');
     const res = await consent(wallet, s.walletUrl);
     expect(res.status).toBe(200);
-    const page = await res.text();
-    expect(page).toContain('data-request-type="jpki-signature"');
-    expect(page).toContain('data-purpose="account-opening"');
-    expect(page).toContain(`<pre data-document="text"`);
-    expect(page).toContain('普通預金口座開設申込書\n申込日: 2026年12月2日');
+    const screen = (await res.json()) as Screen;
+    expect(screen.requestType).toBe('jpki-signature');
+    expect(screen.purpose).toBe('account-opening');
+    expect(screen.document?.text).toContain('普通預金口座開設申込書\n申込日: 2026年12月2日');
     const sha = Buffer.from(
       await crypto.subtle.digest('SHA-256', new TextEncoder().encode(APPLICATION)),
     ).toString('base64url');
-    expect(page).toContain(`<code data-document-sha256>${sha}</code>`);
-    expect(page).toContain('name="password" pattern="[A-Z0-9]{6,16}"');
-    expect(page).not.toContain('name="biometric"');
-    expect(page).not.toContain('name="pin"');
+    expect(screen.document?.sha256).toBe(sha);
+    expect(screen.secret).toBe('signature-password');
+    expect(screen.tries).toEqual({ remaining: 5, locked: false });
 
     // The PIN or a biometric does not open the signature key: refused before anything is signed.
-    const biometric = await approve([
-      ['url', s.walletUrl],
+    for (const secret of [
       ['biometric', 'matched'],
-    ]);
-    expect(biometric.status).toBe(400);
-    expect(await biometric.text()).toContain('data-refusal="WALLET_INVALID_INPUT"');
+      ['pin', AUTH_PIN],
+    ] as [string, string][]) {
+      const refused = await approve([['url', s.walletUrl], secret]);
+      expect(refused.status, secret[0]).toBe(400);
+      expect(await codeOf(refused), secret[0]).toMatch(
+        /^WALLET_(INVALID_INPUT|AUTHENTICATION_METHOD_NOT_ALLOWED)$/,
+      );
+    }
+    expect((await resultOf(s.sessionId)).status).toBe(409);
 
     const sent = await approve([
       ['url', s.walletUrl],
       ['password', SIGNATURE_PASSWORD],
     ]);
     expect(sent.status).toBe(200);
-    expect(await sent.text()).toContain('data-sent="jpki-signature"');
+    expect(await sent.json()).toMatchObject({ sent: true, requestType: 'jpki-signature' });
     const result = (await (await resultOf(s.sessionId)).json()) as { verdict: string };
     expect(result.verdict).toBe('valid');
     for (const l of lines) expect(l).not.toContain(SIGNATURE_PASSWORD);
@@ -274,9 +312,9 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
       body: JSON.stringify({ purpose: 'contract', content: b64(bytes), ...DECLARED }),
     });
     const s = (await res.json()) as Created & { walletUrl: string };
-    const page = await (await consent(wallet, s.walletUrl)).text();
-    expect(page).toContain('data-document="binary"');
-    expect(page).toContain(`<span data-document-size>${bytes.length}</span>`);
+    const screen = (await (await consent(wallet, s.walletUrl)).json()) as Screen;
+    expect(screen.document?.text).toBeNull();
+    expect(screen.document?.size).toBe(bytes.length);
     const summary = (await (
       await wallet.request(`/phones/${phone.id}/jpki-request?url=${encodeURIComponent(s.walletUrl)}`, {
         headers: { accept: 'application/json' },
@@ -297,7 +335,7 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     expect(((await (await resultOf(s.sessionId)).json()) as { verdict: string }).verdict).toBe('valid');
   });
 
-  it('a wrong PIN shows the consent screen again with the tries left and sends nothing', async () => {
+  it('a wrong PIN answers the tries left and sends nothing; the screen counts them', async () => {
     const s = await open('authentication');
     const before = (await phone.secrets.status('authPin')).remaining;
     const wrong = await approve([
@@ -305,11 +343,13 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
       ['pin', '0000'],
     ]);
     expect(wrong.status).toBe(401);
-    const page = await wrong.text();
-    expect(page).toContain('data-refusal="WALLET_SECRET_WRONG"');
-    expect(page).toContain(`data-remaining-tries="${before - 1}"`);
-    expect(page).toContain('name="pin"');
+    const problem = (await wrong.json()) as { code: string; remainingTries: number };
+    expect(problem.code).toBe('WALLET_SECRET_WRONG');
+    expect(problem.remainingTries).toBe(before - 1);
+    expect(JSON.stringify(problem)).not.toContain('0000');
     expect((await phone.secrets.status('authPin')).remaining).toBe(before - 1);
+    const screen = (await (await consent(wallet, s.walletUrl)).json()) as Screen;
+    expect(screen.tries).toEqual({ remaining: before - 1, locked: false });
     const pending = await resultOf(s.sessionId);
     expect(pending.status).toBe(409);
     expect(((await pending.json()) as { code: string }).code).toBe('VERIFIER_SESSION_PENDING');
@@ -337,13 +377,13 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     try {
       const shown = await consent(wallet, s.walletUrl);
       expect(shown.status).toBe(409);
-      expect(await shown.text()).toContain('data-refusal="WALLET_OFFLINE"');
+      expect(await codeOf(shown)).toBe('WALLET_OFFLINE');
       const answered = await approve([
         ['url', s.walletUrl],
         ['pin', AUTH_PIN],
       ]);
       expect(answered.status).toBe(409);
-      expect(await answered.text()).toContain('data-refusal="WALLET_OFFLINE"');
+      expect(await codeOf(answered)).toBe('WALLET_OFFLINE');
     } finally {
       expect((await toggle(false)).status).toBe(200);
     }
@@ -354,13 +394,13 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     const s = await open('authentication');
     const shown = await consent(untrusting, s.walletUrl);
     expect(shown.status).toBe(403);
-    expect(await shown.text()).toContain('data-refusal="WALLET_READER_AUTH_INVALID"');
+    expect(await codeOf(shown)).toBe('WALLET_READER_AUTH_INVALID');
     const json = await untrusting.request(
       `/phones/${phone.id}/jpki-request?url=${encodeURIComponent(s.walletUrl)}`,
       { headers: { accept: 'application/json' } },
     );
     expect(json.status).toBe(403);
-    expect(((await json.json()) as { code: string }).code).toBe('WALLET_READER_AUTH_INVALID');
+    expect(await codeOf(json)).toBe('WALLET_READER_AUTH_INVALID');
     const before = (await phone.secrets.status('authPin')).remaining;
     const answered = await approve(
       [
@@ -370,7 +410,7 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
       untrusting,
     );
     expect(answered.status).toBe(403);
-    expect(await answered.text()).toContain('data-refusal="WALLET_READER_AUTH_INVALID"');
+    expect(await codeOf(answered)).toBe('WALLET_READER_AUTH_INVALID');
     expect((await phone.secrets.status('authPin')).remaining).toBe(before);
     expect((await resultOf(s.sessionId)).status).toBe(409);
   });
@@ -385,7 +425,7 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     try {
       const expired = await consent(wallet, late);
       expect(expired.status).toBe(400);
-      expect(await expired.text()).toContain('data-refusal="WALLET_REQUEST_EXPIRED"');
+      expect(await codeOf(expired)).toBe('WALLET_REQUEST_EXPIRED');
     } finally {
       clock.advance(-(lifetime + 61_000));
     }
@@ -418,44 +458,67 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
     const elsewhere = `mynakit-jpki://?client_id=x509_san_dns%3A${ROGUE_HOST}&request_uri=${encodeURIComponent(`https://${ROGUE_HOST}/elsewhere`)}`;
     const shown = await consent(wallet, elsewhere);
     expect(shown.status).toBe(400);
-    expect(await shown.text()).toContain('data-refusal="WALLET_REQUEST_INVALID"');
+    expect(await codeOf(shown)).toBe('WALLET_REQUEST_INVALID');
     const before = (await phone.secrets.status('authPin')).remaining;
     const answered = await approve([
       ['url', elsewhere],
       ['pin', AUTH_PIN],
     ]);
     expect(answered.status).toBe(400);
-    expect(await answered.text()).toContain('data-refusal="WALLET_REQUEST_INVALID"');
+    expect(await codeOf(answered)).toBe('WALLET_REQUEST_INVALID');
     expect((await phone.secrets.status('authPin')).remaining).toBe(before);
     expect(rogueAnswers).toEqual([]);
   });
 
-  it('a locked signature password shows its code on the consent screen and refuses the answer', async () => {
+  it('a locked signature password shows on the consent screen and refuses the answer', async () => {
     const s = await open('signature');
-    // Five wrong passwords lock the signature key (DOMAIN.md §3); each asks again with the tries left.
+    // Five wrong passwords lock the signature key (DOMAIN.md §3); each answers the tries left.
     for (let left = 4; left >= 1; left--) {
       const wrong = await approve([
         ['url', s.walletUrl],
         ['password', 'WRONG0'],
       ]);
       expect(wrong.status).toBe(401);
-      expect(await wrong.text()).toContain(`data-remaining-tries="${left}"`);
+      expect(await triesOf(wrong)).toBe(left);
     }
     const last = await approve([
       ['url', s.walletUrl],
       ['password', 'WRONG0'],
     ]);
     expect(last.status).toBe(423);
-    expect(await last.text()).toContain('data-refusal="WALLET_SECRET_LOCKED"');
-    const page = await (await consent(wallet, s.walletUrl)).text();
-    expect(page).toContain('data-refusal="WALLET_SECRET_LOCKED"');
-    expect(page).not.toContain('name="password"');
+    expect(await codeOf(last)).toBe('WALLET_SECRET_LOCKED');
+    const screen = (await (await consent(wallet, s.walletUrl)).json()) as Screen;
+    expect(screen.tries).toEqual({ remaining: 0, locked: true });
     const right = await approve([
       ['url', s.walletUrl],
       ['password', SIGNATURE_PASSWORD],
     ]);
     expect(right.status).toBe(423);
-    expect(await right.text()).toContain('data-refusal="WALLET_SECRET_LOCKED"');
+    expect(await codeOf(right)).toBe('WALLET_SECRET_LOCKED');
+    expect((await resultOf(s.sessionId)).status).toBe(409);
+  });
+
+  it('takes JSON only: a form body of the old screen is refused and nothing is signed', async () => {
+    const s = await open('authentication');
+    const before = (await phone.secrets.status('authPin')).remaining;
+    const form = await wallet.request(`/phones/${phone.id}/jpki-request`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: new URLSearchParams([
+        ['url', s.walletUrl],
+        ['pin', AUTH_PIN],
+      ]).toString(),
+    });
+    expect(form.status).toBe(400);
+    expect(await codeOf(form)).toBe('WALLET_INVALID_INPUT');
+    const two = await approve([
+      ['url', s.walletUrl],
+      ['pin', AUTH_PIN],
+      ['biometric', 'matched'],
+    ]);
+    expect(two.status).toBe(400);
+    expect(await codeOf(two)).toBe('WALLET_INVALID_INPUT');
+    expect((await phone.secrets.status('authPin')).remaining).toBe(before);
     expect((await resultOf(s.sessionId)).status).toBe(409);
   });
 });

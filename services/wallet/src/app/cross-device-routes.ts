@@ -4,39 +4,45 @@
  * code; the emulator takes the link it holds — typed, pasted, or handed over by a page's "open on this
  * phone" button — and then does what the phone does:
  *
- *   GET  /phones/:id/openid4vp              the scan screen (paste the link)
- *   GET  /phones/:id/openid4vp?url=<link>   reads the request (fetches the request object, verifies it to a
- *                                           reader root the phone trusts, summarises the DCQL query) and
- *                                           shows the consent screen; JSON: the summary. A
- *                                           `mynakit-jpki:` link is sent on (303) to the JPKI request
- *                                           screen, jpki-request?url=<link> (jpki-request-routes.ts)
- *   POST /phones/:id/openid4vp              `url`, `biometric=matched|failed`, one `element` per ticked box
- *                                           (cross-device-page.ts elementValue) — or JSON `{url, biometric,
- *                                           consent: {docType: {namespace: [identifier]}}}` — the owner's
- *                                           biometric, then the encrypted answer POSTed to the verifier
+ *   GET  /phones/:id/openid4vp[?url=<link>]  a browser gets the request page (request-page.ts): the scan
+ *                                            screen without a link, the consent screen with one. JSON:
+ *                                            reads the request (fetches the request object, verifies it to
+ *                                            a reader root the phone trusts, summarises the DCQL query) and
+ *                                            answers the summary. A `mynakit-jpki:` link is sent on (303)
+ *                                            to jpki-request?url=<link> (jpki-request-routes.ts)
+ *   POST /phones/:id/openid4vp/screen        JSON `{url}`: what the consent screen shows — who asks, where
+ *                                            the answer goes, per document every element asked with its
+ *                                            Japanese and English label, whether the requester keeps it,
+ *                                            whether the phone holds it, and why it is withheld
+ *   POST /phones/:id/openid4vp               JSON `{url, biometric: matched|failed, consent: {docType:
+ *                                            {namespace: [identifier]}}}`: the owner's biometric, then the
+ *                                            encrypted answer POSTed to the verifier; answers what was sent
  *
- * A refusal is the wallet's stable code: an unreadable link or request WALLET_REQUEST_INVALID, a requester
- * whose signed request does not verify to a trusted reader root WALLET_READER_AUTH_INVALID, My Number
- * approved without the requester's legal basis WALLET_MY_NUMBER_WITHHELD, a failed biometric
- * WALLET_BIOMETRIC_FAILED, a verifier that refused the answer WALLET_VERIFIER_REFUSED, a phone switched
- * offline WALLET_OFFLINE. A screen gets a page with the code; JSON gets a problem. The link is never logged.
+ * A refusal is an RFC 9457 problem with the wallet's stable code: an unreadable or oversized link or
+ * request, or a used (replayed) one, WALLET_REQUEST_INVALID; an unsigned request object, or one whose
+ * signature does not verify to a trusted reader root, WALLET_READER_AUTH_INVALID; consent naming what was not offered (a
+ * document not asked, an element not held) WALLET_INVALID_INPUT; My Number approved without the requester's
+ * legal basis WALLET_MY_NUMBER_WITHHELD; a failed biometric WALLET_BIOMETRIC_FAILED; a verifier that
+ * refused the answer WALLET_VERIFIER_REFUSED; a phone switched offline WALLET_OFFLINE. Nothing leaves the
+ * phone and nothing is recorded on a refusal. The link is never logged.
  */
-import type { Hono } from 'hono';
+import { JP_MNC_DOCTYPE, jpMncLabel } from '@mynakit/mdoc';
+import type { Context, Hono } from 'hono';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
 import type { PresentationConsent } from '../presentation/consented-documents.js';
 import {
   type CrossDeviceFetch,
+  type OpenId4VpCrossDeviceRequestSummary,
   presentOpenId4VpCrossDevice,
   readOpenId4VpCrossDeviceRequest,
 } from '../presentation/openid4vp-cross-device.js';
-import { renderConsentPage, renderScanPage, renderSentPage } from './cross-device-page.js';
 import { isJpkiRequestLink } from './jpki-request-routes.js';
 
-/** Largest body of the consent form or its JSON (the link is at most 4 KiB, the elements a few dozen). */
+/** Largest JSON body of the consent answer (the link is at most 4 KiB, the elements a few dozen). */
 const MAX_BODY_CHARS = 16 * 1024;
 
-/** Most ticked elements read from one form (a real request asks a handful). */
+/** Most elements read from one consent (a real request asks a handful). */
 const MAX_ELEMENTS = 256;
 
 /** What the routes need of the wallet app. */
@@ -46,39 +52,92 @@ export interface CrossDeviceRouteContext {
   /** How the phones reach a verifier's `request_uri` and `response_uri`. */
   readonly fetch: CrossDeviceFetch;
   readonly wantsJson: (request: Request) => boolean;
-  /** The refusal page of a screen (wallet-app.ts renderRefusalPage with the request's path). */
-  readonly refusal: (error: WalletError, path: string) => Response;
+  /** The request page for a browser (request-page.ts). */
+  readonly page: (c: Context) => Promise<Response>;
 }
 
-/** The consent of a form: per docType, namespace → identifiers, from `element` values. */
-function consentOfForm(form: URLSearchParams): PresentationConsent {
-  const byDocType = new Map<string, Map<string, string[]>>();
-  const values = form.getAll('element');
-  if (values.length > MAX_ELEMENTS) throw new WalletError('WALLET_INVALID_INPUT', 'too many elements');
-  for (const value of values) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value);
-    } catch {
-      throw new WalletError('WALLET_INVALID_INPUT', 'an element is not one the consent screen offered');
-    }
-    if (
-      !Array.isArray(parsed) ||
-      parsed.length !== 3 ||
-      !parsed.every((p): p is string => typeof p === 'string' && p.length > 0 && p.length <= 256)
-    )
-      throw new WalletError('WALLET_INVALID_INPUT', 'an element is not one the consent screen offered');
-    const [docType, namespace, identifier] = parsed as [string, string, string];
-    const namespaces = byDocType.get(docType) ?? new Map<string, string[]>();
-    byDocType.set(docType, namespaces);
-    const ids = namespaces.get(namespace) ?? [];
-    namespaces.set(namespace, ids);
-    if (!ids.includes(identifier)) ids.push(identifier);
+/** Names of the documents a phone may be asked for, Japanese and English; any other is shown as its docType. */
+const DOC_TYPE_NAMES: ReadonlyMap<string, { readonly ja: string; readonly en: string }> = new Map([
+  [
+    JP_MNC_DOCTYPE,
+    { ja: 'マイナンバーカード(カード代替電磁的記録)', en: 'My Number Card (card-substitute record)' },
+  ],
+  ['org.iso.18013.5.1.mDL', { ja: '運転免許証(見本)', en: 'sample mobile driving licence' }],
+]);
+
+/** One element as the consent screen shows it. */
+export interface ConsentScreenElement {
+  readonly namespace: string;
+  readonly identifier: string;
+  readonly label: { readonly ja: string; readonly en: string };
+  /** The requester says it will keep the value. */
+  readonly intentToRetain: boolean;
+  /** The phone holds it. */
+  readonly held: boolean;
+  /** Why it is not offered whatever the holder approves (My Number without a declared legal basis). */
+  readonly withheld: 'my-number-without-basis' | null;
+}
+
+/** POST /phones/:id/openid4vp/screen's answer: what the consent screen shows (no element values). */
+export interface ConsentScreen {
+  readonly phone: { readonly id: string; readonly family: string };
+  readonly reader: {
+    readonly authentication: 'verified' | 'none';
+    readonly subject: string | null;
+    readonly myNumberLegalBasis: { readonly provision: string; readonly basisCode: string } | null;
+  };
+  readonly clientId: string;
+  readonly responseHost: string;
+  readonly responseMode: 'direct_post.jwt';
+  readonly documents: readonly {
+    readonly docType: string;
+    readonly name: { readonly ja: string; readonly en: string } | null;
+    /** The phone holds a document of this docType in force. */
+    readonly available: boolean;
+    readonly elements: readonly ConsentScreenElement[];
+  }[];
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
   }
-  // Own data properties only (Object.fromEntries): a docType named `__proto__` stays a key like any other.
-  return Object.fromEntries(
-    [...byDocType].map(([docType, namespaces]) => [docType, Object.fromEntries(namespaces)]),
-  );
+}
+
+/** The consent screen of a verified request (labels from the jp-mnc profile; the identifier when unknown). */
+export function consentScreenOf(
+  phone: WalletDevice,
+  summary: OpenId4VpCrossDeviceRequestSummary,
+): ConsentScreen {
+  return {
+    phone: { id: phone.id, family: phone.family },
+    reader: {
+      authentication: summary.reader.authentication,
+      subject: summary.reader.subject ?? null,
+      myNumberLegalBasis: summary.reader.myNumberLegalBasis ?? null,
+    },
+    clientId: summary.clientId,
+    responseHost: hostOf(summary.responseUri),
+    responseMode: summary.responseMode,
+    documents: summary.documents.map((d) => ({
+      docType: d.docType,
+      name: DOC_TYPE_NAMES.get(d.docType) ?? null,
+      available: d.available,
+      elements: d.elements.map((e) => ({
+        namespace: e.namespace,
+        identifier: e.identifier,
+        label: {
+          ja: jpMncLabel(e.namespace, e.identifier, 'ja'),
+          en: jpMncLabel(e.namespace, e.identifier, 'en'),
+        },
+        intentToRetain: e.intentToRetain,
+        held: e.held,
+        withheld: e.withheld ?? null,
+      })),
+    })),
+  };
 }
 
 /** The consent of a JSON body, checked for shape (what it names is checked against the request later). */
@@ -100,43 +159,46 @@ function consentOfJson(value: unknown): PresentationConsent {
     }
     out.set(docType, Object.fromEntries(ns));
   }
+  // Own data properties only (Object.fromEntries): a docType named `__proto__` stays a key like any other.
   return Object.fromEntries(out);
+}
+
+/** A JSON object body of at most `max` characters, as a map of its own properties. */
+export async function jsonFieldsOf(request: Request, max: number): Promise<Map<string, unknown>> {
+  if (!(request.headers.get('content-type') ?? '').includes('application/json'))
+    throw new WalletError('WALLET_INVALID_INPUT', 'the body is JSON (application/json)');
+  if (Number(request.headers.get('content-length') ?? '0') > max)
+    throw new WalletError('WALLET_INVALID_INPUT', 'the body is too large');
+  const text = await request.text();
+  if (text.length > max) throw new WalletError('WALLET_INVALID_INPUT', 'the body is too large');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new WalletError('WALLET_INVALID_INPUT', 'the body is not JSON');
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new WalletError('WALLET_INVALID_INPUT', 'the body is an object');
+  return new Map(Object.entries(json));
+}
+
+/** The link of a body: a non-empty string. */
+export function linkOf(fields: Map<string, unknown>): string {
+  const url = fields.get('url');
+  if (typeof url !== 'string' || url === '') throw new WalletError('WALLET_INVALID_INPUT', 'url is required');
+  return url;
 }
 
 /** The body of the consent POST: the link, the biometric, the consent. */
 async function answerOf(
   request: Request,
 ): Promise<{ url: string; biometric: 'matched' | 'failed'; consent: PresentationConsent }> {
-  if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_CHARS)
-    throw new WalletError('WALLET_INVALID_INPUT', 'the answer is too large');
-  const text = await request.text();
-  if (text.length > MAX_BODY_CHARS) throw new WalletError('WALLET_INVALID_INPUT', 'the answer is too large');
-  let url: unknown;
-  let biometric: unknown;
-  let consent: PresentationConsent;
-  if ((request.headers.get('content-type') ?? '').includes('application/json')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new WalletError('WALLET_INVALID_INPUT', 'the body is not JSON');
-    }
-    if (json === null || typeof json !== 'object' || Array.isArray(json))
-      throw new WalletError('WALLET_INVALID_INPUT', 'the body is an object');
-    const body = new Map(Object.entries(json));
-    url = body.get('url');
-    biometric = body.get('biometric');
-    consent = consentOfJson(body.get('consent'));
-  } else {
-    const form = new URLSearchParams(text);
-    url = form.get('url');
-    biometric = form.get('biometric');
-    consent = consentOfForm(form);
-  }
-  if (typeof url !== 'string' || url === '') throw new WalletError('WALLET_INVALID_INPUT', 'url is required');
+  const body = await jsonFieldsOf(request, MAX_BODY_CHARS);
+  const url = linkOf(body);
+  const biometric = body.get('biometric');
   if (biometric !== 'matched' && biometric !== 'failed')
     throw new WalletError('WALLET_INVALID_INPUT', 'biometric must be matched or failed');
-  return { url, biometric, consent };
+  return { url, biometric, consent: consentOfJson(body.get('consent')) };
 }
 
 /** Registers the cross-device routes on `app` (see the file comment). */
@@ -152,27 +214,33 @@ export function registerCrossDeviceRoutes(app: Hono, ctx: CrossDeviceRouteContex
     const phone = ctx.phone(c.req.param('id'));
     if (phone === undefined) throw new WalletError('WALLET_NOT_FOUND', 'no such phone');
     const url = c.req.query('url');
-    const json = ctx.wantsJson(c.req.raw);
-    if (url === undefined || url === '') {
-      if (json) throw new WalletError('WALLET_INVALID_INPUT', 'url is required');
-      return c.html(renderScanPage(phone));
-    }
     // One camera for every QR code: a JPKI request link has its own screen (jpki-request-routes.ts).
-    if (isJpkiRequestLink(url)) return c.redirect(`jpki-request?url=${encodeURIComponent(url)}`, 303);
-    try {
-      online(phone.id);
-      const summary = await readOpenId4VpCrossDeviceRequest({
-        device: phone,
-        walletUrl: url,
-        fetch: ctx.fetch,
-      });
-      c.header('Cache-Control', 'no-store');
-      return json ? c.json(summary) : c.html(renderConsentPage(phone, url, summary));
-    } catch (e) {
-      // The scan screen is a page too: a refusal shows its code there, not a JSON document.
-      if (e instanceof WalletError && !json) return ctx.refusal(e, c.req.path);
-      throw e;
-    }
+    if (url !== undefined && isJpkiRequestLink(url))
+      return c.redirect(`jpki-request?url=${encodeURIComponent(url)}`, 303);
+    // A browser gets the page, which reads the request through the JSON routes and shows any refusal.
+    if (!ctx.wantsJson(c.req.raw)) return ctx.page(c);
+    if (url === undefined || url === '') throw new WalletError('WALLET_INVALID_INPUT', 'url is required');
+    const summary = await readOpenId4VpCrossDeviceRequest({
+      device: online(phone.id),
+      walletUrl: url,
+      fetch: ctx.fetch,
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json(summary);
+  });
+
+  app.post('/phones/:id/openid4vp/screen', async (c) => {
+    const phone = online(c.req.param('id'));
+    const url = linkOf(await jsonFieldsOf(c.req.raw, MAX_BODY_CHARS));
+    if (isJpkiRequestLink(url))
+      throw new WalletError('WALLET_INVALID_INPUT', 'a JPKI request link has its own screen');
+    const summary = await readOpenId4VpCrossDeviceRequest({
+      device: phone,
+      walletUrl: url,
+      fetch: ctx.fetch,
+    });
+    c.header('Cache-Control', 'no-store');
+    return c.json(consentScreenOf(phone, summary));
   });
 
   app.post('/phones/:id/openid4vp', async (c) => {
@@ -186,14 +254,12 @@ export function registerCrossDeviceRoutes(app: Hono, ctx: CrossDeviceRouteContex
       userAuthentication: { method: 'biometric', matched: biometric === 'matched' },
     });
     c.header('Cache-Control', 'no-store');
-    if (ctx.wantsJson(c.req.raw))
-      return c.json({
-        sent: true,
-        disclosed: presented.disclosed,
-        reader: presented.reader,
-        responseUri: presented.responseUri,
-        ...(presented.answer.redirectUri === undefined ? {} : { redirectUri: presented.answer.redirectUri }),
-      });
-    return c.html(renderSentPage(phone, presented));
+    return c.json({
+      sent: true,
+      disclosed: presented.disclosed,
+      reader: presented.reader,
+      responseUri: presented.responseUri,
+      ...(presented.answer.redirectUri === undefined ? {} : { redirectUri: presented.answer.redirectUri }),
+    });
   });
 }

@@ -3,23 +3,26 @@
  * request_uri=…`; @mynakit/oid4vp jpki-request README, jpki-use/jpki-request.ts). The scan screen
  * (cross-device-routes.ts) takes any link a QR code holds and sends a `mynakit-jpki:` one here:
  *
- *   GET  /phones/:id/jpki-request?url=<link>  reads the request (fetches the request object, verifies it to a
- *                                             reader root the phone trusts) and shows the consent screen —
- *                                             who asks, why, which secret, the document; JSON: the summary
- *   POST /phones/:id/jpki-request             `url` and one secret: `pin` (4 digits) or
- *                                             `biometric=matched|failed` for a user authentication,
- *                                             `password` for a signature — form or JSON — then the answer
- *                                             is signed and POSTed to the verifier's response_uri
+ *   GET  /phones/:id/jpki-request?url=<link>  a browser gets the request page (request-page.ts), which shows
+ *                                             the consent screen; JSON: reads the request (fetches the
+ *                                             request object, verifies it to a reader root the phone trusts)
+ *                                             and answers the summary
+ *   POST /phones/:id/jpki-request/screen      JSON `{url}`: what the consent screen shows — who asks, why,
+ *                                             which secret and its tries left (locked or not), the document
+ *   POST /phones/:id/jpki-request             JSON `{url}` and one secret: `pin` (4 digits) or
+ *                                             `biometric: matched|failed` for a user authentication,
+ *                                             `password` for a signature — then the answer is signed and
+ *                                             POSTed to the verifier's response_uri
  *
- * A wrong PIN or password shows the consent screen again with the tries left (401 WALLET_SECRET_WRONG;
- * nothing is sent). Other refusals are the wallet's stable code on a page (or a problem for JSON): a locked
- * key WALLET_SECRET_LOCKED, an expired request WALLET_REQUEST_EXPIRED, a requester that does not verify to a
- * trusted reader root WALLET_READER_AUTH_INVALID, a response_uri on another host or an unreadable link
- * WALLET_REQUEST_INVALID, a verifier that refused the answer WALLET_VERIFIER_REFUSED, a phone switched
- * offline WALLET_OFFLINE. The link, the secret and the document are never logged (the app logs the route
- * pattern only).
+ * Refusals are RFC 9457 problems with the wallet's stable code, and nothing is sent: a wrong PIN or password
+ * 401 WALLET_SECRET_WRONG with `remainingTries` (the screen asks again), a locked key WALLET_SECRET_LOCKED,
+ * a biometric or PIN for a signature WALLET_INVALID_INPUT, an expired request WALLET_REQUEST_EXPIRED, a
+ * requester that does not verify to a trusted reader root WALLET_READER_AUTH_INVALID, a response_uri on
+ * another host, a used or an unreadable link WALLET_REQUEST_INVALID, a verifier that refused the answer
+ * WALLET_VERIFIER_REFUSED, a phone switched offline WALLET_OFFLINE. The link, the secret and the document
+ * are never logged (the app logs the route pattern only).
  */
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
 import {
@@ -29,12 +32,12 @@ import {
   readJpkiRequest,
 } from '../jpki-use/jpki-request.js';
 import type { UserAuthentication } from '../secure-area/secure-area.js';
-import { renderJpkiConsentPage, renderJpkiSentPage } from './jpki-request-page.js';
+import { jsonFieldsOf, linkOf } from './cross-device-routes.js';
 
 /** The scheme of a JPKI request link (its README §1). */
 export const JPKI_REQUEST_SCHEME = 'mynakit-jpki:';
 
-/** Largest body of the consent form or its JSON (the link is at most 4 KiB, the secret 16 characters). */
+/** Largest JSON body (the link is at most 4 KiB, the secret 16 characters). */
 const MAX_BODY_CHARS = 8 * 1024;
 
 /** What the routes need of the wallet app. */
@@ -44,13 +47,85 @@ export interface JpkiRequestRouteContext {
   /** How the phones reach a verifier's `request_uri` and `response_uri`. */
   readonly fetch: JpkiRequestFetch;
   readonly wantsJson: (request: Request) => boolean;
-  /** The refusal page of a screen (wallet-app.ts renderRefusalPage with the request's path). */
-  readonly refusal: (error: WalletError, path: string) => Response;
+  /** The request page for a browser (request-page.ts). */
+  readonly page: (c: Context) => Promise<Response>;
 }
 
 /** Whether `link` is a JPKI request link (case-insensitive scheme, RFC 3986 §3.1). */
 export function isJpkiRequestLink(link: string): boolean {
   return link.trim().toLowerCase().startsWith(JPKI_REQUEST_SCHEME);
+}
+
+/** Japanese and English names of the purposes the mynakit verifier uses; any other is shown as sent. */
+const PURPOSE_NAMES: ReadonlyMap<string, { readonly ja: string; readonly en: string }> = new Map([
+  ['log-in', { ja: 'ログイン', en: 'log in' }],
+  ['account-opening', { ja: '口座開設', en: 'account opening' }],
+  ['contract', { ja: '契約', en: 'contract' }],
+]);
+
+/** POST /phones/:id/jpki-request/screen's answer: what the consent screen shows. */
+export interface JpkiConsentScreen {
+  readonly phone: { readonly id: string; readonly family: string };
+  readonly requestType: JpkiRequestSummary['requestType'];
+  readonly reader: { readonly authentication: 'verified' | 'none'; readonly subject: string | null };
+  readonly clientName: string | null;
+  readonly clientId: string;
+  readonly purpose: string;
+  readonly purposeName: { readonly ja: string; readonly en: string } | null;
+  /** Which secret opens the key (DOMAIN.md §3: never a biometric for a signature). */
+  readonly secret: JpkiRequestSummary['secret'];
+  readonly tries: { readonly remaining: number; readonly locked: boolean };
+  readonly document: {
+    readonly mediaType: string;
+    readonly text: string | null;
+    readonly size: number;
+    readonly sha256: string;
+  } | null;
+  readonly responseHost: string;
+  readonly expiresAt: string;
+  /** Its end as the holder reads it: Japan time (UTC+9, no daylight saving), to the minute. */
+  readonly expiresAtJapan: string;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+function japanTime(at: Date): string {
+  return `${new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')} JST`;
+}
+
+/** The consent screen of a verified request, with the tries the secret it needs has left. */
+export async function jpkiConsentScreenOf(
+  phone: WalletDevice,
+  summary: JpkiRequestSummary,
+): Promise<JpkiConsentScreen> {
+  const status = await phone.secrets.status(
+    summary.secret === 'signature-password' ? 'signaturePassword' : 'authPin',
+  );
+  const d = summary.document;
+  return {
+    phone: { id: phone.id, family: phone.family },
+    requestType: summary.requestType,
+    reader: { authentication: summary.reader.authentication, subject: summary.reader.subject ?? null },
+    clientName: summary.clientName ?? null,
+    clientId: summary.clientId,
+    purpose: summary.purpose,
+    purposeName: PURPOSE_NAMES.get(summary.purpose) ?? null,
+    secret: summary.secret,
+    tries: { remaining: status.remaining, locked: status.locked },
+    document:
+      d === undefined
+        ? null
+        : { mediaType: d.mediaType, text: d.text ?? null, size: d.size, sha256: d.sha256 },
+    responseHost: hostOf(summary.responseUri),
+    expiresAt: summary.expiresAt.toISOString(),
+    expiresAtJapan: japanTime(summary.expiresAt),
+  };
 }
 
 /** The body of the consent POST: the link and the one secret the holder gave. */
@@ -61,26 +136,8 @@ interface JpkiAnswerForm {
 }
 
 async function answerOf(request: Request): Promise<JpkiAnswerForm> {
-  if (Number(request.headers.get('content-length') ?? '0') > MAX_BODY_CHARS)
-    throw new WalletError('WALLET_INVALID_INPUT', 'the answer is too large');
-  const text = await request.text();
-  if (text.length > MAX_BODY_CHARS) throw new WalletError('WALLET_INVALID_INPUT', 'the answer is too large');
-  const fields = new Map<string, unknown>();
-  if ((request.headers.get('content-type') ?? '').includes('application/json')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new WalletError('WALLET_INVALID_INPUT', 'the body is not JSON');
-    }
-    if (json === null || typeof json !== 'object' || Array.isArray(json))
-      throw new WalletError('WALLET_INVALID_INPUT', 'the body is an object');
-    for (const [k, v] of Object.entries(json)) fields.set(k, v);
-  } else {
-    for (const [k, v] of new URLSearchParams(text)) fields.set(k, v);
-  }
-  const url = fields.get('url');
-  if (typeof url !== 'string' || url === '') throw new WalletError('WALLET_INVALID_INPUT', 'url is required');
+  const fields = await jsonFieldsOf(request, MAX_BODY_CHARS);
+  const url = linkOf(fields);
   const pin = fields.get('pin');
   const biometric = fields.get('biometric');
   const password = fields.get('password');
@@ -93,14 +150,6 @@ async function answerOf(request: Request): Promise<JpkiAnswerForm> {
   if (biometric === 'matched' || biometric === 'failed')
     return { url, userAuthentication: { method: 'biometric', matched: biometric === 'matched' } };
   throw new WalletError('WALLET_INVALID_INPUT', 'pin and password are text, biometric matched or failed');
-}
-
-/** The secret a request needs, as the consent screen shows it. */
-async function secretState(phone: WalletDevice, summary: JpkiRequestSummary) {
-  const status = await phone.secrets.status(
-    summary.secret === 'signature-password' ? 'signaturePassword' : 'authPin',
-  );
-  return { remainingTries: status.remaining, locked: status.locked };
 }
 
 /** Registers the JPKI request routes on `app` (see the file comment). */
@@ -122,55 +171,38 @@ export function registerJpkiRequestRoutes(app: Hono, ctx: JpkiRequestRouteContex
       if (json) throw new WalletError('WALLET_INVALID_INPUT', 'url is required');
       return c.redirect('openid4vp', 303);
     }
-    try {
-      online(phone.id);
-      const summary = await readJpkiRequest({ device: phone, link: url, fetch: ctx.fetch });
-      c.header('Cache-Control', 'no-store');
-      if (json) return c.json(summary);
-      return c.html(renderJpkiConsentPage(phone, url, summary, await secretState(phone, summary)));
-    } catch (e) {
-      // The consent screen is a page: a refusal shows its code there, not a JSON document.
-      if (e instanceof WalletError && !json) return ctx.refusal(e, c.req.path);
-      throw e;
-    }
+    // A browser gets the page, which reads the request through the JSON routes and shows any refusal.
+    if (!json) return ctx.page(c);
+    const summary = await readJpkiRequest({ device: online(phone.id), link: url, fetch: ctx.fetch });
+    c.header('Cache-Control', 'no-store');
+    return c.json(summary);
+  });
+
+  app.post('/phones/:id/jpki-request/screen', async (c) => {
+    const phone = online(c.req.param('id'));
+    const url = linkOf(await jsonFieldsOf(c.req.raw, MAX_BODY_CHARS));
+    const summary = await readJpkiRequest({ device: phone, link: url, fetch: ctx.fetch });
+    c.header('Cache-Control', 'no-store');
+    return c.json(await jpkiConsentScreenOf(phone, summary));
   });
 
   app.post('/phones/:id/jpki-request', async (c) => {
     const phone = online(c.req.param('id'));
     const form = await answerOf(c.req.raw);
-    const json = ctx.wantsJson(c.req.raw);
     c.header('Cache-Control', 'no-store');
-    let summary: JpkiRequestSummary;
-    try {
-      ({ summary } = await answerJpkiRequest({
-        device: phone,
-        link: form.url,
-        fetch: ctx.fetch,
-        ...(form.userAuthentication === undefined ? {} : { userAuthentication: form.userAuthentication }),
-        ...(form.password === undefined ? {} : { password: form.password }),
-      }));
-    } catch (e) {
-      // A wrong secret asks again on the same screen, with the tries left; nothing was sent.
-      if (e instanceof WalletError && e.code === 'WALLET_SECRET_WRONG' && !json) {
-        let again: JpkiRequestSummary;
-        try {
-          again = await readJpkiRequest({ device: phone, link: form.url, fetch: ctx.fetch });
-        } catch {
-          throw e;
-        }
-        const state = await secretState(phone, again);
-        return c.html(renderJpkiConsentPage(phone, form.url, again, { ...state, refusal: e.code }), 401);
-      }
-      throw e;
-    }
-    if (json)
-      return c.json({
-        sent: true,
-        requestType: summary.requestType,
-        clientId: summary.clientId,
-        reader: summary.reader,
-        responseUri: summary.responseUri,
-      });
-    return c.html(renderJpkiSentPage(phone, summary));
+    const { summary } = await answerJpkiRequest({
+      device: phone,
+      link: form.url,
+      fetch: ctx.fetch,
+      ...(form.userAuthentication === undefined ? {} : { userAuthentication: form.userAuthentication }),
+      ...(form.password === undefined ? {} : { password: form.password }),
+    });
+    return c.json({
+      sent: true,
+      requestType: summary.requestType,
+      clientId: summary.clientId,
+      reader: summary.reader,
+      responseUri: summary.responseUri,
+    });
   });
 }

@@ -28,6 +28,8 @@
  *   GET|POST /phones/:id/jpki-request  a JPKI request by link or QR code (`mynakit-jpki://`, which the scan
  *                                   screen sends here): the consent screen, the PIN, biometric or signature
  *                                   password, the signed answer (jpki-request-routes.ts)
+ *   GET /request/, /phones/:id/assets/*  the request page those screens are (request-page.ts, a Vite + Preact
+ *                                   page, services/wallet/pages/request), over their JSON routes
  *   GET /health         `{ status: 'ok' }`
  *
  * The POST routes answer JSON to a JSON request (what the phone page sends) and otherwise redirect (303)
@@ -49,6 +51,7 @@ import { registerJpkiRequestRoutes } from './jpki-request-routes.js';
 import { registerPhoneRoutes } from './phone-routes.js';
 import { summarizePhone } from './phone-summary.js';
 import { renderRefusalPage } from './refusal-page.js';
+import { registerRequestPage } from './request-page.js';
 
 /** What the wallet app is given. */
 export interface WalletAppDeps {
@@ -65,6 +68,8 @@ export interface WalletAppDeps {
    * the global fetch, as a phone on the network would. The sandbox passes its own app's.
    */
   readonly verifierFetch?: CrossDeviceFetch;
+  /** The request page's build folder (default `services/wallet/dist-pages/request`). */
+  readonly requestPageDir?: string;
   /** The phone page's build folder (default `services/wallet/dist-pages/phone`). */
   readonly phonePageDir?: string;
 }
@@ -243,19 +248,20 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
       wantsJson,
       ...(log === undefined ? {} : { log }),
     });
+  const requestPage = registerRequestPage(app, deps.requestPageDir);
   registerCrossDeviceRoutes(app, {
     phone: (id) => byId.get(id),
     isOffline: (id) => offline.has(id),
     fetch: deps.verifierFetch ?? ((url, init) => fetch(url, init)),
     wantsJson,
-    refusal: refusalResponse,
+    page: requestPage,
   });
   registerJpkiRequestRoutes(app, {
     phone: (id) => byId.get(id),
     isOffline: (id) => offline.has(id),
     fetch: deps.verifierFetch ?? ((url, init) => fetch(url, init)),
     wantsJson,
-    refusal: refusalResponse,
+    page: requestPage,
   });
   app.get('/issuer-status', async (c) => c.json(await probeIssuer(deps.issuer)));
   app.get('/health', (c) => c.json({ status: 'ok' }));
