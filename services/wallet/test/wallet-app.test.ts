@@ -344,11 +344,20 @@ describe('the wallet app with the issuer', () => {
     expect(shown.headers.get('cache-control')).toBe('no-store');
     const { docType, elements } = (await shown.json()) as {
       docType: string;
-      elements: { namespace: string; identifier: string; value: { kind: string; text?: string } }[];
+      elements: {
+        namespace: string;
+        identifier: string;
+        label?: { ja: string; en: string };
+        value: { kind: string; text?: string };
+      }[];
     };
     expect(docType).toBe(MNC);
     const value = (id: string) => elements.find((e) => e.identifier === id)?.value;
     expect(value('full_name_unicode')?.text).toContain('番号');
+    expect(elements.find((e) => e.identifier === 'full_name_unicode')?.label).toEqual({
+      ja: '氏名',
+      en: 'Full name',
+    });
     expect(value('portrait')?.kind).toBe('image');
     // My Number is not shown even to the owner, and no value went into a log line.
     expect(value('individual_number_unicode')).toEqual({ kind: 'withheld' });

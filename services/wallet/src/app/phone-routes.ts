@@ -17,7 +17,7 @@
  * not shown even then: the phone page has no use for it (DOMAIN.md §1, "My Number is special").
  */
 import { type CborValue, Tagged } from '@mynakit/cbor';
-import { decodeIssuerSignedBytes } from '@mynakit/mdoc';
+import { decodeIssuerSignedBytes, jpMncElement, MY_NUMBER_ELEMENT } from '@mynakit/mdoc';
 import type { Hono } from 'hono';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
@@ -36,6 +36,8 @@ export type ElementView =
 export interface ElementEntry {
   readonly namespace: string;
   readonly identifier: string;
+  /** Its name in Japanese and English, for an element of the record's profile (@mynakit/mdoc jp-mnc). */
+  readonly label?: { readonly ja: string; readonly en: string };
   readonly value: ElementView;
 }
 
@@ -74,7 +76,7 @@ const HISTORY_LIMIT = 100;
 const MAX_ELEMENTS = 200;
 const MAX_TEXT = 400;
 /** Element identifiers never shown by the phone page. */
-const WITHHELD = new Set(['individual_number_unicode']);
+const WITHHELD = new Set([MY_NUMBER_ELEMENT]);
 /** A held document's id (the store's UUIDs). */
 const DOCUMENT_ID = /^[0-9a-f-]{1,64}$/;
 
@@ -181,9 +183,11 @@ export function registerPhoneRoutes(app: Hono, ctx: PhoneRouteContext): void {
     for (const [namespace, items] of decodeIssuerSignedBytes(held.issuerSigned).nameSpaces)
       for (const item of items) {
         if (elements.length >= MAX_ELEMENTS) break;
+        const label = jpMncElement(namespace, item.elementIdentifier)?.label;
         elements.push({
           namespace,
           identifier: item.elementIdentifier,
+          ...(label === undefined ? {} : { label: { ja: label.ja, en: label.en } }),
           value: elementView(item.elementIdentifier, item.elementValue),
         });
       }

@@ -49,7 +49,12 @@ export type ElementView =
 
 export interface DocumentElements {
   readonly docType: string;
-  readonly elements: readonly { namespace: string; identifier: string; value: ElementView }[];
+  readonly elements: readonly {
+    namespace: string;
+    identifier: string;
+    label?: { ja: string; en: string };
+    value: ElementView;
+  }[];
 }
 
 export interface HistoryEntry {

@@ -91,7 +91,15 @@ export function HomeScreen(props: ScreenProps) {
                   <dl class="elements" data-elements={d.id}>
                     {open.elements.elements.map((e) => (
                       <Fragment key={`${e.namespace} ${e.identifier}`}>
-                        <dt>{e.identifier}</dt>
+                        <dt>
+                          {e.label ? (
+                            <>
+                              {e.label.ja} <span class="en">{e.label.en}</span>
+                            </>
+                          ) : (
+                            e.identifier
+                          )}
+                        </dt>
                         <dd>
                           <Value value={e.value} />
                         </dd>
