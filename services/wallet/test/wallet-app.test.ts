@@ -339,6 +339,11 @@ describe('the wallet app with the issuer', () => {
       expect(text).not.toContain('花子');
     }
 
+    // Nothing changed: no secret lost a try, the document is still held in force.
+    const after = (await (await app.request('/phones/app-elements')).json()) as PhoneSummary;
+    expect(after.secrets.authPin).toEqual({ set: true, remaining: 3, locked: false });
+    expect(after.documents.map((d) => d.state)).toEqual(['active']);
+
     const shown = await post(path, '{"biometric":"matched"}');
     expect(shown.status).toBe(200);
     expect(shown.headers.get('cache-control')).toBe('no-store');
