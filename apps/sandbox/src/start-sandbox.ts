@@ -325,12 +325,7 @@ export function createSandboxApp(
       verifierFetch: (request) => toVerifier(request),
       phones: wallet.phones,
     });
-  registerBankPages(app, {
-    url: parts.url,
-    bank: parts.bank,
-    verifierFetch: (request) => toVerifier(request),
-    phones: wallet.phones,
-  });
+  // The bank's branch counter and QR-code pages sit below /verifier/bank/: registered before the bank's own.
   registerBankBranchPages(app, {
     url: parts.url,
     bank: parts.bank,
@@ -338,6 +333,12 @@ export function createSandboxApp(
     phones: wallet.phones,
   });
   registerCrossDevicePages(app, { url: parts.url, crossDevice: parts.crossDevice, phones: wallet.phones });
+  registerBankPages(app, {
+    url: parts.url,
+    bank: parts.bank,
+    verifierFetch: (request) => toVerifier(request),
+    phones: wallet.phones,
+  });
   if (parts.verifierAdminToken !== undefined)
     registerAuditorPages(app, {
       url: parts.url,

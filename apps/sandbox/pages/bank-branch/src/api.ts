@@ -1,0 +1,68 @@
+/**
+ * The page's calls to the branch counter's routes (`/verifier/bank/branch/api/…`,
+ * apps/sandbox/src/bank-branch-pages.ts). Every URL is relative to the page. The page holds no key: the
+ * verifier, as the counter's reader, reads the phone on the server's side with the bank's key.
+ */
+
+import { ApiError, callApi } from '../../shared/api-client';
+import type { ChecksData } from '../../shared/checks';
+import type { DeclarationInput, DeclarationLists, DeclaredView } from '../../shared/declaration-fields';
+import { declarationBody } from '../../shared/declaration-fields';
+
+export { ApiError };
+
+/** A phone as the counter lists it: it answers through the bridge. */
+export interface Phone {
+  id: string;
+  family: 'iphone' | 'android';
+  answeredBy: 'bridge';
+}
+
+/** The verdict, the checks, the KYC method or why none applies, the record. */
+export interface Verification extends ChecksData {
+  method: { id: string; letter: string; name_ja: string | null; name_en: string | null } | null;
+  methodReasons: string[];
+  recordId: string | null;
+  flags: string[];
+}
+
+/** POST api/read: the four facts with the photo for the face check, and the handle of the confirmation. */
+export interface CounterRead extends Verification {
+  phone: Phone;
+  channel: 'proximity';
+  identity: { name: string; address: string; birthDate: string; portrait: string | null };
+  read: string;
+}
+
+/** POST api/confirm: the staff's face check and the record (no photo). */
+export interface CounterResult extends Verification {
+  face: 'match' | 'mismatch';
+  name: string | null;
+  declared: { transactionPurpose: DeclaredView | null; occupation: DeclaredView | null };
+}
+
+/** A problem document with what the counter adds to some (the phone, the reason, the checks). */
+export interface Problem extends Partial<Verification> {
+  code?: string;
+  title?: string;
+  phone?: Phone;
+  /** The phone's or the verifier's own code when the read was refused. */
+  reason?: string;
+}
+
+const call = <T>(path: string, body?: unknown) =>
+  callApi<T, Problem>(path, body === undefined ? {} : { body });
+
+export const getCounter = () => call<{ phones: Phone[] } & DeclarationLists>('counter');
+
+/** Reads `phone` in person; `approves: false` is the customer refusing on the phone (a test of the refusal). */
+export const readPhone = (phone: string, approves: boolean, declared: DeclarationInput) =>
+  call<CounterRead>('read', {
+    phone,
+    biometric: approves ? 'matched' : 'failed',
+    ...declarationBody(declared),
+  });
+
+/** The staff's face check of a read (its handle is used once). */
+export const confirmFace = (read: string, face: 'match' | 'mismatch') =>
+  call<CounterResult>('confirm', { read, face });
