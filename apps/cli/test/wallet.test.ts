@@ -1,6 +1,7 @@
 /**
  * `mynakit wallet`: its help, a taken port (exit 70), and a real process from the bin script with no issuer
- * configured and then with an unreachable one — `/` answers 200 and says which, SIGTERM exits 0.
+ * configured and then with an unreachable one — `/` (the phone page) answers 200 and `/overview`, which the
+ * page shows, says which; SIGTERM exits 0.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -34,7 +35,7 @@ afterAll(async () => {
 async function runWallet(
   args: string[],
   env: Record<string, string>,
-): Promise<{ page: string; stderr: string; code: number | null }> {
+): Promise<{ page: string; issuer: string; stderr: string; code: number | null }> {
   const child = spawn(process.execPath, [bin, 'wallet', '--port', '0', ...args], {
     env: {
       ...process.env,
@@ -49,6 +50,7 @@ async function runWallet(
   let stderr = '';
   const exited = new Promise<number | null>((done) => child.on('close', done));
   let page = '';
+  let issuer = '';
   try {
     const url = await new Promise<string>((done, fail) => {
       child.stderr?.on('data', (d) => {
@@ -61,10 +63,11 @@ async function runWallet(
     const home = await fetch(`${url}/`);
     expect(home.status).toBe(200);
     page = await home.text();
+    issuer = ((await (await fetch(`${url}/overview`)).json()) as { issuer: { state: string } }).issuer.state;
   } finally {
     child.kill('SIGTERM');
   }
-  return { page, stderr, code: await exited };
+  return { page, issuer, stderr, code: await exited };
 }
 
 describe('mynakit wallet', () => {
@@ -84,13 +87,14 @@ describe('mynakit wallet', () => {
 
   it('serves / with no issuer configured, then with an unreachable one, and stops on SIGTERM with 0', async () => {
     const alone = await runWallet([], {});
-    expect(alone.page).toContain('data-issuer="not-configured"');
+    expect(alone.page).toContain('lang="ja"');
+    expect(alone.issuer).toBe('not-configured');
     expect(alone.code).toBe(0);
     expect(alone.stderr).toContain('no issuer configured');
 
     // The busy port accepts TCP but speaks no HTTP: the issuer is unreachable, the page still answers.
     const away = await runWallet([], { MYNAKIT_ISSUER_URL: `http://127.0.0.1:${busyPort}` });
-    expect(away.page).toContain('data-issuer="unreachable"');
+    expect(away.issuer).toBe('unreachable');
     expect(away.code).toBe(0);
   }, 120_000);
 
