@@ -3,196 +3,183 @@
  * API — a desktop — the page shows a QR code that the holder scans with the phone (OpenID4VP 1.0
  * cross-device: request by reference, `direct_post.jwt`; DOMAIN.md §2, the OpenID4VPHandover row).
  *
- *   GET  /verifier/bank/cross-device/                  the start page: the customer's declaration (取引時確認
- *                                                      under 犯収法 records the purpose and the occupation;
- *                                                      bank-declaration.ts, as the bank's other pages ask it)
- *   POST /verifier/bank/cross-device/sessions          opens a cross-device session with the bank's
- *                                                      cross-device relying party (sandbox-cross-device.ts)
- *                                                      for the page's own origin → 303 to its page
- *   GET  /verifier/bank/cross-device/sessions/:id      before the answer: the QR code (SVG, qr-svg.ts), the
- *                                                      link it holds, and per phone emulator a labelled
- *                                                      button that hands the link to that phone's scan
- *                                                      screen (a real phone's camera reads the code); after:
- *                                                      the verified record, the KYC method or why none
- *                                                      applies, the checks and the verification record
- *   GET  /verifier/bank/cross-device/sessions/:id/state  `{state: pending|done|expired}` — what the page's
- *                                                      script polls (without scripts, a link reloads)
+ * A Vite + Preact page (`apps/sandbox/pages/cross-device`, built by scripts/build-pages.mjs into
+ * `dist-pages/cross-device`) served at `/verifier/bank/cross-device/` (built-page.ts) and at each session's
+ * address `/verifier/bank/cross-device/sessions/<id>`, with the JSON routes it calls:
  *
- * The relying party's API key stays on the server. The verifier hands the disclosed values out at the first
- * read of the result only, so the page keeps each result it read in memory (bounded, never on disk) for its
+ *   GET  api/start              → `{available, purposes, occupations, maxDetail}` — whether a QR code can be
+ *                                 offered (sandbox-cross-device.ts), and the verifier's lists for the
+ *                                 customer's declaration (取引時確認 under 犯収法 records the purpose and the
+ *                                 occupation)
+ *   POST api/sessions           → `{transactionPurpose: {code, detail?}, occupation}`: opens a cross-device
+ *                                 session with the bank's cross-device relying party for the page's own
+ *                                 origin → 201 `{sessionId}`
+ *   GET  api/sessions/:id       → before the answer `{state: pending, walletUrl, expiresAt, qrSvg, phones}` —
+ *                                 the QR code (SVG, qr-svg.ts) of the link, and the phone emulators that can be
+ *                                 handed the link (a real phone's camera reads the code); after it
+ *                                 `{state: done, …}` — the verified record, the KYC method or why none applies
+ *                                 (and the letter a certified program would satisfy), the checks, the record
+ *                                 and the declaration
+ *   GET  api/sessions/:id/state → `{state: pending|done|expired|unknown}` — what the page polls; also at
+ *                                 `sessions/:id/state` beside the session's address
+ *
+ * The POST route takes `application/json` only; errors are RFC 9457 problems with stable CROSS_DEVICE_* codes
+ * that echo nothing submitted (a session the verifier refused carries the verifier's code as `reason`). The
+ * relying party's API key stays on the server. The verifier hands the disclosed values out at the first read
+ * of the result only, so the server keeps each result it read in memory (bounded, never on disk) for its
  * page; it shows only sessions it opened itself.
  */
+import { problem } from '@mynakit/http-kit';
 import { methodsInForce } from '@mynakit/kyc';
-import { html, SafeHtml } from '@mynakit/page-html';
 import type { WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
+import { JP_NAMESPACE, type RecordAnswer } from './bridge-flows.js';
+import { defaultPageDir, registerBuiltPage } from './built-page.js';
 import {
-  type BankDeclaration,
-  bankRequestFromForm,
-  declarationFieldsHtml,
-  declarationHtml,
-} from './bank-declaration.js';
-import { ownOrigin } from './bank-passkeys.js';
-import { type RecordAnswer, recordIdentityHtml } from './bridge-flows.js';
-import {
-  checksHtml,
-  formFields,
-  methodHtml,
-  recordHtml,
-  refusalPage,
-  rpPage,
-  verdictHtml,
-} from './jpki-page-parts.js';
+  type Declaration,
+  type DeclaredView,
+  declarationFromBody,
+  declarationLists,
+  declaredView,
+} from './declared-items.js';
+import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
 import { qrSvg } from './qr-svg.js';
+import { sandboxBankOrigins } from './sandbox-bank.js';
 import type { SandboxCrossDevice } from './sandbox-cross-device.js';
+import { type VerificationView, verificationView } from './verification-view.js';
 
 /** The sessions the page opened, with what it read of them (the oldest dropped first). */
 const MAX_KEPT_SESSIONS = 64;
 
-/** How often the page's script asks whether the phone has answered (ms). */
-export const CROSS_DEVICE_POLL_MS = 1500;
-
-const TITLE = '別の端末で本人確認 — Sandbox Bank';
-const BACK = '/verifier/bank/cross-device/';
+const PREFIX = '/verifier/bank/cross-device';
 const SESSION_ID = /^[A-Za-z0-9-]{1,64}$/;
 
-/** Long words (URLs, check ids, subjects) wrap at a 390 px wide screen. */
-const WRAP = html`<style>td,th,code,.link{overflow-wrap:anywhere}select{max-width:100%}.qr svg{max-width:100%;height:auto}.open{display:inline-block;margin:.3rem .4rem .3rem 0;padding:.4rem .8rem;border:1px solid #333;border-radius:.4rem;text-decoration:none;color:#1b1b1b;background:#f4f6f8}</style>`;
+/** What the cross-device pages need. */
+export interface CrossDevicePagesParts {
+  readonly url: string;
+  /** The bank's cross-device relying party; absent when the sandbox's host cannot be named. */
+  readonly crossDevice: SandboxCrossDevice | undefined;
+  readonly phones: readonly WalletDevice[];
+  /** The page's build folder (default `apps/sandbox/dist-pages/cross-device`). */
+  readonly pageDir?: string;
+}
+
+/** A phone emulator the page can hand the link to (through the labelled bridge). */
+export interface CrossDevicePhone {
+  readonly id: string;
+  readonly family: WalletDevice['family'];
+}
+
+/** GET api/sessions/:id before the answer. */
+export interface PendingSessionView {
+  readonly state: 'pending';
+  /** The `openid4vp://` link the QR code holds (no personal data: the client id and the request's URI). */
+  readonly walletUrl: string;
+  readonly expiresAt: string;
+  /** The QR code as SVG markup: numbers and the escaped label only (qr-svg.ts), never the link's text. */
+  readonly qrSvg: string;
+  readonly phones: readonly CrossDevicePhone[];
+}
+
+/** GET api/sessions/:id after the answer. */
+export interface DoneSessionView extends VerificationView {
+  readonly state: 'done';
+  readonly answeredBy: 'cross-device';
+  /** The facts the record disclosed, only when valid (the portrait as base64 JPEG). */
+  readonly identity: {
+    readonly name: string;
+    readonly address: string;
+    readonly birthDate: string;
+    readonly portrait: string | null;
+  } | null;
+  /** The 犯収法 method a certified program would satisfy today, beside the uncertified program's "none". */
+  readonly methodIfCertified: {
+    readonly id: string;
+    readonly letter: string;
+    readonly name_ja: string;
+    readonly name_en: string;
+  } | null;
+  readonly declared: {
+    readonly transactionPurpose: DeclaredView | null;
+    readonly occupation: DeclaredView | null;
+  };
+}
 
 /** One session the page opened. */
 interface KeptSession {
   readonly walletUrl: string;
   readonly expiresAt: string;
   /** What the customer declared with it (the verifier records it with the verification). */
-  readonly declared: BankDeclaration;
+  readonly declared: Declaration;
   /** The verifier's report, once read (the disclosed values came with the first read only). */
   answer?: RecordAnswer;
-  ok?: boolean;
 }
 
 /** The state of a session as the verifier's result route says it. */
 type SessionState = 'pending' | 'done' | 'expired' | 'unknown';
 
-/** The start page: what happens, the declaration, the button that shows the QR code. */
-export function renderCrossDeviceStartPage(available: boolean): string {
-  return rpPage(
-    TITLE,
-    html`${WRAP}<h1>別の端末で本人確認 <span class="en">Verify on another device</span></h1>
-<p>この画面に QR コードを表示します。スマートフォンで読み取ると、電話がカード代替電磁的記録(氏名・住所・生年月日・顔写真)を暗号化して銀行に送ります。結果はこの画面に表示されます。
-<br><span class="en">This page shows a QR code. Scan it with your phone: the phone sends the card-substitute record (name, address, birth date, photo) to the bank, encrypted, and the result shows here.</span></p>
-<p class="bridge">OpenID4VP 1.0(request_uri、direct_post.jwt)。この環境では電話エミュレータが QR コードのリンクを受け取ります。
-<br><span class="en">OpenID4VP 1.0 by reference, answered with direct_post.jwt. Here the phone emulator takes the QR code's link.</span></p>
-${
-  available
-    ? html`<form method="post" action="sessions" class="phone">
-${declarationFieldsHtml({ myNumberSwitch: false })}
-<button>QRコードを表示 / Show the QR code</button>
-</form>`
-    : html`<p class="failed" data-error="cross-device-unavailable">このサンドボックスは IP アドレスで公開されているため、QR コードの要求を作れません(client_id の x509_san_dns は DNS 名を名指しします)。localhost かホスト名で起動してください。
-<br><span class="en">This sandbox is served on an IP address: an x509_san_dns client id names a DNS name, so no QR-code request can be made. Serve it on localhost or a host name.</span></p>`
-}
-<p><a href="/verifier/bank/">この端末で(DC API / ブリッジ)/ on this device (DC API or the bridge)</a></p>`,
-  );
-}
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
-/** The QR page of an open session, with the buttons handing its link to the phone emulators. */
-export function renderCrossDeviceQrPage(
-  sessionId: string,
-  session: { readonly walletUrl: string; readonly expiresAt: string },
-  phones: readonly WalletDevice[],
-): string {
-  const svg = new SafeHtml(
-    qrSvg(session.walletUrl, { label: '本人確認の QR コード / QR code for the identity verification' }),
-  );
-  return rpPage(
-    TITLE,
-    html`${WRAP}<h1>スマートフォンで読み取ってください <span class="en">Scan with your phone</span></h1>
-<div class="qr" data-qr>${svg}</div>
-<p><small>QR コードの内容 <span class="en">the link it holds</span>:</small><br><code class="link" data-wallet-url>${session.walletUrl}</code></p>
-<p><small>有効期限 <span class="en">expires</span>: <span data-expires-at>${session.expiresAt}</span></small></p>
-<p class="bridge">この環境にはカメラ付きの電話がないため、リンクを電話エミュレータに渡します(明示的なブリッジ)。
-<br><span class="en">No phone with a camera exists here: hand the link to a phone emulator (an explicit bridge).</span><br>
-${phones.map(
-  (p) =>
-    html`<a class="open" data-open-on="${p.id}" target="_blank" rel="noopener" href="/wallet/phones/${encodeURIComponent(p.id)}/openid4vp?url=${encodeURIComponent(session.walletUrl)}">電話 ${p.id} で開く / open on phone ${p.id} (${p.family})</a>`,
-)}</p>
-<p id="cross-device-status" role="status" aria-live="polite" data-state="pending" data-poll="${sessionId}/state">電話からの応答を待っています… <span class="en">waiting for the phone…</span></p>
-<noscript><p><a href="${sessionId}">結果を確認 / check for the result</a></p></noscript>
-<script type="module">
-const status = document.getElementById('cross-device-status');
-async function poll() {
-  try {
-    const res = await fetch(status.dataset.poll, { cache: 'no-store', headers: { accept: 'application/json' } });
-    const { state } = await res.json();
-    if (state !== 'pending') { location.replace(location.href); return; }
-  } catch {}
-  setTimeout(poll, ${new SafeHtml(String(CROSS_DEVICE_POLL_MS))});
-}
-setTimeout(poll, ${new SafeHtml(String(CROSS_DEVICE_POLL_MS))});
-</script>`,
-  );
+/** The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word. */
+function ownOrigin(requestUrl: string, url: string): string {
+  const origin = new URL(requestUrl).origin;
+  return sandboxBankOrigins(url).includes(origin) ? origin : url;
 }
 
 /**
  * The letter the same verification would satisfy today under a certified program (@mynakit/kyc's dated
  * table), shown beside the honest "none" of the sandbox's uncertified one (DOMAIN.md §1).
  */
-function letterIfCertified(answer: RecordAnswer): SafeHtml {
+function letterIfCertified(answer: RecordAnswer): DoneSessionView['methodIfCertified'] {
   if (answer.verdict !== 'valid' || !(answer.methodReasons ?? []).includes('KYC_PROGRAM_NOT_CERTIFIED'))
-    return html``;
+    return null;
   const method = methodsInForce('hanshu', new Date()).find((m) => m.content === 'card-substitute-record');
-  if (method === undefined) return html``;
-  return html`<p data-method-if-certified="${method.id}">認定を受けたプログラムなら 犯収法施行規則 第6条第1項第1号 <strong>${method.letter}</strong> ${method.name_ja}
-<span class="en">— a certified program would satisfy ${method.letter} (${method.name_en}) today</span></p>`;
+  return method === undefined
+    ? null
+    : { id: method.id, letter: method.letter, name_ja: method.name_ja, name_en: method.name_en };
 }
 
-/** The result page of an answered session. */
-export function renderCrossDeviceResultPage(answer: RecordAnswer, declared: BankDeclaration): string {
-  return rpPage(
-    TITLE,
-    html`${WRAP}<h1>本人確認の結果 <span class="en">Verification result</span></h1>
-<p class="bridge" data-answered-by="cross-device">別の端末(QR コード)から受信 <span class="en">received from another device by QR code</span> — OpenID4VP 1.0, direct_post.jwt</p>
-${verdictHtml(answer)}
-${answer.verdict === 'valid' ? recordIdentityHtml(answer) : ''}
-<h2>本人確認方法 <span class="en">KYC method</span></h2>
-${methodHtml(answer, html`サンドボックスの検証プログラムは認定を受けていません <span class="en">the sandbox's verification program is not certified</span>`)}
-${letterIfCertified(answer)}
-<h2>検証 <span class="en">Checks</span></h2>
-${checksHtml(answer)}
-${recordHtml(answer)}
-${declarationHtml(declared, answer.recordId)}
-<p><a href="${BACK}">もう一度 / again</a></p>`,
-  );
+/** An answered session as the page shows it. */
+function doneView(answer: RecordAnswer, declared: Declaration): DoneSessionView {
+  const jp: Record<string, unknown> =
+    answer.elements !== undefined && Object.hasOwn(answer.elements, JP_NAMESPACE)
+      ? (answer.elements[JP_NAMESPACE] ?? {})
+      : {};
+  return {
+    state: 'done',
+    answeredBy: 'cross-device',
+    ...verificationView(answer),
+    identity:
+      answer.verdict === 'valid'
+        ? {
+            name: str(jp.full_name_unicode) ?? '',
+            address: str(jp.resident_address_unicode) ?? '',
+            birthDate: str(jp.birth_date_unicode) ?? '',
+            portrait: str(jp.portrait),
+          }
+        : null,
+    methodIfCertified: letterIfCertified(answer),
+    declared: declaredView(declared),
+  };
 }
 
-/** Registers the cross-device pages (before the verifier's own routes). */
-export function registerCrossDevicePages(
-  app: Hono,
-  parts: {
-    readonly url: string;
-    /** The bank's cross-device relying party; absent when the sandbox's host cannot be named. */
-    readonly crossDevice: SandboxCrossDevice | undefined;
-    readonly phones: readonly WalletDevice[];
-  },
-): void {
+/** Registers the cross-device pages (before the bank's and the verifier's own routes). */
+export function registerCrossDevicePages(app: Hono, parts: CrossDevicePagesParts): void {
   const { crossDevice } = parts;
   const kept = new Map<string, KeptSession>();
-  const rp = (path: string, init: RequestInit = {}) =>
-    (crossDevice as SandboxCrossDevice).verifier.request(path, {
+  const rp = (party: SandboxCrossDevice, path: string, init: RequestInit = {}) =>
+    party.verifier.request(path, {
       ...init,
-      headers: {
-        authorization: `Bearer ${(crossDevice as SandboxCrossDevice).apiKey}`,
-        'content-type': 'application/json',
-      },
+      headers: { authorization: `Bearer ${party.apiKey}`, 'content-type': 'application/json' },
     });
 
   /** Reads the session's result once it is there, and keeps it. */
   const stateOf = async (id: string, session: KeptSession): Promise<SessionState> => {
     if (session.answer !== undefined) return 'done';
-    const res = await rp(`/sessions/${encodeURIComponent(id)}/result`);
+    if (crossDevice === undefined) return 'unknown';
+    const res = await rp(crossDevice, `/sessions/${encodeURIComponent(id)}/result`);
     if (res.ok) {
       session.answer = (await res.json()) as RecordAnswer;
-      session.ok = session.answer.verdict === 'valid';
       return 'done';
     }
     const code = ((await res.json().catch(() => ({}))) as { code?: string }).code;
@@ -206,51 +193,48 @@ export function registerCrossDevicePages(
     const session = SESSION_ID.test(id) ? kept.get(id) : undefined;
     return session === undefined ? undefined : [id, session];
   };
+  const noSuchSession = (c: Context) => pageProblem(c, 404, 'CROSS_DEVICE_NO_SESSION', 'No such session');
 
-  const noSuchSession = (c: Context) =>
-    c.html(
-      refusalPage(
-        TITLE,
-        html`このセッションはありません <span class="en">no such session</span>`,
-        'no-session',
-        BACK,
-      ),
-      404,
-    );
+  app.get(`${PREFIX}/api/start`, (c) => {
+    c.header('cache-control', 'no-store');
+    return c.json({ available: crossDevice !== undefined, ...declarationLists() });
+  });
 
-  app.get('/verifier/bank/cross-device', (c) => c.redirect('/verifier/bank/cross-device/'));
-  app.get('/verifier/bank/cross-device/', (c) =>
-    c.html(renderCrossDeviceStartPage(crossDevice !== undefined)),
-  );
-
-  app.post('/verifier/bank/cross-device/sessions', async (c) => {
-    if (crossDevice === undefined) return c.html(renderCrossDeviceStartPage(false), 409);
+  app.post(`${PREFIX}/api/sessions`, async (c) => {
+    if (!isJsonRequest(c))
+      return pageProblem(c, 415, 'CROSS_DEVICE_JSON_REQUIRED', 'The request must be application/json');
+    const body = await jsonObjectBody(c);
+    if (body === undefined) return pageProblem(c, 400, 'CROSS_DEVICE_INVALID_REQUEST', 'Invalid request');
+    if (crossDevice === undefined)
+      return pageProblem(
+        c,
+        409,
+        'CROSS_DEVICE_UNAVAILABLE',
+        'This sandbox is served on an IP address: no QR-code request can be made',
+      );
     // Codes of the verifier's lists only; a missing one is the verifier's to refuse, with its code.
-    const { declared } = bankRequestFromForm(await formFields(c.req.raw));
-    const opened = await rp('/sessions/cross-device', {
+    const declared = declarationFromBody(body);
+    const opened = await rp(crossDevice, '/sessions/cross-device', {
       method: 'POST',
       body: JSON.stringify({
         purpose: 'account-opening',
-        // The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word.
         origin: ownOrigin(c.req.url, parts.url),
         ...declared,
       }),
     });
-    const created = (await opened.json()) as {
+    const created = (await opened.json().catch(() => ({}))) as {
       sessionId?: string;
       walletUrl?: string;
       expiresAt?: string;
       code?: string;
     };
     if (opened.status !== 201 || created.sessionId === undefined || created.walletUrl === undefined)
-      return c.html(
-        refusalPage(
-          TITLE,
-          html`セッションを開けません <span class="en">the session could not be opened</span>`,
-          String(created.code ?? opened.status),
-          BACK,
-        ),
+      return pageProblem(
+        c,
         opened.status === 400 ? 400 : 502,
+        'CROSS_DEVICE_NOT_OPENED',
+        'The session could not be opened',
+        { reason: typeof created.code === 'string' ? created.code : `HTTP_${opened.status}` },
       );
     kept.set(created.sessionId, {
       walletUrl: created.walletUrl,
@@ -258,35 +242,67 @@ export function registerCrossDevicePages(
       declared,
     });
     if (kept.size > MAX_KEPT_SESSIONS) kept.delete(kept.keys().next().value as string);
-    return c.redirect(`/verifier/bank/cross-device/sessions/${created.sessionId}`, 303);
+    c.header('cache-control', 'no-store');
+    return c.json({ sessionId: created.sessionId }, 201);
   });
 
-  app.get('/verifier/bank/cross-device/sessions/:id/state', async (c) => {
+  const stateRoute = async (c: Context) => {
     const found = sessionOf(c);
     c.header('cache-control', 'no-store');
     if (found === undefined) return c.json({ state: 'unknown' }, 404);
     return c.json({ state: await stateOf(found[0], found[1]) });
-  });
+  };
+  app.get(`${PREFIX}/api/sessions/:id/state`, stateRoute);
+  app.get(`${PREFIX}/sessions/:id/state`, stateRoute);
 
-  app.get('/verifier/bank/cross-device/sessions/:id', async (c) => {
+  app.get(`${PREFIX}/api/sessions/:id`, async (c) => {
     const found = sessionOf(c);
     if (found === undefined) return noSuchSession(c);
     const [id, session] = found;
-    c.header('cache-control', 'no-store');
     const state = await stateOf(id, session);
-    if (state === 'done' && session.answer !== undefined)
-      return c.html(renderCrossDeviceResultPage(session.answer, session.declared), session.ok ? 200 : 422);
-    if (state === 'pending') return c.html(renderCrossDeviceQrPage(id, session, parts.phones));
-    return c.html(
-      refusalPage(
-        TITLE,
-        state === 'expired'
-          ? html`電話から応答がないまま期限が切れました <span class="en">the session expired without an answer</span>`
-          : html`このセッションの結果を読めません <span class="en">the session's result cannot be read</span>`,
-        state === 'expired' ? 'VERIFIER_SESSION_EXPIRED' : 'no-result',
-        BACK,
-      ),
-      state === 'expired' ? 410 : 502,
-    );
+    if (state === 'done' && session.answer !== undefined) {
+      c.header('cache-control', 'no-store');
+      return c.json(doneView(session.answer, session.declared));
+    }
+    if (state === 'pending') {
+      const view: PendingSessionView = {
+        state,
+        walletUrl: session.walletUrl,
+        expiresAt: session.expiresAt,
+        qrSvg: qrSvg(session.walletUrl, {
+          label: '本人確認の QR コード / QR code for the identity verification',
+        }),
+        phones: parts.phones.map((p) => ({ id: p.id, family: p.family })),
+      };
+      c.header('cache-control', 'no-store');
+      return c.json(view);
+    }
+    return state === 'expired'
+      ? pageProblem(c, 410, 'CROSS_DEVICE_EXPIRED', 'The session expired without an answer', {
+          reason: 'VERIFIER_SESSION_EXPIRED',
+        })
+      : pageProblem(c, 502, 'CROSS_DEVICE_NO_RESULT', "The session's result cannot be read");
+  });
+
+  app.all(`${PREFIX}/api/*`, (c) => problem(c, 404, 'CROSS_DEVICE_NOT_FOUND', 'Not found'));
+
+  // A session's address is the page itself, one folder below its own: its assets are one folder up. The
+  // page reads which session from the address and asks the routes above (an unknown session: 404).
+  app.get(`${PREFIX}/sessions/:id`, async (c) => {
+    const page = await app.fetch(new Request(new URL(`${PREFIX}/`, c.req.url)));
+    if (!(page.headers.get('content-type') ?? '').startsWith('text/html')) return page;
+    const text = (await page.text()).replaceAll('"./assets/', '"../assets/');
+    const headers = new Headers(page.headers);
+    headers.set('cache-control', 'no-store');
+    headers.delete('content-length');
+    return new Response(text, { status: sessionOf(c) === undefined ? 404 : page.status, headers });
+  });
+
+  registerBuiltPage(app, {
+    prefix: PREFIX,
+    dir: parts.pageDir ?? defaultPageDir('cross-device'),
+    titleJa: '別の端末で本人確認',
+    titleEn: 'Verify on another device',
+    notFoundCode: 'CROSS_DEVICE_NOT_FOUND',
   });
 }
