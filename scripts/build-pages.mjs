@@ -8,7 +8,7 @@
 // Each page is a Vite root of its own (ARCHITECTURE.md: `vite build <dir>` with an explicit root inside
 // workspaces), built through Vite's JS API with no config file: JSX is compiled by Vite's own transform
 // (oxc) with the automatic runtime of Preact, so no framework plugin is needed.
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -25,6 +25,23 @@ export const PAGE_FOLDERS = [
   { service: 'services/wallet', folder: 'services/wallet/pages' },
 ];
 
+/**
+ * The `src` folders of the workspace projects a page's tsconfig.json references (the libraries it bundles
+ * from their sources, e.g. packages/verifier-sdk): a change there makes the page stale too.
+ */
+function referencedSources(pageRoot) {
+  let config;
+  try {
+    config = JSON.parse(readFileSync(resolve(REPO, pageRoot, 'tsconfig.json'), 'utf8'));
+  } catch {
+    return [];
+  }
+  return (Array.isArray(config.references) ? config.references : [])
+    .filter((r) => typeof r?.path === 'string')
+    .map((r) => relative(REPO, resolve(REPO, pageRoot, r.path, 'src')))
+    .filter((dir) => mtimeOf(resolve(REPO, dir)) !== undefined);
+}
+
 /** The pages under one of PAGE_FOLDERS, by name. */
 function pagesIn({ service, folder }) {
   let entries;
@@ -40,12 +57,10 @@ function pagesIn({ service, folder }) {
     .filter((e) => mtimeOf(resolve(REPO, folder, e.name, 'index.html')) !== undefined)
     .map((e) => e.name)
     .sort()
-    .map((name) => ({
-      name,
-      service,
-      root: `${folder}/${name}`,
-      ...(hasShared ? { also: [sharedDir] } : {}),
-    }));
+    .map((name) => {
+      const also = [...(hasShared ? [sharedDir] : []), ...referencedSources(`${folder}/${name}`)];
+      return { name, service, root: `${folder}/${name}`, ...(also.length > 0 ? { also } : {}) };
+    });
 }
 
 /** Every page the repository has: its name, the service that serves it, its Vite root (from the repository). */
@@ -55,8 +70,9 @@ export const PAGES = [
 ];
 
 /**
- * Browser bundles of libraries: one minified ES module each (Vite library mode), for pages that load a
- * script without a build of their own (the sandbox bank loads the verifier SDK from here).
+ * Browser bundles of libraries: one minified ES module each (Vite library mode), for a page that loads a
+ * script without a build of its own — the verifier SDK's `dist/browser`, packed with the published package
+ * (a page of this repository bundles the SDK from its sources instead).
  */
 export const BUNDLES = [
   {
@@ -137,6 +153,8 @@ export async function buildPages({
       logLevel: 'warn',
       clearScreen: false,
       mode: 'production',
+      // A workspace library a page imports is bundled from its sources (its `source` export condition).
+      resolve: { conditions: ['source', ...vite.defaultClientConditions] },
       // Production JSX even when NODE_ENV says otherwise (vitest sets `test`).
       oxc: { jsx: { runtime: 'automatic', importSource: 'preact', development: false } },
       build: { outDir, emptyOutDir: true, reportCompressedSize: false },

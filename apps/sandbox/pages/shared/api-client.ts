@@ -24,9 +24,12 @@ export class ApiError<P extends ProblemMembers = ProblemMembers> extends Error {
   }
 }
 
-/** The URL of a route under `api/`, relative to the page. */
-export function apiUrl(path: string, query: Record<string, string> = {}): string {
-  const url = new URL(`api/${path}`, document.baseURI);
+/**
+ * The URL of a route under `api/`, relative to the page — or to `base`, for a page whose views sit in
+ * sub-folders of its own (the bank's `signin/`, `result/<session>`…).
+ */
+export function apiUrl(path: string, query: Record<string, string> = {}, base = document.baseURI): string {
+  const url = new URL(`api/${path}`, base);
   for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
   return url.href;
 }
@@ -34,10 +37,10 @@ export function apiUrl(path: string, query: Record<string, string> = {}): string
 /** Calls `api/<path>`: a GET, or a POST of `body` as JSON; the answer's JSON, or ApiError. */
 export async function callApi<T, P extends ProblemMembers = ProblemMembers>(
   path: string,
-  options: { readonly body?: unknown; readonly query?: Record<string, string> } = {},
+  options: { readonly body?: unknown; readonly query?: Record<string, string>; readonly base?: string } = {},
 ): Promise<T> {
   const posting = options.body !== undefined;
-  const res = await fetch(apiUrl(path, options.query), {
+  const res = await fetch(apiUrl(path, options.query, options.base), {
     method: posting ? 'POST' : 'GET',
     headers: { accept: 'application/json', ...(posting ? { 'content-type': 'application/json' } : {}) },
     ...(posting ? { body: JSON.stringify(options.body) } : {}),
@@ -55,7 +58,11 @@ export async function callApi<T, P extends ProblemMembers = ProblemMembers>(
     const problem = (typeof json === 'object' && json !== null ? json : {}) as P;
     const code = typeof problem.code === 'string' ? problem.code : `HTTP_${res.status}`;
     const message =
-      typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : code;
+      typeof problem.detail === 'string'
+        ? problem.detail
+        : typeof problem.title === 'string'
+          ? problem.title
+          : code;
     throw new ApiError<P>(res.status, code, message, problem);
   }
   return json as T;
