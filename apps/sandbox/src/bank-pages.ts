@@ -1,101 +1,174 @@
 /**
- * The verifier's pages in the sandbox: the list of relying parties and the bank's account opening with the
- * card-substitute record. No OS wallet exists here, so the phone emulator answers the bank's DC API request
- * through an explicit, labelled bridge: the sandbox opens a verifier session for the bank (the request the
- * page would hand to `navigator.credentials.get`), the chosen phone reads it and presents with its owner's
- * biometric and consent to exactly what was asked (services/wallet presentAnnexC, the origin being this
- * sandbox's), and the answer goes to the verifier, which verifies it, checks the status list at the issuer,
- * names the KYC method (or why none applies) and writes the verification record. Server-rendered: every
- * step works without scripts.
+ * The sandbox bank's online account opening (犯収法) — a Vite + Preact page (`apps/sandbox/pages/bank`, built
+ * by scripts/build-pages.mjs into `dist-pages/bank`) served at `/verifier/bank/` (built-page.ts), and the
+ * JSON routes it calls under `/verifier/bank/api/`. The page's views share its build; each URL a customer
+ * opens stays where it was:
  *
- * Where the browser has the Digital Credentials API, the page (bank-page-script.ts) also offers the
- * browser's own wallet: @mynakit/verifier-sdk asks it through `navigator.credentials.get` with the request
- * the bank's backend opened (`POST api/sessions`, the API key staying on the server), sends the answer to
- * `POST api/sessions/:id/response`, and shows the report at `result/:id`. With no wallet answering in time
- * the form falls back to the bridge, and the result page says so. Every result page says who answered,
- * and a valid one offers a passkey bound to that verification (bank-passkeys.ts: sign-in, step-up).
+ *   /verifier/bank/                    the card-substitute record: the declaration, then which phone answers
+ *   /verifier/bank/result/<session>    its result
+ *   /verifier/bank/jpki/               story 3: a JPKI signature over the application (jpki-bank-pages.ts)
+ *   /verifier/bank/jpki/result/<session>
+ *   /verifier/bank/signin/             sign in with a passkey (bank-passkeys.ts)
+ *   /verifier/bank/account/            the signed-in account and its address change (step-up)
  *
- * Account opening under 犯収法 is a 取引時確認: the form asks the customer the purpose of the transaction and
- * the occupation (bank-declaration.ts), both paths send them with the session, and the result page shows
- * them beside the verification record that keeps them. A developer's switch also asks for My Number: the
- * bank has no legal basis, so the verifier refuses the session and the page shows its code — no request is
- * made, for the bridge's phone or the browser's wallet.
+ * The record: where the browser has the Digital Credentials API, the page's @mynakit/verifier-sdk (bundled
+ * into the page) asks the browser's wallet with the request the bank's backend opened (`POST api/sessions`,
+ * the API key staying on the server), sends the answer to `POST api/sessions/:id/response`, and shows the
+ * report at `result/:id`. No OS wallet exists in the sandbox, so a phone emulator can answer instead through
+ * an explicit, labelled bridge (`POST api/bridge`): the bank's server opens the same session, the chosen
+ * phone reads it and presents with its owner's biometric and consent to exactly what was asked
+ * (services/wallet presentAnnexC, the origin being the bank's), and the answer goes to the verifier. With no
+ * wallet answering in time, or no API, the page falls back to the bridge with the phone chosen for that case,
+ * and the result says so. Every result says who answered; a valid one offers a passkey (bank-passkeys.ts).
+ * The verifier verifies, checks the status list at the issuer, names the KYC method (or why none applies)
+ * and writes the verification record.
+ *
+ *   GET  api/start?dcTimeout=ms   → `{phones, lists, dcTimeoutMs, application}` — the phones answering
+ *                                   through the bridge, the declaration's lists, how long the page waits for
+ *                                   the browser's wallet (bounded), the JPKI application before the customer
+ *                                   chose
+ *   POST api/sessions             → the verifier's CreatedSession for the SDK, or its problem unchanged
+ *   POST api/sessions/:id/response → the verifier's report with `resultUrl`, or its problem unchanged
+ *   POST api/bridge               → `{phone, fallback?, transactionPurpose, occupation, askMyNumber}`: the
+ *                                   result with `resultUrl`; a session the verifier refused answers its code
+ *   GET  api/results/:id          → a record result, kept in memory for its view (bank-results.ts)
+ *
+ * Account opening under 犯収法 is a 取引時確認: the page asks the customer the purpose of the transaction and
+ * the occupation (bank-declaration.ts), both paths send them with the session, and the result shows them
+ * beside the verification record that keeps them. A developer's switch also asks for My Number: the bank has
+ * no legal basis, so the verifier refuses the session and the page shows its code — no request is made, for
+ * the bridge's phone or the browser's wallet.
+ *
+ * The POST routes take `application/json` only; the bank's own refusals are RFC 9457 problems with stable
+ * BANK_* codes that echo nothing submitted; the verifier's and the phone's are passed on with their codes.
+ *
+ * Also the verifier's landing page in the sandbox (`/verifier/`): the list of relying parties.
  */
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { problem } from '@mynakit/http-kit';
 import { methodsInForce } from '@mynakit/kyc';
-import { html, SafeHtml } from '@mynakit/page-html';
+import { html, type SafeHtml } from '@mynakit/page-html';
 import type { WalletDevice } from '@mynakit/wallet';
-import type { Context, Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { bankRequestFromBody, requestedElements } from './bank-declaration.js';
+import { ownOrigin, registerBankPasskeys } from './bank-passkeys.js';
 import {
-  type BankDeclaration,
-  bankRequestFromForm,
-  bankRequestFromJson,
-  declarationFieldsHtml,
-  declarationHtml,
-  requestedElements,
-} from './bank-declaration.js';
-import { BANK_PAGE_SCRIPT } from './bank-page-script.js';
-import { ownOrigin, registerBankPasskeys, renderPasskeyOffer } from './bank-passkeys.js';
-import {
-  presentRecordThroughBridge,
-  recordIdentityHtml,
-  type RecordAnswer as VerificationAnswer,
-} from './bridge-flows.js';
+  type BankPhone,
+  type DeclaredViews,
+  KeptResults,
+  SESSION_ID,
+  type VerificationView,
+  verificationOf,
+} from './bank-results.js';
+import { JP_NAMESPACE, presentRecordThroughBridge, type RecordAnswer } from './bridge-flows.js';
+import { defaultPageDir, registerBuiltPage } from './built-page.js';
+import { type Declaration, declarationLists, declaredView } from './declared-items.js';
+import { BANK_JPKI_APPLICATION, registerJpkiBankApi } from './jpki-bank-pages.js';
 import { verifierCall } from './jpki-page-parts.js';
+import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
 import type { SandboxBank } from './sandbox-bank.js';
+
+const PREFIX = '/verifier/bank';
 
 /** How long the page waits for the browser's wallet by default (ms); `?dcTimeout=` overrides, bounded. */
 export const BANK_DC_TIMEOUT_MS = 60_000;
 
-/** The verification reports the page's DC API path produced, kept for their result page (bounded). */
-const MAX_KEPT_RESULTS = 64;
+/** The largest body of `api/sessions` (the declaration) and of `api/sessions/:id/response` (the answer). */
+const MAX_SESSION_BODY = 4096;
+const MAX_ANSWER_BODY = 2 * 1024 * 1024;
 
-/** The verifier's refusals of a session the bank asked for, as the page explains them (else: not opened). */
-const SESSION_REFUSALS = new Map([
-  [
-    'VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS',
-    '検証サービスが個人番号(マイナンバー)の要求を拒否しました。この銀行には法令上の根拠が設定されていません。電話には何も届いていません / The verifier refused to ask for My Number: the bank has no legal basis configured. No request reached a phone.',
-  ],
-  [
-    'VERIFIER_TRANSACTION_PURPOSE_REQUIRED',
-    '取引を行う目的を選んでください(犯収法の取引時確認) / Choose the purpose of the transaction (取引時確認 under 犯収法).',
-  ],
-  [
-    'VERIFIER_OCCUPATION_REQUIRED',
-    'ご職業を選んでください(犯収法の取引時確認) / Choose your occupation (取引時確認 under 犯収法).',
-  ],
-  [
-    'VERIFIER_RECORD_FORBIDDEN_CONTENT',
-    '補足に12桁の数字は書けません(個人番号のおそれ) / A detail may not hold twelve digits in a row (it may be a My Number).',
-  ],
-  [
-    'VERIFIER_INVALID_BODY',
-    '申告の内容を確かめてください(「その他」には補足が必要です) / Check what you declared (other needs a detail).',
-  ],
-]);
+/** Why the page fell back to the bridge, as it may say it. */
+const FALLBACKS = new Set(['unsupported', 'timed-out']);
 
-/** Why the page fell back to the bridge (set by the page script). */
-const FALLBACK_REASONS = new Map([
-  [
-    'unsupported',
-    html`このブラウザには Digital Credentials API がありません <span class="en">this browser has no Digital Credentials API</span>`,
-  ],
-  [
-    'timed-out',
-    html`ブラウザのウォレットが時間内に応答しませんでした <span class="en">no wallet answered the browser in time</span>`,
-  ],
-]);
+/** A record verification's result, as the page shows it. */
+export interface BankRecordResult extends VerificationView {
+  readonly kind: 'record';
+  /** The verifier's session: a valid verification's binds a passkey. */
+  readonly sessionId: string;
+  readonly answeredBy:
+    | { readonly kind: 'dc-api' }
+    | { readonly kind: 'bridge'; readonly phone: BankPhone; readonly fallback: string | null };
+  /** What the record disclosed (the portrait as base64 JPEG), only for a valid verification. */
+  readonly identity: {
+    readonly name: string;
+    readonly address: string;
+    readonly birthDate: string;
+    readonly portrait: string | null;
+  } | null;
+  /**
+   * The letter the same verification would satisfy today under a certified verification program
+   * (@mynakit/kyc's dated table: ル until 2027-03-31, 新ト from 2027-04-01), shown beside the honest "none":
+   * the sandbox cannot claim a certification it does not have (DOMAIN.md §1), but the holder and the
+   * developer see which method the record is for.
+   */
+  readonly methodIfCertified: {
+    readonly id: string;
+    readonly letter: string;
+    readonly name_ja: string;
+    readonly name_en: string;
+  } | null;
+  readonly declared: DeclaredViews;
+}
 
-/** The SDK's page bundle, built by scripts/build-pages.mjs; undefined when not built. */
-async function readSdkBundle(): Promise<string | undefined> {
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+function recordResult(
+  sessionId: string,
+  answer: RecordAnswer,
+  answeredBy: BankRecordResult['answeredBy'],
+  declared: Declaration,
+): BankRecordResult {
+  const valid = answer.verdict === 'valid';
+  const jp = answer.elements?.[JP_NAMESPACE] ?? {};
+  const ifCertified =
+    valid && (answer.methodReasons ?? []).includes('KYC_PROGRAM_NOT_CERTIFIED')
+      ? methodsInForce('hanshu', new Date()).find((m) => m.content === 'card-substitute-record')
+      : undefined;
+  return {
+    kind: 'record',
+    sessionId,
+    answeredBy,
+    ...verificationOf(answer),
+    identity: valid
+      ? {
+          name: str(jp.full_name_unicode) ?? '',
+          address: str(jp.resident_address_unicode) ?? '',
+          birthDate: str(jp.birth_date_unicode) ?? '',
+          portrait: str(jp.portrait),
+        }
+      : null,
+    methodIfCertified:
+      ifCertified === undefined
+        ? null
+        : {
+            id: ifCertified.id,
+            letter: ifCertified.letter,
+            name_ja: ifCertified.name_ja,
+            name_en: ifCertified.name_en,
+          },
+    declared: declaredView(declared),
+  };
+}
+
+/** The verifier's answer, passed on unchanged. */
+async function passOn(c: Context, res: Response): Promise<Response> {
+  return c.body(await res.text(), res.status as 200, {
+    'content-type': res.headers.get('content-type') ?? 'application/json',
+    'cache-control': 'no-store',
+  });
+}
+
+/** A small JSON body as its object's members (bounded), or undefined when it is no JSON. */
+function membersOf(text: string): Map<string, unknown> | undefined {
+  let v: unknown;
   try {
-    const pkg = createRequire(import.meta.url).resolve('@mynakit/verifier-sdk/package.json');
-    return await readFile(join(dirname(pkg), 'dist', 'browser', 'verifier-sdk-dc-api.js'), 'utf8');
+    v = text === '' ? {} : JSON.parse(text);
   } catch {
     return undefined;
   }
+  // Not an object: nothing declared, so the verifier refuses with its own code.
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+    ? new Map(Object.entries(v).slice(0, 8))
+    : new Map();
 }
 
 function frame(title: string, body: SafeHtml): string {
@@ -138,285 +211,153 @@ export function renderRelyingPartiesPage(): string {
   );
 }
 
-function bankForm(phones: readonly WalletDevice[], dcTimeoutMs: number): SafeHtml {
-  return html`<form class="bank" method="post" action="verify" data-dc-timeout="${String(dcTimeoutMs)}">
-${declarationFieldsHtml({ myNumberSwitch: true })}
-<p>どの電話で応答しますか <span class="en">Which phone answers?</span></p>
-<div data-choice="dc-api" hidden><label><input type="radio" name="phone" value="dc-api" disabled> このブラウザのウォレット(Digital Credentials API)<span class="en">this browser's wallet (Digital Credentials API)</span></label>
-— 応答がなければ <span class="en">if none answers</span>: <select name="fallbackPhone">${phones.map((p) => html`<option value="${p.id}">${p.id} (${p.family})</option>`)}</select> がブリッジで応答 <span class="en">answers through the bridge</span></div>
-${phones.map(
-  (p, i) =>
-    html`<label><input type="radio" name="phone" value="${p.id}"${i === 0 ? ' checked' : ''}> ${p.id} (${p.family}) — 電話エミュレータ、ブリッジ経由 <span class="en">phone emulator, through the bridge</span></label><br>`,
-)}
-<input type="hidden" name="fallback" value="">
-<button>マイナンバーカードで本人確認 / Verify with the My Number Card</button>
-</form>
-<p id="dc-status" role="status" aria-live="polite"></p>`;
-}
-
-/** The bank's start page. */
-export function renderBankPage(phones: readonly WalletDevice[], dcTimeoutMs = BANK_DC_TIMEOUT_MS): string {
-  return frame(
-    '口座開設 — Sandbox Bank',
-    html`<h1>サンドボックス銀行 口座開設 <span class="en">Sandbox Bank — open an account</span></h1>
-<p>氏名・住所・生年月日・顔写真をスマートフォンのカード代替電磁的記録で確認します(マイナンバーは求めません)。
-<br><span class="en">We verify your name, address, birth date and photo with the card-substitute record on your phone (never My Number).</span></p>
-<p class="bridge">この環境には OS のウォレットがないため、電話エミュレータが DC API の代わりに応答します(明示的なブリッジ)。ブラウザに Digital Credentials API があれば、そのウォレットも選べます。
-<br><span class="en">No OS wallet exists here: the phone emulator answers in place of the browser's Digital Credentials API (an explicit bridge). Where the browser has the Digital Credentials API, its wallet can answer too.</span></p>
-${bankForm(phones, dcTimeoutMs)}
-<p><a href="/verifier/bank/signin/">口座をお持ちの方: パスキーでサインイン / Already a customer: sign in with a passkey</a></p>
-<p><a href="/verifier/bank/cross-device/" data-cross-device>別の端末で(QRコードをスマートフォンで読み取る)/ On another device (scan a QR code with your phone)</a></p>
-<script type="module">${new SafeHtml(BANK_PAGE_SCRIPT)}</script>`,
-  );
-}
-
-/** Who answered, as the result page says it. */
-function answeredByBridge(phone: WalletDevice, fallback: string | null): SafeHtml {
-  const why = fallback === null ? undefined : FALLBACK_REASONS.get(fallback);
-  return html`<p class="bridge" data-answered-by="bridge">応答した電話 <span class="en">answered by</span>: ${phone.id} (${phone.family}) — ブリッジ経由 <span class="en">through the bridge</span></p>${
-    why === undefined
-      ? ''
-      : html`<p data-fallback="${fallback ?? ''}">ブリッジに切り替えた理由 <span class="en">why the bridge</span>: ${why}</p>`
-  }`;
-}
-
-const ANSWERED_BY_DC_API = html`<p class="dc-api" data-answered-by="dc-api">応答 <span class="en">answered by</span>: このブラウザのウォレット(Digital Credentials API, org-iso-mdoc)<span class="en">this browser's wallet through the Digital Credentials API</span></p>`;
-
-function resultPage(
-  answeredBy: SafeHtml,
-  answer: VerificationAnswer,
-  declared: BankDeclaration,
-  sessionId?: string,
-): string {
-  return frame(
-    '本人確認の結果 — Sandbox Bank',
-    html`<h1>本人確認の結果 <span class="en">Verification result</span></h1>
-${answeredBy}
-<p data-verdict="${answer.verdict ?? 'error'}">判定 <span class="en">verdict</span>: <strong class="${answer.verdict === 'valid' ? 'passed' : 'failed'}">${answer.verdict ?? answer.code ?? 'error'}</strong></p>
-${answer.verdict === 'valid' ? recordIdentityHtml(answer) : ''}
-${answer.errorCode ? html`<p data-error-code="${answer.errorCode}">理由 <span class="en">reason</span>: <code>${answer.errorCode}</code></p>` : ''}
-<h2>本人確認方法 <span class="en">KYC method</span></h2>
-${
-  answer.method
-    ? html`<p data-method="${answer.method.id}">犯収法施行規則 第6条第1項第1号 <strong>${answer.method.letter}</strong></p>`
-    : html`<p data-method="none">該当なし <span class="en">none</span>: ${
-        (answer.methodReasons ?? []).length > 0
-          ? (answer.methodReasons ?? []).join(', ')
-          : html`検証が有効ではありません <span class="en">the verification is not valid</span>`
-      }</p>${
-        answer.verdict === 'valid' && (answer.methodReasons ?? []).includes('KYC_PROGRAM_NOT_CERTIFIED')
-          ? letterIfCertified()
-          : ''
-      }`
-}
-<h2>検証 <span class="en">Checks</span></h2>
-<table>${(answer.checks ?? []).map((c) => html`<tr data-check="${c.id}"><td>${c.id}</td><td class="${c.status}">${c.status}</td></tr>`)}</table>
-${answer.recordId ? html`<p data-record="${answer.recordId}">確認記録 <span class="en">verification record</span>: <code>${answer.recordId}</code></p>` : ''}
-${declarationHtml(declared, answer.recordId)}
-${answer.verdict === 'valid' && sessionId !== undefined ? renderPasskeyOffer(sessionId) : ''}
-<p><a href="/verifier/bank/">もう一度 / again</a></p>`,
-  );
+/** What the bank's routes need. */
+export interface BankPagesParts {
+  readonly url: string;
+  readonly bank: SandboxBank;
+  readonly verifierFetch: (request: Request) => Response | Promise<Response>;
+  readonly phones: readonly WalletDevice[];
+  /** The page's build folder (default `apps/sandbox/dist-pages/bank`). */
+  readonly pageDir?: string;
 }
 
 /**
- * The letter the same verification would satisfy today under a certified verification program (@mynakit/kyc's
- * dated table: ル until 2027-03-31, 新ト from 2027-04-01), shown beside the honest "none": the sandbox cannot
- * claim a certification it does not have (DOMAIN.md §1), but the holder and the developer see which method the
- * record is for.
+ * Registers `/verifier/`, the bank's JSON routes and its page. `/verifier/bank/*` serves the page: register
+ * the routes of the bank's other pages under it (`branch/`, `cross-device/`) before this.
  */
-function letterIfCertified(): SafeHtml {
-  const method = methodsInForce('hanshu', new Date()).find((m) => m.content === 'card-substitute-record');
-  if (method === undefined) return html``;
-  return html`<p data-method-if-certified="${method.id}">認定を受けたプログラムなら 犯収法施行規則 第6条第1項第1号 <strong>${method.letter}</strong> ${method.name_ja}
-<span class="en">— a certified program would satisfy ${method.letter} (${method.name_en}) today</span></p>`;
-}
-
-/** The page of a session the verifier would not open, with its code. */
-function sessionRefusedPage(code: string): string {
-  return errorPage(
-    SESSION_REFUSALS.get(code) ?? 'セッションを開けません / the session could not be opened',
-    code,
-  );
-}
-
-function errorPage(message: string, code: string): string {
-  return frame(
-    '本人確認できません — Sandbox Bank',
-    html`<h1>本人確認できません <span class="en">Could not verify</span></h1>
-<p data-error="${code}">${message}<br><small>コード <span class="en">code</span>: <code>${code}</code></small></p>
-<p><a href="/verifier/bank/">戻る / back</a> · <a href="/wallet/">電話へ / the phones</a></p>`,
-  );
-}
-
-/** Registers `/verifier/`, `/verifier/bank/` and the bank's verification (before the verifier's own routes). */
-export function registerBankPages(
-  app: Hono,
-  parts: {
-    readonly url: string;
-    readonly bank: SandboxBank;
-    readonly verifierFetch: (request: Request) => Response | Promise<Response>;
-    readonly phones: readonly WalletDevice[];
-  },
-): void {
+export function registerBankPages(app: Hono, parts: BankPagesParts): void {
   app.get('/verifier', (c) => c.redirect('/verifier/'));
   app.get('/verifier/', (c) => c.html(renderRelyingPartiesPage()));
-  app.get('/verifier/bank', (c) => c.redirect('/verifier/bank/'));
-  app.get('/verifier/bank/', (c) => {
+
+  const api = verifierCall(parts.verifierFetch, parts.url, parts.bank.apiKey);
+  const results = new KeptResults<BankRecordResult>();
+  /** What the customer declared for each session the DC API path opened, for its result. */
+  const declarations = new KeptResults<Declaration>();
+  const phones: BankPhone[] = parts.phones.map((p) => ({ id: p.id, family: p.family }));
+
+  app.get(`${PREFIX}/api/start`, (c) => {
     const asked = Number(c.req.query('dcTimeout'));
-    const timeout = Number.isInteger(asked) ? Math.min(Math.max(asked, 500), 300_000) : BANK_DC_TIMEOUT_MS;
-    return c.html(renderBankPage(parts.phones, timeout));
+    const dcTimeoutMs = Number.isInteger(asked)
+      ? Math.min(Math.max(asked, 500), 300_000)
+      : BANK_DC_TIMEOUT_MS;
+    c.header('cache-control', 'no-store');
+    return c.json({ phones, lists: declarationLists(), dcTimeoutMs, application: BANK_JPKI_APPLICATION });
   });
-  let sdk: Promise<string | undefined> | undefined;
-  app.get('/verifier/bank/verifier-sdk-dc-api.js', async (c) => {
-    sdk ??= readSdkBundle();
-    const text = await sdk;
-    // Not built: the page's script fails to load and the form stays the bridge.
-    if (text === undefined) {
-      sdk = undefined;
-      return c.text('the SDK bundle is not built: node scripts/build-pages.mjs', 404);
-    }
-    return c.body(text, 200, {
-      'content-type': 'text/javascript; charset=utf-8',
-      'cache-control': 'no-cache',
+
+  // The SDK's backend: the session for the bank's own origin (never one the browser names), with what the
+  // customer declared; the verifier's answers passed on unchanged.
+  app.post(`${PREFIX}/api/sessions`, async (c) => {
+    if (!isJsonRequest(c)) return pageProblem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
+    const text = await c.req.text();
+    if (text.length > MAX_SESSION_BODY)
+      return pageProblem(c, 413, 'BANK_TOO_LARGE', 'the declaration is too large');
+    const body = membersOf(text);
+    if (body === undefined) return pageProblem(c, 400, 'BANK_BAD_JSON', 'the body is not JSON');
+    const request = bankRequestFromBody(body);
+    const elements = requestedElements(request);
+    const res = await api('/sessions', {
+      purpose: 'account-opening',
+      origin: ownOrigin(c.req.url, parts.url),
+      ...(elements === undefined ? {} : { elements }),
+      ...request.declared,
     });
+    if (!res.ok) return passOn(c, res);
+    const created = (await res.json()) as { sessionId: string };
+    declarations.keep(created.sessionId, request.declared);
+    c.header('cache-control', 'no-store');
+    return c.json(created, 201);
   });
-  registerBankApi(app, parts);
-  registerBankPasskeys(app, { ...parts, frame });
-  app.post('/verifier/bank/verify', async (c) => {
-    // Room for the two details, percent-encoded (60 characters of up to 9 bytes each).
-    const form = new URLSearchParams((await c.req.text()).slice(0, 4096));
-    const phone = parts.phones.find((p) => p.id === form.get('phone'));
-    if (phone === undefined)
-      return c.html(errorPage('電話を選んでください / choose a phone', 'no-phone'), 400);
-    // The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word.
-    const origin = ownOrigin(c.req.url, parts.url);
-    const request = bankRequestFromForm(form);
+  app.post(`${PREFIX}/api/sessions/:id/response`, async (c) => {
+    if (!isJsonRequest(c)) return pageProblem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
+    const id = c.req.param('id');
+    if (!SESSION_ID.test(id)) return pageProblem(c, 400, 'BANK_BAD_SESSION', 'no such session');
+    if (Number(c.req.header('content-length') ?? 0) > MAX_ANSWER_BODY)
+      return pageProblem(c, 413, 'BANK_TOO_LARGE', 'the answer is too large');
+    const text = await c.req.text();
+    if (text.length > MAX_ANSWER_BODY)
+      return pageProblem(c, 413, 'BANK_TOO_LARGE', 'the answer is too large');
+    const res = await parts.verifierFetch(
+      new Request(`${parts.url}/verifier/sessions/${id}/response`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${parts.bank.apiKey}`, 'content-type': 'application/json' },
+        body: text,
+      }),
+    );
+    if (!res.ok) return passOn(c, res);
+    const answer = (await res.json()) as RecordAnswer;
+    results.keep(id, recordResult(id, answer, { kind: 'dc-api' }, declarations.get(id) ?? {}));
+    c.header('cache-control', 'no-store');
+    return c.json({ ...answer, resultUrl: `result/${id}` });
+  });
+
+  // The labelled bridge: a phone emulator answers in place of the browser's wallet.
+  app.post(`${PREFIX}/api/bridge`, async (c) => {
+    if (!isJsonRequest(c)) return pageProblem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
+    const body = await jsonObjectBody(c);
+    if (body === undefined) return pageProblem(c, 400, 'BANK_BAD_JSON', 'the body is not a JSON object');
+    const device = parts.phones.find((p) => p.id === body.get('phone'));
+    if (device === undefined) return pageProblem(c, 400, 'BANK_NO_PHONE', 'choose a phone');
+    const phone: BankPhone = { id: device.id, family: device.family };
+    const asked = body.get('fallback');
+    const fallback = typeof asked === 'string' && FALLBACKS.has(asked) ? asked : null;
+    const request = bankRequestFromBody(body);
     const outcome = await presentRecordThroughBridge({
-      api: verifierCall(parts.verifierFetch, parts.url, parts.bank.apiKey),
-      phone,
-      origin,
+      api,
+      phone: device,
+      // The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word.
+      origin: ownOrigin(c.req.url, parts.url),
       purpose: 'account-opening',
       elements: requestedElements(request),
       declared: request.declared,
     });
     if (outcome.kind === 'session-refused')
-      return c.html(sessionRefusedPage(outcome.code), SESSION_REFUSALS.has(outcome.code) ? 400 : 502);
+      return /^VERIFIER_[A-Z_]+$/.test(outcome.code)
+        ? pageProblem(c, 400, outcome.code, 'The verifier refused to open the session')
+        : pageProblem(c, 502, 'BANK_SESSION_UNAVAILABLE', 'The verification session could not be opened');
     if (outcome.kind === 'phone-refused')
-      return c.html(
-        errorPage(
-          outcome.code === 'WALLET_NOT_FOUND'
-            ? 'この電話には有効なカード代替電磁的記録がありません / this phone holds no record in force'
-            : 'この電話は応答できませんでした / the phone could not answer',
-          outcome.code,
-        ),
-        409,
-      );
-    return c.html(
-      resultPage(
-        answeredByBridge(phone, form.get('fallback')),
-        outcome.answer,
-        request.declared,
-        outcome.sessionId,
-      ),
-      outcome.ok ? 200 : 422,
+      return pageProblem(c, 409, outcome.code, 'The phone could not answer', { phone });
+    const result = recordResult(
+      outcome.sessionId,
+      outcome.answer,
+      { kind: 'bridge', phone, fallback },
+      request.declared,
     );
-  });
-}
-
-/** JSON answer of the bank's API: the verifier's status and body, passed on. */
-async function passOn(c: Context, res: Response): Promise<Response> {
-  const body = await res.text();
-  return c.body(body, res.status as 200, {
-    'content-type': res.headers.get('content-type') ?? 'application/json',
-    'cache-control': 'no-store',
-  });
-}
-
-/**
- * The bank's backend for its page's DC API path: the API key stays here. `POST api/sessions` opens a
- * session for the bank's own origin (never one the browser names) with what the customer declared on the
- * page (`{transactionPurpose, occupation, askMyNumber}`, bank-declaration.ts) and answers the verifier's
- * `CreatedSession` or its problem unchanged; `POST api/sessions/:id/response` forwards `{response}` to the verifier and answers its
- * report with `resultUrl`, or its problem unchanged. Both want `content-type: application/json`, which a
- * form on another site cannot send without CORS.
- */
-function registerBankApi(
-  app: Hono,
-  parts: {
-    readonly url: string;
-    readonly bank: SandboxBank;
-    readonly verifierFetch: (request: Request) => Response | Promise<Response>;
-  },
-): void {
-  const results = new Map<string, VerificationAnswer>();
-  /** What the customer declared for each open session, for its result page (bounded like the results). */
-  const declarations = new Map<string, BankDeclaration>();
-  const keep = <V>(map: Map<string, V>, id: string, value: V) => {
-    map.set(id, value);
-    // The oldest goes first; a sandbox keeps a few for their page, never on disk.
-    if (map.size > MAX_KEPT_RESULTS) map.delete(map.keys().next().value as string);
-  };
-  const api = (path: string, body: string) =>
-    parts.verifierFetch(
-      new Request(`${parts.url}/verifier${path}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${parts.bank.apiKey}`, 'content-type': 'application/json' },
-        body,
-      }),
-    );
-  const problem = (c: Context, status: 400 | 413 | 415, code: string, detail: string) =>
-    c.json({ type: 'about:blank', title: 'Bad request', status, code, detail }, status, {
-      'content-type': 'application/problem+json',
-    });
-  const isJson = (c: Context) => (c.req.header('content-type') ?? '').startsWith('application/json');
-
-  app.post('/verifier/bank/api/sessions', async (c) => {
-    if (!isJson(c)) return problem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
-    const text = await c.req.text();
-    if (text.length > 4096) return problem(c, 413, 'BANK_TOO_LARGE', 'the declaration is too large');
-    let body: unknown;
-    try {
-      body = text === '' ? {} : JSON.parse(text);
-    } catch {
-      return problem(c, 400, 'BANK_BAD_JSON', 'the body is not JSON');
-    }
-    const request = bankRequestFromJson(body);
-    const elements = requestedElements(request);
-    const res = await api(
-      '/sessions',
-      JSON.stringify({
-        purpose: 'account-opening',
-        origin: ownOrigin(c.req.url, parts.url),
-        ...(elements === undefined ? {} : { elements }),
-        ...request.declared,
-      }),
-    );
-    if (!res.ok) return passOn(c, res);
-    const created = (await res.json()) as { sessionId: string };
-    keep(declarations, created.sessionId, request.declared);
+    results.keep(outcome.sessionId, result);
     c.header('cache-control', 'no-store');
-    return c.json(created, 201);
+    return c.json({ ...result, resultUrl: `result/${outcome.sessionId}` });
   });
-  app.post('/verifier/bank/api/sessions/:id/response', async (c) => {
-    if (!isJson(c)) return problem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
+
+  app.get(`${PREFIX}/api/results/:id`, (c) => {
     const id = c.req.param('id');
-    if (!/^[A-Za-z0-9-]{1,64}$/.test(id)) return problem(c, 400, 'BANK_BAD_SESSION', 'no such session');
-    const length = Number(c.req.header('content-length') ?? 0);
-    if (length > 2 * 1024 * 1024) return problem(c, 413, 'BANK_TOO_LARGE', 'the answer is too large');
-    const text = await c.req.text();
-    if (text.length > 2 * 1024 * 1024) return problem(c, 413, 'BANK_TOO_LARGE', 'the answer is too large');
-    const res = await api(`/sessions/${id}/response`, text);
-    if (!res.ok) return passOn(c, res);
-    const answer = (await res.json()) as VerificationAnswer;
-    keep(results, id, answer);
+    if (!SESSION_ID.test(id)) return pageProblem(c, 400, 'BANK_BAD_SESSION', 'no such session');
+    const result = results.get(id);
+    if (result === undefined) return pageProblem(c, 404, 'BANK_NO_RESULT', 'no such result');
     c.header('cache-control', 'no-store');
-    return c.json({ ...answer, resultUrl: `result/${id}` });
+    return c.json(result);
   });
-  app.get('/verifier/bank/result/:id', (c) => {
-    const answer = results.get(c.req.param('id'));
-    if (answer === undefined)
-      return c.html(errorPage('この結果はありません / no such result', 'BANK_NO_RESULT'), 404);
-    const declared = declarations.get(c.req.param('id')) ?? {};
-    return c.html(resultPage(ANSWERED_BY_DC_API, answer, declared, c.req.param('id')));
+
+  registerJpkiBankApi(app, { api, phones: parts.phones });
+  registerBankPasskeys(app, parts);
+  app.all(`${PREFIX}/api/*`, (c) => problem(c, 404, 'BANK_NOT_FOUND', 'Not found'));
+
+  // Every view is the same build. A view in a folder of its own (`jpki/`, `signin/`…) is served there, so
+  // its relative asset URLs resolve; a result's URL names its session (`result/<session>`), and its
+  // folder's index.html is served for it.
+  const page = (prefix: string) => ({
+    prefix,
+    dir: parts.pageDir ?? defaultPageDir('bank'),
+    titleJa: 'サンドボックス銀行 口座開設',
+    titleEn: 'Sandbox Bank — open an account',
+    notFoundCode: 'BANK_NOT_FOUND',
   });
+  const shell = new Hono();
+  registerBuiltPage(shell, page('/view'));
+  for (const folder of ['result', 'jpki/result']) {
+    app.get(`${PREFIX}/${folder}/:id`, (c, next) =>
+      SESSION_ID.test(c.req.param('id')) && c.req.param('id') !== 'assets' ? shell.request('/view/') : next(),
+    );
+  }
+  for (const folder of ['jpki/result', 'result', 'jpki', 'signin', 'account'])
+    registerBuiltPage(app, page(`${PREFIX}/${folder}`));
+  registerBuiltPage(app, page(PREFIX));
 }

@@ -28,7 +28,6 @@ import { registerCarrierPages } from './carrier-pages.js';
 import { registerClinicPages } from './clinic-pages.js';
 import { registerCrossDevicePages } from './cross-device-pages.js';
 import { renderIssuerPage } from './issuer-page.js';
-import { registerJpkiBankPages } from './jpki-bank-pages.js';
 import { renderLandingPage, type SandboxParts } from './landing-page.js';
 import { registerPortalPages } from './portal-pages.js';
 import { ensureSandboxBank, type SandboxBank, sandboxBankOrigins } from './sandbox-bank.js';
@@ -297,12 +296,6 @@ export function createSandboxApp(
   app.get('/issuer/', async (c) => c.html(await renderIssuerPage(issuer)));
   app.all('/issuer/*', (c) => toIssuer(c.req.raw, c.env));
   const toVerifier = forward('/verifier', verifier.app as unknown as Hono);
-  registerJpkiBankPages(app, {
-    url: parts.url,
-    bank: parts.bank,
-    verifierFetch: (request) => toVerifier(request),
-    phones: wallet.phones,
-  });
   if (parts.clinic !== undefined)
     registerClinicPages(app, {
       url: parts.url,

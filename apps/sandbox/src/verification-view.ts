@@ -1,6 +1,6 @@
 /**
  * The verifier's report of a verification as the bank's Vite + Preact pages receive it from their JSON routes
- * (bank-branch-pages.ts, cross-device-pages.ts): the verdict, every check, the KYC method or why none applies,
+ * (bank-pages.ts, jpki-bank-pages.ts, bank-branch-pages.ts, cross-device-pages.ts): the verdict, every check, the KYC method or why none applies,
  * the record — bounded, and without the disclosed values, which each route adds as it shows them. Check
  * details never carry personal data.
  */

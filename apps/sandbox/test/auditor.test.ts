@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isCalendarDay, japanToday, registerAuditorPages } from '../src/auditor-pages.js';
 import { BUILD_PAGES_COMMAND, registerBuiltPage } from '../src/built-page.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
-import { DECLARED_FIELDS } from './helpers/bank-form.js';
+import { DECLARED_FIELDS, verifyAtBank } from './helpers/bank-form.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-auditor-'));
@@ -61,11 +61,10 @@ describe('the auditor’s view of the bank’s verification records', () => {
       liveness: 'confirmed',
     });
     expect(installed.status).toBe(303);
-    const verified = await form('/verifier/bank/verify', { phone: 'iphone', ...DECLARED_FIELDS });
-    const result = await verified.text();
-    expect(verified.status, result.slice(0, 300)).toBe(200);
-    const recordId = /data-record="([^"]+)"/.exec(result)?.[1] as string;
-    expect(recordId).toBeDefined();
+    const verified = await verifyAtBank(sandbox.url, 'iphone');
+    expect(verified.status, JSON.stringify(verified.body).slice(0, 300)).toBe(200);
+    const recordId = verified.body.recordId as string;
+    expect(recordId).toMatch(/\S/);
 
     // The day's list (today in Japan by default), with what an auditor scans for and no identity facts.
     const list = await json('/verifier/auditor/api/records');

@@ -1,16 +1,17 @@
 /**
- * The sandbox bank's backend for its page's Digital Credentials API path, over HTTP without a browser:
- * the page is safe without scripts (the browser-wallet choice hidden and disabled), the SDK's page bundle
- * is served beside it, `api/sessions` opens a session for the bank's own origin (whatever the browser
- * says) with the key kept on the server, `api/sessions/:id/response` passes the verifier's report on with
- * the result page's address — or its problem unchanged — and the result page says who answered.
+ * The sandbox bank's backend for its page, over HTTP without a browser: the built page is served at every
+ * address of its views, `api/start` gives the phones, the declaration's lists and the bounded wait for the
+ * browser's wallet, `api/sessions` opens a session for the bank's own origin (whatever the browser says)
+ * with the key kept on the server, `api/sessions/:id/response` passes the verifier's report on with the
+ * result's address — or its problem unchanged —, the result says who answered, and the bridge's and the
+ * JPKI signature's routes refuse bad input with stable codes before any phone is asked.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presentAnnexC, type WalletDevice } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles } from '../../../scripts/build-pages.mjs';
+import { buildPages, PAGES } from '../../../scripts/build-pages.mjs';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
 
@@ -29,7 +30,7 @@ describe('the sandbox bank’s API for its page', () => {
     });
 
   beforeAll(async () => {
-    await buildBundles({ log: () => undefined });
+    await buildPages({ pages: PAGES.filter((p) => p.name === 'bank'), log: () => undefined });
     dataDir = mkdtempSync(join(tmpdir(), 'mynakit-bank-api-'));
     sandbox = await startSandbox({ port: 0, dataDir });
     iphone = sandbox.phones.find((p) => p.id === 'iphone') as WalletDevice;
@@ -53,20 +54,39 @@ describe('the sandbox bank’s API for its page', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('serves a page whose browser-wallet choice is hidden and disabled until its script finds the API', async () => {
-    const page = await (await fetch(`${sandbox.url}/verifier/bank/`)).text();
-    expect(page).toMatch(/<div data-choice="dc-api" hidden>/);
-    expect(page).toMatch(/value="dc-api" disabled>/);
-    expect(page).toContain('<script type="module">');
-    expect(page).toContain('data-dc-timeout="60000"');
+  it('serves its built page at every address of its views, and the wait for the browser’s wallet bounded', async () => {
+    for (const path of [
+      '',
+      'jpki/',
+      'signin/',
+      'result/00000000-0000-0000-0000-000000000000',
+      'jpki/result/abc-1',
+    ]) {
+      const page = await fetch(`${sandbox.url}/verifier/bank/${path}`);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get('content-security-policy'), path).toContain("script-src 'self'");
+      const html = await page.text();
+      const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+      expect(script, path).toBeDefined();
+      // The view's relative script address resolves under its own folder.
+      const base = new URL(path, `${sandbox.url}/verifier/bank/`);
+      const js = await fetch(new URL(script as string, base));
+      expect(js.status, path).toBe(200);
+      expect(js.headers.get('content-type'), path).toContain('text/javascript');
+    }
+    // The bank's other pages below its folder are not the bank page's.
+    expect((await fetch(`${sandbox.url}/verifier/bank/nothing-here`)).status).toBe(404);
+    const start = (await (await fetch(`${sandbox.url}/verifier/bank/api/start`)).json()) as {
+      dcTimeoutMs: number;
+      phones: { id: string }[];
+    };
+    expect(start.dcTimeoutMs).toBe(60000);
+    expect(start.phones.map((p) => p.id)).toContain('iphone');
     // The timeout a page asks for is bounded.
-    expect(await (await fetch(`${sandbox.url}/verifier/bank/?dcTimeout=1`)).text()).toContain(
-      'data-dc-timeout="500"',
-    );
-    const sdk = await fetch(`${sandbox.url}/verifier/bank/verifier-sdk-dc-api.js`);
-    expect(sdk.status).toBe(200);
-    expect(sdk.headers.get('content-type')).toContain('text/javascript');
-    expect(await sdk.text()).toContain('verifyWithMyNumberCard');
+    const bounded = (await (await fetch(`${sandbox.url}/verifier/bank/api/start?dcTimeout=1`)).json()) as {
+      dcTimeoutMs: number;
+    };
+    expect(bounded.dcTimeoutMs).toBe(500);
   });
 
   it('opens a session for its own origin, verifies the answer once, and shows who answered', async () => {
@@ -94,13 +114,20 @@ describe('the sandbox bank’s API for its page', () => {
     expect(report.verdict).toBe('valid');
     expect(report.methodReasons).toContain('KYC_PROGRAM_NOT_CERTIFIED');
     expect(report.resultUrl).toBe(`result/${session.sessionId}`);
-    const result = await (await fetch(`${sandbox.url}/verifier/bank/${report.resultUrl}`)).text();
-    expect(result).toContain('data-answered-by="dc-api"');
-    expect(result).toContain('data-verdict="valid"');
-    expect(result).toContain('花子');
+    const result = (await (
+      await fetch(`${sandbox.url}/verifier/bank/api/results/${session.sessionId}`)
+    ).json()) as {
+      answeredBy: { kind: string };
+      verdict: string;
+      identity: { name: string };
+      declared: { transactionPurpose: { code: string }; occupation: { code: string } };
+    };
+    expect(result.answeredBy.kind).toBe('dc-api');
+    expect(result.verdict).toBe('valid');
+    expect(result.identity.name).toContain('花子');
     // What the customer declared is shown beside the record that keeps it.
-    expect(result).toContain('data-field="transactionPurpose" data-code="living-expenses"');
-    expect(result).toContain('data-field="occupation" data-code="company-employee"');
+    expect(result.declared.transactionPurpose.code).toBe('living-expenses');
+    expect(result.declared.occupation.code).toBe('company-employee');
 
     // The same answer again: the verifier's problem, passed on unchanged.
     const replayed = await post(`api/sessions/${session.sessionId}/response`, { response });
@@ -110,11 +137,11 @@ describe('the sandbox bank’s API for its page', () => {
   }, 60_000);
 
   it('asks the purpose of the transaction and the occupation; the verifier refuses without them, and My Number', async () => {
-    const page = await (await fetch(`${sandbox.url}/verifier/bank/`)).text();
-    expect(page).toContain('<select name="transactionPurpose" required style="max-width:100%">');
-    expect(page).toContain('<select name="occupation" required style="max-width:100%">');
-    expect(page).toContain('value="company-employee"');
-    expect(page).toContain('name="askMyNumber"');
+    const { lists } = (await (await fetch(`${sandbox.url}/verifier/bank/api/start`)).json()) as {
+      lists: { purposes: { code: string }[]; occupations: { code: string }[] };
+    };
+    expect(lists.purposes.map((c) => c.code)).toContain('living-expenses');
+    expect(lists.occupations.map((c) => c.code)).toContain('company-employee');
     const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
     // 取引時確認 under 犯収法: no session without them.
     const bare = await post('api/sessions', {});
@@ -135,24 +162,15 @@ describe('the sandbox bank’s API for its page', () => {
     const myNumber = await post('api/sessions', { ...DECLARED_JSON, askMyNumber: true });
     expect(myNumber.status).toBe(400);
     expect(await codeOf(myNumber)).toBe('VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS');
-    // The same through the bridge's form: refused before any phone is asked, the code on the page.
-    const form = (fields: Record<string, string>) =>
-      fetch(`${sandbox.url}/verifier/bank/verify`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ phone: 'iphone', ...fields }).toString(),
-      });
+    // The same through the bridge: refused before any phone is asked, with the verifier's code.
+    const bridge = (fields: Record<string, unknown>) => post('api/bridge', { phone: 'iphone', ...fields });
     const before = (await iphone.store.presentations.list(iphone.id)).length;
-    const refused = await form({
-      transactionPurpose: 'living-expenses',
-      occupation: 'company-employee',
-      askMyNumber: 'on',
-    });
+    const refused = await bridge({ ...DECLARED_JSON, askMyNumber: true });
     expect(refused.status).toBe(400);
-    expect(await refused.text()).toContain('data-error="VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS"');
-    const undeclared = await form({});
+    expect(await codeOf(refused)).toBe('VERIFIER_MY_NUMBER_WITHOUT_LEGAL_BASIS');
+    const undeclared = await bridge({});
     expect(undeclared.status).toBe(400);
-    expect(await undeclared.text()).toContain('data-error="VERIFIER_TRANSACTION_PURPOSE_REQUIRED"');
+    expect(await codeOf(undeclared)).toBe('VERIFIER_TRANSACTION_PURPOSE_REQUIRED');
     expect(await iphone.store.presentations.list(iphone.id)).toHaveLength(before);
   });
 
@@ -161,8 +179,38 @@ describe('the sandbox bank’s API for its page', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { code: string }).code).toBe('BANK_BAD_SESSION');
     expect((await post('api/sessions/abc/response', 'response=AAAA', 'text/plain')).status).toBe(415);
-    const unknown = await fetch(`${sandbox.url}/verifier/bank/result/no-such-session`);
+    const unknown = await fetch(`${sandbox.url}/verifier/bank/api/results/no-such-session`);
     expect(unknown.status).toBe(404);
-    expect(await unknown.text()).toContain('BANK_NO_RESULT');
+    expect(((await unknown.json()) as { code: string }).code).toBe('BANK_NO_RESULT');
+    const badId = await fetch(`${sandbox.url}/verifier/bank/api/jpki/results/..%2Fx`);
+    expect(badId.status).toBe(400);
+  });
+
+  it('refuses bad input to the bridge and the JPKI signature with stable codes, echoing nothing', async () => {
+    const codeOf = async (res: Response) => ((await res.json()) as { code: string }).code;
+    for (const path of ['api/bridge', 'api/jpki/sign']) {
+      const form = await post(path, 'phone=iphone', 'application/x-www-form-urlencoded');
+      expect(form.status, path).toBe(415);
+      expect(await codeOf(form), path).toBe('BANK_JSON_ONLY');
+      const notObject = await post(path, '[1,2]');
+      expect(notObject.status, path).toBe(400);
+      expect(await codeOf(notObject), path).toBe('BANK_BAD_JSON');
+      const noPhone = await post(path, { phone: 'nokia-3310', ...DECLARED_JSON });
+      expect(noPhone.status, path).toBe(400);
+      const noPhoneText = await noPhone.text();
+      expect(JSON.parse(noPhoneText).code, path).toBe('BANK_NO_PHONE');
+      expect(noPhoneText, path).not.toContain('nokia');
+    }
+    // A password of the wrong shape never reaches the phone (it costs no try) and is not echoed.
+    const before = (await iphone.store.presentations.list(iphone.id)).length;
+    const malformed = await post('api/jpki/sign', { phone: 'iphone', password: 'short!', ...DECLARED_JSON });
+    expect(malformed.status).toBe(400);
+    const malformedText = await malformed.text();
+    expect(JSON.parse(malformedText).code).toBe('BANK_PASSWORD_FORMAT');
+    expect(malformedText).not.toContain('short!');
+    expect(await iphone.store.presentations.list(iphone.id)).toHaveLength(before);
+    const unknownRoute = await fetch(`${sandbox.url}/verifier/bank/api/nothing`);
+    expect(unknownRoute.status).toBe(404);
+    expect(await codeOf(unknownRoute)).toBe('BANK_NOT_FOUND');
   });
 });

@@ -244,7 +244,7 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
   it('no wallet answering in time: the labelled bridge answers with the chosen phone and says why', async () => {
     arming = { kind: 'wait' };
     await verifyThroughDcApi('iphone');
-    await page.waitForURL(`${sandbox.url}/verifier/bank/verify`, { timeout: 30_000 });
+    await page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/, { timeout: 30_000 });
     expect(await page.locator('[data-answered-by]').getAttribute('data-answered-by')).toBe('bridge');
     expect(await page.locator('.bridge').textContent()).toContain('iphone');
     expect(await page.locator('[data-fallback]').getAttribute('data-fallback')).toBe('timed-out');
@@ -264,7 +264,7 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
       await other.locator('input[name="phone"][value="iphone"]').check();
       await chooseDeclaration(other);
       await Promise.all([
-        other.waitForURL(`${sandbox.url}/verifier/bank/verify`),
+        other.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
         other.locator('form button').click(),
       ]);
       expect(await other.locator('[data-answered-by]').getAttribute('data-answered-by')).toBe('bridge');
@@ -312,7 +312,7 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
       await other.locator('details.developer summary').click();
       await other.locator('input[name="askMyNumber"]').check();
       const [answer] = await Promise.all([
-        other.waitForResponse(`${sandbox.url}/verifier/bank/verify`),
+        other.waitForResponse(`${sandbox.url}/verifier/bank/api/bridge`),
         other.locator('form button').click(),
       ]);
       expect(answer.status()).toBe(400);

@@ -1,16 +1,16 @@
 /**
- * The sandbox bank's passkey backend over HTTP, without a browser: the full SDK bundle is served, a
- * valid verification's result page offers a passkey (and says it needs scripts), the routes take JSON
- * only, never an origin or an account from the browser (the options' RP ID is the host the page is served
- * on — the sandbox URL or its localhost twin), pass the verifier's refusals on unchanged, and keep the
- * signed-in pages and the step-up behind the sign-in cookie.
+ * The sandbox bank's passkey backend over HTTP, without a browser: a valid verification's result carries the
+ * session its passkey binds, the sign-in and account views are served, the routes take JSON only, never an
+ * origin or an account from the browser (the options' RP ID is the host the page is served on — the sandbox
+ * URL or its localhost twin), pass the verifier's refusals on unchanged, and keep the account view, the
+ * address change and the step-up behind the sign-in cookie.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presentAnnexC, type WalletDevice } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles } from '../../../scripts/build-pages.mjs';
+import { buildPages, PAGES } from '../../../scripts/build-pages.mjs';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
@@ -57,7 +57,7 @@ describe('the sandbox bank’s passkey backend', () => {
   };
 
   beforeAll(async () => {
-    await buildBundles({ log: () => undefined });
+    await buildPages({ pages: PAGES.filter((p) => p.name === 'bank'), log: () => undefined });
     dataDir = mkdtempSync(join(tmpdir(), 'mynakit-bank-passkeys-api-'));
     sandbox = await startSandbox({ port: 0, dataDir });
     iphone = sandbox.phones.find((p) => p.id === 'iphone') as WalletDevice;
@@ -87,21 +87,16 @@ describe('the sandbox bank’s passkey backend', () => {
     expect(sandboxBankOrigins('http://localhost:9')).toEqual(['http://localhost:9']);
   });
 
-  it('serves the full SDK bundle and offers a passkey on a valid result page, saying it needs scripts', async () => {
-    const sdk = await fetch(`${sandbox.url}/verifier/bank/verifier-sdk.js`);
-    expect(sdk.status).toBe(200);
-    expect(sdk.headers.get('content-type')).toContain('text/javascript');
-    const text = await sdk.text();
-    expect(text).toContain('registerPasskey');
-    expect(text).toContain('signInWithPasskey');
+  it('keeps a valid verification’s result with the session its passkey binds, and serves the sign-in view', async () => {
     const sessionId = await verified();
-    const result = await (await fetch(`${sandbox.url}/verifier/bank/result/${sessionId}`)).text();
-    expect(result).toContain(`data-session="${sessionId}"`);
-    expect(result).toContain('パスキーを作成 / Create a passkey');
-    expect(result).toMatch(/data-needs-script>[^<]*スクリプト/);
-    const signin = await (await fetch(`${sandbox.url}/verifier/bank/signin/`)).text();
-    expect(signin).toContain('パスキーでサインイン / Sign in with a passkey');
-    expect(signin).toMatch(/data-action="sign-in" disabled/);
+    const result = (await (await fetch(`${sandbox.url}/verifier/bank/api/results/${sessionId}`)).json()) as {
+      verdict: string;
+      sessionId: string;
+    };
+    expect(result).toMatchObject({ verdict: 'valid', sessionId });
+    const signin = await fetch(`${sandbox.url}/verifier/bank/signin/`);
+    expect(signin.status).toBe(200);
+    expect(await signin.text()).toContain('<div id="app">');
   }, 60_000);
 
   it('makes options for a valid verification with the RP ID of the host the page is on', async () => {
@@ -170,8 +165,20 @@ describe('the sandbox bank’s passkey backend', () => {
     const account = await fetch(`${sandbox.url}/verifier/bank/account/`, { redirect: 'manual' });
     expect(account.status).toBe(302);
     expect(account.headers.get('location')).toBe('/verifier/bank/signin/');
-    const change = await post('account/address-change', '', 'application/x-www-form-urlencoded');
-    expect(change.status).toBe(303);
-    expect(change.headers.get('location')).toBe('/verifier/bank/signin/');
+    for (const [path, body] of [
+      ['api/account/address-change', {}],
+      ['api/account/sign-out', 'x=1'],
+    ] as const) {
+      const form = await post(path, 'x=1', 'application/x-www-form-urlencoded');
+      expect(form.status, path).toBe(415);
+      expect(((await form.json()) as Problem).code, path).toBe('BANK_JSON_ONLY');
+      void body;
+    }
+    const change = await post('api/account/address-change', {});
+    expect(change.status).toBe(401);
+    expect(((await change.json()) as Problem).code).toBe('BANK_NOT_SIGNED_IN');
+    const read = await fetch(`${sandbox.url}/verifier/bank/api/account`);
+    expect(read.status).toBe(401);
+    expect(((await read.json()) as Problem).code).toBe('BANK_NOT_SIGNED_IN');
   });
 });

@@ -191,7 +191,7 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     expect(await page.locator('[data-account]').getAttribute('data-account')).toBe(accountId);
     await Promise.all([
       page.waitForURL(`${twin}/verifier/bank/account/`),
-      page.locator('form[action="/verifier/bank/account/address-change"] button').click(),
+      page.locator('button[data-action="address-change"]').click(),
     ]);
     await page.locator('[data-step-up="required"]').waitFor();
     expect(await page.locator('[data-step-up-required]').getAttribute('data-step-up-required')).toBe('true');
@@ -204,7 +204,7 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     await page.locator('input[name="phone"][value="android"]').check();
     await chooseDeclaration(page);
     await Promise.all([
-      page.waitForURL(`${twin}/verifier/bank/verify`),
+      page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form.bank button').click(),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
@@ -222,7 +222,7 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     await page.locator('input[name="phone"][value="iphone"]').check();
     await chooseDeclaration(page);
     await Promise.all([
-      page.waitForURL(`${twin}/verifier/bank/verify`),
+      page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form.bank button').click(),
     ]);
     expect(await page.locator('[data-answered-by]').getAttribute('data-answered-by')).toBe('bridge');

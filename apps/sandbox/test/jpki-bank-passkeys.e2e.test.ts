@@ -40,8 +40,8 @@ describe('story 3 in Chromium: sign the application with JPKI, create a passkey,
     await chooseDeclaration(page);
     await page.locator('input[name="password"]').fill(PASSWORD);
     await Promise.all([
-      page.waitForURL(`${twin}/verifier/bank/jpki/sign`),
-      page.locator('form[action="sign"] button').click(),
+      page.waitForURL(/\/verifier\/bank\/jpki\/result\/[A-Za-z0-9-]+$/),
+      page.locator('form[data-form="jpki-sign"] button').click(),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
   };
@@ -128,7 +128,7 @@ describe('story 3 in Chromium: sign the application with JPKI, create a passkey,
     await page.waitForURL(`${twin}/verifier/bank/account/`);
     await Promise.all([
       page.waitForURL(`${twin}/verifier/bank/account/`),
-      page.locator('form[action="/verifier/bank/account/address-change"] button').click(),
+      page.locator('button[data-action="address-change"]').click(),
     ]);
     await page.locator('[data-step-up="required"]').waitFor();
     await signApplication();

@@ -3,16 +3,16 @@
  * bridge and the verifier verifies the JPKI signature, the result page offers the same passkey as story 2
  * (bank-passkeys.ts) bound to that JPKI session, and the bank's backend gets registration options for it
  * from the verifier — the RP ID the host the page is on (the sandbox URL or its localhost twin), never an
- * origin the browser names. A refused signature offers no passkey.
+ * origin the browser names. A refused signature has no result and no session to bind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBundles } from '../../../scripts/build-pages.mjs';
+import { buildPages, PAGES } from '../../../scripts/build-pages.mjs';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
-import { DECLARED_FIELDS } from './helpers/bank-form.js';
+import { DECLARED_JSON } from './helpers/bank-form.js';
 
 const PASSWORD = 'JPKIPASS1';
 
@@ -21,10 +21,10 @@ describe('story 3: a passkey after the JPKI-signed application', () => {
   let sandbox: RunningSandbox;
 
   const sign = (password: string) =>
-    fetch(`${sandbox.url}/verifier/bank/jpki/sign`, {
+    fetch(`${sandbox.url}/verifier/bank/api/jpki/sign`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ phone: 'iphone', password, ...DECLARED_FIELDS }).toString(),
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: 'iphone', password, ...DECLARED_JSON }),
     });
   const options = (sessionId: string, base: string) =>
     fetch(`${base}/verifier/bank/api/passkeys/registration/options`, {
@@ -34,7 +34,7 @@ describe('story 3: a passkey after the JPKI-signed application', () => {
     });
 
   beforeAll(async () => {
-    await buildBundles({ log: () => undefined });
+    await buildPages({ pages: PAGES.filter((p) => p.name === 'bank'), log: () => undefined });
     dataDir = mkdtempSync(join(tmpdir(), 'mynakit-jpki-bank-passkeys-'));
     sandbox = await startSandbox({ port: 0, dataDir });
     const installed = await fetch(`${sandbox.url}/wallet/phones/iphone/install`, {
@@ -61,13 +61,13 @@ describe('story 3: a passkey after the JPKI-signed application', () => {
     const res = await sign(PASSWORD);
     const text = await res.text();
     expect(res.status, text.slice(0, 600)).toBe(200);
-    expect(text).toContain('data-verdict="valid"');
-    expect(text).toContain('data-passkey-offer');
-    expect(text).toContain('パスキーを作成 / Create a passkey');
-    expect(text).toMatch(/data-needs-script>[^<]*スクリプト/);
-    expect(text).toContain('href="/verifier/bank/signin/"');
-    const sessionId = /data-session="([A-Za-z0-9-]+)"/.exec(text)?.[1];
-    expect(sessionId).toBeDefined();
+    const result = JSON.parse(text) as { verdict: string; sessionId: string; resultUrl: string };
+    expect(result.verdict).toBe('valid');
+    const sessionId = result.sessionId;
+    expect(result.resultUrl).toBe(`jpki/result/${sessionId}`);
+    // The result's view reads it again, with the session its passkey offer binds.
+    const kept = await fetch(`${sandbox.url}/verifier/bank/api/jpki/results/${sessionId}`);
+    expect(((await kept.json()) as { sessionId: string }).sessionId).toBe(sessionId);
     const twin = sandboxBankOrigins(sandbox.url)[1] as string;
     for (const [base, rpId] of [
       [sandbox.url, '127.0.0.1'],
@@ -78,14 +78,14 @@ describe('story 3: a passkey after the JPKI-signed application', () => {
       const body = (await answer.json()) as { options: { rp: { id: string }; user: { id: string } } };
       expect(body.options.rp.id).toBe(rpId);
     }
-    const signin = await fetch(`${sandbox.url}/verifier/bank/signin/`);
-    expect(signin.status).toBe(200);
-    expect(await signin.text()).toContain('パスキーでサインイン / Sign in with a passkey');
   }, 60_000);
 
   it('offers no passkey when the signature is refused', async () => {
     const res = await sign('WRONG2026');
     expect(res.status).toBe(401);
-    expect(await res.text()).not.toContain('data-passkey-offer');
+    const refused = (await res.json()) as { code: string; remainingTries: number; sessionId?: string };
+    expect(refused.code).toBe('WALLET_SECRET_WRONG');
+    expect(refused.remainingTries).toBe(4);
+    expect(refused.sessionId).toBeUndefined();
   }, 60_000);
 });

@@ -13,6 +13,7 @@
  * Both pages fit a 390 px wide screen. With MYNAKIT_SCREENSHOTS=1 the result pages are saved to
  * docs/screenshots/.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -63,6 +64,9 @@ describe('stories 3 and 6 in Chromium', () => {
   };
 
   beforeAll(async () => {
+    // The bank's and the clinic's pages are built pages: built when missing or older than their sources.
+    const build = spawnSync('node', ['scripts/build-pages.mjs'], { cwd: REPO, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build-pages failed: ${build.stderr}`);
     dataDir = mkdtempSync(join(tmpdir(), 'mynakit-jpki-stories-'));
     sandbox = await startSandbox({ port: 0, dataDir, log: () => undefined });
     const holder = (residentId: string) => ({
@@ -100,7 +104,8 @@ describe('stories 3 and 6 in Chromium', () => {
     await page.locator('input[name="phone"][value="iphone"]').check();
     await chooseDeclaration(page);
     await page.fill('input[name="password"]', 'WRONG12345');
-    await Promise.all([page.waitForURL(/\/sign$/), page.click('form button')]);
+    await page.click('form button');
+    await page.locator('[data-error]').waitFor();
     expect(await page.locator('[data-error]').getAttribute('data-error')).toBe('WALLET_SECRET_WRONG');
     expect(await page.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('4');
 
@@ -108,7 +113,10 @@ describe('stories 3 and 6 in Chromium', () => {
     await page.locator('input[name="phone"][value="iphone"]').check();
     await chooseDeclaration(page);
     await page.fill('input[name="password"]', PASSWORD);
-    await Promise.all([page.waitForURL(/\/sign$/), page.click('form button')]);
+    await Promise.all([
+      page.waitForURL(/\/verifier\/bank\/jpki\/result\/[A-Za-z0-9-]+$/),
+      page.click('form button'),
+    ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     expect(await page.locator('[data-field="name"]').textContent()).toMatch(/\S/);
     expect(await page.locator('[data-field="address"]').textContent()).toMatch(/\S/);

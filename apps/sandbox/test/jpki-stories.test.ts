@@ -1,10 +1,11 @@
 /**
  * Stories 3 and 6 through the sandbox's pages, over HTTP against a started sandbox:
  *
- * - story 3: the bank's account opening with a JPKI signature — the phone signs the application through
- *   the bridge after its signature password, the verifier verifies (chain, profile, OCSP at the sandbox
- *   issuer), the page shows the basic four from the certificate, the serial, the method or why none, the
- *   record; a wrong password is counted by the phone; after the holder moves, the offline phone's signature
+ * - story 3: the bank's account opening with a JPKI signature, through its JSON route
+ *   `/verifier/bank/api/jpki/sign` (the built page's call) — the phone signs the application through the
+ *   bridge after its signature password, the verifier verifies (chain, profile, OCSP at the sandbox issuer),
+ *   the answer has the basic four from the certificate, the serial, the method or why none, the record; a
+ *   wrong password is counted by the phone; after the holder moves, the offline phone's signature
  *   certificate is revoked and the bank's answer is invalid with `status.revocation` failed;
  * - story 6: the clinic's desk, through its JSON route `/verifier/clinic/api/check` (the built page's
  *   calls) — the Android holder types the auth PIN, the iPhone holder approves with the biometric; the
@@ -16,14 +17,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../src/index.js';
-import { DECLARED_FIELDS } from './helpers/bank-form.js';
-import {
-  checkStatus,
-  installTwoPhones,
-  type PageClient,
-  startPageClient,
-  TWO_PHONES,
-} from './helpers/two-phones.js';
+import { DECLARED_JSON } from './helpers/bank-form.js';
+import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
 
 const ANDROID_HOLDER = TWO_PHONES.androidHolder;
 const IPHONE_PASSWORD = TWO_PHONES.iphonePassword;
@@ -36,7 +31,6 @@ let dataDir: string;
 const get = (path: string, cookie?: string) => client.get(path, cookie);
 const form = (path: string, fields: Record<string, string>, cookie?: string) =>
   client.form(path, fields, cookie);
-const page = (path: string, fields: Record<string, string>) => client.page(path, fields);
 
 // biome-ignore lint/suspicious/noExplicitAny: the desk's answers are read loosely and asserted field by field
 type Json = any;
@@ -44,6 +38,17 @@ type Json = any;
 /** The clinic desk's check as its page sends it (JSON): the status, the raw text and the parsed answer. */
 async function desk(fields: Record<string, string>): Promise<{ status: number; text: string; body: Json }> {
   const res = await fetch(`${sandbox.url}/verifier/clinic/api/check`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(fields),
+  });
+  const text = await res.text();
+  return { status: res.status, text, body: JSON.parse(text) };
+}
+
+/** The bank's JPKI signature as its page sends it (JSON): the status, the raw text and the parsed answer. */
+async function bank(fields: Record<string, unknown>): Promise<{ status: number; text: string; body: Json }> {
+  const res = await fetch(`${sandbox.url}/verifier/bank/api/jpki/sign`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(fields),
@@ -67,13 +72,9 @@ afterAll(async () => {
 
 describe('story 3: the bank’s account opening with a JPKI signature', () => {
   it('shows the application; the verifier’s page and the landing page link it and the clinic', async () => {
-    const start = await get('/verifier/bank/jpki/');
-    expect(start.status).toBe(200);
-    const text = await start.text();
-    expect(text).toContain('lang="ja"');
-    expect(text).toContain('普通預金口座開設申込書');
-    expect(text).toContain('name="password"');
-    expect(text).not.toContain('<script');
+    expect((await get('/verifier/bank/jpki/')).status).toBe(200);
+    const start = await (await get('/verifier/bank/api/start')).json();
+    expect(start.application).toContain('普通預金口座開設申込書');
     const list = await (await get('/verifier/')).text();
     expect(list).toContain('href="/verifier/bank/jpki/"');
     expect(list).toContain('href="/verifier/clinic/"');
@@ -84,72 +85,53 @@ describe('story 3: the bank’s account opening with a JPKI signature', () => {
   });
 
   it('verifies the iPhone’s signature: valid, the basic four from the certificate, the serial, a record', async () => {
-    const { status, text } = await page('/verifier/bank/jpki/sign', {
+    const { status, text, body } = await bank({
       phone: 'iphone',
       password: IPHONE_PASSWORD,
-      ...DECLARED_FIELDS,
+      ...DECLARED_JSON,
     });
     expect(status, text.slice(0, 600)).toBe(200);
-    expect(text).toContain('data-verdict="valid"');
-    for (const field of ['name', 'address', 'birthDate', 'sex'])
-      expect(text).toMatch(new RegExp(`data-field="${field}">[^<]+`));
-    expect(text).toContain('data-basic-four');
-    expect(text).toMatch(/data-certificate-serial="[0-9a-fA-F:]+"/);
-    expect(checkStatus(text, 'status.revocation')).toBe('passed');
-    expect(checkStatus(text, 'cert.path')).toBe('passed');
+    expect(text).not.toContain(IPHONE_PASSWORD);
+    expect(body.verdict).toBe('valid');
+    for (const field of ['name', 'address', 'birthDate', 'sex']) expect(body.identity[field]).toMatch(/\S/);
+    expect(body.certificate.serialNumber).toMatch(/^[0-9a-fA-F:]+$/);
+    expect(deskCheck(body, 'status.revocation')).toBe('passed');
+    expect(deskCheck(body, 'cert.path')).toBe('passed');
     // The status came from the sandbox issuer's OCSP responder (the certificate's .invalid URL, answered
     // through the sandbox's own routes).
     expect(text).toMatch(/OCSP https:\/\/issuer\.sandbox-mynakit\.invalid\/jpki\/ocsp: good/);
-    // The sandbox bank is no signature verifier, and the page says so instead of naming カ.
-    expect(text).toContain('data-method="none"');
-    expect(text).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
-    expect(text).toMatch(/data-record="[^"]+"/);
+    // The sandbox bank is no signature verifier, and says so instead of naming カ.
+    expect(body.method).toBeNull();
+    expect(body.methodReasons).toContain('KYC_NOT_A_SIGNATURE_VERIFIER');
+    expect(body.recordId).toMatch(/\S/);
     // The purpose of the transaction and the occupation: shown, and in the application that was signed.
-    expect(text).toContain('data-field="transactionPurpose" data-code="living-expenses"');
-    expect(text).toContain('data-field="occupation" data-code="company-employee"');
-    expect(text).toContain('職業 / occupation: 会社員 / Company employee');
+    expect(body.declared.transactionPurpose.code).toBe('living-expenses');
+    expect(body.declared.occupation.code).toBe('company-employee');
+    expect(body.application).toContain('職業 / occupation: 会社員 / Company employee');
+    expect(body.resultUrl).toBe(`jpki/result/${body.sessionId}`);
   }, 60_000);
 
   it('asks the purpose of the transaction and the occupation; without them the verifier opens no session', async () => {
-    const start = await (await get('/verifier/bank/jpki/')).text();
-    expect(start).toContain('<select name="occupation" required');
-    const { status, text } = await page('/verifier/bank/jpki/sign', {
-      phone: 'iphone',
-      password: IPHONE_PASSWORD,
-    });
-    expect(status).toBe(502);
-    expect(text).toContain('data-error="VERIFIER_TRANSACTION_PURPOSE_REQUIRED"');
+    const start = await (await get('/verifier/bank/api/start')).json();
+    expect(start.lists.occupations.length).toBeGreaterThan(0);
+    const { status, body } = await bank({ phone: 'iphone', password: IPHONE_PASSWORD });
+    expect(status).toBe(400);
+    expect(body.code).toBe('VERIFIER_TRANSACTION_PURPOSE_REQUIRED');
   });
 
   it('refuses a wrong signature password, counted by the phone; a malformed one costs no try', async () => {
-    const malformed = await page('/verifier/bank/jpki/sign', {
-      phone: 'iphone',
-      password: 'short',
-      ...DECLARED_FIELDS,
-    });
+    const malformed = await bank({ phone: 'iphone', password: 'short', ...DECLARED_JSON });
     expect(malformed.status).toBe(400);
-    expect(malformed.text).toContain('data-error="password-format"');
-    const wrong = await page('/verifier/bank/jpki/sign', {
-      phone: 'iphone',
-      password: 'WRONG2026',
-      ...DECLARED_FIELDS,
-    });
+    expect(malformed.body.code).toBe('BANK_PASSWORD_FORMAT');
+    const wrong = await bank({ phone: 'iphone', password: 'WRONG2026', ...DECLARED_JSON });
     expect(wrong.status).toBe(401);
-    expect(wrong.text).toContain('data-error="WALLET_SECRET_WRONG"');
-    expect(wrong.text).toContain('data-remaining-tries="4"');
-    const again = await page('/verifier/bank/jpki/sign', {
-      phone: 'iphone',
-      password: 'WRONG2027',
-      ...DECLARED_FIELDS,
-    });
-    expect(again.text).toContain('data-remaining-tries="3"');
+    expect(wrong.body).toMatchObject({ code: 'WALLET_SECRET_WRONG', remainingTries: 4 });
+    expect(wrong.text).not.toContain('WRONG2026');
+    const again = await bank({ phone: 'iphone', password: 'WRONG2027', ...DECLARED_JSON });
+    expect(again.body.remainingTries).toBe(3);
     // The right password signs again and gives the tries back.
-    const right = await page('/verifier/bank/jpki/sign', {
-      phone: 'iphone',
-      password: IPHONE_PASSWORD,
-      ...DECLARED_FIELDS,
-    });
-    expect(right.text).toContain('data-verdict="valid"');
+    const right = await bank({ phone: 'iphone', password: IPHONE_PASSWORD, ...DECLARED_JSON });
+    expect(right.body.verdict).toBe('valid');
   }, 60_000);
 });
 
@@ -266,16 +248,16 @@ describe('story 3 after a move: the signature certificate is revoked', () => {
       }),
     });
     expect(moved.status).toBe(201);
-    const { status, text } = await page('/verifier/bank/jpki/sign', {
+    const { status, text, body } = await bank({
       phone: 'android',
       password: ANDROID_PASSWORD,
-      ...DECLARED_FIELDS,
+      ...DECLARED_JSON,
     });
     expect(status, text.slice(0, 600)).toBe(200);
-    expect(text).toContain('data-verdict="invalid"');
-    expect(checkStatus(text, 'status.revocation')).toBe('failed');
-    expect(text).toContain('data-error-code="VERIFIER_REVOKED"');
-    expect(text).not.toContain('data-basic-four');
+    expect(body.verdict).toBe('invalid');
+    expect(deskCheck(body, 'status.revocation')).toBe('failed');
+    expect(body.errorCode).toBe('VERIFIER_REVOKED');
+    expect(body.identity).toBeNull();
     // The user-authentication certificate survives a change of the basic four (DOMAIN.md §3).
     const atDesk = await desk({ phone: 'android', pin: ANDROID_PIN });
     expect(atDesk.body.verdict).toBe('valid');
@@ -303,16 +285,10 @@ describe('locks, counted by the phones', () => {
 
   it('five wrong signature passwords at the bank lock the iPhone’s signature key', async () => {
     for (const password of ['WRONG1', 'WRONG2', 'WRONG3', 'WRONG4', 'WRONG5'])
-      expect(
-        (await page('/verifier/bank/jpki/sign', { phone: 'iphone', password, ...DECLARED_FIELDS })).status,
-      ).not.toBe(200);
-    const locked = await page('/verifier/bank/jpki/sign', {
-      phone: 'iphone',
-      password: IPHONE_PASSWORD,
-      ...DECLARED_FIELDS,
-    });
+      expect((await bank({ phone: 'iphone', password, ...DECLARED_JSON })).status).not.toBe(200);
+    const locked = await bank({ phone: 'iphone', password: IPHONE_PASSWORD, ...DECLARED_JSON });
     expect(locked.status).toBe(423);
-    expect(locked.text).toContain('data-error="WALLET_SECRET_LOCKED"');
+    expect(locked.body.code).toBe('WALLET_SECRET_LOCKED');
   }, 60_000);
 });
 

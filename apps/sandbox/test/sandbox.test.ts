@@ -16,7 +16,7 @@ import {
   SUPPORT_MATRIX,
   startSandbox,
 } from '../src/index.js';
-import { DECLARED_FIELDS } from './helpers/bank-form.js';
+import { DECLARED_JSON } from './helpers/bank-form.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-'));
 const lines: string[] = [];
@@ -167,25 +167,37 @@ describe('sandbox', () => {
         body: new URLSearchParams(fields).toString(),
         redirect: 'manual',
       });
+    /** The bank page's labelled bridge (its JSON route): the status and the answer. */
+    const bridge = async (phone: string) => {
+      const res = await fetch(`${sandbox.url}/verifier/bank/api/bridge`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ phone, ...DECLARED_JSON }),
+      });
+      // biome-ignore lint/suspicious/noExplicitAny: the bank's answer is read loosely and asserted field by field
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const checkOf = (body: { checks: { id: string; status: string }[] }, id: string) =>
+      body.checks.find((k) => k.id === id)?.status;
     // Story 1 left the record on the Android-like phone (the iPhone lost it).
     expect((await get('/verifier/bank/')).status).toBe(200);
-    const ok = await post('/verifier/bank/verify', { phone: 'android', ...DECLARED_FIELDS });
-    const page = await ok.text();
-    expect(ok.status, page.slice(0, 400)).toBe(200);
-    expect(page).toContain('data-verdict="valid"');
-    expect(page).toContain('data-check="status.revocation"');
-    // The sandbox's program is not certified, and the page says so instead of naming a method.
-    expect(page).toContain('data-method="none"');
-    expect(page).toContain('KYC_PROGRAM_NOT_CERTIFIED');
+    const ok = await bridge('android');
+    expect(ok.status, JSON.stringify(ok.body).slice(0, 400)).toBe(200);
+    expect(ok.body.verdict).toBe('valid');
+    expect(checkOf(ok.body, 'status.revocation')).toBe('passed');
+    // The sandbox's program is not certified, and the result says so instead of naming a method.
+    expect(ok.body.method).toBeNull();
+    expect(ok.body.methodReasons).toContain('KYC_PROGRAM_NOT_CERTIFIED');
     // … and which letter a certified program would satisfy on this date (@mynakit/kyc's dated table).
-    expect(page).toMatch(/data-method-if-certified="hanshu:(ru|shin-to)"/);
-    expect(page).toMatch(/data-record="[^"]+"/);
+    expect(ok.body.methodIfCertified.id).toMatch(/^hanshu:(ru|shin-to)$/);
+    expect(ok.body.recordId).toMatch(/\S/);
     // What the customer declared, shown beside the record that keeps it.
-    expect(page).toContain('data-field="occupation" data-code="company-employee"');
+    expect(ok.body.declared.occupation.code).toBe('company-employee');
+    expect(ok.body.resultUrl).toBe(`result/${ok.body.sessionId}`);
     // The iPhone heard it was superseded: it has nothing to present.
-    const none = await post('/verifier/bank/verify', { phone: 'iphone', ...DECLARED_FIELDS });
+    const none = await bridge('iphone');
     expect(none.status).toBe(409);
-    expect(await none.text()).toContain('data-error="WALLET_NOT_FOUND"');
+    expect(none.body.code).toBe('WALLET_NOT_FOUND');
 
     // Story 4: the Android phone goes offline, the holder moves (the operator records it), and the bank
     // catches the record the offline phone still presents through the issuer's status list.
@@ -201,12 +213,10 @@ describe('sandbox', () => {
       }),
     });
     expect(moved.status).toBe(201);
-    const caught = await post('/verifier/bank/verify', { phone: 'android', ...DECLARED_FIELDS });
-    const caughtPage = await caught.text();
-    expect(caughtPage).toContain('data-verdict="invalid"');
-    expect(caughtPage).toMatch(
-      /data-check="status.revocation"><td>status.revocation<\/td><td class="failed">/,
-    );
+    const caught = await bridge('android');
+    expect(caught.body.verdict).toBe('invalid');
+    expect(checkOf(caught.body, 'status.revocation')).toBe('failed');
+    expect(caught.body.identity).toBeNull();
   }, 120_000);
 
   it('seeded the test residents and wrote their card files once', async () => {

@@ -26,3 +26,19 @@ export async function chooseDeclaration(page: Selecting): Promise<void> {
   await page.selectOption('select[name="transactionPurpose"]', DECLARED_FIELDS.transactionPurpose);
   await page.selectOption('select[name="occupation"]', DECLARED_FIELDS.occupation);
 }
+
+/** What the bank's labelled bridge answered (`POST /verifier/bank/api/bridge`): the result, or a problem. */
+export interface BridgeAnswer {
+  readonly status: number;
+  readonly body: { verdict?: string; recordId?: string | null; code?: string };
+}
+
+/** Has `phone` present its record to the bank through the labelled bridge, with the declaration above. */
+export async function verifyAtBank(sandboxUrl: string, phone: string): Promise<BridgeAnswer> {
+  const res = await fetch(`${sandboxUrl}/verifier/bank/api/bridge`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, ...DECLARED_JSON }),
+  });
+  return { status: res.status, body: (await res.json()) as BridgeAnswer['body'] };
+}
