@@ -26,8 +26,6 @@ export interface PageClient {
   readonly dataDir: string;
   get(path: string, cookie?: string): Promise<Response>;
   form(path: string, fields: Record<string, string>, cookie?: string): Promise<Response>;
-  /** A form post's status and page text. */
-  page(path: string, fields: Record<string, string>): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -52,10 +50,6 @@ export async function startPageClient(prefix: string): Promise<PageClient> {
     dataDir,
     get,
     form,
-    page: async (path, fields) => {
-      const res = await form(path, fields);
-      return { status: res.status, text: await res.text() };
-    },
     close: async () => {
       await sandbox.close();
       rmSync(dataDir, { recursive: true, force: true });
@@ -85,13 +79,6 @@ export async function installTwoPhones(client: PageClient): Promise<void> {
   });
   expect(android.status).toBe(303);
   expect((await client.form('/wallet/phones/android/record', { biometric: 'matched' })).status).toBe(303);
-}
-
-/** The status cell of a check row (`data-check="<id>"`) on a result page. */
-export function checkStatus(text: string, id: string): string | undefined {
-  return new RegExp(`data-check="${id.replace('.', '\\.')}"><td>[^<]+</td><td class="([a-z]+)"`).exec(
-    text,
-  )?.[1];
 }
 
 /** A `data-field="<name>"` cell's text on a result page. */
