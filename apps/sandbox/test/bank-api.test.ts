@@ -209,6 +209,9 @@ describe('the sandbox bank’s API for its page', () => {
     expect(JSON.parse(malformedText).code).toBe('BANK_PASSWORD_FORMAT');
     expect(malformedText).not.toContain('short!');
     expect(await iphone.store.presentations.list(iphone.id)).toHaveLength(before);
+    // The form routes of the server-rendered pages are gone: nothing answers a form post any more.
+    for (const path of ['verify', 'jpki/sign', 'account/address-change'])
+      expect((await post(path, 'phone=iphone', 'application/x-www-form-urlencoded')).status, path).toBe(404);
     const unknownRoute = await fetch(`${sandbox.url}/verifier/bank/api/nothing`);
     expect(unknownRoute.status).toBe(404);
     expect(await codeOf(unknownRoute)).toBe('BANK_NOT_FOUND');

@@ -198,6 +198,20 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
     // protocol once, Annex C first.
     const others = (lastSession?.requests ?? []).map((r) => r.protocol).filter((p) => p !== 'org-iso-mdoc');
     expect(askedProtocols).toEqual([['org-iso-mdoc', ...new Set(others)]]);
+    // The result stays at its address (kept in memory by the bank) and fits a 390 px wide screen.
+    const small = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
+    try {
+      await small.goto(page.url());
+      await small.locator('[data-verdict="valid"]').waitFor();
+      expect(await small.locator('img.portrait').count()).toBe(1);
+      expect(
+        await small.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        ),
+      ).toBeLessThanOrEqual(0);
+    } finally {
+      await small.close();
+    }
   }, 60_000);
 
   it('the same answer replayed to a new session does not open: the verifier says HPKE_OPEN_FAILED', async () => {

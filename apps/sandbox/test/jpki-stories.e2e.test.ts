@@ -130,6 +130,8 @@ describe('stories 3 and 6 in Chromium', () => {
       'company-employee',
     );
     await shot('story-3-bank-jpki-signature.png');
+    // The result stays at its address and fits a 390 px wide screen, as the page does.
+    expect(await overflowAt390(new URL(page.url()).pathname)).toBeLessThanOrEqual(0);
     expect(await overflowAt390('/verifier/bank/jpki/')).toBeLessThanOrEqual(0);
     // The card-substitute record page asks the same declaration: it fits too.
     expect(await overflowAt390('/verifier/bank/')).toBeLessThanOrEqual(0);

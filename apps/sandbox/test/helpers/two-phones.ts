@@ -80,8 +80,3 @@ export async function installTwoPhones(client: PageClient): Promise<void> {
   expect(android.status).toBe(303);
   expect((await client.form('/wallet/phones/android/record', { biometric: 'matched' })).status).toBe(303);
 }
-
-/** A `data-field="<name>"` cell's text on a result page. */
-export function field(text: string, name: string): string | undefined {
-  return new RegExp(`data-field="${name}">([^<]+)<`).exec(text)?.[1];
-}
