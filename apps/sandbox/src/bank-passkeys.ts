@@ -31,6 +31,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import { SESSION_ID } from './bank-results.js';
+import { pageProblem } from './page-api.js';
 import { type SandboxBank, sandboxBankOrigins } from './sandbox-bank.js';
 
 /** The cookie of a signed-in customer (an opaque token; the account stays on the server). */
@@ -41,7 +43,6 @@ const SIGNIN_TTL_MS = 30 * 60_000;
 const MAX_SIGNINS = 256;
 /** A JSON body larger than this is refused (a WebAuthn answer is a few KiB; the verifier's bound is 64 KiB). */
 const MAX_JSON_BYTES = 64 * 1024;
-const SESSION_ID = /^[A-Za-z0-9-]{1,64}$/;
 
 /**
  * The bank's origin a page is served on: the request's origin when it is one of the bank's configured
@@ -98,27 +99,22 @@ export function registerBankPasskeys(
       'content-type': res.headers.get('content-type') ?? 'application/json',
       'cache-control': 'no-store',
     });
-  const problem = (c: Context, status: 400 | 401 | 413 | 415, code: string, detail: string) =>
-    c.json({ type: 'about:blank', title: 'Refused by the bank', status, code, detail }, status, {
-      'content-type': 'application/problem+json',
-      'cache-control': 'no-store',
-    });
   /** The JSON object of a request, or the refusal to answer. */
   const jsonBody = async (c: Context): Promise<Record<string, unknown> | Response> => {
     if (!(c.req.header('content-type') ?? '').startsWith('application/json'))
-      return problem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
+      return pageProblem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
     if (Number(c.req.header('content-length') ?? 0) > MAX_JSON_BYTES)
-      return problem(c, 413, 'BANK_TOO_LARGE', 'the body is too large');
+      return pageProblem(c, 413, 'BANK_TOO_LARGE', 'the body is too large');
     const text = await c.req.text();
-    if (text.length > MAX_JSON_BYTES) return problem(c, 413, 'BANK_TOO_LARGE', 'the body is too large');
+    if (text.length > MAX_JSON_BYTES) return pageProblem(c, 413, 'BANK_TOO_LARGE', 'the body is too large');
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch {
-      return problem(c, 400, 'BANK_BAD_JSON', 'the body is not JSON');
+      return pageProblem(c, 400, 'BANK_BAD_JSON', 'the body is not JSON');
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      return problem(c, 400, 'BANK_BAD_JSON', 'the body is not a JSON object');
+      return pageProblem(c, 400, 'BANK_BAD_JSON', 'the body is not a JSON object');
     return parsed as Record<string, unknown>;
   };
   const sessionIdOf = (body: Record<string, unknown>) =>
@@ -146,7 +142,7 @@ export function registerBankPasskeys(
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
     const sessionId = sessionIdOf(body);
-    if (sessionId === undefined) return problem(c, 400, 'BANK_BAD_SESSION', 'no such session');
+    if (sessionId === undefined) return pageProblem(c, 400, 'BANK_BAD_SESSION', 'no such session');
     // A JPKI signature (story 3) has no page origin of its own: the bank names the one this page is on.
     const origin = ownOrigin(c.req.url, parts.url);
     return relay(c, await verifier('POST', '/passkeys/registration/options', { sessionId, origin }));
@@ -197,9 +193,9 @@ export function registerBankPasskeys(
     const body = await jsonBody(c);
     if (body instanceof Response) return body;
     const s = signedIn(c);
-    if (s === undefined) return problem(c, 401, 'BANK_NOT_SIGNED_IN', 'sign in with a passkey first');
+    if (s === undefined) return pageProblem(c, 401, 'BANK_NOT_SIGNED_IN', 'sign in with a passkey first');
     const sessionId = sessionIdOf(body);
-    if (sessionId === undefined) return problem(c, 400, 'BANK_BAD_SESSION', 'no such session');
+    if (sessionId === undefined) return pageProblem(c, 400, 'BANK_BAD_SESSION', 'no such session');
     const res = await verifier(
       'POST',
       `/passkeys/accounts/${encodeURIComponent(s.accountId)}/step-up/verify`,
@@ -220,7 +216,8 @@ export function registerBankPasskeys(
     stepUpRequired: a.stepUpRequired,
     stepUpCompletedAt: s.stepUpCompletedAt ?? null,
   });
-  const notSignedIn = (c: Context) => problem(c, 401, 'BANK_NOT_SIGNED_IN', 'sign in with a passkey first');
+  const notSignedIn = (c: Context) =>
+    pageProblem(c, 401, 'BANK_NOT_SIGNED_IN', 'sign in with a passkey first');
 
   // The account view needs a sign-in: without one the browser goes to the sign-in view.
   app.get('/verifier/bank/account/', async (c, next) => {
