@@ -201,6 +201,12 @@ describe('the sandbox bank’s API for its page', () => {
       expect(JSON.parse(noPhoneText).code, path).toBe('BANK_NO_PHONE');
       expect(noPhoneText, path).not.toContain('nokia');
     }
+    const brokenJson = await post('api/sessions', '{"transactionPurpose":');
+    expect(brokenJson.status).toBe(400);
+    expect(await codeOf(brokenJson)).toBe('BANK_BAD_JSON');
+    const tooLarge = await post('api/sessions', { ...DECLARED_JSON, padding: 'x'.repeat(5000) });
+    expect(tooLarge.status).toBe(413);
+    expect(await codeOf(tooLarge)).toBe('BANK_TOO_LARGE');
     // A password of the wrong shape never reaches the phone (it costs no try) and is not echoed.
     const before = (await iphone.store.presentations.list(iphone.id)).length;
     const malformed = await post('api/jpki/sign', { phone: 'iphone', password: 'short!', ...DECLARED_JSON });
