@@ -5,7 +5,7 @@
  * address. The page holds no key: the bank's cross-device relying party's key stays on the server.
  */
 
-import { ApiError, type ProblemMembers } from '../../shared/api-client';
+import { ApiError, callApi, type ProblemMembers } from '../../shared/api-client';
 import type { ChecksData } from '../../shared/checks';
 import type { DeclarationInput, DeclarationLists, DeclaredView } from '../../shared/declaration-fields';
 import { declarationBody } from '../../shared/declaration-fields';
@@ -65,28 +65,8 @@ export interface Problem extends ProblemMembers {
 }
 
 /** Calls `api/<path>` below the page's folder: a GET, or a POST of `body` as JSON; the JSON, or ApiError. */
-async function call<T>(path: string, body?: unknown): Promise<T> {
-  const posting = body !== undefined;
-  const res = await fetch(new URL(`api/${path}`, pageFolder()).href, {
-    method: posting ? 'POST' : 'GET',
-    headers: { accept: 'application/json', ...(posting ? { 'content-type': 'application/json' } : {}) },
-    ...(posting ? { body: JSON.stringify(body) } : {}),
-    cache: 'no-store',
-    credentials: 'same-origin',
-  });
-  const json: unknown = await res.json().catch(() => undefined);
-  if (!res.ok) {
-    const problem = (typeof json === 'object' && json !== null ? json : {}) as Problem;
-    const code = typeof problem.code === 'string' ? problem.code : `HTTP_${res.status}`;
-    throw new ApiError<Problem>(
-      res.status,
-      code,
-      typeof problem.title === 'string' ? problem.title : code,
-      problem,
-    );
-  }
-  return json as T;
-}
+const call = <T>(path: string, body?: unknown) =>
+  callApi<T, Problem>(path, { base: pageFolder().href, ...(body === undefined ? {} : { body }) });
 
 export const getStart = () => call<{ available: boolean } & DeclarationLists>('start');
 
