@@ -126,4 +126,12 @@ describe('build-pages', () => {
       ),
     ).toBe(true);
   }, 60_000);
+
+  it('counts the sources of the libraries a page bundles (its tsconfig.json references) among its sources', () => {
+    // The bank's page bundles @mynakit/verifier-sdk from its sources: a change there makes the page stale.
+    const bank = PAGES.find((p) => p.name === 'bank');
+    expect(bank?.also).toEqual(['apps/sandbox/pages/shared', 'packages/verifier-sdk/src']);
+    // A page that references nothing has only the shared folder.
+    expect(PAGES.find((p) => p.name === 'carrier')?.also).toEqual(['apps/sandbox/pages/shared']);
+  });
 });
