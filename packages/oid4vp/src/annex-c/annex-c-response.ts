@@ -10,7 +10,7 @@ import { buildDcapiSessionTranscript, type DcapiSessionTranscript } from '@mynak
 import { type P256PrivateKeyInput, publicPart, samePublicKey, toP256PrivateJwk } from '../ec-keys.js';
 import { Oid4vpError } from '../errors.js';
 import { hpkeOpen, hpkeSeal } from '../hpke.js';
-import { parseEncryptionInfo } from './encryption-info.js';
+import { type EncryptionInfo, parseEncryptionInfo } from './encryption-info.js';
 
 /**
  * The ISO/IEC 18013-7 Annex C response — the `data` of the DigitalCredential the browser returns:
@@ -103,6 +103,8 @@ export interface DecryptedAnnexCResponse {
   readonly sessionTranscriptBytes: Uint8Array;
   /** The bare SessionTranscript (the HPKE info). */
   readonly sessionTranscript: Uint8Array;
+  /** The verifier's EncryptionInfo, parsed (its nonce is the request's one-time value). */
+  readonly encryptionInfo: EncryptionInfo;
 }
 
 /**
@@ -134,5 +136,6 @@ export async function decryptAnnexCResponse(
     deviceResponse,
     sessionTranscriptBytes: t.sessionTranscriptBytes,
     sessionTranscript: t.sessionTranscript,
+    encryptionInfo: info,
   };
 }

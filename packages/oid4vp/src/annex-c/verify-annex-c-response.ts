@@ -9,7 +9,7 @@ import {
   verifyPresentedDeviceResponse,
 } from '../presentation-verification.js';
 import { type DecryptedAnnexCResponse, decryptAnnexCResponse } from './annex-c-response.js';
-import { parseEncryptionInfo } from './encryption-info.js';
+import { type EncryptionInfo, parseEncryptionInfo } from './encryption-info.js';
 
 /**
  * Verifier side of ISO/IEC 18013-7 Annex C: decrypt with the transcript rebuilt from what the verifier
@@ -34,8 +34,10 @@ export interface VerifyAnnexCResponseOptions {
 }
 
 /** The NonceStore key of an Annex C request: the base64url of its EncryptionInfo nonce. */
-export function annexCNonceKey(encryptionInfo: string): string {
-  return bytesToBase64url(parseEncryptionInfo(encryptionInfo).nonce);
+export function annexCNonceKey(encryptionInfo: string | EncryptionInfo): string {
+  return bytesToBase64url(
+    (typeof encryptionInfo === 'string' ? parseEncryptionInfo(encryptionInfo) : encryptionInfo).nonce,
+  );
 }
 
 export async function verifyAnnexCResponse(
@@ -71,7 +73,8 @@ export async function verifyAnnexCResponse(
     !(await consumeNonce(
       report,
       options.nonceStore,
-      annexCNonceKey(session.encryptionInfo),
+      // Parsed once, by the decryption: the nonce of the very EncryptionInfo the transcript was built from.
+      annexCNonceKey(decrypted.encryptionInfo),
       options.noncePurpose ?? 'annex-c',
       options.mdoc.now,
     ))
