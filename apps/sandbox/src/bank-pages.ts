@@ -171,6 +171,7 @@ function membersOf(text: string): Map<string, unknown> | undefined {
     : new Map();
 }
 
+/** The frame of the verifier's landing page (a list of links, no script). */
 function frame(title: string, body: SafeHtml): string {
   return html`<!doctype html>
 <html lang="ja">
@@ -180,9 +181,7 @@ function frame(title: string, body: SafeHtml): string {
 <title>${title}</title>
 <style>
 body{font-family:"IPAGothic","Hiragino Sans",system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;line-height:1.6;color:#1b1b1b}
-h1{font-size:1.5rem}.en,small{color:#555}.bridge{background:#fff6e0;border:1px solid #e0b050;padding:.6rem 1rem;border-radius:.4rem}
-table{border-collapse:collapse;font-size:.9rem}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:left}
-.passed{color:#176f2c}.failed{color:#a4161a}.undetermined,.warning{color:#8a4b00}img.portrait{max-width:8rem;border:1px solid #ccc}
+h1{font-size:1.5rem}.en,small{color:#555}
 </style>
 </head>
 <body>
