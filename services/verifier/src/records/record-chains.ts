@@ -10,8 +10,9 @@
  * tombstone) but keeps `content_hash`, over which its hash was computed (record-hash.ts): the chain still
  * verifies, and the record's existence, time and place in the chain stay provable.
  */
-import type { Kysely } from 'kysely';
-import { isUniqueViolation } from '@mynakit/db';
+
+import { isUniqueViolation, reusableQuery } from '@mynakit/db';
+import type { Insertable, Kysely } from 'kysely';
 import { VerifierError } from '../errors.js';
 import { retainUntilOf, retentionYearsOf } from '../relying-parties/config.js';
 import type { VerifierDatabase } from '../store/schema.js';
@@ -29,6 +30,20 @@ const MAX_APPEND_ATTEMPTS = 50;
 
 /** Writer ids (and relying-party ids inside chain ids): URL-safe, so a chain id never needs escaping. */
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+// Every verification reads its chain's head and appends: built and compiled once (@mynakit/db reusableQuery).
+const CHAIN_HEAD = reusableQuery((db: Kysely<VerifierDatabase>, chainId: string) =>
+  db
+    .selectFrom('verification_records')
+    .select(['seq', 'hash'])
+    .where('chain_id', '=', chainId)
+    .orderBy('seq', 'desc')
+    .limit(1),
+);
+const INSERT_RECORD = reusableQuery(
+  (db: Kysely<VerifierDatabase>, row: Insertable<VerifierDatabase['verification_records']>) =>
+    db.insertInto('verification_records').values(row),
+);
 
 /** What an append takes. */
 export interface AppendRecordInput {
@@ -112,24 +127,21 @@ export async function appendVerificationRecord(
     const hash = recordHashOf({ chainId, seq, prevHash, contentHash, recordedAt: input.now });
     const id = newId();
     try {
-      await store.db
-        .insertInto('verification_records')
-        .values({
-          id,
-          chain_id: chainId,
-          seq,
-          relying_party_id: input.relyingPartyId,
-          writer_id: input.writerId,
-          prev_hash: prevHash,
-          content_hash: contentHash,
-          hash,
-          content: text,
-          recorded_at: input.now,
-          retain_until: retainUntil,
-          tombstoned_at: null,
-          legal_hold: 0,
-        })
-        .execute();
+      await INSERT_RECORD(store.db, {
+        id,
+        chain_id: chainId,
+        seq,
+        relying_party_id: input.relyingPartyId,
+        writer_id: input.writerId,
+        prev_hash: prevHash,
+        content_hash: contentHash,
+        hash,
+        content: text,
+        recorded_at: input.now,
+        retain_until: retainUntil,
+        tombstoned_at: null,
+        legal_hold: 0,
+      });
     } catch (e) {
       if (isUniqueViolation(e)) continue; // another append took this seq: read the new head
       throw e;
@@ -158,13 +170,7 @@ export async function chainHead(
   db: Kysely<VerifierDatabase>,
   chainId: string,
 ): Promise<{ seq: number; hash: string } | undefined> {
-  const row = await db
-    .selectFrom('verification_records')
-    .select(['seq', 'hash'])
-    .where('chain_id', '=', chainId)
-    .orderBy('seq', 'desc')
-    .limit(1)
-    .executeTakeFirst();
+  const [row] = (await CHAIN_HEAD(db, chainId)).rows;
   return row === undefined ? undefined : { seq: Number(row.seq), hash: row.hash };
 }
 

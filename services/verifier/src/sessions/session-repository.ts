@@ -6,7 +6,8 @@
  * transaction as its verification record, or releases it (`open` again) when the relying party's policy
  * asks the caller to retry.
  */
-import type { Kysely } from 'kysely';
+import { reusableQuery } from '@mynakit/db';
+import type { Insertable, Kysely } from 'kysely';
 import { withRelaxedDurability } from '../store/relaxed-durability.js';
 import type { VerificationSessionTable, VerifierDatabase } from '../store/schema.js';
 import { checkInstant, fromDriverBytes, toDriverBytes } from '../store/store-support.js';
@@ -97,6 +98,22 @@ function toSession(row: VerificationSessionTable): VerificationSession {
   };
 }
 
+// Every verification opens a session, and its answer reads it: built and compiled once (@mynakit/db reusableQuery).
+const INSERT_SESSION = reusableQuery(
+  (db: Kysely<VerifierDatabase>, row: Insertable<VerificationSessionTable>) =>
+    db.insertInto('verification_sessions').values(row),
+);
+const SESSION_BY_ID = reusableQuery((db: Kysely<VerifierDatabase>, id: string) =>
+  db.selectFrom('verification_sessions').selectAll().where('id', '=', id),
+);
+const SESSION_OF_PARTY = reusableQuery((db: Kysely<VerifierDatabase>, id: string, relyingPartyId: string) =>
+  db
+    .selectFrom('verification_sessions')
+    .selectAll()
+    .where('id', '=', id)
+    .where('relying_party_id', '=', relyingPartyId),
+);
+
 /** The sessions table (see the file comment). */
 export class SessionRepository {
   readonly #db: Kysely<VerifierDatabase>;
@@ -120,39 +137,38 @@ export class SessionRepository {
     checkInstant(session.expiresAt, 'expiresAt');
     // Not worth an fsync: a lost session is opened again (store/relaxed-durability.ts).
     await withRelaxedDurability(this.#db, (db) =>
-      db
-        .insertInto('verification_sessions')
-        .values({
-          id: session.id,
-          relying_party_id: session.relyingPartyId,
-          credential_id: session.credentialId,
-          protocol: session.protocol,
-          purpose: session.purpose,
-          origin: session.origin,
-          elements: JSON.stringify(session.elements),
-          device_request: session.deviceRequest,
-          encryption_info: session.encryptionInfo,
-          recipient_key: session.recipientKey === undefined ? null : toDriverBytes(session.recipientKey),
-          openid4vp_request: session.openid4vpRequest ?? null,
-          openid4vp_key: session.openid4vpKey === undefined ? null : toDriverBytes(session.openid4vpKey),
-          declaration: declarationColumn(session.declaration),
-          state: 'open',
-          created_at: session.createdAt,
-          expires_at: session.expiresAt,
-          claimed_at: null,
-          completed_at: null,
-          verdict: null,
-          record_id: null,
-        })
-        .execute(),
+      INSERT_SESSION(db, {
+        id: session.id,
+        relying_party_id: session.relyingPartyId,
+        credential_id: session.credentialId,
+        protocol: session.protocol,
+        purpose: session.purpose,
+        origin: session.origin,
+        elements: JSON.stringify(session.elements),
+        device_request: session.deviceRequest,
+        encryption_info: session.encryptionInfo,
+        recipient_key: session.recipientKey === undefined ? null : toDriverBytes(session.recipientKey),
+        openid4vp_request: session.openid4vpRequest ?? null,
+        openid4vp_key: session.openid4vpKey === undefined ? null : toDriverBytes(session.openid4vpKey),
+        declaration: declarationColumn(session.declaration),
+        state: 'open',
+        created_at: session.createdAt,
+        expires_at: session.expiresAt,
+        claimed_at: null,
+        completed_at: null,
+        verdict: null,
+        record_id: null,
+      }),
     );
   }
 
   /** The session (of that relying party, when one is named), or undefined. */
   async get(id: string, relyingPartyId?: string): Promise<VerificationSession | undefined> {
-    let q = this.#db.selectFrom('verification_sessions').selectAll().where('id', '=', id);
-    if (relyingPartyId !== undefined) q = q.where('relying_party_id', '=', relyingPartyId);
-    const row = await q.executeTakeFirst();
+    const [row] = (
+      relyingPartyId === undefined
+        ? await SESSION_BY_ID(this.#db, id)
+        : await SESSION_OF_PARTY(this.#db, id, relyingPartyId)
+    ).rows;
     return row === undefined ? undefined : toSession(row);
   }
 

@@ -6,6 +6,7 @@
  * deleted once expired. The Annex C / OpenID4VP sessions (session-repository.ts) and the JPKI sessions
  * (jpki/jpki-session-repository.ts) keep their own tables and rows and share these transitions.
  */
+import { type ReusableQuery, reusableQuery } from '@mynakit/db';
 import { type Kysely, sql } from 'kysely';
 import { withRelaxedDurability } from '../store/relaxed-durability.js';
 import { checkInstant } from '../store/store-support.js';
@@ -38,6 +39,49 @@ export interface SingleUseOutcome {
   readonly verdict: string;
   readonly recordId: string | null;
   readonly now: number;
+}
+
+/** The claim and the completion of one table, built and compiled once (@mynakit/db reusableQuery). */
+interface Transitions {
+  readonly claim: ReusableQuery<SessionsView, [id: string, relyingPartyId: string, now: number], unknown>;
+  readonly complete: ReusableQuery<
+    SessionsView,
+    [id: string, now: number, verdict: string, recordId: string | null],
+    unknown
+  >;
+}
+
+/** By table and erased columns: one entry per SingleUseSessions call site in the code, so a handful. */
+const transitionsByTable = new Map<string, Transitions>();
+
+function transitionsOf(table: 'sessions', erased: readonly string[]): Transitions {
+  const key = `${table}\n${erased.join(',')}`;
+  let found = transitionsByTable.get(key);
+  if (found === undefined) {
+    // The erased columns are the table's own, beyond the shared ones.
+    const nulls = Object.fromEntries(erased.map((column) => [column, null])) as object;
+    found = {
+      claim: reusableQuery((db: Kysely<SessionsView>, id: string, relyingPartyId: string, now: number) =>
+        db
+          .updateTable(table)
+          .set({ state: 'verifying', claimed_at: now })
+          .where('id', '=', id)
+          .where('relying_party_id', '=', relyingPartyId)
+          .where('state', '=', 'open')
+          .where('expires_at', '>', now),
+      ),
+      complete: reusableQuery(
+        (db: Kysely<SessionsView>, id: string, now: number, verdict: string, recordId: string | null) =>
+          db
+            .updateTable(table)
+            .set({ state: 'done', completed_at: now, verdict, record_id: recordId, ...nulls })
+            .where('id', '=', id)
+            .where('state', '=', 'verifying'),
+      ),
+    };
+    transitionsByTable.set(key, found);
+  }
+  return found;
 }
 
 /**
@@ -74,18 +118,22 @@ export class SingleUseSessions {
   ): Promise<SingleUseClaim> {
     checkInstant(now, 'now');
     // No fsync either: a lost claim only reopens a session that returned nothing (relaxed-durability.ts).
-    const won = await withRelaxedDurability(this.#db, (db) => {
-      let q = db
+    const won = await withRelaxedDurability(this.#db, async (db) => {
+      if (narrow === undefined)
+        return (await transitionsOf(this.#table, this.#erased).claim(db, id, relyingPartyId, now))
+          .numAffectedRows;
+      const r = await db
         .updateTable(this.#table)
         .set({ state: 'verifying', claimed_at: now })
         .where('id', '=', id)
         .where('relying_party_id', '=', relyingPartyId)
         .where('state', '=', 'open')
-        .where('expires_at', '>', now);
-      if (narrow !== undefined) q = q.where(sql.ref(narrow.column), '=', narrow.equals);
-      return q.executeTakeFirst();
+        .where('expires_at', '>', now)
+        .where(sql.ref(narrow.column), '=', narrow.equals)
+        .executeTakeFirst();
+      return r.numUpdatedRows;
     });
-    if (won.numUpdatedRows === 1n) return 'claimed';
+    if (won === 1n) return 'claimed';
     const state = await stateOf();
     if (state === undefined) return 'unknown';
     if (state !== 'open') return 'used';
@@ -106,21 +154,14 @@ export class SingleUseSessions {
   /** Finishes a claimed session (`verifying` → `done`), erasing what it held; false when it was not claimed. */
   async complete(id: string, outcome: SingleUseOutcome): Promise<boolean> {
     checkInstant(outcome.now, 'now');
-    // The erased columns are the table's own, beyond the shared ones.
-    const erased = Object.fromEntries(this.#erased.map((column) => [column, null])) as object;
-    const r = await this.#db
-      .updateTable(this.#table)
-      .set({
-        state: 'done',
-        completed_at: outcome.now,
-        verdict: outcome.verdict,
-        record_id: outcome.recordId,
-        ...erased,
-      })
-      .where('id', '=', id)
-      .where('state', '=', 'verifying')
-      .executeTakeFirst();
-    return r.numUpdatedRows === 1n;
+    const r = await transitionsOf(this.#table, this.#erased).complete(
+      this.#db,
+      id,
+      outcome.now,
+      outcome.verdict,
+      outcome.recordId,
+    );
+    return r.numAffectedRows === 1n;
   }
 
   /** Deletes sessions that expired before `before` (epoch ms), done or not; returns how many. */

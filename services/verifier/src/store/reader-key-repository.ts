@@ -5,6 +5,7 @@
  * party (a unique index): a new pending key replaces the old pending one; activating a pending key deletes
  * the active key it replaces, in one transaction.
  */
+import { reusableQuery } from '@mynakit/db';
 import type { Kysely } from 'kysely';
 import type { ReaderKeyTable, VerifierDatabase } from './schema.js';
 import { checkInstant, fromDriverBytes, toDriverBytes } from './store-support.js';
@@ -45,6 +46,16 @@ function toKey(row: ReaderKeyTable): StoredReaderKey {
     activatedAt: row.activated_at === null ? null : Number(row.activated_at),
   };
 }
+
+// Read for every session a relying party opens: built and compiled once (@mynakit/db reusableQuery).
+const READER_KEY_IN_STATE = reusableQuery(
+  (db: Kysely<VerifierDatabase>, relyingPartyId: string, state: ReaderKeyTable['state']) =>
+    db
+      .selectFrom('reader_keys')
+      .selectAll()
+      .where('relying_party_id', '=', relyingPartyId)
+      .where('state', '=', state),
+);
 
 /** The reader_keys table (see the file comment). */
 export class ReaderKeyRepository {
@@ -88,12 +99,7 @@ export class ReaderKeyRepository {
 
   /** The relying party's key in `state`, or undefined. */
   async get(relyingPartyId: string, state: ReaderKeyTable['state']): Promise<StoredReaderKey | undefined> {
-    const row = await this.#db
-      .selectFrom('reader_keys')
-      .selectAll()
-      .where('relying_party_id', '=', relyingPartyId)
-      .where('state', '=', state)
-      .executeTakeFirst();
+    const [row] = (await READER_KEY_IN_STATE(this.#db, relyingPartyId, state)).rows;
     return row === undefined ? undefined : toKey(row);
   }
 

@@ -1,4 +1,4 @@
-import { isUniqueViolation } from '@mynakit/db';
+import { isUniqueViolation, reusableQuery } from '@mynakit/db';
 import type { Kysely } from 'kysely';
 import { VerifierError } from '../errors.js';
 import { canonicalJson } from '../records/canonical-json.js';
@@ -51,6 +51,19 @@ function parseConfig(input: unknown): RelyingPartyConfig {
   }
   return parsed.data;
 }
+
+// Run on every request (the API key) and several times per verification (the relying party): built and compiled
+// once (@mynakit/db reusableQuery).
+const RELYING_PARTY_BY_ID = reusableQuery((db: Kysely<VerifierDatabase>, id: string) =>
+  db.selectFrom('relying_parties').selectAll().where('id', '=', id),
+);
+const LIVE_CREDENTIAL_BY_KEY_HASH = reusableQuery((db: Kysely<VerifierDatabase>, keyHash: string) =>
+  db
+    .selectFrom('rp_credentials')
+    .select(['id', 'relying_party_id', 'role'])
+    .where('key_hash', '=', keyHash)
+    .where('revoked_at', 'is', null),
+);
 
 /**
  * Relying parties, their configurations and API keys. A key is random (256 bits) and stored as its
@@ -108,11 +121,7 @@ export class RelyingPartyRepository {
 
   /** The relying party, or undefined. */
   async get(id: string): Promise<RelyingParty | undefined> {
-    const row = await this.#db
-      .selectFrom('relying_parties')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const [row] = (await RELYING_PARTY_BY_ID(this.#db, id)).rows;
     return row === undefined ? undefined : toRelyingParty(row);
   }
 
@@ -200,12 +209,7 @@ export class RelyingPartyRepository {
   /** Who the API key authenticates, or undefined (unknown, revoked, malformed). */
   async authenticate(apiKey: string): Promise<RpCaller | undefined> {
     if (apiKey.length === 0 || apiKey.length > MAX_API_KEY_LENGTH) return undefined;
-    const row = await this.#db
-      .selectFrom('rp_credentials')
-      .select(['id', 'relying_party_id', 'role'])
-      .where('key_hash', '=', sha256Hex(apiKey))
-      .where('revoked_at', 'is', null)
-      .executeTakeFirst();
+    const [row] = (await LIVE_CREDENTIAL_BY_KEY_HASH(this.#db, sha256Hex(apiKey))).rows;
     return row === undefined
       ? undefined
       : { credentialId: row.id, relyingPartyId: row.relying_party_id, role: row.role };

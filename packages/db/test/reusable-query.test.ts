@@ -1,0 +1,4 @@
+import { openDatabase } from '../src/index.js';
+import { defineReusableQueryCases } from './reusable-query.cases.js';
+
+defineReusableQueryCases('SQLite', async () => openDatabase({ url: ':memory:' }));
