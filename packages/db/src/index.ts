@@ -6,4 +6,10 @@ export { type OpenDatabaseOptions, type OpenedDatabase, openDatabase } from './o
 export { type ReusableQuery, reusableQuery } from './reusable-query.js';
 export type { Database, NonceTable } from './schema.js';
 export { isUniqueViolation } from './unique-violation.js';
-export { type DurabilityBarrier, type SyncFile, syncSqliteWal, walGroupCommit } from './wal-group-commit.js';
+export {
+  type DurabilityBarrier,
+  type SqliteWalSync,
+  type SyncFile,
+  syncSqliteWal,
+  walGroupCommit,
+} from './wal-group-commit.js';

@@ -17,7 +17,8 @@
  * (`DB_DURABILITY_LOST` from then on): after a failed fsync Linux may drop the dirty pages and report the next
  * fsync as a success, so no later commit could be trusted (PostgreSQL stops for the same reason).
  */
-import { open } from 'node:fs/promises';
+import { type Stats, statSync } from 'node:fs';
+import { type FileHandle, open } from 'node:fs/promises';
 import { DbError } from './errors.js';
 
 /** Makes the commits made before a call durable. */
@@ -28,28 +29,81 @@ export interface DurabilityBarrier {
   readonly syncs: number;
 }
 
-/** How one fsync of the log is done (default: open the WAL file — or the database when it has none — sync, close). */
+/** How one fsync of the log is done (default: the WAL file — or the database when it has none). */
 export type SyncFile = () => Promise<void>;
 
+/** The SyncFile of a SQLite database, holding the file it syncs open between syncs: `close` lets it go. */
+export interface SqliteWalSync extends SyncFile {
+  /** Closes the file held (after the sync running, if any); a later sync opens it again. */
+  close(): Promise<void>;
+}
+
 /** The default SyncFile for the SQLite database at `databasePath` (its WAL is `<databasePath>-wal`). */
-export function syncSqliteWal(databasePath: string): SyncFile {
-  return async () => {
-    // Opened for each sync: SQLite may remove the WAL when the last connection closes and create it again,
-    // and an fsync must reach the file that holds the commits now. No WAL (every frame checkpointed and the
-    // file removed): the database file holds the commits.
-    let handle: Awaited<ReturnType<typeof open>>;
+export function syncSqliteWal(databasePath: string): SqliteWalSync {
+  // The file synced last, kept open: opening and closing it for every fsync cost more than the fsync's own
+  // share of the event loop. Before each sync the path is looked up again (one stat): SQLite may remove the WAL
+  // when the last connection closes and create it again, and an fsync must reach the file that holds the
+  // commits now — a file at the path that is not the one held (another device or inode; an inode number is not
+  // reused while a descriptor keeps the old file alive) is opened instead. No WAL (every frame checkpointed
+  // and the file removed): the database file holds the commits. fsync reaches every dirty page of the file,
+  // whichever descriptor wrote it; and a write-back error is reported to a descriptor open when it happened,
+  // which a descriptor kept open always is.
+  let held:
+    | { readonly path: string; readonly handle: FileHandle; readonly dev: number; readonly ino: number }
+    | undefined;
+  let running: Promise<void> = Promise.resolve();
+
+  const release = async (): Promise<void> => {
+    const h = held;
+    held = undefined;
+    await h?.handle.close();
+  };
+  const current = (path: string): Stats | undefined => {
     try {
-      handle = await open(`${databasePath}-wal`, 'r+');
+      return statSync(path);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      handle = await open(databasePath, 'r+');
-    }
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw e;
     }
   };
+  const sync = async (): Promise<void> => {
+    for (const path of [`${databasePath}-wal`, databasePath]) {
+      const found = current(path);
+      if (found === undefined) continue;
+      if (held?.path !== path || held.dev !== found.dev || held.ino !== found.ino) {
+        await release();
+        let handle: FileHandle;
+        try {
+          handle = await open(path, 'r+');
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed since the lookup
+          throw e;
+        }
+        const opened = await handle.stat().catch(async (e) => {
+          await handle.close();
+          throw e;
+        });
+        held = { path, handle, dev: opened.dev, ino: opened.ino };
+      }
+      return held.handle.sync();
+    }
+    // Neither file: no commit can be made durable (the ENOENT of the database file says why).
+    await (await open(databasePath, 'r+')).close();
+    throw new Error(`${databasePath} has neither a WAL nor a database file to sync`);
+  };
+
+  const run = (): Promise<void> => {
+    const next = running.then(sync, sync);
+    running = next.catch(() => undefined);
+    return next;
+  };
+  return Object.assign(run, {
+    close: (): Promise<void> => {
+      const closed = running.then(release);
+      running = closed.catch(() => undefined);
+      return closed;
+    },
+  });
 }
 
 /** A barrier over `sync` (see the file comment). */

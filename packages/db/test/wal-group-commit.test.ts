@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -92,7 +92,8 @@ describe('walGroupCommit', () => {
         .createTable('facts')
         .addColumn('id', 'integer', (c) => c.primaryKey())
         .execute();
-      const barrier = walGroupCommit(syncSqliteWal(path));
+      const walSync = syncSqliteWal(path);
+      const barrier = walGroupCommit(walSync);
       await Promise.all(
         Array.from({ length: 20 }, async (_, id) => {
           await o.db.insertInto('facts').values({ id }).execute();
@@ -102,10 +103,22 @@ describe('walGroupCommit', () => {
       expect(barrier.syncs).toBeGreaterThanOrEqual(1);
       expect(barrier.syncs).toBeLessThanOrEqual(20);
       await o.close();
-      // Closing the last connection checkpoints and removes the WAL: the database file is synced instead.
-      await walGroupCommit(syncSqliteWal(path)).flush();
+      // Closing the last connection checkpoints and removes the WAL: the database file is synced instead —
+      // by the same sync, which held the removed WAL open.
+      expect(existsSync(`${path}-wal`)).toBe(false);
+      await barrier.flush();
       const again = openDatabase<{ facts: { id: number } }>({ url: `sqlite:${path}` });
       expect((await again.db.selectFrom('facts').selectAll().execute()).length).toBe(20);
+      // A new WAL, made by the next commit: the held database file is left for it.
+      await sql`PRAGMA synchronous = NORMAL`.execute(again.db);
+      await again.db.insertInto('facts').values({ id: 20 }).execute();
+      expect(existsSync(`${path}-wal`)).toBe(true);
+      await barrier.flush();
+      expect(barrier.syncs).toBeGreaterThanOrEqual(3);
+      await walSync.close();
+      // Closed: a later sync opens the file again.
+      await barrier.flush();
+      await walSync.close();
       await again.close();
     });
 

@@ -65,16 +65,18 @@ export async function openVerifierStore(options: OpenVerifierStoreOptions): Prom
     throw e;
   }
   const path = sqliteFileOf(options.url);
+  const walSync = opened.dialect === 'sqlite' && path !== undefined ? syncSqliteWal(path) : undefined;
   return {
     dialect: opened.dialect,
-    ...(opened.dialect === 'sqlite' && path !== undefined
-      ? { durability: walGroupCommit(syncSqliteWal(path)) }
-      : {}),
+    ...(walSync !== undefined ? { durability: walGroupCommit(walSync) } : {}),
     db: opened.db,
     relyingParties: new RelyingPartyRepository(opened.db),
     sessions: new SessionRepository(opened.db),
     readerKeys: new ReaderKeyRepository(opened.db),
-    close: () => opened.close(),
+    close: async () => {
+      await walSync?.close();
+      await opened.close();
+    },
   };
 }
 
