@@ -63,3 +63,15 @@ export function ChecksTable({ answer }: { answer: ChecksData }) {
     </div>
   );
 }
+
+/** The checks under their heading. */
+export function ChecksSection({ answer }: { answer: ChecksData }) {
+  return (
+    <>
+      <h3>
+        検証 <small>Checks</small>
+      </h3>
+      <ChecksTable answer={answer} />
+    </>
+  );
+}

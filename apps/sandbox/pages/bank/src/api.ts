@@ -6,6 +6,7 @@
  * server calls the verifier with it.
  */
 import { ApiError, callApi, type ProblemMembers } from '../../shared/api-client';
+import type { CheckData } from '../../shared/checks';
 import type { DeclarationInput, DeclarationLists, DeclaredView } from '../../shared/declaration-fields';
 
 export { ApiError };
@@ -60,18 +61,11 @@ export interface Start {
   application: string;
 }
 
-/** A check of the verifier's. */
-export interface Check {
-  id: string;
-  status: string;
-  detail: string | null;
-}
-
 /** The verdict, the checks, the KYC method or why none applies, the record. */
 export interface Verification {
   verdict: string;
   errorCode: string | null;
-  checks: Check[];
+  checks: CheckData[];
   method: { id: string; letter: string; name_ja: string | null; name_en: string | null } | null;
   methodReasons: string[];
   recordId: string | null;

@@ -5,6 +5,7 @@
  */
 
 import { ApiError, callApi } from '../../shared/api-client';
+import type { ChecksData } from '../../shared/checks';
 
 export { ApiError };
 
@@ -15,22 +16,8 @@ export interface Phone {
   answeredBy: 'bridge';
 }
 
-/** A check of the verifier's. */
-export interface Check {
-  id: string;
-  status: string;
-  detail: string | null;
-}
-
-/** The verdict and the checks. */
-export interface Checks {
-  verdict: string;
-  errorCode: string | null;
-  checks: Check[];
-}
-
 /** The verdict, the checks, the KYC method or why none applies, the record. */
-export interface Verification extends Checks {
+export interface Verification extends ChecksData {
   method: { id: string; letter: string; name_ja: string | null; name_en: string | null } | null;
   methodReasons: string[];
   recordId: string | null;

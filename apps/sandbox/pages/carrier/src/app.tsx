@@ -5,6 +5,7 @@
  * asked.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { PhoneRadios } from '../../shared/phones';
 import {
   ApiError,
   getContract,
@@ -14,7 +15,6 @@ import {
   signContract,
   verifyRecord,
 } from './api';
-import { PhoneChoice } from './components/phones';
 import { RefusalView } from './components/refusal';
 import { ResultView } from './components/result';
 
@@ -118,7 +118,9 @@ export function App() {
               <p>
                 どの電話で応答しますか <small>Which phone answers?</small>
               </p>
-              <PhoneChoice phones={loaded.phones} chosen={chiPhone} onChoose={setChiPhone} />
+              <fieldset>
+                <PhoneRadios phones={loaded.phones} chosen={chiPhone} onChoose={setChiPhone} marked />
+              </fieldset>
               <button type="submit" disabled={busy}>
                 カード代替電磁的記録で本人確認 / Verify with the card-substitute record
               </button>
@@ -148,7 +150,9 @@ export function App() {
               <p>
                 どの電話で署名しますか <small>Which phone signs?</small>
               </p>
-              <PhoneChoice phones={loaded.phones} chosen={toPhone} onChoose={setToPhone} />
+              <fieldset>
+                <PhoneRadios phones={loaded.phones} chosen={toPhone} onChoose={setToPhone} marked />
+              </fieldset>
               <label>
                 <span>
                   署名用パスワード(英大文字・数字 6〜16文字){' '}

@@ -5,24 +5,13 @@
  */
 
 import { ApiError, callApi } from '../../shared/api-client';
+import type { CheckData } from '../../shared/checks';
+import type { UnlockingPhone } from '../../shared/phones';
 
 export { ApiError };
 
-/** A phone as the desk lists it. */
-export interface Phone {
-  id: string;
-  family: 'iphone' | 'android';
-  /** `pin`: typed on this reader page (Android); `biometric`: Face ID on the phone (iPhone). */
-  unlock: 'pin' | 'biometric';
-  answeredBy: 'bridge';
-}
-
-/** A check of the verifier's. */
-export interface Check {
-  id: string;
-  status: string;
-  detail: string | null;
-}
+/** A phone as the desk lists it (`pin`: typed on this reader page). */
+export type Phone = UnlockingPhone;
 
 /** The insurance qualification (online qualification confirmation). */
 export type Qualification =
@@ -58,7 +47,7 @@ export interface DeskResult {
   phone: Phone & { how: 'pin' | 'biometric' };
   verdict: string;
   errorCode: string | null;
-  checks: Check[];
+  checks: CheckData[];
   certificate: {
     serialNumber: string;
     issuer: string;

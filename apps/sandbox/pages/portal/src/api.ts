@@ -5,34 +5,16 @@
  */
 
 import { ApiError, callApi } from '../../shared/api-client';
+import type { ChecksData } from '../../shared/checks';
+import type { UnlockingPhone } from '../../shared/phones';
 
 export { ApiError };
 
-/** A phone as the portal lists it. */
-export interface Phone {
-  id: string;
-  family: 'iphone' | 'android';
-  /** `pin`: typed on this page (Android); `biometric`: approved on the phone (iPhone). */
-  unlock: 'pin' | 'biometric';
-  answeredBy: 'bridge';
-}
-
-/** A check of the verifier's. */
-export interface Check {
-  id: string;
-  status: string;
-  detail: string | null;
-}
-
-/** The verdict and the checks. */
-export interface Checks {
-  verdict: string;
-  errorCode: string | null;
-  checks: Check[];
-}
+/** A phone as the portal lists it (`pin`: typed on this page). */
+export type Phone = UnlockingPhone;
 
 /** GET api/session when signed in; POST api/login's answer. */
-export interface SignedIn extends Checks {
+export interface SignedIn extends ChecksData {
   signedIn: true;
   subjectId: string;
   account: { createdAt: string; signIns: number };
@@ -54,7 +36,7 @@ export interface SignedIn extends Checks {
 export type Session = SignedIn | { signedIn: false };
 
 /** A problem document with what the portal adds to some (the phone, the tries left, the checks). */
-export interface Problem extends Partial<Checks> {
+export interface Problem extends Partial<ChecksData> {
   code?: string;
   title?: string;
   detail?: string;
@@ -62,7 +44,6 @@ export interface Problem extends Partial<Checks> {
   walletCode?: string;
   remainingTries?: number | null;
 }
-
 
 export const getPhones = () => callApi<{ phones: Phone[] }, Problem>('phones');
 export const getSession = () => callApi<Session, Problem>('session');

@@ -7,8 +7,8 @@ import {
   type DeclarationInput,
   type DeclarationLists,
 } from '../../../shared/declaration-fields';
+import { AnsweredBy } from '../../../shared/phones';
 import type { Phone } from '../api';
-import { AnsweredBy } from './parts';
 
 export function PhoneForm({
   phone,
@@ -36,7 +36,7 @@ export function PhoneForm({
       }}
     >
       <p>
-        <AnsweredBy phone={phone} />
+        <AnsweredBy phone={phone} unmarked />
       </p>
       <p class="small">
         お客様の申告(取引時確認) <small>what the customer declares (取引時確認)</small>

@@ -3,8 +3,10 @@
  * face check with the staff's two buttons, the record and every check. The photo is shown here only.
  */
 import { ChecksTable, Verdict } from '../../../shared/checks';
+import { AnsweredBy } from '../../../shared/phones';
+import { Fact, PortraitFact, RecordLine } from '../../../shared/result-parts';
 import type { CounterRead } from '../api';
-import { AnsweredBy, NextCustomer, RecordLine, Row } from './parts';
+import { NextCustomer } from './parts';
 
 export function ReadView({
   read,
@@ -21,7 +23,7 @@ export function ReadView({
         読み取り結果 <small>Read at the counter</small>
       </h2>
       <p class="bridge" data-answered-by="bridge">
-        応答した電話 <small>answered by</small>: <AnsweredBy phone={read.phone} /> — 近接読み取り{' '}
+        応答した電話 <small>answered by</small>: <AnsweredBy phone={read.phone} unmarked /> — 近接読み取り{' '}
         <small>proximity read</small>
       </p>
       <p data-face-channel={read.channel}>
@@ -34,25 +36,16 @@ export function ReadView({
         顔の確認 <small>Face check</small>
       </h3>
       <dl class="facts" data-face-facts>
-        {read.identity.portrait ? (
-          <Row ja="顔写真" en="photo">
-            <img
-              class="portrait"
-              data-portrait
-              alt="portrait"
-              src={`data:image/jpeg;base64,${read.identity.portrait}`}
-            />
-          </Row>
-        ) : null}
-        <Row ja="氏名" en="name" field="name">
+        {read.identity.portrait ? <PortraitFact portrait={read.identity.portrait} marked /> : null}
+        <Fact ja="氏名" en="name" field="name">
           {read.identity.name}
-        </Row>
-        <Row ja="住所" en="address" field="address">
+        </Fact>
+        <Fact ja="住所" en="address" field="address">
           {read.identity.address}
-        </Row>
-        <Row ja="生年月日" en="birth date" field="birthDate">
+        </Fact>
+        <Fact ja="生年月日" en="birth date" field="birthDate">
           {read.identity.birthDate}
-        </Row>
+        </Fact>
       </dl>
       <form
         data-face-confirm
@@ -70,7 +63,7 @@ export function ReadView({
           一致しない / Does not match
         </button>
       </form>
-      <RecordLine answer={read} />
+      <RecordLine result={read} />
       <h3>
         検証 <small>Checks</small>
       </h3>

@@ -1,7 +1,16 @@
 /** Why the counter could not go on: the stable code, the phone's or the verifier's reason, the checks. */
-import { ChecksTable, Verdict } from '../../../shared/checks';
+
+import { AnsweredBy } from '../../../shared/phones';
+import {
+  ReasonLine,
+  RefusalHeading,
+  RefusalWords,
+  RefusedChecks,
+  refusedChecks,
+} from '../../../shared/refusal';
+import { RecordLine } from '../../../shared/result-parts';
 import type { Problem } from '../api';
-import { AnsweredBy, NextCustomer, RecordLine } from './parts';
+import { NextCustomer } from './parts';
 
 const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['BRANCH_NO_PHONE', ['電話を選んでください', 'choose a phone']],
@@ -21,60 +30,24 @@ const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
 ]);
 
 export function RefusalView({ code, problem }: { code: string; problem: Problem }) {
-  const [ja, en] = REFUSALS.get(code) ?? ['読み取れません', 'could not read'];
   return (
     <section class="refusal" role="alert" data-error={code} data-reason={problem.reason}>
-      <p>
-        <strong class="failed">読み取れません</strong> <small>Not read</small>
-      </p>
-      <p>
-        {ja} <small>{en}</small>{' '}
-        <small>
-          (<code>{code}</code>)
-        </small>
-      </p>
-      {problem.reason ? (
-        <p>
-          理由 <small>reason</small>: <code data-reason-code={problem.reason}>{problem.reason}</code>
-        </p>
-      ) : null}
+      <RefusalHeading ja="読み取れません" en="Not read" />
+      <RefusalWords code={code} words={REFUSALS.get(code) ?? ['読み取れません', 'could not read']} />
+      <ReasonLine reason={problem.reason} />
       {problem.phone ? (
         <p class="small">
-          電話 <small>phone</small>: <AnsweredBy phone={problem.phone} />
+          電話 <small>phone</small>: <AnsweredBy phone={problem.phone} unmarked />
         </p>
       ) : null}
-      {problem.verdict !== undefined && problem.checks !== undefined ? (
-        <>
-          <p data-face-check="not-shown">
-            顔写真は表示できません — 取引を進めないでください <small>no photo to show — do not proceed</small>
-          </p>
-          <Verdict
-            answer={{
-              verdict: problem.verdict,
-              errorCode: problem.errorCode ?? null,
-              checks: problem.checks,
-            }}
-          />
-          <RecordLine
-            answer={{
-              verdict: problem.verdict,
-              errorCode: problem.errorCode ?? null,
-              checks: problem.checks,
-              method: problem.method ?? null,
-              methodReasons: problem.methodReasons ?? [],
-              recordId: problem.recordId ?? null,
-              flags: problem.flags ?? [],
-            }}
-          />
-          <ChecksTable
-            answer={{
-              verdict: problem.verdict,
-              errorCode: problem.errorCode ?? null,
-              checks: problem.checks,
-            }}
-          />
-        </>
+      {refusedChecks(problem) ? (
+        <p data-face-check="not-shown">
+          顔写真は表示できません — 取引を進めないでください <small>no photo to show — do not proceed</small>
+        </p>
       ) : null}
+      <RefusedChecks problem={problem}>
+        <RecordLine result={{ recordId: problem.recordId ?? null, flags: problem.flags ?? [] }} />
+      </RefusedChecks>
       <NextCustomer />
     </section>
   );

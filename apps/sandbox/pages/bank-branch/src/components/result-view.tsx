@@ -5,8 +5,9 @@
  */
 import { Verdict } from '../../../shared/checks';
 import { DeclaredTable } from '../../../shared/declaration-fields';
+import { RecordLine } from '../../../shared/result-parts';
 import type { CounterResult } from '../api';
-import { MethodView, NextCustomer, RecordLine } from './parts';
+import { MethodView, NextCustomer } from './parts';
 
 export function ResultView({ result }: { result: CounterResult }) {
   return (
@@ -25,7 +26,7 @@ export function ResultView({ result }: { result: CounterResult }) {
         </p>
       )}
       <Verdict answer={result} />
-      <RecordLine answer={result} />
+      <RecordLine result={result} />
       <DeclaredTable declared={result.declared} />
       <h3>
         本人確認方法 <small>KYC method</small>

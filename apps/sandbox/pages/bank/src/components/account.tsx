@@ -4,8 +4,8 @@
  * the card again on the bank's usual page, and that result completes it.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { Fact, Facts } from '../../../shared/result-parts';
 import { type Account, ApiError, askAddressChange, bankUrl, getAccount, signOut } from '../api';
-import { Fact, Facts } from './result-parts';
 
 export function AccountView() {
   const [account, setAccount] = useState<Account | { error: string } | undefined>(undefined);

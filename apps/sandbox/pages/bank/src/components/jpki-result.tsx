@@ -4,36 +4,26 @@
  * (the sandbox bank is no signature verifier), every check, the record, what the customer declared, the
  * passkey offer for a valid signature, and the application exactly as signed.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { ChecksTable, Verdict } from '../../../shared/checks';
-import { DeclaredTable } from '../../../shared/declaration-fields';
-import { ApiError, bankUrl, getJpkiResult, type JpkiResult } from '../api';
+import { ChecksSection, Verdict } from '../../../shared/checks';
+import { PhoneName } from '../../../shared/phones';
+import {
+  CertificateFacts,
+  CustomerDeclared,
+  Fact,
+  HANSHU_METHOD_PLACE,
+  IdentityFacts,
+  MethodLine,
+  RecordLine,
+  SEX,
+} from '../../../shared/result-parts';
+import { bankUrl, getJpkiResult } from '../api';
+import { NoSuchResult, useLoadedResult } from './loaded-result';
 import { PasskeyOffer } from './passkey-offer';
-import { PhoneName } from './phones';
-import { Fact, Facts, MethodLine, RecordLine } from './result-parts';
-
-/** The sex code of the certificate, in words (DOMAIN.md §3: 1 male, 2 female, 3 unknown). */
-const SEX: ReadonlyMap<string, readonly [string, string]> = new Map([
-  ['male', ['男性', 'male']],
-  ['female', ['女性', 'female']],
-  ['unknown', ['不明', 'unknown']],
-]);
 
 export function JpkiResultView({ session }: { session: string }) {
-  const [result, setResult] = useState<JpkiResult | { error: string } | undefined>(undefined);
-  useEffect(() => {
-    getJpkiResult(session).then(setResult, (e: unknown) =>
-      setResult({ error: e instanceof ApiError ? e.code : 'NETWORK' }),
-    );
-  }, [session]);
+  const result = useLoadedResult(getJpkiResult, session);
   if (result === undefined) return <p class="muted">読み込み中… Loading…</p>;
-  if ('error' in result)
-    return (
-      <p class="error" role="alert" data-error={result.error}>
-        この結果はありません <small>no such result</small> (<code>{result.error}</code>) —{' '}
-        <a href={bankUrl('jpki/')}>戻る / back</a>
-      </p>
-    );
+  if ('error' in result) return <NoSuchResult error={result.error} back={bankUrl('jpki/')} />;
   const sex = result.identity === null ? undefined : SEX.get(result.identity.sex);
   const cert = result.certificate;
   return (
@@ -50,20 +40,11 @@ export function JpkiResultView({ session }: { session: string }) {
           <h3>
             基本4情報(署名用電子証明書から) <small>The basic four, from the signature certificate</small>
           </h3>
-          <Facts marker="data-basic-four">
-            <Fact ja="氏名" en="name" field="name">
-              {result.identity.name}
-            </Fact>
-            <Fact ja="住所" en="address" field="address">
-              {result.identity.address}
-            </Fact>
-            <Fact ja="生年月日" en="birth date" field="birthDate">
-              {result.identity.birthDate}
-            </Fact>
+          <IdentityFacts identity={result.identity} attrs={{ 'data-basic-four': '' }}>
             <Fact ja="性別" en="sex" field="sex">
               {sex === undefined ? result.identity.sex : `${sex[0]} ${sex[1]}`}
             </Fact>
-          </Facts>
+          </IdentityFacts>
         </>
       ) : null}
       {result.signingTime !== null ? (
@@ -76,29 +57,13 @@ export function JpkiResultView({ session }: { session: string }) {
           <h3>
             署名用電子証明書 <small>Signature certificate</small>
           </h3>
-          <Facts marker="data-certificate">
-            <Fact ja="シリアル番号" en="serial number">
-              <code data-certificate-serial={cert.serialNumber}>{cert.serialNumber}</code>
-            </Fact>
-            <Fact ja="発行者" en="issuer">
-              {cert.issuer}
-            </Fact>
-            <Fact ja="主体 CN" en="subject CN">
-              <code>{cert.subjectCommonName ?? '—'}</code>
-            </Fact>
-            <Fact ja="有効期限" en="not after">
-              {cert.notAfter}
-            </Fact>
-            <Fact ja="SHA-256" en="fingerprint">
-              <code>{cert.fingerprint256}</code>
-            </Fact>
-          </Facts>
+          <CertificateFacts cert={cert} attrs={{ 'data-certificate': '' }} />
         </>
       ) : null}
       <h3>
         本人確認方法 <small>KYC method</small>
       </h3>
-      <MethodLine result={result} />
+      <MethodLine result={result} law={HANSHU_METHOD_PLACE} />
       {result.method === null ? (
         <p class="small">
           サンドボックス銀行は署名検証者(公的個人認証法
@@ -114,15 +79,9 @@ export function JpkiResultView({ session }: { session: string }) {
           </small>
         </p>
       ) : null}
-      <h3>
-        検証 <small>Checks</small>
-      </h3>
-      <ChecksTable answer={result} />
+      <ChecksSection answer={result} />
       <RecordLine result={result} />
-      <h3>
-        お客さまの申告 <small>What the customer declared</small>
-      </h3>
-      <DeclaredTable declared={result.declared} />
+      <CustomerDeclared declared={result.declared} />
       {result.verdict === 'valid' ? <PasskeyOffer sessionId={result.sessionId} /> : null}
       <h3>
         署名した申込書 <small>The signed application</small>

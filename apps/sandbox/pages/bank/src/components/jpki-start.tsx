@@ -9,8 +9,8 @@ import {
   type DeclarationInput,
   initialDeclaration,
 } from '../../../shared/declaration-fields';
+import { PhoneRadios } from '../../../shared/phones';
 import { ApiError, bankUrl, type Problem, type Start, signApplication } from '../api';
-import { PhoneRadios } from './phones';
 import { Refusal } from './refusal';
 
 export function JpkiStart({ start }: { start: Start }) {

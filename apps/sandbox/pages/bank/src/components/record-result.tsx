@@ -5,14 +5,20 @@
  * would get —, every check, the verification record, what the customer declared, and for a valid
  * verification the passkey offer.
  */
-import { useEffect, useState } from 'preact/hooks';
-import { ChecksTable, Verdict } from '../../../shared/checks';
-import { DeclaredTable } from '../../../shared/declaration-fields';
-import { ApiError, bankUrl, getRecordResult, type RecordResult } from '../api';
+import { ChecksSection, Verdict } from '../../../shared/checks';
+import { PhoneName } from '../../../shared/phones';
+import {
+  CustomerDeclared,
+  HANSHU_METHOD_PLACE,
+  IdentityFacts,
+  MethodIfCertified,
+  MethodLine,
+  RecordLine,
+} from '../../../shared/result-parts';
+import { bankUrl, getRecordResult, type RecordResult } from '../api';
 import { FALLBACK_REASONS } from '../words';
+import { NoSuchResult, useLoadedResult } from './loaded-result';
 import { PasskeyOffer } from './passkey-offer';
-import { PhoneName } from './phones';
-import { Fact, Facts, MethodLine, RecordLine } from './result-parts';
 
 function AnsweredBy({ result }: { result: RecordResult }) {
   const by = result.answeredBy;
@@ -39,20 +45,9 @@ function AnsweredBy({ result }: { result: RecordResult }) {
 }
 
 export function RecordResultView({ session }: { session: string }) {
-  const [result, setResult] = useState<RecordResult | { error: string } | undefined>(undefined);
-  useEffect(() => {
-    getRecordResult(session).then(setResult, (e: unknown) =>
-      setResult({ error: e instanceof ApiError ? e.code : 'NETWORK' }),
-    );
-  }, [session]);
+  const result = useLoadedResult(getRecordResult, session);
   if (result === undefined) return <p class="muted">読み込み中… Loading…</p>;
-  if ('error' in result)
-    return (
-      <p class="error" role="alert" data-error={result.error}>
-        この結果はありません <small>no such result</small> (<code>{result.error}</code>) —{' '}
-        <a href={bankUrl('')}>戻る / back</a>
-      </p>
-    );
+  if ('error' in result) return <NoSuchResult error={result.error} back={bankUrl('')} />;
   const valid = result.verdict === 'valid';
   return (
     <section class="card" data-result="record">
@@ -62,50 +57,16 @@ export function RecordResultView({ session }: { session: string }) {
       <AnsweredBy result={result} />
       <Verdict answer={result} />
       {result.identity !== null ? (
-        <Facts marker="data-record-identity">
-          <Fact ja="氏名" en="name" field="name">
-            {result.identity.name}
-          </Fact>
-          <Fact ja="住所" en="address" field="address">
-            {result.identity.address}
-          </Fact>
-          <Fact ja="生年月日" en="birth date" field="birthDate">
-            {result.identity.birthDate}
-          </Fact>
-          {result.identity.portrait !== null ? (
-            <Fact ja="顔写真" en="photo">
-              <img
-                class="portrait"
-                alt="portrait"
-                src={`data:image/jpeg;base64,${result.identity.portrait}`}
-              />
-            </Fact>
-          ) : null}
-        </Facts>
+        <IdentityFacts identity={result.identity} attrs={{ 'data-record-identity': '' }} />
       ) : null}
       <h3>
         本人確認方法 <small>KYC method</small>
       </h3>
-      <MethodLine result={result} />
-      {result.methodIfCertified !== null ? (
-        <p data-method-if-certified={result.methodIfCertified.id}>
-          認定を受けたプログラムなら 犯収法施行規則 第6条第1項第1号{' '}
-          <strong>{result.methodIfCertified.letter}</strong> {result.methodIfCertified.name_ja}{' '}
-          <small>
-            — a certified program would satisfy {result.methodIfCertified.letter} (
-            {result.methodIfCertified.name_en}) today
-          </small>
-        </p>
-      ) : null}
-      <h3>
-        検証 <small>Checks</small>
-      </h3>
-      <ChecksTable answer={result} />
+      <MethodLine result={result} law={HANSHU_METHOD_PLACE} />
+      <MethodIfCertified method={result.methodIfCertified} />
+      <ChecksSection answer={result} />
       <RecordLine result={result} />
-      <h3>
-        お客さまの申告 <small>What the customer declared</small>
-      </h3>
-      <DeclaredTable declared={result.declared} />
+      <CustomerDeclared declared={result.declared} />
       {valid ? <PasskeyOffer sessionId={result.sessionId} /> : null}
       <p>
         <a href={bankUrl('')}>もう一度 / again</a>

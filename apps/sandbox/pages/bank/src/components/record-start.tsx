@@ -17,9 +17,9 @@ import {
   declarationBody,
   initialDeclaration,
 } from '../../../shared/declaration-fields';
+import { PhoneRadios } from '../../../shared/phones';
 import { ApiError, bankApiUrl, bankUrl, type Problem, type Start, verifyThroughBridge } from '../api';
 import { REFUSALS, SDK_ERRORS, say } from '../words';
-import { PhoneRadios } from './phones';
 import { Refusal } from './refusal';
 import { type StatusData, StatusLine } from './status';
 

@@ -5,9 +5,9 @@
  */
 import { signInWithPasskey } from '@mynakit/verifier-sdk';
 import { useEffect, useState } from 'preact/hooks';
+import { Fact, Facts } from '../../../shared/result-parts';
 import { bankApiUrl, bankUrl } from '../api';
 import { ipHostStatus, passkeyFailure } from '../passkeys';
-import { Fact, Facts } from './result-parts';
 import { type StatusData, StatusLine } from './status';
 
 interface SignedIn {

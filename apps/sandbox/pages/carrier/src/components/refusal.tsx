@@ -1,7 +1,7 @@
 /** Why a method could not go on: the stable code, the tries the phone has left, or the verifier's checks. */
+
+import { AnsweredByLine, RefusalHeading, RefusalWords, RefusedChecks } from '../../../shared/refusal';
 import type { Problem } from '../api';
-import { ChecksTable, Verdict } from '../../../shared/checks';
-import { AnsweredBy } from './phones';
 
 const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['CARRIER_NO_PHONE', ['電話を選んでください', 'choose a phone']],
@@ -33,56 +33,17 @@ const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
 ]);
 
 export function RefusalView({ code, problem }: { code: string; problem: Problem }) {
-  const [ja, en] = REFUSALS.get(code) ?? ['本人確認できません', 'could not verify'];
-  const wrong = code === 'CARRIER_PASSWORD_WRONG';
   return (
     <section class="refusal" role="alert" data-error={code}>
-      <p>
-        <strong class="failed">本人確認できません</strong> <small>Not verified</small>
-      </p>
-      <p>
-        {ja}
-        {wrong ? (
-          <>
-            {' '}
-            — 残り{' '}
-            <strong data-remaining-tries={String(problem.remainingTries ?? '')}>
-              {problem.remainingTries ?? '?'}
-            </strong>{' '}
-            回
-          </>
-        ) : null}{' '}
-        <small>
-          {en}
-          {wrong ? ` — ${problem.remainingTries ?? '?'} tries left` : ''}
-        </small>{' '}
-        <small>
-          (<code>{code}</code>)
-        </small>
-      </p>
-      {problem.phone ? (
-        <p class="small">
-          応答した電話 <small>answered by</small>: <AnsweredBy phone={problem.phone} />
-        </p>
-      ) : null}
-      {problem.verdict !== undefined && problem.checks !== undefined ? (
-        <>
-          <Verdict
-            answer={{
-              verdict: problem.verdict,
-              errorCode: problem.errorCode ?? null,
-              checks: problem.checks,
-            }}
-          />
-          <ChecksTable
-            answer={{
-              verdict: problem.verdict,
-              errorCode: problem.errorCode ?? null,
-              checks: problem.checks,
-            }}
-          />
-        </>
-      ) : null}
+      <RefusalHeading ja="本人確認できません" en="Not verified" />
+      <RefusalWords
+        code={code}
+        words={REFUSALS.get(code) ?? ['本人確認できません', 'could not verify']}
+        counted={code === 'CARRIER_PASSWORD_WRONG'}
+        remainingTries={problem.remainingTries}
+      />
+      <AnsweredByLine phone={problem.phone} />
+      <RefusedChecks problem={problem} />
     </section>
   );
 }

@@ -3,16 +3,11 @@
  * name, address, birth date and photo from the record; ト: the basic four from the signature certificate),
  * the method or why no letter applies, the checks and the record written.
  */
-import type { ComponentChildren } from 'preact';
-import type { Result } from '../api';
-import { ChecksTable, Verdict } from '../../../shared/checks';
-import { AnsweredBy } from './phones';
 
-const SEX: ReadonlyMap<string, string> = new Map([
-  ['male', '男性'],
-  ['female', '女性'],
-  ['unknown', '不明'],
-]);
+import { ChecksSection, Verdict } from '../../../shared/checks';
+import { AnsweredBy } from '../../../shared/phones';
+import { Fact, IdentityFacts, MethodLine, RecordLine, SEX } from '../../../shared/result-parts';
+import type { Result } from '../api';
 
 const WHY_NO_LETTER: Record<Result['kind'], readonly [string, string]> = {
   chi: [
@@ -24,27 +19,6 @@ const WHY_NO_LETTER: Record<Result['kind'], readonly [string, string]> = {
     'Sandbox Mobile is a fictional carrier without the authorization of a signature verifier (公的個人認証法 §17), so it claims no signature method ト (KYC_NOT_A_SIGNATURE_VERIFIER). Every check runs for real and the record is written.',
   ],
 };
-
-function Row({
-  ja,
-  en,
-  field,
-  children,
-}: {
-  ja: string;
-  en: string;
-  field?: string;
-  children: ComponentChildren;
-}) {
-  return (
-    <>
-      <dt>
-        {ja} <small>{en}</small>
-      </dt>
-      <dd data-field={field}>{children}</dd>
-    </>
-  );
-}
 
 export function ResultView({ result }: { result: Result }) {
   const [whyJa, whyEn] = WHY_NO_LETTER[result.kind];
@@ -70,53 +44,36 @@ export function ResultView({ result }: { result: Result }) {
               {result.kind === 'chi' ? 'Identity facts' : 'The basic four, from the signature certificate'}
             </small>
           </h3>
-          <dl class="facts" data-identity={result.kind}>
-            <Row ja="氏名" en="name" field="name">
-              {result.identity.name}
-            </Row>
-            <Row ja="住所" en="address" field="address">
-              {result.identity.address}
-            </Row>
-            <Row ja="生年月日" en="birth date" field="birthDate">
-              {result.identity.birthDate}
-            </Row>
+          <IdentityFacts identity={result.identity} attrs={{ 'data-identity': result.kind }}>
             {result.kind === 'to' && result.identity ? (
-              <Row ja="性別" en="sex" field="sex">
-                {SEX.get(result.identity.sex) ?? result.identity.sex} <small>{result.identity.sex}</small>
-              </Row>
+              <Fact ja="性別" en="sex" field="sex">
+                {SEX.get(result.identity.sex)?.[0] ?? result.identity.sex}{' '}
+                <small>{result.identity.sex}</small>
+              </Fact>
             ) : null}
-            {result.kind === 'chi' && result.identity?.portrait ? (
-              <Row ja="顔写真" en="photo">
-                <img
-                  class="portrait"
-                  alt="portrait"
-                  src={`data:image/jpeg;base64,${result.identity.portrait}`}
-                />
-              </Row>
-            ) : null}
-          </dl>
+          </IdentityFacts>
         </>
       ) : null}
       {result.kind === 'to' ? (
         <dl class="facts">
           {result.signingTime ? (
-            <Row ja="署名日時" en="signing time">
+            <Fact ja="署名日時" en="signing time">
               {result.signingTime}
-            </Row>
+            </Fact>
           ) : null}
           {result.certificate ? (
             <>
-              <Row ja="シリアル番号" en="serial number">
+              <Fact ja="シリアル番号" en="serial number">
                 <code data-certificate-serial={result.certificate.serialNumber}>
                   {result.certificate.serialNumber}
                 </code>
-              </Row>
-              <Row ja="発行者" en="issuer">
+              </Fact>
+              <Fact ja="発行者" en="issuer">
                 {result.certificate.issuer}
-              </Row>
-              <Row ja="有効期限" en="not after">
+              </Fact>
+              <Fact ja="有効期限" en="not after">
                 {result.certificate.notAfter}
-              </Row>
+              </Fact>
             </>
           ) : null}
         </dl>
@@ -124,39 +81,15 @@ export function ResultView({ result }: { result: Result }) {
       <h3>
         本人確認方法 <small>KYC method</small>
       </h3>
-      {result.method ? (
-        <p data-method={result.method.id}>
-          携帯電話不正利用防止法施行規則 <strong>{result.method.letter}</strong> {result.method.name_ja ?? ''}{' '}
-          <small>{result.method.name_en ?? ''}</small>
+      <MethodLine result={result} law="携帯電話不正利用防止法施行規則" whenNoReason={null}>
+        <p class="small muted">
+          {whyJa}
+          <br />
+          <small>{whyEn}</small>
         </p>
-      ) : (
-        <>
-          <p data-method="none">
-            該当なし <small>none</small>:{' '}
-            {result.methodReasons.map((r, i) => (
-              <span key={r}>
-                {i > 0 ? ', ' : ''}
-                <code>{r}</code>
-              </span>
-            ))}
-          </p>
-          <p class="small muted">
-            {whyJa}
-            <br />
-            <small>{whyEn}</small>
-          </p>
-        </>
-      )}
-      <h3>
-        検証 <small>Checks</small>
-      </h3>
-      <ChecksTable answer={result} />
-      {result.recordId ? (
-        <p data-record={result.recordId}>
-          確認記録 <small>verification record</small>: <code>{result.recordId}</code>
-          {result.flags.length > 0 ? <small> flags: {result.flags.join(', ')}</small> : null}
-        </p>
-      ) : null}
+      </MethodLine>
+      <ChecksSection answer={result} />
+      <RecordLine result={result} />
     </section>
   );
 }

@@ -4,8 +4,9 @@
  * never shown or sent anywhere but the clinic's own route.
  */
 import { useState } from 'preact/hooks';
+import { AuthPinField, PinLockNote } from '../../../shared/auth-pin';
+import { AnsweredBy } from '../../../shared/phones';
 import type { Phone } from '../api';
-import { AnsweredBy } from './bridge-note';
 
 export type DeskRequest = { phone: string; pin?: string; biometric?: 'matched' | 'failed' };
 
@@ -34,27 +35,11 @@ export function PhoneForm({
         <p>
           <AnsweredBy phone={phone} />
         </p>
-        <label>
-          <span>
-            利用者証明用暗証番号(数字4桁) <small>auth PIN (4 digits)</small>
-          </span>
-          <input
-            type="password"
-            name="pin"
-            required
-            inputMode="numeric"
-            minLength={4}
-            maxLength={4}
-            pattern="[0-9]{4}"
-            autoComplete="off"
-            value={pin}
-            onInput={(e) => setPin((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <AuthPinField pin={pin} onPin={setPin} />
         <button type="submit" disabled={busy}>
           確認 / Confirm
         </button>
-        <p class="small muted">3回間違えるとロックされます three wrong PINs lock it</p>
+        <PinLockNote />
       </form>
     );
   return (

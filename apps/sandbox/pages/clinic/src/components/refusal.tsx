@@ -2,8 +2,9 @@
  * Why the desk could not go on: the stable code, the phone's own code, the tries the phone has left. A
  * user authentication the verifier did not find valid is shown with its result instead (result.tsx).
  */
+
+import { AnsweredByLine, RefusalHeading, RefusalWords } from '../../../shared/refusal';
 import type { Problem } from '../api';
-import { AnsweredBy } from './bridge-note';
 
 /** What each refusal says, Japanese then English. */
 export const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
@@ -37,44 +38,17 @@ export const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map(
 ]);
 
 export function Refusal({ code, problem }: { code: string; problem: Problem }) {
-  const [ja, en] = REFUSALS.get(code) ?? ['受付できません', 'refused at the desk'];
-  const wrong = code === 'CLINIC_PIN_WRONG';
   return (
     <section class="refusal" role="alert" data-error={code} data-wallet-code={problem.walletCode}>
-      <p>
-        <strong class="failed">受付できません</strong> <small>Refused at the desk</small>
-      </p>
-      <p>
-        {ja}
-        {wrong ? (
-          <>
-            {' '}
-            — 残り{' '}
-            <strong data-remaining-tries={String(problem.remainingTries ?? '')}>
-              {problem.remainingTries ?? '?'}
-            </strong>{' '}
-            回
-          </>
-        ) : null}{' '}
-        <small>
-          {en}
-          {wrong ? ` — ${problem.remainingTries ?? '?'} tries left` : ''}
-        </small>{' '}
-        <small>
-          (<code>{code}</code>
-          {problem.walletCode ? (
-            <>
-              , <code>{problem.walletCode}</code>
-            </>
-          ) : null}
-          )
-        </small>
-      </p>
-      {problem.phone ? (
-        <p class="small">
-          応答した電話 <small>answered by</small>: <AnsweredBy phone={problem.phone} />
-        </p>
-      ) : null}
+      <RefusalHeading ja="受付できません" en="Refused at the desk" />
+      <RefusalWords
+        code={code}
+        words={REFUSALS.get(code) ?? ['受付できません', 'refused at the desk']}
+        counted={code === 'CLINIC_PIN_WRONG'}
+        remainingTries={problem.remainingTries}
+        walletCode={problem.walletCode}
+      />
+      <AnsweredByLine phone={problem.phone} />
     </section>
   );
 }

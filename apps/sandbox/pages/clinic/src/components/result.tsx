@@ -4,32 +4,11 @@
  * ISO/IEC 18013-5 proximity (photo, name, birth date — no more), the user-authentication certificate (no
  * personal data), why no KYC method applies, every check and the verification record.
  */
-import type { ComponentChildren } from 'preact';
-import { ChecksTable, Verdict } from '../../../shared/checks';
+import { ChecksSection, Verdict } from '../../../shared/checks';
+import { AnsweredBy } from '../../../shared/phones';
+import { CertificateFacts, Fact, MethodLine, PortraitFact, RecordLine } from '../../../shared/result-parts';
 import type { DeskResult, FaceCheck, Qualification } from '../api';
-import { AnsweredBy } from './bridge-note';
 import { Refusal } from './refusal';
-
-function Row({
-  ja,
-  en,
-  field,
-  children,
-}: {
-  ja: string;
-  en: string;
-  field?: string;
-  children: ComponentChildren;
-}) {
-  return (
-    <>
-      <dt>
-        {ja} <small>{en}</small>
-      </dt>
-      <dd data-field={field}>{children}</dd>
-    </>
-  );
-}
 
 function QualificationView({ q }: { q: Qualification }) {
   if (q.state === 'not-asked')
@@ -48,21 +27,21 @@ function QualificationView({ q }: { q: Qualification }) {
   return (
     <>
       <dl class="facts" data-qualification="confirmed">
-        <Row ja="保険者番号" en="insurer number" field="insurerNumber">
+        <Fact ja="保険者番号" en="insurer number" field="insurerNumber">
           {q.insurerNumber}
-        </Row>
-        <Row ja="記号・番号・枝番" en="symbol, number, branch">
+        </Fact>
+        <Fact ja="記号・番号・枝番" en="symbol, number, branch">
           {q.symbol} · {q.number} · {q.branch ?? '—'}
-        </Row>
-        <Row ja="一部負担金割合" en="copayment" field="copaymentPercent">
+        </Fact>
+        <Fact ja="一部負担金割合" en="copayment" field="copaymentPercent">
           {q.copaymentPercent} %
-        </Row>
-        <Row ja="資格の期間" en="valid">
+        </Fact>
+        <Fact ja="資格の期間" en="valid">
           {q.validFrom} 〜 {q.validUntil ?? ''}
-        </Row>
-        <Row ja="確認日" en="confirmed for">
+        </Fact>
+        <Fact ja="確認日" en="confirmed for">
           {q.confirmedFor ?? ''}
-        </Row>
+        </Fact>
       </dl>
       <p class="small muted">
         サンドボックスの保険者番号は 99 で始まります <small>sandbox insurer numbers start with 99</small>
@@ -108,17 +87,13 @@ function FaceCheckView({ face }: { face: FaceCheck }) {
       {face.facts ? (
         <>
           <dl class="facts">
-            {face.facts.portrait ? (
-              <Row ja="顔写真" en="photo">
-                <img class="portrait" alt="portrait" src={`data:image/jpeg;base64,${face.facts.portrait}`} />
-              </Row>
-            ) : null}
-            <Row ja="氏名" en="name" field="faceName">
+            {face.facts.portrait ? <PortraitFact portrait={face.facts.portrait} /> : null}
+            <Fact ja="氏名" en="name" field="faceName">
               {face.facts.name}
-            </Row>
-            <Row ja="生年月日" en="birth date" field="faceBirthDate">
+            </Fact>
+            <Fact ja="生年月日" en="birth date" field="faceBirthDate">
               {face.facts.birthDate}
-            </Row>
+            </Fact>
           </dl>
           <p class="small muted">
             住所・性別・マイナンバーは求めていません <small>address, sex and My Number were not asked</small>
@@ -180,72 +155,26 @@ export function ResultView({
           <h2>
             利用者証明用電子証明書 <small>User-authentication certificate</small>
           </h2>
-          <dl class="facts">
-            <Row ja="シリアル番号" en="serial number">
-              <code data-certificate-serial={cert.serialNumber}>{cert.serialNumber}</code>
-            </Row>
-            <Row ja="発行者" en="issuer">
-              {cert.issuer}
-            </Row>
-            <Row ja="主体 CN" en="subject CN">
-              <code>{cert.subjectCommonName ?? '—'}</code>
-            </Row>
-            <Row ja="有効期限" en="not after">
-              {cert.notAfter}
-            </Row>
-            <Row ja="SHA-256" en="fingerprint">
-              <code>{cert.fingerprint256}</code>
-            </Row>
-          </dl>
+          <CertificateFacts cert={cert} />
         </section>
       ) : null}
       <section class="card">
         <h2>
           本人確認方法 <small>KYC method</small>
         </h2>
-        {result.method ? (
-          <p data-method={result.method.id}>
-            <strong>{result.method.letter}</strong> {result.method.name_ja ?? ''}{' '}
-            <small>{result.method.name_en ?? ''}</small>
+        <MethodLine result={result}>
+          <p class="small muted">
+            診療所は犯収法の特定事業者ではなく、利用者証明は本人確認の方法でもありません(利用者証明用電子証明書には氏名などが入っていません)。受付に要るのは、本人であることと保険の資格です。
+            <br />
+            <small>
+              A clinic is under no KYC law, and user authentication is no identity-verification method (the
+              user-authentication certificate holds no name or address): the desk needs to know it is the
+              holder, and the insurance qualification.
+            </small>
           </p>
-        ) : (
-          <>
-            <p data-method="none">
-              該当なし <small>none</small>:{' '}
-              {result.methodReasons.length > 0 ? (
-                result.methodReasons.map((r, i) => (
-                  <span key={r}>
-                    {i > 0 ? ', ' : ''}
-                    <code>{r}</code>
-                  </span>
-                ))
-              ) : (
-                <>
-                  検証が有効ではありません <small>the verification is not valid</small>
-                </>
-              )}
-            </p>
-            <p class="small muted">
-              診療所は犯収法の特定事業者ではなく、利用者証明は本人確認の方法でもありません(利用者証明用電子証明書には氏名などが入っていません)。受付に要るのは、本人であることと保険の資格です。
-              <br />
-              <small>
-                A clinic is under no KYC law, and user authentication is no identity-verification method (the
-                user-authentication certificate holds no name or address): the desk needs to know it is the
-                holder, and the insurance qualification.
-              </small>
-            </p>
-          </>
-        )}
-        <h3>
-          検証 <small>Checks</small>
-        </h3>
-        <ChecksTable answer={result} />
-        {result.recordId ? (
-          <p data-record={result.recordId}>
-            確認記録 <small>verification record</small>: <code>{result.recordId}</code>
-            {result.flags.length > 0 ? <small> flags: {result.flags.join(', ')}</small> : null}
-          </p>
-        ) : null}
+        </MethodLine>
+        <ChecksSection answer={result} />
+        <RecordLine result={result} />
       </section>
     </>
   );

@@ -1,4 +1,5 @@
 /** Why the page could not go on: its stable code, and the verifier's own code when it refused. */
+import { ReasonLine, RefusalHeading, RefusalWords } from '../../../shared/refusal';
 import type { Problem } from '../api';
 
 const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
@@ -17,23 +18,11 @@ const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
 ]);
 
 export function RefusalView({ code, problem, again }: { code: string; problem: Problem; again: string }) {
-  const [ja, en] = REFUSALS.get(code) ?? ['本人確認できません', 'could not verify'];
   return (
     <section class="refusal" role="alert" data-error={code} data-reason={problem.reason}>
-      <p>
-        <strong class="failed">本人確認できません</strong> <small>Not verified</small>
-      </p>
-      <p>
-        {ja} <small>{en}</small>{' '}
-        <small>
-          (<code>{code}</code>)
-        </small>
-      </p>
-      {problem.reason ? (
-        <p>
-          理由 <small>reason</small>: <code data-reason-code={problem.reason}>{problem.reason}</code>
-        </p>
-      ) : null}
+      <RefusalHeading ja="本人確認できません" en="Not verified" />
+      <RefusalWords code={code} words={REFUSALS.get(code) ?? ['本人確認できません', 'could not verify']} />
+      <ReasonLine reason={problem.reason} />
       <p>
         <a href={again}>もう一度 / again</a>
       </p>

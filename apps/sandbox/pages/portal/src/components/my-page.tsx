@@ -4,9 +4,10 @@
  * birth date or sex: the user-authentication certificate holds none.
  */
 import { useState } from 'preact/hooks';
-import { type SignedIn, signOut } from '../api';
-import { AnsweredBy } from './bridge-note';
 import { ChecksTable, Verdict } from '../../../shared/checks';
+import { AnsweredBy } from '../../../shared/phones';
+import { RecordLine } from '../../../shared/result-parts';
+import { type SignedIn, signOut } from '../api';
 
 export function MyPage({ session, onSignedOut }: { session: SignedIn; onSignedOut: () => void }) {
   const [busy, setBusy] = useState(false);
@@ -142,12 +143,7 @@ export function MyPage({ session, onSignedOut }: { session: SignedIn; onSignedOu
             the holder of this certificate is here; it holds no name, address, birth date or sex.
           </small>
         </p>
-        {session.recordId ? (
-          <p data-record={session.recordId}>
-            確認記録 <small>verification record</small>: <code>{session.recordId}</code>
-            {session.flags.length > 0 ? <small> flags: {session.flags.join(', ')}</small> : null}
-          </p>
-        ) : null}
+        <RecordLine result={session} />
       </section>
     </>
   );

@@ -4,9 +4,11 @@
  * left, or the verifier's checks (a revoked certificate); the PIN typed is cleared and never shown.
  */
 import { useState } from 'preact/hooks';
+import { AuthPinField, PinLockNote } from '../../../shared/auth-pin';
+import { AnsweredBy } from '../../../shared/phones';
+import { AnsweredByLine, RefusalHeading, RefusalWords, RefusedChecks } from '../../../shared/refusal';
 import { ApiError, type Phone, type Problem, type SignedIn, signIn } from '../api';
-import { AnsweredBy, BridgeNote } from './bridge-note';
-import { ChecksTable, Verdict } from '../../../shared/checks';
+import { BridgeNote } from './bridge-note';
 
 /** What each refusal says, Japanese then English. */
 const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
@@ -45,42 +47,18 @@ interface Refused {
 }
 
 function Refusal({ refused }: { refused: Refused }) {
-  const [ja, en] = REFUSALS.get(refused.code) ?? ['ログインできません', 'sign-in refused'];
   const p = refused.problem;
   return (
     <div class="refusal" role="alert" data-error={refused.code}>
-      <p>
-        <strong class="failed">ログインできません</strong> <small>Sign-in refused</small>
-      </p>
-      <p>
-        {ja}
-        {refused.code === 'PORTAL_PIN_WRONG' ? (
-          <>
-            {' '}
-            — 残り{' '}
-            <strong data-remaining-tries={String(p.remainingTries ?? '')}>{p.remainingTries ?? '?'}</strong>{' '}
-            回
-          </>
-        ) : null}{' '}
-        <small>
-          {en}
-          {refused.code === 'PORTAL_PIN_WRONG' ? ` — ${p.remainingTries ?? '?'} tries left` : ''}
-        </small>{' '}
-        <small>
-          (<code>{refused.code}</code>)
-        </small>
-      </p>
-      {p.phone ? (
-        <p class="small">
-          応答した電話 <small>answered by</small>: <AnsweredBy phone={p.phone} />
-        </p>
-      ) : null}
-      {p.verdict !== undefined && p.checks !== undefined ? (
-        <>
-          <Verdict answer={{ verdict: p.verdict, errorCode: p.errorCode ?? null, checks: p.checks }} />
-          <ChecksTable answer={{ verdict: p.verdict, errorCode: p.errorCode ?? null, checks: p.checks }} />
-        </>
-      ) : null}
+      <RefusalHeading ja="ログインできません" en="Sign-in refused" />
+      <RefusalWords
+        code={refused.code}
+        words={REFUSALS.get(refused.code) ?? ['ログインできません', 'sign-in refused']}
+        counted={refused.code === 'PORTAL_PIN_WRONG'}
+        remainingTries={p.remainingTries}
+      />
+      <AnsweredByLine phone={p.phone} />
+      <RefusedChecks problem={p} />
     </div>
   );
 }
@@ -109,27 +87,11 @@ function PhoneForm({
         <p>
           <AnsweredBy phone={phone} />
         </p>
-        <label>
-          <span>
-            利用者証明用暗証番号(数字4桁) <small>auth PIN (4 digits)</small>
-          </span>
-          <input
-            type="password"
-            name="pin"
-            required
-            inputMode="numeric"
-            minLength={4}
-            maxLength={4}
-            pattern="[0-9]{4}"
-            autoComplete="off"
-            value={pin}
-            onInput={(e) => setPin((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <AuthPinField pin={pin} onPin={setPin} />
         <button type="submit" disabled={busy} data-sign-in="pin">
           ログイン / Sign in
         </button>
-        <p class="small muted">3回間違えるとロックされます three wrong PINs lock it</p>
+        <PinLockNote />
       </form>
     );
   return (
