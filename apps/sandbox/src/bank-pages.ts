@@ -45,7 +45,6 @@
  * Also the verifier's landing page in the sandbox (`/verifier/`): the list of relying parties.
  */
 import { problem } from '@mynakit/http-kit';
-import { methodsInForce } from '@mynakit/kyc';
 import { html, type SafeHtml } from '@mynakit/page-html';
 import type { WalletDevice } from '@mynakit/wallet';
 import { type Context, Hono } from 'hono';
@@ -59,13 +58,19 @@ import {
   type VerificationView,
   verificationOf,
 } from './bank-results.js';
-import { JP_NAMESPACE, presentRecordThroughBridge, type RecordAnswer } from './bridge-flows.js';
+import {
+  presentRecordThroughBridge,
+  type RecordAnswer,
+  type RecordIdentityView,
+  recordIdentityView,
+} from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
 import { type Declaration, declarationLists, declaredView } from './declared-items.js';
 import { BANK_JPKI_APPLICATION, registerJpkiBankApi } from './jpki-bank-pages.js';
 import { verifierCall } from './jpki-page-parts.js';
 import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
 import type { SandboxBank } from './sandbox-bank.js';
+import { type MethodIfCertifiedView, methodIfCertified } from './verification-view.js';
 
 const PREFIX = '/verifier/bank';
 
@@ -88,28 +93,16 @@ export interface BankRecordResult extends VerificationView {
     | { readonly kind: 'dc-api' }
     | { readonly kind: 'bridge'; readonly phone: BankPhone; readonly fallback: string | null };
   /** What the record disclosed (the portrait as base64 JPEG), only for a valid verification. */
-  readonly identity: {
-    readonly name: string;
-    readonly address: string;
-    readonly birthDate: string;
-    readonly portrait: string | null;
-  } | null;
+  readonly identity: RecordIdentityView | null;
   /**
    * The letter the same verification would satisfy today under a certified verification program
    * (@mynakit/kyc's dated table: ル until 2027-03-31, 新ト from 2027-04-01), shown beside the honest "none":
    * the sandbox cannot claim a certification it does not have (DOMAIN.md §1), but the holder and the
    * developer see which method the record is for.
    */
-  readonly methodIfCertified: {
-    readonly id: string;
-    readonly letter: string;
-    readonly name_ja: string;
-    readonly name_en: string;
-  } | null;
+  readonly methodIfCertified: MethodIfCertifiedView | null;
   readonly declared: DeclaredViews;
 }
-
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function recordResult(
   sessionId: string,
@@ -118,33 +111,13 @@ function recordResult(
   declared: Declaration,
 ): BankRecordResult {
   const valid = answer.verdict === 'valid';
-  const jp = answer.elements?.[JP_NAMESPACE] ?? {};
-  const ifCertified =
-    valid && (answer.methodReasons ?? []).includes('KYC_PROGRAM_NOT_CERTIFIED')
-      ? methodsInForce('hanshu', new Date()).find((m) => m.content === 'card-substitute-record')
-      : undefined;
   return {
     kind: 'record',
     sessionId,
     answeredBy,
     ...verificationOf(answer),
-    identity: valid
-      ? {
-          name: str(jp.full_name_unicode) ?? '',
-          address: str(jp.resident_address_unicode) ?? '',
-          birthDate: str(jp.birth_date_unicode) ?? '',
-          portrait: str(jp.portrait),
-        }
-      : null,
-    methodIfCertified:
-      ifCertified === undefined
-        ? null
-        : {
-            id: ifCertified.id,
-            letter: ifCertified.letter,
-            name_ja: ifCertified.name_ja,
-            name_en: ifCertified.name_en,
-          },
+    identity: valid ? recordIdentityView(answer) : null,
+    methodIfCertified: methodIfCertified(answer),
     declared: declaredView(declared),
   };
 }

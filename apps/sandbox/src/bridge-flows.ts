@@ -8,12 +8,15 @@
  *   with its owner's biometric and consent to exactly what was asked (services/wallet `presentAnnexC`),
  *   send the answer to the verifier and read its report (the clinic's face check reads the phone over
  *   ISO/IEC 18013-5 proximity instead: proximity-read.ts);
+ * - a JPKI signature (the bank's and the carrier's): the phone signs exactly the bytes the verifier keeps
+ *   for its jpki-signature session, as an OS would hand them to the phone's JPKI app, and the CMS goes to
+ *   the verifier (the user authentication's flow: jpki-user-authentication.ts);
  * - the formats of the signature password and the auth PIN (DOMAIN.md §3), checked before a phone is asked,
  *   so a malformed secret costs no try.
  *
  * The relying party's API key stays in `api` (jpki-page-parts.ts `verifierCall`), on the server.
  */
-import { presentAnnexC, type WalletDevice, WalletError } from '@mynakit/wallet';
+import { presentAnnexC, signWithJpki, type WalletDevice, WalletError } from '@mynakit/wallet';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
 
@@ -41,6 +44,30 @@ export interface RecordAnswer {
   readonly errorCode?: string;
   /** A problem's code, when the verifier refused the call. */
   readonly code?: string;
+}
+
+/** The four facts of the record's card face a page shows (the portrait as base64 JPEG). */
+export interface RecordIdentityView {
+  readonly name: string;
+  readonly address: string;
+  readonly birthDate: string;
+  readonly portrait: string | null;
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** The name, address, birth date and portrait the record disclosed (empty, or no portrait, where it did not). */
+export function recordIdentityView(answer: Pick<RecordAnswer, 'elements'>): RecordIdentityView {
+  const jp: Record<string, unknown> =
+    answer.elements !== undefined && Object.hasOwn(answer.elements, JP_NAMESPACE)
+      ? (answer.elements[JP_NAMESPACE] ?? {})
+      : {};
+  return {
+    name: str(jp.full_name_unicode) ?? '',
+    address: str(jp.resident_address_unicode) ?? '',
+    birthDate: str(jp.birth_date_unicode) ?? '',
+    portrait: str(jp.portrait),
+  };
 }
 
 /** How a bridge presentation of the record ended. */
@@ -103,6 +130,43 @@ export async function presentRecordThroughBridge(options: {
     sessionId: session.sessionId,
     answer: (await verified.json()) as RecordAnswer,
   };
+}
+
+/** How a JPKI signature through the bridge ended. */
+export type SignatureBridgeOutcome =
+  /** The phone did not sign (a wrong or locked password, no certificate in force …). */
+  | { readonly kind: 'phone-refused'; readonly error: WalletError }
+  /** The verifier's answer to the CMS, as it came (a report, or a problem). */
+  | { readonly kind: 'answered'; readonly verified: Response };
+
+/**
+ * Has `device` sign `content` (base64: exactly the bytes the verifier keeps for session `sessionId`) with its
+ * signature key after `password`, showing `relyingParty`, and sends the CMS to the verifier.
+ */
+export async function signThroughBridge(options: {
+  readonly api: VerifierApi;
+  readonly device: WalletDevice;
+  readonly sessionId: string;
+  readonly content: string;
+  readonly password: string;
+  readonly relyingParty: string;
+}): Promise<SignatureBridgeOutcome> {
+  let signed: { signature: Uint8Array };
+  try {
+    signed = await signWithJpki({
+      device: options.device,
+      content: new Uint8Array(Buffer.from(options.content, 'base64')),
+      password: options.password,
+      relyingParty: options.relyingParty,
+    });
+  } catch (e) {
+    if (!(e instanceof WalletError)) throw e;
+    return { kind: 'phone-refused', error: e };
+  }
+  const verified = await options.api(`/sessions/${encodeURIComponent(options.sessionId)}/jpki-signature`, {
+    cms: Buffer.from(signed.signature).toString('base64'),
+  });
+  return { kind: 'answered', verified };
 }
 
 /** The signature password's format (DOMAIN.md §3): 6–16 upper-case letters and digits. */

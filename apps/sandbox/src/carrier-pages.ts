@@ -30,13 +30,20 @@
  * never leaves the server.
  */
 import { problem } from '@mynakit/http-kit';
-import { signWithJpki, type WalletDevice, WalletError } from '@mynakit/wallet';
+import type { WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
-import { JP_NAMESPACE, presentRecordThroughBridge, SIGNATURE_PASSWORD } from './bridge-flows.js';
+import {
+  presentRecordThroughBridge,
+  type RecordIdentityView,
+  recordIdentityView,
+  SIGNATURE_PASSWORD,
+  signThroughBridge,
+} from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
-import { type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
+import { type BasicFourView, basicFourView, type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
 import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
 import { SANDBOX_CARRIER_NAME, type SandboxCarrier } from './sandbox-carrier.js';
+import { type VerificationView, verificationView } from './verification-view.js';
 
 /** The contract the customer signs for ト (UTF-8), the same bytes on the page and in the verifier's session. */
 export const CARRIER_CONTRACT = [
@@ -70,46 +77,20 @@ export interface CarrierPhone {
   readonly answeredBy: 'bridge';
 }
 
-/** The verdict, the checks and the KYC method (or why none applies) of a verification. */
-export interface CarrierChecks {
-  readonly verdict: string;
-  readonly errorCode: string | null;
-  readonly checks: readonly { id: string; status: string; detail: string | null }[];
-  readonly method: {
-    readonly id: string;
-    readonly letter: string;
-    readonly name_ja: string | null;
-    readonly name_en: string | null;
-  } | null;
-  readonly methodReasons: readonly string[];
-  readonly recordId: string | null;
-  readonly flags: readonly string[];
-}
-
 /** POST api/record's answer (チ). */
-export interface CarrierRecordResult extends CarrierChecks {
+export interface CarrierRecordResult extends VerificationView {
   readonly kind: 'chi';
   readonly phone: CarrierPhone;
   /** The four facts the law's record method needs (the portrait as base64 JPEG), only when valid. */
-  readonly identity: {
-    readonly name: string;
-    readonly address: string;
-    readonly birthDate: string;
-    readonly portrait: string | null;
-  } | null;
+  readonly identity: RecordIdentityView | null;
 }
 
 /** POST api/sign's answer (ト). */
-export interface CarrierSignatureResult extends CarrierChecks {
+export interface CarrierSignatureResult extends VerificationView {
   readonly kind: 'to';
   readonly phone: CarrierPhone;
   /** The basic four from the signature certificate, only on a valid signature. */
-  readonly identity: {
-    readonly name: string;
-    readonly address: string;
-    readonly birthDate: string;
-    readonly sex: string;
-  } | null;
+  readonly identity: BasicFourView | null;
   readonly signingTime: string | null;
   readonly certificate: {
     readonly serialNumber: string;
@@ -125,41 +106,6 @@ const carrierPhone = (p: WalletDevice): CarrierPhone => ({
   family: p.family,
   answeredBy: 'bridge',
 });
-
-const strings = (v: unknown, max: number): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, max) : [];
-
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-/** The verifier's answer as the page shows it. */
-function checksOf(answer: {
-  verdict?: string;
-  errorCode?: string;
-  checks?: readonly { id: string; status: string; detail?: string }[];
-  method?: { id: string; letter: string; name_ja?: string; name_en?: string } | null;
-  methodReasons?: readonly string[];
-  recordId?: string;
-  flags?: readonly string[];
-}): CarrierChecks {
-  return {
-    verdict: answer.verdict ?? 'error',
-    errorCode: answer.errorCode ?? null,
-    checks: (answer.checks ?? [])
-      .slice(0, 50)
-      .map((k) => ({ id: k.id, status: k.status, detail: k.detail ?? null })),
-    method: answer.method
-      ? {
-          id: answer.method.id,
-          letter: answer.method.letter,
-          name_ja: answer.method.name_ja ?? null,
-          name_en: answer.method.name_en ?? null,
-        }
-      : null,
-    methodReasons: strings(answer.methodReasons, 20),
-    recordId: answer.recordId ?? null,
-    flags: strings(answer.flags, 20),
-  };
-}
 
 /** The phone's refusal as a problem: its stable code and, for a wrong password, the tries left. */
 function phoneRefusal(
@@ -234,19 +180,13 @@ export function registerCarrierPages(app: Hono, parts: CarrierPagesParts): void 
     if (!valid)
       return pageProblem(c, 422, 'CARRIER_NOT_VERIFIED', 'The record was not verified', {
         phone: carrierPhone(phone),
-        ...checksOf(answer),
+        ...verificationView(answer),
       });
-    const jp = answer.elements?.[JP_NAMESPACE] ?? {};
     const result: CarrierRecordResult = {
       kind: 'chi',
       phone: carrierPhone(phone),
-      ...checksOf(answer),
-      identity: {
-        name: str(jp.full_name_unicode) ?? '',
-        address: str(jp.resident_address_unicode) ?? '',
-        birthDate: str(jp.birth_date_unicode) ?? '',
-        portrait: str(jp.portrait),
-      },
+      ...verificationView(answer),
+      identity: recordIdentityView(answer),
     };
     c.header('cache-control', 'no-store');
     return c.json(result);
@@ -273,40 +213,29 @@ export function registerCarrierPages(app: Hono, parts: CarrierPagesParts): void 
     const session = (await opened.json()) as { sessionId?: string; content?: string };
     if (opened.status !== 201 || session.sessionId === undefined || session.content === undefined)
       return sessionUnavailable(c);
-    let signed: { signature: Uint8Array };
-    try {
-      signed = await signWithJpki({
-        device: phone,
-        content: new Uint8Array(Buffer.from(session.content, 'base64')),
-        password,
-        relyingParty: SANDBOX_CARRIER_NAME,
-      });
-    } catch (e) {
-      if (!(e instanceof WalletError)) throw e;
-      return phoneRefusal(c, e.code, e.remainingTries, carrierPhone(phone));
-    }
-    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-signature`, {
-      cms: Buffer.from(signed.signature).toString('base64'),
+    const outcome = await signThroughBridge({
+      api,
+      device: phone,
+      sessionId: session.sessionId,
+      content: session.content,
+      password,
+      relyingParty: SANDBOX_CARRIER_NAME,
     });
+    if (outcome.kind === 'phone-refused')
+      return phoneRefusal(c, outcome.error.code, outcome.error.remainingTries, carrierPhone(phone));
+    const { verified } = outcome;
     const answer = (await verified.json()) as JpkiAnswer;
     if (!verified.ok || answer.verdict !== 'valid')
       return pageProblem(c, 422, 'CARRIER_NOT_VERIFIED', 'The signature was not verified', {
         phone: carrierPhone(phone),
-        ...checksOf(answer),
+        ...verificationView(answer),
       });
     const cert = answer.certificate;
     const result: CarrierSignatureResult = {
       kind: 'to',
       phone: carrierPhone(phone),
-      ...checksOf(answer),
-      identity: answer.identity
-        ? {
-            name: answer.identity.name,
-            address: answer.identity.address,
-            birthDate: answer.identity.birthDate,
-            sex: answer.identity.sex,
-          }
-        : null,
+      ...verificationView(answer),
+      identity: basicFourView(answer.identity),
       signingTime: answer.signingTime ?? null,
       certificate:
         cert === undefined

@@ -39,19 +39,26 @@
  * or the record.
  */
 import { problem } from '@mynakit/http-kit';
-import {
-  authenticateWithJpki,
-  type UserAuthentication,
-  type WalletDevice,
-  WalletError,
-} from '@mynakit/wallet';
-import type { Context, Hono } from 'hono';
-import { AUTH_PIN, JP_NAMESPACE as JP } from './bridge-flows.js';
+import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
+import type { Hono } from 'hono';
+import { JP_NAMESPACE as JP } from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
-import { type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
-import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
+import { type CertificateView, certificateView, type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
+import {
+  authenticateThroughBridge,
+  readUserAuthenticationRequest,
+  type UnlockingPhone,
+  unlockingPhone,
+} from './jpki-user-authentication.js';
+import { pageProblem } from './page-api.js';
 import { readRecordOverProximity } from './proximity-read.js';
 import { SANDBOX_CLINIC_NAME, type SandboxClinic } from './sandbox-clinic.js';
+import {
+  type ChecksView,
+  checksView,
+  type MethodAndRecordView,
+  methodAndRecordView,
+} from './verification-view.js';
 
 /** What the desk asks of the record for the face check: the photo, the name, the birth date — no more. */
 export const CLINIC_FACE_CHECK_ELEMENTS: Readonly<Record<string, readonly string[]>> = {
@@ -70,15 +77,6 @@ export interface ClinicPagesParts {
   readonly phones: readonly WalletDevice[];
   /** The page's build folder (default `apps/sandbox/dist-pages/clinic`). */
   readonly pageDir?: string;
-}
-
-/** A phone as the desk lists it: it answers through the bridge, unlocked as its family does. */
-export interface ClinicPhone {
-  readonly id: string;
-  readonly family: WalletDevice['family'];
-  /** `pin`: the auth PIN typed on the reader page (Android); `biometric`: Face ID on the phone (iPhone). */
-  readonly unlock: UserAuthentication['method'];
-  readonly answeredBy: 'bridge';
 }
 
 /** The insurer registry's answer (services/issuer insurance/routes.ts). */
@@ -138,105 +136,26 @@ export type ClinicFaceCheck =
     };
 
 /** POST api/check's answer (and the members of its CLINIC_NOT_AUTHENTICATED problem). */
-export interface ClinicResult {
-  readonly phone: ClinicPhone & { readonly how: UserAuthentication['method'] };
-  readonly verdict: string;
-  readonly errorCode: string | null;
-  readonly checks: readonly { id: string; status: string; detail: string | null }[];
+/** A clinic is under no KYC law: no method, with the verifier's reasons (MethodAndRecordView). */
+export interface ClinicResult extends ChecksView, MethodAndRecordView {
+  readonly phone: UnlockingPhone & { readonly how: UserAuthentication['method'] };
   /** The user-authentication certificate's fields (it holds no name, address, birth date or sex). */
-  readonly certificate: {
-    readonly serialNumber: string;
-    readonly issuer: string;
-    readonly subjectCommonName: string | null;
-    readonly notAfter: string;
-    readonly fingerprint256: string;
-  } | null;
-  /** A clinic is under no KYC law: no method, with the verifier's reasons. */
-  readonly method: {
-    readonly id: string;
-    readonly letter: string;
-    readonly name_ja: string | null;
-    readonly name_en: string | null;
-  } | null;
-  readonly methodReasons: readonly string[];
-  readonly recordId: string | null;
-  readonly flags: readonly string[];
+  readonly certificate: CertificateView | null;
   readonly qualification: ClinicQualification;
   readonly faceCheck: ClinicFaceCheck;
 }
 
-const strings = (v: unknown, max: number): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, max) : [];
-
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
-/** The phone as the page sees it. */
-export function clinicPhone(phone: WalletDevice): ClinicPhone {
-  return {
-    id: phone.id,
-    family: phone.family,
-    unlock: phone.family === 'android' ? 'pin' : 'biometric',
-    answeredBy: 'bridge',
-  };
-}
 
 /** The user authentication's part of the result (only the certificate's non-personal fields). */
 function authenticationOf(answer: JpkiAnswer): Omit<ClinicResult, 'phone' | 'qualification' | 'faceCheck'> {
-  const cert = answer.certificate;
   return {
-    verdict: answer.verdict ?? 'error',
+    ...checksView(answer),
+    // A verifier that refused the call has a problem's code, not a report's error code.
     errorCode: answer.errorCode ?? answer.code ?? null,
-    checks: (answer.checks ?? [])
-      .slice(0, 50)
-      .map((k) => ({ id: k.id, status: k.status, detail: k.detail ?? null })),
-    certificate:
-      cert === undefined
-        ? null
-        : {
-            serialNumber: cert.serialNumber,
-            issuer: cert.issuer,
-            subjectCommonName: cert.subjectCommonName,
-            notAfter: cert.notAfter,
-            fingerprint256: cert.fingerprint256,
-          },
-    method: answer.method
-      ? {
-          id: answer.method.id,
-          letter: answer.method.letter,
-          name_ja: answer.method.name_ja ?? null,
-          name_en: answer.method.name_en ?? null,
-        }
-      : null,
-    methodReasons: strings(answer.methodReasons, 20),
-    recordId: answer.recordId ?? null,
-    flags: strings(answer.flags, 20),
+    certificate: certificateView(answer.certificate),
+    ...methodAndRecordView(answer),
   };
-}
-
-/** The phone's refusal to authenticate as a problem: its stable code and, for a wrong PIN, the tries left. */
-function phoneRefusal(c: Context, e: WalletError, phone: ClinicPhone): Response {
-  const ext = { phone, walletCode: e.code };
-  switch (e.code) {
-    case 'WALLET_SECRET_WRONG':
-      return pageProblem(c, 401, 'CLINIC_PIN_WRONG', 'Wrong auth PIN', {
-        ...ext,
-        remainingTries: e.remainingTries ?? null,
-      });
-    case 'WALLET_SECRET_LOCKED':
-      return pageProblem(c, 423, 'CLINIC_PIN_LOCKED', 'The auth PIN is locked', ext);
-    case 'WALLET_BIOMETRIC_FAILED':
-      return pageProblem(c, 401, 'CLINIC_BIOMETRIC_FAILED', 'The biometric did not match', ext);
-    case 'WALLET_NOT_FOUND':
-      return pageProblem(
-        c,
-        409,
-        'CLINIC_NO_CERTIFICATE',
-        'The phone holds no user-authentication certificate in force',
-        ext,
-      );
-    default:
-      return pageProblem(c, 400, 'CLINIC_PHONE_REFUSED', 'The phone could not answer', ext);
-  }
 }
 
 /** Registers `/verifier/clinic/…` (before the verifier's own routes). */
@@ -314,53 +233,27 @@ export function registerClinicPages(app: Hono, parts: ClinicPagesParts): void {
 
   app.get(`${PREFIX}/api/phones`, (c) => {
     c.header('cache-control', 'no-store');
-    return c.json({ phones: parts.phones.map(clinicPhone) });
+    return c.json({ phones: parts.phones.map(unlockingPhone) });
   });
 
   app.post(`${PREFIX}/api/check`, async (c) => {
-    if (!isJsonRequest(c))
-      return pageProblem(c, 415, 'CLINIC_JSON_REQUIRED', 'The request must be application/json');
-    const body = await jsonObjectBody(c);
-    if (body === undefined) return pageProblem(c, 400, 'CLINIC_INVALID_REQUEST', 'Invalid request');
-    const phoneId = body.get('phone');
-    const phone = parts.phones.find((p) => p.id === phoneId);
-    if (phone === undefined) return pageProblem(c, 400, 'CLINIC_NO_PHONE', 'Choose a phone');
-    const shown = clinicPhone(phone);
-    let userAuthentication: UserAuthentication;
-    if (phone.family === 'android') {
-      const pin = body.get('pin');
-      // A PIN of the wrong shape never reaches the phone, so it costs no try.
-      if (typeof pin !== 'string' || !AUTH_PIN.test(pin))
-        return pageProblem(c, 400, 'CLINIC_PIN_FORMAT', 'The auth PIN is 4 digits', { phone: shown });
-      userAuthentication = { method: 'pin', value: pin };
-    } else {
-      userAuthentication = { method: 'biometric', matched: body.get('biometric') === 'matched' };
-    }
+    const request = await readUserAuthenticationRequest(c, 'CLINIC', parts.phones);
+    if (request instanceof Response) return request;
+    const { phone, userAuthentication } = request;
 
     // The bridge: the phone signs the verifier's challenge with its user-authentication key.
-    const opened = await api('/sessions/jpki-authentication', { purpose: 'reception' });
-    const session = (await opened.json()) as { sessionId?: string; challenge?: string };
-    if (opened.status !== 201 || session.sessionId === undefined || session.challenge === undefined)
-      return pageProblem(c, 502, 'CLINIC_SESSION_UNAVAILABLE', 'The session could not be opened');
-    let answered: { signature: Uint8Array; certificate: Uint8Array };
-    try {
-      answered = await authenticateWithJpki({
-        device: phone,
-        challenge: new Uint8Array(Buffer.from(session.challenge, 'base64url')),
-        userAuthentication,
-        relyingParty: SANDBOX_CLINIC_NAME,
-      });
-    } catch (e) {
-      if (!(e instanceof WalletError)) throw e;
-      return phoneRefusal(c, e, shown);
-    }
-    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-authentication`, {
-      certificate: Buffer.from(answered.certificate).toString('base64'),
-      signature: Buffer.from(answered.signature).toString('base64'),
+    const outcome = await authenticateThroughBridge(c, 'CLINIC', {
+      api,
+      phone,
+      userAuthentication,
+      relyingParty: SANDBOX_CLINIC_NAME,
+      purpose: 'reception',
+      sessionUnavailable: 'The session could not be opened',
     });
-    const answer = (await verified.json()) as JpkiAnswer;
-    const phoneAndHow = { ...shown, how: userAuthentication.method };
-    if (!verified.ok || answer.verdict !== 'valid') {
+    if (outcome instanceof Response) return outcome;
+    const { answer } = outcome;
+    const phoneAndHow = { ...unlockingPhone(phone), how: userAuthentication.method };
+    if (!outcome.ok || answer.verdict !== 'valid') {
       // Not the holder as far as the desk can tell: neither the insurer nor the record is asked.
       const refused: ClinicResult = {
         phone: phoneAndHow,
@@ -375,11 +268,7 @@ export function registerClinicPages(app: Hono, parts: ClinicPagesParts): void {
     const result: ClinicResult = {
       phone: phoneAndHow,
       ...authenticationOf(answer),
-      qualification: await confirmQualification({
-        certificate: answered.certificate,
-        challenge: session.challenge,
-        signature: answered.signature,
-      }),
+      qualification: await confirmQualification(outcome),
       faceCheck: await faceCheck(phone),
     };
     c.header('cache-control', 'no-store');

@@ -30,10 +30,9 @@
  * page; it shows only sessions it opened itself.
  */
 import { problem } from '@mynakit/http-kit';
-import { methodsInForce } from '@mynakit/kyc';
 import type { WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
-import { JP_NAMESPACE, type RecordAnswer } from './bridge-flows.js';
+import { type RecordAnswer, type RecordIdentityView, recordIdentityView } from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
 import {
   type Declaration,
@@ -46,7 +45,12 @@ import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
 import { qrSvg } from './qr-svg.js';
 import { sandboxBankOrigins } from './sandbox-bank.js';
 import type { SandboxCrossDevice } from './sandbox-cross-device.js';
-import { type VerificationView, verificationView } from './verification-view.js';
+import {
+  type MethodIfCertifiedView,
+  methodIfCertified,
+  type VerificationView,
+  verificationView,
+} from './verification-view.js';
 
 /** The sessions the page opened, with what it read of them (the oldest dropped first). */
 const MAX_KEPT_SESSIONS = 64;
@@ -86,19 +90,9 @@ export interface DoneSessionView extends VerificationView {
   readonly state: 'done';
   readonly answeredBy: 'cross-device';
   /** The facts the record disclosed, only when valid (the portrait as base64 JPEG). */
-  readonly identity: {
-    readonly name: string;
-    readonly address: string;
-    readonly birthDate: string;
-    readonly portrait: string | null;
-  } | null;
+  readonly identity: RecordIdentityView | null;
   /** The 犯収法 method a certified program would satisfy today, beside the uncertified program's "none". */
-  readonly methodIfCertified: {
-    readonly id: string;
-    readonly letter: string;
-    readonly name_ja: string;
-    readonly name_en: string;
-  } | null;
+  readonly methodIfCertified: MethodIfCertifiedView | null;
   readonly declared: {
     readonly transactionPurpose: DeclaredView | null;
     readonly occupation: DeclaredView | null;
@@ -118,47 +112,20 @@ interface KeptSession {
 /** The state of a session as the verifier's result route says it. */
 type SessionState = 'pending' | 'done' | 'expired' | 'unknown';
 
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-
 /** The bank's own origin the page is on (the sandbox URL or its localhost twin), never the browser's word. */
 function ownOrigin(requestUrl: string, url: string): string {
   const origin = new URL(requestUrl).origin;
   return sandboxBankOrigins(url).includes(origin) ? origin : url;
 }
 
-/**
- * The letter the same verification would satisfy today under a certified program (@mynakit/kyc's dated
- * table), shown beside the honest "none" of the sandbox's uncertified one (DOMAIN.md §1).
- */
-function letterIfCertified(answer: RecordAnswer): DoneSessionView['methodIfCertified'] {
-  if (answer.verdict !== 'valid' || !(answer.methodReasons ?? []).includes('KYC_PROGRAM_NOT_CERTIFIED'))
-    return null;
-  const method = methodsInForce('hanshu', new Date()).find((m) => m.content === 'card-substitute-record');
-  return method === undefined
-    ? null
-    : { id: method.id, letter: method.letter, name_ja: method.name_ja, name_en: method.name_en };
-}
-
 /** An answered session as the page shows it. */
 function doneView(answer: RecordAnswer, declared: Declaration): DoneSessionView {
-  const jp: Record<string, unknown> =
-    answer.elements !== undefined && Object.hasOwn(answer.elements, JP_NAMESPACE)
-      ? (answer.elements[JP_NAMESPACE] ?? {})
-      : {};
   return {
     state: 'done',
     answeredBy: 'cross-device',
     ...verificationView(answer),
-    identity:
-      answer.verdict === 'valid'
-        ? {
-            name: str(jp.full_name_unicode) ?? '',
-            address: str(jp.resident_address_unicode) ?? '',
-            birthDate: str(jp.birth_date_unicode) ?? '',
-            portrait: str(jp.portrait),
-          }
-        : null,
-    methodIfCertified: letterIfCertified(answer),
+    identity: answer.verdict === 'valid' ? recordIdentityView(answer) : null,
+    methodIfCertified: methodIfCertified(answer),
     declared: declaredView(declared),
   };
 }

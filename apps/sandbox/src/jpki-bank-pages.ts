@@ -29,7 +29,7 @@
  * the result beside the record. A phone's refusal answers its wallet code (WALLET_SECRET_WRONG with the tries
  * left, WALLET_SECRET_LOCKED, WALLET_NOT_FOUND); the password is never echoed or logged.
  */
-import { signWithJpki, type WalletDevice, WalletError } from '@mynakit/wallet';
+import type { WalletDevice, WalletError } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { declarationLines } from './bank-declaration.js';
 import {
@@ -40,9 +40,15 @@ import {
   type VerificationView,
   verificationOf,
 } from './bank-results.js';
-import { SIGNATURE_PASSWORD } from './bridge-flows.js';
+import { SIGNATURE_PASSWORD, signThroughBridge } from './bridge-flows.js';
 import { type Declaration, declarationFromBody, declaredView } from './declared-items.js';
-import type { JpkiAnswer } from './jpki-page-parts.js';
+import {
+  type BasicFourView,
+  basicFourView,
+  type CertificateView,
+  certificateView,
+  type JpkiAnswer,
+} from './jpki-page-parts.js';
 import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
 
 /**
@@ -75,20 +81,9 @@ export interface BankJpkiResult extends VerificationView {
   readonly sessionId: string;
   readonly phone: BankPhone;
   /** The basic four from the signature certificate, only on a valid signature. */
-  readonly identity: {
-    readonly name: string;
-    readonly address: string;
-    readonly birthDate: string;
-    readonly sex: string;
-  } | null;
+  readonly identity: BasicFourView | null;
   readonly signingTime: string | null;
-  readonly certificate: {
-    readonly serialNumber: string;
-    readonly issuer: string;
-    readonly subjectCommonName: string | null;
-    readonly notAfter: string;
-    readonly fingerprint256: string;
-  } | null;
+  readonly certificate: CertificateView | null;
   readonly declared: DeclaredViews;
   /** The application exactly as signed. */
   readonly application: string;
@@ -162,50 +157,27 @@ export function registerJpkiBankApi(
     )
       return pageProblem(c, 502, 'BANK_SESSION_UNAVAILABLE', 'The verification session could not be opened');
     // The bridge: the phone receives exactly the bytes the verifier keeps, and the bank's name.
-    let signed: { signature: Uint8Array };
-    try {
-      signed = await signWithJpki({
-        device,
-        content: new Uint8Array(Buffer.from(session.content, 'base64')),
-        password,
-        relyingParty: RELYING_PARTY,
-      });
-    } catch (e) {
-      if (!(e instanceof WalletError)) throw e;
-      return phoneRefusal(c, e, phone);
-    }
-    const verified = await parts.api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-signature`, {
-      cms: Buffer.from(signed.signature).toString('base64'),
+    const outcome = await signThroughBridge({
+      api: parts.api,
+      device,
+      sessionId: session.sessionId,
+      content: session.content,
+      password,
+      relyingParty: RELYING_PARTY,
     });
+    if (outcome.kind === 'phone-refused') return phoneRefusal(c, outcome.error, phone);
+    const { verified } = outcome;
     const answer = (await verified.clone().json()) as JpkiAnswer;
     if (answer.verdict === undefined) return passOn(c, verified);
     const valid = answer.verdict === 'valid';
-    const cert = answer.certificate;
     const result: BankJpkiResult = {
       kind: 'jpki-signature',
       sessionId: session.sessionId,
       phone,
       ...verificationOf(answer),
-      identity:
-        valid && answer.identity
-          ? {
-              name: answer.identity.name,
-              address: answer.identity.address,
-              birthDate: answer.identity.birthDate,
-              sex: answer.identity.sex,
-            }
-          : null,
+      identity: valid ? basicFourView(answer.identity) : null,
       signingTime: answer.signingTime ?? null,
-      certificate:
-        cert === undefined
-          ? null
-          : {
-              serialNumber: cert.serialNumber,
-              issuer: cert.issuer,
-              subjectCommonName: cert.subjectCommonName,
-              notAfter: cert.notAfter,
-              fingerprint256: cert.fingerprint256,
-            },
+      certificate: certificateView(answer.certificate),
       declared: declaredView(declared),
       application,
     };

@@ -1,7 +1,8 @@
 /**
  * What the sandbox's relying parties' servers share with the verifier (bank-pages.ts, jpki-bank-pages.ts,
  * bank-branch-pages.ts, carrier-pages.ts, portal-pages.ts, clinic-pages.ts): the verifier's JPKI answer
- * (`JpkiVerification`, services/verifier jpki/verify-jpki-answer.ts) as they read it, and the verifier calls
+ * (`JpkiVerification`, services/verifier jpki/verify-jpki-answer.ts) as they read it and show it — the
+ * certificate's non-personal fields, the basic four of a signature certificate —, and the verifier calls
  * with the relying party's API key, which stays on the server.
  */
 
@@ -41,4 +42,41 @@ export function verifierCall(
         body: JSON.stringify(body),
       }),
     );
+}
+
+/** A JPKI certificate's fields as the pages show them (none of them personal data). */
+export interface CertificateView {
+  readonly serialNumber: string;
+  readonly issuer: string;
+  readonly subjectCommonName: string | null;
+  readonly notAfter: string;
+  readonly fingerprint256: string;
+}
+
+/** Only the certificate's non-personal fields are passed on (the user-authentication one has none else). */
+export function certificateView(cert: JpkiAnswer['certificate']): CertificateView | null {
+  return cert === undefined
+    ? null
+    : {
+        serialNumber: cert.serialNumber,
+        issuer: cert.issuer,
+        subjectCommonName: cert.subjectCommonName,
+        notAfter: cert.notAfter,
+        fingerprint256: cert.fingerprint256,
+      };
+}
+
+/** The basic four a signature certificate names (DOMAIN.md §3). */
+export interface BasicFourView {
+  readonly name: string;
+  readonly address: string;
+  readonly birthDate: string;
+  readonly sex: string;
+}
+
+/** The basic four of the verifier's answer, when it read them. */
+export function basicFourView(identity: JpkiAnswer['identity']): BasicFourView | null {
+  return identity
+    ? { name: identity.name, address: identity.address, birthDate: identity.birthDate, sex: identity.sex }
+    : null;
 }

@@ -29,19 +29,20 @@
  */
 import { randomBytes } from 'node:crypto';
 import { problem } from '@mynakit/http-kit';
-import {
-  authenticateWithJpki,
-  type UserAuthentication,
-  type WalletDevice,
-  WalletError,
-} from '@mynakit/wallet';
+import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { AUTH_PIN } from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
-import { type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
-import { isJsonRequest, jsonObjectBody, pageProblem } from './page-api.js';
+import { type CertificateView, certificateView, type JpkiAnswer, verifierCall } from './jpki-page-parts.js';
+import {
+  authenticateThroughBridge,
+  readUserAuthenticationRequest,
+  type UnlockingPhone,
+  unlockingPhone,
+} from './jpki-user-authentication.js';
+import { isJsonRequest, pageProblem } from './page-api.js';
 import { SANDBOX_PORTAL_NAME, type SandboxPortal } from './sandbox-portal.js';
+import { type ChecksView, checksView, methodAndRecordView } from './verification-view.js';
 
 /** The portal's session cookie. */
 export const PORTAL_SESSION_COOKIE = 'mynakit_portal';
@@ -64,37 +65,15 @@ export interface PortalPagesParts {
   readonly pageDir?: string;
 }
 
-/** A phone as the page lists it: it answers through the bridge, unlocked as its family does. */
-export interface PortalPhone {
-  readonly id: string;
-  readonly family: WalletDevice['family'];
-  /** `pin`: the auth PIN typed on the page (Android); `biometric`: approved on the phone (iPhone). */
-  readonly unlock: UserAuthentication['method'];
-  readonly answeredBy: 'bridge';
-}
-
-/** The verifier's checks as the page shows them (check details never carry personal data). */
-export interface PortalChecks {
-  readonly verdict: string;
-  readonly errorCode: string | null;
-  readonly checks: readonly { id: string; status: string; detail: string | null }[];
-}
-
 /** GET api/session when signed in (and the answer of a sign-in). */
-export interface PortalSignedIn extends PortalChecks {
+export interface PortalSignedIn extends ChecksView {
   readonly signedIn: true;
   /** The user-authentication certificate's subject CN: an opaque id, no personal data. */
   readonly subjectId: string;
   readonly account: { readonly createdAt: string; readonly signIns: number };
   readonly signedInAt: string;
-  readonly phone: PortalPhone & { readonly how: UserAuthentication['method'] };
-  readonly certificate: {
-    readonly serialNumber: string;
-    readonly issuer: string;
-    readonly subjectCommonName: string | null;
-    readonly notAfter: string;
-    readonly fingerprint256: string;
-  } | null;
+  readonly phone: UnlockingPhone & { readonly how: UserAuthentication['method'] };
+  readonly certificate: CertificateView | null;
   /** A sign-in is no KYC: no method, with the verifier's reasons. */
   readonly method: { readonly id: string; readonly letter: string } | null;
   readonly methodReasons: readonly string[];
@@ -124,82 +103,20 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   if (map.size > MAX_KEPT) map.delete(map.keys().next().value as K);
 }
 
-const strings = (v: unknown, max: number): string[] =>
-  Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string').slice(0, max) : [];
-
-/** The phone as the page sees it. */
-export function portalPhone(phone: WalletDevice): PortalPhone {
-  return {
-    id: phone.id,
-    family: phone.family,
-    unlock: phone.family === 'android' ? 'pin' : 'biometric',
-    answeredBy: 'bridge',
-  };
-}
-
-/** The verdict and the checks of the verifier's answer. */
-function checksOf(answer: JpkiAnswer): PortalChecks {
-  return {
-    verdict: answer.verdict ?? 'error',
-    errorCode: answer.errorCode ?? null,
-    checks: (answer.checks ?? [])
-      .slice(0, 50)
-      .map((k) => ({ id: k.id, status: k.status, detail: k.detail ?? null })),
-  };
-}
-
 function signedInView(session: PortalSession, account: PortalAccount): PortalSignedIn {
   const { answer } = session;
-  const cert = answer.certificate;
   return {
     signedIn: true,
     subjectId: session.subjectId,
     account: { createdAt: account.createdAt.toISOString(), signIns: account.signIns },
     signedInAt: session.signedInAt.toISOString(),
-    phone: { ...portalPhone(session.phone), how: session.how },
-    ...checksOf(answer),
-    // Only the certificate's non-personal fields are passed on (the user-authentication one has none else).
-    certificate:
-      cert === undefined
-        ? null
-        : {
-            serialNumber: cert.serialNumber,
-            issuer: cert.issuer,
-            subjectCommonName: cert.subjectCommonName,
-            notAfter: cert.notAfter,
-            fingerprint256: cert.fingerprint256,
-          },
+    phone: { ...unlockingPhone(session.phone), how: session.how },
+    ...checksView(answer),
+    certificate: certificateView(answer.certificate),
+    ...methodAndRecordView(answer),
+    // A sign-in is no KYC: the method's id and letter only.
     method: answer.method ? { id: answer.method.id, letter: answer.method.letter } : null,
-    methodReasons: strings(answer.methodReasons, 20),
-    recordId: answer.recordId ?? null,
-    flags: strings(answer.flags, 20),
   };
-}
-
-/** The phone's refusal to authenticate as a problem: its stable code and, for a wrong PIN, the tries left. */
-function phoneRefusal(c: Context, e: WalletError, phone: PortalPhone): Response {
-  const ext = { phone, walletCode: e.code };
-  switch (e.code) {
-    case 'WALLET_SECRET_WRONG':
-      return pageProblem(c, 401, 'PORTAL_PIN_WRONG', 'Wrong auth PIN', {
-        ...ext,
-        remainingTries: e.remainingTries ?? null,
-      });
-    case 'WALLET_SECRET_LOCKED':
-      return pageProblem(c, 423, 'PORTAL_PIN_LOCKED', 'The auth PIN is locked', ext);
-    case 'WALLET_BIOMETRIC_FAILED':
-      return pageProblem(c, 401, 'PORTAL_BIOMETRIC_FAILED', 'The biometric did not match', ext);
-    case 'WALLET_NOT_FOUND':
-      return pageProblem(
-        c,
-        409,
-        'PORTAL_NO_CERTIFICATE',
-        'The phone holds no user-authentication certificate in force',
-        ext,
-      );
-    default:
-      return pageProblem(c, 400, 'PORTAL_PHONE_REFUSED', 'The phone could not answer', ext);
-  }
 }
 
 /** Registers `/verifier/portal/…` (before the verifier's own routes). */
@@ -227,7 +144,7 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
 
   app.get(`${PREFIX}/api/phones`, (c) => {
     c.header('cache-control', 'no-store');
-    return c.json({ phones: parts.phones.map(portalPhone) });
+    return c.json({ phones: parts.phones.map(unlockingPhone) });
   });
 
   app.get(`${PREFIX}/api/session`, (c) => {
@@ -239,56 +156,30 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
   });
 
   app.post(`${PREFIX}/api/login`, async (c) => {
-    if (!isJsonRequest(c))
-      return pageProblem(c, 415, 'PORTAL_JSON_REQUIRED', 'The request must be application/json');
-    const body = await jsonObjectBody(c);
-    if (body === undefined) return pageProblem(c, 400, 'PORTAL_INVALID_REQUEST', 'Invalid request');
-    const phoneId = body.get('phone');
-    const phone = parts.phones.find((p) => p.id === phoneId);
-    if (phone === undefined) return pageProblem(c, 400, 'PORTAL_NO_PHONE', 'Choose a phone');
-    const shown = portalPhone(phone);
-    let userAuthentication: UserAuthentication;
-    if (phone.family === 'android') {
-      const pin = body.get('pin');
-      // A PIN of the wrong shape never reaches the phone, so it costs no try.
-      if (typeof pin !== 'string' || !AUTH_PIN.test(pin))
-        return pageProblem(c, 400, 'PORTAL_PIN_FORMAT', 'The auth PIN is 4 digits', { phone: shown });
-      userAuthentication = { method: 'pin', value: pin };
-    } else {
-      userAuthentication = { method: 'biometric', matched: body.get('biometric') === 'matched' };
-    }
+    const request = await readUserAuthenticationRequest(c, 'PORTAL', parts.phones);
+    if (request instanceof Response) return request;
+    const { phone, userAuthentication } = request;
 
-    const opened = await api('/sessions/jpki-authentication', { purpose: 'sign-in' });
-    const session = (await opened.json()) as { sessionId?: string; challenge?: string };
-    if (opened.status !== 201 || session.sessionId === undefined || session.challenge === undefined)
-      return pageProblem(c, 502, 'PORTAL_SESSION_UNAVAILABLE', 'The sign-in session could not be opened');
-    let answered: { signature: Uint8Array; certificate: Uint8Array };
-    try {
-      answered = await authenticateWithJpki({
-        device: phone,
-        challenge: new Uint8Array(Buffer.from(session.challenge, 'base64url')),
-        userAuthentication,
-        relyingParty: SANDBOX_PORTAL_NAME,
-      });
-    } catch (e) {
-      if (!(e instanceof WalletError)) throw e;
-      return phoneRefusal(c, e, shown);
-    }
-    const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/jpki-authentication`, {
-      certificate: Buffer.from(answered.certificate).toString('base64'),
-      signature: Buffer.from(answered.signature).toString('base64'),
+    const outcome = await authenticateThroughBridge(c, 'PORTAL', {
+      api,
+      phone,
+      userAuthentication,
+      relyingParty: SANDBOX_PORTAL_NAME,
+      purpose: 'sign-in',
+      sessionUnavailable: 'The sign-in session could not be opened',
     });
-    const answer = (await verified.json()) as JpkiAnswer;
+    if (outcome instanceof Response) return outcome;
+    const { answer } = outcome;
     const subjectId = answer.certificate?.subjectCommonName ?? undefined;
-    if (!verified.ok || answer.verdict !== 'valid' || subjectId === undefined || subjectId === null)
+    if (!outcome.ok || answer.verdict !== 'valid' || subjectId === undefined || subjectId === null)
       return pageProblem(
         c,
         422,
         'PORTAL_SIGN_IN_REFUSED',
         'The user-authentication certificate was refused',
         {
-          phone: shown,
-          ...checksOf(answer),
+          phone: unlockingPhone(phone),
+          ...checksView(answer),
         },
       );
 
