@@ -16,6 +16,8 @@
  * `set({col: arg})`) — never inspected, branched on or combined in JavaScript; an object argument has the same
  * keys on every call. A stand-in that does not reach the parameters is refused when the query is compiled, and
  * an object argument with other keys when it runs (DB_INVALID_OPTION): a misuse fails at once, not silently.
+ * Plugins transform the query once, when it is compiled; one that pairs a result with the query it saw by
+ * query id (none of Kysely's own) would not find it.
  */
 import { type Compilable, type CompiledQuery, createQueryId, type Kysely, type QueryResult } from 'kysely';
 import { DbError } from './errors.js';
@@ -46,12 +48,19 @@ interface Compiled<R> {
   readonly shapes: readonly (readonly string[] | undefined)[];
 }
 
+/** The compilation for one adapter and plugin list so far, and the entries for one more plugin. */
+interface CompiledFor<R> {
+  compiled?: Compiled<R>;
+  readonly next: WeakMap<object, CompiledFor<R>>;
+}
+
 /** `build` compiled once per dialect (see the file comment). */
 export function reusableQuery<DB, A extends readonly unknown[], R>(
   build: (db: Kysely<DB>, ...args: A) => Compilable<R>,
 ): ReusableQuery<DB, A, R> {
-  // Keyed by the dialect's adapter: a transaction shares its database's.
-  const compiled = new WeakMap<object, Compiled<R>>();
+  // Keyed by the dialect's adapter, then by each plugin in order (plugins transform the query as it is
+  // compiled): a transaction has its database's adapter and plugins (in a copied list, hence not the list).
+  const compiled = new WeakMap<object, CompiledFor<R>>();
   const compile = (db: Kysely<DB>, args: A): Compiled<R> => {
     const shapes = args.map((a) => (isPlainObject(a) ? definedKeys(a) : undefined));
     const standIns = shapes.map((keys, i) =>
@@ -71,12 +80,22 @@ export function reusableQuery<DB, A extends readonly unknown[], R>(
     return { query, shapes };
   };
   return async (db, ...args) => {
-    const adapter = db.getExecutor().adapter;
-    let found = compiled.get(adapter);
-    if (found === undefined) {
-      found = compile(db, args);
-      compiled.set(adapter, found);
+    const executor = db.getExecutor();
+    let node = compiled.get(executor.adapter);
+    if (node === undefined) {
+      node = { next: new WeakMap() };
+      compiled.set(executor.adapter, node);
     }
+    for (const plugin of executor.plugins) {
+      let next = node.next.get(plugin);
+      if (next === undefined) {
+        next = { next: new WeakMap() };
+        node.next.set(plugin, next);
+      }
+      node = next;
+    }
+    node.compiled ??= compile(db, args);
+    const found = node.compiled;
     const { query, shapes } = found;
     if (args.length !== shapes.length)
       throw new DbError('DB_INVALID_OPTION', 'a reusable query takes the same arguments on every call');

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { CamelCasePlugin, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenedDatabase, reusableQuery } from '../src/index.js';
 
@@ -43,12 +43,17 @@ export function defineReusableQueryCases(
         await insert(trx, 't10', 10, 'in a transaction');
       });
       expect(built).toBe(1);
+      // Plugins transform the query as it is compiled: a database with plugins gets its own compilation.
+      await insert(o.db.withPlugin(new CamelCasePlugin()), 't11', 11, null);
+      expect(built).toBe(2);
+      await insert(o.db, 't12', 12, null);
+      expect(built).toBe(2);
       expect((await byRange(o.db, 3, 6)).rows).toEqual([
         { id: 't3', n: 3 },
         { id: 't4', n: 4 },
         { id: 't5', n: 5 },
       ]);
-      expect((await byRange(o.db, 9, 100)).rows.map((r) => r.id)).toEqual(['t9', 't10']);
+      expect((await byRange(o.db, 9, 100)).rows.map((r) => r.id)).toEqual(['t9', 't10', 't11', 't12']);
       expect(
         await o.db
           .selectFrom('things')
