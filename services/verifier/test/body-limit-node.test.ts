@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
@@ -11,14 +11,14 @@ describe('limitBody over HTTP (Node adapter)', () => {
   app.use('*', limitBody(32));
   app.post('/json', async (c) => c.json({ got: await c.req.json(), text: await c.req.text() }));
   app.get('/ping', (c) => c.text('pong'));
-  const server = createAdaptorServer({ fetch: app.fetch });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   let url = '';
   beforeAll(async () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    server.closeAllConnections?.();
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
 
