@@ -163,11 +163,13 @@ function declaredText(item: DeclaredView | null): string {
 }
 
 /** What the customer declared, as a result shows it. */
-export function DeclaredTable({
-  declared,
-}: {
-  declared: { transactionPurpose: DeclaredView | null; occupation: DeclaredView | null };
-}) {
+/** What the customer declared, as a result shows it. */
+export interface DeclaredPair {
+  transactionPurpose: DeclaredView | null;
+  occupation: DeclaredView | null;
+}
+
+export function DeclaredTable({ declared }: { declared: DeclaredPair }) {
   const rows: [keyof DeclarationInput, string, string][] = [
     ['transactionPurpose', '取引を行う目的', 'purpose of the transaction'],
     ['occupation', '職業', 'occupation'],

@@ -7,14 +7,18 @@ export interface BridgePhone {
   answeredBy?: string;
 }
 
+/** A phone as a relying party's page lists it: it answers through the bridge. */
+export interface ListedPhone extends BridgePhone {
+  family: 'iphone' | 'android';
+  answeredBy: 'bridge';
+}
+
 /**
  * A phone whose user-authentication key unlocks with the auth PIN typed on the page (`pin`, Android) or with
  * the phone's own biometric (`biometric`, Face ID on iPhone).
  */
-export interface UnlockingPhone extends BridgePhone {
-  family: 'iphone' | 'android';
+export interface UnlockingPhone extends ListedPhone {
   unlock: 'pin' | 'biometric';
-  answeredBy: 'bridge';
 }
 
 export function phoneFamily(phone: { family: string }): string {

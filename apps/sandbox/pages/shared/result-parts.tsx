@@ -4,7 +4,8 @@
  * satisfy, the verification record and what the customer declared.
  */
 import type { ComponentChildren } from 'preact';
-import { DeclaredTable, type DeclaredView } from './declaration-fields';
+import type { ChecksData } from './checks';
+import { type DeclaredPair, DeclaredTable } from './declaration-fields';
 
 /** A KYC method as the verifier names it (DOMAIN.md §5). */
 export interface MethodData {
@@ -25,6 +26,9 @@ export interface RecordAnswer {
   recordId: string | null;
   flags: readonly string[];
 }
+
+/** The verdict, the checks, the KYC method or why none applies, the record. */
+export interface VerificationData extends ChecksData, MethodAnswer, RecordAnswer {}
 
 /** The facts a record or a signature certificate gives about the holder. */
 export interface IdentityData {
@@ -241,11 +245,7 @@ export function RecordLine({ result }: { result: RecordAnswer }) {
 }
 
 /** What the customer declared, under its heading. */
-export function CustomerDeclared({
-  declared,
-}: {
-  declared: { transactionPurpose: DeclaredView | null; occupation: DeclaredView | null };
-}) {
+export function CustomerDeclared({ declared }: { declared: DeclaredPair }) {
   return (
     <>
       <h3>

@@ -5,26 +5,18 @@
  */
 
 import { ApiError, callApi } from '../../shared/api-client';
-import type { ChecksData } from '../../shared/checks';
-import type { DeclarationInput, DeclarationLists, DeclaredView } from '../../shared/declaration-fields';
+import type { DeclarationInput, DeclarationLists, DeclaredPair } from '../../shared/declaration-fields';
 import { declarationBody } from '../../shared/declaration-fields';
+import type { ListedPhone } from '../../shared/phones';
+import type { VerificationData } from '../../shared/result-parts';
 
 export { ApiError };
 
 /** A phone as the counter lists it: it answers through the bridge. */
-export interface Phone {
-  id: string;
-  family: 'iphone' | 'android';
-  answeredBy: 'bridge';
-}
+export type Phone = ListedPhone;
 
 /** The verdict, the checks, the KYC method or why none applies, the record. */
-export interface Verification extends ChecksData {
-  method: { id: string; letter: string; name_ja: string | null; name_en: string | null } | null;
-  methodReasons: string[];
-  recordId: string | null;
-  flags: string[];
-}
+export type Verification = VerificationData;
 
 /** POST api/read: the four facts with the photo for the face check, and the handle of the confirmation. */
 export interface CounterRead extends Verification {
@@ -38,7 +30,7 @@ export interface CounterRead extends Verification {
 export interface CounterResult extends Verification {
   face: 'match' | 'mismatch';
   name: string | null;
-  declared: { transactionPurpose: DeclaredView | null; occupation: DeclaredView | null };
+  declared: DeclaredPair;
 }
 
 /** A problem document with what the counter adds to some (the phone, the reason, the checks). */

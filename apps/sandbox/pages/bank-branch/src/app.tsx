@@ -10,6 +10,7 @@ import {
   type DeclarationLists,
   initialDeclaration,
 } from '../../shared/declaration-fields';
+import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
 import {
   ApiError,
   type CounterRead,
@@ -82,21 +83,12 @@ export function App() {
 
   return (
     <>
-      <header class="top">
-        <p class="back">
-          <a href="/">← サンドボックス / sandbox</a> · <a href="../../">依拠当事者 / relying parties</a>
-        </p>
-        <h1>
-          サンドボックス銀行 窓口 <small>Sandbox Bank — branch counter</small>
-        </h1>
-      </header>
+      <TopBar relyingParties="../../">
+        サンドボックス銀行 窓口 <small>Sandbox Bank — branch counter</small>
+      </TopBar>
       <main class="layout">
-        {loaded === undefined ? <p class="muted">読み込み中… Loading…</p> : null}
-        {loaded !== undefined && 'error' in loaded ? (
-          <p class="error" role="alert" data-error={loaded.error}>
-            読み込めませんでした <small>could not load</small> (<code>{loaded.error}</code>)
-          </p>
-        ) : null}
+        {loaded === undefined ? <Loading /> : null}
+        {loaded !== undefined && 'error' in loaded ? <LoadFailed code={loaded.error} /> : null}
         {loaded !== undefined && 'phones' in loaded && step.at === '' ? (
           <>
             <section class="card">

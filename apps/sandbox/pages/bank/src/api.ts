@@ -6,8 +6,8 @@
  * server calls the verifier with it.
  */
 import { ApiError, callApi, type ProblemMembers } from '../../shared/api-client';
-import type { CheckData } from '../../shared/checks';
-import type { DeclarationInput, DeclarationLists, DeclaredView } from '../../shared/declaration-fields';
+import type { DeclarationInput, DeclarationLists, DeclaredPair } from '../../shared/declaration-fields';
+import type { CertificateData, VerificationData } from '../../shared/result-parts';
 
 export { ApiError };
 
@@ -62,21 +62,10 @@ export interface Start {
 }
 
 /** The verdict, the checks, the KYC method or why none applies, the record. */
-export interface Verification {
-  verdict: string;
-  errorCode: string | null;
-  checks: CheckData[];
-  method: { id: string; letter: string; name_ja: string | null; name_en: string | null } | null;
-  methodReasons: string[];
-  recordId: string | null;
-  flags: string[];
-}
+export type Verification = VerificationData;
 
 /** What the customer declared, as a result shows it. */
-export interface Declared {
-  transactionPurpose: DeclaredView | null;
-  occupation: DeclaredView | null;
-}
+export type Declared = DeclaredPair;
 
 /** A record verification's result (api/results/:id, api/bridge). */
 export interface RecordResult extends Verification {
@@ -95,13 +84,7 @@ export interface JpkiResult extends Verification {
   phone: Phone;
   identity: { name: string; address: string; birthDate: string; sex: string } | null;
   signingTime: string | null;
-  certificate: {
-    serialNumber: string;
-    issuer: string;
-    subjectCommonName: string | null;
-    notAfter: string;
-    fingerprint256: string;
-  } | null;
+  certificate: CertificateData | null;
   declared: Declared;
   application: string;
 }

@@ -7,6 +7,7 @@
 
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
 import { ApiError, getStart, ROOT, type Start, viewOf } from './api';
 import { AccountView } from './components/account';
 import { JpkiResultView } from './components/jpki-result';
@@ -32,13 +33,8 @@ function WithStart({ render }: { render: (start: Start) => ComponentChildren }) 
       setStart({ error: e instanceof ApiError ? e.code : 'NETWORK' }),
     );
   }, []);
-  if (start === undefined) return <p class="muted">読み込み中… Loading…</p>;
-  if ('error' in start)
-    return (
-      <p class="error" role="alert" data-error={start.error}>
-        読み込めませんでした <small>could not load</small> (<code>{start.error}</code>)
-      </p>
-    );
+  if (start === undefined) return <Loading />;
+  if ('error' in start) return <LoadFailed code={start.error} />;
   return <>{render(start)}</>;
 }
 
@@ -50,15 +46,9 @@ export function App() {
   }, [ja, en]);
   return (
     <>
-      <header class="top">
-        <p class="back">
-          <a href="/">← サンドボックス / sandbox</a> ·{' '}
-          <a href={new URL('../', new URL(ROOT, location.origin)).pathname}>依拠当事者 / relying parties</a>
-        </p>
-        <h1>
-          サンドボックス銀行 {ja} <small>Sandbox Bank — {en}</small>
-        </h1>
-      </header>
+      <TopBar relyingParties={new URL('../', new URL(ROOT, location.origin)).pathname}>
+        サンドボックス銀行 {ja} <small>Sandbox Bank — {en}</small>
+      </TopBar>
       <main class="layout">
         {view.name === 'record' ? <WithStart render={(start) => <RecordStart start={start} />} /> : null}
         {view.name === 'record-result' ? <RecordResultView session={view.session} /> : null}

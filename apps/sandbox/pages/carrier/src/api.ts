@@ -5,24 +5,16 @@
  */
 
 import { ApiError, callApi } from '../../shared/api-client';
-import type { ChecksData } from '../../shared/checks';
+import type { ListedPhone } from '../../shared/phones';
+import type { VerificationData } from '../../shared/result-parts';
 
 export { ApiError };
 
 /** A phone as the carrier lists it: it answers through the bridge. */
-export interface Phone {
-  id: string;
-  family: 'iphone' | 'android';
-  answeredBy: 'bridge';
-}
+export type Phone = ListedPhone;
 
 /** The verdict, the checks, the KYC method or why none applies, the record. */
-export interface Verification extends ChecksData {
-  method: { id: string; letter: string; name_ja: string | null; name_en: string | null } | null;
-  methodReasons: string[];
-  recordId: string | null;
-  flags: string[];
-}
+export type Verification = VerificationData;
 
 /** POST api/record (チ). */
 export interface RecordResult extends Verification {

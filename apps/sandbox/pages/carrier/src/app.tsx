@@ -5,7 +5,9 @@
  * asked.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
 import { PhoneRadios } from '../../shared/phones';
+import { SignaturePasswordField } from '../../shared/secret-fields';
 import {
   ApiError,
   getContract,
@@ -57,21 +59,12 @@ export function App() {
 
   return (
     <>
-      <header class="top">
-        <p class="back">
-          <a href="/">← サンドボックス / sandbox</a> · <a href="../">依拠当事者 / relying parties</a>
-        </p>
-        <h1>
-          サンドボックス携帯 携帯電話の契約 <small>Sandbox Mobile — a mobile phone contract</small>
-        </h1>
-      </header>
+      <TopBar relyingParties="../">
+        サンドボックス携帯 携帯電話の契約 <small>Sandbox Mobile — a mobile phone contract</small>
+      </TopBar>
       <main class="layout">
-        {loaded === undefined ? <p class="muted">読み込み中… Loading…</p> : null}
-        {loaded !== undefined && 'error' in loaded ? (
-          <p class="error" role="alert" data-error={loaded.error}>
-            読み込めませんでした <small>could not load</small> (<code>{loaded.error}</code>)
-          </p>
-        ) : null}
+        {loaded === undefined ? <Loading /> : null}
+        {loaded !== undefined && 'error' in loaded ? <LoadFailed code={loaded.error} /> : null}
         {loaded !== undefined && 'contract' in loaded ? (
           <>
             <section class="card">
@@ -153,23 +146,7 @@ export function App() {
               <fieldset>
                 <PhoneRadios phones={loaded.phones} chosen={toPhone} onChoose={setToPhone} marked />
               </fieldset>
-              <label>
-                <span>
-                  署名用パスワード(英大文字・数字 6〜16文字){' '}
-                  <small>signature password (6–16 of A–Z, 0–9)</small>
-                </span>
-                <input
-                  type="password"
-                  name="password"
-                  required
-                  minLength={6}
-                  maxLength={16}
-                  pattern="[A-Z0-9]{6,16}"
-                  autoComplete="off"
-                  value={password}
-                  onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
-                />
-              </label>
+              <SignaturePasswordField password={password} onPassword={setPassword} />
               <button type="submit" disabled={busy}>
                 申込書に署名して本人確認 / Sign the application and verify
               </button>

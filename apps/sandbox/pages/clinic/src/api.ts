@@ -7,6 +7,7 @@
 import { ApiError, callApi } from '../../shared/api-client';
 import type { CheckData } from '../../shared/checks';
 import type { UnlockingPhone } from '../../shared/phones';
+import type { CertificateData } from '../../shared/result-parts';
 
 export { ApiError };
 
@@ -48,13 +49,7 @@ export interface DeskResult {
   verdict: string;
   errorCode: string | null;
   checks: CheckData[];
-  certificate: {
-    serialNumber: string;
-    issuer: string;
-    subjectCommonName: string | null;
-    notAfter: string;
-    fingerprint256: string;
-  } | null;
+  certificate: CertificateData | null;
   method: { id: string; letter: string; name_ja: string | null; name_en: string | null } | null;
   methodReasons: string[];
   recordId: string | null;

@@ -7,6 +7,7 @@
  * browser, and nothing personal goes in a URL.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
 import { ApiError, checkAtDesk, type DeskResult, getPhones, type Phone, type Problem, resultIn } from './api';
 import { BridgeNote } from './components/bridge-note';
 import { type DeskRequest, PhoneForm } from './components/desk-forms';
@@ -56,21 +57,12 @@ export function App() {
 
   return (
     <>
-      <header class="top">
-        <p class="back">
-          <a href="/">← サンドボックス / sandbox</a> · <a href="../">依拠当事者 / relying parties</a>
-        </p>
-        <h1>
-          サンドボックス診療所 受付 <small>Sandbox Clinic — front desk</small>
-        </h1>
-      </header>
+      <TopBar relyingParties="../">
+        サンドボックス診療所 受付 <small>Sandbox Clinic — front desk</small>
+      </TopBar>
       <main class="layout" data-state={loaded.state}>
-        {loaded.state === 'loading' ? <p class="muted">読み込み中… Loading…</p> : null}
-        {loaded.state === 'error' ? (
-          <p class="error" role="alert" data-error={loaded.code}>
-            読み込めませんでした <small>could not load</small> (<code>{loaded.code}</code>)
-          </p>
-        ) : null}
+        {loaded.state === 'loading' ? <Loading /> : null}
+        {loaded.state === 'error' ? <LoadFailed code={loaded.code} /> : null}
         {loaded.state === 'ready' && outcome?.kind === 'result' ? (
           <ResultView
             result={outcome.result}

@@ -7,7 +7,7 @@
 
 import { ApiError, callApi, type ProblemMembers } from '../../shared/api-client';
 import type { ChecksData } from '../../shared/checks';
-import type { DeclarationInput, DeclarationLists, DeclaredView } from '../../shared/declaration-fields';
+import type { DeclarationInput, DeclarationLists, DeclaredPair } from '../../shared/declaration-fields';
 import { declarationBody } from '../../shared/declaration-fields';
 
 export { ApiError };
@@ -56,7 +56,7 @@ export interface DoneSession extends ChecksData {
   flags: string[];
   identity: { name: string; address: string; birthDate: string; portrait: string | null } | null;
   methodIfCertified: { id: string; letter: string; name_ja: string; name_en: string } | null;
-  declared: { transactionPurpose: DeclaredView | null; occupation: DeclaredView | null };
+  declared: DeclaredPair;
 }
 
 /** A problem document with the verifier's own code when it refused (`reason`). */

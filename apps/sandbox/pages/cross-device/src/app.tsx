@@ -14,6 +14,7 @@ import {
   type DeclarationLists,
   initialDeclaration,
 } from '../../shared/declaration-fields';
+import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
 import {
   ApiError,
   type DoneSession,
@@ -77,12 +78,8 @@ function Start() {
           </small>
         </p>
       </section>
-      {loaded === undefined ? <p class="muted">読み込み中… Loading…</p> : null}
-      {loaded !== undefined && 'error' in loaded ? (
-        <p class="error" role="alert" data-error={loaded.error}>
-          読み込めませんでした <small>could not load</small> (<code>{loaded.error}</code>)
-        </p>
-      ) : null}
+      {loaded === undefined ? <Loading /> : null}
+      {loaded !== undefined && 'error' in loaded ? <LoadFailed code={loaded.error} /> : null}
       {loaded !== undefined && 'available' in loaded && !loaded.available ? (
         <p class="failed card" data-error="CROSS_DEVICE_UNAVAILABLE">
           このサンドボックスは IP アドレスで公開されているため、QR コードの要求を作れません(client_id の
@@ -167,7 +164,7 @@ function Session({ id }: { id: string }) {
     };
   }, [id]);
 
-  if (view === undefined) return <p class="muted">読み込み中… Loading…</p>;
+  if (view === undefined) return <Loading />;
   if ('code' in view) return <RefusalView code={view.code} problem={view.problem} again="../" />;
   return view.state === 'pending' ? <QrView session={view} /> : <ResultView result={view} />;
 }
@@ -181,15 +178,10 @@ export function App() {
   }, []);
   return (
     <>
-      <header class="top">
-        <p class="back">
-          <a href="/">← サンドボックス / sandbox</a> · <a href="/verifier/">依拠当事者 / relying parties</a>
-        </p>
-        <h1>
-          {session === undefined ? '別の端末で本人確認' : 'スマートフォンで本人確認'}{' '}
-          <small>{session === undefined ? 'Verify on another device' : 'Verify with your phone'}</small>
-        </h1>
-      </header>
+      <TopBar relyingParties="/verifier/">
+        {session === undefined ? '別の端末で本人確認' : 'スマートフォンで本人確認'}{' '}
+        <small>{session === undefined ? 'Verify on another device' : 'Verify with your phone'}</small>
+      </TopBar>
       <main class="layout">{session === undefined ? <Start /> : <Session key={session} id={session} />}</main>
     </>
   );

@@ -7,6 +7,7 @@
 import { ApiError, callApi } from '../../shared/api-client';
 import type { ChecksData } from '../../shared/checks';
 import type { UnlockingPhone } from '../../shared/phones';
+import type { CertificateData } from '../../shared/result-parts';
 
 export { ApiError };
 
@@ -20,13 +21,7 @@ export interface SignedIn extends ChecksData {
   account: { createdAt: string; signIns: number };
   signedInAt: string;
   phone: Phone & { how: 'pin' | 'biometric' };
-  certificate: {
-    serialNumber: string;
-    issuer: string;
-    subjectCommonName: string | null;
-    notAfter: string;
-    fingerprint256: string;
-  } | null;
+  certificate: CertificateData | null;
   method: { id: string; letter: string } | null;
   methodReasons: string[];
   recordId: string | null;

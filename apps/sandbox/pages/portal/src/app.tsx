@@ -5,6 +5,7 @@
  * in (api/session) and never stores anything itself.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
 import { ApiError, getPhones, getSession, type Phone, type Session } from './api';
 import { MyPage } from './components/my-page';
 import { SignInView } from './components/sign-in';
@@ -30,21 +31,12 @@ export function App() {
 
   return (
     <>
-      <header class="top">
-        <p class="back">
-          <a href="/">← サンドボックス / sandbox</a> · <a href="../">依拠当事者 / relying parties</a>
-        </p>
-        <h1>
-          サンドボックス行政ポータル <small>Sandbox Government Portal</small>
-        </h1>
-      </header>
+      <TopBar relyingParties="../">
+        サンドボックス行政ポータル <small>Sandbox Government Portal</small>
+      </TopBar>
       <main class="layout" data-state={loaded.state}>
-        {loaded.state === 'loading' ? <p class="muted">読み込み中… Loading…</p> : null}
-        {loaded.state === 'error' ? (
-          <p class="error" role="alert" data-error={loaded.code}>
-            読み込めませんでした <small>could not load</small> (<code>{loaded.code}</code>)
-          </p>
-        ) : null}
+        {loaded.state === 'loading' ? <Loading /> : null}
+        {loaded.state === 'error' ? <LoadFailed code={loaded.code} /> : null}
         {loaded.state === 'ready' ? (
           loaded.session.signedIn ? (
             <MyPage session={loaded.session} onSignedOut={() => void load()} />

@@ -4,6 +4,7 @@
  * the card again on the bank's usual page, and that result completes it.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { LoadFailed, Loading } from '../../../shared/page-frame';
 import { Fact, Facts } from '../../../shared/result-parts';
 import { type Account, ApiError, askAddressChange, bankUrl, getAccount, signOut } from '../api';
 
@@ -20,13 +21,8 @@ export function AccountView() {
     getAccount().then(setAccount, failed);
   }, []);
 
-  if (account === undefined) return <p class="muted">読み込み中… Loading…</p>;
-  if ('error' in account)
-    return (
-      <p class="error" role="alert" data-error={account.error}>
-        読み込めませんでした <small>could not load</small> (<code>{account.error}</code>)
-      </p>
-    );
+  if (account === undefined) return <Loading />;
+  if ('error' in account) return <LoadFailed code={account.error} />;
 
   const changeAddress = async () => {
     setBusy(true);

@@ -5,6 +5,7 @@
  * passkey offer for a valid signature, and the application exactly as signed.
  */
 import { ChecksSection, Verdict } from '../../../shared/checks';
+import { Loading } from '../../../shared/page-frame';
 import { PhoneName } from '../../../shared/phones';
 import {
   CertificateFacts,
@@ -22,7 +23,7 @@ import { PasskeyOffer } from './passkey-offer';
 
 export function JpkiResultView({ session }: { session: string }) {
   const result = useLoadedResult(getJpkiResult, session);
-  if (result === undefined) return <p class="muted">読み込み中… Loading…</p>;
+  if (result === undefined) return <Loading />;
   if ('error' in result) return <NoSuchResult error={result.error} back={bankUrl('jpki/')} />;
   const sex = result.identity === null ? undefined : SEX.get(result.identity.sex);
   const cert = result.certificate;

@@ -10,6 +10,7 @@ import {
   initialDeclaration,
 } from '../../../shared/declaration-fields';
 import { PhoneRadios } from '../../../shared/phones';
+import { SignaturePasswordField } from '../../../shared/secret-fields';
 import { ApiError, bankUrl, type Problem, type Start, signApplication } from '../api';
 import { Refusal } from './refusal';
 
@@ -85,22 +86,7 @@ export function JpkiStart({ start }: { start: Start }) {
         <fieldset class="phones">
           <PhoneRadios phones={start.phones} chosen={phone} onChoose={setPhone} />
         </fieldset>
-        <label>
-          <span>
-            署名用パスワード(英大文字・数字 6〜16文字) <small>signature password (6–16 of A–Z, 0–9)</small>
-          </span>
-          <input
-            type="password"
-            name="password"
-            required
-            minLength={6}
-            maxLength={16}
-            pattern="[A-Z0-9]{6,16}"
-            autoComplete="off"
-            value={password}
-            onInput={(e) => setPassword((e.target as HTMLInputElement).value)}
-          />
-        </label>
+        <SignaturePasswordField password={password} onPassword={setPassword} />
         <button type="submit" disabled={busy}>
           申込書に署名して本人確認 / Sign the application and verify
         </button>

@@ -6,6 +6,7 @@
  * verification the passkey offer.
  */
 import { ChecksSection, Verdict } from '../../../shared/checks';
+import { Loading } from '../../../shared/page-frame';
 import { PhoneName } from '../../../shared/phones';
 import {
   CustomerDeclared,
@@ -46,7 +47,7 @@ function AnsweredBy({ result }: { result: RecordResult }) {
 
 export function RecordResultView({ session }: { session: string }) {
   const result = useLoadedResult(getRecordResult, session);
-  if (result === undefined) return <p class="muted">読み込み中… Loading…</p>;
+  if (result === undefined) return <Loading />;
   if ('error' in result) return <NoSuchResult error={result.error} back={bankUrl('')} />;
   const valid = result.verdict === 'valid';
   return (

@@ -4,8 +4,8 @@
  * never shown or sent anywhere but the clinic's own route.
  */
 import { useState } from 'preact/hooks';
-import { AuthPinField, PinLockNote } from '../../../shared/auth-pin';
 import { AnsweredBy } from '../../../shared/phones';
+import { AuthPinField, PinLockNote } from '../../../shared/secret-fields';
 import type { Phone } from '../api';
 
 export type DeskRequest = { phone: string; pin?: string; biometric?: 'matched' | 'failed' };

@@ -4,9 +4,9 @@
  * left, or the verifier's checks (a revoked certificate); the PIN typed is cleared and never shown.
  */
 import { useState } from 'preact/hooks';
-import { AuthPinField, PinLockNote } from '../../../shared/auth-pin';
 import { AnsweredBy } from '../../../shared/phones';
 import { AnsweredByLine, RefusalHeading, RefusalWords, RefusedChecks } from '../../../shared/refusal';
+import { AuthPinField, PinLockNote } from '../../../shared/secret-fields';
 import { ApiError, type Phone, type Problem, type SignedIn, signIn } from '../api';
 import { BridgeNote } from './bridge-note';
 
