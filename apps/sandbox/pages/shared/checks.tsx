@@ -47,8 +47,9 @@ export function ChecksTable({ answer }: { answer: ChecksData }) {
           </tr>
         </thead>
         <tbody>
-          {answer.checks.map((k) => (
-            <tr key={k.id} data-check={k.id}>
+          {/* Keyed by position: an id may stand twice (a response's and its document's `decode`). */}
+          {answer.checks.map((k, i) => (
+            <tr key={`${i}:${k.id}`} data-check={k.id}>
               <td>
                 <code>{k.id}</code>
               </td>
