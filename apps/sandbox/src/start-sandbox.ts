@@ -35,6 +35,7 @@ import { ensureSandboxCarrier, type SandboxCarrier } from './sandbox-carrier.js'
 import { ensureSandboxClinic, type SandboxClinic } from './sandbox-clinic.js';
 import { ensureSandboxCrossDevice, type SandboxCrossDevice } from './sandbox-cross-device.js';
 import { ensureSandboxPortal, type SandboxPortal } from './sandbox-portal.js';
+import { ensureSandboxPortalLink, portalLinkOrigin, type SandboxPortalLink } from './sandbox-portal-link.js';
 import { issueSandboxBankReaderKey } from './sandbox-reader-key.js';
 
 /** Options of `startSandbox`. */
@@ -136,10 +137,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         },
         // The phones trust the sandbox reader CA: a relying party it certified (the bank) is named on them.
         readerTrustAnchors: issuer.deps.hierarchy.reader.roots.map((c) => c.der),
-        // A QR code a sandbox page shows names this sandbox (or its localhost twin): the phones reach it
-        // through this process's own routes, and nothing else.
+        // A QR code a sandbox page shows names this sandbox (or its localhost twin, or the portal's link
+        // host, sandbox-portal-link.ts): the phones reach it through this process's own routes, and nothing else.
         verifierFetch: async (target, init) => {
-          if (!sandboxBankOrigins(url).includes(new URL(target).origin) || app === undefined)
+          const origin = new URL(target).origin;
+          if (
+            !(sandboxBankOrigins(url).includes(origin) || origin === portalLinkOrigin(url)) ||
+            app === undefined
+          )
             throw new TypeError('the sandbox phones reach this sandbox only');
           return app.fetch(new Request(target, init));
         },
@@ -158,6 +163,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     let carrier: SandboxCarrier;
     let portal: SandboxPortal;
     let crossDevice: SandboxCrossDevice | undefined;
+    let portalLink: SandboxPortalLink | undefined;
     // The operator token stays in `<dataDir>/verifier/admin-token` (as when the verifier runs alone), so a
     // developer can add a relying party of their own (`POST /verifier/relying-parties`) beside the bank.
     let verifierAdminToken: string;
@@ -210,13 +216,26 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       carrier = await ensureSandboxCarrier(verifier, issuer, verifierAdminToken, url);
       portal = await ensureSandboxPortal(verifier, issuer, verifierAdminToken, url);
       crossDevice = await ensureSandboxCrossDevice(verifier, issuer, verifierAdminToken, url);
+      portalLink = await ensureSandboxPortalLink(verifier, issuer, verifierAdminToken, url);
     } catch (e) {
       await wallet.close();
       await issuer.close();
       throw e;
     }
     app = createSandboxApp(
-      { issuer, wallet, verifier, bank, clinic, carrier, portal, crossDevice, url, verifierAdminToken },
+      {
+        issuer,
+        wallet,
+        verifier,
+        bank,
+        clinic,
+        carrier,
+        portal,
+        portalLink,
+        crossDevice,
+        url,
+        verifierAdminToken,
+      },
       log,
     );
     const sandboxApp = app;
@@ -261,6 +280,8 @@ export function createSandboxApp(
     readonly portal?: SandboxPortal;
     /** The bank's QR-code channel (sandbox-cross-device.ts); absent: its page says it cannot be offered. */
     readonly crossDevice?: SandboxCrossDevice | undefined;
+    /** The portal's sign-in by link or QR code (sandbox-portal-link.ts); absent: its page says it cannot. */
+    readonly portalLink?: SandboxPortalLink | undefined;
     /** The sandbox's own URL (the bank's page origin). */
     readonly url: string;
     /** The verifier's operator token: with it, the auditor's pages (an auditor key issued on first use). */
@@ -315,6 +336,7 @@ export function createSandboxApp(
     registerPortalPages(app, {
       url: parts.url,
       portal: parts.portal,
+      portalLink: parts.portalLink,
       verifierFetch: (request) => toVerifier(request),
       phones: wallet.phones,
     });

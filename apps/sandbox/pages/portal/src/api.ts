@@ -20,7 +20,10 @@ export interface SignedIn extends ChecksData {
   subjectId: string;
   account: { createdAt: string; signIns: number };
   signedInAt: string;
-  phone: Phone & { how: 'pin' | 'biometric' };
+  /** `bridge`: a phone answered through the bridge; `link`: the phone answered the link or QR code itself. */
+  via: 'bridge' | 'link';
+  /** The phone that answered through the bridge; null by link (the phone answered the verifier directly). */
+  phone: (Phone & { how: 'pin' | 'biometric' }) | null;
   certificate: CertificateData | null;
   method: { id: string; letter: string } | null;
   methodReasons: string[];
@@ -38,6 +41,8 @@ export interface Problem extends Partial<ChecksData> {
   phone?: Phone;
   walletCode?: string;
   remainingTries?: number | null;
+  /** The verifier's own code, when it refused to open or read a link session. */
+  reason?: string;
 }
 
 export const getPhones = () => callApi<{ phones: Phone[] }, Problem>('phones');
@@ -48,3 +53,30 @@ export const signIn = (body: { phone: string; pin?: string; biometric?: 'matched
   callApi<SignedIn, Problem>('login', { body });
 
 export const signOut = () => callApi<undefined, Problem>('logout', { body: {} });
+
+/** A phone emulator the sign-in link can be handed to. */
+export interface LinkPhone {
+  id: string;
+  family: 'iphone' | 'android';
+}
+
+/** GET api/link/:id before the phone answered. */
+export interface LinkPending {
+  state: 'pending';
+  /** The `mynakit-jpki://` link the QR code holds: the client id and the request's URI, no personal data. */
+  walletUrl: string;
+  expiresAt: string;
+  /** The QR code's SVG, made by the server from numbers and an escaped label only (qr-svg.ts). */
+  qrSvg: string;
+  phones: LinkPhone[];
+}
+
+/** Whether a sign-in by link or QR code can be offered here. */
+export const getLinkAvailable = () => callApi<{ available: boolean }, Problem>('link');
+
+/** Opens a sign-in by link or QR code (bound to this browser by an HttpOnly cookie); its id. */
+export const openLink = () => callApi<{ sessionId: string }, Problem>('link', { body: {} });
+
+/** The link session: pending with its QR code, or — once the phone answered — this browser signed in. */
+export const getLink = (id: string) =>
+  callApi<LinkPending | (SignedIn & { state: 'signed-in' }), Problem>(`link/${encodeURIComponent(id)}`);

@@ -7,6 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
 import { ApiError, getPhones, getSession, type Phone, type Session } from './api';
+import { LinkSignIn } from './components/link-sign-in';
 import { MyPage } from './components/my-page';
 import { SignInView } from './components/sign-in';
 
@@ -41,7 +42,13 @@ export function App() {
           loaded.session.signedIn ? (
             <MyPage session={loaded.session} onSignedOut={() => void load()} />
           ) : (
-            <SignInView phones={loaded.phones} onSignedIn={(session) => setLoaded({ ...loaded, session })} />
+            <>
+              <SignInView
+                phones={loaded.phones}
+                onSignedIn={(session) => setLoaded({ ...loaded, session })}
+              />
+              <LinkSignIn onSignedIn={(session) => setLoaded({ ...loaded, session })} />
+            </>
           )
         ) : null}
       </main>

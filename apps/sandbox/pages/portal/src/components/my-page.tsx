@@ -46,18 +46,25 @@ export function MyPage({ session, onSignedOut }: { session: SignedIn; onSignedOu
           <dt>
             電話 <small>phone</small>
           </dt>
-          <dd data-how={session.phone.how}>
-            <AnsweredBy phone={session.phone} /> —{' '}
-            {session.phone.how === 'pin' ? (
-              <>
-                暗証番号 <small>auth PIN</small>
-              </>
-            ) : (
-              <>
-                生体認証 <small>biometric</small>
-              </>
-            )}
-          </dd>
+          {session.phone === null ? (
+            <dd data-how="link">
+              QR コード・リンクで(電話が直接応答){' '}
+              <small>by QR code or link (the phone answered directly)</small>
+            </dd>
+          ) : (
+            <dd data-how={session.phone.how}>
+              <AnsweredBy phone={session.phone} /> —{' '}
+              {session.phone.how === 'pin' ? (
+                <>
+                  暗証番号 <small>auth PIN</small>
+                </>
+              ) : (
+                <>
+                  生体認証 <small>biometric</small>
+                </>
+              )}
+            </dd>
+          )}
         </dl>
         <button
           type="button"
