@@ -9,7 +9,8 @@
  * codes that echo nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { dirname, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
@@ -161,5 +162,36 @@ describe('the portal’s sign-in by link or QR code', () => {
       pin: TWO_PHONES.androidPin,
     });
     expect(rogue.status).toBeGreaterThanOrEqual(400);
+  }, 60_000);
+
+  it('after the holder moves abroad, the revoked certificate’s answer is refused with its checks, and nobody is signed in', async () => {
+    const token = (await readFile(join(client.dataDir, 'issuer', 'admin-token'), 'utf8')).trim();
+    const moved = await fetch(`${client.sandbox.url}/issuer/life-events`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ residentId: TWO_PHONES.androidHolder, event: 'movedAbroad' }),
+    });
+    expect(moved.status).toBe(201);
+    const opened = await postJson('/verifier/portal/api/link', {});
+    expect(opened.status).toBe(201);
+    const binding = cookieOf(opened, 'mynakit_portal_link');
+    const { sessionId } = (await opened.json()) as { sessionId: string };
+    const url = (await getJson(`/verifier/portal/api/link/${sessionId}`, binding)).body.walletUrl as string;
+    const answered = await postJson('/wallet/phones/android/jpki-request', {
+      url,
+      pin: TWO_PHONES.androidPin,
+    });
+    const sent = (await answered.json()) as Json;
+    expect(answered.status, JSON.stringify(sent).slice(0, 400)).toBe(200);
+    const refused = await getJson(`/verifier/portal/api/link/${sessionId}`, binding);
+    expect(refused.status).toBe(422);
+    expect(refused.body.code).toBe('PORTAL_SIGN_IN_REFUSED');
+    expect(refused.body.verdict).toBe('invalid');
+    expect(
+      (refused.body.checks as { id: string; status: string }[]).find((k) => k.id === 'status.revocation')
+        ?.status,
+    ).toBe('failed');
+    expect(refused.body).not.toHaveProperty('subjectId');
+    expect(cookieOf(refused.res, 'mynakit_portal')).toBe('');
   }, 60_000);
 });
