@@ -7,6 +7,7 @@
  * address; the browser that opened it is bound by an HttpOnly cookie.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { LinkHandoff } from '../../../shared/link-handoff';
 import { ReasonLine, RefusalHeading, RefusalWords, RefusedChecks } from '../../../shared/refusal';
 import {
   ApiError,
@@ -50,51 +51,17 @@ const failureOf = (e: unknown): Failure =>
 
 function QrView({ pending }: { pending: LinkPending }) {
   return (
-    <section class="card" data-link-state="pending">
-      <h3>
-        スマートフォンで読み取ってください <small>Scan with your phone</small>
-      </h3>
-      {/* The server's SVG holds only numbers and its escaped label, never the link's text (qr-svg.ts). */}
-      <div class="qr" data-qr dangerouslySetInnerHTML={{ __html: pending.qrSvg }} />
-      <p>
-        <small>
-          QR コードの内容 <small>the link it holds</small>:
-        </small>
-        <br />
-        <code class="link" data-wallet-url>
-          {pending.walletUrl}
-        </code>
-      </p>
-      <p>
-        <small>
-          有効期限 <small>expires</small>: <span data-expires-at>{pending.expiresAt}</span>
-        </small>
-      </p>
-      <p class="bridge">
-        この環境にはカメラ付きの電話がないため、リンクを電話エミュレータに渡します(明示的なブリッジ)。電話が要求者(このポータル)を表示し、暗証番号または生体認証で応答します。
-        <br />
-        <small>
-          No phone with a camera exists here: hand the link to a phone emulator (an explicit bridge). The
-          phone names who asks (this portal) and answers after the auth PIN or its biometric.
-        </small>
-        <br />
-        {pending.phones.map((p) => (
-          <a
-            key={p.id}
-            class="open"
-            data-open-on={p.id}
-            target="_blank"
-            rel="noopener"
-            href={`/wallet/phones/${encodeURIComponent(p.id)}/jpki-request?url=${encodeURIComponent(pending.walletUrl)}`}
-          >
-            電話 {p.id} で開く / open on phone {p.id} ({p.family})
-          </a>
-        ))}
-      </p>
-      <p id="portal-link-status" role="status" aria-live="polite" data-state="pending">
-        電話からの応答を待っています… <small>waiting for the phone…</small>
-      </p>
-    </section>
+    <LinkHandoff
+      pending={pending}
+      phoneScreen="jpki-request"
+      heading="h3"
+      stateAttribute="data-link-state"
+      statusId="portal-link-status"
+      phoneDoes={{
+        ja: '電話が要求者(このポータル)を表示し、暗証番号または生体認証で応答します。',
+        en: 'The phone names who asks (this portal) and answers after the auth PIN or its biometric.',
+      }}
+    />
   );
 }
 
