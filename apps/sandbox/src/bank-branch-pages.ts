@@ -11,8 +11,10 @@
  * (KYC_IN_PERSON_NOT_TABULATED: its table holds the methods of receiving the record over the network, ル/新ト),
  * and the page says so rather than guess a letter.
  *
- * No phone OS exists here: the phone emulator shows its engagement and approves with its owner's biometric
- * through the explicit, labelled bridge.
+ * No phone OS exists here: the phone emulator shows its engagement through the explicit, labelled bridge, and
+ * the reader's request waits on the phone's consent screen (`/wallet/phones/<id>/incoming`) until the
+ * customer approves there with the owner's biometric, or declines (the read is then refused with
+ * WALLET_DECLINED as its reason).
  *
  * A Vite + Preact page (`apps/sandbox/pages/bank-branch`, built by scripts/build-pages.mjs into
  * `dist-pages/bank-branch`) served at `/verifier/bank/branch/` (built-page.ts) — also at `read` and `confirm`
@@ -21,8 +23,8 @@
  *
  *   GET  api/counter → `{phones, purposes, occupations, maxDetail}` — the phones answering through the bridge
  *                      and the verifier's lists for the customer's declaration
- *   POST api/read    → `{phone, biometric: matched|failed, transactionPurpose: {code, detail?}, occupation}`:
- *                      the verdict, checks, the four facts with the photo for the face check, the record, and
+ *   POST api/read    → `{phone, transactionPurpose: {code, detail?}, occupation}`: waits for the customer's
+ *                      answer on the phone, then the verdict, checks, the four facts with the photo for the face check, the record, and
  *                      `read`, the opaque handle of the staff's confirmation
  *   POST api/confirm → `{read, face: match|mismatch}`: the face check, the record, the method or why none
  *                      applies, the declaration — never the photo
@@ -34,7 +36,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { problem } from '@mynakit/http-kit';
-import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
+import type { IncomingRequests, WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { JP_NAMESPACE as JP } from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
@@ -70,6 +72,8 @@ export interface BankBranchPagesParts {
   readonly bank: SandboxBank;
   readonly verifierFetch: (request: Request) => Response | Promise<Response>;
   readonly phones: readonly WalletDevice[];
+  /** Where the phones' consent screens pick up what the bridge hands them (the wallet's). */
+  readonly incoming: IncomingRequests;
   /** The page's build folder (default `apps/sandbox/dist-pages/bank-branch`). */
   readonly pageDir?: string;
 }
@@ -147,11 +151,6 @@ export function registerBankBranchPages(app: Hono, parts: BankBranchPagesParts):
     const id = body.get('phone');
     const phone = parts.phones.find((p) => p.id === id);
     if (phone === undefined) return pageProblem(c, 400, 'BRANCH_NO_PHONE', 'Choose a phone');
-    const biometric = body.get('biometric') ?? 'matched';
-    if (biometric !== 'matched' && biometric !== 'failed')
-      return pageProblem(c, 400, 'BRANCH_INVALID_REQUEST', 'Invalid request');
-    // The "customer does not approve" button of the page: the phone's biometric fails (a test of the refusal).
-    const userAuthentication: UserAuthentication = { method: 'biometric', matched: biometric === 'matched' };
     const declared = declarationFromBody(body);
     const outcome = await readRecordOverProximity({
       phone,
@@ -159,7 +158,8 @@ export function registerBankBranchPages(app: Hono, parts: BankBranchPagesParts):
       purpose: 'account-opening',
       declaration: declared,
       read: api,
-      userAuthentication,
+      incoming: parts.incoming,
+      signal: c.req.raw.signal,
     });
     if (outcome.kind === 'refused')
       // The phone's WalletError code or the verifier's problem code: stable codes, never what was sent.

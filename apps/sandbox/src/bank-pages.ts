@@ -46,7 +46,7 @@
  */
 import { problem } from '@mynakit/http-kit';
 import { html, type SafeHtml } from '@mynakit/page-html';
-import type { WalletDevice } from '@mynakit/wallet';
+import type { IncomingRequests, WalletDevice } from '@mynakit/wallet';
 import { type Context, Hono } from 'hono';
 import { bankRequestFromBody, requestedElements } from './bank-declaration.js';
 import { ownOrigin, registerBankPasskeys } from './bank-passkeys.js';
@@ -189,6 +189,8 @@ export interface BankPagesParts {
   readonly bank: SandboxBank;
   readonly verifierFetch: (request: Request) => Response | Promise<Response>;
   readonly phones: readonly WalletDevice[];
+  /** Where the phones' consent screens pick up what the bridge hands them (the wallet's). */
+  readonly incoming: IncomingRequests;
   /** The page's build folder (default `apps/sandbox/dist-pages/bank`). */
   readonly pageDir?: string;
 }
@@ -281,6 +283,8 @@ export function registerBankPages(app: Hono, parts: BankPagesParts): void {
       purpose: 'account-opening',
       elements: requestedElements(request),
       declared: request.declared,
+      incoming: parts.incoming,
+      signal: c.req.raw.signal,
     });
     if (outcome.kind === 'session-refused')
       return /^VERIFIER_[A-Z_]+$/.test(outcome.code)

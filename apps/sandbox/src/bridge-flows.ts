@@ -4,10 +4,11 @@
  * and clinic-pages.ts check the secrets' formats here):
  *
  * - the card-substitute record over the Annex C session flow (ISO/IEC 18013-5 Annex C through the DC API's
- *   `org-iso-mdoc` request): open a verifier session for the relying party, let the chosen phone present
- *   with its owner's biometric and consent to exactly what was asked (services/wallet `presentAnnexC`),
- *   send the answer to the verifier and read its report (the clinic's face check reads the phone over
- *   ISO/IEC 18013-5 proximity instead: proximity-read.ts);
+ *   `org-iso-mdoc` request): open a verifier session for the relying party, hand the request to the chosen
+ *   phone as its OS would (services/wallet `IncomingRequests`: the phone's consent screen shows who asks and
+ *   what, and the holder approves there with the owner's biometric, or declines), send the phone's answer
+ *   to the verifier and read its report (the branch counter and the clinic's face check read the phone
+ *   over ISO/IEC 18013-5 proximity instead: proximity-read.ts);
  * - a JPKI signature (the bank's and the carrier's): the phone signs exactly the bytes the verifier keeps
  *   for its jpki-signature session, as an OS would hand them to the phone's JPKI app, and the CMS goes to
  *   the verifier (the user authentication's flow: jpki-user-authentication.ts);
@@ -16,9 +17,14 @@
  *
  * The relying party's API key stays in `api` (jpki-page-parts.ts `verifierCall`), on the server.
  */
-import { presentAnnexC, signWithJpki, type WalletDevice, WalletError } from '@mynakit/wallet';
-
-const MNC = 'org.iso.23220.1.jp.mnc';
+import {
+  type IncomingRequests,
+  presentAnnexC,
+  readAnnexCRequest,
+  signWithJpki,
+  type WalletDevice,
+  WalletError,
+} from '@mynakit/wallet';
 
 /** The namespace of the record's card-face elements. */
 export const JP_NAMESPACE = 'org.iso.23220.1.jp';
@@ -83,12 +89,17 @@ export type RecordBridgeOutcome =
   | { readonly kind: 'phone-refused'; readonly code: string };
 
 /**
- * Opens a record session for the relying party (`elements` absent: the least its law needs), has `phone`
- * present through the bridge with `origin` as the page's, and sends the answer to the verifier.
+ * Opens a record session for the relying party (`elements` absent: the least its law needs), hands its
+ * request to `phone` with `origin` as the page's, waits for the holder's answer on the phone, and sends it
+ * to the verifier.
  */
 export async function presentRecordThroughBridge(options: {
   readonly api: VerifierApi;
   readonly phone: WalletDevice;
+  /** Where the phone's consent screen picks the request up. */
+  readonly incoming: IncomingRequests;
+  /** The page gave up waiting (its request closed): the request leaves the phone. */
+  readonly signal?: AbortSignal;
   readonly origin: string;
   readonly purpose: string;
   readonly elements?: Readonly<Record<string, readonly string[]>> | undefined;
@@ -110,15 +121,20 @@ export async function presentRecordThroughBridge(options: {
   };
   if (!opened.ok || session.sessionId === undefined || session.request === undefined)
     return { kind: 'session-refused', code: String(session.code ?? opened.status) };
+  const data = session.request.data;
   let response: string;
   try {
-    ({ response } = await presentAnnexC({
-      device: phone,
-      data: session.request.data,
+    const summary = await readAnnexCRequest({ device: phone, data, origin });
+    const outcome = await options.incoming.deliver(phone, {
+      channel: 'dc-api-org-iso-mdoc',
       origin,
-      consent: { [MNC]: session.elements ?? {} },
-      userAuthentication: { method: 'biometric', matched: true },
-    }));
+      summary,
+      present: ({ consent, userAuthentication }) =>
+        presentAnnexC({ device: phone, data, origin, consent, userAuthentication }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    if (outcome.kind === 'refused') return { kind: 'phone-refused', code: outcome.code };
+    ({ response } = outcome.presentation);
   } catch (e) {
     if (e instanceof WalletError) return { kind: 'phone-refused', code: e.code };
     throw e;

@@ -30,7 +30,7 @@
  * never leaves the server.
  */
 import { problem } from '@mynakit/http-kit';
-import type { WalletDevice } from '@mynakit/wallet';
+import type { IncomingRequests, WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import {
   presentRecordThroughBridge,
@@ -66,6 +66,8 @@ export interface CarrierPagesParts {
   readonly carrier: SandboxCarrier;
   readonly verifierFetch: (request: Request) => Response | Promise<Response>;
   readonly phones: readonly WalletDevice[];
+  /** Where the phones' consent screens pick up what the bridge hands them (the wallet's). */
+  readonly incoming: IncomingRequests;
   /** The page's build folder (default `apps/sandbox/dist-pages/carrier`). */
   readonly pageDir?: string;
 }
@@ -171,6 +173,8 @@ export function registerCarrierPages(app: Hono, parts: CarrierPagesParts): void 
       phone,
       origin: parts.url,
       purpose: 'mobile-contract',
+      incoming: parts.incoming,
+      signal: c.req.raw.signal,
     });
     if (outcome.kind === 'session-refused') return sessionUnavailable(c);
     if (outcome.kind === 'phone-refused')

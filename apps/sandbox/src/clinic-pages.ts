@@ -39,7 +39,7 @@
  * or the record.
  */
 import { problem } from '@mynakit/http-kit';
-import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
+import type { IncomingRequests, UserAuthentication, WalletDevice } from '@mynakit/wallet';
 import type { Hono } from 'hono';
 import { JP_NAMESPACE as JP } from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
@@ -75,6 +75,8 @@ export interface ClinicPagesParts {
   /** The issuer app under /issuer (the insurer registry). */
   readonly issuerFetch: (request: Request) => Response | Promise<Response>;
   readonly phones: readonly WalletDevice[];
+  /** Where the phones' consent screens pick up what the bridge hands them (the wallet's). */
+  readonly incoming: IncomingRequests;
   /** The page's build folder (default `apps/sandbox/dist-pages/clinic`). */
   readonly pageDir?: string;
 }
@@ -202,12 +204,14 @@ export function registerClinicPages(app: Hono, parts: ClinicPagesParts): void {
   };
 
   /** The face check: portrait, name, birth date from the record, read in person over proximity. */
-  const faceCheck = async (phone: WalletDevice): Promise<ClinicFaceCheck> => {
+  const faceCheck = async (phone: WalletDevice, signal: AbortSignal): Promise<ClinicFaceCheck> => {
     const outcome = await readRecordOverProximity({
       phone,
       elements: CLINIC_FACE_CHECK_ELEMENTS,
       purpose: 'reception-face-check',
       read: api,
+      incoming: parts.incoming,
+      signal,
     });
     if (outcome.kind !== 'verified') return { state: 'not-shown', reason: outcome.code };
     const { answer } = outcome;
@@ -269,7 +273,7 @@ export function registerClinicPages(app: Hono, parts: ClinicPagesParts): void {
       phone: phoneAndHow,
       ...authenticationOf(answer),
       qualification: await confirmQualification(outcome),
-      faceCheck: await faceCheck(phone),
+      faceCheck: await faceCheck(phone, c.req.raw.signal),
     };
     c.header('cache-control', 'no-store');
     return c.json(result);

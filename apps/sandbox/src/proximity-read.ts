@@ -5,8 +5,9 @@
  *
  * - the phone (services/wallet `startProximityPresentation`) shows its device engagement (§8.2.1.1, the
  *   `mdoc:` QR content of §8.2.2.3) naming a loopback WebSocket opened here — mynakit's stand-in for
- *   BLE/NFC — and, when the reader's SessionEstablishment arrives on it, answers with its owner's biometric
- *   and consent to exactly what was asked (the explicit bridge: no phone OS exists in the sandbox);
+ *   BLE/NFC — and, when the reader's SessionEstablishment arrives on it, shows the request on its consent
+ *   screen (services/wallet `IncomingRequests`, what the phone's OS would raise): the holder approves there
+ *   with the owner's biometric — or declines, and the session ends with status 20;
  * - the reader is the verifier service (POST /verifier/sessions/proximity with the relying party's API key,
  *   which stays on this server): it scans the engagement, connects to the loopback transport it names, sends
  *   the DeviceRequest (signed with the relying party's reader key when it has one), verifies the
@@ -18,8 +19,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { webSocketRetrievalMethod, webSocketTransport } from '@mynakit/oid4vp';
 import {
+  type IncomingRequests,
   startProximityPresentation,
-  type UserAuthentication,
   type WalletDevice,
   WalletError,
 } from '@mynakit/wallet';
@@ -64,14 +65,20 @@ export async function readRecordOverProximity(options: {
   };
   /** POST to the verifier with the relying party's API key (jpki-page-parts.ts verifierCall). */
   readonly read: (path: string, body: unknown) => Promise<Response>;
-  /** How the owner approves on the phone (default the biometric, matched). */
-  readonly userAuthentication?: UserAuthentication;
+  /** Where the phone's consent screen picks the reader's request up. */
+  readonly incoming: IncomingRequests;
+  /** The counter gave up waiting (its request closed): the request leaves the phone. */
+  readonly signal?: AbortSignal;
 }): Promise<ProximityReadOutcome> {
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 });
   const sockets: WebSocket[] = [];
   server.on('connection', (s: WebSocket) => {
     sockets.push(s);
   });
+  // The phone's screen lasts as long as the read: once the reader is done (or the counter gave up), it goes.
+  const readOver = new AbortController();
+  const stopWaiting = (): void => readOver.abort();
+  options.signal?.addEventListener('abort', stopWaiting, { once: true });
   try {
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
@@ -86,19 +93,14 @@ export async function readRecordOverProximity(options: {
       const [socket] = (await connection) as [WebSocket];
       try {
         const summary = await handle.accept(webSocketTransport(socket));
-        const consent = Object.fromEntries(
-          summary.documents.map((d) => {
-            const approved = new Map<string, string[]>();
-            for (const e of d.elements)
-              if (e.held && e.withheld === undefined)
-                approved.set(e.namespace, [...(approved.get(e.namespace) ?? []), e.identifier]);
-            return [d.docType, Object.fromEntries(approved)];
-          }),
-        );
-        await handle.answer({
-          consent,
-          userAuthentication: options.userAuthentication ?? { method: 'biometric', matched: true },
+        const outcome = await options.incoming.deliver(options.phone, {
+          channel: 'iso-18013-5-proximity',
+          origin: null,
+          summary,
+          present: (approved) => handle.answer(approved),
+          signal: readOver.signal,
         });
+        if (outcome.kind === 'refused') throw new WalletError(outcome.code, 'the holder did not answer');
         return undefined;
       } catch (e) {
         // The phone says no: the session ends (status 20), so the reader does not wait for it.
@@ -124,6 +126,8 @@ export async function readRecordOverProximity(options: {
     ]);
     return { kind: 'refused', code: phoneCode ?? body.code ?? `HTTP ${res.status}` };
   } finally {
+    readOver.abort();
+    options.signal?.removeEventListener('abort', stopWaiting);
     for (const s of sockets) s.terminate();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

@@ -14,6 +14,7 @@ import { type OpenedIssuer, openIssuer, SANDBOX_JPKI_POLICY_CONFIG } from '@myna
 import { type OpenedVerifier, openVerifier } from '@mynakit/verifier';
 import {
   cardShelfInDirectory,
+  type IncomingRequests,
   type OpenedWallet,
   openWallet,
   sandboxPlatformAttestation,
@@ -63,6 +64,8 @@ export interface RunningSandbox {
   readonly cardDirectory: string;
   /** The emulated phones (tests present from them as the OS wallet would, e.g. to a browser's DC API). */
   readonly phones: readonly WalletDevice[];
+  /** The requests the bridges hand the phones, waiting on their consent screens (`/wallet/phones/<id>/incoming`). */
+  readonly incoming: IncomingRequests;
   /** Stops listening and closes every database. */
   close(): Promise<void>;
 }
@@ -247,6 +250,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       port,
       cardDirectory: issuer.cardDirectory,
       phones: wallet.phones,
+      incoming: wallet.incoming,
       close: async () => {
         await closeServer(server);
         await verifier.close();
@@ -324,6 +328,7 @@ export function createSandboxApp(
       verifierFetch: (request) => toVerifier(request),
       issuerFetch: (request) => toIssuer(request),
       phones: wallet.phones,
+      incoming: wallet.incoming,
     });
   if (parts.carrier !== undefined)
     registerCarrierPages(app, {
@@ -331,6 +336,7 @@ export function createSandboxApp(
       carrier: parts.carrier,
       verifierFetch: (request) => toVerifier(request),
       phones: wallet.phones,
+      incoming: wallet.incoming,
     });
   if (parts.portal !== undefined)
     registerPortalPages(app, {
@@ -346,6 +352,7 @@ export function createSandboxApp(
     bank: parts.bank,
     verifierFetch: (request) => toVerifier(request),
     phones: wallet.phones,
+    incoming: wallet.incoming,
   });
   registerCrossDevicePages(app, { url: parts.url, crossDevice: parts.crossDevice, phones: wallet.phones });
   registerBankPages(app, {
@@ -353,6 +360,7 @@ export function createSandboxApp(
     bank: parts.bank,
     verifierFetch: (request) => toVerifier(request),
     phones: wallet.phones,
+    incoming: wallet.incoming,
   });
   if (parts.verifierAdminToken !== undefined)
     registerAuditorPages(app, {

@@ -87,7 +87,11 @@ export type WalletErrorCode =
   /** The request names a Digital Credentials API protocol the phone does not answer. */
   | 'WALLET_PROTOCOL_UNSUPPORTED'
   /** The verifier's response endpoint refused the answer (used, expired or unknown session; OpenID4VP 1.0 §8.2). */
-  | 'WALLET_VERIFIER_REFUSED';
+  | 'WALLET_VERIFIER_REFUSED'
+  /** The holder declined a request on the phone's consent screen: nothing was sent. */
+  | 'WALLET_DECLINED'
+  /** The phone already has as many requests waiting for its holder as it keeps. */
+  | 'WALLET_PHONE_BUSY';
 
 /** The wallet engine's error: a stable code, a safe message, and the cause. */
 export class WalletError extends Error {

@@ -1,6 +1,7 @@
 /** @mynakit/wallet — the wallet engine: a phone that holds the card-substitute record and the JPKI keys. */
 
 export * from './app/card-shelf.js';
+export * from './app/incoming-requests.js';
 export type { EmulatorInstallation } from './app/install-routes.js';
 export * from './app/issuer-status.js';
 export type { ElementEntry, ElementView, HistoryEntry, Overview } from './app/phone-routes.js';

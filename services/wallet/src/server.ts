@@ -10,10 +10,12 @@
  * issuer checks): the sandbox passes its attestation CA's signer; a wallet started alone has none and
  * shows what its phones hold.
  */
+
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { closeServer, listenOn } from '@mynakit/http-kit';
 import type { Hono } from 'hono';
+import { IncomingRequests } from './app/incoming-requests.js';
 import type { EmulatorInstallation } from './app/install-routes.js';
 import { createWalletApp } from './app/wallet-app.js';
 import { openWalletDevice, type WalletDevice } from './device/wallet-device.js';
@@ -56,6 +58,8 @@ export interface OpenedWallet {
   readonly app: Hono;
   readonly phones: readonly WalletDevice[];
   readonly issuer?: IssuerClient;
+  /** The requests the phones' OS hands them, waiting for their holders (what a DC API or proximity bridge delivers to). */
+  readonly incoming: IncomingRequests;
   /** Closes every phone's store. */
   close(): Promise<void>;
 }
@@ -101,8 +105,10 @@ export async function openWallet(options: OpenWalletOptions): Promise<OpenedWall
     await Promise.allSettled(phones.map((p) => p.close()));
     throw e;
   }
+  const incoming = new IncomingRequests();
   const app = createWalletApp({
     phones,
+    incoming,
     ...(issuer === undefined ? {} : { issuer }),
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.install === undefined ? {} : { install: options.install }),
@@ -111,6 +117,7 @@ export async function openWallet(options: OpenWalletOptions): Promise<OpenedWall
   return {
     app,
     phones,
+    incoming,
     ...(issuer === undefined ? {} : { issuer }),
     close: async () => {
       await Promise.allSettled(phones.map((p) => p.close()));

@@ -3,6 +3,7 @@
  * the purpose of the transaction 生計費決済 and the occupation 会社員 — as form fields, as the page's JSON,
  * and chosen on a page in Chromium.
  */
+import { sandboxFetch, withHolderAnswer } from './phone-consent.js';
 
 /** The bank forms' fields. */
 export const DECLARED_FIELDS = {
@@ -33,12 +34,17 @@ export interface BridgeAnswer {
   readonly body: { verdict?: string; recordId?: string | null; code?: string };
 }
 
-/** Has `phone` present its record to the bank through the labelled bridge, with the declaration above. */
+/**
+ * Has `phone` present its record to the bank through the labelled bridge, with the declaration above: the
+ * holder approves what is offered on the phone's consent screen with a matched biometric.
+ */
 export async function verifyAtBank(sandboxUrl: string, phone: string): Promise<BridgeAnswer> {
-  const res = await fetch(`${sandboxUrl}/verifier/bank/api/bridge`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ phone, ...DECLARED_JSON }),
-  });
+  const { result: res } = await withHolderAnswer(sandboxFetch(sandboxUrl), phone, () =>
+    fetch(`${sandboxUrl}/verifier/bank/api/bridge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone, ...DECLARED_JSON }),
+    }),
+  );
   return { status: res.status, body: (await res.json()) as BridgeAnswer['body'] };
 }

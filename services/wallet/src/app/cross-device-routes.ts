@@ -30,6 +30,7 @@ import { JP_MNC_DOCTYPE, jpMncLabel } from '@mynakit/mdoc';
 import type { Context, Hono } from 'hono';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
+import type { RequestedDocument } from '../presentation/annex-c-presentation.js';
 import type { PresentationConsent } from '../presentation/consented-documents.js';
 import {
   type CrossDeviceFetch,
@@ -89,13 +90,7 @@ export interface ConsentScreen {
   readonly clientId: string;
   readonly responseHost: string;
   readonly responseMode: 'direct_post.jwt';
-  readonly documents: readonly {
-    readonly docType: string;
-    readonly name: { readonly ja: string; readonly en: string } | null;
-    /** The phone holds a document of this docType in force. */
-    readonly available: boolean;
-    readonly elements: readonly ConsentScreenElement[];
-  }[];
+  readonly documents: readonly ConsentScreenDocument[];
 }
 
 function hostOf(url: string): string {
@@ -106,7 +101,39 @@ function hostOf(url: string): string {
   }
 }
 
-/** The consent screen of a verified request (labels from the jp-mnc profile; the identifier when unknown). */
+/** One requested document as a consent screen shows it. */
+export interface ConsentScreenDocument {
+  readonly docType: string;
+  readonly name: { readonly ja: string; readonly en: string } | null;
+  /** The phone holds a document of this docType in force. */
+  readonly available: boolean;
+  readonly elements: readonly ConsentScreenElement[];
+}
+
+/**
+ * The requested documents as every consent screen shows them (labels from the jp-mnc profile; the
+ * identifier when unknown; a docType the phone has no name for is shown as itself).
+ */
+export function consentScreenDocuments(documents: readonly RequestedDocument[]): ConsentScreenDocument[] {
+  return documents.map((d) => ({
+    docType: d.docType,
+    name: DOC_TYPE_NAMES.get(d.docType) ?? null,
+    available: d.available,
+    elements: d.elements.map((e) => ({
+      namespace: e.namespace,
+      identifier: e.identifier,
+      label: {
+        ja: jpMncLabel(e.namespace, e.identifier, 'ja'),
+        en: jpMncLabel(e.namespace, e.identifier, 'en'),
+      },
+      intentToRetain: e.intentToRetain,
+      held: e.held,
+      withheld: e.withheld ?? null,
+    })),
+  }));
+}
+
+/** The consent screen of a verified request. */
 export function consentScreenOf(
   phone: WalletDevice,
   summary: OpenId4VpCrossDeviceRequestSummary,
@@ -121,27 +148,12 @@ export function consentScreenOf(
     clientId: summary.clientId,
     responseHost: hostOf(summary.responseUri),
     responseMode: summary.responseMode,
-    documents: summary.documents.map((d) => ({
-      docType: d.docType,
-      name: DOC_TYPE_NAMES.get(d.docType) ?? null,
-      available: d.available,
-      elements: d.elements.map((e) => ({
-        namespace: e.namespace,
-        identifier: e.identifier,
-        label: {
-          ja: jpMncLabel(e.namespace, e.identifier, 'ja'),
-          en: jpMncLabel(e.namespace, e.identifier, 'en'),
-        },
-        intentToRetain: e.intentToRetain,
-        held: e.held,
-        withheld: e.withheld ?? null,
-      })),
-    })),
+    documents: consentScreenDocuments(summary.documents),
   };
 }
 
 /** The consent of a JSON body, checked for shape (what it names is checked against the request later). */
-function consentOfJson(value: unknown): PresentationConsent {
+export function consentOfJson(value: unknown): PresentationConsent {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     throw new WalletError('WALLET_INVALID_INPUT', 'consent is an object of docTypes');
   let count = 0;

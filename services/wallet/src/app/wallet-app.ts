@@ -28,6 +28,9 @@
  *   GET|POST /phones/:id/jpki-request  a JPKI request by link or QR code (`mynakit-jpki://`, which the scan
  *                                   screen sends here): the consent screen, the PIN, biometric or signature
  *                                   password, the signed answer (jpki-request-routes.ts)
+ *   GET|POST /phones/:id/incoming   the requests the phone's OS hands it — a web page's DC API request, a
+ *                                   face-to-face reader's — waiting for the holder's consent, the owner's
+ *                                   biometric, the answer, or a decline (incoming-routes.ts)
  *   GET /request/, /phones/:id/assets/*  the request page those screens are (request-page.ts, a Vite + Preact
  *                                   page, services/wallet/pages/request), over their JSON routes
  *   GET /health         `{ status: 'ok' }`
@@ -45,6 +48,8 @@ import { syncNotices } from '../notices/sync-notices.js';
 import type { CrossDeviceFetch } from '../presentation/openid4vp-cross-device.js';
 import { registerRootPage, walletPageDir } from './built-page.js';
 import { registerCrossDeviceRoutes } from './cross-device-routes.js';
+import { IncomingRequests } from './incoming-requests.js';
+import { registerIncomingRoutes } from './incoming-routes.js';
 import { type EmulatorInstallation, registerInstallRoutes } from './install-routes.js';
 import { probeIssuer } from './issuer-status.js';
 import { registerJpkiRequestRoutes } from './jpki-request-routes.js';
@@ -72,6 +77,11 @@ export interface WalletAppDeps {
   readonly requestPageDir?: string;
   /** The phone page's build folder (default `services/wallet/dist-pages/phone`). */
   readonly phonePageDir?: string;
+  /**
+   * The requests the phones' OS hands them (a DC API request, a proximity reader's), waiting for their
+   * holders; absent: the app keeps its own. Whoever delivers requests passes the same one.
+   */
+  readonly incoming?: IncomingRequests;
 }
 
 function problem(
@@ -118,6 +128,8 @@ const STATUS_OF: ReadonlyMap<WalletErrorCode, number> = new Map<WalletErrorCode,
   ['WALLET_VERIFIER_REFUSED', 502],
   ['WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED', 400],
   ['WALLET_SECRET_BUSY', 409],
+  ['WALLET_DECLINED', 409],
+  ['WALLET_PHONE_BUSY', 409],
   ['WALLET_SECRET_NOT_SET', 400],
 ]);
 
@@ -253,6 +265,12 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
     phone: (id) => byId.get(id),
     isOffline: (id) => offline.has(id),
     fetch: deps.verifierFetch ?? ((url, init) => fetch(url, init)),
+    wantsJson,
+    page: requestPage,
+  });
+  registerIncomingRoutes(app, {
+    phone: (id) => byId.get(id),
+    incoming: deps.incoming ?? new IncomingRequests(),
     wantsJson,
     page: requestPage,
   });
