@@ -98,3 +98,35 @@ export async function withHolderAnswer<T>(
   if (raced.done) throw new Error('the call ended before the phone was asked');
   return { result: await pending, phone: raced.phone };
 }
+
+/** The part of a Playwright browser context the phone's page needs. */
+interface OpensPages {
+  newPage(): Promise<import('playwright-core').Page>;
+}
+
+/**
+ * The holder answers on the phone's own page in Chromium: opens `/wallet/phones/<id>/incoming` of the
+ * sandbox at `url` in a new tab of `context`, waits for the request, and approves what is ticked with a
+ * matched biometric — or declines; the tab is closed after the phone says it sent (or declined).
+ */
+export async function answerOnPhonePage(
+  context: OpensPages,
+  url: string,
+  phoneId: string,
+  answer: 'approve' | 'decline' = 'approve',
+): Promise<void> {
+  const phone = await context.newPage();
+  try {
+    await phone.goto(`${url}/wallet/phones/${encodeURIComponent(phoneId)}/incoming`);
+    if (answer === 'decline') {
+      await phone.locator('button[data-decline]').first().click({ timeout: 20_000 });
+      await phone.locator('[data-declined]').waitFor({ timeout: 20_000 });
+      return;
+    }
+    await phone.locator('button[data-approve]').first().click({ timeout: 20_000 });
+    await phone.locator('[data-biometric-prompt] button[data-biometric="matched"]').click();
+    await phone.locator('[data-sent]').waitFor({ timeout: 20_000 });
+  } finally {
+    await phone.close();
+  }
+}
