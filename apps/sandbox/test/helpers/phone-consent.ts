@@ -33,15 +33,16 @@ export async function waitForIncoming(at: SandboxFetch, phoneId: string): Promis
 
 /** Everything the request offers: the elements the phone holds and does not withhold. */
 export function everythingOffered(view: IncomingRequestView): Record<string, Record<string, string[]>> {
-  const consent: Record<string, Record<string, string[]>> = {};
+  const consent = new Map<string, Record<string, string[]>>();
   for (const d of view.documents) {
     if (!d.available) continue;
-    const namespaces: Record<string, string[]> = {};
+    const namespaces = new Map<string, string[]>();
     for (const e of d.elements)
-      if (e.held && e.withheld === null) (namespaces[e.namespace] ??= []).push(e.identifier);
-    consent[d.docType] = namespaces;
+      if (e.held && e.withheld === null)
+        namespaces.set(e.namespace, [...(namespaces.get(e.namespace) ?? []), e.identifier]);
+    consent.set(d.docType, Object.fromEntries(namespaces));
   }
-  return consent;
+  return Object.fromEntries(consent);
 }
 
 /** How the holder answers. */
