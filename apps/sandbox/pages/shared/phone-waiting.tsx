@@ -1,0 +1,35 @@
+/**
+ * The line a relying party's page shows while a request it handed a phone through the bridge waits on the
+ * phone's consent screen: which phone, what to do there, and the link that opens that phone's screen
+ * (`/wallet/phones/<id>/incoming`, the emulator's stand-in for the phone raising it by itself).
+ */
+import { type BridgePhone, PhoneName } from './phones';
+
+/** Where the phone emulator shows what waits for its holder. */
+export function incomingScreenUrl(phoneId: string): string {
+  return `/wallet/phones/${encodeURIComponent(phoneId)}/incoming`;
+}
+
+/** 「<phone> の画面で確認してください」 with the link to the phone's screen (`data-waiting-phone`). */
+export function PhoneWaiting({ phone }: { phone: BridgePhone }) {
+  return (
+    <section class="waiting" role="status" data-waiting-phone={phone.id}>
+      <p>
+        <PhoneName phone={phone} />
+      </p>
+      <p>
+        スマートフォンの画面に要求が届きました。要求元と項目を確かめ、生体認証で承認してください(送らないこともできます)。
+        <br />
+        <small>
+          The request is on the phone's screen: check who asks and what, then approve with the biometric — or
+          decline.
+        </small>
+      </p>
+      <p>
+        <a href={incomingScreenUrl(phone.id)} target="_blank" rel="noopener" data-open-phone={phone.id}>
+          {phone.id} の画面を開く / open {phone.id}'s screen
+        </a>
+      </p>
+    </section>
+  );
+}
