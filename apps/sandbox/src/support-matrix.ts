@@ -27,7 +27,8 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
     channelJa: 'デジタルクレデンシャルAPI(Annex C)',
     iphone: 'Safari on iOS 26+, Apple Wallet record (since 2025-06-24) [C]',
     android: 'Chrome with a wallet that holds the record; the Android record is planned for autumn 2026 [C]',
-    sandbox: 'phone emulator answers through a labelled bridge; Chromium tests use the CDP virtual wallet',
+    sandbox:
+      "a labelled bridge hands the request to the phone emulator, whose consent screen names the requester and every element; the holder approves with the biometric or declines there; Chromium tests also use the CDP virtual wallet",
   },
   {
     channel: 'W3C Digital Credentials API, OpenID4VP 1.0 (openid4vp-v1-*)',
@@ -51,7 +52,7 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
     iphone: 'NFC engagement with a reader [S]',
     android: 'NFC engagement with a reader [S]',
     sandbox:
-      "the verifier service is the reader (POST /sessions/proximity): the bank's branch counter and the clinic's desk read the phone emulator over a real 18013-5 session (engagement, session encryption), and the verifier verifies and records it; the radio is simulated over a loopback WebSocket",
+      "the verifier service is the reader (POST /sessions/proximity): the bank's branch counter and the clinic's desk read the phone emulator over a real 18013-5 session (engagement, session encryption); the request waits on the phone's consent screen for the holder's approval (or decline), and the verifier verifies and records it; the radio is simulated over a loopback WebSocket",
   },
   {
     channel: 'JPKI user authentication (利用者証明用電子証明書)',
