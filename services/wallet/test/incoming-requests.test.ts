@@ -1,0 +1,740 @@
+/**
+ * Requests the phone's operating system hands it wait on its consent screen (app/incoming-requests.ts,
+ * app/incoming-routes.ts), with real crypto on both sides: a page's Annex C request (ISO/IEC 18013-7,
+ * reader-authenticated by a reader certificate the phone trusts) is read and delivered as the sandbox's
+ * bridge does (readAnnexCRequest, then presentAnnexC as the channel's presentation), and a face-to-face
+ * reader's DeviceRequest over ISO/IEC 18013-5 proximity (a real WebSocket on 127.0.0.1) likewise. The
+ * requester waits until the holder approves (the owner's biometric, only the ticked elements, verified by
+ * the verifier halves of @mynakit/oid4vp and @mynakit/mdoc), declines (WALLET_DECLINED, nothing in the
+ * history), or the request lapses (WALLET_REQUEST_EXPIRED: the wait, or the requester's AbortSignal). A
+ * failed biometric, consent naming what was not asked, and My Number without a declared basis leave the
+ * request waiting; a phone keeps a bounded number (WALLET_PHONE_BUSY). The HTTP routes answer the same
+ * with the stable codes and echo nothing submitted.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import {
+  buildDeviceRequest,
+  buildJpMncRequest,
+  JP_MNC_DOCTYPE,
+  JP_MNC_NAMESPACE,
+  verifyDeviceResponse,
+} from '@mynakit/mdoc';
+import {
+  annexCSessionTranscript,
+  createReaderAuthCertificate,
+  encodeEncryptionInfo,
+  ProximityReaderSession,
+  parseDeviceEngagementUri,
+  toP256PublicJwk,
+  verifyAnnexCResponse,
+  webSocketRetrievalMethod,
+  webSocketTransport,
+  webSocketUrlOf,
+} from '@mynakit/oid4vp';
+import { createCertificate } from '@mynakit/pki';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import {
+  createWalletApp,
+  IncomingRequests,
+  type IncomingRequestView,
+  installCredentials,
+  MAX_INCOMING_PER_PHONE,
+  presentAnnexC,
+  readAnnexCRequest,
+  startProximityPresentation,
+  type WalletDevice,
+  WalletError,
+} from '../src/index.js';
+import { cardPinsOf, type IssuerEnvironment, issuerEnvironment } from './helpers/issuer-fixture.js';
+import { tempDir } from './helpers/wallet-fixtures.js';
+
+const MNC = JP_MNC_DOCTYPE;
+const ORIGIN = 'https://bank.example';
+const BIOMETRIC = { method: 'biometric', matched: true } as const;
+const NO_MATCH = { method: 'biometric', matched: false } as const;
+const DAY = 86_400_000;
+const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof WalletError) return e.code;
+    throw e;
+  }
+  return 'resolved';
+}
+
+/** The single request waiting on `phoneId` that arrived last. */
+function lastOf(incoming: IncomingRequests, phoneId: string): IncomingRequestView {
+  const view = incoming.pendingFor(phoneId).at(-1);
+  if (view === undefined) throw new Error('nothing waits on the phone');
+  return view;
+}
+
+describe('requests handed to the phone wait for the holder on its consent screen', () => {
+  let env: IssuerEnvironment;
+  /** The phone with the record, trusting the test reader root. */
+  let phone: WalletDevice;
+  /** A second phone, holding nothing. */
+  let other: WalletDevice;
+  let readerRoot: Uint8Array;
+  let readerCertificate: (withBasis: boolean) => Uint8Array;
+  let readerKey: ReturnType<typeof generateKeyPairSync>['privateKey'];
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  beforeAll(async () => {
+    env = await issuerEnvironment();
+    const installed = await env.phone('incoming-iphone', 'iphone');
+    await installCredentials({
+      device: installed,
+      issuer: env.client,
+      card: await env.card('sandbox-ordinary-female'),
+      cardPins: await cardPinsOf(env, 'sandbox-ordinary-female'),
+      liveness: { confirmed: true },
+      newAuthPin: ['2468', '2468'],
+      newSignaturePassword: ['PHONE2026', 'PHONE2026'],
+      biometric: BIOMETRIC,
+      trustAnchors: env.trustAnchors,
+    });
+    other = await env.phone('incoming-android', 'android');
+
+    // A reader CA of the test and the bank's reader certificate (with or without a basis for My Number).
+    const now = Date.now();
+    const rootKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    readerRoot = createCertificate({
+      subject: 'C=JP, O=Test readers, CN=Test reader root',
+      publicKey: rootKeys.publicKey,
+      privateKey: rootKeys.privateKey,
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 365 * DAY),
+      extensions: [
+        { type: 'basicConstraints', ca: true, pathLength: 0 },
+        { type: 'keyUsage', usages: ['keyCertSign', 'cRLSign'] },
+      ],
+    });
+    const keys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    readerKey = keys.privateKey;
+    readerCertificate = (withBasis) =>
+      createReaderAuthCertificate({
+        subject: 'C=JP, O=Example Bank, CN=bank.example',
+        publicKey: keys.publicKey,
+        issuer: { certificate: readerRoot, privateKey: rootKeys.privateKey },
+        notBefore: new Date(now - DAY),
+        notAfter: new Date(now + 30 * DAY),
+        dnsNames: ['bank.example'],
+        ...(withBasis ? { myNumberLegalBasis: { provision: '番号法第19条', basisCode: '第3号' } } : {}),
+      });
+    phone = { ...installed, readerTrustAnchors: [readerRoot] };
+  }, 180_000);
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  const history = () => phone.store.presentations.list(phone.id);
+
+  /**
+   * The bank's Annex C request, signed by its reader key over the dcapi transcript of ORIGIN: `asked` maps
+   * each element of the jp namespace to the bank's intent to retain it.
+   */
+  function bankRequest(asked: Record<string, boolean>, options: { basis?: boolean } = {}) {
+    const recipient = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const info = encodeEncryptionInfo({
+      nonce: new Uint8Array(randomBytes(32)),
+      recipientPublicKey: toP256PublicJwk(recipient.publicKey),
+    });
+    const deviceRequest = buildDeviceRequest({
+      version: '1.1',
+      docRequests: [{ docType: MNC, nameSpaces: { [JP_MNC_NAMESPACE]: asked } }],
+      readerAuth: {
+        key: readerKey,
+        certificateChain: [readerCertificate(options.basis ?? false)],
+        sessionTranscriptBytes: annexCSessionTranscript(info.encoded, ORIGIN).sessionTranscriptBytes,
+        scope: 'all',
+      },
+    });
+    const data = {
+      deviceRequest: Buffer.from(deviceRequest).toString('base64url'),
+      encryptionInfo: info.encoded,
+    };
+    return {
+      data,
+      /** The bank's verifier half: decrypts and verifies as the page at `origin` would. */
+      verify: (response: string, origin = ORIGIN) =>
+        verifyAnnexCResponse(
+          { response },
+          { encryptionInfo: info.encoded, origin, recipientPrivateKey: recipient.privateKey, docType: MNC },
+          { mdoc: { trustAnchors: env.trustAnchors.slice(0, 1), now: new Date() } },
+        ),
+    };
+  }
+
+  /**
+   * Hands `data` to the phone as its OS would, exactly as the sandbox's bridge (bridge-flows.ts) does; once
+   * it waits on the phone, answers the requester's side (the promise of the holder's answer).
+   */
+  async function deliverAnnexC(
+    incoming: IncomingRequests,
+    data: unknown,
+    options: { device?: WalletDevice; signal?: AbortSignal } = {},
+  ) {
+    const device = options.device ?? phone;
+    const summary = await readAnnexCRequest({ device, data, origin: ORIGIN });
+    const outcome = incoming.deliver(device, {
+      channel: 'dc-api-org-iso-mdoc',
+      origin: ORIGIN,
+      summary,
+      present: ({ consent, userAuthentication }) =>
+        presentAnnexC({ device, data, origin: ORIGIN, consent, userAuthentication }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+    return { outcome };
+  }
+
+  it('shows who asks, from where, and what — no value — and the approved answer verifies at that origin', async () => {
+    const incoming = new IncomingRequests();
+    const bank = bankRequest({
+      full_name_unicode: true,
+      resident_address_unicode: false,
+      birth_date_unicode: false,
+      individual_number_unicode: false,
+    });
+    const before = (await history()).length;
+    const { outcome } = await deliverAnnexC(incoming, bank.data);
+    // Delivered, the requester waits: the request is on the phone's screen.
+    const views = incoming.pendingFor(phone.id);
+    expect(views).toHaveLength(1);
+    expect(incoming.pendingFor(other.id)).toEqual([]);
+    const view = views[0] as IncomingRequestView;
+    expect(view.channel).toBe('dc-api-org-iso-mdoc');
+    expect(view.origin).toBe(ORIGIN);
+    expect(view.phone).toEqual({ id: phone.id, family: 'iphone' });
+    expect(view.reader.authentication).toBe('verified');
+    expect(view.reader.subject).toContain('Example Bank');
+    expect(view.reader.myNumberLegalBasis).toBeNull();
+    expect(Date.parse(view.expiresAt)).toBeGreaterThan(Date.parse(view.receivedAt));
+    const doc = view.documents[0];
+    expect(doc?.docType).toBe(MNC);
+    expect(doc?.available).toBe(true);
+    expect(doc?.name?.ja).toContain('マイナンバーカード');
+    const element = (id: string) => doc?.elements.find((e) => e.identifier === id);
+    expect(element('full_name_unicode')).toMatchObject({
+      namespace: JP_MNC_NAMESPACE,
+      intentToRetain: true,
+      held: true,
+      withheld: null,
+    });
+    expect(element('full_name_unicode')?.label.ja).toMatch(/氏名/);
+    expect(element('full_name_unicode')?.label.en).toMatch(/name/i);
+    expect(element('resident_address_unicode')?.intentToRetain).toBe(false);
+    // My Number from a requester whose certificate declares no basis: shown, and withheld.
+    expect(element('individual_number_unicode')?.withheld).toBe('my-number-without-basis');
+
+    await incoming.approve(phone.id, view.id, {
+      consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode', 'resident_address_unicode'] } },
+      userAuthentication: BIOMETRIC,
+    });
+    const answered = await outcome;
+    if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+    expect(answered.presentation.disclosed).toEqual({
+      [MNC]: [
+        [JP_MNC_NAMESPACE, 'full_name_unicode'],
+        [JP_MNC_NAMESPACE, 'resident_address_unicode'],
+      ],
+    });
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+    const verified = await bank.verify(answered.presentation.response);
+    expect(verified.verdict).toBe('valid');
+    const values = verified.presentations[0]?.verification.documents[0]?.elements[JP_MNC_NAMESPACE] ?? {};
+    expect(Object.keys(values).sort()).toEqual(['full_name_unicode', 'resident_address_unicode']);
+    // The screen named the elements, never a value.
+    const shown = JSON.stringify(view);
+    for (const value of Object.values(values)) {
+      expect(typeof value).toBe('string');
+      expect(shown).not.toContain(value as string);
+    }
+    // Bound to the page's origin: checked as if another page had asked, it does not even decrypt.
+    const elsewhere = await bank.verify(answered.presentation.response, 'https://evil.example');
+    expect(elsewhere.verdict).toBe('invalid');
+    expect(elsewhere.checks.find((c) => c.id === 'response.decrypt')?.status).toBe('failed');
+    expect(await history()).toHaveLength(before + 1);
+    // Answered, it is gone: approving it again finds nothing.
+    expect(
+      await codeOf(
+        incoming.approve(phone.id, view.id, {
+          consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
+          userAuthentication: BIOMETRIC,
+        }),
+      ),
+    ).toBe('WALLET_NOT_FOUND');
+  }, 60_000);
+
+  it('a decline answers WALLET_DECLINED and records nothing; a lapse and a requester that gave up answer WALLET_REQUEST_EXPIRED', async () => {
+    const before = (await history()).length;
+    const incoming = new IncomingRequests();
+    const { outcome: declined } = await deliverAnnexC(
+      incoming,
+      bankRequest({ full_name_unicode: false }).data,
+    );
+    incoming.decline(phone.id, lastOf(incoming, phone.id).id);
+    expect(await declined).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+    expect(await history()).toHaveLength(before);
+
+    // Nobody answers within the wait: the requester hears it expired and the screen clears.
+    const hurried = new IncomingRequests({ waitMs: 20 });
+    const { outcome: lapsed } = await deliverAnnexC(hurried, bankRequest({ full_name_unicode: false }).data);
+    const id = lastOf(hurried, phone.id).id;
+    expect(await lapsed).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+    expect(hurried.pendingFor(phone.id)).toEqual([]);
+    expect(
+      await codeOf(
+        hurried.approve(phone.id, id, {
+          consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
+          userAuthentication: BIOMETRIC,
+        }),
+      ),
+    ).toBe('WALLET_NOT_FOUND');
+
+    // The requester's page closed (its AbortSignal): the same, and an already aborted one never shows.
+    const gaveUp = new AbortController();
+    const { outcome: abandoned } = await deliverAnnexC(
+      incoming,
+      bankRequest({ full_name_unicode: false }).data,
+      {
+        signal: gaveUp.signal,
+      },
+    );
+    expect(incoming.pendingFor(phone.id)).toHaveLength(1);
+    gaveUp.abort();
+    expect(await abandoned).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+    expect(
+      await (
+        await deliverAnnexC(incoming, bankRequest({ full_name_unicode: false }).data, {
+          signal: gaveUp.signal,
+        })
+      ).outcome,
+    ).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+    expect(await history()).toHaveLength(before);
+  }, 60_000);
+
+  it(`keeps at most ${MAX_INCOMING_PER_PHONE} waiting per phone (WALLET_PHONE_BUSY), counting each phone apart`, async () => {
+    const incoming = new IncomingRequests();
+    const waiting = [];
+    for (let i = 0; i < MAX_INCOMING_PER_PHONE; i++)
+      waiting.push((await deliverAnnexC(incoming, bankRequest({ full_name_unicode: false }).data)).outcome);
+    expect(incoming.pendingFor(phone.id)).toHaveLength(MAX_INCOMING_PER_PHONE);
+    expect(
+      await (await deliverAnnexC(incoming, bankRequest({ full_name_unicode: false }).data)).outcome,
+    ).toEqual({
+      kind: 'refused',
+      code: 'WALLET_PHONE_BUSY',
+    });
+    expect(incoming.pendingFor(phone.id)).toHaveLength(MAX_INCOMING_PER_PHONE);
+    // Another phone still takes a request (it holds no record: the screen says so).
+    const { outcome: elsewhere } = await deliverAnnexC(
+      incoming,
+      bankRequest({ full_name_unicode: false }).data,
+      {
+        device: { ...other, readerTrustAnchors: [readerRoot] },
+      },
+    );
+    const otherView = lastOf(incoming, other.id);
+    expect(otherView.documents[0]?.available).toBe(false);
+    // Oldest first; declining one makes room again.
+    const ids = incoming.pendingFor(phone.id).map((v) => v.id);
+    expect(new Set(ids).size).toBe(MAX_INCOMING_PER_PHONE);
+    for (const id of ids) incoming.decline(phone.id, id);
+    incoming.decline(other.id, otherView.id);
+    for (const w of [...waiting, elsewhere]) expect((await w).kind).toBe('refused');
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+  }, 60_000);
+
+  it('a failed biometric, consent beyond the request, and My Number without a basis leave it waiting; the right answer then goes', async () => {
+    const incoming = new IncomingRequests();
+    const before = (await history()).length;
+    const bank = bankRequest({ full_name_unicode: true, individual_number_unicode: false });
+    const { outcome } = await deliverAnnexC(incoming, bank.data);
+    const { id } = lastOf(incoming, phone.id);
+    const name = { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } };
+
+    expect(
+      await codeOf(incoming.approve(phone.id, id, { consent: name, userAuthentication: NO_MATCH })),
+    ).toBe('WALLET_BIOMETRIC_FAILED');
+    expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+    expect(
+      await codeOf(
+        incoming.approve(phone.id, id, {
+          consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['portrait'] } },
+          userAuthentication: BIOMETRIC,
+        }),
+      ),
+    ).toBe('WALLET_INVALID_INPUT');
+    expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+    expect(
+      await codeOf(
+        incoming.approve(phone.id, id, {
+          consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode', 'individual_number_unicode'] } },
+          userAuthentication: BIOMETRIC,
+        }),
+      ),
+    ).toBe('WALLET_MY_NUMBER_WITHHELD');
+    expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+    // Another phone cannot answer it, nor decline it.
+    expect(
+      await codeOf(incoming.approve(other.id, id, { consent: name, userAuthentication: BIOMETRIC })),
+    ).toBe('WALLET_NOT_FOUND');
+    expect(() => incoming.decline(other.id, id)).toThrow(
+      expect.objectContaining({ code: 'WALLET_NOT_FOUND' }),
+    );
+    expect(await history()).toHaveLength(before);
+
+    // Two answers at once: the second is refused while the first runs, and cannot decline it either.
+    const first = incoming.approve(phone.id, id, { consent: name, userAuthentication: BIOMETRIC });
+    const second = incoming.approve(phone.id, id, { consent: name, userAuthentication: BIOMETRIC });
+    expect(await codeOf(second)).toBe('WALLET_INVALID_INPUT');
+    expect(() => incoming.decline(phone.id, id)).toThrow(
+      expect.objectContaining({ code: 'WALLET_INVALID_INPUT' }),
+    );
+    expect(await first).toEqual({ disclosed: { [MNC]: [[JP_MNC_NAMESPACE, 'full_name_unicode']] } });
+    const answered = await outcome;
+    if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+    expect((await bank.verify(answered.presentation.response)).verdict).toBe('valid');
+    expect(await history()).toHaveLength(before + 1);
+  }, 60_000);
+
+  it('lets My Number through to a requester whose verified certificate declares a basis', async () => {
+    const incoming = new IncomingRequests();
+    const bank = bankRequest({ individual_number_unicode: false }, { basis: true });
+    const { outcome } = await deliverAnnexC(incoming, bank.data);
+    const view = lastOf(incoming, phone.id);
+    expect(view.reader.myNumberLegalBasis).toEqual({ provision: '番号法第19条', basisCode: '第3号' });
+    expect(view.documents[0]?.elements[0]?.withheld).toBeNull();
+    await incoming.approve(phone.id, view.id, {
+      consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['individual_number_unicode'] } },
+      userAuthentication: BIOMETRIC,
+    });
+    const answered = await outcome;
+    if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+    const verified = await bank.verify(answered.presentation.response);
+    expect(verified.verdict).toBe('valid');
+    const number = verified.presentations[0]?.verification.documents[0]?.elements[JP_MNC_NAMESPACE]
+      ?.individual_number_unicode as string;
+    expect(number).toMatch(/^\d{12}$/);
+    // Neither the view nor the phone's history holds the number itself.
+    expect(JSON.stringify(view)).not.toContain(number);
+    expect(JSON.stringify(await history())).not.toContain(number);
+  }, 60_000);
+
+  describe('over HTTP (incoming-routes.ts)', () => {
+    let incoming: IncomingRequests;
+    let wallet: ReturnType<typeof createWalletApp>;
+    let page: ReturnType<typeof tempDir>;
+    beforeAll(() => {
+      // A build of the request page as scripts/build-pages.mjs writes it (relative asset URLs).
+      page = tempDir('mynakit-wallet-incoming-page-');
+      mkdirSync(join(page.path, 'assets'), { recursive: true });
+      writeFileSync(
+        join(page.path, 'index.html'),
+        '<!doctype html><title>request</title><script type="module" src="./assets/index-i.js"></script><div id="app"></div>',
+      );
+      writeFileSync(join(page.path, 'assets', 'index-i.js'), 'export {};');
+    });
+    afterAll(() => page?.remove());
+    const fresh = () => {
+      incoming = new IncomingRequests();
+      wallet = createWalletApp({ phones: [phone, other], incoming, requestPageDir: page.path });
+    };
+    const list = async (phoneId = phone.id) => {
+      const res = await wallet.request(`/phones/${phoneId}/incoming`, {
+        headers: { accept: 'application/json' },
+      });
+      return res;
+    };
+    const post = (path: string, body: unknown, headers: Record<string, string> = JSON_HEADERS) =>
+      wallet.request(path, {
+        method: 'POST',
+        headers,
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      });
+    const problemOf = async (res: Response) => {
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      return (await res.json()) as { code: string; status: number };
+    };
+
+    it('lists what waits as JSON and serves the request page to a browser; 404 for an unknown phone', async () => {
+      fresh();
+      const empty = await list();
+      expect(empty.status).toBe(200);
+      expect(empty.headers.get('cache-control')).toBe('no-store');
+      expect(await empty.json()).toEqual({ requests: [] });
+
+      const { outcome } = await deliverAnnexC(incoming, bankRequest({ full_name_unicode: true }).data);
+      const res = await list();
+      const body = (await res.json()) as { requests: IncomingRequestView[] };
+      expect(body.requests).toHaveLength(1);
+      expect(body.requests[0]).toEqual(JSON.parse(JSON.stringify(lastOf(incoming, phone.id))));
+      expect(body.requests[0]?.reader.subject).toContain('Example Bank');
+      expect(((await (await list(other.id)).json()) as { requests: unknown[] }).requests).toEqual([]);
+
+      // A browser (no JSON asked) gets the request page, which reads the list itself.
+      const html = await wallet.request(`/phones/${phone.id}/incoming`, { headers: { accept: 'text/html' } });
+      expect(html.status).toBe(200);
+      expect(html.headers.get('content-type')).toContain('text/html');
+      expect(html.headers.get('cache-control')).toBe('no-store');
+      const text = await html.text();
+      expect(text).toContain('./assets/index-i.js');
+      expect(text).not.toContain('Example Bank');
+      expect((await wallet.request(`/phones/${phone.id}/assets/index-i.js`)).status).toBe(200);
+
+      for (const path of ['/phones/nobody/incoming']) {
+        const missing = await wallet.request(path, { headers: { accept: 'application/json' } });
+        expect(missing.status).toBe(404);
+        expect((await problemOf(missing)).code).toBe('WALLET_NOT_FOUND');
+        expect((await wallet.request(path, { headers: { accept: 'text/html' } })).status).toBe(404);
+      }
+      incoming.decline(phone.id, body.requests[0]?.id as string);
+      expect((await outcome).kind).toBe('refused');
+    }, 60_000);
+
+    it('approves with the biometric (a failed one keeps it waiting) and declines, by POST', async () => {
+      fresh();
+      const before = (await history()).length;
+      const bank = bankRequest({
+        full_name_unicode: true,
+        resident_address_unicode: false,
+        individual_number_unicode: false,
+      });
+      const { outcome } = await deliverAnnexC(incoming, bank.data);
+      const { id } = lastOf(incoming, phone.id);
+      const consent = { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } };
+
+      const failed = await post(`/phones/${phone.id}/incoming/${id}`, { biometric: 'failed', consent });
+      expect(failed.status).toBe(401);
+      expect((await problemOf(failed)).code).toBe('WALLET_BIOMETRIC_FAILED');
+      expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+      const notAsked = await post(`/phones/${phone.id}/incoming/${id}`, {
+        biometric: 'matched',
+        consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['portrait'] } },
+      });
+      expect(notAsked.status).toBe(400);
+      expect((await problemOf(notAsked)).code).toBe('WALLET_INVALID_INPUT');
+      const myNumber = await post(`/phones/${phone.id}/incoming/${id}`, {
+        biometric: 'matched',
+        consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['individual_number_unicode'] } },
+      });
+      expect(myNumber.status).toBe(403);
+      expect((await problemOf(myNumber)).code).toBe('WALLET_MY_NUMBER_WITHHELD');
+      const ofOther = await post(`/phones/${other.id}/incoming/${id}`, { biometric: 'matched', consent });
+      expect(ofOther.status).toBe(404);
+      expect((await problemOf(ofOther)).code).toBe('WALLET_NOT_FOUND');
+      expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+      expect(await history()).toHaveLength(before);
+
+      const sent = await post(`/phones/${phone.id}/incoming/${id}`, { biometric: 'matched', consent });
+      expect(sent.status).toBe(200);
+      expect(sent.headers.get('cache-control')).toBe('no-store');
+      expect(await sent.json()).toEqual({
+        sent: true,
+        disclosed: { [MNC]: [[JP_MNC_NAMESPACE, 'full_name_unicode']] },
+      });
+      const answered = await outcome;
+      if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+      expect((await bank.verify(answered.presentation.response)).verdict).toBe('valid');
+      expect(await history()).toHaveLength(before + 1);
+      const again = await post(`/phones/${phone.id}/incoming/${id}`, { biometric: 'matched', consent });
+      expect(again.status).toBe(404);
+      expect((await problemOf(again)).code).toBe('WALLET_NOT_FOUND');
+
+      const { outcome: second } = await deliverAnnexC(
+        incoming,
+        bankRequest({ full_name_unicode: true }).data,
+      );
+      const next = lastOf(incoming, phone.id).id;
+      expect((await problemOf(await post(`/phones/${other.id}/incoming/${next}/decline`, {}))).code).toBe(
+        'WALLET_NOT_FOUND',
+      );
+      const declined = await post(`/phones/${phone.id}/incoming/${next}/decline`, {});
+      expect(declined.status).toBe(200);
+      expect(await declined.json()).toEqual({ declined: true });
+      expect(await second).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+      expect((await post(`/phones/${phone.id}/incoming/${next}/decline`, {})).status).toBe(404);
+      expect((await post(`/phones/nobody/incoming/${next}/decline`, {})).status).toBe(404);
+      expect(await history()).toHaveLength(before + 1);
+    }, 60_000);
+
+    it('refuses malformed, oversized and non-JSON bodies with a stable code, echoing nothing, and the request still waits', async () => {
+      fresh();
+      const { outcome } = await deliverAnnexC(incoming, bankRequest({ full_name_unicode: true }).data);
+      const { id } = lastOf(incoming, phone.id);
+      const url = `/phones/${phone.id}/incoming/${id}`;
+      const marker = '番号花子-echo-marker';
+      const cases: [string, Response][] = [
+        ['not JSON', await post(url, `{"biometric": "matched", "${marker}`)],
+        ['an array', await post(url, [marker])],
+        [
+          'no biometric',
+          await post(url, { consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } } }),
+        ],
+        ['a made-up biometric', await post(url, { biometric: marker, consent: {} })],
+        ['consent not an object', await post(url, { biometric: 'matched', consent: marker })],
+        [
+          'identifiers not a list',
+          await post(url, { biometric: 'matched', consent: { [MNC]: { [JP_MNC_NAMESPACE]: marker } } }),
+        ],
+        [
+          'a document not asked',
+          await post(url, { biometric: 'matched', consent: { [marker]: { x: ['y'] } } }),
+        ],
+        [
+          'oversized',
+          await post(url, {
+            biometric: 'matched',
+            consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
+            pad: marker.repeat(2000),
+          }),
+        ],
+        [
+          'a form',
+          await post(
+            url,
+            new URLSearchParams([
+              ['biometric', 'matched'],
+              ['pad', marker],
+            ]).toString(),
+            { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+          ),
+        ],
+      ];
+      for (const [what, res] of cases) {
+        const text = await res.text();
+        expect(res.status, what).toBe(400);
+        expect(JSON.parse(text).code, what).toBe('WALLET_INVALID_INPUT');
+        expect(text, what).not.toContain('echo-marker');
+      }
+      expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+      incoming.decline(phone.id, id);
+      expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+    }, 60_000);
+  });
+
+  describe('a face-to-face reader over ISO/IEC 18013-5 proximity', () => {
+    /** The reader scans the phone's engagement and asks; the phone delivers the request to its screen. */
+    async function readerAsks(incoming: IncomingRequests, elements: string[]) {
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      await once(server, 'listening');
+      cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+      const { port } = server.address() as AddressInfo;
+      const handle = startProximityPresentation({
+        device: phone,
+        retrievalMethods: [webSocketRetrievalMethod(`ws://127.0.0.1:${port}`)],
+      });
+      const connection = once(server, 'connection').then(([s]) => {
+        cleanups.push(() => (s as WebSocket).terminate());
+        return s as WebSocket;
+      });
+      const scanned = parseDeviceEngagementUri(handle.qr);
+      const socket = new WebSocket(webSocketUrlOf(scanned) ?? '');
+      await once(socket, 'open');
+      cleanups.push(() => socket.terminate());
+      const reader = new ProximityReaderSession({
+        transport: webSocketTransport(socket),
+        deviceEngagement: scanned.bytes,
+      });
+      const response = reader.request(
+        buildDeviceRequest({
+          docRequests: [buildJpMncRequest({ elements: { [JP_MNC_NAMESPACE]: elements } })],
+        }),
+      );
+      response.catch(() => undefined); // awaited by the tests
+      const summary = await handle.accept(webSocketTransport(await connection));
+      // As the sandbox's proximity read does (proximity-read.ts): a refusal ends the session, status 20.
+      const outcome = incoming
+        .deliver(phone, {
+          channel: 'iso-18013-5-proximity',
+          origin: null,
+          summary,
+          present: (approved) => handle.answer(approved),
+        })
+        .then(async (o) => {
+          if (o.kind === 'refused') await handle.decline();
+          return o;
+        });
+      return { reader, response, outcome };
+    }
+
+    it('an approval on the phone answers the reader with only the ticked elements', async () => {
+      const incoming = new IncomingRequests();
+      const wallet = createWalletApp({ phones: [phone], incoming });
+      const { reader, response, outcome } = await readerAsks(incoming, [
+        'full_name_unicode',
+        'birth_date_unicode',
+        'portrait',
+      ]);
+      const listed = (await (
+        await wallet.request(`/phones/${phone.id}/incoming`, { headers: { accept: 'application/json' } })
+      ).json()) as { requests: IncomingRequestView[] };
+      const view = listed.requests[0] as IncomingRequestView;
+      expect(view.channel).toBe('iso-18013-5-proximity');
+      expect(view.origin).toBeNull();
+      expect(view.reader).toEqual({ authentication: 'none', subject: null, myNumberLegalBasis: null });
+      expect(view.documents[0]?.elements.map((e) => e.identifier).sort()).toEqual([
+        'birth_date_unicode',
+        'full_name_unicode',
+        'portrait',
+      ]);
+
+      const sent = await wallet.request(`/phones/${phone.id}/incoming/${view.id}`, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: JSON.stringify({
+          biometric: 'matched',
+          consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode', 'birth_date_unicode'] } },
+        }),
+      });
+      expect(sent.status).toBe(200);
+      expect((await outcome).kind).toBe('answered');
+      const v = await verifyDeviceResponse(await response, {
+        sessionTranscriptBytes: reader.sessionTranscriptBytes,
+        trustAnchors: env.trustAnchors.slice(0, 1),
+        now: new Date(),
+        docType: MNC,
+      });
+      expect(v.verdict).toBe('valid');
+      expect(Object.keys(v.documents[0]?.elements[JP_MNC_NAMESPACE] ?? {}).sort()).toEqual([
+        'birth_date_unicode',
+        'full_name_unicode',
+      ]);
+      expect(JSON.stringify(view)).not.toContain(
+        v.documents[0]?.elements[JP_MNC_NAMESPACE]?.full_name_unicode as string,
+      );
+    }, 60_000);
+
+    it('a decline on the phone ends the reader’s session (status 20) and records nothing', async () => {
+      const incoming = new IncomingRequests();
+      const wallet = createWalletApp({ phones: [phone], incoming });
+      const before = (await history()).length;
+      const { response, outcome } = await readerAsks(incoming, ['full_name_unicode']);
+      const { id } = lastOf(incoming, phone.id);
+      const declined = await wallet.request(`/phones/${phone.id}/incoming/${id}/decline`, {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: '{}',
+      });
+      expect(declined.status).toBe(200);
+      expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+      await expect(response).rejects.toMatchObject({ code: 'SESSION_TERMINATED' });
+      expect(await history()).toHaveLength(before);
+    }, 60_000);
+  });
+});
