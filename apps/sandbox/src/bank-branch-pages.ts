@@ -23,9 +23,11 @@
  *
  *   GET  api/counter → `{phones, purposes, occupations, maxDetail}` — the phones answering through the bridge
  *                      and the verifier's lists for the customer's declaration
- *   POST api/read    → `{phone, transactionPurpose: {code, detail?}, occupation}`: waits for the customer's
- *                      answer on the phone, then the verdict, checks, the four facts with the photo for the face check, the record, and
- *                      `read`, the opaque handle of the staff's confirmation
+ *   POST api/read    → `{phone, transactionPurpose: {code, detail?}, occupation}`: waits while the request
+ *                      is on the phone's screen, then answers the verdict, checks, the four facts with the
+ *                      photo for the face check, the record, and `read`, the opaque handle of the staff's
+ *                      confirmation; a body that carries a `biometric` is refused (BRANCH_BIOMETRIC_ON_PHONE):
+ *                      the counter cannot approve for the customer, and nothing reaches the phone
  *   POST api/confirm → `{read, face: match|mismatch}`: the face check, the record, the method or why none
  *                      applies, the declaration — never the photo
  *
@@ -148,6 +150,15 @@ export function registerBankBranchPages(app: Hono, parts: BankBranchPagesParts):
   app.post(`${PREFIX}/api/read`, async (c) => {
     const body = await bodyOf(c);
     if (body instanceof Response) return body;
+    // Only the customer approves, on the phone with its owner's biometric: a counter that still sends one
+    // (a page from before) is told so rather than left waiting on a phone it meant to answer for.
+    if (body.has('biometric'))
+      return pageProblem(
+        c,
+        400,
+        'BRANCH_BIOMETRIC_ON_PHONE',
+        'The customer approves on the phone: the counter sends no biometric',
+      );
     const id = body.get('phone');
     const phone = parts.phones.find((p) => p.id === id);
     if (phone === undefined) return pageProblem(c, 400, 'BRANCH_NO_PHONE', 'Choose a phone');

@@ -44,7 +44,11 @@ export interface ProximityAnswer {
 /** How a proximity read ended. */
 export type ProximityReadOutcome =
   | { readonly kind: 'verified'; readonly answer: ProximityAnswer }
-  /** The phone refused (its stable WalletError code) or the verifier could not read it (its problem code). */
+  /**
+   * The phone refused — its stable WalletError code, WALLET_DECLINED when the holder said no on its screen —
+   * or the verifier could not read it: its problem code, VERIFIER_PROXIMITY_TIMEOUT when nobody answered on
+   * the phone while the reader waited.
+   */
   | { readonly kind: 'refused'; readonly code: string };
 
 /**

@@ -47,13 +47,12 @@ const call = <T>(path: string, body?: unknown) =>
 
 export const getCounter = () => call<{ phones: Phone[] } & DeclarationLists>('counter');
 
-/** Reads `phone` in person; `approves: false` is the customer refusing on the phone (a test of the refusal). */
-export const readPhone = (phone: string, approves: boolean, declared: DeclarationInput) =>
-  call<CounterRead>('read', {
-    phone,
-    biometric: approves ? 'matched' : 'failed',
-    ...declarationBody(declared),
-  });
+/**
+ * Reads `phone` in person: answers once the customer has approved on the phone's own screen (or with the
+ * refusal: BRANCH_NOT_READ with reason WALLET_DECLINED when the customer declined there).
+ */
+export const readPhone = (phone: string, declared: DeclarationInput) =>
+  call<CounterRead>('read', { phone, ...declarationBody(declared) });
 
 /** The staff's face check of a read (its handle is used once). */
 export const confirmFace = (read: string, face: 'match' | 'mismatch') =>

@@ -40,6 +40,8 @@ export function App() {
   const [declared, setDeclared] = useState<ReadonlyMap<string, DeclarationInput>>(new Map());
   const [step, setStep] = useState<Step>({ at: '' });
   const [busy, setBusy] = useState(false);
+  /** The phone whose read waits for the customer's answer on its screen. */
+  const [reading, setReading] = useState<string>();
 
   useEffect(() => {
     // A step's address opened afresh: what it showed is gone, so the counter starts again.
@@ -66,8 +68,14 @@ export function App() {
     if (at !== step.at) history.pushState(null, '', step.at === '' ? './' : step.at);
   }, [step]);
 
-  const run = async <T,>(at: 'read' | 'confirm', call: () => Promise<T>, shown: (v: T) => Step) => {
+  const run = async <T,>(
+    at: 'read' | 'confirm',
+    call: () => Promise<T>,
+    shown: (v: T) => Step,
+    phone?: string,
+  ) => {
     setBusy(true);
+    setReading(phone);
     try {
       setStep(shown(await call()));
     } catch (e) {
@@ -78,6 +86,7 @@ export function App() {
       );
     } finally {
       setBusy(false);
+      setReading(undefined);
     }
   };
 
@@ -107,13 +116,14 @@ export function App() {
                 この環境には無線も電話の OS もありません。電話エミュレータがデバイスエンゲージメント(
                 <code>mdoc:</code> の QR
                 の内容)を示し、検証サービスが窓口のリーダーとしてそこに書かれたループバックの
-                WebSocket(無線の代わり)へ接続します。お客様は電話の生体認証で承認します(ブリッジ経由)。
+                WebSocket(無線の代わり)へ接続します。読み取りの要求はお客様の電話の画面に届き、お客様がそこで要求元と項目を確かめて生体認証で承認します(断ることもできます)。
                 <br />
                 <small>
                   No radio and no phone OS exist here: the phone emulator shows its device engagement (the{' '}
                   <code>mdoc:</code> QR content), and the verifier service, as the counter's reader, connects
-                  to the loopback WebSocket it names (standing in for the radio). The customer approves with
-                  the phone's biometric, through the bridge.
+                  to the loopback WebSocket it names (standing in for the radio). The request appears on the
+                  customer's phone: the customer checks who asks and what, and approves there with the phone's
+                  biometric — or declines.
                 </small>
               </p>
             </section>
@@ -125,11 +135,13 @@ export function App() {
                 declared={declared.get(p.id) ?? initialDeclaration(loaded, true)}
                 onDeclare={(v) => setDeclared(new Map([...declared, [p.id, v]]))}
                 busy={busy}
-                onRead={(approves) =>
+                waiting={reading === p.id}
+                onRead={() =>
                   void run(
                     'read',
-                    () => readPhone(p.id, approves, declared.get(p.id) ?? initialDeclaration(loaded, true)),
+                    () => readPhone(p.id, declared.get(p.id) ?? initialDeclaration(loaded, true)),
                     (read) => ({ at: 'read', read }),
+                    p.id,
                   )
                 }
               />
@@ -153,7 +165,9 @@ export function App() {
           />
         ) : null}
         {'result' in step ? <ResultView result={step.result} /> : null}
-        {'code' in step ? <RefusalView code={step.code} problem={step.problem} /> : null}
+        {'code' in step ? (
+          <RefusalView code={step.code} problem={step.problem} onReadAgain={() => setStep({ at: '' })} />
+        ) : null}
       </main>
     </>
   );

@@ -1,12 +1,14 @@
 /**
- * The counter: one form per phone emulator — what the customer declares (取引時確認), and the buttons that
- * read the phone in person or let the customer refuse on it (a test of the refusal).
+ * The counter: one form per phone emulator — what the customer declares (取引時確認) and the button that
+ * reads the phone in person. While the read waits for the customer, the form shows the waiting line with
+ * the link to the phone's screen: the customer approves there, or declines.
  */
 import {
   DeclarationFields,
   type DeclarationInput,
   type DeclarationLists,
 } from '../../../shared/declaration-fields';
+import { PhoneWaiting } from '../../../shared/phone-waiting';
 import { AnsweredBy } from '../../../shared/phones';
 import type { Phone } from '../api';
 
@@ -16,6 +18,7 @@ export function PhoneForm({
   declared,
   onDeclare,
   busy,
+  waiting,
   onRead,
 }: {
   phone: Phone;
@@ -23,7 +26,9 @@ export function PhoneForm({
   declared: DeclarationInput;
   onDeclare: (v: DeclarationInput) => void;
   busy: boolean;
-  onRead: (approves: boolean) => void;
+  /** This phone's read waits for the customer's answer on the phone. */
+  waiting: boolean;
+  onRead: () => void;
 }) {
   return (
     <form
@@ -31,8 +36,7 @@ export function PhoneForm({
       data-phone-form={phone.id}
       onSubmit={(e) => {
         e.preventDefault();
-        const submitter = (e as SubmitEvent).submitter as HTMLButtonElement | null;
-        onRead(submitter?.value !== 'failed');
+        onRead();
       }}
     >
       <p>
@@ -42,14 +46,10 @@ export function PhoneForm({
         お客様の申告(取引時確認) <small>what the customer declares (取引時確認)</small>
       </p>
       <DeclarationFields lists={lists} value={declared} onChange={onDeclare} prompt={false} />
-      <div class="face-buttons">
-        <button type="submit" name="biometric" value="matched" disabled={busy}>
-          電話を読み取る / Read the phone
-        </button>
-        <button type="submit" name="biometric" value="failed" class="decline" disabled={busy}>
-          お客様が承認しない(試験用)/ the customer does not approve (test)
-        </button>
-      </div>
+      <button type="submit" data-read disabled={busy}>
+        電話を読み取る / Read the phone
+      </button>
+      {waiting ? <PhoneWaiting phone={phone} /> : null}
     </form>
   );
 }

@@ -1,4 +1,7 @@
-/** Why the counter could not go on: the stable code, the phone's or the verifier's reason, the checks. */
+/**
+ * Why the counter could not go on: the stable code, the phone's or the verifier's reason, the checks. A
+ * customer who declined on the phone is shown as exactly that, with the way to read the phone again.
+ */
 
 import { AnsweredBy } from '../../../shared/phones';
 import {
@@ -27,12 +30,47 @@ const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
     ],
   ],
   ['BRANCH_INVALID_REQUEST', ['要求が正しくありません', 'invalid request']],
+  [
+    'BRANCH_BIOMETRIC_ON_PHONE',
+    [
+      'お客様が電話の画面で承認します。窓口から生体認証は送れません',
+      'the customer approves on the phone; the counter sends no biometric',
+    ],
+  ],
 ]);
 
-export function RefusalView({ code, problem }: { code: string; problem: Problem }) {
+/** What the phone's or the verifier's reason means at the counter, when it is one staff can act on. */
+const REASONS: ReadonlyMap<string, readonly [string, string]> = new Map([
+  ['WALLET_DECLINED', ['お客さまがスマートフォンで提示を断りました', 'the customer declined on the phone']],
+  [
+    'VERIFIER_PROXIMITY_TIMEOUT',
+    ['電話の画面で応答がありませんでした', 'nobody answered on the phone while the reader waited'],
+  ],
+  ['WALLET_PHONE_BUSY', ['電話に応答待ちの要求が多すぎます', 'too many requests wait on the phone']],
+]);
+
+/** The refusals after which reading the phone again is the way on. */
+const READ_AGAIN: ReadonlySet<string> = new Set(['BRANCH_NOT_READ', 'BRANCH_READ_UNKNOWN']);
+
+export function RefusalView({
+  code,
+  problem,
+  onReadAgain,
+}: {
+  code: string;
+  problem: Problem;
+  /** Back to the counter, with what the customer declared still filled in. */
+  onReadAgain: () => void;
+}) {
+  const reason = problem.reason === undefined ? undefined : REASONS.get(problem.reason);
   return (
     <section class="refusal" role="alert" data-error={code} data-reason={problem.reason}>
       <RefusalHeading ja="読み取れません" en="Not read" />
+      {reason ? (
+        <p {...(problem.reason === 'WALLET_DECLINED' ? { 'data-declined': '' } : {})}>
+          <strong>{reason[0]}</strong> <small>{reason[1]}</small>
+        </p>
+      ) : null}
       <RefusalWords code={code} words={REFUSALS.get(code) ?? ['読み取れません', 'could not read']} />
       <ReasonLine reason={problem.reason} />
       {problem.phone ? (
@@ -48,6 +86,13 @@ export function RefusalView({ code, problem }: { code: string; problem: Problem 
       <RefusedChecks problem={problem}>
         <RecordLine result={{ recordId: problem.recordId ?? null, flags: problem.flags ?? [] }} />
       </RefusedChecks>
+      {READ_AGAIN.has(code) ? (
+        <p>
+          <button type="button" data-read-again onClick={onReadAgain}>
+            もう一度読み取る / Read the phone again
+          </button>
+        </p>
+      ) : null}
       <NextCustomer />
     </section>
   );
