@@ -16,8 +16,11 @@
  *    card-substitute record in person, over ISO/IEC 18013-5 proximity: the verifier is the desk's reader
  *    (POST /verifier/sessions/proximity with the clinic's key) and runs a real session with the phone —
  *    device engagement, SessionEstablishment with the reader's ephemeral key, encrypted SessionData — over a
- *    loopback WebSocket standing in for the radio (proximity-read.ts; the holder consents on the phone),
- *    verifies the answer and writes its verification record; the page shows them beside the qualification.
+ *    loopback WebSocket standing in for the radio (proximity-read.ts), verifies the answer and writes its
+ *    verification record; the page shows them beside the qualification. The reader's request waits on the
+ *    phone's consent screen (`/wallet/phones/<id>/incoming`) until the holder approves there with the
+ *    biometric, or declines: the face check is then not shown, with WALLET_DECLINED as its reason, and the
+ *    desk checks a photo ID instead.
  *
  * The user-authentication certificate carries no personal data: who the person is comes from the
  * insurer's answer and the record, never from the certificate.
@@ -29,8 +32,10 @@
  *   GET  api/phones → `{phones: [{id, family, unlock, answeredBy}]}` — the phones that answer through the
  *                     bridge and how each unlocks its auth key (`pin` typed on the reader page: Android;
  *                     `biometric`: Face ID on the iPhone)
- *   POST api/check  → `{phone, pin}` or `{phone, biometric: "matched" | "failed"}`: the desk's result — the
- *                     user authentication's verdict and checks, the qualification, the face check
+ *   POST api/check  → `{phone, pin}` or `{phone, biometric: "matched" | "failed"}` (the auth key's unlock):
+ *                     the desk's result — the user authentication's verdict and checks, the qualification,
+ *                     the face check; after the qualification it waits while the face check's request is
+ *                     on the phone's screen
  *
  * The POST route takes `application/json` only, which a cross-site form cannot send. Errors are RFC 9457
  * problems with stable CLINIC_* codes that echo nothing submitted: a wrong PIN answers the tries the phone

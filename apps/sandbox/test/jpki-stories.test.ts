@@ -10,14 +10,22 @@
  * - story 6: the clinic's desk, through its JSON route `/verifier/clinic/api/check` (the built page's
  *   calls) — the Android holder types the auth PIN, the iPhone holder approves with the biometric; the
  *   verifier verifies the user authentication, the issuer's insurer registry confirms the qualification,
- *   the record gives the photo, name and birth date for the face check; a wrong PIN is refused and counted,
- *   with stable CLINIC_* codes that echo nothing submitted.
+ *   the record gives the photo, name and birth date for the face check — its request waits on the phone's
+ *   consent screen until the holder approves there (helpers/phone-consent.ts), and a decline leaves the face
+ *   check not shown with WALLET_DECLINED; a wrong PIN is refused and counted, with stable CLINIC_* codes that
+ *   echo nothing submitted.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../src/index.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
+import {
+  type HolderAnswer,
+  type SandboxFetch,
+  sandboxFetch,
+  withHolderAnswer,
+} from './helpers/phone-consent.js';
 import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
 
 const ANDROID_HOLDER = TWO_PHONES.androidHolder;
@@ -28,6 +36,7 @@ const ANDROID_PIN = TWO_PHONES.androidPin;
 let client: PageClient;
 let sandbox: RunningSandbox;
 let dataDir: string;
+let at: SandboxFetch;
 const get = (path: string, cookie?: string) => client.get(path, cookie);
 const form = (path: string, fields: Record<string, string>, cookie?: string) =>
   client.form(path, fields, cookie);
@@ -44,6 +53,15 @@ async function desk(fields: Record<string, string>): Promise<{ status: number; t
   });
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) };
+}
+
+/**
+ * The desk's check that reaches the face check, while the holder answers its request on the phone's screen
+ * (approves with a matched biometric unless `answer` says otherwise); the desk's answer and the phone's.
+ */
+async function deskWithHolder(fields: { phone: string } & Record<string, string>, answer?: HolderAnswer) {
+  const { result, phone } = await withHolderAnswer(at, fields.phone, () => desk(fields), answer);
+  return { ...result, phone };
 }
 
 /** The bank's JPKI signature as its page sends it (JSON): the status, the raw text and the parsed answer. */
@@ -64,6 +82,7 @@ const deskCheck = (body: Json, id: string): string | undefined =>
 beforeAll(async () => {
   client = await startPageClient('mynakit-sandbox-jpki-');
   ({ sandbox, dataDir } = client);
+  at = sandboxFetch(sandbox.url);
   await installTwoPhones(client);
 }, 180_000);
 afterAll(async () => {
@@ -145,9 +164,17 @@ describe('story 6: the clinic’s front desk', () => {
       ]),
     );
     expect((await get('/verifier/clinic/')).status).toBe(200);
-    const { status, text, body } = await desk({ phone: 'android', pin: ANDROID_PIN });
+    const { status, text, body, phone } = await deskWithHolder({ phone: 'android', pin: ANDROID_PIN });
     expect(status, text.slice(0, 600)).toBe(200);
     expect(text).not.toContain(ANDROID_PIN);
+    // The face check's request, as the phone's screen showed it: a reader in person, the three elements.
+    expect(phone.view.channel).toBe('iso-18013-5-proximity');
+    expect(phone.view.origin).toBeNull();
+    expect(phone.view.documents[0]?.elements.map((e) => e.identifier).sort()).toEqual([
+      'birth_date_unicode',
+      'full_name_unicode',
+      'portrait',
+    ]);
     expect(body.verdict).toBe('valid');
     expect(body.phone).toMatchObject({ id: 'android', how: 'pin', answeredBy: 'bridge' });
     expect(deskCheck(body, 'status.revocation')).toBe('passed');
@@ -167,7 +194,7 @@ describe('story 6: the clinic’s front desk', () => {
   }, 60_000);
 
   it('the iPhone holder approves with the biometric: valid with the qualification; a failed match refused', async () => {
-    const { status, text, body } = await desk({ phone: 'iphone', biometric: 'matched' });
+    const { status, text, body } = await deskWithHolder({ phone: 'iphone', biometric: 'matched' });
     expect(status, text.slice(0, 600)).toBe(200);
     expect(body.verdict).toBe('valid');
     expect(body.phone).toMatchObject({ id: 'iphone', how: 'biometric' });
@@ -179,6 +206,19 @@ describe('story 6: the clinic’s front desk', () => {
       code: 'CLINIC_BIOMETRIC_FAILED',
       walletCode: 'WALLET_BIOMETRIC_FAILED',
     });
+  }, 60_000);
+
+  it('the holder declines the face check on the phone: authenticated and qualified, the photo not shown', async () => {
+    const { status, text, body, phone } = await deskWithHolder(
+      { phone: 'android', pin: ANDROID_PIN },
+      { decline: true },
+    );
+    expect(phone.body).toEqual({ declined: true });
+    expect(status, text.slice(0, 600)).toBe(200);
+    expect(body.verdict).toBe('valid');
+    expect(body.qualification.state).toBe('confirmed');
+    expect(body.faceCheck).toEqual({ state: 'not-shown', reason: 'WALLET_DECLINED' });
+    expect(text).not.toContain('portrait');
   }, 60_000);
 
   it('refuses a wrong PIN, counted by the phone; a PIN of the wrong shape costs no try', async () => {
@@ -195,7 +235,7 @@ describe('story 6: the clinic’s front desk', () => {
       phone: { id: 'android', answeredBy: 'bridge' },
     });
     // The right PIN gives the tries back (story 5 locks it on the phone's page after three).
-    const right = await desk({ phone: 'android', pin: ANDROID_PIN });
+    const right = await deskWithHolder({ phone: 'android', pin: ANDROID_PIN });
     expect(right.body.verdict).toBe('valid');
   }, 60_000);
 
@@ -259,7 +299,7 @@ describe('story 3 after a move: the signature certificate is revoked', () => {
     expect(body.errorCode).toBe('VERIFIER_REVOKED');
     expect(body.identity).toBeNull();
     // The user-authentication certificate survives a change of the basic four (DOMAIN.md §3).
-    const atDesk = await desk({ phone: 'android', pin: ANDROID_PIN });
+    const atDesk = await deskWithHolder({ phone: 'android', pin: ANDROID_PIN });
     expect(atDesk.body.verdict).toBe('valid');
     // The record read for the face check is revoked, and the verifier reading it over proximity says so.
     expect(atDesk.body.faceCheck.verdict).toBe('invalid');

@@ -24,6 +24,8 @@ type Outcome =
 export function App() {
   const [loaded, setLoaded] = useState<Loaded>({ state: 'loading' });
   const [busy, setBusy] = useState(false);
+  /** The phone the desk is checking (its face check waits on the phone's screen). */
+  const [checking, setChecking] = useState<string>();
   const [outcome, setOutcome] = useState<Outcome>(undefined);
 
   useEffect(() => {
@@ -35,6 +37,7 @@ export function App() {
 
   const submit = async (body: DeskRequest) => {
     setBusy(true);
+    setChecking(body.phone);
     setOutcome(undefined);
     try {
       setOutcome({ kind: 'result', result: await checkAtDesk(body) });
@@ -52,6 +55,7 @@ export function App() {
       }
     } finally {
       setBusy(false);
+      setChecking(undefined);
     }
   };
 
@@ -89,7 +93,7 @@ export function App() {
             </section>
             {outcome?.kind === 'refused' ? <Refusal code={outcome.code} problem={outcome.problem} /> : null}
             {loaded.phones.map((p) => (
-              <PhoneForm key={p.id} phone={p} busy={busy} onSubmit={submit} />
+              <PhoneForm key={p.id} phone={p} busy={busy} checking={checking === p.id} onSubmit={submit} />
             ))}
             {loaded.phones.length === 0 ? (
               <p class="muted">

@@ -58,6 +58,14 @@ function FaceCheckView({ face }: { face: FaceCheck }) {
         <small>not asked: the authentication is not valid</small>
       </p>
     );
+  if (face.state === 'not-shown' && face.reason === 'WALLET_DECLINED')
+    return (
+      <p data-face-check="not-shown" data-face-check-reason={face.reason} data-declined>
+        <strong>顔写真を確認できませんでした(お客さまが断りました)</strong>{' '}
+        <small>the face could not be checked: the holder declined on the phone</small> —
+        受付で写真付きの本人確認書類を見てください <small>check a photo ID at the desk</small>
+      </p>
+    );
   if (face.state === 'not-shown')
     return (
       <p data-face-check="not-shown" data-face-check-reason={face.reason}>
