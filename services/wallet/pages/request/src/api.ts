@@ -1,7 +1,8 @@
 /**
- * The JSON routes beside the screen (services/wallet/src/app/cross-device-routes.ts and
- * jpki-request-routes.ts), reached relative to the screen's URL `…/phones/<id>/openid4vp` or
- * `…/phones/<id>/jpki-request`, so the page works wherever the wallet is mounted (the sandbox's `/wallet/`).
+ * The JSON routes beside the screen (services/wallet/src/app/cross-device-routes.ts,
+ * jpki-request-routes.ts and incoming-routes.ts), reached relative to the screen's URL
+ * `…/phones/<id>/openid4vp`, `…/phones/<id>/jpki-request` or `…/phones/<id>/incoming`, so the page works
+ * wherever the wallet is mounted (the sandbox's `/wallet/`).
  * The link travels in POST bodies; an answer that is not 2xx becomes a WalletApiError with the problem's
  * stable code (and the tries left of a wrong secret) — the wallet pages' one client (shared/wallet-api.ts).
  */
@@ -16,6 +17,14 @@ export interface ConsentElement {
   readonly withheld: string | null;
 }
 
+/** One requested document as a consent screen shows it. */
+export interface ConsentDocument {
+  readonly docType: string;
+  readonly name: Label | null;
+  readonly available: boolean;
+  readonly elements: readonly ConsentElement[];
+}
+
 /** POST openid4vp/screen. */
 export interface ConsentScreen {
   readonly phone: { readonly id: string; readonly family: string };
@@ -27,12 +36,7 @@ export interface ConsentScreen {
   readonly clientId: string;
   readonly responseHost: string;
   readonly responseMode: string;
-  readonly documents: readonly {
-    readonly docType: string;
-    readonly name: Label | null;
-    readonly available: boolean;
-    readonly elements: readonly ConsentElement[];
-  }[];
+  readonly documents: readonly ConsentDocument[];
 }
 
 /** POST openid4vp. */
@@ -74,8 +78,40 @@ export interface JpkiSent {
   readonly responseUri: string;
 }
 
+/** The channels a request the phone's OS hands it comes by. */
+export type IncomingChannel = 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity';
+
+/** One request waiting on the phone (GET incoming: `{requests}`, oldest first). */
+export interface IncomingRequest {
+  readonly id: string;
+  readonly channel: IncomingChannel | string;
+  /** The web page's origin (DC API); null for a reader in person. */
+  readonly origin: string | null;
+  readonly receivedAt: string;
+  readonly expiresAt: string;
+  readonly phone: { readonly id: string; readonly family: string };
+  readonly reader: {
+    readonly authentication: string;
+    readonly subject: string | null;
+    readonly myNumberLegalBasis: { readonly provision: string; readonly basisCode: string } | null;
+  };
+  readonly documents: readonly ConsentDocument[];
+}
+
+/** GET incoming. */
+export interface IncomingList {
+  readonly requests: readonly IncomingRequest[];
+}
+
+/** POST incoming/<id>. */
+export interface IncomingSent {
+  readonly sent: true;
+  readonly disclosed: Readonly<Record<string, readonly (readonly [string, string])[]>>;
+}
+
 export {
   asWalletApiError as refusalOf,
+  callWallet as get,
   callWallet as post,
   WalletApiError as ApiError,
 } from '../../shared/wallet-api';

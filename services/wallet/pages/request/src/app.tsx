@@ -1,18 +1,20 @@
 /**
- * The phone's screen for a request scanned from a QR code or opened by link. The page is served at the
- * screen's own URL (services/wallet/src/app/request-page.ts): `…/phones/<id>/openid4vp` — the scan screen
- * without a link, the OpenID4VP consent screen with `?url=openid4vp://…` — and
- * `…/phones/<id>/jpki-request?url=mynakit-jpki://…`, the JPKI consent screen. The link names the request
- * (its client id and where to fetch it), never the holder; PINs, passwords and consent travel in POST
- * bodies only.
+ * The phone's screen for a request scanned from a QR code or opened by link, or handed to it by its
+ * operating system. The page is served at the screen's own URL (services/wallet/src/app/request-page.ts):
+ * `…/phones/<id>/openid4vp` — the scan screen without a link, the OpenID4VP consent screen with
+ * `?url=openid4vp://…` — `…/phones/<id>/jpki-request?url=mynakit-jpki://…`, the JPKI consent screen, and
+ * `…/phones/<id>/incoming`, the requests a web page's DC API call or a reader in person left waiting on the
+ * phone. The link names the request (its client id and where to fetch it), never the holder; PINs,
+ * passwords and consent travel in POST bodies only.
  */
+import { IncomingScreen } from './incoming-screen';
 import { JpkiScreenView } from './jpki-screen';
 import { OpenId4VpScreen } from './openid4vp-screen';
 import { ScanScreen } from './scan-screen';
 
 /** Which screen the URL names: the phone, the kind of link, the link. */
 function screenOf(location: Location) {
-  const match = /\/phones\/([^/]+)\/(openid4vp|jpki-request)$/.exec(location.pathname);
+  const match = /\/phones\/([^/]+)\/(openid4vp|jpki-request|incoming)$/.exec(location.pathname);
   if (match === null) return undefined;
   let phoneId: string;
   try {
@@ -21,7 +23,7 @@ function screenOf(location: Location) {
     return undefined;
   }
   const link = new URLSearchParams(location.search).get('url') ?? '';
-  return { phoneId, kind: match[2] as 'openid4vp' | 'jpki-request', link };
+  return { phoneId, kind: match[2] as 'openid4vp' | 'jpki-request' | 'incoming', link };
 }
 
 export function App() {
@@ -41,6 +43,15 @@ export function App() {
               </p>
               <p>
                 <a href="../">電話の一覧へ / the phones</a>
+              </p>
+            </>
+          ) : screen.kind === 'incoming' ? (
+            <>
+              <IncomingScreen phoneId={screen.phoneId} />
+              <p class="back">
+                <a href={`../../#/phone/${encodeURIComponent(screen.phoneId)}`}>
+                  電話に戻る / back to the phone
+                </a>
               </p>
             </>
           ) : (

@@ -8,7 +8,15 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { type BiometricOutcome, useBiometric } from '../../shared/biometric-prompt';
-import { type ApiError, type ConsentElement, type ConsentScreen, post, refusalOf, type Sent } from './api';
+import { type ApiError, type ConsentScreen, post, refusalOf, type Sent } from './api';
+import {
+  anythingOffered,
+  consentOf,
+  DisclosedElements,
+  offeredBoxes,
+  RequestedDocuments,
+  toggled,
+} from './consent';
 import { Refusal } from './refusal';
 
 type State =
@@ -16,11 +24,6 @@ type State =
   | { readonly step: 'refused'; readonly error: ApiError }
   | { readonly step: 'consent'; readonly screen: ConsentScreen }
   | { readonly step: 'sent'; readonly screen: ConsentScreen; readonly sent: Sent };
-
-/** The box value of one element: `[docType, namespace, identifier]` as JSON. */
-const boxOf = (docType: string, e: ConsentElement) => JSON.stringify([docType, e.namespace, e.identifier]);
-
-const offered = (e: ConsentElement) => e.held && e.withheld === null;
 
 /** A redirect_uri (OpenID4VP 1.0 §8.2) is followed only as an http(s) link. */
 function httpUrl(url: string | undefined): string | undefined {
@@ -33,68 +36,6 @@ function httpUrl(url: string | undefined): string | undefined {
   }
 }
 
-function Retain({ e }: { e: ConsentElement }) {
-  return e.intentToRetain ? (
-    <span class="retain" data-retain="yes">
-      保存されます <small>will be kept</small>
-    </span>
-  ) : (
-    <span class="retain" data-retain="no">
-      保存されません <small>not kept</small>
-    </span>
-  );
-}
-
-function ElementLine({
-  docType,
-  e,
-  checked,
-  toggle,
-}: {
-  docType: string;
-  e: ConsentElement;
-  checked: boolean;
-  toggle: (box: string) => void;
-}) {
-  const label = (
-    <>
-      {e.label.ja} <small>{e.label.en}</small> <Retain e={e} />
-    </>
-  );
-  const common = { 'data-element': e.identifier, 'data-namespace': e.namespace };
-  if (e.withheld !== null)
-    return (
-      <li {...common} data-withheld={e.withheld} class="withheld">
-        ✕ {label}
-        <br />
-        <span class="warn">
-          提供しません: 要求元の証明書に個人番号の利用根拠がありません{' '}
-          <small>withheld: the requester's certificate declares no legal basis for My Number</small>{' '}
-          <code>WALLET_MY_NUMBER_WITHHELD</code>
-        </span>
-      </li>
-    );
-  if (!e.held)
-    return (
-      <li {...common} data-held="no" class="not-held">
-        ✕ {label}
-        <br />
-        <span class="warn">
-          この電話にはありません <small>not held by this phone</small>
-        </span>
-      </li>
-    );
-  const box = boxOf(docType, e);
-  return (
-    <li {...common}>
-      <label class="choice">
-        <input type="checkbox" name="element" value={box} checked={checked} onChange={() => toggle(box)} />
-        <span>{label}</span>
-      </label>
-    </li>
-  );
-}
-
 export function OpenId4VpScreen({ link }: { link: string }) {
   const [state, setState] = useState<State>({ step: 'loading' });
   const [ticked, setTicked] = useState<ReadonlySet<string>>(new Set());
@@ -105,13 +46,7 @@ export function OpenId4VpScreen({ link }: { link: string }) {
   useEffect(() => {
     post<ConsentScreen>('openid4vp/screen', { url: link }).then(
       (screen) => {
-        setTicked(
-          new Set(
-            screen.documents.flatMap((d) =>
-              d.available ? d.elements.filter(offered).map((e) => boxOf(d.docType, e)) : [],
-            ),
-          ),
-        );
+        setTicked(offeredBoxes(screen.documents));
         setState({ step: 'consent', screen });
       },
       (e: unknown) => setState({ step: 'refused', error: refusalOf(e) }),
@@ -136,29 +71,16 @@ export function OpenId4VpScreen({ link }: { link: string }) {
   if (state.step === 'sent') return <SentView screen={state.screen} sent={state.sent} />;
 
   const { screen } = state;
-  const toggle = (box: string) =>
-    setTicked((t) => {
-      const next = new Set(t);
-      if (!next.delete(box)) next.add(box);
-      return next;
-    });
-  const anyOffered = screen.documents.some((d) => d.available && d.elements.some(offered));
+  const toggle = (box: string) => setTicked((t) => toggled(t, box));
+  const anyOffered = anythingOffered(screen.documents);
   const approve = async (outcome: BiometricOutcome) => {
-    // Per docType and namespace, the ticked identifiers (own properties only: Map, then fromEntries).
-    const consent = new Map<string, Map<string, string[]>>();
-    for (const box of ticked) {
-      const [docType, namespace, identifier] = JSON.parse(box) as [string, string, string];
-      const namespaces = consent.get(docType) ?? new Map<string, string[]>();
-      consent.set(docType, namespaces);
-      namespaces.set(namespace, [...(namespaces.get(namespace) ?? []), identifier]);
-    }
     setBusy(true);
     setRefusal(undefined);
     try {
       const sent = await post<Sent>('openid4vp', {
         url: link,
         biometric: outcome,
-        consent: Object.fromEntries([...consent].map(([d, ns]) => [d, Object.fromEntries(ns)])),
+        consent: consentOf(ticked),
       });
       setState({ step: 'sent', screen, sent });
     } catch (e) {
@@ -204,37 +126,7 @@ export function OpenId4VpScreen({ link }: { link: string }) {
           個人番号の利用根拠 <small>legal basis for My Number</small>: {basis.provision}
         </p>
       )}
-      {screen.documents.map((d) => (
-        <section key={d.docType} data-doctype={d.docType}>
-          <h2>
-            {d.name === null ? (
-              <code>{d.docType}</code>
-            ) : (
-              <>
-                {d.name.ja} <small>{d.name.en}</small>
-              </>
-            )}
-          </h2>
-          {d.available ? (
-            <ul class="asked">
-              {d.elements.map((e) => (
-                <ElementLine
-                  key={`${e.namespace}/${e.identifier}`}
-                  docType={d.docType}
-                  e={e}
-                  checked={ticked.has(boxOf(d.docType, e))}
-                  toggle={toggle}
-                />
-              ))}
-            </ul>
-          ) : (
-            <p class="warn" data-available="no">
-              この電話にはこの種類の有効な書類がありません{' '}
-              <small>this phone holds no such document in force</small>
-            </p>
-          )}
-        </section>
-      ))}
+      <RequestedDocuments documents={screen.documents} ticked={ticked} toggle={toggle} />
       {anyOffered ? (
         <>
           <p class="small">
@@ -262,13 +154,6 @@ export function OpenId4VpScreen({ link }: { link: string }) {
 
 function SentView({ screen, sent }: { screen: ConsentScreen; sent: Sent }) {
   const redirect = httpUrl(sent.redirectUri);
-  const labelOf = (docType: string, namespace: string, identifier: string) =>
-    screen.documents
-      .find((d) => d.docType === docType)
-      ?.elements.find((e) => e.namespace === namespace && e.identifier === identifier)?.label ?? {
-      ja: identifier,
-      en: identifier,
-    };
   return (
     <>
       <h1 data-sent>
@@ -280,24 +165,7 @@ function SentView({ screen, sent }: { screen: ConsentScreen; sent: Sent }) {
           (<code>{screen.responseHost}</code>)
         </small>
       </p>
-      {Object.entries(sent.disclosed).map(([docType, pairs]) => {
-        const name = screen.documents.find((d) => d.docType === docType)?.name;
-        return (
-          <section key={docType}>
-            <h2>{name ? `${name.ja} / ${name.en}` : docType}</h2>
-            <ul>
-              {pairs.map(([ns, id]) => {
-                const label = labelOf(docType, ns, id);
-                return (
-                  <li key={`${ns}/${id}`} data-disclosed={id}>
-                    {label.ja} <small>{label.en}</small>
-                  </li>
-                );
-              })}
-            </ul>
-          </section>
-        );
-      })}
+      <DisclosedElements documents={screen.documents} disclosed={sent.disclosed} />
       <p>
         元の端末の画面に戻ってください。結果はそちらに表示されます。
         <br />

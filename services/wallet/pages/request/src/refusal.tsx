@@ -53,7 +53,11 @@ const MESSAGES: ReadonlyMap<string, readonly [string, string]> = new Map([
     'WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED',
     ['この方法では承認できません', 'this key does not open that way'],
   ],
-  ['WALLET_NOT_FOUND', ['この電話は見つかりません', 'no such phone']],
+  [
+    'WALLET_NOT_FOUND',
+    ['この電話、またはこの要求は見つかりません', 'no such phone, or no such request waiting on it'],
+  ],
+  ['WALLET_DECLINED', ['お断りしました', 'declined']],
   ['NETWORK', ['ウォレットに接続できません', 'the wallet cannot be reached']],
 ]);
 

@@ -1,0 +1,358 @@
+/**
+ * The phone's screen for requests its operating system hands it (services/wallet/src/app/incoming-routes.ts):
+ * a web page's Digital Credentials API request (ISO/IEC 18013-7 Annex C) or a face-to-face reader's request
+ * over ISO/IEC 18013-5 proximity. A real phone raises its consent screen by itself; this page, at
+ * `…/phones/<id>/incoming`, asks the wallet about every second while nothing waits, then shows the oldest
+ * waiting request: by which channel, who asks (the verified reader certificate's subject, or that no
+ * certificate proves it), the page's origin for the DC API, and the elements as every consent screen shows
+ * them (consent.tsx). Approving takes the owner's biometric and sends only the ticked elements; declining
+ * sends nothing and the requester hears so. A failed biometric, My Number without a declared basis, or
+ * consent the request did not offer is refused on screen and the request still waits for another try; a
+ * request that left the phone (it expired, or the requester stopped waiting) is said so. After each answer
+ * the screen goes back to waiting for the next request. Nothing personal is in the URL: the request's id
+ * names no one, and consent travels in the POST body.
+ */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { type BiometricOutcome, useBiometric } from '../../shared/biometric-prompt';
+import { familyLabel, type Label } from '../../shared/labels';
+import {
+  type ApiError,
+  get,
+  type IncomingList,
+  type IncomingRequest,
+  type IncomingSent,
+  post,
+  refusalOf,
+} from './api';
+import {
+  anythingOffered,
+  consentOf,
+  DisclosedElements,
+  offeredBoxes,
+  RequestedDocuments,
+  toggled,
+} from './consent';
+import { Refusal } from './refusal';
+
+/** How often the screen asks whether a request waits (the phone's OS would raise it at once). */
+const POLL_MS = 1000;
+
+/** Refusals after which the request still waits and the screen stays for another try. */
+const RETRYABLE: ReadonlySet<string> = new Set([
+  'WALLET_BIOMETRIC_FAILED',
+  'WALLET_MY_NUMBER_WITHHELD',
+  'WALLET_INVALID_INPUT',
+]);
+
+const CHANNELS: ReadonlyMap<string, Label> = new Map([
+  [
+    'dc-api-org-iso-mdoc',
+    { ja: 'ブラウザ(DC API)', en: 'a web page in the browser (Digital Credentials API)' },
+  ],
+  ['iso-18013-5-proximity', { ja: '対面の読み取り機(近接)', en: 'a reader in person (proximity)' }],
+]);
+
+const channelLabel = (channel: string): Label => CHANNELS.get(channel) ?? { ja: channel, en: channel };
+
+/** The requester as the screen names it. */
+function requesterOf(request: IncomingRequest): Label {
+  if (request.reader.authentication !== 'none' && request.reader.subject !== null)
+    return { ja: request.reader.subject, en: request.reader.subject };
+  return { ja: '未認証の読み取り機', en: 'unauthenticated reader' };
+}
+
+/** A time of the request in the phone's own clock, hours and minutes. */
+function clockOf(iso: string): string {
+  const t = new Date(iso);
+  return Number.isNaN(t.getTime())
+    ? ''
+    : t.toLocaleTimeString('ja-JP', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+type State =
+  /** Nothing waits: the screen asks again every POLL_MS. */
+  | { readonly step: 'waiting' }
+  | { readonly step: 'consent'; readonly request: IncomingRequest; readonly ticked: ReadonlySet<string> }
+  | { readonly step: 'sent'; readonly request: IncomingRequest; readonly sent: IncomingSent }
+  | { readonly step: 'declined'; readonly request: IncomingRequest }
+  /** The request ended without being sent (it left the phone, or the channel refused the answer). */
+  | { readonly step: 'ended'; readonly request: IncomingRequest; readonly error: Shown }
+  /** The phone itself is unknown to the wallet: nothing to wait for. */
+  | { readonly step: 'unavailable'; readonly error: Shown };
+
+/** What a refusal on screen needs: its stable code. */
+type Shown = Pick<ApiError, 'code'>;
+
+/** The refusal shown when the request shown left the phone before it was answered. */
+const GONE: Shown = { code: 'WALLET_REQUEST_EXPIRED' };
+
+export function IncomingScreen({ phoneId }: { phoneId: string }) {
+  const [state, setState] = useState<State>({ step: 'waiting' });
+  const [listError, setListError] = useState<ApiError | undefined>();
+  const [refusal, setRefusal] = useState<ApiError | undefined>();
+  const [busy, setBusy] = useState(false);
+  // Read by the poll: while an answer is on its way, the request leaving the list is that answer's doing.
+  const answering = useRef(false);
+  const { prompt, ask } = useBiometric(state.step === 'consent' ? state.request.phone.family : 'iphone');
+  const shownId = state.step === 'consent' ? state.request.id : '';
+
+  useEffect(() => {
+    if (state.step !== 'waiting' && state.step !== 'consent') return;
+    let stopped = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const { requests } = await get<IncomingList>('incoming');
+        if (stopped) return;
+        setListError(undefined);
+        setState((current) => {
+          if (current.step === 'waiting') {
+            const oldest = requests[0];
+            return oldest === undefined
+              ? current
+              : { step: 'consent', request: oldest, ticked: offeredBoxes(oldest.documents) };
+          }
+          if (
+            current.step === 'consent' &&
+            !answering.current &&
+            !requests.some((r) => r.id === current.request.id)
+          )
+            return { step: 'ended', request: current.request, error: GONE };
+          return current;
+        });
+      } catch (e) {
+        if (stopped) return;
+        const error = refusalOf(e);
+        if (error.code === 'WALLET_NOT_FOUND') {
+          setState({ step: 'unavailable', error });
+          return;
+        }
+        setListError(error);
+      }
+      if (!stopped) timer = setTimeout(() => void poll(), POLL_MS);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+    };
+  }, [state.step, shownId]);
+
+  const next = () => {
+    setRefusal(undefined);
+    setState({ step: 'waiting' });
+  };
+
+  if (state.step === 'unavailable')
+    return (
+      <>
+        <Title />
+        <Refusal error={state.error} />
+      </>
+    );
+  if (state.step === 'waiting')
+    return (
+      <>
+        <Title />
+        <p class="small">{phoneId}</p>
+        <section class="incoming-empty" role="status" data-incoming-empty>
+          <p>
+            <strong>要求はありません</strong> <small>nothing waiting</small>
+          </p>
+          <p class="small">
+            ページや読み取り機から要求が届くと、ここに表示されます。
+            <br />
+            <small>A request from a web page or a reader shows here when it arrives.</small>
+          </p>
+        </section>
+        {listError === undefined ? null : <Refusal error={listError} />}
+      </>
+    );
+  if (state.step === 'sent')
+    return (
+      <section data-sent={state.request.id}>
+        <h1>
+          送信しました <small>Sent</small>
+        </h1>
+        <p class="wrap">
+          <strong>{requesterOf(state.request).ja}</strong>{' '}
+          {state.request.origin === null ? null : (
+            <small>
+              (<code>{state.request.origin}</code>)
+            </small>
+          )}
+        </p>
+        <DisclosedElements documents={state.request.documents} disclosed={state.sent.disclosed} />
+        <p class="small">
+          {state.request.phone.id} の提示履歴に記録しました(項目名のみ)
+          <small>kept in this phone's history (element names only)</small>
+        </p>
+        <NextButton onClick={next} />
+      </section>
+    );
+  if (state.step === 'declined')
+    return (
+      <section data-declined={state.request.id}>
+        <h1>
+          お断りしました <small>Declined</small>
+        </h1>
+        <p>
+          何も送っていません。要求元には「断られた」と伝わります。
+          <br />
+          <small>Nothing was sent; the requester hears that you declined.</small>
+        </p>
+        <NextButton onClick={next} />
+      </section>
+    );
+  if (state.step === 'ended')
+    return (
+      <section data-ended={state.request.id}>
+        <Title />
+        <Refusal error={state.error}>
+          {state.error.code === 'WALLET_REQUEST_EXPIRED' ? (
+            <p class="small">
+              要求元が待つのをやめたか、期限が切れました。
+              <small>The requester stopped waiting, or the request expired.</small>
+            </p>
+          ) : null}
+        </Refusal>
+        <NextButton onClick={next} />
+      </section>
+    );
+
+  const { request, ticked } = state;
+  const requester = requesterOf(request);
+  const channel = channelLabel(request.channel);
+  const family = familyLabel(request.phone.family);
+  const basis = request.reader.myNumberLegalBasis;
+  const toggle = (box: string) =>
+    setState((current) =>
+      current.step === 'consent' && current.request.id === request.id
+        ? { ...current, ticked: toggled(current.ticked, box) }
+        : current,
+    );
+  const answer = async (run: () => Promise<State>) => {
+    answering.current = true;
+    setBusy(true);
+    setRefusal(undefined);
+    try {
+      setState(await run());
+    } catch (e) {
+      const error = refusalOf(e);
+      // The request still waits after these: the screen stays for another try.
+      if (RETRYABLE.has(error.code)) setRefusal(error);
+      else setState({ step: 'ended', request, error });
+    } finally {
+      answering.current = false;
+      setBusy(false);
+    }
+  };
+  const path = `incoming/${encodeURIComponent(request.id)}`;
+  const send = (outcome: BiometricOutcome) =>
+    answer(async () => {
+      const sent = await post<IncomingSent>(path, { biometric: outcome, consent: consentOf(ticked) });
+      return { step: 'sent', request, sent };
+    });
+  const approve = async () => {
+    // The phone asks the owner's biometric (DOMAIN.md §3); cancelled, nothing is sent and the request waits.
+    const outcome = await ask({
+      ja: `${requester.ja} に選んだ項目を送ります`,
+      en: `send the ticked items to ${requester.en}`,
+    });
+    if (outcome !== null) await send(outcome);
+  };
+  const decline = () =>
+    answer(async () => {
+      await post<{ declined: true }>(`${path}/decline`, {});
+      return { step: 'declined', request };
+    });
+  const anyOffered = anythingOffered(request.documents);
+  return (
+    <section data-incoming={request.id}>
+      <h1>
+        本人確認情報の提供 <small>Share your identity?</small>
+      </h1>
+      <p class="small">
+        {request.phone.id} ({family.ja} <small>{family.en}</small>) · {clockOf(request.receivedAt)} 受信{' '}
+        <small>received</small>
+      </p>
+      <p class="channel" data-channel={request.channel}>
+        {channel.ja} <small>{channel.en}</small> からの要求 <small>asks</small>
+      </p>
+      {refusal === undefined ? null : <Refusal error={refusal} />}
+      <h2>
+        要求元 <small>Who asks</small>
+      </h2>
+      <p data-reader={request.reader.authentication} class="wrap">
+        <strong data-reader-subject>
+          {request.reader.authentication === 'none' || request.reader.subject === null ? (
+            <>
+              {requester.ja} / {requester.en}
+            </>
+          ) : (
+            request.reader.subject
+          )}
+        </strong>
+        <br />
+        {request.reader.authentication === 'none' ? (
+          <small class="warn">
+            証明書で確認されていません not proven by a certificate — 誰が要求しているかは分かりません{' '}
+            <small>who asks is not known</small>
+          </small>
+        ) : (
+          <small>証明書で確認済み verified by its certificate</small>
+        )}
+      </p>
+      {request.origin === null ? null : (
+        <p class="small wrap">
+          要求したページ <small>the page asking</small>: <code data-origin>{request.origin}</code>
+        </p>
+      )}
+      {basis === null ? null : (
+        <p class="small" data-my-number-basis={basis.basisCode}>
+          個人番号の利用根拠 <small>legal basis for My Number</small>: {basis.provision}
+        </p>
+      )}
+      <RequestedDocuments documents={request.documents} ticked={ticked} toggle={toggle} />
+      <p class="small">
+        {clockOf(request.expiresAt)} まで待っています <small>waits until then</small>
+      </p>
+      {anyOffered ? (
+        <>
+          <p class="small">
+            チェックした項目だけが送られます。<small>Only the ticked items are sent.</small>
+          </p>
+          <button type="button" class="primary approve" data-approve disabled={busy} onClick={approve}>
+            承認して送信 / Approve and send
+          </button>
+        </>
+      ) : (
+        <p class="warn" data-nothing-to-send>
+          送れる項目がありません <small>nothing this phone can send</small>
+        </p>
+      )}
+      <button type="button" class="decline" data-decline disabled={busy} onClick={decline}>
+        送らない(お断りする) / Decline
+      </button>
+      {prompt}
+    </section>
+  );
+}
+
+function Title() {
+  return (
+    <h1>
+      届いた要求 <small>Requests to this phone</small>
+    </h1>
+  );
+}
+
+function NextButton({ onClick }: { onClick: () => void }) {
+  return (
+    <p>
+      <button type="button" data-next onClick={onClick}>
+        次の要求 / next request
+      </button>
+    </p>
+  );
+}
