@@ -1,6 +1,7 @@
 /**
  * One phone, shaped like one: a status bar (which phone, online or offline), the screen, and a tab bar —
  *
+ *  - on every screen, the notification of requests waiting on its consent screen (incoming-banner.tsx);
  *  - ホーム Home: the documents and JPKI certificates it holds and their state, the secrets' tries; a held
  *    document's elements only after the owner's biometric; the Android family's record added without the
  *    card; the QR code scanner (the request page, services/wallet/pages/request);
@@ -16,6 +17,7 @@ import { useBiometric } from '../../shared/biometric-prompt';
 import { familyLabel, type Label } from '../../shared/labels';
 import { Refusal } from '../../shared/refusal';
 import { asWalletApiError, type WalletApiError } from '../../shared/wallet-api';
+import { IncomingBanner } from './incoming-banner';
 import { HistoryScreen } from './screens/history';
 import { HomeScreen } from './screens/home';
 import { InstallScreen } from './screens/install';
@@ -127,6 +129,7 @@ export function Phone(props: {
               </a>
             </p>
           )}
+          <IncomingBanner phoneId={phone.id} />
           {done ? (
             <p class="banner" role="status" data-done={done.key}>
               {done.label.ja} <span class="en">{done.label.en}</span>
