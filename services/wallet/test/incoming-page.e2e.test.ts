@@ -1,0 +1,376 @@
+/**
+ * The phone's consent screen for requests its operating system hands it (services/wallet/pages/request,
+ * `/phones/<id>/incoming`) and the phone page's notification of them, in Debian's Chromium. The wallet app
+ * is served on 127.0.0.1; requests are delivered to its phone as the sandbox's bridges deliver them — a
+ * bank's reader-authenticated Annex C request (readAnnexCRequest, then presentAnnexC with the holder's
+ * consent), an unsigned one, and a reader's request in person over ISO/IEC 18013-5 proximity — and the
+ * requester's side waits for the answer given on the page. The holder sees who asks, from which page, by
+ * which channel, and the elements; unticks one and approves with the biometric: the requester receives
+ * only the ticked elements, which its verifier half decrypts and verifies. A face that does not match is
+ * refused on screen and the request still waits; a decline answers WALLET_DECLINED. The screens fit a
+ * 390 px wide screen. The pages' builds are made first (scripts/build-pages.mjs).
+ */
+import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import {
+  buildDeviceRequest,
+  buildJpMncRequest,
+  JP_MNC_DOCTYPE,
+  JP_MNC_NAMESPACE,
+  verifyDeviceResponse,
+} from '@mynakit/mdoc';
+import {
+  annexCSessionTranscript,
+  buildAnnexCRequest,
+  createReaderAuthCertificate,
+  encodeEncryptionInfo,
+  ProximityReaderSession,
+  parseDeviceEngagementUri,
+  toP256PublicJwk,
+  verifyAnnexCResponse,
+  webSocketRetrievalMethod,
+  webSocketTransport,
+  webSocketUrlOf,
+} from '@mynakit/oid4vp';
+import { createCertificate } from '@mynakit/pki';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { launchChromium } from '../../../test/helpers/browser.js';
+import { serveOnLoopback } from '../../../test/helpers/serve.js';
+import {
+  createWalletApp,
+  IncomingRequests,
+  installCredentials,
+  presentAnnexC,
+  readAnnexCRequest,
+  startProximityPresentation,
+  type WalletDevice,
+} from '../src/index.js';
+import { cardPinsOf, type IssuerEnvironment, issuerEnvironment } from './helpers/issuer-fixture.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const MNC = JP_MNC_DOCTYPE;
+const ORIGIN = 'https://bank.example';
+const DAY = 86_400_000;
+const BIOMETRIC = { method: 'biometric', matched: true } as const;
+
+describe('the phone answers requests its OS hands it, on its consent screen in Chromium', () => {
+  let env: IssuerEnvironment;
+  let phone: WalletDevice;
+  let incoming: IncomingRequests;
+  let origin: string;
+  let closeWallet: () => Promise<void>;
+  let browser: Browser;
+  let closeBrowser: () => Promise<void>;
+  let page: Page;
+  let signedRequest: (asked: Record<string, boolean>) => {
+    data: { deviceRequest: string; encryptionInfo: string };
+    verify: (response: string) => ReturnType<typeof verifyAnnexCResponse>;
+  };
+  const cleanups: (() => Promise<void> | void)[] = [];
+
+  const screenUrl = () => `${origin}/phones/${phone.id}/incoming`;
+  const overflow = () =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const history = () => phone.store.presentations.list(phone.id);
+
+  /** Hands `data` to the phone as the sandbox's bridge does; answers the requester's wait once it is on the phone. */
+  async function deliverAnnexC(data: unknown) {
+    const summary = await readAnnexCRequest({ device: phone, data, origin: ORIGIN });
+    const outcome = incoming.deliver(phone, {
+      channel: 'dc-api-org-iso-mdoc',
+      origin: ORIGIN,
+      summary,
+      present: ({ consent, userAuthentication }) =>
+        presentAnnexC({ device: phone, data, origin: ORIGIN, consent, userAuthentication }),
+    });
+    const id = incoming.pendingFor(phone.id).at(-1)?.id as string;
+    return { id, outcome };
+  }
+
+  beforeAll(async () => {
+    const build = spawnSync('node', ['scripts/build-pages.mjs'], { cwd: REPO, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`build-pages failed: ${build.stderr}`);
+    env = await issuerEnvironment();
+    const installed = await env.phone('incoming-page-iphone', 'iphone');
+    await installCredentials({
+      device: installed,
+      issuer: env.client,
+      card: await env.card('sandbox-ordinary-female'),
+      cardPins: await cardPinsOf(env, 'sandbox-ordinary-female'),
+      liveness: { confirmed: true },
+      newAuthPin: ['2468', '2468'],
+      newSignaturePassword: ['PHONE2026', 'PHONE2026'],
+      biometric: BIOMETRIC,
+      trustAnchors: env.trustAnchors,
+    });
+
+    // The bank's reader certificate, by a reader root the phone trusts.
+    const now = Date.now();
+    const rootKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const root = createCertificate({
+      subject: 'C=JP, O=Test readers, CN=Test reader root',
+      publicKey: rootKeys.publicKey,
+      privateKey: rootKeys.privateKey,
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 365 * DAY),
+      extensions: [
+        { type: 'basicConstraints', ca: true, pathLength: 0 },
+        { type: 'keyUsage', usages: ['keyCertSign', 'cRLSign'] },
+      ],
+    });
+    const readerKeys = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const reader = createReaderAuthCertificate({
+      subject: 'C=JP, O=Example Bank, CN=bank.example',
+      publicKey: readerKeys.publicKey,
+      issuer: { certificate: root, privateKey: rootKeys.privateKey },
+      notBefore: new Date(now - DAY),
+      notAfter: new Date(now + 30 * DAY),
+      dnsNames: ['bank.example'],
+    });
+    signedRequest = (asked) => {
+      const recipient = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      const info = encodeEncryptionInfo({
+        nonce: new Uint8Array(randomBytes(32)),
+        recipientPublicKey: toP256PublicJwk(recipient.publicKey),
+      });
+      const deviceRequest = buildDeviceRequest({
+        version: '1.1',
+        docRequests: [{ docType: MNC, nameSpaces: { [JP_MNC_NAMESPACE]: asked } }],
+        readerAuth: {
+          key: readerKeys.privateKey,
+          certificateChain: [reader],
+          sessionTranscriptBytes: annexCSessionTranscript(info.encoded, ORIGIN).sessionTranscriptBytes,
+          scope: 'all',
+        },
+      });
+      return {
+        data: {
+          deviceRequest: Buffer.from(deviceRequest).toString('base64url'),
+          encryptionInfo: info.encoded,
+        },
+        verify: (response) =>
+          verifyAnnexCResponse(
+            { response },
+            {
+              encryptionInfo: info.encoded,
+              origin: ORIGIN,
+              recipientPrivateKey: recipient.privateKey,
+              docType: MNC,
+            },
+            { mdoc: { trustAnchors: env.trustAnchors.slice(0, 1), now: new Date() } },
+          ),
+      };
+    };
+    phone = { ...installed, readerTrustAnchors: [root] };
+    incoming = new IncomingRequests();
+    const wallet = createWalletApp({ phones: [phone], incoming });
+    const served = await serveOnLoopback(getRequestListener(wallet.fetch));
+    origin = served.origin;
+    closeWallet = served.close;
+    ({ browser, close: closeBrowser } = await launchChromium());
+    page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
+  }, 180_000);
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+    // Nothing left waiting for the next test.
+    for (const v of incoming.pendingFor(phone.id)) incoming.decline(phone.id, v.id);
+  });
+  afterAll(async () => {
+    await closeBrowser?.();
+    await closeWallet?.();
+    await env?.close();
+  });
+
+  it('shows who asks and what; the ticked elements go after a matched face, a failed one is refused and the request waits', async () => {
+    await page.goto(screenUrl());
+    // Nothing waits yet: the screen says so and keeps asking.
+    await page.locator('[data-incoming-empty]').waitFor();
+    expect(await page.locator('[data-incoming-empty]').textContent()).toContain('要求はありません');
+
+    const bank = signedRequest({
+      full_name_unicode: true,
+      resident_address_unicode: false,
+      birth_date_unicode: false,
+      individual_number_unicode: false,
+    });
+    const before = (await history()).length;
+    const { id, outcome } = await deliverAnnexC(bank.data);
+    const screen = page.locator(`section[data-incoming="${id}"]`);
+    await screen.waitFor();
+    expect(page.url()).toBe(screenUrl());
+    expect(await screen.locator('[data-channel]').getAttribute('data-channel')).toBe('dc-api-org-iso-mdoc');
+    expect(await screen.locator('[data-channel]').textContent()).toContain('ブラウザ(DC API)');
+    expect(await screen.locator('[data-reader-subject]').textContent()).toContain('Example Bank');
+    expect(await screen.locator('[data-origin]').textContent()).toBe(ORIGIN);
+    expect(await screen.locator('li[data-element="full_name_unicode"]').textContent()).toContain('氏名');
+    expect(
+      await screen.locator('li[data-element="full_name_unicode"] [data-retain]').getAttribute('data-retain'),
+    ).toBe('yes');
+    expect(
+      await screen.locator('li[data-element="individual_number_unicode"]').getAttribute('data-withheld'),
+    ).toBe('my-number-without-basis');
+    expect(await screen.locator('li[data-element="individual_number_unicode"] input').count()).toBe(0);
+    expect(await screen.locator('input[type="checkbox"]:checked').count()).toBe(3);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    // The holder keeps the birth date back.
+    await screen.locator('li[data-element="birth_date_unicode"] input[type="checkbox"]').uncheck();
+
+    // A face that does not match: refused on screen, nothing sent, the request still waits with the same ticks.
+    await screen.locator('button[data-approve]').click();
+    await page.locator('[data-biometric-prompt] button[data-biometric="failed"]').click();
+    await page.locator('[data-refusal="WALLET_BIOMETRIC_FAILED"]').waitFor();
+    expect(await page.locator(`section[data-incoming="${id}"]`).count()).toBe(1);
+    expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+    expect(await screen.locator('input[type="checkbox"]:checked').count()).toBe(2);
+    expect(await history()).toHaveLength(before);
+
+    await screen.locator('button[data-approve]').click();
+    await page.locator('[data-biometric-prompt] button[data-biometric="matched"]').click();
+    const sent = page.locator(`[data-sent="${id}"]`);
+    await sent.waitFor();
+    expect(
+      (
+        await sent
+          .locator('li[data-disclosed]')
+          .evaluateAll((lis) => lis.map((l) => l.getAttribute('data-disclosed')))
+      ).sort(),
+    ).toEqual(['full_name_unicode', 'resident_address_unicode']);
+
+    const answered = await outcome;
+    if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+    expect(answered.presentation.disclosed).toEqual({
+      [MNC]: [
+        [JP_MNC_NAMESPACE, 'full_name_unicode'],
+        [JP_MNC_NAMESPACE, 'resident_address_unicode'],
+      ],
+    });
+    const verified = await bank.verify(answered.presentation.response);
+    expect(verified.verdict).toBe('valid');
+    const values = verified.presentations[0]?.verification.documents[0]?.elements[JP_MNC_NAMESPACE] ?? {};
+    expect(Object.keys(values).sort()).toEqual(['full_name_unicode', 'resident_address_unicode']);
+    // The phone's screen named what was sent, never a value.
+    const text = (await page.locator('body').textContent()) ?? '';
+    for (const value of Object.values(values)) expect(text).not.toContain(value as string);
+    expect(await history()).toHaveLength(before + 1);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    // Back to waiting: nothing is left.
+    await page.locator('button[data-next]').click();
+    await page.locator('[data-incoming-empty]').waitFor();
+  }, 90_000);
+
+  it('a decline sends nothing and the requester hears WALLET_DECLINED; an unsigned request names no one', async () => {
+    await page.goto(screenUrl());
+    await page.locator('[data-incoming-empty]').waitFor();
+    const before = (await history()).length;
+    // A page's request without reader authentication: nothing proves who asks.
+    const recipient = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const unsigned = buildAnnexCRequest({
+      deviceRequest: buildDeviceRequest({
+        docRequests: [
+          buildJpMncRequest({
+            elements: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] },
+            intentToRetain: false,
+          }),
+        ],
+      }),
+      recipientKey: recipient.publicKey,
+    });
+    const { id, outcome } = await deliverAnnexC({
+      deviceRequest: unsigned.deviceRequest,
+      encryptionInfo: unsigned.encryptionInfo,
+    });
+    const screen = page.locator(`section[data-incoming="${id}"]`);
+    await screen.waitFor();
+    expect(await screen.locator('[data-reader-subject]').textContent()).toContain('未認証の読み取り機');
+    expect(await screen.locator('[data-reader]').getAttribute('data-reader')).toBe('none');
+    await screen.locator('button[data-decline]').click();
+    await page.locator(`[data-declined="${id}"]`).waitFor();
+    expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+    expect(await history()).toHaveLength(before);
+  }, 60_000);
+
+  it('a reader in person: the channel in words, approved on the screen, the reader verifies what was ticked', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
+    const { port } = server.address() as AddressInfo;
+    const handle = startProximityPresentation({
+      device: phone,
+      retrievalMethods: [webSocketRetrievalMethod(`ws://127.0.0.1:${port}`)],
+    });
+    const connection = once(server, 'connection').then(([s]) => {
+      cleanups.push(() => (s as WebSocket).terminate());
+      return s as WebSocket;
+    });
+    const scanned = parseDeviceEngagementUri(handle.qr);
+    const socket = new WebSocket(webSocketUrlOf(scanned) ?? '');
+    await once(socket, 'open');
+    cleanups.push(() => socket.terminate());
+    const reader = new ProximityReaderSession({
+      transport: webSocketTransport(socket),
+      deviceEngagement: scanned.bytes,
+    });
+    const response = reader.request(
+      buildDeviceRequest({
+        docRequests: [
+          buildJpMncRequest({ elements: { [JP_MNC_NAMESPACE]: ['full_name_unicode', 'portrait'] } }),
+        ],
+      }),
+    );
+    response.catch(() => undefined);
+    const summary = await handle.accept(webSocketTransport(await connection));
+    const outcome = incoming.deliver(phone, {
+      channel: 'iso-18013-5-proximity',
+      origin: null,
+      summary,
+      present: (approved) => handle.answer(approved),
+    });
+    const id = incoming.pendingFor(phone.id).at(-1)?.id as string;
+
+    await page.goto(screenUrl());
+    const screen = page.locator(`section[data-incoming="${id}"]`);
+    await screen.waitFor();
+    expect(await screen.locator('[data-channel]').textContent()).toContain('対面の読み取り機(近接)');
+    expect(await screen.locator('[data-origin]').count()).toBe(0);
+    await screen.locator('li[data-element="portrait"] input[type="checkbox"]').uncheck();
+    await screen.locator('button[data-approve]').click();
+    await page.locator('[data-biometric-prompt] button[data-biometric="matched"]').click();
+    await page.locator(`[data-sent="${id}"]`).waitFor();
+    expect((await outcome).kind).toBe('answered');
+    const v = await verifyDeviceResponse(await response, {
+      sessionTranscriptBytes: reader.sessionTranscriptBytes,
+      trustAnchors: env.trustAnchors.slice(0, 1),
+      now: new Date(),
+      docType: MNC,
+    });
+    expect(v.verdict).toBe('valid');
+    expect(Object.keys(v.documents[0]?.elements[JP_MNC_NAMESPACE] ?? {})).toEqual(['full_name_unicode']);
+  }, 60_000);
+
+  it('the phone page says a request waits and opens its consent screen', async () => {
+    await page.goto(`${origin}/`);
+    await page.locator(`section[data-phone="${phone.id}"]`).waitFor();
+    expect(await page.locator('[data-incoming-count]').count()).toBe(0);
+    const { id, outcome } = await deliverAnnexC(signedRequest({ full_name_unicode: true }).data);
+    const banner = page.locator(`section[data-phone="${phone.id}"] [data-incoming-count="1"]`);
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('要求が届いています (1)');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await banner.locator('a').click();
+    await page.locator(`section[data-incoming="${id}"]`).waitFor();
+    expect(page.url()).toBe(screenUrl());
+    await page.locator('button[data-decline]').click();
+    await page.locator(`[data-declined="${id}"]`).waitFor();
+    expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+  }, 60_000);
+});
