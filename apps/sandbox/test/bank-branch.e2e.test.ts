@@ -2,10 +2,12 @@
  * The bank's branch counter in Debian's Chromium, walked as staff would from the verifier's page: the
  * sandbox runs in this process (startSandbox, 127.0.0.1, port 0, a fresh data directory), the cards are
  * installed through the phones' form routes, and for each phone family staff click "read the phone" — the
- * verifier service reads the phone emulator over ISO/IEC 18013-5 proximity and writes the record — see the
- * photo (a decodable JPEG) and the facts, click "顔写真と一致 / face matches", and see the record with why no
- * KYC letter applies face to face. The counter page fits a 390 px wide screen. With MYNAKIT_SCREENSHOTS=1
- * the pages are saved to docs/screenshots/.
+ * verifier service reads the phone emulator over ISO/IEC 18013-5 proximity — and the counter shows the
+ * waiting line with the link to the phone's screen, where the customer approves with the biometric (the
+ * phone's own page, `/wallet/phones/<id>/incoming`, in another tab); staff see the photo (a decodable JPEG)
+ * and the facts, click "顔写真と一致 / face matches", and see the record with why no KYC letter applies face
+ * to face. A customer who declines on the phone is shown as such, and the phone is read again. The counter
+ * page fits a 390 px wide screen. With MYNAKIT_SCREENSHOTS=1 the pages are saved to docs/screenshots/.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +17,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { answerOnPhonePage } from './helpers/phone-consent.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(REPO, 'docs', 'screenshots');
@@ -36,6 +39,24 @@ describe('the bank’s branch counter in Chromium', () => {
       body: new URLSearchParams(fields).toString(),
       redirect: 'manual',
     });
+
+  /**
+   * Clicks "read the phone" in `family`'s form while the customer answers on the phone's page: the counter
+   * shows the waiting line naming the phone, with the link to its screen, until the customer has answered.
+   */
+  const readWithCustomer = async (family: string, answer: 'approve' | 'decline') => {
+    const waiting = page.locator(`[data-waiting-phone="${family}"]`);
+    await Promise.all([
+      page.locator(`form[data-phone-form="${family}"] button[data-read]`).click(),
+      (async () => {
+        await waiting.waitFor();
+        expect(await waiting.locator(`a[data-open-phone="${family}"]`).getAttribute('href')).toBe(
+          `/wallet/phones/${family}/incoming`,
+        );
+        await answerOnPhonePage(browser, sandbox.url, family, answer);
+      })(),
+    ]);
+  };
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'mynakit-branch-e2e-'));
@@ -72,11 +93,8 @@ describe('the bank’s branch counter in Chromium', () => {
         page.click('a[href="/verifier/bank/branch/"]'),
       ]);
       expect(await page.getAttribute('html', 'lang')).toBe('ja');
-      const form = page.locator(`form[data-phone-form="${family}"]`);
-      await Promise.all([
-        page.waitForURL(/\/branch\/read$/),
-        form.locator('button[name="biometric"][value="matched"]').click(),
-      ]);
+      await Promise.all([page.waitForURL(/\/branch\/read$/), readWithCustomer(family, 'approve')]);
+      expect(await page.locator('[data-waiting-phone]').count()).toBe(0);
       expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
       const portrait = page.locator('img[data-portrait]');
       expect(await portrait.count()).toBe(1);
@@ -100,6 +118,26 @@ describe('the bank’s branch counter in Chromium', () => {
       expect(await page.locator('[data-field="occupation"]').textContent()).toMatch(/\S/);
       expect(await page.locator('img').count()).toBe(0);
     }, 90_000);
+
+  it('the customer declines on the phone: the counter says so, and reads the phone again', async () => {
+    await page.goto(`${sandbox.url}/verifier/bank/branch/`);
+    await Promise.all([page.waitForURL(/\/branch\/read$/), readWithCustomer('iphone', 'decline')]);
+    const refusal = page.locator('[data-error="BRANCH_NOT_READ"]');
+    expect(await refusal.getAttribute('data-reason')).toBe('WALLET_DECLINED');
+    expect(await refusal.locator('[data-declined]').textContent()).toContain(
+      'お客さまがスマートフォンで提示を断りました',
+    );
+    expect(await page.locator('img').count()).toBe(0);
+    if (SCREENSHOTS) {
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: join(SHOTS, 'bank-branch-declined.png'), fullPage: true });
+    }
+    // Read again: back at the counter, and this time the customer approves.
+    await Promise.all([page.waitForURL(/\/branch\/$/), page.locator('button[data-read-again]').click()]);
+    await Promise.all([page.waitForURL(/\/branch\/read$/), readWithCustomer('iphone', 'approve')]);
+    expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+    expect(await page.locator('img[data-portrait]').count()).toBe(1);
+  }, 90_000);
 
   it('fits a 390 px wide screen', async () => {
     const small = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });

@@ -8,7 +8,9 @@
  *    page says how many tries are left), then the right one: valid, the basic four from the certificate.
  *  - Story 6: from /verifier/ to the clinic's desk (a Vite + Preact page: `node scripts/build-pages.mjs`
  *    first); the Android holder types a wrong auth PIN on the reader page (counted), then the right one,
- *    the iPhone holder approves with Face ID: valid, the insurance qualification and the photo.
+ *    the iPhone holder approves with Face ID: valid, the insurance qualification and the photo. Each face
+ *    check waits on the phone's screen — the desk shows the waiting line with the link to it — until the
+ *    holder approves there (the phone's own page, `/wallet/phones/<id>/incoming`, in another tab).
  *
  * Both pages fit a 390 px wide screen. With MYNAKIT_SCREENSHOTS=1 the result pages are saved to
  * docs/screenshots/.
@@ -23,6 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { chooseDeclaration } from './helpers/bank-form.js';
+import { answerOnPhonePage } from './helpers/phone-consent.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(REPO, 'docs', 'screenshots');
@@ -61,6 +64,24 @@ describe('stories 3 and 6 in Chromium', () => {
     } finally {
       await small.close();
     }
+  };
+
+  /**
+   * Runs `start` (the click that sends the desk's check) while the holder approves the face check on the
+   * phone's page; the desk's form shows the waiting line naming the phone, with the link to its screen.
+   */
+  const checkWithHolder = async (family: string, start: () => Promise<void>) => {
+    const waiting = page.locator(`[data-desk-steps="${family}"] [data-waiting-phone="${family}"]`);
+    await Promise.all([
+      start(),
+      (async () => {
+        await waiting.waitFor();
+        expect(await waiting.locator(`a[data-open-phone="${family}"]`).getAttribute('href')).toBe(
+          `/wallet/phones/${family}/incoming`,
+        );
+        await answerOnPhonePage(browser, sandbox.url, family);
+      })(),
+    ]);
   };
 
   beforeAll(async () => {
@@ -151,7 +172,7 @@ describe('stories 3 and 6 in Chromium', () => {
     expect(await page.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('2');
     expect(await android.locator('input[name="pin"]').inputValue()).toBe('');
     await android.locator('input[name="pin"]').fill(PIN);
-    await android.locator('button').click();
+    await checkWithHolder('android', () => android.locator('button').click());
     const result = page.locator('[data-result]');
     await result.waitFor();
     // No personal data in the URL: the page stays where it was.
@@ -177,7 +198,9 @@ describe('stories 3 and 6 in Chromium', () => {
     // The next holder: back to the desk's forms.
     await page.locator('button[data-next]').click();
     const iphone = page.locator('form[data-phone-form="iphone"]');
-    await iphone.locator('button[name="biometric"][value="matched"]').click();
+    await checkWithHolder('iphone', () =>
+      iphone.locator('button[name="biometric"][value="matched"]').click(),
+    );
     await result.waitFor();
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     expect(await page.locator('[data-qualification]').getAttribute('data-qualification')).toBe('confirmed');
