@@ -413,6 +413,38 @@ describe('requests handed to the phone wait for the holder on its consent screen
     expect(await history()).toHaveLength(before + 1);
   }, 60_000);
 
+  it('an answer finished after the requester gave up is WALLET_REQUEST_EXPIRED on the phone too, never "sent"', async () => {
+    const incoming = new IncomingRequests();
+    const data = bankRequest({ full_name_unicode: true }).data;
+    const summary = await readAnnexCRequest({ device: phone, data, origin: ORIGIN });
+    const gaveUp = new AbortController();
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const outcome = incoming.deliver(phone, {
+      channel: 'dc-api-org-iso-mdoc',
+      origin: ORIGIN,
+      summary,
+      // The channel's presentation, held until the requester is gone.
+      present: async () => {
+        await gate;
+        return { disclosed: { [MNC]: [[JP_MNC_NAMESPACE, 'full_name_unicode'] as const] } };
+      },
+      signal: gaveUp.signal,
+    });
+    const { id } = lastOf(incoming, phone.id);
+    const answering = incoming.approve(phone.id, id, {
+      consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
+      userAuthentication: BIOMETRIC,
+    });
+    gaveUp.abort();
+    release();
+    expect(await codeOf(answering)).toBe('WALLET_REQUEST_EXPIRED');
+    expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+  });
+
   it('lets My Number through to a requester whose verified certificate declares a basis', async () => {
     const incoming = new IncomingRequests();
     const bank = bankRequest({ individual_number_unicode: false }, { basis: true });

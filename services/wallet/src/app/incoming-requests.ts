@@ -12,7 +12,8 @@
  * - `approve` runs the channel's own presentation with that consent (the engine checks it against the
  *   request: elements not offered are WALLET_INVALID_INPUT, My Number without the requester's declared
  *   basis WALLET_MY_NUMBER_WITHHELD) — those refusals and a failed biometric (WALLET_BIOMETRIC_FAILED) leave
- *   the request waiting, as a phone's screen stays up for another try; any other refusal ends it;
+ *   the request waiting, as a phone's screen stays up for another try; any other refusal ends it; a wait
+ *   that ended while the answer was being made is WALLET_REQUEST_EXPIRED to the holder too;
  * - a phone keeps at most `maxPerPhone` requests waiting (WALLET_PHONE_BUSY beyond), so nothing received
  *   grows without bound.
  *
@@ -195,6 +196,13 @@ export class IncomingRequests {
         });
       throw e;
     }
+    // The wait ended while the answer was being made (it lapsed, or the requester gave up): the requester
+    // has heard WALLET_REQUEST_EXPIRED and takes nothing more, so the phone must not say it was sent.
+    if (this.#waiting.get(id) !== waiting)
+      throw new WalletError(
+        'WALLET_REQUEST_EXPIRED',
+        'the requester stopped waiting before the answer was ready',
+      );
     waiting.settle({ kind: 'answered', presentation });
     return { disclosed: presentation.disclosed };
   }
