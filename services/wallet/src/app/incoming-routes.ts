@@ -14,10 +14,12 @@
  *                                                 disclosed}`
  *   POST /phones/:id/incoming/:request/decline    the holder says no: `{declined: true}`
  *
- * Refusals are RFC 9457 problems with the wallet's code: WALLET_NOT_FOUND (no such phone, or no such
- * request waiting on it), WALLET_INVALID_INPUT (a malformed body, or consent naming what was not offered),
- * WALLET_MY_NUMBER_WITHHELD, WALLET_BIOMETRIC_FAILED — after these three the request still waits — and the
- * channel's own. A phone switched offline still answers: these channels are local (the same device's
+ * Refusals are RFC 9457 problems with the wallet's code, echoing nothing submitted: WALLET_NOT_FOUND (no
+ * such phone, or no such request waiting on it), WALLET_INVALID_INPUT (a malformed, oversized or non-JSON
+ * body, consent naming what was not offered, a second answer while one is being made),
+ * WALLET_MY_NUMBER_WITHHELD, WALLET_BIOMETRIC_FAILED — after these three the request still waits —
+ * WALLET_REQUEST_EXPIRED (the requester stopped waiting while the answer was being made), and the channel's
+ * own. A phone switched offline still answers: these channels are local (the same device's
  * browser, a reader at arm's length), which is why an offline phone can present a record revoked meanwhile.
  */
 import type { Context, Hono } from 'hono';
