@@ -22,6 +22,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../src/index.js';
+import { sandboxFetch, withHolderAnswer } from './helpers/phone-consent.js';
 import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -126,7 +127,11 @@ describe('the carrier’s contract under 携帯電話不正利用防止法', () 
 
   for (const phone of ['iphone', 'android']) {
     it(`チ from the ${phone}: valid, only the four facts, the record written, no letter (program not certified)`, async () => {
-      const res = await postJson('/verifier/carrier/api/record', { phone });
+      // The holder approves what the carrier asks on the phone's own consent screen.
+      const { result: res, phone: answered } = await withHolderAnswer(sandboxFetch(sandbox.url), phone, () =>
+        postJson('/verifier/carrier/api/record', { phone }),
+      );
+      expect(answered.status).toBe(200);
       const text = await res.text();
       expect(res.status, text.slice(0, 600)).toBe(200);
       const body = JSON.parse(text);

@@ -17,6 +17,7 @@ import {
   startSandbox,
 } from '../src/index.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
+import { sandboxFetch, withHolderAnswer } from './helpers/phone-consent.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'mynakit-sandbox-'));
 const lines: string[] = [];
@@ -167,15 +168,20 @@ describe('sandbox', () => {
         body: new URLSearchParams(fields).toString(),
         redirect: 'manual',
       });
-    /** The bank page's labelled bridge (its JSON route): the status and the answer. */
+    /**
+     * The bank page's labelled bridge (its JSON route), the holder approving what is offered on the phone's
+     * consent screen: the status and the answer, and what the phone said.
+     */
     const bridge = async (phone: string) => {
-      const res = await fetch(`${sandbox.url}/verifier/bank/api/bridge`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ phone, ...DECLARED_JSON }),
-      });
+      const { result: res, phone: answered } = await withHolderAnswer(sandboxFetch(sandbox.url), phone, () =>
+        fetch(`${sandbox.url}/verifier/bank/api/bridge`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ phone, ...DECLARED_JSON }),
+        }),
+      );
       // biome-ignore lint/suspicious/noExplicitAny: the bank's answer is read loosely and asserted field by field
-      return { status: res.status, body: (await res.json()) as any };
+      return { status: res.status, body: (await res.json()) as any, phone: answered };
     };
     const checkOf = (body: { checks: { id: string; status: string }[] }, id: string) =>
       body.checks.find((k) => k.id === id)?.status;
@@ -194,8 +200,11 @@ describe('sandbox', () => {
     // What the customer declared, shown beside the record that keeps it.
     expect(ok.body.declared.occupation.code).toBe('company-employee');
     expect(ok.body.resultUrl).toBe(`result/${ok.body.sessionId}`);
-    // The iPhone heard it was superseded: it has nothing to present.
+    // The iPhone heard it was superseded: its screen shows the bank's request with nothing to send, the
+    // holder's approval finds nothing in force, and the bank hears so.
     const none = await bridge('iphone');
+    expect(none.phone.view.documents.map((d) => d.available)).toEqual([false]);
+    expect(none.phone.body.code).toBe('WALLET_NOT_FOUND');
     expect(none.status).toBe(409);
     expect(none.body.code).toBe('WALLET_NOT_FOUND');
 

@@ -92,12 +92,14 @@ export async function withHolderAnswer<T>(
 ): Promise<{ result: T; phone: Awaited<ReturnType<typeof answerOnPhone>> }> {
   const pending = call();
   // A call refused before the phone is asked ends first: no request ever appears, so the wait is not awaited.
+  // Only the request's appearing is raced: an answer the phone refuses ends the call as soon as it is given.
   const raced = await Promise.race([
-    pending.then((result) => ({ done: true as const, result })),
-    answerOnPhone(at, phoneId, answer).then((phone) => ({ done: false as const, phone })),
+    pending.then(() => true),
+    waitForIncoming(at, phoneId).then(() => false),
   ]);
-  if (raced.done) throw new Error('the call ended before the phone was asked');
-  return { result: await pending, phone: raced.phone };
+  if (raced) throw new Error('the call ended before the phone was asked');
+  const phone = await answerOnPhone(at, phoneId, answer);
+  return { result: await pending, phone };
 }
 
 /** The part of a Playwright browser context the phone's page needs. */
