@@ -15,11 +15,14 @@
  * into the page) asks the browser's wallet with the request the bank's backend opened (`POST api/sessions`,
  * the API key staying on the server), sends the answer to `POST api/sessions/:id/response`, and shows the
  * report at `result/:id`. No OS wallet exists in the sandbox, so a phone emulator can answer instead through
- * an explicit, labelled bridge (`POST api/bridge`): the bank's server opens the same session, the chosen
- * phone reads it and presents with its owner's biometric and consent to exactly what was asked
- * (services/wallet presentAnnexC, the origin being the bank's), and the answer goes to the verifier. With no
- * wallet answering in time, or no API, the page falls back to the bridge with the phone chosen for that case,
- * and the result says so. Every result says who answered; a valid one offers a passkey (bank-passkeys.ts).
+ * an explicit, labelled bridge (`POST api/bridge`): the bank's server opens the same session and hands its
+ * request to the chosen phone as its OS would — the phone's consent screen (`/wallet/phones/<id>/incoming`)
+ * names the bank from its reader certificate and the page's origin, and the call waits until the holder
+ * answers there: approves what is ticked with the owner's biometric (services/wallet presentAnnexC, the
+ * origin being the bank's), and the answer goes to the verifier — or declines, and nothing is sent. While it
+ * waits the page shows which phone to look at, with the link to its screen. With no wallet answering in
+ * time, or no API, the page falls back to the bridge with the phone chosen for that case, and the result
+ * says so. Every result says who answered; a valid one offers a passkey (bank-passkeys.ts).
  * The verifier verifies, checks the status list at the issuer, names the KYC method (or why none applies)
  * and writes the verification record.
  *
@@ -29,8 +32,13 @@
  *                                   chose
  *   POST api/sessions             → the verifier's CreatedSession for the SDK, or its problem unchanged
  *   POST api/sessions/:id/response → the verifier's report with `resultUrl`, or its problem unchanged
- *   POST api/bridge               → `{phone, fallback?, transactionPurpose, occupation, askMyNumber}`: the
- *                                   result with `resultUrl`; a session the verifier refused answers its code
+ *   POST api/bridge               → `{phone, fallback?, transactionPurpose, occupation, askMyNumber}`:
+ *                                   waits for the holder on the phone (up to the phone's 3 minutes), then
+ *                                   the result with `resultUrl`; a session the verifier refused answers its
+ *                                   code (no phone is asked); the phone's refusal its WALLET_* code — 409
+ *                                   WALLET_DECLINED (the holder said no), 504 WALLET_REQUEST_EXPIRED (nobody
+ *                                   answered in time), 503 WALLET_PHONE_BUSY (too many waiting on it), 409
+ *                                   for the others (WALLET_NOT_FOUND: nothing in force)
  *   GET  api/results/:id          → a record result, kept in memory for its view (bank-results.ts)
  *
  * Account opening under 犯収法 is a 取引時確認: the page asks the customer the purpose of the transaction and
@@ -59,6 +67,7 @@ import {
   verificationOf,
 } from './bank-results.js';
 import {
+  phoneRefusalStatus,
   presentRecordThroughBridge,
   type RecordAnswer,
   type RecordIdentityView,
@@ -83,6 +92,13 @@ const MAX_ANSWER_BODY = 2 * 1024 * 1024;
 
 /** Why the page fell back to the bridge, as it may say it. */
 const FALLBACKS = new Set(['unsupported', 'timed-out']);
+
+/** The titles of the phone's refusals of the bridge the holder's answer decides (the others: generic). */
+const PHONE_REFUSAL_TITLES: ReadonlyMap<string, string> = new Map([
+  ['WALLET_DECLINED', 'The customer declined on the phone'],
+  ['WALLET_REQUEST_EXPIRED', 'Nobody answered on the phone in time'],
+  ['WALLET_PHONE_BUSY', 'The phone has too many requests waiting'],
+]);
 
 /** A record verification's result, as the page shows it. */
 export interface BankRecordResult extends VerificationView {
@@ -291,7 +307,13 @@ export function registerBankPages(app: Hono, parts: BankPagesParts): void {
         ? pageProblem(c, 400, outcome.code, 'The verifier refused to open the session')
         : pageProblem(c, 502, 'BANK_SESSION_UNAVAILABLE', 'The verification session could not be opened');
     if (outcome.kind === 'phone-refused')
-      return pageProblem(c, 409, outcome.code, 'The phone could not answer', { phone });
+      return pageProblem(
+        c,
+        phoneRefusalStatus(outcome.code),
+        outcome.code,
+        PHONE_REFUSAL_TITLES.get(outcome.code) ?? 'The phone could not answer',
+        { phone },
+      );
     const result = recordResult(
       outcome.sessionId,
       outcome.answer,

@@ -148,6 +148,20 @@ export async function presentRecordThroughBridge(options: {
   };
 }
 
+/**
+ * The HTTP status a relying party answers for the phone's refusal of a bridged request (its code passed on
+ * or mapped by the caller): the holder declined on the phone, or anything else the phone refused — 409, the
+ * request conflicts with what the phone or its holder allows; nobody answered on the phone before the
+ * request lapsed (WALLET_REQUEST_EXPIRED) — 504, the phone stands behind the relying party's server as a
+ * gateway's upstream does (RFC 9110 §15.6.5); the phone already has as many requests waiting as it keeps
+ * (WALLET_PHONE_BUSY) — 503, try again once its screen is clear (RFC 9110 §15.6.4).
+ */
+export function phoneRefusalStatus(code: string): 409 | 503 | 504 {
+  if (code === 'WALLET_REQUEST_EXPIRED') return 504;
+  if (code === 'WALLET_PHONE_BUSY') return 503;
+  return 409;
+}
+
 /** How a JPKI signature through the bridge ended. */
 export type SignatureBridgeOutcome =
   /** The phone did not sign (a wrong or locked password, no certificate in force …). */

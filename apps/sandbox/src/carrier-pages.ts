@@ -21,7 +21,12 @@
  *
  *   GET  api/contract → `{contract, phones}` — the contract text ト signs, the phones answering through the
  *                       bridge
- *   POST api/record   → `{phone}`: チ — the verdict, checks, method or reasons, the four facts, the record
+ *   POST api/record   → `{phone}`: チ — hands the request to the phone and waits until the holder answers
+ *                       on its consent screen (`/wallet/phones/<id>/incoming`, up to the phone's 3
+ *                       minutes); then the verdict, checks, method or reasons, the four facts, the record —
+ *                       or 409 CARRIER_DECLINED (the holder said no: nothing was sent), 504
+ *                       CARRIER_PHONE_NO_ANSWER (nobody answered in time), 503 CARRIER_PHONE_BUSY (too many
+ *                       requests waiting on the phone), each with the phone's `walletCode`
  *   POST api/sign     → `{phone, password}`: ト — the verdict, checks, method or reasons, the basic four, the
  *                       certificate, the record
  *
@@ -33,6 +38,7 @@ import { problem } from '@mynakit/http-kit';
 import type { IncomingRequests, WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import {
+  phoneRefusalStatus,
   presentRecordThroughBridge,
   type RecordIdentityView,
   recordIdentityView,
@@ -125,6 +131,24 @@ function phoneRefusal(
       });
     case 'WALLET_SECRET_LOCKED':
       return pageProblem(c, 423, 'CARRIER_PASSWORD_LOCKED', 'The signature password is locked', ext);
+    case 'WALLET_DECLINED':
+      return pageProblem(c, 409, 'CARRIER_DECLINED', 'The customer declined on the phone', ext);
+    case 'WALLET_REQUEST_EXPIRED':
+      return pageProblem(
+        c,
+        phoneRefusalStatus(code),
+        'CARRIER_PHONE_NO_ANSWER',
+        'Nobody answered on the phone in time',
+        ext,
+      );
+    case 'WALLET_PHONE_BUSY':
+      return pageProblem(
+        c,
+        phoneRefusalStatus(code),
+        'CARRIER_PHONE_BUSY',
+        'The phone has too many requests waiting',
+        ext,
+      );
     case 'WALLET_NOT_FOUND':
       return pageProblem(
         c,
