@@ -10,7 +10,11 @@
  * Cases: verified (name, the KYC method "none: not certified"), the same answer replayed to a new session
  * (the verifier's HPKE_OPEN_FAILED) and to its own spent session (VERIFIER_SESSION_USED), an answer in a
  * protocol the page did not ask for (refused by the SDK, nothing submitted), the wallet declining, no
- * wallet answering in time (the labelled bridge answers, saying why), and a browser without the API.
+ * wallet answering in time (the labelled bridge answers, saying why), and a browser without the API. The
+ * bridge's request waits on the phone's own screen (`/wallet/phones/<id>/incoming`, opened in a page of its
+ * own, as the phone is another device): the bank's page shows which phone to look at with the link to its screen, the holder
+ * approves there — or declines, which the bank's page shows as the customer's refusal, with nothing in the
+ * phone's history and a button that asks the phone again.
  *
  * And My Number refused through the pages: a developer ticks "ask for My Number (個人番号)"; the bank has no
  * legal basis configured, so the verifier opens no session — the page shows its code
@@ -28,6 +32,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { chooseDeclaration } from './helpers/bank-form.js';
+import { answerOnPhonePage } from './helpers/phone-consent.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -258,6 +263,9 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
   it('no wallet answering in time: the labelled bridge answers with the chosen phone and says why', async () => {
     arming = { kind: 'wait' };
     await verifyThroughDcApi('iphone');
+    // The fallback's request waits on the iPhone's own screen, where its holder approves it.
+    await page.locator('[data-waiting-phone="iphone"]').waitFor({ timeout: 30_000 });
+    await answerOnPhonePage(browser, sandbox.url, 'iphone');
     await page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/, { timeout: 30_000 });
     expect(await page.locator('[data-answered-by]').getAttribute('data-answered-by')).toBe('bridge');
     expect(await page.locator('.bridge').textContent()).toContain('iphone');
@@ -277,9 +285,19 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
       expect(await other.locator('#dc-status').textContent()).toContain('ブリッジ');
       await other.locator('input[name="phone"][value="iphone"]').check();
       await chooseDeclaration(other);
+      await other.locator('form button').click();
+      // The bank's page waits for the holder: it names the phone and links the phone's own screen.
+      const waiting = other.locator('[data-waiting-phone="iphone"]');
+      await waiting.waitFor();
+      expect(await waiting.textContent()).toContain('iphone');
+      expect(await waiting.locator('[data-open-phone]').getAttribute('href')).toBe(
+        '/wallet/phones/iphone/incoming',
+      );
+      expect(await other.locator('form button').isDisabled()).toBe(true);
+      // The holder approves on the phone; only then does the bank's page show the result.
       await Promise.all([
         other.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
-        other.locator('form button').click(),
+        answerOnPhonePage(browser, sandbox.url, 'iphone'),
       ]);
       expect(await other.locator('[data-answered-by]').getAttribute('data-answered-by')).toBe('bridge');
       expect(await other.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
@@ -287,6 +305,46 @@ describe('the sandbox bank through the browser’s Digital Credentials API', () 
       await other.close();
     }
   }, 60_000);
+
+  it('the holder declines on the phone: the bank’s page shows the refusal, nothing reaches the bank, and asking again verifies', async () => {
+    const history = () => iphone.store.presentations.list(iphone.id);
+    const phoneBefore = (await history()).length;
+    const other = await browser.newPage({ locale: 'ja-JP' });
+    try {
+      await other.addInitScript(() => {
+        delete (window as { DigitalCredential?: unknown }).DigitalCredential;
+      });
+      await other.goto(`${sandbox.url}/verifier/bank/`);
+      await other.locator('body[data-dc-api="missing"]').waitFor();
+      await other.locator('input[name="phone"][value="iphone"]').check();
+      await chooseDeclaration(other);
+      const [answer] = await Promise.all([
+        other.waitForResponse(`${sandbox.url}/verifier/bank/api/bridge`),
+        other.locator('form button').click(),
+        answerOnPhonePage(browser, sandbox.url, 'iphone', 'decline'),
+      ]);
+      expect(answer.status()).toBe(409);
+      const refusal = other.locator('[data-error="WALLET_DECLINED"]');
+      await refusal.waitFor();
+      expect(await refusal.textContent()).toContain('お客さまがスマートフォンで送信を断りました');
+      expect(await refusal.textContent()).toContain('declined on the phone');
+      expect(await other.locator('[data-waiting-phone]').count()).toBe(0);
+      expect(other.url()).toBe(`${sandbox.url}/verifier/bank/`);
+      expect(await history()).toHaveLength(phoneBefore);
+      // Asking the phone again: the request is back on its screen, and this time the holder approves.
+      await refusal.locator('button[data-try-again]').click();
+      await other.locator('[data-waiting-phone="iphone"]').waitFor();
+      expect(await other.locator('[data-error]').count()).toBe(0);
+      await Promise.all([
+        other.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
+        answerOnPhonePage(browser, sandbox.url, 'iphone'),
+      ]);
+      expect(await other.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
+      expect(await history()).toHaveLength(phoneBefore + 1);
+    } finally {
+      await other.close();
+    }
+  }, 90_000);
 
   it('My Number asked without a legal basis: the verifier refuses, the page shows its code, no request reaches the phone', async () => {
     const history = () => iphone.store.presentations.list(iphone.id);

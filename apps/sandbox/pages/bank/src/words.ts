@@ -62,6 +62,27 @@ export const REFUSALS: ReadonlyMap<string, Words> = new Map<string, Words>([
     ],
   ],
   [
+    'WALLET_DECLINED',
+    [
+      'お客さまがスマートフォンで送信を断りました。銀行には何も送られていません',
+      'The customer declined on the phone: nothing was sent to the bank.',
+    ],
+  ],
+  [
+    'WALLET_REQUEST_EXPIRED',
+    [
+      'スマートフォンで時間内に応答がありませんでした。何も送られていません',
+      'Nobody answered on the phone in time: nothing was sent.',
+    ],
+  ],
+  [
+    'WALLET_PHONE_BUSY',
+    [
+      'この電話には応答待ちの要求が多すぎます。電話の画面で片付けてから、もう一度お試しください',
+      'Too many requests are waiting on this phone: clear its screen, then try again.',
+    ],
+  ],
+  [
     'WALLET_NOT_FOUND',
     ['この電話には有効な記録・証明書がありません', 'This phone holds no record or certificate in force.'],
   ],

@@ -2,10 +2,13 @@
  * A mobile carrier's contract under 携帯電話不正利用防止法 (the revised ordinance in force 2026-04-01): the
  * customer picks チ (the card-substitute record) or ト (a JPKI signature over the contract), the chosen
  * phone answers through the labelled bridge, and the page shows what the verifier found. My Number is never
- * asked.
+ * asked. チ's request waits on the phone's own consent screen until the holder approves or declines there:
+ * meanwhile the page says which phone to look at, with the link to its screen (PhoneWaiting); a decline is
+ * shown as the customer's refusal, with a way to try again.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
+import { PhoneWaiting } from '../../shared/phone-waiting';
 import { PhoneRadios } from '../../shared/phones';
 import { SignaturePasswordField } from '../../shared/secret-fields';
 import {
@@ -22,6 +25,13 @@ import { ResultView } from './components/result';
 
 type Outcome = { result: Result } | { code: string; problem: Problem } | undefined;
 
+/** The refusals of チ the customer may simply try again (the holder's own answer or its absence). */
+const RETRYABLE_ON_PHONE: ReadonlySet<string> = new Set([
+  'CARRIER_DECLINED',
+  'CARRIER_PHONE_NO_ANSWER',
+  'CARRIER_PHONE_BUSY',
+]);
+
 export function App() {
   const [loaded, setLoaded] = useState<
     { contract: string; phones: Phone[] } | { error: string } | undefined
@@ -31,6 +41,8 @@ export function App() {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(undefined);
+  /** The phone whose screen チ's request waits on. */
+  const [waitingOn, setWaitingOn] = useState<Phone | undefined>(undefined);
 
   useEffect(() => {
     getContract().then(
@@ -43,9 +55,11 @@ export function App() {
     );
   }, []);
 
-  const run = async (call: () => Promise<Result>) => {
+  /** Runs `call`; `waitsOn`: the phone whose consent screen holds the request meanwhile. */
+  const run = async (call: () => Promise<Result>, waitsOn?: Phone) => {
     setBusy(true);
     setOutcome(undefined);
+    setWaitingOn(waitsOn);
     try {
       setOutcome({ result: await call() });
     } catch (e) {
@@ -53,8 +67,18 @@ export function App() {
         e instanceof ApiError ? { code: e.code, problem: e.problem } : { code: 'NETWORK', problem: {} },
       );
     } finally {
+      setWaitingOn(undefined);
       setBusy(false);
     }
+  };
+
+  /** チ from the phone chosen for it. */
+  const runChi = () => {
+    const phones = loaded !== undefined && 'phones' in loaded ? loaded.phones : [];
+    void run(
+      () => verifyRecord(chiPhone),
+      phones.find((p) => p.id === chiPhone),
+    );
   };
 
   return (
@@ -96,7 +120,7 @@ export function App() {
               data-method-form="chi"
               onSubmit={(e) => {
                 e.preventDefault();
-                void run(() => verifyRecord(chiPhone));
+                runChi();
               }}
             >
               <h2>
@@ -151,9 +175,14 @@ export function App() {
                 申込書に署名して本人確認 / Sign the application and verify
               </button>
             </form>
+            {waitingOn !== undefined ? <PhoneWaiting phone={waitingOn} /> : null}
             {outcome !== undefined && 'result' in outcome ? <ResultView result={outcome.result} /> : null}
             {outcome !== undefined && 'code' in outcome ? (
-              <RefusalView code={outcome.code} problem={outcome.problem} />
+              <RefusalView
+                code={outcome.code}
+                problem={outcome.problem}
+                {...(RETRYABLE_ON_PHONE.has(outcome.code) ? { onTryAgain: runChi } : {})}
+              />
             ) : null}
           </>
         ) : null}

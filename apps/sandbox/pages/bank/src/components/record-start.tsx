@@ -3,7 +3,10 @@
  * transaction and the occupation (取引時確認 under 犯収法), then picks who answers — the browser's own wallet
  * through the Digital Credentials API (@mynakit/verifier-sdk, where the browser has it) or a phone emulator
  * through the labelled bridge. No wallet answering in time, or no API: the phone chosen for that case
- * answers through the bridge, and the result says why.
+ * answers through the bridge, and the result says why. The bridge's request waits on the phone's own consent
+ * screen until the holder approves or declines there: meanwhile the page says which phone to look at, with
+ * the link to its screen (PhoneWaiting); a decline is shown as the customer's refusal, with a way to try
+ * again.
  */
 import {
   hasDigitalCredentialsApi,
@@ -17,13 +20,29 @@ import {
   declarationBody,
   initialDeclaration,
 } from '../../../shared/declaration-fields';
+import { PhoneWaiting } from '../../../shared/phone-waiting';
 import { PhoneRadios } from '../../../shared/phones';
-import { ApiError, bankApiUrl, bankUrl, type Problem, type Start, verifyThroughBridge } from '../api';
+import {
+  ApiError,
+  bankApiUrl,
+  bankUrl,
+  type Phone,
+  type Problem,
+  type Start,
+  verifyThroughBridge,
+} from '../api';
 import { REFUSALS, SDK_ERRORS, say } from '../words';
 import { Refusal } from './refusal';
 import { type StatusData, StatusLine } from './status';
 
 const DC_API = 'dc-api';
+
+/** The phone's refusals the customer may simply try again (the holder's own answer or its absence). */
+const RETRYABLE_ON_PHONE: ReadonlySet<string> = new Set([
+  'WALLET_DECLINED',
+  'WALLET_REQUEST_EXPIRED',
+  'WALLET_PHONE_BUSY',
+]);
 
 export function RecordStart({ start }: { start: Start }) {
   const [dcApi] = useState(() => hasDigitalCredentialsApi());
@@ -42,6 +61,12 @@ export function RecordStart({ start }: { start: Start }) {
         },
   );
   const [refusal, setRefusal] = useState<{ code: string; problem: Problem } | undefined>(undefined);
+  /** The phone whose screen the bridge's request waits on. */
+  const [waitingOn, setWaitingOn] = useState<Phone | undefined>(undefined);
+  /** The last bridge call (its phone and why it was used), for trying again after a refusal. */
+  const [lastBridge, setLastBridge] = useState<{ id: string; fallback: string | null } | undefined>(
+    undefined,
+  );
 
   useEffect(() => {
     document.body.dataset.dcApi = dcApi ? 'present' : 'missing';
@@ -49,16 +74,27 @@ export function RecordStart({ start }: { start: Start }) {
 
   /** The bridge: `id` answers; `fallback` says why the browser's wallet did not. */
   const bridge = async (id: string, fallback: string | null) => {
+    setLastBridge({ id, fallback });
+    setWaitingOn(start.phones.find((p) => p.id === id));
     try {
       const result = await verifyThroughBridge(id, declarationBody(declaration), askMyNumber, fallback);
       location.assign(bankUrl(result.resultUrl));
     } catch (e) {
+      setWaitingOn(undefined);
       if (fallback === null) setStatus(undefined);
       setRefusal(
         e instanceof ApiError ? { code: e.code, problem: e.problem } : { code: 'NETWORK', problem: {} },
       );
       setBusy(false);
     }
+  };
+
+  /** The same phone asked again (after the holder declined, or nobody answered in time). */
+  const tryAgain = () => {
+    if (lastBridge === undefined) return;
+    setBusy(true);
+    setRefusal(undefined);
+    void bridge(lastBridge.id, lastBridge.fallback);
   };
 
   const throughDcApi = async () => {
@@ -200,7 +236,16 @@ export function RecordStart({ start }: { start: Start }) {
         </button>
       </form>
       <StatusLine id="dc-status" status={status} />
-      {refusal !== undefined ? <Refusal code={refusal.code} problem={refusal.problem} /> : null}
+      {waitingOn !== undefined ? <PhoneWaiting phone={waitingOn} /> : null}
+      {refusal !== undefined ? (
+        <Refusal
+          code={refusal.code}
+          problem={refusal.problem}
+          {...(lastBridge !== undefined && RETRYABLE_ON_PHONE.has(refusal.code)
+            ? { onTryAgain: tryAgain }
+            : {})}
+        />
+      ) : null}
       <p>
         <a href={bankUrl('signin/')}>
           口座をお持ちの方: パスキーでサインイン / Already a customer: sign in with a passkey
