@@ -28,6 +28,7 @@ import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
 import { chooseDeclaration } from './helpers/bank-form.js';
+import { answerOnPhonePage } from './helpers/phone-consent.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(REPO, 'docs', 'screenshots');
@@ -185,6 +186,7 @@ describe('the sandbox stories in Chromium', () => {
     await Promise.all([
       page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form button').click(),
+      answerOnPhonePage(browser, sandbox.url, 'android'),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     const body = await page.locator('body').textContent();
@@ -223,6 +225,7 @@ describe('the sandbox stories in Chromium', () => {
       await Promise.all([
         page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
         page.locator('form button').click(),
+        answerOnPhonePage(browser, sandbox.url, 'android'),
       ]);
       expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
       await page.locator('[data-passkey-offer][data-ready="create-passkey"]').waitFor();
@@ -338,6 +341,7 @@ describe('the sandbox stories in Chromium', () => {
     await Promise.all([
       page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form button').click(),
+      answerOnPhonePage(browser, sandbox.url, 'android'),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('invalid');
     expect(await page.locator('tr[data-check="status.revocation"] td.failed').count()).toBe(1);
