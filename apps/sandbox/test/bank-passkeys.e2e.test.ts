@@ -23,6 +23,7 @@ import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
 import { chooseDeclaration } from './helpers/bank-form.js';
+import { answerOnPhonePage } from './helpers/phone-consent.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MNC = 'org.iso.23220.1.jp.mnc';
@@ -206,6 +207,7 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     await Promise.all([
       page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form.bank button').click(),
+      answerOnPhonePage(browser, sandbox.url, 'android'),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     await page.locator('[data-passkey-offer][data-ready="complete-step-up"]').waitFor();
@@ -224,6 +226,7 @@ describe('story 2 in Chromium: verify, create a passkey, sign in, step up', () =
     await Promise.all([
       page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form.bank button').click(),
+      answerOnPhonePage(browser, sandbox.url, 'iphone'),
     ]);
     expect(await page.locator('[data-answered-by]').getAttribute('data-answered-by')).toBe('bridge');
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');

@@ -23,6 +23,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { answerOnPhonePage } from './helpers/phone-consent.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PASSWORD = 'CARRIER2026';
@@ -100,8 +101,16 @@ describe('the carrier and the portal in Chromium', () => {
     await chi.waitFor();
     await chi.locator('input[name="phone"][value="iphone"]').check();
     await chi.locator('button[type="submit"]').click();
+    // The request waits on the iPhone's own screen: the page says so and links it; the holder approves there.
+    const waiting = page.locator('[data-waiting-phone="iphone"]');
+    await waiting.waitFor();
+    expect(await waiting.locator('[data-open-phone]').getAttribute('href')).toBe(
+      '/wallet/phones/iphone/incoming',
+    );
+    await answerOnPhonePage(context, sandbox.url, 'iphone');
     const chiResult = page.locator('[data-result="chi"]');
     await chiResult.waitFor();
+    expect(await waiting.count()).toBe(0);
     expect(await chiResult.locator('[data-answered-by="bridge"][data-phone="iphone"]').count()).toBe(1);
     expect(await chiResult.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     expect(await chiResult.locator('[data-field="name"]').textContent()).toMatch(/\S/);
