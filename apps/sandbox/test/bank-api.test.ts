@@ -5,17 +5,27 @@
  * with the key kept on the server, `api/sessions/:id/response` passes the verifier's report on with the
  * result's address — or its problem unchanged —, the result says who answered, and the bridge's and the
  * JPKI signature's routes refuse bad input with stable codes before any phone is asked.
+ *
+ * The bridge's consent is the holder's: its request waits on the phone's consent screen, which names the
+ * bank by its reader certificate and the page's origin; the holder's decline answers 409 WALLET_DECLINED
+ * with nothing presented and no verification record written; an element the holder unticks is missing from
+ * the presentation, so the verifier rejects it (VERIFIER_CLAIMS_MISSING) and the bank's result says so; a
+ * phone with as many requests waiting as it keeps answers 503 WALLET_PHONE_BUSY at once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { presentAnnexC, type WalletDevice } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPages, PAGES } from '../../../scripts/build-pages.mjs';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { SANDBOX_BANK_CLIENT_ID } from '../src/sandbox-bank.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
+import { answerOnPhone, sandboxFetch, waitForIncoming, withHolderAnswer } from './helpers/phone-consent.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
+const JP = 'org.iso.23220.1.jp';
 
 describe('the sandbox bank’s API for its page', () => {
   let dataDir: string;
@@ -221,5 +231,130 @@ describe('the sandbox bank’s API for its page', () => {
     const unknownRoute = await fetch(`${sandbox.url}/verifier/bank/api/nothing`);
     expect(unknownRoute.status).toBe(404);
     expect(await codeOf(unknownRoute)).toBe('BANK_NOT_FOUND');
+  });
+
+  describe('the bridge waits for the holder’s answer on the phone', () => {
+    const bridge = () => post('api/bridge', { phone: 'iphone', ...DECLARED_JSON });
+    const history = () => iphone.store.presentations.list(iphone.id);
+    /** The ids of today's verification records, as the auditor's view lists them. */
+    const recordIds = async () => {
+      const res = await fetch(`${sandbox.url}/verifier/auditor/api/records`);
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { records: { id: string }[] }).records.map((r) => r.id);
+    };
+    /** The subject of the bank's reader certificate, as the verifier keeps it (its operator's view). */
+    const bankReaderSubject = async () => {
+      const token = (await readFile(join(dataDir, 'verifier', 'admin-token'), 'utf8')).trim();
+      const operator = (path: string) =>
+        fetch(`${sandbox.url}/verifier${path}`, { headers: { authorization: `Bearer ${token}` } });
+      const { relyingParties } = (await (await operator('/relying-parties')).json()) as {
+        relyingParties: { id: string; clientId: string }[];
+      };
+      const bank = relyingParties.find((rp) => rp.clientId === SANDBOX_BANK_CLIENT_ID);
+      expect(bank).toBeDefined();
+      const keys = (await (
+        await operator(`/relying-parties/${encodeURIComponent(bank?.id ?? '')}/reader-key`)
+      ).json()) as { active?: { subject?: string } };
+      return keys.active?.subject;
+    };
+
+    it('shows the phone the bank’s request — named by its reader certificate, with the page’s origin — and a decline sends nothing and records nothing', async () => {
+      const subject = await bankReaderSubject();
+      expect(subject).toContain('Sandbox Bank');
+      const presentedBefore = (await history()).length;
+      const recordsBefore = await recordIds();
+      const { result: res, phone } = await withHolderAnswer(sandboxFetch(sandbox.url), 'iphone', bridge, {
+        decline: true,
+      });
+      // What the phone's screen showed: who asks (reader authentication), from which page, and what.
+      expect(phone.view.channel).toBe('dc-api-org-iso-mdoc');
+      expect(phone.view.origin).toBe(sandbox.url);
+      expect(phone.view.reader).toMatchObject({ authentication: 'verified', subject });
+      expect(phone.view.reader.myNumberLegalBasis).toBeNull();
+      expect(phone.view.documents.map((d) => [d.docType, d.available])).toEqual([[MNC, true]]);
+      const asked = phone.view.documents[0]?.elements ?? [];
+      expect(asked.map((e) => e.identifier).sort()).toEqual(
+        ['birth_date_unicode', 'full_name_unicode', 'portrait', 'resident_address_unicode'].sort(),
+      );
+      expect(asked.every((e) => e.namespace === JP && e.held && e.withheld === null)).toBe(true);
+      expect(phone).toMatchObject({ status: 200, body: { declined: true } });
+
+      // The bank hears the holder's no: a problem with the phone's code, echoing nothing of the holder.
+      expect(res.status).toBe(409);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({
+        code: 'WALLET_DECLINED',
+        status: 409,
+        phone: { id: 'iphone', family: 'iphone' },
+      });
+      expect(text).not.toContain('花子');
+      // Nothing was presented, nothing verified, nothing is left on the phone's screen.
+      expect(await history()).toHaveLength(presentedBefore);
+      expect(await recordIds()).toEqual(recordsBefore);
+      expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    }, 60_000);
+
+    it('an element the holder unticks is not sent: the verifier rejects the presentation for it, and the bank’s result says so', async () => {
+      const presentedBefore = (await history()).length;
+      // Everything the bank asks but the portrait.
+      const consent = {
+        [MNC]: { [JP]: ['full_name_unicode', 'birth_date_unicode', 'resident_address_unicode'] },
+      };
+      const { result: res, phone } = await withHolderAnswer(sandboxFetch(sandbox.url), 'iphone', bridge, {
+        approve: true,
+        consent,
+      });
+      expect(phone.status).toBe(200);
+      const disclosed = (phone.body.disclosed as Record<string, [string, string][]>)[MNC] ?? [];
+      expect(disclosed.map(([, id]) => id)).not.toContain('portrait');
+      expect(disclosed).toHaveLength(3);
+      expect(await history()).toHaveLength(presentedBefore + 1);
+
+      expect(res.status).toBe(200);
+      const answered = (await res.json()) as {
+        sessionId: string;
+        verdict: string;
+        errorCode: string | null;
+        checks: { id: string; status: string; detail?: string }[];
+        identity: unknown;
+        resultUrl: string;
+      };
+      expect(answered.verdict).toBe('invalid');
+      expect(answered.errorCode).toBe('VERIFIER_CLAIMS_MISSING');
+      const elements = answered.checks.find((c) => c.id === 'request.elements');
+      expect(elements?.status).toBe('failed');
+      expect(elements?.detail).toContain(`${JP}/portrait`);
+      expect(answered.identity).toBeNull();
+      // The result's page shows the same.
+      const shown = (await (
+        await fetch(`${sandbox.url}/verifier/bank/api/results/${answered.sessionId}`)
+      ).json()) as typeof answered;
+      expect(shown).toMatchObject({
+        verdict: 'invalid',
+        errorCode: 'VERIFIER_CLAIMS_MISSING',
+        identity: null,
+      });
+      expect(shown.checks.find((c) => c.id === 'request.elements')?.status).toBe('failed');
+    }, 60_000);
+
+    it('a phone with as many requests waiting as it keeps answers WALLET_PHONE_BUSY at once; each waiting one ends with its holder’s answer', async () => {
+      const at = sandboxFetch(sandbox.url);
+      const waiting = [bridge()];
+      await waitForIncoming(at, 'iphone');
+      for (let i = 1; i < 4; i++) waiting.push(bridge());
+      for (let i = 0; i < 200 && sandbox.incoming.pendingFor('iphone').length < 4; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(sandbox.incoming.pendingFor('iphone')).toHaveLength(4);
+      const busy = await bridge();
+      expect(busy.status).toBe(503);
+      expect(((await busy.json()) as { code: string }).code).toBe('WALLET_PHONE_BUSY');
+      for (let i = 0; i < 4; i++)
+        expect((await answerOnPhone(at, 'iphone', { decline: true })).status).toBe(200);
+      const answers = await Promise.all(waiting);
+      expect(answers.map((r) => r.status)).toEqual([409, 409, 409, 409]);
+      for (const r of answers) expect(((await r.json()) as { code: string }).code).toBe('WALLET_DECLINED');
+      expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    }, 60_000);
   });
 });

@@ -5,7 +5,9 @@
  * - the carrier (携帯電話不正利用防止法, DOMAIN.md §5), through its JSON routes under `/verifier/carrier/api/`
  *   and its built page: チ — the card-substitute record through the bridge,
  *   only name, address, birth date and portrait, valid, the record written, and no letter because the
- *   sandbox program is not certified (KYC_PROGRAM_NOT_CERTIFIED); ト — a JPKI signature over the contract,
+ *   sandbox program is not certified (KYC_PROGRAM_NOT_CERTIFIED) — once the holder approves on the phone's
+ *   consent screen, and CARRIER_DECLINED with nothing presented when the holder declines there; ト — a JPKI
+ *   signature over the contract,
  *   valid, the basic four from the certificate, no letter because the carrier is no signature verifier;
  * - the portal (the マイナポータル pattern, DOMAIN.md §3), through its JSON routes under
  *   `/verifier/portal/api/` and its built page: sign-in with the user-authentication certificate on each
@@ -153,6 +155,32 @@ describe('the carrier’s contract under 携帯電話不正利用防止法', () 
       expect(text).not.toContain('individual_number');
     }, 60_000);
   }
+
+  it('チ declined on the phone: the carrier answers CARRIER_DECLINED with the phone’s WALLET_DECLINED, nothing presented', async () => {
+    const android = sandbox.phones.find((p) => p.id === 'android');
+    if (android === undefined) throw new Error('the sandbox has no android');
+    const before = (await android.store.presentations.list(android.id)).length;
+    const { result: res, phone } = await withHolderAnswer(
+      sandboxFetch(sandbox.url),
+      'android',
+      () => postJson('/verifier/carrier/api/record', { phone: 'android' }),
+      { decline: true },
+    );
+    // The phone's screen showed the carrier's page as the origin; the carrier has no reader certificate,
+    // so the screen names no requester rather than one it cannot prove.
+    expect(phone.view.origin).toBe(sandbox.url);
+    expect(phone.view.reader).toMatchObject({ authentication: 'none', subject: null });
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toBe('application/problem+json');
+    const text = await res.text();
+    expect(JSON.parse(text)).toMatchObject({
+      code: 'CARRIER_DECLINED',
+      walletCode: 'WALLET_DECLINED',
+      phone: { id: 'android', family: 'android', answeredBy: 'bridge' },
+    });
+    for (const value of personal) expect(text).not.toContain(value);
+    expect(await android.store.presentations.list(android.id)).toHaveLength(before);
+  }, 60_000);
 
   it('ト from the iPhone: valid, the basic four from the certificate, no letter (no signature verifier)', async () => {
     const res = await postJson('/verifier/carrier/api/sign', { phone: 'iphone', password: IPHONE_PASSWORD });
