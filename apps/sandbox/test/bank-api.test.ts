@@ -10,17 +10,22 @@
  * bank by its reader certificate and the page's origin; the holder's decline answers 409 WALLET_DECLINED
  * with nothing presented and no verification record written; an element the holder unticks is missing from
  * the presentation, so the verifier rejects it (VERIFIER_CLAIMS_MISSING) and the bank's result says so; a
- * phone with as many requests waiting as it keeps answers 503 WALLET_PHONE_BUSY at once.
+ * phone with as many requests waiting as it keeps answers 503 WALLET_PHONE_BUSY at once; a request nobody
+ * answers lapses into 504 (the bank's WALLET_REQUEST_EXPIRED, the carrier's CARRIER_PHONE_NO_ANSWER).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { presentAnnexC, type WalletDevice } from '@mynakit/wallet';
+import { IncomingRequests, presentAnnexC, type WalletDevice } from '@mynakit/wallet';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPages, PAGES } from '../../../scripts/build-pages.mjs';
+import { registerBankPages } from '../src/bank-pages.js';
+import { registerCarrierPages } from '../src/carrier-pages.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { SANDBOX_BANK_CLIENT_ID } from '../src/sandbox-bank.js';
+import { SANDBOX_CARRIER_CLIENT_ID } from '../src/sandbox-carrier.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
 import { answerOnPhone, sandboxFetch, waitForIncoming, withHolderAnswer } from './helpers/phone-consent.js';
 
@@ -242,18 +247,28 @@ describe('the sandbox bank’s API for its page', () => {
       expect(res.status).toBe(200);
       return ((await res.json()) as { records: { id: string }[] }).records.map((r) => r.id);
     };
-    /** The subject of the bank's reader certificate, as the verifier keeps it (its operator's view). */
-    const bankReaderSubject = async () => {
+    /** A call to the verifier with its operator token (`<dataDir>/verifier/admin-token`). */
+    const operator = async (path: string, init: RequestInit = {}) => {
       const token = (await readFile(join(dataDir, 'verifier', 'admin-token'), 'utf8')).trim();
-      const operator = (path: string) =>
-        fetch(`${sandbox.url}/verifier${path}`, { headers: { authorization: `Bearer ${token}` } });
+      return fetch(`${sandbox.url}/verifier${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    };
+    /** The verifier's id of the sandbox relying party `clientId`. */
+    const relyingPartyId = async (clientId: string) => {
       const { relyingParties } = (await (await operator('/relying-parties')).json()) as {
         relyingParties: { id: string; clientId: string }[];
       };
-      const bank = relyingParties.find((rp) => rp.clientId === SANDBOX_BANK_CLIENT_ID);
-      expect(bank).toBeDefined();
+      const found = relyingParties.find((rp) => rp.clientId === clientId);
+      if (found === undefined) throw new Error(`no relying party ${clientId}`);
+      return found.id;
+    };
+    /** The subject of the bank's reader certificate, as the verifier keeps it (its operator's view). */
+    const bankReaderSubject = async () => {
+      const id = await relyingPartyId(SANDBOX_BANK_CLIENT_ID);
       const keys = (await (
-        await operator(`/relying-parties/${encodeURIComponent(bank?.id ?? '')}/reader-key`)
+        await operator(`/relying-parties/${encodeURIComponent(id)}/reader-key`)
       ).json()) as { active?: { subject?: string } };
       return keys.active?.subject;
     };
@@ -355,6 +370,60 @@ describe('the sandbox bank’s API for its page', () => {
       expect(answers.map((r) => r.status)).toEqual([409, 409, 409, 409]);
       for (const r of answers) expect(((await r.json()) as { code: string }).code).toBe('WALLET_DECLINED');
       expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    }, 60_000);
+
+    it('a request nobody answers on the phone lapses: the bank answers 504 WALLET_REQUEST_EXPIRED, the carrier 504 CARRIER_PHONE_NO_ANSWER', async () => {
+      // The same routes over the running sandbox's verifier and phones, with phones' screens that keep a
+      // request 300 ms instead of 3 minutes.
+      const keyOf = async (clientId: string) => {
+        const id = await relyingPartyId(clientId);
+        const issued = await operator(`/relying-parties/${encodeURIComponent(id)}/api-keys`, {
+          method: 'POST',
+          body: JSON.stringify({ role: 'rp' }),
+        });
+        expect(issued.status).toBe(201);
+        return { relyingPartyId: id, apiKey: String(((await issued.json()) as { apiKey: string }).apiKey) };
+      };
+      const incoming = new IncomingRequests({ waitMs: 300 });
+      const app = new Hono();
+      const verifierFetch = (request: Request) => fetch(request);
+      registerCarrierPages(app, {
+        url: sandbox.url,
+        carrier: await keyOf(SANDBOX_CARRIER_CLIENT_ID),
+        verifierFetch,
+        phones: sandbox.phones,
+        incoming,
+      });
+      registerBankPages(app, {
+        url: sandbox.url,
+        bank: await keyOf(SANDBOX_BANK_CLIENT_ID),
+        verifierFetch,
+        phones: sandbox.phones,
+        incoming,
+      });
+      const presentedBefore = (await history()).length;
+      const json = (path: string, body: unknown) =>
+        app.request(`${sandbox.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const bank = await json('/verifier/bank/api/bridge', { phone: 'iphone', ...DECLARED_JSON });
+      expect(bank.status).toBe(504);
+      expect(bank.headers.get('content-type')).toContain('application/problem+json');
+      expect(await bank.json()).toMatchObject({
+        code: 'WALLET_REQUEST_EXPIRED',
+        phone: { id: 'iphone', family: 'iphone' },
+      });
+      const carrier = await json('/verifier/carrier/api/record', { phone: 'iphone' });
+      expect(carrier.status).toBe(504);
+      expect(await carrier.json()).toMatchObject({
+        code: 'CARRIER_PHONE_NO_ANSWER',
+        walletCode: 'WALLET_REQUEST_EXPIRED',
+      });
+      // The lapsed requests left the phone's screen, and nothing was presented.
+      expect(incoming.pendingFor('iphone')).toEqual([]);
+      expect(await history()).toHaveLength(presentedBefore);
     }, 60_000);
   });
 });
