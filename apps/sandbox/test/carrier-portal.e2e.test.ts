@@ -4,8 +4,10 @@
  * directory); the cards are installed through the phones' form routes, and every step is a click or a
  * keystroke on the pages:
  *
- *  - the carrier (the Vite + Preact page at /verifier/carrier/): チ from the iPhone (valid, the four facts
- *    and the photo, no letter because the program is not certified), then ト from the Android phone — a
+ *  - the carrier (the Vite + Preact page at /verifier/carrier/): チ from the iPhone, approved on the phone's
+ *    own screen while the page links it (valid, the four facts and the photo, no letter because the program
+ *    is not certified), チ from the Android phone declined there (the customer's refusal, with a button to
+ *    ask again), then ト from the Android phone — a
  *    wrong signature password refused with the tries left, then the right one (valid, the basic four);
  *  - the portal (the Vite + Preact page at /verifier/portal/): the Android holder types a wrong auth PIN
  *    (refused with the tries left, through the labelled bridge), then the right one; the signed-in page
@@ -90,7 +92,7 @@ describe('the carrier and the portal in Chromium', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the carrier: チ from the iPhone, then ト from the Android phone after a wrong password', async () => {
+  it('the carrier: チ from the iPhone, チ declined on the Android phone, then ト from it after a wrong password', async () => {
     await page.goto(`${sandbox.url}/verifier/`);
     await Promise.all([
       page.waitForURL(/\/verifier\/carrier\/$/),
@@ -121,6 +123,20 @@ describe('the carrier and the portal in Chromium', () => {
     expect(await chiResult.locator('[data-method]').getAttribute('data-method')).toBe('none');
     expect(await chiResult.textContent()).toContain('KYC_PROGRAM_NOT_CERTIFIED');
     expect(await chiResult.locator('[data-record]').getAttribute('data-record')).toMatch(/.+/);
+
+    // チ from the Android phone, declined by its holder: the page shows the customer's refusal and offers
+    // to ask the phone again.
+    await chi.locator('input[name="phone"][value="android"]').check();
+    await Promise.all([
+      chi.locator('button[type="submit"]').click(),
+      answerOnPhonePage(context, sandbox.url, 'android', 'decline'),
+    ]);
+    const declined = page.locator('[data-error="CARRIER_DECLINED"]');
+    await declined.waitFor();
+    expect(await declined.textContent()).toContain('お客さまがスマートフォンで送信を断りました');
+    expect(await declined.textContent()).toContain('WALLET_DECLINED');
+    expect(await declined.locator('button[data-try-again]').count()).toBe(1);
+    expect(await page.locator('[data-waiting-phone]').count()).toBe(0);
 
     const to = page.locator('form[data-method-form="to"]');
     await to.locator('input[name="phone"][value="android"]').check();
