@@ -98,6 +98,7 @@ const PHONE_REFUSAL_TITLES: ReadonlyMap<string, string> = new Map([
   ['WALLET_DECLINED', 'The customer declined on the phone'],
   ['WALLET_REQUEST_EXPIRED', 'Nobody answered on the phone in time'],
   ['WALLET_PHONE_BUSY', 'The phone has too many requests waiting'],
+  ['WALLET_DOCUMENT_NOT_HELD', 'The phone holds no document of the kind asked'],
 ]);
 
 /** A record verification's result, as the page shows it. */

@@ -200,13 +200,16 @@ describe('sandbox', () => {
     // What the customer declared, shown beside the record that keeps it.
     expect(ok.body.declared.occupation.code).toBe('company-employee');
     expect(ok.body.resultUrl).toBe(`result/${ok.body.sessionId}`);
-    // The iPhone heard it was superseded: its screen shows the bank's request with nothing to send, the
-    // holder's approval finds nothing in force, and the bank hears so.
-    const none = await bridge('iphone');
-    expect(none.phone.view.documents.map((d) => d.available)).toEqual([false]);
-    expect(none.phone.body.code).toBe('WALLET_NOT_FOUND');
+    // The iPhone heard it was superseded: it holds nothing the bank asks for, so no consent screen is raised
+    // on it and the bank hears why at once.
+    const none = await fetch(`${sandbox.url}/verifier/bank/api/bridge`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ phone: 'iphone', ...DECLARED_JSON }),
+    });
     expect(none.status).toBe(409);
-    expect(none.body.code).toBe('WALLET_NOT_FOUND');
+    expect(((await none.json()) as { code: string }).code).toBe('WALLET_DOCUMENT_NOT_HELD');
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
 
     // Story 4: the Android phone goes offline, the holder moves (the operator records it), and the bank
     // catches the record the offline phone still presents through the issuer's status list.

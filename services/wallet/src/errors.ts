@@ -91,7 +91,12 @@ export type WalletErrorCode =
   /** The holder declined a request on the phone's consent screen: nothing was sent. */
   | 'WALLET_DECLINED'
   /** The phone already has as many requests waiting for its holder as it keeps. */
-  | 'WALLET_PHONE_BUSY';
+  | 'WALLET_PHONE_BUSY'
+  /**
+   * The phone holds no document in force of any docType a request asks for (an unknown docType among them):
+   * there is nothing to consent to, so no consent screen is raised.
+   */
+  | 'WALLET_DOCUMENT_NOT_HELD';
 
 /** The wallet engine's error: a stable code, a safe message, and the cause. */
 export class WalletError extends Error {

@@ -145,7 +145,7 @@ describe('requests handed to the phone wait for the holder on its consent screen
    * The bank's Annex C request, signed by its reader key over the dcapi transcript of ORIGIN: `asked` maps
    * each element of the jp namespace to the bank's intent to retain it.
    */
-  function bankRequest(asked: Record<string, boolean>, options: { basis?: boolean } = {}) {
+  function bankRequest(asked: Record<string, boolean>, options: { basis?: boolean; docType?: string } = {}) {
     const recipient = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const info = encodeEncryptionInfo({
       nonce: new Uint8Array(randomBytes(32)),
@@ -153,7 +153,7 @@ describe('requests handed to the phone wait for the holder on its consent screen
     });
     const deviceRequest = buildDeviceRequest({
       version: '1.1',
-      docRequests: [{ docType: MNC, nameSpaces: { [JP_MNC_NAMESPACE]: asked } }],
+      docRequests: [{ docType: options.docType ?? MNC, nameSpaces: { [JP_MNC_NAMESPACE]: asked } }],
       readerAuth: {
         key: readerKey,
         certificateChain: [readerCertificate(options.basis ?? false)],
@@ -328,6 +328,16 @@ describe('requests handed to the phone wait for the holder on its consent screen
     expect(await history()).toHaveLength(before);
   }, 60_000);
 
+  it('raises no screen for a docType the phone does not hold (unknown or not in force): WALLET_DOCUMENT_NOT_HELD, nothing recorded', async () => {
+    const incoming = new IncomingRequests();
+    const before = (await phone.store.presentations.list(phone.id)).length;
+    const unknown = bankRequest({ full_name_unicode: false }, { docType: 'org.example.unknown.1' });
+    const { outcome } = await deliverAnnexC(incoming, unknown.data);
+    expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_DOCUMENT_NOT_HELD' });
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+    expect(await phone.store.presentations.list(phone.id)).toHaveLength(before);
+  });
+
   it(`keeps at most ${MAX_INCOMING_PER_PHONE} waiting per phone (WALLET_PHONE_BUSY), counting each phone apart`, async () => {
     const incoming = new IncomingRequests();
     const waiting = [];
@@ -341,7 +351,8 @@ describe('requests handed to the phone wait for the holder on its consent screen
       code: 'WALLET_PHONE_BUSY',
     });
     expect(incoming.pendingFor(phone.id)).toHaveLength(MAX_INCOMING_PER_PHONE);
-    // Another phone still takes a request (it holds no record: the screen says so).
+    // Another phone is counted apart: it is not busy — it holds no record, so it raises no screen at all
+    // (WALLET_DOCUMENT_NOT_HELD, the OS offering only a wallet that holds a matching document).
     const { outcome: elsewhere } = await deliverAnnexC(
       incoming,
       bankRequest({ full_name_unicode: false }).data,
@@ -349,14 +360,13 @@ describe('requests handed to the phone wait for the holder on its consent screen
         device: { ...other, readerTrustAnchors: [readerRoot] },
       },
     );
-    const otherView = lastOf(incoming, other.id);
-    expect(otherView.documents[0]?.available).toBe(false);
+    expect(await elsewhere).toEqual({ kind: 'refused', code: 'WALLET_DOCUMENT_NOT_HELD' });
+    expect(incoming.pendingFor(other.id)).toEqual([]);
     // Oldest first; declining one makes room again.
     const ids = incoming.pendingFor(phone.id).map((v) => v.id);
     expect(new Set(ids).size).toBe(MAX_INCOMING_PER_PHONE);
     for (const id of ids) incoming.decline(phone.id, id);
-    incoming.decline(other.id, otherView.id);
-    for (const w of [...waiting, elsewhere]) expect((await w).kind).toBe('refused');
+    for (const w of waiting) expect((await w).kind).toBe('refused');
     expect(incoming.pendingFor(phone.id)).toEqual([]);
   }, 60_000);
 

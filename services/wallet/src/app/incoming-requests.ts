@@ -14,6 +14,8 @@
  *   basis WALLET_MY_NUMBER_WITHHELD) — those refusals and a failed biometric (WALLET_BIOMETRIC_FAILED) leave
  *   the request waiting, as a phone's screen stays up for another try; any other refusal ends it; a wait
  *   that ended while the answer was being made is WALLET_REQUEST_EXPIRED to the holder too;
+ * - a request for nothing the phone holds in force (a superseded or revoked record, an unknown docType) is
+ *   refused at once with WALLET_DOCUMENT_NOT_HELD — an OS offers only a wallet holding a matching document;
  * - a phone keeps at most `maxPerPhone` requests waiting (WALLET_PHONE_BUSY beyond), so nothing received
  *   grows without bound.
  *
@@ -114,6 +116,9 @@ export class IncomingRequests {
     input: IncomingRequestInput<T>,
   ): Promise<IncomingOutcome<T>> {
     if (input.signal?.aborted) return Promise.resolve({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+    // As a phone's OS offers only a wallet holding a matching document: nothing held, no screen to raise.
+    if (!input.summary.documents.some((d) => d.available))
+      return Promise.resolve({ kind: 'refused', code: 'WALLET_DOCUMENT_NOT_HELD' });
     if (this.pendingFor(phone.id).length >= this.#maxPerPhone)
       return Promise.resolve({ kind: 'refused', code: 'WALLET_PHONE_BUSY' });
     const id = randomBytes(16).toString('base64url');

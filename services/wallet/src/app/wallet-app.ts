@@ -130,6 +130,7 @@ const STATUS_OF: ReadonlyMap<WalletErrorCode, number> = new Map<WalletErrorCode,
   ['WALLET_SECRET_BUSY', 409],
   ['WALLET_DECLINED', 409],
   ['WALLET_PHONE_BUSY', 409],
+  ['WALLET_DOCUMENT_NOT_HELD', 409],
   ['WALLET_SECRET_NOT_SET', 400],
 ]);
 

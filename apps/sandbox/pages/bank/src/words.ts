@@ -86,6 +86,13 @@ export const REFUSALS: ReadonlyMap<string, Words> = new Map<string, Words>([
     'WALLET_NOT_FOUND',
     ['この電話には有効な記録・証明書がありません', 'This phone holds no record or certificate in force.'],
   ],
+  [
+    'WALLET_DOCUMENT_NOT_HELD',
+    [
+      'この電話には求められた書類(有効なもの)がありません。電話の画面には何も表示されていません',
+      'This phone holds no document in force of the kind asked: nothing was shown on it.',
+    ],
+  ],
 ]);
 
 /** The SDK's errors on the Digital Credentials API path (VerifierSdkError `code`). */

@@ -47,6 +47,7 @@ const REASONS: ReadonlyMap<string, readonly [string, string]> = new Map([
     ['電話の画面で応答がありませんでした', 'nobody answered on the phone while the reader waited'],
   ],
   ['WALLET_PHONE_BUSY', ['電話に応答待ちの要求が多すぎます', 'too many requests wait on the phone']],
+  ['WALLET_DOCUMENT_NOT_HELD', ['この電話には有効な記録がありません', 'the phone holds no record in force']],
 ]);
 
 /** The refusals after which reading the phone again is the way on. */
