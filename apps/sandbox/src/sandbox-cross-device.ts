@@ -22,7 +22,7 @@ import { isIP } from 'node:net';
 import type { OpenedIssuer } from '@mynakit/issuer';
 import { createVerifierApp, type OpenedVerifier } from '@mynakit/verifier';
 import { ensureSandboxRelyingParty, sandboxBankOrigins } from './sandbox-bank.js';
-import { issueSandboxBankReaderKey } from './sandbox-reader-key.js';
+import { issueSandboxReaderKey } from './sandbox-reader-key.js';
 
 /** The bank's cross-device relying party as the pages use it. */
 export interface SandboxCrossDevice {
@@ -66,7 +66,7 @@ export async function ensureSandboxCrossDevice(
     trustAnchors: issuer.deps.hierarchy.mnc.iacas.map((c) => Buffer.from(c.der).toString('base64')),
     verificationProgram: { name: 'mynakit sandbox', version: '0.1.0', certified: false },
   });
-  await issueSandboxBankReaderKey(verifier, issuer, adminToken, party.relyingPartyId);
+  await issueSandboxReaderKey(verifier, issuer, adminToken, party.relyingPartyId);
   const origin = new URL(url);
   origin.hostname = host;
   const app = createVerifierApp({

@@ -21,7 +21,7 @@ import type { OpenedIssuer } from '@mynakit/issuer';
 import { createVerifierApp, type OpenedVerifier } from '@mynakit/verifier';
 import { ensureSandboxRelyingParty, sandboxJpkiAnchors } from './sandbox-bank.js';
 import { SANDBOX_PORTAL_NAME } from './sandbox-portal.js';
-import { issueSandboxBankReaderKey } from './sandbox-reader-key.js';
+import { issueSandboxReaderKey } from './sandbox-reader-key.js';
 
 /** Where the portal's link verifier is mounted below its origin (portal-pages.ts forwards it). */
 export const PORTAL_LINK_PATH = '/verifier/portal/link';
@@ -70,7 +70,7 @@ export async function ensureSandboxPortalLink(
     trustAnchors: sandboxJpkiAnchors(issuer),
     verificationProgram: { name: 'mynakit sandbox', version: '0.1.0', certified: false },
   });
-  await issueSandboxBankReaderKey(verifier, issuer, adminToken, party.relyingPartyId);
+  await issueSandboxReaderKey(verifier, issuer, adminToken, party.relyingPartyId);
   const app = createVerifierApp({
     ...verifier.deps,
     config: { ...verifier.deps.config, origin: `${origin}${PORTAL_LINK_PATH}` },

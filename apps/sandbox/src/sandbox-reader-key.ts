@@ -1,12 +1,13 @@
 /**
- * The bank's reader-authentication key in the sandbox (ISO/IEC 18013-5 §9.1.4): at every start the verifier
- * makes the bank a new key (`POST /relying-parties/{id}/reader-key`, the private key sealed inside the
+ * A relying party's reader-authentication key in the sandbox (ISO/IEC 18013-5 §9.1.4) — the bank's, the
+ * carrier's, the clinic's, and the parties of the QR-code flows: at every start the verifier makes the party
+ * a new key (`POST /relying-parties/{id}/reader-key`, the private key sealed inside the
  * verifier), the sandbox issuer's reader CA certifies it from the CSR with the @mynakit/oid4vp reader
- * profile — the bank's DNS name of its `x509_san_dns:` client id in subjectAltName, no My Number legal basis
- * (the bank never asks for it) — and the chain goes back to the verifier
- * (`PUT /relying-parties/{id}/reader-key/certificate`). From then on the bank's Annex C requests carry
- * `readerAuthAll`, and the sandbox phones, which trust the reader CA, name the bank as the requester.
- * Re-issued at each start, like the bank's API key, so a new reader CA generation is picked up at once.
+ * profile — the DNS name of the party's `x509_san_dns:` client id in subjectAltName, no My Number legal basis
+ * (no sandbox party asks for it) — and the chain goes back to the verifier
+ * (`PUT /relying-parties/{id}/reader-key/certificate`). From then on the party's requests (Annex C, proximity)
+ * carry `readerAuthAll`, and the sandbox phones, which trust the reader CA, name it as the requester.
+ * Re-issued at each start, like the API keys, so a new reader CA generation is picked up at once.
  */
 import type { OpenedIssuer } from '@mynakit/issuer';
 import { createReaderAuthCertificateWithSigner } from '@mynakit/oid4vp';
@@ -22,8 +23,8 @@ async function json(res: Response, what: string): Promise<Record<string, unknown
   return body;
 }
 
-/** Gives the bank a reader key certified by the sandbox reader CA; answers the certificate's subject. */
-export async function issueSandboxBankReaderKey(
+/** Gives a relying party a reader key certified by the sandbox reader CA; answers the certificate's subject. */
+export async function issueSandboxReaderKey(
   verifier: OpenedVerifier,
   issuer: OpenedIssuer,
   adminToken: string,

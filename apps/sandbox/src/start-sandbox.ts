@@ -37,7 +37,7 @@ import { ensureSandboxClinic, type SandboxClinic } from './sandbox-clinic.js';
 import { ensureSandboxCrossDevice, type SandboxCrossDevice } from './sandbox-cross-device.js';
 import { ensureSandboxPortal, type SandboxPortal } from './sandbox-portal.js';
 import { ensureSandboxPortalLink, portalLinkOrigin, type SandboxPortalLink } from './sandbox-portal-link.js';
-import { issueSandboxBankReaderKey } from './sandbox-reader-key.js';
+import { issueSandboxReaderKey } from './sandbox-reader-key.js';
 
 /** Options of `startSandbox`. */
 export interface StartSandboxOptions {
@@ -208,15 +208,14 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
       verifierAdminToken = (await readFile(verifier.adminTokenFile as string, 'utf8')).trim();
       bank = await ensureSandboxBank(verifier, issuer, verifierAdminToken, url);
       // Its requests are signed (readerAuthAll) with a reader key the sandbox reader CA certifies afresh.
-      const reader = await issueSandboxBankReaderKey(
-        verifier,
-        issuer,
-        verifierAdminToken,
-        bank.relyingPartyId,
-      );
+      const reader = await issueSandboxReaderKey(verifier, issuer, verifierAdminToken, bank.relyingPartyId);
       log(`sandbox: the bank signs its requests as ${reader}`);
       clinic = await ensureSandboxClinic(verifier, issuer, verifierAdminToken, url);
       carrier = await ensureSandboxCarrier(verifier, issuer, verifierAdminToken, url);
+      // The clinic's face check and the carrier's record requests are signed the same way, so the phone's
+      // consent screen names who asks.
+      for (const party of [clinic, carrier])
+        await issueSandboxReaderKey(verifier, issuer, verifierAdminToken, party.relyingPartyId);
       portal = await ensureSandboxPortal(verifier, issuer, verifierAdminToken, url);
       crossDevice = await ensureSandboxCrossDevice(verifier, issuer, verifierAdminToken, url);
       portalLink = await ensureSandboxPortalLink(verifier, issuer, verifierAdminToken, url);

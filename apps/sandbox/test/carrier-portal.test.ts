@@ -166,10 +166,12 @@ describe('the carrier’s contract under 携帯電話不正利用防止法', () 
       () => postJson('/verifier/carrier/api/record', { phone: 'android' }),
       { decline: true },
     );
-    // The phone's screen showed the carrier's page as the origin; the carrier has no reader certificate,
-    // so the screen names no requester rather than one it cannot prove.
+    // The phone's screen showed the carrier's page as the origin and named the carrier from its reader
+    // certificate (the sandbox reader CA certifies it at each start).
     expect(phone.view.origin).toBe(sandbox.url);
-    expect(phone.view.reader).toMatchObject({ authentication: 'none', subject: null });
+    expect(phone.view.reader.authentication).toBe('verified');
+    expect(phone.view.reader.subject).toContain('CN=mobile.sandbox-mynakit.invalid');
+    expect(phone.view.reader.myNumberLegalBasis).toBeNull();
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     const text = await res.text();

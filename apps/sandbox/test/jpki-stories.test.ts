@@ -170,6 +170,9 @@ describe('story 6: the clinic’s front desk', () => {
     // The face check's request, as the phone's screen showed it: a reader in person, the three elements.
     expect(phone.view.channel).toBe('iso-18013-5-proximity');
     expect(phone.view.origin).toBeNull();
+    // The clinic's reader certificate (by the sandbox reader CA) names it on the phone.
+    expect(phone.view.reader.authentication).toBe('verified');
+    expect(phone.view.reader.subject).toContain('CN=clinic.sandbox-mynakit.invalid');
     expect(phone.view.documents[0]?.elements.map((e) => e.identifier).sort()).toEqual([
       'birth_date_unicode',
       'full_name_unicode',

@@ -12,7 +12,7 @@ import { type OpenedVerifier, openVerifier } from '@mynakit/verifier';
 import { openWalletDevice, readAnnexCRequest, type WalletDevice, WalletError } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureSandboxBank } from '../src/sandbox-bank.js';
-import { issueSandboxBankReaderKey } from '../src/sandbox-reader-key.js';
+import { issueSandboxReaderKey } from '../src/sandbox-reader-key.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
 
 const URL_ = 'http://127.0.0.1:8400';
@@ -37,7 +37,7 @@ describe('the sandbox bank signs its requests', () => {
     });
     const bank = await ensureSandboxBank(verifier, issuer, ADMIN, URL_);
     apiKey = bank.apiKey;
-    const subject = await issueSandboxBankReaderKey(verifier, issuer, ADMIN, bank.relyingPartyId);
+    const subject = await issueSandboxReaderKey(verifier, issuer, ADMIN, bank.relyingPartyId);
     expect(subject).toContain('サンドボックス銀行');
     const roots = issuer.deps.hierarchy.reader.roots.map((c) => c.der);
     trusting = await openWalletDevice({
