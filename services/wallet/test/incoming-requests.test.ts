@@ -44,6 +44,7 @@ import {
   type IncomingRequestView,
   installCredentials,
   MAX_INCOMING_PER_PHONE,
+  type MdocIncomingRequestView,
   presentAnnexC,
   readAnnexCRequest,
   startProximityPresentation,
@@ -70,10 +71,11 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
   return 'resolved';
 }
 
-/** The single request waiting on `phoneId` that arrived last. */
-function lastOf(incoming: IncomingRequests, phoneId: string): IncomingRequestView {
+/** The single request waiting on `phoneId` that arrived last (a record's: narrowed by its channel). */
+function lastOf(incoming: IncomingRequests, phoneId: string): MdocIncomingRequestView {
   const view = incoming.pendingFor(phoneId).at(-1);
   if (view === undefined) throw new Error('nothing waits on the phone');
+  if (view.channel === 'jpki-signature') throw new Error('a signature waits, not a record');
   return view;
 }
 
@@ -213,7 +215,7 @@ describe('requests handed to the phone wait for the holder on its consent screen
     const views = incoming.pendingFor(phone.id);
     expect(views).toHaveLength(1);
     expect(incoming.pendingFor(other.id)).toEqual([]);
-    const view = views[0] as IncomingRequestView;
+    const view = views[0] as MdocIncomingRequestView;
     expect(view.channel).toBe('dc-api-org-iso-mdoc');
     expect(view.origin).toBe(ORIGIN);
     expect(view.phone).toEqual({ id: phone.id, family: 'iphone' });
@@ -523,7 +525,7 @@ describe('requests handed to the phone wait for the holder on its consent screen
 
       const { outcome } = await deliverAnnexC(incoming, bankRequest({ full_name_unicode: true }).data);
       const res = await list();
-      const body = (await res.json()) as { requests: IncomingRequestView[] };
+      const body = (await res.json()) as { requests: MdocIncomingRequestView[] };
       expect(body.requests).toHaveLength(1);
       expect(body.requests[0]).toEqual(JSON.parse(JSON.stringify(lastOf(incoming, phone.id))));
       expect(body.requests[0]?.reader.subject).toContain('Example Bank');
@@ -725,8 +727,8 @@ describe('requests handed to the phone wait for the holder on its consent screen
       ]);
       const listed = (await (
         await wallet.request(`/phones/${phone.id}/incoming`, { headers: { accept: 'application/json' } })
-      ).json()) as { requests: IncomingRequestView[] };
-      const view = listed.requests[0] as IncomingRequestView;
+      ).json()) as { requests: MdocIncomingRequestView[] };
+      const view = listed.requests[0] as MdocIncomingRequestView;
       expect(view.channel).toBe('iso-18013-5-proximity');
       expect(view.origin).toBeNull();
       expect(view.reader).toEqual({ authentication: 'none', subject: null, myNumberLegalBasis: null });

@@ -1,36 +1,55 @@
 /**
  * Requests that reach a phone from its own operating system rather than from a link it opens: a web page's
  * Digital Credentials API request (`org-iso-mdoc`, ISO/IEC 18013-7 Annex C) when the browser hands it to the
- * wallet, and a face-to-face reader's DeviceRequest over ISO/IEC 18013-5 proximity once the engagement has
- * been read. A real phone raises its consent screen for them; the emulator keeps them here, per phone, until
- * the holder answers on the phone's page (incoming-routes.ts) — whoever delivered the request (in the
- * sandbox, the labelled bridge standing in for the OS) waits for that answer:
+ * wallet, a face-to-face reader's DeviceRequest over ISO/IEC 18013-5 proximity once the engagement has
+ * been read, and a relying party's request for a JPKI signature over a document (DOMAIN.md §3). A real
+ * phone raises its consent screen for them; the emulator keeps them here, per phone, until the holder
+ * answers on the phone's page (incoming-routes.ts) — whoever delivered the request (in the sandbox, the
+ * labelled bridge standing in for the OS) waits for that answer:
  *
- * - `deliver` shows the request on the phone and resolves once the holder approved (with the device
- *   owner's biometric and the elements ticked), declined (WALLET_DECLINED), or let it lapse
- *   (WALLET_REQUEST_EXPIRED after `waitMs`, or when the requester gave up: its AbortSignal);
- * - `approve` runs the channel's own presentation with that consent (the engine checks it against the
- *   request: elements not offered are WALLET_INVALID_INPUT, My Number without the requester's declared
- *   basis WALLET_MY_NUMBER_WITHHELD) — those refusals and a failed biometric (WALLET_BIOMETRIC_FAILED) leave
- *   the request waiting, as a phone's screen stays up for another try; any other refusal ends it; a wait
- *   that ended while the answer was being made is WALLET_REQUEST_EXPIRED to the holder too;
- * - a request for nothing the phone holds in force (a superseded or revoked record, an unknown docType) is
- *   refused at once with WALLET_DOCUMENT_NOT_HELD — an OS offers only a wallet holding a matching document;
+ * - `deliver` (a record) and `deliverJpkiSignature` (a signature) show the request on the phone and
+ *   resolve once the holder approved, declined (WALLET_DECLINED), or let it lapse (WALLET_REQUEST_EXPIRED
+ *   after `waitMs`, or when the requester gave up: its AbortSignal);
+ * - a record is approved with the device owner's biometric and the elements ticked: `approve` runs the
+ *   channel's own presentation with that consent (the engine checks it against the request: elements not
+ *   offered are WALLET_INVALID_INPUT, My Number without the requester's declared basis
+ *   WALLET_MY_NUMBER_WITHHELD) — those refusals and a failed biometric (WALLET_BIOMETRIC_FAILED) leave the
+ *   request waiting, as a phone's screen stays up for another try;
+ * - a signature is approved with the signature password typed on the phone — never a biometric, and never
+ *   through the relying party: the password reaches the phone's own screen only. A password of the wrong
+ *   format (WALLET_SECRET_FORMAT, no try used), a wrong one (WALLET_SECRET_WRONG, one try used, the tries
+ *   left said) and the requester's other secret (WALLET_INVALID_INPUT) leave it waiting; the last wrong
+ *   try locks the password (WALLET_SECRET_LOCKED), which ends every signature request waiting on that
+ *   phone. The screen shows who asks as the requester named itself (nothing proves it: the bridge says
+ *   so), the document (its text when it is text, its size and SHA-256) and the tries left;
+ * - any other refusal ends the request; a wait that ended while the answer was being made is
+ *   WALLET_REQUEST_EXPIRED to the holder too;
+ * - a request for nothing the phone holds in force (a superseded or revoked record, an unknown docType, no
+ *   signature certificate in force) is refused at once with WALLET_DOCUMENT_NOT_HELD — an OS offers only
+ *   a wallet holding a matching document — and a signature whose password is locked with
+ *   WALLET_SECRET_LOCKED (the certificate stays unusable until it is installed again);
  * - a phone keeps at most `maxPerPhone` requests waiting (WALLET_PHONE_BUSY beyond), so nothing received
  *   grows without bound.
  *
  * Nothing here is stored: a request waits in this process only, and a restarted emulator has none. The
- * screen shows element names and the requester, never a value.
+ * screen shows element names, the requester and the document to be signed, never a value of the record
+ * nor the password.
  */
 import { randomBytes } from 'node:crypto';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError, type WalletErrorCode } from '../errors.js';
+import { jpkiTriesOf, type SignedDocumentView, signedDocumentViewOf } from '../jpki-use/jpki-screen-parts.js';
+import { MAX_SIGNED_CONTENT_BYTES } from '../jpki-use/jpki-use.js';
 import type { DeviceRequestSummary, PresentationConsent } from '../presentation/annex-c-presentation.js';
+import { requireFormat } from '../secrets/new-secret.js';
 import type { UserAuthentication } from '../secure-area/secure-area.js';
 import { type ConsentScreenDocument, consentScreenDocuments } from './cross-device-routes.js';
 
-/** The channels whose requests reach the phone this way (the history's channel names). */
-export type IncomingChannel = 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity';
+/** The channels whose requests for a record reach the phone this way (the history's channel names). */
+export type MdocIncomingChannel = 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity';
+
+/** Every channel of a request reaching the phone this way (the history's channel names). */
+export type IncomingChannel = MdocIncomingChannel | 'jpki-signature';
 
 /** How long a request waits for its holder by default (a person reads the screen and looks at the phone). */
 export const INCOMING_REQUEST_WAIT_MS = 3 * 60 * 1000;
@@ -41,9 +60,9 @@ export const MAX_INCOMING_PER_PHONE = 4;
 /** What the holder's answer discloses, per docType the [namespace, identifier] pairs. */
 export type Disclosed = Readonly<Record<string, readonly (readonly [string, string])[]>>;
 
-/** A request handed to a phone. */
+/** A request for a record handed to a phone. */
 export interface IncomingRequestInput<T extends { readonly disclosed: Disclosed }> {
-  readonly channel: IncomingChannel;
+  readonly channel: MdocIncomingChannel;
   /** The web page's origin (the DC API, as the browser reports it); null for a face-to-face reader. */
   readonly origin: string | null;
   /** What is asked, read and reader-authenticated by the channel (readAnnexCRequest, accept). */
@@ -57,6 +76,21 @@ export interface IncomingRequestInput<T extends { readonly disclosed: Disclosed 
   readonly signal?: AbortSignal;
 }
 
+/** A request for a JPKI signature over `content` handed to a phone. */
+export interface JpkiSignatureRequestInput<T extends { readonly signature: Uint8Array }> {
+  readonly channel: 'jpki-signature';
+  /** The requesting page's origin, when a page asked; null otherwise. */
+  readonly origin: string | null;
+  /** Who asks, as the requester (or the bridge carrying its request) names it: nothing proves it. */
+  readonly relyingParty: string;
+  /** The document to be signed, exactly these bytes (at most MAX_SIGNED_CONTENT_BYTES). */
+  readonly content: Uint8Array;
+  /** The signature once the holder typed the signature password (jpki-use.ts signWithJpki). */
+  readonly present: (input: { readonly password: string }) => Promise<T>;
+  /** The requester gave up (its page closed): the request leaves the phone. */
+  readonly signal?: AbortSignal;
+}
+
 /** How a delivered request ended. */
 export type IncomingOutcome<T> =
   | { readonly kind: 'answered'; readonly presentation: T }
@@ -66,14 +100,18 @@ export type IncomingOutcome<T> =
       readonly code: WalletErrorCode;
     };
 
-/** A waiting request as the phone's consent screen shows it. */
-export interface IncomingRequestView {
+/** What every waiting request's view shows. */
+interface IncomingRequestViewBase {
   readonly id: string;
-  readonly channel: IncomingChannel;
   readonly origin: string | null;
   readonly receivedAt: string;
   readonly expiresAt: string;
   readonly phone: { readonly id: string; readonly family: string };
+}
+
+/** A waiting request for a record as the phone's consent screen shows it. */
+export interface MdocIncomingRequestView extends IncomingRequestViewBase {
+  readonly channel: MdocIncomingChannel;
   readonly reader: {
     readonly authentication: 'verified' | 'none';
     readonly subject: string | null;
@@ -82,20 +120,72 @@ export interface IncomingRequestView {
   readonly documents: readonly ConsentScreenDocument[];
 }
 
-interface Waiting {
-  readonly view: IncomingRequestView;
+/** A waiting request for a JPKI signature as the phone's consent screen shows it (never the password). */
+export interface JpkiSignatureIncomingRequestView extends IncomingRequestViewBase {
+  readonly channel: 'jpki-signature';
+  /** Who asks, as named by the requester: `verified` is always false (no certificate proves the name). */
+  readonly relyingParty: { readonly name: string; readonly verified: false };
+  /** The document to be signed: its text when it is UTF-8 text, its size, its SHA-256 (hex). */
+  readonly document: SignedDocumentView;
+  /** The tries the signature password has left, as the phone counts them. */
+  readonly remainingTries: number;
+}
+
+/** A waiting request as the phone's consent screen shows it, by its channel. */
+export type IncomingRequestView = MdocIncomingRequestView | JpkiSignatureIncomingRequestView;
+
+/** What the holder answers to a record's request. */
+export interface MdocApproval {
+  readonly consent: PresentationConsent;
+  readonly userAuthentication: UserAuthentication;
+}
+
+/** What the holder answers to a signature's request: the signature password typed on the phone. */
+export interface JpkiSignatureApproval {
+  readonly password: string;
+}
+
+interface MdocWaiting {
+  readonly kind: 'mdoc';
+  readonly view: MdocIncomingRequestView;
   readonly phoneId: string;
   readonly present: IncomingRequestInput<{ readonly disclosed: Disclosed }>['present'];
   readonly settle: (outcome: IncomingOutcome<{ readonly disclosed: Disclosed }>) => void;
   answering: boolean;
 }
 
-/** Refusals after which the consent screen stays up for another try. */
-const RETRYABLE: ReadonlySet<WalletErrorCode> = new Set<WalletErrorCode>([
+interface JpkiWaiting {
+  readonly kind: 'jpki';
+  /** Replaced when the tries left change. */
+  view: JpkiSignatureIncomingRequestView;
+  readonly phoneId: string;
+  readonly device: WalletDevice;
+  readonly present: JpkiSignatureRequestInput<{ readonly signature: Uint8Array }>['present'];
+  readonly settle: (outcome: IncomingOutcome<{ readonly signature: Uint8Array }>) => void;
+  answering: boolean;
+}
+
+type Waiting = MdocWaiting | JpkiWaiting;
+
+/** Refusals after which a record's consent screen stays up for another try. */
+const RETRYABLE_MDOC: ReadonlySet<WalletErrorCode> = new Set<WalletErrorCode>([
   'WALLET_INVALID_INPUT',
   'WALLET_MY_NUMBER_WITHHELD',
   'WALLET_BIOMETRIC_FAILED',
 ]);
+
+/**
+ * Refusals after which a signature's screen stays up for another try: a wrong password (one try used), one
+ * of the wrong format (none used), the other secret, and the last try held by a concurrent attempt.
+ */
+const RETRYABLE_JPKI: ReadonlySet<WalletErrorCode> = new Set<WalletErrorCode>([
+  'WALLET_INVALID_INPUT',
+  'WALLET_SECRET_FORMAT',
+  'WALLET_SECRET_WRONG',
+  'WALLET_SECRET_BUSY',
+]);
+
+const refused = (code: WalletErrorCode) => Promise.resolve({ kind: 'refused', code } as const);
 
 /** The requests waiting on the emulated phones (see the file comment). */
 export class IncomingRequests {
@@ -110,55 +200,112 @@ export class IncomingRequests {
     this.#maxPerPhone = options.maxPerPhone ?? MAX_INCOMING_PER_PHONE;
   }
 
-  /** Shows `input` on `phone` and waits for the holder (see the file comment). */
+  /**
+   * Keeps the request `make` describes waiting on `phone` until it is settled, lapses or the requester
+   * gives up; WALLET_PHONE_BUSY at once when the phone keeps as many as it may.
+   */
+  #wait<T>(
+    phone: WalletDevice,
+    signal: AbortSignal | undefined,
+    make: (
+      id: string,
+      times: { readonly receivedAt: string; readonly expiresAt: string },
+      settle: (outcome: IncomingOutcome<T>) => void,
+    ) => Waiting,
+  ): Promise<IncomingOutcome<T>> {
+    if (signal?.aborted) return refused('WALLET_REQUEST_EXPIRED');
+    if (this.pendingFor(phone.id).length >= this.#maxPerPhone) return refused('WALLET_PHONE_BUSY');
+    const id = randomBytes(16).toString('base64url');
+    const received = this.#now();
+    const times = {
+      receivedAt: received.toISOString(),
+      expiresAt: new Date(received.getTime() + this.#waitMs).toISOString(),
+    };
+    return new Promise<IncomingOutcome<T>>((resolve) => {
+      const settle = (outcome: IncomingOutcome<T>): void => {
+        if (this.#waiting.get(id) !== entry) return;
+        this.#waiting.delete(id);
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      const onAbort = (): void => settle({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+      const timer = setTimeout(onAbort, this.#waitMs);
+      timer.unref?.();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const entry = make(id, times, settle);
+      this.#waiting.set(id, entry);
+    });
+  }
+
+  /** Shows the request for a record `input` on `phone` and waits for the holder (see the file comment). */
   deliver<T extends { readonly disclosed: Disclosed }>(
     phone: WalletDevice,
     input: IncomingRequestInput<T>,
   ): Promise<IncomingOutcome<T>> {
-    if (input.signal?.aborted) return Promise.resolve({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+    if (input.signal?.aborted) return refused('WALLET_REQUEST_EXPIRED');
     // As a phone's OS offers only a wallet holding a matching document: nothing held, no screen to raise.
-    if (!input.summary.documents.some((d) => d.available))
-      return Promise.resolve({ kind: 'refused', code: 'WALLET_DOCUMENT_NOT_HELD' });
-    if (this.pendingFor(phone.id).length >= this.#maxPerPhone)
-      return Promise.resolve({ kind: 'refused', code: 'WALLET_PHONE_BUSY' });
-    const id = randomBytes(16).toString('base64url');
-    const received = this.#now();
+    if (!input.summary.documents.some((d) => d.available)) return refused('WALLET_DOCUMENT_NOT_HELD');
     const { reader } = input.summary;
-    const view: IncomingRequestView = {
-      id,
-      channel: input.channel,
-      origin: input.origin,
-      receivedAt: received.toISOString(),
-      expiresAt: new Date(received.getTime() + this.#waitMs).toISOString(),
-      phone: { id: phone.id, family: phone.family },
-      reader: {
-        authentication: reader.authentication,
-        subject: reader.subject ?? null,
-        myNumberLegalBasis: reader.myNumberLegalBasis ?? null,
+    return this.#wait<T>(phone, input.signal, (id, times, settle) => ({
+      kind: 'mdoc',
+      view: {
+        id,
+        channel: input.channel,
+        origin: input.origin,
+        ...times,
+        phone: { id: phone.id, family: phone.family },
+        reader: {
+          authentication: reader.authentication,
+          subject: reader.subject ?? null,
+          myNumberLegalBasis: reader.myNumberLegalBasis ?? null,
+        },
+        documents: consentScreenDocuments(input.summary.documents),
       },
-      documents: consentScreenDocuments(input.summary.documents),
-    };
-    return new Promise<IncomingOutcome<T>>((resolve) => {
-      const end = (outcome: IncomingOutcome<T>): void => {
-        if (this.#waiting.get(id)?.settle !== settle) return;
-        this.#waiting.delete(id);
-        clearTimeout(timer);
-        input.signal?.removeEventListener('abort', onAbort);
-        resolve(outcome);
-      };
-      const settle = end as Waiting['settle'];
-      const onAbort = (): void => end({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
-      const timer = setTimeout(onAbort, this.#waitMs);
-      timer.unref?.();
-      input.signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiting.set(id, {
-        view,
-        phoneId: phone.id,
-        present: input.present,
-        settle,
-        answering: false,
-      });
-    });
+      phoneId: phone.id,
+      present: input.present,
+      settle: settle as MdocWaiting['settle'],
+      answering: false,
+    }));
+  }
+
+  /**
+   * Shows the request for a JPKI signature `input` on `phone` and waits for the holder to sign it with the
+   * signature password typed on the phone, or to decline (see the file comment). Resolves after the phone's
+   * store is read (its signature certificate in force and the password's tries).
+   */
+  async deliverJpkiSignature<T extends { readonly signature: Uint8Array }>(
+    phone: WalletDevice,
+    input: JpkiSignatureRequestInput<T>,
+  ): Promise<IncomingOutcome<T>> {
+    if (input.signal?.aborted) return refused('WALLET_REQUEST_EXPIRED');
+    if (!(input.content instanceof Uint8Array) || input.content.length > MAX_SIGNED_CONTENT_BYTES)
+      return refused('WALLET_INVALID_INPUT');
+    // As for a record: without a signature certificate in force there is nothing to sign with.
+    const certificate = await phone.store.certificates.active(phone.id, 'sign');
+    const tries = await jpkiTriesOf(phone, 'signature-password');
+    if (certificate === undefined || !tries.set) return refused('WALLET_DOCUMENT_NOT_HELD');
+    // A locked password locks its certificate until it is installed again (DOMAIN.md §3).
+    if (tries.locked) return refused('WALLET_SECRET_LOCKED');
+    const document = signedDocumentViewOf(input.content);
+    return this.#wait<T>(phone, input.signal, (id, times, settle) => ({
+      kind: 'jpki',
+      view: {
+        id,
+        channel: 'jpki-signature',
+        origin: input.origin,
+        ...times,
+        phone: { id: phone.id, family: phone.family },
+        relyingParty: { name: input.relyingParty, verified: false },
+        document,
+        remainingTries: tries.remaining,
+      },
+      phoneId: phone.id,
+      device: phone,
+      present: input.present,
+      settle: settle as JpkiWaiting['settle'],
+      answering: false,
+    }));
   }
 
   /** The requests waiting on phone `phoneId`, oldest first. */
@@ -176,40 +323,104 @@ export class IncomingRequests {
   }
 
   /**
-   * The holder approves request `id` with `consent` after `userAuthentication`: presents through the
-   * request's channel and answers what was disclosed. The channel's refusal is thrown (see the file comment
-   * for which leave the request waiting).
+   * The holder approves request `id`: a record's with `consent` after `userAuthentication` (answers what
+   * was disclosed), a signature's with the signature password (answers `{signed: true}`). The channel's
+   * refusal is thrown (see the file comment for which leave the request waiting).
    */
+  approve(phoneId: string, id: string, input: MdocApproval): Promise<{ readonly disclosed: Disclosed }>;
+  approve(phoneId: string, id: string, input: JpkiSignatureApproval): Promise<{ readonly signed: true }>;
+  approve(
+    phoneId: string,
+    id: string,
+    input: MdocApproval | JpkiSignatureApproval,
+  ): Promise<{ readonly disclosed: Disclosed } | { readonly signed: true }>;
   async approve(
     phoneId: string,
     id: string,
-    input: { readonly consent: PresentationConsent; readonly userAuthentication: UserAuthentication },
-  ): Promise<{ readonly disclosed: Disclosed }> {
+    input: MdocApproval | JpkiSignatureApproval,
+  ): Promise<{ readonly disclosed: Disclosed } | { readonly signed: true }> {
     const waiting = this.#waitingOf(phoneId, id);
     if (waiting.answering)
       throw new WalletError('WALLET_INVALID_INPUT', 'this request is already being answered');
+    if (waiting.kind === 'jpki') return this.#sign(waiting, input);
+    if (!('consent' in input) || !('userAuthentication' in input))
+      throw new WalletError('WALLET_INVALID_INPUT', 'a record is sent with consent and the biometric');
     waiting.answering = true;
     let presentation: { readonly disclosed: Disclosed };
     try {
       presentation = await waiting.present(input);
     } catch (e) {
       waiting.answering = false;
-      if (!(e instanceof WalletError && RETRYABLE.has(e.code)))
+      if (!(e instanceof WalletError && RETRYABLE_MDOC.has(e.code)))
         waiting.settle({
           kind: 'refused',
           code: e instanceof WalletError ? e.code : 'WALLET_INVALID_INPUT',
         });
       throw e;
     }
-    // The wait ended while the answer was being made (it lapsed, or the requester gave up): the requester
-    // has heard WALLET_REQUEST_EXPIRED and takes nothing more, so the phone must not say it was sent.
+    this.#stillWaiting(waiting, id);
+    waiting.settle({ kind: 'answered', presentation });
+    return { disclosed: presentation.disclosed };
+  }
+
+  /** A signature's answer: the password typed on the phone opens the signature key (DOMAIN.md §3). */
+  async #sign(
+    waiting: JpkiWaiting,
+    input: MdocApproval | JpkiSignatureApproval,
+  ): Promise<{ readonly signed: true }> {
+    // Never a biometric, never a consent of elements: the signature password only.
+    if (!('password' in input) || typeof input.password !== 'string' || 'userAuthentication' in input)
+      throw new WalletError('WALLET_INVALID_INPUT', 'a signature opens with the signature password');
+    // A password of the wrong format costs no try, whatever the channel's presentation does with it.
+    requireFormat('signaturePassword', input.password);
+    waiting.answering = true;
+    let presentation: { readonly signature: Uint8Array };
+    try {
+      presentation = await waiting.present({ password: input.password });
+    } catch (e) {
+      waiting.answering = false;
+      await this.#triesChanged(waiting.device);
+      if (!(e instanceof WalletError && RETRYABLE_JPKI.has(e.code)))
+        waiting.settle({
+          kind: 'refused',
+          code: e instanceof WalletError ? e.code : 'WALLET_INVALID_INPUT',
+        });
+      throw e;
+    }
+    await this.#triesChanged(waiting.device);
+    this.#stillWaiting(waiting, waiting.view.id);
+    waiting.settle({ kind: 'answered', presentation });
+    return { signed: true };
+  }
+
+  /**
+   * The wait ended while the answer was being made (it lapsed, or the requester gave up): the requester
+   * has heard WALLET_REQUEST_EXPIRED and takes nothing more, so the phone must not say it was sent.
+   */
+  #stillWaiting(waiting: Waiting, id: string): void {
     if (this.#waiting.get(id) !== waiting)
       throw new WalletError(
         'WALLET_REQUEST_EXPIRED',
         'the requester stopped waiting before the answer was ready',
       );
-    waiting.settle({ kind: 'answered', presentation });
-    return { disclosed: presentation.disclosed };
+  }
+
+  /**
+   * After an attempt at the signature password of `device`: every signature request waiting on it shows
+   * the tries now left, and ends with WALLET_SECRET_LOCKED once the password is locked.
+   */
+  async #triesChanged(device: WalletDevice): Promise<void> {
+    let tries: Awaited<ReturnType<typeof jpkiTriesOf>>;
+    try {
+      tries = await jpkiTriesOf(device, 'signature-password');
+    } catch {
+      return; // the tries show as they were; the next attempt counts them again
+    }
+    for (const w of [...this.#waiting.values()]) {
+      if (w.kind !== 'jpki' || w.phoneId !== device.id) continue;
+      if (tries.locked) w.settle({ kind: 'refused', code: 'WALLET_SECRET_LOCKED' });
+      else w.view = { ...w.view, remainingTries: tries.remaining };
+    }
   }
 
   /** The holder declines request `id`: nothing is sent, the requester hears WALLET_DECLINED. */

@@ -1,26 +1,36 @@
 /**
  * The phone's consent screen for the requests its operating system hands it (incoming-requests.ts: a web
- * page's DC API request, a face-to-face reader's proximity request):
+ * page's DC API request, a face-to-face reader's proximity request, a relying party's request for a JPKI
+ * signature):
  *
  *   GET  /phones/:id/incoming                     a browser gets the request page (request-page.ts), which
  *                                                 shows the waiting requests; JSON: `{requests:
- *                                                 IncomingRequestView[]}` — who asks (from reader
- *                                                 authentication), the page's origin, every element asked
- *                                                 with its labels, whether the requester keeps it, whether
- *                                                 the phone holds it and why it is withheld; no values
- *   POST /phones/:id/incoming/:request            JSON `{biometric: matched|failed, consent: {docType:
- *                                                 {namespace: [identifier]}}}`: the owner's biometric, then
- *                                                 the answer to the requester; answers `{sent: true,
- *                                                 disclosed}`
+ *                                                 IncomingRequestView[]}` — for a record who asks (from
+ *                                                 reader authentication), the page's origin, every element
+ *                                                 asked with its labels, whether the requester keeps it,
+ *                                                 whether the phone holds it and why it is withheld, no
+ *                                                 values; for a signature who asks as it named itself
+ *                                                 (not verified), the document (text, size, SHA-256) and
+ *                                                 the signature password's tries left
+ *   POST /phones/:id/incoming/:request            the answer, by the waiting request's channel — a record:
+ *                                                 JSON `{biometric: matched|failed, consent: {docType:
+ *                                                 {namespace: [identifier]}}}`, the owner's biometric, then
+ *                                                 the answer to the requester: `{sent: true, disclosed}`;
+ *                                                 a signature: JSON `{password}`, the signature password
+ *                                                 typed on the phone (never a biometric): `{sent: true,
+ *                                                 signed: true}`
  *   POST /phones/:id/incoming/:request/decline    the holder says no: `{declined: true}`
  *
  * Refusals are RFC 9457 problems with the wallet's code, echoing nothing submitted: WALLET_NOT_FOUND (no
  * such phone, or no such request waiting on it), WALLET_INVALID_INPUT (a malformed, oversized or non-JSON
- * body, consent naming what was not offered, a second answer while one is being made),
- * WALLET_MY_NUMBER_WITHHELD, WALLET_BIOMETRIC_FAILED — after these three the request still waits —
- * WALLET_REQUEST_EXPIRED (the requester stopped waiting while the answer was being made), and the channel's
- * own. A phone switched offline still answers: these channels are local (the same device's
- * browser, a reader at arm's length), which is why an offline phone can present a record revoked meanwhile.
+ * body, consent naming what was not offered, a biometric or consent for a signature, a second answer while
+ * one is being made), WALLET_MY_NUMBER_WITHHELD, WALLET_BIOMETRIC_FAILED, and for a signature 400
+ * WALLET_SECRET_FORMAT (no try used) and 401 WALLET_SECRET_WRONG with `remainingTries` — after these the
+ * request still waits — 423 WALLET_SECRET_LOCKED (the last try: the request ends), WALLET_REQUEST_EXPIRED
+ * (the requester stopped waiting while the answer was being made), and the channel's own. The password is
+ * never echoed nor logged (the app logs the route pattern only). A phone switched offline still answers:
+ * these channels are local (the same device's browser, a reader at arm's length), which is why an offline
+ * phone can present a record revoked meanwhile.
  */
 import type { Context, Hono } from 'hono';
 import type { WalletDevice } from '../device/wallet-device.js';
@@ -57,12 +67,25 @@ export function registerIncomingRoutes(app: Hono, ctx: IncomingRouteContext): vo
 
   app.post('/phones/:id/incoming/:request', async (c) => {
     const phone = phoneOf(c.req.param('id'));
+    const id = c.req.param('request');
+    // The body is the waiting request's channel's: a record's consent, or a signature's password.
+    const waiting = ctx.incoming.pendingFor(phone.id).find((v) => v.id === id);
+    if (waiting === undefined)
+      throw new WalletError('WALLET_NOT_FOUND', 'no such request is waiting on this phone');
     const body = await jsonFieldsOf(c.req.raw, MAX_BODY_CHARS);
+    if (waiting.channel === 'jpki-signature') {
+      const password = body.get('password');
+      if (typeof password !== 'string' || body.has('biometric') || body.has('consent') || body.has('pin'))
+        throw new WalletError('WALLET_INVALID_INPUT', 'a signature opens with the signature password only');
+      await ctx.incoming.approve(phone.id, id, { password });
+      c.header('Cache-Control', 'no-store');
+      return c.json({ sent: true, signed: true });
+    }
     const biometric = body.get('biometric');
     if (biometric !== 'matched' && biometric !== 'failed')
       throw new WalletError('WALLET_INVALID_INPUT', 'biometric must be matched or failed');
     const consent = consentOfJson(body.get('consent'));
-    const { disclosed } = await ctx.incoming.approve(phone.id, c.req.param('request'), {
+    const { disclosed } = await ctx.incoming.approve(phone.id, id, {
       consent,
       userAuthentication: { method: 'biometric', matched: biometric === 'matched' },
     });

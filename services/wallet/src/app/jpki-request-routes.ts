@@ -31,6 +31,7 @@ import {
   type JpkiRequestSummary,
   readJpkiRequest,
 } from '../jpki-use/jpki-request.js';
+import { jpkiTriesOf } from '../jpki-use/jpki-screen-parts.js';
 import type { UserAuthentication } from '../secure-area/secure-area.js';
 import { jsonFieldsOf, linkOf } from './cross-device-routes.js';
 
@@ -104,9 +105,7 @@ export async function jpkiConsentScreenOf(
   phone: WalletDevice,
   summary: JpkiRequestSummary,
 ): Promise<JpkiConsentScreen> {
-  const status = await phone.secrets.status(
-    summary.secret === 'signature-password' ? 'signaturePassword' : 'authPin',
-  );
+  const status = await jpkiTriesOf(phone, summary.secret);
   const d = summary.document;
   return {
     phone: { id: phone.id, family: phone.family },
