@@ -18,6 +18,8 @@ export interface PinPadProps {
   readonly label: Label;
   readonly submit: Label;
   readonly busy?: boolean;
+  /** Marks the submit button as the screen's approval (`data-approve`, the consent screens' selector). */
+  readonly approve?: boolean;
   readonly onSubmit: (value: string) => void;
 }
 
@@ -80,7 +82,12 @@ export function PinPad(props: PinPadProps) {
           ))}
         </div>
       ) : null}
-      <button type="submit" class="primary" disabled={props.busy}>
+      <button
+        type="submit"
+        class="primary"
+        disabled={props.busy}
+        {...(props.approve ? { 'data-approve': true } : {})}
+      >
         {props.submit.ja} / {props.submit.en}
       </button>
     </form>

@@ -1,6 +1,7 @@
 /**
  * The phone's notification of requests waiting on its consent screen (a web page's DC API request, a
- * reader's request in person: services/wallet/src/app/incoming-routes.ts): the page asks the wallet every
+ * reader's request in person, a request to sign with the JPKI signature certificate:
+ * services/wallet/src/app/incoming-routes.ts) — every waiting request counts: the page asks the wallet every
  * ~2 s (`phones/<id>/incoming`, JSON) and, while something waits, shows how many with the link that opens
  * the consent screen (the request page at `phones/<id>/incoming`). Only the count is shown here — who asks
  * and what is for the consent screen.

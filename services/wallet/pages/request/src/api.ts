@@ -79,17 +79,21 @@ export interface JpkiSent {
 }
 
 /** The channels a request the phone's OS hands it comes by. */
-export type IncomingChannel = 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity';
+export type IncomingChannel = 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity' | 'jpki-signature';
 
-/** One request waiting on the phone (GET incoming: `{requests}`, oldest first). */
-export interface IncomingRequest {
+/** What every request waiting on the phone says of itself. */
+interface IncomingRequestBase {
   readonly id: string;
-  readonly channel: IncomingChannel | string;
-  /** The web page's origin (DC API); null for a reader in person. */
+  /** The web page's origin (DC API, a signing page); null for a reader in person. */
   readonly origin: string | null;
   readonly receivedAt: string;
   readonly expiresAt: string;
   readonly phone: { readonly id: string; readonly family: string };
+}
+
+/** A request for the record waiting on the phone. */
+export interface IncomingRecordRequest extends IncomingRequestBase {
+  readonly channel: 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity';
   readonly reader: {
     readonly authentication: string;
     readonly subject: string | null;
@@ -98,15 +102,34 @@ export interface IncomingRequest {
   readonly documents: readonly ConsentDocument[];
 }
 
+/** A request for a JPKI signature waiting on the phone. */
+export interface IncomingSignatureRequest extends IncomingRequestBase {
+  readonly channel: 'jpki-signature';
+  /** Who asks as the requester named itself (no certificate proves it). */
+  readonly relyingParty: { readonly name: string; readonly verified: false };
+  /** The document to be signed: its text when it is text, its size, its SHA-256 (hex). */
+  readonly document: { readonly text: string | null; readonly size: number; readonly sha256: string };
+  readonly remainingTries: number;
+}
+
+/** One request waiting on the phone (GET incoming: `{requests}`, oldest first), by its channel. */
+export type IncomingRequest = IncomingRecordRequest | IncomingSignatureRequest;
+
 /** GET incoming. */
 export interface IncomingList {
   readonly requests: readonly IncomingRequest[];
 }
 
-/** POST incoming/<id>. */
+/** POST incoming/<id> of a record. */
 export interface IncomingSent {
   readonly sent: true;
   readonly disclosed: Readonly<Record<string, readonly (readonly [string, string])[]>>;
+}
+
+/** POST incoming/<id> of a signature. */
+export interface IncomingSigned {
+  readonly sent: true;
+  readonly signed: true;
 }
 
 export {

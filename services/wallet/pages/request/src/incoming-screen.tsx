@@ -1,17 +1,28 @@
 /**
  * The phone's screen for requests its operating system hands it (services/wallet/src/app/incoming-routes.ts):
- * a web page's Digital Credentials API request (ISO/IEC 18013-7 Annex C) or a face-to-face reader's request
- * over ISO/IEC 18013-5 proximity. A real phone raises its consent screen by itself; this page, at
- * `…/phones/<id>/incoming`, asks the wallet about every second while nothing waits, then shows the oldest
- * waiting request: by which channel, who asks (the verified reader certificate's subject, or that no
+ * a web page's Digital Credentials API request (ISO/IEC 18013-7 Annex C), a face-to-face reader's request
+ * over ISO/IEC 18013-5 proximity, or a relying party's request for a JPKI signature. A real phone raises
+ * its consent screen by itself; this page, at `…/phones/<id>/incoming`, asks the wallet about every second
+ * while nothing waits, then shows the oldest waiting request.
+ *
+ * A record's request: by which channel, who asks (the verified reader certificate's subject, or that no
  * certificate proves it), the page's origin for the DC API, and the elements as every consent screen shows
- * them (consent.tsx). Approving takes the owner's biometric and sends only the ticked elements; declining
- * sends nothing and the requester hears so. A failed biometric, My Number without a declared basis, or
- * consent the request did not offer is refused on screen and the request still waits for another try; a
- * request that left the phone (it expired, or the requester stopped waiting) is said so. After each answer
- * the screen goes back to waiting for the next request. Nothing personal is in the URL: the request's id
- * names no one, and consent travels in the POST body.
+ * them (consent.tsx). Approving takes the owner's biometric and sends only the ticked elements. A failed
+ * biometric, My Number without a declared basis, or consent the request did not offer is refused on screen
+ * and the request still waits for another try.
+ *
+ * A signature's request: who asks as the bridge named it (nothing verifies it, and the screen says so), the
+ * document as every JPKI screen shows it (jpki-parts.tsx: its text, or its size and SHA-256), the
+ * signature password's tries left and its field — the password is typed here, on the phone, never on the
+ * relying party's page, and never replaced by a biometric (DOMAIN.md §3). A wrong password is refused on
+ * screen with the tries left and the request still waits; the last try locks the password and ends it.
+ *
+ * Declining sends nothing and the requester hears so; a request that left the phone (it expired, or the
+ * requester stopped waiting) is said so. After each answer the screen goes back to waiting for the next
+ * request. Nothing personal is in the URL: the request's id names no one, and consent and the password
+ * travel in the POST body.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type BiometricOutcome, useBiometric } from '../../shared/biometric-prompt';
 import { familyLabel, type Label } from '../../shared/labels';
@@ -21,6 +32,8 @@ import {
   type IncomingList,
   type IncomingRequest,
   type IncomingSent,
+  type IncomingSignatureRequest,
+  type IncomingSigned,
   post,
   refusalOf,
 } from './api';
@@ -32,6 +45,7 @@ import {
   RequestedDocuments,
   toggled,
 } from './consent';
+import { DocumentBlock, SignaturePasswordField, Tries } from './jpki-parts';
 import { Refusal } from './refusal';
 
 /** How often the screen asks whether a request waits (the phone's OS would raise it at once). */
@@ -42,6 +56,9 @@ const RETRYABLE: ReadonlySet<string> = new Set([
   'WALLET_BIOMETRIC_FAILED',
   'WALLET_MY_NUMBER_WITHHELD',
   'WALLET_INVALID_INPUT',
+  'WALLET_SECRET_WRONG',
+  'WALLET_SECRET_FORMAT',
+  'WALLET_SECRET_BUSY',
 ]);
 
 const CHANNELS: ReadonlyMap<string, Label> = new Map([
@@ -50,12 +67,15 @@ const CHANNELS: ReadonlyMap<string, Label> = new Map([
     { ja: 'ブラウザ(DC API)', en: 'a web page in the browser (Digital Credentials API)' },
   ],
   ['iso-18013-5-proximity', { ja: '対面の読み取り機(近接)', en: 'a reader in person (proximity)' }],
+  ['jpki-signature', { ja: '電子署名の依頼(ブリッジ経由)', en: 'a request to sign, through the bridge' }],
 ]);
 
 const channelLabel = (channel: string): Label => CHANNELS.get(channel) ?? { ja: channel, en: channel };
 
 /** The requester as the screen names it. */
 function requesterOf(request: IncomingRequest): Label {
+  if (request.channel === 'jpki-signature')
+    return { ja: request.relyingParty.name, en: request.relyingParty.name };
   if (request.reader.authentication !== 'none' && request.reader.subject !== null)
     return { ja: request.reader.subject, en: request.reader.subject };
   return { ja: '未認証の読み取り機', en: 'unauthenticated reader' };
@@ -73,7 +93,11 @@ type State =
   /** Nothing waits: the screen asks again every POLL_MS. */
   | { readonly step: 'waiting' }
   | { readonly step: 'consent'; readonly request: IncomingRequest; readonly ticked: ReadonlySet<string> }
-  | { readonly step: 'sent'; readonly request: IncomingRequest; readonly sent: IncomingSent }
+  | {
+      readonly step: 'sent';
+      readonly request: IncomingRequest;
+      readonly sent: IncomingSent | IncomingSigned;
+    }
   | { readonly step: 'declined'; readonly request: IncomingRequest }
   /** The request ended without being sent (it left the phone, or the channel refused the answer). */
   | { readonly step: 'ended'; readonly request: IncomingRequest; readonly error: Shown }
@@ -110,7 +134,11 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
             const oldest = requests[0];
             return oldest === undefined
               ? current
-              : { step: 'consent', request: oldest, ticked: offeredBoxes(oldest.documents) };
+              : {
+                  step: 'consent',
+                  request: oldest,
+                  ticked: oldest.channel === 'jpki-signature' ? new Set() : offeredBoxes(oldest.documents),
+                };
           }
           if (
             current.step === 'consent' &&
@@ -168,28 +196,47 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
         {listError === undefined ? null : <Refusal error={listError} />}
       </>
     );
-  if (state.step === 'sent')
+  if (state.step === 'sent') {
+    const { request: done, sent } = state;
+    if (done.channel === 'jpki-signature')
+      return (
+        <section data-sent={done.id}>
+          <h1>
+            署名して送信しました <small>Signed and sent</small>
+          </h1>
+          <p class="wrap">
+            <strong>{done.relyingParty.name}</strong>{' '}
+            <small>(ブリッジが伝えた依頼元 named by the bridge, not verified)</small>
+          </p>
+          <p class="small">
+            {done.phone.id} の利用履歴に記録しました(文書の内容は記録しません)
+            <small>kept in this phone's history (not the document)</small>
+          </p>
+          <NextButton onClick={next} />
+        </section>
+      );
     return (
-      <section data-sent={state.request.id}>
+      <section data-sent={done.id}>
         <h1>
           送信しました <small>Sent</small>
         </h1>
         <p class="wrap">
-          <strong>{requesterOf(state.request).ja}</strong>{' '}
-          {state.request.origin === null ? null : (
+          <strong>{requesterOf(done).ja}</strong>{' '}
+          {done.origin === null ? null : (
             <small>
-              (<code>{state.request.origin}</code>)
+              (<code>{done.origin}</code>)
             </small>
           )}
         </p>
-        <DisclosedElements documents={state.request.documents} disclosed={state.sent.disclosed} />
+        <DisclosedElements documents={done.documents} disclosed={'disclosed' in sent ? sent.disclosed : {}} />
         <p class="small">
-          {state.request.phone.id} の提示履歴に記録しました(項目名のみ)
+          {done.phone.id} の提示履歴に記録しました(項目名のみ)
           <small>kept in this phone's history (element names only)</small>
         </p>
         <NextButton onClick={next} />
       </section>
     );
+  }
   if (state.step === 'declined')
     return (
       <section data-declined={state.request.id}>
@@ -224,13 +271,6 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
   const requester = requesterOf(request);
   const channel = channelLabel(request.channel);
   const family = familyLabel(request.phone.family);
-  const basis = request.reader.myNumberLegalBasis;
-  const toggle = (box: string) =>
-    setState((current) =>
-      current.step === 'consent' && current.request.id === request.id
-        ? { ...current, ticked: toggled(current.ticked, box) }
-        : current,
-    );
   const answer = async (run: () => Promise<State>) => {
     answering.current = true;
     setBusy(true);
@@ -240,14 +280,76 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
     } catch (e) {
       const error = refusalOf(e);
       // The request still waits after these: the screen stays for another try.
-      if (RETRYABLE.has(error.code)) setRefusal(error);
-      else setState({ step: 'ended', request, error });
+      if (RETRYABLE.has(error.code)) {
+        setRefusal(error);
+        // A wrong password used one of the tries: the screen shows those the phone counted.
+        const left = error.remainingTries;
+        if (left !== undefined)
+          setState((current) =>
+            current.step === 'consent' &&
+            current.request.id === request.id &&
+            current.request.channel === 'jpki-signature'
+              ? { ...current, request: { ...current.request, remainingTries: left } }
+              : current,
+          );
+      } else setState({ step: 'ended', request, error });
     } finally {
       answering.current = false;
       setBusy(false);
     }
   };
   const path = `incoming/${encodeURIComponent(request.id)}`;
+  const decline = () =>
+    answer(async () => {
+      await post<{ declined: true }>(`${path}/decline`, {});
+      return { step: 'declined', request };
+    });
+  const header = (
+    <>
+      <p class="small">
+        {request.phone.id} ({family.ja} <small>{family.en}</small>) · {clockOf(request.receivedAt)} 受信{' '}
+        <small>received</small>
+      </p>
+      <p class="channel" data-channel={request.channel}>
+        {channel.ja} <small>{channel.en}</small> からの要求 <small>asks</small>
+      </p>
+    </>
+  );
+  const waitsUntil = (
+    <p class="small">
+      {clockOf(request.expiresAt)} まで待っています <small>waits until then</small>
+    </p>
+  );
+  const declineButton = (
+    <button type="button" class="decline" data-decline disabled={busy} onClick={decline}>
+      送らない(お断りする) / Decline
+    </button>
+  );
+  if (request.channel === 'jpki-signature') {
+    const sign = (password: string) =>
+      answer(async () => {
+        const sent = await post<IncomingSigned>(path, { password });
+        return { step: 'sent', request, sent };
+      });
+    return (
+      <SignatureConsent
+        request={request}
+        header={header}
+        refusal={refusal}
+        waitsUntil={waitsUntil}
+        busy={busy}
+        sign={sign}
+        declineButton={declineButton}
+      />
+    );
+  }
+  const basis = request.reader.myNumberLegalBasis;
+  const toggle = (box: string) =>
+    setState((current) =>
+      current.step === 'consent' && current.request.id === request.id
+        ? { ...current, ticked: toggled(current.ticked, box) }
+        : current,
+    );
   const send = (outcome: BiometricOutcome) =>
     answer(async () => {
       const sent = await post<IncomingSent>(path, { biometric: outcome, consent: consentOf(ticked) });
@@ -261,24 +363,13 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
     });
     if (outcome !== null) await send(outcome);
   };
-  const decline = () =>
-    answer(async () => {
-      await post<{ declined: true }>(`${path}/decline`, {});
-      return { step: 'declined', request };
-    });
   const anyOffered = anythingOffered(request.documents);
   return (
     <section data-incoming={request.id}>
       <h1>
         本人確認情報の提供 <small>Share your identity?</small>
       </h1>
-      <p class="small">
-        {request.phone.id} ({family.ja} <small>{family.en}</small>) · {clockOf(request.receivedAt)} 受信{' '}
-        <small>received</small>
-      </p>
-      <p class="channel" data-channel={request.channel}>
-        {channel.ja} <small>{channel.en}</small> からの要求 <small>asks</small>
-      </p>
+      {header}
       {refusal === undefined ? null : <Refusal error={refusal} />}
       <h2>
         要求元 <small>Who asks</small>
@@ -314,9 +405,7 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
         </p>
       )}
       <RequestedDocuments documents={request.documents} ticked={ticked} toggle={toggle} />
-      <p class="small">
-        {clockOf(request.expiresAt)} まで待っています <small>waits until then</small>
-      </p>
+      {waitsUntil}
       {anyOffered ? (
         <>
           <p class="small">
@@ -331,10 +420,63 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
           送れる項目がありません <small>nothing this phone can send</small>
         </p>
       )}
-      <button type="button" class="decline" data-decline disabled={busy} onClick={decline}>
-        送らない(お断りする) / Decline
-      </button>
+      {declineButton}
       {prompt}
+    </section>
+  );
+}
+
+/**
+ * A signature's consent screen: who asks as named (not verified), the document, the tries left and the
+ * signature password's field — no biometric is offered (DOMAIN.md §3).
+ */
+function SignatureConsent(props: {
+  readonly request: IncomingSignatureRequest;
+  readonly header: ComponentChildren;
+  readonly refusal: ApiError | undefined;
+  readonly waitsUntil: ComponentChildren;
+  readonly busy: boolean;
+  readonly sign: (password: string) => void;
+  readonly declineButton: ComponentChildren;
+}) {
+  const { request } = props;
+  return (
+    <section data-incoming={request.id}>
+      <h1>
+        電子署名 <small>Sign a document?</small>
+      </h1>
+      {props.header}
+      <p class="small">
+        署名用電子証明書で署名します。署名には基本4情報(氏名・生年月日・性別・住所)が含まれます。
+        <small>The signature certificate signs; it carries your name, birth date, sex and address.</small>
+      </p>
+      {props.refusal === undefined ? null : <Refusal error={props.refusal} />}
+      <h2>
+        依頼元 <small>Who asks</small>
+      </h2>
+      <p class="wrap" data-relying-party data-verified="false">
+        <strong data-relying-party-name>{request.relyingParty.name}</strong>
+        <br />
+        <small class="warn">
+          ブリッジが伝えた依頼元 / named by the bridge, not verified — 証明書で確認されていません{' '}
+          <small>no certificate proves it</small>
+        </small>
+      </p>
+      {request.origin === null ? null : (
+        <p class="small wrap">
+          依頼したページ <small>the page asking</small>: <code data-origin>{request.origin}</code>
+        </p>
+      )}
+      <DocumentBlock document={request.document} />
+      {props.waitsUntil}
+      <SignaturePasswordField
+        submit={{ ja: '署名する', en: 'Sign' }}
+        busy={props.busy}
+        approve
+        onSubmit={props.sign}
+      />
+      <Tries remaining={request.remainingTries} />
+      {props.declineButton}
     </section>
   );
 }

@@ -10,6 +10,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { type BiometricOutcome, useBiometric } from '../../shared/biometric-prompt';
 import { PinPad } from '../../shared/pin-pad';
 import { type ApiError, type JpkiScreen, type JpkiSent, post, refusalOf } from './api';
+import { DocumentBlock, SignaturePasswordField, Tries } from './jpki-parts';
 import { Refusal } from './refusal';
 
 type State =
@@ -27,39 +28,6 @@ function Title({ signature }: { signature: boolean }) {
     <>
       利用者証明(ログイン)<small>Prove it is you?</small>
     </>
-  );
-}
-
-function DocumentBlock({ document }: { document: NonNullable<JpkiScreen['document']> }) {
-  return (
-    <>
-      <h2>
-        署名する文書 <small>The document to be signed</small>
-      </h2>
-      {document.text === null ? (
-        <p data-document="binary">
-          テキストではない文書 <small>not text</small> ({document.mediaType}):{' '}
-          <span data-document-size>{document.size}</span> バイト <small>bytes</small>
-        </p>
-      ) : (
-        <pre data-document="text" class="document">
-          {document.text}
-        </pre>
-      )}
-      <p class="small wrap">
-        SHA-256: <code data-document-sha256>{document.sha256}</code>
-      </p>
-    </>
-  );
-}
-
-/** The tries the key's secret has left, as the phone counts them. */
-function Tries({ remaining }: { remaining: number }) {
-  return (
-    <p class="small">
-      残り <strong data-remaining-tries={String(remaining)}>{remaining}</strong> 回{' '}
-      <small>{remaining} tries left</small>
-    </p>
   );
 }
 
@@ -224,16 +192,7 @@ export function JpkiScreenView({ link }: { link: string }) {
         </Refusal>
       ) : signature ? (
         <>
-          <p class="small">
-            署名は生体認証ではできません。<small>A signature never opens with a biometric.</small>
-          </p>
-          <PinPad
-            kind="password"
-            name="password"
-            label={{
-              ja: '署名用パスワード(英大文字と数字 6〜16 文字)',
-              en: 'signature password (6–16 capital letters and digits)',
-            }}
+          <SignaturePasswordField
             submit={{ ja: '署名して送信', en: 'Sign and send' }}
             busy={busy}
             onSubmit={(password) => answer({ password })}

@@ -30,6 +30,17 @@ const MESSAGES: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['WALLET_BIOMETRIC_FAILED', ['顔認証が一致しませんでした', 'the face did not match']],
   ['WALLET_SECRET_WRONG', ['暗証番号またはパスワードが違います', 'wrong PIN or password']],
   [
+    'WALLET_SECRET_FORMAT',
+    [
+      '形式が違います(署名用パスワードは英大文字と数字 6〜16 文字)。回数は減っていません',
+      'wrong format (the signature password is 6–16 capital letters and digits); no try was used',
+    ],
+  ],
+  [
+    'WALLET_SECRET_BUSY',
+    ['別の操作が確認中です。もう一度どうぞ', 'another attempt is being checked: try again'],
+  ],
+  [
     'WALLET_SECRET_LOCKED',
     ['ロックされています。カードから搭載し直してください', 'locked: install from the card again'],
   ],

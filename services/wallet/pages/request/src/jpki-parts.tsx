@@ -1,0 +1,83 @@
+/**
+ * What every JPKI consent screen of the phone shows the same way — the screen of a JPKI request by link or
+ * QR code (jpki-screen.tsx) and the screen of a signature request the phone's OS hands it
+ * (incoming-screen.tsx): the document to be signed (its text, or its size and SHA-256 when it is not text),
+ * the tries the key's secret has left, and the signature password's field — the phone's keyboard, never a
+ * biometric (DOMAIN.md §3: a phone alone must not sign).
+ */
+
+import type { Label } from '../../shared/labels';
+import { PinPad } from '../../shared/pin-pad';
+
+/** A document to be signed; `mediaType` as the request declares it, when it declares one. */
+export interface SignedDocument {
+  readonly mediaType?: string;
+  readonly text: string | null;
+  readonly size: number;
+  readonly sha256: string;
+}
+
+export function DocumentBlock({ document }: { document: SignedDocument }) {
+  return (
+    <>
+      <h2>
+        署名する文書 <small>The document to be signed</small>
+      </h2>
+      {document.text === null ? (
+        <p data-document="binary">
+          テキストではない文書 <small>not text</small>
+          {document.mediaType === undefined ? null : <> ({document.mediaType})</>}:{' '}
+          <span data-document-size>{document.size}</span> バイト <small>bytes</small>
+        </p>
+      ) : (
+        <pre data-document="text" class="document">
+          {document.text}
+        </pre>
+      )}
+      <p class="small wrap">
+        SHA-256: <code data-document-sha256>{document.sha256}</code>
+      </p>
+    </>
+  );
+}
+
+/** The tries the key's secret has left, as the phone counts them. */
+export function Tries({ remaining }: { remaining: number }) {
+  return (
+    <p class="small">
+      残り <strong data-remaining-tries={String(remaining)}>{remaining}</strong> 回{' '}
+      <small>{remaining} tries left</small>
+    </p>
+  );
+}
+
+/**
+ * The signature password's field (`input[name="password"]`, 6–16 of A–Z and 0–9) with the line saying a
+ * biometric never signs; `approve` marks its button as the screen's approval (`data-approve`).
+ */
+export function SignaturePasswordField(props: {
+  readonly submit: Label;
+  readonly busy: boolean;
+  readonly approve?: boolean;
+  readonly onSubmit: (password: string) => void;
+}) {
+  return (
+    <>
+      <p class="small">
+        署名は生体認証ではできません。<small>A signature never opens with a biometric.</small>
+      </p>
+      <PinPad
+        kind="password"
+        name="password"
+        label={{
+          ja: '署名用パスワード(英大文字と数字 6〜16 文字)',
+          en: 'signature password (6–16 capital letters and digits)',
+        }}
+        submit={props.submit}
+        busy={props.busy}
+        {...(props.approve ? { approve: true } : {})}
+        onSubmit={props.onSubmit}
+      />
+    </>
+  );
+}
