@@ -8,14 +8,22 @@
  * the verifier halves of @mynakit/oid4vp and @mynakit/mdoc), declines (WALLET_DECLINED, nothing in the
  * history), or the request lapses (WALLET_REQUEST_EXPIRED: the wait, or the requester's AbortSignal). A
  * failed biometric, consent naming what was not asked, and My Number without a declared basis leave the
- * request waiting; a phone keeps a bounded number (WALLET_PHONE_BUSY). The HTTP routes answer the same
+ * request waiting; a phone keeps a bounded number (WALLET_PHONE_BUSY). A relying party's request for a
+ * JPKI signature waits the same way, signed by the phone's installed signature key after the password
+ * typed on the phone (signWithJpki as the channel's presentation) and checked by @mynakit/jpki
+ * verifyJpkiSignature over exactly the content: the screen shows who asks as named (not verified), the
+ * document and the tries left, never the password; a wrong password keeps it waiting with the tries left,
+ * a malformed one costs no try, the fifth wrong one locks the password and ends it; a phone without a
+ * signature certificate is refused at once (WALLET_DOCUMENT_NOT_HELD). The HTTP routes answer the same
  * with the stable codes and echo nothing submitted.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
+import { verifyJpkiSignature } from '@mynakit/jpki';
 import {
   buildDeviceRequest,
   buildJpMncRequest,
@@ -40,13 +48,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
   createWalletApp,
+  type IncomingOutcome,
   IncomingRequests,
   type IncomingRequestView,
   installCredentials,
+  type JpkiSignatureIncomingRequestView,
   MAX_INCOMING_PER_PHONE,
   type MdocIncomingRequestView,
   presentAnnexC,
   readAnnexCRequest,
+  signWithJpki,
   startProximityPresentation,
   type WalletDevice,
   WalletError,
@@ -60,6 +71,19 @@ const BIOMETRIC = { method: 'biometric', matched: true } as const;
 const NO_MATCH = { method: 'biometric', matched: false } as const;
 const DAY = 86_400_000;
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
+
+/** The phone's signature password as installed in these tests. */
+const PASSWORD = 'PHONE2026';
+
+async function errorOf(p: Promise<unknown>): Promise<WalletError | undefined> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof WalletError) return e;
+    throw e;
+  }
+  return undefined;
+}
 
 async function codeOf(p: Promise<unknown>): Promise<string> {
   try {
@@ -669,6 +693,318 @@ describe('requests handed to the phone wait for the holder on its consent screen
       expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
       incoming.decline(phone.id, id);
       expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+    }, 60_000);
+  });
+
+  describe('a request for a JPKI signature (deliverJpkiSignature)', () => {
+    const APPLICATION = '普通預金口座開設申込書\n申込日: 2026年12月3日\n取引の目的: 生計費決済';
+    const BANK = 'サンドボックス銀行 (bank.example)';
+    const hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    const signatureAnchors = () => env.issuer.deps.hierarchy.jpki.signature.cas.map((c) => c.certificate);
+
+    /** Hands `content` to `device` for a signature as the sandbox's bridge does, signing with signWithJpki. */
+    function deliverSignature(
+      incoming: IncomingRequests,
+      content: Uint8Array,
+      options: { device?: WalletDevice; signal?: AbortSignal } = {},
+    ): Promise<IncomingOutcome<{ signature: Uint8Array; certificate: Uint8Array }>> {
+      const device = options.device ?? phone;
+      return incoming.deliverJpkiSignature(device, {
+        channel: 'jpki-signature',
+        origin: ORIGIN,
+        relyingParty: BANK,
+        content,
+        present: ({ password }) => signWithJpki({ device, content, password, relyingParty: BANK }),
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+    }
+
+    /** The signature request waiting on `phoneId` once it shows (the phone's store is read first). */
+    async function signatureOn(
+      incoming: IncomingRequests,
+      phoneId: string,
+      count = 1,
+    ): Promise<JpkiSignatureIncomingRequestView> {
+      for (let i = 0; i < 500; i++) {
+        const views = incoming.pendingFor(phoneId);
+        const view = views.at(-1);
+        if (views.length >= count && view?.channel === 'jpki-signature') return view;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      throw new Error('no signature request shows on the phone');
+    }
+
+    const verify = (signature: Uint8Array, content: Uint8Array) =>
+      verifyJpkiSignature({
+        signature,
+        content,
+        trustAnchors: signatureAnchors(),
+        now: new Date(),
+        profile: 'jpki-sign',
+        policies: SANDBOX_JPKI_POLICY_CONFIG,
+      });
+
+    it('shows who asks as named (not verified), the document, its size and SHA-256 and the tries left — never the password; the right password signs exactly the content', async () => {
+      const incoming = new IncomingRequests();
+      const content = new TextEncoder().encode(APPLICATION);
+      const before = (await history()).length;
+      const outcome = deliverSignature(incoming, content);
+      const view = await signatureOn(incoming, phone.id);
+      expect(view).toEqual({
+        id: view.id,
+        channel: 'jpki-signature',
+        origin: ORIGIN,
+        receivedAt: view.receivedAt,
+        expiresAt: view.expiresAt,
+        phone: { id: phone.id, family: 'iphone' },
+        relyingParty: { name: BANK, verified: false },
+        document: { text: APPLICATION, size: content.length, sha256: hex(content) },
+        remainingTries: 5,
+      });
+      expect(Date.parse(view.expiresAt)).toBeGreaterThan(Date.parse(view.receivedAt));
+      expect(incoming.pendingFor(other.id)).toEqual([]);
+
+      expect(await incoming.approve(phone.id, view.id, { password: PASSWORD })).toEqual({ signed: true });
+      const answered = await outcome;
+      if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+      const report = await verify(answered.presentation.signature, content);
+      // Everything but revocation (no source given here) passes, over exactly the content shown.
+      expect(report.checks.filter((c) => c.status !== 'passed').map((c) => c.id)).toEqual([
+        'status.revocation',
+      ]);
+      const changed = new TextEncoder().encode(APPLICATION.replace('生計費決済', '事業資金'));
+      expect((await verify(answered.presentation.signature, changed)).verdict).toBe('invalid');
+      expect(incoming.pendingFor(phone.id)).toEqual([]);
+      const lines = await history();
+      expect(lines).toHaveLength(before + 1);
+      expect(JSON.stringify(lines)).toContain('jpki-signature');
+      expect(JSON.stringify(lines)).not.toContain('普通預金');
+      // Neither the view nor the history holds the password.
+      expect(JSON.stringify(view)).not.toContain(PASSWORD);
+      expect(JSON.stringify(lines)).not.toContain(PASSWORD);
+      expect(await codeOf(incoming.approve(phone.id, view.id, { password: PASSWORD }))).toBe(
+        'WALLET_NOT_FOUND',
+      );
+
+      // Bytes that are not text: their size and hash only; a decline signs nothing.
+      const binary = new Uint8Array([0x30, 0x82, 0xff, 0xfe, 0x00, 0x01]);
+      const declined = deliverSignature(incoming, binary);
+      const shown = await signatureOn(incoming, phone.id);
+      expect(shown.document).toEqual({ text: null, size: 6, sha256: hex(binary) });
+      incoming.decline(phone.id, shown.id);
+      expect(await declined).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+      // The requester gave up: it leaves the phone.
+      const gaveUp = new AbortController();
+      const abandoned = deliverSignature(incoming, content, { signal: gaveUp.signal });
+      await signatureOn(incoming, phone.id);
+      gaveUp.abort();
+      expect(await abandoned).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+      expect(incoming.pendingFor(phone.id)).toEqual([]);
+      expect(await history()).toHaveLength(before + 1);
+    }, 60_000);
+
+    it('a wrong password keeps it waiting with the tries left, a malformed one or a biometric costs no try, then the right one signs', async () => {
+      const incoming = new IncomingRequests();
+      const content = new TextEncoder().encode(APPLICATION);
+      const outcome = deliverSignature(incoming, content);
+      const { id } = await signatureOn(incoming, phone.id);
+      const wrong = await errorOf(incoming.approve(phone.id, id, { password: 'WRONG2026' }));
+      expect([wrong?.code, wrong?.remainingTries]).toEqual(['WALLET_SECRET_WRONG', 4]);
+      expect(await signatureOn(incoming, phone.id)).toMatchObject({ id, remainingTries: 4 });
+      for (const malformed of ['abc', 'phone2026', 'TOO-LONG-PASSWORD-2026', '']) {
+        expect(await codeOf(incoming.approve(phone.id, id, { password: malformed })), malformed).toBe(
+          'WALLET_SECRET_FORMAT',
+        );
+      }
+      // Never a biometric for a signature (DOMAIN.md §3), and never a record's consent.
+      expect(
+        await codeOf(
+          incoming.approve(phone.id, id, {
+            consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
+            userAuthentication: BIOMETRIC,
+          }),
+        ),
+      ).toBe('WALLET_INVALID_INPUT');
+      expect((await phone.secrets.status('signaturePassword')).remaining).toBe(4);
+      expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+
+      await incoming.approve(phone.id, id, { password: PASSWORD });
+      const answered = await outcome;
+      if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+      const report = await verify(answered.presentation.signature, content);
+      expect(report.checks.filter((c) => c.status !== 'passed').map((c) => c.id)).toEqual([
+        'status.revocation',
+      ]);
+      // The right password gives the tries back.
+      expect((await phone.secrets.status('signaturePassword')).remaining).toBe(5);
+
+      // A record's request takes no password.
+      const { outcome: record } = await deliverAnnexC(
+        incoming,
+        bankRequest({ full_name_unicode: true }).data,
+      );
+      const recordId = lastOf(incoming, phone.id).id;
+      expect(await codeOf(incoming.approve(phone.id, recordId, { password: PASSWORD }))).toBe(
+        'WALLET_INVALID_INPUT',
+      );
+      incoming.decline(phone.id, recordId);
+      expect(await record).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+    }, 60_000);
+
+    it('a phone without a signature certificate in force is refused at once: WALLET_DOCUMENT_NOT_HELD', async () => {
+      const incoming = new IncomingRequests();
+      const outcome = await deliverSignature(incoming, new TextEncoder().encode(APPLICATION), {
+        device: other,
+      });
+      expect(outcome).toEqual({ kind: 'refused', code: 'WALLET_DOCUMENT_NOT_HELD' });
+      expect(incoming.pendingFor(other.id)).toEqual([]);
+      expect(await other.store.presentations.list(other.id)).toEqual([]);
+    });
+
+    it('five wrong passwords over HTTP: 401 with the tries left, then 423 WALLET_SECRET_LOCKED ends every signature request waiting — the requester hears it — and the lock persists', async () => {
+      // A phone of its own: its password ends locked.
+      const locking = await env.phone('incoming-jpki-lock', 'android');
+      await installCredentials({
+        device: locking,
+        issuer: env.client,
+        card: await env.card('sandbox-ordinary-male'),
+        cardPins: await cardPinsOf(env, 'sandbox-ordinary-male'),
+        liveness: { confirmed: true },
+        newAuthPin: ['1357', '1357'],
+        newSignaturePassword: ['LOCKME2026', 'LOCKME2026'],
+        biometric: BIOMETRIC,
+        trustAnchors: env.trustAnchors,
+      });
+      const incoming = new IncomingRequests();
+      const lines: string[] = [];
+      const wallet = createWalletApp({ phones: [locking], incoming, log: (l) => lines.push(l) });
+      const content = new TextEncoder().encode(APPLICATION);
+      const first = deliverSignature(incoming, content, { device: locking });
+      const { id } = await signatureOn(incoming, locking.id);
+      const second = deliverSignature(incoming, new Uint8Array([1, 2, 3]), { device: locking });
+      await signatureOn(incoming, locking.id, 2);
+      const answer = (password: string) =>
+        wallet.request(`/phones/${locking.id}/incoming/${id}`, {
+          method: 'POST',
+          headers: JSON_HEADERS,
+          body: JSON.stringify({ password }),
+        });
+      for (const left of [4, 3, 2, 1]) {
+        const res = await answer(`WRONG${left}000`);
+        const text = await res.text();
+        expect(res.status).toBe(401);
+        expect(JSON.parse(text)).toMatchObject({ code: 'WALLET_SECRET_WRONG', remainingTries: left });
+        expect(text).not.toContain(`WRONG${left}000`);
+        expect(
+          incoming.pendingFor(locking.id).map((v) => v.channel === 'jpki-signature' && v.remainingTries),
+        ).toEqual([left, left]);
+      }
+      const locked = await answer('WRONG0000');
+      expect(locked.status).toBe(423);
+      expect(((await locked.json()) as { code: string }).code).toBe('WALLET_SECRET_LOCKED');
+      expect(await first).toEqual({ kind: 'refused', code: 'WALLET_SECRET_LOCKED' });
+      expect(await second).toEqual({ kind: 'refused', code: 'WALLET_SECRET_LOCKED' });
+      expect(incoming.pendingFor(locking.id)).toEqual([]);
+      expect(lines.join('\n')).not.toContain('WRONG');
+
+      // The lock is stored: the right password opens nothing, and a new request is refused at once.
+      expect(await locking.secrets.status('signaturePassword')).toMatchObject({ locked: true, remaining: 0 });
+      expect(
+        await codeOf(signWithJpki({ device: locking, content, password: 'LOCKME2026', relyingParty: BANK })),
+      ).toBe('WALLET_SECRET_LOCKED');
+      expect(await deliverSignature(incoming, content, { device: locking })).toEqual({
+        kind: 'refused',
+        code: 'WALLET_SECRET_LOCKED',
+      });
+      expect(incoming.pendingFor(locking.id)).toEqual([]);
+      expect(JSON.stringify(await locking.store.presentations.list(locking.id))).not.toContain(
+        'jpki-signature',
+      );
+    }, 120_000);
+
+    it('over HTTP: the list shows the document and the tries, {password} signs, a malformed password costs no try, malformed and oversized bodies are refused echoing nothing, and a decline', async () => {
+      const incoming = new IncomingRequests();
+      const lines: string[] = [];
+      const wallet = createWalletApp({ phones: [phone, other], incoming, log: (l) => lines.push(l) });
+      const post = (path: string, body: unknown, headers: Record<string, string> = JSON_HEADERS) =>
+        wallet.request(path, {
+          method: 'POST',
+          headers,
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+      const content = new TextEncoder().encode(APPLICATION);
+      const outcome = deliverSignature(incoming, content);
+      const { id } = await signatureOn(incoming, phone.id);
+      const listed = await wallet.request(`/phones/${phone.id}/incoming`, {
+        headers: { accept: 'application/json' },
+      });
+      expect(listed.headers.get('cache-control')).toBe('no-store');
+      const { requests } = (await listed.json()) as { requests: IncomingRequestView[] };
+      expect(requests).toEqual([JSON.parse(JSON.stringify(incoming.pendingFor(phone.id)[0]))]);
+      expect(requests[0]).toMatchObject({
+        channel: 'jpki-signature',
+        relyingParty: { name: BANK, verified: false },
+        document: { text: APPLICATION, size: content.length, sha256: hex(content) },
+        remainingTries: 5,
+      });
+
+      const url = `/phones/${phone.id}/incoming/${id}`;
+      const marker = 'ECHOMARKER1';
+      const cases: [string, Response][] = [
+        ['not JSON', await post(url, `{"password": "${marker}`)],
+        ['an array', await post(url, [marker])],
+        ['no password', await post(url, {})],
+        ['a password not text', await post(url, { password: 2026 })],
+        ['a biometric instead', await post(url, { biometric: 'matched' })],
+        ['a biometric beside', await post(url, { password: marker, biometric: 'matched' })],
+        ['oversized', await post(url, { password: marker, pad: 'x'.repeat(20_000) })],
+        [
+          'a form',
+          await post(url, new URLSearchParams([['password', marker]]).toString(), {
+            'content-type': 'application/x-www-form-urlencoded',
+            accept: 'application/json',
+          }),
+        ],
+      ];
+      for (const [what, res] of cases) {
+        const text = await res.text();
+        expect(res.status, what).toBe(400);
+        expect(JSON.parse(text).code, what).toBe('WALLET_INVALID_INPUT');
+        expect(text, what).not.toContain(marker);
+      }
+      const malformed = await post(url, { password: 'abc' });
+      expect(malformed.status).toBe(400);
+      expect(((await malformed.json()) as { code: string }).code).toBe('WALLET_SECRET_FORMAT');
+      const wrong = await post(url, { password: 'WRONG2026' });
+      expect(wrong.status).toBe(401);
+      const problem = await wrong.text();
+      expect(JSON.parse(problem)).toMatchObject({ code: 'WALLET_SECRET_WRONG', remainingTries: 4 });
+      expect(problem).not.toContain('WRONG2026');
+      expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+      expect((await post(`/phones/${other.id}/incoming/${id}`, { password: PASSWORD })).status).toBe(404);
+
+      const signed = await post(url, { password: PASSWORD });
+      expect(signed.status).toBe(200);
+      expect(signed.headers.get('cache-control')).toBe('no-store');
+      expect(await signed.json()).toEqual({ sent: true, signed: true });
+      const answered = await outcome;
+      if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+      expect(
+        (await verify(answered.presentation.signature, content)).checks
+          .filter((c) => c.status !== 'passed')
+          .map((c) => c.id),
+      ).toEqual(['status.revocation']);
+      expect((await post(url, { password: PASSWORD })).status).toBe(404);
+
+      const declinedOutcome = deliverSignature(incoming, content);
+      const next = await signatureOn(incoming, phone.id);
+      const declined = await post(`/phones/${phone.id}/incoming/${next.id}/decline`, {});
+      expect(declined.status).toBe(200);
+      expect(await declined.json()).toEqual({ declined: true });
+      expect(await declinedOutcome).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+      // The app logged the route only: no password, no document.
+      const logged = lines.join('\n');
+      for (const secret of [PASSWORD, 'WRONG2026', marker, '普通預金']) expect(logged).not.toContain(secret);
     }, 60_000);
   });
 
