@@ -7,16 +7,21 @@
  * requester's side waits for the answer given on the page. The holder sees who asks, from which page, by
  * which channel, and the elements; unticks one and approves with the biometric: the requester receives
  * only the ticked elements, which its verifier half decrypts and verifies. A face that does not match is
- * refused on screen and the request still waits; a decline answers WALLET_DECLINED. The screens fit a
- * 390 px wide screen. The pages' builds are made first (scripts/build-pages.mjs).
+ * refused on screen and the request still waits; a decline answers WALLET_DECLINED. A relying party's
+ * request for a JPKI signature shows who asks as named (not verified), the document and the tries left; the
+ * holder types the signature password on the phone (no biometric is offered): a wrong one shows the tries
+ * left, the right one signs — the CMS verifies over exactly the document. The screens fit a 390 px wide
+ * screen. The pages' builds are made first (scripts/build-pages.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
+import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
+import { verifyJpkiSignature } from '@mynakit/jpki';
 import {
   buildDeviceRequest,
   buildJpMncRequest,
@@ -49,6 +54,7 @@ import {
   installCredentials,
   presentAnnexC,
   readAnnexCRequest,
+  signWithJpki,
   startProximityPresentation,
   type WalletDevice,
 } from '../src/index.js';
@@ -357,7 +363,92 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
     expect(Object.keys(v.documents[0]?.elements[JP_MNC_NAMESPACE] ?? {})).toEqual(['full_name_unicode']);
   }, 60_000);
 
-  it('the phone page says a request waits and opens its consent screen', async () => {
+  it('a request to sign: the document and the tries shown, a wrong password shows the tries left, the right one signs — no biometric offered', async () => {
+    const application = '普通預金口座開設申込書\n申込日: 2026年12月3日\n取引の目的: 生計費決済';
+    const bank = 'サンドボックス銀行 (bank.example)';
+    const content = new TextEncoder().encode(application);
+    await page.goto(screenUrl());
+    await page.locator('[data-incoming-empty]').waitFor();
+    const before = (await history()).length;
+    const outcome = incoming.deliverJpkiSignature(phone, {
+      channel: 'jpki-signature',
+      origin: ORIGIN,
+      relyingParty: bank,
+      content,
+      present: ({ password }) => signWithJpki({ device: phone, content, password, relyingParty: bank }),
+    });
+    const screen = page.locator('section[data-incoming]');
+    await screen.waitFor();
+    const id = incoming.pendingFor(phone.id).at(-1)?.id as string;
+    expect(await screen.getAttribute('data-incoming')).toBe(id);
+    expect(await screen.locator('[data-channel]').getAttribute('data-channel')).toBe('jpki-signature');
+    const who = (await screen.locator('[data-relying-party]').textContent()) ?? '';
+    expect(who).toContain(bank);
+    expect(who).toContain('ブリッジが伝えた依頼元');
+    expect(who).toContain('not verified');
+    expect(await screen.locator('[data-origin]').textContent()).toBe(ORIGIN);
+    expect(await screen.locator('[data-document="text"]').textContent()).toBe(application);
+    expect(await screen.locator('[data-document-sha256]').textContent()).toBe(
+      createHash('sha256').update(content).digest('hex'),
+    );
+    expect(await screen.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('5');
+    expect(await screen.locator('button[data-approve]').textContent()).toContain('署名する');
+    // Never a biometric for a signature (DOMAIN.md §3): no prompt, no button for one.
+    expect(await page.locator('[data-biometric-prompt], button[data-biometric]').count()).toBe(0);
+    expect(await screen.locator('button', { hasText: '生体認証' }).count()).toBe(0);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    // A wrong password: refused on screen with the tries left, the request still waits.
+    await screen.locator('input[name="password"]').fill('WRONG2026');
+    await screen.locator('button[data-approve]').click();
+    await page.locator('[data-refusal="WALLET_SECRET_WRONG"]').waitFor();
+    await screen.locator('[data-remaining-tries="4"]').waitFor();
+    expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+    expect(await history()).toHaveLength(before);
+
+    await screen.locator('input[name="password"]').fill('PHONE2026');
+    await screen.locator('button[data-approve]').click();
+    await page.locator(`[data-sent="${id}"]`).waitFor();
+    expect(await page.locator('[data-biometric-prompt]').count()).toBe(0);
+    const answered = await outcome;
+    if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+    const report = await verifyJpkiSignature({
+      signature: answered.presentation.signature,
+      content,
+      trustAnchors: env.issuer.deps.hierarchy.jpki.signature.cas.map((c) => c.certificate),
+      now: new Date(),
+      profile: 'jpki-sign',
+      policies: SANDBOX_JPKI_POLICY_CONFIG,
+    });
+    expect(report.checks.filter((c) => c.status !== 'passed').map((c) => c.id)).toEqual([
+      'status.revocation',
+    ]);
+    expect(await history()).toHaveLength(before + 1);
+    expect((await phone.secrets.status('signaturePassword')).remaining).toBe(5);
+    expect((await page.locator('body').textContent()) ?? '').not.toContain('PHONE2026');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    // Bytes that are not text: their size and hash; declined, nothing is signed.
+    await page.locator('button[data-next]').click();
+    await page.locator('[data-incoming-empty]').waitFor();
+    const binary = new Uint8Array([0x30, 0x82, 0xff, 0xfe, 0x00, 0x01]);
+    const declined = incoming.deliverJpkiSignature(phone, {
+      channel: 'jpki-signature',
+      origin: null,
+      relyingParty: bank,
+      content: binary,
+      present: ({ password }) =>
+        signWithJpki({ device: phone, content: binary, password, relyingParty: bank }),
+    });
+    await page.locator('section[data-incoming] [data-document="binary"]').waitFor();
+    expect(await page.locator('[data-document-size]').textContent()).toBe('6');
+    await page.locator('button[data-decline]').click();
+    await page.locator('[data-declined]').waitFor();
+    expect(await declined).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+    expect(await history()).toHaveLength(before + 1);
+  }, 90_000);
+
+  it('the phone page counts every waiting request, a request to sign too, and opens the consent screen', async () => {
     await page.goto(`${origin}/`);
     await page.locator(`section[data-phone="${phone.id}"]`).waitFor();
     expect(await page.locator('[data-incoming-count]').count()).toBe(0);
@@ -366,11 +457,29 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
     await banner.waitFor();
     expect(await banner.textContent()).toContain('要求が届いています (1)');
     expect(await overflow()).toBeLessThanOrEqual(0);
-    await banner.locator('a').click();
+    // A request to sign counts as every waiting request does.
+    const content = new TextEncoder().encode('契約書');
+    const signature = incoming.deliverJpkiSignature(phone, {
+      channel: 'jpki-signature',
+      origin: ORIGIN,
+      relyingParty: 'サンドボックス銀行',
+      content,
+      present: ({ password }) => signWithJpki({ device: phone, content, password, relyingParty: 'x' }),
+    });
+    const both = page.locator(`section[data-phone="${phone.id}"] [data-incoming-count="2"]`);
+    await both.waitFor();
+    expect(await both.textContent()).toContain('要求が届いています (2)');
+    await both.locator('a').click();
+    // The oldest first.
     await page.locator(`section[data-incoming="${id}"]`).waitFor();
     expect(page.url()).toBe(screenUrl());
     await page.locator('button[data-decline]').click();
     await page.locator(`[data-declined="${id}"]`).waitFor();
     expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+    await page.locator('button[data-next]').click();
+    await page.locator('section[data-incoming] [data-channel="jpki-signature"]').waitFor();
+    await page.locator('button[data-decline]').click();
+    await page.locator('[data-declined]').waitFor();
+    expect(await signature).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
   }, 60_000);
 });
