@@ -335,7 +335,7 @@ export function registerBankPages(app: Hono, parts: BankPagesParts): void {
     return c.json(result);
   });
 
-  registerJpkiBankApi(app, { api, phones: parts.phones });
+  registerJpkiBankApi(app, { api, phones: parts.phones, incoming: parts.incoming, url: parts.url });
   registerBankPasskeys(app, parts);
   app.all(`${PREFIX}/api/*`, (c) => problem(c, 404, 'BANK_NOT_FOUND', 'Not found'));
 

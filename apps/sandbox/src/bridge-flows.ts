@@ -1,7 +1,7 @@
 /**
  * What the sandbox's relying parties share when a phone emulator answers through the labelled bridge
  * (bank-pages.ts, carrier-pages.ts; the JPKI flows of jpki-bank-pages.ts, carrier-pages.ts, portal-pages.ts
- * and clinic-pages.ts check the secrets' formats here):
+ * and clinic-pages.ts):
  *
  * - the card-substitute record over the Annex C session flow (ISO/IEC 18013-5 Annex C through the DC API's
  *   `org-iso-mdoc` request): open a verifier session for the relying party, hand the request to the chosen
@@ -9,11 +9,14 @@
  *   what, and the holder approves there with the owner's biometric, or declines), send the phone's answer
  *   to the verifier and read its report (the branch counter and the clinic's face check read the phone
  *   over ISO/IEC 18013-5 proximity instead: proximity-read.ts);
- * - a JPKI signature (the bank's and the carrier's): the phone signs exactly the bytes the verifier keeps
- *   for its jpki-signature session, as an OS would hand them to the phone's JPKI app, and the CMS goes to
- *   the verifier (the user authentication's flow: jpki-user-authentication.ts);
- * - the formats of the signature password and the auth PIN (DOMAIN.md §3), checked before a phone is asked,
- *   so a malformed secret costs no try.
+ * - a JPKI signature (the bank's and the carrier's): exactly the bytes the verifier keeps for its
+ *   jpki-signature session go to the phone's consent screen as an OS would hand them to the phone's JPKI app
+ *   (`IncomingRequests.deliverJpkiSignature`): the screen names the relying party and shows the document,
+ *   and the holder types the signature password there — it never passes through the relying party — or
+ *   declines; the CMS then goes to the verifier (the user authentication's flow:
+ *   jpki-user-authentication.ts);
+ * - the auth PIN's format (DOMAIN.md §3), checked before a phone is asked so a malformed PIN costs no try
+ *   (the portal's and the clinic's pages take the PIN as an external reader does).
  *
  * The relying party's API key stays in `api` (jpki-page-parts.ts `verifierCall`), on the server.
  */
@@ -150,57 +153,92 @@ export async function presentRecordThroughBridge(options: {
 
 /**
  * The HTTP status a relying party answers for the phone's refusal of a bridged request (its code passed on
- * or mapped by the caller): the holder declined on the phone, or anything else the phone refused — 409, the
- * request conflicts with what the phone or its holder allows; nobody answered on the phone before the
- * request lapsed (WALLET_REQUEST_EXPIRED) — 504, the phone stands behind the relying party's server as a
- * gateway's upstream does (RFC 9110 §15.6.5); the phone already has as many requests waiting as it keeps
- * (WALLET_PHONE_BUSY) — 503, try again once its screen is clear (RFC 9110 §15.6.4).
+ * or mapped by the caller): nobody answered on the phone before the request lapsed
+ * (WALLET_REQUEST_EXPIRED) — 504, the phone stands behind the relying party's server as a gateway's
+ * upstream does (RFC 9110 §15.6.5); the phone already has as many requests waiting as it keeps
+ * (WALLET_PHONE_BUSY) — 503, try again once its screen is clear (RFC 9110 §15.6.4); the signature password
+ * was locked on the phone (WALLET_SECRET_LOCKED, five wrong on its screen, DOMAIN.md §3) — 423, the key
+ * stays locked until the certificate is installed again (RFC 4918 §11.3); the holder declined, the phone
+ * holds nothing in force of the kind asked (WALLET_DOCUMENT_NOT_HELD), or anything else the phone refused —
+ * 409, the request conflicts with what the phone or its holder allows.
  */
-export function phoneRefusalStatus(code: string): 409 | 503 | 504 {
+export function phoneRefusalStatus(code: string): 409 | 423 | 503 | 504 {
   if (code === 'WALLET_REQUEST_EXPIRED') return 504;
   if (code === 'WALLET_PHONE_BUSY') return 503;
+  if (code === 'WALLET_SECRET_LOCKED') return 423;
   return 409;
 }
 
 /** How a JPKI signature through the bridge ended. */
 export type SignatureBridgeOutcome =
-  /** The phone did not sign (a wrong or locked password, no certificate in force …). */
-  | { readonly kind: 'phone-refused'; readonly error: WalletError }
+  /**
+   * The phone did not sign: the holder declined (WALLET_DECLINED), nobody answered in time
+   * (WALLET_REQUEST_EXPIRED), the password locked on the phone's screen (WALLET_SECRET_LOCKED), no
+   * signature certificate in force (WALLET_DOCUMENT_NOT_HELD), a full screen (WALLET_PHONE_BUSY) … A wrong
+   * password never ends it: the phone keeps its screen up with the tries left.
+   */
+  | { readonly kind: 'phone-refused'; readonly code: string }
   /** The verifier's answer to the CMS, as it came (a report, or a problem). */
   | { readonly kind: 'answered'; readonly verified: Response };
 
 /**
- * Has `device` sign `content` (base64: exactly the bytes the verifier keeps for session `sessionId`) with its
- * signature key after `password`, showing `relyingParty`, and sends the CMS to the verifier.
+ * Hands `content` (base64: exactly the bytes the verifier keeps for session `sessionId`) to `device`'s
+ * consent screen as a signing request from `relyingParty` on `origin`, waits until the holder signs there
+ * with the signature password (the phone's `signWithJpki`) or refuses, and sends the CMS to the verifier.
+ * No password is taken here: it is typed on the phone.
  */
 export async function signThroughBridge(options: {
   readonly api: VerifierApi;
   readonly device: WalletDevice;
   readonly sessionId: string;
   readonly content: string;
-  readonly password: string;
+  /** The name the phone's screen shows as who asks (the bridge's word, not verified). */
   readonly relyingParty: string;
+  /** The relying party's page origin, as the OS would report it. */
+  readonly origin: string;
+  /** Where the phone's consent screen picks the request up. */
+  readonly incoming: IncomingRequests;
+  /** The page gave up waiting (its request closed): the request leaves the phone. */
+  readonly signal?: AbortSignal;
 }): Promise<SignatureBridgeOutcome> {
-  let signed: { signature: Uint8Array };
+  const { device, relyingParty } = options;
+  const content = new Uint8Array(Buffer.from(options.content, 'base64'));
+  let signature: Uint8Array;
   try {
-    signed = await signWithJpki({
-      device: options.device,
-      content: new Uint8Array(Buffer.from(options.content, 'base64')),
-      password: options.password,
-      relyingParty: options.relyingParty,
+    const outcome = await options.incoming.deliverJpkiSignature(device, {
+      channel: 'jpki-signature',
+      origin: options.origin,
+      relyingParty,
+      content,
+      present: ({ password }) => signWithJpki({ device, content, password, relyingParty }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
+    if (outcome.kind === 'refused') return { kind: 'phone-refused', code: outcome.code };
+    ({ signature } = outcome.presentation);
   } catch (e) {
-    if (!(e instanceof WalletError)) throw e;
-    return { kind: 'phone-refused', error: e };
+    if (e instanceof WalletError) return { kind: 'phone-refused', code: e.code };
+    throw e;
   }
   const verified = await options.api(`/sessions/${encodeURIComponent(options.sessionId)}/jpki-signature`, {
-    cms: Buffer.from(signed.signature).toString('base64'),
+    cms: Buffer.from(signature).toString('base64'),
   });
   return { kind: 'answered', verified };
 }
 
-/** The signature password's format (DOMAIN.md §3): 6–16 upper-case letters and digits. */
-export const SIGNATURE_PASSWORD = /^[A-Z0-9]{6,16}$/;
+/**
+ * Whether a JSON body carries a `password` member (`text`: a body page-api.ts `jsonObjectBody` accepted, so
+ * bounded; every member is looked at, not only the ones it keeps): the signature password belongs on the
+ * phone's own screen, so a relying party's route refuses a body that brings one before any phone is asked,
+ * and never reads or echoes it.
+ */
+export function bodyCarriesPassword(text: string): boolean {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, 'password');
+  } catch {
+    return false;
+  }
+}
 
 /** The auth PIN's format (DOMAIN.md §3): 4 digits. */
 export const AUTH_PIN = /^[0-9]{4}$/;

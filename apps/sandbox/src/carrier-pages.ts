@@ -6,8 +6,10 @@
  * - **チ** — the card-substitute record through a certified verification program: the same Annex C session
  *   flow through the labelled bridge as the bank's (bridge-flows.ts `presentRecordThroughBridge`), asking
  *   the least the law needs — name, address, birth date and portrait — never My Number;
- * - **ト** — a JPKI signature over the contract text (`signWithJpki` after the signature password on the
- *   phone; the basic four read from the certificate by the verifier).
+ * - **ト** — a JPKI signature over the contract text: the bridge hands the contract to the phone's consent
+ *   screen (bridge-flows.ts `signThroughBridge`), where the holder types the signature password and the
+ *   phone signs (`signWithJpki`) — the password never reaches the carrier; the basic four read from the
+ *   certificate by the verifier.
  *
  * The verifier verifies, checks the status at the sandbox issuer, names the method or why none applies and
  * writes the verification record (kept about 3 years after the contract ends under this law, DOMAIN.md §5).
@@ -27,22 +29,28 @@
  *                       or 409 CARRIER_DECLINED (the holder said no: nothing was sent), 504
  *                       CARRIER_PHONE_NO_ANSWER (nobody answered in time), 503 CARRIER_PHONE_BUSY (too many
  *                       requests waiting on the phone), each with the phone's `walletCode`
- *   POST api/sign     → `{phone, password}`: ト — the verdict, checks, method or reasons, the basic four, the
- *                       certificate, the record
+ *   POST api/sign     → `{phone}`: ト — hands the contract to the phone and waits until the holder signs on
+ *                       its screen with the signature password (a wrong one is counted there, the screen
+ *                       staying up with the tries left: the carrier hears nothing of it); then the verdict,
+ *                       checks, method or reasons, the basic four, the certificate, the record — or 409
+ *                       CARRIER_DECLINED, 423 CARRIER_PASSWORD_LOCKED (five wrong on the phone: the
+ *                       certificate is unusable until installed again), 504 CARRIER_PHONE_NO_ANSWER, 503
+ *                       CARRIER_PHONE_BUSY, 409 CARRIER_NOTHING_IN_FORCE, each with the phone's
+ *                       `walletCode`; a body that carries a `password` is refused at once with 400
+ *                       CARRIER_PASSWORD_ON_PHONE, before any phone is asked
  *
  * The POST routes take `application/json` only; errors are RFC 9457 problems with stable CARRIER_* codes
- * that echo nothing submitted (a wrong password answers the tries the phone has left). The carrier's API key
- * never leaves the server.
+ * that echo nothing submitted. The carrier's API key never leaves the server.
  */
 import { problem } from '@mynakit/http-kit';
 import type { IncomingRequests, WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import {
+  bodyCarriesPassword,
   phoneRefusalStatus,
   presentRecordThroughBridge,
   type RecordIdentityView,
   recordIdentityView,
-  SIGNATURE_PASSWORD,
   signThroughBridge,
 } from './bridge-flows.js';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
@@ -115,22 +123,18 @@ const carrierPhone = (p: WalletDevice): CarrierPhone => ({
   answeredBy: 'bridge',
 });
 
-/** The phone's refusal as a problem: its stable code and, for a wrong password, the tries left. */
-function phoneRefusal(
-  c: Context,
-  code: string,
-  remainingTries: number | undefined,
-  phone: CarrierPhone,
-): Response {
+/** The phone's refusal as a problem: the carrier's stable code with the phone's own (`walletCode`). */
+function phoneRefusal(c: Context, code: string, phone: CarrierPhone): Response {
   const ext = { phone, walletCode: code };
   switch (code) {
-    case 'WALLET_SECRET_WRONG':
-      return pageProblem(c, 401, 'CARRIER_PASSWORD_WRONG', 'Wrong signature password', {
-        ...ext,
-        remainingTries: remainingTries ?? null,
-      });
     case 'WALLET_SECRET_LOCKED':
-      return pageProblem(c, 423, 'CARRIER_PASSWORD_LOCKED', 'The signature password is locked', ext);
+      return pageProblem(
+        c,
+        phoneRefusalStatus(code),
+        'CARRIER_PASSWORD_LOCKED',
+        'The signature password is locked on the phone',
+        ext,
+      );
     case 'WALLET_DECLINED':
       return pageProblem(c, 409, 'CARRIER_DECLINED', 'The customer declined on the phone', ext);
     case 'WALLET_REQUEST_EXPIRED':
@@ -150,6 +154,7 @@ function phoneRefusal(
         ext,
       );
     case 'WALLET_NOT_FOUND':
+    case 'WALLET_DOCUMENT_NOT_HELD':
       return pageProblem(
         c,
         409,
@@ -166,14 +171,26 @@ function phoneRefusal(
 export function registerCarrierPages(app: Hono, parts: CarrierPagesParts): void {
   const api = verifierCall(parts.verifierFetch, parts.url, parts.carrier.apiKey);
 
-  /** The request's JSON body and the phone it names, or the problem to answer. */
+  /**
+   * The request's JSON body and the phone it names, or the problem to answer. `refusePassword`: the
+   * signature password is typed on the phone's own screen only, so a body that brings one is refused before
+   * anything reaches a phone, and what it sent is neither read nor echoed.
+   */
   const readRequest = async (
     c: Context,
+    refusePassword = false,
   ): Promise<{ body: Map<string, unknown>; phone: WalletDevice } | Response> => {
     if (!isJsonRequest(c))
       return pageProblem(c, 415, 'CARRIER_JSON_REQUIRED', 'The request must be application/json');
     const body = await jsonObjectBody(c);
     if (body === undefined) return pageProblem(c, 400, 'CARRIER_INVALID_REQUEST', 'Invalid request');
+    if (refusePassword && bodyCarriesPassword(await c.req.text()))
+      return pageProblem(
+        c,
+        400,
+        'CARRIER_PASSWORD_ON_PHONE',
+        'The signature password is typed on the phone, never sent to the carrier',
+      );
     const id = body.get('phone');
     const phone = parts.phones.find((p) => p.id === id);
     if (phone === undefined) return pageProblem(c, 400, 'CARRIER_NO_PHONE', 'Choose a phone');
@@ -201,8 +218,7 @@ export function registerCarrierPages(app: Hono, parts: CarrierPagesParts): void 
       signal: c.req.raw.signal,
     });
     if (outcome.kind === 'session-refused') return sessionUnavailable(c);
-    if (outcome.kind === 'phone-refused')
-      return phoneRefusal(c, outcome.code, undefined, carrierPhone(phone));
+    if (outcome.kind === 'phone-refused') return phoneRefusal(c, outcome.code, carrierPhone(phone));
     const { answer } = outcome;
     const valid = outcome.ok && answer.verdict === 'valid';
     if (!valid)
@@ -221,19 +237,9 @@ export function registerCarrierPages(app: Hono, parts: CarrierPagesParts): void 
   });
 
   app.post(`${PREFIX}/api/sign`, async (c) => {
-    const read = await readRequest(c);
+    const read = await readRequest(c, true);
     if (read instanceof Response) return read;
-    const { body, phone } = read;
-    const password = body.get('password');
-    // A password of the wrong shape never reaches the phone, so it costs no try.
-    if (typeof password !== 'string' || !SIGNATURE_PASSWORD.test(password))
-      return pageProblem(
-        c,
-        400,
-        'CARRIER_PASSWORD_FORMAT',
-        'The signature password is 6–16 upper-case letters and digits',
-        { phone: carrierPhone(phone) },
-      );
+    const { phone } = read;
     const opened = await api('/sessions/jpki-signature', {
       purpose: 'mobile-contract',
       text: CARRIER_CONTRACT,
@@ -241,16 +247,19 @@ export function registerCarrierPages(app: Hono, parts: CarrierPagesParts): void 
     const session = (await opened.json()) as { sessionId?: string; content?: string };
     if (opened.status !== 201 || session.sessionId === undefined || session.content === undefined)
       return sessionUnavailable(c);
+    // The phone's screen shows exactly the bytes the verifier keeps and the carrier's name; the holder signs
+    // there with the password, or declines (the page's closing withdraws the request).
     const outcome = await signThroughBridge({
       api,
       device: phone,
       sessionId: session.sessionId,
       content: session.content,
-      password,
       relyingParty: SANDBOX_CARRIER_NAME,
+      origin: parts.url,
+      incoming: parts.incoming,
+      signal: c.req.raw.signal,
     });
-    if (outcome.kind === 'phone-refused')
-      return phoneRefusal(c, outcome.error.code, outcome.error.remainingTries, carrierPhone(phone));
+    if (outcome.kind === 'phone-refused') return phoneRefusal(c, outcome.code, carrierPhone(phone));
     const { verified } = outcome;
     const answer = (await verified.json()) as JpkiAnswer;
     if (!verified.ok || answer.verdict !== 'valid')

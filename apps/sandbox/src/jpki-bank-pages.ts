@@ -1,19 +1,29 @@
 /**
  * Story 3 — the bank's account opening with a JPKI signature (DOMAIN.md §3 and §5), the JSON routes of the
  * bank page's JPKI view (`/verifier/bank/jpki/`, apps/sandbox/pages/bank): the application text is shown,
- * the holder picks a phone and types that phone's signature password (6–16 of A–Z 0–9; never a biometric),
- * and the bank's server
+ * the holder picks a phone, and the bank's server
  *
  * 1. opens a jpki-signature session at the verifier with the application text (its API key stays here);
- * 2. hands the exact bytes the verifier keeps to the chosen phone through the labelled bridge — the phone
- *    emulator's `signWithJpki` (CMS SignedData by the signature key after the password; a wrong password is
- *    counted by the phone, locked after 5), as an OS would hand them to the phone's JPKI app;
+ * 2. hands the exact bytes the verifier keeps to the chosen phone through the labelled bridge, as an OS
+ *    would hand them to the phone's JPKI app (bridge-flows.ts `signThroughBridge`): the request waits on the
+ *    phone's consent screen (`/wallet/phones/<id>/incoming`), which names the bank and shows the
+ *    application; the holder types the signature password THERE (6–16 of A–Z 0–9; never a biometric) and
+ *    the phone signs (CMS SignedData by the signature key) — or declines. The password never passes through
+ *    the bank: a wrong one is counted on the phone's screen, which stays up with the tries left, and the
+ *    bank hears only how it ended (signed, declined, locked after 5 wrong, no answer in time);
  * 3. sends the CMS to the verifier, which checks the signature over exactly that document, the chain to the
  *    sandbox JPKI CAs, the signature profile and the basic four, the certificate's status at the issuer's
  *    OCSP (then CRL), names the KYC method or why none applies, and writes the verification record.
  *
- *   POST api/jpki/sign          → `{phone, password, transactionPurpose, occupation}`: the result and its
- *                                 `resultUrl` (`jpki/result/<session>`)
+ *   POST api/jpki/sign          → `{phone, transactionPurpose, occupation}`: waits until the holder answers
+ *                                 on the phone (up to its 3 minutes; the page's closing ends the wait), then
+ *                                 the result and its `resultUrl` (`jpki/result/<session>`) — or the phone's
+ *                                 refusal with its wallet code: 409 WALLET_DECLINED (nothing signed, no
+ *                                 record), 423 WALLET_SECRET_LOCKED (the certificate is unusable until it is
+ *                                 installed again), 504 WALLET_REQUEST_EXPIRED, 503 WALLET_PHONE_BUSY, 409
+ *                                 WALLET_DOCUMENT_NOT_HELD (no signature certificate in force); a body that
+ *                                 carries a `password` is refused at once with 400 BANK_PASSWORD_ON_PHONE,
+ *                                 before any phone is asked
  *   GET  api/jpki/results/:id   → the result again, for its view (kept in memory, bank-results.ts)
  *
  * The result has the verdict, every check, the basic four taken from the certificate, the certificate's
@@ -26,12 +36,12 @@
  * Account opening under 犯収法 is a 取引時確認: the page asks the purpose of the transaction and the
  * occupation (bank-declaration.ts); they are written into the application the holder signs, sent with the
  * signature session (the verifier refuses one without them, its problem passed on unchanged) and shown in
- * the result beside the record. A phone's refusal answers its wallet code (WALLET_SECRET_WRONG with the tries
- * left, WALLET_SECRET_LOCKED, WALLET_NOT_FOUND); the password is never echoed or logged.
+ * the result beside the record. Problems echo nothing submitted.
  */
-import type { WalletDevice, WalletError } from '@mynakit/wallet';
+import type { IncomingRequests, WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { declarationLines } from './bank-declaration.js';
+import { ownOrigin } from './bank-passkeys.js';
 import {
   type BankPhone,
   type DeclaredViews,
@@ -40,7 +50,7 @@ import {
   type VerificationView,
   verificationOf,
 } from './bank-results.js';
-import { SIGNATURE_PASSWORD, signThroughBridge } from './bridge-flows.js';
+import { bodyCarriesPassword, phoneRefusalStatus, signThroughBridge } from './bridge-flows.js';
 import { type Declaration, declarationFromBody, declaredView } from './declared-items.js';
 import {
   type BasicFourView,
@@ -89,22 +99,14 @@ export interface BankJpkiResult extends VerificationView {
   readonly application: string;
 }
 
-/** The phone's refusal to sign: its wallet code as the problem's, and the tries left for a wrong password. */
-function phoneRefusal(c: Context, e: WalletError, phone: BankPhone): Response {
-  switch (e.code) {
-    case 'WALLET_SECRET_WRONG':
-      return pageProblem(c, 401, e.code, 'Wrong signature password', {
-        phone,
-        remainingTries: e.remainingTries ?? null,
-      });
-    case 'WALLET_SECRET_LOCKED':
-      return pageProblem(c, 423, e.code, 'The signature password is locked', { phone });
-    case 'WALLET_NOT_FOUND':
-      return pageProblem(c, 409, e.code, 'The phone holds no signature certificate in force', { phone });
-    default:
-      return pageProblem(c, 409, e.code, 'The phone could not sign', { phone });
-  }
-}
+/** The titles of the phone's refusals to sign (the others: generic); the status is phoneRefusalStatus's. */
+const PHONE_REFUSAL_TITLES: ReadonlyMap<string, string> = new Map([
+  ['WALLET_DECLINED', 'The customer declined to sign on the phone'],
+  ['WALLET_SECRET_LOCKED', 'The signature password is locked on the phone'],
+  ['WALLET_REQUEST_EXPIRED', 'Nobody answered on the phone in time'],
+  ['WALLET_PHONE_BUSY', 'The phone has too many requests waiting'],
+  ['WALLET_DOCUMENT_NOT_HELD', 'The phone holds no signature certificate in force'],
+]);
 
 /** The verifier's problem, passed on unchanged. */
 async function passOn(c: Context, res: Response): Promise<Response> {
@@ -120,6 +122,10 @@ export function registerJpkiBankApi(
   parts: {
     readonly api: (path: string, body: unknown) => Promise<Response>;
     readonly phones: readonly WalletDevice[];
+    /** Where the phones' consent screens pick up what the bridge hands them (the wallet's). */
+    readonly incoming: IncomingRequests;
+    /** The sandbox's URL (the bank's page origin, or its localhost twin: bank-passkeys.ts `ownOrigin`). */
+    readonly url: string;
   },
 ): void {
   const results = new KeptResults<BankJpkiResult>();
@@ -128,19 +134,18 @@ export function registerJpkiBankApi(
     if (!isJsonRequest(c)) return pageProblem(c, 415, 'BANK_JSON_ONLY', 'send application/json');
     const body = await jsonObjectBody(c);
     if (body === undefined) return pageProblem(c, 400, 'BANK_BAD_JSON', 'the body is not a JSON object');
-    const device = parts.phones.find((p) => p.id === body.get('phone'));
-    if (device === undefined) return pageProblem(c, 400, 'BANK_NO_PHONE', 'choose a phone');
-    const phone: BankPhone = { id: device.id, family: device.family };
-    const password = body.get('password');
-    // A password of the wrong shape never reaches the phone, so it costs no try.
-    if (typeof password !== 'string' || !SIGNATURE_PASSWORD.test(password))
+    // The signature password is typed on the phone's own screen only: a page (or a client) that sends it
+    // here is refused before anything reaches a phone, and what it sent is neither read nor echoed.
+    if (bodyCarriesPassword(await c.req.text()))
       return pageProblem(
         c,
         400,
-        'BANK_PASSWORD_FORMAT',
-        'The signature password is 6–16 upper-case letters and digits',
-        { phone },
+        'BANK_PASSWORD_ON_PHONE',
+        'The signature password is typed on the phone, never sent to the bank',
       );
+    const device = parts.phones.find((p) => p.id === body.get('phone'));
+    if (device === undefined) return pageProblem(c, 400, 'BANK_NO_PHONE', 'choose a phone');
+    const phone: BankPhone = { id: device.id, family: device.family };
     const declared = declarationFromBody(body);
     const application = bankJpkiApplication(declared);
     const opened = await parts.api('/sessions/jpki-signature', {
@@ -156,16 +161,26 @@ export function registerJpkiBankApi(
       session.content === undefined
     )
       return pageProblem(c, 502, 'BANK_SESSION_UNAVAILABLE', 'The verification session could not be opened');
-    // The bridge: the phone receives exactly the bytes the verifier keeps, and the bank's name.
+    // The bridge: the phone's screen shows exactly the bytes the verifier keeps and the bank's name; the
+    // holder signs there with the password, or declines (the page's closing withdraws the request).
     const outcome = await signThroughBridge({
       api: parts.api,
       device,
       sessionId: session.sessionId,
       content: session.content,
-      password,
       relyingParty: RELYING_PARTY,
+      origin: ownOrigin(c.req.url, parts.url),
+      incoming: parts.incoming,
+      signal: c.req.raw.signal,
     });
-    if (outcome.kind === 'phone-refused') return phoneRefusal(c, outcome.error, phone);
+    if (outcome.kind === 'phone-refused')
+      return pageProblem(
+        c,
+        phoneRefusalStatus(outcome.code),
+        outcome.code,
+        PHONE_REFUSAL_TITLES.get(outcome.code) ?? 'The phone could not sign',
+        { phone },
+      );
     const { verified } = outcome;
     const answer = (await verified.clone().json()) as JpkiAnswer;
     if (answer.verdict === undefined) return passOn(c, verified);

@@ -34,8 +34,8 @@ const STORIES: readonly Story[] = [
     href: '/verifier/bank/',
   },
   {
-    ja: '同じことを JPKI 署名で(基本4情報は証明書から、署名はブリッジ経由、失効は OCSP で確認)。パスキーを作ってサインイン',
-    en: 'The same with a JPKI signature (the basic four from the certificate, signed through the bridge, status by OCSP); create a passkey; sign in',
+    ja: '同じことを JPKI 署名で(申込書はブリッジ経由で電話の画面に届き、署名用パスワードは電話で入力。基本4情報は証明書から、失効は OCSP で確認)。パスキーを作ってサインイン',
+    en: "The same with a JPKI signature (the bridge hands the application to the phone's screen, where the holder types the signature password; the basic four from the certificate, status by OCSP); create a passkey; sign in",
     needs: ['issuer', 'wallet', 'verifier'],
     works: 'all',
     href: '/verifier/bank/jpki/',

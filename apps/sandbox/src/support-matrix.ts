@@ -28,7 +28,7 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
     iphone: 'Safari on iOS 26+, Apple Wallet record (since 2025-06-24) [C]',
     android: 'Chrome with a wallet that holds the record; the Android record is planned for autumn 2026 [C]',
     sandbox:
-      "a labelled bridge hands the request to the phone emulator, whose consent screen names the requester and every element; the holder approves with the biometric or declines there; Chromium tests also use the CDP virtual wallet",
+      'a labelled bridge hands the request to the phone emulator, whose consent screen names the requester and every element; the holder approves with the biometric or declines there; Chromium tests also use the CDP virtual wallet',
   },
   {
     channel: 'W3C Digital Credentials API, OpenID4VP 1.0 (openid4vp-v1-*)',
@@ -66,6 +66,7 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
     channelJa: 'JPKI 電子署名',
     iphone: 'since 2025-06-24; password only, never a biometric [C]',
     android: 'since 2023-05; password only, never a biometric [C]',
-    sandbox: 'same software secure area; the password counter locks after 5 tries',
+    sandbox:
+      "same software secure area; the bridge hands the document to the phone's consent screen, where the holder types the password (never on the relying party's page); the counter locks after 5 tries",
   },
 ];

@@ -12,7 +12,15 @@
  * the presentation, so the verifier rejects it (VERIFIER_CLAIMS_MISSING) and the bank's result says so; a
  * phone with as many requests waiting as it keeps answers 503 WALLET_PHONE_BUSY at once; a request nobody
  * answers lapses into 504 (the bank's WALLET_REQUEST_EXPIRED, the carrier's CARRIER_PHONE_NO_ANSWER).
+ *
+ * The JPKI signature is the holder's too: the bank's route takes no password (a body that carries one is
+ * refused with BANK_PASSWORD_ON_PHONE before any phone is asked, and not echoed); the phone's screen names
+ * the bank as the bridge named it (not verified) and shows exactly the application the verifier keeps,
+ * and the holder types the signature password there; a decline answers 409 WALLET_DECLINED with nothing
+ * signed and no record, and a phone without a signature certificate in force 409 WALLET_DOCUMENT_NOT_HELD
+ * at once.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,7 +31,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPages, PAGES } from '../../../scripts/build-pages.mjs';
 import { registerBankPages } from '../src/bank-pages.js';
 import { registerCarrierPages } from '../src/carrier-pages.js';
+import { declarationFromBody } from '../src/declared-items.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
+import { bankJpkiApplication } from '../src/jpki-bank-pages.js';
 import { SANDBOX_BANK_CLIENT_ID } from '../src/sandbox-bank.js';
 import { SANDBOX_CARRIER_CLIENT_ID } from '../src/sandbox-carrier.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
@@ -222,13 +232,18 @@ describe('the sandbox bank’s API for its page', () => {
     const tooLarge = await post('api/sessions', { ...DECLARED_JSON, padding: 'x'.repeat(5000) });
     expect(tooLarge.status).toBe(413);
     expect(await codeOf(tooLarge)).toBe('BANK_TOO_LARGE');
-    // A password of the wrong shape never reaches the phone (it costs no try) and is not echoed.
+    // The signature password is typed on the phone only: a body that carries one — right, wrong or
+    // malformed — is refused before any phone is asked, and it is not echoed.
     const before = (await iphone.store.presentations.list(iphone.id)).length;
-    const malformed = await post('api/jpki/sign', { phone: 'iphone', password: 'short!', ...DECLARED_JSON });
-    expect(malformed.status).toBe(400);
-    const malformedText = await malformed.text();
-    expect(JSON.parse(malformedText).code).toBe('BANK_PASSWORD_FORMAT');
-    expect(malformedText).not.toContain('short!');
+    for (const password of ['BANKAPI1', 'short!', 123456]) {
+      const carried = await post('api/jpki/sign', { phone: 'iphone', password, ...DECLARED_JSON });
+      expect(carried.status, String(password)).toBe(400);
+      expect(carried.headers.get('content-type')).toContain('application/problem+json');
+      const carriedText = await carried.text();
+      expect(JSON.parse(carriedText).code).toBe('BANK_PASSWORD_ON_PHONE');
+      expect(carriedText).not.toContain(String(password));
+      expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    }
     expect(await iphone.store.presentations.list(iphone.id)).toHaveLength(before);
     // The form routes of the server-rendered pages are gone: nothing answers a form post any more.
     for (const path of ['verify', 'jpki/sign', 'account/address-change'])
@@ -421,9 +436,92 @@ describe('the sandbox bank’s API for its page', () => {
         code: 'CARRIER_PHONE_NO_ANSWER',
         walletCode: 'WALLET_REQUEST_EXPIRED',
       });
-      // The lapsed requests left the phone's screen, and nothing was presented.
+      // The signing requests lapse the same way: nothing signed.
+      const bankSign = await json('/verifier/bank/api/jpki/sign', { phone: 'iphone', ...DECLARED_JSON });
+      expect(bankSign.status).toBe(504);
+      expect(await bankSign.json()).toMatchObject({
+        code: 'WALLET_REQUEST_EXPIRED',
+        phone: { id: 'iphone', family: 'iphone' },
+      });
+      const carrierSign = await json('/verifier/carrier/api/sign', { phone: 'iphone' });
+      expect(carrierSign.status).toBe(504);
+      expect(await carrierSign.json()).toMatchObject({
+        code: 'CARRIER_PHONE_NO_ANSWER',
+        walletCode: 'WALLET_REQUEST_EXPIRED',
+      });
+      // The lapsed requests left the phone's screen, and nothing was presented or signed.
       expect(incoming.pendingFor('iphone')).toEqual([]);
       expect(await history()).toHaveLength(presentedBefore);
     }, 60_000);
+
+    describe('the JPKI signature: the holder types the signature password on the phone', () => {
+      const sign = () => post('api/jpki/sign', { phone: 'iphone', ...DECLARED_JSON });
+      /** The application the bank asks the verifier to keep for DECLARED_JSON. */
+      const application = bankJpkiApplication(declarationFromBody(new Map(Object.entries(DECLARED_JSON))));
+
+      it('shows the phone the bank by name (not verified) and exactly the application the verifier keeps; signed with the password typed there', async () => {
+        const presentedBefore = (await history()).length;
+        const { result: res, phone } = await withHolderAnswer(sandboxFetch(sandbox.url), 'iphone', sign, {
+          password: 'BANKAPI1',
+        });
+        // What the phone's screen showed: who asks as the bridge named it, from which page, what, the tries.
+        expect(phone.view.channel).toBe('jpki-signature');
+        expect(phone.view.relyingParty).toEqual({
+          name: 'サンドボックス銀行 / Sandbox Bank',
+          verified: false,
+        });
+        expect(phone.view.origin).toBe(sandbox.url);
+        expect(phone.view.document.text).toBe(application);
+        expect(phone.view.document.size).toBe(Buffer.byteLength(application, 'utf8'));
+        expect(phone.view.document.sha256).toBe(
+          createHash('sha256').update(application, 'utf8').digest('hex'),
+        );
+        expect(phone.view.remainingTries).toBe(5);
+        expect(phone).toMatchObject({ status: 200, body: { sent: true, signed: true } });
+
+        expect(res.status).toBe(200);
+        const text = await res.text();
+        expect(text).not.toContain('BANKAPI1');
+        const answered = JSON.parse(text) as { verdict: string; application: string; recordId: string };
+        // The verifier verified the signature over the bytes it keeps: the very text the phone showed.
+        expect(answered.verdict).toBe('valid');
+        expect(answered.application).toBe(phone.view.document.text);
+        expect(answered.recordId).toMatch(/\S/);
+        expect(await history()).toHaveLength(presentedBefore + 1);
+        expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+      }, 60_000);
+
+      it('a decline on the phone answers 409 WALLET_DECLINED: nothing signed, no record written', async () => {
+        const presentedBefore = (await history()).length;
+        const recordsBefore = await recordIds();
+        const { result: res, phone } = await withHolderAnswer(sandboxFetch(sandbox.url), 'iphone', sign, {
+          decline: true,
+          signature: true,
+        });
+        expect(phone.view.document.text).toBe(application);
+        expect(phone).toMatchObject({ status: 200, body: { declined: true } });
+        expect(res.status).toBe(409);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect(await res.json()).toMatchObject({
+          code: 'WALLET_DECLINED',
+          status: 409,
+          phone: { id: 'iphone', family: 'iphone' },
+        });
+        expect(await history()).toHaveLength(presentedBefore);
+        expect(await recordIds()).toEqual(recordsBefore);
+        expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+      }, 60_000);
+
+      it('a phone without a signature certificate in force is refused at once: 409 WALLET_DOCUMENT_NOT_HELD, nothing on its screen', async () => {
+        // The Android phone holds nothing here.
+        const res = await post('api/jpki/sign', { phone: 'android', ...DECLARED_JSON });
+        expect(res.status).toBe(409);
+        expect(await res.json()).toMatchObject({
+          code: 'WALLET_DOCUMENT_NOT_HELD',
+          phone: { id: 'android', family: 'android' },
+        });
+        expect(sandbox.incoming.pendingFor('android')).toEqual([]);
+      }, 60_000);
+    });
   });
 });

@@ -7,8 +7,10 @@
  *   only name, address, birth date and portrait, valid, the record written, and no letter because the
  *   sandbox program is not certified (KYC_PROGRAM_NOT_CERTIFIED) — once the holder approves on the phone's
  *   consent screen, and CARRIER_DECLINED with nothing presented when the holder declines there; ト — a JPKI
- *   signature over the contract,
- *   valid, the basic four from the certificate, no letter because the carrier is no signature verifier;
+ *   signature over the contract, signed on the phone's screen with the signature password typed there (the
+ *   route takes none: CARRIER_PASSWORD_ON_PHONE; a wrong one is counted on the phone while the carrier
+ *   waits), valid, the basic four from the certificate, no letter because the carrier is no signature
+ *   verifier, and CARRIER_DECLINED with nothing signed when the holder declines;
  * - the portal (the マイナポータル pattern, DOMAIN.md §3), through its JSON routes under
  *   `/verifier/portal/api/` and its built page: sign-in with the user-authentication certificate on each
  *   phone family (the auth PIN on Android, the biometric on iPhone), answered through the labelled bridge,
@@ -23,8 +25,10 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CARRIER_CONTRACT } from '../src/carrier-pages.js';
 import type { RunningSandbox } from '../src/index.js';
-import { sandboxFetch, withHolderAnswer } from './helpers/phone-consent.js';
+import { SANDBOX_CARRIER_NAME } from '../src/sandbox-carrier.js';
+import { answerOnPhone, sandboxFetch, withHolderAnswer } from './helpers/phone-consent.js';
 import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -185,7 +189,16 @@ describe('the carrier’s contract under 携帯電話不正利用防止法', () 
   }, 60_000);
 
   it('ト from the iPhone: valid, the basic four from the certificate, no letter (no signature verifier)', async () => {
-    const res = await postJson('/verifier/carrier/api/sign', { phone: 'iphone', password: IPHONE_PASSWORD });
+    const { result: res, phone } = await withHolderAnswer(
+      sandboxFetch(sandbox.url),
+      'iphone',
+      () => postJson('/verifier/carrier/api/sign', { phone: 'iphone' }),
+      { password: IPHONE_PASSWORD },
+    );
+    // The phone's screen named the carrier as the bridge named it and showed the contract it signed.
+    expect(phone.view.relyingParty).toEqual({ name: SANDBOX_CARRIER_NAME, verified: false });
+    expect(phone.view.document.text).toBe(CARRIER_CONTRACT);
+    expect(phone.body).toEqual({ sent: true, signed: true });
     const text = await res.text();
     expect(res.status, text.slice(0, 600)).toBe(200);
     expect(text).not.toContain(IPHONE_PASSWORD);
@@ -203,23 +216,35 @@ describe('the carrier’s contract under 携帯電話不正利用防止法', () 
     expect(body.contract).toContain('携帯電話利用契約申込書');
   }, 60_000);
 
-  it('ト refuses a wrong signature password with the tries left; a malformed one costs no try; nothing is echoed', async () => {
-    const malformed = await postJson('/verifier/carrier/api/sign', { phone: 'android', password: 'short' });
-    expect(malformed.status).toBe(400);
-    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
-    const malformedText = await malformed.text();
-    expect(JSON.parse(malformedText).code).toBe('CARRIER_PASSWORD_FORMAT');
-    expect(malformedText).not.toContain('short');
-    const wrong = await postJson('/verifier/carrier/api/sign', { phone: 'android', password: 'WRONG2026' });
-    expect(wrong.status).toBe(401);
-    const wrongText = await wrong.text();
-    expect(wrongText).not.toContain('WRONG2026');
-    expect(JSON.parse(wrongText)).toMatchObject({
-      code: 'CARRIER_PASSWORD_WRONG',
-      walletCode: 'WALLET_SECRET_WRONG',
-      remainingTries: 4,
-      phone: { id: 'android', answeredBy: 'bridge' },
+  it('ト takes no password: a body that carries one is refused before the phone is asked; a wrong one typed on the phone is counted there while the carrier waits; nothing is echoed', async () => {
+    const at = sandboxFetch(sandbox.url);
+    for (const password of [ANDROID_PASSWORD, 'short']) {
+      const carried = await postJson('/verifier/carrier/api/sign', { phone: 'android', password });
+      expect(carried.status).toBe(400);
+      expect(carried.headers.get('content-type')).toBe('application/problem+json');
+      const carriedText = await carried.text();
+      expect(JSON.parse(carriedText).code).toBe('CARRIER_PASSWORD_ON_PHONE');
+      expect(carriedText).not.toContain(password);
+      expect(sandbox.incoming.pendingFor('android')).toEqual([]);
+    }
+    let ended = false;
+    const signing = postJson('/verifier/carrier/api/sign', { phone: 'android' }).finally(() => {
+      ended = true;
     });
+    const wrong = await answerOnPhone(at, 'android', { password: 'WRONG2026' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body).toMatchObject({ code: 'WALLET_SECRET_WRONG', remainingTries: 4 });
+    expect(ended).toBe(false);
+    expect(await answerOnPhone(at, 'android', { password: ANDROID_PASSWORD })).toMatchObject({
+      status: 200,
+      body: { sent: true, signed: true },
+    });
+    const signed = await signing;
+    expect(signed.status).toBe(200);
+    const signedText = await signed.text();
+    expect(signedText).not.toContain('WRONG2026');
+    expect(signedText).not.toContain(ANDROID_PASSWORD);
+    expect(JSON.parse(signedText).verdict).toBe('valid');
     const noPhone = await postJson('/verifier/carrier/api/record', { phone: '<b>x</b>' });
     expect(noPhone.status).toBe(400);
     const noPhoneText = await noPhone.text();
@@ -229,12 +254,29 @@ describe('the carrier’s contract under 携帯電話不正利用防止法', () 
     expect(asForm.status).toBe(415);
     expect((await asForm.json()).code).toBe('CARRIER_JSON_REQUIRED');
     expect((await getJson('/verifier/carrier/api/nothing')).body.code).toBe('CARRIER_NOT_FOUND');
-    const right = await postJson('/verifier/carrier/api/sign', {
-      phone: 'android',
-      password: ANDROID_PASSWORD,
+  }, 60_000);
+
+  it('ト declined on the phone: CARRIER_DECLINED with the phone’s WALLET_DECLINED, nothing signed', async () => {
+    const android = sandbox.phones.find((p) => p.id === 'android');
+    if (android === undefined) throw new Error('the sandbox has no android');
+    const before = (await android.store.presentations.list(android.id)).length;
+    const { result: res, phone } = await withHolderAnswer(
+      sandboxFetch(sandbox.url),
+      'android',
+      () => postJson('/verifier/carrier/api/sign', { phone: 'android' }),
+      { decline: true, signature: true },
+    );
+    expect(phone.view.channel).toBe('jpki-signature');
+    expect(phone.view.origin).toBe(sandbox.url);
+    expect(phone.body).toEqual({ declined: true });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({
+      code: 'CARRIER_DECLINED',
+      walletCode: 'WALLET_DECLINED',
+      phone: { id: 'android', family: 'android', answeredBy: 'bridge' },
     });
-    expect(right.status).toBe(200);
-    expect((await right.json()).verdict).toBe('valid');
+    expect(await android.store.presentations.list(android.id)).toHaveLength(before);
+    expect(sandbox.incoming.pendingFor('android')).toEqual([]);
   }, 60_000);
 });
 
@@ -407,10 +449,13 @@ describe('the government portal’s sign-in with the user-authentication certifi
 
 describe('the carrier after the Android holder moved abroad (the portal’s last test)', () => {
   it('ト from the offline phone is refused: the signature certificate is revoked, no identity given', async () => {
-    const refused = await postJson('/verifier/carrier/api/sign', {
-      phone: 'android',
-      password: ANDROID_PASSWORD,
-    });
+    // The offline phone heard nothing of the revocation: it still signs, once its holder types the password.
+    const { result: refused } = await withHolderAnswer(
+      sandboxFetch(sandbox.url),
+      'android',
+      () => postJson('/verifier/carrier/api/sign', { phone: 'android' }),
+      { password: ANDROID_PASSWORD },
+    );
     expect(refused.status).toBe(422);
     const text = await refused.text();
     expect(text).not.toContain(ANDROID_PASSWORD);

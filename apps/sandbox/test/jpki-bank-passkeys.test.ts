@@ -1,9 +1,11 @@
 /**
  * Story 3 in full, over HTTP without a browser: after the phone signs the bank's application through the
- * bridge and the verifier verifies the JPKI signature, the result page offers the same passkey as story 2
+ * bridge (the holder types the signature password on the phone's screen) and the verifier verifies the JPKI
+ * signature, the result page offers the same passkey as story 2
  * (bank-passkeys.ts) bound to that JPKI session, and the bank's backend gets registration options for it
  * from the verifier — the RP ID the host the page is on (the sandbox URL or its localhost twin), never an
- * origin the browser names. A refused signature has no result and no session to bind.
+ * origin the browser names. A refused signature (a wrong password counted on the phone, then the holder's
+ * decline) has no result and no session to bind.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +15,7 @@ import { buildPages, PAGES } from '../../../scripts/build-pages.mjs';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
+import { answerOnPhone, sandboxFetch, withHolderAnswer } from './helpers/phone-consent.js';
 
 const PASSWORD = 'JPKIPASS1';
 
@@ -20,11 +23,12 @@ describe('story 3: a passkey after the JPKI-signed application', () => {
   let dataDir: string;
   let sandbox: RunningSandbox;
 
-  const sign = (password: string) =>
+  /** The bank's JPKI signature as its page asks it: the application waits on the iPhone's screen. */
+  const sign = () =>
     fetch(`${sandbox.url}/verifier/bank/api/jpki/sign`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ phone: 'iphone', password, ...DECLARED_JSON }),
+      body: JSON.stringify({ phone: 'iphone', ...DECLARED_JSON }),
     });
   const options = (sessionId: string, base: string) =>
     fetch(`${base}/verifier/bank/api/passkeys/registration/options`, {
@@ -58,7 +62,9 @@ describe('story 3: a passkey after the JPKI-signed application', () => {
   });
 
   it('offers the passkey with the JPKI session id; the backend’s options for it answer 200', async () => {
-    const res = await sign(PASSWORD);
+    const { result: res } = await withHolderAnswer(sandboxFetch(sandbox.url), 'iphone', sign, {
+      password: PASSWORD,
+    });
     const text = await res.text();
     expect(res.status, text.slice(0, 600)).toBe(200);
     const result = JSON.parse(text) as { verdict: string; sessionId: string; resultUrl: string };
@@ -81,11 +87,20 @@ describe('story 3: a passkey after the JPKI-signed application', () => {
   }, 60_000);
 
   it('offers no passkey when the signature is refused', async () => {
-    const res = await sign('WRONG2026');
-    expect(res.status).toBe(401);
-    const refused = (await res.json()) as { code: string; remainingTries: number; sessionId?: string };
-    expect(refused.code).toBe('WALLET_SECRET_WRONG');
-    expect(refused.remainingTries).toBe(4);
+    const at = sandboxFetch(sandbox.url);
+    const pending = sign();
+    // A wrong password is counted on the phone, whose screen stays up; the holder then declines.
+    const wrong = await answerOnPhone(at, 'iphone', { password: 'WRONG2026' });
+    expect(wrong.status).toBe(401);
+    const counted = wrong.body as { code: string; remainingTries: number };
+    expect(counted.code).toBe('WALLET_SECRET_WRONG');
+    expect(counted.remainingTries).toBe(4);
+    expect((await answerOnPhone(at, 'iphone', { decline: true, signature: true })).status).toBe(200);
+    const res = await pending;
+    expect(res.status).toBe(409);
+    const refused = (await res.json()) as { code: string; sessionId?: string; resultUrl?: string };
+    expect(refused.code).toBe('WALLET_DECLINED');
     expect(refused.sessionId).toBeUndefined();
+    expect(refused.resultUrl).toBeUndefined();
   }, 60_000);
 });

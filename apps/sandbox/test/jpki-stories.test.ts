@@ -2,11 +2,13 @@
  * Stories 3 and 6 through the sandbox's pages, over HTTP against a started sandbox:
  *
  * - story 3: the bank's account opening with a JPKI signature, through its JSON route
- *   `/verifier/bank/api/jpki/sign` (the built page's call) — the phone signs the application through the
- *   bridge after its signature password, the verifier verifies (chain, profile, OCSP at the sandbox issuer),
- *   the answer has the basic four from the certificate, the serial, the method or why none, the record; a
- *   wrong password is counted by the phone; after the holder moves, the offline phone's signature
- *   certificate is revoked and the bank's answer is invalid with `status.revocation` failed;
+ *   `/verifier/bank/api/jpki/sign` (the built page's call) — the application waits on the phone's consent
+ *   screen until the holder types the signature password there (helpers/phone-consent.ts) and the phone
+ *   signs, the verifier verifies (chain, profile, OCSP at the sandbox issuer), the answer has the basic four
+ *   from the certificate, the serial, the method or why none, the record; a wrong password typed on the
+ *   phone is counted there (the tries left said to the holder, the bank still waiting), and five lock the
+ *   key (the bank's call ends 423 WALLET_SECRET_LOCKED); after the holder moves, the offline phone's
+ *   signature certificate is revoked and the bank's answer is invalid with `status.revocation` failed;
  * - story 6: the clinic's desk, through its JSON route `/verifier/clinic/api/check` (the built page's
  *   calls) — the Android holder types the auth PIN, the iPhone holder approves with the biometric; the
  *   verifier verifies the user authentication, the issuer's insurer registry confirms the qualification,
@@ -21,9 +23,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../src/index.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
 import {
-  type HolderAnswer,
+  answerOnPhone,
+  type RecordAnswer,
   type SandboxFetch,
   sandboxFetch,
+  waitForIncoming,
   withHolderAnswer,
 } from './helpers/phone-consent.js';
 import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
@@ -59,7 +63,7 @@ async function desk(fields: Record<string, string>): Promise<{ status: number; t
  * The desk's check that reaches the face check, while the holder answers its request on the phone's screen
  * (approves with a matched biometric unless `answer` says otherwise); the desk's answer and the phone's.
  */
-async function deskWithHolder(fields: { phone: string } & Record<string, string>, answer?: HolderAnswer) {
+async function deskWithHolder(fields: { phone: string } & Record<string, string>, answer?: RecordAnswer) {
   const { result, phone } = await withHolderAnswer(at, fields.phone, () => desk(fields), answer);
   return { ...result, phone };
 }
@@ -73,6 +77,15 @@ async function bank(fields: Record<string, unknown>): Promise<{ status: number; 
   });
   const text = await res.text();
   return { status: res.status, text, body: JSON.parse(text) };
+}
+
+/**
+ * The bank's JPKI signature while the holder types `password` on the phone's screen; the bank's answer and
+ * the phone's (with the request's view).
+ */
+async function bankSigned(fields: { phone: string } & Record<string, unknown>, password: string) {
+  const { result, phone } = await withHolderAnswer(at, fields.phone, () => bank(fields), { password });
+  return { ...result, phone };
 }
 
 /** The status of check `id` in the desk's answer. */
@@ -104,11 +117,11 @@ describe('story 3: the bank’s account opening with a JPKI signature', () => {
   });
 
   it('verifies the iPhone’s signature: valid, the basic four from the certificate, the serial, a record', async () => {
-    const { status, text, body } = await bank({
-      phone: 'iphone',
-      password: IPHONE_PASSWORD,
-      ...DECLARED_JSON,
-    });
+    const { status, text, body, phone } = await bankSigned(
+      { phone: 'iphone', ...DECLARED_JSON },
+      IPHONE_PASSWORD,
+    );
+    expect(phone).toMatchObject({ status: 200, body: { sent: true, signed: true } });
     expect(status, text.slice(0, 600)).toBe(200);
     expect(text).not.toContain(IPHONE_PASSWORD);
     expect(body.verdict).toBe('valid');
@@ -133,25 +146,49 @@ describe('story 3: the bank’s account opening with a JPKI signature', () => {
   it('asks the purpose of the transaction and the occupation; without them the verifier opens no session', async () => {
     const start = await (await get('/verifier/bank/api/start')).json();
     expect(start.lists.occupations.length).toBeGreaterThan(0);
-    const { status, body } = await bank({ phone: 'iphone', password: IPHONE_PASSWORD });
+    const { status, body } = await bank({ phone: 'iphone' });
     expect(status).toBe(400);
     expect(body.code).toBe('VERIFIER_TRANSACTION_PURPOSE_REQUIRED');
+    // Nothing reached the phone.
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
   });
 
-  it('refuses a wrong signature password, counted by the phone; a malformed one costs no try', async () => {
-    const malformed = await bank({ phone: 'iphone', password: 'short', ...DECLARED_JSON });
+  it('a wrong signature password typed on the phone is counted there while the bank waits; a malformed one costs no try', async () => {
+    let ended = false;
+    const pending = bank({ phone: 'iphone', ...DECLARED_JSON }).finally(() => {
+      ended = true;
+    });
+    const malformed = await answerOnPhone(at, 'iphone', { password: 'short' });
     expect(malformed.status).toBe(400);
-    expect(malformed.body.code).toBe('BANK_PASSWORD_FORMAT');
-    const wrong = await bank({ phone: 'iphone', password: 'WRONG2026', ...DECLARED_JSON });
+    expect(malformed.body.code).toBe('WALLET_SECRET_FORMAT');
+    const wrong = await answerOnPhone(at, 'iphone', { password: 'WRONG2026' });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toMatchObject({ code: 'WALLET_SECRET_WRONG', remainingTries: 4 });
-    expect(wrong.text).not.toContain('WRONG2026');
-    const again = await bank({ phone: 'iphone', password: 'WRONG2027', ...DECLARED_JSON });
+    expect(JSON.stringify(wrong.body)).not.toContain('WRONG2026');
+    const again = await answerOnPhone(at, 'iphone', { password: 'WRONG2027' });
     expect(again.body.remainingTries).toBe(3);
-    // The right password signs again and gives the tries back.
-    const right = await bank({ phone: 'iphone', password: IPHONE_PASSWORD, ...DECLARED_JSON });
-    expect(right.body.verdict).toBe('valid');
+    // The phone's screen stays up with the tries left; the bank hears nothing of the wrong tries.
+    const shown = await waitForIncoming(at, 'iphone');
+    expect(shown.channel === 'jpki-signature' ? shown.remainingTries : null).toBe(3);
+    expect(ended).toBe(false);
+    // The right password signs and gives the tries back.
+    const right = await answerOnPhone(at, 'iphone', { password: IPHONE_PASSWORD });
+    expect(right.body).toEqual({ sent: true, signed: true });
+    const signed = await pending;
+    expect(signed.status).toBe(200);
+    expect(signed.body.verdict).toBe('valid');
+    for (const typed of ['short', 'WRONG2026', 'WRONG2027', IPHONE_PASSWORD])
+      expect(signed.text).not.toContain(typed);
   }, 60_000);
+
+  it('refuses a body that carries the password with BANK_PASSWORD_ON_PHONE: the phone is never asked, nothing echoed', async () => {
+    const before = sandbox.incoming.pendingFor('iphone').length;
+    const carried = await bank({ phone: 'iphone', password: IPHONE_PASSWORD, ...DECLARED_JSON });
+    expect(carried.status).toBe(400);
+    expect(carried.body.code).toBe('BANK_PASSWORD_ON_PHONE');
+    expect(carried.text).not.toContain(IPHONE_PASSWORD);
+    expect(sandbox.incoming.pendingFor('iphone')).toHaveLength(before);
+  });
 });
 
 describe('story 6: the clinic’s front desk', () => {
@@ -291,11 +328,7 @@ describe('story 3 after a move: the signature certificate is revoked', () => {
       }),
     });
     expect(moved.status).toBe(201);
-    const { status, text, body } = await bank({
-      phone: 'android',
-      password: ANDROID_PASSWORD,
-      ...DECLARED_JSON,
-    });
+    const { status, text, body } = await bankSigned({ phone: 'android', ...DECLARED_JSON }, ANDROID_PASSWORD);
     expect(status, text.slice(0, 600)).toBe(200);
     expect(body.verdict).toBe('invalid');
     expect(deskCheck(body, 'status.revocation')).toBe('failed');
@@ -326,12 +359,31 @@ describe('locks, counted by the phones', () => {
     expect(locked.body).toMatchObject({ code: 'CLINIC_PIN_LOCKED', walletCode: 'WALLET_SECRET_LOCKED' });
   }, 60_000);
 
-  it('five wrong signature passwords at the bank lock the iPhone’s signature key', async () => {
-    for (const password of ['WRONG1', 'WRONG2', 'WRONG3', 'WRONG4', 'WRONG5'])
-      expect((await bank({ phone: 'iphone', password, ...DECLARED_JSON })).status).not.toBe(200);
-    const locked = await bank({ phone: 'iphone', password: IPHONE_PASSWORD, ...DECLARED_JSON });
+  it('five wrong signature passwords on the phone lock the iPhone’s signature key and end the bank’s call', async () => {
+    const pending = bank({ phone: 'iphone', ...DECLARED_JSON });
+    const tries = [];
+    for (const password of ['WRONG1', 'WRONG2', 'WRONG3', 'WRONG4'])
+      tries.push(await answerOnPhone(at, 'iphone', { password }));
+    expect(tries.map((t) => [t.status, t.body.code, t.body.remainingTries])).toEqual([
+      [401, 'WALLET_SECRET_WRONG', 4],
+      [401, 'WALLET_SECRET_WRONG', 3],
+      [401, 'WALLET_SECRET_WRONG', 2],
+      [401, 'WALLET_SECRET_WRONG', 1],
+    ]);
+    const fifth = await answerOnPhone(at, 'iphone', { password: 'WRONG5' });
+    expect(fifth.status).toBe(423);
+    expect(fifth.body.code).toBe('WALLET_SECRET_LOCKED');
+    const locked = await pending;
     expect(locked.status).toBe(423);
-    expect(locked.body.code).toBe('WALLET_SECRET_LOCKED');
+    expect(locked.body).toMatchObject({ code: 'WALLET_SECRET_LOCKED', phone: { id: 'iphone' } });
+    expect(locked.text).not.toContain('WRONG');
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    // Now the bank is refused at once: the key stays locked until it is installed again, and no screen is
+    // raised for it.
+    const again = await bank({ phone: 'iphone', ...DECLARED_JSON });
+    expect(again.status).toBe(423);
+    expect(again.body.code).toBe('WALLET_SECRET_LOCKED');
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
   }, 60_000);
 });
 

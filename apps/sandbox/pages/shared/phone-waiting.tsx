@@ -1,7 +1,9 @@
 /**
  * The line a relying party's page shows while a request it handed a phone through the bridge waits on the
  * phone's consent screen: which phone, what to do there, and the link that opens that phone's screen
- * (`/wallet/phones/<id>/incoming`, the emulator's stand-in for the phone raising it by itself).
+ * (`/wallet/phones/<id>/incoming`, the emulator's stand-in for the phone raising it by itself). A request
+ * for the record is approved there with the biometric; a JPKI signing request (`ask="sign"`) is signed
+ * there with the signature password, which the relying party's page never takes.
  */
 import { type BridgePhone, PhoneName } from './phones';
 
@@ -10,21 +12,35 @@ export function incomingScreenUrl(phoneId: string): string {
   return `/wallet/phones/${encodeURIComponent(phoneId)}/incoming`;
 }
 
-/** 「<phone> の画面で確認してください」 with the link to the phone's screen (`data-waiting-phone`). */
-export function PhoneWaiting({ phone }: { phone: BridgePhone }) {
+/**
+ * 「<phone> の画面で確認してください」 with the link to the phone's screen (`data-waiting-phone`); `ask`: what the
+ * holder does there — approve the record with the biometric (default) or sign with the signature password.
+ */
+export function PhoneWaiting({ phone, ask = 'approve' }: { phone: BridgePhone; ask?: 'approve' | 'sign' }) {
   return (
-    <section class="waiting" role="status" data-waiting-phone={phone.id}>
+    <section class="waiting" role="status" data-waiting-phone={phone.id} data-waiting-for={ask}>
       <p>
         <PhoneName phone={phone} />
       </p>
-      <p>
-        スマートフォンの画面に要求が届きました。要求元と項目を確かめ、生体認証で承認してください(送らないこともできます)。
-        <br />
-        <small>
-          The request is on the phone's screen: check who asks and what, then approve with the biometric — or
-          decline.
-        </small>
-      </p>
+      {ask === 'sign' ? (
+        <p>
+          スマートフォンの画面に署名の依頼が届きました。依頼元と文書を確かめ、スマートフォンで署名用パスワードを入力して署名してください(断ることもできます)。
+          <br />
+          <small>
+            The signing request is on the phone's screen: check who asks and the document, then type the
+            signature password on the phone to sign — or decline.
+          </small>
+        </p>
+      ) : (
+        <p>
+          スマートフォンの画面に要求が届きました。要求元と項目を確かめ、生体認証で承認してください(送らないこともできます)。
+          <br />
+          <small>
+            The request is on the phone's screen: check who asks and what, then approve with the biometric —
+            or decline.
+          </small>
+        </p>
+      )}
       <p>
         <a href={incomingScreenUrl(phone.id)} target="_blank" rel="noopener" data-open-phone={phone.id}>
           {phone.id} の画面を開く / open {phone.id}'s screen

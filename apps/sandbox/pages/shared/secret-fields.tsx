@@ -1,8 +1,9 @@
 /**
- * The secrets typed on a page for a phone's JPKI key (DOMAIN.md §3), as password fields never autofilled,
- * their format checked by the browser too: the auth PIN (利用者証明用暗証番号, 4 digits) for an Android
- * phone's user authentication, with the note that three wrong PINs lock it (the phone counts them), and the
- * signature password (署名用パスワード, 6–16 of A–Z and 0–9).
+ * The secret typed on a page for a phone's JPKI key (DOMAIN.md §3), as a password field never autofilled,
+ * its format checked by the browser too: the auth PIN (利用者証明用暗証番号, 4 digits) for an Android phone's
+ * user authentication, as on an external reader, with the note that three wrong PINs lock it (the phone
+ * counts them). The signature password (署名用パスワード) is never typed on a relying party's page: it is
+ * typed on the phone's own screen (services/wallet/pages/request).
  */
 
 export function AuthPinField({ pin, onPin }: { pin: string; onPin: (pin: string) => void }) {
@@ -29,31 +30,4 @@ export function AuthPinField({ pin, onPin }: { pin: string; onPin: (pin: string)
 
 export function PinLockNote() {
   return <p class="small muted">3回間違えるとロックされます three wrong PINs lock it</p>;
-}
-
-export function SignaturePasswordField({
-  password,
-  onPassword,
-}: {
-  password: string;
-  onPassword: (password: string) => void;
-}) {
-  return (
-    <label>
-      <span>
-        署名用パスワード(英大文字・数字 6〜16文字) <small>signature password (6–16 of A–Z, 0–9)</small>
-      </span>
-      <input
-        type="password"
-        name="password"
-        required
-        minLength={6}
-        maxLength={16}
-        pattern="[A-Z0-9]{6,16}"
-        autoComplete="off"
-        value={password}
-        onInput={(e) => onPassword((e.target as HTMLInputElement).value)}
-      />
-    </label>
-  );
 }

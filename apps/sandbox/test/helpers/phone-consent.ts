@@ -1,10 +1,16 @@
 /**
  * The holder's side of a bridged request in tests: what the bank, the carrier, the branch counter and the
  * clinic hand a phone waits on its consent screen (`/wallet/phones/<id>/incoming`) until the holder answers
- * there. These helpers wait for the request to appear and answer it through the wallet's own JSON routes —
- * the calls the phone's page makes.
+ * there — a request for the record (approved with the biometric and the elements ticked) or a JPKI signing
+ * request (signed with the signature password typed on the phone). These helpers wait for the request to
+ * appear and answer it through the wallet's own JSON routes — the calls the phone's page makes — or on the
+ * phone's page itself in Chromium.
  */
-import type { IncomingRequestView } from '@mynakit/wallet';
+import type {
+  IncomingRequestView,
+  JpkiSignatureIncomingRequestView,
+  MdocIncomingRequestView,
+} from '@mynakit/wallet';
 
 /** A fetch against the sandbox (its URL, or `app.request`). */
 export type SandboxFetch = (path: string, init?: RequestInit) => Promise<Response>;
@@ -31,9 +37,13 @@ export async function waitForIncoming(at: SandboxFetch, phoneId: string): Promis
   throw new Error(`no request reached phone ${phoneId}`);
 }
 
-/** Everything the request offers: the elements the phone holds and does not withhold. */
+/**
+ * Everything the request offers: the elements the phone holds and does not withhold (nothing for a signing
+ * request, which asks no elements).
+ */
 export function everythingOffered(view: IncomingRequestView): Record<string, Record<string, string[]>> {
   const consent = new Map<string, Record<string, string[]>>();
+  if (view.channel === 'jpki-signature') return {};
   for (const d of view.documents) {
     if (!d.available) continue;
     const namespaces = new Map<string, string[]>();
@@ -45,51 +55,83 @@ export function everythingOffered(view: IncomingRequestView): Record<string, Rec
   return Object.fromEntries(consent);
 }
 
-/** How the holder answers. */
-export type HolderAnswer =
+/** How the holder answers a request for the record. */
+export type RecordAnswer =
   /** Approve what is offered (or `consent`) with the biometric (default matched). */
   | {
       readonly approve: true;
       readonly biometric?: 'matched' | 'failed';
       readonly consent?: Record<string, Record<string, string[]>>;
     }
-  | { readonly decline: true };
+  | { readonly decline: true; readonly signature?: false };
+
+/** How the holder answers a JPKI signing request: the signature password typed on the phone, or a no. */
+export type SignatureAnswer =
+  | { readonly password: string }
+  | { readonly decline: true; readonly signature: true };
+
+/** How the holder answers. */
+export type HolderAnswer = RecordAnswer | SignatureAnswer;
+
+/** The request's view as the answer expects it: a signing request's for a signature answer. */
+export type ViewFor<A extends HolderAnswer> = A extends SignatureAnswer
+  ? JpkiSignatureIncomingRequestView
+  : MdocIncomingRequestView;
+
+/** The phone's answer: the request's view, the status and JSON of the phone's own route. */
+export interface PhoneAnswer<A extends HolderAnswer> {
+  readonly view: ViewFor<A>;
+  readonly status: number;
+  readonly body: Record<string, unknown>;
+}
+
+/** Whether `answer` answers a signing request. */
+const isSignatureAnswer = (answer: HolderAnswer): answer is SignatureAnswer =>
+  'password' in answer || ('decline' in answer && answer.signature === true);
 
 /**
- * Waits for the request on phone `phoneId` and answers it as `answer` says; resolves with the request's
- * view and the phone's own answer (its status and JSON).
+ * Waits for the request on phone `phoneId` and answers it as `answer` says (a signature answer only a
+ * signing request, a record answer only a request for the record); resolves with the request's view and the
+ * phone's own answer (its status and JSON).
  */
-export async function answerOnPhone(
+export async function answerOnPhone<A extends HolderAnswer = RecordAnswer>(
   at: SandboxFetch,
   phoneId: string,
-  answer: HolderAnswer = { approve: true },
-): Promise<{ view: IncomingRequestView; status: number; body: Record<string, unknown> }> {
+  answer: A = { approve: true } as A,
+): Promise<PhoneAnswer<A>> {
   const view = await waitForIncoming(at, phoneId);
+  const signing = view.channel === 'jpki-signature';
+  if (signing !== isSignatureAnswer(answer))
+    throw new Error(`phone ${phoneId} shows a ${view.channel} request, not what the answer is for`);
   const base = `/wallet/phones/${encodeURIComponent(phoneId)}/incoming/${encodeURIComponent(view.id)}`;
+  const post = (path: string, body: unknown) =>
+    at(path, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(body) });
   const res =
     'decline' in answer
-      ? await at(`${base}/decline`, { method: 'POST', headers: JSON_HEADERS, body: '{}' })
-      : await at(base, {
-          method: 'POST',
-          headers: JSON_HEADERS,
-          body: JSON.stringify({
+      ? await post(`${base}/decline`, {})
+      : 'password' in answer
+        ? await post(base, { password: answer.password })
+        : await post(base, {
             biometric: answer.biometric ?? 'matched',
             consent: answer.consent ?? everythingOffered(view),
-          }),
-        });
-  return { view, status: res.status, body: (await res.json()) as Record<string, unknown> };
+          });
+  return {
+    view: view as ViewFor<A>,
+    status: res.status,
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 /**
  * Runs `call` (a request that hands phone `phoneId` a request and waits for it) while the holder answers on
  * the phone; resolves with `call`'s result and the phone's answer.
  */
-export async function withHolderAnswer<T>(
+export async function withHolderAnswer<T, A extends HolderAnswer = RecordAnswer>(
   at: SandboxFetch,
   phoneId: string,
   call: () => Promise<T>,
-  answer: HolderAnswer = { approve: true },
-): Promise<{ result: T; phone: Awaited<ReturnType<typeof answerOnPhone>> }> {
+  answer: A = { approve: true } as A,
+): Promise<{ result: T; phone: PhoneAnswer<A> }> {
   const pending = call();
   // A call refused before the phone is asked ends first: no request ever appears, so the wait is not awaited.
   // Only the request's appearing is raced: an answer the phone refuses ends the call as soon as it is given.
@@ -110,13 +152,15 @@ interface OpensPages {
 /**
  * The holder answers on the phone's own page in Chromium: opens `/wallet/phones/<id>/incoming` of the
  * sandbox at `url` in a new tab of `context`, waits for the request, and approves what is ticked with a
- * matched biometric — or declines; the tab is closed after the phone says it sent (or declined).
+ * matched biometric (`'approve'`), signs with the signature password typed on the phone (`{password}`:
+ * fills `input[name="password"]` and presses 署名する), or declines; the tab is closed after the phone says it
+ * sent (or declined).
  */
 export async function answerOnPhonePage(
   context: OpensPages,
   url: string,
   phoneId: string,
-  answer: 'approve' | 'decline' = 'approve',
+  answer: 'approve' | 'decline' | { readonly password: string } = 'approve',
 ): Promise<void> {
   const phone = await context.newPage();
   try {
@@ -124,6 +168,12 @@ export async function answerOnPhonePage(
     if (answer === 'decline') {
       await phone.locator('button[data-decline]').first().click({ timeout: 20_000 });
       await phone.locator('[data-declined]').waitFor({ timeout: 20_000 });
+      return;
+    }
+    if (answer !== 'approve') {
+      await phone.locator('input[name="password"]').fill(answer.password, { timeout: 20_000 });
+      await phone.locator('button[data-approve]').first().click();
+      await phone.locator('[data-sent]').waitFor({ timeout: 20_000 });
       return;
     }
     await phone.locator('button[data-approve]').first().click({ timeout: 20_000 });

@@ -99,10 +99,9 @@ export interface Account {
   stepUpCompletedAt: string | null;
 }
 
-/** A problem of the bank's, the verifier's or the phone's (the phone, the tries left). */
+/** A problem of the bank's, the verifier's or the phone's (with the phone). */
 export interface Problem extends ProblemMembers {
   phone?: Phone;
-  remainingTries?: number | null;
 }
 
 async function call<T>(path: string, body?: unknown, query: Record<string, string> = {}): Promise<T> {
@@ -132,9 +131,12 @@ export const verifyThroughBridge = (
 
 export const getRecordResult = (session: string) => call<RecordResult>(`results/${session}`);
 
-/** Story 3: `phone` signs the application after its signature password. */
-export const signApplication = (phone: string, password: string, declaration: DeclarationInput) =>
-  call<JpkiResult & { resultUrl: string }>('jpki/sign', { phone, password, ...declaration });
+/**
+ * Story 3: the application goes to `phone`'s screen, where the holder signs it with the signature password
+ * (never typed here); resolves once the holder answered there.
+ */
+export const signApplication = (phone: string, declaration: DeclarationInput) =>
+  call<JpkiResult & { resultUrl: string }>('jpki/sign', { phone, ...declaration });
 
 export const getJpkiResult = (session: string) => call<JpkiResult>(`jpki/results/${session}`);
 

@@ -43,17 +43,13 @@ export const REFUSALS: ReadonlyMap<string, Words> = new Map<string, Words>([
   ],
   ['BANK_NO_PHONE', ['電話を選んでください', 'Choose a phone.']],
   [
-    'BANK_PASSWORD_FORMAT',
+    'BANK_PASSWORD_ON_PHONE',
     [
-      '署名用パスワードは英大文字と数字の 6〜16 文字です',
-      'The signature password is 6–16 upper-case letters and digits.',
+      '署名用パスワードはスマートフォンの画面で入力します。銀行には送れません(電話には何も届いていません)',
+      'The signature password is typed on the phone, never sent to the bank (nothing reached the phone).',
     ],
   ],
   ['BANK_SESSION_UNAVAILABLE', ['セッションを開けません', 'The session could not be opened.']],
-  [
-    'WALLET_SECRET_WRONG',
-    ['署名用パスワードが違います。電話が数えています', 'Wrong signature password; the phone counts it.'],
-  ],
   [
     'WALLET_SECRET_LOCKED',
     [
@@ -91,6 +87,41 @@ export const REFUSALS: ReadonlyMap<string, Words> = new Map<string, Words>([
     [
       'この電話には求められた書類(有効なもの)がありません。電話の画面には何も表示されていません',
       'This phone holds no document in force of the kind asked: nothing was shown on it.',
+    ],
+  ],
+]);
+
+/**
+ * The phone's refusals of the JPKI signature, where they differ from the record's: what the holder did on
+ * the phone's screen (the password typed there; the bank hears only how it ended).
+ */
+export const SIGNATURE_REFUSALS: ReadonlyMap<string, Words> = new Map<string, Words>([
+  [
+    'WALLET_DECLINED',
+    [
+      'お客さまがスマートフォンで署名を断りました。何も署名されず、本人確認の記録もありません',
+      'The customer declined to sign on the phone: nothing was signed and no verification was recorded.',
+    ],
+  ],
+  [
+    'WALLET_SECRET_LOCKED',
+    [
+      '署名用パスワードがスマートフォンでロックされました(5回の誤り)。この電話の署名用電子証明書は、搭載し直すまで使えません',
+      "The signature password is locked on the phone (five wrong tries): the phone's signature certificate cannot be used until it is installed again.",
+    ],
+  ],
+  [
+    'WALLET_REQUEST_EXPIRED',
+    [
+      'スマートフォンで時間内に署名されませんでした。何も署名されていません',
+      'Nobody signed on the phone in time: nothing was signed.',
+    ],
+  ],
+  [
+    'WALLET_DOCUMENT_NOT_HELD',
+    [
+      'この電話には有効な署名用電子証明書がありません。電話の画面には何も表示されていません',
+      'This phone holds no signature certificate in force: nothing was shown on it.',
     ],
   ],
 ]);

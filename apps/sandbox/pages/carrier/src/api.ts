@@ -35,13 +35,12 @@ export interface SignatureResult extends Verification {
 
 export type Result = RecordResult | SignatureResult;
 
-/** A problem document with what the carrier adds to some (the phone, the tries left, the checks). */
+/** A problem document with what the carrier adds to some (the phone and its own code, the checks). */
 export interface Problem extends Partial<Verification> {
   code?: string;
   title?: string;
   phone?: Phone;
   walletCode?: string;
-  remainingTries?: number | null;
 }
 
 const call = <T>(path: string, body?: unknown) =>
@@ -52,6 +51,8 @@ export const getContract = () => call<{ contract: string; phones: Phone[] }>('co
 /** チ: the card-substitute record from `phone`. */
 export const verifyRecord = (phone: string) => call<RecordResult>('record', { phone });
 
-/** ト: `phone` signs the contract after its signature password. */
-export const signContract = (phone: string, password: string) =>
-  call<SignatureResult>('sign', { phone, password });
+/**
+ * ト: the contract goes to `phone`'s screen, where the holder signs it with the signature password (never
+ * typed on this page); resolves once the holder answered there.
+ */
+export const signContract = (phone: string) => call<SignatureResult>('sign', { phone });

@@ -2,15 +2,17 @@
  * A mobile carrier's contract under 携帯電話不正利用防止法 (the revised ordinance in force 2026-04-01): the
  * customer picks チ (the card-substitute record) or ト (a JPKI signature over the contract), the chosen
  * phone answers through the labelled bridge, and the page shows what the verifier found. My Number is never
- * asked. チ's request waits on the phone's own consent screen until the holder approves or declines there:
- * meanwhile the page says which phone to look at, with the link to its screen (PhoneWaiting); a decline is
- * shown as the customer's refusal, with a way to try again.
+ * asked. Each request waits on the phone's own consent screen until the holder answers there — チ approved
+ * with the biometric, ト signed with the signature password typed on the phone (never on this page), or
+ * either declined: meanwhile the page says which phone to look at and what to do there, with the link to
+ * its screen (PhoneWaiting); a decline or no answer in time is shown as such, with a way to try again, and
+ * ト's password locked on the phone (five wrong tries) says the certificate is unusable until installed
+ * again.
  */
 import { useEffect, useState } from 'preact/hooks';
 import { LoadFailed, Loading, TopBar } from '../../shared/page-frame';
 import { PhoneWaiting } from '../../shared/phone-waiting';
 import { PhoneRadios } from '../../shared/phones';
-import { SignaturePasswordField } from '../../shared/secret-fields';
 import {
   ApiError,
   getContract,
@@ -23,9 +25,15 @@ import {
 import { RefusalView } from './components/refusal';
 import { ResultView } from './components/result';
 
-type Outcome = { result: Result } | { code: string; problem: Problem } | undefined;
+type Method = 'chi' | 'to';
 
-/** The refusals of チ the customer may simply try again (the holder's own answer or its absence). */
+/** A result, or a refusal with the method and the phone asked (to ask it again). */
+type Outcome =
+  | { result: Result }
+  | { code: string; problem: Problem; method: Method; phoneId: string }
+  | undefined;
+
+/** The refusals the customer may simply try again (the holder's own answer or its absence). */
 const RETRYABLE_ON_PHONE: ReadonlySet<string> = new Set([
   'CARRIER_DECLINED',
   'CARRIER_PHONE_NO_ANSWER',
@@ -38,11 +46,10 @@ export function App() {
   >();
   const [chiPhone, setChiPhone] = useState('');
   const [toPhone, setToPhone] = useState('');
-  const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [outcome, setOutcome] = useState<Outcome>(undefined);
-  /** The phone whose screen チ's request waits on. */
-  const [waitingOn, setWaitingOn] = useState<Phone | undefined>(undefined);
+  /** The phone whose screen the request waits on, and what its holder does there. */
+  const [waitingOn, setWaitingOn] = useState<{ phone: Phone; method: Method } | undefined>(undefined);
 
   useEffect(() => {
     getContract().then(
@@ -55,30 +62,25 @@ export function App() {
     );
   }, []);
 
-  /** Runs `call`; `waitsOn`: the phone whose consent screen holds the request meanwhile. */
-  const run = async (call: () => Promise<Result>, waitsOn?: Phone) => {
+  /** Runs `method` from phone `id`, whose consent screen holds the request meanwhile. */
+  const run = async (method: Method, id: string) => {
+    const phones = loaded !== undefined && 'phones' in loaded ? loaded.phones : [];
+    const phone = phones.find((p) => p.id === id);
     setBusy(true);
     setOutcome(undefined);
-    setWaitingOn(waitsOn);
+    setWaitingOn(phone === undefined ? undefined : { phone, method });
     try {
-      setOutcome({ result: await call() });
+      setOutcome({ result: await (method === 'chi' ? verifyRecord(id) : signContract(id)) });
     } catch (e) {
       setOutcome(
-        e instanceof ApiError ? { code: e.code, problem: e.problem } : { code: 'NETWORK', problem: {} },
+        e instanceof ApiError
+          ? { code: e.code, problem: e.problem, method, phoneId: id }
+          : { code: 'NETWORK', problem: {}, method, phoneId: id },
       );
     } finally {
       setWaitingOn(undefined);
       setBusy(false);
     }
-  };
-
-  /** チ from the phone chosen for it. */
-  const runChi = () => {
-    const phones = loaded !== undefined && 'phones' in loaded ? loaded.phones : [];
-    void run(
-      () => verifyRecord(chiPhone),
-      phones.find((p) => p.id === chiPhone),
-    );
   };
 
   return (
@@ -105,13 +107,15 @@ export function App() {
               <p class="bridge">
                 この環境には OS
                 のウォレットも署名アプリもないため、選んだ電話エミュレータがブリッジ経由で応答します(
-                <code>presentAnnexC</code>、<code>signWithJpki</code>)。携帯会社の API
+                <code>presentAnnexC</code>、<code>signWithJpki</code>
+                )。署名用パスワードはこのページではなく電話の画面で入力します。携帯会社の API
                 キーはサーバーから出ません。
                 <br />
                 <small>
                   No OS wallet or signing app exists here: the chosen phone emulator answers through an
-                  explicit bridge (<code>presentAnnexC</code>, <code>signWithJpki</code>). The carrier's API
-                  key never leaves its server.
+                  explicit bridge (<code>presentAnnexC</code>, <code>signWithJpki</code>). The signature
+                  password is typed on the phone's screen, not on this page. The carrier's API key never
+                  leaves its server.
                 </small>
               </p>
             </section>
@@ -120,7 +124,7 @@ export function App() {
               data-method-form="chi"
               onSubmit={(e) => {
                 e.preventDefault();
-                runChi();
+                void run('chi', chiPhone);
               }}
             >
               <h2>
@@ -145,20 +149,19 @@ export function App() {
             <form
               class="phone card"
               data-method-form="to"
-              onSubmit={async (e) => {
+              onSubmit={(e) => {
                 e.preventDefault();
-                const typed = password;
-                setPassword('');
-                await run(() => signContract(toPhone, typed));
+                void run('to', toPhone);
               }}
             >
               <h2>
                 ト — 電子署名 <small>ト — a JPKI signature</small>
               </h2>
               <p>
-                次の申込書に署名用電子証明書で電子署名してください。基本4情報は証明書から読み取ります。{' '}
+                次の申込書に署名用電子証明書で電子署名してください。申込書は電話の画面に届き、そこで署名用パスワードを入力します。基本4情報は証明書から読み取ります。{' '}
                 <small>
-                  Sign this application with the signature certificate; the basic four are read from it.
+                  Sign this application with the signature certificate: it goes to the phone's screen, where
+                  you type the signature password. The basic four are read from the certificate.
                 </small>
               </p>
               <pre class="document" data-document>
@@ -170,18 +173,22 @@ export function App() {
               <fieldset>
                 <PhoneRadios phones={loaded.phones} chosen={toPhone} onChoose={setToPhone} marked />
               </fieldset>
-              <SignaturePasswordField password={password} onPassword={setPassword} />
               <button type="submit" disabled={busy}>
-                申込書に署名して本人確認 / Sign the application and verify
+                申込書を電話に送って署名 / Send the application to the phone to sign
               </button>
             </form>
-            {waitingOn !== undefined ? <PhoneWaiting phone={waitingOn} /> : null}
+            {waitingOn !== undefined ? (
+              <PhoneWaiting phone={waitingOn.phone} ask={waitingOn.method === 'to' ? 'sign' : 'approve'} />
+            ) : null}
             {outcome !== undefined && 'result' in outcome ? <ResultView result={outcome.result} /> : null}
             {outcome !== undefined && 'code' in outcome ? (
               <RefusalView
                 code={outcome.code}
                 problem={outcome.problem}
-                {...(RETRYABLE_ON_PHONE.has(outcome.code) ? { onTryAgain: runChi } : {})}
+                method={outcome.method}
+                {...(RETRYABLE_ON_PHONE.has(outcome.code)
+                  ? { onTryAgain: () => void run(outcome.method, outcome.phoneId) }
+                  : {})}
               />
             ) : null}
           </>
