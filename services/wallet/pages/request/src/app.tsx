@@ -3,8 +3,8 @@
  * operating system. The page is served at the screen's own URL (services/wallet/src/app/request-page.ts):
  * `…/phones/<id>/openid4vp` — the scan screen without a link, the OpenID4VP consent screen with
  * `?url=openid4vp://…` — `…/phones/<id>/jpki-request?url=mynakit-jpki://…`, the JPKI consent screen, and
- * `…/phones/<id>/incoming`, the requests a web page's DC API call or a reader in person left waiting on the
- * phone. The link names the request (its client id and where to fetch it), never the holder; PINs,
+ * `…/phones/<id>/incoming`, the requests a web page's DC API call, a reader in person or a relying party
+ * asking for a JPKI signature left waiting on the phone. The link names the request (its client id and where to fetch it), never the holder; PINs,
  * passwords and consent travel in POST bodies only.
  */
 import { IncomingScreen } from './incoming-screen';
