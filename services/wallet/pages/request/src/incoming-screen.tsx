@@ -322,7 +322,7 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
   );
   const declineButton = (
     <button type="button" class="decline" data-decline disabled={busy} onClick={decline}>
-      送らない(お断りする) / Decline
+      {request.channel === 'jpki-signature' ? '署名しない' : '送らない'}(お断りする) / Decline
     </button>
   );
   if (request.channel === 'jpki-signature') {
