@@ -7,8 +7,10 @@
  *  - the carrier (the Vite + Preact page at /verifier/carrier/): チ from the iPhone, approved on the phone's
  *    own screen while the page links it (valid, the four facts and the photo, no letter because the program
  *    is not certified), チ from the Android phone declined there (the customer's refusal, with a button to
- *    ask again), then ト from the Android phone — a
- *    wrong signature password refused with the tries left, then the right one (valid, the basic four);
+ *    ask again), then ト from the Android phone — no password field on the carrier's page: the contract
+ *    waits on the phone's own screen while the page says to type the signature password there; a wrong one
+ *    typed on the phone is refused there with the tries left (the carrier's page still waits and never sees
+ *    it), then the right one (valid, the basic four);
  *  - the portal (the Vite + Preact page at /verifier/portal/): the Android holder types a wrong auth PIN
  *    (refused with the tries left, through the labelled bridge), then the right one; the signed-in page
  *    shows the opaque subject id and no name, the cookie is HttpOnly (no script sees it) and SameSite=Lax,
@@ -92,7 +94,7 @@ describe('the carrier and the portal in Chromium', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the carrier: チ from the iPhone, チ declined on the Android phone, then ト from it after a wrong password', async () => {
+  it('the carrier: チ from the iPhone, チ declined on the Android phone, then ト from it after a wrong password on the phone', async () => {
     await page.goto(`${sandbox.url}/verifier/`);
     await Promise.all([
       page.waitForURL(/\/verifier\/carrier\/$/),
@@ -140,16 +142,36 @@ describe('the carrier and the portal in Chromium', () => {
 
     const to = page.locator('form[data-method-form="to"]');
     await to.locator('input[name="phone"][value="android"]').check();
-    await to.locator('input[name="password"]').fill('WRONG2026');
+    // The signature password is never typed on the carrier's page.
+    expect(await to.locator('input[name="password"], input[type="password"]').count()).toBe(0);
     await to.locator('button[type="submit"]').click();
-    const refusal = page.locator('[data-error="CARRIER_PASSWORD_WRONG"]');
-    await refusal.waitFor();
-    expect(await refusal.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('4');
-    expect(await to.locator('input[name="password"]').inputValue()).toBe('');
-    expect(await page.locator('body').textContent()).not.toContain('WRONG2026');
-
-    await to.locator('input[name="password"]').fill(PASSWORD);
-    await to.locator('button[type="submit"]').click();
+    const signing = page.locator('[data-waiting-phone="android"][data-waiting-for="sign"]');
+    await signing.waitFor();
+    expect(await signing.textContent()).toContain(
+      'スマートフォンで署名用パスワードを入力して署名してください',
+    );
+    const phone = await context.newPage();
+    try {
+      await phone.goto(`${sandbox.url}/wallet/phones/android/incoming`);
+      const screen = phone.locator('section[data-incoming]');
+      await screen.waitFor({ timeout: 20_000 });
+      expect(await screen.locator('[data-relying-party-name]').textContent()).toContain('サンドボックス携帯');
+      expect(await screen.locator('[data-document="text"]').textContent()).toContain(
+        '携帯電話利用契約申込書',
+      );
+      // A wrong password: refused on the phone with the tries left; the carrier's page still waits.
+      await screen.locator('input[name="password"]').fill('WRONG2026');
+      await screen.locator('button[data-approve]').click();
+      await phone.locator('[data-refusal="WALLET_SECRET_WRONG"]').waitFor();
+      await screen.locator('[data-remaining-tries="4"]').waitFor();
+      expect(await signing.count()).toBe(1);
+      expect(await page.locator('body').textContent()).not.toContain('WRONG2026');
+      await screen.locator('input[name="password"]').fill(PASSWORD);
+      await screen.locator('button[data-approve]').click();
+      await phone.locator('[data-sent]').waitFor();
+    } finally {
+      await phone.close();
+    }
     const toResult = page.locator('[data-result="to"]');
     await toResult.waitFor();
     expect(await toResult.locator('[data-answered-by="bridge"][data-phone="android"]').count()).toBe(1);

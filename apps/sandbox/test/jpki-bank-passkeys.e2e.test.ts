@@ -1,6 +1,7 @@
 /**
  * Story 3 to its end in Debian's Chromium: the iPhone signs the bank's application with its JPKI
- * signature key through the labelled bridge, the verifier verifies the signature, and the result page
+ * signature key through the labelled bridge — the holder types the signature password on the phone's own
+ * screen (helpers/phone-consent.ts), never on the bank's page —, the verifier verifies the signature, and the result page
  * creates a passkey bound to that JPKI signature session with Chromium's CDP virtual authenticator (ctap2,
  * internal, resident keys, user verification); the sign-in page signs in with it, and the address change's
  * step-up is completed by a second JPKI signature of the same person.
@@ -18,6 +19,7 @@ import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { sandboxBankOrigins } from '../src/sandbox-bank.js';
 import { chooseDeclaration } from './helpers/bank-form.js';
+import { answerOnPhonePage } from './helpers/phone-consent.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const PASSWORD = 'JPKIE2E26';
@@ -33,15 +35,19 @@ describe('story 3 in Chromium: sign the application with JPKI, create a passkey,
   let cdp: CDPSession;
   let authenticatorId: string;
 
-  /** Signs the application on the bank's JPKI page with the iPhone; waits for the valid result page. */
+  /**
+   * Sends the application from the bank's JPKI page to the iPhone, where the holder types the signature
+   * password on the phone's own page; waits for the valid result page.
+   */
   const signApplication = async () => {
     await page.goto(`${twin}/verifier/bank/jpki/`);
     await page.locator('input[name="phone"][value="iphone"]').check();
     await chooseDeclaration(page);
-    await page.locator('input[name="password"]').fill(PASSWORD);
+    expect(await page.locator('input[name="password"]').count()).toBe(0);
     await Promise.all([
       page.waitForURL(/\/verifier\/bank\/jpki\/result\/[A-Za-z0-9-]+$/),
       page.locator('form[data-form="jpki-sign"] button').click(),
+      answerOnPhonePage(browser, sandbox.url, 'iphone', { password: PASSWORD }),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
   };

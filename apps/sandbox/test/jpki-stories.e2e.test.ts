@@ -4,8 +4,14 @@
  * through the phones' form routes (story 1 walks that part in stories.e2e.test.ts), and every step of the
  * stories is a click or a keystroke on the pages:
  *
- *  - Story 3: from /verifier/ to the bank's JPKI page, the iPhone chosen, a wrong signature password (the
- *    page says how many tries are left), then the right one: valid, the basic four from the certificate.
+ *  - Story 3: from /verifier/ to the bank's JPKI page (no password field on it), the iPhone chosen; the
+ *    application waits on the phone's own screen — the bank's page shows the waiting line that says to type
+ *    the signature password on the phone, with the link to its screen — where the holder first declines
+ *    (the bank's page says so and asks the phone again on a click), then types a wrong signature password
+ *    (the phone says how many tries are left, the bank's page still waits and never sees it), then the
+ *    right one: valid, the basic four from the certificate. Five wrong on the phone lock the signature
+ *    password: the bank's page says the certificate is unusable until it is installed again, with no
+ *    button to ask that phone again.
  *  - Story 6: from /verifier/ to the clinic's desk (a Vite + Preact page: `node scripts/build-pages.mjs`
  *    first); the Android holder types a wrong auth PIN on the reader page (counted), then the right one,
  *    the iPhone holder approves with Face ID: valid, the insurance qualification and the photo. Each face
@@ -25,7 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { type RunningSandbox, startSandbox } from '../src/index.js';
 import { chooseDeclaration } from './helpers/bank-form.js';
-import { answerOnPhonePage } from './helpers/phone-consent.js';
+import { answerOnPhone, answerOnPhonePage, sandboxFetch } from './helpers/phone-consent.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(REPO, 'docs', 'screenshots');
@@ -114,7 +120,7 @@ describe('stories 3 and 6 in Chromium', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('story 3: the iPhone signs the bank’s application; a wrong password first, counted', async () => {
+  it('story 3: the iPhone signs the bank’s application on its own screen; a decline, then a wrong password first, counted there', async () => {
     await page.goto(`${sandbox.url}/verifier/`);
     await Promise.all([
       page.waitForURL(/\/verifier\/bank\/jpki\/$/),
@@ -122,22 +128,59 @@ describe('stories 3 and 6 in Chromium', () => {
     ]);
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
     expect(await page.locator('pre[data-document]').textContent()).toContain('普通預金口座開設申込書');
+    // The signature password is never typed on the bank's page.
+    expect(await page.locator('input[name="password"], input[type="password"]').count()).toBe(0);
     await page.locator('input[name="phone"][value="iphone"]').check();
     await chooseDeclaration(page);
-    await page.fill('input[name="password"]', 'WRONG12345');
-    await page.click('form button');
-    await page.locator('[data-error]').waitFor();
-    expect(await page.locator('[data-error]').getAttribute('data-error')).toBe('WALLET_SECRET_WRONG');
-    expect(await page.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('4');
 
-    await page.goto(`${sandbox.url}/verifier/bank/jpki/`);
-    await page.locator('input[name="phone"][value="iphone"]').check();
-    await chooseDeclaration(page);
-    await page.fill('input[name="password"]', PASSWORD);
+    // The holder declines on the phone: the bank's page says so, with a button that asks the phone again.
     await Promise.all([
-      page.waitForURL(/\/verifier\/bank\/jpki\/result\/[A-Za-z0-9-]+$/),
       page.click('form button'),
+      answerOnPhonePage(browser, sandbox.url, 'iphone', 'decline'),
     ]);
+    const declined = page.locator('[data-error="WALLET_DECLINED"]');
+    await declined.waitFor();
+    expect(await declined.textContent()).toContain('お客さまがスマートフォンで署名を断りました');
+    expect(await page.locator('[data-waiting-phone]').count()).toBe(0);
+
+    // Asked again: the waiting line says to type the signature password on the phone, and links its screen.
+    await declined.locator('button[data-try-again]').click();
+    const waiting = page.locator('[data-waiting-phone="iphone"][data-waiting-for="sign"]');
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain(
+      'スマートフォンで署名用パスワードを入力して署名してください',
+    );
+    expect(await waiting.locator('a[data-open-phone="iphone"]').getAttribute('href')).toBe(
+      '/wallet/phones/iphone/incoming',
+    );
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: 'ja-JP' });
+    try {
+      await phone.goto(`${sandbox.url}/wallet/phones/iphone/incoming`);
+      // The phone names the bank (as the bridge named it) and shows the application with what was declared.
+      const screen = phone.locator('section[data-incoming]');
+      await screen.waitFor({ timeout: 20_000 });
+      expect(await screen.locator('[data-relying-party-name]').textContent()).toContain('サンドボックス銀行');
+      const signedText = (await screen.locator('[data-document="text"]').textContent()) ?? '';
+      expect(signedText).toContain('普通預金口座開設申込書');
+      expect(signedText).toContain('職業 / occupation: 会社員 / Company employee');
+      // A wrong password first: counted on the phone, which keeps its screen with the tries left.
+      await screen.locator('input[name="password"]').fill('WRONG12345');
+      await screen.locator('button[data-approve]').click();
+      await phone.locator('[data-refusal="WALLET_SECRET_WRONG"]').waitFor();
+      await screen.locator('[data-remaining-tries="4"]').waitFor();
+      // The bank's page still waits and knows nothing of it.
+      expect(await waiting.count()).toBe(1);
+      expect(await page.locator('[data-error]').count()).toBe(0);
+      expect(await page.locator('body').textContent()).not.toContain('WRONG12345');
+      await screen.locator('input[name="password"]').fill(PASSWORD);
+      await Promise.all([
+        page.waitForURL(/\/verifier\/bank\/jpki\/result\/[A-Za-z0-9-]+$/),
+        screen.locator('button[data-approve]').click(),
+      ]);
+      await phone.locator('[data-sent]').waitFor();
+    } finally {
+      await phone.close();
+    }
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     expect(await page.locator('[data-field="name"]').textContent()).toMatch(/\S/);
     expect(await page.locator('[data-field="address"]').textContent()).toMatch(/\S/);
@@ -209,5 +252,27 @@ describe('stories 3 and 6 in Chromium', () => {
       'proximity read (radio simulated over WebSocket)',
     );
     expect(await overflowAt390('/verifier/clinic/')).toBeLessThanOrEqual(0);
+  }, 90_000);
+
+  it('story 3, locked: five wrong signature passwords on the phone end the bank’s wait; the page says the certificate is unusable until installed again', async () => {
+    await page.goto(`${sandbox.url}/verifier/bank/jpki/`);
+    await page.locator('input[name="phone"][value="iphone"]').check();
+    await chooseDeclaration(page);
+    await page.click('form button');
+    await page.locator('[data-waiting-phone="iphone"][data-waiting-for="sign"]').waitFor();
+    // The holder's five wrong tries on the phone (through its page's own JSON calls).
+    const at = sandboxFetch(sandbox.url);
+    for (const password of ['WRONG1', 'WRONG2', 'WRONG3', 'WRONG4'])
+      expect((await answerOnPhone(at, 'iphone', { password })).status).toBe(401);
+    expect((await answerOnPhone(at, 'iphone', { password: 'WRONG5' })).status).toBe(423);
+    const locked = page.locator('[data-error="WALLET_SECRET_LOCKED"]');
+    await locked.waitFor();
+    expect(await locked.textContent()).toContain('搭載し直すまで使えません');
+    expect(await locked.textContent()).toContain('until it is installed again');
+    // No asking the same phone again: another phone, or installing again, is what is left.
+    expect(await locked.locator('button[data-try-again]').count()).toBe(0);
+    expect(await locked.locator('[data-locked-next] a').first().getAttribute('href')).toBe('/wallet/');
+    expect(await page.locator('[data-waiting-phone]').count()).toBe(0);
+    expect(await page.locator('form button').isEnabled()).toBe(true);
   }, 90_000);
 });
