@@ -244,6 +244,21 @@ describe('the sandbox bank’s API for its page', () => {
       expect(carriedText).not.toContain(String(password));
       expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
     }
+    // Even behind more members than the route reads.
+    const padded = {
+      phone: 'iphone',
+      ...DECLARED_JSON,
+      a: 1,
+      b: 2,
+      c: 3,
+      d: 4,
+      e: 5,
+      f: 6,
+      password: 'BANKAPI1',
+    };
+    const late = await post('api/jpki/sign', padded);
+    expect(late.status).toBe(400);
+    expect(((await late.json()) as { code: string }).code).toBe('BANK_PASSWORD_ON_PHONE');
     expect(await iphone.store.presentations.list(iphone.id)).toHaveLength(before);
     // The form routes of the server-rendered pages are gone: nothing answers a form post any more.
     for (const path of ['verify', 'jpki/sign', 'account/address-change'])
@@ -512,13 +527,24 @@ describe('the sandbox bank’s API for its page', () => {
         expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
       }, 60_000);
 
-      it('a phone without a signature certificate in force is refused at once: 409 WALLET_DOCUMENT_NOT_HELD, nothing on its screen', async () => {
+      it('a phone without a signature certificate in force is refused at once: 409 WALLET_DOCUMENT_NOT_HELD (the carrier’s CARRIER_NOTHING_IN_FORCE), nothing on its screen', async () => {
         // The Android phone holds nothing here.
         const res = await post('api/jpki/sign', { phone: 'android', ...DECLARED_JSON });
         expect(res.status).toBe(409);
         expect(await res.json()).toMatchObject({
           code: 'WALLET_DOCUMENT_NOT_HELD',
           phone: { id: 'android', family: 'android' },
+        });
+        // The carrier's ト says it in its own words, with the phone's code.
+        const carrier = await fetch(`${sandbox.url}/verifier/carrier/api/sign`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ phone: 'android' }),
+        });
+        expect(carrier.status).toBe(409);
+        expect(await carrier.json()).toMatchObject({
+          code: 'CARRIER_NOTHING_IN_FORCE',
+          walletCode: 'WALLET_DOCUMENT_NOT_HELD',
         });
         expect(sandbox.incoming.pendingFor('android')).toEqual([]);
       }, 60_000);
