@@ -67,6 +67,7 @@ import {
   verificationOf,
 } from './bank-results.js';
 import {
+  type BridgeProtocol,
   phoneRefusalStatus,
   presentRecordThroughBridge,
   type RecordAnswer,
@@ -108,7 +109,13 @@ export interface BankRecordResult extends VerificationView {
   readonly sessionId: string;
   readonly answeredBy:
     | { readonly kind: 'dc-api' }
-    | { readonly kind: 'bridge'; readonly phone: BankPhone; readonly fallback: string | null };
+    | {
+        readonly kind: 'bridge';
+        readonly phone: BankPhone;
+        readonly fallback: string | null;
+        /** The Digital Credentials API protocol the phone answered with (bridge-flows.ts bridgeProtocolOf). */
+        readonly protocol: BridgeProtocol;
+      };
   /** What the record disclosed (the portrait as base64 JPEG), only for a valid verification. */
   readonly identity: RecordIdentityView | null;
   /**
@@ -318,7 +325,7 @@ export function registerBankPages(app: Hono, parts: BankPagesParts): void {
     const result = recordResult(
       outcome.sessionId,
       outcome.answer,
-      { kind: 'bridge', phone, fallback },
+      { kind: 'bridge', phone, fallback, protocol: outcome.protocol },
       request.declared,
     );
     results.keep(outcome.sessionId, result);

@@ -22,8 +22,11 @@
  */
 import {
   type IncomingRequests,
+  OPENID4VP_SIGNED_PROTOCOL,
   presentAnnexC,
+  presentOpenId4VpDcApi,
   readAnnexCRequest,
+  readOpenId4VpDcApiRequest,
   signWithJpki,
   type WalletDevice,
   WalletError,
@@ -85,16 +88,36 @@ export type RecordBridgeOutcome =
       readonly kind: 'verified';
       /** The verifier answered 2xx. */
       readonly ok: boolean;
+      /** The Digital Credentials API protocol the phone answered with. */
+      readonly protocol: BridgeProtocol;
       readonly sessionId: string;
       readonly answer: RecordAnswer;
     }
   | { readonly kind: 'session-refused'; readonly code: string }
   | { readonly kind: 'phone-refused'; readonly code: string };
 
+/** The Digital Credentials API protocols a bridged phone answers a record session with. */
+export type BridgeProtocol = 'org-iso-mdoc' | typeof OPENID4VP_SIGNED_PROTOCOL;
+
+/**
+ * Which of the session's requests the phone takes, as its platform would: an Android-like phone answers
+ * OpenID4VP 1.0 over the DC API (`openid4vp-v1-signed`: Chrome on Android, DOMAIN.md §2) when the session
+ * offers it; an iPhone-like phone answers ISO/IEC 18013-7 Annex C (`org-iso-mdoc`, the only protocol
+ * Safari accepts), as does any phone when only Annex C is offered.
+ */
+export function bridgeProtocolOf(
+  phone: Pick<WalletDevice, 'family'>,
+  offered: readonly { readonly protocol: string }[],
+): BridgeProtocol {
+  return phone.family === 'android' && offered.some((r) => r.protocol === OPENID4VP_SIGNED_PROTOCOL)
+    ? OPENID4VP_SIGNED_PROTOCOL
+    : 'org-iso-mdoc';
+}
+
 /**
  * Opens a record session for the relying party (`elements` absent: the least its law needs), hands its
- * request to `phone` with `origin` as the page's, waits for the holder's answer on the phone, and sends it
- * to the verifier.
+ * request to `phone` with `origin` as the page's — in the protocol its platform answers (bridgeProtocolOf) —
+ * waits for the holder's answer on the phone, and sends it to the verifier.
  */
 export async function presentRecordThroughBridge(options: {
   readonly api: VerifierApi;
@@ -119,33 +142,53 @@ export async function presentRecordThroughBridge(options: {
   const session = (await opened.json()) as {
     sessionId?: string;
     request?: { data: unknown };
+    requests?: { protocol: string; data: unknown }[];
     elements?: Record<string, string[]>;
     code?: string;
   };
   if (!opened.ok || session.sessionId === undefined || session.request === undefined)
     return { kind: 'session-refused', code: String(session.code ?? opened.status) };
-  const data = session.request.data;
-  let response: string;
+  const protocol = bridgeProtocolOf(phone, session.requests ?? []);
+  const signal = options.signal === undefined ? {} : { signal: options.signal };
+  // The DigitalCredential the page would receive: `{protocol, data}` (services/verifier SessionResponse).
+  let credential: { protocol: BridgeProtocol; data: unknown };
   try {
-    const summary = await readAnnexCRequest({ device: phone, data, origin });
-    const outcome = await options.incoming.deliver(phone, {
-      channel: 'dc-api-org-iso-mdoc',
-      origin,
-      summary,
-      present: ({ consent, userAuthentication }) =>
-        presentAnnexC({ device: phone, data, origin, consent, userAuthentication }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    if (outcome.kind === 'refused') return { kind: 'phone-refused', code: outcome.code };
-    ({ response } = outcome.presentation);
+    if (protocol === OPENID4VP_SIGNED_PROTOCOL) {
+      const data = session.requests?.find((r) => r.protocol === protocol)?.data;
+      const summary = await readOpenId4VpDcApiRequest({ device: phone, protocol, data, origin });
+      const outcome = await options.incoming.deliver(phone, {
+        channel: 'dc-api-openid4vp-v1-signed',
+        origin,
+        summary,
+        present: ({ consent, userAuthentication }) =>
+          presentOpenId4VpDcApi({ device: phone, protocol, data, origin, consent, userAuthentication }),
+        ...signal,
+      });
+      if (outcome.kind === 'refused') return { kind: 'phone-refused', code: outcome.code };
+      credential = { protocol, data: outcome.presentation.data };
+    } else {
+      const data = session.request.data;
+      const summary = await readAnnexCRequest({ device: phone, data, origin });
+      const outcome = await options.incoming.deliver(phone, {
+        channel: 'dc-api-org-iso-mdoc',
+        origin,
+        summary,
+        present: ({ consent, userAuthentication }) =>
+          presentAnnexC({ device: phone, data, origin, consent, userAuthentication }),
+        ...signal,
+      });
+      if (outcome.kind === 'refused') return { kind: 'phone-refused', code: outcome.code };
+      credential = { protocol, data: { response: outcome.presentation.response } };
+    }
   } catch (e) {
     if (e instanceof WalletError) return { kind: 'phone-refused', code: e.code };
     throw e;
   }
-  const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/response`, { response });
+  const verified = await api(`/sessions/${encodeURIComponent(session.sessionId)}/response`, credential);
   return {
     kind: 'verified',
     ok: verified.ok,
+    protocol,
     sessionId: session.sessionId,
     answer: (await verified.json()) as RecordAnswer,
   };

@@ -311,7 +311,8 @@ describe('the sandbox bank’s API for its page', () => {
       const { result: res, phone } = await withHolderAnswer(sandboxFetch(sandbox.url), 'iphone', bridge, {
         decline: true,
       });
-      // What the phone's screen showed: who asks (reader authentication), from which page, and what.
+      // What the phone's screen showed: who asks (reader authentication), from which page, and what — the
+      // iPhone-like phone took the session's Annex C request, the one protocol Safari answers.
       expect(phone.view.channel).toBe('dc-api-org-iso-mdoc');
       expect(phone.view.origin).toBe(sandbox.url);
       expect(phone.view.reader).toMatchObject({ authentication: 'verified', subject });

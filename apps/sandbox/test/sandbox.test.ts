@@ -190,6 +190,16 @@ describe('sandbox', () => {
     const ok = await bridge('android');
     expect(ok.status, JSON.stringify(ok.body).slice(0, 400)).toBe(200);
     expect(ok.body.verdict).toBe('valid');
+    // The Android-like phone took the session's OpenID4VP request over the DC API (as Chrome on Android
+    // does), shown on its screen as such, named by the bank's signed request object.
+    expect(ok.phone.view.channel).toBe('dc-api-openid4vp-v1-signed');
+    expect(ok.phone.view.reader).toMatchObject({ authentication: 'verified' });
+    expect(ok.phone.view.reader.subject).toContain('Sandbox Bank');
+    expect(ok.body.answeredBy).toMatchObject({ kind: 'bridge', protocol: 'openid4vp-v1-signed' });
+    const androidHistory = await sandbox.phones
+      .find((p) => p.id === 'android')
+      ?.store.presentations.list('android');
+    expect(androidHistory?.[0]?.channel).toBe('dc-api-openid4vp-v1-signed');
     expect(checkOf(ok.body, 'status.revocation')).toBe('passed');
     // The sandbox's program is not certified, and the result says so instead of naming a method.
     expect(ok.body.method).toBeNull();

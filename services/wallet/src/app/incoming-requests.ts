@@ -1,7 +1,8 @@
 /**
  * Requests that reach a phone from its own operating system rather than from a link it opens: a web page's
- * Digital Credentials API request (`org-iso-mdoc`, ISO/IEC 18013-7 Annex C) when the browser hands it to the
- * wallet, a face-to-face reader's DeviceRequest over ISO/IEC 18013-5 proximity once the engagement has
+ * Digital Credentials API request (`org-iso-mdoc`, ISO/IEC 18013-7 Annex C, as Safari hands it; or
+ * `openid4vp-v1-signed`, OpenID4VP 1.0 over the DC API, as Chrome on Android does) when the browser hands it
+ * to the wallet, a face-to-face reader's DeviceRequest over ISO/IEC 18013-5 proximity once the engagement has
  * been read, and a relying party's request for a JPKI signature over a document (DOMAIN.md §3). A real
  * phone raises its consent screen for them; the emulator keeps them here, per phone, until the holder
  * answers on the phone's page (incoming-routes.ts) — whoever delivered the request (in the sandbox, the
@@ -46,7 +47,10 @@ import type { UserAuthentication } from '../secure-area/secure-area.js';
 import { type ConsentScreenDocument, consentScreenDocuments } from './cross-device-routes.js';
 
 /** The channels whose requests for a record reach the phone this way (the history's channel names). */
-export type MdocIncomingChannel = 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity';
+export type MdocIncomingChannel =
+  | 'dc-api-org-iso-mdoc'
+  | 'dc-api-openid4vp-v1-signed'
+  | 'iso-18013-5-proximity';
 
 /** Every channel of a request reaching the phone this way (the history's channel names). */
 export type IncomingChannel = MdocIncomingChannel | 'jpki-signature';

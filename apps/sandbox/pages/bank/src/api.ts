@@ -71,7 +71,15 @@ export type Declared = DeclaredPair;
 export interface RecordResult extends Verification {
   kind: 'record';
   sessionId: string;
-  answeredBy: { kind: 'dc-api' } | { kind: 'bridge'; phone: Phone; fallback: string | null };
+  answeredBy:
+    | { kind: 'dc-api' }
+    | {
+        kind: 'bridge';
+        phone: Phone;
+        fallback: string | null;
+        /** The Digital Credentials API protocol the phone answered with. */
+        protocol: 'org-iso-mdoc' | 'openid4vp-v1-signed';
+      };
   identity: { name: string; address: string; birthDate: string; portrait: string | null } | null;
   methodIfCertified: { id: string; letter: string; name_ja: string; name_en: string } | null;
   declared: Declared;

@@ -79,7 +79,11 @@ export interface JpkiSent {
 }
 
 /** The channels a request the phone's OS hands it comes by. */
-export type IncomingChannel = 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity' | 'jpki-signature';
+export type IncomingChannel =
+  | 'dc-api-org-iso-mdoc'
+  | 'dc-api-openid4vp-v1-signed'
+  | 'iso-18013-5-proximity'
+  | 'jpki-signature';
 
 /** What every request waiting on the phone says of itself. */
 interface IncomingRequestBase {
@@ -93,7 +97,7 @@ interface IncomingRequestBase {
 
 /** A request for the record waiting on the phone. */
 export interface IncomingRecordRequest extends IncomingRequestBase {
-  readonly channel: 'dc-api-org-iso-mdoc' | 'iso-18013-5-proximity';
+  readonly channel: 'dc-api-org-iso-mdoc' | 'dc-api-openid4vp-v1-signed' | 'iso-18013-5-proximity';
   readonly reader: {
     readonly authentication: string;
     readonly subject: string | null;

@@ -66,6 +66,13 @@ const CHANNELS: ReadonlyMap<string, Label> = new Map([
     'dc-api-org-iso-mdoc',
     { ja: 'ブラウザ(DC API)', en: 'a web page in the browser (Digital Credentials API)' },
   ],
+  [
+    'dc-api-openid4vp-v1-signed',
+    {
+      ja: 'ブラウザ(DC API・OpenID4VP)',
+      en: 'a web page in the browser (Digital Credentials API, OpenID4VP)',
+    },
+  ],
   ['iso-18013-5-proximity', { ja: '対面の読み取り機(近接)', en: 'a reader in person (proximity)' }],
   ['jpki-signature', { ja: '電子署名の依頼(ブリッジ経由)', en: 'a request to sign, through the bridge' }],
 ]);

@@ -36,6 +36,12 @@ function AnsweredBy({ result }: { result: RecordResult }) {
       <p class="bridge" data-answered-by="bridge">
         応答した電話 <small>answered by</small>: <PhoneName phone={by.phone} />
       </p>
+      <p class="small" data-protocol={by.protocol}>
+        プロトコル <small>protocol</small>:{' '}
+        {by.protocol === 'openid4vp-v1-signed'
+          ? 'OpenID4VP 1.0(DC API、署名付き要求 / signed request)'
+          : 'ISO/IEC 18013-7 Annex C(org-iso-mdoc)'}
+      </p>
       {why !== undefined && by.fallback !== null ? (
         <p data-fallback={by.fallback}>
           ブリッジに切り替えた理由 <small>why the bridge</small>: {why[0]} <small>{why[1]}</small>
