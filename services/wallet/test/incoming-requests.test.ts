@@ -99,7 +99,8 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 function lastOf(incoming: IncomingRequests, phoneId: string): MdocIncomingRequestView {
   const view = incoming.pendingFor(phoneId).at(-1);
   if (view === undefined) throw new Error('nothing waits on the phone');
-  if (view.channel === 'jpki-signature') throw new Error('a signature waits, not a record');
+  if (view.channel === 'jpki-signature' || view.channel === 'jpki-user-authentication')
+    throw new Error('a JPKI request waits, not a record');
   return view;
 }
 

@@ -3,13 +3,14 @@
  * Digital Credentials API request (`org-iso-mdoc`, ISO/IEC 18013-7 Annex C, as Safari hands it; or
  * `openid4vp-v1-signed`, OpenID4VP 1.0 over the DC API, as Chrome on Android does) when the browser hands it
  * to the wallet, a face-to-face reader's DeviceRequest over ISO/IEC 18013-5 proximity once the engagement has
- * been read, and a relying party's request for a JPKI signature over a document (DOMAIN.md §3). A real
- * phone raises its consent screen for them; the emulator keeps them here, per phone, until the holder
+ * been read, a relying party's request for a JPKI signature over a document, and one for a JPKI user
+ * authentication — a sign-in: the user-authentication key signs the relying party's challenge (DOMAIN.md
+ * §3). A real phone raises its consent screen for them; the emulator keeps them here, per phone, until the holder
  * answers on the phone's page (incoming-routes.ts) — whoever delivered the request (in the sandbox, the
  * labelled bridge standing in for the OS) waits for that answer:
  *
- * - `deliver` (a record) and `deliverJpkiSignature` (a signature) show the request on the phone and
- *   resolve once the holder approved, declined (WALLET_DECLINED), or let it lapse (WALLET_REQUEST_EXPIRED
+ * - `deliver` (a record), `deliverJpkiSignature` (a signature) and `deliverJpkiUserAuthentication` (a
+ *   sign-in) show the request on the phone and resolve once the holder approved, declined (WALLET_DECLINED), or let it lapse (WALLET_REQUEST_EXPIRED
  *   after `waitMs`, or when the requester gave up: its AbortSignal);
  * - a record is approved with the device owner's biometric and the elements ticked: `approve` runs the
  *   channel's own presentation with that consent (the engine checks it against the request: elements not
@@ -23,23 +24,38 @@
  *   try locks the password (WALLET_SECRET_LOCKED), which ends every signature request waiting on that
  *   phone. The screen shows who asks as the requester named itself (nothing proves it: the bridge says
  *   so), the document (its text when it is text, its size and SHA-256) and the tries left;
+ * - a sign-in is approved with the 4-digit auth PIN typed on the phone's pad or the owner's biometric
+ *   standing in for it (DOMAIN.md §3) — or, when the requester asks for the face check only (`unlock:
+ *   'biometric'`, a clinic's reader for an iPhone holder), the biometric only: a PIN is then
+ *   WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED. As for a signature, a PIN of the wrong format (no try used),
+ *   a wrong one (the tries left said) and a biometric that did not match (WALLET_BIOMETRIC_FAILED, no try
+ *   used) leave it waiting, and the last wrong try locks the PIN and ends every sign-in waiting on that
+ *   phone. The screen shows who asks as named and the PIN's tries left; the challenge is signed, never
+ *   shown;
  * - any other refusal ends the request; a wait that ended while the answer was being made is
  *   WALLET_REQUEST_EXPIRED to the holder too;
  * - a request for nothing the phone holds in force (a superseded or revoked record, an unknown docType, no
- *   signature certificate in force) is refused at once with WALLET_DOCUMENT_NOT_HELD — an OS offers only
- *   a wallet holding a matching document — and a signature whose password is locked with
- *   WALLET_SECRET_LOCKED (the certificate stays unusable until it is installed again);
+ *   signature or user-authentication certificate in force) is refused at once with
+ *   WALLET_DOCUMENT_NOT_HELD — an OS offers only a wallet holding a matching document — and a signature
+ *   or sign-in whose secret is locked with WALLET_SECRET_LOCKED (the certificate stays unusable until it
+ *   is installed again);
  * - a phone keeps at most `maxPerPhone` requests waiting (WALLET_PHONE_BUSY beyond), so nothing received
  *   grows without bound.
  *
  * Nothing here is stored: a request waits in this process only, and a restarted emulator has none. The
  * screen shows element names, the requester and the document to be signed, never a value of the record
- * nor the password.
+ * nor the password or PIN.
  */
 import { randomBytes } from 'node:crypto';
+import { CHALLENGE_LENGTH } from '@mynakit/jpki';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError, type WalletErrorCode } from '../errors.js';
-import { jpkiTriesOf, type SignedDocumentView, signedDocumentViewOf } from '../jpki-use/jpki-screen-parts.js';
+import {
+  type JpkiSecret,
+  jpkiTriesOf,
+  type SignedDocumentView,
+  signedDocumentViewOf,
+} from '../jpki-use/jpki-screen-parts.js';
 import { MAX_SIGNED_CONTENT_BYTES } from '../jpki-use/jpki-use.js';
 import type { DeviceRequestSummary, PresentationConsent } from '../presentation/annex-c-presentation.js';
 import { requireFormat } from '../secrets/new-secret.js';
@@ -53,7 +69,7 @@ export type MdocIncomingChannel =
   | 'iso-18013-5-proximity';
 
 /** Every channel of a request reaching the phone this way (the history's channel names). */
-export type IncomingChannel = MdocIncomingChannel | 'jpki-signature';
+export type IncomingChannel = MdocIncomingChannel | 'jpki-signature' | 'jpki-user-authentication';
 
 /** How long a request waits for its holder by default (a person reads the screen and looks at the phone). */
 export const INCOMING_REQUEST_WAIT_MS = 3 * 60 * 1000;
@@ -91,6 +107,29 @@ export interface JpkiSignatureRequestInput<T extends { readonly signature: Uint8
   readonly content: Uint8Array;
   /** The signature once the holder typed the signature password (jpki-use.ts signWithJpki). */
   readonly present: (input: { readonly password: string }) => Promise<T>;
+  /** The requester gave up (its page closed): the request leaves the phone. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * What opens the user-authentication key for a request: the 4-digit auth PIN or the owner's biometric
+ * standing in for it (DOMAIN.md §3), or the biometric only — a reader that asks for a face check (the
+ * clinic's iPhone holder) offers no PIN pad.
+ */
+export type JpkiUserAuthenticationUnlock = 'pin-or-biometric' | 'biometric';
+
+/** A request for a JPKI user authentication (sign-in) over `challenge` handed to a phone. */
+export interface JpkiUserAuthenticationRequestInput<T extends { readonly signature: Uint8Array }> {
+  readonly channel: 'jpki-user-authentication';
+  /** The requesting page's origin, when a page asked; null otherwise. */
+  readonly origin: string | null;
+  /** Who asks, as the requester (or the bridge carrying its request) names it: nothing proves it. */
+  readonly relyingParty: string;
+  /** The relying party's challenge (CHALLENGE_LENGTH bytes): signed, never shown. */
+  readonly challenge: Uint8Array;
+  readonly unlock: JpkiUserAuthenticationUnlock;
+  /** The signature over the challenge once the holder unlocked the key (jpki-use.ts authenticateWithJpki). */
+  readonly present: (input: { readonly userAuthentication: UserAuthentication }) => Promise<T>;
   /** The requester gave up (its page closed): the request leaves the phone. */
   readonly signal?: AbortSignal;
 }
@@ -135,8 +174,25 @@ export interface JpkiSignatureIncomingRequestView extends IncomingRequestViewBas
   readonly remainingTries: number;
 }
 
+/**
+ * A waiting request for a JPKI user authentication as the phone's screen shows it: who asks, how the key
+ * opens and the auth PIN's tries left — never the challenge (the holder has nothing to read in it), never
+ * the PIN.
+ */
+export interface JpkiUserAuthenticationIncomingRequestView extends IncomingRequestViewBase {
+  readonly channel: 'jpki-user-authentication';
+  /** Who asks, as named by the requester: `verified` is always false (no certificate proves the name). */
+  readonly relyingParty: { readonly name: string; readonly verified: false };
+  readonly unlock: JpkiUserAuthenticationUnlock;
+  /** The tries the auth PIN has left, as the phone counts them. */
+  readonly remainingTries: number;
+}
+
 /** A waiting request as the phone's consent screen shows it, by its channel. */
-export type IncomingRequestView = MdocIncomingRequestView | JpkiSignatureIncomingRequestView;
+export type IncomingRequestView =
+  | MdocIncomingRequestView
+  | JpkiSignatureIncomingRequestView
+  | JpkiUserAuthenticationIncomingRequestView;
 
 /** What the holder answers to a record's request. */
 export interface MdocApproval {
@@ -148,6 +204,17 @@ export interface MdocApproval {
 export interface JpkiSignatureApproval {
   readonly password: string;
 }
+
+/**
+ * What the holder answers to a user authentication's request: the auth PIN typed on the phone's pad, or the
+ * owner's biometric.
+ */
+export type JpkiUserAuthenticationApproval =
+  | { readonly pin: string }
+  | { readonly biometric: 'matched' | 'failed' };
+
+/** Every answer `approve` takes, by the waiting request's channel. */
+export type IncomingApproval = MdocApproval | JpkiSignatureApproval | JpkiUserAuthenticationApproval;
 
 interface MdocWaiting {
   readonly kind: 'mdoc';
@@ -169,7 +236,18 @@ interface JpkiWaiting {
   answering: boolean;
 }
 
-type Waiting = MdocWaiting | JpkiWaiting;
+interface JpkiAuthWaiting {
+  readonly kind: 'jpki-auth';
+  /** Replaced when the tries left change. */
+  view: JpkiUserAuthenticationIncomingRequestView;
+  readonly phoneId: string;
+  readonly device: WalletDevice;
+  readonly present: JpkiUserAuthenticationRequestInput<{ readonly signature: Uint8Array }>['present'];
+  readonly settle: (outcome: IncomingOutcome<{ readonly signature: Uint8Array }>) => void;
+  answering: boolean;
+}
+
+type Waiting = MdocWaiting | JpkiWaiting | JpkiAuthWaiting;
 
 /** Refusals after which a record's consent screen stays up for another try. */
 const RETRYABLE_MDOC: ReadonlySet<WalletErrorCode> = new Set<WalletErrorCode>([
@@ -187,6 +265,15 @@ const RETRYABLE_JPKI: ReadonlySet<WalletErrorCode> = new Set<WalletErrorCode>([
   'WALLET_SECRET_FORMAT',
   'WALLET_SECRET_WRONG',
   'WALLET_SECRET_BUSY',
+]);
+
+/**
+ * Refusals after which a user authentication's screen stays up for another try: as for a signature, and a
+ * biometric that did not match (nothing counted: the PIN's tries are the PIN's).
+ */
+const RETRYABLE_JPKI_AUTH: ReadonlySet<WalletErrorCode> = new Set<WalletErrorCode>([
+  ...RETRYABLE_JPKI,
+  'WALLET_BIOMETRIC_FAILED',
 ]);
 
 const refused = (code: WalletErrorCode) => Promise.resolve({ kind: 'refused', code } as const);
@@ -312,6 +399,47 @@ export class IncomingRequests {
     }));
   }
 
+  /**
+   * Shows the request for a JPKI user authentication `input` on `phone` and waits for the holder to unlock
+   * the user-authentication key on the phone — the auth PIN on its pad or the biometric, as `unlock`
+   * allows — or to decline (see the file comment). Resolves after the phone's store is read (its
+   * user-authentication certificate in force and the PIN's tries).
+   */
+  async deliverJpkiUserAuthentication<T extends { readonly signature: Uint8Array }>(
+    phone: WalletDevice,
+    input: JpkiUserAuthenticationRequestInput<T>,
+  ): Promise<IncomingOutcome<T>> {
+    if (input.signal?.aborted) return refused('WALLET_REQUEST_EXPIRED');
+    if (!(input.challenge instanceof Uint8Array) || input.challenge.length !== CHALLENGE_LENGTH)
+      return refused('WALLET_INVALID_INPUT');
+    if (input.unlock !== 'pin-or-biometric' && input.unlock !== 'biometric')
+      return refused('WALLET_INVALID_INPUT');
+    // Without a user-authentication certificate in force there is nothing to sign in with.
+    const certificate = await phone.store.certificates.active(phone.id, 'auth');
+    const tries = await jpkiTriesOf(phone, 'auth-pin-or-biometric');
+    if (certificate === undefined || !tries.set) return refused('WALLET_DOCUMENT_NOT_HELD');
+    // A locked PIN locks its certificate, and no biometric stands in for a locked PIN (DOMAIN.md §3).
+    if (tries.locked) return refused('WALLET_SECRET_LOCKED');
+    return this.#wait<T>(phone, input.signal, (id, times, settle) => ({
+      kind: 'jpki-auth',
+      view: {
+        id,
+        channel: 'jpki-user-authentication',
+        origin: input.origin,
+        ...times,
+        phone: { id: phone.id, family: phone.family },
+        relyingParty: { name: input.relyingParty, verified: false },
+        unlock: input.unlock,
+        remainingTries: tries.remaining,
+      },
+      phoneId: phone.id,
+      device: phone,
+      present: input.present,
+      settle: settle as JpkiAuthWaiting['settle'],
+      answering: false,
+    }));
+  }
+
   /** The requests waiting on phone `phoneId`, oldest first. */
   pendingFor(phoneId: string): IncomingRequestView[] {
     const out: IncomingRequestView[] = [];
@@ -328,7 +456,8 @@ export class IncomingRequests {
 
   /**
    * The holder approves request `id`: a record's with `consent` after `userAuthentication` (answers what
-   * was disclosed), a signature's with the signature password (answers `{signed: true}`). The channel's
+   * was disclosed), a signature's with the signature password (answers `{signed: true}`), a user
+   * authentication's with the auth PIN or the biometric (answers `{authenticated: true}`). The channel's
    * refusal is thrown (see the file comment for which leave the request waiting).
    */
   approve(phoneId: string, id: string, input: MdocApproval): Promise<{ readonly disclosed: Disclosed }>;
@@ -336,17 +465,27 @@ export class IncomingRequests {
   approve(
     phoneId: string,
     id: string,
-    input: MdocApproval | JpkiSignatureApproval,
-  ): Promise<{ readonly disclosed: Disclosed } | { readonly signed: true }>;
+    input: JpkiUserAuthenticationApproval,
+  ): Promise<{ readonly authenticated: true }>;
+  approve(
+    phoneId: string,
+    id: string,
+    input: IncomingApproval,
+  ): Promise<
+    { readonly disclosed: Disclosed } | { readonly signed: true } | { readonly authenticated: true }
+  >;
   async approve(
     phoneId: string,
     id: string,
-    input: MdocApproval | JpkiSignatureApproval,
-  ): Promise<{ readonly disclosed: Disclosed } | { readonly signed: true }> {
+    input: IncomingApproval,
+  ): Promise<
+    { readonly disclosed: Disclosed } | { readonly signed: true } | { readonly authenticated: true }
+  > {
     const waiting = this.#waitingOf(phoneId, id);
     if (waiting.answering)
       throw new WalletError('WALLET_INVALID_INPUT', 'this request is already being answered');
     if (waiting.kind === 'jpki') return this.#sign(waiting, input);
+    if (waiting.kind === 'jpki-auth') return this.#authenticate(waiting, input);
     if (!('consent' in input) || !('userAuthentication' in input))
       throw new WalletError('WALLET_INVALID_INPUT', 'a record is sent with consent and the biometric');
     waiting.answering = true;
@@ -368,12 +507,15 @@ export class IncomingRequests {
   }
 
   /** A signature's answer: the password typed on the phone opens the signature key (DOMAIN.md §3). */
-  async #sign(
-    waiting: JpkiWaiting,
-    input: MdocApproval | JpkiSignatureApproval,
-  ): Promise<{ readonly signed: true }> {
+  async #sign(waiting: JpkiWaiting, input: IncomingApproval): Promise<{ readonly signed: true }> {
     // Never a biometric, never a consent of elements: the signature password only.
-    if (!('password' in input) || typeof input.password !== 'string' || 'userAuthentication' in input)
+    if (
+      !('password' in input) ||
+      typeof input.password !== 'string' ||
+      'userAuthentication' in input ||
+      'pin' in input ||
+      'biometric' in input
+    )
       throw new WalletError('WALLET_INVALID_INPUT', 'a signature opens with the signature password');
     // A password of the wrong format costs no try, whatever the channel's presentation does with it.
     requireFormat('signaturePassword', input.password);
@@ -383,7 +525,7 @@ export class IncomingRequests {
       presentation = await waiting.present({ password: input.password });
     } catch (e) {
       waiting.answering = false;
-      await this.#triesChanged(waiting.device);
+      await this.#triesChanged(waiting.device, 'signature-password');
       if (!(e instanceof WalletError && RETRYABLE_JPKI.has(e.code)))
         waiting.settle({
           kind: 'refused',
@@ -391,10 +533,52 @@ export class IncomingRequests {
         });
       throw e;
     }
-    await this.#triesChanged(waiting.device);
+    await this.#triesChanged(waiting.device, 'signature-password');
     this.#stillWaiting(waiting, waiting.view.id);
     waiting.settle({ kind: 'answered', presentation });
     return { signed: true };
+  }
+
+  /**
+   * A user authentication's answer: the auth PIN typed on the phone's pad, or the owner's biometric standing
+   * in for it, opens the user-authentication key (DOMAIN.md §3) — the PIN only where the request allows it.
+   */
+  async #authenticate(
+    waiting: JpkiAuthWaiting,
+    input: IncomingApproval,
+  ): Promise<{ readonly authenticated: true }> {
+    const userAuthentication = userAuthenticationOf(input);
+    if (userAuthentication.method === 'pin') {
+      // A reader asking for the face check (the biometric only) takes no PIN typed on the phone: not a
+      // slip of the holder's (the screen offers no pad), so the request ends as any other refusal does.
+      if (waiting.view.unlock === 'biometric') {
+        waiting.settle({ kind: 'refused', code: 'WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED' });
+        throw new WalletError(
+          'WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED',
+          'this request is approved with the biometric only',
+        );
+      }
+      // A PIN of the wrong format costs no try, whatever the channel's presentation does with it.
+      requireFormat('authPin', userAuthentication.value);
+    }
+    waiting.answering = true;
+    let presentation: { readonly signature: Uint8Array };
+    try {
+      presentation = await waiting.present({ userAuthentication });
+    } catch (e) {
+      waiting.answering = false;
+      await this.#triesChanged(waiting.device, 'auth-pin-or-biometric');
+      if (!(e instanceof WalletError && RETRYABLE_JPKI_AUTH.has(e.code)))
+        waiting.settle({
+          kind: 'refused',
+          code: e instanceof WalletError ? e.code : 'WALLET_INVALID_INPUT',
+        });
+      throw e;
+    }
+    await this.#triesChanged(waiting.device, 'auth-pin-or-biometric');
+    this.#stillWaiting(waiting, waiting.view.id);
+    waiting.settle({ kind: 'answered', presentation });
+    return { authenticated: true };
   }
 
   /**
@@ -410,19 +594,22 @@ export class IncomingRequests {
   }
 
   /**
-   * After an attempt at the signature password of `device`: every signature request waiting on it shows
-   * the tries now left, and ends with WALLET_SECRET_LOCKED once the password is locked.
+   * After an attempt at `secret` of `device`: every request waiting on it that the secret opens (a
+   * signature's the signature password, a user authentication's the auth PIN) shows the tries now left,
+   * and ends with WALLET_SECRET_LOCKED once the secret is locked.
    */
-  async #triesChanged(device: WalletDevice): Promise<void> {
+  async #triesChanged(device: WalletDevice, secret: JpkiSecret): Promise<void> {
     let tries: Awaited<ReturnType<typeof jpkiTriesOf>>;
     try {
-      tries = await jpkiTriesOf(device, 'signature-password');
+      tries = await jpkiTriesOf(device, secret);
     } catch {
       return; // the tries show as they were; the next attempt counts them again
     }
+    const kind = secret === 'signature-password' ? 'jpki' : 'jpki-auth';
     for (const w of [...this.#waiting.values()]) {
-      if (w.kind !== 'jpki' || w.phoneId !== device.id) continue;
+      if (w.kind === 'mdoc' || w.kind !== kind || w.phoneId !== device.id) continue;
       if (tries.locked) w.settle({ kind: 'refused', code: 'WALLET_SECRET_LOCKED' });
+      else if (w.kind === 'jpki') w.view = { ...w.view, remainingTries: tries.remaining };
       else w.view = { ...w.view, remainingTries: tries.remaining };
     }
   }
@@ -434,4 +621,17 @@ export class IncomingRequests {
       throw new WalletError('WALLET_INVALID_INPUT', 'this request is already being answered');
     waiting.settle({ kind: 'refused', code: 'WALLET_DECLINED' });
   }
+}
+
+/** The user authentication an answer carries: exactly one of the auth PIN or the biometric's outcome. */
+function userAuthenticationOf(input: IncomingApproval): UserAuthentication {
+  // Never the signature password, never a consent of elements, never both a PIN and a biometric.
+  if ('password' in input || 'consent' in input || 'userAuthentication' in input)
+    throw new WalletError('WALLET_INVALID_INPUT', 'a sign-in opens with the auth PIN or the biometric');
+  const pin = 'pin' in input ? input.pin : undefined;
+  const biometric = 'biometric' in input ? input.biometric : undefined;
+  if (typeof pin === 'string' && biometric === undefined) return { method: 'pin', value: pin };
+  if ((biometric === 'matched' || biometric === 'failed') && pin === undefined)
+    return { method: 'biometric', matched: biometric === 'matched' };
+  throw new WalletError('WALLET_INVALID_INPUT', 'give the auth PIN or the biometric, matched or failed');
 }

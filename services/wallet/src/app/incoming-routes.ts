@@ -1,7 +1,7 @@
 /**
  * The phone's consent screen for the requests its operating system hands it (incoming-requests.ts: a web
  * page's DC API request, a face-to-face reader's proximity request, a relying party's request for a JPKI
- * signature):
+ * signature or a JPKI user authentication):
  *
  *   GET  /phones/:id/incoming                     a browser gets the request page (request-page.ts), which
  *                                                 shows the waiting requests; JSON: `{requests:
@@ -11,24 +11,30 @@
  *                                                 whether the phone holds it and why it is withheld, no
  *                                                 values; for a signature who asks as it named itself
  *                                                 (not verified), the document (text, size, SHA-256) and
- *                                                 the signature password's tries left
+ *                                                 the signature password's tries left; for a sign-in
+ *                                                 who asks as named, how the key opens (`unlock`) and
+ *                                                 the auth PIN's tries left, never the challenge
  *   POST /phones/:id/incoming/:request            the answer, by the waiting request's channel — a record:
  *                                                 JSON `{biometric: matched|failed, consent: {docType:
  *                                                 {namespace: [identifier]}}}`, the owner's biometric, then
  *                                                 the answer to the requester: `{sent: true, disclosed}`;
  *                                                 a signature: JSON `{password}`, the signature password
  *                                                 typed on the phone (never a biometric): `{sent: true,
- *                                                 signed: true}`
+ *                                                 signed: true}`; a sign-in: JSON `{pin}` (the 4-digit
+ *                                                 auth PIN on the phone's pad, unless the request takes
+ *                                                 the biometric only) or `{biometric: matched|failed}`:
+ *                                                 `{sent: true, authenticated: true}`
  *   POST /phones/:id/incoming/:request/decline    the holder says no: `{declined: true}`
  *
  * Refusals are RFC 9457 problems with the wallet's code, echoing nothing submitted: WALLET_NOT_FOUND (no
  * such phone, or no such request waiting on it), WALLET_INVALID_INPUT (a malformed, oversized or non-JSON
  * body, consent naming what was not offered, a biometric or consent for a signature, a second answer while
- * one is being made), WALLET_MY_NUMBER_WITHHELD, WALLET_BIOMETRIC_FAILED, and for a signature 400
- * WALLET_SECRET_FORMAT (no try used) and 401 WALLET_SECRET_WRONG with `remainingTries` — after these the
- * request still waits — 423 WALLET_SECRET_LOCKED (the last try: the request ends), WALLET_REQUEST_EXPIRED
- * (the requester stopped waiting while the answer was being made), and the channel's own. The password is
- * never echoed nor logged (the app logs the route pattern only). A phone switched offline still answers:
+ * one is being made), WALLET_MY_NUMBER_WITHHELD, WALLET_BIOMETRIC_FAILED, and for a signature or a
+ * sign-in 400 WALLET_SECRET_FORMAT (no try used) and 401 WALLET_SECRET_WRONG with `remainingTries` —
+ * after these the request still waits — 423 WALLET_SECRET_LOCKED (the last try: the request ends), for a
+ * sign-in taking the biometric only a PIN is 400 WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED (the request
+ * ends), WALLET_REQUEST_EXPIRED (the requester stopped waiting while the answer was being made), and the
+ * channel's own. The password and PIN are never echoed nor logged (the app logs the route pattern only). A phone switched offline still answers:
  * these channels are local (the same device's browser, a reader at arm's length), which is why an offline
  * phone can present a record revoked meanwhile.
  */
@@ -80,6 +86,23 @@ export function registerIncomingRoutes(app: Hono, ctx: IncomingRouteContext): vo
       await ctx.incoming.approve(phone.id, id, { password });
       c.header('Cache-Control', 'no-store');
       return c.json({ sent: true, signed: true });
+    }
+    if (waiting.channel === 'jpki-user-authentication') {
+      // A sign-in opens with exactly one of the auth PIN typed on the phone or the owner's biometric.
+      const pin = body.get('pin');
+      const biometric = body.get('biometric');
+      if (body.has('password') || body.has('consent') || body.has('pin') === body.has('biometric'))
+        throw new WalletError('WALLET_INVALID_INPUT', 'a sign-in opens with the auth PIN or the biometric');
+      if (body.has('pin')) {
+        if (typeof pin !== 'string') throw new WalletError('WALLET_INVALID_INPUT', 'the PIN is text');
+        await ctx.incoming.approve(phone.id, id, { pin });
+      } else {
+        if (biometric !== 'matched' && biometric !== 'failed')
+          throw new WalletError('WALLET_INVALID_INPUT', 'biometric must be matched or failed');
+        await ctx.incoming.approve(phone.id, id, { biometric });
+      }
+      c.header('Cache-Control', 'no-store');
+      return c.json({ sent: true, authenticated: true });
     }
     const biometric = body.get('biometric');
     if (biometric !== 'matched' && biometric !== 'failed')
