@@ -83,7 +83,8 @@ export type IncomingChannel =
   | 'dc-api-org-iso-mdoc'
   | 'dc-api-openid4vp-v1-signed'
   | 'iso-18013-5-proximity'
-  | 'jpki-signature';
+  | 'jpki-signature'
+  | 'jpki-user-authentication';
 
 /** What every request waiting on the phone says of itself. */
 interface IncomingRequestBase {
@@ -116,8 +117,21 @@ export interface IncomingSignatureRequest extends IncomingRequestBase {
   readonly remainingTries: number;
 }
 
+/** A request for a JPKI user authentication (a sign-in) waiting on the phone; the challenge is not shown. */
+export interface IncomingAuthenticationRequest extends IncomingRequestBase {
+  readonly channel: 'jpki-user-authentication';
+  /** Who asks as the requester named itself (no certificate proves it). */
+  readonly relyingParty: { readonly name: string; readonly verified: false };
+  /** The auth PIN or the biometric, or the biometric only (a reader asking for the face check). */
+  readonly unlock: 'pin-or-biometric' | 'biometric';
+  readonly remainingTries: number;
+}
+
 /** One request waiting on the phone (GET incoming: `{requests}`, oldest first), by its channel. */
-export type IncomingRequest = IncomingRecordRequest | IncomingSignatureRequest;
+export type IncomingRequest =
+  | IncomingRecordRequest
+  | IncomingSignatureRequest
+  | IncomingAuthenticationRequest;
 
 /** GET incoming. */
 export interface IncomingList {
@@ -134,6 +148,12 @@ export interface IncomingSent {
 export interface IncomingSigned {
   readonly sent: true;
   readonly signed: true;
+}
+
+/** POST incoming/<id> of a user authentication. */
+export interface IncomingAuthenticated {
+  readonly sent: true;
+  readonly authenticated: true;
 }
 
 export {

@@ -1,7 +1,8 @@
 /**
  * The phone's screen for requests its operating system hands it (services/wallet/src/app/incoming-routes.ts):
  * a web page's Digital Credentials API request (ISO/IEC 18013-7 Annex C), a face-to-face reader's request
- * over ISO/IEC 18013-5 proximity, or a relying party's request for a JPKI signature. A real phone raises
+ * over ISO/IEC 18013-5 proximity, or a relying party's request for a JPKI signature or a JPKI user
+ * authentication (a sign-in). A real phone raises
  * its consent screen by itself; this page, at `…/phones/<id>/incoming`, asks the wallet about every second
  * while nothing waits, then shows the oldest waiting request.
  *
@@ -17,10 +18,17 @@
  * relying party's page, and never replaced by a biometric (DOMAIN.md §3). A wrong password is refused on
  * screen with the tries left and the request still waits; the last try locks the password and ends it.
  *
+ * A sign-in's request: who asks as the bridge named it (not verified), the auth PIN's tries left and the
+ * JPKI link screen's unlock (jpki-parts.tsx): the 4-digit auth PIN on the phone's pad or the owner's
+ * biometric standing in for it (DOMAIN.md §3) — or the biometric only, when the requester asks for the
+ * face check (a clinic's reader for an iPhone holder: no pad is shown). The challenge is signed, never
+ * shown. A wrong PIN or an unmatched biometric is refused on screen and the request still waits; the last
+ * try locks the PIN and ends it.
+ *
  * Declining sends nothing and the requester hears so; a request that left the phone (it expired, or the
  * requester stopped waiting) is said so. After each answer the screen goes back to waiting for the next
- * request. Nothing personal is in the URL: the request's id names no one, and consent and the password
- * travel in the POST body.
+ * request. Nothing personal is in the URL: the request's id names no one, and consent, the password and
+ * the PIN travel in the POST body.
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -29,6 +37,8 @@ import { familyLabel, type Label } from '../../shared/labels';
 import {
   type ApiError,
   get,
+  type IncomingAuthenticated,
+  type IncomingAuthenticationRequest,
   type IncomingList,
   type IncomingRequest,
   type IncomingSent,
@@ -45,7 +55,7 @@ import {
   RequestedDocuments,
   toggled,
 } from './consent';
-import { DocumentBlock, SignaturePasswordField, Tries } from './jpki-parts';
+import { AuthUnlock, DocumentBlock, SignaturePasswordField, Tries } from './jpki-parts';
 import { Refusal } from './refusal';
 
 /** How often the screen asks whether a request waits (the phone's OS would raise it at once). */
@@ -75,13 +85,17 @@ const CHANNELS: ReadonlyMap<string, Label> = new Map([
   ],
   ['iso-18013-5-proximity', { ja: '対面の読み取り機(近接)', en: 'a reader in person (proximity)' }],
   ['jpki-signature', { ja: '電子署名の依頼(ブリッジ経由)', en: 'a request to sign, through the bridge' }],
+  [
+    'jpki-user-authentication',
+    { ja: '利用者証明(ログイン)の依頼(ブリッジ経由)', en: 'a request to sign in, through the bridge' },
+  ],
 ]);
 
 const channelLabel = (channel: string): Label => CHANNELS.get(channel) ?? { ja: channel, en: channel };
 
 /** The requester as the screen names it. */
 function requesterOf(request: IncomingRequest): Label {
-  if (request.channel === 'jpki-signature')
+  if (request.channel === 'jpki-signature' || request.channel === 'jpki-user-authentication')
     return { ja: request.relyingParty.name, en: request.relyingParty.name };
   if (request.reader.authentication !== 'none' && request.reader.subject !== null)
     return { ja: request.reader.subject, en: request.reader.subject };
@@ -103,7 +117,7 @@ type State =
   | {
       readonly step: 'sent';
       readonly request: IncomingRequest;
-      readonly sent: IncomingSent | IncomingSigned;
+      readonly sent: IncomingSent | IncomingSigned | IncomingAuthenticated;
     }
   | { readonly step: 'declined'; readonly request: IncomingRequest }
   /** The request ended without being sent (it left the phone, or the channel refused the answer). */
@@ -144,7 +158,10 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
               : {
                   step: 'consent',
                   request: oldest,
-                  ticked: oldest.channel === 'jpki-signature' ? new Set() : offeredBoxes(oldest.documents),
+                  ticked:
+                    oldest.channel === 'jpki-signature' || oldest.channel === 'jpki-user-authentication'
+                      ? new Set()
+                      : offeredBoxes(oldest.documents),
                 };
           }
           if (
@@ -222,6 +239,22 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
           <NextButton onClick={next} />
         </section>
       );
+    if (done.channel === 'jpki-user-authentication')
+      return (
+        <section data-sent={done.id}>
+          <h1>
+            利用者証明を送信しました <small>Proof sent</small>
+          </h1>
+          <p class="wrap">
+            <strong>{done.relyingParty.name}</strong>{' '}
+            <small>(ブリッジが伝えた依頼元 named by the bridge, not verified)</small>
+          </p>
+          <p class="small">
+            {done.phone.id} の利用履歴に記録しました <small>kept in this phone's history</small>
+          </p>
+          <NextButton onClick={next} />
+        </section>
+      );
     return (
       <section data-sent={done.id}>
         <h1>
@@ -295,7 +328,8 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
           setState((current) =>
             current.step === 'consent' &&
             current.request.id === request.id &&
-            current.request.channel === 'jpki-signature'
+            (current.request.channel === 'jpki-signature' ||
+              current.request.channel === 'jpki-user-authentication')
               ? { ...current, request: { ...current.request, remainingTries: left } }
               : current,
           );
@@ -329,7 +363,12 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
   );
   const declineButton = (
     <button type="button" class="decline" data-decline disabled={busy} onClick={decline}>
-      {request.channel === 'jpki-signature' ? '署名しない' : '送らない'}(お断りする) / Decline
+      {request.channel === 'jpki-signature'
+        ? '署名しない'
+        : request.channel === 'jpki-user-authentication'
+          ? '証明しない'
+          : '送らない'}
+      (お断りする) / Decline
     </button>
   );
   if (request.channel === 'jpki-signature') {
@@ -347,6 +386,34 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
         busy={busy}
         sign={sign}
         declineButton={declineButton}
+      />
+    );
+  }
+  if (request.channel === 'jpki-user-authentication') {
+    const authenticate = (secret: { readonly pin: string } | { readonly biometric: BiometricOutcome }) =>
+      answer(async () => {
+        const sent = await post<IncomingAuthenticated>(path, secret);
+        return { step: 'sent', request, sent };
+      });
+    const useBiometric = async () => {
+      // The owner's biometric stands in for the auth PIN (DOMAIN.md §3); cancelled, the request waits.
+      const outcome = await ask({
+        ja: `${requester.ja} に本人であることを示します`,
+        en: `prove it is you to ${requester.en}`,
+      });
+      if (outcome !== null) await authenticate({ biometric: outcome });
+    };
+    return (
+      <AuthenticationConsent
+        request={request}
+        header={header}
+        refusal={refusal}
+        waitsUntil={waitsUntil}
+        busy={busy}
+        withPin={(pin) => authenticate({ pin })}
+        withBiometric={useBiometric}
+        declineButton={declineButton}
+        prompt={prompt}
       />
     );
   }
@@ -484,6 +551,81 @@ function SignatureConsent(props: {
       />
       <Tries remaining={request.remainingTries} />
       {props.declineButton}
+    </section>
+  );
+}
+
+/**
+ * A user authentication's screen: who asks as named (not verified), the auth PIN's pad (unless the request
+ * takes the biometric only), the tries left and the biometric — the challenge is never shown.
+ */
+function AuthenticationConsent(props: {
+  readonly request: IncomingAuthenticationRequest;
+  readonly header: ComponentChildren;
+  readonly refusal: ApiError | undefined;
+  readonly waitsUntil: ComponentChildren;
+  readonly busy: boolean;
+  readonly withPin: (pin: string) => void;
+  readonly withBiometric: () => void;
+  readonly declineButton: ComponentChildren;
+  readonly prompt: ComponentChildren;
+}) {
+  const { request } = props;
+  const pinOffered = request.unlock === 'pin-or-biometric';
+  return (
+    <section data-incoming={request.id} data-unlock={request.unlock}>
+      <h1>
+        利用者証明(ログイン)<small>Prove it is you?</small>
+      </h1>
+      {props.header}
+      <p class="small">
+        利用者証明用電子証明書で本人であることを示します(氏名などは送られません)。
+        <small>The user-authentication certificate proves it is you; it carries no name or address.</small>
+      </p>
+      {props.refusal === undefined ? null : <Refusal error={props.refusal} />}
+      <h2>
+        依頼元 <small>Who asks</small>
+      </h2>
+      <p class="wrap" data-relying-party data-verified="false">
+        <strong data-relying-party-name>{request.relyingParty.name}</strong>
+        <br />
+        <small class="warn">
+          ブリッジが伝えた依頼元 / named by the bridge, not verified — 証明書で確認されていません{' '}
+          <small>no certificate proves it</small>
+        </small>
+      </p>
+      {request.origin === null ? null : (
+        <p class="small wrap">
+          依頼したページ <small>the page asking</small>: <code data-origin>{request.origin}</code>
+        </p>
+      )}
+      {props.waitsUntil}
+      {pinOffered ? null : (
+        <p class="small">
+          読み取り機は生体認証(顔認証)による確認を求めています。暗証番号はここでは使いません。
+          <small>The reader asks for the biometric check; no PIN is typed here.</small>
+        </p>
+      )}
+      <AuthUnlock
+        pin={
+          pinOffered
+            ? {
+                submit: { ja: '暗証番号で承認', en: 'Approve with the PIN' },
+                approve: true,
+                onSubmit: props.withPin,
+              }
+            : null
+        }
+        remaining={request.remainingTries}
+        biometric={{
+          label: { ja: '生体認証で承認', en: 'Approve with the biometric' },
+          marker: 'use-biometric',
+          onClick: props.withBiometric,
+        }}
+        busy={props.busy}
+      />
+      {props.declineButton}
+      {props.prompt}
     </section>
   );
 }

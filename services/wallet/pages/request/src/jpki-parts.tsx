@@ -1,9 +1,10 @@
 /**
  * What every JPKI consent screen of the phone shows the same way — the screen of a JPKI request by link or
- * QR code (jpki-screen.tsx) and the screen of a signature request the phone's OS hands it
- * (incoming-screen.tsx): the document to be signed (its text, or its size and SHA-256 when it is not text),
- * the tries the key's secret has left, and the signature password's field — the phone's keyboard, never a
- * biometric (DOMAIN.md §3: a phone alone must not sign).
+ * QR code (jpki-screen.tsx) and the screen of a signature or user-authentication request the phone's OS
+ * hands it (incoming-screen.tsx): the document to be signed (its text, or its size and SHA-256 when it is
+ * not text), the tries the key's secret has left, the signature password's field — the phone's keyboard,
+ * never a biometric (DOMAIN.md §3: a phone alone must not sign) — and the user authentication's unlock:
+ * the 4-digit auth PIN on the pad or the owner's biometric standing in for it, or the biometric alone.
  */
 
 import type { Label } from '../../shared/labels';
@@ -78,6 +79,59 @@ export function SignaturePasswordField(props: {
         {...(props.approve ? { approve: true } : {})}
         onSubmit={props.onSubmit}
       />
+    </>
+  );
+}
+
+/**
+ * The user authentication's unlock: the auth PIN's pad (`input[name="pin"]`, 4 digits) unless `pin` is
+ * null (the biometric only), the tries the PIN has left, and the button asking the owner's biometric —
+ * marked `data-approve` where it is the screen's approval, `data-use-biometric` where the PIN's button is.
+ * The biometric prompt itself is the caller's (useBiometric).
+ */
+export function AuthUnlock(props: {
+  readonly pin: {
+    readonly submit: Label;
+    readonly approve?: boolean;
+    readonly onSubmit: (pin: string) => void;
+  } | null;
+  readonly remaining: number;
+  readonly biometric: {
+    readonly label: Label;
+    readonly marker: 'approve' | 'use-biometric';
+    readonly onClick: () => void;
+  };
+  readonly busy: boolean;
+}) {
+  const { pin, biometric } = props;
+  return (
+    <>
+      {pin === null ? null : (
+        <PinPad
+          kind="pin"
+          name="pin"
+          label={{ ja: '利用者証明用暗証番号(4桁)', en: 'auth PIN (4 digits)' }}
+          submit={pin.submit}
+          busy={props.busy}
+          {...(pin.approve ? { approve: true } : {})}
+          onSubmit={pin.onSubmit}
+        />
+      )}
+      <Tries remaining={props.remaining} />
+      {pin === null ? null : (
+        <p class="small or">
+          または <small>or</small>
+        </p>
+      )}
+      <button
+        type="button"
+        class="primary approve"
+        {...(biometric.marker === 'approve' ? { 'data-approve': true } : { 'data-use-biometric': true })}
+        disabled={props.busy}
+        onClick={biometric.onClick}
+      >
+        {biometric.label.ja} / {biometric.label.en}
+      </button>
     </>
   );
 }

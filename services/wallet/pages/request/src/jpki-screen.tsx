@@ -8,9 +8,8 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { type BiometricOutcome, useBiometric } from '../../shared/biometric-prompt';
-import { PinPad } from '../../shared/pin-pad';
 import { type ApiError, type JpkiScreen, type JpkiSent, post, refusalOf } from './api';
-import { DocumentBlock, SignaturePasswordField, Tries } from './jpki-parts';
+import { AuthUnlock, DocumentBlock, SignaturePasswordField, Tries } from './jpki-parts';
 import { Refusal } from './refusal';
 
 type State =
@@ -201,27 +200,19 @@ export function JpkiScreenView({ link }: { link: string }) {
         </>
       ) : (
         <>
-          <PinPad
-            kind="pin"
-            name="pin"
-            label={{ ja: '利用者証明用暗証番号(4桁)', en: 'auth PIN (4 digits)' }}
-            submit={{ ja: '暗証番号で承認して送信', en: 'Approve with the PIN and send' }}
+          <AuthUnlock
+            pin={{
+              submit: { ja: '暗証番号で承認して送信', en: 'Approve with the PIN and send' },
+              onSubmit: (pin) => answer({ pin }),
+            }}
+            remaining={screen.tries.remaining}
+            biometric={{
+              label: { ja: '生体認証で承認して送信', en: 'Approve with the biometric and send' },
+              marker: 'approve',
+              onClick: approveWithBiometric,
+            }}
             busy={busy}
-            onSubmit={(pin) => answer({ pin })}
           />
-          <Tries remaining={screen.tries.remaining} />
-          <p class="small or">
-            または <small>or</small>
-          </p>
-          <button
-            type="button"
-            class="primary approve"
-            data-approve
-            disabled={busy}
-            onClick={approveWithBiometric}
-          >
-            生体認証で承認して送信 / Approve with the biometric and send
-          </button>
           {prompt}
         </>
       )}
