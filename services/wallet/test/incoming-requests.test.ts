@@ -14,8 +14,13 @@
  * verifyJpkiSignature over exactly the content: the screen shows who asks as named (not verified), the
  * document and the tries left, never the password; a wrong password keeps it waiting with the tries left,
  * a malformed one costs no try, the fifth wrong one locks the password and ends it; a phone without a
- * signature certificate is refused at once (WALLET_DOCUMENT_NOT_HELD). The HTTP routes answer the same
- * with the stable codes and echo nothing submitted.
+ * signature certificate is refused at once (WALLET_DOCUMENT_NOT_HELD). A relying party's sign-in (a JPKI
+ * user authentication) waits too, answered by the user-authentication key (authenticateWithJpki) after
+ * the auth PIN typed on the phone or the biometric standing in for it, and checked by @mynakit/jpki
+ * verifyAuthResponse over exactly the challenge drawn: the screen shows who asks, the unlock and the tries,
+ * never the challenge; a wrong PIN or unmatched biometric keeps it waiting, a PIN where the face check
+ * only is asked ends it, the third wrong PIN locks it and ends every sign-in waiting (not a signature).
+ * The HTTP routes answer the same with the stable codes and echo nothing submitted.
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -23,7 +28,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
-import { verifyJpkiSignature } from '@mynakit/jpki';
+import { CHALLENGE_LENGTH, verifyAuthResponse, verifyJpkiSignature } from '@mynakit/jpki';
 import {
   buildDeviceRequest,
   buildJpMncRequest,
@@ -47,12 +52,14 @@ import { createCertificate } from '@mynakit/pki';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import {
+  authenticateWithJpki,
   createWalletApp,
   type IncomingOutcome,
   IncomingRequests,
   type IncomingRequestView,
   installCredentials,
   type JpkiSignatureIncomingRequestView,
+  type JpkiUserAuthenticationIncomingRequestView,
   MAX_INCOMING_PER_PHONE,
   type MdocIncomingRequestView,
   presentAnnexC,
@@ -1007,6 +1014,305 @@ describe('requests handed to the phone wait for the holder on its consent screen
       const logged = lines.join('\n');
       for (const secret of [PASSWORD, 'WRONG2026', marker, '普通預金']) expect(logged).not.toContain(secret);
     }, 60_000);
+  });
+
+  describe('a request for a JPKI user authentication (deliverJpkiUserAuthentication)', () => {
+    const PORTAL = 'サンドボックス行政ポータル (portal.example)';
+    const AUTH_PIN = '2468';
+    const authAnchors = () => env.issuer.deps.hierarchy.jpki.userAuthentication.cas.map((c) => c.certificate);
+    const freshChallenge = () => new Uint8Array(randomBytes(CHALLENGE_LENGTH));
+
+    /** Hands a sign-in to `device` as the sandbox's bridge does, answering with authenticateWithJpki. */
+    function deliverSignIn(
+      incoming: IncomingRequests,
+      challenge: Uint8Array,
+      options: { device?: WalletDevice; unlock?: 'pin-or-biometric' | 'biometric' } = {},
+    ): Promise<IncomingOutcome<{ signature: Uint8Array; certificate: Uint8Array }>> {
+      const device = options.device ?? phone;
+      return incoming.deliverJpkiUserAuthentication(device, {
+        channel: 'jpki-user-authentication',
+        origin: 'https://portal.example',
+        relyingParty: PORTAL,
+        challenge,
+        unlock: options.unlock ?? 'pin-or-biometric',
+        present: ({ userAuthentication }) =>
+          authenticateWithJpki({ device, challenge, userAuthentication, relyingParty: PORTAL }),
+      });
+    }
+
+    /** The sign-in waiting on `phoneId` once it shows (the phone's store is read first). */
+    async function signInOn(
+      incoming: IncomingRequests,
+      phoneId: string,
+      count = 1,
+    ): Promise<JpkiUserAuthenticationIncomingRequestView> {
+      for (let i = 0; i < 500; i++) {
+        const views = incoming.pendingFor(phoneId);
+        const view = views.at(-1);
+        if (views.length >= count && view?.channel === 'jpki-user-authentication') return view;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      throw new Error('no sign-in shows on the phone');
+    }
+
+    /** The checks that did not pass when the relying party verifies `answer` against its `challenge`. */
+    async function unverified(
+      outcome: IncomingOutcome<{ signature: Uint8Array; certificate: Uint8Array }>,
+      challenge: Uint8Array,
+    ): Promise<string[]> {
+      if (outcome.kind !== 'answered') throw new Error(`refused: ${outcome.code}`);
+      const report = await verifyAuthResponse({
+        challenge,
+        signature: outcome.presentation.signature,
+        certificate: outcome.presentation.certificate,
+        trustAnchors: authAnchors(),
+        now: new Date(),
+        policies: SANDBOX_JPKI_POLICY_CONFIG,
+      });
+      return report.checks.filter((c) => c.status !== 'passed').map((c) => c.id);
+    }
+
+    it('shows who asks as named (not verified), the unlock and the PIN tries — never the challenge nor the PIN; the right PIN signs exactly the challenge', async () => {
+      const incoming = new IncomingRequests();
+      const challenge = freshChallenge();
+      const before = (await history()).length;
+      const outcome = deliverSignIn(incoming, challenge);
+      const view = await signInOn(incoming, phone.id);
+      expect(view).toEqual({
+        id: view.id,
+        channel: 'jpki-user-authentication',
+        origin: 'https://portal.example',
+        receivedAt: view.receivedAt,
+        expiresAt: view.expiresAt,
+        phone: { id: phone.id, family: 'iphone' },
+        relyingParty: { name: PORTAL, verified: false },
+        unlock: 'pin-or-biometric',
+        remainingTries: 3,
+      });
+      const shown = JSON.stringify(view);
+      for (const encoding of ['hex', 'base64', 'base64url'] as const)
+        expect(shown).not.toContain(Buffer.from(challenge).toString(encoding));
+      expect(incoming.pendingFor(other.id)).toEqual([]);
+
+      expect(await incoming.approve(phone.id, view.id, { pin: AUTH_PIN })).toEqual({ authenticated: true });
+      const answered = await outcome;
+      // Everything but revocation (no source given here) passes, over exactly the challenge drawn.
+      expect(await unverified(answered, challenge)).toEqual(['status.revocation']);
+      expect(await unverified(answered, freshChallenge())).toContain('auth.signature');
+      expect(incoming.pendingFor(phone.id)).toEqual([]);
+      const lines = await history();
+      expect(lines).toHaveLength(before + 1);
+      expect(JSON.stringify(lines)).toContain('jpki-user-authentication');
+      expect(JSON.stringify(lines)).not.toContain(AUTH_PIN);
+      expect(await codeOf(incoming.approve(phone.id, view.id, { pin: AUTH_PIN }))).toBe('WALLET_NOT_FOUND');
+
+      // A decline signs nothing.
+      const declined = deliverSignIn(incoming, freshChallenge());
+      incoming.decline(phone.id, (await signInOn(incoming, phone.id)).id);
+      expect(await declined).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+      expect(await history()).toHaveLength(before + 1);
+    }, 60_000);
+
+    it('the biometric stands in for the PIN: a failed one keeps it waiting and uses no try, a matched one signs; the face check only takes no PIN', async () => {
+      const incoming = new IncomingRequests();
+      const challenge = freshChallenge();
+      const outcome = deliverSignIn(incoming, challenge);
+      const { id } = await signInOn(incoming, phone.id);
+      expect(await codeOf(incoming.approve(phone.id, id, { biometric: 'failed' }))).toBe(
+        'WALLET_BIOMETRIC_FAILED',
+      );
+      expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+      expect((await phone.secrets.status('authPin')).remaining).toBe(3);
+      expect(await incoming.approve(phone.id, id, { biometric: 'matched' })).toEqual({ authenticated: true });
+      expect(await unverified(await outcome, challenge)).toEqual(['status.revocation']);
+
+      // A reader asking for the face check: the view says so, a PIN ends it, nothing is signed.
+      const faceOnly = deliverSignIn(incoming, freshChallenge(), { unlock: 'biometric' });
+      const face = await signInOn(incoming, phone.id);
+      expect(face).toMatchObject({ unlock: 'biometric', remainingTries: 3 });
+      expect(await codeOf(incoming.approve(phone.id, face.id, { pin: AUTH_PIN }))).toBe(
+        'WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED',
+      );
+      expect(await faceOnly).toEqual({ kind: 'refused', code: 'WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED' });
+      expect(incoming.pendingFor(phone.id)).toEqual([]);
+      // …and the biometric signs it.
+      const faceChallenge = freshChallenge();
+      const faceSigned = deliverSignIn(incoming, faceChallenge, { unlock: 'biometric' });
+      await incoming.approve(phone.id, (await signInOn(incoming, phone.id)).id, { biometric: 'matched' });
+      expect(await unverified(await faceSigned, faceChallenge)).toEqual(['status.revocation']);
+    }, 60_000);
+
+    it('a wrong PIN keeps it waiting with the tries left, a malformed one costs no try, the signature password or a record’s consent are refused, then the right PIN signs', async () => {
+      const incoming = new IncomingRequests();
+      const challenge = freshChallenge();
+      const outcome = deliverSignIn(incoming, challenge);
+      const { id } = await signInOn(incoming, phone.id);
+      const wrong = await errorOf(incoming.approve(phone.id, id, { pin: '1111' }));
+      expect([wrong?.code, wrong?.remainingTries]).toEqual(['WALLET_SECRET_WRONG', 2]);
+      expect(await signInOn(incoming, phone.id)).toMatchObject({ id, remainingTries: 2 });
+      for (const malformed of ['123', '12345', 'abcd', '']) {
+        expect(await codeOf(incoming.approve(phone.id, id, { pin: malformed })), malformed).toBe(
+          'WALLET_SECRET_FORMAT',
+        );
+      }
+      expect(await codeOf(incoming.approve(phone.id, id, { password: PASSWORD }))).toBe(
+        'WALLET_INVALID_INPUT',
+      );
+      expect(
+        await codeOf(
+          incoming.approve(phone.id, id, {
+            consent: { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } },
+            userAuthentication: BIOMETRIC,
+          }),
+        ),
+      ).toBe('WALLET_INVALID_INPUT');
+      expect((await phone.secrets.status('authPin')).remaining).toBe(2);
+      expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+
+      await incoming.approve(phone.id, id, { pin: AUTH_PIN });
+      expect(await unverified(await outcome, challenge)).toEqual(['status.revocation']);
+      // The right PIN gives the tries back.
+      expect((await phone.secrets.status('authPin')).remaining).toBe(3);
+    }, 60_000);
+
+    it('a phone without a user-authentication certificate in force is refused at once: WALLET_DOCUMENT_NOT_HELD', async () => {
+      const incoming = new IncomingRequests();
+      expect(await deliverSignIn(incoming, freshChallenge(), { device: other })).toEqual({
+        kind: 'refused',
+        code: 'WALLET_DOCUMENT_NOT_HELD',
+      });
+      expect(incoming.pendingFor(other.id)).toEqual([]);
+      expect(await other.store.presentations.list(other.id)).toEqual([]);
+    });
+
+    it('over HTTP: {pin} and {biometric} answer, malformed bodies are refused echoing nothing, three wrong PINs lock it (423) and end every sign-in waiting but not a signature, and the lock persists', async () => {
+      // A phone of its own: its auth PIN ends locked.
+      const locking = await env.phone('incoming-auth-lock', 'android');
+      await installCredentials({
+        device: locking,
+        issuer: env.client,
+        card: await env.card('sandbox-ordinary-male'),
+        cardPins: await cardPinsOf(env, 'sandbox-ordinary-male'),
+        liveness: { confirmed: true },
+        newAuthPin: ['1357', '1357'],
+        newSignaturePassword: ['LOCKME2026', 'LOCKME2026'],
+        biometric: BIOMETRIC,
+        trustAnchors: env.trustAnchors,
+      });
+      const incoming = new IncomingRequests();
+      const lines: string[] = [];
+      const wallet = createWalletApp({ phones: [locking, other], incoming, log: (l) => lines.push(l) });
+      const post = (path: string, body: unknown, headers: Record<string, string> = JSON_HEADERS) =>
+        wallet.request(path, {
+          method: 'POST',
+          headers,
+          body: typeof body === 'string' ? body : JSON.stringify(body),
+        });
+
+      // Signed in with the PIN, then with the biometric (a failed one first: 401, still waiting).
+      const challenge = freshChallenge();
+      const first = deliverSignIn(incoming, challenge, { device: locking });
+      const { id } = await signInOn(incoming, locking.id);
+      const listed = await wallet.request(`/phones/${locking.id}/incoming`, {
+        headers: { accept: 'application/json' },
+      });
+      const { requests } = (await listed.json()) as { requests: IncomingRequestView[] };
+      expect(requests).toEqual([JSON.parse(JSON.stringify(incoming.pendingFor(locking.id)[0]))]);
+      expect(requests[0]).toMatchObject({
+        channel: 'jpki-user-authentication',
+        relyingParty: { name: PORTAL, verified: false },
+        unlock: 'pin-or-biometric',
+        remainingTries: 3,
+      });
+      const url = `/phones/${locking.id}/incoming/${id}`;
+      const marker = 'ECHOMARKER2';
+      const cases: [string, Response][] = [
+        ['not JSON', await post(url, `{"pin": "${marker}`)],
+        ['nothing', await post(url, {})],
+        ['a PIN not text', await post(url, { pin: 1357 })],
+        ['a biometric of another kind', await post(url, { biometric: marker })],
+        ['both', await post(url, { pin: marker, biometric: 'matched' })],
+        ['the signature password', await post(url, { password: marker })],
+        ['oversized', await post(url, { pin: marker, pad: 'x'.repeat(20_000) })],
+      ];
+      for (const [what, res] of cases) {
+        const text = await res.text();
+        expect(res.status, what).toBe(400);
+        expect(JSON.parse(text).code, what).toBe('WALLET_INVALID_INPUT');
+        expect(text, what).not.toContain(marker);
+      }
+      const malformed = await post(url, { pin: '12' });
+      expect([malformed.status, ((await malformed.json()) as { code: string }).code]).toEqual([
+        400,
+        'WALLET_SECRET_FORMAT',
+      ]);
+      const signedIn = await post(url, { pin: '1357' });
+      expect(signedIn.status).toBe(200);
+      expect(signedIn.headers.get('cache-control')).toBe('no-store');
+      expect(await signedIn.json()).toEqual({ sent: true, authenticated: true });
+      expect(await unverified(await first, challenge)).toEqual(['status.revocation']);
+
+      const byFace = freshChallenge();
+      const second = deliverSignIn(incoming, byFace, { device: locking });
+      const secondUrl = `/phones/${locking.id}/incoming/${(await signInOn(incoming, locking.id)).id}`;
+      const failed = await post(secondUrl, { biometric: 'failed' });
+      expect([failed.status, ((await failed.json()) as { code: string }).code]).toEqual([
+        401,
+        'WALLET_BIOMETRIC_FAILED',
+      ]);
+      expect(incoming.pendingFor(locking.id)).toHaveLength(1);
+      expect((await post(secondUrl, { biometric: 'matched' })).status).toBe(200);
+      expect(await unverified(await second, byFace)).toEqual(['status.revocation']);
+
+      // Three wrong PINs: 401 with the tries left, then 423 ends both sign-ins waiting, not the signature.
+      const a = deliverSignIn(incoming, freshChallenge(), { device: locking });
+      const { id: lockId } = await signInOn(incoming, locking.id);
+      const b = deliverSignIn(incoming, freshChallenge(), { device: locking });
+      await signInOn(incoming, locking.id, 2);
+      const content = new TextEncoder().encode('申込書');
+      const signature = incoming.deliverJpkiSignature(locking, {
+        channel: 'jpki-signature',
+        origin: null,
+        relyingParty: PORTAL,
+        content,
+        present: ({ password }) => signWithJpki({ device: locking, content, password, relyingParty: PORTAL }),
+      });
+      for (let i = 0; i < 500 && incoming.pendingFor(locking.id).length < 3; i++)
+        await new Promise((r) => setTimeout(r, 5));
+      const lockUrl = `/phones/${locking.id}/incoming/${lockId}`;
+      for (const left of [2, 1]) {
+        const res = await post(lockUrl, { pin: `000${left}` });
+        const text = await res.text();
+        expect(res.status).toBe(401);
+        expect(JSON.parse(text)).toMatchObject({ code: 'WALLET_SECRET_WRONG', remainingTries: left });
+        expect(
+          incoming
+            .pendingFor(locking.id)
+            .filter((v) => v.channel === 'jpki-user-authentication')
+            .map((v) => v.remainingTries),
+        ).toEqual([left, left]);
+      }
+      const locked = await post(lockUrl, { pin: '0000' });
+      expect(locked.status).toBe(423);
+      expect(((await locked.json()) as { code: string }).code).toBe('WALLET_SECRET_LOCKED');
+      expect(await a).toEqual({ kind: 'refused', code: 'WALLET_SECRET_LOCKED' });
+      expect(await b).toEqual({ kind: 'refused', code: 'WALLET_SECRET_LOCKED' });
+      const waiting = incoming.pendingFor(locking.id);
+      expect(waiting.map((v) => v.channel)).toEqual(['jpki-signature']);
+      const declined = await post(`/phones/${locking.id}/incoming/${waiting[0]?.id}/decline`, {});
+      expect(await declined.json()).toEqual({ declined: true });
+      expect(await signature).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
+
+      // The lock is stored: a new sign-in is refused at once, and no biometric stands in for it.
+      expect(await locking.secrets.status('authPin')).toMatchObject({ locked: true, remaining: 0 });
+      expect(await deliverSignIn(incoming, freshChallenge(), { device: locking })).toEqual({
+        kind: 'refused',
+        code: 'WALLET_SECRET_LOCKED',
+      });
+      expect(incoming.pendingFor(locking.id)).toEqual([]);
+      const logged = lines.join('\n');
+      for (const secret of ['1357', '0000', '0001', '0002', marker]) expect(logged).not.toContain(secret);
+    }, 120_000);
   });
 
   describe('a face-to-face reader over ISO/IEC 18013-5 proximity', () => {
