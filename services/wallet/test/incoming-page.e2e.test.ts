@@ -10,7 +10,10 @@
  * refused on screen and the request still waits; a decline answers WALLET_DECLINED. A relying party's
  * request for a JPKI signature shows who asks as named (not verified), the document and the tries left; the
  * holder types the signature password on the phone (no biometric is offered): a wrong one shows the tries
- * left, the right one signs — the CMS verifies over exactly the document. The screens fit a 390 px wide
+ * left, the right one signs — the CMS verifies over exactly the document. A relying party's sign-in (a JPKI
+ * user authentication) shows who asks and the auth PIN's tries, never the challenge: the PIN typed on the
+ * phone's pad signs the challenge (verifyAuthResponse), a wrong one shows the tries left; when the reader
+ * asks for the face check only, no pad shows and the biometric answers. The screens fit a 390 px wide
  * screen. The pages' builds are made first (scripts/build-pages.mjs).
  */
 import { spawnSync } from 'node:child_process';
@@ -21,7 +24,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
 import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
-import { verifyJpkiSignature } from '@mynakit/jpki';
+import { verifyAuthResponse, verifyJpkiSignature } from '@mynakit/jpki';
 import {
   buildDeviceRequest,
   buildJpMncRequest,
@@ -49,6 +52,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { serveOnLoopback } from '../../../test/helpers/serve.js';
 import {
+  authenticateWithJpki,
   createWalletApp,
   IncomingRequests,
   installCredentials,
@@ -446,6 +450,99 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
     await page.locator('[data-declined]').waitFor();
     expect(await declined).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
     expect(await history()).toHaveLength(before + 1);
+  }, 90_000);
+
+  it('a sign-in: the auth PIN typed on the phone’s pad signs the challenge, a wrong one shows the tries left; the face check only shows no pad', async () => {
+    const portal = 'サンドボックス行政ポータル (portal.example)';
+    const anchors = env.issuer.deps.hierarchy.jpki.userAuthentication.cas.map((c) => c.certificate);
+    const signIn = (challenge: Uint8Array, unlock: 'pin-or-biometric' | 'biometric') =>
+      incoming.deliverJpkiUserAuthentication(phone, {
+        channel: 'jpki-user-authentication',
+        origin: unlock === 'biometric' ? null : 'https://portal.example',
+        relyingParty: portal,
+        challenge,
+        unlock,
+        present: ({ userAuthentication }) =>
+          authenticateWithJpki({ device: phone, challenge, userAuthentication, relyingParty: portal }),
+      });
+    const unverified = async (
+      outcome: Awaited<ReturnType<typeof signIn>>,
+      challenge: Uint8Array,
+    ): Promise<string[]> => {
+      if (outcome.kind !== 'answered') throw new Error(`refused: ${outcome.code}`);
+      const report = await verifyAuthResponse({
+        challenge,
+        signature: outcome.presentation.signature,
+        certificate: outcome.presentation.certificate,
+        trustAnchors: anchors,
+        now: new Date(),
+        policies: SANDBOX_JPKI_POLICY_CONFIG,
+      });
+      return report.checks.filter((c) => c.status !== 'passed').map((c) => c.id);
+    };
+    const typeOnPad = async (pin: string) => {
+      for (const digit of pin) await page.locator(`form.pad-pin button[data-key="${digit}"]`).click();
+    };
+
+    await page.goto(screenUrl());
+    await page.locator('[data-incoming-empty]').waitFor();
+    const before = (await history()).length;
+    const challenge = new Uint8Array(randomBytes(32));
+    const outcome = signIn(challenge, 'pin-or-biometric');
+    const screen = page.locator('section[data-incoming]');
+    await screen.waitFor();
+    const id = incoming.pendingFor(phone.id).at(-1)?.id as string;
+    expect(await screen.getAttribute('data-incoming')).toBe(id);
+    expect(await screen.locator('[data-channel]').getAttribute('data-channel')).toBe(
+      'jpki-user-authentication',
+    );
+    const who = (await screen.locator('[data-relying-party]').textContent()) ?? '';
+    expect(who).toContain(portal);
+    expect(who).toContain('not verified');
+    expect(await screen.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('3');
+    expect(await screen.locator('input[name="pin"]').count()).toBe(1);
+    expect(await screen.locator('button[data-use-biometric]').count()).toBe(1);
+    // The challenge is signed, never shown; no password field.
+    const text = (await page.locator('body').textContent()) ?? '';
+    for (const encoding of ['hex', 'base64', 'base64url'] as const)
+      expect(text).not.toContain(Buffer.from(challenge).toString(encoding));
+    expect(await screen.locator('input[name="password"]').count()).toBe(0);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    // A wrong PIN on the pad: refused on screen with the tries left, the request still waits.
+    await typeOnPad('1111');
+    await screen.locator('button[data-approve]').click();
+    await page.locator('[data-refusal="WALLET_SECRET_WRONG"]').waitFor();
+    await screen.locator('[data-remaining-tries="2"]').waitFor();
+    expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([id]);
+    expect(await history()).toHaveLength(before);
+
+    await typeOnPad('2468');
+    await screen.locator('button[data-approve]').click();
+    await page.locator(`[data-sent="${id}"]`).waitFor();
+    expect(await unverified(await outcome, challenge)).toEqual(['status.revocation']);
+    expect(await history()).toHaveLength(before + 1);
+    expect((await phone.secrets.status('authPin')).remaining).toBe(3);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+
+    // The reader asks for the face check: no pad; an unmatched face is refused, a matched one signs.
+    await page.locator('button[data-next]').click();
+    await page.locator('[data-incoming-empty]').waitFor();
+    const faceChallenge = new Uint8Array(randomBytes(32));
+    const face = signIn(faceChallenge, 'biometric');
+    await page.locator('section[data-incoming] [data-channel="jpki-user-authentication"]').waitFor();
+    const faceId = incoming.pendingFor(phone.id).at(-1)?.id as string;
+    expect(await page.locator('input[name="pin"], form.pad-pin, button[data-approve]').count()).toBe(0);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await page.locator('button[data-use-biometric]').click();
+    await page.locator('[data-biometric-prompt] button[data-biometric="failed"]').click();
+    await page.locator('[data-refusal="WALLET_BIOMETRIC_FAILED"]').waitFor();
+    expect(incoming.pendingFor(phone.id).map((v) => v.id)).toEqual([faceId]);
+    await page.locator('button[data-use-biometric]').click();
+    await page.locator('[data-biometric-prompt] button[data-biometric="matched"]').click();
+    await page.locator(`[data-sent="${faceId}"]`).waitFor();
+    expect(await unverified(await face, faceChallenge)).toEqual(['status.revocation']);
+    expect(await history()).toHaveLength(before + 2);
   }, 90_000);
 
   it('the phone page counts every waiting request, a request to sign too, and opens the consent screen', async () => {
