@@ -30,9 +30,11 @@
  *                                   password, the signed answer (jpki-request-routes.ts)
  *   GET|POST /phones/:id/incoming   the requests the phone's OS hands it — a web page's DC API request, a
  *                                   face-to-face reader's, a relying party's request to sign with the JPKI
- *                                   signature certificate — waiting for the holder's consent and the owner's
- *                                   biometric (a record) or the signature password typed on the phone (a
- *                                   signature), the answer, or a decline (incoming-routes.ts)
+ *                                   signature certificate or to sign in with the user-authentication one —
+ *                                   waiting for the holder's consent and the owner's biometric (a record),
+ *                                   the signature password typed on the phone (a signature) or the auth PIN
+ *                                   on its pad or the biometric (a sign-in), the answer, or a decline
+ *                                   (incoming-routes.ts)
  *   GET /request/, /phones/:id/assets/*  the request page those screens are (request-page.ts, a Vite + Preact
  *                                   page, services/wallet/pages/request), over their JSON routes
  *   GET /health         `{ status: 'ok' }`

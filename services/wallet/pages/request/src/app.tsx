@@ -4,7 +4,7 @@
  * `…/phones/<id>/openid4vp` — the scan screen without a link, the OpenID4VP consent screen with
  * `?url=openid4vp://…` — `…/phones/<id>/jpki-request?url=mynakit-jpki://…`, the JPKI consent screen, and
  * `…/phones/<id>/incoming`, the requests a web page's DC API call, a reader in person or a relying party
- * asking for a JPKI signature left waiting on the phone. The link names the request (its client id and where to fetch it), never the holder; PINs,
+ * asking for a JPKI signature or a JPKI sign-in left waiting on the phone. The link names the request (its client id and where to fetch it), never the holder; PINs,
  * passwords and consent travel in POST bodies only.
  */
 import { IncomingScreen } from './incoming-screen';
