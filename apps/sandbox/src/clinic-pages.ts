@@ -1,12 +1,18 @@
 /**
  * Story 6 — the clinic's front desk (DOMAIN.md §3 "Health insurance"): the holder holds the phone to the
  * clinic's reader; the Android holder types the 4-digit auth PIN on the reader page, the iPhone holder
- * approves with the phone's biometric (Face ID). The clinic's server
+ * uses Face ID on the phone. The two families differ because the real desks do (DOMAIN.md §3: at clinics
+ * Android holders type the auth PIN on the reader, iPhone holders use Face ID): the Android PIN is the
+ * reader's own input, as on a card reader, so the desk's page takes it; Face ID happens on the iPhone
+ * only, so the iPhone's request waits on the phone's screen and the desk takes no unlock for it. The
+ * clinic's server
  *
  * 1. opens a jpki-authentication session at the verifier (a fresh 32-byte challenge; its API key stays
- *    here) and hands the challenge to the phone through the labelled bridge — the phone emulator's
- *    `authenticateWithJpki` (the user-authentication key signs after the PIN or the biometric; three wrong
- *    PINs lock it, as story 5 shows on the phone's page);
+ *    here) and hands the challenge to the phone through the labelled bridge (jpki-user-authentication.ts):
+ *    for the Android phone with the PIN typed on the reader (the phone emulator's `authenticateWithJpki`;
+ *    three wrong PINs lock it, as story 5 shows on the phone's page); for the iPhone on its consent screen
+ *    (`/wallet/phones/<id>/incoming`), which names the clinic and offers the biometric only — the holder
+ *    approves there with Face ID, or declines;
  * 2. sends the certificate and signature to the verifier: chain to the sandbox JPKI CAs, the
  *    user-authentication profile, the signature over the challenge, OCSP status at the issuer, a record;
  * 3. asks the issuer's insurer registry for the qualification in force today (online qualification
@@ -29,17 +35,19 @@
  * `dist-pages/clinic`) served at `/verifier/clinic/` (built-page.ts), and the JSON routes it calls under
  * `/verifier/clinic/api/`:
  *
- *   GET  api/phones → `{phones: [{id, family, unlock, answeredBy}]}` — the phones that answer through the
- *                     bridge and how each unlocks its auth key (`pin` typed on the reader page: Android;
- *                     `biometric`: Face ID on the iPhone)
- *   POST api/check  → `{phone, pin}` or `{phone, biometric: "matched" | "failed"}` (the auth key's unlock):
- *                     the desk's result — the user authentication's verdict and checks, the qualification,
- *                     the face check; after the qualification it waits while the face check's request is
- *                     on the phone's screen
+ *   GET  api/phones → `{phones: [{id, family, unlock, unlockOn, answeredBy}]}` — the phones that answer
+ *                     through the bridge and how and where each unlocks its auth key (`pin` on `page`: typed
+ *                     on the reader page, Android; `biometric` on `phone`: Face ID on the iPhone)
+ *   POST api/check  → `{phone, pin}` (Android) or `{phone}` (iPhone: the call waits until the holder answers
+ *                     with Face ID on the phone; a body that carries `biometric` or `pin` is refused with
+ *                     400 CLINIC_UNLOCK_ON_PHONE before any phone is asked): the desk's result — the user
+ *                     authentication's verdict and checks, the qualification, the face check; after the
+ *                     qualification it waits while the face check's request is on the phone's screen
  *
  * The POST route takes `application/json` only, which a cross-site form cannot send. Errors are RFC 9457
- * problems with stable CLINIC_* codes that echo nothing submitted: a wrong PIN answers the tries the phone
- * has left, a lock or a failed biometric the phone's own code; a user authentication the verifier did not
+ * problems with stable CLINIC_* codes that echo nothing submitted: a wrong PIN typed on the reader answers
+ * the tries the phone has left, a lock the phone's own code; the iPhone holder's refusal on the phone is
+ * CLINIC_DECLINED 409 (504 CLINIC_PHONE_NO_ANSWER, 503 CLINIC_PHONE_BUSY, 409 CLINIC_NO_CERTIFICATE); a user authentication the verifier did not
  * find valid (a revoked certificate) is a 422 problem carrying the result, with nothing asked of the insurer
  * or the record.
  */
@@ -242,26 +250,31 @@ export function registerClinicPages(app: Hono, parts: ClinicPagesParts): void {
 
   app.get(`${PREFIX}/api/phones`, (c) => {
     c.header('cache-control', 'no-store');
-    return c.json({ phones: parts.phones.map(unlockingPhone) });
+    return c.json({ phones: parts.phones.map((p) => unlockingPhone('CLINIC', p)) });
   });
 
   app.post(`${PREFIX}/api/check`, async (c) => {
     const request = await readUserAuthenticationRequest(c, 'CLINIC', parts.phones);
     if (request instanceof Response) return request;
-    const { phone, userAuthentication } = request;
+    const { phone, unlock } = request;
 
-    // The bridge: the phone signs the verifier's challenge with its user-authentication key.
+    // The bridge: the phone signs the verifier's challenge with its user-authentication key — after the PIN
+    // typed on the reader (Android), or after Face ID on its own screen (iPhone; no page origin: the holder
+    // holds the phone to the desk's reader).
     const outcome = await authenticateThroughBridge(c, 'CLINIC', {
       api,
       phone,
-      userAuthentication,
+      unlock,
       relyingParty: SANDBOX_CLINIC_NAME,
+      origin: null,
+      incoming: parts.incoming,
+      signal: c.req.raw.signal,
       purpose: 'reception',
       sessionUnavailable: 'The session could not be opened',
     });
     if (outcome instanceof Response) return outcome;
     const { answer } = outcome;
-    const phoneAndHow = { ...unlockingPhone(phone), how: userAuthentication.method };
+    const phoneAndHow = { ...unlockingPhone('CLINIC', phone), how: outcome.how };
     if (!outcome.ok || answer.verdict !== 'valid') {
       // Not the holder as far as the desk can tell: neither the insurer nor the record is asked.
       const refused: ClinicResult = {

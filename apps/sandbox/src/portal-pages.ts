@@ -7,11 +7,17 @@
  * `dist-pages/portal`) served at `/verifier/portal/` (built-page.ts), and the JSON routes it calls under
  * `/verifier/portal/api/`:
  *
- *   GET  api/phones   → `{phones: [{id, family, unlock}]}` — the phones that answer through the bridge and
- *                       how each unlocks its auth key (`pin` typed on the page: Android; `biometric`: iPhone)
+ *   GET  api/phones   → `{phones: [{id, family, unlock, unlockOn, answeredBy}]}` — the phones that answer
+ *                       through the bridge; each unlocks its auth key on its own screen (`pin-or-biometric`
+ *                       on `phone`)
  *   GET  api/session  → `{signedIn: false}` or the signed-in view (subject id, account, phone, checks)
- *   POST api/login    → `{phone, pin}` or `{phone, biometric: "matched" | "failed"}`: the sign-in; on
- *                       success the session cookie and the signed-in view
+ *   POST api/login    → `{phone}`: the sign-in — waits until the holder answers on the phone (up to its
+ *                       3 minutes; the page's closing ends the wait); on success the session cookie and the
+ *                       signed-in view, or the phone's refusal with its `walletCode`: 409 PORTAL_DECLINED
+ *                       (no session, nothing signed), 423 PORTAL_PIN_LOCKED (three wrong PINs on the
+ *                       phone), 504 PORTAL_PHONE_NO_ANSWER, 503 PORTAL_PHONE_BUSY, 409
+ *                       PORTAL_NO_CERTIFICATE; a body that carries `pin` or `biometric` is refused at once
+ *                       with 400 PORTAL_UNLOCK_ON_PHONE, before any phone is asked
  *   POST api/logout   → 204, the session ended and its cookie cleared
  *   GET  api/link     → `{available}`: whether a link can be made here (sandbox-portal-link.ts)
  *   POST api/link     → `{}`: the sign-in by link or QR code (スマートフォンで読み取る) — opens a JPKI
@@ -29,13 +35,16 @@
  * verifier directly; the page learns the outcome by polling, and the browser that opened the session (its
  * HttpOnly binding cookie) is the one signed in, once.
  *
- * The sign-in opens a jpki-authentication session at the verifier (its API key stays here); the chosen phone
- * answers through the labelled bridge with `authenticateWithJpki` after the auth PIN (Android) or the phone's
- * biometric (iPhone); the verifier checks the chain to the sandbox JPKI CAs, the user-authentication profile,
+ * The sign-in opens a jpki-authentication session at the verifier (its API key stays here) and hands its
+ * challenge to the chosen phone through the labelled bridge (jpki-user-authentication.ts): the request waits
+ * on the phone's consent screen (`/wallet/phones/<id>/incoming`), which names the portal; the holder types
+ * the 4-digit auth PIN THERE or uses the phone's biometric, which may stand in for it (DOMAIN.md §3) — or
+ * declines. The PIN never passes through the portal: a wrong one is counted on the phone's screen, which
+ * stays up with the tries left, and the portal hears only how it ended. The verifier checks the chain to the sandbox JPKI CAs, the user-authentication profile,
  * the signature over the challenge and the OCSP status at the sandbox issuer. A valid answer signs in: the
  * account is keyed by the certificate's opaque subject id (`CN`) — the user-authentication certificate
  * carries no name, address, birth date or sex, so nothing the page receives is personal data. A revoked
- * certificate is refused (422 with `status.revocation` failed); a wrong PIN with the tries the phone has left.
+ * certificate is refused (422 with `status.revocation` failed).
  *
  * The sign-in is a cookie session kept in this process's memory only: a random 256-bit id, HttpOnly (no
  * script of the page sees it), SameSite=Lax, Secure on https, Path limited to the portal, 30 minutes. The
@@ -44,7 +53,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { problem } from '@mynakit/http-kit';
-import type { UserAuthentication, WalletDevice } from '@mynakit/wallet';
+import type { IncomingRequests, UserAuthentication, WalletDevice } from '@mynakit/wallet';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { defaultPageDir, registerBuiltPage } from './built-page.js';
@@ -83,6 +92,8 @@ export interface PortalPagesParts {
   readonly portal: SandboxPortal;
   readonly verifierFetch: (request: Request) => Response | Promise<Response>;
   readonly phones: readonly WalletDevice[];
+  /** Where the phones' consent screens pick up what the bridge hands them (the wallet's). */
+  readonly incoming: IncomingRequests;
   /** The portal's phone sign-in party (sign-in by link or QR code); absent: the page says it cannot be offered. */
   readonly portalLink?: SandboxPortalLink | undefined;
   /** The page's build folder (default `apps/sandbox/dist-pages/portal`). */
@@ -149,7 +160,7 @@ function signedInView(session: PortalSession, account: PortalAccount): PortalSig
     phone:
       session.phone === undefined
         ? null
-        : { ...unlockingPhone(session.phone.device), how: session.phone.how },
+        : { ...unlockingPhone('PORTAL', session.phone.device), how: session.phone.how },
     ...checksView(answer),
     certificate: certificateView(answer.certificate),
     ...methodAndRecordView(answer),
@@ -216,7 +227,7 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
 
   app.get(`${PREFIX}/api/phones`, (c) => {
     c.header('cache-control', 'no-store');
-    return c.json({ phones: parts.phones.map(unlockingPhone) });
+    return c.json({ phones: parts.phones.map((p) => unlockingPhone('PORTAL', p)) });
   });
 
   app.get(`${PREFIX}/api/session`, (c) => {
@@ -230,13 +241,18 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
   app.post(`${PREFIX}/api/login`, async (c) => {
     const request = await readUserAuthenticationRequest(c, 'PORTAL', parts.phones);
     if (request instanceof Response) return request;
-    const { phone, userAuthentication } = request;
+    const { phone, unlock } = request;
 
+    // The bridge: the phone's screen names the portal; the holder unlocks there, or declines (the page's
+    // closing withdraws the request).
     const outcome = await authenticateThroughBridge(c, 'PORTAL', {
       api,
       phone,
-      userAuthentication,
+      unlock,
       relyingParty: SANDBOX_PORTAL_NAME,
+      origin: new URL(parts.url).origin,
+      incoming: parts.incoming,
+      signal: c.req.raw.signal,
       purpose: 'sign-in',
       sessionUnavailable: 'The sign-in session could not be opened',
     });
@@ -250,13 +266,13 @@ export function registerPortalPages(app: Hono, parts: PortalPagesParts): void {
         'PORTAL_SIGN_IN_REFUSED',
         'The user-authentication certificate was refused',
         {
-          phone: unlockingPhone(phone),
+          phone: unlockingPhone('PORTAL', phone),
           ...checksView(answer),
         },
       );
 
     c.header('cache-control', 'no-store');
-    return c.json(startSession(c, subjectId, answer, { device: phone, how: userAuthentication.method }));
+    return c.json(startSession(c, subjectId, answer, { device: phone, how: outcome.how }));
   });
 
   app.post(`${PREFIX}/api/logout`, (c) => {

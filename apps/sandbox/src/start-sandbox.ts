@@ -344,6 +344,7 @@ export function createSandboxApp(
       portalLink: parts.portalLink,
       verifierFetch: (request) => toVerifier(request),
       phones: wallet.phones,
+      incoming: wallet.incoming,
     });
   // The bank's branch counter and QR-code pages sit below /verifier/bank/: registered before the bank's own.
   registerBankBranchPages(app, {

@@ -11,10 +11,13 @@
  *    waits on the phone's own screen while the page says to type the signature password there; a wrong one
  *    typed on the phone is refused there with the tries left (the carrier's page still waits and never sees
  *    it), then the right one (valid, the basic four);
- *  - the portal (the Vite + Preact page at /verifier/portal/): the Android holder types a wrong auth PIN
- *    (refused with the tries left, through the labelled bridge), then the right one; the signed-in page
- *    shows the opaque subject id and no name, the cookie is HttpOnly (no script sees it) and SameSite=Lax,
- *    the page stores nothing, and sign-out ends it; the iPhone holder signs in with the biometric (Face ID).
+ *  - the portal (the Vite + Preact page at /verifier/portal/): no PIN field and no Face ID button on the
+ *    portal's page — the sign-in waits on the phone's own screen while the page says to confirm there with
+ *    the auth PIN or the biometric, with the link to it; the Android holder types a wrong auth PIN on the
+ *    phone's page (refused there with the tries left, the portal's page still waiting and never seeing it),
+ *    then the right one; the signed-in page shows the opaque subject id and no name, the cookie is HttpOnly
+ *    (no script sees it) and SameSite=Lax, the page stores nothing, and sign-out ends it; the iPhone holder
+ *    signs in with Face ID on the phone's page; a decline there leaves the portal's page saying so.
  *
  * Both pages fit a 390 px wide screen.
  */
@@ -193,28 +196,46 @@ describe('the carrier and the portal in Chromium', () => {
     }
   }, 90_000);
 
-  it('the portal: the Android holder signs in with the PIN, sees no personal data, signs out; the iPhone with Face ID', async () => {
+  it('the portal: the Android holder signs in with the PIN typed on the phone, sees no personal data, signs out; the iPhone declines, then uses Face ID on the phone', async () => {
     await page.goto(`${sandbox.url}/verifier/`);
     await Promise.all([page.waitForURL(/\/verifier\/portal\/$/), page.click('a[href="/verifier/portal/"]')]);
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
     const android = page.locator('form[data-phone-form="android"]');
     await android.waitFor();
-    // The labelled bridge: which phone answers, and how each family unlocks its key.
+    // The labelled bridge: which phone answers, and that the key is unlocked on the phone.
     expect(await android.locator('[data-answered-by="bridge"]').textContent()).toContain('ブリッジ経由');
     expect(await page.locator('p.bridge').textContent()).toContain('Face ID');
+    // Neither a PIN field nor a Face ID button on the portal's page.
+    expect(await page.locator('input[name="pin"]').count()).toBe(0);
+    expect(await page.locator('button[value="matched"], button[value="failed"]').count()).toBe(0);
 
-    // A wrong PIN first: refused with the tries the phone has left, the PIN cleared and not shown.
-    await android.locator('input[name="pin"]').fill('0000');
+    // The sign-in waits on the phone's screen: the page says to confirm there, with the link to it.
     await android.locator('button[type="submit"]').click();
-    const refusal = page.locator('[data-error="PORTAL_PIN_WRONG"]');
-    await refusal.waitFor();
-    expect(await refusal.locator('[data-remaining-tries]').getAttribute('data-remaining-tries')).toBe('2');
-    expect(await refusal.locator('[data-answered-by="bridge"][data-phone="android"]').count()).toBe(1);
-    expect(await android.locator('input[name="pin"]').inputValue()).toBe('');
+    const waiting = android.locator('[data-waiting-phone="android"][data-waiting-for="authenticate"]');
+    await waiting.waitFor();
+    expect(await waiting.textContent()).toContain('スマートフォンで暗証番号または生体認証で確認してください');
+    expect(await waiting.locator('a[data-open-phone="android"]').getAttribute('href')).toBe(
+      '/wallet/phones/android/incoming',
+    );
+    // A wrong PIN first, typed on the phone's page: refused there with the tries left, the portal still waits.
+    const phonePage = await context.newPage();
+    await phonePage.goto(`${sandbox.url}/wallet/phones/android/incoming`);
+    const request = phonePage.locator('section[data-incoming]');
+    await request.waitFor();
+    expect(await request.getAttribute('data-unlock')).toBe('pin-or-biometric');
+    expect(await request.locator('[data-relying-party]').textContent()).toContain(
+      'サンドボックス行政ポータル',
+    );
+    await phonePage.locator('input[name="pin"]').fill('0000');
+    await phonePage.locator('button[data-approve]').click();
+    await phonePage.locator('[data-refusal="WALLET_SECRET_WRONG"]').waitFor();
+    await phonePage.locator('[data-remaining-tries="2"]').first().waitFor();
+    expect(await waiting.isVisible()).toBe(true);
     expect(await page.locator('body').textContent()).not.toContain('0000');
-
-    await android.locator('input[name="pin"]').fill(PIN);
-    await android.locator('button[type="submit"]').click();
+    await phonePage.locator('input[name="pin"]').fill(PIN);
+    await phonePage.locator('button[data-approve]').click();
+    await phonePage.locator('[data-sent]').waitFor();
+    await phonePage.close();
     const signedIn = page.locator('[data-signed-in]');
     await signedIn.waitFor();
     const subject = await signedIn.getAttribute('data-signed-in');
@@ -241,7 +262,18 @@ describe('the carrier and the portal in Chromium', () => {
       (await context.cookies(`${sandbox.url}/verifier/portal/`)).some((c) => c.name === 'mynakit_portal'),
     ).toBe(false);
 
-    await page.click('form[data-phone-form="iphone"] button[value="matched"]');
+    // The iPhone holder declines on the phone first: the portal's page says so, nobody is signed in.
+    await Promise.all([
+      page.click('form[data-phone-form="iphone"] button[type="submit"]'),
+      answerOnPhonePage(context, sandbox.url, 'iphone', 'decline'),
+    ]);
+    await page.locator('[data-error="PORTAL_DECLINED"]').waitFor();
+    expect(await page.locator('[data-signed-in]').count()).toBe(0);
+    // Then Face ID on the phone's page.
+    await Promise.all([
+      page.click('form[data-phone-form="iphone"] button[type="submit"]'),
+      answerOnPhonePage(context, sandbox.url, 'iphone', { biometric: 'matched', authentication: true }),
+    ]);
     await signedIn.waitFor();
     const iphoneSubject = await signedIn.getAttribute('data-signed-in');
     expect(iphoneSubject).toMatch(/\S/);

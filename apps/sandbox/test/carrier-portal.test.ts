@@ -13,10 +13,13 @@
  *   verifier, and CARRIER_DECLINED with nothing signed when the holder declines;
  * - the portal (the マイナポータル pattern, DOMAIN.md §3), through its JSON routes under
  *   `/verifier/portal/api/` and its built page: sign-in with the user-authentication certificate on each
- *   phone family (the auth PIN on Android, the biometric on iPhone), answered through the labelled bridge,
- *   a signed-in view keyed by the certificate's opaque subject id that holds no name or address, an
- *   HttpOnly SameSite=Lax cookie, sign-out ends it, a wrong PIN counted by the phone, problems with stable
- *   PORTAL_* codes that echo nothing, and after the holder moves abroad the offline phone's revoked
+ *   phone family, answered through the labelled bridge — the request waits on the phone's consent screen,
+ *   which names the portal, until the holder types the auth PIN there or uses the biometric (the portal
+ *   takes neither: PORTAL_UNLOCK_ON_PHONE, nothing reaching the phone) — a signed-in view keyed by the
+ *   certificate's opaque subject id that holds no name or address, an HttpOnly SameSite=Lax cookie,
+ *   sign-out ends it, a wrong PIN counted on the phone while the portal waits, a decline with no session
+ *   and nothing recorded on the phone, problems with stable PORTAL_* codes that echo nothing, and after
+ *   the holder moves abroad the offline phone's revoked
  *   certificate refused with `status.revocation` failed — and the carrier's ト from that phone refused too
  *   (CARRIER_NOT_VERIFIED, no identity given).
  */
@@ -28,7 +31,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARRIER_CONTRACT } from '../src/carrier-pages.js';
 import type { RunningSandbox } from '../src/index.js';
 import { SANDBOX_CARRIER_NAME } from '../src/sandbox-carrier.js';
-import { answerOnPhone, sandboxFetch, withHolderAnswer } from './helpers/phone-consent.js';
+import { SANDBOX_PORTAL_NAME } from '../src/sandbox-portal.js';
+import {
+  type AuthenticationAnswer,
+  answerOnPhone,
+  sandboxFetch,
+  withHolderAnswer,
+} from './helpers/phone-consent.js';
 import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -69,16 +78,30 @@ async function getJson(
 const checkOf = (view: Json, id: string): string | undefined =>
   (view.checks as { id: string; status: string }[]).find((k) => k.id === id)?.status;
 
-/** Signs in at the portal and answers the cookie pair (`name=value`), the Set-Cookie line and the view. */
+/**
+ * Signs in at the portal from `phone` while the holder answers on the phone's screen (`answer`: the auth PIN
+ * typed there, or the biometric); answers the cookie pair (`name=value`), the Set-Cookie line, the view and
+ * the request's view as the phone showed it.
+ */
 async function signIn(
-  fields: Record<string, string>,
-): Promise<{ cookie: string; setCookie: string; body: Json }> {
-  const res = await postJson('/verifier/portal/api/login', fields);
+  phone: string,
+  answer: AuthenticationAnswer,
+): Promise<{ cookie: string; setCookie: string; body: Json; view: Json }> {
+  const { result: res, phone: answered } = await withHolderAnswer(
+    sandboxFetch(sandbox.url),
+    phone,
+    () => postJson('/verifier/portal/api/login', { phone }),
+    answer,
+  );
+  expect(answered.status, JSON.stringify(answered.body)).toBe(200);
   const text = await res.text();
   expect(res.status, text.slice(0, 600)).toBe(200);
   const setCookie = res.headers.get('set-cookie') ?? '';
-  return { cookie: setCookie.split(';')[0] ?? '', setCookie, body: JSON.parse(text) };
+  return { cookie: setCookie.split(';')[0] ?? '', setCookie, body: JSON.parse(text), view: answered.view };
 }
+
+/** The phone's way to confirm in the portal's tests: the Android holder types the PIN, the iPhone uses Face ID. */
+const MATCHED: AuthenticationAnswer = { biometric: 'matched', authentication: true };
 
 /** What the record and the signature gave as the holders' names and addresses (the portal must show none). */
 const personal = new Set<string>();
@@ -282,12 +305,15 @@ describe('the carrier’s contract under 携帯電話不正利用防止法', () 
 
 describe('the government portal’s sign-in with the user-authentication certificate', () => {
   const subjects = new Map<string, string>();
+  const at = () => sandboxFetch(sandbox.url);
+  const history = async (phone: string): Promise<Json[]> =>
+    ((await (await get(`/wallet/phones/${phone}/history`)).json()) as Json).presentations;
 
-  for (const [phone, fields] of [
-    ['iphone', { phone: 'iphone', biometric: 'matched' }],
-    ['android', { phone: 'android', pin: ANDROID_PIN }],
+  for (const [phone, answer] of [
+    ['iphone', MATCHED],
+    ['android', { pin: ANDROID_PIN }],
   ] as const) {
-    it(`signs in from the ${phone}: a cookie session and a view keyed by the opaque subject id, no personal data`, async () => {
+    it(`signs in from the ${phone} confirmed on the phone: a cookie session and a view keyed by the opaque subject id, no personal data`, async () => {
       const phones = await getJson('/verifier/portal/api/phones');
       expect(phones.status).toBe(200);
       expect(phones.body.phones).toEqual(
@@ -295,13 +321,22 @@ describe('the government portal’s sign-in with the user-authentication certifi
           {
             id: phone,
             family: phone,
-            unlock: phone === 'android' ? 'pin' : 'biometric',
+            unlock: 'pin-or-biometric',
+            unlockOn: 'phone',
             answeredBy: 'bridge',
           },
         ]),
       );
       expect((await getJson('/verifier/portal/api/session')).body).toEqual({ signedIn: false });
-      const { cookie, setCookie, body } = await signIn(fields);
+      const { cookie, setCookie, body, view: shown } = await signIn(phone, answer);
+      // The phone's screen named the portal (as the bridge named it, not verified) and its page's origin.
+      expect(shown).toMatchObject({
+        channel: 'jpki-user-authentication',
+        relyingParty: { name: SANDBOX_PORTAL_NAME, verified: false },
+        unlock: 'pin-or-biometric',
+        origin: new URL(sandbox.url).origin,
+        remainingTries: 3,
+      });
       expect(setCookie).toMatch(/^mynakit_portal=[A-Za-z0-9_-]{43};/);
       expect(setCookie).toMatch(/HttpOnly/i);
       expect(setCookie).toMatch(/SameSite=Lax/i);
@@ -320,6 +355,7 @@ describe('the government portal’s sign-in with the user-authentication certifi
       expect(checkOf(view, 'status.revocation')).toBe('passed');
       expect(checkOf(view, 'cert.path')).toBe('passed');
       expect(view.account.signIns).toBe(1);
+      // How the holder unlocked on the phone: the PIN typed there, or the biometric.
       expect(view.phone).toMatchObject({
         id: phone,
         answeredBy: 'bridge',
@@ -339,14 +375,21 @@ describe('the government portal’s sign-in with the user-authentication certifi
 
   it('the two phones are two accounts; signing in again counts on the same account', async () => {
     expect(subjects.get('iphone')).not.toBe(subjects.get('android'));
-    const { cookie } = await signIn({ phone: 'iphone', biometric: 'matched' });
+    const { cookie } = await signIn('iphone', MATCHED);
     const view = (await getJson('/verifier/portal/api/session', cookie)).body;
     expect(view.subjectId).toBe(subjects.get('iphone'));
     expect(view.account.signIns).toBe(2);
   }, 60_000);
 
+  it('the Android holder may use the biometric too: it stands in for the PIN (DOMAIN.md §3)', async () => {
+    const { cookie } = await signIn('android', MATCHED);
+    const view = (await getJson('/verifier/portal/api/session', cookie)).body;
+    expect(view.subjectId).toBe(subjects.get('android'));
+    expect(view.phone).toMatchObject({ id: 'android', how: 'biometric' });
+  }, 60_000);
+
   it('sign-out ends the session: the old cookie no longer signs in', async () => {
-    const { cookie } = await signIn({ phone: 'android', pin: ANDROID_PIN });
+    const { cookie } = await signIn('android', { pin: ANDROID_PIN });
     expect((await getJson('/verifier/portal/api/session', cookie)).body.signedIn).toBe(true);
     const out = await postJson('/verifier/portal/api/logout', {}, cookie);
     expect(out.status).toBe(204);
@@ -358,35 +401,93 @@ describe('the government portal’s sign-in with the user-authentication certifi
     });
   }, 60_000);
 
-  it('refuses a wrong PIN counted by the phone, a malformed PIN at no cost, a failed biometric — echoing nothing', async () => {
-    const malformed = await postJson('/verifier/portal/api/login', { phone: 'android', pin: '12a4' });
+  it('a wrong PIN is counted on the phone while the portal waits, a malformed one costs nothing, an unmatched biometric retries; the portal hears none of it', async () => {
+    const pending = postJson('/verifier/portal/api/login', { phone: 'android' });
+    const malformed = await answerOnPhone(at(), 'android', { pin: '12a4' });
     expect(malformed.status).toBe(400);
-    expect(malformed.headers.get('content-type')).toBe('application/problem+json');
-    const malformedBody = await malformed.text();
-    expect(JSON.parse(malformedBody).code).toBe('PORTAL_PIN_FORMAT');
-    expect(malformedBody).not.toContain('12a4');
-    const wrong = await postJson('/verifier/portal/api/login', { phone: 'android', pin: '0000' });
+    expect(malformed.body.code).toBe('WALLET_SECRET_FORMAT');
+    const wrong = await answerOnPhone(at(), 'android', { pin: '0000' });
     expect(wrong.status).toBe(401);
-    expect(wrong.headers.get('set-cookie')).toBeNull();
-    const wrongText = await wrong.text();
-    expect(wrongText).not.toContain('0000');
-    const wrongBody = JSON.parse(wrongText);
-    expect(wrongBody).toMatchObject({
-      code: 'PORTAL_PIN_WRONG',
-      walletCode: 'WALLET_SECRET_WRONG',
-      remainingTries: 2,
-      phone: { id: 'android', answeredBy: 'bridge' },
+    expect(wrong.body).toMatchObject({ code: 'WALLET_SECRET_WRONG', remainingTries: 2 });
+    expect(JSON.stringify(wrong.body)).not.toContain('0000');
+    const unmatched = await answerOnPhone(at(), 'android', { biometric: 'failed', authentication: true });
+    expect(unmatched.status).toBe(401);
+    expect(unmatched.body.code).toBe('WALLET_BIOMETRIC_FAILED');
+    // The screen stays up with the tries the phone has left; the portal still waits.
+    const still = await answerOnPhone(at(), 'android', { pin: ANDROID_PIN });
+    expect(still.view.remainingTries).toBe(2);
+    expect(still.status).toBe(200);
+    expect(still.body).toEqual({ sent: true, authenticated: true });
+    const res = await pending;
+    const text = await res.text();
+    expect(res.status, text.slice(0, 400)).toBe(200);
+    expect(text).not.toContain('0000');
+    expect(JSON.parse(text).phone).toMatchObject({ id: 'android', how: 'pin' });
+    // The right PIN gave the tries back.
+    const again = await signIn('android', { pin: ANDROID_PIN });
+    expect(again.view.remainingTries).toBe(3);
+  }, 60_000);
+
+  it('refuses a body that carries the PIN or the biometric before any phone is asked, echoing nothing', async () => {
+    const before = await history('android');
+    for (const body of [
+      { phone: 'android', pin: ANDROID_PIN },
+      { phone: 'android', pin: '0000' },
+      { phone: 'iphone', biometric: 'matched' },
+      { phone: 'iphone', biometric: 'failed' },
+      { phone: '<script>', pin: '9753' },
+      { pin: null },
+    ]) {
+      const res = await postJson('/verifier/portal/api/login', body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.headers.get('content-type')).toBe('application/problem+json');
+      expect(res.headers.get('set-cookie')).toBeNull();
+      const text = await res.text();
+      expect(JSON.parse(text).code).toBe('PORTAL_UNLOCK_ON_PHONE');
+      for (const echoed of [ANDROID_PIN, '0000', '9753', 'matched', 'script'])
+        expect(text).not.toContain(echoed);
+    }
+    // A member behind many others is still seen (the whole body is looked at).
+    const padded = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`m${i}`, i]));
+    const behind = await postJson('/verifier/portal/api/login', { phone: 'android', ...padded, pin: '0000' });
+    expect(behind.status).toBe(400);
+    expect((await behind.json()).code).toBe('PORTAL_UNLOCK_ON_PHONE');
+    // Nothing reached a phone: no screen raised, nothing recorded, no try used.
+    expect(sandbox.incoming.pendingFor('android')).toEqual([]);
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    expect(await history('android')).toHaveLength(before.length);
+    expect((await signIn('android', { pin: ANDROID_PIN })).view.remainingTries).toBe(3);
+  }, 60_000);
+
+  it('the holder declines on the phone: no session, nothing recorded on the phone', async () => {
+    const before = await history('iphone');
+    const { result: res, phone } = await withHolderAnswer(
+      at(),
+      'iphone',
+      () => postJson('/verifier/portal/api/login', { phone: 'iphone' }),
+      { decline: true, authentication: true },
+    );
+    expect(phone.body).toEqual({ declined: true });
+    expect(phone.view.relyingParty.name).toBe(SANDBOX_PORTAL_NAME);
+    expect(res.status).toBe(409);
+    expect(res.headers.get('set-cookie')).toBeNull();
+    expect(await res.json()).toMatchObject({
+      code: 'PORTAL_DECLINED',
+      walletCode: 'WALLET_DECLINED',
+      phone: { id: 'iphone', answeredBy: 'bridge' },
     });
-    const failed = await postJson('/verifier/portal/api/login', { phone: 'iphone', biometric: 'failed' });
-    expect(failed.status).toBe(401);
-    expect((await failed.json()).code).toBe('PORTAL_BIOMETRIC_FAILED');
-    const noPhone = await postJson('/verifier/portal/api/login', { phone: '<script>', pin: '1234' });
+    expect(await history('iphone')).toHaveLength(before.length);
+    expect((await getJson('/verifier/portal/api/session')).body).toEqual({ signedIn: false });
+  }, 60_000);
+
+  it('answers bad requests with stable PORTAL_* problems that echo nothing submitted', async () => {
+    const noPhone = await postJson('/verifier/portal/api/login', { phone: '<script>' });
     expect(noPhone.status).toBe(400);
     const noPhoneText = await noPhone.text();
     expect(JSON.parse(noPhoneText).code).toBe('PORTAL_NO_PHONE');
     expect(noPhoneText).not.toContain('<script>');
     // A cross-site form cannot post here: JSON only.
-    const asForm = await form('/verifier/portal/api/login', { phone: 'android', pin: ANDROID_PIN });
+    const asForm = await form('/verifier/portal/api/login', { phone: 'android' });
     expect(asForm.status).toBe(415);
     expect((await asForm.json()).code).toBe('PORTAL_JSON_REQUIRED');
     const broken = await fetch(`${sandbox.url}/verifier/portal/api/login`, {
@@ -397,8 +498,6 @@ describe('the government portal’s sign-in with the user-authentication certifi
     expect(broken.status).toBe(400);
     expect((await broken.json()).code).toBe('PORTAL_INVALID_REQUEST');
     expect((await getJson('/verifier/portal/api/nothing')).body.code).toBe('PORTAL_NOT_FOUND');
-    // The right PIN gives the tries back.
-    await signIn({ phone: 'android', pin: ANDROID_PIN });
   }, 60_000);
 
   it('serves the built page at /verifier/portal/ with its policy, labels and no inline script', async () => {
@@ -415,8 +514,15 @@ describe('the government portal’s sign-in with the user-authentication certifi
     const script = /src="\.\/(assets\/index-[\w-]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
     const js = await (await get(`/verifier/portal/${script}`)).text();
-    // The page's labels: the bridge, the phone families' ways to unlock, and its relative API calls.
-    for (const label of ['ブリッジ経由', 'through the bridge', '利用者証明用暗証番号', 'Face ID', 'api/'])
+    // The page's labels: the bridge, the unlock on the phone, and its relative API calls.
+    for (const label of [
+      'ブリッジ経由',
+      'through the bridge',
+      '利用者証明用暗証番号',
+      'Face ID',
+      'スマートフォンで暗証番号または生体認証で確認してください',
+      'api/',
+    ])
       expect(js.includes(label), label).toBe(true);
     // It keeps nothing itself and reads no cookie (the session cookie is HttpOnly anyway).
     expect(js.includes('localStorage'), 'localStorage').toBe(false);
@@ -432,7 +538,13 @@ describe('the government portal’s sign-in with the user-authentication certifi
       body: JSON.stringify({ residentId: ANDROID_HOLDER, event: 'movedAbroad' }),
     });
     expect(moved.status).toBe(201);
-    const refused = await postJson('/verifier/portal/api/login', { phone: 'android', pin: ANDROID_PIN });
+    // The offline phone heard nothing of the revocation: it still answers, once its holder types the PIN.
+    const { result: refused } = await withHolderAnswer(
+      at(),
+      'android',
+      () => postJson('/verifier/portal/api/login', { phone: 'android' }),
+      { pin: ANDROID_PIN },
+    );
     expect(refused.status).toBe(422);
     expect(refused.headers.get('set-cookie')).toBeNull();
     const text = await refused.text();
@@ -443,7 +555,33 @@ describe('the government portal’s sign-in with the user-authentication certifi
     expect(checkOf(body, 'status.revocation')).toBe('failed');
     expect(body).not.toHaveProperty('subjectId');
     // The other holder still signs in.
-    await signIn({ phone: 'iphone', biometric: 'matched' });
+    await signIn('iphone', MATCHED);
+  }, 60_000);
+
+  it('three wrong auth PINs on the phone lock the key and end the portal’s wait; then it is refused at once', async () => {
+    const pending = postJson('/verifier/portal/api/login', { phone: 'iphone' });
+    const tries = [];
+    for (const pin of ['0001', '0002', '0003']) tries.push(await answerOnPhone(at(), 'iphone', { pin }));
+    expect(tries.map((t) => [t.status, t.body.code])).toEqual([
+      [401, 'WALLET_SECRET_WRONG'],
+      [401, 'WALLET_SECRET_WRONG'],
+      [423, 'WALLET_SECRET_LOCKED'],
+    ]);
+    const locked = await pending;
+    expect(locked.status).toBe(423);
+    expect(locked.headers.get('set-cookie')).toBeNull();
+    const text = await locked.text();
+    for (const pin of ['0001', '0002', '0003']) expect(text).not.toContain(pin);
+    expect(JSON.parse(text)).toMatchObject({
+      code: 'PORTAL_PIN_LOCKED',
+      walletCode: 'WALLET_SECRET_LOCKED',
+      phone: { id: 'iphone' },
+    });
+    // No biometric stands in for a locked PIN: refused at once, no screen raised.
+    const again = await postJson('/verifier/portal/api/login', { phone: 'iphone' });
+    expect(again.status).toBe(423);
+    expect((await again.json()).code).toBe('PORTAL_PIN_LOCKED');
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
   }, 60_000);
 });
 

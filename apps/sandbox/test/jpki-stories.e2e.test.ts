@@ -13,10 +13,12 @@
  *    password: the bank's page says the certificate is unusable until it is installed again, with no
  *    button to ask that phone again.
  *  - Story 6: from /verifier/ to the clinic's desk (a Vite + Preact page: `node scripts/build-pages.mjs`
- *    first); the Android holder types a wrong auth PIN on the reader page (counted), then the right one,
- *    the iPhone holder approves with Face ID: valid, the insurance qualification and the photo. Each face
- *    check waits on the phone's screen — the desk shows the waiting line with the link to it — until the
- *    holder approves there (the phone's own page, `/wallet/phones/<id>/incoming`, in another tab).
+ *    first); the Android holder types a wrong auth PIN on the reader page (counted), then the right one;
+ *    the iPhone's form has no Face ID button and takes nothing: the user authentication waits on the
+ *    phone's screen, where the holder confirms with Face ID (no PIN pad there): valid, the insurance
+ *    qualification and the photo. Each face check waits on the phone's screen — the desk shows the waiting
+ *    line with the link to it — until the holder approves there (the phone's own page,
+ *    `/wallet/phones/<id>/incoming`, in another tab).
  *
  * Both pages fit a 390 px wide screen. With MYNAKIT_SCREENSHOTS=1 the result pages are saved to
  * docs/screenshots/.
@@ -201,7 +203,7 @@ describe('stories 3 and 6 in Chromium', () => {
     expect(await overflowAt390('/verifier/bank/')).toBeLessThanOrEqual(0);
   }, 90_000);
 
-  it('story 6: the Android holder types the PIN, the iPhone holder uses Face ID; qualification and photo shown', async () => {
+  it('story 6: the Android holder types the PIN on the reader, the iPhone holder uses Face ID on the phone; qualification and photo shown', async () => {
     await page.goto(`${sandbox.url}/verifier/`);
     await Promise.all([page.waitForURL(/\/verifier\/clinic\/$/), page.click('a[href="/verifier/clinic/"]')]);
     expect(await page.getAttribute('html', 'lang')).toBe('ja');
@@ -241,9 +243,34 @@ describe('stories 3 and 6 in Chromium', () => {
     // The next holder: back to the desk's forms.
     await page.locator('button[data-next]').click();
     const iphone = page.locator('form[data-phone-form="iphone"]');
-    await checkWithHolder('iphone', () =>
-      iphone.locator('button[name="biometric"][value="matched"]').click(),
-    );
+    // Nothing to type or choose on the reader for the iPhone: Face ID is on the phone.
+    expect(await iphone.locator('input, button[name="biometric"]').count()).toBe(0);
+    const faceId = iphone.locator('[data-waiting-phone="iphone"][data-waiting-for="face-id"]');
+    await Promise.all([
+      iphone.locator('button[type="submit"]').click(),
+      (async () => {
+        await faceId.waitFor();
+        expect(await faceId.textContent()).toContain('Face ID');
+        // The phone's page: who asks, the biometric only (no PIN pad), Face ID matched.
+        const phonePage = await browser.newPage();
+        try {
+          await phonePage.goto(`${sandbox.url}/wallet/phones/iphone/incoming`);
+          const request = phonePage.locator('section[data-incoming][data-unlock="biometric"]');
+          await request.waitFor();
+          expect(await request.locator('[data-relying-party]').textContent()).toContain(
+            'サンドボックス診療所',
+          );
+          expect(await phonePage.locator('input[name="pin"]').count()).toBe(0);
+          await phonePage.locator('button[data-use-biometric]').click();
+          await phonePage.locator('[data-biometric-prompt] button[data-biometric="matched"]').click();
+          await phonePage.locator('[data-sent]').waitFor();
+        } finally {
+          await phonePage.close();
+        }
+        // Then the face check's request, approved on the phone's page too.
+        await answerOnPhonePage(browser, sandbox.url, 'iphone');
+      })(),
+    ]);
     await result.waitFor();
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     expect(await page.locator('[data-qualification]').getAttribute('data-qualification')).toBe('confirmed');

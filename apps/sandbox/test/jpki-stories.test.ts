@@ -10,8 +10,10 @@
  *   key (the bank's call ends 423 WALLET_SECRET_LOCKED); after the holder moves, the offline phone's
  *   signature certificate is revoked and the bank's answer is invalid with `status.revocation` failed;
  * - story 6: the clinic's desk, through its JSON route `/verifier/clinic/api/check` (the built page's
- *   calls) — the Android holder types the auth PIN, the iPhone holder approves with the biometric; the
- *   verifier verifies the user authentication, the issuer's insurer registry confirms the qualification,
+ *   calls) — the Android holder types the auth PIN on the reader, the iPhone holder confirms with Face ID
+ *   on the phone's consent screen, which names the clinic and offers no PIN pad (the desk takes no unlock
+ *   for it: CLINIC_UNLOCK_ON_PHONE, nothing reaching the phone; a decline there ends the check with nothing
+ *   asked of the insurer or the record); the verifier verifies the user authentication, the issuer's insurer registry confirms the qualification,
  *   the record gives the photo, name and birth date for the face check — its request waits on the phone's
  *   consent screen until the holder approves there (helpers/phone-consent.ts), and a decline leaves the face
  *   check not shown with WALLET_DECLINED; a wrong PIN is refused and counted, with stable CLINIC_* codes that
@@ -21,14 +23,17 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSandbox } from '../src/index.js';
+import { SANDBOX_CLINIC_NAME } from '../src/sandbox-clinic.js';
 import { DECLARED_JSON } from './helpers/bank-form.js';
 import {
   answerOnPhone,
+  type HolderAnswer,
   type RecordAnswer,
   type SandboxFetch,
   sandboxFetch,
   waitForIncoming,
   withHolderAnswer,
+  withHolderAnswers,
 } from './helpers/phone-consent.js';
 import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
 
@@ -66,6 +71,17 @@ async function desk(fields: Record<string, string>): Promise<{ status: number; t
 async function deskWithHolder(fields: { phone: string } & Record<string, string>, answer?: RecordAnswer) {
   const { result, phone } = await withHolderAnswer(at, fields.phone, () => desk(fields), answer);
   return { ...result, phone };
+}
+
+/**
+ * The desk's check of the iPhone: the holder confirms with Face ID on the phone's screen, then answers the
+ * face check's request (approves with a matched biometric unless `faceCheck` says otherwise); the desk's
+ * answer and the phone's two answers.
+ */
+async function deskWithIphoneHolder(faceCheck: RecordAnswer = { approve: true }) {
+  const answers: HolderAnswer[] = [{ biometric: 'matched', authentication: true }, faceCheck];
+  const { result, phones } = await withHolderAnswers(at, 'iphone', () => desk({ phone: 'iphone' }), answers);
+  return { ...result, phones };
 }
 
 /** The bank's JPKI signature as its page sends it (JSON): the status, the raw text and the parsed answer. */
@@ -196,8 +212,8 @@ describe('story 6: the clinic’s front desk', () => {
     const phones = await (await get('/verifier/clinic/api/phones')).json();
     expect(phones.phones).toEqual(
       expect.arrayContaining([
-        { id: 'android', family: 'android', unlock: 'pin', answeredBy: 'bridge' },
-        { id: 'iphone', family: 'iphone', unlock: 'biometric', answeredBy: 'bridge' },
+        { id: 'android', family: 'android', unlock: 'pin', unlockOn: 'page', answeredBy: 'bridge' },
+        { id: 'iphone', family: 'iphone', unlock: 'biometric', unlockOn: 'phone', answeredBy: 'bridge' },
       ]),
     );
     expect((await get('/verifier/clinic/')).status).toBe(200);
@@ -233,19 +249,76 @@ describe('story 6: the clinic’s front desk', () => {
     expect(body.faceCheck.recordId).toMatch(/\S/);
   }, 60_000);
 
-  it('the iPhone holder approves with the biometric: valid with the qualification; a failed match refused', async () => {
-    const { status, text, body } = await deskWithHolder({ phone: 'iphone', biometric: 'matched' });
+  it('the iPhone holder confirms with Face ID on the phone: valid with the qualification; a failed match retried there', async () => {
+    const pending = desk({ phone: 'iphone' });
+    // The phone's screen names the clinic, offers the biometric only, and no page origin (a reader at a desk).
+    const failed = await answerOnPhone(at, 'iphone', { biometric: 'failed', authentication: true });
+    expect(failed.view).toMatchObject({
+      channel: 'jpki-user-authentication',
+      relyingParty: { name: SANDBOX_CLINIC_NAME, verified: false },
+      unlock: 'biometric',
+      origin: null,
+    });
+    expect(failed.status).toBe(401);
+    expect(failed.body.code).toBe('WALLET_BIOMETRIC_FAILED');
+    const matched = await answerOnPhone(at, 'iphone', { biometric: 'matched', authentication: true });
+    expect(matched.body).toEqual({ sent: true, authenticated: true });
+    const face = await answerOnPhone(at, 'iphone', { approve: true });
+    expect(face.view.channel).toBe('iso-18013-5-proximity');
+    const { status, text, body } = await pending;
     expect(status, text.slice(0, 600)).toBe(200);
     expect(body.verdict).toBe('valid');
-    expect(body.phone).toMatchObject({ id: 'iphone', how: 'biometric' });
+    expect(body.phone).toMatchObject({ id: 'iphone', how: 'biometric', unlockOn: 'phone' });
     expect(body.qualification.state).toBe('confirmed');
     expect(body.faceCheck.verdict).toBe('valid');
-    const failed = await desk({ phone: 'iphone', biometric: 'failed' });
-    expect(failed.status).toBe(401);
-    expect(failed.body).toMatchObject({
-      code: 'CLINIC_BIOMETRIC_FAILED',
-      walletCode: 'WALLET_BIOMETRIC_FAILED',
+    const again = await deskWithIphoneHolder();
+    expect(again.status, again.text.slice(0, 600)).toBe(200);
+    expect(again.phones.map((p) => p.view.channel)).toEqual([
+      'jpki-user-authentication',
+      'iso-18013-5-proximity',
+    ]);
+  }, 60_000);
+
+  it('the iPhone’s unlock is never sent to the desk: a body with Face ID or a PIN is refused, nothing reaches the phone', async () => {
+    const historyOf = async (): Promise<Json[]> =>
+      ((await (await get('/wallet/phones/iphone/history')).json()) as Json).presentations;
+    const before = await historyOf();
+    for (const fields of [
+      { phone: 'iphone', biometric: 'matched' },
+      { phone: 'iphone', biometric: 'failed' },
+      { phone: 'iphone', pin: '8642' },
+    ]) {
+      const refused = await desk(fields);
+      expect(refused.status, JSON.stringify(fields)).toBe(400);
+      expect(refused.body.code).toBe('CLINIC_UNLOCK_ON_PHONE');
+      expect(refused.text).not.toContain('matched');
+      expect(refused.text).not.toContain('8642');
+    }
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    expect(await historyOf()).toHaveLength(before.length);
+  });
+
+  it('the iPhone holder declines on the phone: nothing asked of the insurer or the record, nothing recorded', async () => {
+    const historyOf = async (): Promise<Json[]> =>
+      ((await (await get('/wallet/phones/iphone/history')).json()) as Json).presentations;
+    const before = await historyOf();
+    const { result, phone } = await withHolderAnswer(at, 'iphone', () => desk({ phone: 'iphone' }), {
+      decline: true,
+      authentication: true,
     });
+    expect(phone.body).toEqual({ declined: true });
+    expect(phone.view.relyingParty.name).toBe(SANDBOX_CLINIC_NAME);
+    expect(result.status).toBe(409);
+    expect(result.body).toMatchObject({
+      code: 'CLINIC_DECLINED',
+      walletCode: 'WALLET_DECLINED',
+      phone: { id: 'iphone', answeredBy: 'bridge' },
+    });
+    expect(result.body).not.toHaveProperty('qualification');
+    expect(result.body).not.toHaveProperty('faceCheck');
+    // No face check's request followed, and the phone recorded nothing.
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    expect(await historyOf()).toHaveLength(before.length);
   }, 60_000);
 
   it('the holder declines the face check on the phone: authenticated and qualified, the photo not shown', async () => {
@@ -397,7 +470,11 @@ describe('story 6 after the iPhone holder moves abroad', () => {
       body: JSON.stringify({ residentId: TWO_PHONES.iphoneHolder, event: 'movedAbroad' }),
     });
     expect(moved.status).toBe(201);
-    const refused = await desk({ phone: 'iphone', biometric: 'matched' });
+    // The offline phone heard nothing of the revocation: it still answers once its holder uses Face ID.
+    const { result: refused } = await withHolderAnswer(at, 'iphone', () => desk({ phone: 'iphone' }), {
+      biometric: 'matched',
+      authentication: true,
+    });
     expect(refused.status).toBe(422);
     expect(refused.body.code).toBe('CLINIC_NOT_AUTHENTICATED');
     expect(refused.body.verdict).toBe('invalid');

@@ -13,6 +13,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sandboxFetch, withHolderAnswer } from './helpers/phone-consent.js';
 import { installTwoPhones, type PageClient, startPageClient, TWO_PHONES } from './helpers/two-phones.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -130,11 +131,14 @@ describe('the portal’s sign-in by link or QR code', () => {
     expect(view.subjectId).toBe(done.body.subjectId);
     expect(view.account.signIns).toBe(1);
 
-    // The same account as the bridge's sign-in from that phone.
-    const bridge = await postJson('/verifier/portal/api/login', {
-      phone: 'android',
-      pin: TWO_PHONES.androidPin,
-    });
+    // The same account as the bridge's sign-in from that phone (the PIN typed on the phone's screen).
+    const { result: bridge } = await withHolderAnswer(
+      sandboxFetch(client.sandbox.url),
+      'android',
+      () => postJson('/verifier/portal/api/login', { phone: 'android' }),
+      { pin: TWO_PHONES.androidPin },
+    );
+    expect(bridge.status).toBe(200);
     const bridged = (await bridge.json()) as Json;
     expect(bridged.subjectId).toBe(done.body.subjectId);
     expect(bridged.account.signIns).toBe(2);

@@ -14,11 +14,13 @@ export interface ListedPhone extends BridgePhone {
 }
 
 /**
- * A phone whose user-authentication key unlocks with the auth PIN typed on the page (`pin`, Android) or with
- * the phone's own biometric (`biometric`, Face ID on iPhone).
+ * A phone whose user-authentication key unlocks on its own screen (`unlockOn: 'phone'`) with the auth PIN or
+ * the biometric standing in for it (`pin-or-biometric`: the portal) or with Face ID only (`biometric`: the
+ * clinic's iPhone), or with the auth PIN typed on the page (`pin` on `page`: the clinic's reader, Android).
  */
 export interface UnlockingPhone extends ListedPhone {
-  unlock: 'pin' | 'biometric';
+  unlock: 'pin' | 'biometric' | 'pin-or-biometric';
+  unlockOn: 'phone' | 'page';
 }
 
 export function phoneFamily(phone: { family: string }): string {

@@ -11,7 +11,7 @@ import type { CertificateData } from '../../shared/result-parts';
 
 export { ApiError };
 
-/** A phone as the desk lists it (`pin`: typed on this reader page). */
+/** A phone as the desk lists it (`pin` on `page`: typed on this reader page; `biometric`: Face ID on the phone). */
 export type Phone = UnlockingPhone;
 
 /** The insurance qualification (online qualification confirmation). */
@@ -81,6 +81,6 @@ export function resultIn(problem: Problem): DeskResult | undefined {
 
 export const getPhones = () => callApi<{ phones: Phone[] }, Problem>('phones');
 
-/** The desk's check: the auth PIN for a phone that unlocks with it, the biometric's outcome otherwise. */
-export const checkAtDesk = (body: { phone: string; pin?: string; biometric?: 'matched' | 'failed' }) =>
+/** The desk's check: the auth PIN for a phone that unlocks on this reader; only the phone otherwise. */
+export const checkAtDesk = (body: { phone: string; pin?: string }) =>
   callApi<DeskResult, Problem>('check', { body });

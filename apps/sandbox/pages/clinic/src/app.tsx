@@ -1,7 +1,7 @@
 /**
  * The clinic's front desk (DOMAIN.md §3 "Health insurance"): the holder holds the phone to the desk's
- * reader — the Android holder types the 4-digit auth PIN on this reader page, the iPhone holder approves
- * with Face ID on the phone. The clinic's server checks the user authentication at the verifier, asks the
+ * reader — the Android holder types the 4-digit auth PIN on this reader page, the iPhone holder confirms
+ * with Face ID on the phone's own screen. The clinic's server checks the user authentication at the verifier, asks the
  * insurer registry for the qualification and reads the photo, name and birth date from the record over
  * ISO/IEC 18013-5 proximity for the face check; the page shows what came back. Nothing is kept in the
  * browser, and nothing personal goes in a URL.

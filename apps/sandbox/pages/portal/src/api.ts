@@ -11,7 +11,7 @@ import type { CertificateData } from '../../shared/result-parts';
 
 export { ApiError };
 
-/** A phone as the portal lists it (`pin`: typed on this page). */
+/** A phone as the portal lists it: unlocked on its own screen with the auth PIN or the biometric. */
 export type Phone = UnlockingPhone;
 
 /** GET api/session when signed in; POST api/login's answer. */
@@ -33,14 +33,13 @@ export interface SignedIn extends ChecksData {
 
 export type Session = SignedIn | { signedIn: false };
 
-/** A problem document with what the portal adds to some (the phone, the tries left, the checks). */
+/** A problem document with what the portal adds to some (the phone and its own code, the checks). */
 export interface Problem extends Partial<ChecksData> {
   code?: string;
   title?: string;
   detail?: string;
   phone?: Phone;
   walletCode?: string;
-  remainingTries?: number | null;
   /** The verifier's own code, when it refused to open or read a link session. */
   reason?: string;
 }
@@ -48,9 +47,8 @@ export interface Problem extends Partial<ChecksData> {
 export const getPhones = () => callApi<{ phones: Phone[] }, Problem>('phones');
 export const getSession = () => callApi<Session, Problem>('session');
 
-/** Signs in: the auth PIN for a phone that unlocks with it, the biometric's outcome otherwise. */
-export const signIn = (body: { phone: string; pin?: string; biometric?: 'matched' | 'failed' }) =>
-  callApi<SignedIn, Problem>('login', { body });
+/** Signs in with `phone`: answers once the holder confirmed on the phone's screen (or refused there). */
+export const signIn = (body: { phone: string }) => callApi<SignedIn, Problem>('login', { body });
 
 export const signOut = () => callApi<undefined, Problem>('logout', { body: {} });
 

@@ -18,7 +18,28 @@ export const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map(
       'the auth PIN is locked; the holder must have it reset',
     ],
   ],
-  ['CLINIC_BIOMETRIC_FAILED', ['生体認証が一致しませんでした', 'the biometric did not match']],
+  [
+    'CLINIC_DECLINED',
+    ['スマートフォンで本人確認が断られました', 'the user authentication was declined on the phone'],
+  ],
+  [
+    'CLINIC_PHONE_NO_ANSWER',
+    ['スマートフォンで時間内に確認されませんでした', 'nobody answered on the phone in time'],
+  ],
+  [
+    'CLINIC_PHONE_BUSY',
+    [
+      'スマートフォンに確認待ちの依頼が多すぎます。画面を片付けてからもう一度お試しください',
+      'the phone has too many requests waiting; clear its screen and try again',
+    ],
+  ],
+  [
+    'CLINIC_UNLOCK_ON_PHONE',
+    [
+      'iPhone の Face ID はスマートフォンの画面で使います。このリーダーには送れません',
+      "the iPhone's Face ID is used on the phone, never sent to this reader",
+    ],
+  ],
   [
     'CLINIC_NO_CERTIFICATE',
     [

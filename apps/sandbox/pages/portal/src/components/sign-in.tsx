@@ -1,19 +1,45 @@
 /**
- * The sign-in: one form per phone, as its family unlocks the auth key — the auth PIN typed here (Android)
- * or the biometric approved on the phone (iPhone). A refusal shows its stable code, the tries the phone has
- * left, or the verifier's checks (a revoked certificate); the PIN typed is cleared and never shown.
+ * The sign-in: one button per phone. The request waits on the phone's own screen, where the holder types
+ * the auth PIN or uses the biometric (DOMAIN.md §3) — this page takes neither — and the page shows the
+ * waiting line with the link to that screen until the holder answered there. A refusal shows its stable
+ * code (the holder declined, the PIN locked on the phone, no answer in time …) or the verifier's checks (a
+ * revoked certificate).
  */
 import { useState } from 'preact/hooks';
+import { PhoneWaiting } from '../../../shared/phone-waiting';
 import { AnsweredBy } from '../../../shared/phones';
 import { AnsweredByLine, RefusalHeading, RefusalWords, RefusedChecks } from '../../../shared/refusal';
-import { AuthPinField, PinLockNote } from '../../../shared/secret-fields';
+import { PinLockNote } from '../../../shared/secret-fields';
 import { ApiError, type Phone, type Problem, type SignedIn, signIn } from '../api';
 import { BridgeNote } from './bridge-note';
 
 /** What each refusal says, Japanese then English. */
 const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
-  ['PORTAL_PIN_FORMAT', ['暗証番号は数字4桁です', 'the auth PIN is 4 digits']],
-  ['PORTAL_PIN_WRONG', ['暗証番号が違います。電話が数えています', 'wrong auth PIN; the phone counts it']],
+  [
+    'PORTAL_DECLINED',
+    [
+      'スマートフォンでログインが断られました。ログインしていません',
+      'the sign-in was declined on the phone; nobody is signed in',
+    ],
+  ],
+  [
+    'PORTAL_PHONE_NO_ANSWER',
+    ['スマートフォンで時間内に確認されませんでした', 'nobody answered on the phone in time'],
+  ],
+  [
+    'PORTAL_PHONE_BUSY',
+    [
+      'スマートフォンに確認待ちの依頼が多すぎます。画面を片付けてからもう一度お試しください',
+      'the phone has too many requests waiting; clear its screen and try again',
+    ],
+  ],
+  [
+    'PORTAL_UNLOCK_ON_PHONE',
+    [
+      '暗証番号と生体認証はスマートフォンの画面で使います。このページには送れません',
+      'the auth PIN and the biometric are used on the phone, never sent to this page',
+    ],
+  ],
   [
     'PORTAL_PIN_LOCKED',
     [
@@ -21,7 +47,6 @@ const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
       'the auth PIN is locked; the holder must have it reset',
     ],
   ],
-  ['PORTAL_BIOMETRIC_FAILED', ['生体認証が一致しませんでした', 'the biometric did not match']],
   [
     'PORTAL_NO_CERTIFICATE',
     [
@@ -54,8 +79,7 @@ function Refusal({ refused }: { refused: Refused }) {
       <RefusalWords
         code={refused.code}
         words={REFUSALS.get(refused.code) ?? ['ログインできません', 'sign-in refused']}
-        counted={refused.code === 'PORTAL_PIN_WRONG'}
-        remainingTries={p.remainingTries}
+        walletCode={p.walletCode}
       />
       <AnsweredByLine phone={p.phone} />
       <RefusedChecks problem={p} />
@@ -66,62 +90,36 @@ function Refusal({ refused }: { refused: Refused }) {
 function PhoneForm({
   phone,
   busy,
+  waiting,
   onSubmit,
 }: {
   phone: Phone;
   busy: boolean;
-  onSubmit: (body: { phone: string; pin?: string; biometric?: 'matched' | 'failed' }) => Promise<boolean>;
+  /** The sign-in waits on this phone's screen. */
+  waiting: boolean;
+  onSubmit: (body: { phone: string }) => Promise<boolean>;
 }) {
-  const [pin, setPin] = useState('');
-  if (phone.unlock === 'pin')
-    return (
-      <form
-        class="phone card"
-        data-phone-form={phone.id}
-        onSubmit={async (e) => {
-          e.preventDefault();
-          await onSubmit({ phone: phone.id, pin });
-          setPin('');
-        }}
-      >
-        <p>
-          <AnsweredBy phone={phone} />
-        </p>
-        <AuthPinField pin={pin} onPin={setPin} />
-        <button type="submit" disabled={busy} data-sign-in="pin">
-          ログイン / Sign in
-        </button>
-        <PinLockNote />
-      </form>
-    );
   return (
-    <form class="phone card" data-phone-form={phone.id} onSubmit={(e) => e.preventDefault()}>
+    <form
+      class="phone card"
+      data-phone-form={phone.id}
+      onSubmit={async (e) => {
+        e.preventDefault();
+        await onSubmit({ phone: phone.id });
+      }}
+    >
       <p>
         <AnsweredBy phone={phone} />
       </p>
       <p class="small">
-        電話の画面で生体認証(Face ID)で承認します{' '}
-        <small>approve on the phone with its biometric (Face ID)</small>
+        スマートフォンの画面で利用者証明用暗証番号(数字4桁)または生体認証(Face ID など)で確認します{' '}
+        <small>confirm on the phone's screen with the auth PIN (4 digits) or the biometric (Face ID …)</small>
       </p>
-      <div class="buttons">
-        <button
-          type="button"
-          value="matched"
-          disabled={busy}
-          onClick={() => onSubmit({ phone: phone.id, biometric: 'matched' })}
-        >
-          ログイン(生体認証で承認) / Sign in (approve with the biometric)
-        </button>
-        <button
-          type="button"
-          class="secondary"
-          value="failed"
-          disabled={busy}
-          onClick={() => onSubmit({ phone: phone.id, biometric: 'failed' })}
-        >
-          生体認証が一致しない(試験用) / the biometric does not match (test)
-        </button>
-      </div>
+      <button type="submit" disabled={busy} data-sign-in={phone.id}>
+        ログイン / Sign in
+      </button>
+      <PinLockNote />
+      {waiting ? <PhoneWaiting phone={phone} ask="authenticate" /> : null}
     </form>
   );
 }
@@ -135,8 +133,10 @@ export function SignInView({
 }) {
   const [busy, setBusy] = useState(false);
   const [refused, setRefused] = useState<Refused | undefined>(undefined);
-  const submit = async (body: { phone: string; pin?: string; biometric?: 'matched' | 'failed' }) => {
+  const [waitingOn, setWaitingOn] = useState<string>();
+  const submit = async (body: { phone: string }) => {
     setBusy(true);
+    setWaitingOn(body.phone);
     setRefused(undefined);
     try {
       onSignedIn(await signIn(body));
@@ -150,6 +150,7 @@ export function SignInView({
       return false;
     } finally {
       setBusy(false);
+      setWaitingOn(undefined);
     }
   };
   return (
@@ -170,7 +171,7 @@ export function SignInView({
       </section>
       {refused ? <Refusal refused={refused} /> : null}
       {phones.map((p) => (
-        <PhoneForm key={p.id} phone={p} busy={busy} onSubmit={submit} />
+        <PhoneForm key={p.id} phone={p} busy={busy} waiting={waitingOn === p.id} onSubmit={submit} />
       ))}
       {phones.length === 0 ? (
         <p class="muted">
