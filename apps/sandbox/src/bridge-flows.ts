@@ -13,10 +13,10 @@
  *   jpki-signature session go to the phone's consent screen as an OS would hand them to the phone's JPKI app
  *   (`IncomingRequests.deliverJpkiSignature`): the screen names the relying party and shows the document,
  *   and the holder types the signature password there — it never passes through the relying party — or
- *   declines; the CMS then goes to the verifier (the user authentication's flow:
- *   jpki-user-authentication.ts);
+ *   declines; the CMS then goes to the verifier (the user authentication's flow, the portal's on the phone's
+ *   screen too: jpki-user-authentication.ts);
  * - the auth PIN's format (DOMAIN.md §3), checked before a phone is asked so a malformed PIN costs no try
- *   (the portal's and the clinic's pages take the PIN as an external reader does).
+ *   (the clinic's reader page takes the Android holder's PIN, as an external reader does).
  *
  * The relying party's API key stays in `api` (jpki-page-parts.ts `verifierCall`), on the server.
  */

@@ -59,7 +59,8 @@ export const SUPPORT_MATRIX: readonly SupportRow[] = [
     channelJa: 'JPKI 利用者証明',
     iphone: 'since 2025-06-24; Face ID may stand in for the PIN [C]',
     android: 'since 2023-05; a biometric may stand in for the PIN [C]',
-    sandbox: 'software secure area, keys encrypted at rest; biometric is a button',
+    sandbox:
+      "software secure area, keys encrypted at rest; biometric is a button; the bridge hands the portal's sign-in to the phone's consent screen, where the holder types the PIN or uses the biometric (never on the portal's page); at the clinic the Android holder types the PIN on the reader's page, the iPhone holder uses Face ID on the phone; 3 wrong PINs lock it",
   },
   {
     channel: 'JPKI signature (署名用電子証明書)',
