@@ -27,6 +27,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_INCOMING_PER_PHONE } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARRIER_CONTRACT } from '../src/carrier-pages.js';
 import type { RunningSandbox } from '../src/index.js';
@@ -556,6 +557,24 @@ describe('the government portal’s sign-in with the user-authentication certifi
     expect(body).not.toHaveProperty('subjectId');
     // The other holder still signs in.
     await signIn('iphone', MATCHED);
+  }, 60_000);
+
+  it('a phone with as many requests waiting as it keeps answers 503 PORTAL_PHONE_BUSY at once; the others still wait', async () => {
+    const waiting = Array.from({ length: MAX_INCOMING_PER_PHONE }, () =>
+      postJson('/verifier/portal/api/login', { phone: 'iphone' }),
+    );
+    for (let i = 0; i < 400 && sandbox.incoming.pendingFor('iphone').length < MAX_INCOMING_PER_PHONE; i++)
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    expect(sandbox.incoming.pendingFor('iphone')).toHaveLength(MAX_INCOMING_PER_PHONE);
+    const busy = await postJson('/verifier/portal/api/login', { phone: 'iphone' });
+    expect(busy.status).toBe(503);
+    expect(await busy.json()).toMatchObject({ code: 'PORTAL_PHONE_BUSY', walletCode: 'WALLET_PHONE_BUSY' });
+    // The holder declines the ones waiting, one after the other: each call ends 409.
+    for (let i = 0; i < MAX_INCOMING_PER_PHONE; i++)
+      expect((await answerOnPhone(at(), 'iphone', { decline: true, authentication: true })).status).toBe(200);
+    expect((await Promise.all(waiting)).map((r) => r.status)).toEqual(
+      Array.from({ length: MAX_INCOMING_PER_PHONE }, () => 409),
+    );
   }, 60_000);
 
   it('three wrong auth PINs on the phone lock the key and end the portal’s wait; then it is refused at once', async () => {

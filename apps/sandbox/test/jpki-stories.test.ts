@@ -298,6 +298,25 @@ describe('story 6: the clinic’s front desk', () => {
     expect(await historyOf()).toHaveLength(before.length);
   });
 
+  it('the iPhone’s screen at the clinic takes no PIN: one sent to it ends the check, nothing counted', async () => {
+    const pending = desk({ phone: 'iphone' });
+    const pin = await answerOnPhone(at, 'iphone', { pin: '1357' });
+    expect(pin.view.unlock).toBe('biometric');
+    expect(pin.body.code).toBe('WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED');
+    const { status, text, body } = await pending;
+    expect(status).toBe(409);
+    expect(text).not.toContain('1357');
+    expect(body).toMatchObject({
+      code: 'CLINIC_PHONE_REFUSED',
+      walletCode: 'WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED',
+    });
+    expect(sandbox.incoming.pendingFor('iphone')).toEqual([]);
+    // No try was used: the next check shows all three.
+    const next = await deskWithIphoneHolder();
+    expect(next.status).toBe(200);
+    expect((next.phones[0]?.view as Json).remainingTries).toBe(3);
+  }, 60_000);
+
   it('the iPhone holder declines on the phone: nothing asked of the insurer or the record, nothing recorded', async () => {
     const historyOf = async (): Promise<Json[]> =>
       ((await (await get('/wallet/phones/iphone/history')).json()) as Json).presentations;
