@@ -17,8 +17,9 @@
  *   which names the portal, until the holder types the auth PIN there or uses the biometric (the portal
  *   takes neither: PORTAL_UNLOCK_ON_PHONE, nothing reaching the phone) — a signed-in view keyed by the
  *   certificate's opaque subject id that holds no name or address, an HttpOnly SameSite=Lax cookie,
- *   sign-out ends it, a wrong PIN counted on the phone while the portal waits, a decline with no session
- *   and nothing recorded on the phone, problems with stable PORTAL_* codes that echo nothing, and after
+ *   sign-out ends it, a wrong PIN counted on the phone while the portal waits (three lock it: 423), a
+ *   decline with no session and nothing recorded on the phone, a full screen 503 and no answer in time 504
+ *   (the clinic's iPhone check too), problems with stable PORTAL_* codes that echo nothing, and after
  *   the holder moves abroad the offline phone's revoked
  *   certificate refused with `status.revocation` failed — and the carrier's ト from that phone refused too
  *   (CARRIER_NOT_VERIFIED, no identity given).
@@ -27,12 +28,16 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MAX_INCOMING_PER_PHONE } from '@mynakit/wallet';
+import { IncomingRequests, MAX_INCOMING_PER_PHONE } from '@mynakit/wallet';
+import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CARRIER_CONTRACT } from '../src/carrier-pages.js';
+import { registerClinicPages } from '../src/clinic-pages.js';
 import type { RunningSandbox } from '../src/index.js';
+import { registerPortalPages } from '../src/portal-pages.js';
 import { SANDBOX_CARRIER_NAME } from '../src/sandbox-carrier.js';
-import { SANDBOX_PORTAL_NAME } from '../src/sandbox-portal.js';
+import { SANDBOX_CLINIC_CLIENT_ID } from '../src/sandbox-clinic.js';
+import { SANDBOX_PORTAL_CLIENT_ID, SANDBOX_PORTAL_NAME } from '../src/sandbox-portal.js';
 import {
   type AuthenticationAnswer,
   answerOnPhone,
@@ -575,6 +580,68 @@ describe('the government portal’s sign-in with the user-authentication certifi
     expect((await Promise.all(waiting)).map((r) => r.status)).toEqual(
       Array.from({ length: MAX_INCOMING_PER_PHONE }, () => 409),
     );
+  }, 60_000);
+
+  it('a sign-in nobody answers on the phone lapses: the portal answers 504 PORTAL_PHONE_NO_ANSWER, the clinic’s iPhone check 504 CLINIC_PHONE_NO_ANSWER', async () => {
+    // The same routes over the running sandbox's verifier and phones, with phones' screens that keep a
+    // request 300 ms instead of 3 minutes.
+    const token = (await readFile(join(dataDir, 'verifier', 'admin-token'), 'utf8')).trim();
+    const operator = (path: string, init: RequestInit = {}) =>
+      fetch(`${sandbox.url}/verifier${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    const keyOf = async (clientId: string) => {
+      const { relyingParties } = (await (await operator('/relying-parties')).json()) as {
+        relyingParties: { id: string; clientId: string }[];
+      };
+      const id = relyingParties.find((rp) => rp.clientId === clientId)?.id ?? '';
+      const issued = await operator(`/relying-parties/${encodeURIComponent(id)}/api-keys`, {
+        method: 'POST',
+        body: JSON.stringify({ role: 'rp' }),
+      });
+      expect(issued.status).toBe(201);
+      return { relyingPartyId: id, apiKey: String(((await issued.json()) as { apiKey: string }).apiKey) };
+    };
+    const incoming = new IncomingRequests({ waitMs: 300 });
+    const app = new Hono();
+    const verifierFetch = (request: Request) => fetch(request);
+    registerPortalPages(app, {
+      url: sandbox.url,
+      portal: await keyOf(SANDBOX_PORTAL_CLIENT_ID),
+      verifierFetch,
+      phones: sandbox.phones,
+      incoming,
+    });
+    registerClinicPages(app, {
+      url: sandbox.url,
+      clinic: { ...(await keyOf(SANDBOX_CLINIC_CLIENT_ID)), insurerAuthorization: 'Basic unused' },
+      verifierFetch,
+      issuerFetch: verifierFetch,
+      phones: sandbox.phones,
+      incoming,
+    });
+    const json = (path: string, body: unknown) =>
+      app.request(`${sandbox.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const portal = await json('/verifier/portal/api/login', { phone: 'iphone' });
+    expect(portal.status).toBe(504);
+    expect(portal.headers.get('set-cookie')).toBeNull();
+    expect(await portal.json()).toMatchObject({
+      code: 'PORTAL_PHONE_NO_ANSWER',
+      walletCode: 'WALLET_REQUEST_EXPIRED',
+      phone: { id: 'iphone' },
+    });
+    const clinic = await json('/verifier/clinic/api/check', { phone: 'iphone' });
+    expect(clinic.status).toBe(504);
+    expect(await clinic.json()).toMatchObject({
+      code: 'CLINIC_PHONE_NO_ANSWER',
+      walletCode: 'WALLET_REQUEST_EXPIRED',
+    });
+    expect(incoming.pendingFor('iphone')).toEqual([]);
   }, 60_000);
 
   it('three wrong auth PINs on the phone lock the key and end the portal’s wait; then it is refused at once', async () => {
