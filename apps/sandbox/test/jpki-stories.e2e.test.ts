@@ -15,7 +15,8 @@
  *  - Story 6: from /verifier/ to the clinic's desk (a Vite + Preact page: `node scripts/build-pages.mjs`
  *    first); the Android holder types a wrong auth PIN on the reader page (counted), then the right one;
  *    the iPhone's form has no Face ID button and takes nothing: the user authentication waits on the
- *    phone's screen, where the holder confirms with Face ID (no PIN pad there): valid, the insurance
+ *    phone's screen, where the holder first declines (the desk says so), then confirms with Face ID (no
+ *    PIN pad there): valid, the insurance
  *    qualification and the photo. Each face check waits on the phone's screen — the desk shows the waiting
  *    line with the link to it — until the holder approves there (the phone's own page,
  *    `/wallet/phones/<id>/incoming`, in another tab).
@@ -245,6 +246,15 @@ describe('stories 3 and 6 in Chromium', () => {
     const iphone = page.locator('form[data-phone-form="iphone"]');
     // Nothing to type or choose on the reader for the iPhone: Face ID is on the phone.
     expect(await iphone.locator('input, button[name="biometric"]').count()).toBe(0);
+    // The holder declines on the phone first: the desk says so, with nothing asked of the insurer.
+    await Promise.all([
+      iphone.locator('button[type="submit"]').click(),
+      answerOnPhonePage(browser, sandbox.url, 'iphone', 'decline'),
+    ]);
+    const declined = page.locator('[data-error="CLINIC_DECLINED"]');
+    await declined.waitFor();
+    expect(await declined.getAttribute('data-wallet-code')).toBe('WALLET_DECLINED');
+    expect(await page.locator('[data-result]').count()).toBe(0);
     const faceId = iphone.locator('[data-waiting-phone="iphone"][data-waiting-for="face-id"]');
     await Promise.all([
       iphone.locator('button[type="submit"]').click(),
