@@ -43,11 +43,14 @@ export function DocumentBlock({ document }: { document: SignedDocument }) {
 }
 
 /** The tries the key's secret has left, as the phone counts them. */
-export function Tries({ remaining }: { remaining: number }) {
+export function Tries({ remaining, of }: { remaining: number; of?: Label }) {
   return (
     <p class="small">
-      残り <strong data-remaining-tries={String(remaining)}>{remaining}</strong> 回{' '}
-      <small>{remaining} tries left</small>
+      {of === undefined ? null : `${of.ja}の`}残り{' '}
+      <strong data-remaining-tries={String(remaining)}>{remaining}</strong> 回{' '}
+      <small>
+        {remaining} {of === undefined ? '' : `${of.en} `}tries left
+      </small>
     </p>
   );
 }
@@ -117,7 +120,8 @@ export function AuthUnlock(props: {
           onSubmit={pin.onSubmit}
         />
       )}
-      <Tries remaining={props.remaining} />
+      {/* The auth PIN's tries, whichever unlock is used: a locked PIN locks the key (DOMAIN.md §3). */}
+      <Tries remaining={props.remaining} of={{ ja: '暗証番号', en: 'PIN' }} />
       {pin === null ? null : (
         <p class="small or">
           または <small>or</small>
