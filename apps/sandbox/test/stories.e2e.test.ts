@@ -186,7 +186,14 @@ describe('the sandbox stories in Chromium', () => {
     await Promise.all([
       page.waitForURL(/\/verifier\/bank\/result\/[A-Za-z0-9-]+$/),
       page.locator('form button').click(),
-      answerOnPhonePage(browser, sandbox.url, 'android'),
+      // The phone's own consent screen for the bank's request (saved with MYNAKIT_SCREENSHOTS=1).
+      answerOnPhonePage(
+        browser,
+        sandbox.url,
+        'android',
+        'approve',
+        SCREENSHOTS ? { screenshot: join(SHOTS, 'story-2-phone-consent.png') } : {},
+      ),
     ]);
     expect(await page.locator('[data-verdict]').getAttribute('data-verdict')).toBe('valid');
     const body = await page.locator('body').textContent();

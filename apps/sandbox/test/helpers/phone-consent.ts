@@ -225,10 +225,17 @@ export async function answerOnPhonePage(
     | { readonly password: string }
     | { readonly pin: string }
     | { readonly biometric: 'matched'; readonly authentication: true } = 'approve',
+  /** `screenshot`: where to save the consent screen as a 390 px wide phone shows it, before answering. */
+  options: { readonly screenshot?: string } = {},
 ): Promise<void> {
   const phone = await context.newPage();
   try {
+    if (options.screenshot !== undefined) await phone.setViewportSize({ width: 390, height: 844 });
     await phone.goto(`${url}/wallet/phones/${encodeURIComponent(phoneId)}/incoming`);
+    if (options.screenshot !== undefined) {
+      await phone.locator('section[data-incoming]').waitFor({ timeout: 20_000 });
+      await phone.screenshot({ path: options.screenshot, fullPage: true });
+    }
     if (answer === 'decline') {
       await phone.locator('button[data-decline]').first().click({ timeout: 20_000 });
       await phone.locator('[data-declined]').waitFor({ timeout: 20_000 });

@@ -102,12 +102,17 @@ function requesterOf(request: IncomingRequest): Label {
   return { ja: '未認証の読み取り機', en: 'unauthenticated reader' };
 }
 
-/** A time of the request in the phone's own clock, hours and minutes. */
+/** A time of the request as the phone shows it: Japan's time (UTC+9), as the phone's history does. */
 function clockOf(iso: string): string {
   const t = new Date(iso);
   return Number.isNaN(t.getTime())
     ? ''
-    : t.toLocaleTimeString('ja-JP', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    : t.toLocaleTimeString('ja-JP', {
+        timeZone: 'Asia/Tokyo',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      });
 }
 
 type State =
