@@ -530,22 +530,7 @@ function SignatureConsent(props: {
         <small>The signature certificate signs; it carries your name, birth date, sex and address.</small>
       </p>
       {props.refusal === undefined ? null : <Refusal error={props.refusal} />}
-      <h2>
-        依頼元 <small>Who asks</small>
-      </h2>
-      <p class="wrap" data-relying-party data-verified="false">
-        <strong data-relying-party-name>{request.relyingParty.name}</strong>
-        <br />
-        <small class="warn">
-          ブリッジが伝えた依頼元 / named by the bridge, not verified — 証明書で確認されていません{' '}
-          <small>no certificate proves it</small>
-        </small>
-      </p>
-      {request.origin === null ? null : (
-        <p class="small wrap">
-          依頼したページ <small>the page asking</small>: <code data-origin>{request.origin}</code>
-        </p>
-      )}
+      <NamedByBridge request={request} />
       <DocumentBlock document={request.document} />
       {props.waitsUntil}
       <SignaturePasswordField
@@ -588,22 +573,7 @@ function AuthenticationConsent(props: {
         <small>The user-authentication certificate proves it is you; it carries no name or address.</small>
       </p>
       {props.refusal === undefined ? null : <Refusal error={props.refusal} />}
-      <h2>
-        依頼元 <small>Who asks</small>
-      </h2>
-      <p class="wrap" data-relying-party data-verified="false">
-        <strong data-relying-party-name>{request.relyingParty.name}</strong>
-        <br />
-        <small class="warn">
-          ブリッジが伝えた依頼元 / named by the bridge, not verified — 証明書で確認されていません{' '}
-          <small>no certificate proves it</small>
-        </small>
-      </p>
-      {request.origin === null ? null : (
-        <p class="small wrap">
-          依頼したページ <small>the page asking</small>: <code data-origin>{request.origin}</code>
-        </p>
-      )}
+      <NamedByBridge request={request} />
       {props.waitsUntil}
       {pinOffered ? null : (
         <p class="small">
@@ -632,6 +602,34 @@ function AuthenticationConsent(props: {
       {props.declineButton}
       {props.prompt}
     </section>
+  );
+}
+
+/** Who asks a JPKI request, as the bridge named it (no certificate proves it), and the page asking. */
+function NamedByBridge({
+  request,
+}: {
+  request: { readonly relyingParty: { readonly name: string }; readonly origin: string | null };
+}) {
+  return (
+    <>
+      <h2>
+        依頼元 <small>Who asks</small>
+      </h2>
+      <p class="wrap" data-relying-party data-verified="false">
+        <strong data-relying-party-name>{request.relyingParty.name}</strong>
+        <br />
+        <small class="warn">
+          ブリッジが伝えた依頼元 / named by the bridge, not verified — 証明書で確認されていません{' '}
+          <small>no certificate proves it</small>
+        </small>
+      </p>
+      {request.origin === null ? null : (
+        <p class="small wrap">
+          依頼したページ <small>the page asking</small>: <code data-origin>{request.origin}</code>
+        </p>
+      )}
+    </>
   );
 }
 
