@@ -23,9 +23,7 @@
  * The HTTP routes answer the same with the stable codes and echo nothing submitted.
  */
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
 import { CHALLENGE_LENGTH, verifyAuthResponse, verifyJpkiSignature } from '@mynakit/jpki';
@@ -40,17 +38,11 @@ import {
   annexCSessionTranscript,
   createReaderAuthCertificate,
   encodeEncryptionInfo,
-  ProximityReaderSession,
-  parseDeviceEngagementUri,
   toP256PublicJwk,
   verifyAnnexCResponse,
-  webSocketRetrievalMethod,
-  webSocketTransport,
-  webSocketUrlOf,
 } from '@mynakit/oid4vp';
 import { createCertificate } from '@mynakit/pki';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
 import {
   authenticateWithJpki,
   createWalletApp,
@@ -65,11 +57,11 @@ import {
   presentAnnexC,
   readAnnexCRequest,
   signWithJpki,
-  startProximityPresentation,
   type WalletDevice,
   WalletError,
 } from '../src/index.js';
 import { cardPinsOf, type IssuerEnvironment, issuerEnvironment } from './helpers/issuer-fixture.js';
+import { type Cleanups, proximityEngagement } from './helpers/proximity-engagement.js';
 import { tempDir } from './helpers/wallet-fixtures.js';
 
 const MNC = JP_MNC_DOCTYPE;
@@ -120,7 +112,7 @@ describe('requests handed to the phone wait for the holder on its consent screen
   let readerRoot: Uint8Array;
   let readerCertificate: (withBasis: boolean) => Uint8Array;
   let readerKey: ReturnType<typeof generateKeyPairSync>['privateKey'];
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
 
   beforeAll(async () => {
     env = await issuerEnvironment();
@@ -1318,33 +1310,13 @@ describe('requests handed to the phone wait for the holder on its consent screen
   describe('a face-to-face reader over ISO/IEC 18013-5 proximity', () => {
     /** The reader scans the phone's engagement and asks; the phone delivers the request to its screen. */
     async function readerAsks(incoming: IncomingRequests, elements: string[]) {
-      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-      await once(server, 'listening');
-      cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-      const { port } = server.address() as AddressInfo;
-      const handle = startProximityPresentation({
-        device: phone,
-        retrievalMethods: [webSocketRetrievalMethod(`ws://127.0.0.1:${port}`)],
-      });
-      const connection = once(server, 'connection').then(([s]) => {
-        cleanups.push(() => (s as WebSocket).terminate());
-        return s as WebSocket;
-      });
-      const scanned = parseDeviceEngagementUri(handle.qr);
-      const socket = new WebSocket(webSocketUrlOf(scanned) ?? '');
-      await once(socket, 'open');
-      cleanups.push(() => socket.terminate());
-      const reader = new ProximityReaderSession({
-        transport: webSocketTransport(socket),
-        deviceEngagement: scanned.bytes,
-      });
-      const response = reader.request(
+      const { handle, summary, reader, response, readerSocket } = await proximityEngagement(
+        phone,
         buildDeviceRequest({
           docRequests: [buildJpMncRequest({ elements: { [JP_MNC_NAMESPACE]: elements } })],
         }),
+        cleanups,
       );
-      response.catch(() => undefined); // awaited by the tests
-      const summary = await handle.accept(webSocketTransport(await connection));
       // As the sandbox's proximity read does (proximity-read.ts): a refusal ends the session, status 20.
       const outcome = incoming
         .deliver(phone, {
@@ -1357,7 +1329,7 @@ describe('requests handed to the phone wait for the holder on its consent screen
           if (o.kind === 'refused') await handle.decline();
           return o;
         });
-      return { reader, response, outcome };
+      return { reader, response, outcome, readerSocket };
     }
 
     it('an approval on the phone answers the reader with only the ticked elements', async () => {

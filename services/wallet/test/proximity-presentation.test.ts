@@ -4,28 +4,17 @@
  * encrypted DeviceResponse verifies with @mynakit/mdoc over the proximity SessionTranscript and the sandbox
  * IACA. A failed biometric sends nothing; My Number is withheld from a reader without a declared basis.
  */
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { buildDeviceRequest, buildJpMncRequest, JP_MNC_NAMESPACE, verifyDeviceResponse } from '@mynakit/mdoc';
-import {
-  type MessageTransport,
-  ProximityReaderSession,
-  parseDeviceEngagementUri,
-  webSocketRetrievalMethod,
-  webSocketTransport,
-  webSocketUrlOf,
-} from '@mynakit/oid4vp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
 import {
   installCredentials,
   PROXIMITY_CHANNEL,
-  startProximityPresentation,
   UNAUTHENTICATED_READER,
   type WalletDevice,
   WalletError,
 } from '../src/index.js';
 import { cardPinsOf, type IssuerEnvironment, issuerEnvironment } from './helpers/issuer-fixture.js';
+import { type Cleanups, proximityEngagement } from './helpers/proximity-engagement.js';
 
 const MNC = 'org.iso.23220.1.jp.mnc';
 const BIOMETRIC = { method: 'biometric', matched: true } as const;
@@ -43,7 +32,7 @@ async function codeOf(p: Promise<unknown>): Promise<string> {
 describe('presenting over ISO/IEC 18013-5 proximity (WebSocket bearer)', () => {
   let env: IssuerEnvironment;
   let phone: WalletDevice;
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
   beforeAll(async () => {
     env = await issuerEnvironment();
     phone = await env.phone('proximity-iphone', 'iphone');
@@ -66,45 +55,8 @@ describe('presenting over ISO/IEC 18013-5 proximity (WebSocket bearer)', () => {
     await env?.close();
   });
 
-  /** The phone listens on 127.0.0.1 and shows an engagement naming that URL; the reader scans and connects. */
-  async function engage(deviceRequest: Uint8Array) {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await once(server, 'listening');
-    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-    const { port } = server.address() as AddressInfo;
-    const handle = startProximityPresentation({
-      device: phone,
-      retrievalMethods: [webSocketRetrievalMethod(`ws://127.0.0.1:${port}`)],
-    });
-    const connection = once(server, 'connection').then(([s]) => {
-      cleanups.push(() => (s as WebSocket).terminate());
-      return s as WebSocket;
-    });
-
-    const scanned = parseDeviceEngagementUri(handle.qr);
-    const socket = new WebSocket(webSocketUrlOf(scanned) ?? '');
-    await once(socket, 'open');
-    cleanups.push(() => socket.terminate());
-    const reader = new ProximityReaderSession({
-      transport: webSocketTransport(socket),
-      deviceEngagement: scanned.bytes,
-    });
-    const response = reader.request(deviceRequest);
-    response.catch(() => undefined); // awaited by the tests that expect an answer
-
-    // The phone's side of the bearer, recording what it sends.
-    const base = webSocketTransport(await connection);
-    const sent: Uint8Array[] = [];
-    const transport: MessageTransport = {
-      ...base,
-      send: async (m) => {
-        sent.push(m);
-        await base.send(m);
-      },
-    };
-    const summary = await handle.accept(transport);
-    return { handle, reader, response, summary, sent };
-  }
+  /** The phone shows its engagement, the reader scans it, connects and asks (helpers/proximity-engagement.ts). */
+  const engage = (deviceRequest: Uint8Array) => proximityEngagement(phone, deviceRequest, cleanups);
 
   it('the reader gets a DeviceResponse that verifies over the proximity transcript, with only what was approved', async () => {
     const request = buildDeviceRequest({
