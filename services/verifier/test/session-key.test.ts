@@ -2,9 +2,14 @@
  * The session key at rest (src/sessions/session-key.ts): the private scalar, sealed to its session with the
  * key-encryption key; keys stored by earlier versions as PKCS#8 still open.
  */
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createECDH, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { newSessionKeyPair, openSessionKey, sealSessionKey } from '../src/sessions/session-key.js';
+import {
+  newSessionKeyPair,
+  newSessionScalarKey,
+  openSessionKey,
+  sealSessionKey,
+} from '../src/sessions/session-key.js';
 
 const kek = new Uint8Array(randomBytes(32));
 
@@ -35,6 +40,23 @@ describe('session keys at rest', () => {
     const plain = sealSessionKey(privateKey, 'session-1');
     expect(plain).toHaveLength(33);
     expect(Buffer.from(openSessionKey(plain, 'session-1')).toString('hex')).toBe(scalar(privateKey));
+  });
+
+  it('makes scalar keys whose point is d·G, 32 bytes even when OpenSSL drops leading zeros, sealed like a KeyObject', () => {
+    for (let i = 0; i < 64; i++) {
+      const { d, publicPoint } = newSessionScalarKey();
+      expect(d).toHaveLength(32);
+      expect(publicPoint).toHaveLength(65);
+      // ECDH.setPrivateKey computes the public point from the scalar alone: it must be the one we publish.
+      const check = createECDH('prime256v1');
+      check.setPrivateKey(d);
+      expect(new Uint8Array(check.getPublicKey())).toEqual(publicPoint);
+      const sealed = sealSessionKey(d, `s-${i}`, kek);
+      expect(openSessionKey(sealed, `s-${i}`, kek)).toEqual(d);
+    }
+    expect(() => sealSessionKey(new Uint8Array(31), 's', kek)).toThrow(
+      expect.objectContaining({ code: 'VERIFIER_INVALID_INPUT' }),
+    );
   });
 
   it('still opens the PKCS#8 forms of earlier versions', () => {

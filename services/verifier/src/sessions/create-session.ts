@@ -46,7 +46,7 @@ import { newId } from '../store/store-support.js';
 import { type CustomerDeclarationInput, customerDeclarationFor } from './customer-declaration.js';
 import { KYC_RECORD_ELEMENTS, type RequestedElements, requestedElementsFor } from './requested-elements.js';
 import { type SessionReaderAuthentication, sessionDeviceRequest } from './session-device-request.js';
-import { newSessionKeyPair, sealSessionKey } from './session-key.js';
+import { newSessionKeyPair, newSessionScalarKey, sealSessionKey } from './session-key.js';
 
 /** Default and largest session lifetime, seconds (the page waits for the holder's consent, no longer). */
 export const MAX_SESSION_TTL_SECONDS = 300;
@@ -208,11 +208,11 @@ export async function createAnnexCSession(
     intentToRetain: party.config.law !== 'none',
     ...(asksMyNumber && basis !== undefined ? { legalBasis: { provision: basis } } : {}),
   });
-  const { privateKey, publicKey } = newSessionKeyPair();
+  const sessionKey = newSessionScalarKey();
   // ISO/IEC 18013-7 Annex C: EncryptionInfo first, since the transcript the reader signs hashes its string.
   const info = encodeEncryptionInfo({
     nonce: new Uint8Array(randomBytes(32)),
-    recipientPublicKey: toP256PublicJwk(publicKey),
+    recipientPublicKey: toP256PublicJwk(sessionKey.publicPoint),
   });
   const reader = await activeReaderKey(deps, caller.relyingPartyId);
   const { deviceRequest, readerAuthentication } = sessionDeviceRequest(
@@ -249,7 +249,7 @@ export async function createAnnexCSession(
     declaration,
     deviceRequest: built.deviceRequest,
     encryptionInfo: built.encryptionInfo,
-    recipientKey: sealSessionKey(privateKey, sessionId, deps.config.sessionKeyEncryptionKey),
+    recipientKey: sealSessionKey(sessionKey.d, sessionId, deps.config.sessionKeyEncryptionKey),
     ...(openid4vp === undefined
       ? {}
       : {
