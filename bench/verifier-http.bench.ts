@@ -20,6 +20,11 @@
  *   verifier.http.p50_ms, p99_ms     latency of one verification as the load sees it (both requests)
  *   verifier.http.inprocess_per_s    verifyDeviceResponse per second, in process
  *   verifier.http.vs_inprocess       the ratio (goal ≥ 0.5)
+ *   verifier.http.floor_per_s        the same load against the floor server (verifier-http-floor.ts): a bare
+ *                                    node:http server doing only what a verification through HTTP cannot skip
+ *                                    (the recipient key and request, the HPKE open, verifyDeviceResponse), no
+ *                                    framework, database, authentication or record
+ *   verifier.http.floor_vs_inprocess its ratio to the in-process rate: the most `vs_inprocess` can be here
  *   verifier.http.pg.*               the same load against the same verifier on PostgreSQL (a throwaway cluster
  *                                    from the system binaries, /usr/lib/postgresql/<v>/bin, with its default
  *                                    durability: fsync and synchronous commit on), reported without a goal;
@@ -43,6 +48,7 @@ import { jpMncElements, makeIssuerChain, p256, portrait } from '../packages/mdoc
 import { startVerifier } from '../services/verifier/src/server.js';
 import { type PostgresCluster, startPostgresCluster } from '../test/helpers/postgres-cluster.js';
 import type { BenchFigure } from './figure.js';
+import { startVerifierFloorServer } from './verifier-http-floor.js';
 
 const DOCS = 100;
 const WARMUP = 80;
@@ -152,6 +158,15 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
 
   // SQLite first (the embedded default, the goal's figure), then PostgreSQL (reported, no goal).
   const sqlite = await measureOverHttp({ chain, issued });
+  const floorServer = await startVerifierFloorServer({ trustAnchors: [chain.iaca.der] });
+  let floor: HttpRun;
+  const floorDir = mkdtempSync(join(tmpdir(), 'mynakit-bench-verifier-floor-'));
+  try {
+    floor = await loadAgainst({ url: floorServer.url, apiKey: 'none', dataDir: floorDir, issued });
+  } finally {
+    await floorServer.close();
+    rmSync(floorDir, { recursive: true, force: true });
+  }
   for (let k = 0; k < 6; k++) inProcess.push(await inProcessRound());
   let postgres: HttpRun | undefined;
   let postgresSkipped: string | undefined;
@@ -187,6 +202,21 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
   const out: BenchFigure[] = [
     ...figures('verifier.http', sqlite, `${common}; SQLite WAL synchronous=FULL`),
     { name: 'verifier.http.inprocess_per_s', value: Math.round(inProcessPerS), unit: 'verif/s' },
+    {
+      name: 'verifier.http.floor_per_s',
+      value: round(floor.perS, 1),
+      unit: 'verif/s',
+      note:
+        'the same load against a bare node:http server doing only the recipient key and request, the HPKE open ' +
+        'and verifyDeviceResponse (no framework, database, authentication or record): the ceiling of ' +
+        'verifier.http.per_s on this machine',
+    },
+    {
+      name: 'verifier.http.floor_vs_inprocess',
+      value: round(floor.perS / inProcessPerS, 4),
+      unit: 'ratio',
+      ratio_to: 'verifier.http.inprocess_per_s',
+    },
   ];
   if (postgres !== undefined)
     out.push(
@@ -241,39 +271,49 @@ async function measureOverHttp(input: {
     const body = (await created.json()) as { apiKey?: { apiKey: string }; code?: string };
     if (!created.ok || body.apiKey === undefined)
       throw new Error(`the relying party could not be created: ${created.status} ${String(body.code)}`);
-    const plan = (count: number) => {
-      const file = join(dataDir, `plan-${count}.json`);
-      writeFileSync(
-        file,
-        JSON.stringify({
-          url: verifier.url,
-          apiKey: body.apiKey?.apiKey,
-          origin: ORIGIN,
-          documents: issued.map((d) => ({
-            issuerSigned: Buffer.from(d.issuerSigned).toString('base64'),
-            deviceKey: d.deviceKey.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-          })),
-          count,
-          concurrency: CONCURRENCY,
-          maxSeconds: 120,
-        }),
-      );
-      return file;
-    };
-    await runLoad(plan(WARMUP));
-    const load = await runLoad(plan(COUNT));
-    if (load.done !== COUNT || (load.verdicts.valid ?? 0) !== COUNT)
-      throw new Error(`not every verification was valid: ${JSON.stringify(load.verdicts)} of ${load.done}`);
-    const latencies = [...load.latencies_ms].sort((a, b) => a - b);
-    return {
-      perS: load.done / load.seconds,
-      p50: quantile(latencies, 0.5),
-      p99: quantile(latencies, 0.99),
-    };
+    return await loadAgainst({ url: verifier.url, apiKey: body.apiKey.apiKey, dataDir, issued });
   } finally {
     await verifier.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** A warm-up, then the measured load from a second process against the server at `url`. */
+async function loadAgainst(input: {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly dataDir: string;
+  readonly issued: readonly { issuerSigned: Uint8Array; deviceKey: ReturnType<typeof p256> }[];
+}): Promise<HttpRun> {
+  const plan = (count: number) => {
+    const file = join(input.dataDir, `plan-${count}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        url: input.url,
+        apiKey: input.apiKey,
+        origin: ORIGIN,
+        documents: input.issued.map((d) => ({
+          issuerSigned: Buffer.from(d.issuerSigned).toString('base64'),
+          deviceKey: d.deviceKey.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+        })),
+        count,
+        concurrency: CONCURRENCY,
+        maxSeconds: 120,
+      }),
+    );
+    return file;
+  };
+  await runLoad(plan(WARMUP));
+  const load = await runLoad(plan(COUNT));
+  if (load.done !== COUNT || (load.verdicts.valid ?? 0) !== COUNT)
+    throw new Error(`not every verification was valid: ${JSON.stringify(load.verdicts)} of ${load.done}`);
+  const latencies = [...load.latencies_ms].sort((a, b) => a - b);
+  return {
+    perS: load.done / load.seconds,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+  };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
