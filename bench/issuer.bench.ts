@@ -21,16 +21,57 @@
  * certificates (RSA-2048 PKCS #1 v1.5, SHA-256) and the record's MSO (ECDSA P-256, SHA-256) — made raw with
  * node:crypto in the same run.
  *
+ * The crypto floor: every public-key operation one installation performs on the issuer's side — the
+ * signatures above and the verifications the issuer must make — made raw with node:crypto on keys of the
+ * same kinds and data of about the same sizes, in the same run. Read off the six requests' code path (and
+ * counted by instrumenting node:crypto and WebCrypto during the installations: 2 RSA signatures, 1 ECDSA
+ * signature, 6 RSA verifications, 4 ECDSA verifications):
+ *   POST /installations/challenges          none
+ *   POST /installations (card step)         1. the CMS signature by the card's signature key: RSA-2048
+ *                                              verify (@mynakit/pki verifyCmsSignature, from @mynakit/jpki
+ *                                              verifyJpkiSignature, installations/card-step.ts)
+ *                                           2. the card's signature certificate under the sandbox JPKI
+ *                                              signature CA: RSA-2048 verify (path validation in
+ *                                              @mynakit/jpki checkCertificate → @mynakit/pki)
+ *   POST /installations/{id}/jpki-certificates
+ *                                           3–4. the two CSRs' self-signatures: RSA-2048 verify ×2
+ *                                              (@mynakit/pki parseCsr, certificate-requests.ts readCsr)
+ *                                           5–6. the two key attestation JWTs: ES256 verify ×2 (@mynakit/oid4vci
+ *                                              verifyKeyAttestationContent → verifyJws, through jose)
+ *                                           7–8. the two certificates signed: RSA-2048 sign ×2 (the key source)
+ *                                           9–10. each of them checked under the CA's public key before it is
+ *                                              returned: RSA-2048 verify ×2 (@mynakit/pki signVerified: a key
+ *                                              source or HSM answering with another key is refused)
+ *   POST /oid4vci/token, /oid4vci/nonce     none (the tx_code is an HMAC: tx_code_kdf_ms)
+ *   POST /oid4vci/credential                11. the key attestation in the proof's header: ES256 verify
+ *                                           12. the key proof JWT under the attested key: ES256 verify
+ *                                              (@mynakit/oid4vci verifyCredentialRequestProofs)
+ *                                           13. the MSO: ECDSA P-256 sign (the key source, issue-record.ts)
+ * Not in the floor: the key attestations' x5c chains (attester leaf under the platform attestation CA, CA
+ * under the root: ECDSA P-256 verify ×2 per chain). @mynakit/oid4vci AttesterTrust validates a chain once
+ * and keeps it by its exact x5c text, checking only the time again; every phone of this workload shares one
+ * attester chain, so no installation verifies it. (A platform whose attester certificate differs per
+ * device would add 2 ECDSA verifications per attestation, 6 per installation.) Key imports (the EC point
+ * checks of received JWKs) are not signature operations and are not counted either.
+ * An installation can never be faster than its crypto, so crypto_floor_per_s ÷ signing_floor_per_s (about
+ * 0.55 here: the six RSA and four ECDSA verifications cost nearly as much as the three signatures) is the best
+ * vs_signing this issuer can reach, whatever else is made faster.
+ *
  * Figures:
- *   issuer.install.per_s               installations per second of issuer time
- *   issuer.install.signing_floor_per_s the floor: one installation's signatures, per second
- *   issuer.install.vs_signing          the ratio (goal ≥ 0.5)
- *   issuer.install.tx_code_kdf_ms      what the offer's tx_code verifier (made at the card step, checked at
- *                                      the token endpoint: HMAC-SHA-256 keyed by the code) costs per
- *                                      installation, ms
+ *   issuer.install.per_s                installations per second of issuer time
+ *   issuer.install.signing_floor_per_s  the floor: one installation's signatures, per second
+ *   issuer.install.vs_signing           the ratio (goal ≥ 0.5)
+ *   issuer.install.crypto_floor_per_s   the ceiling: one installation's signatures and verifications, per
+ *                                       second (the cost of each kind of operation in its note)
+ *   issuer.install.vs_crypto_floor      installations per second ÷ the crypto floor
+ *   issuer.install.vs_signing_ceiling   the best vs_signing reachable: crypto floor ÷ signing floor
+ *   issuer.install.tx_code_kdf_ms       what the offer's tx_code verifier (made at the card step, checked at
+ *                                       the token endpoint: HMAC-SHA-256 keyed by the code) costs per
+ *                                       installation, ms
  */
+
+import { generateKeyPairSync, type KeyObject, sign, verify } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -333,6 +374,75 @@ function signingFloor(rsaKey: KeyObject, ecKey: KeyObject): Promise<number> {
   }, 2000);
 }
 
+/**
+ * One installation's public-key operations on the issuer's side, raw (the list in the file comment): the
+ * three signatures of the signing floor, six RSA-2048 verifications (the card's CMS and certificate, the
+ * two CSRs, the two certificates checked after signing) and four ES256 verifications (three key
+ * attestations, one key proof). The received signatures are made once beforehand and must verify.
+ */
+async function cryptoFloor(
+  rsaPair: Pair,
+  ecPair: Pair,
+): Promise<{ perSecond: number; opMicroseconds: Record<string, number> }> {
+  const tbsCertificate = new Uint8Array(1100).fill(0x5a);
+  const sigStructure = new Uint8Array(900).fill(0xa5);
+  const rsaSigned = (size: number, fill: number) => {
+    const data = new Uint8Array(size).fill(fill);
+    return { data, signature: sign('sha256', data, rsaPair.privateKey) };
+  };
+  const ecSigned = (size: number, fill: number) => {
+    const data = new Uint8Array(size).fill(fill);
+    return { data, signature: sign('sha256', data, { key: ecPair.privateKey, dsaEncoding: 'ieee-p1363' }) };
+  };
+  const rsaReceived = [
+    rsaSigned(110, 0x31), // the card's CMS SignedAttributes (contentType, signingTime, messageDigest)
+    rsaSigned(1100, 0x30), // the card's TBSCertificate
+    rsaSigned(300, 0x32), // CertificationRequestInfo of the signature key's CSR
+    rsaSigned(300, 0x33), // … of the user-authentication key's CSR
+    rsaSigned(1100, 0x34), // the signature certificate's TBSCertificate, checked after signing
+    rsaSigned(1100, 0x35), // the user-authentication certificate's TBSCertificate, checked after signing
+  ];
+  const ecReceived = [
+    ecSigned(1500, 0x41), // a CSR's key attestation: BASE64URL(header with x5c) '.' BASE64URL(payload)
+    ecSigned(1500, 0x42),
+    ecSigned(1200, 0x43), // the device key's attestation
+    ecSigned(2300, 0x44), // the key proof, the attestation in its header
+  ];
+  const rsaVerify = (r: { data: Uint8Array; signature: Uint8Array }) =>
+    verify('sha256', r.data, rsaPair.publicKey, r.signature);
+  const ecVerify = (r: { data: Uint8Array; signature: Uint8Array }) =>
+    verify('sha256', r.data, { key: ecPair.publicKey, dsaEncoding: 'ieee-p1363' }, r.signature);
+  if (!rsaReceived.every(rsaVerify) || !ecReceived.every(ecVerify))
+    throw new Error('a received signature of the crypto floor does not verify');
+  let i = 0;
+  const rsaSign = () => {
+    tbsCertificate[0] = i++ & 0xff;
+    return sign('sha256', tbsCertificate, rsaPair.privateKey);
+  };
+  const ecSign = () => {
+    sigStructure[0] = i++ & 0xff;
+    return sign('sha256', sigStructure, { key: ecPair.privateKey, dsaEncoding: 'ieee-p1363' });
+  };
+  const perSecond = await opsPerSecond(() => {
+    rsaSign();
+    rsaSign();
+    ecSign();
+    for (const r of rsaReceived) if (!rsaVerify(r)) throw new Error('RSA verification failed');
+    for (const r of ecReceived) if (!ecVerify(r)) throw new Error('ECDSA verification failed');
+  }, 2000);
+  const micros = async (op: () => unknown) => 1e6 / (await opsPerSecond(op, 300));
+  const first = (list: { data: Uint8Array; signature: Uint8Array }[]) => list[0] as (typeof list)[0];
+  return {
+    perSecond,
+    opMicroseconds: {
+      'RSA-2048 sign': await micros(rsaSign),
+      'ECDSA P-256 sign': await micros(ecSign),
+      'RSA-2048 verify': await micros(() => rsaVerify(first(rsaReceived))),
+      'ES256 verify': await micros(() => ecVerify(first(ecReceived))),
+    },
+  };
+}
+
 /** The tx_code's share: one verifier made (card step) and one checked (token endpoint). */
 async function txCodeKdfMs(): Promise<number> {
   const code = 'a-pre-authorized-code-of-43-characters-xxxx';
@@ -383,6 +493,7 @@ export async function runIssuerBench(): Promise<BenchFigure[]> {
 
       const perSecond = (INSTALLS * 1000) / client.issuerMs;
       const floor = await signingFloor(p.sign.privateKey, ec().privateKey);
+      const cryptoOps = await cryptoFloor(p.sign, ec());
       const kdfMs = await txCodeKdfMs();
       const note =
         `${INSTALLS} iPhone installations (card step, 2 CSRs, token, nonce, credential) of residents drawn from ` +
@@ -401,6 +512,28 @@ export async function runIssuerBench(): Promise<BenchFigure[]> {
         {
           name: 'issuer.install.vs_signing',
           value: round(perSecond / floor, 4),
+          unit: 'ratio',
+          ratio_to: 'issuer.install.signing_floor_per_s',
+        },
+        {
+          name: 'issuer.install.crypto_floor_per_s',
+          value: Math.round(cryptoOps.perSecond),
+          unit: 'install/s',
+          note:
+            'per installation: RSA-2048 sign ×2, ECDSA P-256 sign ×1, RSA-2048 verify ×6, ES256 verify ×4; µs per operation: ' +
+            Object.entries(cryptoOps.opMicroseconds)
+              .map(([op, us]) => `${op} ${us.toFixed(1)}`)
+              .join(', '),
+        },
+        {
+          name: 'issuer.install.vs_crypto_floor',
+          value: round(perSecond / cryptoOps.perSecond, 4),
+          unit: 'ratio',
+          ratio_to: 'issuer.install.crypto_floor_per_s',
+        },
+        {
+          name: 'issuer.install.vs_signing_ceiling',
+          value: round(cryptoOps.perSecond / floor, 4),
           unit: 'ratio',
           ratio_to: 'issuer.install.signing_floor_per_s',
         },
