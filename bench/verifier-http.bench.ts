@@ -197,8 +197,9 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
     },
   ];
   const common =
-    `${COUNT} Annex C verifications (session + answer + record), ${CONCURRENCY} in flight from a second process, ` +
-    `one verifier process, loopback HTTP; ${DOCS} distinct records with a 20 KiB portrait`;
+    `${COUNT} Annex C verifications (session + answer + record), ${CONCURRENCY} in flight from a second process ` +
+    '(node:http keep-alive client), one verifier process, loopback HTTP; ' +
+    `${DOCS} distinct records with a 20 KiB portrait`;
   const out: BenchFigure[] = [
     ...figures('verifier.http', sqlite, `${common}; SQLite WAL synchronous=FULL`),
     { name: 'verifier.http.inprocess_per_s', value: Math.round(inProcessPerS), unit: 'verif/s' },
