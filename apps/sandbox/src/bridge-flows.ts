@@ -160,8 +160,16 @@ export async function presentRecordThroughBridge(options: {
         channel: 'dc-api-openid4vp-v1-signed',
         origin,
         summary,
-        present: ({ consent, userAuthentication }) =>
-          presentOpenId4VpDcApi({ device: phone, protocol, data, origin, consent, userAuthentication }),
+        present: ({ consent, userAuthentication, handOff }) =>
+          presentOpenId4VpDcApi({
+            device: phone,
+            protocol,
+            data,
+            origin,
+            consent,
+            userAuthentication,
+            handOff,
+          }),
         ...signal,
       });
       if (outcome.kind === 'refused') return { kind: 'phone-refused', code: outcome.code };
@@ -173,8 +181,8 @@ export async function presentRecordThroughBridge(options: {
         channel: 'dc-api-org-iso-mdoc',
         origin,
         summary,
-        present: ({ consent, userAuthentication }) =>
-          presentAnnexC({ device: phone, data, origin, consent, userAuthentication }),
+        present: ({ consent, userAuthentication, handOff }) =>
+          presentAnnexC({ device: phone, data, origin, consent, userAuthentication, handOff }),
         ...signal,
       });
       if (outcome.kind === 'refused') return { kind: 'phone-refused', code: outcome.code };
@@ -253,7 +261,7 @@ export async function signThroughBridge(options: {
       origin: options.origin,
       relyingParty,
       content,
-      present: ({ password }) => signWithJpki({ device, content, password, relyingParty }),
+      present: ({ password, handOff }) => signWithJpki({ device, content, password, relyingParty, handOff }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     if (outcome.kind === 'refused') return { kind: 'phone-refused', code: outcome.code };

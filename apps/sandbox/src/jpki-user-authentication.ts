@@ -190,8 +190,14 @@ export async function authenticateThroughBridge(
         relyingParty,
         challenge,
         unlock: unlock.unlock,
-        present: async ({ userAuthentication }) => ({
-          ...(await authenticateWithJpki({ device: phone, challenge, userAuthentication, relyingParty })),
+        present: async ({ userAuthentication, handOff }) => ({
+          ...(await authenticateWithJpki({
+            device: phone,
+            challenge,
+            userAuthentication,
+            relyingParty,
+            handOff,
+          })),
           how: userAuthentication.method,
         }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),

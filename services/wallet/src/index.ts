@@ -15,6 +15,7 @@ export * from './jpki-use/jpki-request.js';
 export * from './jpki-use/jpki-use.js';
 export * from './notices/index.js';
 export * from './presentation/annex-c-presentation.js';
+export * from './presentation/hand-off.js';
 export * from './presentation/openid4vp-cross-device.js';
 export * from './presentation/openid4vp-presentation.js';
 export * from './presentation/proximity-presentation.js';

@@ -36,6 +36,8 @@ import {
 } from '@mynakit/mdoc';
 import {
   annexCSessionTranscript,
+  buildAuthorizationRequest,
+  buildDigitalCredentialRequest,
   createReaderAuthCertificate,
   encodeEncryptionInfo,
   toP256PublicJwk,
@@ -55,7 +57,9 @@ import {
   MAX_INCOMING_PER_PHONE,
   type MdocIncomingRequestView,
   presentAnnexC,
+  presentOpenId4VpDcApi,
   readAnnexCRequest,
+  readOpenId4VpDcApiRequest,
   signWithJpki,
   type WalletDevice,
   WalletError,
@@ -218,8 +222,8 @@ describe('requests handed to the phone wait for the holder on its consent screen
       channel: 'dc-api-org-iso-mdoc',
       origin: ORIGIN,
       summary,
-      present: ({ consent, userAuthentication }) =>
-        presentAnnexC({ device, data, origin: ORIGIN, consent, userAuthentication }),
+      present: ({ consent, userAuthentication, handOff }) =>
+        presentAnnexC({ device, data, origin: ORIGIN, consent, userAuthentication, handOff }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     return { outcome };
@@ -714,7 +718,8 @@ describe('requests handed to the phone wait for the holder on its consent screen
         origin: ORIGIN,
         relyingParty: BANK,
         content,
-        present: ({ password }) => signWithJpki({ device, content, password, relyingParty: BANK }),
+        present: ({ password, handOff }) =>
+          signWithJpki({ device, content, password, relyingParty: BANK, handOff }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
       });
     }
@@ -1027,8 +1032,8 @@ describe('requests handed to the phone wait for the holder on its consent screen
         relyingParty: PORTAL,
         challenge,
         unlock: options.unlock ?? 'pin-or-biometric',
-        present: ({ userAuthentication }) =>
-          authenticateWithJpki({ device, challenge, userAuthentication, relyingParty: PORTAL }),
+        present: ({ userAuthentication, handOff }) =>
+          authenticateWithJpki({ device, challenge, userAuthentication, relyingParty: PORTAL, handOff }),
       });
     }
 
@@ -1267,7 +1272,8 @@ describe('requests handed to the phone wait for the holder on its consent screen
         origin: null,
         relyingParty: PORTAL,
         content,
-        present: ({ password }) => signWithJpki({ device: locking, content, password, relyingParty: PORTAL }),
+        present: ({ password, handOff }) =>
+          signWithJpki({ device: locking, content, password, relyingParty: PORTAL, handOff }),
       });
       for (let i = 0; i < 500 && incoming.pendingFor(locking.id).length < 3; i++)
         await new Promise((r) => setTimeout(r, 5));
@@ -1393,6 +1399,211 @@ describe('requests handed to the phone wait for the holder on its consent screen
       expect(declined.status).toBe(200);
       expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
       await expect(response).rejects.toMatchObject({ code: 'SESSION_TERMINATED' });
+      expect(await history()).toHaveLength(before);
+    }, 60_000);
+  });
+
+  describe('an answer made after the requester gave up leaves no history line (the hand-off)', () => {
+    /** The requester gives up while the phone makes the answer: its signal fires inside the presentation. */
+    const givingUp = () => {
+      const requester = new AbortController();
+      return { signal: requester.signal, giveUp: () => requester.abort() };
+    };
+    const CONSENT = { [MNC]: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } };
+
+    it('a page’s Annex C request: WALLET_REQUEST_EXPIRED, nothing written; a give-up while it is handed over comes too late', async () => {
+      const incoming = new IncomingRequests();
+      const before = (await history()).length;
+      const { data } = bankRequest({ full_name_unicode: false });
+      const summary = await readAnnexCRequest({ device: phone, data, origin: ORIGIN });
+      const { signal, giveUp } = givingUp();
+      const outcome = incoming.deliver(phone, {
+        channel: 'dc-api-org-iso-mdoc',
+        origin: ORIGIN,
+        summary,
+        present: ({ consent, userAuthentication, handOff }) => {
+          giveUp();
+          return presentAnnexC({ device: phone, data, origin: ORIGIN, consent, userAuthentication, handOff });
+        },
+        signal,
+      });
+      const { id } = lastOf(incoming, phone.id);
+      expect(
+        await codeOf(incoming.approve(phone.id, id, { consent: CONSENT, userAuthentication: BIOMETRIC })),
+      ).toBe('WALLET_REQUEST_EXPIRED');
+      expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+      expect(await history()).toHaveLength(before);
+
+      // Once the answer is being handed over it goes, with its line: a give-up then changes nothing.
+      const late = givingUp();
+      const second = bankRequest({ full_name_unicode: false });
+      const handed = incoming.deliver(phone, {
+        channel: 'dc-api-org-iso-mdoc',
+        origin: ORIGIN,
+        summary: await readAnnexCRequest({ device: phone, data: second.data, origin: ORIGIN }),
+        present: ({ consent, userAuthentication, handOff }) =>
+          presentAnnexC({
+            device: phone,
+            data: second.data,
+            origin: ORIGIN,
+            consent,
+            userAuthentication,
+            handOff: (deliver) =>
+              handOff(async () => {
+                late.giveUp();
+                await deliver();
+              }),
+          }),
+        signal: late.signal,
+      });
+      await incoming.approve(phone.id, lastOf(incoming, phone.id).id, {
+        consent: CONSENT,
+        userAuthentication: BIOMETRIC,
+      });
+      const answered = await handed;
+      if (answered.kind !== 'answered') throw new Error(`refused: ${answered.code}`);
+      expect((await second.verify(answered.presentation.response)).verdict).toBe('valid');
+      expect(await history()).toHaveLength(before + 1);
+    }, 60_000);
+
+    it('OpenID4VP over the DC API (an unsigned request, the same presentation as a signed one): WALLET_REQUEST_EXPIRED, nothing written', async () => {
+      const incoming = new IncomingRequests();
+      const before = (await history()).length;
+      const request = buildAuthorizationRequest({
+        responseMode: 'dc_api',
+        nonce: 'requester-gave-up',
+        dcqlQuery: {
+          credentials: [
+            {
+              id: 'mnc',
+              format: 'mso_mdoc',
+              meta: { doctype_value: MNC },
+              claims: [{ path: [JP_MNC_NAMESPACE, 'full_name_unicode'] }],
+            },
+          ],
+        },
+      });
+      const entry = buildDigitalCredentialRequest({ openid4vp: { request } }).requests[0];
+      if (entry === undefined) throw new Error('no entry');
+      const base = { device: phone, protocol: entry.protocol, data: entry.data, origin: ORIGIN };
+      const { signal, giveUp } = givingUp();
+      const outcome = incoming.deliver(phone, {
+        channel: 'dc-api-openid4vp-v1-signed',
+        origin: ORIGIN,
+        summary: await readOpenId4VpDcApiRequest(base),
+        present: ({ consent, userAuthentication, handOff }) => {
+          giveUp();
+          return presentOpenId4VpDcApi({ ...base, consent, userAuthentication, handOff });
+        },
+        signal,
+      });
+      const { id } = lastOf(incoming, phone.id);
+      expect(
+        await codeOf(incoming.approve(phone.id, id, { consent: CONSENT, userAuthentication: BIOMETRIC })),
+      ).toBe('WALLET_REQUEST_EXPIRED');
+      expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+      expect(await history()).toHaveLength(before);
+    }, 60_000);
+
+    it('a reader in person: WALLET_REQUEST_EXPIRED, nothing sent to the reader, nothing written', async () => {
+      const incoming = new IncomingRequests();
+      const before = (await history()).length;
+      const { handle, summary, response, sent } = await proximityEngagement(
+        phone,
+        buildDeviceRequest({
+          docRequests: [buildJpMncRequest({ elements: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } })],
+        }),
+        cleanups,
+      );
+      const { signal, giveUp } = givingUp();
+      const outcome = incoming.deliver(phone, {
+        channel: 'iso-18013-5-proximity',
+        origin: null,
+        summary,
+        present: (approved) => {
+          giveUp();
+          return handle.answer(approved);
+        },
+        signal,
+      });
+      const { id } = lastOf(incoming, phone.id);
+      expect(
+        await codeOf(incoming.approve(phone.id, id, { consent: CONSENT, userAuthentication: BIOMETRIC })),
+      ).toBe('WALLET_REQUEST_EXPIRED');
+      expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+      expect(sent).toHaveLength(0);
+      expect(await history()).toHaveLength(before);
+      // The phone then ends the session (status 20), as the sandbox's proximity read does: still no answer.
+      await handle.decline();
+      await expect(response).rejects.toMatchObject({ code: 'SESSION_TERMINATED' });
+    }, 60_000);
+
+    it('a JPKI signature: WALLET_REQUEST_EXPIRED, no signature handed over, nothing written', async () => {
+      const incoming = new IncomingRequests();
+      const before = (await history()).length;
+      const content = new TextEncoder().encode('申込書');
+      const { signal, giveUp } = givingUp();
+      const outcome = incoming.deliverJpkiSignature(phone, {
+        channel: 'jpki-signature',
+        origin: ORIGIN,
+        relyingParty: 'サンドボックス銀行',
+        content,
+        present: ({ password, handOff }) => {
+          giveUp();
+          return signWithJpki({
+            device: phone,
+            content,
+            password,
+            relyingParty: 'サンドボックス銀行',
+            handOff,
+          });
+        },
+        signal,
+      });
+      let id: string | undefined;
+      for (let i = 0; i < 500 && id === undefined; i++) {
+        id = incoming.pendingFor(phone.id).at(-1)?.id;
+        if (id === undefined) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(await codeOf(incoming.approve(phone.id, id as string, { password: PASSWORD }))).toBe(
+        'WALLET_REQUEST_EXPIRED',
+      );
+      expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+      expect(await history()).toHaveLength(before);
+    }, 60_000);
+
+    it('a JPKI user authentication: WALLET_REQUEST_EXPIRED, no signed challenge handed over, nothing written', async () => {
+      const incoming = new IncomingRequests();
+      const before = (await history()).length;
+      const challenge = new Uint8Array(randomBytes(CHALLENGE_LENGTH));
+      const { signal, giveUp } = givingUp();
+      const outcome = incoming.deliverJpkiUserAuthentication(phone, {
+        channel: 'jpki-user-authentication',
+        origin: 'https://portal.example',
+        relyingParty: 'サンドボックス行政ポータル',
+        challenge,
+        unlock: 'pin-or-biometric',
+        present: ({ userAuthentication, handOff }) => {
+          giveUp();
+          return authenticateWithJpki({
+            device: phone,
+            challenge,
+            userAuthentication,
+            relyingParty: 'サンドボックス行政ポータル',
+            handOff,
+          });
+        },
+        signal,
+      });
+      let id: string | undefined;
+      for (let i = 0; i < 500 && id === undefined; i++) {
+        id = incoming.pendingFor(phone.id).at(-1)?.id;
+        if (id === undefined) await new Promise((r) => setTimeout(r, 5));
+      }
+      expect(await codeOf(incoming.approve(phone.id, id as string, { biometric: 'matched' }))).toBe(
+        'WALLET_REQUEST_EXPIRED',
+      );
+      expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
       expect(await history()).toHaveLength(before);
     }, 60_000);
   });

@@ -33,7 +33,9 @@
  *   phone. The screen shows who asks as named and the PIN's tries left; the challenge is signed, never
  *   shown;
  * - any other refusal ends the request; a wait that ended while the answer was being made is
- *   WALLET_REQUEST_EXPIRED to the holder too;
+ *   WALLET_REQUEST_EXPIRED to the holder too, and nothing was sent nor written in the history: each
+ *   channel's presentation is given a `handOff` (presentation/hand-off.ts) that lets the answer go, with
+ *   its history line, only while the requester still waits — once it goes, the wait ends with it;
  * - a request for nothing the phone holds in force (a superseded or revoked record, an unknown docType, no
  *   signature or user-authentication certificate in force) is refused at once with
  *   WALLET_DOCUMENT_NOT_HELD — an OS offers only a wallet holding a matching document — and a signature
@@ -58,6 +60,7 @@ import {
 } from '../jpki-use/jpki-screen-parts.js';
 import { MAX_SIGNED_CONTENT_BYTES } from '../jpki-use/jpki-use.js';
 import type { DeviceRequestSummary, PresentationConsent } from '../presentation/annex-c-presentation.js';
+import type { HandOff } from '../presentation/hand-off.js';
 import { requireFormat } from '../secrets/new-secret.js';
 import type { UserAuthentication } from '../secure-area/secure-area.js';
 import { type ConsentScreenDocument, consentScreenDocuments } from './cross-device-routes.js';
@@ -91,6 +94,8 @@ export interface IncomingRequestInput<T extends { readonly disclosed: Disclosed 
   readonly present: (input: {
     readonly consent: PresentationConsent;
     readonly userAuthentication: UserAuthentication;
+    /** Passed to the presentation: the answer and its history line go only while the requester waits. */
+    readonly handOff: HandOff;
   }) => Promise<T>;
   /** The requester gave up (its page closed): the request leaves the phone. */
   readonly signal?: AbortSignal;
@@ -106,7 +111,7 @@ export interface JpkiSignatureRequestInput<T extends { readonly signature: Uint8
   /** The document to be signed, exactly these bytes (at most MAX_SIGNED_CONTENT_BYTES). */
   readonly content: Uint8Array;
   /** The signature once the holder typed the signature password (jpki-use.ts signWithJpki). */
-  readonly present: (input: { readonly password: string }) => Promise<T>;
+  readonly present: (input: { readonly password: string; readonly handOff: HandOff }) => Promise<T>;
   /** The requester gave up (its page closed): the request leaves the phone. */
   readonly signal?: AbortSignal;
 }
@@ -129,7 +134,10 @@ export interface JpkiUserAuthenticationRequestInput<T extends { readonly signatu
   readonly challenge: Uint8Array;
   readonly unlock: JpkiUserAuthenticationUnlock;
   /** The signature over the challenge once the holder unlocked the key (jpki-use.ts authenticateWithJpki). */
-  readonly present: (input: { readonly userAuthentication: UserAuthentication }) => Promise<T>;
+  readonly present: (input: {
+    readonly userAuthentication: UserAuthentication;
+    readonly handOff: HandOff;
+  }) => Promise<T>;
   /** The requester gave up (its page closed): the request leaves the phone. */
   readonly signal?: AbortSignal;
 }
@@ -216,16 +224,25 @@ export type JpkiUserAuthenticationApproval =
 /** Every answer `approve` takes, by the waiting request's channel. */
 export type IncomingApproval = MdocApproval | JpkiSignatureApproval | JpkiUserAuthenticationApproval;
 
-interface MdocWaiting {
+/** Where a waiting request stands while an answer is made. */
+interface WaitingState {
+  /** An answer is being made (a second one, or a decline, is refused meanwhile). */
+  answering: boolean;
+  /** The answer is being handed over with its history line: the wait no longer ends before it settles. */
+  handingOff: boolean;
+  /** The wait ended (the time, or the requester's signal) while the answer was being handed over. */
+  lapsed: boolean;
+}
+
+interface MdocWaiting extends WaitingState {
   readonly kind: 'mdoc';
   readonly view: MdocIncomingRequestView;
   readonly phoneId: string;
   readonly present: IncomingRequestInput<{ readonly disclosed: Disclosed }>['present'];
   readonly settle: (outcome: IncomingOutcome<{ readonly disclosed: Disclosed }>) => void;
-  answering: boolean;
 }
 
-interface JpkiWaiting {
+interface JpkiWaiting extends WaitingState {
   readonly kind: 'jpki';
   /** Replaced when the tries left change. */
   view: JpkiSignatureIncomingRequestView;
@@ -233,10 +250,9 @@ interface JpkiWaiting {
   readonly device: WalletDevice;
   readonly present: JpkiSignatureRequestInput<{ readonly signature: Uint8Array }>['present'];
   readonly settle: (outcome: IncomingOutcome<{ readonly signature: Uint8Array }>) => void;
-  answering: boolean;
 }
 
-interface JpkiAuthWaiting {
+interface JpkiAuthWaiting extends WaitingState {
   readonly kind: 'jpki-auth';
   /** Replaced when the tries left change. */
   view: JpkiUserAuthenticationIncomingRequestView;
@@ -244,7 +260,6 @@ interface JpkiAuthWaiting {
   readonly device: WalletDevice;
   readonly present: JpkiUserAuthenticationRequestInput<{ readonly signature: Uint8Array }>['present'];
   readonly settle: (outcome: IncomingOutcome<{ readonly signature: Uint8Array }>) => void;
-  answering: boolean;
 }
 
 type Waiting = MdocWaiting | JpkiWaiting | JpkiAuthWaiting;
@@ -275,6 +290,8 @@ const RETRYABLE_JPKI_AUTH: ReadonlySet<WalletErrorCode> = new Set<WalletErrorCod
   ...RETRYABLE_JPKI,
   'WALLET_BIOMETRIC_FAILED',
 ]);
+
+const NOT_ANSWERING = { answering: false, handingOff: false, lapsed: false } as const;
 
 const refused = (code: WalletErrorCode) => Promise.resolve({ kind: 'refused', code } as const);
 
@@ -320,7 +337,11 @@ export class IncomingRequests {
         signal?.removeEventListener('abort', onAbort);
         resolve(outcome);
       };
-      const onAbort = (): void => settle({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+      const onAbort = (): void => {
+        // An answer being handed over goes with its history line: the wait ends after it (#handOffOf).
+        if (entry.handingOff) entry.lapsed = true;
+        else settle({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+      };
       const timer = setTimeout(onAbort, this.#waitMs);
       timer.unref?.();
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -356,7 +377,7 @@ export class IncomingRequests {
       phoneId: phone.id,
       present: input.present,
       settle: settle as MdocWaiting['settle'],
-      answering: false,
+      ...NOT_ANSWERING,
     }));
   }
 
@@ -395,7 +416,7 @@ export class IncomingRequests {
       device: phone,
       present: input.present,
       settle: settle as JpkiWaiting['settle'],
-      answering: false,
+      ...NOT_ANSWERING,
     }));
   }
 
@@ -436,7 +457,7 @@ export class IncomingRequests {
       device: phone,
       present: input.present,
       settle: settle as JpkiAuthWaiting['settle'],
-      answering: false,
+      ...NOT_ANSWERING,
     }));
   }
 
@@ -489,9 +510,14 @@ export class IncomingRequests {
     if (!('consent' in input) || !('userAuthentication' in input))
       throw new WalletError('WALLET_INVALID_INPUT', 'a record is sent with consent and the biometric');
     waiting.answering = true;
+    const { handOff, handedOff } = this.#handOffOf(waiting);
     let presentation: { readonly disclosed: Disclosed };
     try {
-      presentation = await waiting.present(input);
+      presentation = await waiting.present({
+        consent: input.consent,
+        userAuthentication: input.userAuthentication,
+        handOff,
+      });
     } catch (e) {
       waiting.answering = false;
       if (!(e instanceof WalletError && RETRYABLE_MDOC.has(e.code)))
@@ -501,7 +527,7 @@ export class IncomingRequests {
         });
       throw e;
     }
-    this.#stillWaiting(waiting, id);
+    if (!handedOff()) this.#stillWaiting(waiting);
     waiting.settle({ kind: 'answered', presentation });
     return { disclosed: presentation.disclosed };
   }
@@ -520,9 +546,10 @@ export class IncomingRequests {
     // A password of the wrong format costs no try, whatever the channel's presentation does with it.
     requireFormat('signaturePassword', input.password);
     waiting.answering = true;
+    const { handOff, handedOff } = this.#handOffOf(waiting);
     let presentation: { readonly signature: Uint8Array };
     try {
-      presentation = await waiting.present({ password: input.password });
+      presentation = await waiting.present({ password: input.password, handOff });
     } catch (e) {
       waiting.answering = false;
       await this.#triesChanged(waiting.device, 'signature-password');
@@ -533,9 +560,9 @@ export class IncomingRequests {
         });
       throw e;
     }
-    await this.#triesChanged(waiting.device, 'signature-password');
-    this.#stillWaiting(waiting, waiting.view.id);
+    if (!handedOff()) this.#stillWaiting(waiting);
     waiting.settle({ kind: 'answered', presentation });
+    await this.#triesChanged(waiting.device, 'signature-password');
     return { signed: true };
   }
 
@@ -562,9 +589,10 @@ export class IncomingRequests {
       requireFormat('authPin', userAuthentication.value);
     }
     waiting.answering = true;
+    const { handOff, handedOff } = this.#handOffOf(waiting);
     let presentation: { readonly signature: Uint8Array };
     try {
-      presentation = await waiting.present({ userAuthentication });
+      presentation = await waiting.present({ userAuthentication, handOff });
     } catch (e) {
       waiting.answering = false;
       await this.#triesChanged(waiting.device, 'auth-pin-or-biometric');
@@ -575,9 +603,9 @@ export class IncomingRequests {
         });
       throw e;
     }
-    await this.#triesChanged(waiting.device, 'auth-pin-or-biometric');
-    this.#stillWaiting(waiting, waiting.view.id);
+    if (!handedOff()) this.#stillWaiting(waiting);
     waiting.settle({ kind: 'answered', presentation });
+    await this.#triesChanged(waiting.device, 'auth-pin-or-biometric');
     return { authenticated: true };
   }
 
@@ -585,12 +613,41 @@ export class IncomingRequests {
    * The wait ended while the answer was being made (it lapsed, or the requester gave up): the requester
    * has heard WALLET_REQUEST_EXPIRED and takes nothing more, so the phone must not say it was sent.
    */
-  #stillWaiting(waiting: Waiting, id: string): void {
-    if (this.#waiting.get(id) !== waiting)
+  #stillWaiting(waiting: Waiting): void {
+    if (this.#waiting.get(waiting.view.id) !== waiting)
       throw new WalletError(
         'WALLET_REQUEST_EXPIRED',
         'the requester stopped waiting before the answer was ready',
       );
+  }
+
+  /**
+   * The hand-off a waiting request gives its channel's presentation (presentation/hand-off.ts): the answer
+   * is handed over, with its history line, only while the requester still waits — else
+   * WALLET_REQUEST_EXPIRED and nothing is sent or written — and the wait, once the hand-off began, ends
+   * only with the answer (a lapse meanwhile counts only if the hand-off fails). `handedOff` says whether it
+   * ran.
+   */
+  #handOffOf(waiting: Waiting): { readonly handOff: HandOff; readonly handedOff: () => boolean } {
+    let handedOff = false;
+    const handOff: HandOff = async (deliver) => {
+      if (handedOff || waiting.handingOff)
+        throw new WalletError('WALLET_INVALID_INPUT', 'this answer was already handed over');
+      this.#stillWaiting(waiting);
+      waiting.handingOff = true;
+      try {
+        await deliver();
+      } catch (e) {
+        waiting.handingOff = false;
+        if (waiting.lapsed) {
+          waiting.settle({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+          throw new WalletError('WALLET_REQUEST_EXPIRED', 'the requester stopped waiting', { cause: e });
+        }
+        throw e;
+      }
+      handedOff = true;
+    };
+    return { handOff, handedOff: () => handedOff };
   }
 
   /**

@@ -13,12 +13,14 @@
  *
  * Both need the active certificate of that purpose (an invalidated one — revoked, superseded, or locked
  * by wrong tries — is never used), count the secret's tries in the secure area (stored, so a restart does
- * not reset them), and write one line of history (no content, no challenge).
+ * not reset them), and write one line of history (no content, no challenge) as the answer is handed over
+ * (presentation/hand-off.ts: not when the requester stopped waiting).
  */
 import { CHALLENGE_LENGTH, challengeDigestInfo } from '@mynakit/jpki';
 import { parseCertificate, signCmsWithSigner } from '@mynakit/pki';
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
+import { type HandOff, handOffAtOnce } from '../presentation/hand-off.js';
 import type { UserAuthentication } from '../secure-area/secure-area.js';
 import type { WalletCertificate } from '../store/certificate-repository.js';
 
@@ -55,6 +57,8 @@ export async function signWithJpki(input: {
   readonly detached?: boolean;
   /** Who asked (an origin or a name), for the history. */
   readonly relyingParty: string;
+  /** How the signature leaves the phone with its history line (hand-off.ts); at once by default. */
+  readonly handOff?: HandOff;
 }): Promise<{ readonly signature: Uint8Array; readonly certificate: Uint8Array }> {
   const { device } = input;
   if (!(input.content instanceof Uint8Array) || input.content.length > MAX_SIGNED_CONTENT_BYTES)
@@ -78,13 +82,15 @@ export async function signWithJpki(input: {
     certificates: [parseCertificate(certificate.issuerCertificate)],
     signingTime: device.clock(),
   });
-  await device.store.presentations.record({
-    deviceId: device.id,
-    relyingParty: input.relyingParty,
-    channel: JPKI_SIGNATURE_CHANNEL,
-    elements: [],
-    sharedAt: device.clock(),
-  });
+  await (input.handOff ?? handOffAtOnce)(() =>
+    device.store.presentations.record({
+      deviceId: device.id,
+      relyingParty: input.relyingParty,
+      channel: JPKI_SIGNATURE_CHANNEL,
+      elements: [],
+      sharedAt: device.clock(),
+    }),
+  );
   return { signature, certificate: certificate.certificate };
 }
 
@@ -96,6 +102,8 @@ export async function authenticateWithJpki(input: {
   /** The auth PIN (`{method: 'pin', value}`) or the owner's biometric. */
   readonly userAuthentication: UserAuthentication;
   readonly relyingParty: string;
+  /** How the signature leaves the phone with its history line (hand-off.ts); at once by default. */
+  readonly handOff?: HandOff;
 }): Promise<{ readonly signature: Uint8Array; readonly certificate: Uint8Array }> {
   const { device } = input;
   if (!(input.challenge instanceof Uint8Array) || input.challenge.length !== CHALLENGE_LENGTH)
@@ -113,12 +121,14 @@ export async function authenticateWithJpki(input: {
     'RSA-PKCS1-DigestInfo',
     ticket,
   );
-  await device.store.presentations.record({
-    deviceId: device.id,
-    relyingParty: input.relyingParty,
-    channel: JPKI_AUTHENTICATION_CHANNEL,
-    elements: [],
-    sharedAt: device.clock(),
-  });
+  await (input.handOff ?? handOffAtOnce)(() =>
+    device.store.presentations.record({
+      deviceId: device.id,
+      relyingParty: input.relyingParty,
+      channel: JPKI_AUTHENTICATION_CHANNEL,
+      elements: [],
+      sharedAt: device.clock(),
+    }),
+  );
   return { signature, certificate: certificate.certificate };
 }

@@ -8,8 +8,8 @@
  * 2. `presentAnnexC` — after the holder's consent (the elements approved) and the device owner's biometric:
  *    the DeviceResponse over the dcapi SessionTranscript (derived from the EncryptionInfo string exactly as
  *    received and the origin the browser reports), signed in the secure area (the device key never leaves
- *    it), HPKE-sealed to the page's key, and one line in the presentation history (element names, never
- *    values).
+ *    it), HPKE-sealed to the page's key, and — as it is handed over (hand-off.ts) — one line in the presentation
+ *    history (element names, never values).
  *
  * Reader authentication (ISO/IEC 18013-5 §9.1.4; `readerAuthAll` in a DeviceRequest 1.1 as Apple
  * requires, or per-DocRequest `readerAuth`) is verified against the reader roots the phone trusts, over the
@@ -39,6 +39,7 @@ import {
   type PresentationConsent,
   recordPresentations,
 } from './consented-documents.js';
+import { type HandOff, handOffAtOnce } from './hand-off.js';
 
 /** The history's name of this channel. */
 export const ANNEX_C_CHANNEL = 'dc-api-org-iso-mdoc';
@@ -237,6 +238,8 @@ export async function presentAnnexC(input: {
   readonly readerTrustAnchors?: readonly Uint8Array[];
   readonly consent: PresentationConsent;
   readonly userAuthentication: UserAuthentication;
+  /** How the answer leaves the phone with its history line (hand-off.ts); at once by default. */
+  readonly handOff?: HandOff;
 }): Promise<AnnexCPresentation> {
   const { device } = input;
   const summary = await readAnnexCRequest(input);
@@ -251,6 +254,9 @@ export async function presentAnnexC(input: {
     encryptionInfoB64: parsed.encryptionInfo.encoded,
     origin: input.origin,
   });
-  await recordPresentations(device, approved, input.origin, ANNEX_C_CHANNEL);
+  // The sealed response goes back through the browser: the history line is written as it is handed over.
+  await (input.handOff ?? handOffAtOnce)(() =>
+    recordPresentations(device, approved, input.origin, ANNEX_C_CHANNEL),
+  );
   return { response, disclosed: disclosedOf(approved), reader: summary.reader };
 }

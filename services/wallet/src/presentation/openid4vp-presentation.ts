@@ -58,6 +58,7 @@ import {
   type PresentationConsent,
   recordPresentations,
 } from './consented-documents.js';
+import { type HandOff, handOffAtOnce } from './hand-off.js';
 import {
   requestedDocumentsOf,
   requestingReader,
@@ -251,6 +252,8 @@ export async function presentOpenId4VpDcApi(
   input: OpenId4VpDcApiRequestInput & {
     readonly consent: PresentationConsent;
     readonly userAuthentication: UserAuthentication;
+    /** How the answer leaves the phone with its history line (hand-off.ts); at once by default. */
+    readonly handOff?: HandOff;
   },
 ): Promise<OpenId4VpDcApiPresentation> {
   const { device } = input;
@@ -274,13 +277,15 @@ export async function presentOpenId4VpDcApi(
     throw walletErrorOf(e);
   }
   // The history names the origin: for an unsigned request the only name the requester has.
-  await recordPresentations(
-    device,
-    approved,
-    input.origin,
-    summary.protocol === OPENID4VP_SIGNED_PROTOCOL
-      ? OPENID4VP_DC_API_CHANNEL
-      : OPENID4VP_DC_API_UNSIGNED_CHANNEL,
+  await (input.handOff ?? handOffAtOnce)(() =>
+    recordPresentations(
+      device,
+      approved,
+      input.origin,
+      summary.protocol === OPENID4VP_SIGNED_PROTOCOL
+        ? OPENID4VP_DC_API_CHANNEL
+        : OPENID4VP_DC_API_UNSIGNED_CHANNEL,
+    ),
   );
   return {
     protocol: summary.protocol,

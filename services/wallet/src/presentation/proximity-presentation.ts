@@ -13,7 +13,8 @@
  * 3. `answer({consent, userAuthentication})` — the channels' shared consent check, the owner's biometric
  *    before anything is signed (a failure sends nothing), DeviceAuthentication over the proximity
  *    transcript signed in the secure area, the DeviceResponse sent encrypted in SessionData with status 20
- *    (§9.1.1.4: response and termination in one message), and one history line per document.
+ *    (§9.1.1.4: response and termination in one message) and, once sent, one history line per document —
+ *    both only when the hand-off allows (hand-off.ts: the reader may have stopped waiting).
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { decodeDeviceRequestBytes } from '@mynakit/mdoc';
@@ -38,6 +39,7 @@ import {
   type PresentationConsent,
   recordPresentations,
 } from './consented-documents.js';
+import { type HandOff, handOffAtOnce } from './hand-off.js';
 
 /** The history's name of this channel. */
 export const PROXIMITY_CHANNEL = 'iso-18013-5-proximity';
@@ -75,6 +77,8 @@ export interface ProximityPresentationHandle {
   answer(input: {
     readonly consent: PresentationConsent;
     readonly userAuthentication: UserAuthentication;
+    /** How the answer is sent with its history line (hand-off.ts); at once by default. */
+    readonly handOff?: HandOff;
   }): Promise<ProximityPresentation>;
   /** Ends the session without presenting (SessionData status 20). */
   decline(): Promise<void>;
@@ -149,7 +153,7 @@ export function startProximityPresentation(input: {
       return summary;
     },
 
-    async answer({ consent, userAuthentication }) {
+    async answer({ consent, userAuthentication, handOff }) {
       if (accepted === undefined) throw new WalletError('WALLET_INVALID_INPUT', 'no request has arrived');
       if (answered) throw new WalletError('WALLET_INVALID_INPUT', 'the request was already answered');
       const { session, summary } = accepted;
@@ -163,11 +167,14 @@ export function startProximityPresentation(input: {
         session.sessionTranscriptBytes,
         tickets,
       );
-      answered = true;
-      await session.respond(deviceResponse, { terminate: true });
-      await session.terminate().catch(() => undefined);
       const relyingParty = summary.reader.subject ?? UNAUTHENTICATED_READER;
-      await recordPresentations(device, approved, relyingParty, PROXIMITY_CHANNEL);
+      // Sent only once the hand-off allows it (the reader still waits), and recorded once sent.
+      await (handOff ?? handOffAtOnce)(async () => {
+        answered = true;
+        await session.respond(deviceResponse, { terminate: true });
+        await recordPresentations(device, approved, relyingParty, PROXIMITY_CHANNEL);
+      });
+      await session.terminate().catch(() => undefined);
       return { disclosed: disclosedOf(approved), relyingParty };
     },
 
