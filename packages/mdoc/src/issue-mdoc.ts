@@ -94,7 +94,7 @@ export interface IssuerSigner {
 export interface IssuedMdoc {
   /** The IssuerSigned bytes to hand to the wallet. */
   readonly bytes: Uint8Array;
-  /** The same, decoded (items keep their exact IssuerSignedItemBytes). */
+  /** The same, decoded (items keep their exact IssuerSignedItemBytes); decoded on first use. */
   readonly issuerSigned: IssuerSigned;
   readonly docType: string;
   readonly mso: MobileSecurityObject;
@@ -106,16 +106,29 @@ export interface IssuedMdoc {
   readonly digestIds: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
-/** Digest IDs: random, below 2^31, unique within the namespace. */
+/**
+ * Digest IDs: random, below 2^31, unique within the namespace. The randomness for all of them is drawn at
+ * once (a call to the random source costs more than the bytes); a repeated value draws 4 bytes more.
+ */
 function randomDigestIds(count: number, random: RandomSource): number[] {
   const ids = new Set<number>();
+  let b = random(4 * count);
+  if (b.length < 4 * count) throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
+  let at = 0;
   while (ids.size < count) {
-    const b = random(4);
-    if (b.length < 4) throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
+    if (at + 4 > b.length) {
+      b = random(4);
+      at = 0;
+      if (b.length < 4) throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
+    }
     ids.add(
-      (((b[0] as number) << 24) | ((b[1] as number) << 16) | ((b[2] as number) << 8) | (b[3] as number)) >>>
+      (((b[at] as number) << 24) |
+        ((b[at + 1] as number) << 16) |
+        ((b[at + 2] as number) << 8) |
+        (b[at + 3] as number)) >>>
         1,
     );
+    at += 4;
   }
   return [...ids];
 }
@@ -170,9 +183,15 @@ export async function issueMdoc(options: IssueMdocOptions): Promise<IssuedMdoc> 
   const issuerAuth = (await signer.sign(prepared)).toCbor();
 
   const bytes = encode(buildIssuerSigned(items, issuerAuth));
+  // Decoded when first asked for: an issuer that only stores and sends `bytes` (the usual case) never
+  // reads its own record back.
+  let issuerSigned: IssuerSigned | undefined;
   return {
     bytes,
-    issuerSigned: decodeIssuerSignedBytes(bytes),
+    get issuerSigned(): IssuerSigned {
+      issuerSigned ??= decodeIssuerSignedBytes(bytes);
+      return issuerSigned;
+    },
     docType: options.docType,
     mso,
     msoBytes,
@@ -204,13 +223,15 @@ function issuerSignedItems(
     const entries = Object.entries(elements);
     if (entries.length === 0) throw new MdocError('MDOC_INVALID_ARGUMENT', `namespace ${ns} has no element`);
     const ids = randomDigestIds(entries.length, random);
+    // The namespace's salts in one draw, each element its own `saltLength` bytes of it.
+    const salts = random(saltLength * entries.length);
+    if (salts.length !== saltLength * entries.length)
+      throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
     const encoded: EncodedCbor[] = [];
     const digests = new Map<number, Uint8Array>();
     const idsOut: Record<string, number> = {};
     entries.forEach(([elementIdentifier, value], i) => {
-      const salt = random(saltLength);
-      if (salt.length !== saltLength)
-        throw new MdocError('MDOC_INVALID_ARGUMENT', 'random returned too few bytes');
+      const salt = salts.subarray(i * saltLength, (i + 1) * saltLength);
       const digestID = ids[i] as number;
       const bytes = encodeIssuerSignedItem({
         digestID,
