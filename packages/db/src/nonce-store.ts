@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { DbError } from './errors.js';
+import { reusableQuery } from './reusable-query.js';
 import type { Database } from './schema.js';
 
 export type ConsumeResult = 'consumed' | 'unknown' | 'replayed' | 'expired' | 'wrong_purpose';
@@ -8,22 +9,31 @@ export type ConsumeResult = 'consumed' | 'unknown' | 'replayed' | 'expired' | 'w
  * One-time nonces shared by every instance of a service through its database.
  * `consume` is a single conditional UPDATE, so two instances racing on the same nonce cannot both win.
  */
+/** The two statements every nonce runs, compiled once per dialect (reusable-query.ts). */
+const insertNonce = reusableQuery(
+  (db: Kysely<Database>, nonce: string, purpose: string, issuedAt: number, expiresAt: number) =>
+    db
+      .insertInto('nonces')
+      .values({ nonce, purpose, issued_at: issuedAt, expires_at: expiresAt, consumed_at: null }),
+);
+const consumeNonce = reusableQuery((db: Kysely<Database>, nonce: string, purpose: string, now: number) =>
+  db
+    .updateTable('nonces')
+    .set({ consumed_at: now })
+    .where('nonce', '=', nonce)
+    .where('purpose', '=', purpose)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('nonce'),
+);
+
 export class NonceStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async issue(input: { nonce: string; purpose: string; now: Date; ttlSeconds: number }): Promise<void> {
     const issuedAt = input.now.getTime();
     try {
-      await this.db
-        .insertInto('nonces')
-        .values({
-          nonce: input.nonce,
-          purpose: input.purpose,
-          issued_at: issuedAt,
-          expires_at: issuedAt + input.ttlSeconds * 1000,
-          consumed_at: null,
-        })
-        .execute();
+      await insertNonce(this.db, input.nonce, input.purpose, issuedAt, issuedAt + input.ttlSeconds * 1000);
     } catch (e) {
       throw new DbError('DB_CONFLICT', 'nonce already issued', { cause: e });
     }
@@ -31,16 +41,8 @@ export class NonceStore {
 
   async consume(input: { nonce: string; purpose: string; now: Date }): Promise<ConsumeResult> {
     const now = input.now.getTime();
-    const won = await this.db
-      .updateTable('nonces')
-      .set({ consumed_at: now })
-      .where('nonce', '=', input.nonce)
-      .where('purpose', '=', input.purpose)
-      .where('consumed_at', 'is', null)
-      .where('expires_at', '>', now)
-      .returning('nonce')
-      .executeTakeFirst();
-    if (won) return 'consumed';
+    const won = await consumeNonce(this.db, input.nonce, input.purpose, now);
+    if (won.rows.length > 0) return 'consumed';
     // Lost: say why, so the caller can answer with a precise error code.
     const row = await this.db
       .selectFrom('nonces')
