@@ -7,7 +7,7 @@ import {
   MIN_PERMUTATION_BITS,
 } from '../status-lists/index-permutation.js';
 import type { IssuerDatabase, StatusListPartitionsTable } from './schema.js';
-import { check, checkInstant, toDriverBytes } from './store-support.js';
+import { check, checkInstant, PreparedQuery, toDriverBytes } from './store-support.js';
 
 /**
  * Token Status List partitions (draft-ietf-oauth-status-list §4; DOMAIN.md §4): the records are spread over
@@ -38,6 +38,24 @@ export const DEFAULT_STATUS_LIST_CAPACITY = 2 ** 20;
 
 /** Attempts to allocate before giving up (each failed attempt means a partition filled meanwhile). */
 const MAX_ALLOCATION_ATTEMPTS = 8;
+
+/** The two statements of every allocation (one per record issued), compiled once (store-support.ts). */
+const Q = {
+  lastPartition: new PreparedQuery<[], { partition: number }>((db) =>
+    db.selectFrom('status_list_partitions').select(['partition']).orderBy('partition', 'desc').limit(1),
+  ),
+  take: new PreparedQuery<
+    [partition: number],
+    { allocated: number; capacity: number; permutation_key: Uint8Array }
+  >((db, slot) =>
+    db
+      .updateTable('status_list_partitions')
+      .set((eb) => ({ allocated: eb('allocated', '+', 1) }))
+      .where('partition', '=', slot(0))
+      .whereRef('allocated', '<', 'capacity')
+      .returning(['allocated', 'capacity', 'permutation_key']),
+  ),
+};
 
 /** At most this many partitions are listed (10^8 records need ~96). */
 export const MAX_PARTITIONS_LISTED = 10_000;
@@ -132,24 +150,13 @@ export class StatusListRepository {
   async allocate(now: number): Promise<StatusListAllocation> {
     checkInstant(now, 'now');
     for (let attempt = 0; attempt < MAX_ALLOCATION_ATTEMPTS; attempt++) {
-      const open = await this.db
-        .selectFrom('status_list_partitions')
-        .select(['partition'])
-        .orderBy('partition', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const open = await Q.lastPartition.first(this.db);
       if (open === undefined) {
         await this.#create(0, now);
         continue;
       }
       const partition = Number(open.partition);
-      const taken = await this.db
-        .updateTable('status_list_partitions')
-        .set((eb) => ({ allocated: eb('allocated', '+', 1) }))
-        .where('partition', '=', partition)
-        .whereRef('allocated', '<', 'capacity')
-        .returning(['allocated', 'capacity', 'permutation_key'])
-        .executeTakeFirst();
+      const taken = await Q.take.first(this.db, partition);
       if (taken === undefined) {
         // Full: the next partition (or someone else made it already).
         await this.#create(partition + 1, now);
