@@ -15,7 +15,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IncomingRequestView } from '@mynakit/wallet';
+import type { IncomingRequestSummary } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRANCH_ELEMENTS } from '../src/bank-branch-pages.js';
 import { verifierCall } from '../src/jpki-page-parts.js';
@@ -210,12 +210,12 @@ describe('the bank’s branch counter (窓口)', () => {
   }, 60_000);
 });
 
-/** The requests waiting on phone `phone`'s consent screen. */
-const waitingOn = async (phone: string): Promise<IncomingRequestView[]> =>
+/** The requests waiting on phone `phone`'s consent screen (their summaries). */
+const waitingOn = async (phone: string): Promise<IncomingRequestSummary[]> =>
   (
     (await (
       await at(`/wallet/phones/${phone}/incoming`, { headers: { accept: 'application/json' } })
-    ).json()) as { requests: IncomingRequestView[] }
+    ).json()) as { requests: IncomingRequestSummary[] }
   ).requests;
 
 /** The phone's presentation history (element names, whom, when). */

@@ -18,8 +18,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
@@ -37,18 +35,12 @@ import {
   buildAnnexCRequest,
   createReaderAuthCertificate,
   encodeEncryptionInfo,
-  ProximityReaderSession,
-  parseDeviceEngagementUri,
   toP256PublicJwk,
   verifyAnnexCResponse,
-  webSocketRetrievalMethod,
-  webSocketTransport,
-  webSocketUrlOf,
 } from '@mynakit/oid4vp';
 import { createCertificate } from '@mynakit/pki';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response as PageResponse } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
 import { launchChromium } from '../../../test/helpers/browser.js';
 import { serveOnLoopback } from '../../../test/helpers/serve.js';
 import {
@@ -59,10 +51,10 @@ import {
   presentAnnexC,
   readAnnexCRequest,
   signWithJpki,
-  startProximityPresentation,
   type WalletDevice,
 } from '../src/index.js';
 import { cardPinsOf, type IssuerEnvironment, issuerEnvironment } from './helpers/issuer-fixture.js';
+import { type Cleanups, proximityEngagement } from './helpers/proximity-engagement.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const MNC = JP_MNC_DOCTYPE;
@@ -83,7 +75,7 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
     data: { deviceRequest: string; encryptionInfo: string };
     verify: (response: string) => ReturnType<typeof verifyAnnexCResponse>;
   };
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanups = [];
 
   const screenUrl = () => `${origin}/phones/${phone.id}/incoming`;
   const overflow = () =>
@@ -97,8 +89,8 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
       channel: 'dc-api-org-iso-mdoc',
       origin: ORIGIN,
       summary,
-      present: ({ consent, userAuthentication }) =>
-        presentAnnexC({ device: phone, data, origin: ORIGIN, consent, userAuthentication }),
+      present: ({ consent, userAuthentication, handOff }) =>
+        presentAnnexC({ device: phone, data, origin: ORIGIN, consent, userAuthentication, handOff }),
     });
     const id = incoming.pendingFor(phone.id).at(-1)?.id as string;
     return { id, outcome };
@@ -310,35 +302,15 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
   }, 60_000);
 
   it('a reader in person: the channel in words, approved on the screen, the reader verifies what was ticked', async () => {
-    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-    await once(server, 'listening');
-    cleanups.push(() => new Promise<void>((r) => server.close(() => r())));
-    const { port } = server.address() as AddressInfo;
-    const handle = startProximityPresentation({
-      device: phone,
-      retrievalMethods: [webSocketRetrievalMethod(`ws://127.0.0.1:${port}`)],
-    });
-    const connection = once(server, 'connection').then(([s]) => {
-      cleanups.push(() => (s as WebSocket).terminate());
-      return s as WebSocket;
-    });
-    const scanned = parseDeviceEngagementUri(handle.qr);
-    const socket = new WebSocket(webSocketUrlOf(scanned) ?? '');
-    await once(socket, 'open');
-    cleanups.push(() => socket.terminate());
-    const reader = new ProximityReaderSession({
-      transport: webSocketTransport(socket),
-      deviceEngagement: scanned.bytes,
-    });
-    const response = reader.request(
+    const { handle, summary, reader, response } = await proximityEngagement(
+      phone,
       buildDeviceRequest({
         docRequests: [
           buildJpMncRequest({ elements: { [JP_MNC_NAMESPACE]: ['full_name_unicode', 'portrait'] } }),
         ],
       }),
+      cleanups,
     );
-    response.catch(() => undefined);
-    const summary = await handle.accept(webSocketTransport(await connection));
     const outcome = incoming.deliver(phone, {
       channel: 'iso-18013-5-proximity',
       origin: null,
@@ -371,6 +343,14 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
     const application = '普通預金口座開設申込書\n申込日: 2026年12月3日\n取引の目的: 生計費決済';
     const bank = 'サンドボックス銀行 (bank.example)';
     const content = new TextEncoder().encode(application);
+    // What the screen asks the wallet: the list it polls, and each request it reads in full.
+    const asked: { path: string; body: string }[] = [];
+    const onResponse = async (res: PageResponse) => {
+      const path = new URL(res.url()).pathname;
+      if (res.request().method() === 'GET' && path.startsWith(`/phones/${phone.id}/incoming`))
+        asked.push({ path, body: await res.text().catch(() => '') });
+    };
+    page.on('response', onResponse);
     await page.goto(screenUrl());
     await page.locator('[data-incoming-empty]').waitFor();
     const before = (await history()).length;
@@ -379,7 +359,8 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
       origin: ORIGIN,
       relyingParty: bank,
       content,
-      present: ({ password }) => signWithJpki({ device: phone, content, password, relyingParty: bank }),
+      present: ({ password, handOff }) =>
+        signWithJpki({ device: phone, content, password, relyingParty: bank, handOff }),
     });
     const screen = page.locator('section[data-incoming]');
     await screen.waitFor();
@@ -401,6 +382,14 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
     expect(await page.locator('[data-biometric-prompt], button[data-biometric]').count()).toBe(0);
     expect(await screen.locator('button', { hasText: '生体認証' }).count()).toBe(0);
     expect(await overflow()).toBeLessThanOrEqual(0);
+    // The screen keeps polling the list while it shows the request — the document's size and SHA-256 in
+    // it, never its text — and read the request in full once.
+    const polls = () => asked.filter((a) => a.path === `/phones/${phone.id}/incoming` && a.body.includes(id));
+    for (let i = 0; i < 400 && polls().length < 3; i++) await new Promise((r) => setTimeout(r, 25));
+    page.off('response', onResponse);
+    expect(polls().length).toBeGreaterThanOrEqual(3);
+    for (const poll of polls()) expect(poll.body).not.toContain('普通預金口座開設申込書');
+    expect(asked.filter((a) => a.path === `/phones/${phone.id}/incoming/${id}`)).toHaveLength(1);
 
     // A wrong password: refused on screen with the tries left, the request still waits.
     await screen.locator('input[name="password"]').fill('WRONG2026');
@@ -441,8 +430,8 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
       origin: null,
       relyingParty: bank,
       content: binary,
-      present: ({ password }) =>
-        signWithJpki({ device: phone, content: binary, password, relyingParty: bank }),
+      present: ({ password, handOff }) =>
+        signWithJpki({ device: phone, content: binary, password, relyingParty: bank, handOff }),
     });
     await page.locator('section[data-incoming] [data-document="binary"]').waitFor();
     expect(await page.locator('[data-document-size]').textContent()).toBe('6');
@@ -462,8 +451,14 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
         relyingParty: portal,
         challenge,
         unlock,
-        present: ({ userAuthentication }) =>
-          authenticateWithJpki({ device: phone, challenge, userAuthentication, relyingParty: portal }),
+        present: ({ userAuthentication, handOff }) =>
+          authenticateWithJpki({
+            device: phone,
+            challenge,
+            userAuthentication,
+            relyingParty: portal,
+            handOff,
+          }),
       });
     const unverified = async (
       outcome: Awaited<ReturnType<typeof signIn>>,
@@ -561,7 +556,8 @@ describe('the phone answers requests its OS hands it, on its consent screen in C
       origin: ORIGIN,
       relyingParty: 'サンドボックス銀行',
       content,
-      present: ({ password }) => signWithJpki({ device: phone, content, password, relyingParty: 'x' }),
+      present: ({ password, handOff }) =>
+        signWithJpki({ device: phone, content, password, relyingParty: 'x', handOff }),
     });
     const both = page.locator(`section[data-phone="${phone.id}"] [data-incoming-count="2"]`);
     await both.waitFor();

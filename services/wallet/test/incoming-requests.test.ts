@@ -49,8 +49,8 @@ import {
   authenticateWithJpki,
   createWalletApp,
   type IncomingOutcome,
+  type IncomingRequestSummary,
   IncomingRequests,
-  type IncomingRequestView,
   installCredentials,
   type JpkiSignatureIncomingRequestView,
   type JpkiUserAuthenticationIncomingRequestView,
@@ -553,11 +553,40 @@ describe('requests handed to the phone wait for the holder on its consent screen
 
       const { outcome } = await deliverAnnexC(incoming, bankRequest({ full_name_unicode: true }).data);
       const res = await list();
-      const body = (await res.json()) as { requests: MdocIncomingRequestView[] };
+      const body = (await res.json()) as { requests: IncomingRequestSummary[] };
       expect(body.requests).toHaveLength(1);
-      expect(body.requests[0]).toEqual(JSON.parse(JSON.stringify(lastOf(incoming, phone.id))));
-      expect(body.requests[0]?.reader.subject).toContain('Example Bank');
+      // The list carries each request's summary — who asks, from where, until when — not the elements.
+      const { documents, ...summary } = lastOf(incoming, phone.id);
+      expect(body.requests[0]).toEqual(JSON.parse(JSON.stringify(summary)));
+      expect(body.requests[0]).not.toHaveProperty('documents');
+      expect(
+        body.requests[0]?.channel === 'dc-api-org-iso-mdoc' && body.requests[0].reader.subject,
+      ).toContain('Example Bank');
       expect(((await (await list(other.id)).json()) as { requests: unknown[] }).requests).toEqual([]);
+
+      // The full view, as the screen reads it once for the request it shows.
+      const full = await wallet.request(`/phones/${phone.id}/incoming/${summary.id}`, {
+        headers: { accept: 'application/json' },
+      });
+      expect(full.status).toBe(200);
+      expect(full.headers.get('cache-control')).toBe('no-store');
+      expect(await full.json()).toEqual(JSON.parse(JSON.stringify({ ...summary, documents })));
+      // An unknown request (well-formed or not), another phone's, or an unknown phone: 404, echoing nothing.
+      for (const path of [
+        `/phones/${phone.id}/incoming/${'A'.repeat(22)}`,
+        `/phones/${phone.id}/incoming/${encodeURIComponent('<ECHOMARKER>\u00e9')}`,
+        `/phones/${phone.id}/incoming/${'B'.repeat(5000)}`,
+        `/phones/${other.id}/incoming/${summary.id}`,
+        `/phones/nobody/incoming/${summary.id}`,
+      ]) {
+        const missing = await wallet.request(path, { headers: { accept: 'application/json' } });
+        expect(missing.status).toBe(404);
+        const text = await missing.text();
+        expect(JSON.parse(text)).toMatchObject({ status: 404, code: 'WALLET_NOT_FOUND' });
+        expect(text).not.toContain('ECHOMARKER');
+        expect(text).not.toContain('BBBBB');
+        expect(text).not.toContain(summary.id);
+      }
 
       // A browser (no JSON asked) gets the request page, which reads the list itself.
       const html = await wallet.request(`/phones/${phone.id}/incoming`, { headers: { accept: 'text/html' } });
@@ -944,9 +973,23 @@ describe('requests handed to the phone wait for the holder on its consent screen
         headers: { accept: 'application/json' },
       });
       expect(listed.headers.get('cache-control')).toBe('no-store');
-      const { requests } = (await listed.json()) as { requests: IncomingRequestView[] };
-      expect(requests).toEqual([JSON.parse(JSON.stringify(incoming.pendingFor(phone.id)[0]))]);
+      // The list, polled every second, carries the document's size and SHA-256 — never its text.
+      const { requests } = (await listed.json()) as { requests: IncomingRequestSummary[] };
+      expect(requests).toEqual([JSON.parse(JSON.stringify(incoming.summariesFor(phone.id)[0]))]);
       expect(requests[0]).toMatchObject({
+        id,
+        channel: 'jpki-signature',
+        origin: ORIGIN,
+        relyingParty: { name: BANK, verified: false },
+        document: { size: content.length, sha256: hex(content) },
+      });
+      expect(requests[0]?.channel === 'jpki-signature' && requests[0].document).not.toHaveProperty('text');
+      expect(JSON.stringify(requests)).not.toContain('普通預金口座開設申込書');
+      // The full view, read once: the text and the tries left.
+      const full = await wallet.request(`/phones/${phone.id}/incoming/${id}`, {
+        headers: { accept: 'application/json' },
+      });
+      expect(await full.json()).toMatchObject({
         channel: 'jpki-signature',
         relyingParty: { name: BANK, verified: false },
         document: { text: APPLICATION, size: content.length, sha256: hex(content) },
@@ -1213,9 +1256,13 @@ describe('requests handed to the phone wait for the holder on its consent screen
       const listed = await wallet.request(`/phones/${locking.id}/incoming`, {
         headers: { accept: 'application/json' },
       });
-      const { requests } = (await listed.json()) as { requests: IncomingRequestView[] };
-      expect(requests).toEqual([JSON.parse(JSON.stringify(incoming.pendingFor(locking.id)[0]))]);
-      expect(requests[0]).toMatchObject({
+      const { requests } = (await listed.json()) as { requests: IncomingRequestSummary[] };
+      expect(requests).toEqual([JSON.parse(JSON.stringify(incoming.summariesFor(locking.id)[0]))]);
+      expect(requests[0]).toMatchObject({ id, channel: 'jpki-user-authentication' });
+      const full = await wallet.request(`/phones/${locking.id}/incoming/${id}`, {
+        headers: { accept: 'application/json' },
+      });
+      expect(await full.json()).toMatchObject({
         channel: 'jpki-user-authentication',
         relyingParty: { name: PORTAL, verified: false },
         unlock: 'pin-or-biometric',
@@ -1348,8 +1395,12 @@ describe('requests handed to the phone wait for the holder on its consent screen
       ]);
       const listed = (await (
         await wallet.request(`/phones/${phone.id}/incoming`, { headers: { accept: 'application/json' } })
-      ).json()) as { requests: MdocIncomingRequestView[] };
-      const view = listed.requests[0] as MdocIncomingRequestView;
+      ).json()) as { requests: IncomingRequestSummary[] };
+      const view = (await (
+        await wallet.request(`/phones/${phone.id}/incoming/${listed.requests[0]?.id}`, {
+          headers: { accept: 'application/json' },
+        })
+      ).json()) as MdocIncomingRequestView;
       expect(view.channel).toBe('iso-18013-5-proximity');
       expect(view.origin).toBeNull();
       expect(view.reader).toEqual({ authentication: 'none', subject: null, myNumberLegalBasis: null });

@@ -9,6 +9,7 @@
  * phone's page itself in Chromium.
  */
 import type {
+  IncomingRequestSummary,
   IncomingRequestView,
   JpkiSignatureIncomingRequestView,
   JpkiUserAuthenticationIncomingRequestView,
@@ -26,15 +27,23 @@ export const sandboxFetch =
 
 const JSON_HEADERS = { accept: 'application/json', 'content-type': 'application/json' };
 
-/** Waits (bounded: ~20 s) until phone `phoneId` shows a request, and answers its view. */
+/**
+ * Waits (bounded: ~20 s) until phone `phoneId` lists a request (its summary), and answers its full view as
+ * the phone's screen reads it (`…/incoming/<request>`).
+ */
 export async function waitForIncoming(at: SandboxFetch, phoneId: string): Promise<IncomingRequestView> {
+  const incoming = `/wallet/phones/${encodeURIComponent(phoneId)}/incoming`;
   for (let i = 0; i < 400; i++) {
-    const res = await at(`/wallet/phones/${encodeURIComponent(phoneId)}/incoming`, {
-      headers: { accept: 'application/json' },
-    });
+    const res = await at(incoming, { headers: { accept: 'application/json' } });
     if (!res.ok) throw new Error(`the phone's incoming requests answered ${res.status}`);
-    const { requests } = (await res.json()) as { requests: IncomingRequestView[] };
-    if (requests.length > 0) return requests[0] as IncomingRequestView;
+    const { requests } = (await res.json()) as { requests: IncomingRequestSummary[] };
+    const first = requests[0];
+    if (first !== undefined) {
+      const view = await at(`${incoming}/${encodeURIComponent(first.id)}`, {
+        headers: { accept: 'application/json' },
+      });
+      if (view.ok) return (await view.json()) as IncomingRequestView;
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no request reached phone ${phoneId}`);

@@ -202,6 +202,35 @@ export type IncomingRequestView =
   | JpkiSignatureIncomingRequestView
   | JpkiUserAuthenticationIncomingRequestView;
 
+/**
+ * A waiting request as the phone's list of them shows it (GET /phones/:id/incoming, polled by its screen):
+ * what it is, who asks and until when — for a signature the document's size and SHA-256, never its text
+ * (up to MAX_SIGNED_CONTENT_BYTES, resent in every poll otherwise). The full view is read once per
+ * request (`viewOf`). Its members keep the full view's names.
+ */
+export type IncomingRequestSummary =
+  | Omit<MdocIncomingRequestView, 'documents'>
+  | (Omit<JpkiSignatureIncomingRequestView, 'document' | 'remainingTries'> & {
+      readonly document: Omit<SignedDocumentView, 'text'>;
+    })
+  | Omit<JpkiUserAuthenticationIncomingRequestView, 'unlock' | 'remainingTries'>;
+
+/** The summary of `view` (see IncomingRequestSummary). */
+function summaryOf(view: IncomingRequestView): IncomingRequestSummary {
+  const { id, origin, receivedAt, expiresAt, phone } = view;
+  const base = { id, origin, receivedAt, expiresAt, phone };
+  if (view.channel === 'jpki-signature')
+    return {
+      ...base,
+      channel: view.channel,
+      relyingParty: view.relyingParty,
+      document: { size: view.document.size, sha256: view.document.sha256 },
+    };
+  if (view.channel === 'jpki-user-authentication')
+    return { ...base, channel: view.channel, relyingParty: view.relyingParty };
+  return { ...base, channel: view.channel, reader: view.reader };
+}
+
 /** What the holder answers to a record's request. */
 export interface MdocApproval {
   readonly consent: PresentationConsent;
@@ -466,6 +495,16 @@ export class IncomingRequests {
     const out: IncomingRequestView[] = [];
     for (const w of this.#waiting.values()) if (w.phoneId === phoneId) out.push(w.view);
     return out;
+  }
+
+  /** The requests waiting on phone `phoneId`, oldest first, as its list shows them (IncomingRequestSummary). */
+  summariesFor(phoneId: string): IncomingRequestSummary[] {
+    return this.pendingFor(phoneId).map(summaryOf);
+  }
+
+  /** The full view of request `id` waiting on phone `phoneId`; WALLET_NOT_FOUND when none such waits. */
+  viewOf(phoneId: string, id: string): IncomingRequestView {
+    return this.#waitingOf(phoneId, id).view;
   }
 
   #waitingOf(phoneId: string, id: string): Waiting {

@@ -5,15 +5,23 @@
  *
  *   GET  /phones/:id/incoming                     a browser gets the request page (request-page.ts), which
  *                                                 shows the waiting requests; JSON: `{requests:
- *                                                 IncomingRequestView[]}` — for a record who asks (from
- *                                                 reader authentication), the page's origin, every element
- *                                                 asked with its labels, whether the requester keeps it,
- *                                                 whether the phone holds it and why it is withheld, no
- *                                                 values; for a signature who asks as it named itself
- *                                                 (not verified), the document (text, size, SHA-256) and
- *                                                 the signature password's tries left; for a sign-in
- *                                                 who asks as named, how the key opens (`unlock`) and
- *                                                 the auth PIN's tries left, never the challenge
+ *                                                 IncomingRequestSummary[]}`, oldest first — what the
+ *                                                 screen polls, so it is kept small: id, channel, origin,
+ *                                                 received and expiry times, the phone, who asks (a
+ *                                                 record's reader, a JPKI request's relying party as
+ *                                                 named) and for a signature the document's size and
+ *                                                 SHA-256, never its text
+ *   GET  /phones/:id/incoming/:request            one waiting request's full view (IncomingRequestView),
+ *                                                 read once per request shown — for a record who asks
+ *                                                 (from reader authentication), the page's origin, every
+ *                                                 element asked with its labels, whether the requester
+ *                                                 keeps it, whether the phone holds it and why it is
+ *                                                 withheld, no values; for a signature who asks as it
+ *                                                 named itself (not verified), the document (text, size,
+ *                                                 SHA-256) and the signature password's tries left; for
+ *                                                 a sign-in who asks as named, how the key opens
+ *                                                 (`unlock`) and the auth PIN's tries left, never the
+ *                                                 challenge
  *   POST /phones/:id/incoming/:request            the answer, by the waiting request's channel — a record:
  *                                                 JSON `{biometric: matched|failed, consent: {docType:
  *                                                 {namespace: [identifier]}}}`, the owner's biometric, then
@@ -26,8 +34,8 @@
  *                                                 `{sent: true, authenticated: true}`
  *   POST /phones/:id/incoming/:request/decline    the holder says no: `{declined: true}`
  *
- * Refusals are RFC 9457 problems with the wallet's code, echoing nothing submitted: WALLET_NOT_FOUND (no
- * such phone, or no such request waiting on it), WALLET_INVALID_INPUT (a malformed, oversized or non-JSON
+ * Refusals are RFC 9457 problems with the wallet's code, echoing nothing submitted: 404 WALLET_NOT_FOUND
+ * (no such phone, or no such request waiting on it — a request id of the wrong form is looked up nowhere), WALLET_INVALID_INPUT (a malformed, oversized or non-JSON
  * body, consent naming what was not offered, a biometric or consent for a signature, a second answer while
  * one is being made), WALLET_MY_NUMBER_WITHHELD, WALLET_BIOMETRIC_FAILED, and for a signature or a
  * sign-in 400 WALLET_SECRET_FORMAT (no try used) and 401 WALLET_SECRET_WRONG with `remainingTries` —
@@ -43,6 +51,9 @@ import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
 import { consentOfJson, jsonFieldsOf } from './cross-device-routes.js';
 import type { IncomingRequests } from './incoming-requests.js';
+
+/** The form of a request's id (incoming-requests.ts: 16 random bytes, base64url): anything else waits nowhere. */
+const REQUEST_ID = /^[A-Za-z0-9_-]{22}$/;
 
 /** Largest JSON body of an answer (the consent names a few dozen elements). */
 const MAX_BODY_CHARS = 16 * 1024;
@@ -68,7 +79,16 @@ export function registerIncomingRoutes(app: Hono, ctx: IncomingRouteContext): vo
     const phone = phoneOf(c.req.param('id'));
     if (!ctx.wantsJson(c.req.raw)) return ctx.page(c);
     c.header('Cache-Control', 'no-store');
-    return c.json({ requests: ctx.incoming.pendingFor(phone.id) });
+    return c.json({ requests: ctx.incoming.summariesFor(phone.id) });
+  });
+
+  app.get('/phones/:id/incoming/:request', (c) => {
+    const phone = phoneOf(c.req.param('id'));
+    const id = c.req.param('request');
+    if (!REQUEST_ID.test(id))
+      throw new WalletError('WALLET_NOT_FOUND', 'no such request is waiting on this phone');
+    c.header('Cache-Control', 'no-store');
+    return c.json(ctx.incoming.viewOf(phone.id, id));
   });
 
   app.post('/phones/:id/incoming/:request', async (c) => {

@@ -127,15 +127,24 @@ export interface IncomingAuthenticationRequest extends IncomingRequestBase {
   readonly remainingTries: number;
 }
 
-/** One request waiting on the phone (GET incoming: `{requests}`, oldest first), by its channel. */
+/** One request waiting on the phone in full (GET incoming/<id>), by its channel. */
 export type IncomingRequest =
   | IncomingRecordRequest
   | IncomingSignatureRequest
   | IncomingAuthenticationRequest;
 
-/** GET incoming. */
+/**
+ * One request in the list the screen polls (GET incoming): which it is — never the document's text nor the
+ * elements, read once per request with GET incoming/<id>.
+ */
+export interface IncomingSummary {
+  readonly id: string;
+  readonly channel: IncomingChannel;
+}
+
+/** GET incoming: the waiting requests, oldest first. */
 export interface IncomingList {
-  readonly requests: readonly IncomingRequest[];
+  readonly requests: readonly IncomingSummary[];
 }
 
 /** POST incoming/<id> of a record. */

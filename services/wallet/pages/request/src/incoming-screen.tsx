@@ -4,7 +4,8 @@
  * over ISO/IEC 18013-5 proximity, or a relying party's request for a JPKI signature or a JPKI user
  * authentication (a sign-in). A real phone raises
  * its consent screen by itself; this page, at `…/phones/<id>/incoming`, asks the wallet about every second
- * while nothing waits, then shows the oldest waiting request.
+ * which requests wait (their summaries: never a document's text), reads the oldest in full once
+ * (`…/incoming/<request>`) and shows it, and keeps asking only whether it still waits.
  *
  * A record's request: by which channel, who asks (the verified reader certificate's subject, or that no
  * certificate proves it), the page's origin for the DC API, and the elements as every consent screen shows
@@ -136,6 +137,16 @@ type Shown = Pick<ApiError, 'code'>;
 /** The refusal shown when the request shown left the phone before it was answered. */
 const GONE: Shown = { code: 'WALLET_REQUEST_EXPIRED' };
 
+/** Request `id` in full (GET incoming/<id>); undefined when it left the phone since the list was read. */
+async function fullRequest(id: string): Promise<IncomingRequest | undefined> {
+  try {
+    return await get<IncomingRequest>(`incoming/${encodeURIComponent(id)}`);
+  } catch (e) {
+    if (refusalOf(e).code === 'WALLET_NOT_FOUND') return undefined;
+    throw e;
+  }
+}
+
 export function IncomingScreen({ phoneId }: { phoneId: string }) {
   const [state, setState] = useState<State>({ step: 'waiting' });
   const [listError, setListError] = useState<ApiError | undefined>();
@@ -152,31 +163,35 @@ export function IncomingScreen({ phoneId }: { phoneId: string }) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const poll = async () => {
       try {
+        // The list says which requests wait; the one to show is read in full once, when it changes.
         const { requests } = await get<IncomingList>('incoming');
         if (stopped) return;
         setListError(undefined);
-        setState((current) => {
-          if (current.step === 'waiting') {
-            const oldest = requests[0];
-            return oldest === undefined
-              ? current
-              : {
-                  step: 'consent',
-                  request: oldest,
-                  ticked:
-                    oldest.channel === 'jpki-signature' || oldest.channel === 'jpki-user-authentication'
-                      ? new Set()
-                      : offeredBoxes(oldest.documents),
-                };
-          }
-          if (
-            current.step === 'consent' &&
-            !answering.current &&
-            !requests.some((r) => r.id === current.request.id)
-          )
-            return { step: 'ended', request: current.request, error: GONE };
-          return current;
-        });
+        const oldest = requests[0];
+        if (state.step === 'waiting' && oldest !== undefined) {
+          const request = await fullRequest(oldest.id);
+          if (stopped) return;
+          if (request !== undefined)
+            setState((current) =>
+              current.step === 'waiting'
+                ? {
+                    step: 'consent',
+                    request,
+                    ticked:
+                      request.channel === 'jpki-signature' || request.channel === 'jpki-user-authentication'
+                        ? new Set()
+                        : offeredBoxes(request.documents),
+                  }
+                : current,
+            );
+        }
+        setState((current) =>
+          current.step === 'consent' &&
+          !answering.current &&
+          !requests.some((r) => r.id === current.request.id)
+            ? { step: 'ended', request: current.request, error: GONE }
+            : current,
+        );
       } catch (e) {
         if (stopped) return;
         const error = refusalOf(e);
