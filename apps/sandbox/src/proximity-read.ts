@@ -47,7 +47,7 @@ export type ProximityReadOutcome =
   /**
    * The phone refused — its stable WalletError code, WALLET_DECLINED when the holder said no on its screen —
    * or the verifier could not read it: its problem code, VERIFIER_PROXIMITY_TIMEOUT when nobody answered on
-   * the phone while the reader waited.
+   * the phone while the reader waited (the reader's session ended, and the request on the phone with it).
    */
   | { readonly kind: 'refused'; readonly code: string };
 
@@ -81,6 +81,9 @@ export async function readRecordOverProximity(options: {
   });
   // The phone's screen lasts as long as the read: once the reader is done (or the counter gave up), it goes.
   const readOver = new AbortController();
+  // The reader ended its session (its answer read, or its deadline — the verifier's configured proximity
+  // timeout, the one the read keeps — or a message it could not read) while the phone still waited.
+  let endedByReader = false;
   const stopWaiting = (): void => readOver.abort();
   options.signal?.addEventListener('abort', stopWaiting, { once: true });
   try {
@@ -95,6 +98,15 @@ export async function readRecordOverProximity(options: {
     });
     const phoneSide = (async (): Promise<string | undefined> => {
       const [socket] = (await connection) as [WebSocket];
+      // The request on the phone's screen lives as long as the reader's session: when the reader closes it,
+      // the request leaves the phone (WALLET_REQUEST_EXPIRED, nothing sent or recorded) — a holder never
+      // approves a read nobody will receive. An answer already being handed over goes with its history line.
+      let phoneEnding = false;
+      socket.once('close', () => {
+        if (phoneEnding) return;
+        endedByReader = true;
+        readOver.abort();
+      });
       try {
         const summary = await handle.accept(webSocketTransport(socket));
         const outcome = await options.incoming.deliver(options.phone, {
@@ -104,9 +116,11 @@ export async function readRecordOverProximity(options: {
           present: (approved) => handle.answer(approved),
           signal: readOver.signal,
         });
+        phoneEnding = true;
         if (outcome.kind === 'refused') throw new WalletError(outcome.code, 'the holder did not answer');
         return undefined;
       } catch (e) {
+        phoneEnding = true;
         // The phone says no: the session ends (status 20), so the reader does not wait for it.
         await handle.decline().catch(() => undefined);
         if (e instanceof WalletError) return e.code;
@@ -123,12 +137,18 @@ export async function readRecordOverProximity(options: {
     });
     const body = (await res.json()) as ProximityAnswer & { code?: string };
     if (res.ok) return { kind: 'verified', answer: body };
-    // The phone's own reason when it refused (it has ended the session by now); else the verifier's.
+    // The phone's own reason when it refused (it has ended the session by now); else the verifier's — also
+    // when the reader ended first and the phone's request ended with it (WALLET_REQUEST_EXPIRED on its
+    // screen): the reader's reason (VERIFIER_PROXIMITY_TIMEOUT when nobody answered in its time) is why.
     const phoneCode = await Promise.race([
       phoneSide.catch(() => undefined),
       delay(1000, undefined, { ref: false }),
     ]);
-    return { kind: 'refused', code: phoneCode ?? body.code ?? `HTTP ${res.status}` };
+    const readerFirst = endedByReader && phoneCode === 'WALLET_REQUEST_EXPIRED' && body.code !== undefined;
+    return {
+      kind: 'refused',
+      code: (readerFirst ? body.code : phoneCode) ?? body.code ?? `HTTP ${res.status}`,
+    };
   } finally {
     readOver.abort();
     options.signal?.removeEventListener('abort', stopWaiting);

@@ -13,10 +13,19 @@
  * answer (VERIFIER_PROXIMITY_DECLINED), wrote no record, and the phone's history holds nothing; a failed
  * biometric leaves the request on the screen for another try; the counter cannot send a biometric itself.
  */
+import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { buildDeviceRequest, buildJpMncRequest, JP_MNC_NAMESPACE } from '@mynakit/mdoc';
+import {
+  ProximityReaderSession,
+  parseDeviceEngagementUri,
+  webSocketTransport,
+  webSocketUrlOf,
+} from '@mynakit/oid4vp';
 import type { IncomingRequestSummary } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { BRANCH_ELEMENTS } from '../src/bank-branch-pages.js';
 import { verifierCall } from '../src/jpki-page-parts.js';
 import { readRecordOverProximity } from '../src/proximity-read.js';
@@ -327,6 +336,74 @@ describe('the consent at the counter is the customer’s, on the phone', () => {
     expect(result).toEqual({ kind: 'refused', code: 'WALLET_DECLINED' });
     expect(seen).toEqual([{ status: 409, code: 'VERIFIER_PROXIMITY_DECLINED' }]);
     expect(await recordCount()).toBe(records);
+  }, 60_000);
+
+  it('the reader’s session ending ends the request on the phone: WALLET_REQUEST_EXPIRED there, nothing sent or in its history, and the read says the reader’s reason', async () => {
+    const phone = client.sandbox.phones.find((p) => p.id === 'iphone');
+    if (phone === undefined) throw new Error('no iphone');
+    const history = await historyOf('iphone');
+    // What the phone's screen hears of its request.
+    const real = client.sandbox.incoming;
+    const heard: string[] = [];
+    const incoming = Object.assign(Object.create(real) as typeof real, {
+      deliver: ((device, input) =>
+        real.deliver(device, input).then((o) => {
+          heard.push(o.kind === 'refused' ? o.code : o.kind);
+          return o;
+        })) as typeof real.deliver,
+    });
+    let waitingWhenReaderAnswered: unknown[] | undefined;
+    let leftId: string | undefined;
+    // The reader, as the verifier reads (proximity-session.ts): it scans the engagement, connects, asks —
+    // then its session ends (its deadline passed) before anyone answers on the phone.
+    const reader = async (_path: string, body: unknown): Promise<Response> => {
+      const scanned = parseDeviceEngagementUri((body as { engagement: string }).engagement);
+      const socket = new WebSocket(webSocketUrlOf(scanned) ?? '');
+      await once(socket, 'open');
+      const session = new ProximityReaderSession({
+        transport: webSocketTransport(socket),
+        deviceEngagement: scanned.bytes,
+      });
+      const answer = session.request(
+        buildDeviceRequest({
+          docRequests: [buildJpMncRequest({ elements: { [JP_MNC_NAMESPACE]: ['full_name_unicode'] } })],
+        }),
+      );
+      answer.catch(() => undefined);
+      for (let i = 0; i < 400 && (await waitingOn('iphone')).length === 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      leftId = (await waitingOn('iphone'))[0]?.id;
+      await session.terminate();
+      for (let i = 0; i < 400 && (await waitingOn('iphone')).length > 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
+      waitingWhenReaderAnswered = await waitingOn('iphone');
+      return Response.json(
+        { type: 'about:blank', status: 504, title: 'Timeout', code: 'VERIFIER_PROXIMITY_TIMEOUT' },
+        { status: 504, headers: { 'content-type': 'application/problem+json' } },
+      );
+    };
+    const result = await readRecordOverProximity({
+      phone,
+      elements: BRANCH_ELEMENTS,
+      purpose: 'account-opening',
+      declaration: DECLARED,
+      read: reader,
+      incoming,
+    });
+    expect(leftId).toBeDefined();
+    // The request left the phone when the reader's session ended, not when the read returned.
+    expect(waitingWhenReaderAnswered).toEqual([]);
+    expect(heard).toEqual(['WALLET_REQUEST_EXPIRED']);
+    expect(result).toEqual({ kind: 'refused', code: 'VERIFIER_PROXIMITY_TIMEOUT' });
+    // An approval arriving now finds nothing to answer; nothing reached the phone's history.
+    const late = await at(`/wallet/phones/iphone/incoming/${leftId}`, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify({ biometric: 'matched', consent: {} }),
+    });
+    expect(late.status).toBe(404);
+    expect(((await late.json()) as Json).code).toBe('WALLET_NOT_FOUND');
+    expect(await historyOf('iphone')).toEqual(history);
   }, 60_000);
 
   it('a failed biometric on the phone leaves the request waiting; a matched one then completes the read', async () => {

@@ -44,7 +44,14 @@ const REASONS: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['WALLET_DECLINED', ['お客さまがスマートフォンで提示を断りました', 'the customer declined on the phone']],
   [
     'VERIFIER_PROXIMITY_TIMEOUT',
-    ['電話の画面で応答がありませんでした', 'nobody answered on the phone while the reader waited'],
+    [
+      '読み取り機の待ち時間内に電話で応答がなく、電話の要求も終了しました',
+      'nobody answered on the phone while the reader waited; the request on the phone ended with it',
+    ],
+  ],
+  [
+    'WALLET_REQUEST_EXPIRED',
+    ['電話の要求が時間切れになりました', 'the request on the phone expired before anyone answered'],
   ],
   ['WALLET_PHONE_BUSY', ['電話に応答待ちの要求が多すぎます', 'too many requests wait on the phone']],
   ['WALLET_DOCUMENT_NOT_HELD', ['この電話には有効な記録がありません', 'the phone holds no record in force']],

@@ -66,6 +66,16 @@ function FaceCheckView({ face }: { face: FaceCheck }) {
         受付で写真付きの本人確認書類を見てください <small>check a photo ID at the desk</small>
       </p>
     );
+  if (face.state === 'not-shown' && face.reason === 'VERIFIER_PROXIMITY_TIMEOUT')
+    return (
+      <p data-face-check="not-shown" data-face-check-reason={face.reason}>
+        <strong>読み取り機の待ち時間内に電話で応答がなく、電話の要求も終了しました</strong>{' '}
+        <small>
+          nobody answered on the phone while the reader waited; the request on the phone ended with it
+        </small>{' '}
+        — 受付で写真付きの本人確認書類を見てください <small>check a photo ID at the desk</small>
+      </p>
+    );
   if (face.state === 'not-shown')
     return (
       <p data-face-check="not-shown" data-face-check-reason={face.reason}>
