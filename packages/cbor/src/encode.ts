@@ -21,9 +21,19 @@ const MAX_ENCODE_DEPTH = 1000;
 const TWO_64 = 1n << 64n;
 
 class Writer {
-  buf = new Uint8Array(256);
-  view = new DataView(this.buf.buffer);
+  buf: Uint8Array;
+  /** Made when a multi-byte number is first written (most writers write map keys and never need one). */
+  #view: DataView | undefined;
   pos = 0;
+
+  constructor(size = 256) {
+    this.buf = new Uint8Array(size);
+  }
+
+  get view(): DataView {
+    this.#view ??= new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    return this.#view;
+  }
 
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -32,7 +42,7 @@ class Writer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.#view = undefined;
   }
 
   byte(b: number): void {
@@ -260,12 +270,16 @@ function writeValue(w: Writer, v: CborValue, depth: number): void {
 }
 
 function writeMap(w: Writer, map: Map<CborValue, CborValue>, depth: number): void {
-  const entries: { key: Uint8Array; value: CborValue }[] = [];
+  // Every key is encoded one after the other into one writer (the order needs their encodings), then cut
+  // out of its final buffer: a writer per key would cost more than the keys.
+  const kw = new Writer(64);
+  const spans: { start: number; end: number; value: CborValue }[] = [];
   for (const [k, value] of map) {
-    const kw = new Writer();
+    const start = kw.pos;
     writeValue(kw, k, depth + 1);
-    entries.push({ key: kw.buf.subarray(0, kw.pos), value });
+    spans.push({ start, end: kw.pos, value });
   }
+  const entries = spans.map((e) => ({ key: kw.buf.subarray(e.start, e.end), value: e.value }));
   entries.sort((a, b) => compareBytes(a.key, b.key));
   for (let i = 1; i < entries.length; i++) {
     if (
@@ -290,7 +304,7 @@ export function encode(value: CborValue): Uint8Array {
 
 /** The preferred head of a byte string of `length` bytes (used to build tag-24 items). */
 export function bstrHead(length: number): Uint8Array {
-  const w = new Writer();
+  const w = new Writer(9);
   w.head(2, length);
   return w.result();
 }
