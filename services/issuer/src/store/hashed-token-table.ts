@@ -9,48 +9,70 @@ export type HashedTokenTableName = 'oid4vci_access_tokens' | 'installation_token
 
 const MAX_TOKEN_CHARS = 512;
 
+type InsertToken = PreparedQuery<
+  [tokenHash: string, installationId: string, expiresAt: number, createdAt: number],
+  never
+>;
+type FindToken = PreparedQuery<
+  [tokenHash: string, now: number],
+  { installation_id: string; expires_at: number }
+>;
+
+/**
+ * The two statements of each table, made once per table: a PreparedQuery keeps its compilation, and the
+ * store makes new repositories for every transaction.
+ */
+const statements = new Map<HashedTokenTableName, { insert: InsertToken; find: FindToken }>();
+
+function statementsOf(table: HashedTokenTableName): { insert: InsertToken; find: FindToken } {
+  let made = statements.get(table);
+  if (made === undefined) {
+    // The tables have the same columns; the queries are typed against one of them.
+    const t = table as 'installation_tokens';
+    made = {
+      insert: new PreparedQuery<
+        [tokenHash: string, installationId: string, expiresAt: number, createdAt: number],
+        never
+      >((q, slot) =>
+        q.insertInto(t).values({
+          token_hash: slot(0),
+          installation_id: slot(1),
+          expires_at: slot(2),
+          created_at: slot(3),
+        }),
+      ),
+      find: new PreparedQuery<
+        [tokenHash: string, now: number],
+        { installation_id: string; expires_at: number }
+      >((q, slot) =>
+        q
+          .selectFrom(t)
+          .select(['installation_id', 'expires_at'])
+          .where('token_hash', '=', slot(0))
+          .where('expires_at', '>', slot(1)),
+      ),
+    };
+    statements.set(table, made);
+  }
+  return made;
+}
+
 /**
  * Bearer tokens (RFC 6750) stored only as SHA-256, so a leaked database holds no usable token; random
  * tokens of ≥ 128 bits need no slow hash. One implementation for every table of them.
  */
 export class HashedTokenTable {
-  readonly #insert: PreparedQuery<
-    [tokenHash: string, installationId: string, expiresAt: number, createdAt: number],
-    never
-  >;
-  readonly #find: PreparedQuery<
-    [tokenHash: string, now: number],
-    { installation_id: string; expires_at: number }
-  >;
+  readonly #insert: InsertToken;
+  readonly #find: FindToken;
 
   constructor(
     private readonly db: Kysely<IssuerDatabase>,
     private readonly table: HashedTokenTableName,
     private readonly duplicateMessage: string,
   ) {
-    // Both tables have the same columns; the query is typed against one of them.
-    const t = table as 'installation_tokens';
-    this.#insert = new PreparedQuery<
-      [tokenHash: string, installationId: string, expiresAt: number, createdAt: number],
-      never
-    >((q, slot) =>
-      q.insertInto(t).values({
-        token_hash: slot(0),
-        installation_id: slot(1),
-        expires_at: slot(2),
-        created_at: slot(3),
-      }),
-    );
-    this.#find = new PreparedQuery<
-      [tokenHash: string, now: number],
-      { installation_id: string; expires_at: number }
-    >((q, slot) =>
-      q
-        .selectFrom(t)
-        .select(['installation_id', 'expires_at'])
-        .where('token_hash', '=', slot(0))
-        .where('expires_at', '>', slot(1)),
-    );
+    const { insert, find } = statementsOf(table);
+    this.#insert = insert;
+    this.#find = find;
   }
 
   /** Stores a token's hash. ISSUER_DUPLICATE when the token (or the table's other unique key) is taken. */
