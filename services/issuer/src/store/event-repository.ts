@@ -59,7 +59,21 @@ export class EventRepository {
       at: input.at,
     };
     await insertEvent.run(this.db, row.id, row.resident_id, row.kind, row.detail, row.at);
-    return fromRow(row);
+    // The detail read back as stored, when someone asks: appending is on every step's path, reading it not.
+    let stored: Record<string, unknown> | undefined;
+    return {
+      id: row.id,
+      residentId: row.resident_id,
+      kind: row.kind,
+      get detail(): Record<string, unknown> {
+        stored ??= JSON.parse(detail) as Record<string, unknown>;
+        return stored;
+      },
+      set detail(value: Record<string, unknown>) {
+        stored = value;
+      },
+      at: input.at,
+    };
   }
 
   /** The resident's events, newest first (at most `limit`, default 100, at most 1000). */
