@@ -76,6 +76,11 @@ export interface BankBranchPagesParts {
   readonly phones: readonly WalletDevice[];
   /** Where the phones' consent screens pick up what the bridge hands them (the wallet's). */
   readonly incoming: IncomingRequests;
+  /**
+   * How long the verifier, as the reader, waits for the phone's answer (its configured proximity timeout,
+   * @mynakit/verifier proximityTimeoutSecondsOf): the phone's screen shows the request until then.
+   */
+  readonly readerTimeoutSeconds?: number;
   /** The page's build folder (default `apps/sandbox/dist-pages/bank-branch`). */
   readonly pageDir?: string;
 }
@@ -171,6 +176,9 @@ export function registerBankBranchPages(app: Hono, parts: BankBranchPagesParts):
       read: api,
       incoming: parts.incoming,
       signal: c.req.raw.signal,
+      ...(parts.readerTimeoutSeconds === undefined
+        ? {}
+        : { readerTimeoutSeconds: parts.readerTimeoutSeconds }),
     });
     if (outcome.kind === 'refused')
       // The phone's WalletError code or the verifier's problem code: stable codes, never what was sent.

@@ -90,6 +90,11 @@ export interface ClinicPagesParts {
   readonly phones: readonly WalletDevice[];
   /** Where the phones' consent screens pick up what the bridge hands them (the wallet's). */
   readonly incoming: IncomingRequests;
+  /**
+   * How long the verifier, as the reader, waits for the phone's answer (its configured proximity timeout,
+   * @mynakit/verifier proximityTimeoutSecondsOf): the phone's screen shows the request until then.
+   */
+  readonly readerTimeoutSeconds?: number;
   /** The page's build folder (default `apps/sandbox/dist-pages/clinic`). */
   readonly pageDir?: string;
 }
@@ -225,6 +230,9 @@ export function registerClinicPages(app: Hono, parts: ClinicPagesParts): void {
       read: api,
       incoming: parts.incoming,
       signal,
+      ...(parts.readerTimeoutSeconds === undefined
+        ? {}
+        : { readerTimeoutSeconds: parts.readerTimeoutSeconds }),
     });
     if (outcome.kind !== 'verified') return { state: 'not-shown', reason: outcome.code };
     const { answer } = outcome;

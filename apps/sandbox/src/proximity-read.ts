@@ -73,7 +73,17 @@ export async function readRecordOverProximity(options: {
   readonly incoming: IncomingRequests;
   /** The counter gave up waiting (its request closed): the request leaves the phone. */
   readonly signal?: AbortSignal;
+  /**
+   * How long the reader waits for the phone's answer (the verifier's configured proximity timeout): the
+   * phone's screen shows the request until then, not for its own longer wait.
+   */
+  readonly readerTimeoutSeconds?: number;
 }): Promise<ProximityReadOutcome> {
+  // Counted from now, before the reader starts its own clock: the phone never shows more than the reader keeps.
+  const readerDeadline =
+    options.readerTimeoutSeconds === undefined
+      ? undefined
+      : new Date(Date.now() + options.readerTimeoutSeconds * 1000);
   const server = new WebSocketServer({ host: '127.0.0.1', port: 0, maxPayload: 64 * 1024 });
   const sockets: WebSocket[] = [];
   server.on('connection', (s: WebSocket) => {
@@ -115,6 +125,7 @@ export async function readRecordOverProximity(options: {
           summary,
           present: (approved) => handle.answer(approved),
           signal: readOver.signal,
+          ...(readerDeadline === undefined ? {} : { expiresAt: readerDeadline }),
         });
         phoneEnding = true;
         if (outcome.kind === 'refused') throw new WalletError(outcome.code, 'the holder did not answer');

@@ -11,7 +11,7 @@ import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { closeServer, listenOn } from '@mynakit/http-kit';
 import { type OpenedIssuer, openIssuer, SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
-import { type OpenedVerifier, openVerifier } from '@mynakit/verifier';
+import { type OpenedVerifier, openVerifier, proximityTimeoutSecondsOf } from '@mynakit/verifier';
 import {
   cardShelfInDirectory,
   type IncomingRequests,
@@ -328,6 +328,7 @@ export function createSandboxApp(
       issuerFetch: (request) => toIssuer(request),
       phones: wallet.phones,
       incoming: wallet.incoming,
+      readerTimeoutSeconds: proximityTimeoutSecondsOf(verifier.deps.config),
     });
   if (parts.carrier !== undefined)
     registerCarrierPages(app, {
@@ -353,6 +354,7 @@ export function createSandboxApp(
     verifierFetch: (request) => toVerifier(request),
     phones: wallet.phones,
     incoming: wallet.incoming,
+    readerTimeoutSeconds: proximityTimeoutSecondsOf(verifier.deps.config),
   });
   registerCrossDevicePages(app, { url: parts.url, crossDevice: parts.crossDevice, phones: wallet.phones });
   registerBankPages(app, {

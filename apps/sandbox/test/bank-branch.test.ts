@@ -23,6 +23,7 @@ import {
   webSocketTransport,
   webSocketUrlOf,
 } from '@mynakit/oid4vp';
+import { DEFAULT_PROXIMITY_TIMEOUT_SECONDS } from '@mynakit/verifier';
 import type { IncomingRequestSummary } from '@mynakit/wallet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -245,6 +246,11 @@ describe('the consent at the counter is the customer’s, on the phone', () => {
     expect(view.channel).toBe('iso-18013-5-proximity');
     expect(view.origin).toBeNull();
     expect(view.phone).toEqual({ id: 'android', family: 'android' });
+    // The phone shows the request for as long as the reader waits (the verifier's configured proximity
+    // timeout), not for its own longer wait.
+    expect(Date.parse(view.expiresAt) - Date.parse(view.receivedAt)).toBeLessThanOrEqual(
+      DEFAULT_PROXIMITY_TIMEOUT_SECONDS * 1000,
+    );
     // Reader authentication (ISO/IEC 18013-5 §9.1.4): the bank's reader certificate, by the sandbox reader CA.
     expect(view.reader.authentication).toBe('verified');
     expect(view.reader.subject).toBe('O=サンドボックス銀行 / Sandbox Bank, CN=bank.sandbox-mynakit.invalid');

@@ -67,6 +67,10 @@ export {
   type VerifierMaintenanceResult,
 } from './maintenance.js';
 export {
+  DEFAULT_PROXIMITY_TIMEOUT_SECONDS,
+  proximityTimeoutSecondsOf,
+} from './proximity/proximity-session.js';
+export {
   listRecordAccess,
   logRecordAccess,
   type RecordAccess,

@@ -368,6 +368,32 @@ describe('requests handed to the phone wait for the holder on its consent screen
     expect(await phone.store.presentations.list(phone.id)).toHaveLength(before);
   });
 
+  it('a requester’s own deadline (a reader’s session time) is shown and kept when sooner than the phone’s wait, never lengthens it', async () => {
+    const received = new Date('2026-12-03T03:00:00.000Z');
+    const incoming = new IncomingRequests({ now: () => received });
+    const { data } = bankRequest({ full_name_unicode: false });
+    const summary = await readAnnexCRequest({ device: phone, data, origin: ORIGIN });
+    const base = {
+      channel: 'iso-18013-5-proximity' as const,
+      origin: null,
+      summary,
+      present: async () => ({ disclosed: {} }),
+    };
+    const sooner = incoming.deliver(phone, { ...base, expiresAt: new Date(received.getTime() + 60_000) });
+    expect(lastOf(incoming, phone.id).expiresAt).toBe('2026-12-03T03:01:00.000Z');
+    const later = incoming.deliver(phone, { ...base, expiresAt: new Date(received.getTime() + 3_600_000) });
+    expect(lastOf(incoming, phone.id).expiresAt).toBe('2026-12-03T03:03:00.000Z');
+    for (const v of incoming.pendingFor(phone.id)) incoming.decline(phone.id, v.id);
+    expect((await sooner).kind).toBe('refused');
+    expect((await later).kind).toBe('refused');
+    // A deadline already passed: the request lapses at once, WALLET_REQUEST_EXPIRED.
+    const before = (await history()).length;
+    const passed = await incoming.deliver(phone, { ...base, expiresAt: new Date(received.getTime() - 1) });
+    expect(passed).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
+    expect(incoming.pendingFor(phone.id)).toEqual([]);
+    expect(await history()).toHaveLength(before);
+  });
+
   it(`keeps at most ${MAX_INCOMING_PER_PHONE} waiting per phone (WALLET_PHONE_BUSY), counting each phone apart`, async () => {
     const incoming = new IncomingRequests();
     const waiting = [];

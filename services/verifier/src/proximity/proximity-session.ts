@@ -78,6 +78,21 @@ export const IN_PERSON_ORIGIN = 'in-person';
 /** Default time from connecting to the phone's answer, seconds (the holder reads and consents meanwhile). */
 export const DEFAULT_PROXIMITY_TIMEOUT_SECONDS = 60;
 
+/**
+ * How long a proximity read waits from connecting to the phone's answer, in seconds: the configured
+ * `proximityTimeoutSeconds` (DEFAULT_PROXIMITY_TIMEOUT_SECONDS), at least 1 and at most a session's
+ * lifetime. The one value of it: the reader keeps it, and whoever shows the request on the phone tells the
+ * holder it (the sandbox's proximity read).
+ */
+export function proximityTimeoutSecondsOf(config: {
+  readonly proximityTimeoutSeconds?: number | undefined;
+}): number {
+  return Math.max(
+    1,
+    Math.min(config.proximityTimeoutSeconds ?? DEFAULT_PROXIMITY_TIMEOUT_SECONDS, MAX_SESSION_TTL_SECONDS),
+  );
+}
+
 /** What POST /sessions/proximity asks (with the customer's declaration, sessions/customer-declaration.ts). */
 export interface ProximityReadInput extends CustomerDeclarationInput {
   /** The purpose of the transaction (e.g. `account-opening`), recorded as the transaction type. */
@@ -168,14 +183,7 @@ export async function readOverProximity(
     Math.min(deps.config.sessionTtlSeconds ?? MAX_SESSION_TTL_SECONDS, MAX_SESSION_TTL_SECONDS),
     1,
   );
-  const timeoutMs =
-    Math.max(
-      1,
-      Math.min(
-        deps.config.proximityTimeoutSeconds ?? DEFAULT_PROXIMITY_TIMEOUT_SECONDS,
-        MAX_SESSION_TTL_SECONDS,
-      ),
-    ) * 1000;
+  const timeoutMs = proximityTimeoutSecondsOf(deps.config) * 1000;
   const deadline = new AbortController();
   let timedOut = false;
   let oversized = () => false;

@@ -11,7 +11,8 @@
  *
  * - `deliver` (a record), `deliverJpkiSignature` (a signature) and `deliverJpkiUserAuthentication` (a
  *   sign-in) show the request on the phone and resolve once the holder approved, declined (WALLET_DECLINED), or let it lapse (WALLET_REQUEST_EXPIRED
- *   after `waitMs`, or when the requester gave up: its AbortSignal);
+ *   after `waitMs` or the requester's own sooner deadline — a reader's session time —, or when the
+ *   requester gave up: its AbortSignal);
  * - a record is approved with the device owner's biometric and the elements ticked: `approve` runs the
  *   channel's own presentation with that consent (the engine checks it against the request: elements not
  *   offered are WALLET_INVALID_INPUT, My Number without the requester's declared basis
@@ -99,6 +100,11 @@ export interface IncomingRequestInput<T extends { readonly disclosed: Disclosed 
   }) => Promise<T>;
   /** The requester gave up (its page closed): the request leaves the phone. */
   readonly signal?: AbortSignal;
+  /**
+   * The requester's own deadline, when it keeps one (a reader in person waits only its session's time): the
+   * screen shows it and the request lapses then, if sooner than the phone's own wait.
+   */
+  readonly expiresAt?: Date;
 }
 
 /** A request for a JPKI signature over `content` handed to a phone. */
@@ -344,6 +350,7 @@ export class IncomingRequests {
   #wait<T>(
     phone: WalletDevice,
     signal: AbortSignal | undefined,
+    deadline: Date | undefined,
     make: (
       id: string,
       times: { readonly receivedAt: string; readonly expiresAt: string },
@@ -354,9 +361,14 @@ export class IncomingRequests {
     if (this.pendingFor(phone.id).length >= this.#maxPerPhone) return refused('WALLET_PHONE_BUSY');
     const id = randomBytes(16).toString('base64url');
     const received = this.#now();
+    // The requester's own deadline shortens the wait, never lengthens it.
+    const waitMs =
+      deadline === undefined || Number.isNaN(deadline.getTime())
+        ? this.#waitMs
+        : Math.max(0, Math.min(this.#waitMs, deadline.getTime() - received.getTime()));
     const times = {
       receivedAt: received.toISOString(),
-      expiresAt: new Date(received.getTime() + this.#waitMs).toISOString(),
+      expiresAt: new Date(received.getTime() + waitMs).toISOString(),
     };
     return new Promise<IncomingOutcome<T>>((resolve) => {
       const settle = (outcome: IncomingOutcome<T>): void => {
@@ -371,7 +383,7 @@ export class IncomingRequests {
         if (entry.handingOff) entry.lapsed = true;
         else settle({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
       };
-      const timer = setTimeout(onAbort, this.#waitMs);
+      const timer = setTimeout(onAbort, waitMs);
       timer.unref?.();
       signal?.addEventListener('abort', onAbort, { once: true });
       const entry = make(id, times, settle);
@@ -388,7 +400,7 @@ export class IncomingRequests {
     // As a phone's OS offers only a wallet holding a matching document: nothing held, no screen to raise.
     if (!input.summary.documents.some((d) => d.available)) return refused('WALLET_DOCUMENT_NOT_HELD');
     const { reader } = input.summary;
-    return this.#wait<T>(phone, input.signal, (id, times, settle) => ({
+    return this.#wait<T>(phone, input.signal, input.expiresAt, (id, times, settle) => ({
       kind: 'mdoc',
       view: {
         id,
@@ -429,7 +441,7 @@ export class IncomingRequests {
     // A locked password locks its certificate until it is installed again (DOMAIN.md §3).
     if (tries.locked) return refused('WALLET_SECRET_LOCKED');
     const document = signedDocumentViewOf(input.content);
-    return this.#wait<T>(phone, input.signal, (id, times, settle) => ({
+    return this.#wait<T>(phone, input.signal, undefined, (id, times, settle) => ({
       kind: 'jpki',
       view: {
         id,
@@ -470,7 +482,7 @@ export class IncomingRequests {
     if (certificate === undefined || !tries.set) return refused('WALLET_DOCUMENT_NOT_HELD');
     // A locked PIN locks its certificate, and no biometric stands in for a locked PIN (DOMAIN.md §3).
     if (tries.locked) return refused('WALLET_SECRET_LOCKED');
-    return this.#wait<T>(phone, input.signal, (id, times, settle) => ({
+    return this.#wait<T>(phone, input.signal, undefined, (id, times, settle) => ({
       kind: 'jpki-auth',
       view: {
         id,

@@ -39,20 +39,18 @@ const REFUSALS: ReadonlyMap<string, readonly [string, string]> = new Map([
   ],
 ]);
 
+const READER_TIME_OVER: readonly [string, string] = [
+  '読み取り機の待ち時間内に電話で応答がなく、電話の要求も終了しました',
+  'nobody answered on the phone while the reader waited; the request on the phone ended with it',
+];
+
 /** What the phone's or the verifier's reason means at the counter, when it is one staff can act on. */
 const REASONS: ReadonlyMap<string, readonly [string, string]> = new Map([
   ['WALLET_DECLINED', ['お客さまがスマートフォンで提示を断りました', 'the customer declined on the phone']],
-  [
-    'VERIFIER_PROXIMITY_TIMEOUT',
-    [
-      '読み取り機の待ち時間内に電話で応答がなく、電話の要求も終了しました',
-      'nobody answered on the phone while the reader waited; the request on the phone ended with it',
-    ],
-  ],
-  [
-    'WALLET_REQUEST_EXPIRED',
-    ['電話の要求が時間切れになりました', 'the request on the phone expired before anyone answered'],
-  ],
+  // The reader's time ran out (the verifier's proximity timeout), or the request on the phone, shown until
+  // then, lapsed at the same moment: one end, said the same way.
+  ['VERIFIER_PROXIMITY_TIMEOUT', READER_TIME_OVER],
+  ['WALLET_REQUEST_EXPIRED', READER_TIME_OVER],
   ['WALLET_PHONE_BUSY', ['電話に応答待ちの要求が多すぎます', 'too many requests wait on the phone']],
   ['WALLET_DOCUMENT_NOT_HELD', ['この電話には有効な記録がありません', 'the phone holds no record in force']],
 ]);

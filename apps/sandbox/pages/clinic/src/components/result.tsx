@@ -66,7 +66,11 @@ function FaceCheckView({ face }: { face: FaceCheck }) {
         受付で写真付きの本人確認書類を見てください <small>check a photo ID at the desk</small>
       </p>
     );
-  if (face.state === 'not-shown' && face.reason === 'VERIFIER_PROXIMITY_TIMEOUT')
+  // The reader's time ran out, or the request on the phone did at the same moment: the same end.
+  if (
+    face.state === 'not-shown' &&
+    (face.reason === 'VERIFIER_PROXIMITY_TIMEOUT' || face.reason === 'WALLET_REQUEST_EXPIRED')
+  )
     return (
       <p data-face-check="not-shown" data-face-check-reason={face.reason}>
         <strong>読み取り機の待ち時間内に電話で応答がなく、電話の要求も終了しました</strong>{' '}
