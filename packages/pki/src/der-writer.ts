@@ -9,24 +9,40 @@ import { Buffer } from 'node:buffer';
 import { concatBytes, fromHex, Tag } from './der-reader.js';
 import { PkiError } from './errors.js';
 
-function lengthBytes(n: number): Uint8Array<ArrayBuffer> {
-  if (n < 0x80) return Uint8Array.of(n);
-  const out: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) out.unshift(v & 0xff);
-  return Uint8Array.of(0x80 | out.length, ...out);
-}
-
-/** A TLV with a low-number identifier octet. */
+/**
+ * A TLV with a low-number identifier octet. The identifier, the length (X.690 §10.1: the definite form,
+ * short below 128, else the fewest octets) and the contents are written straight into the one output.
+ */
 export function tlv(tag: number, ...content: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const body = content.length === 1 ? content[0]! : concatBytes(content);
-  return concatBytes([Uint8Array.of(tag), lengthBytes(body.length), body]);
+  return tlvOf(tag, content);
 }
 
-export const sequence = (...items: Uint8Array[]): Uint8Array<ArrayBuffer> => tlv(Tag.SEQUENCE, ...items);
+function tlvOf(tag: number, content: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  let n = 0;
+  for (const c of content) n += c.length;
+  let lengthOctets = 0;
+  if (n >= 0x80) for (let v = n; v > 0; v = Math.floor(v / 256)) lengthOctets++;
+  const head = 2 + lengthOctets;
+  const out = new Uint8Array(head + n);
+  out[0] = tag;
+  if (lengthOctets === 0) out[1] = n;
+  else {
+    out[1] = 0x80 | lengthOctets;
+    for (let i = head - 1, v = n; i >= 2; i--, v = Math.floor(v / 256)) out[i] = v & 0xff;
+  }
+  let o = head;
+  for (const c of content) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+export const sequence = (...items: Uint8Array[]): Uint8Array<ArrayBuffer> => tlvOf(Tag.SEQUENCE, items);
 
 /** A TLV over a list of any length (spreading a long list into arguments would overflow the stack). */
 export function tlvList(tag: number, items: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
-  return tlv(tag, concatBytes(items));
+  return tlvOf(tag, items);
 }
 
 /** SET OF: DER orders the encodings as octet strings (X.690 §11.6). */
