@@ -77,6 +77,7 @@ const latencies: number[] = [];
 const verdicts = new Map<string, number>();
 let next = 0;
 const started = performance.now();
+const cpuAtStart = process.cpuUsage();
 const deadline = started + plan.maxSeconds * 1000;
 
 async function one(i: number): Promise<void> {
@@ -119,5 +120,10 @@ process.stdout.write(
     seconds: (performance.now() - started) / 1000,
     latencies_ms: latencies,
     verdicts: Object.fromEntries(verdicts),
+    // The load's own CPU (the phone's work and the HTTP client), ms per verification.
+    cpu_ms_per_verification: (() => {
+      const cpu = process.cpuUsage(cpuAtStart);
+      return (cpu.user + cpu.system) / 1000 / Math.max(latencies.length, 1);
+    })(),
   })}\n`,
 );

@@ -67,6 +67,7 @@ interface LoadResult {
   seconds: number;
   latencies_ms: number[];
   verdicts: Record<string, number>;
+  cpu_ms_per_verification: number;
 }
 
 function runLoad(planFile: string): Promise<LoadResult> {
@@ -201,7 +202,7 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
     '(node:http keep-alive client), one verifier process, loopback HTTP; ' +
     `${DOCS} distinct records with a 20 KiB portrait`;
   const out: BenchFigure[] = [
-    ...figures('verifier.http', sqlite, `${common}; SQLite WAL synchronous=FULL`),
+    ...figures('verifier.http', sqlite, `${common}; SQLite WAL synchronous=FULL; ${cpuNote(sqlite)}`),
     { name: 'verifier.http.inprocess_per_s', value: Math.round(inProcessPerS), unit: 'verif/s' },
     {
       name: 'verifier.http.floor_per_s',
@@ -210,7 +211,7 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
       note:
         'the same load against a bare node:http server doing only the recipient key and request, the HPKE open ' +
         'and verifyDeviceResponse (no framework, database, authentication or record): the ceiling of ' +
-        'verifier.http.per_s on this machine',
+        `verifier.http.per_s on this machine; ${cpuNote(floor)}`,
     },
     {
       name: 'verifier.http.floor_vs_inprocess',
@@ -225,7 +226,7 @@ export async function runVerifierHttpBench(): Promise<BenchFigure[]> {
         'verifier.http.pg',
         postgres,
         `${common}; PostgreSQL on loopback with its default durability (fsync on, synchronous_commit on), ` +
-          'a throwaway cluster started from the system binaries',
+          `a throwaway cluster started from the system binaries; ${cpuNote(postgres)}`,
       ),
     );
   else console.error(`verifier-http: PostgreSQL not measured (${postgresSkipped})`);
@@ -236,6 +237,15 @@ interface HttpRun {
   readonly perS: number;
   readonly p50: number;
   readonly p99: number;
+  /** CPU of the server's process (this one) per verification, ms. */
+  readonly serverCpuMs: number;
+  /** CPU of the load's process per verification, ms (the phone's work and the HTTP client). */
+  readonly loadCpuMs: number;
+}
+
+/** What each process spent per verification. */
+function cpuNote(run: HttpRun): string {
+  return `CPU per verification: the serving process ${run.serverCpuMs.toFixed(2)} ms, the load ${run.loadCpuMs.toFixed(2)} ms`;
 }
 
 /** One verifier process on `databaseUrl` (default: SQLite in a fresh data folder), a warm-up, then the load. */
@@ -306,7 +316,9 @@ async function loadAgainst(input: {
     return file;
   };
   await runLoad(plan(WARMUP));
+  const cpuAtStart = process.cpuUsage();
   const load = await runLoad(plan(COUNT));
+  const cpu = process.cpuUsage(cpuAtStart);
   if (load.done !== COUNT || (load.verdicts.valid ?? 0) !== COUNT)
     throw new Error(`not every verification was valid: ${JSON.stringify(load.verdicts)} of ${load.done}`);
   const latencies = [...load.latencies_ms].sort((a, b) => a - b);
@@ -314,6 +326,8 @@ async function loadAgainst(input: {
     perS: load.done / load.seconds,
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
+    serverCpuMs: (cpu.user + cpu.system) / 1000 / load.done,
+    loadCpuMs: load.cpu_ms_per_verification,
   };
 }
 
