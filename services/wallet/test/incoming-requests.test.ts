@@ -107,6 +107,16 @@ function lastOf(incoming: IncomingRequests, phoneId: string): MdocIncomingReques
   return view;
 }
 
+/** The id of the newest request waiting on the phone, once one arrives (a JPKI request is handed over after an await). */
+async function waitingIdOf(incoming: IncomingRequests, phoneId: string): Promise<string> {
+  for (let i = 0; i < 500; i++) {
+    const id = incoming.pendingFor(phoneId).at(-1)?.id;
+    if (id !== undefined) return id;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error('nothing waits on the phone');
+}
+
 describe('requests handed to the phone wait for the holder on its consent screen', () => {
   let env: IssuerEnvironment;
   /** The phone with the record, trusting the test reader root. */
@@ -1637,12 +1647,8 @@ describe('requests handed to the phone wait for the holder on its consent screen
         },
         signal,
       });
-      let id: string | undefined;
-      for (let i = 0; i < 500 && id === undefined; i++) {
-        id = incoming.pendingFor(phone.id).at(-1)?.id;
-        if (id === undefined) await new Promise((r) => setTimeout(r, 5));
-      }
-      expect(await codeOf(incoming.approve(phone.id, id as string, { password: PASSWORD }))).toBe(
+      const id = await waitingIdOf(incoming, phone.id);
+      expect(await codeOf(incoming.approve(phone.id, id, { password: PASSWORD }))).toBe(
         'WALLET_REQUEST_EXPIRED',
       );
       expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
@@ -1672,12 +1678,8 @@ describe('requests handed to the phone wait for the holder on its consent screen
         },
         signal,
       });
-      let id: string | undefined;
-      for (let i = 0; i < 500 && id === undefined; i++) {
-        id = incoming.pendingFor(phone.id).at(-1)?.id;
-        if (id === undefined) await new Promise((r) => setTimeout(r, 5));
-      }
-      expect(await codeOf(incoming.approve(phone.id, id as string, { biometric: 'matched' }))).toBe(
+      const id = await waitingIdOf(incoming, phone.id);
+      expect(await codeOf(incoming.approve(phone.id, id, { biometric: 'matched' }))).toBe(
         'WALLET_REQUEST_EXPIRED',
       );
       expect(await outcome).toEqual({ kind: 'refused', code: 'WALLET_REQUEST_EXPIRED' });
