@@ -30,6 +30,7 @@ import {
 import { certifyReaderKey } from '../../verifier/test/helpers/reader-key-party.js';
 import { ADMIN, DECLARED, verifierStore } from '../../verifier/test/helpers/verifier-fixture.js';
 import { createWalletApp, type WalletDevice } from '../src/index.js';
+import { closedPort, postsTo, refusingServer } from './helpers/verifier-answer-server.js';
 
 const START = new Date('2026-12-02T03:00:00Z');
 const DAY = 86_400_000;
@@ -363,6 +364,75 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
       ).status,
     ).toBe(200);
     expect((await phone.secrets.status('authPin')).remaining).toBe(before);
+  });
+
+  /**
+   * An answer the verifier does not take leaves no history line: the phone's POST goes to a port on
+   * 127.0.0.1 nobody listens on, or to a real server there that refuses it (4xx, 5xx). The right secret
+   * then spends no try; a wrong one is counted as always, and nothing is sent. The same link answered to
+   * the real verifier afterwards leaves exactly one line.
+   */
+  async function undeliveredAnswers(kind: 'authentication' | 'signature'): Promise<void> {
+    const secret = kind === 'authentication' ? 'authPin' : 'signaturePassword';
+    const right: [string, string] =
+      kind === 'authentication' ? ['pin', AUTH_PIN] : ['password', SIGNATURE_PASSWORD];
+    const wrong: [string, string] = kind === 'authentication' ? ['pin', '0000'] : ['password', 'WRONG0'];
+    const channel = kind === 'authentication' ? 'jpki-user-authentication' : 'jpki-signature';
+    const s = await open(kind);
+    const before = await history();
+    const full = (await phone.secrets.status(secret)).remaining;
+    const refusing = [await refusingServer(400), await refusingServer(503)];
+    try {
+      const ways = [
+        { name: 'unreachable', port: await closedPort(), posts: () => 0 },
+        ...refusing.map((r) => ({ name: `HTTP ${r.status}`, port: r.port, posts: r.posts })),
+      ];
+      for (const way of ways) {
+        const app = createWalletApp({ phones: [phone], verifierFetch: postsTo(way.port, phoneFetch) });
+        const sentBefore = way.posts();
+        const failed = await approve([['url', s.walletUrl], right], app);
+        expect(failed.status, way.name).toBe(502);
+        expect(await codeOf(failed), way.name).toBe('WALLET_VERIFIER_REFUSED');
+        expect(await history(), way.name).toEqual(before);
+        expect((await phone.secrets.status(secret)).remaining, way.name).toBe(full);
+        // The refusing server did take the POST: the answer left the phone and was refused.
+        expect(way.posts(), way.name).toBe(sentBefore + (way.name === 'unreachable' ? 0 : 1));
+        // A wrong secret counts its try as always and sends nothing.
+        const counted = await approve([['url', s.walletUrl], wrong], app);
+        expect(counted.status, way.name).toBe(401);
+        const problem = (await counted.json()) as { code: string; remainingTries: number };
+        expect(problem.code, way.name).toBe('WALLET_SECRET_WRONG');
+        expect(problem.remainingTries, way.name).toBe(full - 1);
+        expect((await phone.secrets.status(secret)).remaining, way.name).toBe(full - 1);
+        expect(way.posts(), way.name).toBe(sentBefore + (way.name === 'unreachable' ? 0 : 1));
+        expect(await history(), way.name).toEqual(before);
+        // The right secret again (the verifier still fails): the tries come back as after any right one.
+        const again = await approve([['url', s.walletUrl], right], app);
+        expect(await codeOf(again), way.name).toBe('WALLET_VERIFIER_REFUSED');
+        expect((await phone.secrets.status(secret)).remaining, way.name).toBe(full);
+        expect(await history(), way.name).toEqual(before);
+      }
+    } finally {
+      for (const r of refusing) await r.close();
+    }
+    // Nothing reached the real verifier: its session still waits, and takes the answer now.
+    expect((await resultOf(s.sessionId)).status).toBe(409);
+    const sent = await approve([['url', s.walletUrl], right]);
+    expect(sent.status).toBe(200);
+    const after = await history();
+    expect(after).toHaveLength(before.length + 1);
+    const ofChannel = (lines_: typeof before) =>
+      lines_.filter((l) => l.channel === channel && l.relyingParty === `x509_san_dns:${BANK_HOST}`).length;
+    expect(ofChannel(after)).toBe(ofChannel(before) + 1);
+    expect(((await (await resultOf(s.sessionId)).json()) as { verdict: string }).verdict).toBe('valid');
+  }
+
+  it('a user authentication the verifier does not take (unreachable, 4xx, 5xx) leaves no history line', async () => {
+    await undeliveredAnswers('authentication');
+  });
+
+  it('a signature the verifier does not take (unreachable, 4xx, 5xx) leaves no history line', async () => {
+    await undeliveredAnswers('signature');
   });
 
   it('a phone switched offline reads no request and sends nothing', async () => {

@@ -18,9 +18,10 @@
  * 401 WALLET_SECRET_WRONG with `remainingTries` (the screen asks again), a locked key WALLET_SECRET_LOCKED,
  * a biometric or PIN for a signature WALLET_INVALID_INPUT, an expired request WALLET_REQUEST_EXPIRED, a
  * requester that does not verify to a trusted reader root WALLET_READER_AUTH_INVALID, a response_uri on
- * another host, a used or an unreadable link WALLET_REQUEST_INVALID, a verifier that refused the answer
- * WALLET_VERIFIER_REFUSED, a phone switched offline WALLET_OFFLINE. The link, the secret and the document
- * are never logged (the app logs the route pattern only).
+ * another host, a used or an unreadable link WALLET_REQUEST_INVALID, a verifier that cannot be reached or
+ * refused the answer WALLET_VERIFIER_REFUSED (502; the phone's history has no line of it: one is written
+ * only once the verifier took the answer), a phone switched offline WALLET_OFFLINE. The link, the secret and
+ * the document are never logged (the app logs the route pattern only).
  */
 import type { Context, Hono } from 'hono';
 import type { WalletDevice } from '../device/wallet-device.js';

@@ -14,8 +14,9 @@
  * 2. `answerJpkiRequest` — after the holder's consent: the request is fetched and verified again, then
  *    jpki-use.ts signs — the challenge by the user-authentication key after the 4-digit PIN or a biometric,
  *    or the document (CMS, detached) by the signature key after the signature password, with the secret's
- *    tries counted as always — and the answer is POSTed as JSON to `response_uri`. A refusal by the verifier
- *    is WALLET_VERIFIER_REFUSED.
+ *    tries counted as always — and the answer is POSTed as JSON to `response_uri`, its history line written
+ *    only once the verifier took it (2xx). A verifier that cannot be reached or refuses the answer is
+ *    WALLET_VERIFIER_REFUSED, and the phone's history has no line of it.
  */
 import { readBoundedBody } from '@mynakit/http-kit';
 import {
@@ -201,45 +202,53 @@ export async function answerJpkiRequest(
   },
 ): Promise<{ readonly summary: JpkiRequestSummary }> {
   const { verified, summary } = await readVerified(input);
-  let body: ReturnType<typeof jpkiResponseBody>;
+  // The answer is POSTed inside the hand-off (jpki-use.ts `send`): its history line is written only once the
+  // verifier took it (2xx); one that cannot be reached or refuses it leaves no line.
+  const post = async (body: ReturnType<typeof jpkiResponseBody>): Promise<void> => {
+    let res: Response;
+    try {
+      res = await input.fetch(summary.responseUri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        redirect: 'error',
+      });
+    } catch (e) {
+      throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier cannot be reached', { cause: e });
+    }
+    await res.body?.cancel();
+    if (!res.ok)
+      throw new WalletError(
+        'WALLET_VERIFIER_REFUSED',
+        `the verifier refused the answer (HTTP ${res.status})`,
+      );
+  };
   if (summary.requestType === 'jpki-user-authentication') {
     if (input.userAuthentication === undefined)
       throw new WalletError(
         'WALLET_INVALID_INPUT',
         'a user authentication opens with the PIN or a biometric',
       );
-    const a = await authenticateWithJpki({
+    const requestType = summary.requestType;
+    await authenticateWithJpki({
       device: input.device,
       challenge: verified.challenge as Uint8Array,
       userAuthentication: input.userAuthentication,
       relyingParty: summary.clientId,
+      send: (a) => post(jpkiResponseBody(requestType, a)),
     });
-    body = jpkiResponseBody(summary.requestType, a);
   } else {
     if (input.password === undefined)
       throw new WalletError('WALLET_INVALID_INPUT', 'a signature opens with the signature password');
-    const s = await signWithJpki({
+    const requestType = summary.requestType;
+    await signWithJpki({
       device: input.device,
       content: verified.document as Uint8Array,
       password: input.password,
       detached: true,
       relyingParty: summary.clientId,
+      send: (s) => post(jpkiResponseBody(requestType, { cms: s.signature })),
     });
-    body = jpkiResponseBody(summary.requestType, { cms: s.signature });
   }
-  let res: Response;
-  try {
-    res = await input.fetch(summary.responseUri, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      redirect: 'error',
-    });
-  } catch (e) {
-    throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier cannot be reached', { cause: e });
-  }
-  await res.body?.cancel();
-  if (!res.ok)
-    throw new WalletError('WALLET_VERIFIER_REFUSED', `the verifier refused the answer (HTTP ${res.status})`);
   return { summary };
 }

@@ -14,7 +14,10 @@
  * Both need the active certificate of that purpose (an invalidated one — revoked, superseded, or locked
  * by wrong tries — is never used), count the secret's tries in the secure area (stored, so a restart does
  * not reset them), and write one line of history (no content, no challenge) as the answer is handed over
- * (presentation/hand-off.ts: not when the requester stopped waiting).
+ * (presentation/hand-off.ts: not when the requester stopped waiting). A caller that sends the answer itself
+ * (a link's verifier, jpki-request.ts) passes it as `send`: it runs inside the hand-off, before the line,
+ * so a verifier that cannot be reached or refuses the answer leaves no line. The tries are counted when the
+ * secret opens the key, before anything is sent, whatever becomes of the answer.
  */
 import { CHALLENGE_LENGTH, challengeDigestInfo } from '@mynakit/jpki';
 import { parseCertificate, signCmsWithSigner } from '@mynakit/pki';
@@ -47,6 +50,24 @@ async function activeCertificate(device: WalletDevice, purpose: 'sign' | 'auth')
   return certificate;
 }
 
+/** A JPKI answer: the signature and the certificate of the key that made it (DER). */
+export interface JpkiAnswer {
+  readonly signature: Uint8Array;
+  readonly certificate: Uint8Array;
+}
+
+/** Hands `answer` over (`send`), then writes its history line: what the hand-off runs. */
+function deliverOf(
+  answer: JpkiAnswer,
+  send: ((answer: JpkiAnswer) => Promise<void>) | undefined,
+  record: () => Promise<void>,
+): () => Promise<void> {
+  return async () => {
+    if (send !== undefined) await send(answer);
+    await record();
+  };
+}
+
 /** A CMS signature by the phone's signature key (see the file comment). */
 export async function signWithJpki(input: {
   readonly device: WalletDevice;
@@ -59,7 +80,9 @@ export async function signWithJpki(input: {
   readonly relyingParty: string;
   /** How the signature leaves the phone with its history line (hand-off.ts); at once by default. */
   readonly handOff?: HandOff;
-}): Promise<{ readonly signature: Uint8Array; readonly certificate: Uint8Array }> {
+  /** Sends the answer to the requester before its line is written (a refusal: no line, see the file comment). */
+  readonly send?: (answer: JpkiAnswer) => Promise<void>;
+}): Promise<JpkiAnswer> {
   const { device } = input;
   if (!(input.content instanceof Uint8Array) || input.content.length > MAX_SIGNED_CONTENT_BYTES)
     throw new WalletError('WALLET_INVALID_INPUT', 'the document must be at most 10 MiB of bytes');
@@ -82,16 +105,19 @@ export async function signWithJpki(input: {
     certificates: [parseCertificate(certificate.issuerCertificate)],
     signingTime: device.clock(),
   });
-  await (input.handOff ?? handOffAtOnce)(() =>
-    device.store.presentations.record({
-      deviceId: device.id,
-      relyingParty: input.relyingParty,
-      channel: JPKI_SIGNATURE_CHANNEL,
-      elements: [],
-      sharedAt: device.clock(),
-    }),
+  const answer: JpkiAnswer = { signature, certificate: certificate.certificate };
+  await (input.handOff ?? handOffAtOnce)(
+    deliverOf(answer, input.send, () =>
+      device.store.presentations.record({
+        deviceId: device.id,
+        relyingParty: input.relyingParty,
+        channel: JPKI_SIGNATURE_CHANNEL,
+        elements: [],
+        sharedAt: device.clock(),
+      }),
+    ),
   );
-  return { signature, certificate: certificate.certificate };
+  return answer;
 }
 
 /** A user authentication by the phone's user-authentication key (see the file comment). */
@@ -104,7 +130,9 @@ export async function authenticateWithJpki(input: {
   readonly relyingParty: string;
   /** How the signature leaves the phone with its history line (hand-off.ts); at once by default. */
   readonly handOff?: HandOff;
-}): Promise<{ readonly signature: Uint8Array; readonly certificate: Uint8Array }> {
+  /** Sends the answer to the requester before its line is written (a refusal: no line, see the file comment). */
+  readonly send?: (answer: JpkiAnswer) => Promise<void>;
+}): Promise<JpkiAnswer> {
   const { device } = input;
   if (!(input.challenge instanceof Uint8Array) || input.challenge.length !== CHALLENGE_LENGTH)
     throw new WalletError('WALLET_INVALID_INPUT', `the challenge must be ${CHALLENGE_LENGTH} bytes`);
@@ -121,14 +149,17 @@ export async function authenticateWithJpki(input: {
     'RSA-PKCS1-DigestInfo',
     ticket,
   );
-  await (input.handOff ?? handOffAtOnce)(() =>
-    device.store.presentations.record({
-      deviceId: device.id,
-      relyingParty: input.relyingParty,
-      channel: JPKI_AUTHENTICATION_CHANNEL,
-      elements: [],
-      sharedAt: device.clock(),
-    }),
+  const answer: JpkiAnswer = { signature, certificate: certificate.certificate };
+  await (input.handOff ?? handOffAtOnce)(
+    deliverOf(answer, input.send, () =>
+      device.store.presentations.record({
+        deviceId: device.id,
+        relyingParty: input.relyingParty,
+        channel: JPKI_AUTHENTICATION_CHANNEL,
+        elements: [],
+        sharedAt: device.clock(),
+      }),
+    ),
   );
-  return { signature, certificate: certificate.certificate };
+  return answer;
 }
