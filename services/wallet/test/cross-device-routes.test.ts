@@ -30,6 +30,7 @@ import {
   type VerificationAnswer,
 } from '../../verifier/test/helpers/verifier-fixture.js';
 import { createWalletApp, OPENID4VP_CROSS_DEVICE_CHANNEL, type WalletDevice } from '../src/index.js';
+import { closedPort, postsTo, refusingServer } from './helpers/verifier-answer-server.js';
 import { tempDir } from './helpers/wallet-fixtures.js';
 
 const START = new Date('2026-12-02T03:00:00Z');
@@ -313,6 +314,44 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
     expect(lines.some((l) => l.includes('/phones/:id/openid4vp'))).toBe(true);
     expect(lines.join('\n')).not.toContain(session.sessionId);
   }, 120_000);
+
+  it('an answer the verifier does not take (unreachable, 4xx, 5xx) leaves no history line; a taken one leaves one', async () => {
+    const session = await openCrossDevice(carrier.apiKey);
+    const values = boxes((await (await screenOf(wallet, session.walletUrl)).json()) as Screen);
+    const before = await history();
+    const refusing = [await refusingServer(400), await refusingServer(503)];
+    try {
+      // The phone's POST goes to a port on 127.0.0.1 nobody listens on, or to a real server that refuses it.
+      const ways = [
+        { name: 'unreachable', port: await closedPort(), posts: () => 0, sends: 0 },
+        ...refusing.map((r) => ({ name: `HTTP ${r.status}`, port: r.port, posts: r.posts, sends: 1 })),
+      ];
+      for (const way of ways) {
+        const app = createWalletApp({ phones: [phone], verifierFetch: postsTo(way.port, phoneFetch) });
+        const res = await app.request(`/phones/${phone.id}/openid4vp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body: JSON.stringify({ url: session.walletUrl, biometric: 'matched', consent: consentOf(values) }),
+        });
+        expect(res.status, way.name).toBe(502);
+        expect(await codeOf(res), way.name).toBe('WALLET_VERIFIER_REFUSED');
+        // The refusing server did receive the answer; the history still has no line of it.
+        expect(way.posts(), way.name).toBe(way.sends);
+        expect(await history(), way.name).toEqual(before);
+      }
+    } finally {
+      for (const r of refusing) await r.close();
+    }
+    // Nothing reached the real verifier: its session still waits, and the answer it takes leaves one line.
+    expect((await result(carrier.apiKey, session.sessionId)).status).toBe(409);
+    const sent = await approve({ url: session.walletUrl, biometric: 'matched', consent: consentOf(values) });
+    expect(sent.status).toBe(200);
+    const after = await history();
+    expect(after).toHaveLength(before.length + 1);
+    const ofChannel = (lines_: typeof before) =>
+      lines_.filter((l) => l.channel === OPENID4VP_CROSS_DEVICE_CHANNEL).length;
+    expect(ofChannel(after)).toBe(ofChannel(before) + 1);
+  }, 60_000);
 
   it('answers JSON to JSON: the summary, then only what the holder approved', async () => {
     const session = await openCrossDevice(carrier.apiKey);

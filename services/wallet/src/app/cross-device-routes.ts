@@ -23,8 +23,9 @@
  * signature does not verify to a trusted reader root, WALLET_READER_AUTH_INVALID; consent naming what was not offered (a
  * document not asked, an element not held) WALLET_INVALID_INPUT; My Number approved without the requester's
  * legal basis WALLET_MY_NUMBER_WITHHELD; a failed biometric WALLET_BIOMETRIC_FAILED; a verifier that
- * refused the answer WALLET_VERIFIER_REFUSED; a phone switched offline WALLET_OFFLINE. Nothing leaves the
- * phone and nothing is recorded on a refusal. The link is never logged.
+ * cannot be reached or refused the answer WALLET_VERIFIER_REFUSED; a phone switched offline WALLET_OFFLINE.
+ * Nothing is recorded on a refusal — the history's lines are written only once the verifier took the
+ * answer — and before the POST nothing leaves the phone. The link is never logged.
  */
 import { JP_MNC_DOCTYPE, jpMncLabel } from '@mynakit/mdoc';
 import type { Context, Hono } from 'hono';

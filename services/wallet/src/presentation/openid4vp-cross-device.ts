@@ -17,8 +17,9 @@
  *    document a DeviceResponse over the OpenID4VPHandover SessionTranscript (Appendix B.2.6.1:
  *    `[null, null, ["OpenID4VPHandover", SHA-256(CBOR([clientId, nonce, jwkThumbprint, responseUri]))]]`),
  *    signed in the secure area; the `vp_token` encrypted to the verifier's key (a JWE) and POSTed as the form
- *    `response=<JWE>` to `response_uri`. The verifier's answer is `{}` or a `redirect_uri` (§8.2); a refusal
- *    is WALLET_VERIFIER_REFUSED. One history line per document once the answer has left the phone.
+ *    `response=<JWE>` to `response_uri`. The verifier's answer is `{}` or a `redirect_uri` (§8.2). One
+ *    history line per document once the verifier took the answer (2xx); a verifier that cannot be reached
+ *    or refuses it is WALLET_VERIFIER_REFUSED and leaves no line.
  */
 
 import { bytesToBase64url } from '@mynakit/cbor';
@@ -48,6 +49,7 @@ import {
   type PresentationConsent,
   recordPresentations,
 } from './consented-documents.js';
+import { handOffAtOnce } from './hand-off.js';
 import type { OpenId4VpRequestedDocument } from './openid4vp-presentation.js';
 import {
   requestedDocumentsOf,
@@ -255,20 +257,21 @@ export async function presentOpenId4VpCrossDevice(
   } catch (e) {
     throw walletErrorOf(e);
   }
-  let answer: { redirectUri?: string };
-  try {
-    answer = await postAuthorizationResponse(summary.responseUri, body, (url, init) =>
-      input.fetch(url, { ...init, redirect: 'error' }),
-    );
-  } catch (e) {
-    // The verifier answered and refused: the answer did leave the phone, so the history says so.
-    if (e instanceof Oid4vpError) {
-      await recordPresentations(device, approved, summary.clientId, OPENID4VP_CROSS_DEVICE_CHANNEL);
-      throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier refused the answer', { cause: e });
+  // The answer and its history lines leave together (hand-off.ts): the lines are written only once the
+  // verifier took the answer (2xx); one that cannot be reached or refuses it leaves none.
+  let answer: { redirectUri?: string } = {};
+  await handOffAtOnce(async () => {
+    try {
+      answer = await postAuthorizationResponse(summary.responseUri, body, (url, init) =>
+        input.fetch(url, { ...init, redirect: 'error' }),
+      );
+    } catch (e) {
+      if (e instanceof Oid4vpError)
+        throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier refused the answer', { cause: e });
+      throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier cannot be reached', { cause: e });
     }
-    throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier cannot be reached', { cause: e });
-  }
-  await recordPresentations(device, approved, summary.clientId, OPENID4VP_CROSS_DEVICE_CHANNEL);
+    await recordPresentations(device, approved, summary.clientId, OPENID4VP_CROSS_DEVICE_CHANNEL);
+  });
   return {
     answer: answer.redirectUri === undefined ? {} : { redirectUri: answer.redirectUri },
     disclosed: disclosedOf(approved),
