@@ -5,9 +5,9 @@
  * a clinic would send it; wrong secrets counted, a password never opening the auth key.
  */
 import { randomBytes } from 'node:crypto';
-import { parseCertificate } from '@mynakit/pki';
 import { SANDBOX_JPKI_POLICY_CONFIG } from '@mynakit/issuer';
 import { verifyJpkiSignature } from '@mynakit/jpki';
+import { parseCertificate } from '@mynakit/pki';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   authenticateWithJpki,
@@ -155,5 +155,68 @@ describe('using the JPKI certificates on the phone', () => {
     ).toBe('WALLET_AUTHENTICATION_METHOD_NOT_ALLOWED');
     const history = await phone.store.presentations.list(phone.id);
     expect(history.map((h) => h.channel)).toContain('jpki-user-authentication');
+  }, 60_000);
+
+  it('an answer sent by the caller (send) gets its history line only once sent; a wrong PIN sends nothing', async () => {
+    const history = () => phone.store.presentations.list(phone.id);
+    const before = await history();
+    const sent: Uint8Array[] = [];
+    // The verifier does not take the answer: the error is the caller's, no line is written.
+    const refused = await errorOf(
+      authenticateWithJpki({
+        device: phone,
+        challenge: new Uint8Array(randomBytes(32)),
+        userAuthentication: { method: 'pin', value: '8642' },
+        relyingParty: 'https://rp.example',
+        send: async (answer) => {
+          sent.push(answer.signature);
+          throw new WalletError('WALLET_VERIFIER_REFUSED', 'refused');
+        },
+      }),
+    );
+    expect(refused?.code).toBe('WALLET_VERIFIER_REFUSED');
+    expect(sent).toHaveLength(1);
+    expect(await history()).toEqual(before);
+    expect((await phone.secrets.status('authPin')).remaining).toBe(3);
+    // A wrong PIN counts its try as always; nothing is made, sent or written.
+    const wrong = await errorOf(
+      authenticateWithJpki({
+        device: phone,
+        challenge: new Uint8Array(randomBytes(32)),
+        userAuthentication: { method: 'pin', value: '0000' },
+        relyingParty: 'https://rp.example',
+        send: async (answer) => {
+          sent.push(answer.signature);
+        },
+      }),
+    );
+    expect([wrong?.code, wrong?.remainingTries]).toEqual(['WALLET_SECRET_WRONG', 2]);
+    expect(sent).toHaveLength(1);
+    expect(await history()).toEqual(before);
+    // Taken: the line follows the sending, exactly one.
+    let linesWhileSending = -1;
+    await signWithJpki({
+      device: phone,
+      content: new Uint8Array([1, 2, 3]),
+      password: 'SIGNME2026',
+      relyingParty: 'https://rp.example',
+      send: async () => {
+        linesWhileSending = (await history()).length;
+      },
+    });
+    expect(linesWhileSending).toBe(before.length);
+    const after = await history();
+    expect(after).toHaveLength(before.length + 1);
+    expect(after.filter((l) => l.channel === 'jpki-signature').length).toBe(
+      before.filter((l) => l.channel === 'jpki-signature').length + 1,
+    );
+    // The right PIN gives the tries back.
+    await authenticateWithJpki({
+      device: phone,
+      challenge: new Uint8Array(randomBytes(32)),
+      userAuthentication: { method: 'pin', value: '8642' },
+      relyingParty: 'x',
+    });
+    expect((await phone.secrets.status('authPin')).remaining).toBe(3);
   }, 60_000);
 });
