@@ -24,8 +24,9 @@
  * document not asked, an element not held) WALLET_INVALID_INPUT; My Number approved without the requester's
  * legal basis WALLET_MY_NUMBER_WITHHELD; a failed biometric WALLET_BIOMETRIC_FAILED; a verifier that
  * cannot be reached or refused the answer WALLET_VERIFIER_REFUSED; a phone switched offline WALLET_OFFLINE.
- * Nothing is recorded on a refusal — the history's lines are written only once the verifier took the
- * answer — and before the POST nothing leaves the phone. The link is never logged.
+ * Nothing is recorded on a refusal before the POST, and nothing leaves the phone; after it, the history's
+ * lines are written once the verifier received the answer (even one it then refused), not when it cannot be
+ * reached. The link is never logged.
  */
 import { JP_MNC_DOCTYPE, jpMncLabel } from '@mynakit/mdoc';
 import type { Context, Hono } from 'hono';

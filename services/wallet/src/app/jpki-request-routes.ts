@@ -19,8 +19,8 @@
  * a biometric or PIN for a signature WALLET_INVALID_INPUT, an expired request WALLET_REQUEST_EXPIRED, a
  * requester that does not verify to a trusted reader root WALLET_READER_AUTH_INVALID, a response_uri on
  * another host, a used or an unreadable link WALLET_REQUEST_INVALID, a verifier that cannot be reached or
- * refused the answer WALLET_VERIFIER_REFUSED (502; the phone's history has no line of it: one is written
- * only once the verifier took the answer), a phone switched offline WALLET_OFFLINE. The link, the secret and
+ * refused the answer WALLET_VERIFIER_REFUSED (502; the phone's history has a line of it only when the
+ * verifier received it — an answer refused was still in its hands), a phone switched offline WALLET_OFFLINE. The link, the secret and
  * the document are never logged (the app logs the route pattern only).
  */
 import type { Context, Hono } from 'hono';

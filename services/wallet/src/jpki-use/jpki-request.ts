@@ -15,8 +15,9 @@
  *    jpki-use.ts signs — the challenge by the user-authentication key after the 4-digit PIN or a biometric,
  *    or the document (CMS, detached) by the signature key after the signature password, with the secret's
  *    tries counted as always — and the answer is POSTed as JSON to `response_uri`, its history line written
- *    only once the verifier took it (2xx). A verifier that cannot be reached or refuses the answer is
- *    WALLET_VERIFIER_REFUSED, and the phone's history has no line of it.
+ *    once the verifier received it (it answered, whatever it answered: the signature and the certificate are
+ *    then in its hands, and the holder's history says so). A verifier that cannot be reached or refuses the
+ *    answer is WALLET_VERIFIER_REFUSED; only the unreachable one leaves no line.
  */
 import { readBoundedBody } from '@mynakit/http-kit';
 import {
@@ -202,8 +203,10 @@ export async function answerJpkiRequest(
   },
 ): Promise<{ readonly summary: JpkiRequestSummary }> {
   const { verified, summary } = await readVerified(input);
-  // The answer is POSTed inside the hand-off (jpki-use.ts `send`): its history line is written only once the
-  // verifier took it (2xx); one that cannot be reached or refuses it leaves no line.
+  // The answer is POSTed inside the hand-off (jpki-use.ts `send`): its history line is written once the
+  // verifier received it — a refusal (4xx, 5xx) still had the answer in hand — and an unreachable verifier
+  // leaves none. The refusal is reported after the line.
+  let refusedWith: number | undefined;
   const post = async (body: ReturnType<typeof jpkiResponseBody>): Promise<void> => {
     let res: Response;
     try {
@@ -217,11 +220,7 @@ export async function answerJpkiRequest(
       throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier cannot be reached', { cause: e });
     }
     await res.body?.cancel();
-    if (!res.ok)
-      throw new WalletError(
-        'WALLET_VERIFIER_REFUSED',
-        `the verifier refused the answer (HTTP ${res.status})`,
-      );
+    if (!res.ok) refusedWith = res.status;
   };
   if (summary.requestType === 'jpki-user-authentication') {
     if (input.userAuthentication === undefined)
@@ -250,5 +249,7 @@ export async function answerJpkiRequest(
       send: (s) => post(jpkiResponseBody(requestType, { cms: s.signature })),
     });
   }
+  if (refusedWith !== undefined)
+    throw new WalletError('WALLET_VERIFIER_REFUSED', `the verifier refused the answer (HTTP ${refusedWith})`);
   return { summary };
 }

@@ -18,8 +18,9 @@
  *    `[null, null, ["OpenID4VPHandover", SHA-256(CBOR([clientId, nonce, jwkThumbprint, responseUri]))]]`),
  *    signed in the secure area; the `vp_token` encrypted to the verifier's key (a JWE) and POSTed as the form
  *    `response=<JWE>` to `response_uri`. The verifier's answer is `{}` or a `redirect_uri` (§8.2). One
- *    history line per document once the verifier took the answer (2xx); a verifier that cannot be reached
- *    or refuses it is WALLET_VERIFIER_REFUSED and leaves no line.
+ *    history line per document once the verifier received the answer (it answered, even with a refusal:
+ *    the answer left the phone, so the history says so); a verifier that refuses it or cannot be reached is
+ *    WALLET_VERIFIER_REFUSED, and only the unreachable one leaves no line.
  */
 
 import { bytesToBase64url } from '@mynakit/cbor';
@@ -257,8 +258,9 @@ export async function presentOpenId4VpCrossDevice(
   } catch (e) {
     throw walletErrorOf(e);
   }
-  // The answer and its history lines leave together (hand-off.ts): the lines are written only once the
-  // verifier took the answer (2xx); one that cannot be reached or refuses it leaves none.
+  // The answer and its history lines leave together (hand-off.ts): the lines are written once the verifier
+  // received the answer — a verifier that answered with a refusal had it in hand — and not when it cannot be
+  // reached.
   let answer: { redirectUri?: string } = {};
   await handOffAtOnce(async () => {
     try {
@@ -266,8 +268,10 @@ export async function presentOpenId4VpCrossDevice(
         input.fetch(url, { ...init, redirect: 'error' }),
       );
     } catch (e) {
-      if (e instanceof Oid4vpError)
+      if (e instanceof Oid4vpError) {
+        await recordPresentations(device, approved, summary.clientId, OPENID4VP_CROSS_DEVICE_CHANNEL);
         throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier refused the answer', { cause: e });
+      }
       throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier cannot be reached', { cause: e });
     }
     await recordPresentations(device, approved, summary.clientId, OPENID4VP_CROSS_DEVICE_CHANNEL);
