@@ -30,7 +30,7 @@ import {
   type VerificationAnswer,
 } from '../../verifier/test/helpers/verifier-fixture.js';
 import { createWalletApp, OPENID4VP_CROSS_DEVICE_CHANNEL, type WalletDevice } from '../src/index.js';
-import { closedPort, postsTo, refusingServer } from './helpers/verifier-answer-server.js';
+import { closedPort, postsTo, refusingServer, silentServer } from './helpers/verifier-answer-server.js';
 import { tempDir } from './helpers/wallet-fixtures.js';
 
 const START = new Date('2026-12-02T03:00:00Z');
@@ -355,6 +355,31 @@ describe('the phone page scans a QR code of another device (OpenID4VP cross-devi
     const after = await history();
     expect(after).toHaveLength(before.length + 3);
     expect(ofChannel(after)).toBe(ofChannel(before) + 3);
+  }, 60_000);
+
+  it('a verifier that does not answer in time is WALLET_VERIFIER_REFUSED, and the answer it may hold keeps its line', async () => {
+    const session = await openCrossDevice(carrier.apiKey);
+    const values = boxes((await (await screenOf(wallet, session.walletUrl)).json()) as Screen);
+    const before = (await history()).length;
+    const silent = await silentServer();
+    try {
+      const app = createWalletApp({
+        phones: [phone],
+        verifierFetch: postsTo(silent.port, phoneFetch),
+        verifierTimeoutMs: 300,
+      });
+      const res = await app.request(`/phones/${phone.id}/openid4vp`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ url: session.walletUrl, biometric: 'matched', consent: consentOf(values) }),
+      });
+      expect(res.status).toBe(502);
+      expect(await codeOf(res)).toBe('WALLET_VERIFIER_REFUSED');
+      expect(silent.posts()).toBe(1);
+      expect(await history()).toHaveLength(before + 1);
+    } finally {
+      await silent.close();
+    }
   }, 60_000);
 
   it('answers JSON to JSON: the summary, then only what the holder approved', async () => {

@@ -30,7 +30,7 @@ import {
 import { certifyReaderKey } from '../../verifier/test/helpers/reader-key-party.js';
 import { ADMIN, DECLARED, verifierStore } from '../../verifier/test/helpers/verifier-fixture.js';
 import { createWalletApp, type WalletDevice } from '../src/index.js';
-import { closedPort, postsTo, refusingServer } from './helpers/verifier-answer-server.js';
+import { closedPort, postsTo, refusingServer, silentServer } from './helpers/verifier-answer-server.js';
 
 const START = new Date('2026-12-02T03:00:00Z');
 const DAY = 86_400_000;
@@ -438,6 +438,34 @@ describe('the phone page answers a JPKI request by link or QR code', () => {
 
   it('a signature a verifier received has its line even when refused; an undelivered one has none', async () => {
     await undeliveredAnswers('signature');
+  });
+
+  it('a verifier that does not answer in time is WALLET_VERIFIER_REFUSED, and the answer it may hold keeps its line', async () => {
+    const s = await open('authentication');
+    const before = (await history()).length;
+    const tries = (await phone.secrets.status('authPin')).remaining;
+    const silent = await silentServer();
+    try {
+      const app = createWalletApp({
+        phones: [phone],
+        verifierFetch: postsTo(silent.port, phoneFetch),
+        verifierTimeoutMs: 300,
+      });
+      const res = await approve(
+        [
+          ['url', s.walletUrl],
+          ['pin', AUTH_PIN],
+        ],
+        app,
+      );
+      expect(res.status).toBe(502);
+      expect(await codeOf(res)).toBe('WALLET_VERIFIER_REFUSED');
+      expect(silent.posts()).toBe(1);
+      expect(await history()).toHaveLength(before + 1);
+      expect((await phone.secrets.status('authPin')).remaining).toBe(tries);
+    } finally {
+      await silent.close();
+    }
   });
 
   it('a phone switched offline reads no request and sends nothing', async () => {

@@ -77,6 +77,13 @@ export interface WalletAppDeps {
    * the global fetch, as a phone on the network would. The sandbox passes its own app's.
    */
   readonly verifierFetch?: CrossDeviceFetch;
+  /**
+   * How long a phone waits for a verifier it reaches by a link or a QR code — reading the request, posting the
+   * answer — in ms (default VERIFIER_TIMEOUT_MS). A verifier that does not answer in time is
+   * WALLET_VERIFIER_REFUSED, like one that refuses; an answer already posted keeps its history line, since the
+   * verifier may hold it.
+   */
+  readonly verifierTimeoutMs?: number;
   /** The request page's build folder (default `services/wallet/dist-pages/request`). */
   readonly requestPageDir?: string;
   /** The phone page's build folder (default `services/wallet/dist-pages/phone`). */
@@ -86,6 +93,18 @@ export interface WalletAppDeps {
    * holders; absent: the app keeps its own. Whoever delivers requests passes the same one.
    */
   readonly incoming?: IncomingRequests;
+}
+
+/** How long a phone waits for a verifier by default, ms: a person waiting on a phone gives up sooner. */
+export const VERIFIER_TIMEOUT_MS = 30_000;
+
+/** `fetch` bounded in time: every call ends by `ms` (with any signal of its own still honoured). */
+function timeBounded(fetchFn: CrossDeviceFetch, ms: number): CrossDeviceFetch {
+  return (url, init) => {
+    const timeout = AbortSignal.timeout(ms);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    return fetchFn(url, { ...init, signal });
+  };
 }
 
 function problem(
@@ -266,10 +285,14 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
       ...(log === undefined ? {} : { log }),
     });
   const requestPage = registerRequestPage(app, deps.requestPageDir);
+  const verifierFetch = timeBounded(
+    deps.verifierFetch ?? ((url, init) => fetch(url, init)),
+    deps.verifierTimeoutMs ?? VERIFIER_TIMEOUT_MS,
+  );
   registerCrossDeviceRoutes(app, {
     phone: (id) => byId.get(id),
     isOffline: (id) => offline.has(id),
-    fetch: deps.verifierFetch ?? ((url, init) => fetch(url, init)),
+    fetch: verifierFetch,
     wantsJson,
     page: requestPage,
   });
@@ -282,7 +305,7 @@ export function createWalletApp(deps: WalletAppDeps): Hono {
   registerJpkiRequestRoutes(app, {
     phone: (id) => byId.get(id),
     isOffline: (id) => offline.has(id),
-    fetch: deps.verifierFetch ?? ((url, init) => fetch(url, init)),
+    fetch: verifierFetch,
     wantsJson,
     page: requestPage,
   });

@@ -34,6 +34,7 @@ import {
 import type { WalletDevice } from '../device/wallet-device.js';
 import { WalletError } from '../errors.js';
 import type { RequestingReader } from '../presentation/annex-c-presentation.js';
+import { isTimeout } from '../presentation/hand-off.js';
 import { trustAnchorsOf } from '../presentation/openid4vp-request.js';
 import type { UserAuthentication } from '../secure-area/secure-area.js';
 import { authenticateWithJpki, signWithJpki } from './jpki-use.js';
@@ -204,9 +205,9 @@ export async function answerJpkiRequest(
 ): Promise<{ readonly summary: JpkiRequestSummary }> {
   const { verified, summary } = await readVerified(input);
   // The answer is POSTed inside the hand-off (jpki-use.ts `send`): its history line is written once the
-  // verifier received it — a refusal (4xx, 5xx) still had the answer in hand — and an unreachable verifier
-  // leaves none. The refusal is reported after the line.
-  let refusedWith: number | undefined;
+  // verifier received it — a refusal (4xx, 5xx) still had the answer in hand, and one that did not answer in
+  // time may have it — and an unreachable verifier leaves none. The refusal is reported after the line.
+  let refusedWith: string | undefined;
   const post = async (body: ReturnType<typeof jpkiResponseBody>): Promise<void> => {
     let res: Response;
     try {
@@ -217,10 +218,14 @@ export async function answerJpkiRequest(
         redirect: 'error',
       });
     } catch (e) {
+      if (isTimeout(e)) {
+        refusedWith = 'no answer in time';
+        return;
+      }
       throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier cannot be reached', { cause: e });
     }
-    await res.body?.cancel();
-    if (!res.ok) refusedWith = res.status;
+    await res.body?.cancel().catch(() => undefined);
+    if (!res.ok) refusedWith = `HTTP ${res.status}`;
   };
   if (summary.requestType === 'jpki-user-authentication') {
     if (input.userAuthentication === undefined)
@@ -250,6 +255,6 @@ export async function answerJpkiRequest(
     });
   }
   if (refusedWith !== undefined)
-    throw new WalletError('WALLET_VERIFIER_REFUSED', `the verifier refused the answer (HTTP ${refusedWith})`);
+    throw new WalletError('WALLET_VERIFIER_REFUSED', `the verifier refused the answer (${refusedWith})`);
   return { summary };
 }

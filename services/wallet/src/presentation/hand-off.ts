@@ -17,3 +17,11 @@ export type HandOff = (deliver: () => Promise<void>) => Promise<void>;
 
 /** A presentation's hand-off when nobody waits on the phone's screen: the answer goes at once. */
 export const handOffAtOnce: HandOff = (deliver) => deliver();
+
+/**
+ * A POST to a verifier that ended because its time ran out (AbortSignal.timeout): unlike an unreachable host,
+ * the verifier may hold the answer, so the history keeps its line.
+ */
+export function isTimeout(e: unknown): boolean {
+  return e instanceof Error && e.name === 'TimeoutError';
+}

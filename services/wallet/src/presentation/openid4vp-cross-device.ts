@@ -50,7 +50,7 @@ import {
   type PresentationConsent,
   recordPresentations,
 } from './consented-documents.js';
-import { handOffAtOnce } from './hand-off.js';
+import { handOffAtOnce, isTimeout } from './hand-off.js';
 import type { OpenId4VpRequestedDocument } from './openid4vp-presentation.js';
 import {
   requestedDocumentsOf,
@@ -268,9 +268,14 @@ export async function presentOpenId4VpCrossDevice(
         input.fetch(url, { ...init, redirect: 'error' }),
       );
     } catch (e) {
-      if (e instanceof Oid4vpError) {
+      // A verifier that refused the answer had it in hand; one that did not answer in time may have it.
+      if (e instanceof Oid4vpError || isTimeout(e)) {
         await recordPresentations(device, approved, summary.clientId, OPENID4VP_CROSS_DEVICE_CHANNEL);
-        throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier refused the answer', { cause: e });
+        throw new WalletError(
+          'WALLET_VERIFIER_REFUSED',
+          isTimeout(e) ? 'the verifier did not answer in time' : 'the verifier refused the answer',
+          { cause: e },
+        );
       }
       throw new WalletError('WALLET_VERIFIER_REFUSED', 'the verifier cannot be reached', { cause: e });
     }

@@ -43,6 +43,26 @@ export async function refusingServer(status: number): Promise<RefusingServer> {
   return { port, status, posts: () => posts, close: () => closing(server) };
 }
 
+/** Starts a server on 127.0.0.1 that reads each request and never answers it (until closed). */
+export async function silentServer(): Promise<{ port: number; posts(): number; close(): Promise<void> }> {
+  let posts = 0;
+  const server = createServer((req) => {
+    req.resume();
+    req.on('end', () => {
+      if (req.method === 'POST') posts += 1;
+    });
+  });
+  const port = await listening(server);
+  return {
+    port,
+    posts: () => posts,
+    close: () => {
+      server.closeAllConnections();
+      return closing(server);
+    },
+  };
+}
+
 /** A port on 127.0.0.1 that was free a moment ago and is closed now: a connection to it is refused. */
 export async function closedPort(): Promise<number> {
   const server = createServer();
