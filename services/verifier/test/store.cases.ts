@@ -95,6 +95,30 @@ export function defineVerifierStoreCases(
       expect(rows.some((r) => r.key_hash.includes(apiKey.apiKey))).toBe(false);
     });
 
+    it('hands a request the relying party read with its API key, and a later request the configuration as changed', async () => {
+      const { relyingParty, apiKey } = await store.relyingParties.create(rpConfig({ name: 'Before' }), T0);
+      const first = await store.relyingParties.authenticate(apiKey.apiKey);
+      expect(first).toBeDefined();
+      const read = await store.relyingParties.ofCaller(first as never);
+      expect(read).toEqual(await store.relyingParties.get(relyingParty.id));
+      await store.relyingParties.updateConfig(relyingParty.id, rpConfig({ name: 'After' }), T0 + 1);
+      // Within the request that read it, the reading stands; the next request authenticates again and sees the change.
+      expect((await store.relyingParties.ofCaller(first as never))?.name).toBe('Before');
+      const second = await store.relyingParties.authenticate(apiKey.apiKey);
+      expect((await store.relyingParties.ofCaller(second as never))?.name).toBe('After');
+      expect((await store.relyingParties.ofCaller(second as never))?.updatedAt).toBe(T0 + 1);
+      // A caller not made by authenticate (no reading of its own) reads the row.
+      const made = {
+        credentialId: apiKey.credentialId,
+        relyingPartyId: relyingParty.id,
+        role: 'rp' as const,
+      };
+      expect((await store.relyingParties.ofCaller(made))?.name).toBe('After');
+      expect(
+        await store.relyingParties.ofCaller({ ...made, relyingPartyId: 'no-such-party' }),
+      ).toBeUndefined();
+    });
+
     it('refuses a second relying party with the same client id, and a configuration out of its schema', async () => {
       const config = rpConfig();
       await store.relyingParties.create(config, T0);

@@ -15,6 +15,7 @@ import { isUniqueViolation, reusableQuery } from '@mynakit/db';
 import type { Insertable, Kysely } from 'kysely';
 import { VerifierError } from '../errors.js';
 import { retainUntilOf, retentionYearsOf } from '../relying-parties/config.js';
+import type { RelyingParty } from '../store/relying-party-repository.js';
 import type { VerifierDatabase } from '../store/schema.js';
 import { check, checkInstant, newId } from '../store/store-support.js';
 import type { VerifierStore } from '../store/verifier-store.js';
@@ -48,6 +49,11 @@ const INSERT_RECORD = reusableQuery(
 /** What an append takes. */
 export interface AppendRecordInput {
   readonly relyingPartyId: string;
+  /**
+   * That relying party as the appending request already read it (its retention), when it did: it is not read
+   * again. Never one read by another request.
+   */
+  readonly relyingParty?: RelyingParty;
   /** The verifier instance that writes (its own chain); [A-Za-z0-9_-]{1,64}. */
   readonly writerId: string;
   /** The record's facts: a JSON object (never a My Number, PIN or password). */
@@ -86,6 +92,17 @@ export function chainIdOf(relyingPartyId: string, writerId: string): string {
 
 /** Validates and encodes content: the canonical text, or throws VERIFIER_RECORD_INVALID / _FORBIDDEN_CONTENT. */
 export function canonicalRecordContent(content: unknown): string {
+  return checkedRecordContent(content).text;
+}
+
+/**
+ * canonicalRecordContent, with the content as the text reads back (what the guard judged, and what the
+ * appended record holds): the text is encoded once and parsed once.
+ */
+function checkedRecordContent(content: unknown): {
+  readonly text: string;
+  readonly parsed: { [key: string]: JsonValue };
+} {
   if (typeof content !== 'object' || content === null || Array.isArray(content))
     throw new VerifierError('VERIFIER_RECORD_INVALID', 'record content must be a JSON object');
   const text = canonicalJson(content);
@@ -94,8 +111,9 @@ export function canonicalRecordContent(content: unknown): string {
       'VERIFIER_RECORD_INVALID',
       `record content exceeds ${MAX_RECORD_CONTENT_BYTES} bytes`,
     );
-  refuseForbiddenContent(JSON.parse(text) as JsonValue);
-  return text;
+  const parsed = JSON.parse(text) as { [key: string]: JsonValue };
+  refuseForbiddenContent(parsed);
+  return { text, parsed };
 }
 
 /**
@@ -111,8 +129,11 @@ export async function appendVerificationRecord(
   check(ID_PATTERN.test(input.writerId), 'writerId must be [A-Za-z0-9_-]{1,64}');
   check(ID_PATTERN.test(input.relyingPartyId), 'relyingPartyId must be [A-Za-z0-9_-]{1,64}');
   if (input.retainUntil !== undefined) checkInstant(input.retainUntil, 'retainUntil');
-  const text = canonicalRecordContent(input.content);
-  const party = await store.relyingParties.get(input.relyingPartyId);
+  const { text, parsed } = checkedRecordContent(input.content);
+  const party =
+    input.relyingParty?.id === input.relyingPartyId
+      ? input.relyingParty
+      : await store.relyingParties.get(input.relyingPartyId);
   if (party === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such relying party');
   const retainUntil = Math.max(
     retainUntilOf(input.now, retentionYearsOf(party.config)),
@@ -155,7 +176,7 @@ export async function appendVerificationRecord(
       prevHash,
       contentHash,
       hash,
-      content: JSON.parse(text),
+      content: parsed,
       recordedAt: input.now,
       retainUntil,
       tombstonedAt: null,

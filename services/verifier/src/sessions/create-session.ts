@@ -188,7 +188,7 @@ export async function createAnnexCSession(
   caller: RpCaller,
   input: CreateSessionInput,
 ): Promise<CreatedSession> {
-  const party = await deps.store.relyingParties.get(caller.relyingPartyId);
+  const party = await deps.store.relyingParties.ofCaller(caller);
   if (party === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such relying party');
   if (!party.config.origins.includes(input.origin))
     throw new VerifierError(

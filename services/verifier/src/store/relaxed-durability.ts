@@ -1,5 +1,10 @@
-import { type Kysely, PostgresAdapter, sql } from 'kysely';
+import { CompiledQuery, type Kysely, PostgresAdapter } from 'kysely';
 import { SQLITE_SYNCHRONOUS } from './store-support.js';
+
+// Run around every relaxed write (several per verification): compiled once, not built and compiled each time.
+const SET_LOCAL_ASYNC_COMMIT = CompiledQuery.raw('SET LOCAL synchronous_commit = off');
+const RELAX_SQLITE = CompiledQuery.raw('PRAGMA synchronous = NORMAL');
+const RESTORE_SQLITE = CompiledQuery.raw(`PRAGMA synchronous = ${SQLITE_SYNCHRONOUS}`);
 
 /**
  * Runs one write whose loss on a power failure harms no one — opening a session, claiming it — without
@@ -28,15 +33,15 @@ export async function withRelaxedDurability<DB, T>(
   if (db.isTransaction) return fn(db);
   if (db.getExecutor().adapter instanceof PostgresAdapter)
     return db.transaction().execute(async (trx) => {
-      await sql`SET LOCAL synchronous_commit = off`.execute(trx);
+      await trx.executeQuery(SET_LOCAL_ASYNC_COMMIT);
       return fn(trx);
     });
   return db.connection().execute(async (connection) => {
-    await sql`PRAGMA synchronous = NORMAL`.execute(connection);
+    await connection.executeQuery(RELAX_SQLITE);
     try {
       return await fn(connection);
     } finally {
-      await sql.raw(`PRAGMA synchronous = ${SQLITE_SYNCHRONOUS}`).execute(connection);
+      await connection.executeQuery(RESTORE_SQLITE);
     }
   });
 }

@@ -57,13 +57,32 @@ function parseConfig(input: unknown): RelyingPartyConfig {
 const RELYING_PARTY_BY_ID = reusableQuery((db: Kysely<VerifierDatabase>, id: string) =>
   db.selectFrom('relying_parties').selectAll().where('id', '=', id),
 );
+// The key's relying party comes with it (one statement, not two): the request's handler reads it next.
 const LIVE_CREDENTIAL_BY_KEY_HASH = reusableQuery((db: Kysely<VerifierDatabase>, keyHash: string) =>
   db
     .selectFrom('rp_credentials')
-    .select(['id', 'relying_party_id', 'role'])
-    .where('key_hash', '=', keyHash)
-    .where('revoked_at', 'is', null),
+    .leftJoin('relying_parties', 'relying_parties.id', 'rp_credentials.relying_party_id')
+    .select([
+      'rp_credentials.id as credential_id',
+      'rp_credentials.relying_party_id',
+      'rp_credentials.role',
+      'relying_parties.id',
+      'relying_parties.name',
+      'relying_parties.client_id',
+      'relying_parties.config',
+      'relying_parties.created_at',
+      'relying_parties.updated_at',
+    ])
+    .where('rp_credentials.key_hash', '=', keyHash)
+    .where('rp_credentials.revoked_at', 'is', null),
 );
+
+/**
+ * The relying party as read with the API key of one request (authenticate), keyed by that request's caller:
+ * a caller is made afresh for each request, so this never serves one request's reading to another — a
+ * configuration changed meanwhile applies from the next request on, exactly as when each read the row.
+ */
+const partyReadWithCaller = new WeakMap<RpCaller, RelyingParty>();
 
 /**
  * Relying parties, their configurations and API keys. A key is random (256 bits) and stored as its
@@ -210,9 +229,41 @@ export class RelyingPartyRepository {
   async authenticate(apiKey: string): Promise<RpCaller | undefined> {
     if (apiKey.length === 0 || apiKey.length > MAX_API_KEY_LENGTH) return undefined;
     const [row] = (await LIVE_CREDENTIAL_BY_KEY_HASH(this.#db, sha256Hex(apiKey))).rows;
-    return row === undefined
-      ? undefined
-      : { credentialId: row.id, relyingPartyId: row.relying_party_id, role: row.role };
+    if (row === undefined) return undefined;
+    const caller: RpCaller = {
+      credentialId: row.credential_id,
+      relyingPartyId: row.relying_party_id,
+      role: row.role,
+    };
+    if (
+      row.id !== null &&
+      row.name !== null &&
+      row.client_id !== null &&
+      row.config !== null &&
+      row.created_at !== null &&
+      row.updated_at !== null
+    )
+      partyReadWithCaller.set(
+        caller,
+        toRelyingParty({
+          id: row.id,
+          name: row.name,
+          client_id: row.client_id,
+          config: row.config,
+          created_at: row.created_at,
+          updated_at: row.updated_at,
+        }),
+      );
+    return caller;
+  }
+
+  /**
+   * The caller's relying party, or undefined: as read with the caller's API key when this request
+   * authenticated it (the same request, hence the same reading), else read now.
+   */
+  async ofCaller(caller: RpCaller): Promise<RelyingParty | undefined> {
+    const read = partyReadWithCaller.get(caller);
+    return read !== undefined && read.id === caller.relyingPartyId ? read : this.get(caller.relyingPartyId);
   }
 }
 

@@ -15,7 +15,7 @@ import type { JsonValue } from '../records/canonical-json.js';
 import { appendVerificationRecord, chainIdOf, type VerificationRecord } from '../records/record-chains.js';
 import { SessionRepository } from '../sessions/session-repository.js';
 import { withRelaxedDurability } from '../store/relaxed-durability.js';
-import { RelyingPartyRepository } from '../store/relying-party-repository.js';
+import { type RelyingParty, RelyingPartyRepository } from '../store/relying-party-repository.js';
 import type { VerifierDatabase } from '../store/schema.js';
 import { chainAppendQueueOf } from './chain-append-queue.js';
 
@@ -25,6 +25,8 @@ const MAX_ATTEMPTS = 8;
 /** What one record-and-complete takes. */
 export interface RecordAndCompleteInput {
   readonly relyingPartyId: string;
+  /** That relying party as this request read it, when it did (appendVerificationRecord then reads it no more). */
+  readonly relyingParty?: RelyingParty;
   readonly sessionId: string;
   readonly verdict: string;
   readonly content: { readonly [key: string]: JsonValue };
@@ -93,6 +95,7 @@ async function recordAndComplete(
           },
           {
             relyingPartyId: input.relyingPartyId,
+            ...(input.relyingParty === undefined ? {} : { relyingParty: input.relyingParty }),
             writerId,
             content: input.content,
             now: input.now,
