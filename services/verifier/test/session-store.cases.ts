@@ -110,6 +110,30 @@ export function defineSessionStoreCases(
       expect(await b.sessions.claim(t.id, rpId, T0)).toBe('claimed');
     });
 
+    it('claimAndRead gives the one winner the session as claimed, the others only why they lost', async () => {
+      const s = await newSession();
+      const claims = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => (i % 2 === 0 ? a : b).sessions.claimAndRead(s.id, rpId, T0 + 5)),
+      );
+      const won = claims.filter((c) => c.result === 'claimed');
+      expect(won).toHaveLength(1);
+      expect(claims.filter((c) => c.result === 'used' && c.session === undefined)).toHaveLength(5);
+      const claimed = won[0]?.session;
+      expect(claimed).toEqual(await a.sessions.get(s.id, rpId));
+      expect(claimed).toMatchObject({
+        id: s.id,
+        state: 'verifying',
+        claimedAt: T0 + 5,
+        origin: 'https://bank.example',
+        elements: s.elements,
+        encryptionInfo: 'BB',
+      });
+      expect(openSessionKey(claimed?.recipientKey as Uint8Array, s.id, kek)).toHaveLength(32);
+      const late = await newSession(1000);
+      expect(await a.sessions.claimAndRead(late.id, rpId, T0 + 1000)).toEqual({ result: 'expired' });
+      expect(await a.sessions.claimAndRead(late.id, 'another-party', T0)).toEqual({ result: 'unknown' });
+    });
+
     it('completes a claimed session once and erases its key; purges expired sessions', async () => {
       const s = await newSession();
       expect(await a.sessions.complete(s.id, { verdict: 'valid', recordId: 'r-1', now: T0 })).toBe(false);

@@ -185,6 +185,26 @@ export class SessionRepository {
     );
   }
 
+  /**
+   * claim, and for the winner the session as the claim left it (`verifying`), read by the claiming statement
+   * itself rather than by a second one.
+   */
+  async claimAndRead(
+    id: string,
+    relyingPartyId: string,
+    now: number,
+  ): Promise<{ readonly result: ClaimResult; readonly session?: VerificationSession }> {
+    const { outcome, row } = await this.#singleUse.claimRow(
+      id,
+      relyingPartyId,
+      now,
+      async () => (await this.get(id, relyingPartyId))?.state,
+    );
+    return row === undefined
+      ? { result: outcome }
+      : { result: outcome, session: toSession(row as VerificationSessionTable) };
+  }
+
   /** Gives a claimed session back (`verifying` → `open`), e.g. when the caller is told to retry. */
   async release(id: string): Promise<boolean> {
     return this.#singleUse.release(id);

@@ -61,6 +61,7 @@ function transitionsOf(table: 'sessions', erased: readonly string[]): Transition
     // The erased columns are the table's own, beyond the shared ones.
     const nulls = Object.fromEntries(erased.map((column) => [column, null])) as object;
     found = {
+      // RETURNING (SQLite ≥ 3.35, PostgreSQL): the winner gets the claimed row without reading it again.
       claim: reusableQuery((db: Kysely<SessionsView>, id: string, relyingPartyId: string, now: number) =>
         db
           .updateTable(table)
@@ -68,7 +69,8 @@ function transitionsOf(table: 'sessions', erased: readonly string[]): Transition
           .where('id', '=', id)
           .where('relying_party_id', '=', relyingPartyId)
           .where('state', '=', 'open')
-          .where('expires_at', '>', now),
+          .where('expires_at', '>', now)
+          .returningAll(),
       ),
       complete: reusableQuery(
         (db: Kysely<SessionsView>, id: string, now: number, verdict: string, recordId: string | null) =>
@@ -116,12 +118,38 @@ export class SingleUseSessions {
     stateOf: () => Promise<SingleUseSessionColumns['state'] | undefined>,
     narrow: { readonly column: string; readonly equals: string } | undefined = undefined,
   ): Promise<SingleUseClaim> {
+    return (await this.#claim(id, relyingPartyId, now, stateOf, narrow)).outcome;
+  }
+
+  /**
+   * claim (without `narrow`), and for the winner the whole row of the session as the claim left it (every
+   * column of its table): what the winner reads next, read by the claiming statement itself.
+   */
+  async claimRow(
+    id: string,
+    relyingPartyId: string,
+    now: number,
+    stateOf: () => Promise<SingleUseSessionColumns['state'] | undefined>,
+  ): Promise<{ readonly outcome: SingleUseClaim; readonly row?: unknown }> {
+    return this.#claim(id, relyingPartyId, now, stateOf, undefined);
+  }
+
+  async #claim(
+    id: string,
+    relyingPartyId: string,
+    now: number,
+    stateOf: () => Promise<SingleUseSessionColumns['state'] | undefined>,
+    narrow: { readonly column: string; readonly equals: string } | undefined,
+  ): Promise<{ readonly outcome: SingleUseClaim; readonly row?: unknown }> {
     checkInstant(now, 'now');
+    let claimed: unknown;
     // No fsync either: a lost claim only reopens a session that returned nothing (relaxed-durability.ts).
     const won = await withRelaxedDurability(this.#db, async (db) => {
-      if (narrow === undefined)
-        return (await transitionsOf(this.#table, this.#erased).claim(db, id, relyingPartyId, now))
-          .numAffectedRows;
+      if (narrow === undefined) {
+        const { rows } = await transitionsOf(this.#table, this.#erased).claim(db, id, relyingPartyId, now);
+        claimed = rows[0];
+        return BigInt(rows.length);
+      }
       const r = await db
         .updateTable(this.#table)
         .set({ state: 'verifying', claimed_at: now })
@@ -133,11 +161,12 @@ export class SingleUseSessions {
         .executeTakeFirst();
       return r.numUpdatedRows;
     });
-    if (won === 1n) return 'claimed';
+    if (won === 1n)
+      return claimed === undefined ? { outcome: 'claimed' } : { outcome: 'claimed', row: claimed };
     const state = await stateOf();
-    if (state === undefined) return 'unknown';
-    if (state !== 'open') return 'used';
-    return 'expired';
+    if (state === undefined) return { outcome: 'unknown' };
+    if (state !== 'open') return { outcome: 'used' };
+    return { outcome: 'expired' };
   }
 
   /** Gives a claimed session back (`verifying` → `open`); false when it was not claimed. */

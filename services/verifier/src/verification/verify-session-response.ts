@@ -152,13 +152,20 @@ export async function verifySessionAnswer(
 ): Promise<SessionVerification> {
   const sessions = deps.store.sessions;
   const now = deps.clock();
-  const claim = await sessions.claim(sessionId, caller.relyingPartyId, now.getTime());
+  const { result: claim, session } = await sessions.claimAndRead(
+    sessionId,
+    caller.relyingPartyId,
+    now.getTime(),
+  );
   if (claim === 'unknown') throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
   if (claim === 'used')
     throw new VerifierError('VERIFIER_SESSION_USED', 'the session was already used: open a new one');
   if (claim === 'expired') throw new VerifierError('VERIFIER_SESSION_EXPIRED', 'the session has expired');
   try {
-    return await verifyClaimed(deps, caller, sessionId, cache, now, channel, keep);
+    // The claimed row, or (should a driver return none) the session read again.
+    const claimed =
+      session ?? ((await sessions.get(sessionId, caller.relyingPartyId)) as VerificationSession);
+    return await verifyClaimed(deps, caller, claimed, cache, now, channel, keep);
   } catch (e) {
     // Whatever stopped the verification before its record was written (the retry policy, a store or key
     // fault) gives the session back, so the same answer can be submitted again while the session lives.
@@ -247,15 +254,13 @@ async function verifyDcApiChannel(
 async function verifyClaimed(
   deps: VerifierDeps,
   caller: RpCaller,
-  sessionId: string,
+  session: VerificationSession,
   cache: StatusListCache,
   now: Date,
   channel: VerifyChannel,
   keep: ((trx: Kysely<VerifierDatabase>, report: SessionVerification) => Promise<void>) | undefined,
 ): Promise<SessionVerification> {
-  const sessions = deps.store.sessions;
-  const session = (await sessions.get(sessionId, caller.relyingPartyId)) as VerificationSession;
-  const party = await deps.store.relyingParties.get(caller.relyingPartyId);
+  const party = await deps.store.relyingParties.ofCaller(caller);
   if (party === undefined) throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
   const trustAnchors = party.config.trustAnchors.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
   const consultations: StatusConsultation[] = [];
@@ -403,6 +408,7 @@ async function verifyClaimed(
   });
   const record = await recordInTransaction(deps, {
     relyingPartyId: party.id,
+    relyingParty: party,
     sessionId: session.id,
     verdict,
     content,
