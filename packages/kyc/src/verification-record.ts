@@ -282,9 +282,30 @@ const SECRET_WORDS: ReadonlySet<string> = new Set([
 ]);
 const JAPANESE_FORBIDDEN = ['個人番号', 'マイナンバー', '暗証番号', 'パスワード'];
 
+/** Longest member name whose answer is remembered, and how many answers are. */
+const REMEMBERED_NAME_LENGTH = 64;
+const REMEMBERED_NAMES = 1024;
+/**
+ * Member name → isForbiddenRecordField's answer: records of one kind repeat the same few dozen names, and
+ * splitting each into words (three regular expressions) was most of the content check. The answer depends on
+ * the name alone, so remembering it changes no answer; short names only, and at most REMEMBERED_NAMES of them.
+ */
+const rememberedNames = new Map<string, boolean>();
+
 /** Whether a member named `name` is one a record must never hold (My Number, a PIN, a password). */
 export function isForbiddenRecordField(name: string): boolean {
   if (typeof name !== 'string') return false;
+  if (name.length > REMEMBERED_NAME_LENGTH) return isForbiddenName(name);
+  let forbidden = rememberedNames.get(name);
+  if (forbidden === undefined) {
+    forbidden = isForbiddenName(name);
+    if (rememberedNames.size >= REMEMBERED_NAMES) rememberedNames.clear();
+    rememberedNames.set(name, forbidden);
+  }
+  return forbidden;
+}
+
+function isForbiddenName(name: string): boolean {
   if (JAPANESE_FORBIDDEN.some((w) => name.includes(w))) return true;
   const ws = words(name.slice(0, 256));
   for (let i = 0; i < ws.length; i++) {

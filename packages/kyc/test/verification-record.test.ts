@@ -159,6 +159,19 @@ describe('checkRecordContent', () => {
     expect(forbiddenRecordFields).toContain('individual_number_unicode');
   });
 
+  it('answers a name asked again as it did the first time, long names and many names too', () => {
+    const names = ['pinCode', 'myNumber', 'familyName', 'birth_date', 'パスワード', 'pinned', 'opinion'];
+    const first = names.map((n) => isForbiddenRecordField(n));
+    expect(first).toEqual([true, true, false, false, true, false, false]);
+    // More names than are remembered, then the same ones again.
+    for (let i = 0; i < 3000; i++) isForbiddenRecordField(`member${i}`);
+    expect(names.map((n) => isForbiddenRecordField(n))).toEqual(first);
+    const long = `${'x'.repeat(100)}_pin`;
+    expect(isForbiddenRecordField(long)).toBe(true);
+    expect(isForbiddenRecordField(long)).toBe(true);
+    expect(isForbiddenRecordField('x'.repeat(100))).toBe(false);
+  });
+
   it('reads own data properties only and never calls a getter', () => {
     let called = false;
     const o = Object.create({ pin: 'inherited' }) as Record<string, unknown>;
