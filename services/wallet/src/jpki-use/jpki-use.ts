@@ -15,9 +15,9 @@
  * by wrong tries — is never used), count the secret's tries in the secure area (stored, so a restart does
  * not reset them), and write one line of history (no content, no challenge) as the answer is handed over
  * (presentation/hand-off.ts: not when the requester stopped waiting). A caller that sends the answer itself
- * (a link's verifier, jpki-request.ts) passes it as `send`: it runs inside the hand-off, before the line,
- * so a verifier that cannot be reached or refuses the answer leaves no line. The tries are counted when the
- * secret opens the key, before anything is sent, whatever becomes of the answer.
+ * (a link's verifier, jpki-request.ts) passes it as `send`: it runs inside the hand-off, before the line, so
+ * an answer `send` could not deliver (it throws: the verifier cannot be reached) leaves no line. The tries
+ * are counted when the secret opens the key, before anything is sent, whatever becomes of the answer.
  */
 import { CHALLENGE_LENGTH, challengeDigestInfo } from '@mynakit/jpki';
 import { parseCertificate, signCmsWithSigner } from '@mynakit/pki';
@@ -56,16 +56,31 @@ export interface JpkiAnswer {
   readonly certificate: Uint8Array;
 }
 
-/** Hands `answer` over (`send`), then writes its history line: what the hand-off runs. */
-function deliverOf(
+/**
+ * Hands `answer` over — through the caller's hand-off, `send` first when given — and writes its history line
+ * (no content, no challenge) with it.
+ */
+async function handOver(
+  input: {
+    readonly device: WalletDevice;
+    readonly relyingParty: string;
+    readonly handOff?: HandOff;
+    readonly send?: (answer: JpkiAnswer) => Promise<void>;
+  },
   answer: JpkiAnswer,
-  send: ((answer: JpkiAnswer) => Promise<void>) | undefined,
-  record: () => Promise<void>,
-): () => Promise<void> {
-  return async () => {
-    if (send !== undefined) await send(answer);
-    await record();
-  };
+  channel: typeof JPKI_SIGNATURE_CHANNEL | typeof JPKI_AUTHENTICATION_CHANNEL,
+): Promise<void> {
+  const { device } = input;
+  await (input.handOff ?? handOffAtOnce)(async () => {
+    if (input.send !== undefined) await input.send(answer);
+    await device.store.presentations.record({
+      deviceId: device.id,
+      relyingParty: input.relyingParty,
+      channel,
+      elements: [],
+      sharedAt: device.clock(),
+    });
+  });
 }
 
 /** A CMS signature by the phone's signature key (see the file comment). */
@@ -80,7 +95,7 @@ export async function signWithJpki(input: {
   readonly relyingParty: string;
   /** How the signature leaves the phone with its history line (hand-off.ts); at once by default. */
   readonly handOff?: HandOff;
-  /** Sends the answer to the requester before its line is written (a refusal: no line, see the file comment). */
+  /** Sends the answer to the requester before its line is written (undelivered: no line, see the file comment). */
   readonly send?: (answer: JpkiAnswer) => Promise<void>;
 }): Promise<JpkiAnswer> {
   const { device } = input;
@@ -106,17 +121,7 @@ export async function signWithJpki(input: {
     signingTime: device.clock(),
   });
   const answer: JpkiAnswer = { signature, certificate: certificate.certificate };
-  await (input.handOff ?? handOffAtOnce)(
-    deliverOf(answer, input.send, () =>
-      device.store.presentations.record({
-        deviceId: device.id,
-        relyingParty: input.relyingParty,
-        channel: JPKI_SIGNATURE_CHANNEL,
-        elements: [],
-        sharedAt: device.clock(),
-      }),
-    ),
-  );
+  await handOver(input, answer, JPKI_SIGNATURE_CHANNEL);
   return answer;
 }
 
@@ -130,7 +135,7 @@ export async function authenticateWithJpki(input: {
   readonly relyingParty: string;
   /** How the signature leaves the phone with its history line (hand-off.ts); at once by default. */
   readonly handOff?: HandOff;
-  /** Sends the answer to the requester before its line is written (a refusal: no line, see the file comment). */
+  /** Sends the answer to the requester before its line is written (undelivered: no line, see the file comment). */
   readonly send?: (answer: JpkiAnswer) => Promise<void>;
 }): Promise<JpkiAnswer> {
   const { device } = input;
@@ -150,16 +155,6 @@ export async function authenticateWithJpki(input: {
     ticket,
   );
   const answer: JpkiAnswer = { signature, certificate: certificate.certificate };
-  await (input.handOff ?? handOffAtOnce)(
-    deliverOf(answer, input.send, () =>
-      device.store.presentations.record({
-        deviceId: device.id,
-        relyingParty: input.relyingParty,
-        channel: JPKI_AUTHENTICATION_CHANNEL,
-        elements: [],
-        sharedAt: device.clock(),
-      }),
-    ),
-  );
+  await handOver(input, answer, JPKI_AUTHENTICATION_CHANNEL);
   return answer;
 }
