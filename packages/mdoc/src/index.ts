@@ -16,7 +16,13 @@ export {
 export { MDOC_DS_EKU } from './checks/issuer-certificate-path.js';
 export { DEFAULT_CLOCK_SKEW_SECONDS } from './checks/mso-validity.js';
 export { MDOC_READER_AUTH_EKU } from './checks/reader-signature.js';
-export type { StatusCheckContext, StatusChecker, StatusCheckResult } from './checks/status.js';
+export type {
+  StatusCheckContext,
+  StatusChecker,
+  StatusCheckResult,
+  StatusInquiry,
+} from './checks/status.js';
+export { combineStatus } from './checks/status.js';
 export type { TrustAnchorInput } from './checks/trust-anchors.js';
 export { deviceAuthenticationBytes } from './device-authentication.js';
 export {

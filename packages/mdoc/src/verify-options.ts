@@ -4,7 +4,7 @@
  * a verdict about the credential.
  */
 import type { DocumentSignerEkuTable, ValidationPolicy } from '@mynakit/pki';
-import type { StatusChecker } from './checks/status.js';
+import type { StatusChecker, StatusInquiry } from './checks/status.js';
 import { normaliseAnchors, type TrustAnchorInput } from './checks/trust-anchors.js';
 import { MdocError } from './errors.js';
 import type { VerificationCache } from './verification-cache.js';
@@ -18,6 +18,11 @@ export interface VerifyIssuerOptions {
   /** The verification time. Required: libraries never read the clock. */
   readonly now: Date;
   readonly statusChecker?: StatusChecker;
+  /**
+   * The issuer's per-record inquiry, consulted after the status list (checks/status.ts): its answer and
+   * the list's are the one `status.revocation` check.
+   */
+  readonly statusInquiry?: StatusInquiry;
   /** `lenient` (default): certificate profile deviations are warnings; `strict`: failures. */
   readonly policy?: ValidationPolicy;
   /** The docType the relying party expects; a document of another docType fails `mso.doctype`. */

@@ -2,7 +2,7 @@
  * @mynakit/status-list — IETF Token Status List (draft-ietf-oauth-status-list-20): the packed status
  * array and its ZLIB compression, the Status List Token in CWT and JWT form (sign and verify), the
  * status reference inside Referenced Tokens (mdoc MSO, CWT, JWT), the single `status.revocation`
- * check, and an I/O-free publisher for issuers.
+ * check, an I/O-free publisher for issuers, and the signed answer of an issuer's per-record inquiry.
  */
 
 export {
@@ -22,6 +22,21 @@ export {
 } from './compressed-byte-array.js';
 export { StatusListError, type StatusListErrorCode } from './errors.js';
 export type { KeyInput } from './keys.js';
+export {
+  DEFAULT_INQUIRY_EVIDENCE_MAX_AGE_SECONDS,
+  DEFAULT_INQUIRY_EVIDENCE_SKEW_SECONDS,
+  INQUIRY_EVIDENCE_TYP,
+  INQUIRY_STATUSES,
+  InquiryClaim,
+  InquiryEvidenceCheck,
+  type InquiryEvidenceVerification,
+  type InquiryStatus,
+  MAX_INQUIRY_EVIDENCE_BYTES,
+  type SignInquiryEvidenceInput,
+  signInquiryEvidence,
+  type VerifyInquiryEvidenceOptions,
+  verifyInquiryEvidence,
+} from './record-inquiry-evidence.js';
 export {
   buildCborStatus,
   buildJsonStatus,

@@ -1,8 +1,15 @@
 /**
- * `status.revocation` — the one status check of a document (draft-ietf-oauth-status-list §6.3 for the
- * MSO `status` reference; ISO/IEC 18013-5 2nd edition §12.3.6.2): `skipped` without a reference or a
- * checker, what the caller's checker finds otherwise, `undetermined` when the check cannot be made —
- * never "revoked" and never "valid" on a failure.
+ * `status.revocation` — the one status check of a document, whatever sources it consulted
+ * (draft-ietf-oauth-status-list §6.3 for the MSO `status` reference; ISO/IEC 18013-5 2nd edition
+ * §12.3.6.2): `skipped` without a reference or a checker, what the caller's checker finds otherwise,
+ * `undetermined` when the check cannot be made — never "revoked" and never "valid" on a failure.
+ *
+ * A second source may be given: the issuer's per-record inquiry (DOMAIN.md §4, keyed by the SHA-256 of the
+ * MobileSecurityObjectBytes), consulted after the list with the list's result in hand — so the caller decides
+ * whether to ask always or only when the list could not answer. The two are one check (`combineStatus`): a
+ * source that finds the record revoked or suspended makes it failed; else one that finds it valid makes it
+ * passed; else it is undetermined (or skipped when neither was consulted). Each source's answer counts only
+ * when its signer may speak for the document (the status-list signer rule below).
  */
 import { type Certificate, parseCertificate, statusListSignerAuthority } from '@mynakit/pki';
 import type { Check, CheckStatus } from '@mynakit/report';
@@ -48,6 +55,18 @@ export type StatusChecker = (
   context: StatusCheckContext,
 ) => Promise<StatusCheckResult>;
 
+/**
+ * Asks the issuer about this very record (its per-record inquiry, keyed by `context.msoDigest`), after the
+ * status list was consulted — `listCheck` is the list's result (`skipped` when the MSO carries no
+ * reference). Answers `undefined` when it chooses not to ask (e.g. the list already answered). An answer
+ * whose evidence was verified under a certificate names it (`signerCertificate`): it then counts only when
+ * that signer may speak for the document, as for a Status List Token. A rejection is `undetermined`.
+ */
+export type StatusInquiry = (
+  context: StatusCheckContext,
+  listCheck: Check,
+) => Promise<StatusCheckResult | undefined>;
+
 const NO_STATUS_REFERENCE: Check = Object.freeze({
   id: 'status.revocation',
   status: 'skipped',
@@ -64,6 +83,20 @@ const NO_STATUS_REFERENCE: Check = Object.freeze({
  * status `undetermined` — neither passed nor revoked (draft-ietf-oauth-status-list §8.3).
  */
 export function checkStatus(
+  outcome: IssuerPartOutcome,
+  docType: string,
+  options: VerifyIssuerOptions,
+): Check | Promise<Check> {
+  const list = checkStatusList(outcome, docType, options);
+  const inquiry = options.statusInquiry;
+  if (inquiry === undefined || !outcome.issuerSignatureValid) return list;
+  return list instanceof Promise
+    ? list.then((l) => consultStatusInquiry(inquiry, l, outcome, docType, options))
+    : consultStatusInquiry(inquiry, list, outcome, docType, options);
+}
+
+/** The status list's part: the MSO `status` reference through the caller's checker. */
+function checkStatusList(
   outcome: IssuerPartOutcome,
   docType: string,
   options: VerifyIssuerOptions,
@@ -87,6 +120,73 @@ export function checkStatus(
   return consultStatusChecker(options.statusChecker, ref, outcome, docType, options);
 }
 
+function contextOf(outcome: IssuerPartOutcome, docType: string, now: Date): StatusCheckContext {
+  return {
+    now,
+    docType,
+    msoDigest: outcome.msoSummary.digestBytes,
+    ...(outcome.documentSigner ? { documentSigner: outcome.documentSigner } : {}),
+    ...(outcome.iaca ? { iaca: outcome.iaca } : {}),
+  };
+}
+
+/** The inquiry's part, then both as the one check. */
+async function consultStatusInquiry(
+  inquiry: StatusInquiry,
+  listCheck: Check,
+  outcome: IssuerPartOutcome,
+  docType: string,
+  options: VerifyIssuerOptions,
+): Promise<Check> {
+  let answer: Check | undefined;
+  try {
+    const r = await inquiry(contextOf(outcome, docType, options.now), listCheck);
+    if (r !== undefined) {
+      const status: CheckStatus = CHECK_STATUSES.has(r.status) ? r.status : 'undetermined';
+      answer = { id: 'status.revocation', status, detail: r.detail };
+      // As for a list checker: a signer named either way (or a token with none) is held to the rule.
+      const signed = r.token !== undefined || r.signerCertificate !== undefined;
+      if ((status === 'passed' || status === 'failed') && signed) {
+        const authority = statusSignerAuthority(
+          r.signerCertificate ?? r.token?.signerCertificate,
+          outcome,
+          options,
+        );
+        if (!authority.authorised)
+          answer = {
+            id: 'status.revocation',
+            status: 'undetermined',
+            detail: `${r.detail} — not relied on: ${authority.detail}, so the answer does not speak for this document; status unknown`,
+          };
+      }
+    }
+  } catch (e) {
+    answer = {
+      id: 'status.revocation',
+      status: 'undetermined',
+      detail: `the issuer's inquiry could not be made (${e instanceof Error ? e.name : 'error'}); status unknown`,
+    };
+  }
+  return answer === undefined ? listCheck : combineStatus(listCheck, answer);
+}
+
+/**
+ * The one `status.revocation` of two sources (see the file comment): revoked or suspended by either →
+ * failed; else valid by either → passed; else undetermined; skipped only when both were.
+ */
+export function combineStatus(listCheck: Check, inquiryCheck: Check): Check {
+  const detail = `${listCheck.detail}; inquiry: ${inquiryCheck.detail}`;
+  const either = (s: CheckStatus) => listCheck.status === s || inquiryCheck.status === s;
+  const status: CheckStatus = either('failed')
+    ? 'failed'
+    : either('passed')
+      ? 'passed'
+      : listCheck.status === 'skipped' && inquiryCheck.status === 'skipped'
+        ? 'skipped'
+        : 'undetermined';
+  return { id: 'status.revocation', status, detail };
+}
+
 const CHECK_STATUSES: ReadonlySet<string> = new Set([
   'passed',
   'failed',
@@ -104,13 +204,7 @@ async function consultStatusChecker(
 ): Promise<Check> {
   const now = options.now;
   try {
-    const r = await checker(ref, {
-      now,
-      docType,
-      msoDigest: outcome.msoSummary.digestBytes,
-      ...(outcome.documentSigner ? { documentSigner: outcome.documentSigner } : {}),
-      ...(outcome.iaca ? { iaca: outcome.iaca } : {}),
-    });
+    const r = await checker(ref, contextOf(outcome, docType, now));
     const status: CheckStatus = CHECK_STATUSES.has(r.status) ? r.status : 'undetermined';
     const fromToken = r.token !== undefined || r.signerCertificate !== undefined;
     if (fromToken && (status === 'passed' || status === 'failed')) {
