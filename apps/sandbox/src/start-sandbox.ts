@@ -38,6 +38,7 @@ import { ensureSandboxCrossDevice, type SandboxCrossDevice } from './sandbox-cro
 import { ensureSandboxPortal, type SandboxPortal } from './sandbox-portal.js';
 import { ensureSandboxPortalLink, portalLinkOrigin, type SandboxPortalLink } from './sandbox-portal-link.js';
 import { issueSandboxReaderKey } from './sandbox-reader-key.js';
+import { registerSandboxInquiryClient } from './sandbox-record-inquiry.js';
 
 /** Options of `startSandbox`. */
 export interface StartSandboxOptions {
@@ -171,6 +172,7 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
     // developer can add a relying party of their own (`POST /verifier/relying-parties`) beside the bank.
     let verifierAdminToken: string;
     try {
+      const inquiryClient = await registerSandboxInquiryClient(issuer);
       verifier = await openVerifier({
         dataDir: options.dataDir,
         origin: `${url}/verifier`,
@@ -191,6 +193,13 @@ export async function startSandbox(options: StartSandboxOptions): Promise<Runnin
         // the certificates name the issuer by its `.invalid` base URL (SANDBOX_DEFAULT_BASE_URL), which
         // stands for `<url>/issuer` here; the CRL index names the CRLs under `<url>/issuer`. Nothing goes
         // to the network.
+        // The issuer's per-record inquiry, asked through the sandbox's own routes (`<url>/issuer/inquiry`).
+        recordInquiry: { issuerUrl: `${url}/issuer`, ...inquiryClient },
+        recordInquiryFetch: async (request) => {
+          if (new URL(request.url).origin !== new URL(url).origin || app === undefined)
+            return new Response('the record inquiry is this sandbox only', { status: 502 });
+          return app.fetch(request);
+        },
         jpkiPolicies: SANDBOX_JPKI_POLICY_CONFIG,
         jpkiStatus: {
           origins: [new URL(issuer.deps.hierarchy.baseUrl).origin, new URL(url).origin],

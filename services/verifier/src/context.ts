@@ -1,5 +1,6 @@
 import type { JpkiPolicyConfig } from '@mynakit/jpki';
 import type { JpkiStatusConfig } from './jpki/jpki-status.js';
+import type { RecordInquiryDeps } from './revocation/record-inquiry.js';
 import type { StatusListFetcher } from './revocation/status-list-fetcher.js';
 import type { VerifierStore } from './store/verifier-store.js';
 
@@ -76,6 +77,12 @@ export interface VerifierDeps {
    * issuer app's fetch. Absent: every status is undetermined and the relying party's policy decides.
    */
   readonly fetchStatusList?: StatusListFetcher;
+  /**
+   * The issuer's per-record status inquiry this deployment may ask (revocation/record-inquiry.ts): the
+   * issuer's URL and this verifier's client credentials there, checked with checkRecordInquiryConfig.
+   * Relying parties choose when it is asked (RevocationPolicy.inquiry). Absent: never asked.
+   */
+  readonly recordInquiry?: RecordInquiryDeps;
   /**
    * Where the status of JPKI certificates is asked — OCSP first, then CRLs — at the configured issuer
    * origins only (jpki/jpki-status.ts). Absent: every JPKI status is undetermined and the policy decides.

@@ -26,6 +26,11 @@ import { type CheckpointKey, readOrCreateCheckpointKey } from './keys/checkpoint
 import { decodeKeyLine, KEK_FILE, VerifierSecrets } from './keys/sealed-secrets.js';
 import { runVerifierMaintenance, VERIFIER_MAINTENANCE_INTERVAL_MS } from './maintenance.js';
 import { es256Signer, signCheckpoints } from './records/checkpoints.js';
+import {
+  checkRecordInquiryConfig,
+  type RecordInquiryConfig,
+  type RecordInquiryDeps,
+} from './revocation/record-inquiry.js';
 import { configuredStatusListFetcher, type StatusListFetcher } from './revocation/status-list-fetcher.js';
 import { openVerifierStore, type VerifierStore } from './store/verifier-store.js';
 
@@ -70,6 +75,14 @@ export interface OpenVerifierOptions {
    * `jpkiStatus` (whose fetch and timeout it shares); checked at open (VERIFIER_INVALID_INPUT).
    */
   readonly jpkiPlatformOperator?: PlatformOperatorConfig;
+  /**
+   * The issuer's per-record status inquiry (revocation/record-inquiry.ts): its URL and this verifier's
+   * client credentials there (role `inquiry`), checked at open (VERIFIER_INVALID_INPUT); relying parties
+   * choose when it is asked. Absent: never asked.
+   */
+  readonly recordInquiry?: RecordInquiryConfig;
+  /** The fetch the inquiry uses (default the global one; the sandbox hands in the issuer app's). */
+  readonly recordInquiryFetch?: (request: Request) => Promise<Response>;
   /** The JPKI certificate policies accepted (default the published card policies; the sandbox its own). */
   readonly jpkiPolicies?: JpkiPolicyConfig;
   /** Keep fetched status lists for their ttl (default true; see VerifierConfig.cacheStatusLists). */
@@ -114,6 +127,13 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
   const clock = options.clock ?? (() => new Date());
   // A wrong configuration fails before anything is opened.
   const jpkiStatus = jpkiStatusOf(options);
+  const recordInquiry: RecordInquiryDeps | undefined =
+    options.recordInquiry === undefined
+      ? undefined
+      : {
+          config: checkRecordInquiryConfig(options.recordInquiry),
+          ...(options.recordInquiryFetch === undefined ? {} : { fetch: options.recordInquiryFetch }),
+        };
   const dir = join(options.dataDir, 'verifier');
   await mkdir(dir, { recursive: true, mode: 0o700 });
   // The checkpoint key and the keys that seal sessions' and reader keys' secrets are kept sealed under the
@@ -174,7 +194,10 @@ export async function openVerifier(options: OpenVerifierOptions): Promise<Opened
     writerId,
     fetchStatusList,
     jpkiStatus,
+    ...(recordInquiry === undefined ? {} : { recordInquiry }),
   };
+  if (recordInquiry !== undefined)
+    log(`verifier: records' status may be asked of ${recordInquiry.config.issuerUrl}/inquiry`);
   if (adminTokenFile !== undefined) log(`verifier: operator token for /relying-parties: ${adminTokenFile}`);
   log(
     `verifier: secrets sealed in ${secrets.dir} under the key-encryption key ${

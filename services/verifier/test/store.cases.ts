@@ -76,7 +76,11 @@ export function defineVerifierStoreCases(
 
     it('creates a relying party with defaults filled in, and authenticates its API keys', async () => {
       const { relyingParty, apiKey } = await store.relyingParties.create(rpConfig({ law: 'keitai' }), T0);
-      expect(relyingParty.config.revocation).toEqual({ check: 'required', undetermined: 'reject' });
+      expect(relyingParty.config.revocation).toEqual({
+        check: 'required',
+        undetermined: 'reject',
+        inquiry: 'when-undetermined',
+      });
       expect(relyingParty.config.myNumberLegalBasis).toBeUndefined();
       expect(relyingParty.config.verificationProgram.certified).toBe(false);
       expect(apiKey.apiKey).toMatch(/^mvk_[A-Za-z0-9_-]{43}$/);

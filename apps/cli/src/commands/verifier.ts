@@ -13,6 +13,8 @@ import { type RunningService, runService, type ServiceStartOptions } from './ser
  *   keys       MYNAKIT_KEK (32 bytes base64url) seals the verifier's secrets; absent: `<dir>/verifier/kek`
  *   platform   MYNAKIT_PLATFORM_STATUS_URL with _CLIENT_ID and _CLIENT_SECRET: the platform operator JPKI
  *              status is asked of for relying parties with `jpkiStatusVia: 'platform-operator'`
+ *   inquiry    MYNAKIT_RECORD_INQUIRY_URL with _CLIENT_ID and _CLIENT_SECRET: the issuer whose per-record
+ *              status inquiry is asked (POST <url>/inquiry), as each relying party's `revocation.inquiry` says
  */
 export const DEFAULT_VERIFIER_PORT = 8403;
 
@@ -22,13 +24,42 @@ interface PlatformOperator {
   clientSecret: string;
 }
 
+interface RecordInquiry {
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
 interface VerifierModule {
   startVerifier(
     options: ServiceStartOptions & {
       statusListOrigins?: readonly string[];
       jpkiPlatformOperator?: PlatformOperator;
+      recordInquiry?: RecordInquiry;
     },
   ): Promise<RunningService>;
+}
+
+/**
+ * The issuer's record inquiry from MYNAKIT_RECORD_INQUIRY_URL, _CLIENT_ID and _CLIENT_SECRET: all three or
+ * none. The URL is the issuer's identifier (the evidence's `iss`); the secret is never echoed.
+ */
+function recordInquiryFromEnv(env: NodeJS.ProcessEnv): RecordInquiry | undefined {
+  const url = env.MYNAKIT_RECORD_INQUIRY_URL || undefined;
+  const clientId = env.MYNAKIT_RECORD_INQUIRY_CLIENT_ID || undefined;
+  const clientSecret = env.MYNAKIT_RECORD_INQUIRY_CLIENT_SECRET || undefined;
+  if (url === undefined && clientId === undefined && clientSecret === undefined) return undefined;
+  if (url === undefined || clientId === undefined || clientSecret === undefined)
+    throw new UsageError(
+      'MYNAKIT_RECORD_INQUIRY_URL, MYNAKIT_RECORD_INQUIRY_CLIENT_ID and MYNAKIT_RECORD_INQUIRY_CLIENT_SECRET go together',
+    );
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error('scheme');
+  } catch {
+    throw new UsageError(`MYNAKIT_RECORD_INQUIRY_URL '${url}' is not an http(s) URL`);
+  }
+  return { issuerUrl: url, clientId, clientSecret };
 }
 
 /**
@@ -93,6 +124,9 @@ export function registerVerifierCommand(program: Command, ctx: CommandContext): 
         '  MYNAKIT_PLATFORM_STATUS_URL, MYNAKIT_PLATFORM_STATUS_CLIENT_ID, MYNAKIT_PLATFORM_STATUS_CLIENT_SECRET',
         '                    the platform operator asked for the JPKI status of relying parties whose',
         "                    jpkiStatusVia is 'platform-operator' (the issuer's POST /platform/certificate-status)",
+        '  MYNAKIT_RECORD_INQUIRY_URL, MYNAKIT_RECORD_INQUIRY_CLIENT_ID, MYNAKIT_RECORD_INQUIRY_CLIENT_SECRET',
+        '                    the issuer (its URL) whose per-record status inquiry is asked (POST <url>/inquiry),',
+        "                    as each relying party's revocation.inquiry says (default: when the list gives no answer)",
         '',
         'The operator token of /relying-parties is in <dir>/verifier/admin-token; checkpoints of the record',
         'chains are signed every minute with the checkpoint key, kept sealed in <dir>/verifier/secrets/',
@@ -106,6 +140,7 @@ export function registerVerifierCommand(program: Command, ctx: CommandContext): 
         opts.issuerUrl ?? (process.env.MYNAKIT_ISSUER_URL ? [process.env.MYNAKIT_ISSUER_URL] : []);
       const origins = statusListOrigins(issuers);
       const platformOperator = platformOperatorFromEnv(process.env);
+      const recordInquiry = recordInquiryFromEnv(process.env);
       return runService(
         {
           name: 'verifier',
@@ -115,6 +150,7 @@ export function registerVerifierCommand(program: Command, ctx: CommandContext): 
               ...o,
               statusListOrigins: origins,
               ...(platformOperator === undefined ? {} : { jpkiPlatformOperator: platformOperator }),
+              ...(recordInquiry === undefined ? {} : { recordInquiry }),
             }),
           defaultPort: DEFAULT_VERIFIER_PORT,
           portInUseCode: 'VERIFIER_PORT_IN_USE',

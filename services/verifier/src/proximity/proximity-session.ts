@@ -247,7 +247,7 @@ export async function readOverProximity(
       caller,
       sessionId,
       cache,
-      async ({ trustAnchors, now: at, statusChecker }): Promise<ChannelVerification> => {
+      async ({ trustAnchors, now: at, statusOptions }): Promise<ChannelVerification> => {
         let deviceResponse: Uint8Array;
         try {
           deviceResponse = await reader.request(deviceRequest, deadline.signal);
@@ -260,7 +260,7 @@ export async function readOverProximity(
           await verifyDeviceResponse(deviceResponse, {
             trustAnchors,
             now: at,
-            statusChecker,
+            ...statusOptions,
             sessionTranscriptBytes: reader.sessionTranscriptBytes,
             readerPrivateKey: { ...reader.eReaderKey },
             docType: JP_MNC_DOCTYPE,

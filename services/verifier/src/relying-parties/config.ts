@@ -79,6 +79,14 @@ export const RevocationPolicySchema = z
      * verification, `accept-flagged` accepts it and flags the record, `retry` asks the caller to retry.
      */
     undetermined: z.enum(['reject', 'accept-flagged', 'retry']).default('reject'),
+    /**
+     * When the issuer's per-record inquiry is asked besides the MSO's status list (DOMAIN.md §1 and §4;
+     * revocation/record-inquiry.ts), where the deployment configured one: `when-undetermined` (default) only
+     * when the list gave no answer — an inquiry tells the issuer which record is being verified, a list does
+     * not; `always` at every verification (the freshest answer: a list may be cached for its ttl); `never`.
+     * Either source finding the record revoked or suspended refuses it.
+     */
+    inquiry: z.enum(['never', 'when-undetermined', 'always']).default('when-undetermined'),
   })
   .strict()
   .meta({ id: 'RevocationPolicy' });
@@ -133,7 +141,11 @@ export const RelyingPartyConfigSchema = z
     myNumberLegalBasis: z.string().min(1).max(500).optional(),
     /** Retention of its verification records in years; absent: DEFAULT_RETENTION_YEARS for its law. */
     retentionYears: z.number().int().min(1).max(100).optional(),
-    revocation: RevocationPolicySchema.default({ check: 'required', undetermined: 'reject' }),
+    revocation: RevocationPolicySchema.default({
+      check: 'required',
+      undetermined: 'reject',
+      inquiry: 'when-undetermined',
+    }),
     verificationProgram: VerificationProgramSchema,
   })
   .strict()

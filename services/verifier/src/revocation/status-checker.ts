@@ -16,7 +16,9 @@ import type { StatusListFetcher } from './status-list-fetcher.js';
 
 /** How the status was obtained, for the verification record. */
 export interface StatusConsultation {
-  /** The list URI (the MSO's `status.status_list.uri`). */
+  /** `status-list`: the MSO's Status List Token; `inquiry`: the issuer's per-record inquiry (record-inquiry.ts). */
+  readonly kind: 'status-list' | 'inquiry';
+  /** The list URI (the MSO's `status.status_list.uri`), or the inquiry URL asked. */
   readonly source: string;
   /** When the check ran (epoch ms). */
   readonly checkedAt: number;
@@ -24,8 +26,12 @@ export interface StatusConsultation {
   readonly via: 'network' | 'cache' | 'failed';
   /** When the copy used was fetched (epoch ms), when there was one. */
   readonly fetchedAt?: number;
-  /** The list's outcome: valid, invalid, suspended, other, unknown. */
+  /** The outcome: valid, invalid, suspended, other, unknown — or why nothing usable came back. */
   readonly outcome: string;
+  /** When the issuer looked, by its signed answer (an inquiry; epoch ms). */
+  readonly answeredAt?: number;
+  /** The inquiry's signed answer as received (base64url COSE_Sign1), to keep with the record. */
+  readonly evidence?: string;
 }
 
 /** What createStatusChecker needs. */
@@ -68,6 +74,7 @@ export function createStatusChecker(input: StatusCheckerInput): StatusChecker {
     if (cached === undefined && token !== undefined && fetchedAt !== undefined && verified?.ok)
       input.cache.put(uri, token, fetchedAt, verified.ttl, verified.exp?.getTime());
     input.observe({
+      kind: 'status-list',
       source: uri,
       checkedAt: now.getTime(),
       via: fetchError !== undefined ? 'failed' : cached !== undefined ? 'cache' : 'network',

@@ -229,7 +229,7 @@ export async function verifyCrossDeviceResponse(
     caller,
     sessionId,
     cache,
-    async ({ session, trustAnchors, now, statusChecker, claimedNonce }) => {
+    async ({ session, trustAnchors, now, statusOptions, claimedNonce }) => {
       if (session.openid4vpRequest === null || session.openid4vpKey === null)
         throw new VerifierError('VERIFIER_NOT_FOUND', 'no such session');
       const request = validateAuthorizationRequest(JSON.parse(session.openid4vpRequest));
@@ -243,7 +243,7 @@ export async function verifyCrossDeviceResponse(
         { ...form },
         { request, encryptionPrivateKey: toP256PrivateJwk(key) },
         {
-          mdoc: { trustAnchors, now, statusChecker },
+          mdoc: { trustAnchors, now, ...statusOptions },
           nonceStore: claimedNonce(request.nonce),
           noncePurpose: 'openid4vp',
         },

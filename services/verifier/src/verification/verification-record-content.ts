@@ -6,8 +6,9 @@
  * occupation, which 取引時確認 under 犯収法 records (sessions/customer-declaration.ts; null when none) — the
  * identity facts (name, address, birth date, and sex when it was asked
  * for — never My Number; the portrait only as SHA-256), the record's identifier (SHA-256 of
- * MobileSecurityObjectBytes), the revocation result with its time and source, and the verification
- * program's name, version and certification.
+ * MobileSecurityObjectBytes), the revocation result with its time and source — every source consulted in
+ * `attempts`, with the issuer's signed answer when its inquiry was asked — and the verification program's
+ * name, version and certification.
  *
  * A rejected verification is recorded too (without identity facts): the failed check ids and why.
  */
@@ -41,10 +42,44 @@ export interface RecordFacts {
   readonly msoDigest: string | undefined;
   readonly disclosed: readonly string[];
   readonly revocation: RevocationDecision;
-  readonly consultation: StatusConsultation | undefined;
+  /** What was consulted for the record's status, in order (the status list, then the issuer's inquiry). */
+  readonly consultations: readonly StatusConsultation[];
   readonly flags: readonly string[];
   /** The channel the answer came in (default ANNEX_C_RECORD_CHANNEL). */
   readonly channel?: string;
+}
+
+const REVOKED_OUTCOMES: ReadonlySet<string> = new Set(['invalid', 'suspended']);
+
+/**
+ * The consultation the result rests on, for the record's time and source: for a revoked record the source
+ * that said so, for a valid one the source that said valid, else the first consulted (or none).
+ */
+function decidingConsultation(
+  consultations: readonly StatusConsultation[],
+  result: RevocationDecision['result'],
+): StatusConsultation | undefined {
+  const decided =
+    result === 'failed'
+      ? consultations.find((x) => REVOKED_OUTCOMES.has(x.outcome))
+      : result === 'passed'
+        ? consultations.find((x) => x.outcome === 'valid')
+        : undefined;
+  return decided ?? consultations[0];
+}
+
+/** One consultation as the record keeps it (the inquiry's signed answer with it). */
+function consultationJson(x: StatusConsultation): { [key: string]: JsonValue } {
+  return {
+    kind: x.kind,
+    source: x.source,
+    via: x.via,
+    checkedAt: new Date(x.checkedAt).toISOString(),
+    ...(x.fetchedAt === undefined ? {} : { fetchedAt: new Date(x.fetchedAt).toISOString() }),
+    ...(x.answeredAt === undefined ? {} : { answeredAt: new Date(x.answeredAt).toISOString() }),
+    outcome: x.outcome,
+    ...(x.evidence === undefined ? {} : { evidence: x.evidence }),
+  };
 }
 
 /** The record content (canonical-JSON-ready, checked by records/content-guard.ts on append). */
@@ -60,7 +95,7 @@ export function verificationRecordContent(f: RecordFacts): { [key: string]: Json
         }
       : null;
   const reasons = f.kyc !== undefined && f.kyc.method === null ? f.kyc.reasons.map((r) => r.code) : [];
-  const c = f.consultation;
+  const c = decidingConsultation(f.consultations, f.revocation.result);
   return {
     outcome: f.verdict === 'valid' ? 'verified' : 'rejected',
     verdict: f.verdict,
@@ -93,10 +128,12 @@ export function verificationRecordContent(f: RecordFacts): { [key: string]: Json
       result: f.revocation.result,
       action: f.revocation.action,
       checkedAt: new Date(c?.checkedAt ?? f.now).toISOString(),
+      kind: c?.kind ?? null,
       source: c?.source ?? null,
       via: c?.via ?? null,
       ...(c?.fetchedAt === undefined ? {} : { fetchedAt: new Date(c.fetchedAt).toISOString() }),
       outcome: c?.outcome ?? null,
+      attempts: f.consultations.map(consultationJson),
     },
     program: { name: program.name, version: program.version, certified: program.certified },
     flags: [...f.flags],

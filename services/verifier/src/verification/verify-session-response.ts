@@ -15,7 +15,9 @@
  *    - cross-device `direct_post.jwt`: the same with the `OpenID4VPHandover` transcript (client id, nonce,
  *      thumbprint, response URI of the request as sent);
  *    then @mynakit/mdoc verifies issuer data, digests and device authentication against the relying
- *    party's trust anchors at `now`, and the status (revocation/status-checker.ts);
+ *    party's trust anchors at `now`, and the status — the MSO's status list (revocation/status-checker.ts)
+ *    and, as the relying party chose, the issuer's per-record inquiry (revocation/record-inquiry.ts), one
+ *    `status.revocation` check;
  * 3. the relying party's revocation policy (revocation/revocation-policy.ts);
  * 4. every requested element disclosed (`request.elements`, VERIFIER_CLAIMS_MISSING naming them);
  * 5. the KYC method on that JST date (@mynakit/kyc kycMethodFor; `kyc.method`, a warning with the reasons
@@ -27,7 +29,13 @@
  */
 
 import { type KycMethodResult, kycMethodFor } from '@mynakit/kyc';
-import { JP_MNC_DOCTYPE, MY_NUMBER_ELEMENT, type VerifiedDocument } from '@mynakit/mdoc';
+import {
+  JP_MNC_DOCTYPE,
+  MY_NUMBER_ELEMENT,
+  type StatusInquiry,
+  type VerifiedDocument,
+  type VerifyIssuerOptions,
+} from '@mynakit/mdoc';
 import {
   ANNEX_C_PROTOCOL,
   annexCNonceKey,
@@ -44,6 +52,7 @@ import type { Kysely } from 'kysely';
 import type { VerifierDeps } from '../context.js';
 import { VerifierError, type VerifierErrorCode } from '../errors.js';
 import type { JsonValue } from '../records/canonical-json.js';
+import { createStatusInquiry } from '../revocation/record-inquiry.js';
 import { decideRevocation, REVOCATION_UNDETERMINED_FLAG } from '../revocation/revocation-policy.js';
 import { createStatusChecker, type StatusConsultation } from '../revocation/status-checker.js';
 import type { StatusListCache } from '../revocation/status-list-cache.js';
@@ -104,6 +113,13 @@ export interface ChannelContext {
   readonly now: Date;
   /** Asks the record's status (revocation/status-checker.ts); consultations are recorded for the record. */
   readonly statusChecker: ReturnType<typeof createStatusChecker>;
+  /**
+   * The issuer's per-record inquiry as the relying party uses it (revocation/record-inquiry.ts), absent when
+   * it never asks: give it to @mynakit/mdoc beside `statusChecker` (`statusOptions` has both).
+   */
+  readonly statusInquiry: StatusInquiry | undefined;
+  /** `{statusChecker, statusInquiry?}` for @mynakit/mdoc's options. */
+  readonly statusOptions: Pick<VerifyIssuerOptions, 'statusChecker' | 'statusInquiry'>;
   /**
    * A nonce store that knows only `expected`: the claim of the session is its one-time use, the library's
    * nonce check confirms the answer is for this very request (its EncryptionInfo or its nonce).
@@ -203,7 +219,7 @@ async function verifyDcApiChannel(
   context: ChannelContext,
   response: unknown,
 ): Promise<ChannelVerification> {
-  const { session, trustAnchors, now, statusChecker } = context;
+  const { session, trustAnchors, now, statusOptions } = context;
   // A cross-device session takes its answer from the wallet at its direct-post endpoint only.
   if (session.protocol !== ANNEX_C_PROTOCOL)
     throw new VerifierError('VERIFIER_INVALID_INPUT', 'this session takes no Digital Credentials API answer');
@@ -221,7 +237,7 @@ async function verifyDcApiChannel(
       submitted.data,
       { request, origin: session.origin, encryptionPrivateKey: toP256PrivateJwk(encryptionKey) },
       {
-        mdoc: { trustAnchors, now, statusChecker },
+        mdoc: { trustAnchors, now, ...statusOptions },
         nonceStore: context.claimedNonce(request.nonce),
         noncePurpose: 'openid4vp',
       },
@@ -243,7 +259,7 @@ async function verifyDcApiChannel(
       docType: JP_MNC_DOCTYPE,
     },
     {
-      mdoc: { trustAnchors, now, statusChecker },
+      mdoc: { trustAnchors, now, ...statusOptions },
       nonceStore: context.claimedNonce(annexCNonceKey(session.encryptionInfo)),
       noncePurpose: 'annex-c',
     },
@@ -270,6 +286,13 @@ async function verifyClaimed(
     trustAnchors,
     observe: (c) => consultations.push(c),
   });
+  const statusInquiry = createStatusInquiry({
+    inquiry: deps.recordInquiry,
+    use: party.config.revocation.inquiry,
+    trustAnchors,
+    observe: (c) => consultations.push(c),
+  });
+  const statusOptions = statusInquiry === undefined ? { statusChecker } : { statusChecker, statusInquiry };
   const claimedNonce = (expected: string): NonceStore => ({
     issue: async () => undefined,
     consume: async ({ nonce }) => (nonce === expected ? 'consumed' : 'unknown'),
@@ -283,6 +306,8 @@ async function verifyClaimed(
     trustAnchors,
     now,
     statusChecker,
+    statusInquiry,
+    statusOptions,
     claimedNonce,
   });
   const checks: Check[] = [...verified.checks];
@@ -382,7 +407,7 @@ async function verifyClaimed(
     msoDigest: document?.mso?.digest,
     disclosed: identifiers,
     revocation,
-    consultation: consultations[0],
+    consultations,
     flags,
     channel: recordChannel,
   });

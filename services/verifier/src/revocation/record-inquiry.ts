@@ -1,0 +1,267 @@
+/**
+ * The issuer's per-record status inquiry, asked by the verifier (DOMAIN.md §1 "Revocation is a double
+ * measure" and §4): "because an offline phone may still present before it hears, the recipient can ask
+ * online whether a received record is invalidated". The mynakit issuer offers it as
+ *
+ *   POST <issuer URL>/inquiry        HTTP Basic (RFC 7617) client id and secret of the role `inquiry`
+ *     {"msoDigest": "<64 hex>"}       (the issuer's `/rp-clients`; services/issuer/src/inquiry/routes.ts)
+ *   → 200 {status, checkedAt, answer: base64url of the signed evidence}
+ *
+ * keyed by SHA-256 of the MobileSecurityObjectBytes (the MSO has no identifier of its own). Only the signed
+ * evidence counts, never the JSON beside it: @mynakit/status-list verifyInquiryEvidence checks its
+ * signature to the relying party's trust anchors (the record IACAs), that it is about this record
+ * (`mso_digest`), for this verifier (`aud` = the client id), from the issuer asked (`iss`), and current
+ * (`iat` within MAX_INQUIRY_ANSWER_AGE_SECONDS); @mynakit/mdoc then relies on it only when its signer may
+ * speak for the document — the status-list signer rule of ISO/IEC 18013-5 2nd edition §12.3.6.2, as for a
+ * Status List Token. The evidence is kept in the verification record.
+ *
+ * When it is asked is the relying party's choice (RevocationPolicy.inquiry): `when-undetermined` (the
+ * default) only when the status list gave no answer — no reference in the MSO, the list unreachable or not
+ * to be relied on — because an inquiry tells the issuer which record this relying party is verifying, and a
+ * status list does not (its herd privacy); `always` at every verification, for the freshest answer (a list
+ * may be cached for its ttl); `never`. The issuer is the one the deployment configured (ARCHITECTURE.md
+ * rule 9), with this verifier's client credentials there — never a URL the record names, never a relying
+ * party's input.
+ *
+ * Fail closed (DOMAIN.md §4): an unreachable issuer, a redirect, any non-200 (401 wrong credentials, 403
+ * a client without the role), a timeout, an oversized or malformed answer, evidence that does not verify,
+ * and `unknown` (the issuer has no such record: no statement is not revocation) are all undetermined, and
+ * the relying party's revocation policy decides. `valid` is passed; `invalid` and `suspended` are failed.
+ * Neither the credentials nor anything of the record but its digest leave the verifier; log lines and the
+ * record name the URL asked and what it gave.
+ */
+import { readBoundedBody } from '@mynakit/http-kit';
+import type { StatusInquiry } from '@mynakit/mdoc';
+import type { Check } from '@mynakit/report';
+import { verifyInquiryEvidence } from '@mynakit/status-list';
+import { VerifierError } from '../errors.js';
+import type { StatusConsultation } from './status-checker.js';
+
+/** The path of the inquiry under the issuer's URL (the mynakit issuer's). */
+export const RECORD_INQUIRY_PATH = '/inquiry';
+/** Largest answer read, bytes (three members; the evidence carries one certificate). */
+export const MAX_RECORD_INQUIRY_RESPONSE_BYTES = 32 * 1024;
+/** Default time allowed for one inquiry, ms. */
+export const DEFAULT_RECORD_INQUIRY_TIMEOUT_MS = 5_000;
+/**
+ * How old an answer may be when it arrives, seconds: the issuer answers from its register at the time of
+ * the request, so anything older came from a cache in between (or a clock far off) and is not the status now.
+ */
+export const MAX_INQUIRY_ANSWER_AGE_SECONDS = 300;
+/** Longest client id and secret accepted in the configuration (the issuer's fit: a UUID, 43 characters). */
+const MAX_CREDENTIAL_LENGTH = 256;
+
+/** The issuer this deployment asks (VerifierDeps.recordInquiry). */
+export interface RecordInquiryConfig {
+  /**
+   * The issuer's URL — its credential issuer identifier, e.g. `https://issuer.example`: the evidence's `iss`
+   * must be exactly this, and `POST <issuerUrl>/inquiry` is the only URL ever asked.
+   */
+  readonly issuerUrl: string;
+  /** The client id the issuer gave this verifier (role `inquiry`). */
+  readonly clientId: string;
+  /** Its secret. Never logged, never written into a record. */
+  readonly clientSecret: string;
+}
+
+/** The inquiry with its transport (VerifierDeps.recordInquiry). */
+export interface RecordInquiryDeps {
+  readonly config: RecordInquiryConfig;
+  /** The fetch to use (default the global one); the sandbox and tests hand in the issuer app's. */
+  readonly fetch?: (request: Request) => Promise<Response>;
+  /** Time allowed per inquiry, ms (default DEFAULT_RECORD_INQUIRY_TIMEOUT_MS). */
+  readonly timeoutMs?: number;
+}
+
+/** When a relying party asks the issuer's inquiry (RevocationPolicy.inquiry). */
+export type InquiryUse = 'never' | 'when-undetermined' | 'always';
+
+/**
+ * The configuration, checked: an http(s) URL without query or fragment (a trailing `/` dropped), and
+ * credentials that fit an HTTP Basic header. VERIFIER_INVALID_INPUT otherwise, naming what is wrong but never
+ * the secret.
+ */
+export function checkRecordInquiryConfig(config: RecordInquiryConfig): RecordInquiryConfig {
+  let url: URL;
+  try {
+    url = new URL(config.issuerUrl);
+  } catch (e) {
+    throw new VerifierError('VERIFIER_INVALID_INPUT', 'the record inquiry issuer URL is not a URL', {
+      cause: e,
+    });
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search !== '' || url.hash !== '')
+    throw new VerifierError(
+      'VERIFIER_INVALID_INPUT',
+      'the record inquiry issuer URL must be http(s)://host[:port][/path], without query or fragment',
+    );
+  const printable = /^[\x21-\x7e]+$/;
+  if (
+    typeof config.clientId !== 'string' ||
+    config.clientId.length > MAX_CREDENTIAL_LENGTH ||
+    !printable.test(config.clientId) ||
+    config.clientId.includes(':')
+  )
+    throw new VerifierError(
+      'VERIFIER_INVALID_INPUT',
+      'the record inquiry client id must be printable ASCII without ":" (1..256)',
+    );
+  if (
+    typeof config.clientSecret !== 'string' ||
+    config.clientSecret.length > MAX_CREDENTIAL_LENGTH ||
+    !printable.test(config.clientSecret)
+  )
+    throw new VerifierError(
+      'VERIFIER_INVALID_INPUT',
+      'the record inquiry client secret must be printable ASCII (1..256)',
+    );
+  return {
+    issuerUrl: config.issuerUrl.replace(/\/+$/, ''),
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+  };
+}
+
+/** The Basic credentials (RFC 7617; each part form-urlencoded first, as RFC 6749 §2.3.1 sends them). */
+function basicAuthorization(config: RecordInquiryConfig): string {
+  const form = (s: string) => encodeURIComponent(s).replaceAll('%20', '+');
+  return `Basic ${Buffer.from(`${form(config.clientId)}:${form(config.clientSecret)}`, 'utf8').toString('base64')}`;
+}
+
+class AskFailure extends Error {}
+
+/** What createStatusInquiry needs. */
+export interface StatusInquiryInput {
+  /** The deployment's inquiry; absent: none is configured. */
+  readonly inquiry: RecordInquiryDeps | undefined;
+  /** The relying party's choice. */
+  readonly use: InquiryUse;
+  /** The relying party's trust anchors (DER): the IACAs the evidence's signer must chain to. */
+  readonly trustAnchors: readonly Uint8Array[];
+  /** Receives what was asked (one call per inquiry made). */
+  readonly observe: (consultation: StatusConsultation) => void;
+}
+
+/** Whether the status list already answered (then `when-undetermined` does not ask). */
+function listAnswered(listCheck: Check): boolean {
+  return listCheck.status === 'passed' || listCheck.status === 'failed';
+}
+
+/**
+ * A StatusInquiry for @mynakit/mdoc (see the file comment); undefined when the relying party never asks.
+ */
+export function createStatusInquiry(input: StatusInquiryInput): StatusInquiry | undefined {
+  if (input.use === 'never') return undefined;
+  const inquiry = input.inquiry;
+  return async (context, listCheck) => {
+    if (input.use === 'when-undetermined' && listAnswered(listCheck)) return undefined;
+    const now = context.now;
+    const checkedAt = now.getTime();
+    if (inquiry === undefined) {
+      // Asked for at every verification but not configured: no answer, which the policy judges; when only
+      // wanted as a fallback, the list's own result stands.
+      if (input.use === 'when-undetermined') return undefined;
+      input.observe({
+        kind: 'inquiry',
+        source: '',
+        checkedAt,
+        via: 'failed',
+        outcome: 'not configured',
+      });
+      return {
+        status: 'undetermined',
+        detail: 'no record inquiry is configured for this verifier; status unknown',
+      };
+    }
+    const config = inquiry.config;
+    const url = `${config.issuerUrl}${RECORD_INQUIRY_PATH}`;
+    const failed = (outcome: string, detail: string) => {
+      input.observe({ kind: 'inquiry', source: url, checkedAt, via: 'failed', outcome });
+      return { status: 'undetermined' as const, detail: `${url}: ${detail}; status unknown` };
+    };
+    const doFetch = inquiry.fetch ?? ((request: Request) => fetch(request));
+    let body: Uint8Array;
+    try {
+      let response: Response;
+      try {
+        response = await doFetch(
+          new Request(url, {
+            method: 'POST',
+            headers: {
+              authorization: basicAuthorization(config),
+              'content-type': 'application/json',
+              accept: 'application/json',
+            },
+            body: JSON.stringify({ msoDigest: Buffer.from(context.msoDigest).toString('hex') }),
+            redirect: 'error',
+            signal: AbortSignal.timeout(inquiry.timeoutMs ?? DEFAULT_RECORD_INQUIRY_TIMEOUT_MS),
+          }),
+        );
+      } catch {
+        throw new AskFailure('unreachable');
+      }
+      if (response.status !== 200) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new AskFailure(`HTTP ${response.status}`);
+      }
+      let read: Uint8Array | undefined;
+      try {
+        read = await readBoundedBody(response, MAX_RECORD_INQUIRY_RESPONSE_BYTES);
+      } catch {
+        throw new AskFailure('unreachable');
+      }
+      if (read === undefined) throw new AskFailure('answer too large');
+      body = read;
+    } catch (e) {
+      const outcome = e instanceof AskFailure ? e.message : 'failed';
+      return failed(outcome, `no answer (${outcome})`);
+    }
+
+    let answer: string;
+    try {
+      const parsed: unknown = JSON.parse(new TextDecoder().decode(body));
+      const value =
+        typeof parsed === 'object' && parsed !== null && Object.hasOwn(parsed, 'answer')
+          ? (parsed as { answer: unknown }).answer
+          : undefined;
+      if (typeof value !== 'string' || !/^[A-Za-z0-9_-]+$/.test(value)) throw new Error('no answer');
+      answer = value;
+    } catch {
+      return failed('malformed answer', 'the answer carries no signed evidence');
+    }
+    const evidence = new Uint8Array(Buffer.from(answer, 'base64url'));
+    const verified = await verifyInquiryEvidence(evidence, {
+      now,
+      trustAnchors: input.trustAnchors,
+      msoDigest: context.msoDigest,
+      audience: config.clientId,
+      issuer: config.issuerUrl,
+      maxAgeSeconds: MAX_INQUIRY_ANSWER_AGE_SECONDS,
+    });
+    if (!verified.ok || verified.status === undefined) {
+      const first = verified.report.checks.find((c) => c.status === 'failed' || c.status === 'undetermined');
+      const why = first === undefined ? 'the evidence does not verify' : `${first.id}: ${first.detail}`;
+      return failed('evidence not verified', `the answer's evidence is not relied on (${why})`);
+    }
+    const status = verified.status;
+    input.observe({
+      kind: 'inquiry',
+      source: url,
+      checkedAt,
+      via: 'network',
+      outcome: status,
+      ...(verified.checkedAt === undefined ? {} : { answeredAt: verified.checkedAt.getTime() }),
+      evidence: answer,
+    });
+    const asOf = verified.checkedAt?.toISOString() ?? new Date(checkedAt).toISOString();
+    const signer =
+      verified.signerCertificate === undefined ? {} : { signerCertificate: verified.signerCertificate };
+    if (status === 'valid') return { status: 'passed', detail: `${url}: valid as of ${asOf}`, ...signer };
+    if (status === 'invalid' || status === 'suspended')
+      return { status: 'failed', detail: `${url}: ${status} as of ${asOf}`, ...signer };
+    return {
+      status: 'undetermined',
+      detail: `${url}: the issuer has no record with this digest (unknown); status unknown`,
+    };
+  };
+}
