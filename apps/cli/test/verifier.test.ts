@@ -100,6 +100,33 @@ describe('mynakit verifier', () => {
     expect(bad.stderr).toContain('--issuer-url');
   });
 
+  it("names the issuer's record inquiry in --help; its three variables go together (64), the secret never echoed", async () => {
+    const help = await runCli(['verifier', '--help']);
+    expect(help.stdout).toContain('MYNAKIT_RECORD_INQUIRY_URL');
+    const saved = { ...process.env };
+    try {
+      process.env.MYNAKIT_RECORD_INQUIRY_URL = 'http://127.0.0.1:8401';
+      process.env.MYNAKIT_RECORD_INQUIRY_CLIENT_SECRET = 'secret-never-echoed';
+      const partial = await runCli(['verifier', '--port', '0']);
+      expect(partial.code).toBe(64);
+      expect(partial.stderr).toContain('MYNAKIT_RECORD_INQUIRY_CLIENT_ID');
+      process.env.MYNAKIT_RECORD_INQUIRY_URL = 'ftp://issuer.example';
+      process.env.MYNAKIT_RECORD_INQUIRY_CLIENT_ID = 'client';
+      const scheme = await runCli(['verifier', '--port', '0']);
+      expect(scheme.code).toBe(64);
+      expect(scheme.stderr).toContain('MYNAKIT_RECORD_INQUIRY_URL');
+      expect(partial.stderr + scheme.stderr).not.toContain('secret-never-echoed');
+    } finally {
+      for (const name of [
+        'MYNAKIT_RECORD_INQUIRY_URL',
+        'MYNAKIT_RECORD_INQUIRY_CLIENT_ID',
+        'MYNAKIT_RECORD_INQUIRY_CLIENT_SECRET',
+      ])
+        if (saved[name] === undefined) delete process.env[name];
+        else process.env[name] = saved[name];
+    }
+  });
+
   it('exits 70 with a plain message when the port is taken', async () => {
     const r = await inData(() => runCli(['verifier', '--port', String(busyPort)]));
     expect(r.code).toBe(70);

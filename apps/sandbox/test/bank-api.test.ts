@@ -161,6 +161,65 @@ describe('the sandbox bank’s API for its page', () => {
     expect(((await replayed.json()) as { code: string }).code).toBe('VERIFIER_SESSION_USED');
   }, 60_000);
 
+  it('asks the issuer’s record inquiry for a relying party that wants it always: the sandbox verifier is its client', async () => {
+    const token = (await readFile(join(dataDir, 'verifier', 'admin-token'), 'utf8')).trim();
+    const operator = (path: string, init: RequestInit = {}) =>
+      fetch(`${sandbox.url}/verifier${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+    const { relyingParties } = (await (await operator('/relying-parties')).json()) as {
+      relyingParties: { clientId: string; config: { trustAnchors: string[] } }[];
+    };
+    const bank = relyingParties.find((rp) => rp.clientId === SANDBOX_BANK_CLIENT_ID);
+    const created = await operator('/relying-parties', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'A lender that asks the issuer at every verification',
+        clientId: 'x509_san_dns:lender.example',
+        law: 'none',
+        origins: [sandbox.url],
+        trustAnchors: bank?.config.trustAnchors,
+        revocation: { inquiry: 'always' },
+        verificationProgram: { name: 'mynakit sandbox', version: '0.1.0' },
+      }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const apiKey = ((await created.json()) as { apiKey: { apiKey: string } }).apiKey.apiKey;
+    const asParty = (path: string, body: unknown) =>
+      fetch(`${sandbox.url}/verifier${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const opened = await asParty('/sessions', {
+      purpose: 'account-opening',
+      origin: sandbox.url,
+      elements: { [JP]: ['full_name_unicode'] },
+    });
+    expect(opened.status, await opened.clone().text()).toBe(201);
+    const session = (await opened.json()) as {
+      sessionId: string;
+      request: { data: unknown };
+      elements: Record<string, string[]>;
+    };
+    const { response } = await presentAnnexC({
+      device: iphone,
+      data: session.request.data,
+      origin: sandbox.url,
+      consent: { [MNC]: session.elements },
+      userAuthentication: { method: 'biometric', matched: true },
+    });
+    const answered = await asParty(`/sessions/${session.sessionId}/response`, { response });
+    expect(answered.status).toBe(200);
+    const report = (await answered.json()) as { verdict: string; checks: { id: string; detail: string }[] };
+    expect(report.verdict).toBe('valid');
+    // Both sources in the one check: the status list, then the issuer's inquiry with its signed answer.
+    expect(report.checks.find((c) => c.id === 'status.revocation')?.detail).toContain(
+      `inquiry: ${sandbox.url}/issuer/inquiry: valid as of`,
+    );
+  }, 60_000);
+
   it('asks the purpose of the transaction and the occupation; the verifier refuses without them, and My Number', async () => {
     const { lists } = (await (await fetch(`${sandbox.url}/verifier/bank/api/start`)).json()) as {
       lists: { purposes: { code: string }[]; occupations: { code: string }[] };

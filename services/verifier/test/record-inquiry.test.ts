@@ -14,7 +14,7 @@ import { signInquiryEvidence, verifyInquiryEvidence } from '@mynakit/status-list
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierApp } from '../src/app.js';
 import { getRecord } from '../src/records/record-chains.js';
-import type { RecordInquiryDeps } from '../src/revocation/record-inquiry.js';
+import { checkRecordInquiryConfig, type RecordInquiryDeps } from '../src/revocation/record-inquiry.js';
 import type { StatusListFetcher } from '../src/revocation/status-list-fetcher.js';
 import type { VerifierStore } from '../src/store/index.js';
 import {
@@ -117,6 +117,33 @@ describe("the issuer's record inquiry, asked by the verifier", () => {
   afterAll(async () => {
     await removeStore?.();
     await env?.close();
+  });
+
+  it('takes a configuration only with an http(s) URL and credentials fit for HTTP Basic, never echoing the secret', () => {
+    const good = {
+      issuerUrl: 'https://issuer.example/',
+      clientId: 'client',
+      clientSecret: 'secret-not-echoed',
+    };
+    expect(checkRecordInquiryConfig(good).issuerUrl).toBe('https://issuer.example');
+    for (const bad of [
+      { ...good, issuerUrl: 'not a url' },
+      { ...good, issuerUrl: 'ftp://issuer.example' },
+      { ...good, issuerUrl: 'https://issuer.example/?steer=1' },
+      { ...good, clientId: 'client:with-colon' },
+      { ...good, clientId: '' },
+      { ...good, clientSecret: 'with space' },
+      { ...good, clientSecret: 'x'.repeat(257) },
+    ]) {
+      let thrown: unknown;
+      try {
+        checkRecordInquiryConfig(bad);
+      } catch (e) {
+        thrown = e;
+      }
+      expect((thrown as { code?: string }).code).toBe('VERIFIER_INVALID_INPUT');
+      expect(String((thrown as Error).message)).not.toContain('secret-not-echoed');
+    }
   });
 
   it('is asked when the status list gives no answer (the default), and its valid answer is relied on', async () => {
