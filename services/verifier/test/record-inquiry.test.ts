@@ -14,7 +14,11 @@ import { signInquiryEvidence, verifyInquiryEvidence } from '@mynakit/status-list
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createVerifierApp } from '../src/app.js';
 import { getRecord } from '../src/records/record-chains.js';
-import { checkRecordInquiryConfig, type RecordInquiryDeps } from '../src/revocation/record-inquiry.js';
+import {
+  checkRecordInquiryConfig,
+  createStatusInquiry,
+  type RecordInquiryDeps,
+} from '../src/revocation/record-inquiry.js';
 import type { StatusListFetcher } from '../src/revocation/status-list-fetcher.js';
 import type { VerifierStore } from '../src/store/index.js';
 import {
@@ -134,6 +138,7 @@ describe("the issuer's record inquiry, asked by the verifier", () => {
       { ...good, clientId: '' },
       { ...good, clientSecret: 'with space' },
       { ...good, clientSecret: 'x'.repeat(257) },
+      { ...good, docTypes: [] },
     ]) {
       let thrown: unknown;
       try {
@@ -144,6 +149,31 @@ describe("the issuer's record inquiry, asked by the verifier", () => {
       expect((thrown as { code?: string }).code).toBe('VERIFIER_INVALID_INPUT');
       expect(String((thrown as Error).message)).not.toContain('secret-not-echoed');
     }
+  });
+
+  it('never asks about a document of a docType the issuer does not answer for', async () => {
+    let asked = 0;
+    const inquiry = createStatusInquiry({
+      inquiry: {
+        config: { issuerUrl: ISSUER_ORIGIN, ...client },
+        fetch: async (request) => {
+          asked++;
+          return issuerFetch(request);
+        },
+      },
+      use: 'always',
+      trustAnchors: env.iacas,
+      observe: () => undefined,
+    });
+    const listCheck = { id: 'status.revocation', status: 'skipped' as const, detail: 'no reference' };
+    const context = { now: clock.now, msoDigest: new Uint8Array(32) };
+    expect(await inquiry?.({ ...context, docType: 'org.iso.18013.5.1.mDL' }, listCheck)).toBeUndefined();
+    expect(asked).toBe(0);
+    // The card-substitute record's docType is asked about (this digest is no record of the issuer's).
+    expect(await inquiry?.({ ...context, docType: 'org.iso.23220.1.jp.mnc' }, listCheck)).toMatchObject({
+      status: 'undetermined',
+    });
+    expect(asked).toBe(1);
   });
 
   it('is asked when the status list gives no answer (the default), and its valid answer is relied on', async () => {

@@ -31,7 +31,7 @@
  * record name the URL asked and what it gave.
  */
 import { readBoundedBody } from '@mynakit/http-kit';
-import type { StatusInquiry } from '@mynakit/mdoc';
+import { JP_MNC_DOCTYPE, type StatusInquiry } from '@mynakit/mdoc';
 import type { Check } from '@mynakit/report';
 import { verifyInquiryEvidence } from '@mynakit/status-list';
 import { VerifierError } from '../errors.js';
@@ -62,6 +62,12 @@ export interface RecordInquiryConfig {
   readonly clientId: string;
   /** Its secret. Never logged, never written into a record. */
   readonly clientSecret: string;
+  /**
+   * The docTypes of the records this issuer answers for (default the card-substitute record's,
+   * `org.iso.23220.1.jp.mnc`): a document of another docType in the same answer (an mDL from elsewhere) is
+   * never asked about — its digest would tell this issuer of a record it did not issue.
+   */
+  readonly docTypes?: readonly string[];
 }
 
 /** The inquiry with its transport (VerifierDeps.recordInquiry). */
@@ -115,10 +121,22 @@ export function checkRecordInquiryConfig(config: RecordInquiryConfig): RecordInq
       'VERIFIER_INVALID_INPUT',
       'the record inquiry client secret must be printable ASCII (1..256)',
     );
+  if (
+    config.docTypes !== undefined &&
+    (!Array.isArray(config.docTypes) ||
+      config.docTypes.length === 0 ||
+      config.docTypes.length > 16 ||
+      !config.docTypes.every((d) => typeof d === 'string' && d.length > 0 && d.length <= 128))
+  )
+    throw new VerifierError(
+      'VERIFIER_INVALID_INPUT',
+      'the record inquiry docTypes must be 1..16 docType names',
+    );
   return {
     issuerUrl: config.issuerUrl.replace(/\/+$/, ''),
     clientId: config.clientId,
     clientSecret: config.clientSecret,
+    ...(config.docTypes === undefined ? {} : { docTypes: [...config.docTypes] }),
   };
 }
 
@@ -153,7 +171,9 @@ function listAnswered(listCheck: Check): boolean {
 export function createStatusInquiry(input: StatusInquiryInput): StatusInquiry | undefined {
   if (input.use === 'never') return undefined;
   const inquiry = input.inquiry;
+  const docTypes: ReadonlySet<string> = new Set(inquiry?.config.docTypes ?? [JP_MNC_DOCTYPE]);
   return async (context, listCheck) => {
+    if (!docTypes.has(context.docType)) return undefined;
     if (input.use === 'when-undetermined' && listAnswered(listCheck)) return undefined;
     const now = context.now;
     const checkedAt = now.getTime();
