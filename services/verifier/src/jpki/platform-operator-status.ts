@@ -26,6 +26,7 @@ import type { RevocationAnswer, RevocationSource } from '@mynakit/jpki';
 import { CRL_REASONS, type CrlReason } from '@mynakit/pki';
 import { z } from 'zod';
 import { VerifierError } from '../errors.js';
+import { basicAuthorization, checkClientCredentials } from '../http/client-credentials.js';
 import { DEFAULT_JPKI_STATUS_TIMEOUT_MS, type JpkiStatusConsultation } from './jpki-status.js';
 
 /** The path of the platform operator's status interface under its origin (the mynakit issuer's). */
@@ -38,8 +39,6 @@ export const MAX_PLATFORM_STATUS_RESPONSE_BYTES = 16 * 1024;
  * future (a clock far off) is not the current status.
  */
 export const MAX_PLATFORM_STATUS_SKEW_MS = 5 * 60_000;
-/** Longest client id and secret accepted in the configuration (the issuer's fit: a UUID, 43 characters). */
-const MAX_CREDENTIAL_LENGTH = 256;
 
 /** The platform operator this deployment gets JPKI status from (JpkiStatusConfig.platformOperator). */
 export interface PlatformOperatorConfig {
@@ -79,26 +78,7 @@ export function checkPlatformOperatorConfig(config: PlatformOperatorConfig): Pla
       'VERIFIER_INVALID_INPUT',
       'the platform operator origin must be an origin: http(s)://host[:port], no path',
     );
-  const printable = /^[\x21-\x7e]+$/;
-  if (
-    typeof config.clientId !== 'string' ||
-    config.clientId.length > MAX_CREDENTIAL_LENGTH ||
-    !printable.test(config.clientId) ||
-    config.clientId.includes(':')
-  )
-    throw new VerifierError(
-      'VERIFIER_INVALID_INPUT',
-      'the platform operator client id must be printable ASCII without ":" (1..256)',
-    );
-  if (
-    typeof config.clientSecret !== 'string' ||
-    config.clientSecret.length > MAX_CREDENTIAL_LENGTH ||
-    !printable.test(config.clientSecret)
-  )
-    throw new VerifierError(
-      'VERIFIER_INVALID_INPUT',
-      'the platform operator client secret must be printable ASCII (1..256)',
-    );
+  checkClientCredentials('the platform operator', config.clientId, config.clientSecret);
   return { origin: url.origin, clientId: config.clientId, clientSecret: config.clientSecret };
 }
 
@@ -132,12 +112,6 @@ function revocationAnswer(
     ...(revoked?.revocationDate === undefined ? {} : { revocationDate: revoked.revocationDate }),
     detail,
   };
-}
-
-/** The Basic credentials (RFC 7617; each part form-urlencoded first, as RFC 6749 §2.3.1 sends them). */
-function basicAuthorization(config: PlatformOperatorConfig): string {
-  const form = (s: string) => encodeURIComponent(s).replaceAll('%20', '+');
-  return `Basic ${Buffer.from(`${form(config.clientId)}:${form(config.clientSecret)}`, 'utf8').toString('base64')}`;
 }
 
 /** Reads at most `maxBytes` of the body; AskFailure('too large') beyond. */
@@ -197,7 +171,7 @@ export function platformOperatorStatusSource(
             new Request(url, {
               method: 'POST',
               headers: {
-                authorization: basicAuthorization(config),
+                authorization: basicAuthorization(config.clientId, config.clientSecret),
                 'content-type': 'application/json',
                 accept: 'application/json',
               },

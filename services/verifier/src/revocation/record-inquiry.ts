@@ -35,6 +35,7 @@ import { JP_MNC_DOCTYPE, type StatusInquiry } from '@mynakit/mdoc';
 import type { Check } from '@mynakit/report';
 import { verifyInquiryEvidence } from '@mynakit/status-list';
 import { VerifierError } from '../errors.js';
+import { basicAuthorization, checkClientCredentials } from '../http/client-credentials.js';
 import type { StatusConsultation } from './status-checker.js';
 
 /** The path of the inquiry under the issuer's URL (the mynakit issuer's). */
@@ -48,8 +49,6 @@ export const DEFAULT_RECORD_INQUIRY_TIMEOUT_MS = 5_000;
  * the request, so anything older came from a cache in between (or a clock far off) and is not the status now.
  */
 export const MAX_INQUIRY_ANSWER_AGE_SECONDS = 300;
-/** Longest client id and secret accepted in the configuration (the issuer's fit: a UUID, 43 characters). */
-const MAX_CREDENTIAL_LENGTH = 256;
 
 /** The issuer this deployment asks (VerifierDeps.recordInquiry). */
 export interface RecordInquiryConfig {
@@ -101,26 +100,7 @@ export function checkRecordInquiryConfig(config: RecordInquiryConfig): RecordInq
       'VERIFIER_INVALID_INPUT',
       'the record inquiry issuer URL must be http(s)://host[:port][/path], without query or fragment',
     );
-  const printable = /^[\x21-\x7e]+$/;
-  if (
-    typeof config.clientId !== 'string' ||
-    config.clientId.length > MAX_CREDENTIAL_LENGTH ||
-    !printable.test(config.clientId) ||
-    config.clientId.includes(':')
-  )
-    throw new VerifierError(
-      'VERIFIER_INVALID_INPUT',
-      'the record inquiry client id must be printable ASCII without ":" (1..256)',
-    );
-  if (
-    typeof config.clientSecret !== 'string' ||
-    config.clientSecret.length > MAX_CREDENTIAL_LENGTH ||
-    !printable.test(config.clientSecret)
-  )
-    throw new VerifierError(
-      'VERIFIER_INVALID_INPUT',
-      'the record inquiry client secret must be printable ASCII (1..256)',
-    );
+  checkClientCredentials('the record inquiry', config.clientId, config.clientSecret);
   if (
     config.docTypes !== undefined &&
     (!Array.isArray(config.docTypes) ||
@@ -138,12 +118,6 @@ export function checkRecordInquiryConfig(config: RecordInquiryConfig): RecordInq
     clientSecret: config.clientSecret,
     ...(config.docTypes === undefined ? {} : { docTypes: [...config.docTypes] }),
   };
-}
-
-/** The Basic credentials (RFC 7617; each part form-urlencoded first, as RFC 6749 §2.3.1 sends them). */
-function basicAuthorization(config: RecordInquiryConfig): string {
-  const form = (s: string) => encodeURIComponent(s).replaceAll('%20', '+');
-  return `Basic ${Buffer.from(`${form(config.clientId)}:${form(config.clientSecret)}`, 'utf8').toString('base64')}`;
 }
 
 class AskFailure extends Error {}
@@ -208,7 +182,7 @@ export function createStatusInquiry(input: StatusInquiryInput): StatusInquiry | 
           new Request(url, {
             method: 'POST',
             headers: {
-              authorization: basicAuthorization(config),
+              authorization: basicAuthorization(config.clientId, config.clientSecret),
               'content-type': 'application/json',
               accept: 'application/json',
             },
