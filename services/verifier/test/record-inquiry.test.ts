@@ -343,7 +343,7 @@ describe("the issuer's record inquiry, asked by the verifier", () => {
       const { check: big } = await rejectedWith(
         answering(async () => new Response('x'.repeat(64 * 1024), { status: 200 })),
       );
-      expect(big.attempts.at(-1)).toMatchObject({ via: 'failed', outcome: 'answer too large' });
+      expect(big.attempts.at(-1)).toMatchObject({ via: 'failed', outcome: 'too large' });
     }, 60_000);
   });
 

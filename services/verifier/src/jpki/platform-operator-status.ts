@@ -21,12 +21,11 @@
  * relying party's revocation policy. Nothing of the certificate and never the credentials reach the
  * consultation, a log line or an error message: the consultation names the URL asked and what it gave.
  */
-import { readBoundedBody } from '@mynakit/http-kit';
 import type { RevocationAnswer, RevocationSource } from '@mynakit/jpki';
 import { CRL_REASONS, type CrlReason } from '@mynakit/pki';
 import { z } from 'zod';
 import { VerifierError } from '../errors.js';
-import { basicAuthorization, checkClientCredentials } from '../http/client-credentials.js';
+import { checkClientCredentials, postWithClientCredentials } from '../http/client-credentials.js';
 import { DEFAULT_JPKI_STATUS_TIMEOUT_MS, type JpkiStatusConsultation } from './jpki-status.js';
 
 /** The path of the platform operator's status interface under its origin (the mynakit issuer's). */
@@ -115,11 +114,6 @@ function revocationAnswer(
 }
 
 /** Reads at most `maxBytes` of the body; AskFailure('too large') beyond. */
-async function boundedBody(response: Response, maxBytes: number): Promise<Uint8Array> {
-  const bytes = await readBoundedBody(response, maxBytes);
-  if (bytes === undefined) throw new AskFailure('too large');
-  return bytes;
-}
 
 /**
  * A @mynakit/jpki RevocationSource asking the platform operator (see the file comment). `observe` receives
@@ -134,7 +128,6 @@ export function platformOperatorStatusSource(
   observe: (consultation: JpkiStatusConsultation) => void,
 ): RevocationSource {
   const label = 'platform operator';
-  const doFetch = transport.fetch ?? ((request: Request) => fetch(request));
   const timeoutMs = transport.timeoutMs ?? DEFAULT_JPKI_STATUS_TIMEOUT_MS;
   return {
     kind: 'platform-operator',
@@ -163,41 +156,17 @@ export function platformOperatorStatusSource(
       if (config === undefined)
         return finish(unusable('no platform operator is configured for this verifier'), null, false);
       const url = `${config.origin}${PLATFORM_STATUS_PATH}`;
-      let body: Uint8Array;
-      try {
-        let response: Response;
-        try {
-          response = await doFetch(
-            new Request(url, {
-              method: 'POST',
-              headers: {
-                authorization: basicAuthorization(config.clientId, config.clientSecret),
-                'content-type': 'application/json',
-                accept: 'application/json',
-              },
-              body: JSON.stringify({ certificate: Buffer.from(certificate.der).toString('base64') }),
-              redirect: 'error',
-              signal: AbortSignal.timeout(timeoutMs),
-            }),
-          );
-        } catch {
-          throw new AskFailure('unreachable');
-        }
-        if (response.status !== 200) {
-          await response.body?.cancel().catch(() => undefined);
-          throw new AskFailure(`HTTP ${response.status}`);
-        }
-        try {
-          body = await boundedBody(response, MAX_PLATFORM_STATUS_RESPONSE_BYTES);
-        } catch (e) {
-          if (e instanceof AskFailure) throw e;
-          throw new AskFailure('unreachable');
-        }
-      } catch (e) {
-        const outcome = e instanceof AskFailure ? e.message : 'failed';
-        attempts.push({ url, outcome });
-        return finish(unusable(`no answer — ${url}: ${outcome}`), url, false);
+      const posted = await postWithClientCredentials(
+        url,
+        { certificate: Buffer.from(certificate.der).toString('base64') },
+        config,
+        { ...transport, timeoutMs, maxBytes: MAX_PLATFORM_STATUS_RESPONSE_BYTES },
+      );
+      if (!posted.ok) {
+        attempts.push({ url, outcome: posted.outcome });
+        return finish(unusable(`no answer — ${url}: ${posted.outcome}`), url, false);
       }
+      const body = posted.body;
 
       let parsed: z.infer<typeof PlatformStatusAnswerSchema>;
       try {

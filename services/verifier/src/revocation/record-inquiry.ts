@@ -30,12 +30,11 @@
  * Neither the credentials nor anything of the record but its digest leave the verifier; log lines and the
  * record name the URL asked and what it gave.
  */
-import { readBoundedBody } from '@mynakit/http-kit';
 import { JP_MNC_DOCTYPE, type StatusInquiry } from '@mynakit/mdoc';
 import type { Check } from '@mynakit/report';
 import { verifyInquiryEvidence } from '@mynakit/status-list';
 import { VerifierError } from '../errors.js';
-import { basicAuthorization, checkClientCredentials } from '../http/client-credentials.js';
+import { checkClientCredentials, postWithClientCredentials } from '../http/client-credentials.js';
 import type { StatusConsultation } from './status-checker.js';
 
 /** The path of the inquiry under the issuer's URL (the mynakit issuer's). */
@@ -120,8 +119,6 @@ export function checkRecordInquiryConfig(config: RecordInquiryConfig): RecordInq
   };
 }
 
-class AskFailure extends Error {}
-
 /** What createStatusInquiry needs. */
 export interface StatusInquiryInput {
   /** The deployment's inquiry; absent: none is configured. */
@@ -173,43 +170,18 @@ export function createStatusInquiry(input: StatusInquiryInput): StatusInquiry | 
       input.observe({ kind: 'inquiry', source: url, checkedAt, via: 'failed', outcome });
       return { status: 'undetermined' as const, detail: `${url}: ${detail}; status unknown` };
     };
-    const doFetch = inquiry.fetch ?? ((request: Request) => fetch(request));
-    let body: Uint8Array;
-    try {
-      let response: Response;
-      try {
-        response = await doFetch(
-          new Request(url, {
-            method: 'POST',
-            headers: {
-              authorization: basicAuthorization(config.clientId, config.clientSecret),
-              'content-type': 'application/json',
-              accept: 'application/json',
-            },
-            body: JSON.stringify({ msoDigest: Buffer.from(context.msoDigest).toString('hex') }),
-            redirect: 'error',
-            signal: AbortSignal.timeout(inquiry.timeoutMs ?? DEFAULT_RECORD_INQUIRY_TIMEOUT_MS),
-          }),
-        );
-      } catch {
-        throw new AskFailure('unreachable');
-      }
-      if (response.status !== 200) {
-        await response.body?.cancel().catch(() => undefined);
-        throw new AskFailure(`HTTP ${response.status}`);
-      }
-      let read: Uint8Array | undefined;
-      try {
-        read = await readBoundedBody(response, MAX_RECORD_INQUIRY_RESPONSE_BYTES);
-      } catch {
-        throw new AskFailure('unreachable');
-      }
-      if (read === undefined) throw new AskFailure('answer too large');
-      body = read;
-    } catch (e) {
-      const outcome = e instanceof AskFailure ? e.message : 'failed';
-      return failed(outcome, `no answer (${outcome})`);
-    }
+    const posted = await postWithClientCredentials(
+      url,
+      { msoDigest: Buffer.from(context.msoDigest).toString('hex') },
+      config,
+      {
+        ...(inquiry.fetch === undefined ? {} : { fetch: inquiry.fetch }),
+        timeoutMs: inquiry.timeoutMs ?? DEFAULT_RECORD_INQUIRY_TIMEOUT_MS,
+        maxBytes: MAX_RECORD_INQUIRY_RESPONSE_BYTES,
+      },
+    );
+    if (!posted.ok) return failed(posted.outcome, `no answer (${posted.outcome})`);
+    const body = posted.body;
 
     let answer: string;
     try {
