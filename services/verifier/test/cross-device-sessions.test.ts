@@ -41,6 +41,15 @@ import {
 } from './helpers/issuer-and-phone.js';
 import { certifyReaderKey } from './helpers/reader-key-party.js';
 import {
+  expectBothUndetermined,
+  expectListThenInquiryValid,
+  INQUIRY_ALWAYS,
+  inquiryAnswering503,
+  listDown,
+  recordInquiryOf,
+  registerInquiryClient,
+} from './helpers/record-inquiry-client.js';
+import {
   ADMIN,
   createRelyingParty,
   DECLARED,
@@ -59,6 +68,8 @@ const SHOKEN_HOST = 'verifier.shoken.example';
 const OTHER_HOST = 'verifier.other.example';
 /** A verifier served under a path of its host (a reverse proxy's `/verifier`). */
 const MOUNTED_HOST = 'mounted.bank.example';
+/** The verifier host of a relying party that asks the issuer's record inquiry at every verification. */
+const INQUIRY_HOST = 'verifier.inquiry.example';
 
 /** What POST /sessions/cross-device answers. */
 interface CrossDeviceSession {
@@ -117,27 +128,30 @@ describe('cross-device OpenID4VP sessions (QR code, request_uri, direct_post.jwt
     return rp;
   }
 
+  /** The verifier app of public host `host` on the store, with `deps` beside the usual ones. */
+  function verifierAppFor(host: string, deps: Partial<Parameters<typeof createVerifierApp>[0]> = {}) {
+    return createVerifierApp({
+      store,
+      config: {
+        origin: host === MOUNTED_HOST ? `https://${host}/verifier` : `https://${host}`,
+        adminToken: ADMIN,
+        readerKeyEncryptionKey: new Uint8Array(32).fill(3),
+        sessionKeyEncryptionKey: new Uint8Array(32).fill(4),
+      },
+      clock: clock.read,
+      writerId: 'test-writer',
+      fetchStatusList: env.fetchFromIssuer,
+      ...deps,
+    });
+  }
+
   beforeAll(async () => {
     clock = testClock(START);
     env = await issuerAndPhone(clock);
     dir = mkdtempSync(join(tmpdir(), 'mynakit-verifier-cross-device-'));
     store = await openVerifierStore({ url: `sqlite:${join(dir, 'verifier.sqlite')}` });
     for (const host of [BANK_HOST, SHOKEN_HOST, OTHER_HOST, MOUNTED_HOST])
-      apps.set(
-        host,
-        createVerifierApp({
-          store,
-          config: {
-            origin: host === MOUNTED_HOST ? `https://${host}/verifier` : `https://${host}`,
-            adminToken: ADMIN,
-            readerKeyEncryptionKey: new Uint8Array(32).fill(3),
-            sessionKeyEncryptionKey: new Uint8Array(32).fill(4),
-          },
-          clock: clock.read,
-          writerId: 'test-writer',
-          fetchStatusList: env.fetchFromIssuer,
-        }),
-      );
+      apps.set(host, verifierAppFor(host));
     readerRoot = env.issuer.deps.hierarchy.reader.root.der;
     bank = await relyingPartyWithReaderKey(BANK_HOST, { name: 'サンドボックス銀行' });
   }, 180_000);
@@ -281,6 +295,52 @@ describe('cross-device OpenID4VP sessions (QR code, request_uri, direct_post.jwt
     const gone = await phoneFetch(session.requestUri);
     expect(gone.status).toBe(409);
     expect(((await gone.json()) as { code: string }).code).toBe('VERIFIER_SESSION_USED');
+  }, 120_000);
+
+  it("asks the issuer's record inquiry of a direct_post.jwt answer when the relying party chooses `always`", async () => {
+    const client = await registerInquiryClient(env);
+    apps.set(INQUIRY_HOST, verifierAppFor(INQUIRY_HOST, { recordInquiry: recordInquiryOf(env, client) }));
+    const party = await relyingPartyWithReaderKey(INQUIRY_HOST, {
+      name: '照会する銀行',
+      revocation: INQUIRY_ALWAYS,
+    });
+    /** The phone answers a new session of the party's host; the party reads the result. */
+    const presentAndRead = async (): Promise<VerificationAnswer> => {
+      const session = await openCrossDevice(party.apiKey, {}, INQUIRY_HOST);
+      await presentOpenId4VpCrossDevice({
+        ...base(session),
+        consent: { [JP_MNC_DOCTYPE]: session.elements },
+        userAuthentication: BIOMETRIC,
+      });
+      const res = await result(party.apiKey, session.sessionId, INQUIRY_HOST);
+      expect(res.status).toBe(200);
+      return (await res.json()) as VerificationAnswer;
+    };
+
+    const answer = await presentAndRead();
+    expect(answer.verdict).toBe('valid');
+    expect(statusOf(answer, 'status.revocation')).toBe('passed');
+    const record = await getRecord(store, answer.recordId);
+    expect((record?.content as { channel?: string } | null)?.channel).toBe(
+      'cross-device-openid4vp-v1-direct-post-jwt',
+    );
+    await expectListThenInquiryValid(store, answer.recordId);
+
+    // The list down and the issuer answering 503: nothing to rely on, rejected under the default policy.
+    const unavailable = inquiryAnswering503();
+    apps.set(
+      INQUIRY_HOST,
+      verifierAppFor(INQUIRY_HOST, {
+        fetchStatusList: listDown,
+        recordInquiry: recordInquiryOf(env, client, unavailable.fetch),
+      }),
+    );
+    const refused = await presentAndRead();
+    expect(refused.verdict).toBe('invalid');
+    expect(statusOf(refused, 'status.revocation')).toBe('undetermined');
+    expect(refused.errorCode).toBe('VERIFIER_REVOCATION_UNDETERMINED');
+    expect(unavailable.asked()).toBe(1);
+    await expectBothUndetermined(store, refused.recordId);
   }, 120_000);
 
   it('refuses a replayed direct post, and the DC API route takes no cross-device answer', async () => {

@@ -31,6 +31,15 @@ import {
 } from './helpers/issuer-and-phone.js';
 import { certifyReaderKey } from './helpers/reader-key-party.js';
 import {
+  expectBothUndetermined,
+  expectListThenInquiryValid,
+  INQUIRY_ALWAYS,
+  inquiryAnswering503,
+  listDown,
+  recordInquiryOf,
+  registerInquiryClient,
+} from './helpers/record-inquiry-client.js';
+import {
   ADMIN,
   createRelyingParty,
   type OpenedSession,
@@ -59,7 +68,19 @@ describe('OpenID4VP over the DC API as the second request of a session', () => {
     env = await issuerAndPhone(clock);
     dir = mkdtempSync(join(tmpdir(), 'mynakit-verifier-openid4vp-'));
     store = await openVerifierStore({ url: `sqlite:${join(dir, 'verifier.sqlite')}` });
-    app = createVerifierApp({
+    app = appWith();
+    rp = await createRelyingParty(app, env, { name: 'サンドボックス銀行' });
+    await certifyReader(app, rp.id);
+  }, 180_000);
+  afterAll(async () => {
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await env?.close();
+  });
+
+  /** A verifier app on the store (its own status-list cache), with `deps` beside the usual ones. */
+  function appWith(deps: Partial<Parameters<typeof createVerifierApp>[0]> = {}) {
+    return createVerifierApp({
       store,
       config: {
         origin: 'http://127.0.0.1:8403',
@@ -70,26 +91,25 @@ describe('OpenID4VP over the DC API as the second request of a session', () => {
       clock: clock.read,
       writerId: 'test-writer',
       fetchStatusList: env.fetchFromIssuer,
+      ...deps,
     });
-    rp = await createRelyingParty(app, env, { name: 'サンドボックス銀行' });
-    await certifyReaderKey(app, {
-      relyingPartyId: rp.id,
+  }
+
+  /** Certifies and installs a reader key of the sandbox reader CA for relying party `id`. */
+  async function certifyReader(verifier: ReturnType<typeof appWith>, id: string): Promise<void> {
+    await certifyReaderKey(verifier, {
+      relyingPartyId: id,
       operator: operator,
       ca: env.issuer.deps.hierarchy.reader.root,
       notBefore: new Date(START.getTime() - 86_400_000),
       notAfter: new Date(START.getTime() + 90 * 86_400_000),
     });
-  }, 180_000);
-  afterAll(async () => {
-    await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    await env?.close();
-  });
+  }
 
-  const submitCredential = (sessionId: string, body: unknown) =>
-    app.request(`/sessions/${sessionId}/response`, {
+  const submitCredential = (sessionId: string, body: unknown, verifier = app, apiKey = rp.apiKey) =>
+    verifier.request(`/sessions/${sessionId}/response`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${rp.apiKey}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
 
@@ -156,6 +176,44 @@ describe('OpenID4VP over the DC API as the second request of a session', () => {
     const again = await submitCredential(session.sessionId, { protocol: 'openid4vp-v1-signed', data: body });
     expect(again.status).toBe(409);
   });
+
+  it("asks the issuer's record inquiry of an OpenID4VP answer when the relying party chooses `always`", async () => {
+    const client = await registerInquiryClient(env);
+    const asking = appWith({ recordInquiry: recordInquiryOf(env, client) });
+    const party = await createRelyingParty(asking, env, {
+      name: '照会する銀行',
+      revocation: INQUIRY_ALWAYS,
+    });
+    await certifyReader(asking, party.id);
+    const answerOpenId4Vp = async (verifier: ReturnType<typeof appWith>): Promise<VerificationAnswer> => {
+      const session = (await openSession(verifier, party.apiKey)) as TwoRequestSession;
+      const { body } = await phoneAnswersOpenId4Vp(session);
+      const data = { protocol: 'openid4vp-v1-signed', data: body };
+      const res = await submitCredential(session.sessionId, data, verifier, party.apiKey);
+      expect(res.status).toBe(200);
+      return (await res.json()) as VerificationAnswer;
+    };
+
+    const answer = await answerOpenId4Vp(asking);
+    expect(answer.verdict).toBe('valid');
+    expect(statusOf(answer, 'status.revocation')).toBe('passed');
+    const record = await getRecord(store, answer.recordId);
+    expect((record?.content as { channel?: string } | null)?.channel).toBe('dc-api-openid4vp-v1-signed');
+    await expectListThenInquiryValid(store, answer.recordId);
+
+    // The list down and the issuer answering 503: nothing to rely on, rejected under the default policy.
+    const unavailable = inquiryAnswering503();
+    const down = appWith({
+      fetchStatusList: listDown,
+      recordInquiry: recordInquiryOf(env, client, unavailable.fetch),
+    });
+    const refused = await answerOpenId4Vp(down);
+    expect(refused.verdict).toBe('invalid');
+    expect(statusOf(refused, 'status.revocation')).toBe('undetermined');
+    expect(refused.errorCode).toBe('VERIFIER_REVOCATION_UNDETERMINED');
+    expect(unavailable.asked()).toBe(1);
+    await expectBothUndetermined(store, refused.recordId);
+  }, 60_000);
 
   it('still verifies the Annex C answer, alone or as {protocol, data}', async () => {
     const session = (await openSession(app, rp.apiKey)) as TwoRequestSession;

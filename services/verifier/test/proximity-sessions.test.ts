@@ -29,6 +29,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { createVerifierApp } from '../src/app.js';
 import { proximitySessionId } from '../src/proximity/proximity-session.js';
 import { getRecord } from '../src/records/record-chains.js';
+import type { StatusListFetcher } from '../src/revocation/status-list-fetcher.js';
 import type { VerifierStore } from '../src/store/index.js';
 import {
   BIOMETRIC,
@@ -38,6 +39,15 @@ import {
   testClock,
 } from './helpers/issuer-and-phone.js';
 import { certifyReaderKey } from './helpers/reader-key-party.js';
+import {
+  expectBothUndetermined,
+  expectListThenInquiryValid,
+  INQUIRY_ALWAYS,
+  inquiryAnswering503,
+  listDown,
+  recordInquiryOf,
+  registerInquiryClient,
+} from './helpers/record-inquiry-client.js';
 import {
   ADMIN,
   createRelyingParty,
@@ -403,6 +413,54 @@ describe('in-person reads over proximity (POST /sessions/proximity)', () => {
     } finally {
       await second.close();
     }
+  }, 60_000);
+
+  it("asks the issuer's record inquiry of a proximity read when the relying party chooses `always`", async () => {
+    const client = await registerInquiryClient(env);
+    /** A verifier app (its own status-list cache) asking the issuer's inquiry through `inquiryFetch`. */
+    const asking = (
+      fetchStatusList: StatusListFetcher,
+      inquiryFetch?: (request: Request) => Promise<Response>,
+    ): VerifierApp =>
+      createVerifierApp({
+        store,
+        config: { origin: 'http://127.0.0.1:8403', adminToken: ADMIN },
+        clock: clock.read,
+        writerId: 'test-writer',
+        fetchStatusList,
+        recordInquiry: recordInquiryOf(env, client, inquiryFetch),
+      });
+    const rp = await createRelyingParty(app, env, { name: '照会する窓口', revocation: INQUIRY_ALWAYS });
+    /** The phone read once by `verifier`. */
+    const readPhone = async (verifier: VerifierApp): Promise<VerificationAnswer> => {
+      const phone = await phoneOnRadio(env);
+      try {
+        const res = await read(verifier, rp.apiKey, { engagement: phone.qr });
+        expect(res.status).toBe(200);
+        expect(await phone.outcome).toBe('answered');
+        return (await res.json()) as VerificationAnswer;
+      } finally {
+        await phone.close();
+      }
+    };
+
+    const answer = await readPhone(asking(env.fetchFromIssuer));
+    expect(answer.verdict).toBe('valid');
+    expect(statusOf(answer, 'status.revocation')).toBe('passed');
+    expect((await getRecord(store, answer.recordId))?.content).toMatchObject({
+      channel: 'iso-18013-5-proximity',
+    });
+    await expectListThenInquiryValid(store, answer.recordId);
+
+    // The list down and the issuer answering 503: nothing to rely on, rejected under the default policy.
+    const unavailable = inquiryAnswering503();
+    const refused = await readPhone(asking(listDown, unavailable.fetch));
+    expect(refused.verdict).toBe('invalid');
+    expect(statusOf(refused, 'status.revocation')).toBe('undetermined');
+    expect(refused.errorCode).toBe('VERIFIER_REVOCATION_UNDETERMINED');
+    expect(refused.elements).toBeUndefined();
+    expect(unavailable.asked()).toBe(1);
+    await expectBothUndetermined(store, refused.recordId);
   }, 60_000);
 
   it('finds a revoked record invalid (VERIFIER_REVOKED) and records the rejection', async () => {
