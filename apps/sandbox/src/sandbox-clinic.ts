@@ -10,9 +10,9 @@
  * token, read from `<dataDir>/issuer/admin-token` as any operator would; the registry answers the secret
  * once, so a fresh client is registered at each start and its secret is kept in memory only.
  */
-import { readFile } from 'node:fs/promises';
 import type { OpenedIssuer } from '@mynakit/issuer';
 import type { OpenedVerifier } from '@mynakit/verifier';
+import { registerIssuerClient } from './issuer-clients.js';
 import { ensureSandboxRelyingParty, sandboxJpkiAnchors } from './sandbox-bank.js';
 
 /** The clinic's client id in the verifier (x509_san_dns scheme, under `.invalid`). */
@@ -49,20 +49,12 @@ export async function ensureSandboxClinic(
     ],
     verificationProgram: { name: 'mynakit sandbox', version: '0.1.0', certified: false },
   });
-  const issuerToken =
-    issuer.adminTokenFile === undefined
-      ? (issuer.deps.config.adminToken ?? '')
-      : (await readFile(issuer.adminTokenFile, 'utf8')).trim();
-  const res = await issuer.app.request('/rp-clients', {
-    method: 'POST',
-    headers: { authorization: `Bearer ${issuerToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name: SANDBOX_CLINIC_NAME, roles: ['insurance'] }),
-  });
-  const body = (await res.json()) as { clientId?: string; clientSecret?: string; code?: string };
-  if (res.status !== 201 || body.clientId === undefined || body.clientSecret === undefined)
-    throw new Error(
-      `register the clinic at the insurer registry: HTTP ${res.status} ${String(body.code ?? '')}`,
-    );
-  const basic = Buffer.from(`${body.clientId}:${body.clientSecret}`, 'utf8').toString('base64');
+  const client = await registerIssuerClient(
+    issuer,
+    SANDBOX_CLINIC_NAME,
+    ['insurance'],
+    'the clinic at the insurer registry',
+  );
+  const basic = Buffer.from(`${client.clientId}:${client.clientSecret}`, 'utf8').toString('base64');
   return { ...party, insurerAuthorization: `Basic ${basic}` };
 }

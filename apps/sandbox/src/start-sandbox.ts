@@ -28,6 +28,7 @@ import { registerBankPages } from './bank-pages.js';
 import { registerCarrierPages } from './carrier-pages.js';
 import { registerClinicPages } from './clinic-pages.js';
 import { registerCrossDevicePages } from './cross-device-pages.js';
+import { registerSandboxInquiryClient } from './issuer-clients.js';
 import { renderIssuerPage } from './issuer-page.js';
 import { renderLandingPage, type SandboxParts } from './landing-page.js';
 import { registerPortalPages } from './portal-pages.js';
@@ -38,7 +39,6 @@ import { ensureSandboxCrossDevice, type SandboxCrossDevice } from './sandbox-cro
 import { ensureSandboxPortal, type SandboxPortal } from './sandbox-portal.js';
 import { ensureSandboxPortalLink, portalLinkOrigin, type SandboxPortalLink } from './sandbox-portal-link.js';
 import { issueSandboxReaderKey } from './sandbox-reader-key.js';
-import { registerSandboxInquiryClient } from './sandbox-record-inquiry.js';
 
 /** Options of `startSandbox`. */
 export interface StartSandboxOptions {
