@@ -26,25 +26,20 @@
  * and `iat` bounds how old an answer may be. `unknown` means the issuer has no record with that digest — no
  * statement, never revocation (DOMAIN.md §4).
  */
-import type { KeyObject } from 'node:crypto';
-import { type CborMap, type CborValue, decode, encode, Tagged } from '@mynakit/cbor';
+import { type CborMap, type CborValue, decode, encode } from '@mynakit/cbor';
 import {
-  CoseError,
-  type CoseSign1,
   type CoseSigner,
-  decodeSign1,
   defaultSignatureAlgorithm,
   HeaderLabel,
   signatureAlgorithmId,
   signSign1,
   UNDERSTOOD_HEADER_LABELS,
-  verifySign1,
   x5chainValue,
 } from '@mynakit/cose';
 import { type Report, ReportBuilder } from '@mynakit/report';
-import { validateSignerChain } from './certificate-chain.js';
 import { StatusListError } from './errors.js';
 import { epochSeconds, type KeyInput, signingKeyOf } from './keys.js';
+import { decodeCwtSign1, verifyCwtSigner } from './signed-cwt.js';
 
 /** The `typ` of the evidence (RFC 9596: a media type). */
 export const INQUIRY_EVIDENCE_TYP = 'application/inquiry-evidence+cwt';
@@ -221,14 +216,8 @@ export async function verifyInquiryEvidence(
     return { ok: report.verdict === 'valid', report, ...parts };
   };
 
-  let sign1: CoseSign1;
-  try {
-    if (evidence.length > MAX_INQUIRY_EVIDENCE_BYTES) throw new Error('too large');
-    let value: CborValue = decode(evidence);
-    if (value instanceof Tagged && value.tag === 61) value = value.value;
-    sign1 = decodeSign1(value);
-    if (sign1.payload === null) throw new Error('detached payload');
-  } catch {
+  const sign1 = evidence.length > MAX_INQUIRY_EVIDENCE_BYTES ? undefined : decodeCwtSign1(evidence);
+  if (sign1 === undefined) {
     b.failed(C.decode, 'the evidence is not a COSE_Sign1 with an attached payload');
     return done('the evidence could not be decoded');
   }
@@ -239,42 +228,21 @@ export async function verifyInquiryEvidence(
   if (typeof typ === 'string' && typ.toLowerCase() === INQUIRY_EVIDENCE_TYP) b.passed(C.type, `typ ${typ}`);
   else b.failed(C.type, `typ must be ${INQUIRY_EVIDENCE_TYP} in the protected header`);
 
-  let chain: Uint8Array[];
-  try {
-    chain = sign1.x5chain;
-  } catch (error) {
-    const reason = error instanceof CoseError ? error.message : 'unreadable';
-    b.failed(C.certificatePath, `x5chain: ${reason}`);
-    b.failed(C.signature, 'the evidence is refused: its x5chain cannot be taken');
-    return done('the signature was not verified');
-  }
-  if (chain.length === 0) {
-    b.failed(C.certificatePath, 'the evidence carries no x5chain');
-    b.undetermined(C.signature, 'no signer certificate to verify with');
-    return done('the signature was not verified');
-  }
-  const path = validateSignerChain(chain, { now, trustAnchors: options.trustAnchors });
-  b.add(C.certificatePath, path.status, path.detail);
-  if (path.publicKey === undefined) {
-    b.undetermined(C.signature, 'no trusted signing key');
-    return done('the signature was not verified');
-  }
-  const key: KeyObject = path.publicKey;
-  const alg = sign1.protectedHeaders.get(HeaderLabel.alg);
-  let valid: boolean;
-  try {
-    valid = await verifySign1(sign1, { key, understoodHeaders: UNDERSTOOD_HEADERS });
-  } catch (error) {
-    const reason = error instanceof CoseError ? `${error.code}: ${error.message}` : 'verification error';
-    b.failed(C.signature, `the signature cannot be verified (${reason})`);
-    return done('the signature did not verify');
-  }
-  if (!valid) {
-    b.failed(C.signature, `the signature (alg ${String(alg)}) does not verify`);
-    return done('the signature did not verify');
-  }
-  b.passed(C.signature, `signature (alg ${String(alg)}) verified`);
-  if (path.leafDer !== undefined) parts.signerCertificate = path.leafDer;
+  const signer = await verifyCwtSigner(b, sign1, {
+    ids: { certificatePath: C.certificatePath, signature: C.signature },
+    now,
+    trustAnchors: options.trustAnchors,
+    understoodHeaders: UNDERSTOOD_HEADERS,
+    what: 'the evidence',
+    chainRequired: true,
+  });
+  if (!signer.verified)
+    return done(
+      signer.signerCertificate === undefined
+        ? 'the signature was not verified'
+        : 'the signature did not verify',
+    );
+  if (signer.signerCertificate !== undefined) parts.signerCertificate = signer.signerCertificate;
 
   let claims: CborMap;
   try {

@@ -14,24 +14,20 @@
  */
 
 import type { KeyObject } from 'node:crypto';
-import { type CborMap, type CborValue, decode, encode, Tagged } from '@mynakit/cbor';
+import { type CborMap, type CborValue, decode, encode } from '@mynakit/cbor';
 import {
-  CoseError,
-  type CoseSign1,
   type CoseSigner,
-  decodeSign1,
   defaultSignatureAlgorithm,
   HeaderLabel,
   signatureAlgorithmId,
   signSign1,
   UNDERSTOOD_HEADER_LABELS,
-  verifySign1,
   x5chainValue,
 } from '@mynakit/cose';
 import { ReportBuilder } from '@mynakit/report';
-import { validateSignerChain } from './certificate-chain.js';
 import { StatusListError } from './errors.js';
 import { epochSeconds, type KeyInput, signingKeyOf, toPublicKeyObject } from './keys.js';
+import { decodeCwtSign1, verifyCwtSigner } from './signed-cwt.js';
 import type { StatusList } from './status-list.js';
 import { decodeStatusListCbor, encodeStatusListCbor } from './status-list-cbor.js';
 import {
@@ -204,13 +200,8 @@ export async function verifyStatusListCwt(
   };
 
   // decode: [tag 61] [tag 18] COSE_Sign1, with an attached payload
-  let sign1: CoseSign1;
-  try {
-    let value: CborValue = decode(token);
-    if (value instanceof Tagged && value.tag === 61) value = value.value;
-    sign1 = decodeSign1(value);
-    if (sign1.payload === null) throw new Error('detached payload');
-  } catch {
+  const sign1 = decodeCwtSign1(token);
+  if (sign1 === undefined) {
     b.failed(C.decode, 'the token is not a COSE_Sign1 with an attached payload');
     return done({}, 'the token could not be decoded');
   }
@@ -225,57 +216,32 @@ export async function verifyStatusListCwt(
     b.failed(C.type, `typ must be ${STATUS_LIST_CWT_MEDIA_TYPE} in the protected header${where}`);
   }
 
-  // key
-  let verificationKey: KeyObject;
-  let signerCertificate: Uint8Array | undefined;
+  // the signer (a configured key, or the x5chain's leaf under the trust anchors) and the signature
+  let key: KeyObject | undefined;
   if (options.key !== undefined) {
     try {
-      verificationKey = toPublicKeyObject(options.key);
+      key = toPublicKeyObject(options.key);
     } catch (error) {
       throw new TypeError('options.key is not a usable public key', { cause: error });
     }
-    b.skipped(C.certificatePath, 'verified under a configured key');
-  } else {
-    let chain: Uint8Array[];
-    try {
-      chain = sign1.x5chain;
-    } catch (error) {
-      // RFC 9052 §3 / RFC 9360 §2: two different chains, or a malformed one — the token is refused.
-      const reason = error instanceof CoseError ? error.message : 'unreadable';
-      b.failed(C.certificatePath, `x5chain: ${reason}`);
-      b.failed(C.signature, 'the token is refused: its x5chain cannot be taken');
-      return done({}, 'the signature was not verified');
-    }
-    if (chain.length === 0) {
-      b.undetermined(C.signature, 'the token carries no x5chain and no key is configured');
-      return done({}, 'the signature was not verified');
-    }
-    const result = validateSignerChain(chain, options);
-    b.add(C.certificatePath, result.status, result.detail);
-    if (result.publicKey === undefined) {
-      b.undetermined(C.signature, 'no trusted signing key');
-      return done({}, 'the signature was not verified');
-    }
-    verificationKey = result.publicKey;
-    signerCertificate = result.leafDer;
   }
-  const base = signerCertificate === undefined ? {} : { signerCertificate };
-
-  // signature (alg from the protected header, never from the key)
-  const alg = sign1.protectedHeaders.get(Header.alg);
-  let valid: boolean;
-  try {
-    valid = await verifySign1(sign1, { key: verificationKey, understoodHeaders: UNDERSTOOD_HEADERS });
-  } catch (error) {
-    const reason = error instanceof CoseError ? `${error.code}: ${error.message}` : 'verification error';
-    b.failed(C.signature, `the signature cannot be verified (${reason})`);
-    return done(base, 'the signature did not verify');
-  }
-  if (!valid) {
-    b.failed(C.signature, `the signature (alg ${String(alg)}) does not verify`);
-    return done(base, 'the signature did not verify');
-  }
-  b.passed(C.signature, `signature (alg ${String(alg)}) verified`);
+  const signer = await verifyCwtSigner(b, sign1, {
+    ids: { certificatePath: C.certificatePath, signature: C.signature },
+    now: options.now,
+    ...(key === undefined ? {} : { key }),
+    ...(options.trustAnchors === undefined ? {} : { trustAnchors: options.trustAnchors }),
+    ...(options.requiredEku === undefined ? {} : { requiredEku: options.requiredEku }),
+    understoodHeaders: UNDERSTOOD_HEADERS,
+    what: 'the token',
+  });
+  const base = signer.signerCertificate === undefined ? {} : { signerCertificate: signer.signerCertificate };
+  if (!signer.verified)
+    return done(
+      base,
+      signer.signerCertificate === undefined
+        ? 'the signature was not verified'
+        : 'the signature did not verify',
+    );
 
   // claims
   let claims: CborMap;
