@@ -22,7 +22,7 @@ export type {
   StatusCheckResult,
   StatusInquiry,
 } from './checks/status.js';
-export { combineStatus } from './checks/status.js';
+export { combineStatus, statusSignerMaySpeakFor } from './checks/status.js';
 export type { TrustAnchorInput } from './checks/trust-anchors.js';
 export { deviceAuthenticationBytes } from './device-authentication.js';
 export {

@@ -326,10 +326,13 @@ describe("the issuer's record inquiry, asked by the verifier", () => {
       });
       // Trusted: the path validates to the relying party's second anchor — and still the signer is not the
       // record's document signer nor a status-list signer of its IACA.
-      const { answer } = await rejectedWith(app, {
+      const { answer, check } = await rejectedWith(app, {
         trustAnchors: [...env.iacas, rootDer].map((d) => Buffer.from(d).toString('base64')),
       });
-      expect(detailOf(answer, 'status.revocation')).toContain('not relied on');
+      expect(detailOf(answer, 'status.revocation')).toContain('may not speak for this record');
+      // The record does not keep the answer as if it had been relied on.
+      expect(check.attempts.at(-1)).toMatchObject({ via: 'failed', outcome: 'signer not authorised' });
+      expect(check.attempts.at(-1)?.evidence).toBeUndefined();
       // Untrusted: the same answer under the record IACAs alone does not even validate.
       const { answer: untrusted } = await rejectedWith(app);
       expect(detailOf(untrusted, 'status.revocation')).toContain('inquiry_evidence.certificate_path');

@@ -231,17 +231,23 @@ async function consultStatusChecker(
   }
 }
 
-function statusSignerAuthority(
+/**
+ * Whether the certificate that verified a status answer (a Status List Token, an inquiry's evidence) may
+ * speak for the document of `context`: the document signer's key, or a status-list signer of its IACA
+ * (`statusListSignerAuthority` of @mynakit/pki, see `checkStatus`). Exported for a status source that
+ * wants to know before it reports (the answer is judged here again all the same).
+ */
+export function statusSignerMaySpeakFor(
   signerDer: Uint8Array | undefined,
-  outcome: IssuerPartOutcome,
-  options: VerifyIssuerOptions,
+  context: Pick<StatusCheckContext, 'now' | 'documentSigner' | 'iaca'>,
+  statusListEku?: string,
 ): { readonly authorised: boolean; readonly detail: string } {
   if (signerDer === undefined)
     return {
       authorised: false,
       detail: 'the status list signer is not known (the token was not verified under a certificate)',
     };
-  const ds = outcome.documentSigner;
+  const ds = context.documentSigner;
   if (!ds) return { authorised: false, detail: 'there is no document signer certificate to compare with' };
   let signer: Certificate;
   try {
@@ -252,8 +258,24 @@ function statusSignerAuthority(
   return statusListSignerAuthority({
     signer,
     documentSigner: ds,
-    ...(outcome.iaca ? { iaca: outcome.iaca } : {}),
-    now: options.now,
-    ...(options.statusListSignerEku ? { statusListEku: options.statusListSignerEku } : {}),
+    ...(context.iaca ? { iaca: context.iaca } : {}),
+    now: context.now,
+    ...(statusListEku ? { statusListEku } : {}),
   });
+}
+
+function statusSignerAuthority(
+  signerDer: Uint8Array | undefined,
+  outcome: IssuerPartOutcome,
+  options: VerifyIssuerOptions,
+): { readonly authorised: boolean; readonly detail: string } {
+  return statusSignerMaySpeakFor(
+    signerDer,
+    {
+      now: options.now,
+      ...(outcome.documentSigner ? { documentSigner: outcome.documentSigner } : {}),
+      ...(outcome.iaca ? { iaca: outcome.iaca } : {}),
+    },
+    options.statusListSignerEku,
+  );
 }

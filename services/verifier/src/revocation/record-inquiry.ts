@@ -11,9 +11,10 @@
  * evidence counts, never the JSON beside it: @mynakit/status-list verifyInquiryEvidence checks its
  * signature to the relying party's trust anchors (the record IACAs), that it is about this record
  * (`mso_digest`), for this verifier (`aud` = the client id), from the issuer asked (`iss`), and current
- * (`iat` within MAX_INQUIRY_ANSWER_AGE_SECONDS); @mynakit/mdoc then relies on it only when its signer may
- * speak for the document — the status-list signer rule of ISO/IEC 18013-5 2nd edition §12.3.6.2, as for a
- * Status List Token. The evidence is kept in the verification record.
+ * (`iat` within MAX_INQUIRY_ANSWER_AGE_SECONDS), and relied on only when its signer may speak for the
+ * document — the status-list signer rule of ISO/IEC 18013-5 2nd edition §12.3.6.2, as for a Status List
+ * Token (checked here, so that the record never keeps an answer that was not relied on as if it were, and by
+ * @mynakit/mdoc again). The evidence is kept in the verification record.
  *
  * When it is asked is the relying party's choice (RevocationPolicy.inquiry): `when-undetermined` (the
  * default) only when the status list gave no answer — no reference in the MSO, the list unreachable or not
@@ -30,7 +31,7 @@
  * Neither the credentials nor anything of the record but its digest leave the verifier; log lines and the
  * record name the URL asked and what it gave.
  */
-import { JP_MNC_DOCTYPE, type StatusInquiry } from '@mynakit/mdoc';
+import { JP_MNC_DOCTYPE, type StatusInquiry, statusSignerMaySpeakFor } from '@mynakit/mdoc';
 import type { Check } from '@mynakit/report';
 import { verifyInquiryEvidence } from '@mynakit/status-list';
 import { VerifierError } from '../errors.js';
@@ -209,6 +210,15 @@ export function createStatusInquiry(input: StatusInquiryInput): StatusInquiry | 
       const why = first === undefined ? 'the evidence does not verify' : `${first.id}: ${first.detail}`;
       return failed('evidence not verified', `the answer's evidence is not relied on (${why})`);
     }
+    // The signer must be one that may speak for this record (the DS itself, or a status-list signer of the
+    // DS's IACA): @mynakit/mdoc applies the same rule again to what is returned, but the record must not keep
+    // an answer it does not rely on as if it did.
+    const authority = statusSignerMaySpeakFor(verified.signerCertificate, context);
+    if (!authority.authorised)
+      return failed(
+        'signer not authorised',
+        `the answer's signer may not speak for this record (${authority.detail})`,
+      );
     const status = verified.status;
     input.observe({
       kind: 'inquiry',
