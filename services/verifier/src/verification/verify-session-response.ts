@@ -32,7 +32,6 @@ import { type KycMethodResult, kycMethodFor } from '@mynakit/kyc';
 import {
   JP_MNC_DOCTYPE,
   MY_NUMBER_ELEMENT,
-  type StatusInquiry,
   type VerifiedDocument,
   type VerifyIssuerOptions,
 } from '@mynakit/mdoc';
@@ -111,14 +110,12 @@ export interface ChannelContext {
   readonly trustAnchors: readonly Uint8Array[];
   /** The verification instant. */
   readonly now: Date;
-  /** Asks the record's status (revocation/status-checker.ts); consultations are recorded for the record. */
-  readonly statusChecker: ReturnType<typeof createStatusChecker>;
   /**
-   * The issuer's per-record inquiry as the relying party uses it (revocation/record-inquiry.ts), absent when
-   * it never asks: give it to @mynakit/mdoc beside `statusChecker` (`statusOptions` has both).
+   * How the record's status is asked, for @mynakit/mdoc's options (spread them in): the MSO's status list
+   * (`statusChecker`, revocation/status-checker.ts) and, when the relying party asks it, the issuer's
+   * per-record inquiry (`statusInquiry`, revocation/record-inquiry.ts); every consultation is kept for the
+   * record.
    */
-  readonly statusInquiry: StatusInquiry | undefined;
-  /** `{statusChecker, statusInquiry?}` for @mynakit/mdoc's options. */
   readonly statusOptions: Pick<VerifyIssuerOptions, 'statusChecker' | 'statusInquiry'>;
   /**
    * A nonce store that knows only `expected`: the claim of the session is its one-time use, the library's
@@ -305,8 +302,6 @@ async function verifyClaimed(
     session,
     trustAnchors,
     now,
-    statusChecker,
-    statusInquiry,
     statusOptions,
     claimedNonce,
   });
