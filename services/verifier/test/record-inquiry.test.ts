@@ -8,7 +8,6 @@
  * for the record, signed by nobody the relying party trusts.
  */
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { createCertificate, parseCertificate } from '@mynakit/pki';
 import { signInquiryEvidence, verifyInquiryEvidence } from '@mynakit/status-list';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +27,7 @@ import {
   type TestClock,
   testClock,
 } from './helpers/issuer-and-phone.js';
+import { listDown, registerInquiryClient } from './helpers/record-inquiry-client.js';
 import {
   ADMIN,
   createRelyingParty,
@@ -60,21 +60,6 @@ describe("the issuer's record inquiry, asked by the verifier", () => {
   let client: { clientId: string; clientSecret: string };
   let otherClient: { clientId: string; clientSecret: string };
   const issuerFetch: Fetch = async (request) => env.issuer.app.fetch(request);
-  const listDown: StatusListFetcher = async () => {
-    throw new Error('HTTP 503');
-  };
-
-  /** Registers a client with `roles` through the issuer's operator route. */
-  async function registerClient(roles: string[]): Promise<{ clientId: string; clientSecret: string }> {
-    const token = (await readFile(env.issuer.adminTokenFile as string, 'utf8')).trim();
-    const res = await env.issuer.app.request('/rp-clients', {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'verifier under test', roles }),
-    });
-    expect(res.status).toBe(201);
-    return (await res.json()) as { clientId: string; clientSecret: string };
-  }
 
   /** A verifier app asking the issuer's inquiry with `inquiry` (default: this verifier's client, the issuer app). */
   function appWith(fetchStatusList: StatusListFetcher | undefined, inquiry?: Partial<RecordInquiryDeps>) {
@@ -115,8 +100,8 @@ describe("the issuer's record inquiry, asked by the verifier", () => {
     clock = testClock(START);
     env = await issuerAndPhone(clock);
     ({ store, remove: removeStore } = await verifierStore());
-    client = await registerClient(['inquiry']);
-    otherClient = await registerClient(['inquiry']);
+    client = await registerInquiryClient(env);
+    otherClient = await registerInquiryClient(env);
   }, 180_000);
   afterAll(async () => {
     await removeStore?.();
